@@ -1,0 +1,17 @@
+// The tpeval subcommands. Each lives in its own file cli/cmd_<name>.cpp and registers itself on the
+// CLI11 app through one add_<name>_command function listed in main.cpp. A command reports bad
+// input by throwing io::InputError (exit code 2); a command whose checks fail (validate, study)
+// sets context.exit_code = 1.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace tpeval::cli {
+
+struct Context {
+  int exit_code = 0;
+};
+
+void add_solve_command(CLI::App& app, Context& context);
+
+}  // namespace tpeval::cli

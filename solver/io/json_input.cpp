@@ -1,0 +1,221 @@
+#include "solver/io/json_input.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace tpeval::io {
+
+namespace {
+std::string join_message(const std::string& path, const std::string& reason) {
+  return path.empty() ? reason : path + ": " + reason;
+}
+
+std::string type_name(const nlohmann::json& v) {
+  if (v.is_null()) return "null";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "an array";
+  return "an object";
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+InputError::InputError(std::string path, std::string reason)
+    : std::runtime_error(join_message(path, reason)), path_(std::move(path)), reason_(std::move(reason)) {}
+
+nlohmann::json parse_json_text(std::string_view text, std::string_view source_name) {
+  try {
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann reports a byte offset; convert it to line:column, which people can find.
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    const auto pos = what.find("syntax error");
+    std::ostringstream reason;
+    reason << "malformed JSON at line " << line << ", column " << column;
+    if (pos != std::string::npos) reason << " (" << what.substr(pos) << ")";
+    throw InputError(std::string(source_name), reason.str());
+  }
+}
+
+nlohmann::json read_json_file(const std::string& file_name) {
+  std::ifstream in(file_name, std::ios::binary);
+  if (!in) throw InputError(file_name, "cannot open file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return parse_json_text(buffer.str(), file_name);
+}
+
+std::string closest_name(std::string_view name, const std::vector<std::string>& allowed) {
+  std::string best;
+  std::size_t best_distance = std::string::npos;
+  for (const auto& candidate : allowed) {
+    const std::size_t d = edit_distance(name, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  // Only suggest when the names are plausibly the same word mistyped.
+  const std::size_t limit = std::max<std::size_t>(2, name.size() / 2);
+  return best_distance <= limit ? best : std::string();
+}
+
+std::string child_path(std::string_view path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  std::string p(path);
+  p += '.';
+  p += key;
+  return p;
+}
+
+std::string element_path(std::string_view path, std::size_t index) {
+  return std::string(path) + "[" + std::to_string(index) + "]";
+}
+
+JsonNode::JsonNode(const nlohmann::json& value, std::string path) : value_(&value), path_(std::move(path)) {}
+
+void JsonNode::fail(const std::string& reason) const { throw InputError(path_, reason); }
+
+bool JsonNode::has(std::string_view key) const {
+  return value_->is_object() && value_->find(std::string(key)) != value_->end();
+}
+
+JsonNode JsonNode::at(std::string_view key) const {
+  if (!value_->is_object()) fail("must be an object, not " + type_name(*value_));
+  const auto it = value_->find(std::string(key));
+  if (it == value_->end()) throw InputError(child_path(path_, key), "is required");
+  return JsonNode(*it, child_path(path_, key));
+}
+
+std::optional<JsonNode> JsonNode::find(std::string_view key) const {
+  if (!value_->is_object()) fail("must be an object, not " + type_name(*value_));
+  const auto it = value_->find(std::string(key));
+  if (it == value_->end()) return std::nullopt;
+  return JsonNode(*it, child_path(path_, key));
+}
+
+std::vector<JsonNode> JsonNode::elements() const {
+  if (!value_->is_array()) fail("must be an array, not " + type_name(*value_));
+  std::vector<JsonNode> out;
+  out.reserve(value_->size());
+  for (std::size_t i = 0; i < value_->size(); ++i) out.emplace_back((*value_)[i], element_path(path_, i));
+  return out;
+}
+
+std::vector<std::pair<std::string, JsonNode>> JsonNode::members() const {
+  if (!value_->is_object()) fail("must be an object, not " + type_name(*value_));
+  std::vector<std::pair<std::string, JsonNode>> out;
+  for (auto it = value_->begin(); it != value_->end(); ++it)
+    out.emplace_back(it.key(), JsonNode(it.value(), child_path(path_, it.key())));
+  return out;
+}
+
+void JsonNode::expect_only(std::initializer_list<std::string_view> allowed) const {
+  expect_only(std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+void JsonNode::expect_only(const std::vector<std::string>& allowed) const {
+  if (!value_->is_object()) fail("must be an object, not " + type_name(*value_));
+  for (auto it = value_->begin(); it != value_->end(); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
+    std::string reason = "unknown key";
+    const std::string suggestion = closest_name(it.key(), allowed);
+    if (!suggestion.empty()) reason += " (did you mean '" + suggestion + "'?)";
+    throw InputError(child_path(path_, it.key()), reason);
+  }
+}
+
+double JsonNode::as_number() const {
+  if (!value_->is_number()) fail("must be a number, not " + type_name(*value_));
+  const double v = value_->get<double>();
+  if (!std::isfinite(v)) fail("must be a finite number");
+  return v;
+}
+
+double JsonNode::as_positive() const {
+  const double v = as_number();
+  if (!(v > 0)) fail("must be positive");
+  return v;
+}
+
+double JsonNode::as_non_negative() const {
+  const double v = as_number();
+  if (v < 0) fail("must be non-negative");
+  return v;
+}
+
+double JsonNode::as_probability() const {
+  const double v = as_number();
+  if (v < 0 || v > 1) fail("must be between 0 and 1");
+  return v;
+}
+
+std::int64_t JsonNode::as_integer(std::int64_t min_value) const {
+  const auto constraint = [&]() -> std::string {
+    if (min_value == 0) return "must be a non-negative integer";
+    if (min_value == 1) return "must be a positive integer";
+    if (min_value == INT64_MIN) return "must be an integer";
+    return "must be an integer >= " + std::to_string(min_value);
+  };
+  if (!value_->is_number()) fail(constraint() + ", not " + type_name(*value_));
+  const double v = value_->get<double>();
+  if (!std::isfinite(v) || std::floor(v) != v || std::fabs(v) > 9.0e15) fail(constraint());
+  const auto i = static_cast<std::int64_t>(v);
+  if (i < min_value) fail(constraint());
+  return i;
+}
+
+bool JsonNode::as_bool() const {
+  if (!value_->is_boolean()) fail("must be true or false, not " + type_name(*value_));
+  return value_->get<bool>();
+}
+
+std::string JsonNode::as_string() const {
+  if (!value_->is_string()) fail("must be a string, not " + type_name(*value_));
+  return value_->get<std::string>();
+}
+
+std::string JsonNode::as_choice(std::initializer_list<std::string_view> choices) const {
+  const std::string s = as_string();
+  for (auto c : choices)
+    if (s == c) return s;
+  std::string list;
+  for (auto c : choices) list += (list.empty() ? "'" : ", '") + std::string(c) + "'";
+  fail("must be one of " + list + ", not '" + s + "'");
+}
+
+std::vector<double> JsonNode::as_number_array() const {
+  std::vector<double> out;
+  for (const auto& e : elements()) out.push_back(e.as_number());
+  return out;
+}
+
+}  // namespace tpeval::io

@@ -1,0 +1,94 @@
+// Reading JSON input with errors that name the JSON path and the reason.
+//
+// Contract: every accessor either returns a value that satisfies the stated constraint or throws
+// InputError whose what() is "<path>: <reason>", e.g. "classes[1].population: must be a
+// non-negative integer". Objects are checked for unknown keys with expect_only(); the error names
+// the closest allowed key. Nothing here knows about queueing networks or transactions: the
+// network, model and study readers all build on it. The CLI maps InputError to exit code 2.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tpeval::io {
+
+/// Invalid input: a JSON path (may be empty for the document itself) and a human-readable reason.
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string path, std::string reason);
+  const std::string& path() const noexcept { return path_; }
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string path_;
+  std::string reason_;
+};
+
+/// Parses JSON text; a syntax error becomes an InputError naming the line and column.
+nlohmann::json parse_json_text(std::string_view text, std::string_view source_name);
+/// Reads and parses a file; an unreadable file is an InputError with the file name as path.
+nlohmann::json read_json_file(const std::string& file_name);
+
+/// The allowed name closest to `name` by edit distance, or "" when none is reasonably close.
+std::string closest_name(std::string_view name, const std::vector<std::string>& allowed);
+
+/// A JSON value together with the path that led to it. Cheap to copy (holds a reference to the
+/// value, which must outlive the node).
+class JsonNode {
+ public:
+  JsonNode(const nlohmann::json& value, std::string path);
+
+  const std::string& path() const noexcept { return path_; }
+  const nlohmann::json& json() const noexcept { return *value_; }
+
+  bool is_object() const { return value_->is_object(); }
+  bool is_array() const { return value_->is_array(); }
+  bool is_number() const { return value_->is_number(); }
+  bool is_string() const { return value_->is_string(); }
+  bool has(std::string_view key) const;
+
+  /// Required member of an object.
+  JsonNode at(std::string_view key) const;
+  /// Optional member of an object (nullopt when absent).
+  std::optional<JsonNode> find(std::string_view key) const;
+  /// Elements of an array (error when not an array).
+  std::vector<JsonNode> elements() const;
+  /// Members of an object in document order (error when not an object).
+  std::vector<std::pair<std::string, JsonNode>> members() const;
+
+  /// Throws unless this is an object whose keys all appear in `allowed`.
+  void expect_only(std::initializer_list<std::string_view> allowed) const;
+  void expect_only(const std::vector<std::string>& allowed) const;
+
+  double as_number() const;                 ///< any finite number
+  double as_positive() const;               ///< > 0
+  double as_non_negative() const;           ///< >= 0
+  double as_probability() const;            ///< in [0, 1]
+  std::int64_t as_integer(std::int64_t min_value = INT64_MIN) const;  ///< integral, >= min
+  bool as_bool() const;
+  std::string as_string() const;
+  /// A string that must be one of `choices`; the error lists them.
+  std::string as_choice(std::initializer_list<std::string_view> choices) const;
+  std::vector<double> as_number_array() const;
+
+  /// Throws InputError(path(), reason).
+  [[noreturn]] void fail(const std::string& reason) const;
+
+ private:
+  const nlohmann::json* value_;
+  std::string path_;
+};
+
+/// The path of member `key` below `path` ("a.b", or "key" at the root).
+std::string child_path(std::string_view path, std::string_view key);
+/// The path of element `index` below `path` ("a[3]").
+std::string element_path(std::string_view path, std::size_t index);
+
+}  // namespace tpeval::io
