@@ -1,5 +1,345 @@
-// PLACEHOLDER during set-up; replaced by the real `tpeval solve` (issue 2).
+// `tpeval solve`: solve an open, closed or mixed queueing network given as JSON
+// (docs/network-format.md) and print the mean performance measures as a table, JSON or CSV.
+#include <cmath>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
 #include "cli/command.hpp"
+#include "cli/format.hpp"
+#include "solver/bounds/bounds.hpp"
+#include "solver/io/network_json.hpp"
+#include "solver/mva/mixed.hpp"
+#include "solver/solve.hpp"
+
 namespace tpeval::cli {
-void add_solve_command(CLI::App& app, Context&) { app.add_subcommand("solve", "Solve a queueing network"); }
+
+namespace {
+
+using solver::ClassKind;
+using solver::Network;
+using solver::Solution;
+using solver::StationKind;
+
+struct SolveArguments {
+  std::string network_file;
+  bool example = false;
+  bool print_example = false;
+  std::string method = "auto";
+  bool bounds = false;
+  std::string format = "table";
+};
+
+solver::ClosedMethod parse_method(const std::string& name) {
+  if (name == "exact") return solver::ClosedMethod::exact;
+  if (name == "linearizer") return solver::ClosedMethod::linearizer;
+  if (name == "schweitzer") return solver::ClosedMethod::schweitzer;
+  return solver::ClosedMethod::automatic;
+}
+
+/// What --bounds adds: ABA/BJB per closed class, and the open-load headroom.
+struct BoundsReport {
+  std::vector<solver::ClassBounds> closed;
+  std::optional<solver::OpenStability> open;
+  bool closed_inflated =
+      false;  ///< closed bounds computed on the mixed network's closed equivalent
+};
+
+BoundsReport compute_bounds(const Network& network) {
+  BoundsReport report;
+  if (network.has_open_classes()) report.open = solver::open_stability(network);
+  if (network.has_closed_classes()) {
+    if (network.has_open_classes()) {
+      // The closed classes of a mixed product-form network behave as the closed network with
+      // demands inflated by 1 / (1 - U_open) (QSP ch. 7), so its bounds hold for them.
+      const Network closed = solver::closed_equivalent(network);
+      report.closed = solver::closed_bounds(closed);
+      std::vector<int> closed_index;
+      for (int c = 0; c < network.class_count(); ++c)
+        if (network.classes[c].kind == ClassKind::closed) closed_index.push_back(c);
+      for (auto& b : report.closed) b.class_index = closed_index[b.class_index];
+      report.closed_inflated = true;
+    } else {
+      report.closed = solver::closed_bounds(network);
+    }
+  }
+  return report;
+}
+
+std::string number(double value) {
+  return general(value, 5);
+}
+std::string or_dash(bool applies, double value) {
+  return applies ? number(value) : "-";
+}
+
+nlohmann::json finite_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json bounds_to_json(const Network& network, const BoundsReport& report) {
+  nlohmann::json out;
+  nlohmann::json classes = nlohmann::json::array();
+  for (const auto& b : report.closed) {
+    classes.push_back({
+        {"class", b.class_name},
+        {"population", b.population},
+        {"throughput_lower_per_s", b.throughput_lower_per_s},
+        {"throughput_upper_per_s", b.throughput_upper_per_s},
+        {"response_time_lower_s", b.response_time_lower_s},
+        {"response_time_upper_s", b.response_time_upper_s},
+        {"knee_population", finite_or_null(b.knee_population)},
+        {"bottleneck_station", b.bottleneck_station >= 0
+                                   ? nlohmann::json(network.stations[b.bottleneck_station].name)
+                                   : nlohmann::json(nullptr)},
+        {"balanced_bounds_applied", b.balanced_bounds_applied},
+        {"open_load_included", report.closed_inflated},
+    });
+  }
+  out["closed_classes"] = std::move(classes);
+  if (report.open) {
+    const auto& s = *report.open;
+    out["open_load"] = {
+        {"bottleneck_station",
+         s.bottleneck_station >= 0 ? nlohmann::json(s.bottleneck_name) : nlohmann::json(nullptr)},
+        {"bottleneck_utilization", s.bottleneck_utilization},
+        {"max_arrival_factor", finite_or_null(s.max_arrival_factor)},
+    };
+  } else {
+    out["open_load"] = nullptr;
+  }
+  return out;
+}
+
+void print_table(std::ostream& out, const std::string& title, const Network& network,
+                 const Solution& solution, const std::optional<BoundsReport>& bounds) {
+  out << "Network " << title << ": " << network.class_count() << " classes, "
+      << network.station_count() << " stations\n";
+  out << "Method: " << solution.method << " (iterations " << solution.iterations << ", residual "
+      << general(solution.residual, 3) << ", "
+      << (solution.converged ? "converged" : "NOT CONVERGED") << ")\n\n";
+
+  Table classes({"class", "kind", "population", "think_time_s", "arrival_rate_per_s",
+                 "throughput_per_s", "response_time_s", "mean_jobs"});
+  for (int c = 0; c < network.class_count(); ++c) {
+    const auto& cls = network.classes[c];
+    const bool closed = cls.kind == ClassKind::closed;
+    classes.add_row(
+        {cls.name, closed ? "closed" : "open", closed ? std::to_string(cls.population) : "-",
+         or_dash(closed, cls.think_time_s), or_dash(!closed, cls.arrival_rate_per_s),
+         number(solution.class_throughput_per_s(c)), number(solution.class_response_time_s(c)),
+         number(solution.mean_jobs.row(c).sum())});
+  }
+  classes.print(out, "Classes (response time excludes think time)");
+  out << '\n';
+
+  Table stations({"station", "kind", "servers", "utilization_%_per_server", "busy_servers",
+                  "mean_jobs", "throughput_per_s"});
+  for (int k = 0; k < network.station_count(); ++k) {
+    const auto& st = network.stations[k];
+    const bool queue = st.kind == StationKind::queue;
+    std::string kind =
+        queue ? (st.discipline == solver::Discipline::ps ? "queue/ps" : "queue/fcfs") : "delay";
+    if (st.load_dependent()) kind += "/ld";
+    stations.add_row({st.name, kind, queue ? std::to_string(st.servers) : "inf",
+                      queue ? percent(solution.station_utilization(k)) : "-",
+                      number(solution.busy_servers(k)), number(solution.mean_jobs.col(k).sum()),
+                      number(solution.throughput_per_s.col(k).sum())});
+  }
+  stations.print(out, "Stations (utilization per server = busy servers / servers)");
+  out << '\n';
+
+  Table pairs({"class", "station", "visits", "demand_s", "residence_time_s",
+               "response_time_per_visit_s", "mean_jobs", "utilization_%"});
+  for (int c = 0; c < network.class_count(); ++c)
+    for (int k = 0; k < network.station_count(); ++k) {
+      if (network.demand_s(c, k) <= 0) continue;
+      pairs.add_row({network.classes[c].name, network.stations[k].name,
+                     number(network.visits.size() ? network.visits(c, k) : 1.0),
+                     number(network.demand_s(c, k)), number(solution.residence_time_s(c, k)),
+                     number(solution.response_time_per_visit_s(network, c, k)),
+                     number(solution.mean_jobs(c, k)),
+                     network.stations[k].kind == StationKind::queue
+                         ? percent(solution.utilization(c, k))
+                         : "-"});
+    }
+  pairs.print(out, "Class x station (residence time = all visits of one job)");
+
+  if (bounds) {
+    if (!bounds->closed.empty()) {
+      out << '\n';
+      Table b({"class", "population", "throughput_lower_per_s", "throughput_upper_per_s",
+               "response_lower_s", "response_upper_s", "knee_N*", "bottleneck", "bounds"});
+      for (const auto& cb : bounds->closed)
+        b.add_row({cb.class_name, std::to_string(cb.population), number(cb.throughput_lower_per_s),
+                   number(cb.throughput_upper_per_s), number(cb.response_time_lower_s),
+                   number(cb.response_time_upper_s), number(cb.knee_population),
+                   cb.bottleneck_station >= 0 ? network.stations[cb.bottleneck_station].name : "-",
+                   cb.balanced_bounds_applied ? "ABA+BJB" : "ABA"});
+      b.print(out, bounds->closed_inflated
+                       ? "Bounds per closed class, each class alone (demands inflated by the open "
+                         "load)"
+                       : "Bounds per closed class, each class alone");
+    }
+    if (bounds->open) {
+      const auto& s = *bounds->open;
+      out << "\nOpen load: ";
+      if (s.bottleneck_station < 0)
+        out << "no queueing station carries open load\n";
+      else
+        out << "bottleneck '" << s.bottleneck_name << "' at " << percent(s.bottleneck_utilization)
+            << "% per server; all arrival rates can grow by a factor below "
+            << general(s.max_arrival_factor, 4) << " before it saturates\n";
+    }
+  }
+
+  if (!solution.warnings.empty()) {
+    out << "\nWarnings:\n";
+    for (const auto& w : solution.warnings) out << "  - " << w << '\n';
+  }
+}
+
+void print_csv(std::ostream& out, const Network& network, const Solution& solution,
+               const std::optional<BoundsReport>& bounds) {
+  // One long table: section, class, station, metric, value (docs/network-format.md).
+  Table t({"section", "class", "station", "metric", "value"});
+  const auto num = [](double v) { return general(v, 10); };
+  t.add_row({"solution", "", "", "method", solution.method});
+  t.add_row({"solution", "", "", "iterations", std::to_string(solution.iterations)});
+  t.add_row({"solution", "", "", "residual", num(solution.residual)});
+  t.add_row({"solution", "", "", "converged", solution.converged ? "true" : "false"});
+  for (const auto& w : solution.warnings) t.add_row({"warning", "", "", "message", w});
+  for (int c = 0; c < network.class_count(); ++c) {
+    const auto& name = network.classes[c].name;
+    t.add_row({"class", name, "", "throughput_per_s", num(solution.class_throughput_per_s(c))});
+    t.add_row({"class", name, "", "response_time_s", num(solution.class_response_time_s(c))});
+    t.add_row({"class", name, "", "mean_jobs", num(solution.mean_jobs.row(c).sum())});
+  }
+  for (int k = 0; k < network.station_count(); ++k) {
+    const auto& name = network.stations[k].name;
+    t.add_row({"station", "", name, "utilization", num(solution.station_utilization(k))});
+    t.add_row({"station", "", name, "busy_servers", num(solution.busy_servers(k))});
+    t.add_row({"station", "", name, "mean_jobs", num(solution.mean_jobs.col(k).sum())});
+    t.add_row(
+        {"station", "", name, "throughput_per_s", num(solution.throughput_per_s.col(k).sum())});
+  }
+  for (int c = 0; c < network.class_count(); ++c)
+    for (int k = 0; k < network.station_count(); ++k) {
+      const auto& cn = network.classes[c].name;
+      const auto& sn = network.stations[k].name;
+      t.add_row(
+          {"class_station", cn, sn, "throughput_per_s", num(solution.throughput_per_s(c, k))});
+      t.add_row({"class_station", cn, sn, "utilization", num(solution.utilization(c, k))});
+      t.add_row(
+          {"class_station", cn, sn, "residence_time_s", num(solution.residence_time_s(c, k))});
+      t.add_row({"class_station", cn, sn, "response_time_per_visit_s",
+                 num(solution.response_time_per_visit_s(network, c, k))});
+      t.add_row({"class_station", cn, sn, "mean_jobs", num(solution.mean_jobs(c, k))});
+    }
+  if (bounds) {
+    for (const auto& b : bounds->closed) {
+      t.add_row(
+          {"bounds", b.class_name, "", "throughput_lower_per_s", num(b.throughput_lower_per_s)});
+      t.add_row(
+          {"bounds", b.class_name, "", "throughput_upper_per_s", num(b.throughput_upper_per_s)});
+      t.add_row(
+          {"bounds", b.class_name, "", "response_time_lower_s", num(b.response_time_lower_s)});
+      t.add_row(
+          {"bounds", b.class_name, "", "response_time_upper_s", num(b.response_time_upper_s)});
+      t.add_row({"bounds", b.class_name, "", "knee_population", num(b.knee_population)});
+    }
+    if (bounds->open && bounds->open->bottleneck_station >= 0) {
+      t.add_row({"open_load", "", bounds->open->bottleneck_name, "bottleneck_utilization",
+                 num(bounds->open->bottleneck_utilization)});
+      t.add_row({"open_load", "", bounds->open->bottleneck_name, "max_arrival_factor",
+                 num(bounds->open->max_arrival_factor)});
+    }
+  }
+  t.print_csv(out);
+}
+
+void run_solve(const SolveArguments& args) {
+  if (args.print_example) {
+    std::cout << io::example_network_json();
+    return;
+  }
+  if (!args.example && args.network_file.empty())
+    throw io::InputError("", "give a network file (tpeval solve NETWORK.json) or --example");
+  const std::string source = args.example ? "example" : args.network_file;
+  const nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
+                                          : io::read_json_file(args.network_file);
+
+  Network network;
+  try {
+    network = io::parse_network(io::JsonNode(doc, ""));
+  } catch (const io::InputError& e) {
+    // Name the file as well as the JSON path: "net.json: classes[1].population: ...".
+    throw io::InputError(e.path().empty() ? source : source + ": " + e.path(), e.reason());
+  }
+
+  solver::SolveOptions options;
+  options.closed.method = parse_method(args.method);
+  Solution solution;
+  std::optional<BoundsReport> bounds;
+  try {
+    solution = solver::solve(network, options);
+    if (args.bounds) bounds = compute_bounds(network);
+  } catch (const solver::UnstableNetwork& e) {
+    throw io::InputError(source, e.what());
+  } catch (const std::invalid_argument& e) {
+    // Networks the solvers reject (e.g. unsupported combinations) are bad input, not bugs.
+    throw io::InputError(source, e.what());
+  }
+
+  std::string title = "'" + source + "'";
+  if (doc.contains("name") && doc["name"].is_string())
+    title = "'" + doc["name"].get<std::string>() + "' (" + source + ")";
+  switch (parse_format(args.format)) {
+    case OutputFormat::table:
+      print_table(std::cout, title, network, solution, bounds);
+      break;
+    case OutputFormat::json: {
+      nlohmann::json out = io::solution_to_json(network, solution);
+      if (doc.contains("name") && doc["name"].is_string()) out["network"] = doc["name"];
+      if (bounds) out["bounds"] = bounds_to_json(network, *bounds);
+      std::cout << out.dump(2) << '\n';
+      break;
+    }
+    case OutputFormat::csv:
+      print_csv(std::cout, network, solution, bounds);
+      break;
+  }
+}
+
+}  // namespace
+
+void add_solve_command(CLI::App& app, Context& /*context*/) {
+  auto args = std::make_shared<SolveArguments>();
+  CLI::App* cmd = app.add_subcommand(
+      "solve",
+      "Solve an open, closed or mixed product-form queueing network (mean-value analysis).\n"
+      "File format: docs/network-format.md; try `tpeval solve --example`.");
+  auto* file = cmd->add_option("network", args->network_file, "Network file (JSON)");
+  cmd->add_flag("--example", args->example, "Solve the built-in example (a central-server model)")
+      ->excludes(file);
+  cmd->add_flag("--print-example", args->print_example,
+                "Print the built-in example network as JSON (a starting point for your own)");
+  cmd->add_option("--method", args->method,
+                  "Closed-class method: auto (exact MVA while affordable, else Linearizer), "
+                  "exact, linearizer, schweitzer")
+      ->check(CLI::IsMember({"auto", "exact", "linearizer", "schweitzer"}))
+      ->capture_default_str();
+  cmd->add_flag("--bounds", args->bounds,
+                "Also print asymptotic (ABA) and balanced-job (BJB) bounds and the knee N* per "
+                "closed class, and the open-load headroom");
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  cmd->callback([args] { run_solve(*args); });
+}
+
 }  // namespace tpeval::cli

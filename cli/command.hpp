@@ -13,5 +13,9 @@ struct Context {
 };
 
 void add_solve_command(CLI::App& app, Context& context);
+void add_eval_command(CLI::App& app, Context& context);
+void add_whatif_command(CLI::App& app, Context& context);
+void add_model_command(CLI::App& app, Context& context);
+void add_simulate_command(CLI::App& app, Context& context);
 
 }  // namespace tpeval::cli

@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
 
   // One line per subcommand (cli/cmd_<name>.cpp).
   tpeval::cli::add_solve_command(app, context);
+  tpeval::cli::add_eval_command(app, context);
+  tpeval::cli::add_whatif_command(app, context);
+  tpeval::cli::add_model_command(app, context);
+  tpeval::cli::add_simulate_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,53 @@
+// The buffer submodel: hit ratios per partition and buffer level (main-memory HS buffer, extended
+// EH buffer, disk cache) and the dirty-victim probabilities that drive write-backs.
+//
+// Contract: evaluate_buffers() is a pure function of the model's partitions, buffer sizes,
+// policies and the reference mix (hit ratios do not depend on the absolute arrival rate). It uses
+// the characteristic-time (Che) approximation of LRU under the independent reference model
+// (Che, Tung & Wang 2002), which reproduces the Debit-Credit hit ratios of Tab. 6-7 within 0.3
+// percentage points (ch6-5.md A9). Second levels are modelled by "time since the page's last
+// touch at that level": the exclusive NOFORCE EH buffer then equals one LRU of size HS + EH
+// (L2374, A9); FORCE replicates written pages into EH (L2374); disk caches see only HS read misses
+// and writes of modified pages (L2390, rules §1.11.10). All hit ratios are fractions of all
+// record references to the partition (as Tab. 6-7 counts them, A8).
+#pragma once
+
+#include <vector>
+
+#include "model/description.hpp"
+
+namespace tpeval::model {
+
+struct PartitionBuffer {
+  double references_per_tx = 0.0;  ///< record references per (average) transaction
+  double hs_hit_ratio = 0.0;       ///< per record reference
+  double eh_hit_ratio = 0.0;       ///< served by the EH extended buffer, per record reference
+  double dc_hit_ratio = 0.0;       ///< served by the disk cache, per record reference
+  /// HS misses per record reference that need a read (append partitions create new pages).
+  double read_miss_ratio = 0.0;
+  /// Page evictions from HS per record reference (= page misses in steady state).
+  double eviction_ratio = 0.0;
+  /// Probability that a page of this partition is modified while in HS (NOFORCE: dirty victim).
+  double modified_probability = 0.0;
+  /// Probability that an evicted page migrates into the EH buffer.
+  double migration_probability = 0.0;
+};
+
+struct BufferLevels {
+  std::vector<PartitionBuffer> partitions;
+  /// Characteristic times in transactions (of the average mix); infinite = never evicts.
+  double hs_characteristic_time = 0.0;
+  double eh_characteristic_time = 0.0;
+  double dc_characteristic_time = 0.0;
+  /// Reference-weighted hit ratios over all partitions.
+  double hs_hit_ratio = 0.0;
+  double eh_hit_ratio = 0.0;
+  double dc_hit_ratio = 0.0;
+};
+
+/// References per transaction of type t to partition p.
+double references_per_tx(const SystemModel& model, std::size_t t, std::size_t p);
+
+BufferLevels evaluate_buffers(const SystemModel& model);
+
+}  // namespace tpeval::model

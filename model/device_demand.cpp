@@ -1,0 +1,289 @@
+// I/O operations per transaction and their service demands (see device_demand.hpp).
+#include "model/device_demand.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tpeval::model {
+namespace {
+
+struct PoolStations {
+  int disk = -1;
+  int controller = -1;
+  int transfer = -1;
+};
+
+class Builder {
+ public:
+  Builder(const SystemModel& model, DemandModel& out) : m_(model), node_(model.nodes.front()), out_(out) {
+    out_.ms_per_instruction = 1.0 / (node_.cpu_mips * 1000.0);
+    add_station({"cpu", StationKind::cpu, "", node_.cpu_count, 0});
+    out_.cpu = 0;
+    out_.extended_memory = add_station(
+        {"extended_memory", StationKind::extended_memory, "", node_.extended_memory.servers, 0});
+    for (const auto& pool : node_.devices) {
+      PoolStations ps;
+      if (pool.type == DeviceType::disk)
+        ps.disk = add_station({pool.name + ".disk", StationKind::disk, pool.name,
+                               pool.count ? *pool.count : 0, 0});
+      ps.controller = add_station({pool.name + ".controller", StationKind::controller, pool.name,
+                                   pool.controllers ? *pool.controllers : 0, 0});
+      // The book does not say whether the transfer is a queued resource (ch6-5.md §1.8): it is
+      // modelled as a pure delay.
+      ps.transfer = add_station({pool.name + ".transfer", StationKind::transfer, pool.name, 0, 0});
+      pools_.push_back(ps);
+    }
+  }
+
+  void begin_type(TypeDemand& d) {
+    cur_ = &d;
+    const std::size_t n = out_.stations.size();
+    d.load_ms.assign(n, 0.0);
+    for (int ph = 0; ph < 2; ++ph) {
+      d.wait_ms[ph].assign(n, 0.0);
+      d.overflow_ms[ph].assign(n, 0.0);
+    }
+  }
+  void set_phase(Phase p) { phase_ = p; }
+  void cpu(double instructions) { cur_->cpu_instructions[phase_] += instructions; }
+
+  /// n EH page accesses the transaction waits for (L2376: synchronous, CPU held by default).
+  void eh_access(double n, double weight = 1.0) {
+    if (n <= 0) return;
+    const auto& eh = node_.extended_memory;
+    const int k = out_.extended_memory;
+    cur_->load_ms[k] += n * eh.access_time_ms;
+    cur_->eh_accesses += n;
+    cpu(n * eh.setup_instructions);
+    if (eh.synchronous) cur_->eh_sync_accesses[phase_] += n * weight;
+    else cur_->wait_ms[phase_][k] += n * eh.access_time_ms * weight;
+  }
+
+  enum class Mode { waited, buffered, background };
+
+  /// n disk/SSD page I/Os on pool `pool`. `with_disk` = the disk server is needed (not a cache
+  /// hit). waited: the transaction waits for all of it; buffered: it waits for transfer +
+  /// controller while the disk write is asynchronous (NV disk cache, L2390); background: nothing
+  /// is waited for. `buffer_pages` > 0 marks the asynchronous disk part as a write-buffer write
+  /// that becomes synchronous when the buffer is full.
+  void device_io(int pool, double n, bool with_disk, Mode mode, double weight = 1.0,
+                 long buffer_pages = 0) {
+    if (n <= 0) return;
+    const auto& dev = node_.devices[pool];
+    const auto& ps = pools_[pool];
+    cpu(n * node_.io_overhead_instructions);
+    cur_->io_operations += n;
+    const auto put = [&](int k, double ms, bool waited) {
+      if (k < 0) return;
+      cur_->load_ms[k] += n * ms;
+      if (waited) cur_->wait_ms[phase_][k] += n * ms * weight;
+    };
+    put(ps.transfer, dev.transfer_ms, mode != Mode::background);
+    put(ps.controller, dev.controller_ms, mode != Mode::background);
+    if (with_disk && ps.disk >= 0) {
+      put(ps.disk, dev.access_time_ms, mode == Mode::waited);
+      if (mode != Mode::waited && buffer_pages > 0) {
+        cur_->overflow_ms[phase_][ps.disk] += n * dev.access_time_ms * weight;
+        auto& cap = out_.stations[ps.disk].write_buffer_pages;
+        cap = cap == 0 ? buffer_pages : std::min(cap, buffer_pages);
+      }
+    }
+  }
+
+  /// Reads n pages of a partition (or the log) from its allocation.
+  void read_pages(const std::string& device, double n) {
+    if (n <= 0) return;
+    cur_->reads += n;
+    if (device == "main_memory") return;
+    if (device == "extended_memory") return eh_access(n);
+    cur_->device_reads += n;
+    device_io(find_device(node_, device), n, true, Mode::waited);
+  }
+
+  /// Writes n pages to an allocation with the write path of ch6-5.md §1.11 rules 2-5 and 8.
+  /// `waited` = false for writes nobody waits for (asynchronous write-back, write-through).
+  void write_pages(const std::string& device, WriteBuffer write_buffer, bool dc_cached, double n,
+                   bool waited, double weight = 1.0) {
+    if (n <= 0 || device == "main_memory") return;
+    if (device == "extended_memory") {
+      cur_->synchronous_writes += n;
+      return eh_access(n, weight);
+    }
+    const int pool = find_device(node_, device);
+    const auto& dev = node_.devices[pool];
+    const Mode background = Mode::background;
+    if (!waited) {
+      cur_->asynchronous_writes += n;
+      return device_io(pool, n, true, background);
+    }
+    if (dev.type == DeviceType::ssd) {
+      cur_->synchronous_writes += n;
+      return device_io(pool, n, false, Mode::waited, weight);
+    }
+    const auto& dc = node_.disk_cache;
+    const bool nv_cache = dc.type == DiskCacheType::non_volatile &&
+                          (write_buffer == WriteBuffer::disk_cache || (dc_cached && dc.pages > 0));
+    if (nv_cache) {
+      // NV disk cache: 1.4 ms synchronously, the disk write follows asynchronously (rule 3).
+      cur_->synchronous_writes += n;
+      cur_->asynchronous_writes += n;
+      return device_io(pool, n, true, Mode::buffered, weight, dc.write_buffer_pages);
+    }
+    if (write_buffer == WriteBuffer::extended_memory) {
+      // EH write buffer: the I/O completes in EH; the disk write goes from HS (rule 5, L2189).
+      cur_->synchronous_writes += n;
+      cur_->asynchronous_writes += n;
+      eh_access(n, weight);
+      return device_io(pool, n, true, Mode::background, weight,
+                       node_.extended_memory.write_buffer_pages);
+    }
+    // Plain disk or volatile disk cache (synchronous write-through, rule 4).
+    cur_->synchronous_writes += n;
+    device_io(pool, n, true, Mode::waited, weight);
+  }
+
+  /// The EH buffer's asynchronous write-through of a modified page to disk (L2372-2374).
+  void write_through(const std::string& device, double n) {
+    if (n <= 0 || device == "main_memory" || device == "extended_memory") return;
+    cur_->asynchronous_writes += n;
+    device_io(find_device(node_, device), n, true, Mode::background);
+  }
+
+  void disk_cache_hit(const std::string& device, double n) {
+    if (n <= 0) return;
+    cur_->reads += n;
+    device_io(find_device(node_, device), n, false, Mode::waited);
+  }
+
+ private:
+  int add_station(Station s) {
+    out_.stations.push_back(std::move(s));
+    return static_cast<int>(out_.stations.size()) - 1;
+  }
+
+  const SystemModel& m_;
+  const Node& node_;
+  DemandModel& out_;
+  std::vector<PoolStations> pools_;
+  TypeDemand* cur_ = nullptr;
+  Phase phase_ = reference_phase;
+};
+
+}  // namespace
+
+double page_access_time_ms(const DevicePool& pool) {
+  return pool.transfer_ms + pool.controller_ms +
+         (pool.type == DeviceType::disk ? pool.access_time_ms : 0.0);
+}
+
+DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers) {
+  DemandModel out;
+  Builder b(model, out);
+  const Node& node = model.nodes.front();
+  const std::size_t np = model.partitions.size();
+  const bool force = model.policies.update_strategy == UpdateStrategy::force;
+  const auto& pol = model.policies;
+
+  // Victims: in steady state the pages evicted from HS are, per partition, as many as the page
+  // misses of that partition, so a miss evicts a page of partition q with probability E_q / E.
+  std::vector<double> eviction(np, 0.0);
+  double eviction_total = 0.0;
+  for (std::size_t q = 0; q < np; ++q) {
+    const auto& pb = buffers.partitions[q];
+    eviction[q] = pb.references_per_tx * pb.eviction_ratio;
+    eviction_total += eviction[q];
+  }
+
+  out.types.resize(model.transaction_types.size());
+  for (std::size_t t = 0; t < model.transaction_types.size(); ++t) {
+    const auto& type = model.transaction_types[t];
+    TypeDemand& d = out.types[t];
+    b.begin_type(d);
+
+    // --- Reference phase: BOT, then per reference lock + page fix + CPU (L2350-2356) ----------
+    b.set_phase(reference_phase);
+    b.cpu(type.instructions.bot + type.references * type.instructions.per_reference);
+    double misses = 0.0;
+    for (std::size_t p = 0; p < np; ++p) {
+      const double refs = references_per_tx(model, t, p);
+      if (refs <= 0) continue;
+      const auto& part = model.partitions[p];
+      const auto& pb = buffers.partitions[p];
+      misses += refs * pb.eviction_ratio;
+      const double eh_hits = refs * pb.eh_hit_ratio;
+      const double dc_hits = refs * pb.dc_hit_ratio;
+      const double device_reads = std::max(0.0, refs * pb.read_miss_ratio - eh_hits - dc_hits);
+      b.eh_access(eh_hits);
+      d.reads += eh_hits;
+      b.disk_cache_hit(part.allocation.device, dc_hits);
+      b.read_pages(part.allocation.device, device_reads);
+    }
+    d.page_misses = misses;
+    // Each miss frees a frame first: the dirty victim is written synchronously (NOFORCE,
+    // "synchronous write-back", L2368, rule 9); under FORCE victims are clean (L2513). Victims
+    // migrate into the EH buffer by its migration policy; a migrated modified page is written
+    // through to disk asynchronously (L2372).
+    if (misses > 0 && eviction_total > 0) {
+      for (std::size_t q = 0; q < np; ++q) {
+        if (eviction[q] <= 0) continue;
+        const auto& part = model.partitions[q];
+        const auto& pb = buffers.partitions[q];
+        const double victims = misses * eviction[q] / eviction_total;
+        const double dirty = force ? 0.0 : pb.modified_probability;
+        const double migrated = victims * pb.migration_probability;
+        b.eh_access(migrated);
+        if (!force) b.write_through(part.allocation.device, migrated * dirty);
+        const double written = (victims - migrated) * dirty;
+        d.victim_writes += written + migrated * dirty;
+        b.write_pages(part.allocation.device, part.allocation.write_buffer,
+                      part.allocation.disk_cache, written, pol.victim_write_synchronous);
+      }
+    }
+
+    // --- Commit phase: commit CPU, FORCE writes, log write, then lock release (L2356-2360) -----
+    b.set_phase(commit_phase);
+    b.cpu(type.instructions.commit);
+    if (force && type.update_share > 0) {
+      std::vector<double> writes(np, 0.0);
+      double total = 0.0;
+      for (std::size_t p = 0; p < np; ++p) {
+        const auto& part = model.partitions[p];
+        const double updates = references_per_tx(model, t, p) * type.update_share;
+        if (updates <= 0 || part.clustered_with || part.allocation.device == "main_memory")
+          continue;
+        // Distinct modified pages: one per update for random partitions; an append partition
+        // fills its current page (HISTORY: 1 page per transaction, L2513).
+        writes[p] = part.access == AccessPattern::random
+                        ? updates
+                        : std::min(updates, 1.0 + updates / part.blocking_factor);
+        total += writes[p];
+      }
+      // Parallel FORCE writes (open, §1.12): the transaction waits about one write's time.
+      const double weight = pol.force_writes_parallel && total > 1.0 ? 1.0 / total : 1.0;
+      for (std::size_t p = 0; p < np; ++p) {
+        if (writes[p] <= 0) continue;
+        const auto& part = model.partitions[p];
+        d.force_writes += writes[p];
+        if (part.allocation.extended_buffer && node.extended_memory.buffer_pages > 0 &&
+            pol.force_writes_to_extended_buffer) {
+          // Into the NV EH buffer (replicated, L2374), then written through asynchronously.
+          b.eh_access(writes[p], weight);
+          d.synchronous_writes += writes[p];
+          b.write_through(part.allocation.device, writes[p]);
+        } else {
+          b.write_pages(part.allocation.device, part.allocation.write_buffer,
+                        part.allocation.disk_cache, writes[p], true, weight);
+        }
+      }
+    }
+    if (type.update_share > 0) {
+      // One log page per update transaction (L2368); group commit shares it (L1352).
+      const double log_pages = 1.0 / node.log.group_commit_size;
+      d.log_writes = log_pages;
+      b.write_pages(node.log.device, node.log.write_buffer, false, log_pages, true);
+    }
+  }
+  return out;
+}
+
+}  // namespace tpeval::model

@@ -1,0 +1,71 @@
+// From buffer hit ratios to service demands: the I/O operations a transaction causes and what
+// each costs at every server (CPU, EH, controllers, disks, transfer).
+//
+// Contract: build_demands() is pure and independent of the arrival rate. For every transaction
+// type it returns, per station, the total demand placed on the station (load, including
+// asynchronous writes) and, per phase (reference phase / commit phase), the part the transaction
+// waits for. Rules (ch6-5.md §1.11): disk I/O = transfer + controller + disk occupancy (A4), SSD
+// and disk-cache hits = transfer + controller (1.4 ms), EH accesses are synchronous (CPU held, 300
+// instructions set-up), every disk/SSD I/O costs io_overhead_instructions of CPU; NOFORCE writes a
+// dirty LRU victim synchronously before the read (L2368, rule 9); FORCE writes every modified page
+// at commit (L2513); one log page per update transaction at commit (L2368); write buffers (NV disk
+// cache, EH) make the disk write asynchronous (rules 3, 5) unless the buffer is full, which the
+// evaluator accounts for through `overflow_ms`.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "model/buffer_model.hpp"
+#include "model/description.hpp"
+
+namespace tpeval::model {
+
+enum class StationKind { cpu, extended_memory, controller, disk, transfer };
+
+struct Station {
+  std::string name;    ///< e.g. "cpu", "extended_memory", "log_disk.disk", "db_disks.controller"
+  StationKind kind = StationKind::cpu;
+  std::string device;  ///< device pool name (empty for cpu / extended_memory)
+  int servers = 1;     ///< 0 = "enough": infinite servers, no queueing
+  /// Capacity of the write buffer in front of this disk (0 = none): pages awaiting their write.
+  long write_buffer_pages = 0;
+};
+
+enum Phase { reference_phase = 0, commit_phase = 1 };
+
+struct TypeDemand {
+  std::vector<double> load_ms;                ///< per station, everything placed on it
+  std::array<std::vector<double>, 2> wait_ms; ///< per phase and station, waited for (excl. EH)
+  /// Asynchronous disk writes behind a write buffer: waited for only when the buffer is full.
+  std::array<std::vector<double>, 2> overflow_ms;
+  std::array<double, 2> cpu_instructions{};   ///< per phase, incl. I/O overhead and EH set-up
+  std::array<double, 2> eh_sync_accesses{};   ///< per phase: CPU held for each (L2376)
+  // Counts per transaction.
+  double page_misses = 0.0;
+  double reads = 0.0;           ///< pages read from a device, EH or disk cache
+  double device_reads = 0.0;    ///< reads that reached a disk or SSD
+  double victim_writes = 0.0;   ///< write-backs of dirty LRU victims (NOFORCE)
+  double force_writes = 0.0;    ///< page writes at commit (FORCE)
+  double log_writes = 0.0;
+  double synchronous_writes = 0.0;   ///< writes the transaction waits for (incl. log)
+  double asynchronous_writes = 0.0;  ///< disk writes behind a write buffer or write-through
+  double eh_accesses = 0.0;
+  double io_operations = 0.0;   ///< disk and SSD I/Os (each costs the I/O overhead)
+};
+
+struct DemandModel {
+  std::vector<Station> stations;
+  int cpu = 0;               ///< index of the CPU station
+  int extended_memory = -1;  ///< index of the EH station
+  double ms_per_instruction = 0.0;
+  std::vector<TypeDemand> types;
+};
+
+/// Page access time without queueing (V03, L2402): transfer + controller + disk occupancy.
+double page_access_time_ms(const DevicePool& pool);
+
+DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers);
+
+}  // namespace tpeval::model

@@ -1,0 +1,96 @@
+// Evaluation -> JSON (see result_json.hpp).
+#include "model/result_json.hpp"
+
+namespace tpeval::model {
+namespace {
+
+nlohmann::json optional_number(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+const char* station_kind_name(StationKind kind) {
+  switch (kind) {
+    case StationKind::cpu: return "cpu";
+    case StationKind::extended_memory: return "extended_memory";
+    case StationKind::controller: return "controller";
+    case StationKind::disk: return "disk";
+    case StationKind::transfer: return "transfer";
+  }
+  return "unknown";
+}
+
+nlohmann::json to_json(const Evaluation& e) {
+  using nlohmann::json;
+  json types = json::array();
+  for (const auto& t : e.types) {
+    json io = json::object();
+    for (const auto& [device, s] : t.breakdown.io_s) io[device] = s;
+    types.push_back({{"name", t.name},
+                     {"arrival_rate_per_s", t.arrival_rate_per_s},
+                     {"throughput_per_s", t.throughput_per_s},
+                     {"response_time_s", optional_number(t.response_time_s)},
+                     {"breakdown",
+                      {{"cpu_service_s", t.breakdown.cpu_service_s},
+                       {"cpu_wait_s", t.breakdown.cpu_wait_s},
+                       {"extended_memory_s", t.breakdown.extended_memory_s},
+                       {"io_s", io},
+                       {"lock_wait_s", t.breakdown.lock_wait_s},
+                       {"commit_io_s", t.breakdown.commit_io_s},
+                       {"input_queue_s", t.breakdown.input_queue_s}}},
+                     {"per_transaction",
+                      {{"page_misses", t.page_misses},
+                       {"reads", t.reads},
+                       {"device_reads", t.device_reads},
+                       {"victim_writes", t.victim_writes},
+                       {"force_writes", t.force_writes},
+                       {"log_writes", t.log_writes},
+                       {"synchronous_writes", t.synchronous_writes},
+                       {"asynchronous_writes", t.asynchronous_writes},
+                       {"extended_memory_accesses", t.eh_accesses},
+                       {"io_operations", t.io_operations},
+                       {"cpu_instructions", t.cpu_instructions},
+                       {"lock_requests", t.lock_requests}}},
+                     {"conflict_probability", t.conflict_probability},
+                     {"deadlock_probability", t.deadlock_probability}});
+  }
+  json servers = json::array();
+  for (const auto& s : e.servers)
+    servers.push_back({{"name", s.name},
+                       {"kind", station_kind_name(s.kind)},
+                       {"servers", s.servers > 0 ? json(s.servers) : json("enough")},
+                       {"offered_load", s.offered_load},
+                       {"utilization", s.utilization},
+                       {"residence_factor", s.mean_residence_factor}});
+  json partitions = json::array();
+  for (const auto& p : e.partitions)
+    partitions.push_back({{"name", p.name},
+                          {"references_per_s", p.references_per_s},
+                          {"hs_hit_ratio", p.hs_hit_ratio},
+                          {"eh_hit_ratio", p.eh_hit_ratio},
+                          {"dc_hit_ratio", p.dc_hit_ratio},
+                          {"dirty_victim_probability", p.dirty_victim_probability},
+                          {"lock_conflict_probability", p.lock_conflict_probability}});
+  return {{"model", e.model_name},
+          {"arrival_rate_per_s", e.arrival_rate_per_s},
+          {"throughput_per_s", e.throughput_per_s},
+          {"saturated", e.saturated},
+          {"bottleneck", e.saturated ? json(e.bottleneck) : json(nullptr)},
+          {"saturation_reason", e.saturated ? json(e.saturation_reason) : json(nullptr)},
+          {"mean_response_time_s", optional_number(e.mean_response_time_s)},
+          {"max_throughput_per_s", optional_number(e.max_throughput_per_s)},
+          {"max_throughput_limited_by", e.max_throughput_limited_by},
+          {"hit_ratios", {{"hs", e.hs_hit_ratio}, {"extended_memory", e.eh_hit_ratio},
+                          {"disk_cache", e.dc_hit_ratio}}},
+          {"conflict_probability", e.conflict_probability},
+          {"deadlock_rate_per_s", e.deadlock_rate_per_s},
+          {"blocked_share", e.blocked_share},
+          {"mean_active_transactions", e.mean_active_transactions},
+          {"transaction_types", types},
+          {"servers", servers},
+          {"partitions", partitions},
+          {"warnings", e.warnings}};
+}
+
+}  // namespace tpeval::model

@@ -1,0 +1,137 @@
+// Exact LRU reference-string simulation: one buffer, the two-level hierarchy, and a cluster of
+// nodes with invalidation. It is the test oracle for che.hpp, hierarchy.hpp and cluster.hpp.
+//
+// Contract: LruBuffer is an exact LRU list of at most `capacity` items keyed by 64-bit item ids
+// (an open-addressing hash table into a fixed pool of intrusive doubly linked nodes: O(1) per
+// operation, no allocation after construction). HierarchySimulator applies, reference by
+// reference, the level-1/level-2 rules stated in hierarchy.hpp (ch6-5.md §1.7-1.11, A10) and
+// counts outcomes per caller-defined tag; callers may drive it with their own reference string
+// (e.g. a transaction-structured one) or use simulate_hierarchy(), which draws references from
+// stream descriptions with an explicitly seeded generator. ClusterSimulator does the same for
+// n nodes with versioned shared items (cluster.hpp). All state lives in the simulator object.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "solver/cache/cluster.hpp"
+#include "solver/cache/hierarchy.hpp"
+#include "solver/cache/reference_stream.hpp"
+
+namespace tpeval::solver::cache {
+
+using ItemId = std::uint64_t;
+
+/// Exact LRU buffer. `payload` is a per-item 32-bit word the owner may use (dirty flag, version).
+class LruBuffer {
+ public:
+  explicit LruBuffer(std::size_t capacity);
+
+  std::size_t capacity() const noexcept { return capacity_; }
+  std::size_t size() const noexcept { return size_; }
+  bool contains(ItemId item) const { return find(item) != npos; }
+  /// Moves the item to the MRU end if present; returns whether it was present.
+  bool touch(ItemId item);
+  /// Payload of a present item (precondition: contains(item)).
+  std::uint32_t payload(ItemId item) const;
+  void set_payload(ItemId item, std::uint32_t payload);
+  /// Inserts an absent item at the MRU end (precondition: !contains(item)). When the buffer was
+  /// full, the LRU item is removed first and returned through `victim`/`victim_payload`.
+  /// Returns whether a victim was removed. A zero-capacity buffer stores nothing.
+  bool insert(ItemId item, std::uint32_t payload, ItemId* victim = nullptr,
+              std::uint32_t* victim_payload = nullptr);
+  /// Removes the item if present; returns whether it was present.
+  bool erase(ItemId item);
+
+ private:
+  static constexpr std::uint32_t npos = 0xffffffffu;
+  struct Node {
+    ItemId item;
+    std::uint32_t prev, next, payload;
+  };
+  std::uint32_t find(ItemId item) const;
+  void unlink(std::uint32_t node);
+  void push_front(std::uint32_t node);
+  void table_erase(std::uint32_t node);
+  std::size_t capacity_;
+  std::size_t size_ = 0;
+  std::vector<Node> nodes_;
+  std::vector<std::uint32_t> table_;  // slot -> node index or npos
+  std::size_t mask_;
+  std::uint32_t head_ = npos, tail_ = npos, free_ = 0;
+};
+
+/// Outcome counts of one tag (stream) in a simulation.
+struct SimulationCounts {
+  std::uint64_t references = 0;
+  std::uint64_t level1_hits = 0;
+  std::uint64_t level2_hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t dirty_writebacks = 0;  ///< NOFORCE victims written out of level 1
+  std::uint64_t commit_writes = 0;     ///< FORCE writes at commit
+  std::uint64_t level2_writes = 0;     ///< items written or migrated into level 2
+};
+
+enum class Outcome { level1_hit, level2_hit, miss };
+
+class HierarchySimulator {
+ public:
+  HierarchySimulator(const HierarchyConfig& config, std::size_t tag_count);
+  /// One reference; `write` marks the item modified (NOFORCE: dirty in level 1).
+  Outcome reference(ItemId item, bool write, std::size_t tag);
+  /// FORCE: the commit write of a modified item (call once per item and transaction).
+  void commit_write(ItemId item, std::size_t tag);
+  /// Starts measuring afresh (after warm-up); the buffers keep their contents.
+  void reset_counts();
+  const std::vector<SimulationCounts>& counts() const noexcept { return counts_; }
+
+ private:
+  void evict_to_level2(ItemId victim, bool dirty, std::size_t tag);
+  void level2_write(ItemId item);
+  HierarchyConfig config_;
+  LruBuffer level1_;
+  LruBuffer level2_;
+  std::vector<SimulationCounts> counts_;
+};
+
+/// Draws `reference_count` references from the streams (each reference picks a stream with
+/// probability proportional to its rate) after `warmup_references` unmeasured ones; under FORCE
+/// a write reference is committed immediately. Results use the streams' rates and names.
+HierarchyResult simulate_hierarchy(const std::vector<ReferenceStream>& streams,
+                                   const HierarchyConfig& config, std::uint64_t reference_count,
+                                   std::uint64_t warmup_references, std::uint64_t seed);
+
+/// Cluster outcome counts of one tag.
+struct ClusterCounts {
+  std::uint64_t references = 0;
+  std::uint64_t hits = 0;
+  std::uint64_t page_requests = 0;
+  std::uint64_t disk_reads = 0;
+};
+
+class ClusterSimulator {
+ public:
+  /// Shared items are numbered 0 .. shared_item_count - 1 (<= 10^8).
+  ClusterSimulator(const ClusterConfig& config, std::size_t tag_count,
+                   std::size_t shared_item_count);
+  /// One reference by `node` (0 .. n-1). A shared item (id < shared_item_count) is one
+  /// population for all nodes and carries a version; a write invalidates the other copies. A
+  /// private item's id needs only be unique within the node (ids < 2^62).
+  void reference(int node, ItemId item, bool write, bool shared, std::size_t tag);
+  void reset_counts();
+  const std::vector<ClusterCounts>& counts() const noexcept { return counts_; }
+
+ private:
+  ClusterConfig config_;
+  std::vector<LruBuffer> buffers_;
+  std::vector<std::uint32_t> versions_;  // current version per shared item
+  std::vector<ClusterCounts> counts_;
+};
+
+/// Each reference picks a node uniformly, then a stream by rate. Shared independent items are
+/// numbered densely (their total item count must be <= 10^8).
+ClusterResult simulate_cluster(const std::vector<ReferenceStream>& streams,
+                               const ClusterConfig& config, std::uint64_t reference_count,
+                               std::uint64_t warmup_references, std::uint64_t seed);
+
+}  // namespace tpeval::solver::cache

@@ -1,0 +1,56 @@
+// Output analysis of simulation time series: warm-up truncation, batch means, independent
+// replications, and Student-t confidence intervals.
+//
+// Contract: pure functions from observation series to estimates. An Estimate is a point estimate
+// and the half-width of its two-sided confidence interval (Student t with the stated degrees of
+// freedom, Boost.Math students_t). mser5_truncation() implements MSER-5 (White, "An effective
+// truncation heuristic for bias reduction in simulation output", Simulation 69(6) 1997; White,
+// Cobb & Spratt, WSC 2000): the series is averaged in groups of 5 and the deletion point d*
+// minimises the marginal standard error sum_{j>d}(Z_j - mean_d)^2 / (b - d)^2; d* is only trusted
+// when it lies in the first half of the series (otherwise the run is too short to have left the
+// transient: peers-and-formulas.md §2 #13 and #16 ask for automatic truncation per replication).
+// Ratio estimates (residence and response times, sum of job-seconds / completions) use the
+// classical ratio-estimator interval (Law, "Simulation Modeling and Analysis", 5th ed., §9.5.2 /
+// delta method); the other measures are plain means.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace tpeval::solver::des {
+
+struct Estimate {
+  double mean = 0.0;
+  double half_width = 0.0;  ///< of the two-sided interval at the requested confidence
+  int degrees_of_freedom = 0;
+  /// half_width / |mean|; 0 when both are 0, +inf when only the mean is 0.
+  double relative_half_width() const;
+};
+
+/// Two-sided Student-t quantile t_{1-(1-confidence)/2, dof}.
+double student_t_quantile(double confidence, int degrees_of_freedom);
+
+/// Mean and t interval of independent observations (n >= 2).
+Estimate t_interval(std::span<const double> values, double confidence = 0.95);
+
+/// Ratio sum(numerators) / sum(denominators) with the ratio-estimator interval over pairs
+/// (n >= 2, sum of denominators > 0).
+Estimate ratio_interval(std::span<const double> numerators, std::span<const double> denominators,
+                        double confidence = 0.95);
+
+struct Mser5Result {
+  std::size_t truncated = 0;  ///< raw observations to delete (a multiple of 5)
+  bool reliable = false;      ///< the minimum lies in the first half of the series
+};
+/// MSER-5 deletion point of `series` (needs >= 10 observations, else truncated = 0, unreliable).
+Mser5Result mser5_truncation(std::span<const double> series);
+
+/// Sums consecutive groups of `group` values (the leading series.size() % group values are dropped,
+/// i.e. they join the truncated warm-up): the batch totals of batch means.
+std::vector<double> group_sums(std::span<const double> series, std::size_t group);
+
+/// Lag-1 autocorrelation of a series (0 when its variance is 0).
+double lag1_autocorrelation(std::span<const double> series);
+
+}  // namespace tpeval::solver::des

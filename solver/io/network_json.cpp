@@ -1,0 +1,304 @@
+// Reader and writer of the network file format (docs/network-format.md,
+// schemas/network.schema.json).
+#include "solver/io/network_json.hpp"
+
+#include <cmath>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tpeval::io {
+
+namespace {
+
+using solver::ClassKind;
+using solver::Discipline;
+using solver::JobClass;
+using solver::Network;
+using solver::Station;
+using solver::StationKind;
+
+constexpr std::int64_t max_servers = 1'000'000;
+
+Station parse_station(const JsonNode& node) {
+  node.expect_only(
+      {"name", "kind", "discipline", "servers", "rate_multipliers", "service_scv", "description"});
+  Station station;
+  station.name = node.at("name").as_string();
+  if (station.name.empty()) node.at("name").fail("must not be empty");
+  if (const auto kind = node.find("kind"))
+    station.kind =
+        kind->as_choice({"queue", "delay"}) == "delay" ? StationKind::delay : StationKind::queue;
+  if (station.kind == StationKind::delay) {
+    // An infinite-server station has no queue discipline, server count or load dependence.
+    for (const char* key : {"discipline", "servers", "rate_multipliers"})
+      if (const auto member = node.find(key))
+        member->fail("not allowed for a delay station (it has infinitely many servers)");
+  }
+  if (const auto discipline = node.find("discipline"))
+    station.discipline =
+        discipline->as_choice({"fcfs", "ps"}) == "ps" ? Discipline::ps : Discipline::fcfs;
+  if (const auto servers = node.find("servers")) {
+    const std::int64_t m = servers->as_integer(1);
+    if (m > max_servers) servers->fail("must be at most " + std::to_string(max_servers));
+    station.servers = static_cast<int>(m);
+  }
+  if (const auto multipliers = node.find("rate_multipliers")) {
+    const auto elements = multipliers->elements();
+    if (elements.empty()) multipliers->fail("must list at least one rate multiplier");
+    for (const auto& e : elements) station.rate_multipliers.push_back(e.as_positive());
+    if (station.servers != 1)
+      node.at("servers").fail(
+          "must be 1 for a load-dependent station (rate_multipliers already say how many jobs "
+          "are served at once)");
+  }
+  if (const auto scv = node.find("service_scv")) station.service_scv = scv->as_non_negative();
+  return station;
+}
+
+/// Reads an object keyed by station name; unknown names are errors naming the closest station.
+std::map<int, double> parse_station_map(const JsonNode& node,
+                                        const std::vector<std::string>& station_names,
+                                        bool positive) {
+  std::map<int, double> values;
+  for (const auto& [key, value] : node.members()) {
+    int index = -1;
+    for (std::size_t k = 0; k < station_names.size(); ++k)
+      if (station_names[k] == key) index = static_cast<int>(k);
+    if (index < 0) {
+      std::string reason = "unknown station";
+      const std::string suggestion = closest_name(key, station_names);
+      if (!suggestion.empty()) reason += " (did you mean '" + suggestion + "'?)";
+      throw InputError(value.path(), reason);
+    }
+    values[index] = positive ? value.as_positive() : value.as_non_negative();
+  }
+  return values;
+}
+
+JobClass parse_class_header(const JsonNode& node) {
+  JobClass job_class;
+  job_class.name = node.at("name").as_string();
+  if (job_class.name.empty()) node.at("name").fail("must not be empty");
+  const auto rate = node.find("arrival_rate_per_s");
+  const auto population = node.find("population");
+  if (rate && population)
+    population->fail(
+        "a class is either open ('arrival_rate_per_s') or closed ('population'), not both");
+  if (!rate && !population)
+    node.fail("needs 'arrival_rate_per_s' (an open class) or 'population' (a closed class)");
+  if (rate) {
+    job_class.kind = ClassKind::open;
+    job_class.arrival_rate_per_s = rate->as_non_negative();
+    if (const auto think = node.find("think_time_s"))
+      think->fail("only closed classes have a think time");
+  } else {
+    job_class.kind = ClassKind::closed;
+    job_class.population = static_cast<long>(population->as_integer(0));
+    if (const auto think = node.find("think_time_s"))
+      job_class.think_time_s = think->as_non_negative();
+  }
+  return job_class;
+}
+
+}  // namespace
+
+solver::Network parse_network(const JsonNode& root) {
+  root.expect_only({"$schema", "name", "description", "stations", "classes"});
+  if (const auto name = root.find("name")) name->as_string();
+  if (const auto description = root.find("description")) description->as_string();
+
+  Network network;
+  const JsonNode stations_node = root.at("stations");
+  const auto stations = stations_node.elements();
+  if (stations.empty()) stations_node.fail("must list at least one station");
+  std::vector<std::string> station_names;
+  for (const auto& node : stations) {
+    Station station = parse_station(node);
+    for (std::size_t k = 0; k < station_names.size(); ++k)
+      if (station_names[k] == station.name)
+        node.at("name").fail("duplicate station name '" + station.name + "' (also stations[" +
+                             std::to_string(k) + "])");
+    station_names.push_back(station.name);
+    network.stations.push_back(std::move(station));
+  }
+
+  const JsonNode classes_node = root.at("classes");
+  const auto classes = classes_node.elements();
+  if (classes.empty()) classes_node.fail("must list at least one class");
+  const int station_count = static_cast<int>(station_names.size());
+  const int class_count = static_cast<int>(classes.size());
+  network.demand_s = Eigen::MatrixXd::Zero(class_count, station_count);
+  network.visits = Eigen::MatrixXd::Zero(class_count, station_count);
+  std::vector<std::string> class_names;
+  for (int c = 0; c < class_count; ++c) {
+    const JsonNode& node = classes[c];
+    node.expect_only({"name", "description", "arrival_rate_per_s", "population", "think_time_s",
+                      "demands_s", "visits", "service_times_s"});
+    JobClass job_class = parse_class_header(node);
+    for (std::size_t j = 0; j < class_names.size(); ++j)
+      if (class_names[j] == job_class.name)
+        node.at("name").fail("duplicate class name '" + job_class.name + "' (also classes[" +
+                             std::to_string(j) + "])");
+    class_names.push_back(job_class.name);
+
+    // Demands: either D_ck directly, or visits V_ck with per-visit service times S_ck.
+    const auto demands = node.find("demands_s");
+    const auto visits = node.find("visits");
+    const auto service_times = node.find("service_times_s");
+    if (demands && (visits || service_times))
+      (visits ? *visits : *service_times)
+          .fail("give either 'demands_s' or 'visits' with 'service_times_s', not both");
+    if (demands) {
+      for (const auto& [k, d] : parse_station_map(*demands, station_names, false)) {
+        network.demand_s(c, k) = d;
+        network.visits(c, k) = d > 0 ? 1.0 : 0.0;
+      }
+    } else if (visits || service_times) {
+      if (!visits)
+        throw InputError(child_path(node.path(), "visits"), "is required with 'service_times_s'");
+      if (!service_times)
+        throw InputError(child_path(node.path(), "service_times_s"), "is required with 'visits'");
+      const auto v = parse_station_map(*visits, station_names, false);
+      const auto s = parse_station_map(*service_times, station_names, true);
+      for (const auto& [k, count] : v) {
+        if (count > 0 && !s.count(k))
+          throw InputError(child_path(service_times->path(), station_names[k]),
+                           "is required (the class visits '" + station_names[k] + "')");
+        network.visits(c, k) = count;
+        if (count > 0) network.demand_s(c, k) = count * s.at(k);
+      }
+      for (const auto& [k, time] : s)
+        if (!v.count(k))
+          throw InputError(child_path(visits->path(), station_names[k]),
+                           "is required (a service time is given for '" + station_names[k] + "')");
+    } else {
+      throw InputError(child_path(node.path(), "demands_s"),
+                       "is required (or give 'visits' and 'service_times_s')");
+    }
+    if (!(network.demand_s.row(c).array() > 0).any())
+      (demands ? *demands : *visits)
+          .fail("the class must have a positive demand at one station at least");
+    network.classes.push_back(std::move(job_class));
+  }
+
+  try {
+    solver::validate(network);
+  } catch (const std::invalid_argument& e) {
+    // The checks above should make this unreachable; keep the promise of the contract anyway.
+    root.fail(e.what());
+  }
+  return network;
+}
+
+namespace {
+
+double checked(double value, const char* what) {
+  if (!std::isfinite(value))
+    throw std::logic_error(std::string("solution has a non-finite ") + what);
+  return value;
+}
+
+}  // namespace
+
+nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution) {
+  using nlohmann::json;
+  json out;
+  out["format"] = "tpeval-solution/1";
+  out["method"] = solution.method;
+  out["iterations"] = solution.iterations;
+  out["residual"] = checked(solution.residual, "residual");
+  out["converged"] = solution.converged;
+  out["warnings"] = solution.warnings;
+
+  json classes = json::array();
+  for (int c = 0; c < network.class_count(); ++c) {
+    const auto& cls = network.classes[c];
+    json entry;
+    entry["name"] = cls.name;
+    entry["kind"] = cls.kind == ClassKind::open ? "open" : "closed";
+    if (cls.kind == ClassKind::open) {
+      entry["arrival_rate_per_s"] = cls.arrival_rate_per_s;
+    } else {
+      entry["population"] = cls.population;
+      entry["think_time_s"] = cls.think_time_s;
+    }
+    entry["throughput_per_s"] = checked(solution.class_throughput_per_s(c), "throughput");
+    entry["response_time_s"] = checked(solution.class_response_time_s(c), "response time");
+    entry["mean_jobs"] = checked(solution.mean_jobs.row(c).sum(), "mean number of jobs");
+    classes.push_back(std::move(entry));
+  }
+  out["classes"] = std::move(classes);
+
+  json stations = json::array();
+  for (int k = 0; k < network.station_count(); ++k) {
+    const auto& station = network.stations[k];
+    json entry;
+    entry["name"] = station.name;
+    entry["kind"] = station.kind == StationKind::delay ? "delay" : "queue";
+    if (station.kind == StationKind::queue) {
+      entry["discipline"] = station.discipline == Discipline::ps ? "ps" : "fcfs";
+      entry["servers"] = station.servers;
+      entry["load_dependent"] = station.load_dependent();
+    }
+    entry["throughput_per_s"] = checked(solution.throughput_per_s.col(k).sum(), "throughput");
+    entry["utilization"] = checked(solution.station_utilization(k), "utilization");
+    entry["busy_servers"] = checked(solution.busy_servers(k), "busy servers");
+    entry["mean_jobs"] = checked(solution.mean_jobs.col(k).sum(), "mean number of jobs");
+    stations.push_back(std::move(entry));
+  }
+  out["stations"] = std::move(stations);
+
+  json pairs = json::array();
+  for (int c = 0; c < network.class_count(); ++c) {
+    for (int k = 0; k < network.station_count(); ++k) {
+      json entry;
+      entry["class"] = network.classes[c].name;
+      entry["station"] = network.stations[k].name;
+      entry["visits"] = network.visits.size() ? network.visits(c, k) : 1.0;
+      entry["demand_s"] = network.demand_s(c, k);
+      entry["throughput_per_s"] = checked(solution.throughput_per_s(c, k), "throughput");
+      entry["utilization"] = checked(solution.utilization(c, k), "utilization");
+      entry["residence_time_s"] = checked(solution.residence_time_s(c, k), "residence time");
+      entry["response_time_per_visit_s"] =
+          checked(solution.response_time_per_visit_s(network, c, k), "response time");
+      entry["mean_jobs"] = checked(solution.mean_jobs(c, k), "mean number of jobs");
+      pairs.push_back(std::move(entry));
+    }
+  }
+  out["class_stations"] = std::move(pairs);
+  return out;
+}
+
+const char* example_network_json() {
+  // Keep identical to examples/networks/central_server.json (tests compare the two).
+  return R"json({
+  "name": "central-server",
+  "description": "Central-server model: one CPU (processor sharing) and two FCFS disks, shared by 20 interactive OLTP terminals (2 s think time) and 2 batch jobs. Each job alternates CPU bursts and disk I/O; visits count CPU bursts and disk accesses per transaction.",
+  "stations": [
+    {"name": "cpu", "kind": "queue", "discipline": "ps"},
+    {"name": "disk1", "kind": "queue", "discipline": "fcfs"},
+    {"name": "disk2", "kind": "queue", "discipline": "fcfs"}
+  ],
+  "classes": [
+    {
+      "name": "oltp",
+      "population": 20,
+      "think_time_s": 2.0,
+      "visits": {"cpu": 10, "disk1": 5, "disk2": 4},
+      "service_times_s": {"cpu": 0.003, "disk1": 0.010, "disk2": 0.012}
+    },
+    {
+      "name": "batch",
+      "population": 2,
+      "visits": {"cpu": 41, "disk1": 25, "disk2": 15},
+      "service_times_s": {"cpu": 0.010, "disk1": 0.010, "disk2": 0.012}
+    }
+  ]
+}
+)json";
+}
+
+}  // namespace tpeval::io

@@ -1,0 +1,592 @@
+#include "solver/locking/lock_contention.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "solver/io/json_input.hpp"
+
+namespace tpeval::solver::locking {
+
+namespace {
+
+bool finite_non_negative(double x) {
+  return std::isfinite(x) && x >= 0;
+}
+
+std::string class_path(std::size_t c) {
+  return io::element_path("classes", c);
+}
+
+/// The holding profile of one class for a given mean wait per request. Requests fall in the
+/// middle of their step; the wait of request i is spent before lock i is granted, so lock i is
+/// held for the rest of step i (t/2), the k - i later steps (each stretched by its wait) and the
+/// commit phase. Sums over i = 1..k are taken in closed form so that a non-integer mean k works
+/// (terms with k - 1 are clamped at 0: a transaction with at most one request holds nothing
+/// while it requests).
+struct HoldingProfile {
+  double response_time_s = 0;       // k (t + z) + tau
+  double lock_seconds = 0;          // sum_i hold_i
+  double lock_seconds_squared = 0;  // sum_i hold_i^2
+  double remaining_requests = 0;    // mean requests still to come while a random lock is held
+  double locks_at_request = 0;      // mean locks held when making a request, (k - 1) / 2
+};
+
+HoldingProfile holding_profile(double k, double step_s, double wait_per_request_s,
+                               double commit_s) {
+  HoldingProfile h;
+  const double stretched = step_s + wait_per_request_s;  // t'
+  const double km1 = std::max(k - 1.0, 0.0);
+  const double a = 0.5 * step_s + commit_s;  // hold of the last lock
+  h.response_time_s = k * stretched + commit_s;
+  // hold_i = a + (k - i) t', i = 1..k  ->  m = k - i runs over 0..k-1.
+  const double sum_m = k * km1 / 2.0;
+  const double sum_m2 = km1 * k * (2.0 * k - 1.0) / 6.0;
+  h.lock_seconds = k * a + stretched * sum_m;
+  h.lock_seconds_squared = k * a * a + 2.0 * a * stretched * sum_m + stretched * stretched * sum_m2;
+  // sum over held locks j of the time until each later request m > j: sum_d d (k - d) t'
+  // = t' (k-1) k (k+1) / 6; divided by the lock-seconds gives the hold-weighted mean number of
+  // requests still to come (k/3 for large k without commit phase, Tay et al. 1985).
+  if (h.lock_seconds > 0) {
+    h.remaining_requests = stretched * km1 * k * (k + 1.0) / 6.0 / h.lock_seconds;
+  }
+  h.locks_at_request = km1 / 2.0;
+  return h;
+}
+
+struct ClassTotals {
+  double requests = 0;
+  std::vector<double> requests_on;   // per partition
+  std::vector<double> exclusive_on;  // exclusive requests per partition
+};
+
+}  // namespace
+
+void validate(const LockWorkload& workload) {
+  if (workload.partitions.empty()) throw io::InputError("partitions", "at least one partition");
+  for (std::size_t p = 0; p < workload.partitions.size(); ++p) {
+    const double d = workload.partitions[p].granules;
+    if (!std::isfinite(d) || d < 1.0) {
+      throw io::InputError(io::child_path(io::element_path("partitions", p), "granules"),
+                           "must be a finite number >= 1");
+    }
+  }
+  for (std::size_t c = 0; c < workload.classes.size(); ++c) {
+    const LockClass& cls = workload.classes[c];
+    const std::string path = class_path(c);
+    double requests = 0;
+    for (std::size_t a = 0; a < cls.accesses.size(); ++a) {
+      const PartitionAccess& acc = cls.accesses[a];
+      const std::string apath = io::element_path(io::child_path(path, "accesses"), a);
+      if (acc.partition >= workload.partitions.size()) {
+        throw io::InputError(
+            io::child_path(apath, "partition"),
+            "no such partition (there are " + std::to_string(workload.partitions.size()) + ")");
+      }
+      if (!finite_non_negative(acc.lock_requests)) {
+        throw io::InputError(io::child_path(apath, "lock_requests"),
+                             "must be a non-negative number");
+      }
+      if (!(acc.exclusive_share >= 0 && acc.exclusive_share <= 1)) {
+        throw io::InputError(io::child_path(apath, "exclusive_share"), "must be in [0, 1]");
+      }
+      if (!std::isfinite(acc.request_position) || acc.request_position > 1) {
+        throw io::InputError(io::child_path(apath, "request_position"),
+                             "must be in [0, 1] (or negative for spread evenly)");
+      }
+      requests += acc.lock_requests;
+    }
+    if (!finite_non_negative(cls.concurrent_transactions)) {
+      throw io::InputError(io::child_path(path, "concurrent_transactions"),
+                           "must be a non-negative number");
+    }
+    if (!finite_non_negative(cls.arrival_rate_per_s)) {
+      throw io::InputError(io::child_path(path, "arrival_rate_per_s"),
+                           "must be a non-negative number");
+    }
+    if (cls.concurrent_transactions > 0 && cls.arrival_rate_per_s > 0) {
+      throw io::InputError(path,
+                           "give either concurrent_transactions or arrival_rate_per_s, "
+                           "not both");
+    }
+    if (!finite_non_negative(cls.step_time_s)) {
+      throw io::InputError(io::child_path(path, "step_time_s"), "must be a non-negative number");
+    }
+    if (!finite_non_negative(cls.commit_time_s)) {
+      throw io::InputError(io::child_path(path, "commit_time_s"), "must be a non-negative number");
+    }
+    if (requests > 0 && cls.step_time_s == 0 && cls.commit_time_s == 0) {
+      throw io::InputError(io::child_path(path, "step_time_s"),
+                           "step_time_s and commit_time_s cannot both be 0 (locks would be held "
+                           "for no time)");
+    }
+  }
+}
+
+LockContention analyze_lock_contention(const LockWorkload& workload, const LockOptions& options) {
+  validate(workload);
+  const std::size_t np = workload.partitions.size();
+  const std::size_t nc = workload.classes.size();
+
+  std::vector<ClassTotals> totals(nc);
+  for (std::size_t c = 0; c < nc; ++c) {
+    totals[c].requests_on.assign(np, 0.0);
+    totals[c].exclusive_on.assign(np, 0.0);
+    for (const PartitionAccess& acc : workload.classes[c].accesses) {
+      totals[c].requests += acc.lock_requests;
+      totals[c].requests_on[acc.partition] += acc.lock_requests;
+      totals[c].exclusive_on[acc.partition] += acc.lock_requests * acc.exclusive_share;
+    }
+  }
+  auto exclusive_share = [&](std::size_t c, std::size_t p) {
+    const double k = totals[c].requests_on[p];
+    return k > 0 ? totals[c].exclusive_on[p] / k : 0.0;
+  };
+  auto is_open = [&](std::size_t c) { return workload.classes[c].arrival_rate_per_s > 0; };
+  auto others_seen = [&](std::size_t requester, std::size_t o, const std::vector<double>& n) {
+    // Other transactions seen by a requester: N - 1 of its own class when the population is
+    // fixed (closed, Tay et al.), N for Poisson arrivals (an arrival sees the time average).
+    return (o == requester && !is_open(requester)) ? std::max(n[o] - 1.0, 0.0) : n[o];
+  };
+
+  // Lock-seconds and squared lock-seconds per class and partition, split by mode.
+  struct Holding {
+    std::vector<double> x, s, x2, s2;
+  };
+  auto holdings = [&](std::size_t c, const HoldingProfile& prof, double z) {
+    const LockClass& cls = workload.classes[c];
+    Holding h{std::vector<double>(np, 0.0), std::vector<double>(np, 0.0),
+              std::vector<double>(np, 0.0), std::vector<double>(np, 0.0)};
+    const double k = totals[c].requests;
+    if (k <= 0) return h;
+    for (const PartitionAccess& acc : cls.accesses) {
+      double ls = 0, sq = 0;
+      if (acc.request_position < 0) {
+        // Spread evenly: this access's share of the class profile.
+        ls = prof.lock_seconds * acc.lock_requests / k;
+        sq = prof.lock_seconds_squared * acc.lock_requests / k;
+      } else {
+        // All at position u of the sequence: held for the rest of that step, the later
+        // (k - 1)(1 - u) steps and the commit phase.
+        const double hold =
+            0.5 * cls.step_time_s +
+            std::max(k - 1.0, 0.0) * (1.0 - acc.request_position) * (cls.step_time_s + z) +
+            cls.commit_time_s;
+        ls = acc.lock_requests * hold;
+        sq = acc.lock_requests * hold * hold;
+      }
+      h.x[acc.partition] += ls * acc.exclusive_share;
+      h.s[acc.partition] += ls * (1 - acc.exclusive_share);
+      h.x2[acc.partition] += sq * acc.exclusive_share;
+      h.s2[acc.partition] += sq * (1 - acc.exclusive_share);
+    }
+    return h;
+  };
+  auto sum = [](const std::vector<double>& v) {
+    double t = 0;
+    for (double x : v) t += x;
+    return t;
+  };
+
+  // State of the mean-value iteration: z_c, the mean lock wait per request of class c.
+  std::vector<double> wait_per_request(nc, 0.0);
+  std::vector<HoldingProfile> profile(nc);
+  std::vector<Holding> hold(nc);
+  std::vector<double> population(nc, 0.0);
+  std::vector<double> conflict_prob(nc, 0.0);
+  std::vector<double> wait_per_conflict(nc, 0.0);
+  std::vector<std::vector<double>> held_x(nc, std::vector<double>(np, 0.0));
+  std::vector<std::vector<double>> held_s(nc, std::vector<double>(np, 0.0));
+
+  LockContention out;
+  bool diverged = false;
+  std::string divergence_reason;
+
+  // One evaluation of the model for the current waits; returns the new waits per request.
+  auto evaluate = [&](const std::vector<double>& z) {
+    for (std::size_t c = 0; c < nc; ++c) {
+      const LockClass& cls = workload.classes[c];
+      profile[c] = holding_profile(totals[c].requests, cls.step_time_s, z[c], cls.commit_time_s);
+      hold[c] = holdings(c, profile[c], z[c]);
+      const double r = profile[c].response_time_s;
+      population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
+      for (std::size_t p = 0; p < np; ++p) {
+        // Time-average locks held by one transaction (Little: lock-seconds / life time).
+        held_x[c][p] = r > 0 ? hold[c].x[p] / r : 0.0;
+        held_s[c][p] = r > 0 ? hold[c].s[p] / r : 0.0;
+      }
+    }
+    std::vector<double> z_new(nc, 0.0);
+    for (std::size_t c = 0; c < nc; ++c) {
+      if (totals[c].requests <= 0) continue;
+      double conflicts = 0;      // sum over partitions of k_p * P(conflict)
+      double wait_weighted = 0;  // sum of k_p * P(conflict) * residual hold
+      for (std::size_t p = 0; p < np; ++p) {
+        const double kp = totals[c].requests_on[p];
+        if (kp <= 0) continue;
+        const double d = workload.partitions[p].granules;
+        double hx = 0, hs = 0, resid_x = 0, resid_s = 0;
+        for (std::size_t o = 0; o < nc; ++o) {
+          const double others = others_seen(c, o, population);
+          const double x_locks = others * held_x[o][p];
+          const double s_locks = others * held_s[o][p];
+          hx += x_locks;
+          hs += s_locks;
+          // A conflicting lock is met at a random moment of its holding (length-biased), so
+          // the wait is its mean residual holding time sum hold^2 / (2 sum hold); weighting by
+          // locks held gives x_locks * that = others * x2 / (2 R).
+          const double r = profile[o].response_time_s;
+          if (r > 0) {
+            resid_x += others * hold[o].x2[p] / (2 * r);
+            resid_s += others * hold[o].s2[p] / (2 * r);
+          }
+        }
+        const double p_exclusive = std::min(1.0, (hx + hs) / d);
+        const double p_shared = std::min(1.0, hx / d);
+        const double w = exclusive_share(c, p);
+        const double wait_exclusive = (hx + hs) > 0 ? (resid_x + resid_s) / (hx + hs) : 0.0;
+        const double wait_shared = hx > 0 ? resid_x / hx : 0.0;
+        conflicts += kp * (w * p_exclusive + (1 - w) * p_shared);
+        wait_weighted += kp * (w * p_exclusive * wait_exclusive + (1 - w) * p_shared * wait_shared);
+      }
+      conflict_prob[c] = conflicts / totals[c].requests;
+      wait_per_conflict[c] = conflicts > 0 ? wait_weighted / conflicts : 0.0;
+      z_new[c] = wait_weighted / totals[c].requests;
+    }
+    return z_new;
+  };
+
+  std::size_t it = 0;
+  for (; it < options.max_iterations; ++it) {
+    const std::vector<double> z_new = evaluate(wait_per_request);
+    double change = 0;
+    bool blown = false;
+    for (std::size_t c = 0; c < nc; ++c) {
+      const LockClass& cls = workload.classes[c];
+      const double r0 = totals[c].requests * cls.step_time_s + cls.commit_time_s;
+      const double scale = std::max(wait_per_request[c], r0 > 0 ? r0 : 1.0);
+      change = std::max(change, std::abs(z_new[c] - wait_per_request[c]) / scale);
+      const double next = (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
+      wait_per_request[c] = next;
+      const double r = totals[c].requests * (cls.step_time_s + next) + cls.commit_time_s;
+      if (!std::isfinite(next) || (r0 > 0 && r > options.max_expansion * r0)) blown = true;
+    }
+    if (blown) {
+      diverged = true;
+      std::ostringstream s;
+      s << "lock waits grow without bound (response time beyond " << options.max_expansion
+        << " times its value without waits)";
+      divergence_reason = s.str();
+      break;
+    }
+    if (change <= options.tolerance) {
+      out.converged = true;
+      ++it;
+      break;
+    }
+  }
+  out.iterations = it;
+  evaluate(wait_per_request);  // refresh all derived quantities at the final waits
+
+  // Per-partition summary.
+  for (std::size_t p = 0; p < np; ++p) {
+    PartitionContention pc;
+    pc.name = workload.partitions[p].name;
+    pc.granules = workload.partitions[p].granules;
+    for (std::size_t c = 0; c < nc; ++c) {
+      pc.exclusive_locks_held += population[c] * held_x[c][p];
+      pc.shared_locks_held += population[c] * held_s[c][p];
+    }
+    pc.exclusive_conflict_probability =
+        std::min(1.0, (pc.exclusive_locks_held + pc.shared_locks_held) / pc.granules);
+    pc.shared_conflict_probability = std::min(1.0, pc.exclusive_locks_held / pc.granules);
+    out.partitions.push_back(pc);
+  }
+  double best = -1;
+  for (std::size_t p = 0; p < np; ++p) {
+    bool used = false;
+    for (std::size_t c = 0; c < nc; ++c) used = used || totals[c].requests_on[p] > 0;
+    if (used && out.partitions[p].exclusive_conflict_probability > best) {
+      best = out.partitions[p].exclusive_conflict_probability;
+      out.bottleneck = out.partitions[p].name;
+    }
+  }
+
+  // Per-class results, deadlocks and thrashing indicators.
+  double total_population = 0, blocked = 0, eta_weighted = 0, alpha_weighted = 0;
+  double k2n_over_d = 0;
+  for (std::size_t c = 0; c < nc; ++c) {
+    const LockClass& cls = workload.classes[c];
+    ClassContention r;
+    r.name = cls.name;
+    r.concurrent_transactions = population[c];
+    r.lock_requests = totals[c].requests;
+    r.response_time_no_wait_s = totals[c].requests * cls.step_time_s + cls.commit_time_s;
+    r.response_time_s = profile[c].response_time_s;
+    r.throughput_per_s = r.response_time_s > 0 ? population[c] / r.response_time_s : 0.0;
+    r.conflict_probability = conflict_prob[c];
+    r.conflicts_per_transaction = conflict_prob[c] * totals[c].requests;
+    r.wait_per_conflict_s = wait_per_conflict[c];
+    r.blocking_time_s = totals[c].requests * wait_per_request[c];
+    const double lock_seconds = sum(hold[c].x) + sum(hold[c].s);
+    r.mean_locks_held = r.response_time_s > 0 ? lock_seconds / r.response_time_s : 0;
+    r.blocked_share = r.response_time_s > 0 ? r.blocking_time_s / r.response_time_s : 0;
+
+    // Deadlock (two-cycles): a request of c is blocked by o, and o later requests, in a
+    // conflicting mode, one of the locks c already holds (Thomasian & Ryu, TSE 1991; this
+    // gives (N-1) k^4 / (12 D^2) for the uniform exclusive case, see
+    // two_cycle_deadlock_probability).
+    double p_deadlock = 0;
+    for (std::size_t p = 0; p < np; ++p) {
+      const double kp = totals[c].requests_on[p];
+      if (kp <= 0) continue;
+      const double d = workload.partitions[p].granules;
+      const double w = exclusive_share(c, p);
+      for (std::size_t o = 0; o < nc; ++o) {
+        const double others = others_seen(c, o, population);
+        const double p_by_o = std::min(
+            1.0, others * (w * (held_x[o][p] + held_s[o][p]) + (1 - w) * held_x[o][p]) / d);
+        if (p_by_o <= 0 || totals[o].requests <= 0) continue;
+        double p_back = 0;  // o requests one of c's held locks in a conflicting mode
+        for (std::size_t q = 0; q < np; ++q) {
+          if (totals[o].requests_on[q] <= 0 || totals[c].requests_on[q] <= 0) continue;
+          const double o_requests_on_q =
+              profile[o].remaining_requests * totals[o].requests_on[q] / totals[o].requests;
+          const double c_held_on_q =
+              profile[c].locks_at_request * totals[c].requests_on[q] / totals[c].requests;
+          const double wo = exclusive_share(o, q);
+          const double conflicting = wo + (1 - wo) * exclusive_share(c, q);
+          p_back += o_requests_on_q * c_held_on_q * conflicting / workload.partitions[q].granules;
+        }
+        p_deadlock += kp * p_by_o * std::min(1.0, p_back);
+      }
+    }
+    r.deadlock_probability = std::min(1.0, p_deadlock);
+    out.deadlock_rate_per_s += r.throughput_per_s * r.deadlock_probability;
+
+    // Thomasian's alpha = eta * W1 / R with W1 the wait when blocked by an *active* transaction
+    // and R the response time of an active (never blocked) transaction: both from the holding
+    // profile without waits, so alpha grows with the load and W1 / R -> 1/3 for uniform
+    // requests, which links 0.226 to Tay's eta < 0.7 (Thomasian, ICDE 1991).
+    const HoldingProfile active =
+        holding_profile(totals[c].requests, cls.step_time_s, 0.0, cls.commit_time_s);
+    const Holding active_hold = holdings(c, active, 0.0);
+    const double active_seconds = sum(active_hold.x) + sum(active_hold.s);
+    const double w1 = active_seconds > 0
+                          ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)
+                          : 0.0;
+    const double alpha = r.response_time_no_wait_s > 0
+                             ? r.conflicts_per_transaction * w1 / r.response_time_no_wait_s
+                             : 0.0;
+    total_population += population[c];
+    blocked += population[c] * r.blocked_share;
+    eta_weighted += population[c] * r.conflicts_per_transaction;
+    alpha_weighted += population[c] * alpha;
+    // k^2 N / D_eff summed over partitions, with the collision weight of shared/exclusive mixes.
+    for (std::size_t p = 0; p < np; ++p) {
+      const double kp = totals[c].requests_on[p];
+      if (kp <= 0) continue;
+      const double d_eff =
+          effective_granules_shared(workload.partitions[p].granules, exclusive_share(c, p));
+      if (std::isfinite(d_eff)) k2n_over_d += kp * kp * population[c] / d_eff;
+    }
+    out.classes.push_back(r);
+  }
+  if (total_population > 0) {
+    out.blocked_share = blocked / total_population;
+    out.conflicts_per_transaction = eta_weighted / total_population;
+    out.thomasian_alpha = alpha_weighted / total_population;
+  }
+  out.tay_workload = k2n_over_d;
+  out.thomasian_beta = thomasian_beta(out.thomasian_alpha);
+  out.thrashing = diverged || !out.thomasian_beta.has_value();
+
+  if (diverged) {
+    out.diagnosis = "no stable operating point (thrashing): " + divergence_reason +
+                    "; highest conflict probability on partition '" + out.bottleneck + "'";
+  } else if (!out.thomasian_beta) {
+    std::ostringstream s;
+    s.precision(3);
+    s << "thrashing: Thomasian's alpha = " << out.thomasian_alpha
+      << " >= " << thomasian_alpha_threshold() << "; highest conflict probability on partition '"
+      << out.bottleneck << "'";
+    out.diagnosis = s.str();
+  } else if (!out.converged) {
+    out.diagnosis = "lock model did not converge within " + std::to_string(options.max_iterations) +
+                    " iterations";
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+double effective_granules(const std::vector<double>& access_weights) {
+  double sum = 0, sum_sq = 0;
+  for (std::size_t i = 0; i < access_weights.size(); ++i) {
+    const double w = access_weights[i];
+    if (!finite_non_negative(w)) {
+      throw io::InputError(io::element_path("access_weights", i), "must be a non-negative number");
+    }
+    sum += w;
+  }
+  if (sum <= 0) throw io::InputError("access_weights", "must not all be 0");
+  for (double w : access_weights) sum_sq += (w / sum) * (w / sum);
+  return 1.0 / sum_sq;
+}
+
+double effective_granules_hot_cold(double granules, double hot_access_share,
+                                   double hot_granule_share) {
+  if (!std::isfinite(granules) || granules < 1) {
+    throw io::InputError("granules", "must be a finite number >= 1");
+  }
+  if (!(hot_access_share >= 0 && hot_access_share <= 1)) {
+    throw io::InputError("hot_access_share", "must be in [0, 1]");
+  }
+  if (!(hot_granule_share > 0 && hot_granule_share < 1)) {
+    throw io::InputError("hot_granule_share", "must be in (0, 1)");
+  }
+  const double hot = granules * hot_granule_share;
+  const double cold = granules - hot;
+  // sum p_i^2 = hot * (a / hot)^2 + cold * ((1 - a) / cold)^2
+  const double a = hot_access_share;
+  return 1.0 / (a * a / hot + (1 - a) * (1 - a) / cold);
+}
+
+double effective_granules_shared(double granules, double exclusive_share) {
+  const double read = 1.0 - exclusive_share;
+  const double collide = 1.0 - read * read;
+  return collide > 0 ? granules / collide : std::numeric_limits<double>::infinity();
+}
+
+double tay_conflict_probability(double transactions, double locks, double granules) {
+  return std::max(transactions - 1.0, 0.0) * locks / (2.0 * granules);
+}
+
+double tay_workload(double transactions, double locks, double granules) {
+  return locks * locks * transactions / granules;
+}
+
+namespace {
+// alpha(beta) of Thomasian's cubic; increasing on [0, beta*], with its maximum at beta*.
+double thomasian_alpha_of_beta(double beta) {
+  return beta * (1 - beta) * (1 - beta) / (1 - 1.5 * beta * (1 - beta));
+}
+double thomasian_fold() {
+  // Golden-section search for the maximum of alpha(beta) on [0, 1]: a few dozen evaluations,
+  // no library needed for a one-dimensional unimodal maximum.
+  double lo = 0.0, hi = 1.0;
+  const double g = (std::sqrt(5.0) - 1) / 2;
+  for (int i = 0; i < 200; ++i) {
+    const double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
+    if (thomasian_alpha_of_beta(a) < thomasian_alpha_of_beta(b)) {
+      lo = a;
+    } else {
+      hi = b;
+    }
+  }
+  return 0.5 * (lo + hi);
+}
+}  // namespace
+
+double thomasian_beta_at_threshold() {
+  static const double beta = thomasian_fold();
+  return beta;
+}
+
+double thomasian_alpha_threshold() {
+  return thomasian_alpha_of_beta(thomasian_beta_at_threshold());
+}
+
+std::optional<double> thomasian_beta(double alpha) {
+  if (!(alpha >= 0) || !std::isfinite(alpha)) return std::nullopt;
+  if (alpha >= thomasian_alpha_threshold()) return std::nullopt;
+  double lo = 0.0, hi = thomasian_beta_at_threshold();
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (thomasian_alpha_of_beta(mid) < alpha) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return 0.5 * (lo + hi);
+}
+
+double two_cycle_deadlock_probability(double transactions, double locks, double granules) {
+  return std::max(transactions - 1.0, 0.0) * std::pow(locks, 4) / (12.0 * granules * granules);
+}
+
+double gray_wait_probability(double tps, double action_time_s, double actions, double db_size) {
+  return tps * action_time_s * std::pow(actions, 3) / (2.0 * db_size);
+}
+
+double gray_deadlock_probability(double tps, double action_time_s, double actions, double db_size) {
+  return tps * action_time_s * std::pow(actions, 5) / (4.0 * db_size * db_size);
+}
+
+double gray_deadlock_rate_per_s(double tps, double action_time_s, double actions, double db_size,
+                                double nodes) {
+  return tps * tps * action_time_s * std::pow(actions, 5) * std::pow(nodes, 3) /
+         (4.0 * db_size * db_size);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+FixedPointResult iterate_lock_fixed_point(const FixedPointUpdate& update, std::vector<double> start,
+                                          const FixedPointOptions& options) {
+  FixedPointResult result;
+  result.value = std::move(start);
+  const double damping = std::clamp(options.damping, 1e-6, 1.0);
+  double start_scale = 1.0;
+  for (double v : result.value) start_scale = std::max(start_scale, std::abs(v));
+  const double limit = options.divergence_factor * start_scale;
+
+  for (std::size_t it = 1; it <= options.max_iterations; ++it) {
+    result.iterations = it;
+    std::string reason;
+    const std::optional<std::vector<double>> next = update(result.value, reason);
+    if (!next) {
+      result.status = FixedPointStatus::thrashing;
+      result.message = "no stable operating point (thrashing)" +
+                       (reason.empty() ? std::string() : ": " + reason);
+      return result;
+    }
+    if (next->size() != result.value.size()) {
+      throw std::invalid_argument("iterate_lock_fixed_point: update changed the vector size");
+    }
+    double residual = 0;
+    bool bad = false;
+    for (std::size_t i = 0; i < next->size(); ++i) {
+      const double v = (*next)[i];
+      if (!std::isfinite(v) || v < 0 || v > limit) {
+        bad = true;
+        break;
+      }
+      const double damped = (1 - damping) * result.value[i] + damping * v;
+      residual = std::max(residual,
+                          std::abs(v - result.value[i]) / std::max(1.0, std::abs(result.value[i])));
+      result.value[i] = damped;
+    }
+    if (bad) {
+      result.status = FixedPointStatus::thrashing;
+      result.message = "no stable operating point (thrashing): the iterates diverge" +
+                       (reason.empty() ? std::string() : " (" + reason + ")");
+      return result;
+    }
+    result.residual = residual;
+    if (residual <= options.tolerance) {
+      result.status = FixedPointStatus::converged;
+      result.message = "converged after " + std::to_string(it) + " iterations";
+      return result;
+    }
+  }
+  result.status = FixedPointStatus::not_converged;
+  std::ostringstream s;
+  s << "not converged after " << options.max_iterations << " iterations (residual "
+    << result.residual << ")";
+  result.message = s.str();
+  return result;
+}
+
+}  // namespace tpeval::solver::locking

@@ -1,0 +1,222 @@
+// Data contention under strict two-phase locking (2PL): a mean-value model for any granularity.
+//
+// Contract: analyze_lock_contention() takes a workload of lock partitions (each with the number of
+// lockable granules, or an effective number for skewed access, see effective_granules()) and
+// transaction classes (lock requests per partition with their exclusive share, the mean time
+// between successive lock requests and the commit phase during which all locks stay held, and
+// either the mean number of concurrent transactions or an arrival rate, turned into a population
+// by Little's law N = lambda * R with R including lock waits). It returns per class the conflict
+// probability per request, the mean wait per conflict, the blocking time, the response time with
+// lock waits, the deadlock probability, and overall the blocked share, the deadlock rate and the
+// thrashing indicators of Tay et al. (k^2 N / D) and Thomasian (alpha against 0.226, beta). The
+// model: request i of a transaction with k requests falls in the middle of step i, so a lock is
+// held from its request to the end of the commit phase (strict 2PL, locks released after commit,
+// ch6-5.md §1.6, §1.11 rule 8); lock waits stretch every later step and thus the holding time
+// of all locks held (which is what makes contention feed back on itself). A request conflicts when
+// its granule is held in an incompatible mode by another transaction (exclusive vs anything,
+// shared vs exclusive); the wait is the mean residual holding time of the blocking lock. When no
+// stable mean-value solution exists the result says `thrashing` and names the partition with the
+// highest conflict probability; no NaN or negative time is ever returned. The function is pure
+// and domain-free; inputs are validated with io::InputError naming the offending field
+// ("classes[1].accesses[0].write_share: must be in [0, 1]").
+//
+// iterate_lock_fixed_point() is the generic outer loop for coupling this model with a queueing
+// model (lock waits lengthen response times, which lengthen lock holding times): damped
+// successive substitution with tolerance, iteration cap, a convergence report, and an explicit
+// "no stable operating point (thrashing)" outcome.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tpeval::solver::locking {
+
+// ---------------------------------------------------------------------------------------------
+// Workload
+// ---------------------------------------------------------------------------------------------
+
+/// A set of lockable granules accessed uniformly (or with the skew folded into `granules`).
+struct LockPartition {
+  std::string name;
+  /// Number of lockable granules D (pages or records; for skewed access the effective number
+  /// 1 / sum p_i^2 from effective_granules()). Must be >= 1.
+  double granules = 0;
+};
+
+/// The lock requests of one transaction class on one partition.
+struct PartitionAccess {
+  std::size_t partition = 0;   ///< index into LockWorkload::partitions
+  double lock_requests = 0;    ///< mean lock requests per transaction (distinct granules), >= 0
+  double exclusive_share = 1;  ///< fraction of the requests that are exclusive (write) locks
+  /// Where these requests fall in the transaction's sequence of k requests: 0 = first, 1 = last
+  /// (a hot lock taken last is held only for the last step and the commit phase). Negative
+  /// (default): spread evenly over the sequence.
+  double request_position = -1;
+};
+
+struct LockClass {
+  std::string name;
+  std::vector<PartitionAccess> accesses;
+  /// Mean number of concurrent transactions of this class (closed view). Exactly one of
+  /// concurrent_transactions and arrival_rate_per_s must be > 0 (a class with both 0 is idle).
+  double concurrent_transactions = 0;
+  /// Arrival rate (open view); the population is then lambda * R with R including lock waits.
+  double arrival_rate_per_s = 0;
+  /// Mean time between successive lock requests, without lock waits (CPU, I/O, queueing).
+  double step_time_s = 0;
+  /// Time from the last lock request to the release of all locks (rest of processing, commit
+  /// with log write and FORCE writes; 0 for pre-commit-style early release).
+  double commit_time_s = 0;
+};
+
+struct LockWorkload {
+  std::vector<LockPartition> partitions;
+  std::vector<LockClass> classes;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------------------------
+
+struct ClassContention {
+  std::string name;
+  double concurrent_transactions = 0;    ///< N_c used (given, or lambda * R)
+  double throughput_per_s = 0;           ///< N_c / R_c
+  double lock_requests = 0;              ///< k_c, all partitions
+  double conflict_probability = 0;       ///< per request, averaged over the class's requests
+  double conflicts_per_transaction = 0;  ///< eta_c = sum of k * P_conflict
+  double wait_per_conflict_s = 0;        ///< mean wait of one blocked request
+  double blocking_time_s = 0;            ///< eta_c * W: lock wait per transaction
+  double response_time_no_wait_s = 0;    ///< k * step + commit
+  double response_time_s = 0;            ///< with lock waits
+  double mean_locks_held = 0;            ///< time average over the transaction's life
+  double deadlock_probability = 0;       ///< per transaction (two-cycles, Thomasian & Ryu form)
+  double blocked_share = 0;              ///< fraction of the life spent blocked
+};
+
+struct PartitionContention {
+  std::string name;
+  double granules = 0;
+  double exclusive_locks_held = 0;  ///< mean over time, all transactions
+  double shared_locks_held = 0;
+  double exclusive_conflict_probability = 0;  ///< P(conflict) of an exclusive request
+  double shared_conflict_probability = 0;     ///< P(conflict) of a shared request
+};
+
+struct LockContention {
+  std::vector<ClassContention> classes;
+  std::vector<PartitionContention> partitions;
+  double blocked_share = 0;              ///< beta: fraction of transactions blocked (N-weighted)
+  double deadlock_rate_per_s = 0;        ///< sum over classes of X_c * P_deadlock,c
+  double tay_workload = 0;               ///< k^2 N / D_eff (Tay et al. 1985); thrashing near 1.5
+  double conflicts_per_transaction = 0;  ///< eta_c averaged over transactions (Tay: < 0.7)
+  double thomasian_alpha = 0;  ///< eta_c * W1 / R_no_wait (Thomasian 1991); thrashing >= 0.226
+  std::optional<double> thomasian_beta;  ///< smallest root of Thomasian's cubic; none if thrashing
+  bool thrashing = false;                ///< no stable mean-value solution, or alpha >= 0.226
+  std::string bottleneck;                ///< partition with the highest conflict probability
+  std::string diagnosis;                 ///< one sentence for people: why it thrashes, or ""
+  std::size_t iterations = 0;            ///< inner mean-value iterations
+  bool converged = false;
+};
+
+struct LockOptions {
+  double tolerance = 1e-10;  ///< relative change of the waits
+  std::size_t max_iterations = 10'000;
+  double damping = 0.5;  ///< weight of the new iterate in (0, 1]
+  /// Response-time expansion R / R_no_wait beyond which the model declares thrashing.
+  double max_expansion = 1e3;
+};
+
+/// Throws io::InputError naming the field ("partitions[0].granules: must be >= 1").
+void validate(const LockWorkload& workload);
+
+/// The mean-value contention model described in the header comment.
+LockContention analyze_lock_contention(const LockWorkload& workload,
+                                       const LockOptions& options = {});
+
+// ---------------------------------------------------------------------------------------------
+// Closed forms and helpers (published models, used as checks and for quick estimates)
+// ---------------------------------------------------------------------------------------------
+
+/// Effective number of granules for non-uniform access, 1 / sum p_i^2 (p normalised): the D of
+/// a uniform partition with the same pairwise collision probability (ch6-5.md A14).
+double effective_granules(const std::vector<double>& access_weights);
+/// Effective granules when `hot_access_share` of the accesses go to `hot_granule_share` of the
+/// `granules` (b/c rule), the rest uniformly to the others.
+double effective_granules_hot_cold(double granules, double hot_access_share,
+                                   double hot_granule_share);
+/// Effective granules of a uniform partition with shared and exclusive requests: two random
+/// requests conflict unless both are shared, so D_eff = D / (1 - (1 - exclusive_share)^2).
+double effective_granules_shared(double granules, double exclusive_share);
+
+/// Tay, Goodman & Suri (TODS 10(4) 1985): P(conflict) of a request = (N - 1) k / (2 D).
+double tay_conflict_probability(double transactions, double locks, double granules);
+/// Tay's workload parameter k^2 N / D (thrashing near 1.5).
+double tay_workload(double transactions, double locks, double granules);
+inline constexpr double kTayThrashingWorkload = 1.5;
+
+/// Thomasian (ICDE 1991): fraction of blocked transactions beta for contention level alpha, the
+/// smallest root of the cubic beta^3 - (1.5 alpha + 2) beta^2 + (1.5 alpha + 1) beta - alpha = 0,
+/// i.e. alpha = beta (1 - beta)^2 / (1 - 1.5 beta (1 - beta)); none when alpha is at or above the
+/// fold of that curve (thomasian_alpha_threshold() = 0.2259..., published as 0.226).
+std::optional<double> thomasian_beta(double alpha);
+double thomasian_alpha_threshold();
+/// The beta at the fold (onset of thrashing), about 0.38.
+double thomasian_beta_at_threshold();
+
+/// Thomasian & Ryu (TSE 1991) / Gray et al. (1981) fixed-size transactions with k exclusive
+/// requests over D granules: P(deadlock per transaction) ~ (N - 1) k^4 / (12 D^2).
+double two_cycle_deadlock_probability(double transactions, double locks, double granules);
+
+/// Gray, Helland, O'Neil & Shasha (SIGMOD 1996), single node: probability that a transaction
+/// waits, PW ~ TPS * action_time * actions^3 / (2 * db_size).
+double gray_wait_probability(double tps, double action_time_s, double actions, double db_size);
+/// PD ~ TPS * action_time * actions^5 / (4 db_size^2).
+double gray_deadlock_probability(double tps, double action_time_s, double actions, double db_size);
+/// Deadlock rate ~ TPS^2 * action_time * actions^5 / (4 db_size^2) (per second); eager
+/// replication over `nodes` multiplies it by nodes^3.
+double gray_deadlock_rate_per_s(double tps, double action_time_s, double actions, double db_size,
+                                double nodes = 1);
+
+// ---------------------------------------------------------------------------------------------
+// Outer fixed point (coupling with a queueing model)
+// ---------------------------------------------------------------------------------------------
+
+enum class FixedPointStatus {
+  converged,      ///< |x_new - x| <= tolerance * max(1, |x|) in every component
+  thrashing,      ///< the update reported no operating point, or the iterates diverged
+  not_converged,  ///< iteration cap reached while still bounded
+};
+
+struct FixedPointOptions {
+  double damping = 0.5;     ///< x <- (1 - d) x + d * update(x), d in (0, 1]
+  double tolerance = 1e-8;  ///< relative, per component
+  std::size_t max_iterations = 500;
+  /// Iterates growing beyond divergence_factor * max(1, |start|) count as divergence.
+  double divergence_factor = 1e6;
+};
+
+struct FixedPointResult {
+  FixedPointStatus status = FixedPointStatus::not_converged;
+  std::vector<double> value;  ///< last iterate (the operating point when converged)
+  std::size_t iterations = 0;
+  double residual = 0;  ///< largest relative change in the last iteration
+  std::string message;  ///< "converged after 12 iterations", "no stable operating
+                        ///< point (thrashing): ..."
+};
+
+/// One application of the coupled model: from the current guess (e.g. response times per
+/// class) to the next one, or std::nullopt when the submodel has no operating point (e.g.
+/// LockContention::thrashing or a saturated queue); `reason` may be set to explain it.
+using FixedPointUpdate = std::function<std::optional<std::vector<double>>(
+    const std::vector<double>& x, std::string& reason)>;
+
+/// Damped successive substitution from `start`. Non-finite or negative updates count as
+/// thrashing (never returned as a value).
+FixedPointResult iterate_lock_fixed_point(const FixedPointUpdate& update, std::vector<double> start,
+                                          const FixedPointOptions& options = {});
+
+}  // namespace tpeval::solver::locking

@@ -1,0 +1,58 @@
+#include "solver/mva/closed.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "solver/mva/exact_multi.hpp"
+#include "solver/mva/exact_single.hpp"
+#include "solver/mva/linearizer.hpp"
+#include "solver/mva/schweitzer.hpp"
+#include "solver/mva/solution_fill.hpp"
+
+namespace tpeval::solver {
+
+namespace {
+
+/// Exact MVA: the stable single-class solver when at most one class has jobs, else the lattice.
+Solution solve_exact(const Network& network) {
+  int populated = 0, last = -1;
+  for (int c = 0; c < network.class_count(); ++c)
+    if (network.classes[c].population > 0) ++populated, last = c;
+  if (populated == 1) return solve_exact_single(network, last);
+  return solve_exact_multi(network);
+}
+
+}  // namespace
+
+Solution solve_closed(const Network& network, const ClosedOptions& options) {
+  check_closed_network(network);
+  if (options.max_exact_lattice < 1) throw std::invalid_argument("max_exact_lattice must be >= 1");
+  switch (options.method) {
+    case ClosedMethod::exact:
+      return solve_exact(network);
+    case ClosedMethod::linearizer:
+      return solve_linearizer(network, options.tolerance, options.max_iterations);
+    case ClosedMethod::schweitzer:
+      return solve_schweitzer(network, options.tolerance, options.max_iterations);
+    case ClosedMethod::automatic:
+      break;
+  }
+  int populated = 0;
+  for (const JobClass& c : network.classes) populated += c.population > 0;
+  const std::int64_t lattice = population_lattice_size(network);
+  if (populated <= 1 || lattice <= options.max_exact_lattice) return solve_exact(network);
+  Solution s = solve_linearizer(network, options.tolerance, options.max_iterations);
+  s.warnings.insert(s.warnings.begin(),
+                    "automatic method: population lattice " + std::to_string(lattice) +
+                        " exceeds max_exact_lattice " + std::to_string(options.max_exact_lattice) +
+                        ", Linearizer used instead of exact MVA");
+  return s;
+}
+
+std::vector<double> throughput_curve(const Network& single_class_network, long max_population) {
+  if (single_class_network.class_count() != 1)
+    throw std::invalid_argument("throughput_curve needs a network with exactly one class");
+  return exact_single_throughputs(single_class_network, 0, max_population);
+}
+
+}  // namespace tpeval::solver

@@ -1,0 +1,195 @@
+#include "solver/mva/exact_single.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "solver/mva/rate_profile.hpp"
+#include "solver/mva/solution_fill.hpp"
+
+namespace tpeval::solver {
+
+namespace {
+
+constexpr double minus_infinity = -std::numeric_limits<double>::infinity();
+
+/// log(exp(a) + exp(b)) without overflow; -inf stands for zero.
+double log_add(double a, double b) {
+  if (a < b) std::swap(a, b);
+  if (b == minus_infinity) return a;
+  return a + std::log1p(std::exp(b - a));
+}
+
+struct QueueStation {
+  int index;  ///< station index in the network
+  double demand_s;
+  RateProfile profile;
+};
+
+/// The class's view of the network: think time plus delay demand, and the visited queues.
+struct SingleClassModel {
+  double think_s = 0.0;  ///< Z + sum of delay-station demands
+  std::vector<QueueStation> queues;
+  bool all_simple = true;  ///< only single-server load-independent queues
+};
+
+SingleClassModel single_class_model(const Network& network, int c) {
+  SingleClassModel m;
+  m.think_s = network.classes[c].think_time_s;
+  for (int k = 0; k < network.station_count(); ++k) {
+    const double d = network.demand_s(c, k);
+    if (d <= 0) continue;
+    if (network.stations[k].kind == StationKind::delay) {
+      m.think_s += d;
+      continue;
+    }
+    QueueStation q{k, d, rate_profile(network.stations[k])};
+    if (!q.profile.simple()) m.all_simple = false;
+    m.queues.push_back(std::move(q));
+  }
+  return m;
+}
+
+/// log F(j) = sum_{i<=j} log(D / alpha(i)) for j = 0..n (geometric beyond the profile limit).
+std::vector<double> log_station_factors(const QueueStation& q, long n) {
+  std::vector<double> lf(static_cast<std::size_t>(n + 1));
+  lf[0] = 0.0;
+  const double log_d = std::log(q.demand_s);
+  for (long j = 1; j <= n; ++j) lf[j] = lf[j - 1] + log_d - std::log(q.profile.at(j));
+  return lf;
+}
+
+/// log G of the delay/think term alone: Z^n / n!.
+std::vector<double> log_think_constant(double think_s, long n) {
+  std::vector<double> lg(static_cast<std::size_t>(n + 1), minus_infinity);
+  lg[0] = 0.0;
+  if (think_s > 0)
+    for (long j = 1; j <= n; ++j) lg[j] = j * std::log(think_s) - std::lgamma(j + 1.0);
+  return lg;
+}
+
+/// Convolves log G with one queueing station: G'(n) = sum_j F(j) G(n-j). Terms j < L are summed
+/// explicitly; the tail T(n) = sum_{j>=L} F(j) G(n-j) obeys T(n) = r T(n-1) + F(L) G(n-L) with
+/// r = D / alpha(L), so the pass costs O(N L).
+std::vector<double> convolve(const std::vector<double>& lg, const QueueStation& q) {
+  const long n_max = static_cast<long>(lg.size()) - 1;
+  const long limit = q.profile.limit();
+  const std::vector<double> lf = log_station_factors(q, std::min(n_max, limit));
+  const double log_r = std::log(q.demand_s / q.profile.tail_rate());
+  std::vector<double> out(lg.size(), minus_infinity);
+  double log_tail = minus_infinity;
+  for (long n = 0; n <= n_max; ++n) {
+    if (n >= limit) log_tail = log_add(log_tail + log_r, lf[limit] + lg[n - limit]);
+    double peak = log_tail;
+    const long explicit_terms = std::min(n, limit - 1);
+    for (long j = 0; j <= explicit_terms; ++j) peak = std::max(peak, lf[j] + lg[n - j]);
+    if (peak == minus_infinity) continue;
+    double sum = std::exp(log_tail - peak);
+    for (long j = 0; j <= explicit_terms; ++j) sum += std::exp(lf[j] + lg[n - j] - peak);
+    out[n] = peak + std::log(sum);
+  }
+  return out;
+}
+
+std::vector<double> log_normalising_constant(const SingleClassModel& m, long n, int skip = -1) {
+  std::vector<double> lg = log_think_constant(m.think_s, n);
+  for (int i = 0; i < static_cast<int>(m.queues.size()); ++i)
+    if (i != skip) lg = convolve(lg, m.queues[i]);
+  return lg;
+}
+
+/// X(1..n) and Q at population n for the simple (single-server/delay) case.
+std::vector<double> simple_mva(const SingleClassModel& m, long n, std::vector<double>& queue_jobs) {
+  const std::size_t count = m.queues.size();
+  std::vector<double> demand(count);
+  for (std::size_t i = 0; i < count; ++i) demand[i] = m.queues[i].demand_s;
+  queue_jobs.assign(count, 0.0);
+  std::vector<double> residence(count);
+  std::vector<double> throughput(static_cast<std::size_t>(n));
+  for (long pop = 1; pop <= n; ++pop) {
+    double total = m.think_s;
+    for (std::size_t i = 0; i < count; ++i) {
+      residence[i] = demand[i] * (1.0 + queue_jobs[i]);
+      total += residence[i];
+    }
+    const double x = static_cast<double>(pop) / total;
+    for (std::size_t i = 0; i < count; ++i) queue_jobs[i] = x * residence[i];
+    throughput[static_cast<std::size_t>(pop - 1)] = x;
+  }
+  return throughput;
+}
+
+}  // namespace
+
+std::vector<double> exact_single_throughputs(const Network& network, int c, long max_population) {
+  check_closed_network(network);
+  if (c < 0 || c >= network.class_count()) throw std::invalid_argument("class index out of range");
+  if (max_population < 0) throw std::invalid_argument("max_population must be >= 0");
+  const SingleClassModel m = single_class_model(network, c);
+  if (max_population > 0 && m.think_s <= 0 && m.queues.empty())
+    throw std::invalid_argument("invalid network: closed class '" + network.classes[c].name +
+                                "' has zero demand and zero think time");
+  if (m.all_simple) {
+    std::vector<double> unused;
+    return simple_mva(m, max_population, unused);
+  }
+  const std::vector<double> lg = log_normalising_constant(m, max_population);
+  std::vector<double> x(static_cast<std::size_t>(max_population));
+  for (long n = 1; n <= max_population; ++n) x[n - 1] = std::exp(lg[n - 1] - lg[n]);
+  return x;
+}
+
+Solution solve_exact_single(const Network& network, int c) {
+  check_closed_network(network);
+  if (c < 0 || c >= network.class_count()) throw std::invalid_argument("class index out of range");
+  const long n = network.classes[c].population;
+  Solution s;
+  s.method = "exact-mva";
+  s.class_throughput_per_s = Eigen::VectorXd::Zero(network.class_count());
+  s.mean_jobs = Eigen::MatrixXd::Zero(network.class_count(), network.station_count());
+  const SingleClassModel m = single_class_model(network, c);
+  if (n > 0) {
+    double x = 0.0;
+    if (m.all_simple) {
+      std::vector<double> queue_jobs;
+      x = simple_mva(m, n, queue_jobs).back();
+      for (std::size_t i = 0; i < m.queues.size(); ++i)
+        s.mean_jobs(c, m.queues[i].index) = queue_jobs[i];
+    } else {
+      const std::vector<double> lg = log_normalising_constant(m, n);
+      std::vector<double> throughput(static_cast<std::size_t>(n + 1), 0.0);
+      for (long pop = 1; pop <= n; ++pop) throughput[pop] = std::exp(lg[pop - 1] - lg[pop]);
+      x = throughput[n];
+      for (int i = 0; i < static_cast<int>(m.queues.size()); ++i) {
+        const QueueStation& q = m.queues[i];
+        double jobs = 0.0;
+        if (q.profile.simple()) {
+          // Q_k(n) = X(n) D_k (1 + Q_k(n-1)): products of positive numbers only.
+          for (long pop = 1; pop <= n; ++pop) jobs = throughput[pop] * q.demand_s * (1.0 + jobs);
+        } else {
+          // Marginals p_k(j|N) = F_k(j) G_{-k}(N-j) / G(N); normalised by their computed sum so
+          // that rounding cannot push the distribution off 1.
+          const std::vector<double> lg_rest = log_normalising_constant(m, n, i);
+          const std::vector<double> lf = log_station_factors(q, n);
+          double mass = 0.0;
+          for (long j = 0; j <= n; ++j) {
+            const double p = std::exp(lf[j] + lg_rest[n - j] - lg[n]);
+            mass += p;
+            jobs += j * p;
+          }
+          jobs /= mass;
+        }
+        s.mean_jobs(c, q.index) = jobs;
+      }
+    }
+    s.class_throughput_per_s(c) = x;
+    for (int k = 0; k < network.station_count(); ++k)
+      if (network.stations[k].kind == StationKind::delay)
+        s.mean_jobs(c, k) = x * network.demand_s(c, k);
+  }
+  complete_solution(network, s);
+  return s;
+}
+
+}  // namespace tpeval::solver

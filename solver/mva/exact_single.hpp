@@ -1,0 +1,34 @@
+// Exact mean-value analysis of a single-class closed product-form network.
+//
+// Contract: solve_exact_single() solves class `class_index` of a closed network alone (all other
+// classes are treated as absent and get zero results) for queueing stations with one server, m
+// servers or a general load-dependent rate profile, and delay stations. Two algorithms, both free
+// of subtractions and therefore numerically stable for any m and N:
+//  * only single-server and delay stations: the Reiser–Lavenberg recursion
+//    R_k(n) = D_k (1 + Q_k(n-1)), X(n) = n / (Z + sum_k R_k(n)) (peers-and-formulas.md §3.1),
+//    O(N M) time — the classic multi-server form with p(0) = 1 - sum is *not* used because its
+//    subtraction amplifies rounding error geometrically (Octave queueing NEWS 1.2.2; §2 lesson #1);
+//  * any multi-server or load-dependent station: log-space normalising constants (as LINE's lGN):
+//    log G(n) by convolution over stations with the delay/think term exp(n log Z - log n!) as the
+//    base, using that F_k(j) = prod_{i<=j} D_k / alpha_k(i) is geometric beyond the profile limit
+//    L_k (O(N L_k) per station). Then X(n) = G(n-1)/G(n), marginals p_k(j|N) = F_k(j) G_{-k}(N-j) /
+//    G(N) from the complement constant G_{-k} (one extra convolution pass per multi-server/LD
+//    station), and Q at single-server stations by the recursion Q_k(n) = X(n) D_k (1 + Q_k(n-1)).
+//    All terms are positive sums, so probabilities cannot turn negative. Method string:
+//    "exact-mva".
+// Throws std::invalid_argument for invalid networks (see check_closed_network).
+#pragma once
+
+#include <vector>
+
+#include "solver/network/network.hpp"
+
+namespace tpeval::solver {
+
+Solution solve_exact_single(const Network& network, int class_index);
+
+/// X(1..max_population) of class `class_index` running alone; index 0 holds X(1).
+std::vector<double> exact_single_throughputs(const Network& network, int class_index,
+                                             long max_population);
+
+}  // namespace tpeval::solver

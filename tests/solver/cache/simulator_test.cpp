@@ -1,0 +1,104 @@
+// The exact LRU simulator: buffer mechanics against a naive list model, and the two-level
+// rules of hierarchy.hpp against the analytic model for a mixed, partly read-only load.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <list>
+#include <string>
+#include <vector>
+
+#include "solver/cache/hierarchy.hpp"
+#include "solver/cache/lru_simulator.hpp"
+
+namespace cache = tpeval::solver::cache;
+
+TEST_CASE("simulator: LruBuffer matches a naive LRU list under random operations") {
+  for (std::size_t capacity : {0u, 1u, 3u, 17u, 64u}) {
+    cache::LruBuffer buffer(capacity);
+    std::list<std::uint64_t> naive;  // front = MRU
+    std::uint64_t state = 12345 + capacity;
+    auto next = [&] { return state = state * 6364136223846793005ull + 1442695040888963407ull; };
+    for (int step = 0; step < 20000; ++step) {
+      const std::uint64_t item = (next() >> 33) % 100 * 0x100000001ull;  // colliding hashes too
+      const int op = static_cast<int>((next() >> 40) % 3);
+      auto it = std::find(naive.begin(), naive.end(), item);
+      const bool present = it != naive.end();
+      REQUIRE(buffer.contains(item) == present);
+      if (op == 0) {  // reference: touch or insert
+        if (buffer.touch(item)) {
+          naive.erase(it);
+          naive.push_front(item);
+        } else if (capacity > 0) {
+          std::uint64_t victim = 0;
+          const bool evicted = buffer.insert(item, 7, &victim);
+          REQUIRE(evicted == (naive.size() == capacity));
+          if (evicted) {
+            REQUIRE(victim == naive.back());
+            naive.pop_back();
+          }
+          naive.push_front(item);
+        }
+      } else if (op == 1) {  // erase
+        REQUIRE(buffer.erase(item) == present);
+        if (present) naive.erase(it);
+      } else if (present) {
+        buffer.set_payload(item, static_cast<std::uint32_t>(step));
+        REQUIRE(buffer.payload(item) == static_cast<std::uint32_t>(step));
+      }
+      REQUIRE(buffer.size() == naive.size());
+    }
+  }
+}
+
+TEST_CASE("simulator: two-level rules agree with the analytic model on a mixed load") {
+  // Partly read-only classes exercise the dirty-probability and migration-policy rules that the
+  // Debit-Credit load (always updated) does not.
+  const std::vector<cache::ReferenceStream> s{cache::independent_class("hot", 300, 0.004, 0.3),
+                                              cache::independent_class("warm", 3000, 0.0002, 0.1),
+                                              cache::one_touch_stream("scan", 0.3, 0.0),
+                                              cache::sequential_stream("log", 0.2, 10, 1.0)};
+  struct Case {
+    cache::Level2Kind level2;
+    cache::MigrationPolicy policy;
+    cache::WriteStrategy strategy;
+  };
+  using K = cache::Level2Kind;
+  using P = cache::MigrationPolicy;
+  using W = cache::WriteStrategy;
+  const std::vector<Case> cases{{K::extended_memory, P::all, W::noforce},
+                                {K::extended_memory, P::modified, W::noforce},
+                                {K::extended_memory, P::unmodified, W::noforce},
+                                {K::extended_memory, P::all, W::force},
+                                {K::extended_memory, P::modified, W::force},
+                                {K::extended_memory, P::unmodified, W::force},
+                                {K::volatile_disk_cache, P::all, W::noforce},
+                                {K::nonvolatile_disk_cache, P::all, W::noforce},
+                                {K::volatile_disk_cache, P::all, W::force},
+                                {K::nonvolatile_disk_cache, P::all, W::force}};
+  for (const auto& c : cases) {
+    for (double level1 : {200.0, 800.0}) {
+      cache::HierarchyConfig config;
+      config.level1_items = level1;
+      config.level2 = c.level2;
+      config.level2_items = 600;
+      config.policy = c.policy;
+      config.write_strategy = c.strategy;
+      const auto a = cache::che_hierarchy(s, config);
+      const auto m = cache::simulate_hierarchy(s, config, 3'000'000, 1'000'000, 21);
+      const std::string label = cache::to_string(c.level2) + "/" + cache::to_string(c.policy) +
+                                "/" + cache::to_string(c.strategy) +
+                                " L1=" + std::to_string(static_cast<int>(level1));
+      CAPTURE(label);
+      MESSAGE(label << ": L1 " << 100 * a.level1_hit_ratio << " vs " << 100 * m.level1_hit_ratio
+                    << ", L2 " << 100 * a.level2_hit_ratio << " vs " << 100 * m.level2_hit_ratio
+                    << ", writebacks " << a.dirty_writeback_rate << " vs " << m.dirty_writeback_rate
+                    << ", L2 writes " << a.level2_write_rate << " vs " << m.level2_write_rate);
+      CHECK(std::abs(a.level1_hit_ratio - m.level1_hit_ratio) < 0.01);
+      CHECK(std::abs(a.level2_hit_ratio - m.level2_hit_ratio) < 0.01);
+      CHECK(std::abs(a.dirty_writeback_rate - m.dirty_writeback_rate) <
+            0.02 * (m.dirty_writeback_rate + 0.01));
+    }
+  }
+}

@@ -1,0 +1,320 @@
+// The simulation core: random streams, distributions, the event calendar, resources and output
+// analysis, each against a property that fails when the piece is wrong.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include "solver/des/distribution.hpp"
+#include "solver/des/event_calendar.hpp"
+#include "solver/des/fcfs_station.hpp"
+#include "solver/des/infinite_server.hpp"
+#include "solver/des/output_analysis.hpp"
+#include "solver/des/ps_station.hpp"
+#include "solver/des/random_stream.hpp"
+#include "solver/des/simulation.hpp"
+
+using namespace tpeval::solver::des;
+
+TEST_CASE("des random: deterministic_log matches std::log to 2 ulp over many magnitudes") {
+  RandomStream stream(42);
+  for (int i = 0; i < 200000; ++i) {
+    const double x =
+        stream.uniform_open0() * std::pow(2.0, static_cast<int>(stream.next_u64() % 200) - 100);
+    const double ours = deterministic_log(x);
+    const double ref = std::log(x);
+    CHECK(std::abs(ours - ref) <= 2.0 * std::abs(std::nextafter(ref, 0.0) - ref) + 1e-300);
+  }
+  CHECK(deterministic_log(1.0) == 0.0);
+}
+
+TEST_CASE("des random: the same seed and source give the same numbers; others differ") {
+  RandomStream a(7, "service/OLTP/cpu");
+  RandomStream b(7, "service/OLTP/cpu");
+  RandomStream c(8, "service/OLTP/cpu");
+  RandomStream d(7, "service/OLTP/disk");
+  RandomStream e(7, "service/OLTP/cpu", 1);
+  int same_c = 0, same_d = 0, same_e = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const auto x = a.next_u64();
+    CHECK(x == b.next_u64());
+    same_c += x == c.next_u64();
+    same_d += x == d.next_u64();
+    same_e += x == e.next_u64();
+  }
+  CHECK(same_c == 0);
+  CHECK(same_d == 0);
+  CHECK(same_e == 0);
+}
+
+TEST_CASE("des random: jump() moves to a disjoint part of the sequence") {
+  RandomStream a(3);
+  RandomStream b(3);
+  b.jump();
+  std::set<std::uint64_t> first;
+  for (int i = 0; i < 10000; ++i) first.insert(a.next_u64());
+  int overlap = 0;
+  for (int i = 0; i < 10000; ++i) overlap += first.count(b.next_u64()) != 0;
+  CHECK(overlap == 0);
+  // Replication r of a source equals the replication-0 stream jumped r times.
+  RandomStream r0(11, "arrival/x", 0);
+  RandomStream r2(11, "arrival/x", 2);
+  r0.jump();
+  r0.jump();
+  for (int i = 0; i < 100; ++i) CHECK(r0.next_u64() == r2.next_u64());
+}
+
+TEST_CASE("des random: uniforms are uniform (mean, variance, and no zero for the log argument)") {
+  RandomStream s(99);
+  const int n = 1'000'000;
+  double sum = 0.0, sum2 = 0.0;
+  for (int i = 0; i < n; ++i) {
+    const double u = s.uniform_open0();
+    REQUIRE(u > 0.0);
+    REQUIRE(u <= 1.0);
+    sum += u;
+    sum2 += u * u;
+  }
+  const double mean = sum / n;
+  // Standard error of the mean of U(0,1) is sqrt(1/12 / n) = 2.9e-4; 5 standard errors.
+  CHECK(std::abs(mean - 0.5) < 5 * std::sqrt(1.0 / 12 / n));
+  CHECK(std::abs(sum2 / n - mean * mean - 1.0 / 12) < 1e-3);
+}
+
+namespace {
+/// Sample mean and SCV of a distribution with batch-means standard errors (100 batches).
+struct Moments {
+  double mean, mean_se, scv, scv_se;
+};
+Moments sample_moments(const Distribution& d, std::uint64_t key, int n = 1'000'000) {
+  RandomStream s(key);
+  const int batches = 100;
+  const int per = n / batches;
+  std::vector<double> means, scvs;
+  double total = 0.0, total2 = 0.0;
+  for (int b = 0; b < batches; ++b) {
+    double sum = 0.0, sum2 = 0.0;
+    for (int i = 0; i < per; ++i) {
+      const double x = d.sample(s);
+      sum += x;
+      sum2 += x * x;
+    }
+    total += sum;
+    total2 += sum2;
+    const double m = sum / per;
+    means.push_back(m);
+    scvs.push_back(m > 0 ? (sum2 / per - m * m) / (m * m) : 0.0);
+  }
+  const auto se = [&](const std::vector<double>& v) {
+    double m = 0;
+    for (double x : v) m += x;
+    m /= static_cast<double>(v.size());
+    double q = 0;
+    for (double x : v) q += (x - m) * (x - m);
+    return std::sqrt(q / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+  };
+  const double mean = total / (per * batches);
+  return {mean, se(means), (total2 / (per * batches) - mean * mean) / (mean * mean), se(scvs)};
+}
+}  // namespace
+
+TEST_CASE("des distribution: every family has the requested mean and SCV") {
+  struct Case {
+    double mean, scv;
+  };
+  // Exponential, Erlang-4, Erlang mixtures (0.3, 0.7), hyperexponential (2, 5), deterministic.
+  for (const Case c : {Case{2.0, 1.0}, Case{0.5, 0.25}, Case{3.0, 0.3}, Case{1.0, 0.7},
+                       Case{0.01, 2.0}, Case{4.0, 5.0}, Case{1.5, 0.0}}) {
+    CAPTURE(c.mean);
+    CAPTURE(c.scv);
+    const Distribution d = make_distribution(c.mean, c.scv);
+    CHECK(d.mean() == doctest::Approx(c.mean).epsilon(1e-12));
+    CHECK(d.scv() == doctest::Approx(c.scv).epsilon(1e-9));
+    const Moments m = sample_moments(d, 1234);
+    CHECK(std::abs(m.mean - c.mean) <= 4 * m.mean_se + 1e-12 * c.mean);
+    CHECK(std::abs(m.scv - c.scv) <= 4 * m.scv_se + 1e-9);
+  }
+  const Distribution u = Distribution::uniform(2.0, 0.2);
+  CHECK(u.scv() == doctest::Approx(0.2));
+  const Moments mu = sample_moments(u, 77);
+  CHECK(std::abs(mu.mean - 2.0) <= 4 * mu.mean_se);
+  CHECK(std::abs(mu.scv - 0.2) <= 4 * mu.scv_se);
+  CHECK(make_distribution(1.0, 0.25).kind() == DistributionKind::erlang);
+  CHECK(make_distribution(1.0, 0.3).kind() == DistributionKind::erlang_mixture);
+  CHECK(make_distribution(1.0, 3.0).kind() == DistributionKind::hyperexponential);
+  CHECK_THROWS_AS(Distribution::uniform(1.0, 0.5), std::invalid_argument);
+  CHECK_THROWS_AS(make_distribution(-1.0, 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(make_distribution(1.0, -0.1), std::invalid_argument);
+}
+
+TEST_CASE("des calendar: events leave by time, then by insertion order") {
+  EventCalendar cal;
+  RandomStream s(5);
+  std::vector<double> times;
+  for (int i = 0; i < 5000; ++i) {
+    // Few distinct times, so ties are frequent.
+    const double t = static_cast<double>(s.next_u64() % 50);
+    cal.schedule(t, 0, 0, static_cast<std::uint64_t>(i));
+  }
+  double last_t = -1.0;
+  std::uint64_t last_seq = 0;
+  while (!cal.empty()) {
+    const Event e = cal.pop();
+    CHECK(e.time_s >= last_t);
+    if (e.time_s == last_t) CHECK(e.sequence > last_seq);
+    CHECK(e.payload == e.sequence);  // payload was the insertion index
+    last_t = e.time_s;
+    last_seq = e.sequence;
+  }
+}
+
+namespace {
+/// A client that feeds a resource as an M/M/1-type source and counts completions.
+struct Recorder : ResourceClient {
+  std::vector<std::pair<double, JobId>> done;
+  std::vector<std::pair<double, JobId>> granted;
+  void service_completed(Simulation& sim, int, JobId job) override {
+    done.emplace_back(sim.now_s(), job);
+  }
+  void server_granted(Simulation& sim, int, JobId job) override {
+    granted.emplace_back(sim.now_s(), job);
+  }
+};
+struct Injector : EventHandler {
+  Resource* target = nullptr;
+  std::vector<double> work;
+  std::uint32_t id = 0;
+  void handle(Simulation& sim, const Event& e) override {
+    target->arrive(sim, static_cast<JobId>(e.payload), 0, work[e.payload]);
+  }
+};
+}  // namespace
+
+TEST_CASE("des resources: FCFS, PS and infinite server finish jobs at the hand-computed times") {
+  // Jobs arrive at t = 0, 1, 2 with work 3, 1, 2.
+  const std::vector<double> arrivals{0.0, 1.0, 2.0};
+  const std::vector<double> work{3.0, 1.0, 2.0};
+  const auto run = [&](auto make) {
+    Simulation sim;
+    Recorder rec;
+    Injector inj;
+    inj.work = work;
+    inj.id = sim.add_handler(inj);
+    auto resource = make(sim, rec);
+    inj.target = resource.get();
+    for (std::size_t i = 0; i < arrivals.size(); ++i) sim.schedule_at(arrivals[i], inj.id, 0, i);
+    sim.run_until(100.0);
+    resource->close_areas(100.0);
+    CHECK(resource->completions(0) == 3);
+    CHECK(resource->work_done_s(0) == doctest::Approx(6.0));
+    return rec.done;
+  };
+  // FCFS, one server: 0-3, 3-4, 4-6.
+  auto fcfs =
+      run([](Simulation& s, Recorder& r) { return std::make_unique<FcfsStation>(s, r, 0, 1, 1); });
+  REQUIRE(fcfs.size() == 3);
+  CHECK(fcfs[0] == std::pair<double, JobId>{3.0, 0});
+  CHECK(fcfs[1] == std::pair<double, JobId>{4.0, 1});
+  CHECK(fcfs[2] == std::pair<double, JobId>{6.0, 2});
+  // FCFS, two servers: job 0 0-3, job 1 1-2, job 2 2-4.
+  auto fcfs2 =
+      run([](Simulation& s, Recorder& r) { return std::make_unique<FcfsStation>(s, r, 0, 1, 2); });
+  CHECK(fcfs2[0] == std::pair<double, JobId>{2.0, 1});
+  CHECK(fcfs2[1] == std::pair<double, JobId>{3.0, 0});
+  CHECK(fcfs2[2] == std::pair<double, JobId>{4.0, 2});
+  // PS, one server. 0-1: job 0 alone gets 1 (left 2). 1-2: two jobs, 0.5 each (job 0 left 1.5,
+  // job 1 left 0.5). From 2: three jobs at 1/3: job 1 needs 0.5 -> t = 3.5; then jobs 0 (left 1)
+  // and 2 (left 1.5) at 1/2 each: job 0 at 5.5, job 2 (left 0.5) alone at 6.
+  auto ps =
+      run([](Simulation& s, Recorder& r) { return std::make_unique<PsStation>(s, r, 0, 1, 1); });
+  CHECK(ps[0].second == 1);
+  CHECK(ps[0].first == doctest::Approx(3.5));
+  CHECK(ps[1].second == 0);
+  CHECK(ps[1].first == doctest::Approx(5.5));
+  CHECK(ps[2].second == 2);
+  CHECK(ps[2].first == doctest::Approx(6.0));
+  // Load-dependent FCFS with alpha = (1, 2): job 0 alone at speed 1 in [0,1) (left 2), then
+  // speed 2 while others wait: done at 2; job 1 (work 1) with 2 present: speed 2 -> 2.5; job 2
+  // alone at speed 1 -> 4.5.
+  auto ld = run([](Simulation& s, Recorder& r) {
+    return std::make_unique<FcfsStation>(s, r, 0, 1, 1, std::vector<double>{1.0, 2.0});
+  });
+  CHECK(ld[0].first == doctest::Approx(2.0));
+  CHECK(ld[1].first == doctest::Approx(2.5));
+  CHECK(ld[2].first == doctest::Approx(4.5));
+  // Infinite server: each leaves after its own work.
+  auto is =
+      run([](Simulation& s, Recorder& r) { return std::make_unique<InfiniteServer>(s, r, 0, 1); });
+  CHECK(is[0] == std::pair<double, JobId>{2.0, 1});
+  CHECK(is[1] == std::pair<double, JobId>{3.0, 0});
+  CHECK(is[2] == std::pair<double, JobId>{4.0, 2});
+}
+
+TEST_CASE("des resources: a held server stays busy until release and counts as busy time") {
+  Simulation sim;
+  Recorder rec;
+  FcfsStation cpu(sim, rec, 0, 1, 1);
+  cpu.seize(sim, 10, 0);  // granted at once
+  REQUIRE(rec.granted.size() == 1);
+  cpu.arrive(sim, 11, 0, 1.0);  // must wait for the held server
+  CHECK(cpu.queue_length() == 1);
+  sim.run_until(5.0);
+  CHECK(rec.done.empty());
+  cpu.release(sim, 10);  // at t = 5: job 11 starts, done at 6
+  sim.run_until(10.0);
+  REQUIRE(rec.done.size() == 1);
+  CHECK(rec.done[0] == std::pair<double, JobId>{6.0, 11});
+  CHECK(cpu.work_done_s(0) == doctest::Approx(6.0));  // 5 s held + 1 s served
+  CHECK_THROWS_AS(cpu.release(sim, 10), std::logic_error);
+}
+
+TEST_CASE("des analysis: t interval and ratio interval against hand computation") {
+  const std::vector<double> v{1.0, 2.0, 3.0, 4.0};
+  const Estimate e = t_interval(v);
+  // mean 2.5, s^2 = 5/3, t_{0.975,3} = 3.182446305
+  CHECK(e.mean == doctest::Approx(2.5));
+  CHECK(e.half_width == doctest::Approx(3.182446305 * std::sqrt(5.0 / 3.0 / 4.0)).epsilon(1e-8));
+  CHECK(student_t_quantile(0.95, 31) == doctest::Approx(2.039513446).epsilon(1e-8));
+  const std::vector<double> num{2.0, 4.0, 6.0}, den{1.0, 2.0, 3.0};
+  const Estimate r = ratio_interval(num, den);
+  CHECK(r.mean == doctest::Approx(2.0));
+  CHECK(r.half_width == doctest::Approx(0.0));
+}
+
+TEST_CASE("des analysis: MSER-5 finds a constructed transient and ignores a stationary series") {
+  RandomStream s(2024);
+  std::vector<double> series;
+  // 200 observations decaying from 10 to the stationary mean 1, then 1800 stationary ones.
+  for (int i = 0; i < 2000; ++i) {
+    const double transient = i < 200 ? 9.0 * (1.0 - i / 200.0) : 0.0;
+    series.push_back(1.0 + transient + (s.uniform01() - 0.5));
+  }
+  const Mser5Result m = mser5_truncation(series);
+  CHECK(m.reliable);
+  CHECK(m.truncated >= 150);
+  CHECK(m.truncated <= 300);
+  CHECK(m.truncated % 5 == 0);
+  std::vector<double> flat;
+  for (int i = 0; i < 2000; ++i) flat.push_back(1.0 + (s.uniform01() - 0.5));
+  const Mser5Result f = mser5_truncation(flat);
+  CHECK(f.reliable);
+  CHECK(f.truncated <= 200);  // a stationary series loses little (noise only)
+  // A series still trending at its end: the optimum falls in the second half -> unreliable.
+  std::vector<double> trend;
+  for (int i = 0; i < 2000; ++i)
+    trend.push_back(static_cast<double>(2000 - i) + (s.uniform01() - 0.5));
+  CHECK_FALSE(mser5_truncation(trend).reliable);
+}
+
+TEST_CASE("des analysis: group sums drop the leading remainder; lag-1 autocorrelation") {
+  const std::vector<double> v{1, 2, 3, 4, 5, 6, 7};
+  const auto g = group_sums(v, 3);
+  REQUIRE(g.size() == 2);
+  CHECK(g[0] == 2 + 3 + 4);
+  CHECK(g[1] == 5 + 6 + 7);
+  const std::vector<double> alternating{1, -1, 1, -1, 1, -1, 1, -1};
+  CHECK(lag1_autocorrelation(alternating) < -0.8);
+}
