@@ -61,7 +61,6 @@ std::vector<Metric> summary(const model::Evaluation& e) {
 
 model::Evaluation run(const nlohmann::json& doc) { return model::evaluate(model::parse_model(doc)); }
 
-std::string value_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 void emit(const Table& table, const nlohmann::json& json, OutputFormat format,
           const std::string& title) {
@@ -95,7 +94,6 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
   cmd->callback([a]() {
     const OutputFormat format = parse_format(a->format);
     nlohmann::json base = model::load_model_document(a->file);
-    std::vector<std::string> set_header;
     for (const auto& s : a->sets) {
       const auto as = model::parse_assignment(s);
       model::set_parameter(base, as.path, as.value);

@@ -17,5 +17,7 @@ void add_eval_command(CLI::App& app, Context& context);
 void add_whatif_command(CLI::App& app, Context& context);
 void add_model_command(CLI::App& app, Context& context);
 void add_simulate_command(CLI::App& app, Context& context);
+void add_study_command(CLI::App& app, Context& context);
+void add_cache_command(CLI::App& app, Context& context);
 
 }  // namespace tpeval::cli

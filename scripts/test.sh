@@ -6,7 +6,7 @@
 # registered with ctest one by one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --notebooks
 jobs=$(nproc)
 
 echo "== sanitizer build (clang++, address + undefined) =="

@@ -86,7 +86,8 @@ struct Cycle {
 struct Level2Outcome {
   double hit = 0.0;        // probability that the miss ending the cycle is a level-2 hit
   double occupancy = 0.0;  // expected time in level 2 per cycle
-  double writes = 0.0;     // items written or migrated into level 2 per cycle
+  double writes = 0.0;     // victims written or migrated into level 2 per cycle
+  double commit_share = 0.0;  // FORCE: share of the cycle's commit writes entering level 2
 };
 
 class CycleMath {
@@ -217,7 +218,6 @@ Level2Outcome level2_outcome(const Cycle& c, const HierarchyConfig& config, doub
   const CycleMath m(c, t1, t2);
   Level2Outcome o;
   const bool force = config.write_strategy == WriteStrategy::force;
-  const double commit_writes = 1.0 + c.gaps;  // a modified residence writes at every reference
   switch (config.level2) {
     case Level2Kind::none:
       return o;
@@ -225,7 +225,7 @@ Level2Outcome level2_outcome(const Cycle& c, const HierarchyConfig& config, doub
       if (force && dirty) {
         o.hit = m.p_after_last();
         o.occupancy = m.covered_residence() + m.min_after_last();
-        o.writes = commit_writes;
+        o.commit_share = 1.0;
       } else if (!force && dirty) {
         o.hit = m.p_next();
         o.occupancy = m.min_evict() + m.min_next();
@@ -241,7 +241,9 @@ Level2Outcome level2_outcome(const Cycle& c, const HierarchyConfig& config, doub
         m.volatile_chain(&covered, &survives);
         o.hit = survives * m.p_after_last();
         o.occupancy = covered + survives * m.min_after_last();
-        o.writes = 1.0 + c.gaps * m.p_gap();
+        // The first write finds the item just inserted by the read miss; later ones only while
+        // no gap exceeded T2 (approximated per gap).
+        o.commit_share = (1.0 + c.gaps * m.p_gap()) / (1.0 + c.gaps);
       } else if (!force && dirty) {
         const double present = m.p_evict_young();
         o.hit = present * m.p_next();
@@ -269,11 +271,11 @@ Level2Outcome level2_outcome(const Cycle& c, const HierarchyConfig& config, doub
       const bool victim_to_level2 = p != MigrationPolicy::modified;
       if (commit_to_level2) {
         o.occupancy = m.covered_residence();
-        o.writes = commit_writes;
+        o.commit_share = 1.0;
         if (victim_to_level2) {
           o.occupancy += std::min(t1, t2) + m.min_next();
           o.hit = m.p_next();
-          o.writes += 1.0;
+          o.writes = 1.0;
         } else {
           o.occupancy += m.min_after_last();
           o.hit = m.p_after_last();
@@ -400,11 +402,14 @@ HierarchyResult che_hierarchy(const std::vector<ReferenceStream>& streams,
     r.level1_hit_ratio = level1.streams[i].hit_ratio;
     r.level1_occupancy_items = level1.streams[i].occupancy_items;
     double level2_hits_per_time = 0.0, level2_writes = 0.0, dirty_victims = 0.0;
+    double cycle_references = 0.0, committed_to_level2 = 0.0;
     for (const auto& c : cycles[i]) {
       dirty_victims += c.rate * c.dirty;
       if (!has_level2) continue;
       const auto dirty = level2_outcome(c, config, t1, t2, true);
       const auto clean = level2_outcome(c, config, t1, t2, false);
+      cycle_references += c.rate * (1.0 + c.gaps);
+      committed_to_level2 += c.rate * (1.0 + c.gaps) * dirty.commit_share;
       // A sequential item is never referenced after its cycle: no level-2 hit to count.
       if (c.next_rate > 0.0)
         level2_hits_per_time += c.rate * (c.dirty * dirty.hit + (1.0 - c.dirty) * clean.hit);
@@ -425,6 +430,10 @@ HierarchyResult che_hierarchy(const std::vector<ReferenceStream>& streams,
       else
         r.dirty_writeback_rate = dirty_victims;
     }
+    // Commit writes are exactly rate x write_fraction; the cycles only say which share of them
+    // enters level 2 (weighted by the references per cycle).
+    if (force && cycle_references > 0.0)
+      level2_writes += r.commit_write_rate * committed_to_level2 / cycle_references;
     r.level2_write_rate = level2_writes;
     r.disk_write_rate = r.dirty_writeback_rate + r.commit_write_rate;
 

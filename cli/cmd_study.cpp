@@ -1,0 +1,100 @@
+// `tpeval study STUDY.json [--out DIR] [--jobs N] [--mode analytic|simulate|both] [--quick]
+// [--fresh]`: runs every point of a study (model/study/), writes results.csv, results.json and
+// summary.md into DIR, prints the summary, and exits 1 when an expectation is missed. Finished
+// points are journalled in DIR/journal.jsonl, so an interrupted study resumes where it stopped
+// (--fresh ignores the journal). A progress bar goes to stderr only when stderr is a terminal.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "cli/command.hpp"
+#include "model/study/expectations.hpp"
+#include "model/study/output.hpp"
+#include "model/study/runner.hpp"
+#include "model/study/simulation_step.hpp"
+#include "model/study/study.hpp"
+#include "solver/io/json_input.hpp"
+
+namespace tpeval::cli {
+namespace {
+
+namespace st = model::study;
+
+void draw_progress(const st::Progress& p) {
+  constexpr int width = 30;
+  const double f = p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 1.0;
+  const int filled = static_cast<int>(f * width);
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(width, '.');
+  std::fprintf(stderr, "\rtpeval study: [%s] %zu/%zu points (%zu reused)", bar.c_str(), p.done,
+               p.total, p.reused);
+  if (p.done == p.total) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+void add_study_command(CLI::App& app, Context& context) {
+  auto* cmd = app.add_subcommand(
+      "study", "Run a study (configurations x sweeps) and check its expectations");
+  struct Args {
+    std::string file, out, mode;
+    int jobs = 0;
+    bool quick = false, fresh = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("study", a->file, "Study JSON file (docs/studies.md)")->required();
+  cmd->add_option("--out", a->out, "Output directory (default: <study name>-results)");
+  cmd->add_option("--jobs", a->jobs, "Points evaluated in parallel (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--mode", a->mode, "Override the study's mode")
+      ->check(CLI::IsMember({"analytic", "simulate", "both"}));
+  cmd->add_flag("--quick", a->quick, "Reduced sweeps (each axis's quick_values, or 4 values)");
+  cmd->add_flag("--fresh", a->fresh, "Ignore the journal of an earlier run and recompute all");
+  cmd->callback([a, &context]() {
+    const auto start = std::chrono::steady_clock::now();
+    const st::Study study = st::read_study_file(a->file);
+    st::RunOptions options;
+    options.mode = study.mode;
+    if (a->mode == "analytic") options.mode = st::Mode::analytic;
+    else if (a->mode == "simulate") options.mode = st::Mode::simulate;
+    else if (a->mode == "both") options.mode = st::Mode::both;
+    options.jobs = a->jobs;
+    options.quick = a->quick;
+    if (options.mode != st::Mode::analytic) options.simulator = st::transaction_simulator();
+    if (options.mode == st::Mode::both && !options.simulator)
+      std::cerr << "tpeval study: warning: no transaction simulator in this build; running the "
+                   "analytic part only\n";
+
+    const std::string dir = a->out.empty() ? study.name + "-results" : a->out;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw io::InputError("--out", "cannot create directory '" + dir + "': " + ec.message());
+    // The journal of a quick run is kept apart so it never masks full-run points.
+    const std::string journal = dir + (a->quick ? "/journal-quick.jsonl" : "/journal.jsonl");
+    if (a->fresh) std::filesystem::remove(journal, ec);
+    options.journal_file = journal;
+    if (isatty(fileno(stderr))) options.progress = draw_progress;
+
+    const auto results = st::run_study(study, options);
+    const auto outcomes = st::evaluate_expectations(study, results);
+    st::StudyRunInfo info;
+    info.mode = options.mode;
+    info.simulation_available = options.simulator.has_value();
+    info.quick = a->quick;
+    for (const auto& r : results) info.reused_points += r.reused ? 1 : 0;
+    info.elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    st::write_study_outputs(dir, study, results, outcomes, info);
+    std::cout << st::summary_markdown(study, outcomes, info);
+    std::cout << results.size() << " points (" << info.reused_points << " reused from the journal) in "
+              << info.elapsed_s << " s; results in " << dir << "/\n";
+    if (st::any_missed(outcomes)) context.exit_code = 1;
+  });
+}
+
+}  // namespace tpeval::cli

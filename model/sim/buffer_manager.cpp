@@ -1,0 +1,81 @@
+// Buffer hierarchy contents (see buffer_manager.hpp).
+#include "model/sim/buffer_manager.hpp"
+
+#include "model/sim/reference_generator.hpp"
+
+namespace tpeval::model::sim {
+
+BufferManager::BufferManager(const SystemModel& model)
+    : hs_(model.nodes.front().buffer_pages),
+      eh_(model.nodes.front().extended_memory.buffer_pages),
+      dc_(model.nodes.front().disk_cache.type == DiskCacheType::none
+              ? 0
+              : model.nodes.front().disk_cache.pages) {
+  const Node& node = model.nodes.front();
+  volatile_cache_ = node.disk_cache.type == DiskCacheType::volatile_cache;
+  force_ = model.policies.update_strategy == UpdateStrategy::force;
+  force_to_eh_ = model.policies.force_writes_to_extended_buffer;
+  for (const Partition& p : model.partitions) {
+    const Allocation& a = p.allocation;
+    resident_.push_back(a.device == "main_memory");
+    extended_.push_back(a.extended_buffer && eh_.capacity() > 0 && a.device != "main_memory" &&
+                        a.device != "extended_memory");
+    const int pool = find_device(node, a.device);
+    // A disk cache sits in a disk controller: it buffers partitions on disks only (L2388).
+    cached_.push_back(a.disk_cache && dc_.capacity() > 0 && pool >= 0 &&
+                      node.devices[static_cast<std::size_t>(pool)].type == DeviceType::disk);
+    migration_.push_back(a.migration);
+  }
+}
+
+PageFix BufferManager::fix(std::uint64_t page, std::uint32_t owner, bool update, bool reads) {
+  PageFix f;
+  if (resident_[owner]) {
+    f.hs_hit = true;
+    return f;
+  }
+  if (hs_.touch(page, update)) {
+    f.hs_hit = true;
+    return f;
+  }
+  if (extended_[owner] && eh_.erase(page)) {
+    f.eh_hit = true;
+  } else if (reads && cached_[owner]) {
+    if (dc_.touch(page, false)) f.dc_hit = true;
+    else dc_.insert(page, false);  // a read miss inserts the page (rule 10)
+  }
+  const auto evicted = hs_.insert(page, update);
+  if (evicted) {
+    f.victim = true;
+    f.victim_page = evicted->page;
+    f.victim_modified = evicted->modified;
+    const std::uint32_t vowner = page_partition(evicted->page);
+    if (extended_[vowner]) {
+      const Migration m = migration_[vowner];
+      f.victim_migrated = m == Migration::all || (m == Migration::modified && evicted->modified) ||
+                          (m == Migration::unmodified && !evicted->modified);
+      if (f.victim_migrated) {
+        if (!eh_.touch(evicted->page, false)) eh_.insert(evicted->page, false);
+      }
+    }
+  }
+  return f;
+}
+
+void BufferManager::write_to_disk_cache(std::uint64_t page, std::uint32_t owner) {
+  if (!cached_[owner]) return;
+  if (volatile_cache_) {
+    dc_.touch(page, false);  // write-update: only a present copy is refreshed
+  } else if (!dc_.touch(page, false)) {
+    dc_.insert(page, false);  // write-allocate
+  }
+}
+
+void BufferManager::force_written(std::uint64_t page, std::uint32_t owner) {
+  hs_.set_modified(page, false);
+  if (extended_[owner] && force_to_eh_) {
+    if (!eh_.touch(page, false)) eh_.insert(page, false);
+  }
+}
+
+}  // namespace tpeval::model::sim

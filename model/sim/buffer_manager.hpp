@@ -1,0 +1,70 @@
+// The contents of the buffer hierarchy of one node: the global HS main-memory DB buffer, the EH
+// extended DB buffer and the global disk cache, each an exact LRU over actual page ids
+// (ch6-5.md §1.7, §1.8, rules 6, 7, 9, 10; Rahm L2368-2390, L2519).
+//
+// Contract: the BufferManager decides *what* happens to buffer contents and which copy serves a
+// page; the transaction simulator decides *when* (it turns the decisions into timed I/O). Rules:
+// - fix(): a page of a main-memory-resident partition always hits. Otherwise an HS hit touches the
+//   page (an update marks it modified). An HS miss looks in the EH buffer (partitions with
+//   extended_buffer; a hit removes the page from EH: exclusive buffering, L2374, Abb. 6-8), then in
+//   the disk cache (partitions on disks with disk_cache); a disk-cache miss that reads the page
+//   inserts it there (both cache types, rule 10). The page enters HS; a full HS evicts its LRU
+//   page, which migrates into the EH buffer by the partition's migration policy (all / modified /
+//   unmodified, rule 6) or, when modified, must be written (reported to the caller).
+// - write_to_disk_cache(): a page written from HS towards a disk with a disk cache is inserted
+//   (non-volatile: write-allocate) or only refreshed when present (volatile: write-update, L2390).
+// - force_written(): FORCE commit writes leave the page in HS unmodified and, if so configured,
+//   replicate it into the EH buffer (L2374, rule 7).
+// Hit ratios are counted by the caller per record reference.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/description.hpp"
+#include "model/sim/lru_buffer.hpp"
+
+namespace tpeval::model::sim {
+
+struct PageFix {
+  bool hs_hit = false;
+  bool eh_hit = false;  ///< served by the EH extended buffer
+  bool dc_hit = false;  ///< served by the disk cache
+  bool victim = false;  ///< an HS page was evicted
+  std::uint64_t victim_page = 0;
+  bool victim_modified = false;
+  bool victim_migrated = false;  ///< the victim went into the EH buffer
+};
+
+class BufferManager {
+ public:
+  explicit BufferManager(const SystemModel& model);
+
+  /// Fixes `page` (of partition `owner`) in HS for a reference; `reads` = false for a fresh append
+  /// page that needs no read (it never enters the disk cache).
+  PageFix fix(std::uint64_t page, std::uint32_t owner, bool update, bool reads);
+  void write_to_disk_cache(std::uint64_t page, std::uint32_t owner);
+  void force_written(std::uint64_t page, std::uint32_t owner);
+
+  bool resident(std::uint32_t owner) const { return resident_[owner]; }
+  bool uses_extended_buffer(std::uint32_t owner) const { return extended_[owner]; }
+  bool uses_disk_cache(std::uint32_t owner) const { return cached_[owner]; }
+  bool volatile_cache() const { return volatile_cache_; }
+  const LruBuffer& hs() const { return hs_; }
+  const LruBuffer& eh() const { return eh_; }
+  const LruBuffer& dc() const { return dc_; }
+
+ private:
+  LruBuffer hs_;
+  LruBuffer eh_;
+  LruBuffer dc_;
+  bool volatile_cache_ = false;
+  bool force_ = false;
+  bool force_to_eh_ = true;
+  std::vector<char> resident_;
+  std::vector<char> extended_;
+  std::vector<char> cached_;
+  std::vector<Migration> migration_;
+};
+
+}  // namespace tpeval::model::sim

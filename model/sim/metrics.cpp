@@ -1,0 +1,96 @@
+// Counter layout and metric definitions of the transaction simulator (see metrics.hpp).
+#include "model/sim/metrics.hpp"
+
+namespace tpeval::model::sim {
+
+std::vector<StationInfo> simulated_stations(const Node& node) {
+  std::vector<StationInfo> s;
+  s.push_back({"cpu", StationKind::cpu, -1, node.cpu_count});
+  s.push_back({"extended_memory", StationKind::extended_memory, -1, node.extended_memory.servers});
+  for (std::size_t p = 0; p < node.devices.size(); ++p) {
+    const DevicePool& pool = node.devices[p];
+    const int pi = static_cast<int>(p);
+    if (pool.type == DeviceType::disk)
+      s.push_back({pool.name + ".disk", StationKind::disk, pi, pool.count ? *pool.count : 0});
+    s.push_back({pool.name + ".controller", StationKind::controller, pi,
+                 pool.controllers ? *pool.controllers : 0});
+    // Transfer is a pure delay, as in the analytic model (ch6-5.md §1.8 leaves it open).
+    s.push_back({pool.name + ".transfer", StationKind::transfer, pi, 0});
+  }
+  return s;
+}
+
+MetricLayout::MetricLayout(const SystemModel& model) {
+  const Node& node = model.nodes.front();
+  stations_ = simulated_stations(node);
+  pools_ = node.devices.size();
+  type_stride_ = tc_io_s_first + static_cast<int>(pools_);
+  const std::size_t nt = model.transaction_types.size();
+  station_base_ = type_base_ + static_cast<int>(nt) * type_stride_;
+  partition_base_ = station_base_ + static_cast<int>(stations_.size());
+  counters_ = static_cast<std::size_t>(partition_base_) + model.partitions.size() * pc_count;
+
+  auto add = [&](std::string section, std::string owner, std::string metric, int num, int den,
+                 double scale = 1.0, bool stopping = false) {
+    metrics_.push_back({std::move(section), std::move(owner), std::move(metric), num, den, scale,
+                        stopping});
+  };
+  const std::string& m = model.name;
+  add("system", m, "throughput_per_s", sc_completions, sc_time_s, 1.0, true);
+  add("system", m, "mean_response_time_s", sc_response_s, sc_completions, 1.0, true);
+  add("system", m, "hs_hit_ratio", sc_hs_hits, sc_references);
+  add("system", m, "eh_hit_ratio", sc_eh_hits, sc_references);
+  add("system", m, "dc_hit_ratio", sc_dc_hits, sc_references);
+  add("system", m, "conflict_probability", sc_lock_conflicts, sc_lock_requests);
+  add("system", m, "deadlock_rate_per_s", sc_deadlocks, sc_time_s);
+  add("system", m, "restart_rate_per_s", sc_restarts, sc_time_s);
+  add("system", m, "mean_active_transactions", sc_active_area, sc_time_s);
+  add("system", m, "mean_transactions_in_system", sc_in_system_area, sc_time_s);
+  for (std::size_t t = 0; t < nt; ++t) {
+    const std::string& n = model.transaction_types[t].name;
+    const int b = type_base(t);
+    const int done = b + tc_completions;
+    add("type", n, "throughput_per_s", done, sc_time_s, 1.0, nt > 1);
+    add("type", n, "response_time_s", b + tc_response_s, done, 1.0, nt > 1);
+    add("type", n, "cpu_service_s", b + tc_cpu_service_s, done);
+    add("type", n, "cpu_wait_s", b + tc_cpu_wait_s, done);
+    add("type", n, "extended_memory_s", b + tc_extended_memory_s, done);
+    for (std::size_t p = 0; p < pools_; ++p)
+      add("type", n, "io_s." + node.devices[p].name, b + tc_io_s_first + static_cast<int>(p), done);
+    add("type", n, "lock_wait_s", b + tc_lock_wait_s, done);
+    add("type", n, "commit_io_s", b + tc_commit_io_s, done);
+    add("type", n, "input_queue_s", b + tc_input_queue_s, done);
+    add("type", n, "page_misses", b + tc_page_misses, done);
+    add("type", n, "reads", b + tc_reads, done);
+    add("type", n, "device_reads", b + tc_device_reads, done);
+    add("type", n, "victim_writes", b + tc_victim_writes, done);
+    add("type", n, "force_writes", b + tc_force_writes, done);
+    add("type", n, "log_writes", b + tc_log_writes, done);
+    add("type", n, "synchronous_writes", b + tc_synchronous_writes, done);
+    add("type", n, "asynchronous_writes", b + tc_asynchronous_writes, done);
+    add("type", n, "eh_accesses", b + tc_eh_accesses, done);
+    add("type", n, "io_operations", b + tc_io_operations, done);
+    add("type", n, "cpu_instructions", b + tc_cpu_instructions, done);
+    add("type", n, "lock_requests", b + tc_lock_requests, done);
+    add("type", n, "conflict_probability", b + tc_lock_conflicts, b + tc_lock_requests);
+    add("type", n, "deadlock_probability", b + tc_deadlocks, done);
+    add("type", n, "restarts_per_transaction", b + tc_restarts, done);
+  }
+  for (std::size_t s = 0; s < stations_.size(); ++s) {
+    const StationInfo& st = stations_[s];
+    add("server", st.name, "offered_load", station(s), sc_time_s);
+    if (st.servers > 0)
+      add("server", st.name, "utilization", station(s), sc_time_s, 1.0 / st.servers);
+  }
+  for (std::size_t p = 0; p < model.partitions.size(); ++p) {
+    const std::string& n = model.partitions[p].name;
+    const int b = partition_base(p);
+    add("partition", n, "references_per_s", b + pc_references, sc_time_s);
+    add("partition", n, "hs_hit_ratio", b + pc_hs_hits, b + pc_references);
+    add("partition", n, "eh_hit_ratio", b + pc_eh_hits, b + pc_references);
+    add("partition", n, "dc_hit_ratio", b + pc_dc_hits, b + pc_references);
+    add("partition", n, "lock_conflict_probability", b + pc_lock_conflicts, b + pc_lock_requests);
+  }
+}
+
+}  // namespace tpeval::model::sim

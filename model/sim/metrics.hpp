@@ -1,0 +1,128 @@
+// What the transaction simulator counts and which metrics it reports: the counter layout of one
+// observation interval and the metric definitions (each a ratio of two counters), named exactly as
+// the analytic report names them (`tpeval eval --format csv`: section, name, metric) so that
+// `tpeval validate` can compare them one to one.
+//
+// Contract: MetricLayout is a pure function of the model. Counters are plain sums over an
+// observation interval (time, completions, response-time sums and their parts, busy server-seconds,
+// references and hits, lock requests and conflicts, ...). Every metric is sum(numerator) /
+// sum(denominator) x scale over the observed intervals, so batch means and independent
+// replications both estimate it with the ratio-estimator interval (solver/des/output_analysis.hpp).
+// Per-transaction counts are booked when the transaction commits; per-reference counts when the
+// reference is made; busy time when a service ends.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/description.hpp"
+#include "model/device_demand.hpp"
+
+namespace tpeval::model::sim {
+
+/// One simulated server group, named as the analytic DemandModel names its stations.
+struct StationInfo {
+  std::string name;  ///< "cpu", "extended_memory", "<pool>.disk", "<pool>.controller", ...
+  StationKind kind = StationKind::cpu;
+  int pool = -1;     ///< device pool index (-1 for cpu / extended_memory)
+  int servers = 1;   ///< 0 = "enough" (no queueing)
+};
+
+/// The stations of a node in the order of model/device_demand.cpp.
+std::vector<StationInfo> simulated_stations(const Node& node);
+
+/// Per-transaction-type counters (offsets from MetricLayout::type_base(t)).
+enum TypeCounter : int {
+  tc_arrivals,
+  tc_completions,
+  tc_response_s,
+  tc_cpu_service_s,
+  tc_cpu_wait_s,
+  tc_extended_memory_s,
+  tc_lock_wait_s,
+  tc_commit_io_s,
+  tc_input_queue_s,
+  tc_page_misses,
+  tc_reads,
+  tc_device_reads,
+  tc_victim_writes,
+  tc_force_writes,
+  tc_log_writes,
+  tc_synchronous_writes,
+  tc_asynchronous_writes,
+  tc_eh_accesses,
+  tc_io_operations,
+  tc_cpu_instructions,
+  tc_lock_requests,
+  tc_lock_conflicts,
+  tc_deadlocks,
+  tc_restarts,
+  tc_io_s_first  ///< then one reference-phase I/O time per device pool
+};
+
+/// Per-partition counters (offsets from MetricLayout::partition_base(p)).
+enum PartitionCounter : int {
+  pc_references,
+  pc_hs_hits,
+  pc_eh_hits,
+  pc_dc_hits,
+  pc_lock_requests,
+  pc_lock_conflicts,
+  pc_count
+};
+
+/// System counters (absolute indices).
+enum SystemCounter : int {
+  sc_time_s,
+  sc_arrivals,
+  sc_completions,
+  sc_response_s,
+  sc_in_system_area,  ///< transaction-seconds in the system (input queue included)
+  sc_active_area,     ///< transaction-seconds admitted (inside the MPL)
+  sc_deadlocks,
+  sc_restarts,
+  sc_references,
+  sc_hs_hits,
+  sc_eh_hits,
+  sc_dc_hits,
+  sc_lock_requests,
+  sc_lock_conflicts,
+  sc_count
+};
+
+struct MetricDefinition {
+  std::string section;  ///< "system", "type", "server", "partition"
+  std::string owner;    ///< model name, type, server or partition name
+  std::string metric;   ///< e.g. "response_time_s", "hs_hit_ratio", "io_s.db_disks"
+  int numerator = 0;
+  int denominator = 0;
+  double scale = 1.0;
+  bool stopping = false;  ///< part of the stop rule on relative half-width
+};
+
+class MetricLayout {
+ public:
+  explicit MetricLayout(const SystemModel& model);
+
+  std::size_t counter_count() const { return counters_; }
+  int type_base(std::size_t t) const { return type_base_ + static_cast<int>(t) * type_stride_; }
+  int station(std::size_t s) const { return station_base_ + static_cast<int>(s); }
+  int partition_base(std::size_t p) const {
+    return partition_base_ + static_cast<int>(p) * pc_count;
+  }
+  const std::vector<StationInfo>& stations() const { return stations_; }
+  const std::vector<MetricDefinition>& metrics() const { return metrics_; }
+  std::size_t pools() const { return pools_; }
+
+ private:
+  std::vector<StationInfo> stations_;
+  std::vector<MetricDefinition> metrics_;
+  std::size_t pools_ = 0;
+  int type_base_ = sc_count;
+  int type_stride_ = 0;
+  int station_base_ = 0;
+  int partition_base_ = 0;
+  std::size_t counters_ = 0;
+};
+
+}  // namespace tpeval::model::sim

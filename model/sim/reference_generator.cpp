@@ -1,0 +1,182 @@
+// Reference strings of simulated transactions (see reference_generator.hpp).
+#include "model/sim/reference_generator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tpeval::model::sim {
+namespace {
+
+bool whole(double x) { return std::abs(x - std::round(x)) < 1e-9; }
+
+}  // namespace
+
+ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
+  const std::size_t np = model.partitions.size();
+  geometry_.resize(np);
+  for (std::size_t p = 0; p < np; ++p) {
+    const Partition& part = model.partitions[p];
+    Geometry& g = geometry_[p];
+    g.records = static_cast<std::uint64_t>(std::max(1.0, std::round(part.records)));
+    g.access = part.access;
+    g.lock = part.lock_granularity;
+    g.owner = static_cast<std::uint32_t>(p);
+    g.pages = static_cast<std::uint64_t>(
+        std::max(1.0, std::ceil(part.records / part.blocking_factor)));
+    g.records_per_page = part.blocking_factor;
+  }
+  for (std::size_t p = 0; p < np; ++p) {
+    const Partition& part = model.partitions[p];
+    if (!part.clustered_with) continue;
+    Geometry& g = geometry_[p];
+    const auto host = static_cast<std::uint32_t>(*part.clustered_with);
+    g.clustered = true;
+    g.owner = host;
+    g.records_per_page = static_cast<double>(g.records) / static_cast<double>(geometry_[host].pages);
+    g.pages = 0;
+  }
+  append_cursor_.assign(np, 0);
+  last_page_.assign(np, -1);
+  sequential_next_.assign(np, -1);
+
+  for (const TransactionType& type : model.transaction_types) {
+    TypePlan plan;
+    plan.references = type.references;
+    plan.update_share = type.update_share;
+    bool fixed = whole(type.references);
+    std::vector<std::uint32_t> multiset;
+    for (std::size_t p = 0; p < np && fixed; ++p) {
+      const double share = p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
+      const double count = share * type.references;
+      if (!whole(count)) fixed = false;
+      else
+        for (long k = 0; k < std::lround(count); ++k) multiset.push_back(static_cast<std::uint32_t>(p));
+    }
+    plan.fixed_counts = fixed;
+    if (fixed) plan.fixed = std::move(multiset);
+    double sum = 0.0;
+    for (std::size_t p = 0; p < np; ++p) {
+      sum += p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
+      plan.cumulative.push_back(sum);
+    }
+    if (sum > 0)
+      for (double& c : plan.cumulative) c /= sum;
+    plans_.push_back(std::move(plan));
+  }
+}
+
+Reference ReferenceGenerator::make(std::uint32_t partition, bool update,
+                                   solver::des::RandomStream& stream) {
+  const Geometry& g = geometry_[partition];
+  Reference r;
+  r.partition = partition;
+  r.page_partition = g.owner;
+  r.update = update;
+  std::uint64_t record = 0;
+  std::uint64_t page_number = 0;
+  if (g.clustered) {
+    // The record lies in the host page this transaction touched (its teller at its branch).
+    const std::int64_t host_page = last_page_[g.owner];
+    page_number = host_page >= 0 ? static_cast<std::uint64_t>(host_page)
+                                 : below(stream, geometry_[g.owner].pages);
+    const auto per_page = static_cast<std::uint64_t>(std::max(1.0, g.records_per_page));
+    record = std::min(g.records - 1, page_number * per_page + below(stream, per_page));
+  } else {
+    switch (g.access) {
+      case AccessPattern::append:
+        record = append_cursor_[partition];
+        append_cursor_[partition] = (record + 1) % g.records;
+        break;
+      case AccessPattern::sequential:
+        if (sequential_next_[partition] < 0)
+          sequential_next_[partition] = static_cast<std::int64_t>(below(stream, g.records));
+        record = static_cast<std::uint64_t>(sequential_next_[partition]);
+        sequential_next_[partition] = static_cast<std::int64_t>((record + 1) % g.records);
+        break;
+      case AccessPattern::random:
+        record = below(stream, g.records);
+        break;
+    }
+    page_number = static_cast<std::uint64_t>(static_cast<double>(record) / g.records_per_page);
+    page_number = std::min(page_number, g.pages - 1);
+    if (g.access == AccessPattern::append) {
+      const auto first = static_cast<std::uint64_t>(
+          std::ceil(static_cast<double>(page_number) * g.records_per_page));
+      r.new_page = record == first;
+    }
+  }
+  if (last_page_[g.owner] < 0 || g.owner == partition)
+    last_page_[g.owner] = static_cast<std::int64_t>(page_number);
+  r.page = page_id(g.owner, page_number);
+  switch (g.lock) {
+    case LockGranularity::none:
+      r.locked = false;
+      break;
+    case LockGranularity::page:
+      r.locked = true;
+      r.lock = r.page;
+      break;
+    case LockGranularity::record:
+      r.locked = true;
+      r.lock = (std::uint64_t{1} << 63) | (static_cast<std::uint64_t>(partition) << 44) | record;
+      break;
+  }
+  return r;
+}
+
+void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& stream,
+                                  std::vector<Reference>& out) {
+  out.clear();
+  std::fill(last_page_.begin(), last_page_.end(), -1);
+  std::fill(sequential_next_.begin(), sequential_next_.end(), -1);
+  const TypePlan& plan = plans_[type];
+  order_.clear();
+  if (plan.fixed_counts) {
+    order_ = plan.fixed;
+    // Random order (Fisher-Yates), then every clustered reference right after the first
+    // reference to its host, so the teller follows its branch (L2525: TELLER always hits).
+    for (std::size_t i = order_.size(); i > 1; --i)
+      std::swap(order_[i - 1], order_[below(stream, i)]);
+    std::stable_partition(order_.begin(), order_.end(),
+                          [&](std::uint32_t p) { return !geometry_[p].clustered; });
+    std::vector<std::uint32_t> arranged;
+    arranged.reserve(order_.size());
+    std::vector<std::uint32_t> clustered;
+    for (std::uint32_t p : order_)
+      if (geometry_[p].clustered) clustered.push_back(p);
+    for (std::uint32_t p : order_) {
+      if (geometry_[p].clustered) break;
+      arranged.push_back(p);
+      for (auto it = clustered.begin(); it != clustered.end();) {
+        if (geometry_[*it].owner == p) {
+          arranged.push_back(*it);
+          it = clustered.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    arranged.insert(arranged.end(), clustered.begin(), clustered.end());
+    order_.swap(arranged);
+  } else {
+    const double n = plan.references;
+    auto count = static_cast<std::size_t>(std::floor(n));
+    if (stream.uniform01() < n - std::floor(n)) ++count;
+    for (std::size_t k = 0; k < count; ++k) {
+      const double u = stream.uniform01();
+      const auto it = std::upper_bound(plan.cumulative.begin(), plan.cumulative.end(), u);
+      const auto p = static_cast<std::uint32_t>(
+          std::min<std::ptrdiff_t>(it - plan.cumulative.begin(),
+                                   static_cast<std::ptrdiff_t>(plan.cumulative.size()) - 1));
+      order_.push_back(p);
+    }
+  }
+  for (std::uint32_t p : order_) {
+    const bool update = plan.update_share >= 1.0   ? true
+                        : plan.update_share <= 0.0 ? false
+                                                   : stream.uniform01() < plan.update_share;
+    out.push_back(make(p, update, stream));
+  }
+}
+
+}  // namespace tpeval::model::sim

@@ -1,0 +1,798 @@
+// One run of the transaction-system simulator (see transaction_engine.hpp). Rules cite
+// ../shared/reference/notes/ch6-5.md (§ and rule numbers) and Rahm 1993 lines (L....).
+#include "model/sim/transaction_engine.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "solver/des/infinite_server.hpp"
+
+namespace tpeval::model::sim {
+
+namespace des = solver::des;
+
+namespace {
+
+constexpr std::uint32_t kNoTx = 0xffffffffu;
+enum EventKind : std::uint32_t { ev_arrival = 0, ev_interval = 1, ev_eh_setup_done = 2 };
+
+/// Spreads page ids over the disks of a pool (stable, platform independent).
+std::uint64_t mix(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+}  // namespace
+
+enum class TransactionEngine::Activity : std::uint8_t {
+  none,
+  input_queue,
+  cpu,
+  cpu_wait,
+  cpu_service,
+  extended_memory,
+  io,
+  commit_io,
+  lock_wait
+};
+
+struct TransactionEngine::Action {
+  enum Kind : std::uint8_t { device, eh, async_device, log_group };
+  Kind kind = device;
+  std::int8_t write_buffer = 0;  ///< async_device: 0 none, 1 NV disk-cache WB, 2 EH WB
+  bool with_disk = true;         ///< device: the disk server is needed (not a cache hit / SSD)
+  bool front_stages = true;      ///< async_device: transfer + controller (false: disk only)
+  std::int32_t pool = -1;
+  std::uint64_t page = 0;
+};
+
+struct TransactionEngine::Tx {
+  std::uint32_t type = 0;
+  bool commit_phase = false;
+  bool after_bot = true;
+  bool any_update = false;
+  Activity activity = Activity::none;
+  int io_pool = 0;
+  double arrival_s = 0.0;
+  double activity_start_s = 0.0;
+  double cpu_work_s = 0.0;
+  double pending_instructions = 0.0;  ///< I/O overhead to charge with the next CPU burst
+  std::vector<Reference> refs;
+  std::size_t next_ref = 0;
+  std::vector<Action> actions;
+  std::size_t next_action = 0;
+  std::vector<std::uint64_t> modified;   ///< distinct pages modified (FORCE)
+  std::vector<std::uint32_t> followers;  ///< group-commit members this one writes the log for
+  double c[tc_io_s_first] = {};
+  std::vector<double> io_s;
+
+  void reset(std::size_t pools) {
+    commit_phase = false;
+    after_bot = true;
+    any_update = false;
+    activity = Activity::none;
+    pending_instructions = 0.0;
+    next_ref = 0;
+    actions.clear();
+    next_action = 0;
+    modified.clear();
+    followers.clear();
+    std::fill(std::begin(c), std::end(c), 0.0);
+    io_s.assign(pools, 0.0);
+  }
+};
+
+struct TransactionEngine::IoOp {
+  std::uint32_t tx = kNoTx;
+  std::uint8_t stages = 0;
+  std::uint8_t next = 0;
+  std::int8_t write_buffer = 0;
+  std::int32_t resource[3] = {0, 0, 0};
+  double work_s[3] = {0, 0, 0};
+};
+
+struct TransactionEngine::Group {
+  std::vector<int> resources;  ///< resource ids of the members
+};
+
+TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayout& layout,
+                                     const EngineSettings& settings, std::uint64_t seed,
+                                     int replication)
+    : model_(model),
+      node_(model.nodes.front()),
+      layout_(layout),
+      settings_(settings),
+      buffers_(model),
+      references_(model),
+      cpu_stream_(seed, "service/cpu", replication),
+      eh_stream_(seed, "service/extended_memory", replication) {
+  handler_ = simulation_.add_handler(*this);
+  const auto& stations = layout_.stations();
+  pool_stations_.resize(node_.devices.size());
+  for (std::size_t s = 0; s < stations.size(); ++s) {
+    const StationInfo& st = stations[s];
+    auto group = std::make_unique<Group>();
+    const int members = st.servers > 0 && (st.kind == StationKind::disk ||
+                                           st.kind == StationKind::controller)
+                            ? st.servers
+                            : 1;
+    for (int m = 0; m < members; ++m) {
+      const int id = static_cast<int>(resources_.size());
+      des::Resource* r = nullptr;
+      if (st.servers == 0) {
+        r = new des::InfiniteServer(simulation_, *this, id, 2);
+      } else {
+        // CPU and EH: one multi-server queue; disks and controllers: one queue per device
+        // (a page lives on one disk, ch6-5.md §1.8 "controllers and disks are servers").
+        const int servers =
+            st.kind == StationKind::cpu || st.kind == StationKind::extended_memory ? st.servers : 1;
+        auto* f = new des::FcfsStation(simulation_, *this, id, 2, servers);
+        if (st.kind == StationKind::cpu) cpu_ = f;
+        r = f;
+      }
+      resources_.push_back(r);
+      resource_group_.push_back(static_cast<int>(s));
+      group->resources.push_back(id);
+    }
+    if (st.kind == StationKind::extended_memory) eh_group_ = static_cast<int>(s);
+    if (st.pool >= 0) {
+      auto& ps = pool_stations_[static_cast<std::size_t>(st.pool)];
+      if (st.kind == StationKind::disk) ps.disk = static_cast<int>(s);
+      if (st.kind == StationKind::controller) ps.controller = static_cast<int>(s);
+      if (st.kind == StationKind::transfer) ps.transfer = static_cast<int>(s);
+    }
+    groups_.push_back(std::move(group));
+  }
+  for (std::size_t t = 0; t < model.transaction_types.size(); ++t) {
+    const std::string& name = model.transaction_types[t].name;
+    arrival_streams_.emplace_back(seed, "arrival/" + name, replication);
+    reference_streams_.emplace_back(seed, "references/" + name, replication);
+    type_rate_per_s_.push_back(model.type_arrival_rate_per_s(t));
+  }
+  for (const DevicePool& pool : node_.devices)
+    device_streams_.emplace_back(seed, "service/" + pool.name, replication);
+  ms_per_instruction_ = 1.0 / (node_.cpu_mips * 1000.0);
+  force_ = model.policies.update_strategy == UpdateStrategy::force;
+  mpl_ = model.policies.mpl ? *model.policies.mpl : 0;
+  current_.assign(layout_.counter_count(), 0.0);
+  station_work_snapshot_.assign(stations.size(), 0.0);
+  for (std::size_t t = 0; t < type_rate_per_s_.size(); ++t)
+    if (type_rate_per_s_[t] > 0)
+      simulation_.schedule_in(arrival_streams_[t].exponential(1.0 / type_rate_per_s_[t]), handler_,
+                              ev_arrival, t);
+  simulation_.schedule_in(settings_.interval_s, handler_, ev_interval, 0);
+}
+
+TransactionEngine::~TransactionEngine() {
+  for (des::Resource* r : resources_) delete r;
+}
+
+double TransactionEngine::sample(des::RandomStream& stream, double mean_s) const {
+  if (mean_s <= 0.0) return 0.0;
+  if (settings_.service_scv == 1.0) return stream.exponential(mean_s);
+  if (settings_.service_scv == 0.0) return mean_s;
+  return des::make_distribution(mean_s, settings_.service_scv).sample(stream);
+}
+
+EngineStatus TransactionEngine::advance(double horizon_s, std::uint64_t max_events) {
+  // Step one interval at a time so saturation stops the run promptly.
+  while (simulation_.now_s() < horizon_s) {
+    if (saturated_) return EngineStatus::saturated;
+    const double step = std::min(horizon_s, simulation_.now_s() + settings_.interval_s);
+    if (!simulation_.run_until(step, max_events)) return EngineStatus::event_budget;
+  }
+  return saturated_ ? EngineStatus::saturated : EngineStatus::running;
+}
+
+void TransactionEngine::population_change(long delta_in_system, long delta_active) {
+  const double now = simulation_.now_s();
+  const double dt = now - last_population_change_s_;
+  current_[sc_in_system_area] += static_cast<double>(in_system_) * dt;
+  current_[sc_active_area] += static_cast<double>(active_) * dt;
+  last_population_change_s_ = now;
+  in_system_ += delta_in_system;
+  active_ += delta_active;
+}
+
+void TransactionEngine::close_interval() {
+  population_change(0, 0);
+  current_[sc_time_s] = settings_.interval_s;
+  for (std::size_t s = 0; s < groups_.size(); ++s) {
+    double work = 0.0;
+    for (int id : groups_[s]->resources)
+      work += resources_[static_cast<std::size_t>(id)]->work_done_s(0) +
+              resources_[static_cast<std::size_t>(id)]->work_done_s(1);
+    current_[static_cast<std::size_t>(layout_.station(s))] = work - station_work_snapshot_[s];
+    station_work_snapshot_[s] = work;
+  }
+  rows_.insert(rows_.end(), current_.begin(), current_.end());
+  std::fill(current_.begin(), current_.end(), 0.0);
+  ++closed_;
+  if (!warm_) {
+    // Buffer warm-up: every level has been turned over twice, or no longer changes.
+    const LruBuffer* levels[3] = {&buffers_.hs(), &buffers_.eh(), &buffers_.dc()};
+    bool all = true;
+    for (int k = 0; k < 3; ++k) {
+      const std::uint64_t ins = levels[k]->insertions();
+      const auto cap = static_cast<std::uint64_t>(levels[k]->capacity());
+      const bool turned = cap == 0 || ins >= 2 * cap || ins == last_insertions_[k];
+      all = all && turned;
+      last_insertions_[k] = ins;
+    }
+    if (all) {
+      warm_ = true;
+      warm_interval_ = closed_;
+    }
+  }
+  if (!warm_) warm_interval_ = closed_;
+}
+
+void TransactionEngine::handle(des::Simulation& simulation, const des::Event& event) {
+  switch (event.kind) {
+    case ev_arrival:
+      arrive(static_cast<std::uint32_t>(event.payload));
+      break;
+    case ev_interval:
+      close_interval();
+      simulation.schedule_in(settings_.interval_s, handler_, ev_interval, 0);
+      break;
+    case ev_eh_setup_done: {
+      const auto tx = static_cast<std::uint32_t>(event.payload);
+      settle(txs_[tx]);
+      txs_[tx].activity = Activity::extended_memory;
+      const int id = groups_[static_cast<std::size_t>(eh_group_)]->resources.front();
+      resources_[static_cast<std::size_t>(id)]->arrive(
+          simulation_, tx, 0, sample(eh_stream_, node_.extended_memory.access_time_ms / 1000.0));
+      break;
+    }
+    default:
+      throw std::logic_error("unknown transaction-engine event");
+  }
+}
+
+// --- Accounting ----------------------------------------------------------------------------------
+
+void TransactionEngine::settle(Tx& t) {
+  const double now = simulation_.now_s();
+  const double dt = now - t.activity_start_s;
+  t.activity_start_s = now;
+  switch (t.activity) {
+    case Activity::none:
+      break;
+    case Activity::input_queue:
+      t.c[tc_input_queue_s] += dt;
+      break;
+    case Activity::cpu: {
+      const double service = std::min(dt, t.cpu_work_s);
+      t.c[tc_cpu_service_s] += service;
+      t.c[tc_cpu_wait_s] += dt - service;
+      break;
+    }
+    case Activity::cpu_wait:
+      t.c[tc_cpu_wait_s] += dt;
+      break;
+    case Activity::cpu_service:
+      t.c[tc_cpu_service_s] += dt;
+      break;
+    case Activity::extended_memory:
+      t.c[tc_extended_memory_s] += dt;
+      break;
+    case Activity::io:
+      t.io_s[static_cast<std::size_t>(t.io_pool)] += dt;
+      break;
+    case Activity::commit_io:
+      t.c[tc_commit_io_s] += dt;
+      break;
+    case Activity::lock_wait:
+      t.c[tc_lock_wait_s] += dt;
+      break;
+  }
+}
+
+// --- Transaction flow (ch6-5.md §1.5) -------------------------------------------------------------
+
+void TransactionEngine::arrive(std::uint32_t type) {
+  // Poisson arrivals per type (§1.12 leaves the process open; the analytic model assumes Poisson).
+  simulation_.schedule_in(arrival_streams_[type].exponential(1.0 / type_rate_per_s_[type]),
+                          handler_, ev_arrival, type);
+  current_[sc_arrivals] += 1;
+  current_[static_cast<std::size_t>(layout_.type_base(type) + tc_arrivals)] += 1;
+  std::uint32_t tx;
+  if (!free_txs_.empty()) {
+    tx = free_txs_.back();
+    free_txs_.pop_back();
+  } else {
+    tx = static_cast<std::uint32_t>(txs_.size());
+    txs_.emplace_back();
+  }
+  Tx& t = txs_[tx];
+  t.reset(layout_.pools());
+  t.type = type;
+  t.arrival_s = simulation_.now_s();
+  t.activity_start_s = t.arrival_s;
+  t.activity = Activity::input_queue;
+  references_.generate(type, reference_streams_[type], t.refs);
+  population_change(+1, 0);
+  if (in_system_ > settings_.max_population) saturated_ = true;
+  // MPL with an input queue (L2354).
+  if (mpl_ == 0 || active_ < mpl_) admit(tx);
+  else input_queue_.push_back(tx);
+}
+
+void TransactionEngine::admit(std::uint32_t tx) {
+  population_change(0, +1);
+  settle(txs_[tx]);
+  start(tx);
+}
+
+void TransactionEngine::start(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  t.commit_phase = false;
+  t.after_bot = true;
+  t.any_update = false;
+  t.next_ref = 0;
+  t.modified.clear();
+  const TransactionType& type = model_.transaction_types[t.type];
+  cpu_burst(tx, type.instructions.bot + t.pending_instructions);  // CPU at BOT (L2354)
+}
+
+void TransactionEngine::cpu_burst(std::uint32_t tx, double instructions) {
+  Tx& t = txs_[tx];
+  t.pending_instructions = 0.0;
+  t.c[tc_cpu_instructions] += instructions;
+  settle(t);
+  t.activity = Activity::cpu;
+  t.cpu_work_s = sample(cpu_stream_, instructions * ms_per_instruction_ / 1000.0);
+  cpu_->arrive(simulation_, tx, 0, t.cpu_work_s);
+}
+
+void TransactionEngine::cpu_done(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  settle(t);
+  t.activity = Activity::none;
+  if (t.commit_phase) return run_actions(tx);
+  if (t.after_bot) t.after_bot = false;
+  else ++t.next_ref;
+  next_reference(tx);
+}
+
+void TransactionEngine::next_reference(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  if (t.next_ref >= t.refs.size()) return commit(tx);
+  const Reference& r = t.refs[t.next_ref];
+  if (r.locked) {
+    // Lock request first (per reference: lock, page, CPU; L2354, order open in the book).
+    const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
+    t.c[tc_lock_requests] += 1;
+    current_[sc_lock_requests] += 1;
+    current_[pb + pc_lock_requests] += 1;
+    const LockResult res =
+        locks_.request(tx, r.lock, r.update ? LockMode::exclusive : LockMode::shared);
+    if (res != LockResult::granted) {
+      t.c[tc_lock_conflicts] += 1;
+      current_[sc_lock_conflicts] += 1;
+      current_[pb + pc_lock_conflicts] += 1;
+    }
+    if (res == LockResult::blocked) {
+      settle(t);
+      t.activity = Activity::lock_wait;
+      return;
+    }
+    if (res == LockResult::deadlock) return abort_and_restart(tx);
+  }
+  fix_page(tx);
+}
+
+void TransactionEngine::wake(const std::vector<std::uint32_t>& woken) {
+  for (std::uint32_t w : woken) {
+    settle(txs_[w]);
+    txs_[w].activity = Activity::none;
+    fix_page(w);
+  }
+}
+
+void TransactionEngine::abort_and_restart(std::uint32_t tx) {
+  // The requester that closed the cycle is the victim (L2364): roll back (release its locks) and
+  // restart it at once with the same references (the restart delay is open, §1.12).
+  Tx& t = txs_[tx];
+  t.c[tc_deadlocks] += 1;
+  t.c[tc_restarts] += 1;
+  current_[sc_deadlocks] += 1;
+  current_[sc_restarts] += 1;
+  std::vector<std::uint32_t> woken;
+  locks_.release_all(tx, woken);
+  settle(t);
+  start(tx);
+  wake(woken);
+}
+
+void TransactionEngine::fix_page(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  const Reference& r = t.refs[t.next_ref];
+  const bool reads = !(r.new_page && !model_.policies.append_new_page_read);
+  const PageFix f = buffers_.fix(r.page, r.page_partition, r.update, reads);
+  const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
+  current_[sc_references] += 1;
+  current_[pb + pc_references] += 1;
+  if (f.hs_hit) {
+    current_[sc_hs_hits] += 1;
+    current_[pb + pc_hs_hits] += 1;
+  } else if (f.eh_hit) {
+    current_[sc_eh_hits] += 1;
+    current_[pb + pc_eh_hits] += 1;
+  } else if (f.dc_hit) {
+    current_[sc_dc_hits] += 1;
+    current_[pb + pc_dc_hits] += 1;
+  }
+  if (r.update) {
+    t.any_update = true;
+    if (force_ && !buffers_.resident(r.page_partition) &&
+        std::find(t.modified.begin(), t.modified.end(), r.page) == t.modified.end())
+      t.modified.push_back(r.page);
+  }
+  t.actions.clear();
+  t.next_action = 0;
+  if (!f.hs_hit) {
+    t.c[tc_page_misses] += 1;
+    if (f.victim) {
+      const std::uint32_t vowner = page_partition(f.victim_page);
+      const Allocation& va = model_.partitions[vowner].allocation;
+      if (f.victim_migrated) {
+        // The victim moves into the EH buffer (synchronous EH write); a modified one is also
+        // written through to disk asynchronously (rule 6, L2372).
+        plan_eh(t);
+        if (f.victim_modified) {
+          t.c[tc_victim_writes] += 1;
+          plan_write(t, va.device, WriteBuffer::none, f.victim_page, static_cast<int>(vowner),
+                     false);
+        }
+      } else if (f.victim_modified) {
+        // NOFORCE "synchronous write-back": the dirty victim is written before the read (rule 9).
+        t.c[tc_victim_writes] += 1;
+        plan_write(t, va.device, va.write_buffer, f.victim_page, static_cast<int>(vowner),
+                   model_.policies.victim_write_synchronous);
+      }
+    }
+    if (reads) plan_read(t, r.page, r.page_partition, f.eh_hit, f.dc_hit);
+  }
+  run_actions(tx);
+}
+
+void TransactionEngine::commit(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  t.commit_phase = true;
+  t.actions.clear();
+  t.next_action = 0;
+  const TransactionType& type = model_.transaction_types[t.type];
+  if (force_) {
+    // FORCE: every modified page is written at commit (L2513); it stays in HS, unmodified.
+    for (const std::uint64_t page : t.modified) {
+      const std::uint32_t owner = page_partition(page);
+      const Allocation& a = model_.partitions[owner].allocation;
+      t.c[tc_force_writes] += 1;
+      if (buffers_.uses_extended_buffer(owner) && model_.policies.force_writes_to_extended_buffer) {
+        // Into the NV EH buffer (replicated, L2374), written through to disk asynchronously.
+        t.c[tc_synchronous_writes] += 1;
+        plan_eh(t);
+        plan_write(t, a.device, WriteBuffer::none, page, static_cast<int>(owner), false);
+      } else {
+        plan_write(t, a.device, a.write_buffer, page, static_cast<int>(owner), true);
+      }
+      buffers_.force_written(page, owner);
+    }
+  }
+  if (t.any_update) {
+    // One log page per update transaction, synchronous at commit (L2368); with group commit the
+    // last member of a group writes the page for all (L1352). Its I/O overhead is shared.
+    Action a;
+    a.kind = Action::log_group;
+    t.actions.push_back(a);
+    if (find_device(node_, node_.log.device) >= 0)
+      t.pending_instructions += node_.io_overhead_instructions / node_.log.group_commit_size;
+  }
+  cpu_burst(tx, type.instructions.commit + t.pending_instructions);  // CPU at commit (L2354)
+}
+
+void TransactionEngine::finish(std::uint32_t tx) {
+  std::vector<std::uint32_t> followers;
+  followers.swap(txs_[tx].followers);
+  complete(tx);
+  for (std::uint32_t f : followers) complete(f);
+}
+
+void TransactionEngine::complete(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  settle(t);
+  // Locks are released after the log (and FORCE) writes (L2356-2360).
+  std::vector<std::uint32_t> woken;
+  locks_.release_all(tx, woken);
+  const double response = simulation_.now_s() - t.arrival_s;
+  const auto base = static_cast<std::size_t>(layout_.type_base(t.type));
+  current_[base + tc_completions] += 1;
+  current_[base + tc_response_s] += response;
+  current_[sc_completions] += 1;
+  current_[sc_response_s] += response;
+  for (int k = tc_cpu_service_s; k < tc_io_s_first; ++k) current_[base + static_cast<std::size_t>(k)] += t.c[k];
+  for (std::size_t p = 0; p < t.io_s.size(); ++p) current_[base + tc_io_s_first + p] += t.io_s[p];
+  ++completed_;
+  population_change(-1, -1);
+  free_txs_.push_back(tx);
+  if (!input_queue_.empty() && (mpl_ == 0 || active_ < mpl_)) {
+    const std::uint32_t next = input_queue_.front();
+    input_queue_.pop_front();
+    admit(next);
+  }
+  wake(woken);
+}
+
+// --- I/O planning (rules 2-10 of ch6-5.md §1.11) --------------------------------------------------
+
+void TransactionEngine::plan_eh(Tx& t) {
+  Action a;
+  a.kind = Action::eh;
+  t.actions.push_back(a);
+  t.c[tc_eh_accesses] += 1;
+  if (!node_.extended_memory.synchronous)
+    t.pending_instructions += node_.extended_memory.setup_instructions;
+}
+
+void TransactionEngine::plan_device(Tx& t, int pool, std::uint64_t page, bool with_disk,
+                                    int async_buffer) {
+  Action a;
+  a.pool = pool;
+  a.page = page;
+  if (async_buffer < 0) {
+    a.kind = Action::device;
+    a.with_disk = with_disk;
+  } else {
+    a.kind = Action::async_device;
+    a.write_buffer = static_cast<std::int8_t>(async_buffer);
+    a.front_stages = with_disk;  // reused: false = disk stage only (behind an NV disk cache)
+  }
+  t.actions.push_back(a);
+}
+
+void TransactionEngine::plan_read(Tx& t, std::uint64_t page, std::uint32_t owner, bool eh_hit,
+                                  bool dc_hit) {
+  const Allocation& a = model_.partitions[owner].allocation;
+  t.c[tc_reads] += 1;
+  if (eh_hit || a.device == "extended_memory") return plan_eh(t);
+  const int pool = find_device(node_, a.device);
+  t.c[tc_io_operations] += 1;
+  t.pending_instructions += node_.io_overhead_instructions;  // 3000 per I/O (Tab. 6-6)
+  if (dc_hit) return plan_device(t, pool, page, false, -1);  // transfer + controller (rule 3)
+  t.c[tc_device_reads] += 1;
+  plan_device(t, pool, page, node_.devices[static_cast<std::size_t>(pool)].type == DeviceType::disk,
+              -1);
+}
+
+void TransactionEngine::plan_write(Tx& t, const std::string& device, WriteBuffer write_buffer,
+                                   std::uint64_t page, int owner, bool waited) {
+  if (device == "main_memory") return;
+  if (device == "extended_memory") {
+    t.c[tc_synchronous_writes] += 1;
+    return plan_eh(t);  // EH write, CPU held (L2376)
+  }
+  const int pool = find_device(node_, device);
+  const DevicePool& dev = node_.devices[static_cast<std::size_t>(pool)];
+  const auto overhead = [&] {
+    t.c[tc_io_operations] += 1;
+    t.pending_instructions += node_.io_overhead_instructions;
+  };
+  if (!waited) {
+    // Asynchronous write nobody waits for (EH write-through, asynchronous victim write-back).
+    t.c[tc_asynchronous_writes] += 1;
+    overhead();
+    if (owner >= 0) buffers_.write_to_disk_cache(page, static_cast<std::uint32_t>(owner));
+    return plan_device(t, pool, page, true, 0);
+  }
+  if (dev.type == DeviceType::ssd) {
+    t.c[tc_synchronous_writes] += 1;
+    overhead();
+    return plan_device(t, pool, page, false, -1);  // controller + transfer (rule 2)
+  }
+  const DiskCache& dc = node_.disk_cache;
+  const bool nv_cache =
+      dc.type == DiskCacheType::non_volatile &&
+      (write_buffer == WriteBuffer::disk_cache ||
+       (owner >= 0 && buffers_.uses_disk_cache(static_cast<std::uint32_t>(owner))));
+  if (nv_cache) {
+    // NV disk cache: 1.4 ms synchronously, the disk write follows asynchronously through the
+    // bounded write buffer (rule 3); write-allocate into the file buffer (L2390).
+    t.c[tc_synchronous_writes] += 1;
+    t.c[tc_asynchronous_writes] += 1;
+    overhead();
+    if (owner >= 0) buffers_.write_to_disk_cache(page, static_cast<std::uint32_t>(owner));
+    plan_device(t, pool, page, false, -1);
+    return plan_device(t, pool, page, false, 1);
+  }
+  if (write_buffer == WriteBuffer::extended_memory) {
+    // EH write buffer: the I/O completes in EH; the disk write follows from HS (rule 5, L2189).
+    t.c[tc_synchronous_writes] += 1;
+    t.c[tc_asynchronous_writes] += 1;
+    plan_eh(t);
+    overhead();
+    return plan_device(t, pool, page, true, 2);
+  }
+  // Plain disk, or volatile disk cache with synchronous write-through and write-update (rule 4).
+  t.c[tc_synchronous_writes] += 1;
+  overhead();
+  if (owner >= 0) buffers_.write_to_disk_cache(page, static_cast<std::uint32_t>(owner));
+  plan_device(t, pool, page, true, -1);
+}
+
+// --- Execution ----------------------------------------------------------------------------------
+
+void TransactionEngine::run_actions(std::uint32_t tx) {
+  for (;;) {
+    Tx& t = txs_[tx];
+    if (t.next_action >= t.actions.size()) break;
+    const Action a = t.actions[t.next_action];
+    switch (a.kind) {
+      case Action::device:
+        settle(t);
+        t.activity = t.commit_phase ? Activity::commit_io : Activity::io;
+        t.io_pool = a.pool;
+        start_device_io(tx, a.pool, a.page, true, a.with_disk, 0);
+        return;
+      case Action::eh:
+        eh_access(tx);
+        return;
+      case Action::async_device: {
+        const long used = a.write_buffer == 1 ? dc_write_buffer_used_ : eh_write_buffer_used_;
+        const long cap = a.write_buffer == 1 ? node_.disk_cache.write_buffer_pages
+                                             : node_.extended_memory.write_buffer_pages;
+        if (a.write_buffer != 0 && used >= cap) {
+          // Write buffer full: the disk write becomes synchronous (L2439).
+          settle(t);
+          t.activity = t.commit_phase ? Activity::commit_io : Activity::io;
+          t.io_pool = a.pool;
+          start_device_io(tx, a.pool, a.page, a.front_stages, true, 0);
+          return;
+        }
+        start_device_io(kNoTx, a.pool, a.page, a.front_stages, true, a.write_buffer);
+        ++txs_[tx].next_action;
+        continue;
+      }
+      case Action::log_group: {
+        log_group_.push_back(tx);
+        if (static_cast<int>(log_group_.size()) < node_.log.group_commit_size) {
+          settle(t);
+          t.activity = Activity::commit_io;  // waiting for the group to fill
+          return;
+        }
+        for (std::uint32_t m : log_group_)
+          if (m != tx) t.followers.push_back(m);
+        log_group_.clear();
+        ++t.next_action;
+        t.c[tc_log_writes] += 1;
+        const double pending = t.pending_instructions;  // the log overhead was charged at commit
+        plan_write(t, node_.log.device, node_.log.write_buffer, log_page_++, -1, true);
+        t.pending_instructions = pending;
+        continue;
+      }
+    }
+  }
+  Tx& t = txs_[tx];
+  if (t.commit_phase) return finish(tx);
+  const TransactionType& type = model_.transaction_types[t.type];
+  cpu_burst(tx, type.instructions.per_reference + t.pending_instructions);  // per reference
+}
+
+void TransactionEngine::action_done(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  settle(t);
+  t.activity = Activity::none;
+  ++t.next_action;
+  run_actions(tx);
+}
+
+void TransactionEngine::start_device_io(std::uint32_t owner_tx, int pool, std::uint64_t page,
+                                        bool front_stages, bool disk_stage, int write_buffer) {
+  std::uint32_t op;
+  if (!free_ops_.empty()) {
+    op = free_ops_.back();
+    free_ops_.pop_back();
+  } else {
+    op = static_cast<std::uint32_t>(ops_.size());
+    ops_.emplace_back();
+  }
+  IoOp& o = ops_[op];
+  o = IoOp{};
+  o.tx = owner_tx;
+  o.write_buffer = static_cast<std::int8_t>(write_buffer);
+  const auto p = static_cast<std::size_t>(pool);
+  const DevicePool& dev = node_.devices[p];
+  const PoolStations& ps = pool_stations_[p];
+  des::RandomStream& stream = device_streams_[p];
+  const std::uint64_t h = mix(page);
+  std::size_t disk_index = 0;
+  if (ps.disk >= 0) {
+    const auto n = groups_[static_cast<std::size_t>(ps.disk)]->resources.size();
+    disk_index = static_cast<std::size_t>(h % n);
+  }
+  const auto add = [&](int group, std::size_t member_hint, double ms) {
+    if (group < 0 || ms <= 0.0) return;
+    const auto& members = groups_[static_cast<std::size_t>(group)]->resources;
+    o.resource[o.stages] = members[member_hint % members.size()];
+    o.work_s[o.stages] = sample(stream, ms / 1000.0);
+    ++o.stages;
+  };
+  // I/O time per page = transfer + controller (+ disk unless a cache serves it), §1.8, A4.
+  if (front_stages) {
+    add(ps.transfer, 0, dev.transfer_ms);
+    add(ps.controller, ps.disk >= 0 ? disk_index : static_cast<std::size_t>(h), dev.controller_ms);
+  }
+  if (disk_stage && dev.type == DeviceType::disk) add(ps.disk, disk_index, dev.access_time_ms);
+  if (write_buffer == 1) ++dc_write_buffer_used_;
+  if (write_buffer == 2) ++eh_write_buffer_used_;
+  if (o.stages == 0) {
+    // Nothing to do (all times zero): complete through the calendar to keep callbacks uniform.
+    o.resource[0] = groups_[static_cast<std::size_t>(ps.transfer)]->resources.front();
+    o.work_s[0] = 0.0;
+    o.stages = 1;
+  }
+  resources_[static_cast<std::size_t>(o.resource[0])]->arrive(
+      simulation_, op, owner_tx == kNoTx ? 1 : 0, o.work_s[0]);
+}
+
+void TransactionEngine::io_stage_done(std::uint32_t op) {
+  IoOp& o = ops_[op];
+  ++o.next;
+  if (o.next < o.stages) {
+    resources_[static_cast<std::size_t>(o.resource[o.next])]->arrive(
+        simulation_, op, o.tx == kNoTx ? 1 : 0, o.work_s[o.next]);
+    return;
+  }
+  const std::uint32_t tx = o.tx;
+  if (o.write_buffer == 1) --dc_write_buffer_used_;
+  if (o.write_buffer == 2) --eh_write_buffer_used_;
+  free_ops_.push_back(op);
+  if (tx != kNoTx) action_done(tx);
+}
+
+void TransactionEngine::eh_access(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  settle(t);
+  if (node_.extended_memory.synchronous) {
+    // Synchronous EH access: the transaction first needs a CPU, which it holds for the set-up
+    // and the access itself, EH queueing included (L2376, rule 1).
+    t.activity = Activity::cpu_wait;
+    cpu_->seize(simulation_, tx, 0);
+    return;
+  }
+  t.activity = Activity::extended_memory;
+  const int id = groups_[static_cast<std::size_t>(eh_group_)]->resources.front();
+  resources_[static_cast<std::size_t>(id)]->arrive(
+      simulation_, tx, 0, sample(eh_stream_, node_.extended_memory.access_time_ms / 1000.0));
+}
+
+void TransactionEngine::server_granted(des::Simulation& simulation, int /*resource*/,
+                                       des::JobId job) {
+  Tx& t = txs_[job];
+  settle(t);
+  t.activity = Activity::cpu_service;
+  const double setup = node_.extended_memory.setup_instructions;
+  t.c[tc_cpu_instructions] += setup;
+  simulation.schedule_in(sample(cpu_stream_, setup * ms_per_instruction_ / 1000.0), handler_,
+                         ev_eh_setup_done, job);
+}
+
+void TransactionEngine::service_completed(des::Simulation& simulation, int resource,
+                                          des::JobId job) {
+  const int group = resource_group_[static_cast<std::size_t>(resource)];
+  if (group == 0) return cpu_done(job);
+  if (group == eh_group_) {
+    settle(txs_[job]);
+    txs_[job].activity = Activity::none;
+    if (node_.extended_memory.synchronous) cpu_->release(simulation, job);
+    return action_done(job);
+  }
+  io_stage_done(job);
+}
+
+}  // namespace tpeval::model::sim

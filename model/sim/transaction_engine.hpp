@@ -1,0 +1,185 @@
+// One run (one replication) of the transaction-system simulator: the TPSIM transaction manager,
+// lock manager, buffer manager, CPUs and periphery (ch6-5.md §1.2, §1.5-1.11) over the
+// domain-free simulation core (solver/des).
+//
+// Contract: the engine owns every piece of state of its run (clock, calendar, stations, buffers,
+// lock table, random streams keyed by (seed, source name, replication)), so two engines never
+// interact and the same (model, seed, replication) gives bit-identical counters. advance()
+// simulates up to a horizon and appends one counter row (MetricLayout) per observation interval
+// of `interval_s`. How a transaction runs (TPSIM rules, cited in the .cpp):
+// Poisson arrivals per type -> input queue while the MPL is reached -> BOT CPU burst -> per
+// reference: lock request (strict 2PL; a deadlock victim is rolled back and restarted at once
+// with the same references), page fix (HS hit, or a synchronous write of a modified LRU victim
+// followed by the read from the EH buffer, disk cache, SSD, EH or disk), CPU burst (path length
+// per reference + 3000 instructions per I/O) -> commit CPU burst -> FORCE writes -> log write
+// (group commit when configured) -> lock release. CPU bursts and device service times are drawn
+// with the given SCV (default exponential, as the analytic M/M/m model assumes); EH accesses hold
+// the CPU (L2376). Every run is bounded: advance() stops at the event budget, and reports
+// saturation when more than `max_population` transactions are in the system.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/description.hpp"
+#include "model/sim/buffer_manager.hpp"
+#include "model/sim/lock_manager.hpp"
+#include "model/sim/metrics.hpp"
+#include "model/sim/reference_generator.hpp"
+#include "solver/des/distribution.hpp"
+#include "solver/des/fcfs_station.hpp"
+#include "solver/des/random_stream.hpp"
+#include "solver/des/resource.hpp"
+#include "solver/des/simulation.hpp"
+
+namespace tpeval::model::sim {
+
+struct EngineSettings {
+  double interval_s = 0.1;        ///< length of one observation interval
+  double service_scv = 1.0;       ///< SCV of CPU bursts and device service times
+  long max_population = 20'000;   ///< more transactions in the system = saturated
+};
+
+enum class EngineStatus { running, saturated, event_budget };
+
+class TransactionEngine final : public solver::des::EventHandler,
+                                public solver::des::ResourceClient {
+ public:
+  TransactionEngine(const SystemModel& model, const MetricLayout& layout,
+                    const EngineSettings& settings, std::uint64_t seed, int replication);
+  ~TransactionEngine() override;
+  TransactionEngine(const TransactionEngine&) = delete;
+  TransactionEngine& operator=(const TransactionEngine&) = delete;
+
+  /// Simulates until `horizon_s` (closing every interval that ends by then) unless the total
+  /// event count reaches `max_events` or the system saturates.
+  EngineStatus advance(double horizon_s, std::uint64_t max_events);
+
+  /// Closed intervals, row-major: interval i, counter c at [i * counter_count + c].
+  const std::vector<double>& counters() const { return rows_; }
+  std::size_t intervals() const { return closed_; }
+  std::uint64_t events() const { return simulation_.events_processed(); }
+  double now_s() const { return simulation_.now_s(); }
+  long population() const { return in_system_; }
+  /// First interval after which every buffer level has been turned over (or stays unchanged):
+  /// the buffer warm-up; intervals() when not yet reached.
+  std::size_t warm_intervals() const { return warm_interval_; }
+  std::uint64_t completed_transactions() const { return completed_; }
+
+  void handle(solver::des::Simulation& simulation, const solver::des::Event& event) override;
+  void service_completed(solver::des::Simulation& simulation, int resource,
+                         solver::des::JobId job) override;
+  void server_granted(solver::des::Simulation& simulation, int resource,
+                      solver::des::JobId job) override;
+
+ private:
+  struct Tx;
+  struct Action;
+  struct IoOp;
+  struct Group;
+  enum class Activity : std::uint8_t;
+
+  // Transaction flow.
+  void arrive(std::uint32_t type);
+  void admit(std::uint32_t tx);
+  void start(std::uint32_t tx);
+  void cpu_burst(std::uint32_t tx, double instructions);
+  void cpu_done(std::uint32_t tx);
+  void next_reference(std::uint32_t tx);
+  void fix_page(std::uint32_t tx);
+  void run_actions(std::uint32_t tx);
+  void action_done(std::uint32_t tx);
+  void commit(std::uint32_t tx);
+  void finish(std::uint32_t tx);
+  void complete(std::uint32_t tx);
+  void abort_and_restart(std::uint32_t tx);
+  void wake(const std::vector<std::uint32_t>& woken);
+
+  // Planning of I/O actions.
+  void plan_read(Tx& t, std::uint64_t page, std::uint32_t owner, bool eh_hit, bool dc_hit);
+  /// `owner` = partition of the page (disk-cache effects), -1 for the log.
+  void plan_write(Tx& t, const std::string& device, WriteBuffer write_buffer, std::uint64_t page,
+                  int owner, bool waited);
+  void plan_eh(Tx& t);
+  /// async_buffer < 0: synchronous I/O; >= 0: asynchronous write through write buffer 0 (none),
+  /// 1 (NV disk cache) or 2 (EH).
+  void plan_device(Tx& t, int pool, std::uint64_t page, bool with_disk, int async_buffer);
+
+  // Execution.
+  void start_device_io(std::uint32_t owner_tx, int pool, std::uint64_t page, bool front_stages,
+                       bool disk_stage, int write_buffer);
+  void io_stage_done(std::uint32_t op);
+  void eh_access(std::uint32_t tx);
+  void settle(Tx& t);
+  double sample(solver::des::RandomStream& stream, double mean_s) const;
+  double* row() { return current_.data(); }
+  void close_interval();
+  void population_change(long delta_in_system, long delta_active);
+
+  const SystemModel& model_;
+  const Node& node_;
+  const MetricLayout& layout_;
+  EngineSettings settings_;
+  solver::des::Simulation simulation_;
+  std::uint32_t handler_ = 0;
+
+  // Stations: group -> member resources; resource id -> group.
+  std::vector<std::unique_ptr<Group>> groups_;
+  std::vector<int> resource_group_;
+  std::vector<solver::des::Resource*> resources_;
+  solver::des::FcfsStation* cpu_ = nullptr;
+  int eh_group_ = 1;
+  struct PoolStations {
+    int disk = -1;
+    int controller = -1;
+    int transfer = -1;
+  };
+  std::vector<PoolStations> pool_stations_;
+
+  BufferManager buffers_;
+  LockManager locks_;
+  ReferenceGenerator references_;
+
+  // Random streams (one per source).
+  std::vector<solver::des::RandomStream> arrival_streams_;
+  std::vector<solver::des::RandomStream> reference_streams_;
+  solver::des::RandomStream cpu_stream_;
+  solver::des::RandomStream eh_stream_;
+  std::vector<solver::des::RandomStream> device_streams_;
+
+  std::vector<double> type_rate_per_s_;
+  double ms_per_instruction_ = 0.0;
+  bool force_ = false;
+  long mpl_ = 0;  ///< 0 = unlimited
+
+  std::vector<Tx> txs_;
+  std::vector<std::uint32_t> free_txs_;
+  std::deque<std::uint32_t> input_queue_;
+  std::vector<IoOp> ops_;
+  std::vector<std::uint32_t> free_ops_;
+  std::vector<std::uint32_t> log_group_;
+  std::uint64_t log_page_ = 0;
+  long dc_write_buffer_used_ = 0;
+  long eh_write_buffer_used_ = 0;
+  std::vector<std::uint32_t> woken_;
+
+  long in_system_ = 0;
+  long active_ = 0;
+  double last_population_change_s_ = 0.0;
+  std::uint64_t completed_ = 0;
+  bool saturated_ = false;
+
+  // Observation.
+  std::vector<double> current_;
+  std::vector<double> rows_;
+  std::vector<double> station_work_snapshot_;
+  std::size_t closed_ = 0;
+  std::size_t warm_interval_ = 0;
+  bool warm_ = false;
+  std::uint64_t last_insertions_[3] = {0, 0, 0};  ///< HS, EH, DC at the last interval end
+};
+
+}  // namespace tpeval::model::sim

@@ -1,0 +1,523 @@
+// Expectation checks (see expectations.hpp).
+#include "model/study/expectations.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+
+namespace tpeval::model::study {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string num(double v) {
+  if (std::isinf(v)) return v > 0 ? "∞" : "-∞";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+std::string where_text(const std::vector<std::pair<std::string, double>>& axes) {
+  std::string s;
+  for (const auto& [name, value] : axes) s += (s.empty() ? "" : ", ") + name + "=" + num(value);
+  return s;
+}
+
+std::string at_text(const PointResult& r) {
+  const std::string w = where_text(r.axis_values);
+  return r.configuration + (w.empty() ? "" : " @ " + w);
+}
+
+/// One metric of one point, from the analytic or the simulated part.
+struct Sample {
+  bool available = false;       ///< the part exists and measures this metric
+  std::optional<double> value;  ///< nullopt: the point is saturated
+  double half_width = 0.0;
+  std::string bottleneck;
+};
+
+Sample sample(const PointResult& r, const std::string& metric, bool simulated) {
+  Sample s;
+  if (!simulated) {
+    if (!r.analytic) return s;
+    const auto it = r.values.find(metric);
+    if (it == r.values.end()) return s;
+    s.available = true;
+    s.value = it->second;
+    s.bottleneck = r.bottleneck;
+    return s;
+  }
+  if (!r.simulated) return s;
+  if (r.simulated->saturated) {
+    s.available = true;
+    s.bottleneck = r.simulated->bottleneck;
+    return s;
+  }
+  const auto it = r.simulated->metrics.find(metric);
+  if (it == r.simulated->metrics.end()) return s;
+  s.available = true;
+  s.value = it->second.mean;
+  s.half_width = it->second.half_width;
+  return s;
+}
+
+bool matches(const PointResult& r, const std::string& configuration, const Where& where) {
+  if (r.configuration != configuration) return false;
+  for (const auto& [axis, values] : where) {
+    bool found = false;
+    for (const auto& [name, v] : r.axis_values)
+      if (name == axis)
+        for (double w : values) found = found || same_value(v, w);
+    if (!found) return false;
+  }
+  return true;
+}
+
+std::string where_text(const Where& where) {
+  std::string s;
+  for (const auto& [name, values] : where) {
+    s += (s.empty() ? "" : ", ") + name + "=";
+    for (std::size_t i = 0; i < values.size(); ++i) s += (i ? "/" : "") + num(values[i]);
+  }
+  return s;
+}
+
+std::vector<const PointResult*> select(const std::vector<PointResult>& results,
+                                       const std::string& configuration, const Where& where) {
+  std::vector<const PointResult*> out;
+  for (const auto& r : results)
+    if (matches(r, configuration, where)) out.push_back(&r);
+  return out;
+}
+
+double axis_value(const PointResult& r, const std::string& axis) {
+  for (const auto& [name, v] : r.axis_values)
+    if (name == axis) return v;
+  return 0.0;
+}
+
+/// The axis values of `r` without `axis` (the group a monotonic/crossing curve belongs to).
+std::string group_key(const PointResult& r, const std::string& axis) {
+  std::vector<std::pair<std::string, double>> rest;
+  for (const auto& av : r.axis_values)
+    if (av.first != axis) rest.push_back(av);
+  return where_text(rest);
+}
+
+std::string saturated_text(const Sample& s) {
+  return "saturated" + (s.bottleneck.empty() ? std::string() : " (" + s.bottleneck + ")");
+}
+
+Check not_evaluated(const std::string& why) {
+  Check c;
+  c.verdict = Verdict::not_evaluated;
+  c.measured = why;
+  return c;
+}
+
+Check check_value(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
+  Check c;
+  c.verdict = Verdict::met;
+  std::size_t n = 0;
+  const PointResult* worst = nullptr;
+  double worst_distance = -kInf;
+  Sample worst_sample;
+  for (const auto& conf : x.configurations) {
+    for (const PointResult* r : select(results, conf, x.where)) {
+      const Sample s = sample(*r, x.metric, sim);
+      if (!s.available) continue;
+      ++n;
+      double distance;
+      if (!s.value) {
+        distance = kInf;
+      } else if (x.bounds.contains(*s.value)) {
+        // Inside: rank by closeness to the edge (negative distances), to report the tightest.
+        const double lo = x.bounds.target ? *x.bounds.target - x.bounds.tolerance *
+                                                 (x.bounds.relative_tolerance ? std::fabs(*x.bounds.target) : 1.0)
+                                          : x.bounds.min.value_or(-kInf);
+        const double hi = x.bounds.target ? *x.bounds.target + x.bounds.tolerance *
+                                                 (x.bounds.relative_tolerance ? std::fabs(*x.bounds.target) : 1.0)
+                                          : x.bounds.max.value_or(kInf);
+        distance = -std::min(*s.value - lo, hi - *s.value);
+      } else {
+        distance = 1.0 + std::fabs(*s.value);
+      }
+      if (!worst || distance > worst_distance) {
+        worst = r;
+        worst_distance = distance;
+        worst_sample = s;
+      }
+      if (!s.value || !x.bounds.contains(*s.value)) c.verdict = Verdict::missed;
+    }
+  }
+  if (n == 0) return not_evaluated("no matching point");
+  if (!worst_sample.value) {
+    c.measured = saturated_text(worst_sample) + " at " + at_text(*worst);
+    return c;
+  }
+  c.value = worst_sample.value;
+  if (sim) c.half_width = worst_sample.half_width;
+  c.measured = num(*worst_sample.value) +
+               (sim ? " ± " + num(worst_sample.half_width) : std::string()) + " at " +
+               at_text(*worst) + (n > 1 ? " (tightest of " + std::to_string(n) + " points)" : "");
+  return c;
+}
+
+Check check_ordering(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
+  // Group the points by their axis values; in each group the configurations must ascend.
+  std::map<std::string, std::vector<Sample>> groups;
+  std::map<std::string, const PointResult*> group_point;
+  const std::size_t k = x.configurations.size();
+  for (std::size_t i = 0; i < k; ++i) {
+    for (const PointResult* r : select(results, x.configurations[i], x.where)) {
+      const Sample s = sample(*r, x.metric, sim);
+      if (!s.available) continue;
+      const std::string key = where_text(r->axis_values);
+      auto& g = groups[key];
+      g.resize(k);
+      g[i] = s;
+      group_point[key] = r;
+    }
+  }
+  Check c;
+  c.verdict = Verdict::met;
+  std::size_t compared = 0, skipped = 0;
+  double tightest = kInf;
+  std::string tightest_at, violation;
+  for (const auto& [key, g] : groups) {
+    if (std::any_of(g.begin(), g.end(), [](const Sample& s) { return !s.available; })) continue;
+    bool all_saturated_pair = false;
+    for (std::size_t i = 0; i + 1 < k; ++i)
+      if (!g[i].value && !g[i + 1].value) all_saturated_pair = true;
+    if (all_saturated_pair) {
+      ++skipped;  // both saturated: no order to check
+      continue;
+    }
+    ++compared;
+    for (std::size_t i = 0; i + 1 < k; ++i) {
+      const double a = g[i].value.value_or(kInf);
+      const double b = g[i + 1].value.value_or(kInf);
+      const bool ok = x.strict ? a < b : a <= b;
+      const std::string here = key.empty() ? std::string() : " @ " + key;
+      if (!ok && violation.empty()) {
+        violation = x.configurations[i] + " = " + (g[i].value ? num(a) : saturated_text(g[i])) +
+                    " vs " + x.configurations[i + 1] + " = " +
+                    (g[i + 1].value ? num(b) : saturated_text(g[i + 1])) + here;
+        c.value = a - b;
+      }
+      if (ok && b - a < tightest) {
+        tightest = b - a;
+        tightest_at = x.configurations[i] + " < " + x.configurations[i + 1] + here;
+      }
+    }
+  }
+  if (compared == 0) return not_evaluated("no point where all configurations were measured");
+  const std::string counts = std::to_string(compared) + " point(s) compared" +
+                             (skipped ? ", " + std::to_string(skipped) + " with both saturated" : "");
+  if (!violation.empty()) {
+    c.verdict = Verdict::missed;
+    c.measured = "violated: " + violation + " (" + counts + ")";
+  } else {
+    if (std::isfinite(tightest)) c.value = tightest;
+    c.measured = "holds; smallest gap " + num(tightest) + " (" + tightest_at + "; " + counts + ")";
+  }
+  return c;
+}
+
+Check check_saturation(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
+  Check c;
+  c.verdict = Verdict::met;
+  std::vector<std::string> parts;
+  bool any = false;
+  for (const auto& conf : x.configurations) {
+    auto pts = select(results, conf, x.where);
+    if (pts.empty()) continue;
+    double limit = 0.0;
+    std::string limited_by, text;
+    if (!sim) {
+      const PointResult* r = pts.front();
+      if (!r->analytic) continue;
+      const auto v = r->value("max_throughput_per_s");
+      if (!v) continue;
+      limit = *v;
+      limited_by = r->limited_by;
+      text = conf + ": " + num(limit) + " TPS" +
+             (limited_by.empty() ? std::string() : " (limited by " + limited_by + ")");
+    } else {
+      // Along the first axis (the arrival rate in every saturation study).
+      const std::string axis = pts.front()->axis_values.empty() ? std::string()
+                                                               : pts.front()->axis_values[0].first;
+      std::sort(pts.begin(), pts.end(), [&](const PointResult* a, const PointResult* b) {
+        return axis_value(*a, axis) < axis_value(*b, axis);
+      });
+      std::optional<double> last_stable, first_saturated;
+      for (const PointResult* r : pts) {
+        if (!r->simulated) continue;
+        if (r->simulated->saturated) {
+          if (!first_saturated) {
+            first_saturated = axis_value(*r, axis);
+            limited_by = r->simulated->bottleneck;
+          }
+        } else if (!first_saturated) {
+          last_stable = axis_value(*r, axis);
+        }
+      }
+      if (!last_stable && !first_saturated) continue;
+      if (!first_saturated) {
+        limit = kInf;
+        text = conf + ": stable up to " + num(*last_stable) + " TPS";
+      } else {
+        const double lo = last_stable.value_or(0.0);
+        limit = 0.5 * (lo + *first_saturated);
+        c.half_width = 0.5 * (*first_saturated - lo);
+        text = conf + ": between " + num(lo) + " and " + num(*first_saturated) + " TPS" +
+               (limited_by.empty() ? std::string() : " (" + limited_by + ")");
+      }
+    }
+    any = true;
+    bool ok;
+    if (std::isinf(limit)) ok = !x.bounds.max && !x.bounds.target;  // never saturated
+    else ok = x.bounds.contains(limit);
+    if (ok && !x.limited_by.empty() && !std::isinf(limit) &&
+        limited_by.find(x.limited_by) == std::string::npos)
+      ok = false;
+    if (!ok) c.verdict = Verdict::missed;
+    if (!c.value || !ok) c.value = limit;
+    parts.push_back(text);
+  }
+  if (!any) return not_evaluated("no matching point with a throughput limit");
+  for (const auto& p : parts) c.measured += (c.measured.empty() ? "" : "; ") + p;
+  if (c.value && std::isinf(*c.value)) c.value.reset();
+  return c;
+}
+
+Check check_difference(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
+  Sample s[2];
+  const PointResult* at[2] = {nullptr, nullptr};
+  for (int i = 0; i < 2; ++i) {
+    const auto pts = select(results, x.points[i].configuration, x.points[i].where);
+    if (pts.size() != 1) return not_evaluated("point " + std::to_string(i + 1) + " matches " +
+                                              std::to_string(pts.size()) + " results");
+    at[i] = pts.front();
+    s[i] = sample(*pts.front(), x.metric, sim);
+    if (!s[i].available) return not_evaluated("not measured");
+  }
+  Check c;
+  for (int i = 0; i < 2; ++i)
+    if (!s[i].value) {
+      c.verdict = Verdict::missed;
+      c.measured = saturated_text(s[i]) + " at " + at_text(*at[i]);
+      return c;
+    }
+  const double a = *s[0].value, b = *s[1].value;
+  double d = a - b;
+  double hw = std::hypot(s[0].half_width, s[1].half_width);
+  if (x.relative) {
+    if (b == 0.0) {
+      c.verdict = Verdict::missed;
+      c.measured = "relative difference undefined: second value is 0";
+      return c;
+    }
+    d /= b;
+    hw /= std::fabs(b);
+  }
+  c.value = d;
+  if (sim) c.half_width = hw;
+  c.verdict = x.bounds.contains(d) ? Verdict::met : Verdict::missed;
+  c.measured = num(d) + (sim ? " ± " + num(hw) : std::string()) + " (" + num(a) + " at " +
+               at_text(*at[0]) + " − " + num(b) + " at " + at_text(*at[1]) + ")";
+  return c;
+}
+
+/// Points of one configuration grouped by the other axes, each group sorted along `axis`.
+std::map<std::string, std::vector<const PointResult*>> curves(
+    const std::vector<PointResult>& results, const std::string& conf, const Expectation& x) {
+  std::map<std::string, std::vector<const PointResult*>> out;
+  for (const PointResult* r : select(results, conf, x.where)) out[group_key(*r, x.axis)].push_back(r);
+  for (auto& [key, pts] : out)
+    std::sort(pts.begin(), pts.end(), [&](const PointResult* a, const PointResult* b) {
+      return axis_value(*a, x.axis) < axis_value(*b, x.axis);
+    });
+  return out;
+}
+
+Check check_monotonic(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
+  Check c;
+  c.verdict = Verdict::met;
+  std::size_t steps = 0;
+  std::string violation;
+  for (const auto& conf : x.configurations) {
+    for (const auto& [key, pts] : curves(results, conf, x)) {
+      std::optional<double> prev;
+      const PointResult* prev_point = nullptr;
+      for (const PointResult* r : pts) {
+        const Sample s = sample(*r, x.metric, sim);
+        if (!s.available) continue;
+        const double v = s.value.value_or(kInf);
+        if (prev) {
+          ++steps;
+          const double a = *prev, b = v;
+          bool ok;
+          if (x.increasing) ok = x.strict ? a < b : a <= b;
+          else ok = x.strict ? a > b : a >= b;
+          if (!ok && violation.empty()) {
+            violation = num(a) + " at " + at_text(*prev_point) + " → " + num(b) + " at " + at_text(*r);
+            c.value = b - a;
+          }
+        }
+        prev = v;
+        prev_point = r;
+      }
+    }
+  }
+  if (steps == 0) return not_evaluated("fewer than two points along '" + x.axis + "'");
+  if (!violation.empty()) {
+    c.verdict = Verdict::missed;
+    c.measured = "violated: " + violation;
+  } else {
+    c.measured = std::string(x.increasing ? "increasing" : "decreasing") + " over " +
+                 std::to_string(steps) + " step(s)";
+  }
+  return c;
+}
+
+Check check_crossing(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
+  Check c;
+  c.verdict = Verdict::met;
+  bool any = false;
+  for (const auto& conf : x.configurations) {
+    for (const auto& [key, pts] : curves(results, conf, x)) {
+      std::optional<double> base;
+      std::optional<double> crossed_at;
+      double ratio_at_cross = 0.0;
+      double last_axis = 0.0;
+      for (const PointResult* r : pts) {
+        const Sample s = sample(*r, x.metric, sim);
+        if (!s.available) continue;
+        const double v = s.value.value_or(kInf);
+        last_axis = axis_value(*r, x.axis);
+        if (!base) {
+          if (!s.value || *s.value <= 0.0) break;  // no finite positive reference value
+          base = v;
+          continue;
+        }
+        const double ratio = v / *base;
+        if (x.factor > 1.0 ? ratio >= x.factor : ratio <= x.factor) {
+          crossed_at = last_axis;
+          ratio_at_cross = ratio;
+          break;
+        }
+      }
+      if (!base) continue;
+      any = true;
+      const std::string where = conf + (key.empty() ? "" : " @ " + key);
+      std::string text;
+      bool ok;
+      if (crossed_at) {
+        ok = x.bounds.contains(*crossed_at);
+        text = where + ": " + x.axis + " = " + num(*crossed_at) + " (ratio " + num(ratio_at_cross) + ")";
+        if (!c.value || !ok) c.value = *crossed_at;
+      } else {
+        ok = !x.bounds.max && !x.bounds.target;
+        text = where + ": never within " + x.axis + " ≤ " + num(last_axis);
+      }
+      if (!ok) c.verdict = Verdict::missed;
+      c.measured += (c.measured.empty() ? "" : "; ") + text;
+    }
+  }
+  if (!any) return not_evaluated("no curve with a finite first value");
+  return c;
+}
+
+Check check(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
+  switch (x.kind) {
+    case ExpectationKind::value: return check_value(x, results, sim);
+    case ExpectationKind::ordering: return check_ordering(x, results, sim);
+    case ExpectationKind::saturation: return check_saturation(x, results, sim);
+    case ExpectationKind::difference: return check_difference(x, results, sim);
+    case ExpectationKind::monotonic: return check_monotonic(x, results, sim);
+    case ExpectationKind::crossing: return check_crossing(x, results, sim);
+    case ExpectationKind::unchecked: break;
+  }
+  Check c;
+  c.verdict = Verdict::unchecked;
+  c.measured = x.reason;
+  return c;
+}
+
+std::string expected_text(const Expectation& x) {
+  std::string list;
+  for (const auto& c : x.configurations) list += (list.empty() ? "" : ", ") + c;
+  const std::string where = x.where.empty() ? std::string() : " @ " + where_text(x.where);
+  switch (x.kind) {
+    case ExpectationKind::value:
+      return x.metric + " " + x.bounds.describe() + " (" + list + where + ")";
+    case ExpectationKind::ordering: {
+      std::string chain;
+      for (const auto& c : x.configurations)
+        chain += (chain.empty() ? "" : (x.strict ? " < " : " ≤ ")) + c;
+      return x.metric + ": " + chain + (where.empty() ? " at every point" : where);
+    }
+    case ExpectationKind::saturation:
+      return "throughput limit " + x.bounds.describe() + " TPS (" + list + ")" +
+             (x.limited_by.empty() ? "" : ", limited by " + x.limited_by);
+    case ExpectationKind::difference:
+      return x.metric + (x.relative ? " relative difference " : " difference ") +
+             x.points[0].configuration +
+             (x.points[0].where.empty() ? "" : " @ " + where_text(x.points[0].where)) + " − " +
+             x.points[1].configuration +
+             (x.points[1].where.empty() ? "" : " @ " + where_text(x.points[1].where)) + " " +
+             x.bounds.describe();
+    case ExpectationKind::monotonic:
+      return x.metric + (x.strict ? " strictly " : " ") + (x.increasing ? "increasing" : "decreasing") +
+             " along " + x.axis + " (" + list + where + ")";
+    case ExpectationKind::crossing:
+      return "first " + x.axis + " where " + x.metric + " reaches " + num(x.factor) +
+             " × its first value " + x.bounds.describe() + " (" + list + where + ")";
+    case ExpectationKind::unchecked: return "—";
+  }
+  return "";
+}
+
+}  // namespace
+
+const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::met: return "met";
+    case Verdict::missed: return "missed";
+    case Verdict::not_evaluated: return "not evaluated";
+    case Verdict::unchecked: return "unchecked";
+  }
+  return "";
+}
+
+std::vector<Outcome> evaluate_expectations(const Study& study,
+                                           const std::vector<PointResult>& results) {
+  const bool simulated =
+      std::any_of(results.begin(), results.end(), [](const PointResult& r) { return r.simulated.has_value(); });
+  const bool analytic =
+      std::any_of(results.begin(), results.end(), [](const PointResult& r) { return r.analytic; });
+  std::vector<Outcome> out;
+  for (const auto& x : study.expectations) {
+    Outcome o;
+    o.expectation = x;
+    o.expected = expected_text(x);
+    o.analytic = analytic || x.kind == ExpectationKind::unchecked ? check(x, results, false)
+                                                                  : not_evaluated("analytic part not run");
+    if (simulated) o.simulated = check(x, results, true);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+bool any_missed(const std::vector<Outcome>& outcomes) {
+  for (const auto& o : outcomes) {
+    if (o.analytic.verdict == Verdict::missed) return true;
+    if (o.simulated && o.simulated->verdict == Verdict::missed) return true;
+  }
+  return false;
+}
+
+}  // namespace tpeval::model::study

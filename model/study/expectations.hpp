@@ -1,0 +1,47 @@
+// Checking a study's expectations against its results.
+//
+// Contract: evaluate_expectations() is a pure function of the study and its point results (in
+// any order). Each expectation is checked once on the analytic values and, when simulated
+// results exist, once on the simulated means; the verdict is met, missed, not evaluated (no
+// point of the results matches, e.g. in a --quick run) or unchecked (an `unchecked` expectation).
+// A saturated point has no response time: in orderings, monotonic and crossing checks it counts
+// as +infinity (a saturated configuration is slower than any stable one); in a value or
+// difference check it is a miss, reported as "saturated (<bottleneck>)". Saturation limits are
+// the analytic maximum throughput; for simulated results they are estimated from the sweep as
+// the midpoint between the last stable and the first saturated rate. The measured text always
+// says where the expectation was decided (configuration and axis values).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/study/runner.hpp"
+#include "model/study/study.hpp"
+
+namespace tpeval::model::study {
+
+enum class Verdict { met, missed, not_evaluated, unchecked };
+const char* verdict_name(Verdict verdict);  ///< "met", "missed", "not evaluated", "unchecked"
+
+struct Check {
+  Verdict verdict = Verdict::not_evaluated;
+  std::optional<double> value;  ///< the decisive measured number, when there is one
+  std::optional<double> half_width;  ///< simulated: its 95 % half-width
+  std::string measured;         ///< human-readable measured value and where
+};
+
+struct Outcome {
+  Expectation expectation;
+  std::string expected;  ///< human-readable expected value or relation
+  Check analytic;
+  std::optional<Check> simulated;
+};
+
+std::vector<Outcome> evaluate_expectations(const Study& study,
+                                           const std::vector<PointResult>& results);
+
+/// True when some check (analytic or simulated) is missed: the study's exit code is then 1.
+bool any_missed(const std::vector<Outcome>& outcomes);
+
+}  // namespace tpeval::model::study

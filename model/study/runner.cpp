@@ -1,0 +1,238 @@
+// Running the points of a study (see runner.hpp).
+#include "model/study/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "model/evaluate.hpp"
+#include "model/parse.hpp"
+#include "model/study/metrics.hpp"
+#include "solver/io/json_input.hpp"
+
+namespace tpeval::model::study {
+namespace {
+
+using nlohmann::json;
+
+std::uint64_t fnv1a(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+PointResult evaluate_point(const Point& point, const Study& study, const RunOptions& options,
+                           const std::string& print) {
+  PointResult r;
+  r.configuration = point.configuration;
+  r.axis_values = point.axis_values;
+  r.fingerprint = print;
+  SystemModel model;
+  try {
+    model = parse_model(point.document);
+  } catch (const io::InputError& e) {
+    throw io::InputError("point " + point.key(),
+                         (e.path().empty() ? std::string() : e.path() + ": ") + e.reason());
+  }
+  const bool analytic = options.mode != Mode::simulate;
+  const bool simulate = options.mode != Mode::analytic && options.simulator.has_value();
+  if (analytic) {
+    EvaluateOptions eo;
+    eo.find_max_throughput = study.needs_max_throughput;
+    const Evaluation e = evaluate(model, eo);
+    r.analytic = true;
+    r.saturated = e.saturated;
+    r.bottleneck = e.saturated ? e.bottleneck : std::string();
+    r.limited_by = e.max_throughput_limited_by;
+    for (const auto& m : study.metrics) r.values[m] = metric_value(e, m);
+  }
+  if (simulate) r.simulated = (*options.simulator)(model, study.simulation, study.metrics);
+  return r;
+}
+
+}  // namespace
+
+std::optional<double> PointResult::value(const std::string& metric) const {
+  const auto it = values.find(metric);
+  if (it == values.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string fingerprint(const Point& point, const Study& study, Mode mode) {
+  json f = {{"document", point.document},
+            {"metrics", study.metrics},
+            {"mode", mode_name(mode)},
+            {"max_throughput", study.needs_max_throughput}};
+  if (mode != Mode::analytic)
+    f["simulation"] = {{"seed", study.simulation.seed},
+                       {"precision", study.simulation.precision},
+                       {"max_time_s", study.simulation.max_time_s},
+                       {"warmup_s", study.simulation.warmup_s}};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(f.dump())));
+  return buf;
+}
+
+json to_json(const PointResult& r) {
+  json axes = json::object();
+  for (const auto& [name, value] : r.axis_values) axes[name] = value;
+  json j = {{"configuration", r.configuration}, {"axes", axes}, {"fingerprint", r.fingerprint}};
+  if (r.analytic) {
+    json values = json::object();
+    for (const auto& [m, v] : r.values) values[m] = optional_json(v);
+    j["analytic"] = {{"saturated", r.saturated},
+                     {"bottleneck", r.bottleneck},
+                     {"limited_by", r.limited_by},
+                     {"metrics", values}};
+  } else {
+    j["analytic"] = nullptr;
+  }
+  if (r.simulated) {
+    json values = json::object();
+    for (const auto& [m, e] : r.simulated->metrics)
+      values[m] = {{"mean", e.mean}, {"half_width", e.half_width}};
+    j["simulated"] = {{"saturated", r.simulated->saturated},
+                      {"bottleneck", r.simulated->bottleneck},
+                      {"metrics", values}};
+  } else {
+    j["simulated"] = nullptr;
+  }
+  return j;
+}
+
+PointResult point_from_json(const json& j) {
+  PointResult r;
+  r.configuration = j.at("configuration").get<std::string>();
+  for (const auto& [name, value] : j.at("axes").items())
+    r.axis_values.emplace_back(name, value.get<double>());
+  r.fingerprint = j.at("fingerprint").get<std::string>();
+  const json& a = j.at("analytic");
+  if (!a.is_null()) {
+    r.analytic = true;
+    r.saturated = a.at("saturated").get<bool>();
+    r.bottleneck = a.at("bottleneck").get<std::string>();
+    r.limited_by = a.at("limited_by").get<std::string>();
+    for (const auto& [m, v] : a.at("metrics").items())
+      r.values[m] = v.is_null() ? std::nullopt : std::optional<double>(v.get<double>());
+  }
+  const json& s = j.at("simulated");
+  if (!s.is_null()) {
+    SimulatedPoint sp;
+    sp.saturated = s.at("saturated").get<bool>();
+    sp.bottleneck = s.at("bottleneck").get<std::string>();
+    for (const auto& [m, v] : s.at("metrics").items())
+      sp.metrics[m] = {v.at("mean").get<double>(), v.at("half_width").get<double>()};
+    r.simulated = std::move(sp);
+  }
+  return r;
+}
+
+std::vector<PointResult> run_study(const Study& study, const RunOptions& options) {
+  if (options.mode == Mode::simulate && !options.simulator)
+    throw io::InputError("mode", "simulation of transaction-system models is not available in "
+                                 "this build (use mode 'analytic')");
+  const std::vector<Point> points = expand_points(study, options.quick);
+  // The fingerprint records whether a simulation step ran, so adding one later recomputes.
+  const Mode effective =
+      options.mode == Mode::both && !options.simulator ? Mode::analytic : options.mode;
+
+  // Journal: the last line per point key wins; unreadable lines (an interrupted write) are
+  // skipped, so the worst an interruption costs is the point being written.
+  std::unordered_map<std::string, json> journal;
+  if (!options.journal_file.empty()) {
+    std::ifstream in(options.journal_file);
+    std::string line;
+    while (std::getline(in, line)) {
+      json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (j.is_object() && j.contains("key") && j.contains("result") && j["key"].is_string())
+        journal[j["key"].get<std::string>()] = std::move(j["result"]);
+    }
+  }
+
+  std::vector<std::optional<PointResult>> results(points.size());
+  std::vector<std::string> prints(points.size());
+  std::vector<std::size_t> todo;
+  Progress progress;
+  progress.total = points.size();
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    prints[i] = fingerprint(points[i], study, effective);
+    const auto it = journal.find(points[i].key());
+    if (it != journal.end()) {
+      try {
+        PointResult r = point_from_json(it->second);
+        if (r.fingerprint == prints[i]) {
+          r.reused = true;
+          results[i] = std::move(r);
+          ++progress.reused;
+          ++progress.done;
+          continue;
+        }
+      } catch (const json::exception&) {
+        // A malformed journal entry is recomputed.
+      }
+    }
+    todo.push_back(i);
+  }
+
+  std::ofstream journal_out;
+  if (!options.journal_file.empty()) {
+    journal_out.open(options.journal_file, std::ios::app);
+    if (!journal_out) throw io::InputError(options.journal_file, "cannot write the journal file");
+  }
+  std::mutex mutex;  // guards journal_out, progress, first_error
+  std::exception_ptr first_error;
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  if (options.progress) options.progress(progress);
+
+  const auto worker = [&]() {
+    while (!stop) {
+      const std::size_t k = next++;
+      if (k >= todo.size()) return;
+      const std::size_t i = todo[k];
+      try {
+        PointResult r = evaluate_point(points[i], study, options, prints[i]);
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (journal_out.is_open()) {
+          journal_out << json{{"key", points[i].key()}, {"result", to_json(r)}}.dump() << '\n';
+          journal_out.flush();
+        }
+        results[i] = std::move(r);
+        ++progress.done;
+        if (options.progress) options.progress(progress);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (!first_error) first_error = std::current_exception();
+        stop = true;
+      }
+    }
+  };
+  unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs)
+                                   : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
+  if (jobs <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+  }
+  if (first_error) std::rethrow_exception(first_error);
+
+  std::vector<PointResult> out;
+  out.reserve(points.size());
+  for (auto& r : results) out.push_back(std::move(*r));
+  return out;
+}
+
+}  // namespace tpeval::model::study
