@@ -72,11 +72,13 @@ const std::vector<MetricInfo>& metric_names() {
       {"asynchronous_writes_per_tx", "writes done behind the transaction's back"},
       {"writes_per_tx", "synchronous + asynchronous writes per transaction"},
       {"ios_per_tx", "I/O operations per transaction"},
+      {"db_ios_per_tx", "I/O operations per transaction without the log writes"},
       {"eh_accesses_per_tx", "extended-memory accesses per transaction"},
       {"cpu_ms", "CPU service + CPU wait per transaction"},
       {"cpu_service_ms", "CPU service per transaction"},
       {"cpu_wait_ms", "CPU queueing per transaction"},
       {"io_delay_ms", "synchronous I/O delay per transaction (reference phase + commit + EH)"},
+      {"io_delay_share_pct", "io_delay_ms as % of the response time"},
       {"commit_io_ms", "log and FORCE writes at commit per transaction"},
       {"lock_wait_ms", "lock waiting per transaction"},
       {"input_queue_ms", "waiting for an MPL slot"},
@@ -169,6 +171,8 @@ std::optional<double> metric_value(const Evaluation& e, const std::string& name)
     return per_transaction(
         e, [](const TypeResult& t) { return t.synchronous_writes + t.asynchronous_writes; });
   if (name == "ios_per_tx") return per_transaction(e, [](const TypeResult& t) { return t.io_operations; });
+  if (name == "db_ios_per_tx")
+    return per_transaction(e, [](const TypeResult& t) { return t.io_operations - t.log_writes; });
   if (name == "eh_accesses_per_tx")
     return per_transaction(e, [](const TypeResult& t) { return t.eh_accesses; });
   if (name == "conflict_probability") return e.conflict_probability;
@@ -184,6 +188,11 @@ std::optional<double> metric_value(const Evaluation& e, const std::string& name)
     return ms(per_transaction(e, [](const TypeResult& t) { return t.breakdown.cpu_wait_s; }));
   if (name == "io_delay_ms")
     return ms(per_transaction(e, [](const TypeResult& t) { return io_s(t.breakdown); }));
+  if (name == "io_delay_share_pct") {
+    if (!e.mean_response_time_s || *e.mean_response_time_s <= 0.0) return std::nullopt;
+    return 100.0 * per_transaction(e, [](const TypeResult& t) { return io_s(t.breakdown); }) /
+           *e.mean_response_time_s;
+  }
   if (name == "commit_io_ms")
     return ms(per_transaction(e, [](const TypeResult& t) { return t.breakdown.commit_io_s; }));
   if (name == "lock_wait_ms")

@@ -548,8 +548,12 @@ FixedPointResult iterate_lock_fixed_point(const FixedPointUpdate& update, std::v
     const std::optional<std::vector<double>> next = update(result.value, reason);
     if (!next) {
       result.status = FixedPointStatus::thrashing;
-      result.message = "no stable operating point (thrashing)" +
-                       (reason.empty() ? std::string() : ": " + reason);
+      const std::string prefix = "no stable operating point (thrashing)";
+      if (reason.rfind(prefix, 0) == 0) {
+        result.message = reason;  // the submodel already said it
+      } else {
+        result.message = prefix + (reason.empty() ? std::string() : ": " + reason);
+      }
       return result;
     }
     if (next->size() != result.value.size()) {

@@ -60,8 +60,9 @@ struct PartitionAccess {
 struct LockClass {
   std::string name;
   std::vector<PartitionAccess> accesses;
-  /// Mean number of concurrent transactions of this class (closed view). Exactly one of
-  /// concurrent_transactions and arrival_rate_per_s must be > 0 (a class with both 0 is idle).
+  /// Fixed number of concurrent transactions of this class (closed view: a requester sees
+  /// N - 1 others of its class). For a mean population from Little's law give
+  /// arrival_rate_per_s instead. At most one of the two may be > 0 (both 0: an idle class).
   double concurrent_transactions = 0;
   /// Arrival rate (open view); the population is then lambda * R with R including lock waits.
   double arrival_rate_per_s = 0;

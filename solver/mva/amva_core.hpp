@@ -7,8 +7,12 @@
 // peers-and-formulas.md §3.2). amva_core() runs the fixed point of Chandy & Neuse (CACM 25(2)
 // 1982) at one population vector: the queue length seen on arrival at a queue is estimated as
 // Q_k(n - 1_c) = sum_c' (n - 1_c)_c' [Q_kc'(n) / n_c' + F_kc'(c)], where F = 0 gives
-// Bard–Schweitzer. It stops when the largest relative change of any queue-part Q_kc falls below the
-// tolerance or after the iteration cap.
+// Bard–Schweitzer. For fixed throughputs these equations are linear in Q, so the core first solves
+// the C-dimensional system for X by Newton's method (analytic Jacobian, backtracking; see
+// amva_core.cpp) and then runs Gauss–Seidel fixed-point sweeps from that point, which also take
+// over from the start values if Newton fails. It stops when the largest relative change of any
+// queue-part Q_kc in a sweep falls below the tolerance or after the iteration cap; Newton steps
+// count as iterations, and at least one sweep always measures the residual.
 #pragma once
 
 #include <string>

@@ -32,7 +32,7 @@ Solution solve_linearizer(const Network& network, double tolerance, int max_iter
     const std::vector<double> before = full.queue_jobs;
     amva_core(model, population, correction, core_tolerance, max_iterations, full);
     cores_converged = full.converged;
-    if (!before.empty()) {
+    if (outer > 1) {
       outer_change = 0;
       for (std::size_t i = 0; i < before.size(); ++i)
         outer_change = std::max(outer_change, std::abs(full.queue_jobs[i] - before[i]) /

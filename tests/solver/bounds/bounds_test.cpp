@@ -57,7 +57,7 @@ TEST_CASE("bounds: ABA and BJB bracket exact MVA on random single-class networks
   CHECK(balanced >= 50);
 }
 
-TEST_CASE("bounds: one entry per closed class, each treated alone; zero population is harmless") {
+TEST_CASE("bounds: one entry per closed class, each treated alone, zero population harmless") {
   Network net;
   net.stations = {queue_station("cpu"), queue_station("disk", 2)};
   net.classes = {{"a", ClassKind::closed, 0, 5, 1}, {"b", ClassKind::closed, 0, 0, 0}};

@@ -253,7 +253,7 @@ TEST_CASE("locking: fixed-point helper converges, caps and declares thrashing") 
   // x = x/2 + 1 converges to 2.
   FixedPointResult r = iterate_lock_fixed_point(
       [](const std::vector<double>& x, std::string&) {
-        return std::optional<std::vector<double>>({x[0] / 2 + 1});
+        return std::optional<std::vector<double>>(std::vector<double>{x[0] / 2 + 1});
       },
       {0.0}, o);
   CHECK(r.status == FixedPointStatus::converged);
@@ -262,7 +262,7 @@ TEST_CASE("locking: fixed-point helper converges, caps and declares thrashing") 
   // x = 2x + 1 diverges: thrashing, never a huge or infinite value.
   r = iterate_lock_fixed_point(
       [](const std::vector<double>& x, std::string&) {
-        return std::optional<std::vector<double>>({2 * x[0] + 1});
+        return std::optional<std::vector<double>>(std::vector<double>{2 * x[0] + 1});
       },
       {1.0}, o);
   CHECK(r.status == FixedPointStatus::thrashing);
@@ -280,44 +280,55 @@ TEST_CASE("locking: fixed-point helper converges, caps and declares thrashing") 
   o.max_iterations = 3;
   r = iterate_lock_fixed_point(
       [](const std::vector<double>& x, std::string&) {
-        return std::optional<std::vector<double>>({x[0] / 2 + 1});
+        return std::optional<std::vector<double>>(std::vector<double>{x[0] / 2 + 1});
       },
       {0.0}, o);
   CHECK(r.status == FixedPointStatus::not_converged);
   CHECK(r.iterations == 3);
 }
 
-TEST_CASE("locking: coupled with an M/M/1 server the fixed point converges or thrashes") {
-  // Constructed case: open arrivals, 8 requests on 2,000 granules; each step needs 2 ms of a
-  // single server, so the step time is 2 ms / (1 - rho) with rho = lambda * 8 * 2 ms, and
-  // lock waits keep transactions longer in the system. The unknown is the response time.
-  auto run = [](double lambda) {
+TEST_CASE("locking: coupled with a queueing model the fixed point converges or thrashes") {
+  // Constructed case: `users` terminals with 1 s think time; a transaction makes 8 exclusive
+  // requests on 100 granules; each step is 10 ms of I/O plus 1 ms on one server (M/M/1:
+  // 1 ms / (1 - rho), rho = X * 8 ms). The unknown is the response time R: it sets the
+  // throughput X = users / (R + Z), hence the step time and (by Little, inside the lock
+  // model) the population, which set the lock waits and so the next R.
+  auto run = [](double users) {
     return iterate_lock_fixed_point(
-        [lambda](const std::vector<double>& r,
-                 std::string& reason) -> std::optional<std::vector<double>> {
-          const double rho = lambda * 8 * 0.002;
+        [users](const std::vector<double>& r,
+                std::string& reason) -> std::optional<std::vector<double>> {
+          const double x = users / (r[0] + 1.0);
+          const double rho = x * 8 * 0.001;
           if (rho >= 1) {
             reason = "server saturated";
             return std::nullopt;
           }
-          LockWorkload w = uniform(0, 8, 2000, 1.0, 0.002 / (1 - rho));
-          w.classes[0].arrival_rate_per_s = lambda;
+          LockWorkload w = uniform(0, 8, 100, 1.0, 0.01 + 0.001 / (1 - rho));
+          w.classes[0].arrival_rate_per_s = x;
           const LockContention lc = analyze_lock_contention(w);
           if (lc.thrashing) {
             reason = lc.diagnosis;
             return std::nullopt;
           }
-          (void)r;
           return std::vector<double>{lc.classes[0].response_time_s};
         },
-        {0.016});
+        {0.088});
   };
-  const FixedPointResult light = run(20);
-  CHECK(light.status == FixedPointStatus::converged);
-  CHECK(light.value[0] > 0.016);
-  const FixedPointResult heavy = run(60);
+  double previous = 0;
+  for (double users : {2.0, 5.0, 10.0, 20.0}) {
+    CAPTURE(users);
+    const FixedPointResult r = run(users);
+    CHECK(r.status == FixedPointStatus::converged);
+    CHECK(r.value[0] > previous);  // more users, more queueing and lock waiting
+    previous = r.value[0];
+  }
+  CHECK(previous > 0.088 * 1.1);
+  const FixedPointResult heavy = run(50);
   CHECK(heavy.status == FixedPointStatus::thrashing);
-  CHECK(heavy.message.find("no stable operating point (thrashing)") == 0);
+  CHECK(heavy.message.find("no stable operating point (thrashing): ") == 0);
+  CHECK(heavy.message.find("partition 'db'") != std::string::npos);
+  // The prefix is not repeated when the submodel's reason already carries it.
+  CHECK(heavy.message.find("(thrashing)", 30) == std::string::npos);
 }
 
 TEST_CASE("locking: invalid workloads are InputErrors with the field path") {

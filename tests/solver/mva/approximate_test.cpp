@@ -154,7 +154,8 @@ TEST_CASE(
   CHECK(solve_closed(net, {.method = ClosedMethod::schweitzer}).method == "schweitzer");
 }
 
-TEST_CASE("approximate mva: converge and obey the operational laws with multi-server, LD and delay") {
+TEST_CASE(
+    "approximate mva: converge and obey the operational laws with multi-server, LD and delay") {
   // The core solves for X by Newton's method and confirms with fixed-point sweeps (amva_core.hpp);
   // whatever the station mix, the result must be a converged fixed point with consistent laws.
   std::mt19937_64 rng(5);

@@ -5,12 +5,14 @@
 // it visits (its stations with D_ck > 0 and a think node with mean Z_c), with mean service time
 // S_ck = D_ck per visit, so each node is visited once per cycle and the product-form solution has
 // exactly the demands D_ck (BCMP; queueing stations are processor-sharing with the total rate
-// alpha(n_k) shared in proportion to the class counts). The generator is solved densely with Eigen.
+// alpha(n_k) shared in proportion to the class counts). The generator is solved with Eigen's
+// SparseLU.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include <Eigen/Dense>
+#include <Eigen/SparseLU>
 
 #include <cmath>
 #include <cstdio>
@@ -96,7 +98,8 @@ inline CtmcResult solve_ctmc(const Network& net) {
   std::map<std::vector<int>, int> index;
   for (int i = 0; i < static_cast<int>(states.size()); ++i) index[states[i]] = i;
   const int n = static_cast<int>(states.size());
-  Eigen::MatrixXd q = Eigen::MatrixXd::Zero(n, n);
+  std::vector<Eigen::Triplet<double>> entries;  // of Q^T, with the last row replaced by ones
+  std::vector<double> outflow(static_cast<std::size_t>(n), 0.0);
   Eigen::MatrixXd completion =
       Eigen::MatrixXd::Zero(n, classes);  // class completion rate per state
   for (int i = 0; i < n; ++i) {
@@ -128,17 +131,23 @@ inline CtmcResult solve_ctmc(const Network& net) {
           --t[c * width + from];
           ++t[c * width + to];
           const int j = index.at(t);
-          q(i, j) += r;
-          q(i, i) -= r;
+          if (j != n - 1) entries.emplace_back(j, i, r);
+          outflow[i] += r;
         }
       }
     }
   }
-  Eigen::MatrixXd a = q.transpose();
-  a.row(n - 1).setOnes();
+  for (int i = 0; i < n; ++i) {
+    if (i != n - 1) entries.emplace_back(i, i, -outflow[i]);
+    entries.emplace_back(n - 1, i, 1.0);
+  }
+  Eigen::SparseMatrix<double> a(n, n);
+  a.setFromTriplets(entries.begin(), entries.end());  // duplicates are summed
+  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu(a);
+  REQUIRE(lu.info() == Eigen::Success);
   Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
   b(n - 1) = 1.0;
-  const Eigen::VectorXd pi = a.fullPivLu().solve(b);
+  const Eigen::VectorXd pi = lu.solve(b);
   CtmcResult r;
   r.throughput = Eigen::VectorXd::Zero(classes);
   r.mean_jobs = Eigen::MatrixXd::Zero(classes, stations);

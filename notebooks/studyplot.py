@@ -1,0 +1,80 @@
+"""Shared helpers for the notebooks that draw the figures of Rahm 1993, Sect. 6.5.
+
+The notebooks read the results written by `tpeval study` (results.csv and results.json, format in
+docs/studies.md). Two environment variables make them testable without touching the tree:
+
+* TPEVAL_RESULTS_DIR  directory holding <study>/results.csv (default: ../studies/results)
+* TPEVAL_FIGURES_DIR  where the PNGs go (default: this directory, next to the notebooks)
+
+Analytic values are drawn as lines; simulated means (columns <metric>_sim with 95 % half-widths
+<metric>_sim_hw) as points with error bars when the study was run with --mode both; saturation
+limits (max_throughput_per_s) as dotted vertical lines with a marker on the x axis.
+"""
+import json
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else os.getcwd()
+RESULTS_DIR = os.environ.get("TPEVAL_RESULTS_DIR", os.path.join(HERE, "..", "studies", "results"))
+FIGURES_DIR = os.environ.get("TPEVAL_FIGURES_DIR", HERE)
+
+
+def load(study):
+    """The results of one study: (DataFrame of points, dict from results.json)."""
+    base = os.path.join(RESULTS_DIR, study)
+    frame = pd.read_csv(os.path.join(base, "results.csv"))
+    with open(os.path.join(base, "results.json"), encoding="utf-8") as f:
+        meta = json.load(f)
+    return frame, meta
+
+
+def labels(meta):
+    return {c["name"]: c["label"] for c in meta["configurations"]}
+
+
+def plot_curves(ax, frame, meta, x, y, configurations, where=None, mark_saturation=False,
+                styles=None):
+    """One curve per configuration: analytic line, simulated points with 95 % error bars."""
+    names = labels(meta)
+    where = where or {}
+    for i, conf in enumerate(configurations):
+        d = frame[frame["configuration"] == conf]
+        for col, value in where.items():
+            d = d[d[col] == value]
+        if d.empty:
+            continue
+        d = d.sort_values(x)
+        style = (styles or {}).get(conf, {})
+        line, = ax.plot(d[x], d[y], marker=".", label=names.get(conf, conf), **style)
+        sim = y + "_sim"
+        if sim in d.columns and d[sim].notna().any():
+            ax.errorbar(d[x], d[sim], yerr=d[y + "_sim_hw"], fmt="o", ms=3, capsize=2,
+                        color=line.get_color(), alpha=0.8)
+        if mark_saturation and "max_throughput_per_s" in d.columns:
+            limit = d["max_throughput_per_s"].dropna()
+            if not limit.empty and limit.iloc[0] <= d[x].max():
+                ax.axvline(limit.iloc[0], color=line.get_color(), ls=":", lw=1)
+                ax.plot([limit.iloc[0]], [0], marker="v", color=line.get_color(), ms=8,
+                        transform=ax.get_xaxis_transform(), clip_on=False)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+def save(fig, name):
+    os.makedirs(FIGURES_DIR, exist_ok=True)
+    path = os.path.join(FIGURES_DIR, name)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    print("wrote", path)
+    return path
+
+
+def expectations(meta):
+    """The expectation outcomes as a DataFrame (id, verdict, measured)."""
+    rows = [{"id": e["id"], "statement": e["statement"], "analytic": e["analytic"]["verdict"],
+             "measured": e["analytic"]["measured"]} for e in meta["expectations"]]
+    return pd.DataFrame(rows)

@@ -1,0 +1,69 @@
+// Executes the notebooks (notebooks/*.ipynb) headless on the quick variant of every study, so they
+// cannot rot: `tpeval study --quick` writes reduced results under the build tree, then
+// `jupyter nbconvert --execute` runs each notebook against them (TPEVAL_RESULTS_DIR) and writes its
+// PNGs there too (TPEVAL_FIGURES_DIR), leaving the committed figures untouched. Skipped with a
+// message when jupyter is absent (scripts/install-deps.sh --notebooks installs it).
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int run(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+}  // namespace
+
+TEST_CASE("notebooks: every notebook executes on the quick studies and writes its figures") {
+  if (run("jupyter nbconvert --version >/dev/null 2>&1") != 0) {
+    MESSAGE("jupyter nbconvert not found: notebooks not executed (scripts/install-deps.sh --notebooks)");
+    return;
+  }
+  const fs::path source = TPEVAL_SOURCE_DIR;
+  const fs::path work = fs::current_path() / "notebook-test";
+  fs::remove_all(work);
+  fs::create_directories(work / "results");
+  fs::create_directories(work / "figures");
+
+  const std::vector<std::string> studies = {"log_allocation", "db_allocation",        "force_noforce",
+                                            "multilevel_buffering", "real_load", "lock_conflicts"};
+  for (const auto& s : studies) {
+    // Exit 1 (a missed expectation) still leaves complete result files; only errors (2, 3) fail.
+    const int rc = run(std::string(TPEVAL_BINARY) + " study " + quoted(source / "studies" / (s + ".json")) +
+                       " --quick --out " + quoted(work / "results" / s) + " >/dev/null");
+    INFO("study " << s);
+    CHECK((rc == 0 || rc == 1));
+  }
+
+  const std::vector<std::pair<std::string, std::vector<std::string>>> notebooks = {
+      {"log_allocation", {"abb_6_10_log_allocation.png"}},
+      {"db_allocation_force", {"abb_6_11_db_allocation.png", "abb_6_12_force_noforce.png"}},
+      {"multilevel_buffering", {"abb_6_13_multilevel_buffering.png", "tab_6_7_hit_ratios.png"}},
+      {"real_load", {"abb_6_14_6_15_real_load.png", "real_load_hit_ratios.png"}},
+      {"lock_conflicts", {"abb_6_16_lock_conflicts.png"}},
+  };
+  for (const auto& [name, figures] : notebooks) {
+    INFO("notebook " << name);
+    const std::string command = "TPEVAL_RESULTS_DIR=" + quoted(work / "results") +
+                                " TPEVAL_FIGURES_DIR=" + quoted(work / "figures") +
+                                " jupyter nbconvert --to notebook --execute " +
+                                quoted(source / "notebooks" / (name + ".ipynb")) + " --output-dir " +
+                                quoted(work / "executed") + " >/dev/null 2>&1";
+    CHECK(run(command) == 0);
+    for (const auto& f : figures) {
+      INFO("figure " << f);
+      CHECK(fs::exists(work / "figures" / f));
+      CHECK((fs::exists(work / "figures" / f) && fs::file_size(work / "figures" / f) > 10'000));
+    }
+  }
+}
