@@ -422,13 +422,17 @@ void add_cache_command(CLI::App& app, Context&) {
   cmd->add_option("file", options->file,
                   "JSON input (streams, buffer_items, level2, cluster, ...)");
   cmd->add_option("--class", options->classes,
-                  "ITEMS:RATE_PER_ITEM[:WRITE_FRACTION]  independent-reference class (repeatable)");
+                  "ITEMS:RATE_PER_ITEM[:WRITE_FRACTION]  independent-reference class (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--sequential", options->sequential,
-                  "RATE:REFERENCES_PER_ITEM[:WRITE_FRACTION]  a new item every k references");
+                  "RATE:REFERENCES_PER_ITEM[:WRITE_FRACTION]  a new item every k references")
+      ->allow_extra_args(false);
   cmd->add_option("--one-touch", options->one_touch,
-                  "RATE[:WRITE_FRACTION]  items never re-referenced");
+                  "RATE[:WRITE_FRACTION]  items never re-referenced")
+      ->allow_extra_args(false);
   cmd->add_option("--repeat", options->repeat,
-                  "RATE[:WRITE_FRACTION]  immediate re-references (always hit)");
+                  "RATE[:WRITE_FRACTION]  immediate re-references (always hit)")
+      ->allow_extra_args(false);
   cmd->add_option("--buffer", options->buffer, "level-1 (main-memory) buffer size in items");
   cmd->add_option("--level2", options->level2, "second level: eh|volatile-cache|nv-cache|none");
   cmd->add_option("--level2-size", options->level2_size, "second-level size in items");

@@ -19,5 +19,7 @@ void add_model_command(CLI::App& app, Context& context);
 void add_simulate_command(CLI::App& app, Context& context);
 void add_study_command(CLI::App& app, Context& context);
 void add_cache_command(CLI::App& app, Context& context);
+void add_raid_command(CLI::App& app, Context& context);
+void add_locks_command(CLI::App& app, Context& context);
 
 }  // namespace tpeval::cli

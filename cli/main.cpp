@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   tpeval::cli::add_simulate_command(app, context);
   tpeval::cli::add_study_command(app, context);
   tpeval::cli::add_cache_command(app, context);
+  tpeval::cli::add_raid_command(app, context);
+  tpeval::cli::add_locks_command(app, context);
 
   try {
     app.parse(argc, argv);

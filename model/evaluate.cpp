@@ -465,6 +465,25 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
     }
     ev.max_throughput_per_s = lo;
     ev.max_throughput_limited_by = at_hi.saturated ? at_hi.bottleneck : "none";
+    // Lock thrashing right at a server's capacity is caused by that server's queueing (lock
+    // holding times grow with its waits): name the server as the limit.
+    if (at_hi.bottleneck.rfind("lock thrashing", 0) == 0 && lo > 0) {
+      const Point at_lo = solve_at(pr, lo);
+      int worst = -1;
+      double worst_rho = 0.0;
+      for (std::size_t k = 0; k < dm.stations.size(); ++k) {
+        const int servers = dm.stations[k].servers;
+        if (servers <= 0 || k >= at_lo.offered.size()) continue;
+        const double rho = at_lo.offered[k] / servers;
+        if (rho > worst_rho) {
+          worst_rho = rho;
+          worst = static_cast<int>(k);
+        }
+      }
+      if (worst >= 0 && worst_rho >= 0.9)
+        ev.max_throughput_limited_by = dm.stations[worst].name + " (its queueing lengthens lock " +
+                                       "holding until " + at_hi.bottleneck + ")";
+    }
   }
   if (ev.saturated && ev.max_throughput_per_s)
     ev.warnings.push_back("saturated: the arrival rate " + std::to_string(rate) +

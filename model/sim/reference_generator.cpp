@@ -132,32 +132,29 @@ void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& s
   const TypePlan& plan = plans_[type];
   order_.clear();
   if (plan.fixed_counts) {
-    order_ = plan.fixed;
+    order_.assign(plan.fixed.begin(), plan.fixed.end());
     // Random order (Fisher-Yates), then every clustered reference right after the first
     // reference to its host, so the teller follows its branch (L2525: TELLER always hits).
     for (std::size_t i = order_.size(); i > 1; --i)
       std::swap(order_[i - 1], order_[below(stream, i)]);
-    std::stable_partition(order_.begin(), order_.end(),
-                          [&](std::uint32_t p) { return !geometry_[p].clustered; });
-    std::vector<std::uint32_t> arranged;
-    arranged.reserve(order_.size());
-    std::vector<std::uint32_t> clustered;
+    arranged_.clear();
+    clustered_.clear();
     for (std::uint32_t p : order_)
-      if (geometry_[p].clustered) clustered.push_back(p);
+      if (geometry_[p].clustered) clustered_.push_back(p);
     for (std::uint32_t p : order_) {
-      if (geometry_[p].clustered) break;
-      arranged.push_back(p);
-      for (auto it = clustered.begin(); it != clustered.end();) {
-        if (geometry_[*it].owner == p) {
-          arranged.push_back(*it);
-          it = clustered.erase(it);
+      if (geometry_[p].clustered) continue;
+      arranged_.push_back(p);
+      for (std::size_t k = 0; k < clustered_.size();) {
+        if (geometry_[clustered_[k]].owner == p) {
+          arranged_.push_back(clustered_[k]);
+          clustered_.erase(clustered_.begin() + static_cast<std::ptrdiff_t>(k));
         } else {
-          ++it;
+          ++k;
         }
       }
     }
-    arranged.insert(arranged.end(), clustered.begin(), clustered.end());
-    order_.swap(arranged);
+    arranged_.insert(arranged_.end(), clustered_.begin(), clustered_.end());
+    order_.swap(arranged_);
   } else {
     const double n = plan.references;
     auto count = static_cast<std::size_t>(std::floor(n));

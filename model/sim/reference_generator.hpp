@@ -84,7 +84,7 @@ class ReferenceGenerator {
   std::vector<std::uint64_t> append_cursor_;   ///< next record of each append partition
   std::vector<std::int64_t> last_page_;        ///< per partition, page touched by this tx (-1)
   std::vector<std::int64_t> sequential_next_;  ///< per partition, next record in this tx (-1)
-  std::vector<std::uint32_t> order_;
+  std::vector<std::uint32_t> order_, arranged_, clustered_;  ///< scratch, reused
 };
 
 }  // namespace tpeval::model::sim

@@ -155,6 +155,13 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
   }
   for (const DevicePool& pool : node_.devices)
     device_streams_.emplace_back(seed, "service/" + pool.name, replication);
+  const auto pool_of = [&](const std::string& device) {
+    if (device == "main_memory") return kMainMemory;
+    if (device == "extended_memory") return kExtendedMemory;
+    return find_device(node_, device);
+  };
+  for (const Partition& p : model.partitions) partition_pool_.push_back(pool_of(p.allocation.device));
+  log_pool_ = pool_of(node_.log.device);
   ms_per_instruction_ = 1.0 / (node_.cpu_mips * 1000.0);
   force_ = model.policies.update_strategy == UpdateStrategy::force;
   mpl_ = model.policies.mpl ? *model.policies.mpl : 0;
@@ -213,13 +220,15 @@ void TransactionEngine::close_interval() {
   std::fill(current_.begin(), current_.end(), 0.0);
   ++closed_;
   if (!warm_) {
-    // Buffer warm-up: every level has been turned over twice, or no longer changes.
+    // Buffer warm-up: every level is full or no longer changes. A full LRU buffer holds exactly
+    // the most recently used distinct pages, whatever the start: its state is then a steady-state
+    // one (no initial-condition bias left in the hit ratios).
     const LruBuffer* levels[3] = {&buffers_.hs(), &buffers_.eh(), &buffers_.dc()};
     bool all = true;
     for (int k = 0; k < 3; ++k) {
       const std::uint64_t ins = levels[k]->insertions();
-      const auto cap = static_cast<std::uint64_t>(levels[k]->capacity());
-      const bool turned = cap == 0 || ins >= 2 * cap || ins == last_insertions_[k];
+      const long cap = levels[k]->capacity();
+      const bool turned = cap == 0 || levels[k]->size() >= cap || ins == last_insertions_[k];
       all = all && turned;
       last_insertions_[k] = ins;
     }
@@ -447,13 +456,13 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
         plan_eh(t);
         if (f.victim_modified) {
           t.c[tc_victim_writes] += 1;
-          plan_write(t, va.device, WriteBuffer::none, f.victim_page, static_cast<int>(vowner),
+          plan_write(t, partition_pool_[vowner], WriteBuffer::none, f.victim_page, static_cast<int>(vowner),
                      false);
         }
       } else if (f.victim_modified) {
         // NOFORCE "synchronous write-back": the dirty victim is written before the read (rule 9).
         t.c[tc_victim_writes] += 1;
-        plan_write(t, va.device, va.write_buffer, f.victim_page, static_cast<int>(vowner),
+        plan_write(t, partition_pool_[vowner], va.write_buffer, f.victim_page, static_cast<int>(vowner),
                    model_.policies.victim_write_synchronous);
       }
     }
@@ -478,9 +487,9 @@ void TransactionEngine::commit(std::uint32_t tx) {
         // Into the NV EH buffer (replicated, L2374), written through to disk asynchronously.
         t.c[tc_synchronous_writes] += 1;
         plan_eh(t);
-        plan_write(t, a.device, WriteBuffer::none, page, static_cast<int>(owner), false);
+        plan_write(t, partition_pool_[owner], WriteBuffer::none, page, static_cast<int>(owner), false);
       } else {
-        plan_write(t, a.device, a.write_buffer, page, static_cast<int>(owner), true);
+        plan_write(t, partition_pool_[owner], a.write_buffer, page, static_cast<int>(owner), true);
       }
       buffers_.force_written(page, owner);
     }
@@ -491,7 +500,7 @@ void TransactionEngine::commit(std::uint32_t tx) {
     Action a;
     a.kind = Action::log_group;
     t.actions.push_back(a);
-    if (find_device(node_, node_.log.device) >= 0)
+    if (log_pool_ >= 0)
       t.pending_instructions += node_.io_overhead_instructions / node_.log.group_commit_size;
   }
   cpu_burst(tx, type.instructions.commit + t.pending_instructions);  // CPU at commit (L2354)
@@ -558,10 +567,9 @@ void TransactionEngine::plan_device(Tx& t, int pool, std::uint64_t page, bool wi
 
 void TransactionEngine::plan_read(Tx& t, std::uint64_t page, std::uint32_t owner, bool eh_hit,
                                   bool dc_hit) {
-  const Allocation& a = model_.partitions[owner].allocation;
   t.c[tc_reads] += 1;
-  if (eh_hit || a.device == "extended_memory") return plan_eh(t);
-  const int pool = find_device(node_, a.device);
+  const int pool = partition_pool_[owner];
+  if (eh_hit || pool == kExtendedMemory) return plan_eh(t);
   t.c[tc_io_operations] += 1;
   t.pending_instructions += node_.io_overhead_instructions;  // 3000 per I/O (Tab. 6-6)
   if (dc_hit) return plan_device(t, pool, page, false, -1);  // transfer + controller (rule 3)
@@ -570,14 +578,13 @@ void TransactionEngine::plan_read(Tx& t, std::uint64_t page, std::uint32_t owner
               -1);
 }
 
-void TransactionEngine::plan_write(Tx& t, const std::string& device, WriteBuffer write_buffer,
-                                   std::uint64_t page, int owner, bool waited) {
-  if (device == "main_memory") return;
-  if (device == "extended_memory") {
+void TransactionEngine::plan_write(Tx& t, int pool, WriteBuffer write_buffer, std::uint64_t page,
+                                   int owner, bool waited) {
+  if (pool == kMainMemory) return;
+  if (pool == kExtendedMemory) {
     t.c[tc_synchronous_writes] += 1;
     return plan_eh(t);  // EH write, CPU held (L2376)
   }
-  const int pool = find_device(node_, device);
   const DevicePool& dev = node_.devices[static_cast<std::size_t>(pool)];
   const auto overhead = [&] {
     t.c[tc_io_operations] += 1;
@@ -671,7 +678,7 @@ void TransactionEngine::run_actions(std::uint32_t tx) {
         ++t.next_action;
         t.c[tc_log_writes] += 1;
         const double pending = t.pending_instructions;  // the log overhead was charged at commit
-        plan_write(t, node_.log.device, node_.log.write_buffer, log_page_++, -1, true);
+        plan_write(t, log_pool_, node_.log.write_buffer, log_page_++, -1, true);
         t.pending_instructions = pending;
         continue;
       }

@@ -64,7 +64,7 @@ class TransactionEngine final : public solver::des::EventHandler,
   std::uint64_t events() const { return simulation_.events_processed(); }
   double now_s() const { return simulation_.now_s(); }
   long population() const { return in_system_; }
-  /// First interval after which every buffer level has been turned over (or stays unchanged):
+  /// First interval after which every buffer level is full (or stays unchanged):
   /// the buffer warm-up; intervals() when not yet reached.
   std::size_t warm_intervals() const { return warm_interval_; }
   std::uint64_t completed_transactions() const { return completed_; }
@@ -100,9 +100,10 @@ class TransactionEngine final : public solver::des::EventHandler,
 
   // Planning of I/O actions.
   void plan_read(Tx& t, std::uint64_t page, std::uint32_t owner, bool eh_hit, bool dc_hit);
-  /// `owner` = partition of the page (disk-cache effects), -1 for the log.
-  void plan_write(Tx& t, const std::string& device, WriteBuffer write_buffer, std::uint64_t page,
-                  int owner, bool waited);
+  /// `pool` = device pool, kMainMemory or kExtendedMemory; `owner` = partition of the page
+  /// (disk-cache effects), -1 for the log.
+  void plan_write(Tx& t, int pool, WriteBuffer write_buffer, std::uint64_t page, int owner,
+                  bool waited);
   void plan_eh(Tx& t);
   /// async_buffer < 0: synchronous I/O; >= 0: asynchronous write through write buffer 0 (none),
   /// 1 (NV disk cache) or 2 (EH).
@@ -150,6 +151,10 @@ class TransactionEngine final : public solver::des::EventHandler,
   solver::des::RandomStream eh_stream_;
   std::vector<solver::des::RandomStream> device_streams_;
 
+  static constexpr int kMainMemory = -1;
+  static constexpr int kExtendedMemory = -2;
+  std::vector<int> partition_pool_;  ///< allocation per partition: pool, kMainMemory, kExtendedMemory
+  int log_pool_ = kExtendedMemory;
   std::vector<double> type_rate_per_s_;
   double ms_per_instruction_ = 0.0;
   bool force_ = false;

@@ -84,9 +84,9 @@ struct Cycle {
 };
 
 struct Level2Outcome {
-  double hit = 0.0;        // probability that the miss ending the cycle is a level-2 hit
-  double occupancy = 0.0;  // expected time in level 2 per cycle
-  double writes = 0.0;     // victims written or migrated into level 2 per cycle
+  double hit = 0.0;           // probability that the miss ending the cycle is a level-2 hit
+  double occupancy = 0.0;     // expected time in level 2 per cycle
+  double writes = 0.0;        // victims written or migrated into level 2 per cycle
   double commit_share = 0.0;  // FORCE: share of the cycle's commit writes entering level 2
 };
 
@@ -181,21 +181,27 @@ class CycleMath {
   // Write-allocate during the residence: every write re-inserts, so each gap is covered up to T2.
   double covered_residence() const { return c_.gaps > 0.0 ? c_.gaps * min_gap() : 0.0; }
   // Write-update during the residence: the item stays only while no gap exceeds T2.
-  void volatile_chain(double* covered, double* survives) const {
+  // `passed`: expected gaps survived before the first one above T2 (writes that still find the
+  // item and refresh it).
+  void volatile_chain(double* covered, double* survives, double* passed) const {
     if (!(c_.gaps > 0.0)) {
       *covered = 0.0;
       *survives = 1.0;
+      *passed = 0.0;
       return;
     }
     const double p = p_gap();
     double examined = 0.0;
     if (c_.independent) {
-      examined = 1.0 / (1.0 - c_.continuation * p);
-      *survives = (1.0 - c_.continuation) * p / (1.0 - c_.continuation * p);
+      const double q = c_.continuation;
+      examined = 1.0 / (1.0 - q * p);
+      *survives = (1.0 - q) * p / (1.0 - q * p);
+      *passed = p / (1.0 - q * p);
     } else {
       const double n = c_.gaps;
       examined = p >= 1.0 ? n : (1.0 - std::pow(p, n)) / (1.0 - p);
       *survives = std::pow(p, n);
+      *passed = p * examined;
     }
     *covered = examined * min_gap();
   }
@@ -237,13 +243,13 @@ Level2Outcome level2_outcome(const Cycle& c, const HierarchyConfig& config, doub
       return o;
     case Level2Kind::volatile_disk_cache:
       if (force && dirty) {
-        double covered = 0.0, survives = 0.0;
-        m.volatile_chain(&covered, &survives);
+        double covered = 0.0, survives = 0.0, passed = 0.0;
+        m.volatile_chain(&covered, &survives, &passed);
         o.hit = survives * m.p_after_last();
         o.occupancy = covered + survives * m.min_after_last();
-        // The first write finds the item just inserted by the read miss; later ones only while
-        // no gap exceeded T2 (approximated per gap).
-        o.commit_share = (1.0 + c.gaps * m.p_gap()) / (1.0 + c.gaps);
+        // The first write finds the item just inserted by the read miss; later ones only until
+        // the first gap above T2.
+        o.commit_share = (1.0 + passed) / (1.0 + c.gaps);
       } else if (!force && dirty) {
         const double present = m.p_evict_young();
         o.hit = present * m.p_next();

@@ -541,7 +541,7 @@ Analysis analyse(const Plan& plan, const std::vector<std::unique_ptr<NetworkRun>
     for (int k = 0; k < K; ++k) {
       if (!(plan.visits(c, k) > 0)) continue;
       const bool delay = network.stations[k].kind == StationKind::delay;
-      const double m = delay ? 0.0 : 1.0 / network.stations[k].servers;
+      const double m = delay ? 0.0 : 1.0 / peak_capacity(network.stations[k]);
       const Estimate x = rate({plan.q_index(c, k, 1)}, 1.0);
       const Estimate u = rate({plan.q_index(c, k, 2)}, m);
       const Estimate q = rate({plan.q_index(c, k, 0)}, 1.0);
@@ -580,8 +580,8 @@ Analysis analyse(const Plan& plan, const std::vector<std::unique_ptr<NetworkRun>
     s.busy_servers(k) = busy.mean;
     res.busy_servers_half_width(k) = busy.half_width;
     if (st.kind != StationKind::delay) {
-      s.station_utilization(k) = busy.mean / st.servers;
-      res.station_utilization_half_width(k) = busy.half_width / st.servers;
+      s.station_utilization(k) = busy.mean / peak_capacity(st);
+      res.station_utilization_half_width(k) = busy.half_width / peak_capacity(st);
     }
     stop_measure(busy, "busy servers of station " + quoted(st.name));
     const Estimate jobs_at_station = rate(jobs, 1.0);

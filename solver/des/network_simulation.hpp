@@ -66,6 +66,8 @@ struct SimulationOptions {
 };
 
 /// Means (in `solution`, method "simulation") and half-widths (same shapes) of every measure.
+/// Utilization is work-based: work served / (capacity x time), capacity = servers or, for a
+/// load-dependent station, its largest rate multiplier (as the analytic solvers define it).
 struct SimulationResult {
   Solution solution;
   Eigen::MatrixXd throughput_half_width;

@@ -22,6 +22,18 @@ Solution solve_exact(const Network& network) {
   return solve_exact_multi(network);
 }
 
+/// Exact MVA, or Linearizer when the lattice recursion reports the p(0) instability
+/// (peers-and-formulas.md §2 lesson #1: detect it and fall back to a stable algorithm).
+Solution solve_exact_or_fallback(const Network& network, const ClosedOptions& options) {
+  Solution exact = solve_exact(network);
+  if (exact.converged) return exact;
+  Solution s = solve_linearizer(network, options.tolerance, options.max_iterations);
+  s.warnings.insert(s.warnings.begin(), exact.warnings.begin(), exact.warnings.end());
+  s.warnings.insert(s.warnings.begin(),
+                    "exact MVA was numerically unstable; Linearizer used instead");
+  return s;
+}
+
 }  // namespace
 
 Solution solve_closed(const Network& network, const ClosedOptions& options) {
@@ -29,7 +41,7 @@ Solution solve_closed(const Network& network, const ClosedOptions& options) {
   if (options.max_exact_lattice < 1) throw std::invalid_argument("max_exact_lattice must be >= 1");
   switch (options.method) {
     case ClosedMethod::exact:
-      return solve_exact(network);
+      return solve_exact_or_fallback(network, options);
     case ClosedMethod::linearizer:
       return solve_linearizer(network, options.tolerance, options.max_iterations);
     case ClosedMethod::schweitzer:
@@ -40,7 +52,8 @@ Solution solve_closed(const Network& network, const ClosedOptions& options) {
   int populated = 0;
   for (const JobClass& c : network.classes) populated += c.population > 0;
   const std::int64_t lattice = population_lattice_size(network);
-  if (populated <= 1 || lattice <= options.max_exact_lattice) return solve_exact(network);
+  if (populated <= 1 || lattice <= options.max_exact_lattice)
+    return solve_exact_or_fallback(network, options);
   Solution s = solve_linearizer(network, options.tolerance, options.max_iterations);
   s.warnings.insert(s.warnings.begin(),
                     "automatic method: population lattice " + std::to_string(lattice) +

@@ -8,7 +8,9 @@
 // `max_iterations`; Solution::iterations, residual and converged say which happened. Multi-server
 // stations are handled exactly by the exact solvers and by the Seidmann et al. (1987)
 // transformation in the approximate ones (stated in Solution::warnings). Zero-population classes
-// get zero throughput and are otherwise ignored.
+// get zero throughput and are otherwise ignored. If the multi-class exact recursion reports the
+// p(0) instability of multi-server/load-dependent stations (exact_multi.hpp), solve_closed falls
+// back to Linearizer and says so in the warnings, for `exact` and `automatic` alike.
 #pragma once
 
 #include <cstdint>

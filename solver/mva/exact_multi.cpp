@@ -143,11 +143,21 @@ Solution solve_exact_multi(const Network& network) {
     queues.push_back(std::move(q));
     ++record;
   }
+  // Single-server stations first: their residence-time loop is then branch-free and contiguous.
+  std::stable_partition(queues.begin(), queues.end(),
+                        [](const LatticeStation& q) { return q.profile.limit() == 1; });
   for (LatticeStation& q : queues) {
     q.marginal_offset = record;
     record += q.profile.limit() - 1;
   }
   const int queue_count = static_cast<int>(queues.size());
+  int simple_count = 0;
+  while (simple_count < queue_count && queues[simple_count].profile.limit() == 1) ++simple_count;
+  // scaled[c * queue_count + k] = D_ck / alpha_k(L), the per-class row the inner loop reads.
+  std::vector<double> scaled(static_cast<std::size_t>(classes * std::max(queue_count, 1)));
+  for (int c = 0; c < classes; ++c)
+    for (int k = 0; k < queue_count; ++k)
+      scaled[c * queue_count + k] = queues[k].demand_s[c] / queues[k].profile.tail_rate();
 
   const LevelRanker ranker(limits);
   std::int64_t widest = 0;
@@ -195,34 +205,38 @@ Solution solve_exact_multi(const Network& network) {
         const double* p = previous.data() + pred * record;
         before[c] = p;
         double total = think_s[c];
-        for (int k = 0; k < queue_count; ++k) {
+        const double* demand = scaled.data() + c * queue_count;
+        double* res = residence.data() + c * queue_count;
+        for (int k = 0; k < simple_count; ++k) {
+          const double r = demand[k] * (1.0 + p[k]);
+          res[k] = r;
+          total += r;
+        }
+        for (int k = simple_count; k < queue_count; ++k) {
           const LatticeStation& q = queues[k];
-          double r;
-          if (q.correction.empty()) {
-            r = q.demand_s[c] / q.profile.tail_rate() * (1.0 + p[k]);
-          } else {
-            double extra = 0;
-            const double* marginal = p + q.marginal_offset;
-            for (std::size_t j = 0; j < q.correction.size(); ++j)
-              extra += q.correction[j] * marginal[j];
-            r = q.demand_s[c] / q.profile.tail_rate() * (1.0 + p[k] + extra);
-          }
-          residence[c * queue_count + k] = r;
+          double extra = 0;
+          const double* marginal = p + q.marginal_offset;
+          for (std::size_t j = 0; j < q.correction.size(); ++j)
+            extra += q.correction[j] * marginal[j];
+          const double r = demand[k] * (1.0 + p[k] + extra);
+          res[k] = r;
           total += r;
         }
         x[c] = n[c] / total;
       }
-      for (int k = 0; k < queue_count; ++k) {
+      std::fill(out, out + queue_count, 0.0);
+      for (int c = 0; c < classes; ++c) {
+        if (n[c] == 0) continue;
+        const double xc = x[c];
+        const double* res = residence.data() + c * queue_count;
+        for (int k = 0; k < queue_count; ++k) out[k] += xc * res[k];
+      }
+      for (int k = simple_count; k < queue_count; ++k) {
         const LatticeStation& q = queues[k];
-        double jobs = 0, busy = 0;
+        double busy = 0;
         for (int c = 0; c < classes; ++c)
-          if (n[c] > 0) {
-            jobs += x[c] * residence[c * queue_count + k];
-            busy += x[c] * q.demand_s[c];
-          }
-        out[k] = jobs;
+          if (n[c] > 0) busy += x[c] * q.demand_s[c];
         const int limit = q.profile.limit();
-        if (limit == 1) continue;
         double* marginal = out + q.marginal_offset;
         // p(j|n) for j = 1..L-1; p(L-1) is needed only for p(0), so keep it in a local.
         double p0 = 1.0 - busy / q.profile.tail_rate();
@@ -252,10 +266,12 @@ Solution solve_exact_multi(const Network& network) {
       if (network.stations[k].kind == StationKind::delay)
         s.mean_jobs(c, k) = x[a] * network.demand_s(c, k);
   }
-  if (lowest_p0 < -1e-9)
+  if (lowest_p0 < -1e-9) {
+    s.converged = false;  // the numbers are not trustworthy; solve_closed falls back
     s.warnings.push_back(
         "exact multi-class MVA: numerical instability, marginal probability p(0) = " +
         std::to_string(lowest_p0) + " < 0 at a multi-server/load-dependent station");
+  }
   complete_solution(network, s);
   return s;
 }

@@ -15,8 +15,9 @@
 // per class from prefix/suffix sums of the rank terms. Memory is
 // O(max level size x (M + sum_k (L_k - 1))) doubles; time O(|lattice| x C x sum_k L_k).
 // The p_k(0) subtraction is the classic instability for large m (§2 lesson #1): a p_k(0) below
-// -1e-9 is reported in Solution::warnings (use the single-class solver, which is stable, where it
-// applies). Method string: "exact-mva".
+// -1e-9 is reported in Solution::warnings and sets Solution::converged = false (solve_closed then
+// falls back to Linearizer; the single-class solver is stable and used whenever it applies).
+// Method string: "exact-mva".
 #pragma once
 
 #include <cstdint>

@@ -99,6 +99,9 @@ TEST_CASE("simulator: two-level rules agree with the analytic model on a mixed l
       CHECK(std::abs(a.level2_hit_ratio - m.level2_hit_ratio) < 0.01);
       CHECK(std::abs(a.dirty_writeback_rate - m.dirty_writeback_rate) <
             0.02 * (m.dirty_writeback_rate + 0.01));
+      // Writes into level 2 (victims, migrations, commit writes) feed the device model.
+      CHECK(std::abs(a.level2_write_rate - m.level2_write_rate) <
+            0.05 * m.level2_write_rate + 0.015);
     }
   }
 }

@@ -243,7 +243,32 @@ TEST_CASE("exact mva: single-class solver is stable for large m and N (Octave NE
   const Solution lattice = solve_exact_multi(net);
   const bool lattice_accurate =
       std::abs(lattice.class_throughput_per_s(0) - ref.throughput) <= 1e-8 * ref.throughput;
-  CHECK((lattice_accurate || !lattice.warnings.empty()));
+  CHECK((lattice_accurate || (!lattice.warnings.empty() && !lattice.converged)));
+  MESSAGE("lattice (Reiser p(0)) solver on this model: X = " << lattice.class_throughput_per_s(0)
+                                                             << " vs " << ref.throughput);
+
+  // Two classes on the same network: solve_closed must not hand out the unstable lattice numbers.
+  Network two = net;
+  two.classes = {{"a", ClassKind::closed, 0, 150, 2.0}, {"b", ClassKind::closed, 0, 150, 2.0}};
+  two.demand_s.resize(2, 4);
+  two.demand_s << 6.0, 0.05, 0.6, 0.5, 6.0, 0.05, 0.6, 0.5;
+  two.visits = Eigen::MatrixXd::Ones(2, 4);
+  const Solution guarded = solve_closed(two, {.method = ClosedMethod::exact});
+  if (!solve_exact_multi(two).converged) {
+    CHECK(guarded.method == "linearizer");
+    CHECK(guarded.warnings.front().find("unstable") != std::string::npos);
+  }
+  CHECK((guarded.class_throughput_per_s.array() > 0).all());
+  check_operational_laws(two, guarded, 1e-9, guarded.method == "exact-mva");
+  // Identical classes split the single-class throughput evenly (up to Seidmann's approximation).
+  CHECK(guarded.class_throughput_per_s.sum() ==
+        doctest::Approx(solve_exact_single(Network{net.stations,
+                                                   {{"c", ClassKind::closed, 0, 300, 2.0}},
+                                                   net.demand_s,
+                                                   net.visits},
+                                           0)
+                            .class_throughput_per_s(0))
+            .epsilon(0.02));
 }
 
 TEST_CASE("exact mva: general load-dependent station at large N matches 50-digit convolution") {

@@ -1,0 +1,350 @@
+// `tpeval locks`: data contention under strict two-phase locking (solver/locking/).
+//
+//   tpeval locks --transactions 50 --locks 10 --granules 10000 --write-share 1.0
+//                (--step-ms 5 | --hold-ms 60) [--commit-ms 10] [--format table|json|csv]
+//   tpeval locks --arrival-rate 100 ...        (population from Little's law)
+//   tpeval locks FILE.json [--format ...]
+//
+// The command line describes one class on one uniformly accessed partition; the JSON file any
+// number of partitions and classes:
+//   {"partitions": [{"name": "small", "granules": 1000}, ...],
+//    "classes": [{"name": "update", "arrival_rate_per_s": 100, "step_time_s": 0.004,
+//                 "commit_time_s": 0.0064,
+//                 "accesses": [{"partition": "small", "lock_requests": 8,
+//                               "exclusive_share": 1, "request_position": 1}]}],
+//    "options": {"tolerance": 1e-10, "max_iterations": 10000, "damping": 0.5}}
+// A partition may give "access_weights" (relative access frequencies of its granules) or
+// "hot_access_share" + "hot_granule_share" instead of uniform access; the model then uses the
+// effective number of granules. Errors name the option or JSON path (exit 2). Thrashing is a
+// result, reported with its cause (exit 0).
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/command.hpp"
+#include "cli/format.hpp"
+#include "solver/io/json_input.hpp"
+#include "solver/locking/lock_contention.hpp"
+
+namespace tpeval::cli {
+namespace {
+
+namespace lk = solver::locking;
+
+struct LocksOptions {
+  std::string file;
+  std::optional<double> transactions, arrival_rate, locks, granules, write_share, step_ms,
+      commit_ms, hold_ms, request_position;
+  std::string format = "table";
+};
+
+void require(bool ok, const std::string& option, const std::string& reason) {
+  if (!ok) throw io::InputError(option, reason);
+}
+
+struct Request {
+  lk::LockWorkload workload;
+  lk::LockOptions options;
+};
+
+Request from_options(const LocksOptions& o) {
+  Request r;
+  require(o.locks.has_value(), "--locks", "is required (lock requests per transaction)");
+  require(o.granules.has_value(), "--granules", "is required (number of lockable granules)");
+  require(o.transactions.has_value() != o.arrival_rate.has_value(), "--transactions",
+          "give exactly one of --transactions and --arrival-rate");
+  require(o.step_ms.has_value() != o.hold_ms.has_value(), "--step-ms",
+          "give exactly one of --step-ms and --hold-ms");
+  auto finite_non_negative = [](const std::optional<double>& v) {
+    return !v || (std::isfinite(*v) && *v >= 0);
+  };
+  require(finite_non_negative(o.locks), "--locks", "must be a non-negative number");
+  require(finite_non_negative(o.transactions), "--transactions", "must be a non-negative number");
+  require(finite_non_negative(o.arrival_rate), "--arrival-rate", "must be a non-negative number");
+  require(finite_non_negative(o.step_ms), "--step-ms", "must be a non-negative number");
+  require(finite_non_negative(o.commit_ms), "--commit-ms", "must be a non-negative number");
+  require(finite_non_negative(o.hold_ms), "--hold-ms", "must be a non-negative number");
+  require(std::isfinite(*o.granules) && *o.granules >= 1, "--granules", "must be a number >= 1");
+  const double write = o.write_share.value_or(1.0);
+  require(write >= 0 && write <= 1, "--write-share", "must be in [0, 1]");
+  const double commit_s = o.commit_ms.value_or(0.0) / 1000;
+  double step_s = 0;
+  if (o.step_ms) {
+    step_s = *o.step_ms / 1000;
+  } else {
+    // --hold-ms: the transaction's execution time without lock waits, commit phase included;
+    // the rest is spread evenly over the lock requests.
+    const double hold_s = *o.hold_ms / 1000;
+    require(hold_s > commit_s, "--hold-ms", "must exceed --commit-ms");
+    require(*o.locks > 0, "--locks", "must be > 0 with --hold-ms");
+    step_s = (hold_s - commit_s) / *o.locks;
+  }
+  r.workload.partitions = {{"data", *o.granules}};
+  lk::LockClass c;
+  c.name = "transactions";
+  c.accesses = {{0, *o.locks, write, o.request_position.value_or(-1.0)}};
+  c.concurrent_transactions = o.transactions.value_or(0.0);
+  c.arrival_rate_per_s = o.arrival_rate.value_or(0.0);
+  c.step_time_s = step_s;
+  c.commit_time_s = commit_s;
+  r.workload.classes = {c};
+  try {
+    lk::validate(r.workload);
+  } catch (const io::InputError& e) {
+    // Map solver fields back to the options people typed.
+    const std::string& p = e.path();
+    std::string option = "--locks";
+    if (p.find("request_position") != std::string::npos) option = "--request-position";
+    if (p.find("step_time_s") != std::string::npos) option = o.step_ms ? "--step-ms" : "--hold-ms";
+    if (p.find("commit_time_s") != std::string::npos) option = "--commit-ms";
+    if (p.find("granules") != std::string::npos) option = "--granules";
+    throw io::InputError(option, e.reason());
+  }
+  return r;
+}
+
+Request from_file(const std::string& file) {
+  Request r;
+  const nlohmann::json doc = io::read_json_file(file);
+  const io::JsonNode root(doc, "");
+  root.expect_only({"partitions", "classes", "options"});
+  const auto partitions = root.at("partitions").elements();
+  if (partitions.empty()) root.at("partitions").fail("must list at least one partition");
+  for (const io::JsonNode& p : partitions) {
+    p.expect_only({"name", "granules", "access_weights", "hot_access_share", "hot_granule_share"});
+    lk::LockPartition part;
+    part.name = p.has("name") ? p.at("name").as_string()
+                              : "partition " + std::to_string(r.workload.partitions.size());
+    for (const lk::LockPartition& other : r.workload.partitions) {
+      if (other.name == part.name)
+        p.at("name").fail("duplicate partition name '" + part.name + "'");
+    }
+    if (p.has("access_weights")) {
+      if (p.has("granules") || p.has("hot_access_share")) {
+        p.at("access_weights").fail("give either access_weights or granules");
+      }
+      try {
+        part.granules = lk::effective_granules(p.at("access_weights").as_number_array());
+      } catch (const io::InputError& e) {
+        // effective_granules names "access_weights[i]"; re-root it at this partition.
+        const std::string suffix = e.path().substr(std::string("access_weights").size());
+        throw io::InputError(io::child_path(p.path(), "access_weights") + suffix, e.reason());
+      }
+    } else {
+      const auto g = p.at("granules");
+      part.granules = g.as_number();
+      if (!(part.granules >= 1)) g.fail("must be a number >= 1");
+      if (p.has("hot_access_share") != p.has("hot_granule_share")) {
+        p.fail("hot_access_share and hot_granule_share go together");
+      }
+      if (p.has("hot_access_share")) {
+        const double a = p.at("hot_access_share").as_probability();
+        const auto hg = p.at("hot_granule_share");
+        const double b = hg.as_probability();
+        if (b <= 0 || b >= 1) hg.fail("must be in (0, 1)");
+        part.granules = lk::effective_granules_hot_cold(part.granules, a, b);
+      }
+    }
+    r.workload.partitions.push_back(part);
+  }
+  const auto classes = root.at("classes").elements();
+  if (classes.empty()) root.at("classes").fail("must list at least one class");
+  for (const io::JsonNode& c : classes) {
+    c.expect_only({"name", "concurrent_transactions", "arrival_rate_per_s", "step_time_s",
+                   "commit_time_s", "accesses"});
+    lk::LockClass cls;
+    cls.name = c.has("name") ? c.at("name").as_string()
+                             : "class " + std::to_string(r.workload.classes.size());
+    if (c.has("concurrent_transactions") == c.has("arrival_rate_per_s")) {
+      c.fail("give exactly one of concurrent_transactions and arrival_rate_per_s");
+    }
+    if (c.has("concurrent_transactions")) {
+      cls.concurrent_transactions = c.at("concurrent_transactions").as_non_negative();
+    } else {
+      cls.arrival_rate_per_s = c.at("arrival_rate_per_s").as_non_negative();
+    }
+    cls.step_time_s = c.at("step_time_s").as_non_negative();
+    cls.commit_time_s = c.has("commit_time_s") ? c.at("commit_time_s").as_non_negative() : 0.0;
+    for (const io::JsonNode& a : c.at("accesses").elements()) {
+      a.expect_only({"partition", "lock_requests", "exclusive_share", "request_position"});
+      lk::PartitionAccess acc;
+      const auto part = a.at("partition");
+      if (part.is_string()) {
+        const std::string name = part.as_string();
+        bool found = false;
+        for (std::size_t i = 0; i < r.workload.partitions.size(); ++i) {
+          if (r.workload.partitions[i].name == name) {
+            acc.partition = i;
+            found = true;
+          }
+        }
+        if (!found) part.fail("no partition named '" + name + "'");
+      } else {
+        acc.partition = static_cast<std::size_t>(part.as_integer(0));
+        if (acc.partition >= r.workload.partitions.size()) {
+          part.fail("no partition with index " + std::to_string(acc.partition));
+        }
+      }
+      acc.lock_requests = a.at("lock_requests").as_non_negative();
+      acc.exclusive_share =
+          a.has("exclusive_share") ? a.at("exclusive_share").as_probability() : 1.0;
+      if (a.has("request_position"))
+        acc.request_position = a.at("request_position").as_probability();
+      cls.accesses.push_back(acc);
+    }
+    r.workload.classes.push_back(cls);
+  }
+  if (auto opt = root.find("options")) {
+    opt->expect_only({"tolerance", "max_iterations", "damping", "max_expansion"});
+    if (opt->has("tolerance")) r.options.tolerance = opt->at("tolerance").as_positive();
+    if (opt->has("max_iterations")) {
+      r.options.max_iterations = static_cast<std::size_t>(opt->at("max_iterations").as_integer(1));
+    }
+    if (opt->has("damping")) {
+      const auto d = opt->at("damping");
+      r.options.damping = d.as_positive();
+      if (r.options.damping > 1) d.fail("must be in (0, 1]");
+    }
+    if (opt->has("max_expansion")) {
+      const auto m = opt->at("max_expansion");
+      r.options.max_expansion = m.as_positive();
+      if (r.options.max_expansion <= 1) m.fail("must be > 1");
+    }
+  }
+  lk::validate(r.workload);  // remaining checks; its paths are the JSON paths
+  return r;
+}
+
+std::string ms(double seconds) {
+  return fixed(seconds * 1000, 3);
+}
+
+void run_locks(const LocksOptions& o) {
+  const OutputFormat format = parse_format(o.format);
+  const bool any_option = o.transactions || o.arrival_rate || o.locks || o.granules ||
+                          o.write_share || o.step_ms || o.commit_ms || o.hold_ms ||
+                          o.request_position;
+  if (!o.file.empty() && any_option) {
+    throw io::InputError(o.file, "give either a JSON file or workload options, not both");
+  }
+  const Request req = o.file.empty() ? from_options(o) : from_file(o.file);
+  const lk::LockContention r = lk::analyze_lock_contention(req.workload, req.options);
+
+  if (format == OutputFormat::json) {
+    nlohmann::json j;
+    for (const lk::ClassContention& c : r.classes) {
+      j["classes"].push_back({{"name", c.name},
+                              {"concurrent_transactions", c.concurrent_transactions},
+                              {"throughput_per_s", c.throughput_per_s},
+                              {"lock_requests", c.lock_requests},
+                              {"conflict_probability", c.conflict_probability},
+                              {"conflicts_per_transaction", c.conflicts_per_transaction},
+                              {"wait_per_conflict_s", c.wait_per_conflict_s},
+                              {"blocking_time_s", c.blocking_time_s},
+                              {"response_time_no_wait_s", c.response_time_no_wait_s},
+                              {"response_time_s", c.response_time_s},
+                              {"mean_locks_held", c.mean_locks_held},
+                              {"deadlock_probability", c.deadlock_probability},
+                              {"blocked_share", c.blocked_share}});
+    }
+    for (const lk::PartitionContention& p : r.partitions) {
+      j["partitions"].push_back(
+          {{"name", p.name},
+           {"granules", p.granules},
+           {"exclusive_locks_held", p.exclusive_locks_held},
+           {"shared_locks_held", p.shared_locks_held},
+           {"exclusive_conflict_probability", p.exclusive_conflict_probability},
+           {"shared_conflict_probability", p.shared_conflict_probability}});
+    }
+    j["blocked_share"] = r.blocked_share;
+    j["deadlock_rate_per_s"] = r.deadlock_rate_per_s;
+    j["tay_workload"] = r.tay_workload;
+    j["conflicts_per_transaction"] = r.conflicts_per_transaction;
+    j["thomasian_alpha"] = r.thomasian_alpha;
+    j["thomasian_alpha_threshold"] = lk::thomasian_alpha_threshold();
+    j["thomasian_beta"] = r.thomasian_beta ? nlohmann::json(*r.thomasian_beta) : nlohmann::json();
+    j["thrashing"] = r.thrashing;
+    j["bottleneck"] = r.bottleneck;
+    j["diagnosis"] = r.diagnosis;
+    j["converged"] = r.converged;
+    j["iterations"] = r.iterations;
+    std::cout << j.dump(2) << '\n';
+    return;
+  }
+
+  Table classes({"class", "N", "X/s", "k", "P(conflict)", "conflicts/tx", "wait/conflict ms",
+                 "blocking ms", "R no wait ms", "R ms", "blocked %", "P(deadlock)"});
+  for (const lk::ClassContention& c : r.classes) {
+    classes.add_row({c.name, general(c.concurrent_transactions, 4), general(c.throughput_per_s, 4),
+                     general(c.lock_requests, 4), general(c.conflict_probability, 4),
+                     general(c.conflicts_per_transaction, 4), ms(c.wait_per_conflict_s),
+                     ms(c.blocking_time_s), ms(c.response_time_no_wait_s), ms(c.response_time_s),
+                     percent(c.blocked_share), general(c.deadlock_probability, 4)});
+  }
+  Table partitions(
+      {"partition", "granules", "X locks held", "S locks held", "P(conflict) X", "P(conflict) S"});
+  for (const lk::PartitionContention& p : r.partitions) {
+    partitions.add_row({p.name, general(p.granules), general(p.exclusive_locks_held, 4),
+                        general(p.shared_locks_held, 4),
+                        general(p.exclusive_conflict_probability, 4),
+                        general(p.shared_conflict_probability, 4)});
+  }
+  Table summary({"indicator", "value", "limit"});
+  summary.add_row({"Tay k^2 N / D", general(r.tay_workload, 4), "~1.5"});
+  summary.add_row({"conflicts per transaction", general(r.conflicts_per_transaction, 4), "0.7"});
+  summary.add_row({"Thomasian alpha", general(r.thomasian_alpha, 4),
+                   fixed(lk::thomasian_alpha_threshold(), 3)});
+  summary.add_row({"Thomasian beta", r.thomasian_beta ? general(*r.thomasian_beta, 4) : "-", ""});
+  summary.add_row({"blocked share %", percent(r.blocked_share), ""});
+  summary.add_row({"deadlocks per s", general(r.deadlock_rate_per_s, 4), ""});
+  summary.add_row({"thrashing", r.thrashing ? "yes" : "no", ""});
+  if (format == OutputFormat::csv) {
+    classes.print_csv(std::cout);
+    std::cout << '\n';
+    partitions.print_csv(std::cout);
+    std::cout << '\n';
+    summary.print_csv(std::cout);
+    return;
+  }
+  classes.print(std::cout, "Strict 2PL lock contention (mean-value model)");
+  std::cout << '\n';
+  partitions.print(std::cout);
+  std::cout << '\n';
+  summary.print(std::cout);
+  if (!r.diagnosis.empty()) std::cout << '\n' << r.diagnosis << '\n';
+}
+
+}  // namespace
+
+void add_locks_command(CLI::App& app, Context&) {
+  auto options = std::make_shared<LocksOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "locks",
+      "Lock contention under strict two-phase locking: conflict probability, waits, deadlocks\n"
+      "and thrashing indicators (Tay, Thomasian) for a workload or a JSON file.");
+  cmd->add_option("file", options->file, "JSON input (partitions, classes, options)");
+  cmd->add_option("--transactions", options->transactions, "concurrent transactions N");
+  cmd->add_option("--arrival-rate", options->arrival_rate,
+                  "transactions per second (N = rate * R by Little's law)");
+  cmd->add_option("--locks", options->locks, "lock requests per transaction k");
+  cmd->add_option("--granules", options->granules, "lockable granules D");
+  cmd->add_option("--write-share", options->write_share,
+                  "share of exclusive (write) lock requests, default 1");
+  cmd->add_option("--step-ms", options->step_ms, "time between lock requests without waits");
+  cmd->add_option("--hold-ms", options->hold_ms,
+                  "execution time without lock waits (alternative to --step-ms)");
+  cmd->add_option("--commit-ms", options->commit_ms,
+                  "commit phase holding all locks (log write), default 0");
+  cmd->add_option("--request-position", options->request_position,
+                  "0 = locks requested first, 1 = last; default spread evenly");
+  cmd->add_option("--format", options->format, "table|json|csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  cmd->callback([options] { run_locks(*options); });
+}
+
+}  // namespace tpeval::cli

@@ -1,0 +1,186 @@
+// `tpeval raid` and `tpeval locks` end to end: runs the built executable (TPEVAL_BINARY) and
+// checks exit codes, key numbers and error messages.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+fs::path scratch_dir() {
+  const fs::path dir =
+      fs::temp_directory_path() / ("tpeval_raid_locks_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+Run run(const std::string& arguments) {
+  const fs::path dir = scratch_dir();
+  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const std::string command = std::string("'") + TPEVAL_BINARY + "' " + arguments + " >'" +
+                              out.string() + "' 2>'" + err.string() + "'";
+  const int status = std::system(command.c_str());
+  Run r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+fs::path write_file(const std::string& name, const std::string& text) {
+  const fs::path path = scratch_dir() / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("cli raid: Tab. 5-2 row G = 10, MTTR = 5 h as JSON (Rahm L1636)") {
+  const Run r = run("raid --disks 100 --group 10 --mttf 5y --mttr 5h --format json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["total_disks"].get<double>() == 110);
+  CHECK(j["groups"].get<int>() == 10);
+  CHECK(j["capacity_overhead"].get<double>() == doctest::Approx(0.1));
+  CHECK(std::round(j["mttdl_years"].get<double>()) == 40);  // book: 40 years
+  CHECK(j["io_multipliers"]["small_write"].get<double>() == 4);
+  CHECK(j["io_multipliers"]["full_stripe_write"].get<double>() == 11);
+  CHECK_FALSE(j.contains("exact"));
+}
+
+TEST_CASE("cli raid: --exact puts the CTMC next to the closed form; mirroring; table and csv") {
+  Run r = run("raid --disks 100 --group 1 --mttf 5y --mttr 1h --exact --format json");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["scheme"] == "mirroring");
+  CHECK(j["total_disks"].get<double>() == 200);
+  CHECK(std::round(j["mttdl_years"].get<double>() / 100) == 11);  // book: 1100 years
+  CHECK(j["exact"]["ratio_to_closed_form"].get<double>() == doctest::Approx(1).epsilon(1e-3));
+  CHECK(j["io_multipliers"]["small_write"].get<double>() == 2);
+
+  r = run("raid --disks 100 --group 100 --mttf 5y --mttr 5h");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("total disks N + N/G") != std::string::npos);
+  CHECK(r.out.find("4.337") != std::string::npos);  // 4.3 years in Tab. 5-2
+  r = run("raid --disks 100 --group 10 --mttf 43800h --mttr 0.2083333333d --format csv");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("quantity,value,unit") == 0);
+
+  r =
+      run("raid --disks 100 --group 10 --mttf 5y --mttr 48h --exact --hot-spares 1 "
+          "--rebuild 1h --spare-replacement 2d --format json");
+  REQUIRE(r.exit_code == 0);
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["exact"]["mttdl_h"].get<double>() > 5 * j["mttdl_h"].get<double>());
+}
+
+TEST_CASE("cli raid: bad units and values exit 2 with a clear message") {
+  Run r = run("raid --disks 100 --group 10 --mttf 5 --mttr 5h");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--mttf: '5' needs a unit: h (hours), d (days) or y (years)") !=
+        std::string::npos);
+  r = run("raid --disks 100 --group 10 --mttf 5x --mttr 5h");
+  CHECK(r.exit_code == 2);
+  r = run("raid --disks 100 --group 10 --mttf -5y --mttr 5h");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--mttf:") != std::string::npos);
+  r = run("raid --disks 100 --group 7 --mttf 5y --mttr 5h");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--group: must divide --disks") != std::string::npos);
+  r = run("raid --disks ten --mttf 5y --mttr 5h");
+  CHECK(r.exit_code == 2);
+  r = run("raid --disks 100 --mttf 5y --mttr 5h --hot-spares 1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--hot-spares: needs --exact") != std::string::npos);
+}
+
+TEST_CASE("cli locks: command-line workload, Tay's closed form at low contention") {
+  const Run r =
+      run("locks --transactions 10 --locks 4 --granules 1000000000 --step-ms 10 "
+          "--format json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  // (N - 1) k / (2 D) = 9 * 4 / 2e9.
+  CHECK(j["classes"][0]["conflict_probability"].get<double>() ==
+        doctest::Approx(1.8e-8).epsilon(1e-6));
+  CHECK(j["thrashing"] == false);
+  CHECK(j["thomasian_alpha_threshold"].get<double>() == doctest::Approx(0.226).epsilon(1e-3));
+}
+
+TEST_CASE("cli locks: thrashing is a result (exit 0) that names the partition") {
+  Run r = run("locks --transactions 100 --locks 16 --granules 10000 --hold-ms 100");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("thrashing") != std::string::npos);
+  CHECK(r.out.find("partition 'data'") != std::string::npos);
+  r = run("locks --transactions 100 --locks 16 --granules 10000 --hold-ms 100 --format csv");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("class,N,") == 0);
+}
+
+TEST_CASE("cli locks: JSON workload with two partitions and path-aware errors") {
+  const std::string good = R"({
+    "partitions": [{"name": "small", "granules": 1000}, {"name": "large", "granules": 10000}],
+    "classes": [{"name": "update", "arrival_rate_per_s": 100, "step_time_s": 0.01,
+                 "commit_time_s": 0.01,
+                 "accesses": [{"partition": "small", "lock_requests": 8},
+                              {"partition": "large", "lock_requests": 2}]}]})";
+  Run r = run("locks '" + write_file("good.json", good).string() + "' --format json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["bottleneck"] == "small");
+  CHECK(j["classes"][0]["concurrent_transactions"].get<double>() > 100 * 0.11);  // Little
+
+  const std::string typo = R"({"partitions": [{"name": "a", "granules": 10}],
+    "classes": [{"arrival_rate_per_s": 1, "step_time_s": 0.01,
+                 "accesses": [{"partition": "a", "lock_request": 2}]}]})";
+  r = run("locks '" + write_file("typo.json", typo).string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("classes[0].accesses[0].lock_request: unknown key") != std::string::npos);
+
+  const std::string missing = R"({"partitions": [{"name": "a", "granules": 10}],
+    "classes": [{"arrival_rate_per_s": 1, "step_time_s": 0.01,
+                 "accesses": [{"partition": "b", "lock_requests": 2}]}]})";
+  r = run("locks '" + write_file("missing.json", missing).string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("classes[0].accesses[0].partition: no partition named 'b'") !=
+        std::string::npos);
+
+  const std::string share = R"({"partitions": [{"name": "a", "granules": 10}],
+    "classes": [{"concurrent_transactions": 3, "step_time_s": 0.01,
+                 "accesses": [{"partition": 0, "lock_requests": 2, "exclusive_share": 2}]}]})";
+  r = run("locks '" + write_file("share.json", share).string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("classes[0].accesses[0].exclusive_share:") != std::string::npos);
+}
+
+TEST_CASE("cli locks: bad options exit 2") {
+  Run r = run("locks --locks 4 --granules 100 --step-ms 1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--transactions: give exactly one of") != std::string::npos);
+  r = run("locks --transactions 5 --locks 4 --granules 100 --step-ms 1 --write-share 2");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--write-share: must be in [0, 1]") != std::string::npos);
+  r = run("locks --transactions 5 --locks 4 --granules 0.5 --step-ms 1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--granules:") != std::string::npos);
+}
