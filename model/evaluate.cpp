@@ -481,8 +481,8 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
         }
       }
       if (worst >= 0 && worst_rho >= 0.9)
-        ev.max_throughput_limited_by = dm.stations[worst].name + " (its queueing lengthens lock " +
-                                       "holding until " + at_hi.bottleneck + ")";
+        ev.max_throughput_limited_by =
+            dm.stations[worst].name + " (its queueing lengthens lock holding: " + at_hi.bottleneck + ")";
     }
   }
   if (ev.saturated && ev.max_throughput_per_s)

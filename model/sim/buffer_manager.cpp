@@ -41,8 +41,10 @@ PageFix BufferManager::fix(std::uint64_t page, std::uint32_t owner, bool update,
   if (extended_[owner] && eh_.erase(page)) {
     f.eh_hit = true;
   } else if (reads && cached_[owner]) {
-    if (dc_.touch(page, false)) f.dc_hit = true;
-    else dc_.insert(page, false);  // a read miss inserts the page (rule 10)
+    if (dc_.touch(page, false))
+      f.dc_hit = true;
+    else
+      dc_.insert(page, false);  // a read miss inserts the page (rule 10)
   }
   const auto evicted = hs_.insert(page, update);
   if (evicted) {

@@ -28,7 +28,7 @@ void LockManager::waits_for(const Entry& entry, std::uint32_t tx, std::vector<st
   }
 }
 
-bool LockManager::closes_cycle(std::uint32_t tx, std::uint64_t lock) {
+bool LockManager::closes_cycle(std::uint32_t tx, std::uint64_t lock, bool upgrade) {
   // Depth-first search of the wait-for graph from the transactions `tx` would wait for; a path
   // back to `tx` is a cycle that this request closes. Visit stamps keep it O(V + E).
   ++stamp_;
@@ -37,7 +37,9 @@ bool LockManager::closes_cycle(std::uint32_t tx, std::uint64_t lock) {
   const Entry& first = table_.at(lock);
   for (const Holder& h : first.holders)
     if (h.tx != tx) stack_.push_back(h.tx);
-  for (const Request& r : first.queue) stack_.push_back(r.tx);
+  // A new request queues last and waits for everybody queued; an upgrade waits at the head.
+  if (!upgrade)
+    for (const Request& r : first.queue) stack_.push_back(r.tx);
   while (!stack_.empty()) {
     const std::uint32_t u = stack_.back();
     stack_.pop_back();
@@ -67,7 +69,7 @@ LockResult LockManager::request(std::uint32_t tx, std::uint64_t lock, LockMode m
       own->mode = LockMode::exclusive;
       return LockResult::granted;
     }
-    if (closes_cycle(tx, lock)) return LockResult::deadlock;
+    if (closes_cycle(tx, lock, true)) return LockResult::deadlock;
     entry.queue.insert(entry.queue.begin(), Request{tx, mode, true});
   } else {
     if (entry.queue.empty() && compatible(entry, tx, mode)) {
@@ -75,9 +77,7 @@ LockResult LockManager::request(std::uint32_t tx, std::uint64_t lock, LockMode m
       state.held.push_back(lock);
       return LockResult::granted;
     }
-    // Only the lock's current holders and queue matter for the cycle test: tx is not yet queued.
-    // (Its position will be last, so it waits for everybody in the queue.)
-    if (closes_cycle(tx, lock)) {
+    if (closes_cycle(tx, lock, false)) {
       if (entry.holders.empty() && entry.queue.empty()) table_.erase(lock);
       return LockResult::deadlock;
     }

@@ -3,9 +3,9 @@
 //
 // Contract: a transaction (a small integer id) requests a lock in shared or exclusive mode. The
 // request is granted at once when it is compatible with every other holder and nobody waits ahead
-// of it (FIFO fairness; a shared-to-exclusive upgrade waits at the head of the queue). Otherwise the
-// requester waits, unless waiting would close a cycle in the wait-for graph: then the request is
-// refused with LockResult::deadlock and the requester - the transaction whose request closed the
+// of it (FIFO fairness; a shared-to-exclusive upgrade waits at the head of the queue). Otherwise
+// the requester waits, unless waiting would close a cycle in the wait-for graph: then the request
+// is refused with LockResult::deadlock and the requester - the transaction whose request closed the
 // cycle - is the victim (L2364); it must be rolled back by release_all(). A blocked transaction
 // waits for every other holder of the lock and every request queued ahead of it. Locks are held
 // until release_all() (strict 2PL: long read and write locks), which also grants queued requests
@@ -29,9 +29,7 @@ class LockManager {
   /// granted (in grant order) to `woken`.
   void release_all(std::uint32_t tx, std::vector<std::uint32_t>& woken);
 
-  bool is_waiting(std::uint32_t tx) const {
-    return tx < txs_.size() && txs_[tx].waiting;
-  }
+  bool is_waiting(std::uint32_t tx) const { return tx < txs_.size() && txs_[tx].waiting; }
   std::size_t locks_held(std::uint32_t tx) const {
     return tx < txs_.size() ? txs_[tx].held.size() : 0;
   }
@@ -63,8 +61,8 @@ class LockManager {
 
   TxState& tx_state(std::uint32_t tx);
   static bool compatible(const Entry& entry, std::uint32_t tx, LockMode mode);
-  /// Would `tx`, about to wait on `lock`, close a cycle?
-  bool closes_cycle(std::uint32_t tx, std::uint64_t lock);
+  /// Would `tx`, about to wait on `lock` (at the head for an upgrade), close a cycle?
+  bool closes_cycle(std::uint32_t tx, std::uint64_t lock, bool upgrade);
   /// Appends the transactions `tx` (waiting on `entry`) waits for.
   static void waits_for(const Entry& entry, std::uint32_t tx, std::vector<std::uint32_t>& out);
   void grant_waiters(std::uint64_t lock, Entry& entry, std::vector<std::uint32_t>& woken);

@@ -107,10 +107,14 @@ class LruBuffer {
 
   void unlink(std::uint32_t n) {
     Node& node = nodes_[n];
-    if (node.prev != kNone) nodes_[node.prev].next = node.next;
-    else head_ = node.next;
-    if (node.next != kNone) nodes_[node.next].prev = node.prev;
-    else tail_ = node.prev;
+    if (node.prev != kNone)
+      nodes_[node.prev].next = node.next;
+    else
+      head_ = node.next;
+    if (node.next != kNone)
+      nodes_[node.next].prev = node.prev;
+    else
+      tail_ = node.prev;
     node.prev = node.next = kNone;
   }
   void push_front(std::uint32_t n) {

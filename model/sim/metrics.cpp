@@ -32,8 +32,8 @@ MetricLayout::MetricLayout(const SystemModel& model) {
 
   auto add = [&](std::string section, std::string owner, std::string metric, int num, int den,
                  double scale = 1.0, bool stopping = false) {
-    metrics_.push_back({std::move(section), std::move(owner), std::move(metric), num, den, scale,
-                        stopping});
+    metrics_.push_back(
+        {std::move(section), std::move(owner), std::move(metric), num, den, scale, stopping});
   };
   const std::string& m = model.name;
   add("system", m, "throughput_per_s", sc_completions, sc_time_s, 1.0, true);

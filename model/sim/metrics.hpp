@@ -24,8 +24,8 @@ namespace tpeval::model::sim {
 struct StationInfo {
   std::string name;  ///< "cpu", "extended_memory", "<pool>.disk", "<pool>.controller", ...
   StationKind kind = StationKind::cpu;
-  int pool = -1;     ///< device pool index (-1 for cpu / extended_memory)
-  int servers = 1;   ///< 0 = "enough" (no queueing)
+  int pool = -1;    ///< device pool index (-1 for cpu / extended_memory)
+  int servers = 1;  ///< 0 = "enough" (no queueing)
 };
 
 /// The stations of a node in the order of model/device_demand.cpp.

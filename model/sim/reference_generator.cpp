@@ -7,7 +7,9 @@
 namespace tpeval::model::sim {
 namespace {
 
-bool whole(double x) { return std::abs(x - std::round(x)) < 1e-9; }
+bool whole(double x) {
+  return std::abs(x - std::round(x)) < 1e-9;
+}
 
 }  // namespace
 
@@ -21,8 +23,8 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
     g.access = part.access;
     g.lock = part.lock_granularity;
     g.owner = static_cast<std::uint32_t>(p);
-    g.pages = static_cast<std::uint64_t>(
-        std::max(1.0, std::ceil(part.records / part.blocking_factor)));
+    g.pages =
+        static_cast<std::uint64_t>(std::max(1.0, std::ceil(part.records / part.blocking_factor)));
     g.records_per_page = part.blocking_factor;
   }
   for (std::size_t p = 0; p < np; ++p) {
@@ -32,7 +34,8 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
     const auto host = static_cast<std::uint32_t>(*part.clustered_with);
     g.clustered = true;
     g.owner = host;
-    g.records_per_page = static_cast<double>(g.records) / static_cast<double>(geometry_[host].pages);
+    g.records_per_page =
+        static_cast<double>(g.records) / static_cast<double>(geometry_[host].pages);
     g.pages = 0;
   }
   append_cursor_.assign(np, 0);
@@ -48,9 +51,11 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
     for (std::size_t p = 0; p < np && fixed; ++p) {
       const double share = p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
       const double count = share * type.references;
-      if (!whole(count)) fixed = false;
+      if (!whole(count))
+        fixed = false;
       else
-        for (long k = 0; k < std::lround(count); ++k) multiset.push_back(static_cast<std::uint32_t>(p));
+        for (long k = 0; k < std::lround(count); ++k)
+          multiset.push_back(static_cast<std::uint32_t>(p));
     }
     plan.fixed_counts = fixed;
     if (fixed) plan.fixed = std::move(multiset);
@@ -162,9 +167,8 @@ void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& s
     for (std::size_t k = 0; k < count; ++k) {
       const double u = stream.uniform01();
       const auto it = std::upper_bound(plan.cumulative.begin(), plan.cumulative.end(), u);
-      const auto p = static_cast<std::uint32_t>(
-          std::min<std::ptrdiff_t>(it - plan.cumulative.begin(),
-                                   static_cast<std::ptrdiff_t>(plan.cumulative.size()) - 1));
+      const auto p = static_cast<std::uint32_t>(std::min<std::ptrdiff_t>(
+          it - plan.cumulative.begin(), static_cast<std::ptrdiff_t>(plan.cumulative.size()) - 1));
       order_.push_back(p);
     }
   }

@@ -53,8 +53,8 @@ void check_capacity(const SystemModel& model) {
       throw des::SimulationError(
           "unstable model: the offered load of server '" + st.name + "' is " + number(offered) +
           " busy servers but it has " + std::to_string(st.servers) + " (utilization " +
-          number(100.0 * offered / st.servers) +
-          " %); no steady state exists at arrival rate " + number(model.arrival_rate_per_s) +
+          number(100.0 * offered / st.servers) + " %); no steady state exists at arrival rate " +
+          number(model.arrival_rate_per_s) +
           "/s. Lower workload.arrival_rate_per_s or add capacity.");
   }
 }
@@ -127,8 +127,8 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   for (int r = 0; r < reps; ++r)
     engines.push_back(
         std::make_unique<TransactionEngine>(model, layout, settings, options.seed, r));
-  const int threads =
-      options.threads > 0 ? options.threads
+  const int threads = options.threads > 0
+                          ? options.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const std::uint64_t events_per_rep = std::max<std::uint64_t>(1, options.max_events / reps);
 
@@ -147,9 +147,8 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   int round = 0;
   for (;;) {
     ++round;
-    run_parallel(engines.size(), threads, [&](std::size_t r) {
-      status[r] = engines[r]->advance(horizon, events_per_rep);
-    });
+    run_parallel(engines.size(), threads,
+                 [&](std::size_t r) { status[r] = engines[r]->advance(horizon, events_per_rep); });
     std::uint64_t events = 0;
     bool saturated = false, budget = false, ready = true;
     for (std::size_t r = 0; r < engines.size(); ++r) {
@@ -158,8 +157,8 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
       budget = budget || status[r] == EngineStatus::event_budget;
       obs[r] = observe(*engines[r], nc);
       const double observed_s = static_cast<double>(obs[r].count) * settings.interval_s;
-      ready = ready && obs[r].ready && obs[r].count >= min_observed &&
-              observed_s >= options.min_time_s;
+      ready =
+          ready && obs[r].ready && obs[r].count >= min_observed && observed_s >= options.min_time_s;
     }
     report.events = events;
     report.simulated_time_s = engines.front()->now_s();
@@ -172,7 +171,8 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
     report.widest_measure.clear();
     bool estimable = true;
     for (std::size_t r = 0; r < engines.size(); ++r)
-      estimable = estimable && obs[r].count >= (reps == 1 ? static_cast<std::size_t>(options.batches) : 1);
+      estimable =
+          estimable && obs[r].count >= (reps == 1 ? static_cast<std::size_t>(options.batches) : 1);
     if (estimable) {
       std::vector<double> num, den;
       std::size_t batch = 0, skip = 0;

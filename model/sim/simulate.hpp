@@ -34,19 +34,19 @@ namespace tpeval::model::sim {
 
 struct TxSimOptions {
   std::uint64_t seed = 1;
-  double precision = 0.02;   ///< target relative half-width of the stopping metrics
+  double precision = 0.02;  ///< target relative half-width of the stopping metrics
   double confidence = 0.95;
-  int replications = 1;      ///< 1: batch means; >= 2: independent replications
-  int threads = 0;           ///< 0: all hardware threads
+  int replications = 1;  ///< 1: batch means; >= 2: independent replications
+  int threads = 0;       ///< 0: all hardware threads
   int batches = 32;
   double min_time_s = 0.0;     ///< observed simulated seconds per replication (after warm-up)
   double max_time_s = 3600.0;  ///< simulated seconds per replication, warm-up included
   std::uint64_t max_events = 1'000'000'000;  ///< over all replications
   double max_wall_time_s = 900.0;
-  double service_scv = 1.0;     ///< SCV of CPU bursts and device service times (1: exponential)
+  double service_scv = 1.0;  ///< SCV of CPU bursts and device service times (1: exponential)
   long max_population = 20'000;
   bool check_capacity = true;
-  double interval_s = 0.0;      ///< observation interval; 0: about 20 arrivals
+  double interval_s = 0.0;  ///< observation interval; 0: about 20 arrivals
   /// Called after every round from the calling thread (may be empty).
   std::function<void(const solver::des::SimulationProgress&)> progress;
 };

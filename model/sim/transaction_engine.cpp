@@ -116,10 +116,10 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
   for (std::size_t s = 0; s < stations.size(); ++s) {
     const StationInfo& st = stations[s];
     auto group = std::make_unique<Group>();
-    const int members = st.servers > 0 && (st.kind == StationKind::disk ||
-                                           st.kind == StationKind::controller)
-                            ? st.servers
-                            : 1;
+    const int members =
+        st.servers > 0 && (st.kind == StationKind::disk || st.kind == StationKind::controller)
+            ? st.servers
+            : 1;
     for (int m = 0; m < members; ++m) {
       const int id = static_cast<int>(resources_.size());
       des::Resource* r = nullptr;
@@ -160,7 +160,8 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
     if (device == "extended_memory") return kExtendedMemory;
     return find_device(node_, device);
   };
-  for (const Partition& p : model.partitions) partition_pool_.push_back(pool_of(p.allocation.device));
+  for (const Partition& p : model.partitions)
+    partition_pool_.push_back(pool_of(p.allocation.device));
   log_pool_ = pool_of(node_.log.device);
   ms_per_instruction_ = 1.0 / (node_.cpu_mips * 1000.0);
   force_ = model.policies.update_strategy == UpdateStrategy::force;
@@ -302,7 +303,8 @@ void TransactionEngine::settle(Tx& t) {
   }
 }
 
-// --- Transaction flow (ch6-5.md §1.5) -------------------------------------------------------------
+// --- Transaction flow (ch6-5.md §1.5)
+// -------------------------------------------------------------
 
 void TransactionEngine::arrive(std::uint32_t type) {
   // Poisson arrivals per type (§1.12 leaves the process open; the analytic model assumes Poisson).
@@ -328,8 +330,10 @@ void TransactionEngine::arrive(std::uint32_t type) {
   population_change(+1, 0);
   if (in_system_ > settings_.max_population) saturated_ = true;
   // MPL with an input queue (L2354).
-  if (mpl_ == 0 || active_ < mpl_) admit(tx);
-  else input_queue_.push_back(tx);
+  if (mpl_ == 0 || active_ < mpl_)
+    admit(tx);
+  else
+    input_queue_.push_back(tx);
 }
 
 void TransactionEngine::admit(std::uint32_t tx) {
@@ -364,8 +368,10 @@ void TransactionEngine::cpu_done(std::uint32_t tx) {
   settle(t);
   t.activity = Activity::none;
   if (t.commit_phase) return run_actions(tx);
-  if (t.after_bot) t.after_bot = false;
-  else ++t.next_ref;
+  if (t.after_bot)
+    t.after_bot = false;
+  else
+    ++t.next_ref;
   next_reference(tx);
 }
 
@@ -456,14 +462,14 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
         plan_eh(t);
         if (f.victim_modified) {
           t.c[tc_victim_writes] += 1;
-          plan_write(t, partition_pool_[vowner], WriteBuffer::none, f.victim_page, static_cast<int>(vowner),
-                     false);
+          plan_write(t, partition_pool_[vowner], WriteBuffer::none, f.victim_page,
+                     static_cast<int>(vowner), false);
         }
       } else if (f.victim_modified) {
         // NOFORCE "synchronous write-back": the dirty victim is written before the read (rule 9).
         t.c[tc_victim_writes] += 1;
-        plan_write(t, partition_pool_[vowner], va.write_buffer, f.victim_page, static_cast<int>(vowner),
-                   model_.policies.victim_write_synchronous);
+        plan_write(t, partition_pool_[vowner], va.write_buffer, f.victim_page,
+                   static_cast<int>(vowner), model_.policies.victim_write_synchronous);
       }
     }
     if (reads) plan_read(t, r.page, r.page_partition, f.eh_hit, f.dc_hit);
@@ -487,7 +493,8 @@ void TransactionEngine::commit(std::uint32_t tx) {
         // Into the NV EH buffer (replicated, L2374), written through to disk asynchronously.
         t.c[tc_synchronous_writes] += 1;
         plan_eh(t);
-        plan_write(t, partition_pool_[owner], WriteBuffer::none, page, static_cast<int>(owner), false);
+        plan_write(t, partition_pool_[owner], WriteBuffer::none, page, static_cast<int>(owner),
+                   false);
       } else {
         plan_write(t, partition_pool_[owner], a.write_buffer, page, static_cast<int>(owner), true);
       }
@@ -525,7 +532,8 @@ void TransactionEngine::complete(std::uint32_t tx) {
   current_[base + tc_response_s] += response;
   current_[sc_completions] += 1;
   current_[sc_response_s] += response;
-  for (int k = tc_cpu_service_s; k < tc_io_s_first; ++k) current_[base + static_cast<std::size_t>(k)] += t.c[k];
+  for (int k = tc_cpu_service_s; k < tc_io_s_first; ++k)
+    current_[base + static_cast<std::size_t>(k)] += t.c[k];
   for (std::size_t p = 0; p < t.io_s.size(); ++p) current_[base + tc_io_s_first + p] += t.io_s[p];
   ++completed_;
   population_change(-1, -1);
@@ -538,7 +546,8 @@ void TransactionEngine::complete(std::uint32_t tx) {
   wake(woken);
 }
 
-// --- I/O planning (rules 2-10 of ch6-5.md §1.11) --------------------------------------------------
+// --- I/O planning (rules 2-10 of ch6-5.md §1.11)
+// --------------------------------------------------
 
 void TransactionEngine::plan_eh(Tx& t) {
   Action a;

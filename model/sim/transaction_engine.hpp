@@ -38,9 +38,9 @@
 namespace tpeval::model::sim {
 
 struct EngineSettings {
-  double interval_s = 0.1;        ///< length of one observation interval
-  double service_scv = 1.0;       ///< SCV of CPU bursts and device service times
-  long max_population = 20'000;   ///< more transactions in the system = saturated
+  double interval_s = 0.1;       ///< length of one observation interval
+  double service_scv = 1.0;      ///< SCV of CPU bursts and device service times
+  long max_population = 20'000;  ///< more transactions in the system = saturated
 };
 
 enum class EngineStatus { running, saturated, event_budget };
@@ -153,7 +153,8 @@ class TransactionEngine final : public solver::des::EventHandler,
 
   static constexpr int kMainMemory = -1;
   static constexpr int kExtendedMemory = -2;
-  std::vector<int> partition_pool_;  ///< allocation per partition: pool, kMainMemory, kExtendedMemory
+  std::vector<int>
+      partition_pool_;  ///< allocation per partition: pool, kMainMemory, kExtendedMemory
   int log_pool_ = kExtendedMemory;
   std::vector<double> type_rate_per_s_;
   double ms_per_instruction_ = 0.0;

@@ -21,7 +21,12 @@ std::string num(double v) {
 
 std::string where_text(const std::vector<std::pair<std::string, double>>& axes) {
   std::string s;
-  for (const auto& [name, value] : axes) s += (s.empty() ? "" : ", ") + name + "=" + num(value);
+  for (const auto& [name, value] : axes) {
+    if (!s.empty()) s += ", ";
+    s += name;
+    s += '=';
+    s += num(value);
+  }
   return s;
 }
 
@@ -78,8 +83,13 @@ bool matches(const PointResult& r, const std::string& configuration, const Where
 std::string where_text(const Where& where) {
   std::string s;
   for (const auto& [name, values] : where) {
-    s += (s.empty() ? "" : ", ") + name + "=";
-    for (std::size_t i = 0; i < values.size(); ++i) s += (i ? "/" : "") + num(values[i]);
+    if (!s.empty()) s += ", ";
+    s += name;
+    s += '=';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i) s += '/';
+      s += num(values[i]);
+    }
   }
   return s;
 }
@@ -183,7 +193,7 @@ Check check_ordering(const Expectation& x, const std::vector<PointResult>& resul
   }
   Check c;
   c.verdict = Verdict::met;
-  std::size_t compared = 0, skipped = 0;
+  std::size_t compared = 0, skipped = 0, violated = 0;
   double tightest = kInf;
   std::string tightest_at, violation;
   for (const auto& [key, g] : groups) {
@@ -196,11 +206,13 @@ Check check_ordering(const Expectation& x, const std::vector<PointResult>& resul
       continue;
     }
     ++compared;
+    bool group_ok = true;
     for (std::size_t i = 0; i + 1 < k; ++i) {
       const double a = g[i].value.value_or(kInf);
       const double b = g[i + 1].value.value_or(kInf);
       const bool ok = x.strict ? a < b : a <= b;
       const std::string here = key.empty() ? std::string() : " @ " + key;
+      if (!ok) group_ok = false;
       if (!ok && violation.empty()) {
         violation = x.configurations[i] + " = " + (g[i].value ? num(a) : saturated_text(g[i])) +
                     " vs " + x.configurations[i + 1] + " = " +
@@ -212,13 +224,15 @@ Check check_ordering(const Expectation& x, const std::vector<PointResult>& resul
         tightest_at = x.configurations[i] + " < " + x.configurations[i + 1] + here;
       }
     }
+    if (!group_ok) ++violated;
   }
   if (compared == 0) return not_evaluated("no point where all configurations were measured");
   const std::string counts = std::to_string(compared) + " point(s) compared" +
                              (skipped ? ", " + std::to_string(skipped) + " with both saturated" : "");
   if (!violation.empty()) {
     c.verdict = Verdict::missed;
-    c.measured = "violated: " + violation + " (" + counts + ")";
+    c.measured = "violated at " + std::to_string(violated) + " of " + std::to_string(compared) +
+                 " point(s), first: " + violation + (skipped ? " (" + counts + ")" : std::string());
   } else {
     if (std::isfinite(tightest)) c.value = tightest;
     c.measured = "holds; smallest gap " + num(tightest) + " (" + tightest_at + "; " + counts + ")";

@@ -294,9 +294,7 @@ Expectation read_expectation(const JsonNode& node, const StudyContext& ctx,
     read_axis_name();
     x.increasing = node.at("direction").as_choice({"increasing", "decreasing"}) == "increasing";
     if (auto s = node.find("strict")) x.strict = s->as_bool();
-    read_where_opt();
-    for (const auto& [axis, values] : x.where)
-      if (axis == x.axis) node.at("where").fail("must not fix the axis '" + x.axis + "' itself");
+    read_where_opt();  // may also restrict the values along `axis` itself
   } else if (kind_text == "crossing") {
     x.kind = ExpectationKind::crossing;
     allow({"metric", "configuration", "configurations", "axis", "factor", "where", "min", "max"});
@@ -467,14 +465,14 @@ Study parse_study(const json& document, const std::string& study_dir) {
     s.mode = mode == "simulate" ? Mode::simulate : mode == "both" ? Mode::both : Mode::analytic;
   }
   if (auto sim = root.find("simulation")) {
-    sim->expect_only({"seed", "precision", "max_time_s", "warmup_s"});
+    sim->expect_only({"seed", "precision", "max_time_s", "max_wall_time_s"});
     if (auto v = sim->find("seed")) s.simulation.seed = static_cast<std::uint64_t>(v->as_integer(0));
     if (auto v = sim->find("precision")) {
       s.simulation.precision = v->as_positive();
       if (s.simulation.precision >= 1.0) v->fail("must be a relative half-width below 1");
     }
     if (auto v = sim->find("max_time_s")) s.simulation.max_time_s = v->as_positive();
-    if (auto v = sim->find("warmup_s")) s.simulation.warmup_s = v->as_non_negative();
+    if (auto v = sim->find("max_wall_time_s")) s.simulation.max_wall_time_s = v->as_positive();
   }
 
   if (auto ex = root.find("expectations")) {

@@ -77,7 +77,7 @@ std::string fingerprint(const Point& point, const Study& study, Mode mode) {
     f["simulation"] = {{"seed", study.simulation.seed},
                        {"precision", study.simulation.precision},
                        {"max_time_s", study.simulation.max_time_s},
-                       {"warmup_s", study.simulation.warmup_s}};
+                       {"max_wall_time_s", study.simulation.max_wall_time_s}};
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(f.dump())));
   return buf;
@@ -186,8 +186,19 @@ std::vector<PointResult> run_study(const Study& study, const RunOptions& options
 
   std::ofstream journal_out;
   if (!options.journal_file.empty()) {
+    // An interrupted write leaves a last line without its newline: end it first, so the next
+    // entry starts on a line of its own instead of being glued to the fragment.
+    bool needs_newline = false;
+    {
+      std::ifstream last(options.journal_file, std::ios::binary | std::ios::ate);
+      if (last && last.tellg() > 0) {
+        last.seekg(-1, std::ios::end);
+        needs_newline = last.get() != '\n';
+      }
+    }
     journal_out.open(options.journal_file, std::ios::app);
     if (!journal_out) throw io::InputError(options.journal_file, "cannot write the journal file");
+    if (needs_newline) journal_out << '\n';
   }
   std::mutex mutex;  // guards journal_out, progress, first_error
   std::exception_ptr first_error;

@@ -105,8 +105,8 @@ struct Expectation {
 struct SimulationSettings {
   std::uint64_t seed = 1;    ///< the same seed at every point: common random numbers
   double precision = 0.05;   ///< relative 95 % half-width of the response time
-  double max_time_s = 600.0; ///< simulated seconds per point at most
-  double warmup_s = 10.0;
+  double max_time_s = 600.0; ///< simulated seconds per point at most (warm-up included)
+  double max_wall_time_s = 60.0;  ///< wall-clock seconds per point at most
 };
 
 struct Study {

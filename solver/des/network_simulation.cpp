@@ -34,6 +34,13 @@ std::string quoted(const std::string& name) {
   return "'" + name + "'";
 }
 
+/// Servers, or the largest rate multiplier of a load-dependent station: the divisor of
+/// utilization, as in the analytic solvers (solver/mva/rate_profile peak_rate).
+double peak_capacity(const Station& station) {
+  if (!station.load_dependent()) return static_cast<double>(station.servers);
+  return *std::max_element(station.rate_multipliers.begin(), station.rate_multipliers.end());
+}
+
 /// Everything derived from the network once, shared read-only by all replications.
 struct Plan {
   const Network* network = nullptr;
@@ -443,20 +450,23 @@ Analysis analyse(const Plan& plan, const std::vector<std::unique_ptr<NetworkRun>
   res.degrees_of_freedom = res.batches - 1;
   if (!a.enough_data) return a;
 
-  // Batch independence (batch means only): lag-1 autocorrelation of kSubBatchesPerBatch x B
-  // sub-batch means of the congestion series.
-  if (R == 1) {
-    const NetworkRun& run = *runs[0];
-    const std::size_t kept = run.snapshots().size() - 1 - first[0];
+  // Batch independence: the lag-1 autocorrelation of kSubBatchesPerBatch x B sub-batch means of
+  // the congestion series must be small. For batch means this makes the batches nearly
+  // independent; for replications it makes every replication span many correlation times, which
+  // keeps the O(1/T) bias of its mean (start-up remainder, ratio estimators) small against the
+  // interval — otherwise many short replications give narrow intervals around a biased mean.
+  for (int r = 0; r < R; ++r) {
+    const NetworkRun& run = *runs[r];
+    const std::size_t kept = run.snapshots().size() - 1 - first[r];
     const std::size_t sub = kept / static_cast<std::size_t>(kSubBatchesPerBatch * B);
-    if (sub >= 1) {
-      for (const auto& qs : congestion) {
-        const auto series = sum_series(run, qs, first[0]);
-        if (lag1_autocorrelation(group_sums(series, sub)) > kMaxSubBatchLag1)
-          a.batches_independent = false;
-      }
-    } else {
+    if (sub < 1) {
       a.batches_independent = false;
+      continue;
+    }
+    for (const auto& qs : congestion) {
+      const auto series = sum_series(run, qs, first[r]);
+      if (lag1_autocorrelation(group_sums(series, sub)) > kMaxSubBatchLag1)
+        a.batches_independent = false;
     }
   }
 
@@ -679,7 +689,9 @@ SimulationResult simulate_network(const Network& network, const SimulationOption
       std::string why =
           "stopped at " + limit + " before reaching precision " + format_number(options.precision);
       if (!a.warmup_over) why += "; warm-up not over (MSER-5 optimum in the second half)";
-      if (!a.batches_independent) why += "; batches still correlated";
+      if (!a.batches_independent)
+        why += R == 1 ? "; batches still correlated"
+                      : "; replications shorter than the correlation time";
       if (res.widest_relative_half_width > options.precision)
         why += "; widest relative half-width " + format_number(res.widest_relative_half_width) +
                " (" + res.widest_measure + ")";

@@ -92,13 +92,6 @@ std::vector<double> convolve(const std::vector<double>& lg, const QueueStation& 
   return out;
 }
 
-std::vector<double> log_normalising_constant(const SingleClassModel& m, long n, int skip = -1) {
-  std::vector<double> lg = log_think_constant(m.think_s, n);
-  for (int i = 0; i < static_cast<int>(m.queues.size()); ++i)
-    if (i != skip) lg = convolve(lg, m.queues[i]);
-  return lg;
-}
-
 /// X(1..n) and Q at population n for the simple (single-server/delay) case.
 std::vector<double> simple_mva(const SingleClassModel& m, long n, std::vector<double>& queue_jobs) {
   const std::size_t count = m.queues.size();
@@ -120,6 +113,33 @@ std::vector<double> simple_mva(const SingleClassModel& m, long n, std::vector<do
   return throughput;
 }
 
+/// log G of the think term and all single-server stations together. The simple recursion gives
+/// their throughputs X_s(n) = G_s(n-1)/G_s(n) without any exp/log per station, so
+/// log G_s(n) = log G_s(n-1) - log X_s(n): O(N M) multiplications plus one log per population.
+std::vector<double> log_simple_constant(const SingleClassModel& m, long n) {
+  SingleClassModel simple;
+  simple.think_s = m.think_s;
+  for (const QueueStation& q : m.queues)
+    if (q.profile.simple()) simple.queues.push_back(q);
+  if (simple.queues.empty()) return log_think_constant(m.think_s, n);
+  std::vector<double> unused;
+  const std::vector<double> x = simple_mva(simple, n, unused);
+  std::vector<double> lg(static_cast<std::size_t>(n + 1), 0.0);
+  for (long pop = 1; pop <= n; ++pop) lg[pop] = lg[pop - 1] - std::log(x[pop - 1]);
+  return lg;
+}
+
+/// log G of the whole network (or without non-simple queue `skip`): the simple part, convolved
+/// with each multi-server/load-dependent station.
+std::vector<double> log_normalising_constant(const SingleClassModel& m,
+                                             const std::vector<double>& simple_part,
+                                             int skip = -1) {
+  std::vector<double> lg = simple_part;
+  for (int i = 0; i < static_cast<int>(m.queues.size()); ++i)
+    if (i != skip && !m.queues[i].profile.simple()) lg = convolve(lg, m.queues[i]);
+  return lg;
+}
+
 }  // namespace
 
 std::vector<double> exact_single_throughputs(const Network& network, int c, long max_population) {
@@ -134,7 +154,8 @@ std::vector<double> exact_single_throughputs(const Network& network, int c, long
     std::vector<double> unused;
     return simple_mva(m, max_population, unused);
   }
-  const std::vector<double> lg = log_normalising_constant(m, max_population);
+  const std::vector<double> lg =
+      log_normalising_constant(m, log_simple_constant(m, max_population));
   std::vector<double> x(static_cast<std::size_t>(max_population));
   for (long n = 1; n <= max_population; ++n) x[n - 1] = std::exp(lg[n - 1] - lg[n]);
   return x;
@@ -157,7 +178,8 @@ Solution solve_exact_single(const Network& network, int c) {
       for (std::size_t i = 0; i < m.queues.size(); ++i)
         s.mean_jobs(c, m.queues[i].index) = queue_jobs[i];
     } else {
-      const std::vector<double> lg = log_normalising_constant(m, n);
+      const std::vector<double> simple_part = log_simple_constant(m, n);
+      const std::vector<double> lg = log_normalising_constant(m, simple_part);
       std::vector<double> throughput(static_cast<std::size_t>(n + 1), 0.0);
       for (long pop = 1; pop <= n; ++pop) throughput[pop] = std::exp(lg[pop - 1] - lg[pop]);
       x = throughput[n];
@@ -170,7 +192,7 @@ Solution solve_exact_single(const Network& network, int c) {
         } else {
           // Marginals p_k(j|N) = F_k(j) G_{-k}(N-j) / G(N); normalised by their computed sum so
           // that rounding cannot push the distribution off 1.
-          const std::vector<double> lg_rest = log_normalising_constant(m, n, i);
+          const std::vector<double> lg_rest = log_normalising_constant(m, simple_part, i);
           const std::vector<double> lf = log_station_factors(q, n);
           double mass = 0.0;
           for (long j = 0; j <= n; ++j) {

@@ -9,13 +9,13 @@
 //    O(N M) time — the classic multi-server form with p(0) = 1 - sum is *not* used because its
 //    subtraction amplifies rounding error geometrically (Octave queueing NEWS 1.2.2; §2 lesson #1);
 //  * any multi-server or load-dependent station: log-space normalising constants (as LINE's lGN):
-//    log G(n) by convolution over stations with the delay/think term exp(n log Z - log n!) as the
-//    base, using that F_k(j) = prod_{i<=j} D_k / alpha_k(i) is geometric beyond the profile limit
-//    L_k (O(N L_k) per station). Then X(n) = G(n-1)/G(n), marginals p_k(j|N) = F_k(j) G_{-k}(N-j) /
-//    G(N) from the complement constant G_{-k} (one extra convolution pass per multi-server/LD
-//    station), and Q at single-server stations by the recursion Q_k(n) = X(n) D_k (1 + Q_k(n-1)).
-//    All terms are positive sums, so probabilities cannot turn negative. Method string:
-//    "exact-mva".
+//    the think term and all single-server stations form the base, log G_s(n) = log G_s(n-1) -
+//    log X_s(n) from the recursion above; each other station is convolved onto it, using that
+//    F_k(j) = prod_{i<=j} D_k / alpha_k(i) is geometric beyond the profile limit L_k (O(N L_k) per
+//    station). Then X(n) = G(n-1)/G(n), marginals p_k(j|N) = F_k(j) G_{-k}(N-j) / G(N) from the
+//    complement constant G_{-k} (one extra convolution pass per multi-server/LD station), and Q at
+//    single-server stations by the recursion Q_k(n) = X(n) D_k (1 + Q_k(n-1)). All terms are
+//    positive sums, so probabilities cannot turn negative. Method string: "exact-mva".
 // Throws std::invalid_argument for invalid networks (see check_closed_network).
 #pragma once
 

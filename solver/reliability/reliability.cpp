@@ -3,6 +3,7 @@
 #include <Eigen/Sparse>
 #include <Eigen/SparseLU>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -174,6 +175,18 @@ MarkovMttdl mttdl_markov(const ArrayReliabilityModel& m) {
   start.level.assign(spares ? 2 : static_cast<std::size_t>(m.fault_tolerance), 0);
   id_of(start);
   constexpr std::int64_t kMaxStates = 2'000'000;
+  // Truncation: the number of groups under repair at once is about Poisson with mean
+  // rho = disks * lambda * (longest repair) (M/G/infinity). States with more than `cap` degraded
+  // groups, whose stationary mass rho^cap / cap! is below 1e-17, are not built: a further failure
+  // there counts as data loss, so the result is a lower bound exact to double precision, and
+  // arrays of hundreds of groups need a few hundred states instead of groups^2 * spares.
+  const double longest_repair_h = std::max(m.mttr_h, spares ? m.rebuild_h : 0.0);
+  const double rho = static_cast<double>(m.groups * g) * lambda * longest_repair_h;
+  std::int64_t cap = 1;
+  for (double tail = rho; cap < m.groups && tail >= 1e-17; ++cap) {
+    tail *= rho / static_cast<double>(cap + 1);
+  }
+  cap = std::max<std::int64_t>(cap, std::min<std::int64_t>(m.groups, 3));
 
   for (std::size_t cur = 0; cur < states.size(); ++cur) {
     if (static_cast<std::int64_t>(states.size()) > kMaxStates) {
@@ -192,7 +205,9 @@ MarkovMttdl mttdl_markov(const ArrayReliabilityModel& m) {
       const std::int64_t rebuilding = s.level[0], waiting = s.level[1];
       const std::int64_t healthy = m.groups - rebuilding - waiting;
       // A healthy group loses a disk: rebuild onto a free spare if there is one.
-      if (healthy > 0) {
+      if (healthy > 0 && rebuilding + waiting >= cap) {
+        lose(static_cast<double>(healthy * g) * lambda);
+      } else if (healthy > 0) {
         ArrayState to = s;
         if (s.spares_missing < m.hot_spares) {
           ++to.level[0];
@@ -223,7 +238,9 @@ MarkovMttdl mttdl_markov(const ArrayReliabilityModel& m) {
       std::int64_t degraded = 0;
       for (std::int64_t c : s.level) degraded += c;
       const std::int64_t healthy = m.groups - degraded;
-      if (healthy > 0) {
+      if (healthy > 0 && degraded >= cap) {
+        lose(static_cast<double>(healthy * g) * lambda);
+      } else if (healthy > 0) {
         ArrayState to = s;
         ++to.level[0];
         add(to, static_cast<double>(healthy * g) * lambda);

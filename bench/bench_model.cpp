@@ -1,0 +1,52 @@
+// Benchmarks of the analytic model (issue 4 targets): `tpeval eval` of the default model
+// <= 20 ms wall including process start, and a 1,000-point `whatif --sweep` <= 1 s. The CLI
+// figures time the built binary (TPEVAL_BINARY) through std::system, so they include process
+// start, JSON parsing and output; the in-process figures isolate the evaluation itself.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "model/debit_credit.hpp"
+#include "model/evaluate.hpp"
+#include "model/parse.hpp"
+
+namespace {
+
+void run_or_fail(benchmark::State& state, const std::string& arguments) {
+  const std::string command = std::string("'") + TPEVAL_BINARY + "' " + arguments + " >/dev/null";
+  if (std::system(command.c_str()) != 0) state.SkipWithError(("failed: " + command).c_str());
+}
+
+void BM_EvalDefaultProcess(benchmark::State& state) {
+  for (auto _ : state) run_or_fail(state, "eval");
+}
+BENCHMARK(BM_EvalDefaultProcess)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_WhatifSweep1000Process(benchmark::State& state) {
+  // 1,000 arrival rates from 0.2 to 200 TPS, each with its maximum-throughput search.
+  for (auto _ : state) run_or_fail(state, "whatif --sweep workload.arrival_rate_per_s=0.2:200:0.2");
+}
+BENCHMARK(BM_WhatifSweep1000Process)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_EvaluateDefaultInProcess(benchmark::State& state) {
+  const auto& doc = tpeval::model::default_model();
+  for (auto _ : state) {
+    auto e = tpeval::model::evaluate(tpeval::model::parse_model(doc));
+    benchmark::DoNotOptimize(e);
+  }
+}
+BENCHMARK(BM_EvaluateDefaultInProcess)->Unit(benchmark::kMicrosecond);
+
+void BM_EvaluateLockExperimentInProcess(benchmark::State& state) {
+  const auto doc = tpeval::model::lock_experiment_model();
+  for (auto _ : state) {
+    auto e = tpeval::model::evaluate(tpeval::model::parse_model(doc));
+    benchmark::DoNotOptimize(e);
+  }
+}
+BENCHMARK(BM_EvaluateLockExperimentInProcess)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

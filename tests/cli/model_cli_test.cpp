@@ -1,0 +1,152 @@
+// `tpeval eval`, `tpeval whatif` and `tpeval model` end to end: runs the built executable
+// (TPEVAL_BINARY) and checks exit codes, key numbers and error messages.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+fs::path model_scratch_dir() {
+  const fs::path dir = fs::temp_directory_path() / ("tpeval_model_cli_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+Run run_tpeval(const std::string& arguments) {
+  const fs::path dir = model_scratch_dir();
+  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const std::string command = std::string("'") + TPEVAL_BINARY + "' " + arguments + " >'" +
+                              out.string() + "' 2>'" + err.string() + "'";
+  const int status = std::system(command.c_str());
+  Run r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("tpeval eval evaluates the embedded default in every format") {
+  const Run table = run_tpeval("eval");
+  CHECK(table.exit_code == 0);
+  CHECK(table.out.find("Debit-Credit") != std::string::npos);
+  CHECK(table.out.find("Maximum sustainable throughput") != std::string::npos);
+  CHECK(table.out.find("nan") == std::string::npos);
+
+  const Run json = run_tpeval("eval --format json");
+  REQUIRE(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j["saturated"] == false);
+  CHECK(j["arrival_rate_per_s"] == 100.0);
+  CHECK(j["hit_ratios"]["hs"].get<double>() > 0.7);
+  CHECK(j["max_throughput_per_s"].get<double>() > 180.0);
+  CHECK(j["transaction_types"][0]["response_time_s"].get<double>() > 0.0);
+
+  const Run csv = run_tpeval("eval --format csv");
+  CHECK(csv.exit_code == 0);
+  CHECK(csv.out.rfind("section,name,metric,value", 0) == 0);
+  CHECK(csv.out.find("system,") != std::string::npos);
+}
+
+TEST_CASE("tpeval eval reads a model file and states saturation plainly") {
+  const fs::path file = model_scratch_dir() / "saturated.json";
+  auto doc = nlohmann::json::parse(run_tpeval("model --print-default").out);
+  doc["workload"]["arrival_rate_per_s"] = 500;  // beyond the single log disk (200 TPS)
+  std::ofstream(file) << doc.dump();
+  const Run r = run_tpeval("eval '" + file.string() + "'");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("SATURATED - bottleneck log_disk.disk") != std::string::npos);
+  const Run j = run_tpeval("eval '" + file.string() + "' --format json");
+  const auto jj = nlohmann::json::parse(j.out);
+  CHECK(jj["saturated"] == true);
+  CHECK(jj["mean_response_time_s"].is_null());
+}
+
+TEST_CASE("tpeval model prints the default, the examples and the schema") {
+  const Run d = run_tpeval("model --print-default");
+  CHECK(d.exit_code == 0);
+  CHECK(nlohmann::json::parse(d.out)["nodes"][0]["cpu"]["count"] == 4);
+  const Run s = run_tpeval("model --schema");
+  CHECK(s.exit_code == 0);
+  CHECK(nlohmann::json::parse(s.out)["title"] == "tpeval transaction-processing system model");
+  CHECK(run_tpeval("model --example lock_experiment").exit_code == 0);
+  CHECK(run_tpeval("model --example nope").exit_code == 2);
+}
+
+TEST_CASE("tpeval whatif --set changes a parameter by its path") {
+  const Run r = run_tpeval("whatif --set workload.arrival_rate_per_s=300 --set "
+                           "nodes[0].log.device=ssd --format json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j[0]["arrival_rate_per_s"] == 300.0);
+  CHECK(j[0]["throughput_per_s"] == 300.0);
+  CHECK(j[0]["bottleneck"].is_null());
+}
+
+TEST_CASE("tpeval whatif --sweep tabulates one or two parameters") {
+  const Run one = run_tpeval("whatif --sweep workload.arrival_rate_per_s=50:250:50 --format csv");
+  REQUIRE(one.exit_code == 0);
+  std::istringstream lines(one.out);
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) ++count;
+  CHECK(count == 6);  // header + 5 rows
+  CHECK(one.out.find("saturated") != std::string::npos);  // 200 and 250 TPS exceed the log disk
+  const Run two = run_tpeval(
+      "whatif --sweep workload.arrival_rate_per_s=50:100:50 --sweep nodes[0].buffer.pages=500:2000:500 "
+      "--format json");
+  REQUIRE(two.exit_code == 0);
+  const auto j = nlohmann::json::parse(two.out);
+  CHECK(j.size() == 8);
+  // A larger buffer never lowers the HS hit ratio.
+  CHECK(j[3]["hs_hit_pct"].get<double>() > j[0]["hs_hit_pct"].get<double>());
+}
+
+TEST_CASE("tpeval whatif --compare puts variants side by side") {
+  const Run r = run_tpeval("whatif --compare policies.update_strategy=force "
+                           "--compare 'nodes[0].log.device=extended_memory;nodes[0].buffer.pages=4000'"
+                           " --format json");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.size() == 3);
+  CHECK(j[0]["variant"] == "base");
+  CHECK(j[1]["writes_per_tx"].get<double>() > j[0]["writes_per_tx"].get<double>() + 1.5);
+  CHECK(j[2]["response_time_ms"].get<double>() < j[0]["response_time_ms"].get<double>());
+}
+
+TEST_CASE("tpeval whatif: an unknown path names the closest valid path, exit 2") {
+  const Run r = run_tpeval("whatif --set workload.arrival_rate=300");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("tpeval: error: workload.arrival_rate: unknown parameter 'arrival_rate'; the "
+                   "closest valid path is 'workload.arrival_rate_per_s'") != std::string::npos);
+  const Run s = run_tpeval("whatif --sweep nodes[0].bufer.pages=1:2:1");
+  CHECK(s.exit_code == 2);
+  CHECK(s.err.find("'nodes[0].buffer'") != std::string::npos);
+  const Run v = run_tpeval("whatif --set nodes[0].cpu.count=0");
+  CHECK(v.exit_code == 2);
+  CHECK(v.err.find("nodes[0].cpu.count: must be a positive integer") != std::string::npos);
+  const Run f = run_tpeval("eval /nonexistent/model.json");
+  CHECK(f.exit_code == 2);
+}
