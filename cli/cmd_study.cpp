@@ -60,9 +60,12 @@ void add_study_command(CLI::App& app, Context& context) {
     const st::Study study = st::read_study_file(a->file);
     st::RunOptions options;
     options.mode = study.mode;
-    if (a->mode == "analytic") options.mode = st::Mode::analytic;
-    else if (a->mode == "simulate") options.mode = st::Mode::simulate;
-    else if (a->mode == "both") options.mode = st::Mode::both;
+    if (a->mode == "analytic")
+      options.mode = st::Mode::analytic;
+    else if (a->mode == "simulate")
+      options.mode = st::Mode::simulate;
+    else if (a->mode == "both")
+      options.mode = st::Mode::both;
     options.jobs = a->jobs;
     options.quick = a->quick;
     if (options.mode != st::Mode::analytic) options.simulator = st::transaction_simulator();
@@ -91,8 +94,9 @@ void add_study_command(CLI::App& app, Context& context) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     st::write_study_outputs(dir, study, results, outcomes, info);
     std::cout << st::summary_markdown(study, outcomes, info);
-    std::cout << results.size() << " points (" << info.reused_points << " reused from the journal) in "
-              << info.elapsed_s << " s; results in " << dir << "/\n";
+    std::cout << results.size() << " points (" << info.reused_points
+              << " reused from the journal) in " << info.elapsed_s << " s; results in " << dir
+              << "/\n";
     if (st::any_missed(outcomes)) context.exit_code = 1;
   });
 }

@@ -31,6 +31,7 @@ body=$(mktemp)
 trap 'rm -f "$body"' EXIT
 total_met=0 total_missed=0 total_other=0
 overview="| study | met | missed | not checked |"$'\n'"|---|---|---|---|"$'\n'
+mkdir -p "$root/studies/results"
 for s in "${studies[@]}"; do
   out=$root/studies/results/$s
   set +e

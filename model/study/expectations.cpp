@@ -144,12 +144,18 @@ Check check_value(const Expectation& x, const std::vector<PointResult>& results,
         distance = kInf;
       } else if (x.bounds.contains(*s.value)) {
         // Inside: rank by closeness to the edge (negative distances), to report the tightest.
-        const double lo = x.bounds.target ? *x.bounds.target - x.bounds.tolerance *
-                                                 (x.bounds.relative_tolerance ? std::fabs(*x.bounds.target) : 1.0)
-                                          : x.bounds.min.value_or(-kInf);
-        const double hi = x.bounds.target ? *x.bounds.target + x.bounds.tolerance *
-                                                 (x.bounds.relative_tolerance ? std::fabs(*x.bounds.target) : 1.0)
-                                          : x.bounds.max.value_or(kInf);
+        const double lo =
+            x.bounds.target
+                ? *x.bounds.target -
+                      x.bounds.tolerance *
+                          (x.bounds.relative_tolerance ? std::fabs(*x.bounds.target) : 1.0)
+                : x.bounds.min.value_or(-kInf);
+        const double hi =
+            x.bounds.target
+                ? *x.bounds.target +
+                      x.bounds.tolerance *
+                          (x.bounds.relative_tolerance ? std::fabs(*x.bounds.target) : 1.0)
+                : x.bounds.max.value_or(kInf);
         distance = -std::min(*s.value - lo, hi - *s.value);
       } else {
         distance = 1.0 + std::fabs(*s.value);
@@ -159,7 +165,10 @@ Check check_value(const Expectation& x, const std::vector<PointResult>& results,
         worst_distance = distance;
         worst_sample = s;
       }
-      if (!s.value || !x.bounds.contains(*s.value)) c.verdict = Verdict::missed;
+      if (!s.value || !x.bounds.contains(*s.value, s.half_width))
+        c.verdict = Verdict::missed;
+      else if (!x.bounds.contains(*s.value))
+        c.within_interval = true;
     }
   }
   if (n == 0) return not_evaluated("no matching point");
@@ -210,7 +219,11 @@ Check check_ordering(const Expectation& x, const std::vector<PointResult>& resul
     for (std::size_t i = 0; i + 1 < k; ++i) {
       const double a = g[i].value.value_or(kInf);
       const double b = g[i + 1].value.value_or(kInf);
-      const bool ok = x.strict ? a < b : a <= b;
+      const bool ok_mean = x.strict ? a < b : a <= b;
+      const double slack =
+          g[i].value && g[i + 1].value ? std::hypot(g[i].half_width, g[i + 1].half_width) : 0.0;
+      const bool ok = ok_mean || (slack > 0.0 && a - b <= slack);
+      if (ok && !ok_mean) c.within_interval = true;
       const std::string here = key.empty() ? std::string() : " @ " + key;
       if (!ok) group_ok = false;
       if (!ok && violation.empty()) {
@@ -227,8 +240,9 @@ Check check_ordering(const Expectation& x, const std::vector<PointResult>& resul
     if (!group_ok) ++violated;
   }
   if (compared == 0) return not_evaluated("no point where all configurations were measured");
-  const std::string counts = std::to_string(compared) + " point(s) compared" +
-                             (skipped ? ", " + std::to_string(skipped) + " with both saturated" : "");
+  const std::string counts =
+      std::to_string(compared) + " point(s) compared" +
+      (skipped ? ", " + std::to_string(skipped) + " with both saturated" : "");
   if (!violation.empty()) {
     c.verdict = Verdict::missed;
     c.measured = "violated at " + std::to_string(violated) + " of " + std::to_string(compared) +
@@ -261,8 +275,8 @@ Check check_saturation(const Expectation& x, const std::vector<PointResult>& res
              (limited_by.empty() ? std::string() : " (limited by " + limited_by + ")");
     } else {
       // Along the first axis (the arrival rate in every saturation study).
-      const std::string axis = pts.front()->axis_values.empty() ? std::string()
-                                                               : pts.front()->axis_values[0].first;
+      const std::string axis =
+          pts.front()->axis_values.empty() ? std::string() : pts.front()->axis_values[0].first;
       std::sort(pts.begin(), pts.end(), [&](const PointResult* a, const PointResult* b) {
         return axis_value(*a, axis) < axis_value(*b, axis);
       });
@@ -292,8 +306,10 @@ Check check_saturation(const Expectation& x, const std::vector<PointResult>& res
     }
     any = true;
     bool ok;
-    if (std::isinf(limit)) ok = !x.bounds.max && !x.bounds.target;  // never saturated
-    else ok = x.bounds.contains(limit);
+    if (std::isinf(limit))
+      ok = !x.bounds.max && !x.bounds.target;  // never saturated
+    else
+      ok = x.bounds.contains(limit);
     if (ok && !x.limited_by.empty() && !std::isinf(limit) &&
         limited_by.find(x.limited_by) == std::string::npos)
       ok = false;
@@ -312,8 +328,9 @@ Check check_difference(const Expectation& x, const std::vector<PointResult>& res
   const PointResult* at[2] = {nullptr, nullptr};
   for (int i = 0; i < 2; ++i) {
     const auto pts = select(results, x.points[i].configuration, x.points[i].where);
-    if (pts.size() != 1) return not_evaluated("point " + std::to_string(i + 1) + " matches " +
-                                              std::to_string(pts.size()) + " results");
+    if (pts.size() != 1)
+      return not_evaluated("point " + std::to_string(i + 1) + " matches " +
+                           std::to_string(pts.size()) + " results");
     at[i] = pts.front();
     s[i] = sample(*pts.front(), x.metric, sim);
     if (!s[i].available) return not_evaluated("not measured");
@@ -339,7 +356,8 @@ Check check_difference(const Expectation& x, const std::vector<PointResult>& res
   }
   c.value = d;
   if (sim) c.half_width = hw;
-  c.verdict = x.bounds.contains(d) ? Verdict::met : Verdict::missed;
+  c.verdict = x.bounds.contains(d, sim ? hw : 0.0) ? Verdict::met : Verdict::missed;
+  c.within_interval = c.verdict == Verdict::met && !x.bounds.contains(d);
   c.measured = num(d) + (sim ? " ± " + num(hw) : std::string()) + " (" + num(a) + " at " +
                at_text(*at[0]) + " − " + num(b) + " at " + at_text(*at[1]) + ")";
   return c;
@@ -349,7 +367,8 @@ Check check_difference(const Expectation& x, const std::vector<PointResult>& res
 std::map<std::string, std::vector<const PointResult*>> curves(
     const std::vector<PointResult>& results, const std::string& conf, const Expectation& x) {
   std::map<std::string, std::vector<const PointResult*>> out;
-  for (const PointResult* r : select(results, conf, x.where)) out[group_key(*r, x.axis)].push_back(r);
+  for (const PointResult* r : select(results, conf, x.where))
+    out[group_key(*r, x.axis)].push_back(r);
   for (auto& [key, pts] : out)
     std::sort(pts.begin(), pts.end(), [&](const PointResult* a, const PointResult* b) {
       return axis_value(*a, x.axis) < axis_value(*b, x.axis);
@@ -365,6 +384,7 @@ Check check_monotonic(const Expectation& x, const std::vector<PointResult>& resu
   for (const auto& conf : x.configurations) {
     for (const auto& [key, pts] : curves(results, conf, x)) {
       std::optional<double> prev;
+      double prev_hw = 0.0;
       const PointResult* prev_point = nullptr;
       for (const PointResult* r : pts) {
         const Sample s = sample(*r, x.metric, sim);
@@ -373,15 +393,23 @@ Check check_monotonic(const Expectation& x, const std::vector<PointResult>& resu
         if (prev) {
           ++steps;
           const double a = *prev, b = v;
-          bool ok;
-          if (x.increasing) ok = x.strict ? a < b : a <= b;
-          else ok = x.strict ? a > b : a >= b;
+          bool ok_mean;
+          if (x.increasing)
+            ok_mean = x.strict ? a < b : a <= b;
+          else
+            ok_mean = x.strict ? a > b : a >= b;
+          const double slack =
+              std::isfinite(a) && std::isfinite(b) ? std::hypot(prev_hw, s.half_width) : 0.0;
+          const bool ok = ok_mean || (slack > 0.0 && (x.increasing ? a - b : b - a) <= slack);
+          if (ok && !ok_mean) c.within_interval = true;
           if (!ok && violation.empty()) {
-            violation = num(a) + " at " + at_text(*prev_point) + " → " + num(b) + " at " + at_text(*r);
+            violation =
+                num(a) + " at " + at_text(*prev_point) + " → " + num(b) + " at " + at_text(*r);
             c.value = b - a;
           }
         }
         prev = v;
+        prev_hw = s.half_width;
         prev_point = r;
       }
     }
@@ -431,7 +459,8 @@ Check check_crossing(const Expectation& x, const std::vector<PointResult>& resul
       bool ok;
       if (crossed_at) {
         ok = x.bounds.contains(*crossed_at);
-        text = where + ": " + x.axis + " = " + num(*crossed_at) + " (ratio " + num(ratio_at_cross) + ")";
+        text = where + ": " + x.axis + " = " + num(*crossed_at) + " (ratio " + num(ratio_at_cross) +
+               ")";
         if (!c.value || !ok) c.value = *crossed_at;
       } else {
         ok = !x.bounds.max && !x.bounds.target;
@@ -447,13 +476,20 @@ Check check_crossing(const Expectation& x, const std::vector<PointResult>& resul
 
 Check check(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
   switch (x.kind) {
-    case ExpectationKind::value: return check_value(x, results, sim);
-    case ExpectationKind::ordering: return check_ordering(x, results, sim);
-    case ExpectationKind::saturation: return check_saturation(x, results, sim);
-    case ExpectationKind::difference: return check_difference(x, results, sim);
-    case ExpectationKind::monotonic: return check_monotonic(x, results, sim);
-    case ExpectationKind::crossing: return check_crossing(x, results, sim);
-    case ExpectationKind::unchecked: break;
+    case ExpectationKind::value:
+      return check_value(x, results, sim);
+    case ExpectationKind::ordering:
+      return check_ordering(x, results, sim);
+    case ExpectationKind::saturation:
+      return check_saturation(x, results, sim);
+    case ExpectationKind::difference:
+      return check_difference(x, results, sim);
+    case ExpectationKind::monotonic:
+      return check_monotonic(x, results, sim);
+    case ExpectationKind::crossing:
+      return check_crossing(x, results, sim);
+    case ExpectationKind::unchecked:
+      break;
   }
   Check c;
   c.verdict = Verdict::unchecked;
@@ -485,12 +521,14 @@ std::string expected_text(const Expectation& x) {
              (x.points[1].where.empty() ? "" : " @ " + where_text(x.points[1].where)) + " " +
              x.bounds.describe();
     case ExpectationKind::monotonic:
-      return x.metric + (x.strict ? " strictly " : " ") + (x.increasing ? "increasing" : "decreasing") +
-             " along " + x.axis + " (" + list + where + ")";
+      return x.metric + (x.strict ? " strictly " : " ") +
+             (x.increasing ? "increasing" : "decreasing") + " along " + x.axis + " (" + list +
+             where + ")";
     case ExpectationKind::crossing:
       return "first " + x.axis + " where " + x.metric + " reaches " + num(x.factor) +
              " × its first value " + x.bounds.describe() + " (" + list + where + ")";
-    case ExpectationKind::unchecked: return "—";
+    case ExpectationKind::unchecked:
+      return "—";
   }
   return "";
 }
@@ -499,18 +537,22 @@ std::string expected_text(const Expectation& x) {
 
 const char* verdict_name(Verdict verdict) {
   switch (verdict) {
-    case Verdict::met: return "met";
-    case Verdict::missed: return "missed";
-    case Verdict::not_evaluated: return "not evaluated";
-    case Verdict::unchecked: return "unchecked";
+    case Verdict::met:
+      return "met";
+    case Verdict::missed:
+      return "missed";
+    case Verdict::not_evaluated:
+      return "not evaluated";
+    case Verdict::unchecked:
+      return "unchecked";
   }
   return "";
 }
 
 std::vector<Outcome> evaluate_expectations(const Study& study,
                                            const std::vector<PointResult>& results) {
-  const bool simulated =
-      std::any_of(results.begin(), results.end(), [](const PointResult& r) { return r.simulated.has_value(); });
+  const bool simulated = std::any_of(results.begin(), results.end(),
+                                     [](const PointResult& r) { return r.simulated.has_value(); });
   const bool analytic =
       std::any_of(results.begin(), results.end(), [](const PointResult& r) { return r.analytic; });
   std::vector<Outcome> out;
@@ -518,9 +560,10 @@ std::vector<Outcome> evaluate_expectations(const Study& study,
     Outcome o;
     o.expectation = x;
     o.expected = expected_text(x);
-    o.analytic = analytic || x.kind == ExpectationKind::unchecked ? check(x, results, false)
-                                                                  : not_evaluated("analytic part not run");
-    if (simulated) o.simulated = check(x, results, true);
+    o.analytic = analytic || x.kind == ExpectationKind::unchecked
+                     ? check(x, results, false)
+                     : not_evaluated("analytic part not run");
+    if (simulated && x.kind != ExpectationKind::unchecked) o.simulated = check(x, results, true);
     out.push_back(std::move(o));
   }
   return out;

@@ -44,8 +44,8 @@ std::vector<std::string> plain_names() {
                                const std::vector<std::string>& known) {
   std::string list;
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-  throw io::InputError("metrics", "no " + kind + " named '" + name + "' in the model (known: " +
-                                      list + ")");
+  throw io::InputError("metrics",
+                       "no " + kind + " named '" + name + "' in the model (known: " + list + ")");
 }
 
 }  // namespace
@@ -108,7 +108,9 @@ void check_metric_name(const std::string& name, const std::string& path) {
   throw io::InputError(path, reason);
 }
 
-bool metric_needs_max_throughput(const std::string& name) { return name == "max_throughput_per_s"; }
+bool metric_needs_max_throughput(const std::string& name) {
+  return name == "max_throughput_per_s";
+}
 
 std::optional<double> metric_value(const Evaluation& e, const std::string& name) {
   const auto colon = name.find(':');
@@ -153,8 +155,10 @@ std::optional<double> metric_value(const Evaluation& e, const std::string& name)
   if (name == "dc_hit_pct") return 100.0 * e.dc_hit_ratio;
   if (name == "l2_hit_pct") return 100.0 * (e.eh_hit_ratio + e.dc_hit_ratio);
   if (name == "total_hit_pct") return 100.0 * (e.hs_hit_ratio + e.eh_hit_ratio + e.dc_hit_ratio);
-  if (name == "page_misses_per_tx") return per_transaction(e, [](const TypeResult& t) { return t.page_misses; });
-  if (name == "reads_per_tx") return per_transaction(e, [](const TypeResult& t) { return t.reads; });
+  if (name == "page_misses_per_tx")
+    return per_transaction(e, [](const TypeResult& t) { return t.page_misses; });
+  if (name == "reads_per_tx")
+    return per_transaction(e, [](const TypeResult& t) { return t.reads; });
   if (name == "device_reads_per_tx")
     return per_transaction(e, [](const TypeResult& t) { return t.device_reads; });
   if (name == "victim_writes_per_tx")
@@ -170,7 +174,8 @@ std::optional<double> metric_value(const Evaluation& e, const std::string& name)
   if (name == "writes_per_tx")
     return per_transaction(
         e, [](const TypeResult& t) { return t.synchronous_writes + t.asynchronous_writes; });
-  if (name == "ios_per_tx") return per_transaction(e, [](const TypeResult& t) { return t.io_operations; });
+  if (name == "ios_per_tx")
+    return per_transaction(e, [](const TypeResult& t) { return t.io_operations; });
   if (name == "db_ios_per_tx")
     return per_transaction(e, [](const TypeResult& t) { return t.io_operations - t.log_writes; });
   if (name == "eh_accesses_per_tx")

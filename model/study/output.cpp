@@ -34,14 +34,18 @@ std::string csv_cell(const std::string& s) {
 std::string md(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
 
-std::vector<std::string> simulated_metrics(const Study& study, const std::vector<PointResult>& results) {
+std::vector<std::string> simulated_metrics(const Study& study,
+                                           const std::vector<PointResult>& results) {
   std::set<std::string> seen;
   for (const auto& r : results)
     if (r.simulated)
@@ -60,10 +64,14 @@ std::string label_of(const Study& study, const std::string& configuration) {
 
 std::string verdict_cell(const Check& c) {
   switch (c.verdict) {
-    case Verdict::met: return "met";
-    case Verdict::missed: return "**missed**";
-    case Verdict::not_evaluated: return "not evaluated";
-    case Verdict::unchecked: return "unchecked";
+    case Verdict::met:
+      return "met";
+    case Verdict::missed:
+      return "**missed**";
+    case Verdict::not_evaluated:
+      return "not evaluated";
+    case Verdict::unchecked:
+      return "unchecked";
   }
   return "";
 }
@@ -101,8 +109,10 @@ std::string results_csv(const Study& study, const std::vector<PointResult>& resu
         const auto it = r.simulated->metrics.find(m);
         if (it != r.simulated->metrics.end()) e = &it->second;
       }
-      if (e) out << num(e->mean) << ',' << num(e->half_width);
-      else out << ',';
+      if (e)
+        out << num(e->mean) << ',' << num(e->half_width);
+      else
+        out << ',';
     }
     out << '\n';
   }
@@ -113,7 +123,8 @@ json results_json(const Study& study, const std::vector<PointResult>& results,
                   const std::vector<Outcome>& outcomes, const StudyRunInfo& info) {
   json axes = json::array();
   for (const auto& a : study.axes)
-    axes.push_back({{"name", a.name}, {"label", a.label}, {"parameters", a.parameters}, {"values", a.values}});
+    axes.push_back(
+        {{"name", a.name}, {"label", a.label}, {"parameters", a.parameters}, {"values", a.values}});
   json configurations = json::array();
   for (const auto& c : study.configurations) {
     json overrides = json::object();
@@ -131,9 +142,14 @@ json results_json(const Study& study, const std::vector<PointResult>& results,
   json expectations = json::array();
   for (const auto& o : outcomes) {
     const auto& x = o.expectation;
-    json j = {{"id", x.id},          {"source", x.source},         {"statement", x.statement},
-              {"note", x.note},      {"kind", kind_name(x.kind)}, {"metric", x.metric},
-              {"expected", o.expected}, {"analytic", check_json(o.analytic)}};
+    json j = {{"id", x.id},
+              {"source", x.source},
+              {"statement", x.statement},
+              {"note", x.note},
+              {"kind", kind_name(x.kind)},
+              {"metric", x.metric},
+              {"expected", o.expected},
+              {"analytic", check_json(o.analytic)}};
     j["simulated"] = o.simulated ? check_json(*o.simulated) : json(nullptr);
     expectations.push_back(std::move(j));
   }
@@ -157,9 +173,12 @@ std::string summary_markdown(const Study& study, const std::vector<Outcome>& out
   for (const auto& o : outcomes) {
     const bool miss = o.analytic.verdict == Verdict::missed ||
                       (o.simulated && o.simulated->verdict == Verdict::missed);
-    if (miss) ++missed;
-    else if (o.analytic.verdict == Verdict::met) ++met;
-    else ++other;
+    if (miss)
+      ++missed;
+    else if (o.analytic.verdict == Verdict::met)
+      ++met;
+    else
+      ++other;
   }
   std::ostringstream out;
   out << "## " << study.title << "\n\n";
@@ -173,7 +192,8 @@ std::string summary_markdown(const Study& study, const std::vector<Outcome>& out
   if (!study.description.empty()) out << study.description << "\n\n";
   out << "Expectations: " << met << " met, " << missed << " missed, " << other
       << " not checked or not evaluated.\n\n";
-  out << "| id | source | book statement | expected | analytic | simulated (95 % CI) | verdict | note |\n";
+  out << "| id | source | book statement | expected | analytic | simulated (95 % CI) | verdict | "
+         "note |\n";
   out << "|---|---|---|---|---|---|---|---|\n";
   for (const auto& o : outcomes) {
     const auto& x = o.expectation;

@@ -66,8 +66,10 @@ std::vector<double> read_range(const JsonNode& node) {
   std::vector<double> values;
   for (int i = 0; i < static_cast<int>(count); ++i) values.push_back(from + i * step);
   // Include `to` when the step does not land on it exactly (within rounding it does).
-  if (!same_value(values.back(), to) && values.back() < to) values.push_back(to);
-  else values.back() = std::min(values.back(), to);
+  if (!same_value(values.back(), to) && values.back() < to)
+    values.push_back(to);
+  else
+    values.back() = std::min(values.back(), to);
   return values;
 }
 
@@ -77,7 +79,8 @@ Axis read_axis(const JsonNode& node, const json& base) {
   a.name = identifier(node.at("name"));
   a.label = node.find("label") ? node.at("label").as_string() : a.name;
   const JsonNode p = node.at("parameter");
-  if (p.is_string()) a.parameters.push_back(p.as_string());
+  if (p.is_string())
+    a.parameters.push_back(p.as_string());
   else if (p.is_array()) {
     for (const auto& e : p.elements()) a.parameters.push_back(e.as_string());
     if (a.parameters.empty()) p.fail("must name at least one parameter path");
@@ -116,8 +119,10 @@ Bounds read_bounds(const JsonNode& node, bool required) {
   Bounds b;
   if (auto t = node.find("target")) {
     b.target = t->as_number();
-    if (auto tol = node.find("tolerance")) b.tolerance = tol->as_non_negative();
-    else node.fail("a 'target' needs a 'tolerance'");
+    if (auto tol = node.find("tolerance"))
+      b.tolerance = tol->as_non_negative();
+    else
+      node.fail("a 'target' needs a 'tolerance'");
     if (auto r = node.find("relative_tolerance")) b.relative_tolerance = r->as_bool();
     if (node.has("min") || node.has("max")) node.fail("give either 'target' or 'min'/'max'");
   } else {
@@ -125,7 +130,8 @@ Bounds read_bounds(const JsonNode& node, bool required) {
     if (auto m = node.find("min")) b.min = m->as_number();
     if (auto m = node.find("max")) b.max = m->as_number();
     if (b.min && b.max && *b.min > *b.max) node.at("max").fail("must be >= min");
-    if (required && !b.min && !b.max) node.fail("needs 'target' and 'tolerance', or 'min' and/or 'max'");
+    if (required && !b.min && !b.max)
+      node.fail("needs 'target' and 'tolerance', or 'min' and/or 'max'");
   }
   return b;
 }
@@ -159,7 +165,8 @@ Where read_where(const JsonNode& node, const StudyContext& ctx) {
       std::vector<std::string> names;
       for (const auto& a : *ctx.axes) names.push_back(a.name);
       std::string reason = "no sweep axis named '" + key + "'";
-      if (names.empty()) reason += " (the study has no sweep)";
+      if (names.empty())
+        reason += " (the study has no sweep)";
       else {
         const std::string close = io::closest_name(key, names);
         if (!close.empty()) reason += "; did you mean '" + close + "'?";
@@ -167,8 +174,10 @@ Where read_where(const JsonNode& node, const StudyContext& ctx) {
       value.fail(reason);
     }
     std::vector<JsonNode> items;
-    if (value.is_array()) items = value.elements();
-    else items.push_back(value);
+    if (value.is_array())
+      items = value.elements();
+    else
+      items.push_back(value);
     if (items.empty()) value.fail("must name at least one value");
     std::vector<double> values;
     for (const auto& item : items) {
@@ -204,9 +213,8 @@ std::vector<std::string> read_configurations(const JsonNode& node, const StudyCo
 Expectation read_expectation(const JsonNode& node, const StudyContext& ctx,
                              std::vector<std::string>& metrics) {
   if (!node.is_object()) node.fail("must be an object");
-  const std::string kind_text =
-      node.at("kind").as_choice({"value", "ordering", "saturation", "difference", "monotonic",
-                                 "crossing", "unchecked"});
+  const std::string kind_text = node.at("kind").as_choice(
+      {"value", "ordering", "saturation", "difference", "monotonic", "crossing", "unchecked"});
   std::vector<std::string> allowed = {"id", "source", "statement", "note", "kind"};
   const auto allow = [&](std::initializer_list<const char*> keys) {
     for (const char* k : keys) allowed.emplace_back(k);
@@ -271,7 +279,8 @@ Expectation read_expectation(const JsonNode& node, const StudyContext& ctx,
     read_metric();
     const JsonNode pts = node.at("points");
     const auto elements = pts.elements();
-    if (elements.size() != 2) pts.fail("needs exactly two points (the difference is first - second)");
+    if (elements.size() != 2)
+      pts.fail("needs exactly two points (the difference is first - second)");
     for (const auto& p : elements) {
       p.expect_only({"configuration", "where"});
       PointSelector s;
@@ -327,22 +336,32 @@ json builtin_model(const JsonNode& node) {
 
 const char* mode_name(Mode mode) {
   switch (mode) {
-    case Mode::analytic: return "analytic";
-    case Mode::simulate: return "simulate";
-    case Mode::both: return "both";
+    case Mode::analytic:
+      return "analytic";
+    case Mode::simulate:
+      return "simulate";
+    case Mode::both:
+      return "both";
   }
   return "analytic";
 }
 
 const char* kind_name(ExpectationKind kind) {
   switch (kind) {
-    case ExpectationKind::value: return "value";
-    case ExpectationKind::ordering: return "ordering";
-    case ExpectationKind::saturation: return "saturation";
-    case ExpectationKind::difference: return "difference";
-    case ExpectationKind::monotonic: return "monotonic";
-    case ExpectationKind::crossing: return "crossing";
-    case ExpectationKind::unchecked: return "unchecked";
+    case ExpectationKind::value:
+      return "value";
+    case ExpectationKind::ordering:
+      return "ordering";
+    case ExpectationKind::saturation:
+      return "saturation";
+    case ExpectationKind::difference:
+      return "difference";
+    case ExpectationKind::monotonic:
+      return "monotonic";
+    case ExpectationKind::crossing:
+      return "crossing";
+    case ExpectationKind::unchecked:
+      return "unchecked";
   }
   return "value";
 }
@@ -362,6 +381,18 @@ bool Bounds::contains(double value) const {
   return true;
 }
 
+bool Bounds::contains(double value, double slack) const {
+  if (contains(value)) return true;
+  if (!(slack > 0.0)) return false;
+  if (target) {
+    const double tol = relative_tolerance ? tolerance * std::fabs(*target) : tolerance;
+    return std::fabs(value - *target) <= tol + slack;
+  }
+  if (min && value + slack < *min) return false;
+  if (max && value - slack > *max) return false;
+  return true;
+}
+
 std::string Bounds::describe() const {
   const auto num = [](double v) {
     char buf[32];
@@ -369,7 +400,8 @@ std::string Bounds::describe() const {
     return std::string(buf);
   };
   if (target)
-    return num(*target) + " ± " + (relative_tolerance ? num(100.0 * tolerance) + " %" : num(tolerance));
+    return num(*target) + " ± " +
+           (relative_tolerance ? num(100.0 * tolerance) + " %" : num(tolerance));
   if (min && max) return "in [" + num(*min) + ", " + num(*max) + "]";
   if (min) return "≥ " + num(*min);
   if (max) return "≤ " + num(*max);
@@ -466,7 +498,8 @@ Study parse_study(const json& document, const std::string& study_dir) {
   }
   if (auto sim = root.find("simulation")) {
     sim->expect_only({"seed", "precision", "max_time_s", "max_wall_time_s"});
-    if (auto v = sim->find("seed")) s.simulation.seed = static_cast<std::uint64_t>(v->as_integer(0));
+    if (auto v = sim->find("seed"))
+      s.simulation.seed = static_cast<std::uint64_t>(v->as_integer(0));
     if (auto v = sim->find("precision")) {
       s.simulation.precision = v->as_positive();
       if (s.simulation.precision >= 1.0) v->fail("must be a relative half-width below 1");

@@ -29,7 +29,9 @@ std::uint64_t fnv1a(const std::string& text) {
   return h;
 }
 
-json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json optional_json(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
 
 PointResult evaluate_point(const Point& point, const Study& study, const RunOptions& options,
                            const std::string& print) {
@@ -139,8 +141,9 @@ PointResult point_from_json(const json& j) {
 
 std::vector<PointResult> run_study(const Study& study, const RunOptions& options) {
   if (options.mode == Mode::simulate && !options.simulator)
-    throw io::InputError("mode", "simulation of transaction-system models is not available in "
-                                 "this build (use mode 'analytic')");
+    throw io::InputError("mode",
+                         "simulation of transaction-system models is not available in "
+                         "this build (use mode 'analytic')");
   const std::vector<Point> points = expand_points(study, options.quick);
   // The fingerprint records whether a simulation step ran, so adding one later recomputes.
   const Mode effective =

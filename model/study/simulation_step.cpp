@@ -24,7 +24,8 @@ std::optional<Estimate> get(const TxSimReport& r, const std::string& section,
   return Estimate{scale * m->estimate.mean, scale * m->estimate.half_width};
 }
 
-std::optional<Estimate> sum(const std::vector<std::optional<Estimate>>& parts, double sign_last = 1.0) {
+std::optional<Estimate> sum(const std::vector<std::optional<Estimate>>& parts,
+                            double sign_last = 1.0) {
   Estimate total;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (!parts[i]) return std::nullopt;
@@ -54,9 +55,11 @@ std::optional<Estimate> simulated_metric(const SystemModel& model, const TxSimRe
   if (name == "eh_hit_pct") return get(r, "system", sys, "eh_hit_ratio", 100.0);
   if (name == "dc_hit_pct") return get(r, "system", sys, "dc_hit_ratio", 100.0);
   if (name == "l2_hit_pct")
-    return sum({get(r, "system", sys, "eh_hit_ratio", 100.0), get(r, "system", sys, "dc_hit_ratio", 100.0)});
+    return sum({get(r, "system", sys, "eh_hit_ratio", 100.0),
+                get(r, "system", sys, "dc_hit_ratio", 100.0)});
   if (name == "total_hit_pct")
-    return sum({get(r, "system", sys, "hs_hit_ratio", 100.0), get(r, "system", sys, "eh_hit_ratio", 100.0),
+    return sum({get(r, "system", sys, "hs_hit_ratio", 100.0),
+                get(r, "system", sys, "eh_hit_ratio", 100.0),
                 get(r, "system", sys, "dc_hit_ratio", 100.0)});
   if (name == "conflict_probability") return get(r, "system", sys, "conflict_probability", 1.0);
   if (name == "mean_active_transactions")
@@ -74,7 +77,8 @@ std::optional<Estimate> simulated_metric(const SystemModel& model, const TxSimRe
   if (name == "log_writes_per_tx") return type("log_writes");
   if (name == "synchronous_writes_per_tx") return type("synchronous_writes");
   if (name == "asynchronous_writes_per_tx") return type("asynchronous_writes");
-  if (name == "writes_per_tx") return sum({type("synchronous_writes"), type("asynchronous_writes")});
+  if (name == "writes_per_tx")
+    return sum({type("synchronous_writes"), type("asynchronous_writes")});
   if (name == "ios_per_tx") return type("io_operations");
   if (name == "db_ios_per_tx") return sum({type("io_operations"), type("log_writes")}, -1.0);
   if (name == "eh_accesses_per_tx") return type("eh_accesses");
@@ -87,7 +91,8 @@ std::optional<Estimate> simulated_metric(const SystemModel& model, const TxSimRe
   if (name == "io_delay_ms") {
     std::vector<std::optional<Estimate>> parts = {type("extended_memory_s", 1000.0),
                                                   type("commit_io_s", 1000.0)};
-    for (const auto& pool : model.nodes.front().devices) parts.push_back(type("io_s." + pool.name, 1000.0));
+    for (const auto& pool : model.nodes.front().devices)
+      parts.push_back(type("io_s." + pool.name, 1000.0));
     return sum(parts);
   }
   return std::nullopt;  // saturated, max_throughput_per_s, io_delay_share_pct: analytic only
@@ -123,6 +128,8 @@ SimulatedPoint simulate_point(const SystemModel& model, const SimulationSettings
 
 }  // namespace
 
-std::optional<Simulator> transaction_simulator() { return Simulator(simulate_point); }
+std::optional<Simulator> transaction_simulator() {
+  return Simulator(simulate_point);
+}
 
 }  // namespace tpeval::model::study

@@ -43,7 +43,7 @@ struct Axis {
   std::string label;                    ///< axis title for figures
   std::vector<std::string> parameters;  ///< model parameter paths, each set to the value
   std::vector<double> values;
-  std::vector<double> quick_values;     ///< the reduced axis for --quick (empty: thinned)
+  std::vector<double> quick_values;  ///< the reduced axis for --quick (empty: thinned)
 };
 
 /// Axis name -> the accepted values (one or several) of that axis.
@@ -76,6 +76,9 @@ struct Bounds {
   std::optional<double> min;
   std::optional<double> max;
   bool contains(double value) const;
+  /// True when [value - slack, value + slack] meets the bounds (a simulated mean with its
+  /// half-width: the bounds are not contradicted at the 95 % level).
+  bool contains(double value, double slack) const;
   std::string describe() const;  ///< "53.7 +- 0.5", "in [180, 200]", ">= 90"
 };
 
@@ -89,23 +92,23 @@ struct Expectation {
   // value / saturation / monotonic / crossing: the configurations it applies to (each checked);
   // ordering: ascending order.
   std::vector<std::string> configurations;
-  Where where;                      ///< restricts the points considered
-  std::vector<PointSelector> points;                  ///< difference: exactly two
+  Where where;                        ///< restricts the points considered
+  std::vector<PointSelector> points;  ///< difference: exactly two
   Bounds bounds;
-  bool relative = false;             ///< difference: (a - b) / b
-  std::string axis;                  ///< monotonic / crossing
-  bool increasing = true;            ///< monotonic direction
-  bool strict = true;                ///< ordering / monotonic: strict inequality
-  double factor = 1.0;               ///< crossing threshold (> 1 rising, < 1 falling)
-  std::string limited_by;            ///< saturation: the bottleneck must contain this text
-  std::string reason;                ///< unchecked: why
-  std::string path;                  ///< JSON path of the expectation in the study file
+  bool relative = false;   ///< difference: (a - b) / b
+  std::string axis;        ///< monotonic / crossing
+  bool increasing = true;  ///< monotonic direction
+  bool strict = true;      ///< ordering / monotonic: strict inequality
+  double factor = 1.0;     ///< crossing threshold (> 1 rising, < 1 falling)
+  std::string limited_by;  ///< saturation: the bottleneck must contain this text
+  std::string reason;      ///< unchecked: why
+  std::string path;        ///< JSON path of the expectation in the study file
 };
 
 struct SimulationSettings {
-  std::uint64_t seed = 1;    ///< the same seed at every point: common random numbers
-  double precision = 0.05;   ///< relative 95 % half-width of the response time
-  double max_time_s = 600.0; ///< simulated seconds per point at most (warm-up included)
+  std::uint64_t seed = 1;         ///< the same seed at every point: common random numbers
+  double precision = 0.05;        ///< relative 95 % half-width of the response time
+  double max_time_s = 600.0;      ///< simulated seconds per point at most (warm-up included)
   double max_wall_time_s = 60.0;  ///< wall-clock seconds per point at most
 };
 
@@ -117,7 +120,7 @@ struct Study {
   std::string base_description;  ///< "builtin debit_credit" or the file name
   nlohmann::json base_document;  ///< base model with the study-wide overrides applied
   std::vector<Configuration> configurations;
-  std::vector<Axis> axes;        ///< zero, one or two
+  std::vector<Axis> axes;  ///< zero, one or two
   std::vector<std::string> metrics;
   Mode mode = Mode::analytic;
   SimulationSettings simulation;

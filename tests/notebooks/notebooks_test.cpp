@@ -20,13 +20,17 @@ int run(const std::string& command) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string quoted(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
 
 }  // namespace
 
 TEST_CASE("notebooks: every notebook executes on the quick studies and writes its figures") {
   if (run("jupyter nbconvert --version >/dev/null 2>&1") != 0) {
-    MESSAGE("jupyter nbconvert not found: notebooks not executed (scripts/install-deps.sh --notebooks)");
+    MESSAGE(
+        "jupyter nbconvert not found: notebooks not executed (scripts/install-deps.sh "
+        "--notebooks)");
     return;
   }
   const fs::path source = TPEVAL_SOURCE_DIR;
@@ -35,12 +39,14 @@ TEST_CASE("notebooks: every notebook executes on the quick studies and writes it
   fs::create_directories(work / "results");
   fs::create_directories(work / "figures");
 
-  const std::vector<std::string> studies = {"log_allocation", "db_allocation",        "force_noforce",
-                                            "multilevel_buffering", "real_load", "lock_conflicts"};
+  const std::vector<std::string> studies = {"log_allocation", "db_allocation",
+                                            "force_noforce",  "multilevel_buffering",
+                                            "real_load",      "lock_conflicts"};
   for (const auto& s : studies) {
     // Exit 1 (a missed expectation) still leaves complete result files; only errors (2, 3) fail.
-    const int rc = run(std::string(TPEVAL_BINARY) + " study " + quoted(source / "studies" / (s + ".json")) +
-                       " --quick --out " + quoted(work / "results" / s) + " >/dev/null");
+    const int rc =
+        run(std::string(TPEVAL_BINARY) + " study " + quoted(source / "studies" / (s + ".json")) +
+            " --quick --out " + quoted(work / "results" / s) + " >/dev/null");
     INFO("study " << s);
     CHECK((rc == 0 || rc == 1));
   }
@@ -57,8 +63,8 @@ TEST_CASE("notebooks: every notebook executes on the quick studies and writes it
     const std::string command = "TPEVAL_RESULTS_DIR=" + quoted(work / "results") +
                                 " TPEVAL_FIGURES_DIR=" + quoted(work / "figures") +
                                 " jupyter nbconvert --to notebook --execute " +
-                                quoted(source / "notebooks" / (name + ".ipynb")) + " --output-dir " +
-                                quoted(work / "executed") + " >/dev/null 2>&1";
+                                quoted(source / "notebooks" / (name + ".ipynb")) +
+                                " --output-dir " + quoted(work / "executed") + " >/dev/null 2>&1";
     CHECK(run(command) == 0);
     for (const auto& f : figures) {
       INFO("figure " << f);

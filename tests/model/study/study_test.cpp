@@ -126,7 +126,8 @@ TEST_CASE("study: parsing errors name the JSON path") {
 
   d = small_study();
   d["configurations"][1]["overrides"] = {{"nodes[0].bufer.pages", 10}};
-  CHECK(parse_error(d).rfind("configurations[1].overrides.nodes[0].bufer.pages: unknown parameter", 0) == 0);
+  CHECK(parse_error(d).rfind("configurations[1].overrides.nodes[0].bufer.pages: unknown parameter",
+                             0) == 0);
 
   d = small_study();
   d["configurations"][1]["overrides"] = {{"nodes[0].buffer.pages", -5}};
@@ -139,11 +140,13 @@ TEST_CASE("study: parsing errors name the JSON path") {
   d = small_study();
   d["expectations"][0]["configurations"][1] = "disk_lgo";
   CHECK(parse_error(d) ==
-        "expectations[0].configurations[1]: no configuration named 'disk_lgo'; did you mean 'disk_log'?");
+        "expectations[0].configurations[1]: no configuration named 'disk_lgo'; did you mean "
+        "'disk_log'?");
 
   d = small_study();
   d["expectations"][0]["where"] = {{"rte", 10}};
-  CHECK(parse_error(d) == "expectations[0].where.rte: no sweep axis named 'rte'; did you mean 'rate'?");
+  CHECK(parse_error(d) ==
+        "expectations[0].where.rte: no sweep axis named 'rte'; did you mean 'rate'?");
 
   d = small_study();
   d["expectations"][0]["where"] = {{"rate", 11}};
@@ -184,7 +187,8 @@ TEST_CASE("study: expansion is configurations x axis 1 x axis 2 with the values 
   CHECK(doc["workload"]["arrival_rate_per_s"] == 10);
   // Quick variant: at most four values per axis, first and last kept.
   json big = small_study();
-  big["sweep"][0] = {{"name", "rate"}, {"parameter", "workload.arrival_rate_per_s"},
+  big["sweep"][0] = {{"name", "rate"},
+                     {"parameter", "workload.arrival_rate_per_s"},
                      {"range", {{"from", 10}, {"to", 700}, {"step", 10}}}};
   const auto quick = st::expand_points(st::parse_study(big), true);
   CHECK(quick.size() == 2 * 4 * 2);
@@ -195,23 +199,26 @@ TEST_CASE("study: expansion is configurations x axis 1 x axis 2 with the values 
 TEST_CASE("study: value expectations are met inside the bounds and missed outside") {
   const std::vector<st::PointResult> r = {point("a", 10, 20.0), point("a", 100, 25.0),
                                           point("a", 200, std::nullopt)};
-  json x = {{"kind", "value"}, {"metric", "response_time_ms"}, {"configuration", "a"},
-            {"where", {{"rate", 100}}}, {"target", 24.0}, {"tolerance", 1.0}};
+  json x = {{"kind", "value"},      {"metric", "response_time_ms"},
+            {"configuration", "a"}, {"where", {{"rate", 100}}},
+            {"target", 24.0},       {"tolerance", 1.0}};
   CHECK(analytic_verdict(x, r) == st::Verdict::met);
   x["tolerance"] = 0.5;
   CHECK(analytic_verdict(x, r) == st::Verdict::missed);
   // Without 'where' every point counts; the saturated one has no response time: missed.
-  json all = {{"kind", "value"}, {"metric", "response_time_ms"}, {"configuration", "a"}, {"max", 30}};
+  json all = {
+      {"kind", "value"}, {"metric", "response_time_ms"}, {"configuration", "a"}, {"max", 30}};
   CHECK(analytic_verdict(all, r) == st::Verdict::missed);
   all["where"] = {{"rate", 10}};
   CHECK(analytic_verdict(all, r) == st::Verdict::met);
 }
 
 TEST_CASE("study: orderings hold at every common point; saturated counts as slowest") {
-  std::vector<st::PointResult> r = {point("a", 10, 5.0),  point("b", 10, 6.0),  point("c", 10, 7.0),
-                                    point("a", 100, 5.5), point("b", 100, 6.5), point("c", 100, std::nullopt)};
-  const json x = {{"kind", "ordering"}, {"metric", "response_time_ms"},
-                  {"configurations", {"a", "b", "c"}}};
+  std::vector<st::PointResult> r = {point("a", 10, 5.0),  point("b", 10, 6.0),
+                                    point("c", 10, 7.0),  point("a", 100, 5.5),
+                                    point("b", 100, 6.5), point("c", 100, std::nullopt)};
+  const json x = {
+      {"kind", "ordering"}, {"metric", "response_time_ms"}, {"configurations", {"a", "b", "c"}}};
   CHECK(analytic_verdict(x, r) == st::Verdict::met);
   r[4].values["response_time_ms"] = 5.4;  // b faster than a at rate 100
   CHECK(analytic_verdict(x, r) == st::Verdict::missed);
@@ -239,20 +246,26 @@ TEST_CASE("study: saturation windows check the throughput limit and its bottlene
 }
 
 TEST_CASE("study: differences, monotonic curves and crossings") {
-  const std::vector<st::PointResult> r = {point("a", 10, 10.0), point("a", 100, 11.0),
+  const std::vector<st::PointResult> r = {point("a", 10, 10.0),  point("a", 100, 11.0),
                                           point("a", 200, 30.0), point("b", 10, 11.5),
                                           point("b", 100, 11.2), point("b", 200, 11.1)};
-  const json diff = {{"kind", "difference"}, {"metric", "response_time_ms"},
-                     {"points", {{{"configuration", "b"}, {"where", {{"rate", 10}}}},
-                                 {{"configuration", "a"}, {"where", {{"rate", 10}}}}}},
-                     {"target", 1.5}, {"tolerance", 0.2}};
+  const json diff = {{"kind", "difference"},
+                     {"metric", "response_time_ms"},
+                     {"points",
+                      {{{"configuration", "b"}, {"where", {{"rate", 10}}}},
+                       {{"configuration", "a"}, {"where", {{"rate", 10}}}}}},
+                     {"target", 1.5},
+                     {"tolerance", 0.2}};
   CHECK(analytic_verdict(diff, r) == st::Verdict::met);
   json diff2 = diff;
   diff2["target"] = 1.0;
   CHECK(analytic_verdict(diff2, r) == st::Verdict::missed);
 
-  json mono = {{"kind", "monotonic"}, {"metric", "response_time_ms"}, {"configuration", "a"},
-               {"axis", "rate"}, {"direction", "increasing"}};
+  json mono = {{"kind", "monotonic"},
+               {"metric", "response_time_ms"},
+               {"configuration", "a"},
+               {"axis", "rate"},
+               {"direction", "increasing"}};
   CHECK(analytic_verdict(mono, r) == st::Verdict::met);
   mono["configuration"] = "b";
   CHECK(analytic_verdict(mono, r) == st::Verdict::missed);
@@ -260,8 +273,13 @@ TEST_CASE("study: differences, monotonic curves and crossings") {
   CHECK(analytic_verdict(mono, r) == st::Verdict::met);
 
   // a reaches 2x its first value at rate 200; expected in [150, 250].
-  json cross = {{"kind", "crossing"}, {"metric", "response_time_ms"}, {"configuration", "a"},
-                {"axis", "rate"}, {"factor", 2.0}, {"min", 150}, {"max", 250}};
+  json cross = {{"kind", "crossing"},
+                {"metric", "response_time_ms"},
+                {"configuration", "a"},
+                {"axis", "rate"},
+                {"factor", 2.0},
+                {"min", 150},
+                {"max", 250}};
   CHECK(analytic_verdict(cross, r) == st::Verdict::met);
   cross["max"] = 180;
   CHECK(analytic_verdict(cross, r) == st::Verdict::missed);
@@ -272,8 +290,8 @@ TEST_CASE("study: differences, monotonic curves and crossings") {
 
 TEST_CASE("study: expectations without matching points are not evaluated, not missed") {
   const std::vector<st::PointResult> r = {point("a", 10, 10.0)};
-  const json x = {{"kind", "value"}, {"metric", "response_time_ms"}, {"configuration", "b"},
-                  {"max", 100}};
+  const json x = {
+      {"kind", "value"}, {"metric", "response_time_ms"}, {"configuration", "b"}, {"max", 100}};
   CHECK(analytic_verdict(x, r) == st::Verdict::not_evaluated);
   const auto study = expectation_study(json::array({x}));
   CHECK_FALSE(st::any_missed(st::evaluate_expectations(study, r)));
@@ -326,8 +344,9 @@ TEST_CASE("study: the result files hold every point and one summary line per exp
   std::istringstream lines(csv);
   std::string header;
   std::getline(lines, header);
-  CHECK(header == "configuration,label,rate,hs_pages,saturated,bottleneck,limited_by,response_time_ms,"
-                  "hs_hit_pct,sim_saturated");
+  CHECK(header ==
+        "configuration,label,rate,hs_pages,saturated,bottleneck,limited_by,response_time_ms,"
+        "hs_hit_pct,sim_saturated");
   std::size_t rows = 0;
   for (std::string l; std::getline(lines, l);) ++rows;
   CHECK(rows == results.size());
@@ -338,10 +357,9 @@ TEST_CASE("study: the result files hold every point and one summary line per exp
 TEST_CASE("study CLI: exit 0 when met, 1 when an expectation is missed, 2 on bad input") {
   const std::string dir = temp_dir("cli");
   json doc = small_study();
-  const auto write = [&](const json& d) {
-    std::ofstream(dir + "/s.json") << d.dump(2);
-  };
-  const std::string cmd = std::string(TPEVAL_BINARY) + " study " + dir + "/s.json --out " + dir + "/out";
+  const auto write = [&](const json& d) { std::ofstream(dir + "/s.json") << d.dump(2); };
+  const std::string cmd =
+      std::string(TPEVAL_BINARY) + " study " + dir + "/s.json --out " + dir + "/out";
   write(doc);
   CHECK(run(cmd) == 0);
   for (const char* f : {"results.csv", "results.json", "summary.md", "journal.jsonl"})
@@ -351,7 +369,8 @@ TEST_CASE("study CLI: exit 0 when met, 1 when an expectation is missed, 2 on bad
   write(doc);
   CHECK(run(cmd) == 1);
   std::ifstream summary(dir + "/out/summary.md");
-  const std::string text((std::istreambuf_iterator<char>(summary)), std::istreambuf_iterator<char>());
+  const std::string text((std::istreambuf_iterator<char>(summary)),
+                         std::istreambuf_iterator<char>());
   CHECK(text.find("**missed**") != std::string::npos);
   doc["metrics"] = json::array({"no_such_metric"});
   write(doc);
