@@ -1,7 +1,7 @@
 // `tpeval cache`: LRU hit ratios for classes of items and reference streams, with an optional
 // second buffer level or a cluster of nodes with invalidation (solver/cache/).
 //
-//   tpeval cache --class 500:0.002:1 --repeat 1:1 --class 5000000:2e-7 --sequential 1:20 \
+//   tpeval cache --class 500:0.002:1 --repeat 1:1 --class 5000000:2e-7 --sequential 1:20
 //                --buffer 2000 [--level2 eh --level2-size 1000 --policy all] [--force]
 //   tpeval cache FILE.json [overriding options]
 //

@@ -15,9 +15,13 @@
 namespace tpeval::cli {
 namespace {
 
-std::string ms(double seconds) { return fixed(seconds * 1000.0, 3); }
+std::string ms(double seconds) {
+  return fixed(seconds * 1000.0, 3);
+}
 
-std::string servers_text(int servers) { return servers > 0 ? std::to_string(servers) : "enough"; }
+std::string servers_text(int servers) {
+  return servers > 0 ? std::to_string(servers) : "enough";
+}
 
 void print_table(const model::Evaluation& e, std::ostream& out) {
   out << "Model: " << e.model_name << '\n';
@@ -46,9 +50,9 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
     const auto& b = t.breakdown;
     double io = 0.0;
     for (const auto& [dev, s] : b.io_s) io += s;
-    types.add_row({t.name, fixed(t.arrival_rate_per_s, 2), ms(*t.response_time_s), ms(b.cpu_service_s),
-                   ms(b.cpu_wait_s), ms(b.extended_memory_s), ms(io), ms(b.lock_wait_s),
-                   ms(b.commit_io_s), ms(b.input_queue_s)});
+    types.add_row({t.name, fixed(t.arrival_rate_per_s, 2), ms(*t.response_time_s),
+                   ms(b.cpu_service_s), ms(b.cpu_wait_s), ms(b.extended_memory_s), ms(io),
+                   ms(b.lock_wait_s), ms(b.commit_io_s), ms(b.input_queue_s)});
   }
   types.print(out, "Response time per transaction type (reference-phase I/O by device below)");
   out << '\n';
@@ -61,14 +65,15 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
     out << '\n';
   }
 
-  Table counts({"type", "misses", "reads", "victim wr", "FORCE wr", "log wr", "sync wr",
-                "async wr", "EH acc", "I/Os", "instructions", "conflict P", "deadlock P"});
+  Table counts({"type", "misses", "reads", "victim wr", "FORCE wr", "log wr", "sync wr", "async wr",
+                "EH acc", "I/Os", "instructions", "conflict P", "deadlock P"});
   for (const auto& t : e.types)
     counts.add_row({t.name, fixed(t.page_misses, 3), fixed(t.reads, 3), fixed(t.victim_writes, 3),
-                    fixed(t.force_writes, 3), fixed(t.log_writes, 3), fixed(t.synchronous_writes, 3),
-                    fixed(t.asynchronous_writes, 3), fixed(t.eh_accesses, 3),
-                    fixed(t.io_operations, 3), fixed(t.cpu_instructions, 0),
-                    general(t.conflict_probability, 4), general(t.deadlock_probability, 4)});
+                    fixed(t.force_writes, 3), fixed(t.log_writes, 3),
+                    fixed(t.synchronous_writes, 3), fixed(t.asynchronous_writes, 3),
+                    fixed(t.eh_accesses, 3), fixed(t.io_operations, 3),
+                    fixed(t.cpu_instructions, 0), general(t.conflict_probability, 4),
+                    general(t.deadlock_probability, 4)});
   counts.print(out, "Per transaction");
   out << '\n';
 
@@ -98,7 +103,9 @@ void print_csv(const model::Evaluation& e, std::ostream& out) {
   // Long format: one value per line, easy to filter in tools.
   Table t({"section", "name", "metric", "value"});
   const auto row = [&](const std::string& s, const std::string& n, const std::string& m,
-                       const std::string& v) { t.add_row({s, n, m, v}); };
+                       const std::string& v) {
+    t.add_row({s, n, m, v});
+  };
   row("system", e.model_name, "arrival_rate_per_s", general(e.arrival_rate_per_s, 10));
   row("system", e.model_name, "saturated", e.saturated ? "true" : "false");
   row("system", e.model_name, "bottleneck", e.saturated ? e.bottleneck : "");
@@ -114,12 +121,14 @@ void print_csv(const model::Evaluation& e, std::ostream& out) {
   row("system", e.model_name, "conflict_probability", general(e.conflict_probability, 10));
   row("system", e.model_name, "deadlock_rate_per_s", general(e.deadlock_rate_per_s, 10));
   for (const auto& ty : e.types) {
-    row("type", ty.name, "response_time_s", ty.response_time_s ? general(*ty.response_time_s, 10) : "");
+    row("type", ty.name, "response_time_s",
+        ty.response_time_s ? general(*ty.response_time_s, 10) : "");
     row("type", ty.name, "throughput_per_s", general(ty.throughput_per_s, 10));
     row("type", ty.name, "cpu_service_s", general(ty.breakdown.cpu_service_s, 10));
     row("type", ty.name, "cpu_wait_s", general(ty.breakdown.cpu_wait_s, 10));
     row("type", ty.name, "extended_memory_s", general(ty.breakdown.extended_memory_s, 10));
-    for (const auto& [dev, s] : ty.breakdown.io_s) row("type", ty.name, "io_s." + dev, general(s, 10));
+    for (const auto& [dev, s] : ty.breakdown.io_s)
+      row("type", ty.name, "io_s." + dev, general(s, 10));
     row("type", ty.name, "lock_wait_s", general(ty.breakdown.lock_wait_s, 10));
     row("type", ty.name, "commit_io_s", general(ty.breakdown.commit_io_s, 10));
     row("type", ty.name, "input_queue_s", general(ty.breakdown.input_queue_s, 10));
@@ -146,9 +155,15 @@ void print_csv(const model::Evaluation& e, std::ostream& out) {
 
 static void print_evaluation(const model::Evaluation& e, OutputFormat format, std::ostream& out) {
   switch (format) {
-    case OutputFormat::table: print_table(e, out); break;
-    case OutputFormat::json: out << model::to_json(e).dump(2) << '\n'; break;
-    case OutputFormat::csv: print_csv(e, out); break;
+    case OutputFormat::table:
+      print_table(e, out);
+      break;
+    case OutputFormat::json:
+      out << model::to_json(e).dump(2) << '\n';
+      break;
+    case OutputFormat::csv:
+      print_csv(e, out);
+      break;
   }
 }
 

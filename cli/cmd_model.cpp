@@ -10,7 +10,8 @@
 namespace tpeval::cli {
 
 void add_model_command(CLI::App& app, Context& /*context*/) {
-  auto* cmd = app.add_subcommand("model", "Print the default model, an example model or the schema");
+  auto* cmd =
+      app.add_subcommand("model", "Print the default model, an example model or the schema");
   auto print_default = std::make_shared<bool>(false);
   auto schema = std::make_shared<bool>(false);
   auto example = std::make_shared<std::string>();

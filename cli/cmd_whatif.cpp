@@ -30,8 +30,10 @@ std::vector<Metric> summary(const model::Evaluation& e) {
   };
   const auto opt = [&](const std::string& name, const std::optional<double>& v, int digits,
                        double scale = 1.0) {
-    if (v) m.push_back({name, fixed(*v * scale, digits), *v});
-    else m.push_back({name, "saturated", nullptr});
+    if (v)
+      m.push_back({name, fixed(*v * scale, digits), *v});
+    else
+      m.push_back({name, "saturated", nullptr});
   };
   num("arrival_rate_per_s", e.arrival_rate_per_s, 2);
   num("throughput_per_s", e.throughput_per_s, 2);
@@ -49,7 +51,8 @@ std::vector<Metric> summary(const model::Evaluation& e) {
   num("dc_hit_pct", e.dc_hit_ratio, 2, 100.0);
   double io = 0.0, writes = 0.0;
   for (const auto& t : e.types) {
-    const double share = e.arrival_rate_per_s > 0 ? t.arrival_rate_per_s / e.arrival_rate_per_s : 0.0;
+    const double share =
+        e.arrival_rate_per_s > 0 ? t.arrival_rate_per_s / e.arrival_rate_per_s : 0.0;
     io += share * t.io_operations;
     writes += share * (t.synchronous_writes + t.asynchronous_writes);
   }
@@ -59,23 +62,30 @@ std::vector<Metric> summary(const model::Evaluation& e) {
   return m;
 }
 
-model::Evaluation run(const nlohmann::json& doc) { return model::evaluate(model::parse_model(doc)); }
-
+model::Evaluation run(const nlohmann::json& doc) {
+  return model::evaluate(model::parse_model(doc));
+}
 
 void emit(const Table& table, const nlohmann::json& json, OutputFormat format,
           const std::string& title) {
   switch (format) {
-    case OutputFormat::table: table.print(std::cout, title); break;
-    case OutputFormat::csv: table.print_csv(std::cout); break;
-    case OutputFormat::json: std::cout << json.dump(2) << '\n'; break;
+    case OutputFormat::table:
+      table.print(std::cout, title);
+      break;
+    case OutputFormat::csv:
+      table.print_csv(std::cout);
+      break;
+    case OutputFormat::json:
+      std::cout << json.dump(2) << '\n';
+      break;
   }
 }
 
 }  // namespace
 
 void add_whatif_command(CLI::App& app, Context& /*context*/) {
-  auto* cmd = app.add_subcommand(
-      "whatif", "Change model parameters by JSON path; sweep or compare variants");
+  auto* cmd = app.add_subcommand("whatif",
+                                 "Change model parameters by JSON path; sweep or compare variants");
   struct Args {
     std::string file;
     std::vector<std::string> sets, sweeps, compares;

@@ -21,7 +21,9 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 /// 1 - exp(-x) without cancellation; 1 for x = inf.
-double one_minus_exp(double x) { return std::isinf(x) ? 1.0 : -std::expm1(-x); }
+double one_minus_exp(double x) {
+  return std::isinf(x) ? 1.0 : -std::expm1(-x);
+}
 
 /// Smallest T with occupancy(T) = capacity, for occupancy increasing from occupancy(0) = 0.
 /// Infinite when the buffer never fills. Boost's TOMS 748 is used rather than hand bisection.
@@ -41,14 +43,14 @@ double characteristic_time(const std::function<double(double)>& occupancy, doubl
 }
 
 struct PageStream {
-  bool resident = false;    // main-memory resident: always a hit, no buffer space
-  bool clustered = false;   // shares the page just referenced by another partition
-  bool append = false;      // append or sequential: each page referenced in one burst
+  bool resident = false;   // main-memory resident: always a hit, no buffer space
+  bool clustered = false;  // shares the page just referenced by another partition
+  bool append = false;     // append or sequential: each page referenced in one burst
   bool sequential_read = false;
   double pages = 0.0;
-  double refs = 0.0;        // record references per transaction
-  double rate = 0.0;        // page references per page per transaction (random partitions)
-  double new_pages = 0.0;   // pages started per transaction (append / sequential)
+  double refs = 0.0;       // record references per transaction
+  double rate = 0.0;       // page references per page per transaction (random partitions)
+  double new_pages = 0.0;  // pages started per transaction (append / sequential)
   double update_share = 0.0;
   bool in_eh = false;
   bool in_dc = false;
@@ -80,7 +82,8 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
   // Writes to a clustered partition modify the page of its host (TELLER in the BRANCH page).
   std::vector<double> page_writes = writes;
   for (std::size_t p = 0; p < np; ++p)
-    if (model.partitions[p].clustered_with) page_writes[*model.partitions[p].clustered_with] += writes[p];
+    if (model.partitions[p].clustered_with)
+      page_writes[*model.partitions[p].clustered_with] += writes[p];
 
   const bool eh_buffer = node.extended_memory.buffer_pages > 0;
   const bool dc_buffer = node.disk_cache.type != DiskCacheType::none && node.disk_cache.pages > 0;
@@ -95,14 +98,18 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
     x.sequential_read = part.access == AccessPattern::sequential;
     x.pages = part.pages();
     x.update_share = refs[p] > 0 ? std::min(1.0, page_writes[p] / refs[p]) : 0.0;
-    if (x.append) x.new_pages = refs[p] / part.blocking_factor;
-    else if (x.pages > 0) x.rate = refs[p] / x.pages;
+    if (x.append)
+      x.new_pages = refs[p] / part.blocking_factor;
+    else if (x.pages > 0)
+      x.rate = refs[p] / x.pages;
     x.in_eh = eh_buffer && part.allocation.extended_buffer && !x.resident && !x.clustered;
     const int dev = find_device(node, part.allocation.device);
     x.in_dc = dc_buffer && part.allocation.disk_cache && !x.resident && !x.clustered && dev >= 0 &&
               node.devices[dev].type == DeviceType::disk;
   }
-  const auto in_buffer = [](const PageStream& x) { return !x.resident && !x.clustered && x.refs > 0; };
+  const auto in_buffer = [](const PageStream& x) {
+    return !x.resident && !x.clustered && x.refs > 0;
+  };
 
   BufferLevels out;
   out.partitions.resize(np);
@@ -160,9 +167,15 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
     stay_out[p] = miss[p];  // = exp(-r T1) for random partitions
     auto& mig = b.migration_probability;
     switch (model.partitions[p].allocation.migration) {
-      case Migration::all: mig = 1.0; break;
-      case Migration::modified: mig = b.modified_probability; break;
-      case Migration::unmodified: mig = 1.0 - b.modified_probability; break;
+      case Migration::all:
+        mig = 1.0;
+        break;
+      case Migration::modified:
+        mig = b.modified_probability;
+        break;
+      case Migration::unmodified:
+        mig = 1.0 - b.modified_probability;
+        break;
     }
     if (!x.in_eh) mig = 0.0;
   }
@@ -234,7 +247,8 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
         double in_hs = x.pages * b.hs_hit_ratio *
                        (std::isfinite(residency[p]) ? std::min(1.0, t3 / residency[p]) : 0.0);
         if (force && nv)
-          in_hs = std::max(in_hs, x.pages * one_minus_exp(x.rate * x.update_share * std::min(t1, t3)));
+          in_hs =
+              std::max(in_hs, x.pages * one_minus_exp(x.rate * x.update_share * std::min(t1, t3)));
         occ += in_hs + x.pages * stay_out[p] * found(p, t3);
       }
       return occ;

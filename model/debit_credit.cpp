@@ -14,12 +14,13 @@ using nlohmann::json;
 // 20 % at BOT, 60 % spread over the record references, 20 % at commit. The split only moves CPU
 // time relative to lock acquisition (lock holding time); throughput bounds do not depend on it.
 json path_split(double total, double references) {
-  return {{"bot", 0.2 * total}, {"per_reference", 0.6 * total / references}, {"commit", 0.2 * total}};
+  return {
+      {"bot", 0.2 * total}, {"per_reference", 0.6 * total / references}, {"commit", 0.2 * total}};
 }
 
 json disk_pool(const std::string& name, double access_ms, json count) {
-  return {{"name", name},          {"type", "disk"},        {"access_time_ms", access_ms},
-          {"controller_ms", 1.0},  {"transfer_ms", 0.4},    {"count", std::move(count)},
+  return {{"name", name},           {"type", "disk"},     {"access_time_ms", access_ms},
+          {"controller_ms", 1.0},   {"transfer_ms", 0.4}, {"count", std::move(count)},
           {"controllers", "enough"}};
 }
 
@@ -27,28 +28,28 @@ json disk_pool(const std::string& name, double access_ms, json count) {
 // server at 50 us and 300 instructions set-up, DB disks 15 ms, log disk 5 ms, controller 1 ms,
 // transfer 0.4 ms. One SSD pool is declared so allocations can be switched by a --set.
 json tab_6_6_node() {
-  return {{"name", "node1"},
-          {"cpu", {{"count", 4}, {"mips", 50.0}}},
-          {"io_overhead_instructions", 3000.0},
-          {"buffer", {{"pages", 2000}}},
-          {"extended_memory",
-           {{"access_time_ms", 0.05},
-            {"servers", 1},
-            {"setup_instructions", 300.0},
-            {"synchronous", true},
-            {"buffer_pages", 0},
-            {"write_buffer_pages", 64}}},
-          {"disk_cache", {{"type", "none"}, {"pages", 0}, {"write_buffer_pages", 64}}},
-          {"devices",
-           json::array({disk_pool("db_disks", 15.0, "enough"), disk_pool("log_disk", 5.0, 1),
-                        json{{"name", "ssd"},
-                             {"type", "ssd"},
-                             {"access_time_ms", 0.0},
-                             {"controller_ms", 1.0},
-                             {"transfer_ms", 0.4},
-                             {"count", "enough"},
-                             {"controllers", "enough"}}})},
-          {"log", {{"device", "log_disk"}, {"write_buffer", "none"}, {"group_commit_size", 1}}}};
+  return {
+      {"name", "node1"},
+      {"cpu", {{"count", 4}, {"mips", 50.0}}},
+      {"io_overhead_instructions", 3000.0},
+      {"buffer", {{"pages", 2000}}},
+      {"extended_memory",
+       {{"access_time_ms", 0.05},
+        {"servers", 1},
+        {"setup_instructions", 300.0},
+        {"synchronous", true},
+        {"buffer_pages", 0},
+        {"write_buffer_pages", 64}}},
+      {"disk_cache", {{"type", "none"}, {"pages", 0}, {"write_buffer_pages", 64}}},
+      {"devices", json::array({disk_pool("db_disks", 15.0, "enough"), disk_pool("log_disk", 5.0, 1),
+                               json{{"name", "ssd"},
+                                    {"type", "ssd"},
+                                    {"access_time_ms", 0.0},
+                                    {"controller_ms", 1.0},
+                                    {"transfer_ms", 0.4},
+                                    {"count", "enough"},
+                                    {"controllers", "enough"}}})},
+      {"log", {{"device", "log_disk"}, {"write_buffer", "none"}, {"group_commit_size", 1}}}};
 }
 
 json partition(const std::string& name, double records, double blocking_factor,
@@ -107,22 +108,22 @@ json debit_credit_model(const DebitCreditOptions& o) {
                {"references", 4.0},
                {"update_share", 1.0},
                // One record of each type per transaction (L2315), BRANCH before TELLER (L2525).
-               {"reference_shares", {{"BRANCH", 0.25}, {"TELLER", 0.25}, {"ACCOUNT", 0.25},
-                                     {"HISTORY", 0.25}}},
+               {"reference_shares",
+                {{"BRANCH", 0.25}, {"TELLER", 0.25}, {"ACCOUNT", 0.25}, {"HISTORY", 0.25}}},
                {"instructions", path_split(o.path_instructions, 4.0)}};
 
-  return {{"name", "Debit-Credit, Rahm 1993 Tab. 6-6"},
-          {"generator",
-           {{"kind", "debit_credit"},
-            {"sized_for_tps", o.sized_for_tps},
-            {"branch_teller_clustering", o.branch_teller_clustering},
-            {"other_branch_share", o.other_branch_share}}},
-          {"nodes", json::array({tab_6_6_node()})},
-          {"database", {{"partitions", partitions}}},
-          {"workload",
-           {{"arrival_rate_per_s", o.arrival_rate_per_s},
-            {"transaction_types", json::array({type})}}},
-          {"policies", default_policies()}};
+  return {
+      {"name", "Debit-Credit, Rahm 1993 Tab. 6-6"},
+      {"generator",
+       {{"kind", "debit_credit"},
+        {"sized_for_tps", o.sized_for_tps},
+        {"branch_teller_clustering", o.branch_teller_clustering},
+        {"other_branch_share", o.other_branch_share}}},
+      {"nodes", json::array({tab_6_6_node()})},
+      {"database", {{"partitions", partitions}}},
+      {"workload",
+       {{"arrival_rate_per_s", o.arrival_rate_per_s}, {"transaction_types", json::array({type})}}},
+      {"policies", default_policies()}};
 }
 
 const json& default_model() {
@@ -166,7 +167,8 @@ json real_load_model() {
   for (int p = 0; p < kParts; ++p) {
     double pages = db_pages * size_pct[p] / 100.0 * referenced_pct[p] / 100.0;
     if (pages < 10.0) pages = 10.0;
-    partitions.push_back(partition(partition_name(p), std::round(pages), 1.0, "random", "page", nullptr));
+    partitions.push_back(
+        partition(partition_name(p), std::round(pages), 1.0, "random", "page", nullptr));
   }
   model["database"]["partitions"] = partitions;
   // About 57 references per transaction on average (1,000,000 / 17,500, derived); per-type counts

@@ -12,13 +12,13 @@ namespace tpeval::model {
 
 /// Debit-Credit per TPC (ch1-4.md §1.8, L269; TPSIM generator L2315, L2402).
 struct DebitCreditOptions {
-  double sized_for_tps = 500.0;      ///< TPC sizing: 1 BRANCH, 10 TELLER, 100,000 ACCOUNT per TPS
+  double sized_for_tps = 500.0;  ///< TPC sizing: 1 BRANCH, 10 TELLER, 100,000 ACCOUNT per TPS
   bool branch_teller_clustering = true;  ///< TELLER records in their BRANCH's page (L2402)
-  double other_branch_share = 0.15;  ///< 15 % rule (L269); matters only with several nodes
+  double other_branch_share = 0.15;      ///< 15 % rule (L269); matters only with several nodes
   double account_blocking_factor = 10.0;
   double teller_blocking_factor = 10.0;
   double history_blocking_factor = 20.0;
-  double arrival_rate_per_s = 100.0;  ///< chosen default (the book varies 10..700 TPS)
+  double arrival_rate_per_s = 100.0;   ///< chosen default (the book varies 10..700 TPS)
   double path_instructions = 250'000;  ///< net path length (Tab. 6-6)
 };
 

@@ -24,11 +24,11 @@ enum class DeviceType { disk, ssd };
 struct DevicePool {
   std::string name;
   DeviceType type = DeviceType::disk;
-  double access_time_ms = 15.0;   ///< disk occupancy per page (15 ms DB, 5 ms log; Tab. 6-6)
-  double controller_ms = 1.0;     ///< controller occupancy per page (Tab. 6-6)
-  double transfer_ms = 0.4;       ///< transfer time per page HS <-> controller (Tab. 6-6)
-  std::optional<int> count;       ///< number of disks; nullopt = enough (no queueing)
-  std::optional<int> controllers; ///< number of controllers; nullopt = enough (no queueing)
+  double access_time_ms = 15.0;    ///< disk occupancy per page (15 ms DB, 5 ms log; Tab. 6-6)
+  double controller_ms = 1.0;      ///< controller occupancy per page (Tab. 6-6)
+  double transfer_ms = 0.4;        ///< transfer time per page HS <-> controller (Tab. 6-6)
+  std::optional<int> count;        ///< number of disks; nullopt = enough (no queueing)
+  std::optional<int> controllers;  ///< number of controllers; nullopt = enough (no queueing)
 };
 
 enum class DiskCacheType { none, volatile_cache, non_volatile };
@@ -66,7 +66,7 @@ struct Node {
   int cpu_count = 4;
   double cpu_mips = 50.0;
   double io_overhead_instructions = 3000.0;  ///< per disk/SSD I/O (Tab. 6-6)
-  long buffer_pages = 2000;                   ///< main-memory (HS) DB buffer
+  long buffer_pages = 2000;                  ///< main-memory (HS) DB buffer
   ExtendedMemory extended_memory;
   DiskCache disk_cache;
   std::vector<DevicePool> devices;
@@ -109,9 +109,9 @@ struct InstructionPath {
 
 struct TransactionType {
   std::string name;
-  double mix = 1.0;               ///< relative share of arrivals
-  double references = 4.0;        ///< mean record references per transaction
-  double update_share = 1.0;      ///< fraction of references that update
+  double mix = 1.0;                      ///< relative share of arrivals
+  double references = 4.0;               ///< mean record references per transaction
+  double update_share = 1.0;             ///< fraction of references that update
   std::vector<double> reference_shares;  ///< per partition, normalised to sum 1 (Tab. 6-4 row)
   InstructionPath instructions;
 };
@@ -120,11 +120,11 @@ enum class UpdateStrategy { noforce, force };
 
 struct Policies {
   UpdateStrategy update_strategy = UpdateStrategy::noforce;
-  bool victim_write_synchronous = true;        ///< "synchronous write-back / NOFORCE" (L2368)
-  bool force_writes_to_extended_buffer = true; ///< FORCE: commit writes go into the EH buffer
-  std::optional<long> mpl;                     ///< multiprogramming level; nullopt = unlimited
-  bool append_new_page_read = false;           ///< a new end-of-file page costs a read (§1.12)
-  bool force_writes_parallel = false;          ///< FORCE page writes issued in parallel (§1.12)
+  bool victim_write_synchronous = true;         ///< "synchronous write-back / NOFORCE" (L2368)
+  bool force_writes_to_extended_buffer = true;  ///< FORCE: commit writes go into the EH buffer
+  std::optional<long> mpl;                      ///< multiprogramming level; nullopt = unlimited
+  bool append_new_page_read = false;            ///< a new end-of-file page costs a read (§1.12)
+  bool force_writes_parallel = false;           ///< FORCE page writes issued in parallel (§1.12)
 };
 
 struct SystemModel {

@@ -15,7 +15,8 @@ struct PoolStations {
 
 class Builder {
  public:
-  Builder(const SystemModel& model, DemandModel& out) : m_(model), node_(model.nodes.front()), out_(out) {
+  Builder(const SystemModel& model, DemandModel& out)
+      : m_(model), node_(model.nodes.front()), out_(out) {
     out_.ms_per_instruction = 1.0 / (node_.cpu_mips * 1000.0);
     add_station({"cpu", StationKind::cpu, "", node_.cpu_count, 0});
     out_.cpu = 0;
@@ -24,8 +25,8 @@ class Builder {
     for (const auto& pool : node_.devices) {
       PoolStations ps;
       if (pool.type == DeviceType::disk)
-        ps.disk = add_station({pool.name + ".disk", StationKind::disk, pool.name,
-                               pool.count ? *pool.count : 0, 0});
+        ps.disk = add_station(
+            {pool.name + ".disk", StationKind::disk, pool.name, pool.count ? *pool.count : 0, 0});
       ps.controller = add_station({pool.name + ".controller", StationKind::controller, pool.name,
                                    pool.controllers ? *pool.controllers : 0, 0});
       // The book does not say whether the transfer is a queued resource (ch6-5.md §1.8): it is
@@ -55,8 +56,10 @@ class Builder {
     cur_->load_ms[k] += n * eh.access_time_ms;
     cur_->eh_accesses += n;
     cpu(n * eh.setup_instructions);
-    if (eh.synchronous) cur_->eh_sync_accesses[phase_] += n * weight;
-    else cur_->wait_ms[phase_][k] += n * eh.access_time_ms * weight;
+    if (eh.synchronous)
+      cur_->eh_sync_accesses[phase_] += n * weight;
+    else
+      cur_->wait_ms[phase_][k] += n * eh.access_time_ms * weight;
   }
 
   enum class Mode { waited, buffered, background };

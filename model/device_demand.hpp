@@ -25,7 +25,7 @@ namespace tpeval::model {
 enum class StationKind { cpu, extended_memory, controller, disk, transfer };
 
 struct Station {
-  std::string name;    ///< e.g. "cpu", "extended_memory", "log_disk.disk", "db_disks.controller"
+  std::string name;  ///< e.g. "cpu", "extended_memory", "log_disk.disk", "db_disks.controller"
   StationKind kind = StationKind::cpu;
   std::string device;  ///< device pool name (empty for cpu / extended_memory)
   int servers = 1;     ///< 0 = "enough": infinite servers, no queueing
@@ -36,23 +36,23 @@ struct Station {
 enum Phase { reference_phase = 0, commit_phase = 1 };
 
 struct TypeDemand {
-  std::vector<double> load_ms;                ///< per station, everything placed on it
-  std::array<std::vector<double>, 2> wait_ms; ///< per phase and station, waited for (excl. EH)
+  std::vector<double> load_ms;                 ///< per station, everything placed on it
+  std::array<std::vector<double>, 2> wait_ms;  ///< per phase and station, waited for (excl. EH)
   /// Asynchronous disk writes behind a write buffer: waited for only when the buffer is full.
   std::array<std::vector<double>, 2> overflow_ms;
-  std::array<double, 2> cpu_instructions{};   ///< per phase, incl. I/O overhead and EH set-up
-  std::array<double, 2> eh_sync_accesses{};   ///< per phase: CPU held for each (L2376)
+  std::array<double, 2> cpu_instructions{};  ///< per phase, incl. I/O overhead and EH set-up
+  std::array<double, 2> eh_sync_accesses{};  ///< per phase: CPU held for each (L2376)
   // Counts per transaction.
   double page_misses = 0.0;
-  double reads = 0.0;           ///< pages read from a device, EH or disk cache
-  double device_reads = 0.0;    ///< reads that reached a disk or SSD
-  double victim_writes = 0.0;   ///< write-backs of dirty LRU victims (NOFORCE)
-  double force_writes = 0.0;    ///< page writes at commit (FORCE)
+  double reads = 0.0;          ///< pages read from a device, EH or disk cache
+  double device_reads = 0.0;   ///< reads that reached a disk or SSD
+  double victim_writes = 0.0;  ///< write-backs of dirty LRU victims (NOFORCE)
+  double force_writes = 0.0;   ///< page writes at commit (FORCE)
   double log_writes = 0.0;
   double synchronous_writes = 0.0;   ///< writes the transaction waits for (incl. log)
   double asynchronous_writes = 0.0;  ///< disk writes behind a write buffer or write-through
   double eh_accesses = 0.0;
-  double io_operations = 0.0;   ///< disk and SSD I/Os (each costs the I/O overhead)
+  double io_operations = 0.0;  ///< disk and SSD I/Os (each costs the I/O overhead)
 };
 
 struct DemandModel {

@@ -55,7 +55,9 @@ double stretch_factor(int servers, double offered) {
   return 1.0 + solver::open::erlang_c(servers, offered) / (servers - offered);
 }
 
-std::string station_label(const Station& s) { return s.name; }
+std::string station_label(const Station& s) {
+  return s.name;
+}
 
 Point solve_at(const Prepared& pr, double total_rate) {
   const auto& m = pr.model;
@@ -81,9 +83,12 @@ Point solve_at(const Prepared& pr, double total_rate) {
   // Extended memory first: its queueing lengthens the CPU holding time of synchronous accesses.
   const int eh = dm.extended_memory;
   const auto& ehp = node.extended_memory;
-  for (std::size_t t = 0; t < nt; ++t) pt.offered[eh] += pt.types[t].rate * dm.types[t].load_ms[eh] / 1000.0;
-  if (pt.offered[eh] >= dm.stations[eh].servers) saturate(eh, pt.offered[eh]);
-  else pt.stretch[eh] = stretch_factor(dm.stations[eh].servers, pt.offered[eh]);
+  for (std::size_t t = 0; t < nt; ++t)
+    pt.offered[eh] += pt.types[t].rate * dm.types[t].load_ms[eh] / 1000.0;
+  if (pt.offered[eh] >= dm.stations[eh].servers)
+    saturate(eh, pt.offered[eh]);
+  else
+    pt.stretch[eh] = stretch_factor(dm.stations[eh].servers, pt.offered[eh]);
   const double eh_residence_ms = ehp.access_time_ms * pt.stretch[eh];
 
   // CPU: instructions plus the time synchronous EH accesses hold it (L2376, L2420).
@@ -91,8 +96,9 @@ Point solve_at(const Prepared& pr, double total_rate) {
   std::vector<std::array<double, 2>> cpu_held_ms(nt);
   for (std::size_t t = 0; t < nt; ++t) {
     for (int ph = 0; ph < 2; ++ph)
-      cpu_held_ms[t][ph] = dm.types[t].cpu_instructions[ph] * dm.ms_per_instruction +
-                           (ehp.synchronous ? dm.types[t].eh_sync_accesses[ph] * eh_residence_ms : 0.0);
+      cpu_held_ms[t][ph] =
+          dm.types[t].cpu_instructions[ph] * dm.ms_per_instruction +
+          (ehp.synchronous ? dm.types[t].eh_sync_accesses[ph] * eh_residence_ms : 0.0);
     pt.offered[cpu] += pt.types[t].rate * (cpu_held_ms[t][0] + cpu_held_ms[t][1]) / 1000.0;
   }
   // EH accesses that are waited for but not CPU-synchronous already sit in wait_ms.
@@ -104,8 +110,10 @@ Point solve_at(const Prepared& pr, double total_rate) {
   for (std::size_t k = 0; k < ns; ++k) {
     if (static_cast<int>(k) == eh) continue;
     const int servers = dm.stations[k].servers;
-    if (servers > 0 && pt.offered[k] >= servers) saturate(static_cast<int>(k), pt.offered[k]);
-    else pt.stretch[k] = stretch_factor(servers, pt.offered[k]);
+    if (servers > 0 && pt.offered[k] >= servers)
+      saturate(static_cast<int>(k), pt.offered[k]);
+    else
+      pt.stretch[k] = stretch_factor(servers, pt.offered[k]);
   }
   if (pt.saturated) return pt;
 
@@ -152,8 +160,10 @@ Point solve_at(const Prepared& pr, double total_rate) {
           const std::string& dev = dm.stations[k].device;
           auto it = std::find_if(br.io_s.begin(), br.io_s.end(),
                                  [&](const auto& e) { return e.first == dev; });
-          if (it == br.io_s.end()) br.io_s.emplace_back(dev, io_s);
-          else it->second += io_s;
+          if (it == br.io_s.end())
+            br.io_s.emplace_back(dev, io_s);
+          else
+            it->second += io_s;
         }
       }
     }
@@ -208,7 +218,7 @@ Point solve_at(const Prepared& pr, double total_rate) {
   }
   if (!lw.classes.empty()) {
     solver::locking::LockOptions lo;
-    lo.tolerance = 1e-9;
+    lo.tolerance = 1e-8;
     lo.max_iterations = 5000;
     const auto lc = solver::locking::analyze_lock_contention(lw, lo);
     if (lc.thrashing) {
@@ -255,8 +265,10 @@ Point solve_at(const Prepared& pr, double total_rate) {
       double dk = 0.0;
       for (std::size_t t = 0; t < nt; ++t) {
         const auto& d = dm.types[t];
-        if (static_cast<int>(k) == cpu) dk += pr.mix_share[t] * (cpu_held_ms[t][0] + cpu_held_ms[t][1]);
-        else if (static_cast<int>(k) == eh && ehp.synchronous) continue;
+        if (static_cast<int>(k) == cpu)
+          dk += pr.mix_share[t] * (cpu_held_ms[t][0] + cpu_held_ms[t][1]);
+        else if (static_cast<int>(k) == eh && ehp.synchronous)
+          continue;
         else
           dk += pr.mix_share[t] * (d.wait_ms[0][k] + d.wait_ms[1][k] +
                                    (d.overflow_ms[0][k] + d.overflow_ms[1][k]) * overflow[k]);
@@ -271,7 +283,8 @@ Point solve_at(const Prepared& pr, double total_rate) {
     }
     // Lock waits and group-commit waits act as delays inside the MPL.
     double delay_s = 0.0;
-    for (std::size_t t = 0; t < nt; ++t) delay_s += pr.mix_share[t] * pt.types[t].breakdown.lock_wait_s;
+    for (std::size_t t = 0; t < nt; ++t)
+      delay_s += pr.mix_share[t] * pt.types[t].breakdown.lock_wait_s;
     if (g > 1 && update_rate > 0) delay_s += (g - 1) / (2.0 * update_rate);
     if (delay_s > 0) {
       solver::Station st;
@@ -282,7 +295,8 @@ Point solve_at(const Prepared& pr, double total_rate) {
     }
     net.demand_s = Eigen::MatrixXd(1, static_cast<Eigen::Index>(demand_s.size()));
     net.visits = Eigen::MatrixXd::Ones(1, static_cast<Eigen::Index>(demand_s.size()));
-    for (std::size_t k = 0; k < demand_s.size(); ++k) net.demand_s(0, static_cast<Eigen::Index>(k)) = demand_s[k];
+    for (std::size_t k = 0; k < demand_s.size(); ++k)
+      net.demand_s(0, static_cast<Eigen::Index>(k)) = demand_s[k];
     const std::vector<double> x = solver::throughput_curve(net, mpl);
     const double x_max = x.back();
     if (total_rate >= x_max) {
@@ -452,7 +466,7 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
       // a finite CPU, kept for safety).
       lo = hi;
     } else {
-      for (int i = 0; i < 60 && (hi - lo) > 1e-6 * hi; ++i) {
+      for (int i = 0; i < 60 && (hi - lo) > 1e-5 * hi; ++i) {
         const double mid = 0.5 * (lo + hi);
         Point p = solve_at(pr, mid);
         if (p.saturated) {
@@ -482,7 +496,8 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
       }
       if (worst >= 0 && worst_rho >= 0.9)
         ev.max_throughput_limited_by =
-            dm.stations[worst].name + " (its queueing lengthens lock holding: " + at_hi.bottleneck + ")";
+            dm.stations[worst].name + " (its queueing lengthens lock holding: " + at_hi.bottleneck +
+            ")";
     }
   }
   if (ev.saturated && ev.max_throughput_per_s)

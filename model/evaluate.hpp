@@ -26,14 +26,14 @@ namespace tpeval::model {
 
 /// Response-time breakdown of one transaction type, seconds; the parts sum to the response time.
 struct ResponseBreakdown {
-  double cpu_service_s = 0.0;        ///< instructions (path length, I/O overhead, EH set-up)
-  double cpu_wait_s = 0.0;           ///< queueing for a CPU (including while an EH access holds it)
-  double extended_memory_s = 0.0;    ///< synchronous EH accesses incl. EH queueing
+  double cpu_service_s = 0.0;      ///< instructions (path length, I/O overhead, EH set-up)
+  double cpu_wait_s = 0.0;         ///< queueing for a CPU (including while an EH access holds it)
+  double extended_memory_s = 0.0;  ///< synchronous EH accesses incl. EH queueing
   /// Reference-phase I/O per device pool (page reads, victim write-backs): pool name -> seconds.
   std::vector<std::pair<std::string, double>> io_s;
   double lock_wait_s = 0.0;
-  double commit_io_s = 0.0;          ///< log write, FORCE writes, group-commit wait
-  double input_queue_s = 0.0;        ///< waiting for an MPL slot
+  double commit_io_s = 0.0;    ///< log write, FORCE writes, group-commit wait
+  double input_queue_s = 0.0;  ///< waiting for an MPL slot
 };
 
 struct TypeResult {
@@ -62,9 +62,9 @@ struct TypeResult {
 struct ServerResult {
   std::string name;
   StationKind kind = StationKind::cpu;
-  int servers = 1;                 ///< 0 = "enough" (no queueing)
-  double offered_load = 0.0;       ///< busy servers demanded, lambda x D (may exceed servers)
-  double utilization = 0.0;        ///< per server, min(1, offered / servers); 0 for "enough"
+  int servers = 1;                     ///< 0 = "enough" (no queueing)
+  double offered_load = 0.0;           ///< busy servers demanded, lambda x D (may exceed servers)
+  double utilization = 0.0;            ///< per server, min(1, offered / servers); 0 for "enough"
   double mean_residence_factor = 1.0;  ///< response / service per visit (1 = no queueing)
 };
 

@@ -80,8 +80,7 @@ void schema_paths(const json& schema, const std::string& prefix, std::vector<std
 
 Assignment parse_assignment(const std::string& text) {
   const std::size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw io::InputError(text, "expected PATH=VALUE");
+  if (eq == std::string::npos || eq == 0) throw io::InputError(text, "expected PATH=VALUE");
   Assignment a;
   a.path = text.substr(0, eq);
   const std::string value = text.substr(eq + 1);
@@ -93,7 +92,8 @@ Assignment parse_assignment(const std::string& text) {
 
 Sweep parse_sweep(const std::string& text, std::size_t max_points) {
   const std::size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) throw io::InputError(text, "expected PATH=START:STOP:STEP");
+  if (eq == std::string::npos || eq == 0)
+    throw io::InputError(text, "expected PATH=START:STOP:STEP");
   Sweep s;
   s.path = text.substr(0, eq);
   const std::string range = text.substr(eq + 1);
@@ -128,13 +128,16 @@ void set_parameter(json& document, const std::string& path, const json& value) {
   for (std::size_t si = 0; si < segments.size(); ++si) {
     const auto& seg = segments[si];
     if (!node->is_object()) {
-      if (node->is_null()) *node = json::object();
-      else throw io::InputError(path, "'" + known + "' is not an object");
+      if (node->is_null())
+        *node = json::object();
+      else
+        throw io::InputError(path, "'" + known + "' is not an object");
     }
     const json* sub = nullptr;
     if (schema->contains("properties") && (*schema)["properties"].contains(seg.key))
       sub = &(*schema)["properties"][seg.key];
-    else if (schema->contains("additionalProperties") && (*schema)["additionalProperties"].is_object())
+    else if (schema->contains("additionalProperties") &&
+             (*schema)["additionalProperties"].is_object())
       sub = &(*schema)["additionalProperties"];
     if (!sub) unknown(path, known, seg.key, *schema);
     known = known.empty() ? seg.key : known + "." + seg.key;
@@ -142,7 +145,8 @@ void set_parameter(json& document, const std::string& path, const json& value) {
     node = &(*node)[seg.key];
     for (const auto& index : seg.indexes) {
       if (!schema->contains("items")) throw io::InputError(path, "'" + known + "' is not an array");
-      if (!node->is_array()) throw io::InputError(path, "'" + known + "' is not present as an array");
+      if (!node->is_array())
+        throw io::InputError(path, "'" + known + "' is not present as an array");
       char* end = nullptr;
       const long i = std::strtol(index.c_str(), &end, 10);
       std::size_t chosen = node->size();
@@ -181,7 +185,8 @@ std::vector<std::string> parameter_paths(const json& document) {
     if (j.is_object()) {
       for (const auto& [k, v] : j.items()) self(self, v, prefix.empty() ? k : prefix + "." + k);
     } else if (j.is_array() && !j.empty() && j.front().is_object()) {
-      for (std::size_t i = 0; i < j.size(); ++i) self(self, j[i], prefix + "[" + std::to_string(i) + "]");
+      for (std::size_t i = 0; i < j.size(); ++i)
+        self(self, j[i], prefix + "[" + std::to_string(i) + "]");
     } else {
       out.push_back(prefix);
     }

@@ -64,8 +64,8 @@ Node parse_node(const JsonNode& j) {
     n.cpu_count = static_cast<int>(integer_or(*cpu, "count", n.cpu_count, 1));
     n.cpu_mips = number_or(*cpu, "mips", n.cpu_mips, &JsonNode::as_positive);
   }
-  n.io_overhead_instructions = number_or(j, "io_overhead_instructions",
-                                         n.io_overhead_instructions, &JsonNode::as_non_negative);
+  n.io_overhead_instructions = number_or(j, "io_overhead_instructions", n.io_overhead_instructions,
+                                         &JsonNode::as_non_negative);
   if (auto b = j.find("buffer")) {
     b->expect_only({"pages"});
     n.buffer_pages = integer_or(*b, "pages", n.buffer_pages, 0);
@@ -76,8 +76,8 @@ Node parse_node(const JsonNode& j) {
     auto& eh = n.extended_memory;
     eh.access_time_ms = number_or(*e, "access_time_ms", eh.access_time_ms, &JsonNode::as_positive);
     eh.servers = static_cast<int>(integer_or(*e, "servers", eh.servers, 1));
-    eh.setup_instructions = number_or(*e, "setup_instructions", eh.setup_instructions,
-                                      &JsonNode::as_non_negative);
+    eh.setup_instructions =
+        number_or(*e, "setup_instructions", eh.setup_instructions, &JsonNode::as_non_negative);
     eh.synchronous = bool_or(*e, "synchronous", eh.synchronous);
     eh.buffer_pages = integer_or(*e, "buffer_pages", eh.buffer_pages, 0);
     eh.write_buffer_pages = integer_or(*e, "write_buffer_pages", eh.write_buffer_pages, 1);
@@ -96,16 +96,16 @@ Node parse_node(const JsonNode& j) {
   }
   const JsonNode devices = j.at("devices");
   for (const auto& d : devices.elements()) {
-    d.expect_only({"name", "type", "access_time_ms", "controller_ms", "transfer_ms", "count",
-                   "controllers"});
+    d.expect_only(
+        {"name", "type", "access_time_ms", "controller_ms", "transfer_ms", "count", "controllers"});
     DevicePool p;
     p.name = d.at("name").as_string();
     if (p.name.empty()) d.at("name").fail("must not be empty");
     if (p.name == "extended_memory" || p.name == "main_memory")
       d.at("name").fail("is reserved for allocations; choose another device name");
     if (find_device(n, p.name) >= 0) d.at("name").fail("duplicate device name '" + p.name + "'");
-    if (auto t = d.find("type")) p.type = t->as_choice({"disk", "ssd"}) == "ssd" ? DeviceType::ssd
-                                                                                : DeviceType::disk;
+    if (auto t = d.find("type"))
+      p.type = t->as_choice({"disk", "ssd"}) == "ssd" ? DeviceType::ssd : DeviceType::disk;
     p.access_time_ms = number_or(d, "access_time_ms", p.type == DeviceType::ssd ? 0.0 : 15.0,
                                  &JsonNode::as_non_negative);
     if (p.type == DeviceType::disk && !(p.access_time_ms > 0))
@@ -218,8 +218,8 @@ double SystemModel::type_arrival_rate_per_s(std::size_t t) const {
 
 SystemModel parse_model(const nlohmann::json& document) {
   const JsonNode root(document, "");
-  root.expect_only({"$schema", "name", "description", "generator", "nodes", "database", "workload",
-                    "policies"});
+  root.expect_only(
+      {"$schema", "name", "description", "generator", "nodes", "database", "workload", "policies"});
   SystemModel m;
   if (auto v = root.find("name")) m.name = v->as_string();
   if (auto v = root.find("description")) v->as_string();
@@ -279,8 +279,8 @@ SystemModel parse_model(const nlohmann::json& document) {
   const auto type_elements = types.elements();
   if (type_elements.empty()) types.fail("must hold at least one transaction type");
   for (const auto& tj : type_elements) {
-    tj.expect_only({"name", "mix", "references", "update_share", "reference_shares",
-                    "instructions"});
+    tj.expect_only(
+        {"name", "mix", "references", "update_share", "reference_shares", "instructions"});
     TransactionType t;
     t.name = tj.at("name").as_string();
     for (const auto& other : m.transaction_types)
@@ -294,8 +294,7 @@ SystemModel parse_model(const nlohmann::json& document) {
       shares.fail("must be an object mapping partition names to relative shares");
     for (const auto& [name, value] : shares.members())
       t.reference_shares[partition_index(value, name)] = value.as_non_negative();
-    const double sum =
-        std::accumulate(t.reference_shares.begin(), t.reference_shares.end(), 0.0);
+    const double sum = std::accumulate(t.reference_shares.begin(), t.reference_shares.end(), 0.0);
     if (!(sum > 0)) shares.fail("must give at least one partition a positive share");
     // The matrix is relative (Tab. 6-4/6-5, L2304): rows are normalised to sum 1.
     for (auto& s : t.reference_shares) s /= sum;
@@ -310,8 +309,7 @@ SystemModel parse_model(const nlohmann::json& document) {
     if (auto ins = tj.find("instructions")) {
       ins->expect_only({"bot", "per_reference", "commit"});
       t.instructions.bot = number_or(*ins, "bot", t.instructions.bot, &JsonNode::as_non_negative);
-      t.instructions.per_reference = number_or(*ins, "per_reference",
-                                               t.instructions.per_reference,
+      t.instructions.per_reference = number_or(*ins, "per_reference", t.instructions.per_reference,
                                                &JsonNode::as_non_negative);
       t.instructions.commit =
           number_or(*ins, "commit", t.instructions.commit, &JsonNode::as_non_negative);
@@ -327,12 +325,10 @@ SystemModel parse_model(const nlohmann::json& document) {
                       "force_writes", "mpl", "append_new_page_read"});
     auto& p = m.policies;
     if (auto v = pol->find("update_strategy"))
-      p.update_strategy =
-          v->as_choice({"noforce", "force"}) == "force" ? UpdateStrategy::force
-                                                        : UpdateStrategy::noforce;
+      p.update_strategy = v->as_choice({"noforce", "force"}) == "force" ? UpdateStrategy::force
+                                                                        : UpdateStrategy::noforce;
     if (auto v = pol->find("victim_write"))
-      p.victim_write_synchronous =
-          v->as_choice({"synchronous", "asynchronous"}) == "synchronous";
+      p.victim_write_synchronous = v->as_choice({"synchronous", "asynchronous"}) == "synchronous";
     p.force_writes_to_extended_buffer =
         bool_or(*pol, "force_writes_to_extended_buffer", p.force_writes_to_extended_buffer);
     if (auto v = pol->find("force_writes"))

@@ -12,11 +12,16 @@ nlohmann::json optional_number(const std::optional<double>& v) {
 
 const char* station_kind_name(StationKind kind) {
   switch (kind) {
-    case StationKind::cpu: return "cpu";
-    case StationKind::extended_memory: return "extended_memory";
-    case StationKind::controller: return "controller";
-    case StationKind::disk: return "disk";
-    case StationKind::transfer: return "transfer";
+    case StationKind::cpu:
+      return "cpu";
+    case StationKind::extended_memory:
+      return "extended_memory";
+    case StationKind::controller:
+      return "controller";
+    case StationKind::disk:
+      return "disk";
+    case StationKind::transfer:
+      return "transfer";
   }
   return "unknown";
 }
@@ -81,8 +86,10 @@ nlohmann::json to_json(const Evaluation& e) {
           {"mean_response_time_s", optional_number(e.mean_response_time_s)},
           {"max_throughput_per_s", optional_number(e.max_throughput_per_s)},
           {"max_throughput_limited_by", e.max_throughput_limited_by},
-          {"hit_ratios", {{"hs", e.hs_hit_ratio}, {"extended_memory", e.eh_hit_ratio},
-                          {"disk_cache", e.dc_hit_ratio}}},
+          {"hit_ratios",
+           {{"hs", e.hs_hit_ratio},
+            {"extended_memory", e.eh_hit_ratio},
+            {"disk_cache", e.dc_hit_ratio}}},
           {"conflict_probability", e.conflict_probability},
           {"deadlock_rate_per_s", e.deadlock_rate_per_s},
           {"blocked_share", e.blocked_share},

@@ -65,7 +65,7 @@ std::string label_of(const Study& study, const std::string& configuration) {
 std::string verdict_cell(const Check& c) {
   switch (c.verdict) {
     case Verdict::met:
-      return "met";
+      return c.within_interval ? "met within CI" : "met";
     case Verdict::missed:
       return "**missed**";
     case Verdict::not_evaluated:
@@ -134,7 +134,9 @@ json results_json(const Study& study, const std::vector<PointResult>& results,
   json points = json::array();
   for (const auto& r : results) points.push_back(to_json(r));
   const auto check_json = [](const Check& c) {
-    json j = {{"verdict", verdict_name(c.verdict)}, {"measured", c.measured}};
+    json j = {{"verdict", verdict_name(c.verdict)},
+              {"within_interval", c.within_interval},
+              {"measured", c.measured}};
     j["value"] = c.value ? json(*c.value) : json(nullptr);
     j["half_width"] = c.half_width ? json(*c.half_width) : json(nullptr);
     return j;

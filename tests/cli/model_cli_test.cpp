@@ -28,7 +28,8 @@ std::string slurp(const fs::path& path) {
 }
 
 fs::path model_scratch_dir() {
-  const fs::path dir = fs::temp_directory_path() / ("tpeval_model_cli_test_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("tpeval_model_cli_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir;
 }
@@ -96,8 +97,9 @@ TEST_CASE("tpeval model prints the default, the examples and the schema") {
 }
 
 TEST_CASE("tpeval whatif --set changes a parameter by its path") {
-  const Run r = run_tpeval("whatif --set workload.arrival_rate_per_s=300 --set "
-                           "nodes[0].log.device=ssd --format json");
+  const Run r = run_tpeval(
+      "whatif --set workload.arrival_rate_per_s=300 --set "
+      "nodes[0].log.device=ssd --format json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j[0]["arrival_rate_per_s"] == 300.0);
@@ -112,10 +114,11 @@ TEST_CASE("tpeval whatif --sweep tabulates one or two parameters") {
   std::string line;
   int count = 0;
   while (std::getline(lines, line)) ++count;
-  CHECK(count == 6);  // header + 5 rows
+  CHECK(count == 6);                                      // header + 5 rows
   CHECK(one.out.find("saturated") != std::string::npos);  // 200 and 250 TPS exceed the log disk
   const Run two = run_tpeval(
-      "whatif --sweep workload.arrival_rate_per_s=50:100:50 --sweep nodes[0].buffer.pages=500:2000:500 "
+      "whatif --sweep workload.arrival_rate_per_s=50:100:50 --sweep "
+      "nodes[0].buffer.pages=500:2000:500 "
       "--format json");
   REQUIRE(two.exit_code == 0);
   const auto j = nlohmann::json::parse(two.out);
@@ -125,9 +128,10 @@ TEST_CASE("tpeval whatif --sweep tabulates one or two parameters") {
 }
 
 TEST_CASE("tpeval whatif --compare puts variants side by side") {
-  const Run r = run_tpeval("whatif --compare policies.update_strategy=force "
-                           "--compare 'nodes[0].log.device=extended_memory;nodes[0].buffer.pages=4000'"
-                           " --format json");
+  const Run r = run_tpeval(
+      "whatif --compare policies.update_strategy=force "
+      "--compare 'nodes[0].log.device=extended_memory;nodes[0].buffer.pages=4000'"
+      " --format json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(j.size() == 3);

@@ -68,7 +68,7 @@ TEST_CASE("cli raid: Tab. 5-2 row G = 10, MTTR = 5 h as JSON (Rahm L1636)") {
   CHECK_FALSE(j.contains("exact"));
 }
 
-TEST_CASE("cli raid: --exact puts the CTMC next to the closed form; mirroring; table and csv") {
+TEST_CASE("cli raid: --exact puts the CTMC next to the closed form (mirroring, table, csv)") {
   Run r = run("raid --disks 100 --group 1 --mttf 5y --mttr 1h --exact --format json");
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);

@@ -45,9 +45,9 @@ TEST_CASE("the embedded default is Tab. 6-6 (L2407-2418)") {
   CHECK(m.policies.update_strategy == UpdateStrategy::noforce);
   REQUIRE(m.partitions.size() == 4);
   CHECK(m.partitions[0].name == "BRANCH");
-  CHECK(m.partitions[0].pages() == doctest::Approx(500.0));       // L2525
-  CHECK(m.partitions[2].pages() == doctest::Approx(5'000'000.0));  // 50e6 / 10
-  CHECK(m.partitions[1].clustered_with == 0);                      // TELLER in BRANCH pages
+  CHECK(m.partitions[0].pages() == doctest::Approx(500.0));          // L2525
+  CHECK(m.partitions[2].pages() == doctest::Approx(5'000'000.0));    // 50e6 / 10
+  CHECK(m.partitions[1].clustered_with == 0);                        // TELLER in BRANCH pages
   CHECK(m.partitions[3].lock_granularity == LockGranularity::none);  // HISTORY, L2364
   const auto& path = m.transaction_types[0].instructions;
   CHECK(path.bot + 4 * path.per_reference + path.commit == doctest::Approx(250'000.0));
@@ -96,8 +96,8 @@ TEST_CASE("bad input names the JSON path and the reason") {
   CHECK(error_of(changed("nodes[0].cpu.mips", -5)) == "nodes[0].cpu.mips: must be positive");
   CHECK(error_of(changed("database.partitions[0].records", 0)) ==
         "database.partitions[0].records: must be positive");
-  CHECK(error_of(changed("policies.update_strategy", "forse")).find(
-            "policies.update_strategy: must be one of") == 0);
+  CHECK(error_of(changed("policies.update_strategy", "forse"))
+            .find("policies.update_strategy: must be one of") == 0);
   CHECK(error_of(changed("database.partitions[ACCOUNT].allocation.device", "db_disk")) ==
         "database.partitions[2].allocation.device: unknown device 'db_disk' (did you mean "
         "'db_disks'?)");
@@ -114,8 +114,8 @@ TEST_CASE("bad input names the JSON path and the reason") {
         "workload.transaction_types[0].update_share: must be between 0 and 1");
   CHECK(error_of(changed("database.partitions[TELLER].clustered_with", "TELLER")) ==
         "database.partitions[1].clustered_with: a partition cannot be clustered with itself");
-  CHECK(error_of(changed("nodes[0].devices[log_disk].count", "lots")).find(
-            "nodes[0].devices[1].count: must be one of") == 0);
+  CHECK(error_of(changed("nodes[0].devices[log_disk].count", "lots"))
+            .find("nodes[0].devices[1].count: must be one of") == 0);
   CHECK(error_of(changed("policies.mpl", 0)) == "policies.mpl: must be a positive integer");
   nlohmann::json doc = default_model();
   doc["nodes"][0]["bufer"] = 3;

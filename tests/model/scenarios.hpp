@@ -49,11 +49,13 @@ enum class Alloc { disks = 1, nv_dc_write_buffer, eh_write_buffer, ssd, eh_resid
 inline Sets allocation(Alloc a) {
   Sets s{{"nodes[0].devices[log_disk].count", "enough"}};
   switch (a) {
-    case Alloc::disks: break;
+    case Alloc::disks:
+      break;
     case Alloc::nv_dc_write_buffer:
-      s = s + Sets{{"nodes[0].disk_cache.type", "non_volatile"},
-                   {"nodes[0].disk_cache.pages", 0},
-                   {"nodes[0].log.write_buffer", "disk_cache"}} +
+      s = s +
+          Sets{{"nodes[0].disk_cache.type", "non_volatile"},
+               {"nodes[0].disk_cache.pages", 0},
+               {"nodes[0].log.write_buffer", "disk_cache"}} +
           all_partitions("allocation.write_buffer", "disk_cache");
       break;
     case Alloc::eh_write_buffer:
@@ -67,11 +69,15 @@ inline Sets allocation(Alloc a) {
       s = s + Sets{{"nodes[0].log.device", "extended_memory"}} +
           all_partitions("allocation.device", "extended_memory");
       break;
-    case Alloc::mm_db: s = s + all_partitions("allocation.device", "main_memory"); break;
+    case Alloc::mm_db:
+      s = s + all_partitions("allocation.device", "main_memory");
+      break;
   }
   return s;
 }
 
-inline double rt_ms(const Evaluation& e) { return e.mean_response_time_s.value() * 1000.0; }
+inline double rt_ms(const Evaluation& e) {
+  return e.mean_response_time_s.value() * 1000.0;
+}
 
 }  // namespace tpeval::model::testing

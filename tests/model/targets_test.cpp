@@ -16,19 +16,20 @@ TEST_CASE("V01/V02: 4 x 50 MIPS and 250,000 instructions give 800 TPS and 5 ms C
   // The theoretical maximum (A1): no I/O overhead, nothing but the CPU can saturate
   // (main-memory DB, log on SSD which needs no CPU here) and synchronisation switched off as the
   // book's "best case" (L2364). Tolerance 0.1 %.
-  const auto e = eval_default(allocation(Alloc::mm_db) + all_partitions("lock_granularity", "none") +
-                              Sets{{"nodes[0].log.device", "ssd"},
-                                   {"nodes[0].io_overhead_instructions", 0},
-                                   {"workload.arrival_rate_per_s", 10}});
+  const auto e =
+      eval_default(allocation(Alloc::mm_db) + all_partitions("lock_granularity", "none") +
+                   Sets{{"nodes[0].log.device", "ssd"},
+                        {"nodes[0].io_overhead_instructions", 0},
+                        {"workload.arrival_rate_per_s", 10}});
   REQUIRE(e.max_throughput_per_s);
   CHECK(*e.max_throughput_per_s == doctest::Approx(800.0).epsilon(0.001));
   CHECK(e.max_throughput_limited_by == "cpu");
   CHECK(e.types[0].breakdown.cpu_service_s == doctest::Approx(0.005).epsilon(1e-9));
   // With page locks the locks held during the CPU queue thrash just below the CPU bound; the
   // limit is then still named as the CPU.
-  const auto locked = eval_default(allocation(Alloc::mm_db) +
-                                   Sets{{"nodes[0].log.device", "ssd"},
-                                        {"nodes[0].io_overhead_instructions", 0}});
+  const auto locked =
+      eval_default(allocation(Alloc::mm_db) +
+                   Sets{{"nodes[0].log.device", "ssd"}, {"nodes[0].io_overhead_instructions", 0}});
   CHECK(locked.max_throughput_limited_by.rfind("cpu", 0) == 0);
   CHECK(*locked.max_throughput_per_s > 0.97 * 800.0);
 }
@@ -50,8 +51,8 @@ TEST_CASE("V06: CPU utilisation above 90 % at 700 TPS (L2428, A3)") {
   // Only the SSD and EH log configurations sustain 700 TPS; A3 derives 90.9 % / 90.8 %.
   for (const char* log : {"ssd", "extended_memory"}) {
     CAPTURE(log);
-    const auto e = eval_default(
-        {{"nodes[0].log.device", log}, {"workload.arrival_rate_per_s", 700}}, false);
+    const auto e =
+        eval_default({{"nodes[0].log.device", log}, {"workload.arrival_rate_per_s", 700}}, false);
     REQUIRE_FALSE(e.saturated);
     CHECK(e.servers[0].utilization > 0.90);
     CHECK(e.servers[0].utilization < 0.93);  // A3: 90.9 % with the I/O overhead
@@ -86,7 +87,8 @@ TEST_CASE("V09/V10: a non-volatile write buffer keeps the log RT flat until near
   CHECK(*e.max_throughput_per_s >= 180.0);
   CHECK(*e.max_throughput_per_s <= 200.0);
   const double flat10 = rt_ms(eval_default(wb + Sets{{"workload.arrival_rate_per_s", 10}}, false));
-  const double flat180 = rt_ms(eval_default(wb + Sets{{"workload.arrival_rate_per_s", 180}}, false));
+  const double flat180 =
+      rt_ms(eval_default(wb + Sets{{"workload.arrival_rate_per_s", 180}}, false));
   const double near = rt_ms(eval_default(wb + Sets{{"workload.arrival_rate_per_s", 198}}, false));
   // "Nearly unchanged and very short until shortly before the limit" (L2439): within 2 ms up to
   // 180 TPS; then the full buffer makes writes synchronous and the RT rises by more than 20 ms.
@@ -114,8 +116,8 @@ TEST_CASE("V21: slightly more than one page fault per transaction at 2000 pages 
 }
 
 TEST_CASE("V23: about 40 ms of I/O delay per transaction with everything on disks (L2482)") {
-  const auto e = eval_default(allocation(Alloc::disks) +
-                              Sets{{"workload.arrival_rate_per_s", 1}}, false);
+  const auto e =
+      eval_default(allocation(Alloc::disks) + Sets{{"workload.arrival_rate_per_s", 1}}, false);
   double io = e.types[0].breakdown.commit_io_s;
   for (const auto& [dev, s] : e.types[0].breakdown.io_s) io += s;
   // A6: 2 x 1.105 x 16.4 + 6.4 = 42.6 ms (the book: "about 40 ms"). Tolerance 35..45 ms; the
@@ -130,7 +132,7 @@ TEST_CASE("V32: FORCE adds about 2 write I/Os per transaction (L2513, A11)") {
   const auto writes = [](const Evaluation& e) {
     return e.types[0].synchronous_writes + e.types[0].asynchronous_writes;
   };
-  CHECK(fo.types[0].force_writes == doctest::Approx(3.0));  // B/T page, ACCOUNT page, HISTORY page
+  CHECK(fo.types[0].force_writes == doctest::Approx(3.0));   // B/T page, ACCOUNT page, HISTORY page
   CHECK(fo.types[0].victim_writes == doctest::Approx(0.0));  // victims are clean
   // A11: 4 - 2.1 = 1.9, stated as "2 more". Tolerance 1.7 .. 2.1.
   CHECK(writes(fo) - writes(no) > 1.7);
@@ -139,8 +141,8 @@ TEST_CASE("V32: FORCE adds about 2 write I/Os per transaction (L2513, A11)") {
 
 TEST_CASE("V33: FORCE with BRANCH/TELLER on one disk limits throughput below 70 TPS (L2515)") {
   nlohmann::json doc = default_model();
-  doc["nodes"][0]["devices"].push_back({{"name", "bt_disk"}, {"type", "disk"}, {"access_time_ms", 15},
-                                         {"count", 1}});
+  doc["nodes"][0]["devices"].push_back(
+      {{"name", "bt_disk"}, {"type", "disk"}, {"access_time_ms", 15}, {"count", 1}});
   const auto e = eval(with(doc, {{"policies.update_strategy", "force"},
                                  {"database.partitions[BRANCH].allocation.device", "bt_disk"},
                                  {"database.partitions[TELLER].allocation.device", "bt_disk"},
@@ -191,13 +193,13 @@ TEST_CASE("V16-V20: ordering of the six DB allocations at 100 TPS (L2460-2474)")
 }
 
 TEST_CASE("V27-V31: FORCE vs NOFORCE over the allocations (L2494-2515)") {
-  const Alloc all[] = {Alloc::disks, Alloc::nv_dc_write_buffer,
-                            Alloc::eh_write_buffer, Alloc::ssd, Alloc::eh_resident,
-                            Alloc::mm_db};
+  const Alloc all[] = {Alloc::disks, Alloc::nv_dc_write_buffer, Alloc::eh_write_buffer,
+                       Alloc::ssd,   Alloc::eh_resident,        Alloc::mm_db};
   std::vector<double> no, fo;
   for (auto a : all) {
     no.push_back(rt_ms(eval_default(allocation(a), false)));
-    fo.push_back(rt_ms(eval_default(allocation(a) + Sets{{"policies.update_strategy", "force"}}, false)));
+    fo.push_back(
+        rt_ms(eval_default(allocation(a) + Sets{{"policies.update_strategy", "force"}}, false)));
   }
   // V28: FORCE is never faster (MM-DB has nothing to force: equal).
   for (std::size_t i = 0; i < no.size(); ++i) CHECK(fo[i] >= no[i] - 1e-9);
@@ -212,7 +214,7 @@ TEST_CASE("V27-V31: FORCE vs NOFORCE over the allocations (L2494-2515)") {
   // while MM-DB forces nothing (A6 notes the book does not state the SSD / MM-DB ordering).
   // The ordering of the other five allocations is unchanged.
   MESSAGE("FORCE RT ms: SSD " << fo[3] << ", MM-DB " << fo[5] << " (NOFORCE " << no[3] << ", "
-                             << no[5] << ")");
+                              << no[5] << ")");
   std::vector<double> no5(no.begin(), no.begin() + 5), fo5(fo.begin(), fo.begin() + 5);
   CHECK(rank(no5) == rank(fo5));
   // V29: the penalty is large on disks and shrinks with faster media (SSD, then EH).
@@ -238,13 +240,15 @@ Sets buffer_config(const std::string& kind, double hs_pages) {
   if (kind == "vol_dc")
     s = s + Sets{{"nodes[0].disk_cache.type", "volatile"}, {"nodes[0].disk_cache.pages", 1000}};
   if (kind == "nv_dc" || kind == "nv_wb")
-    s = s + Sets{{"nodes[0].disk_cache.type", "non_volatile"},
-                 {"nodes[0].disk_cache.pages", kind == "nv_dc" ? 1000 : 0},
-                 {"nodes[0].log.write_buffer", "disk_cache"}} +
+    s = s +
+        Sets{{"nodes[0].disk_cache.type", "non_volatile"},
+             {"nodes[0].disk_cache.pages", kind == "nv_dc" ? 1000 : 0},
+             {"nodes[0].log.write_buffer", "disk_cache"}} +
         all_partitions("allocation.write_buffer", "disk_cache");
   if (kind == "eh500" || kind == "eh1000")
-    s = s + Sets{{"nodes[0].extended_memory.buffer_pages", kind == "eh500" ? 500 : 1000},
-                 {"nodes[0].log.write_buffer", "extended_memory"}} +
+    s = s +
+        Sets{{"nodes[0].extended_memory.buffer_pages", kind == "eh500" ? 500 : 1000},
+             {"nodes[0].log.write_buffer", "extended_memory"}} +
         all_partitions("allocation.extended_buffer", true);
   return s;
 }
@@ -277,11 +281,13 @@ TEST_CASE("V40: a volatile disk cache of 1000 pages helps only at very small HS 
   }
 }
 
-TEST_CASE("V41-V43: NV disk cache and EH buffer; WB alone gets most savings; EH 500 beats DC 1000") {
+TEST_CASE(
+    "V41-V43: NV disk cache and EH buffer; WB alone gets most savings; EH 500 beats DC 1000") {
   for (double hs : {200.0, 500.0, 1000.0, 2000.0}) {
     CAPTURE(hs);
-    const double only = buffer_rt("hs", hs), nv = buffer_rt("nv_dc", hs), wb = buffer_rt("nv_wb", hs),
-                 eh500 = buffer_rt("eh500", hs), eh1000 = buffer_rt("eh1000", hs);
+    const double only = buffer_rt("hs", hs), nv = buffer_rt("nv_dc", hs),
+                 wb = buffer_rt("nv_wb", hs), eh500 = buffer_rt("eh500", hs),
+                 eh1000 = buffer_rt("eh1000", hs);
     // V41: strong improvement (the synchronous disk writes vanish): at least 30 % lower RT.
     CHECK(nv < 0.7 * only);
     CHECK(eh1000 < 0.7 * only);
@@ -300,7 +306,8 @@ TEST_CASE("V74-V77: lock experiment of Sect. 6.5.2.7 (L2616-2635)") {
                        {"database.partitions[large].lock_granularity", "record"}};
   const Sets mixed = {{"database.partitions[small].allocation.device", "extended_memory"},
                       {"nodes[0].log.device", "extended_memory"}};
-  const Sets all_eh = mixed + Sets{{"database.partitions[large].allocation.device", "extended_memory"}};
+  const Sets all_eh =
+      mixed + Sets{{"database.partitions[large].allocation.device", "extended_memory"}};
   const auto disk_page = eval(doc);
   const auto mixed_page = eval(with(doc, mixed));
   const auto disk_record = eval(with(doc, record));

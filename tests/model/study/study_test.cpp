@@ -377,3 +377,42 @@ TEST_CASE("study CLI: exit 0 when met, 1 when an expectation is missed, 2 on bad
   CHECK(run(cmd) == 2);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("study: simulated checks are missed only when the 95 % interval contradicts them") {
+  const auto simulated = [](const std::string& conf, double mean, double half_width) {
+    st::PointResult r = point(conf, 10, mean + 100.0);  // analytic values far from the bounds
+    st::SimulatedPoint sp;
+    sp.metrics["response_time_ms"] = {mean, half_width};
+    r.simulated = sp;
+    return r;
+  };
+  const auto sim_check = [](const json& x, const std::vector<st::PointResult>& r) {
+    const auto study = expectation_study(json::array({x}));
+    return *st::evaluate_expectations(study, r).at(0).simulated;
+  };
+  std::vector<st::PointResult> r = {simulated("a", 10.0, 1.0)};
+  json x = {{"kind", "value"},
+            {"metric", "response_time_ms"},
+            {"configuration", "a"},
+            {"target", 11.5},
+            {"tolerance", 0.2}};
+  CHECK(sim_check(x, r).verdict == st::Verdict::missed);  // [9, 11] vs [11.3, 11.7]
+  x["target"] = 10.8;
+  x["tolerance"] = 0.1;
+  auto c = sim_check(x, r);
+  CHECK(c.verdict == st::Verdict::met);  // the mean misses [10.7, 10.9], the interval meets it
+  CHECK(c.within_interval);
+  x["target"] = 10.0;
+  c = sim_check(x, r);
+  CHECK(c.verdict == st::Verdict::met);
+  CHECK_FALSE(c.within_interval);
+
+  const json order = {
+      {"kind", "ordering"}, {"metric", "response_time_ms"}, {"configurations", {"a", "b"}}};
+  r = {simulated("a", 10.0, 1.0), simulated("b", 9.5, 1.0)};  // reversed by 0.5 < 1.41
+  c = sim_check(order, r);
+  CHECK(c.verdict == st::Verdict::met);
+  CHECK(c.within_interval);
+  r = {simulated("a", 10.0, 0.1), simulated("b", 9.5, 0.1)};  // reversed by 0.5 > 0.14
+  CHECK(sim_check(order, r).verdict == st::Verdict::missed);
+}

@@ -205,7 +205,7 @@ TEST_CASE("locking: hopeless contention is reported as no stable operating point
   CHECK(r.classes[0].response_time_s > 0);
 }
 
-TEST_CASE("locking: a hot partition is the bottleneck; the request position matters") {
+TEST_CASE("locking: a hot partition is the bottleneck and the request position matters") {
   // Two partitions as in the TPSIM lock experiment (ch6-5.md §2.6, A14): 8 of 10 requests to
   // 1,000 pages, 2 to 10,000 pages.
   LockWorkload w;

@@ -237,7 +237,7 @@ TEST_CASE("reliability: parity striping reproduces Abb. 5-11 for G = 4, K = 10 (
   CHECK(parity_striping_parity_location(0, g, k) == BlockLocation{0, 8});  // B8 -> P0
 }
 
-TEST_CASE("reliability: every parity group lies on distinct disks; the layouts are bijective") {
+TEST_CASE("reliability: every parity group lies on distinct disks and the layouts are bijective") {
   for (std::int64_t g : {1, 2, 3, 4, 7, 10}) {
     for (std::int64_t stripes : {1, 2, 3, 5}) {
       const std::int64_t k = stripes * (g + 1);  // also valid for parity striping
