@@ -177,13 +177,16 @@ MarkovMttdl mttdl_markov(const ArrayReliabilityModel& m) {
   constexpr std::int64_t kMaxStates = 2'000'000;
   // Truncation: the number of groups under repair at once is about Poisson with mean
   // rho = disks * lambda * (longest repair) (M/G/infinity). States with more than `cap` degraded
-  // groups, whose stationary mass rho^cap / cap! is below 1e-17, are not built: a further failure
-  // there counts as data loss, so the result is a lower bound exact to double precision, and
-  // arrays of hundreds of groups need a few hundred states instead of groups^2 * spares.
+  // groups are not built; a further failure there counts as data loss. That adds a loss rate of
+  // about P(cap) * disks * lambda to the true one, about rho * lambda * (disks per group), so
+  // P(cap) = rho^cap / cap! < 1e-16 * rho / groups keeps the relative error below 1e-16: the
+  // result is a lower bound exact to double precision, and arrays of hundreds of groups need a
+  // few hundred states instead of groups^2 * spares.
   const double longest_repair_h = std::max(m.mttr_h, spares ? m.rebuild_h : 0.0);
   const double rho = static_cast<double>(m.groups * g) * lambda * longest_repair_h;
+  const double negligible = 1e-16 * std::min(rho, 1.0) / static_cast<double>(m.groups);
   std::int64_t cap = 1;
-  for (double tail = rho; cap < m.groups && tail >= 1e-17; ++cap) {
+  for (double tail = rho; cap < m.groups && tail >= negligible; ++cap) {
     tail *= rho / static_cast<double>(cap + 1);
   }
   cap = std::max<std::int64_t>(cap, std::min<std::int64_t>(m.groups, 3));

@@ -80,7 +80,9 @@ struct MarkovMttdl {
   double mttdl_h = 0;
   std::int64_t states = 0;  ///< transient states of the chain
 };
-/// Mean time to absorption in "data lost" from the all-healthy state (Eigen sparse LU).
+/// Mean time to absorption in "data lost" from the all-healthy state (Eigen sparse LU). States
+/// with so many groups under repair at once that their probability is below 1e-17 are cut off
+/// (counted as data loss), which keeps large arrays small without changing the double result.
 MarkovMttdl mttdl_markov(const ArrayReliabilityModel& model);
 
 // ---------------------------------------------------------------------------------------------

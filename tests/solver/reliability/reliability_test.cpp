@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "solver/io/json_input.hpp"
 #include "solver/reliability/reliability.hpp"
@@ -111,6 +112,46 @@ TEST_CASE("reliability: CTMC of one mirrored pair equals the exact birth-death r
   const MarkovMttdl r = mttdl_markov(m);
   CHECK(r.states == 2);
   CHECK(r.mttdl_h == doctest::Approx((3 * l + mu) / (2 * l * l)).epsilon(1e-12));
+}
+
+TEST_CASE("reliability: the truncated CTMC equals the full birth-death chain") {
+  // Without spares the array is a birth-death chain in the number i of degraded groups:
+  // up (n - i) g lambda, down i mu, loss i (g - 1) lambda. Solve all n + 1 states here with the
+  // tridiagonal (Thomas) algorithm in long double and compare with mttdl_markov, which cuts the
+  // chain where the states' probability no longer matters.
+  for (std::int64_t n : {1, 10, 100, 1000}) {
+    CAPTURE(n);
+    const std::int64_t g = 11;
+    const long double lambda = 1.0L / 43800, mu = 1.0L / 5;
+    const auto size = static_cast<std::size_t>(n + 1);
+    std::vector<long double> lower(size), diag(size), upper(size), rhs(size, 1.0L);
+    for (std::size_t i = 0; i < size; ++i) {
+      const long double up =
+          static_cast<long double>(n - static_cast<std::int64_t>(i)) * g * lambda;
+      const long double down = static_cast<long double>(i) * mu;
+      const long double loss = static_cast<long double>(i) * (g - 1) * lambda;
+      diag[i] = up + down + loss;
+      upper[i] = -up;
+      lower[i] = -down;
+    }
+    for (std::size_t i = 1; i < size; ++i) {  // forward elimination
+      const long double w = lower[i] / diag[i - 1];
+      diag[i] -= w * upper[i - 1];
+      rhs[i] -= w * rhs[i - 1];
+    }
+    std::vector<long double> t(size);
+    t[size - 1] = rhs[size - 1] / diag[size - 1];
+    for (std::size_t i = size - 1; i-- > 0;) t[i] = (rhs[i] - upper[i] * t[i + 1]) / diag[i];
+
+    ArrayReliabilityModel m;
+    m.groups = n;
+    m.disks_per_group = g;
+    m.mttf_h = 43800;
+    m.mttr_h = 5;
+    const MarkovMttdl r = mttdl_markov(m);
+    CHECK(r.states <= n + 1);
+    CHECK(r.mttdl_h == doctest::Approx(static_cast<double>(t[0])).epsilon(1e-12));
+  }
 }
 
 TEST_CASE("reliability: closed forms agree with the exact CTMC when MTTR << MTTF") {
