@@ -7,7 +7,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
 customers="${2:-200000}"
-bench="$build/bench_des"
+bench="$build/bench/bench_des"
+[[ -x "$bench" ]] || bench="$build/bench_des"
 [[ -x "$bench" ]] || { echo "run_des.sh: $bench not found (configure with -DTPEVAL_BUILD_BENCH=ON and build bench_des)" >&2; exit 2; }
 /usr/bin/python3 -c 'import importlib.util as u, sys; sys.exit(0 if (u.find_spec("simpy") or u.find_spec("SimPy")) else 1)' ||
   { echo "run_des.sh: SimPy missing: apt-get install python3-simpy" >&2; exit 2; }

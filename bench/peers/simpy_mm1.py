@@ -6,6 +6,8 @@ Debian 12's python3-simpy is SimPy 2.3.1 (the object-oriented API, `SimPy.Simula
 (`import simpy`, generator processes on an Environment) is used when it is installed instead.
 
 Usage: simpy_mm1.py [CUSTOMERS] [RHO]   (defaults 200000, 0.8; service rate 1)
+Times are CPU seconds (time.process_time), like the items/s of Google Benchmark, so a loaded
+machine does not distort the ratio.
 Prints: simpy VERSION customers N seconds T customers_per_s C mean_response_s R
 """
 import random
@@ -37,9 +39,9 @@ def run_simpy3(customers, rho, rng):
             env.process(customer(env))
 
     env.process(source(env))
-    start = time.perf_counter()
+    start = time.process_time()
     env.run(until=finished)
-    return simpy.__version__, time.perf_counter() - start, stats
+    return simpy.__version__, time.process_time() - start, stats
 
 
 def run_simpy2(customers, rho, rng):
@@ -70,9 +72,9 @@ def run_simpy2(customers, rho, rng):
 
     source = Source(sim=sim)
     sim.activate(source, source.generate())
-    start = time.perf_counter()
+    start = time.process_time()
     sim.simulate(until=1e18)
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     from importlib.metadata import version
 
     return version("SimPy"), seconds, stats
