@@ -42,7 +42,7 @@ static void BM_TxEngine(benchmark::State& state) {
   state.counters["tx_per_s"] =
       benchmark::Counter(static_cast<double>(transactions), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_TxEngine)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TxEngine)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 static void BM_TxSimulate(benchmark::State& state) {
   const SystemModel m = model_at_500_tps();
@@ -60,6 +60,6 @@ static void BM_TxSimulate(benchmark::State& state) {
   state.counters["tx_per_s"] =
       benchmark::Counter(static_cast<double>(transactions), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_TxSimulate)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TxSimulate)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

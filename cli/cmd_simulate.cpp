@@ -1,8 +1,10 @@
-// `tpeval simulate FILE`: discrete-event simulation with confidence intervals.
+// `tpeval simulate [FILE]`: discrete-event simulation with confidence intervals.
 //
-// Today FILE is a network in the `tpeval solve` format (it has "stations"); a transaction-model
-// file will be told apart by its top-level keys in simulate_file() and share every option below
-// (they map onto des::SimulationOptions, which the transaction simulator will take too). Results go
+// FILE is either a network in the `tpeval solve` format (it has "stations"), simulated by
+// solver/des, or a transaction-system model in the `tpeval eval` format (top-level "nodes",
+// "database" or "workload"; no FILE = the embedded Debit-Credit default), simulated as TPSIM did by
+// model/sim through cli/simulate_model.hpp. Both share the options below; --set applies to models
+// only. For networks, results go
 // to stdout as a table, JSON (the `tpeval solve` shape plus *_half_width keys and a "simulation"
 // object saying how the intervals were obtained) or tidy CSV (one row per measure). A progress line
 // goes to stderr only when stderr is a terminal. Exit codes: 2 for bad input or an impossible run
@@ -18,6 +20,7 @@
 
 #include "cli/command.hpp"
 #include "cli/format.hpp"
+#include "cli/simulate_model.hpp"
 #include "solver/des/network_simulation.hpp"
 #include "solver/io/json_input.hpp"
 #include "solver/io/network_json.hpp"
@@ -31,6 +34,8 @@ using solver::des::SimulationResult;
 
 struct SimulateArguments {
   std::string file;
+  std::vector<std::string> sets;
+  bool max_events_given = false;
   std::uint64_t seed = 1;
   double precision = 0.02;
   double confidence = 0.95;
@@ -193,9 +198,34 @@ nlohmann::json to_json(const solver::Network& n, const SimulationResult& r,
   return out;
 }
 
+int simulate_model(const SimulateArguments& a) {
+  ModelSimulationArgs m;
+  m.file = a.file;
+  m.sets = a.sets;
+  m.seed = a.seed;
+  m.precision = a.precision;
+  m.confidence = a.confidence;
+  m.max_time_s = a.max_time_s;
+  m.min_time_s = a.min_time_s;
+  if (a.max_events_given) m.max_events = a.max_events;  // else the model simulator's own bound
+  m.replications = a.replications;
+  m.jobs = a.jobs;
+  m.format = a.format;
+  return run_model_simulation(m, std::cout);
+}
+
 void simulate_file(const SimulateArguments& a, Context& context) {
+  if (a.file.empty()) {
+    context.exit_code = simulate_model(a);
+    return;
+  }
   const nlohmann::json doc = io::read_json_file(a.file);
-  // A transaction-model file (later) will be recognised here by its top-level keys.
+  if (is_transaction_model(doc)) {
+    context.exit_code = simulate_model(a);
+    return;
+  }
+  if (!a.sets.empty())
+    throw io::InputError(a.file, "--set applies to transaction-model files, not to networks");
   const solver::Network network = io::parse_network(doc);
   SimulationResult result;
   const SimulationOptions options = to_options(a);
@@ -229,10 +259,13 @@ void add_simulate_command(CLI::App& app, Context& context) {
   auto args = std::make_shared<SimulateArguments>();
   CLI::App* cmd =
       app.add_subcommand("simulate",
-                         "Simulate a queueing network (the `tpeval solve` JSON format) by discrete "
-                         "events, with 95 % confidence "
-                         "intervals, MSER-5 warm-up removal and a relative-precision stop rule");
-  cmd->add_option("file", args->file, "Network JSON file")->required();
+                         "Simulate a transaction-system model (default: the embedded Debit-Credit "
+                         "model) or a queueing network (the `tpeval solve` JSON format) by discrete "
+                         "events, with 95 % confidence intervals, MSER-5 warm-up removal and a "
+                         "relative-precision stop rule");
+  cmd->add_option("file", args->file,
+                  "Model or network JSON file (omitted: the embedded default model)");
+  cmd->add_option("--set", args->sets, "PATH=VALUE override of a model parameter (repeatable)");
   cmd->add_option("--seed", args->seed, "Random seed; the same seed gives identical results")
       ->capture_default_str();
   cmd->add_option("--precision", args->precision,
@@ -260,7 +293,10 @@ void add_simulate_command(CLI::App& app, Context& context) {
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
-  cmd->callback([args, &context] { simulate_file(*args, context); });
+  cmd->callback([args, cmd, &context] {
+    args->max_events_given = cmd->count("--max-events") > 0;
+    simulate_file(*args, context);
+  });
 }
 
 }  // namespace tpeval::cli

@@ -94,7 +94,9 @@ Observation observe(const TransactionEngine& e, std::size_t counters) {
   for (std::size_t i = warm; i < n; ++i)
     series.push_back(rows[i * counters + sc_in_system_area] / rows[i * counters + sc_time_s]);
   const des::Mser5Result m = des::mser5_truncation(series);
-  o.first = warm + m.truncated;
+  // An unreliable MSER-5 point (in the second half) means the run is still too short; estimates
+  // made at a limit then drop the first half of the post-warm-up series.
+  o.first = warm + (m.reliable ? m.truncated : series.size() / 2);
   o.count = n - o.first;
   o.ready = m.reliable;
   return o;

@@ -66,7 +66,7 @@ TEST_CASE("V56/V57: NOFORCE HS + EH acts as one LRU of the combined size (L2559)
                  (hs(500) + level2("eh1000", false, 500))) < 0.3);
 }
 
-TEST_CASE("V52: FORCE EH buffer 1000 (replicated commit writes, L2572; A10)") {
+TEST_CASE("V52: FORCE EH buffer 1000 (replicated commit writes, L2572, A10)") {
   check_row("eh1000", true, {13.1, 7.2, 3.4, 0.6}, 1.0);
 }
 
@@ -75,7 +75,7 @@ TEST_CASE("V52: FORCE EH buffer 1000 (replicated commit writes, L2572; A10)") {
 // the mean HS residency with the cache's characteristic time, a sharp threshold, while real
 // residencies scatter around it. Near the threshold (HS 500 NOFORCE, HS 1000 FORCE) it overstates
 // the refreshes. Measured: 7.5 % (book 5.6) and 1.7 % (book 0.1).
-TEST_CASE("V46/V47: NOFORCE disk caches of 1000 pages (L2545-2546; A7, A10), 1 pp") {
+TEST_CASE("V46/V47: NOFORCE disk caches of 1000 pages (L2545-2546, A7, A10), 1 pp") {
   check_row("vol_dc", false, {12.8, 5.6, 0.0, 0.0}, 1.0, 1, 7.0, 8.0);
   check_row("nv_dc", false, {13.0, 7.4, 3.8, 0.8}, 1.0);
 }

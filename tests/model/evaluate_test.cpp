@@ -42,7 +42,7 @@ TEST_CASE("the breakdown adds up to the response time") {
   }
 }
 
-TEST_CASE("MPL: a large MPL reproduces the open model; MPL 1 serialises transactions") {
+TEST_CASE("MPL: a large MPL reproduces the open model, MPL 1 serialises transactions") {
   const auto open = eval_default({}, false);
   const auto large = eval_default({{"policies.mpl", 200}}, false);
   CHECK(*large.mean_response_time_s == doctest::Approx(*open.mean_response_time_s).epsilon(0.02));
