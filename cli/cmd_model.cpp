@@ -22,7 +22,7 @@ void add_model_command(CLI::App& app, Context& /*context*/) {
                 ->check(CLI::IsMember({"debit_credit", "real_load", "lock_experiment"}));
   d->excludes(s)->excludes(x);
   s->excludes(x);
-  cmd->callback([print_default, schema, example, cmd]() {
+  cmd->callback([print_default, schema, example]() {
     if (*schema) {
       std::cout << model::model_schema().dump(2) << '\n';
     } else if (!example->empty()) {

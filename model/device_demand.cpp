@@ -15,8 +15,7 @@ struct PoolStations {
 
 class Builder {
  public:
-  Builder(const SystemModel& model, DemandModel& out)
-      : m_(model), node_(model.nodes.front()), out_(out) {
+  Builder(const SystemModel& model, DemandModel& out) : node_(model.nodes.front()), out_(out) {
     out_.ms_per_instruction = 1.0 / (node_.cpu_mips * 1000.0);
     add_station({"cpu", StationKind::cpu, "", node_.cpu_count, 0});
     out_.cpu = 0;
@@ -164,7 +163,6 @@ class Builder {
     return static_cast<int>(out_.stations.size()) - 1;
   }
 
-  const SystemModel& m_;
   const Node& node_;
   DemandModel& out_;
   std::vector<PoolStations> pools_;

@@ -282,7 +282,8 @@ Check check_saturation(const Expectation& x, const std::vector<PointResult>& res
       });
       std::optional<double> last_stable, first_saturated;
       for (const PointResult* r : pts) {
-        if (!r->simulated) continue;
+        // A point without an estimate (the run's limits stopped it) says nothing about stability.
+        if (!r->simulated || (!r->simulated->saturated && r->simulated->metrics.empty())) continue;
         if (r->simulated->saturated) {
           if (!first_saturated) {
             first_saturated = axis_value(*r, axis);

@@ -111,9 +111,16 @@ SimulatedPoint simulate_point(const SystemModel& model, const SimulationSettings
   try {
     report = sim::simulate_transactions(model, o);
   } catch (const solver::des::SimulationError& e) {
-    // Offered load at or above some server's capacity: no steady state to simulate.
-    p.saturated = true;
-    p.bottleneck = e.what();
+    const std::string why = e.what();
+    if (why.rfind("unstable model", 0) == 0) {
+      // Offered load at or above some server's capacity: no steady state to simulate.
+      p.saturated = true;
+      p.bottleneck = why;
+    } else {
+      // The limits stopped the run before it could form intervals: no estimate at this point
+      // (the checks treat its metrics as not measured), which is not saturation.
+      p.bottleneck = "no estimate: " + why;
+    }
     return p;
   }
   if (report.saturated) {
