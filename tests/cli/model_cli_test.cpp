@@ -1,6 +1,8 @@
 // `tpeval eval`, `tpeval whatif` and `tpeval model` end to end: runs the built executable
 // (TPEVAL_BINARY) and checks exit codes, key numbers and error messages.
 #include <doctest/doctest.h>
+
+#include "tests/support/cli_run.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,39 +16,9 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-fs::path model_scratch_dir() {
-  const fs::path dir =
-      fs::temp_directory_path() / ("tpeval_model_cli_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
-
-Run run_tpeval(const std::string& arguments) {
-  const fs::path dir = model_scratch_dir();
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string command = std::string("'") + TPEVAL_BINARY + "' " + arguments + " >'" +
-                              out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(command.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
+using Run = tpeval::test::CliRun;
+using tpeval::test::run_tpeval;
+using tpeval::test::slurp;
 }  // namespace
 
 TEST_CASE("tpeval eval evaluates the embedded default in every format") {
@@ -72,7 +44,7 @@ TEST_CASE("tpeval eval evaluates the embedded default in every format") {
 }
 
 TEST_CASE("tpeval eval reads a model file and states saturation plainly") {
-  const fs::path file = model_scratch_dir() / "saturated.json";
+  const fs::path file = tpeval::test::scratch_dir() / "saturated.json";
   auto doc = nlohmann::json::parse(run_tpeval("model --print-default").out);
   doc["workload"]["arrival_rate_per_s"] = 500;  // beyond the single log disk (200 TPS)
   std::ofstream(file) << doc.dump();

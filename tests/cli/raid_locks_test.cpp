@@ -1,6 +1,8 @@
 // `tpeval raid` and `tpeval locks` end to end: runs the built executable (TPEVAL_BINARY) and
 // checks exit codes, key numbers and error messages.
 #include <doctest/doctest.h>
+
+#include "tests/support/cli_run.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,49 +16,13 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-fs::path scratch_dir() {
-  const fs::path dir =
-      fs::temp_directory_path() / ("tpeval_raid_locks_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
-
-Run run(const std::string& arguments) {
-  const fs::path dir = scratch_dir();
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string command = std::string("'") + TPEVAL_BINARY + "' " + arguments + " >'" +
-                              out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(command.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-fs::path write_file(const std::string& name, const std::string& text) {
-  const fs::path path = scratch_dir() / name;
-  std::ofstream(path) << text;
-  return path;
-}
-
+using Run = tpeval::test::CliRun;
+using tpeval::test::run_tpeval;
+using tpeval::test::slurp;
 }  // namespace
 
 TEST_CASE("cli raid: Tab. 5-2 row G = 10, MTTR = 5 h as JSON (Rahm L1636)") {
-  const Run r = run("raid --disks 100 --group 10 --mttf 5y --mttr 5h --format json");
+  const Run r = run_tpeval("raid --disks 100 --group 10 --mttf 5y --mttr 5h --format json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["total_disks"].get<double>() == 110);
@@ -69,7 +35,7 @@ TEST_CASE("cli raid: Tab. 5-2 row G = 10, MTTR = 5 h as JSON (Rahm L1636)") {
 }
 
 TEST_CASE("cli raid: --exact puts the CTMC next to the closed form (mirroring, table, csv)") {
-  Run r = run("raid --disks 100 --group 1 --mttf 5y --mttr 1h --exact --format json");
+  Run r = run_tpeval("raid --disks 100 --group 1 --mttf 5y --mttr 1h --exact --format json");
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["scheme"] == "mirroring");
@@ -78,16 +44,16 @@ TEST_CASE("cli raid: --exact puts the CTMC next to the closed form (mirroring, t
   CHECK(j["exact"]["ratio_to_closed_form"].get<double>() == doctest::Approx(1).epsilon(1e-3));
   CHECK(j["io_multipliers"]["small_write"].get<double>() == 2);
 
-  r = run("raid --disks 100 --group 100 --mttf 5y --mttr 5h");
+  r = run_tpeval("raid --disks 100 --group 100 --mttf 5y --mttr 5h");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("total disks N + N/G") != std::string::npos);
   CHECK(r.out.find("4.337") != std::string::npos);  // 4.3 years in Tab. 5-2
-  r = run("raid --disks 100 --group 10 --mttf 43800h --mttr 0.2083333333d --format csv");
+  r = run_tpeval("raid --disks 100 --group 10 --mttf 43800h --mttr 0.2083333333d --format csv");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("quantity,value,unit") == 0);
 
   r =
-      run("raid --disks 100 --group 10 --mttf 5y --mttr 48h --exact --hot-spares 1 "
+      run_tpeval("raid --disks 100 --group 10 --mttf 5y --mttr 48h --exact --hot-spares 1 "
           "--rebuild 1h --spare-replacement 2d --format json");
   REQUIRE(r.exit_code == 0);
   j = nlohmann::json::parse(r.out);
@@ -95,28 +61,28 @@ TEST_CASE("cli raid: --exact puts the CTMC next to the closed form (mirroring, t
 }
 
 TEST_CASE("cli raid: bad units and values exit 2 with a clear message") {
-  Run r = run("raid --disks 100 --group 10 --mttf 5 --mttr 5h");
+  Run r = run_tpeval("raid --disks 100 --group 10 --mttf 5 --mttr 5h");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--mttf: '5' needs a unit: h (hours), d (days) or y (years)") !=
         std::string::npos);
-  r = run("raid --disks 100 --group 10 --mttf 5x --mttr 5h");
+  r = run_tpeval("raid --disks 100 --group 10 --mttf 5x --mttr 5h");
   CHECK(r.exit_code == 2);
-  r = run("raid --disks 100 --group 10 --mttf -5y --mttr 5h");
+  r = run_tpeval("raid --disks 100 --group 10 --mttf -5y --mttr 5h");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--mttf:") != std::string::npos);
-  r = run("raid --disks 100 --group 7 --mttf 5y --mttr 5h");
+  r = run_tpeval("raid --disks 100 --group 7 --mttf 5y --mttr 5h");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--group: must divide --disks") != std::string::npos);
-  r = run("raid --disks ten --mttf 5y --mttr 5h");
+  r = run_tpeval("raid --disks ten --mttf 5y --mttr 5h");
   CHECK(r.exit_code == 2);
-  r = run("raid --disks 100 --mttf 5y --mttr 5h --hot-spares 1");
+  r = run_tpeval("raid --disks 100 --mttf 5y --mttr 5h --hot-spares 1");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--hot-spares: needs --exact") != std::string::npos);
 }
 
 TEST_CASE("cli locks: command-line workload, Tay's closed form at low contention") {
   const Run r =
-      run("locks --transactions 10 --locks 4 --granules 1000000000 --step-ms 10 "
+      run_tpeval("locks --transactions 10 --locks 4 --granules 1000000000 --step-ms 10 "
           "--format json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
@@ -128,11 +94,11 @@ TEST_CASE("cli locks: command-line workload, Tay's closed form at low contention
 }
 
 TEST_CASE("cli locks: thrashing is a result (exit 0) that names the partition") {
-  Run r = run("locks --transactions 100 --locks 16 --granules 10000 --hold-ms 100");
+  Run r = run_tpeval("locks --transactions 100 --locks 16 --granules 10000 --hold-ms 100");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("thrashing") != std::string::npos);
   CHECK(r.out.find("partition 'data'") != std::string::npos);
-  r = run("locks --transactions 100 --locks 16 --granules 10000 --hold-ms 100 --format csv");
+  r = run_tpeval("locks --transactions 100 --locks 16 --granules 10000 --hold-ms 100 --format csv");
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("class,N,") == 0);
 }
@@ -144,7 +110,7 @@ TEST_CASE("cli locks: JSON workload with two partitions and path-aware errors") 
                  "commit_time_s": 0.01,
                  "accesses": [{"partition": "small", "lock_requests": 8},
                               {"partition": "large", "lock_requests": 2}]}]})";
-  Run r = run("locks '" + write_file("good.json", good).string() + "' --format json");
+  Run r = run_tpeval("locks '" + tpeval::test::write_scratch_file("good.json", good).string() + "' --format json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["bottleneck"] == "small");
@@ -153,14 +119,14 @@ TEST_CASE("cli locks: JSON workload with two partitions and path-aware errors") 
   const std::string typo = R"({"partitions": [{"name": "a", "granules": 10}],
     "classes": [{"arrival_rate_per_s": 1, "step_time_s": 0.01,
                  "accesses": [{"partition": "a", "lock_request": 2}]}]})";
-  r = run("locks '" + write_file("typo.json", typo).string() + "'");
+  r = run_tpeval("locks '" + tpeval::test::write_scratch_file("typo.json", typo).string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("classes[0].accesses[0].lock_request: unknown key") != std::string::npos);
 
   const std::string missing = R"({"partitions": [{"name": "a", "granules": 10}],
     "classes": [{"arrival_rate_per_s": 1, "step_time_s": 0.01,
                  "accesses": [{"partition": "b", "lock_requests": 2}]}]})";
-  r = run("locks '" + write_file("missing.json", missing).string() + "'");
+  r = run_tpeval("locks '" + tpeval::test::write_scratch_file("missing.json", missing).string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("classes[0].accesses[0].partition: no partition named 'b'") !=
         std::string::npos);
@@ -168,19 +134,19 @@ TEST_CASE("cli locks: JSON workload with two partitions and path-aware errors") 
   const std::string share = R"({"partitions": [{"name": "a", "granules": 10}],
     "classes": [{"concurrent_transactions": 3, "step_time_s": 0.01,
                  "accesses": [{"partition": 0, "lock_requests": 2, "exclusive_share": 2}]}]})";
-  r = run("locks '" + write_file("share.json", share).string() + "'");
+  r = run_tpeval("locks '" + tpeval::test::write_scratch_file("share.json", share).string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("classes[0].accesses[0].exclusive_share:") != std::string::npos);
 }
 
 TEST_CASE("cli locks: bad options exit 2") {
-  Run r = run("locks --locks 4 --granules 100 --step-ms 1");
+  Run r = run_tpeval("locks --locks 4 --granules 100 --step-ms 1");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--transactions: give exactly one of") != std::string::npos);
-  r = run("locks --transactions 5 --locks 4 --granules 100 --step-ms 1 --write-share 2");
+  r = run_tpeval("locks --transactions 5 --locks 4 --granules 100 --step-ms 1 --write-share 2");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--write-share: must be in [0, 1]") != std::string::npos);
-  r = run("locks --transactions 5 --locks 4 --granules 0.5 --step-ms 1");
+  r = run_tpeval("locks --transactions 5 --locks 4 --granules 0.5 --step-ms 1");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--granules:") != std::string::npos);
 }

@@ -1,6 +1,8 @@
 // `tpeval solve` end to end: runs the built executable (TPEVAL_BINARY) and checks exit codes,
 // stdout and stderr.
 #include <doctest/doctest.h>
+
+#include "tests/support/cli_run.hpp"
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -13,49 +15,13 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-fs::path scratch_dir() {
-  const fs::path dir =
-      fs::temp_directory_path() / ("tpeval_solve_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
-
-Run run(const std::string& arguments) {
-  const fs::path dir = scratch_dir();
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string command = std::string("'") + TPEVAL_BINARY + "' " + arguments + " >'" +
-                              out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(command.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-fs::path write_file(const std::string& name, const std::string& text) {
-  const fs::path path = scratch_dir() / name;
-  std::ofstream(path) << text;
-  return path;
-}
-
+using Run = tpeval::test::CliRun;
+using tpeval::test::run_tpeval;
+using tpeval::test::slurp;
 }  // namespace
 
 TEST_CASE("cli solve: --example succeeds in every format") {
-  const Run table = run("solve --example");
+  const Run table = run_tpeval("solve --example");
   CHECK(table.exit_code == 0);
   CHECK(table.err.empty());
   CHECK(table.out.find("Method: exact-mva") != std::string::npos);
@@ -63,7 +29,7 @@ TEST_CASE("cli solve: --example succeeds in every format") {
   CHECK(table.out.find("utilization_%_per_server") != std::string::npos);
   CHECK(table.out.find("nan") == std::string::npos);
 
-  const Run json = run("solve --example --format json");
+  const Run json = run_tpeval("solve --example --format json");
   CHECK(json.exit_code == 0);
   const auto doc = nlohmann::json::parse(json.out);
   CHECK(doc["format"] == "tpeval-solution/1");
@@ -72,7 +38,7 @@ TEST_CASE("cli solve: --example succeeds in every format") {
   CHECK(doc["stations"].size() == 3);
   CHECK(doc["class_stations"].size() == 6);
 
-  const Run csv = run("solve --example --format csv");
+  const Run csv = run_tpeval("solve --example --format csv");
   CHECK(csv.exit_code == 0);
   CHECK(csv.out.rfind("section,class,station,metric,value\n", 0) == 0);
   CHECK(csv.out.find("class,oltp,,throughput_per_s,") != std::string::npos);
@@ -82,7 +48,7 @@ TEST_CASE("cli solve: --example succeeds in every format") {
 TEST_CASE("cli solve: methods and bounds") {
   for (const char* method : {"auto", "exact", "linearizer", "schweitzer"}) {
     CAPTURE(method);
-    const Run r = run(std::string("solve --example --format json --method ") + method);
+    const Run r = run_tpeval(std::string("solve --example --format json --method ") + method);
     CHECK(r.exit_code == 0);
     if (r.exit_code == 0) {
       const auto doc = nlohmann::json::parse(r.out);
@@ -90,9 +56,9 @@ TEST_CASE("cli solve: methods and bounds") {
       CHECK(doc["classes"][0]["throughput_per_s"].get<double>() > 0);
     }
   }
-  CHECK(run("solve --example --method magic").exit_code == 2);
+  CHECK(run_tpeval("solve --example --method magic").exit_code == 2);
 
-  const Run bounds = run("solve --example --bounds --format json");
+  const Run bounds = run_tpeval("solve --example --bounds --format json");
   REQUIRE(bounds.exit_code == 0);
   const auto doc = nlohmann::json::parse(bounds.out);
   const auto& b = doc["bounds"]["closed_classes"][0];
@@ -101,40 +67,40 @@ TEST_CASE("cli solve: methods and bounds") {
   // The class-alone upper bound holds for the class in the mix as well.
   CHECK(x <= b["throughput_upper_per_s"].get<double>());
   CHECK(b["knee_population"].get<double>() > 0);
-  const Run table = run("solve --example --bounds");
+  const Run table = run_tpeval("solve --example --bounds");
   CHECK(table.exit_code == 0);
   CHECK(table.out.find("knee_N*") != std::string::npos);
 }
 
 TEST_CASE("cli solve: bad input exits 2 naming the file and the JSON path") {
-  const Run missing = run("solve /nonexistent/net.json");
+  const Run missing = run_tpeval("solve /nonexistent/net.json");
   CHECK(missing.exit_code == 2);
   CHECK(missing.err == "tpeval: error: /nonexistent/net.json: cannot open file\n");
 
-  const fs::path bad = write_file(
+  const fs::path bad = tpeval::test::write_scratch_file(
       "bad.json",
       R"({"stations":[{"name":"cpu"}],"classes":[{"name":"a","population":2.5,"demands_s":{"cpu":1}}]})");
-  const Run r = run("solve '" + bad.string() + "'");
+  const Run r = run_tpeval("solve '" + bad.string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
   CHECK(r.err == "tpeval: error: " + bad.string() +
                      ": classes[0].population: must be a non-negative integer\n");
 
-  const fs::path malformed = write_file("malformed.json", "{\"stations\": [\n}");
-  const Run m = run("solve '" + malformed.string() + "'");
+  const fs::path malformed = tpeval::test::write_scratch_file("malformed.json", "{\"stations\": [\n}");
+  const Run m = run_tpeval("solve '" + malformed.string() + "'");
   CHECK(m.exit_code == 2);
   CHECK(m.err.find("malformed JSON at line 2") != std::string::npos);
 
-  CHECK(run("solve").exit_code == 2);
-  CHECK(run("solve --example '" + bad.string() + "'").exit_code == 2);
+  CHECK(run_tpeval("solve").exit_code == 2);
+  CHECK(run_tpeval("solve --example '" + bad.string() + "'").exit_code == 2);
 }
 
 TEST_CASE("cli solve: an unstable open model exits 2 with the bottleneck and headroom") {
-  const fs::path unstable = write_file("unstable.json", R"({
+  const fs::path unstable = tpeval::test::write_scratch_file("unstable.json", R"({
     "stations": [{"name": "cpu", "servers": 2}, {"name": "disk"}],
     "classes": [{"name": "tx", "arrival_rate_per_s": 50, "demands_s": {"cpu": 0.02, "disk": 0.025}}]
   })");
-  const Run r = run("solve '" + unstable.string() + "'");
+  const Run r = run_tpeval("solve '" + unstable.string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
   CHECK(r.err == "tpeval: error: " + unstable.string() +
@@ -145,7 +111,7 @@ TEST_CASE("cli solve: an unstable open model exits 2 with the bottleneck and hea
 TEST_CASE("cli solve: every example network solves; open and mixed methods are named") {
   for (const char* name : {"central_server", "mixed_bolch_8_6", "open_qsp_p113", "web_tier_open"}) {
     CAPTURE(name);
-    const Run r = run(std::string("solve --format json --bounds '") + TPEVAL_SOURCE_DIR +
+    const Run r = run_tpeval(std::string("solve --format json --bounds '") + TPEVAL_SOURCE_DIR +
                       "/examples/networks/" + name + ".json'");
     REQUIRE(r.exit_code == 0);
     const auto doc = nlohmann::json::parse(r.out);
@@ -153,7 +119,7 @@ TEST_CASE("cli solve: every example network solves; open and mixed methods are n
     if (std::string(name) == "open_qsp_p113") CHECK(method == "open-product-form");
     if (std::string(name) == "mixed_bolch_8_6") CHECK(method.rfind("mixed(", 0) == 0);
   }
-  const Run example = run("solve --print-example");
+  const Run example = run_tpeval("solve --print-example");
   CHECK(example.exit_code == 0);
   CHECK(nlohmann::json::parse(example.out)["name"] == "central-server");
 }
