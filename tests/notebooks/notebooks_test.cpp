@@ -58,7 +58,10 @@ TEST_CASE("notebooks: every notebook executes on the quick studies and writes it
       {"real_load", {"abb_6_14_6_15_real_load.png", "real_load_hit_ratios.png"}},
       {"lock_conflicts", {"abb_6_16_lock_conflicts.png"}},
   };
-  for (const auto& [name, figures] : notebooks) {
+  for (const auto& notebook : notebooks) {
+    // (no structured bindings: clang 14 cannot capture them in doctest's INFO lambda)
+    const auto& name = notebook.first;
+    const auto& figures = notebook.second;
     INFO("notebook " << name);
     const std::string command = "TPEVAL_RESULTS_DIR=" + quoted(work / "results") +
                                 " TPEVAL_FIGURES_DIR=" + quoted(work / "figures") +
