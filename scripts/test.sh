@@ -11,12 +11,12 @@ jobs=$(nproc)
 
 echo "== sanitizer build (clang++, address + undefined) =="
 CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" \
-  -DTPEVAL_SANITIZE=ON -DTPEVAL_WERROR=ON >/dev/null
+  -DTPEVAL_SANITIZE=ON -DTPEVAL_WERROR=ON -DTPEVAL_BUILD_TESTS=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 echo "== release build (g++) =="
-CXX=g++ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTPEVAL_WERROR=ON >/dev/null
+CXX=g++ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTPEVAL_WERROR=ON -DTPEVAL_BUILD_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
