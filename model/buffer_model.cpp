@@ -1,60 +1,76 @@
-// Characteristic-time model of the HS / EH / disk-cache hierarchy (see buffer_model.hpp).
+// The buffer submodel on top of solver/cache (see buffer_model.hpp): the model's partitions are
+// translated into reference streams and handed to the domain-free two-level Che/TTL solver
+// (solver/cache/hierarchy.hpp), which already encodes the rules of ch6-5.md §1.7-1.11 and A10
+// and meets every cell of Tab. 6-7 within 1 pp. This file only decides which stream a partition
+// is and which level each partition may use.
 //
 // Time is counted in transactions of the average mix, so hit ratios do not depend on the arrival
-// rate. For a random-access partition with n pages referenced at r per page and transaction, a
-// page is in an LRU buffer of characteristic time T with probability 1 - exp(-r T) (Che). The
-// second levels use the memoryless gap after an HS eviction: a page evicted from HS and not
-// referenced for G ~ Exp(r) is found at the second level when its last touch there lies less than
-// that level's characteristic time in the past.
+// rate.
 #include "model/buffer_model.hpp"
-
-#include <boost/math/tools/roots.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
-#include <limits>
+
+#include "solver/cache/hierarchy.hpp"
+#include "solver/cache/reference_stream.hpp"
 
 namespace tpeval::model {
 namespace {
 
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
+namespace cache = solver::cache;
 
-/// 1 - exp(-x) without cancellation; 1 for x = inf.
-double one_minus_exp(double x) {
-  return std::isinf(x) ? 1.0 : -std::expm1(-x);
-}
-
-/// Smallest T with occupancy(T) = capacity, for occupancy increasing from occupancy(0) = 0.
-/// Infinite when the buffer never fills. Boost's TOMS 748 is used rather than hand bisection.
-double characteristic_time(const std::function<double(double)>& occupancy, double capacity) {
-  if (capacity <= 0) return 0.0;
-  double hi = 1.0;
-  while (occupancy(hi) < capacity) {
-    hi *= 4.0;
-    if (hi > 1e15) return kInfinity;
+cache::MigrationPolicy to_policy(Migration m) {
+  switch (m) {
+    case Migration::all:
+      return cache::MigrationPolicy::all;
+    case Migration::modified:
+      return cache::MigrationPolicy::modified;
+    case Migration::unmodified:
+      return cache::MigrationPolicy::unmodified;
   }
-  const double lo = hi > 1.0 ? hi / 4.0 : 0.0;
-  std::uintmax_t max_iter = 200;
-  const auto f = [&](double t) { return occupancy(t) - capacity; };
-  const auto [a, b] = boost::math::tools::toms748_solve(
-      f, lo, hi, boost::math::tools::eps_tolerance<double>(40), max_iter);
-  return 0.5 * (a + b);
+  return cache::MigrationPolicy::all;
 }
 
-struct PageStream {
-  bool resident = false;   // main-memory resident: always a hit, no buffer space
-  bool clustered = false;  // shares the page just referenced by another partition
-  bool append = false;     // append or sequential: each page referenced in one burst
-  bool sequential_read = false;
-  double pages = 0.0;
-  double refs = 0.0;       // record references per transaction
-  double rate = 0.0;       // page references per page per transaction (random partitions)
-  double new_pages = 0.0;  // pages started per transaction (append / sequential)
-  double update_share = 0.0;
-  bool in_eh = false;
-  bool in_dc = false;
+/// Which partitions are buffered, and as which stream.
+struct Streams {
+  std::vector<cache::ReferenceStream> streams;
+  std::vector<int> partition;  // stream -> partition
+  std::vector<bool> in_eh, in_dc;
+  std::vector<cache::MigrationPolicy> policy;
 };
+
+Streams make_streams(const SystemModel& model, const std::vector<double>& refs,
+                     const std::vector<double>& page_writes, bool eh_buffer, bool dc_buffer) {
+  const Node& node = model.nodes.front();
+  Streams out;
+  for (std::size_t p = 0; p < model.partitions.size(); ++p) {
+    const auto& part = model.partitions[p];
+    // Main-memory resident partitions are always hits and take no buffer space (L2376).
+    if (part.allocation.device == "main_memory" || refs[p] <= 0) continue;
+    const double write_fraction = std::min(1.0, page_writes[p] / refs[p]);
+    cache::ReferenceStream s;
+    if (part.clustered_with) {
+      // TELLER in the BRANCH page: the page was just referenced (L2525), a guaranteed hit.
+      s = cache::repeat_stream(part.name, refs[p], write_fraction);
+    } else if (part.access != AccessPattern::random) {
+      // Append / sequential: each page gets `blocking_factor` consecutive references.
+      s = cache::sequential_stream(part.name, refs[p], std::max(1.0, part.blocking_factor),
+                                   write_fraction);
+    } else {
+      s = cache::independent_class(part.name, std::max(1.0, part.pages()),
+                                   refs[p] / std::max(1.0, part.pages()), write_fraction);
+    }
+    const int dev = find_device(node, part.allocation.device);
+    const bool buffered = !part.clustered_with;
+    out.streams.push_back(std::move(s));
+    out.partition.push_back(static_cast<int>(p));
+    out.in_eh.push_back(eh_buffer && buffered && part.allocation.extended_buffer);
+    out.in_dc.push_back(dc_buffer && buffered && part.allocation.disk_cache && dev >= 0 &&
+                        node.devices[dev].type == DeviceType::disk);
+    out.policy.push_back(to_policy(part.allocation.migration));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -85,187 +101,84 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
     if (model.partitions[p].clustered_with)
       page_writes[*model.partitions[p].clustered_with] += writes[p];
 
+  const bool force = model.policies.update_strategy == UpdateStrategy::force;
   const bool eh_buffer = node.extended_memory.buffer_pages > 0;
   const bool dc_buffer = node.disk_cache.type != DiskCacheType::none && node.disk_cache.pages > 0;
-  std::vector<PageStream> s(np);
-  for (std::size_t p = 0; p < np; ++p) {
-    const auto& part = model.partitions[p];
-    auto& x = s[p];
-    x.refs = refs[p];
-    x.resident = part.allocation.device == "main_memory";
-    x.clustered = part.clustered_with.has_value();
-    x.append = part.access != AccessPattern::random;
-    x.sequential_read = part.access == AccessPattern::sequential;
-    x.pages = part.pages();
-    x.update_share = refs[p] > 0 ? std::min(1.0, page_writes[p] / refs[p]) : 0.0;
-    if (x.append)
-      x.new_pages = refs[p] / part.blocking_factor;
-    else if (x.pages > 0)
-      x.rate = refs[p] / x.pages;
-    x.in_eh = eh_buffer && part.allocation.extended_buffer && !x.resident && !x.clustered;
-    const int dev = find_device(node, part.allocation.device);
-    x.in_dc = dc_buffer && part.allocation.disk_cache && !x.resident && !x.clustered && dev >= 0 &&
-              node.devices[dev].type == DeviceType::disk;
-  }
-  const auto in_buffer = [](const PageStream& x) {
-    return !x.resident && !x.clustered && x.refs > 0;
-  };
+  const Streams s = make_streams(model, refs, page_writes, eh_buffer, dc_buffer);
 
   BufferLevels out;
   out.partitions.resize(np);
-
-  // --- HS (main-memory buffer), Che -----------------------------------------------------------
-  const auto hs_occupancy = [&](double t) {
-    double occ = 0.0;
-    for (const auto& x : s) {
-      if (!in_buffer(x)) continue;
-      occ += x.append ? x.new_pages * t : x.pages * one_minus_exp(x.rate * t);
-    }
-    return occ;
-  };
-  const double t1 = characteristic_time(hs_occupancy, static_cast<double>(node.buffer_pages));
-  out.hs_characteristic_time = t1;
-
-  const bool force = model.policies.update_strategy == UpdateStrategy::force;
-  std::vector<double> miss(np, 0.0), residency(np, 0.0), stay_out(np, 0.0);
   for (std::size_t p = 0; p < np; ++p) {
-    const auto& x = s[p];
+    out.partitions[p].references_per_tx = refs[p];
+    out.partitions[p].hs_hit_ratio = 1.0;  // resident or unreferenced unless a stream says else
+  }
+  if (s.streams.empty()) return out;
+
+  cache::HierarchyConfig base;
+  base.level1_items = static_cast<double>(node.buffer_pages);
+  base.write_strategy = force ? cache::WriteStrategy::force : cache::WriteStrategy::noforce;
+
+  // Level 1 (+ the EH extended buffer when there is one).
+  cache::HierarchyConfig eh = base;
+  const bool any_eh = std::find(s.in_eh.begin(), s.in_eh.end(), true) != s.in_eh.end();
+  if (any_eh) {
+    eh.level2 = cache::Level2Kind::extended_memory;
+    eh.level2_items = static_cast<double>(node.extended_memory.buffer_pages);
+    for (std::size_t i = 0; i < s.streams.size(); ++i) {
+      cache::Level2Admission a{s.in_eh[i], s.policy[i]};
+      // FORCE without commit writes into EH: only the (clean) victims can migrate (L2374).
+      if (force && !model.policies.force_writes_to_extended_buffer) {
+        if (a.policy == cache::MigrationPolicy::modified) a.admitted = false;
+        a.policy = cache::MigrationPolicy::unmodified;
+      }
+      eh.admission.push_back(a);
+    }
+  }
+  const cache::HierarchyResult first = cache::che_hierarchy(s.streams, eh);
+  out.hs_characteristic_time = first.level1_characteristic_time;
+  out.eh_characteristic_time = first.level2_characteristic_time;
+
+  // The disk cache. Below an EH buffer it sees the misses of HS + EH, which (exclusive EH,
+  // NOFORCE) act as one LRU of the combined size (L2559, A9); with no EH buffer this is exact.
+  std::vector<double> dc_hit(s.streams.size(), 0.0);
+  const bool any_dc = std::find(s.in_dc.begin(), s.in_dc.end(), true) != s.in_dc.end();
+  if (any_dc) {
+    cache::HierarchyConfig dc = base;
+    if (any_eh) dc.level1_items += eh.level2_items;
+    dc.level2 = node.disk_cache.type == DiskCacheType::non_volatile
+                    ? cache::Level2Kind::nonvolatile_disk_cache
+                    : cache::Level2Kind::volatile_disk_cache;
+    dc.level2_items = static_cast<double>(node.disk_cache.pages);
+    for (std::size_t i = 0; i < s.streams.size(); ++i)
+      dc.admission.push_back({static_cast<bool>(s.in_dc[i]), cache::MigrationPolicy::all});
+    const cache::HierarchyResult second = cache::che_hierarchy(s.streams, dc);
+    out.dc_characteristic_time = second.level2_characteristic_time;
+    for (std::size_t i = 0; i < s.streams.size(); ++i)
+      dc_hit[i] = second.streams[i].level2_hit_ratio;
+  }
+
+  for (std::size_t i = 0; i < s.streams.size(); ++i) {
+    const auto& r = first.streams[i];
+    const auto p = static_cast<std::size_t>(s.partition[i]);
+    const auto& part = model.partitions[p];
     auto& b = out.partitions[p];
-    b.references_per_tx = x.refs;
-    if (x.resident || x.clustered || x.refs <= 0) {
-      b.hs_hit_ratio = 1.0;  // resident (L2376) or the page was just referenced (TELLER, L2525)
-      continue;
-    }
-    const double bf = model.partitions[p].blocking_factor;
-    if (x.append) {
-      // A new page every bf references; consecutive references to the current page are 1/refs
-      // transactions apart and hit while that gap is below T1.
-      const double new_page = 1.0 / bf;
-      b.hs_hit_ratio = (1.0 - new_page) * one_minus_exp(x.refs * t1);
-      const double m = 1.0 - b.hs_hit_ratio;
-      b.eviction_ratio = m;
-      b.read_miss_ratio = (x.sequential_read || model.policies.append_new_page_read)
-                              ? m
-                              : std::max(0.0, m - new_page);
-      b.modified_probability = 1.0 - std::pow(1.0 - x.update_share, bf);
-    } else {
-      b.hs_hit_ratio = one_minus_exp(x.rate * t1);
-      const double m = 1.0 - b.hs_hit_ratio;
-      b.eviction_ratio = m;
-      b.read_miss_ratio = m;
-      // A residency holds 1/(1-h) references; the page is modified if any of them writes.
-      b.modified_probability =
-          m > 0 ? 1.0 - std::pow(1.0 - x.update_share, 1.0 / m) : (x.update_share > 0 ? 1.0 : 0.0);
-      // Mean residency (transactions) = T1 + E[K] E[Y | Y < T1], K = h/(1-h) re-references.
-      const double rt = x.rate * t1;
-      double mean_gap = 0.5 * t1;
-      if (rt > 1e-6 && std::isfinite(rt))
-        mean_gap = 1.0 / x.rate - t1 * std::exp(-rt) / one_minus_exp(rt);
-      residency[p] = std::isfinite(t1) && m > 0 ? t1 + (b.hs_hit_ratio / m) * mean_gap : kInfinity;
-    }
-    miss[p] = 1.0 - b.hs_hit_ratio;
-    stay_out[p] = miss[p];  // = exp(-r T1) for random partitions
-    auto& mig = b.migration_probability;
-    switch (model.partitions[p].allocation.migration) {
-      case Migration::all:
-        mig = 1.0;
-        break;
-      case Migration::modified:
-        mig = b.modified_probability;
-        break;
-      case Migration::unmodified:
-        mig = 1.0 - b.modified_probability;
-        break;
-    }
-    if (!x.in_eh) mig = 0.0;
-  }
-
-  // --- EH extended buffer: exclusive under NOFORCE (L2374, A9), replicas under FORCE ------------
-  const bool replicas = force && model.policies.force_writes_to_extended_buffer;
-  if (eh_buffer && std::isfinite(t1)) {
-    const auto eh_occupancy = [&](double t2) {
-      double occ = 0.0;
-      for (std::size_t p = 0; p < np; ++p) {
-        const auto& x = s[p];
-        if (!x.in_eh || !in_buffer(x)) continue;
-        const double f = out.partitions[p].migration_probability;
-        if (x.append) {
-          occ += x.new_pages * f * t2;
-          if (replicas) occ += x.new_pages * std::min(t1, t2);
-        } else {
-          occ += x.pages * f * stay_out[p] * one_minus_exp(x.rate * t2);
-          // FORCE: pages written at commit stay in HS and are replicated in EH (L2374).
-          if (replicas) occ += x.pages * one_minus_exp(x.rate * x.update_share * std::min(t1, t2));
-        }
-      }
-      return occ;
-    };
-    const double t2 =
-        characteristic_time(eh_occupancy, static_cast<double>(node.extended_memory.buffer_pages));
-    out.eh_characteristic_time = t2;
-    for (std::size_t p = 0; p < np; ++p) {
-      const auto& x = s[p];
-      if (!x.in_eh || !in_buffer(x) || x.append) continue;
-      auto& b = out.partitions[p];
-      b.eh_hit_ratio = b.migration_probability * stay_out[p] * one_minus_exp(x.rate * t2);
-    }
-  }
-
-  // --- Disk cache: read misses insert; writes of modified pages allocate (NV) or update (vol.) --
-  if (dc_buffer && std::isfinite(t1)) {
-    const bool nv = node.disk_cache.type == DiskCacheType::non_volatile;
-    // Probability that the page is found at the next HS read miss, given the DC time t3.
-    const auto found = [&](std::size_t p, double t3) {
-      const auto& x = s[p];
-      const auto& b = out.partitions[p];
-      const double d = residency[p];
-      const double mod = b.modified_probability;
-      const auto q = [&](double offset) {
-        return std::isfinite(offset) ? one_minus_exp(x.rate * std::max(0.0, t3 - offset)) : 0.0;
-      };
-      if (!force) {
-        // NOFORCE: a dirty victim is written at eviction (offset 0): NV always inserts
-        // (write-allocate), a volatile cache only refreshes a page it still holds (write-update).
-        const double dirty_offset = (nv || d < t3) ? 0.0 : d;
-        return mod * q(dirty_offset) + (1.0 - mod) * q(d);
-      }
-      // FORCE: the commit write happened at the last reference, T1 before the eviction.
-      const double write_offset = (nv || d - t1 < t3) ? t1 : d;
-      return mod * q(write_offset) + (1.0 - mod) * q(d);
-    };
-    const auto dc_occupancy = [&](double t3) {
-      double occ = 0.0;
-      for (std::size_t p = 0; p < np; ++p) {
-        const auto& x = s[p];
-        if (!x.in_dc || !in_buffer(x)) continue;
-        if (x.append) {
-          if (nv || x.sequential_read || model.policies.append_new_page_read)
-            occ += x.new_pages * t3;
-          continue;
-        }
-        const auto& b = out.partitions[p];
-        double in_hs = x.pages * b.hs_hit_ratio *
-                       (std::isfinite(residency[p]) ? std::min(1.0, t3 / residency[p]) : 0.0);
-        if (force && nv)
-          in_hs =
-              std::max(in_hs, x.pages * one_minus_exp(x.rate * x.update_share * std::min(t1, t3)));
-        occ += in_hs + x.pages * stay_out[p] * found(p, t3);
-      }
-      return occ;
-    };
-    const double t3 = characteristic_time(dc_occupancy, static_cast<double>(node.disk_cache.pages));
-    out.dc_characteristic_time = t3;
-    for (std::size_t p = 0; p < np; ++p) {
-      const auto& x = s[p];
-      if (!x.in_dc || !in_buffer(x) || x.append) continue;
-      auto& b = out.partitions[p];
-      b.dc_hit_ratio = std::max(0.0, stay_out[p] * found(p, t3) - b.eh_hit_ratio);
+    b.hs_hit_ratio = r.level1_hit_ratio;
+    b.eh_hit_ratio = s.in_eh[i] ? r.level2_hit_ratio : 0.0;
+    b.dc_hit_ratio = std::max(0.0, std::min(dc_hit[i], 1.0 - b.hs_hit_ratio - b.eh_hit_ratio));
+    if (part.clustered_with) continue;  // no page of its own: never missed, never evicted
+    const double miss = 1.0 - b.hs_hit_ratio;
+    b.eviction_ratio = miss;
+    b.read_miss_ratio = miss;
+    if (part.access == AccessPattern::append && !model.policies.append_new_page_read)
+      b.read_miss_ratio = std::max(0.0, miss - 1.0 / std::max(1.0, part.blocking_factor));
+    if (r.level1_miss_rate > 0) {
+      b.modified_probability = std::min(1.0, r.modified_victim_rate / r.level1_miss_rate);
+      if (s.in_eh[i]) b.migration_probability = r.level2_victim_write_rate / r.level1_miss_rate;
     }
   }
 
   double total_refs = 0.0;
-  for (std::size_t p = 0; p < np; ++p) {
-    const auto& b = out.partitions[p];
+  for (const auto& b : out.partitions) {
     total_refs += b.references_per_tx;
     out.hs_hit_ratio += b.references_per_tx * b.hs_hit_ratio;
     out.eh_hit_ratio += b.references_per_tx * b.eh_hit_ratio;

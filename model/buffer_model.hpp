@@ -2,14 +2,15 @@
 // EH buffer, disk cache) and the dirty-victim probabilities that drive write-backs.
 //
 // Contract: evaluate_buffers() is a pure function of the model's partitions, buffer sizes,
-// policies and the reference mix (hit ratios do not depend on the absolute arrival rate). It uses
-// the characteristic-time (Che) approximation of LRU under the independent reference model
-// (Che, Tung & Wang 2002), which reproduces the Debit-Credit hit ratios of Tab. 6-7 within 0.3
-// percentage points (ch6-5.md A9). Second levels are modelled by "time since the page's last
-// touch at that level": the exclusive NOFORCE EH buffer then equals one LRU of size HS + EH
-// (L2374, A9); FORCE replicates written pages into EH (L2374); disk caches see only HS read misses
-// and writes of modified pages (L2390, rules §1.11.10). All hit ratios are fractions of all
-// record references to the partition (as Tab. 6-7 counts them, A8).
+// policies and the reference mix (hit ratios do not depend on the absolute arrival rate). It maps
+// each partition to a reference stream (random: an IRM class of its pages; append/sequential:
+// `blocking_factor` consecutive references per page; clustered: a repeat of its host's page) and
+// solves the hierarchy with solver/cache/hierarchy.hpp (Che for HS, a TTL model for the second
+// level, rules of ch6-5.md §1.7-1.11 and A10), which meets Tab. 6-7 within 1 pp. Partitions not
+// allocated to the EH buffer or on a device without the disk cache bypass that level. With both
+// an EH buffer and a disk cache, the disk cache sees the misses of one LRU of size HS + EH (exact
+// for the exclusive NOFORCE EH buffer, L2559, A9). All hit ratios are fractions of all record
+// references to the partition (as Tab. 6-7 counts them, A8).
 #pragma once
 
 #include <vector>

@@ -219,6 +219,16 @@ class CycleMath {
   double t1_, t2_, s_;
 };
 
+// Level 2 as seen by stream i: none when the stream bypasses it, and its own migration policy.
+HierarchyConfig stream_config(const HierarchyConfig& config, std::size_t i) {
+  HierarchyConfig c = config;
+  if (i < config.admission.size()) {
+    if (!config.admission[i].admitted) c.level2 = Level2Kind::none;
+    c.policy = config.admission[i].policy;
+  }
+  return c;
+}
+
 Level2Outcome level2_outcome(const Cycle& c, const HierarchyConfig& config, double t1, double t2,
                              bool dirty) {
   const CycleMath m(c, t1, t2);
@@ -347,10 +357,11 @@ std::vector<Cycle> stream_cycles(const ReferenceStream& s, double t1) {
 double level2_occupancy(const std::vector<std::vector<Cycle>>& cycles,
                         const HierarchyConfig& config, double t1, double t2) {
   double total = 0.0;
-  for (const auto& stream : cycles)
-    for (const auto& c : stream) {
-      const auto dirty = level2_outcome(c, config, t1, t2, true);
-      const auto clean = level2_outcome(c, config, t1, t2, false);
+  for (std::size_t i = 0; i < cycles.size(); ++i)
+    for (const auto& c : cycles[i]) {
+      const HierarchyConfig own = stream_config(config, i);
+      const auto dirty = level2_outcome(c, own, t1, t2, true);
+      const auto clean = level2_outcome(c, own, t1, t2, false);
       total += c.rate * (c.dirty * dirty.occupancy + (1.0 - c.dirty) * clean.occupancy);
     }
   return total;
@@ -363,12 +374,20 @@ void validate_config(const HierarchyConfig& config) {
     throw io::InputError("level2_items", "must be a finite number >= 0");
 }
 
+void validate_admission(const HierarchyConfig& config, std::size_t streams) {
+  if (!config.admission.empty() && config.admission.size() != streams)
+    throw io::InputError("admission", "must be empty or have one entry per stream (" +
+                                          std::to_string(streams) + "), not " +
+                                          std::to_string(config.admission.size()));
+}
+
 }  // namespace
 
 HierarchyResult che_hierarchy(const std::vector<ReferenceStream>& streams,
                               const HierarchyConfig& config) {
   validate_streams(streams);
   validate_config(config);
+  validate_admission(config, streams.size());
   HierarchyResult result;
   result.config = config;
   const LruResult level1 = che_lru(streams, config.level1_items);
@@ -409,11 +428,13 @@ HierarchyResult che_hierarchy(const std::vector<ReferenceStream>& streams,
     r.level1_occupancy_items = level1.streams[i].occupancy_items;
     double level2_hits_per_time = 0.0, level2_writes = 0.0, dirty_victims = 0.0;
     double cycle_references = 0.0, committed_to_level2 = 0.0;
+    const HierarchyConfig own = stream_config(config, i);
     for (const auto& c : cycles[i]) {
       dirty_victims += c.rate * c.dirty;
+      r.level1_miss_rate += c.rate;
       if (!has_level2) continue;
-      const auto dirty = level2_outcome(c, config, t1, t2, true);
-      const auto clean = level2_outcome(c, config, t1, t2, false);
+      const auto dirty = level2_outcome(c, own, t1, t2, true);
+      const auto clean = level2_outcome(c, own, t1, t2, false);
       cycle_references += c.rate * (1.0 + c.gaps);
       committed_to_level2 += c.rate * (1.0 + c.gaps) * dirty.commit_share;
       // A sequential item is never referenced after its cycle: no level-2 hit to count.
@@ -430,6 +451,8 @@ HierarchyResult che_hierarchy(const std::vector<ReferenceStream>& streams,
     }
     r.disk_read_rate = s.reference_rate * r.miss_ratio;
     r.level2_read_rate = s.reference_rate * r.level2_hit_ratio;
+    r.modified_victim_rate = dirty_victims;
+    r.level2_victim_write_rate = level2_writes;
     if (s.kind != StreamKind::repeat) {
       if (force)
         r.commit_write_rate = s.reference_rate * s.write_fraction;

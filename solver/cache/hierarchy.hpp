@@ -34,26 +34,40 @@ enum class Level2Kind { none, extended_memory, volatile_disk_cache, nonvolatile_
 enum class MigrationPolicy { all, modified, unmodified };
 enum class WriteStrategy { noforce, force };
 
+/// How one stream uses level 2: a stream may bypass it (items never enter level 2, e.g. a
+/// partition on a device without the cache) and may have its own migration policy.
+struct Level2Admission {
+  bool admitted = true;
+  MigrationPolicy policy = MigrationPolicy::all;  ///< extended memory only
+};
+
 struct HierarchyConfig {
   double level1_items = 0.0;  ///< main-memory buffer size in items (pages), >= 0
   Level2Kind level2 = Level2Kind::none;
   double level2_items = 0.0;                      ///< second-level buffer size in items, >= 0
   MigrationPolicy policy = MigrationPolicy::all;  ///< extended memory only
   WriteStrategy write_strategy = WriteStrategy::noforce;
+  /// Per stream, in the order of the streams; empty = every stream admitted with `policy`.
+  std::vector<Level2Admission> admission;
 };
 
 struct HierarchyStreamResult {
   std::string name;
   double reference_rate = 0.0;
-  double level1_hit_ratio = 0.0;      ///< share of the stream's references served by level 1
-  double level2_hit_ratio = 0.0;      ///< share served by level 2 (not of level-1 misses)
-  double miss_ratio = 0.0;            ///< share read from disk
-  double disk_read_rate = 0.0;        ///< reads from disk per unit time
-  double level2_read_rate = 0.0;      ///< reads served by level 2 per unit time
-  double dirty_writeback_rate = 0.0;  ///< NOFORCE: dirty level-1 victims written per unit time
-  double commit_write_rate = 0.0;     ///< FORCE: item writes at commit per unit time
-  double level2_write_rate = 0.0;     ///< items written or migrated into level 2 per unit time
-  double disk_write_rate = 0.0;       ///< item writes that reach disk (sync or async)
+  double level1_hit_ratio = 0.0;          ///< share of the stream's references served by level 1
+  double level2_hit_ratio = 0.0;          ///< share served by level 2 (not of level-1 misses)
+  double miss_ratio = 0.0;                ///< share read from disk
+  double disk_read_rate = 0.0;            ///< reads from disk per unit time
+  double level2_read_rate = 0.0;          ///< reads served by level 2 per unit time
+  double dirty_writeback_rate = 0.0;      ///< NOFORCE: dirty level-1 victims written per unit time
+  double commit_write_rate = 0.0;         ///< FORCE: item writes at commit per unit time
+  double level2_write_rate = 0.0;         ///< items written or migrated into level 2 per unit time
+  double level2_victim_write_rate = 0.0;  ///< of which level-1 victims (migrations, write-backs)
+  double disk_write_rate = 0.0;           ///< item writes that reach disk (sync or async)
+  double level1_miss_rate = 0.0;          ///< level-1 misses (= evictions) per unit time
+  /// Level-1 victims modified during their residence, per unit time: under NOFORCE the dirty
+  /// write-backs; under FORCE they were written at commit and leave level 1 clean.
+  double modified_victim_rate = 0.0;
   double level1_occupancy_items = 0.0;
   double level2_occupancy_items = 0.0;
 };

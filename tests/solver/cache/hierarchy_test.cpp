@@ -3,9 +3,11 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "debit_credit.hpp"
 #include "solver/cache/hierarchy.hpp"
+#include "solver/io/json_input.hpp"
 
 namespace cache = tpeval::solver::cache;
 
@@ -47,4 +49,70 @@ TEST_CASE("hierarchy: Tab. 6-7 second-level hit ratios, reference-string simulat
       CHECK(std::abs(s.level2_hit_percent - row.level2_hit[j]) <= 1.0);
     }
   }
+}
+
+TEST_CASE("hierarchy: a stream that bypasses level 2 gets no level-2 hits and frees its space") {
+  // Two identical IRM classes; only the first may enter level 2 (a partition on a device
+  // without the disk cache, or not allocated to the EH buffer).
+  const std::vector<cache::ReferenceStream> streams{cache::independent_class("a", 2000, 1e-3, 0.5),
+                                                    cache::independent_class("b", 2000, 1e-3, 0.5)};
+  for (const auto kind :
+       {cache::Level2Kind::extended_memory, cache::Level2Kind::volatile_disk_cache,
+        cache::Level2Kind::nonvolatile_disk_cache}) {
+    CAPTURE(cache::to_string(kind));
+    cache::HierarchyConfig both;
+    both.level1_items = 500;
+    both.level2 = kind;
+    both.level2_items = 600;
+    cache::HierarchyConfig only_a = both;
+    only_a.admission = {{true, cache::MigrationPolicy::all}, {false, cache::MigrationPolicy::all}};
+    const auto r_both = cache::che_hierarchy(streams, both);
+    const auto r_a = cache::che_hierarchy(streams, only_a);
+    CHECK(r_a.streams[1].level2_hit_ratio == 0.0);
+    CHECK(r_a.streams[1].level2_occupancy_items == 0.0);
+    CHECK(r_a.streams[1].level2_write_rate == 0.0);
+    // Level 1 does not change, and stream a now has level 2 to itself: more hits than when shared.
+    CHECK(r_a.streams[0].level1_hit_ratio == doctest::Approx(r_both.streams[0].level1_hit_ratio));
+    CHECK(r_a.streams[0].level2_hit_ratio > r_both.streams[0].level2_hit_ratio + 0.01);
+    // Level 2 is full in both cases (characteristic time finite): occupancy sums to its size.
+    double occupancy = 0.0;
+    for (const auto& s : r_a.streams) occupancy += s.level2_occupancy_items;
+    CHECK(occupancy == doctest::Approx(600).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("hierarchy: per-stream migration policy and the victim / miss accounting") {
+  const std::vector<cache::ReferenceStream> streams{cache::independent_class("a", 3000, 1e-3, 0.3),
+                                                    cache::independent_class("b", 3000, 1e-3, 0.3)};
+  cache::HierarchyConfig config;
+  config.level1_items = 800;
+  config.level2 = cache::Level2Kind::extended_memory;
+  config.level2_items = 400;
+  config.admission = {{true, cache::MigrationPolicy::modified},
+                      {true, cache::MigrationPolicy::unmodified}};
+  const auto r = cache::che_hierarchy(streams, config);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& s = r.streams[i];
+    CAPTURE(i);
+    // Every level-1 miss is one eviction in steady state.
+    CHECK(s.level1_miss_rate == doctest::Approx(s.reference_rate * (1.0 - s.level1_hit_ratio)));
+    // NOFORCE: the modified victims are exactly the dirty write-backs.
+    CHECK(s.modified_victim_rate == doctest::Approx(s.dirty_writeback_rate));
+    CHECK(s.level2_victim_write_rate == doctest::Approx(s.level2_write_rate));
+  }
+  // "modified" migrates the dirty victims, "unmodified" the clean ones (A10 rule 5).
+  const auto& a = r.streams[0];
+  const auto& b = r.streams[1];
+  CHECK(a.level2_victim_write_rate == doctest::Approx(a.modified_victim_rate));
+  CHECK(b.level2_victim_write_rate == doctest::Approx(b.level1_miss_rate - b.modified_victim_rate));
+}
+
+TEST_CASE("hierarchy: an admission list of the wrong length is an input error") {
+  cache::HierarchyConfig config;
+  config.level1_items = 10;
+  config.level2 = cache::Level2Kind::extended_memory;
+  config.level2_items = 10;
+  config.admission = {{true, cache::MigrationPolicy::all}};
+  CHECK_THROWS_WITH_AS(cache::che_hierarchy(dc::streams(), config), doctest::Contains("admission"),
+                       tpeval::io::InputError);
 }
