@@ -15,21 +15,14 @@
 #include "model/study/runner.hpp"
 #include "model/study/study.hpp"
 #include "solver/io/json_input.hpp"
+#include "tests/support/input_error.hpp"
 
+using tpeval::testing::error_of;
 namespace st = tpeval::model::study;
 using nlohmann::json;
 using tpeval::io::InputError;
 
 namespace {
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 // A small study on the embedded Debit-Credit default: two log allocations, arrival-rate and
 // buffer-size axes.

@@ -12,6 +12,9 @@
 #include "solver/cache/king.hpp"
 #include "solver/cache/lru_simulator.hpp"
 #include "solver/io/json_input.hpp"
+#include "tests/support/input_error.hpp"
+
+using tpeval::testing::error_of;
 
 namespace cache = tpeval::solver::cache;
 
@@ -29,14 +32,6 @@ std::vector<cache::ReferenceStream> single_items(const std::vector<double>& p) {
 }
 double che_hit(const std::vector<double>& p, double buffer) {
   return cache::che_lru(single_items(p), buffer).hit_ratio;
-}
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const tpeval::io::InputError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 }  // namespace
 

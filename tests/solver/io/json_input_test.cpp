@@ -1,23 +1,15 @@
 #include <doctest/doctest.h>
 
 #include "solver/io/json_input.hpp"
+#include "tests/support/input_error.hpp"
 
 using tpeval::io::InputError;
 using tpeval::io::JsonNode;
-
-namespace {
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-}  // namespace
+using tpeval::testing::error_of;
 
 TEST_CASE("json_input: accessors name the JSON path and the reason") {
-  const auto doc = nlohmann::json::parse(R"({"classes":[{"population":3},{"population":-1,"think":"x"}]})");
+  const auto doc =
+      nlohmann::json::parse(R"({"classes":[{"population":3},{"population":-1,"think":"x"}]})");
   const JsonNode root(doc, "");
   const auto classes = root.at("classes").elements();
   CHECK(classes[0].at("population").as_integer(0) == 3);
@@ -31,13 +23,15 @@ TEST_CASE("json_input: accessors name the JSON path and the reason") {
 TEST_CASE("json_input: unknown keys are errors that suggest the closest allowed key") {
   const auto doc = nlohmann::json::parse(R"({"populaton":3})");
   const JsonNode root(doc, "classes[0]");
-  CHECK(error_of([&] { root.expect_only({"population", "think_time_s"}); }) ==
-        "classes[0].populaton: unknown key (did you mean 'population'?)");
+  CHECK(error_of([&] {
+          root.expect_only({"population", "think_time_s"});
+        }) == "classes[0].populaton: unknown key (did you mean 'population'?)");
   CHECK(error_of([&] { root.expect_only({"x"}); }) == "classes[0].populaton: unknown key");
 }
 
 TEST_CASE("json_input: malformed JSON reports line and column") {
-  const std::string msg = error_of([] { tpeval::io::parse_json_text("{\n  \"a\": 1,\n  ]", "net.json"); });
+  const std::string msg =
+      error_of([] { tpeval::io::parse_json_text("{\n  \"a\": 1,\n  ]", "net.json"); });
   CHECK(msg.rfind("net.json: malformed JSON at line 3", 0) == 0);
 }
 
@@ -48,5 +42,7 @@ TEST_CASE("json_input: numeric constraints") {
   CHECK(error_of([&] { root.at("r").as_positive(); }) == "r: must be positive");
   CHECK(root.at("r").as_non_negative() == 0.0);
   CHECK(error_of([&] { root.at("i").as_integer(1); }) == "i: must be a positive integer");
-  CHECK(error_of([&] { root.at("c").as_choice({"fcfs", "ps"}); }) == "c: must be one of 'fcfs', 'ps', not 'lifo'");
+  CHECK(error_of([&] {
+          root.at("c").as_choice({"fcfs", "ps"});
+        }) == "c: must be one of 'fcfs', 'ps', not 'lifo'");
 }

@@ -7,7 +7,9 @@
 
 #include "solver/io/json_input.hpp"
 #include "solver/reliability/reliability.hpp"
+#include "tests/support/input_error.hpp"
 
+using tpeval::testing::error_of;
 using namespace tpeval::solver::reliability;
 
 namespace {
@@ -18,15 +20,6 @@ constexpr double kYear = kHoursPerYear;
 double round_significant(double x, int digits) {
   const double scale = std::pow(10.0, digits - 1 - std::floor(std::log10(std::abs(x))));
   return std::round(x * scale) / scale;
-}
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const tpeval::io::InputError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace
