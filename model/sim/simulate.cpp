@@ -11,6 +11,7 @@
 #include "model/buffer_model.hpp"
 #include "model/device_demand.hpp"
 #include "model/sim/metrics.hpp"
+#include "model/sim/saturation.hpp"
 #include "model/sim/transaction_engine.hpp"
 
 namespace tpeval::model::sim {
@@ -243,11 +244,15 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
     std::string stop;
     if (saturated) {
       report.saturated = true;
+      // Name the bottleneck from the second half of the run (the backlog has built up there).
+      const TransactionEngine& e = *engines.front();
+      report.bottleneck =
+          saturation_bottleneck(model, layout, e.counters(), e.intervals() / 2, e.intervals());
       report.saturation_reason =
           "more than " + std::to_string(options.max_population) +
           " transactions in the system at " + number(report.simulated_time_s) +
           " s: the system does not keep up with " + number(model.arrival_rate_per_s) +
-          " arrivals/s (saturated, e.g. lock thrashing or an overloaded server)";
+          " arrivals/s; bottleneck: " + report.bottleneck;
       stop = report.saturation_reason;
     } else if (precise) {
       report.precision_reached = true;

@@ -90,6 +90,8 @@ struct TxSimReport {
   std::string widest_measure;
   bool saturated = false;
   std::string saturation_reason;
+  /// Saturated runs: the busiest server (utilization >= 95 %) or the lock-thrashing partition.
+  std::string bottleneck;
 };
 
 TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& options = {});

@@ -43,20 +43,30 @@ double metric(const TxSimReport& r, const std::string& section, const std::strin
   return m->estimate.mean;
 }
 
+struct Bracket {
+  double sustained = 0.0;  ///< largest rate run without saturating
+  double saturated = 0.0;  ///< first rate that saturates (0 when none does)
+  std::string bottleneck;  ///< what the saturated run names
+};
+
 /// Largest rate in `rates` (ascending) the simulator sustains for `seconds` without saturating,
-/// and the first that saturates (0 when none does).
-std::pair<double, double> saturation_bracket(const nlohmann::json& doc,
-                                             std::initializer_list<double> rates, double seconds) {
-  double last_ok = 0.0;
+/// the first that saturates, and the bottleneck that run names.
+Bracket saturation_bracket(const nlohmann::json& doc, std::initializer_list<double> rates,
+                           double seconds) {
+  Bracket b;
   for (double rate : rates) {
     const SystemModel m = parse_model(with(doc, {{"workload.arrival_rate_per_s", rate}}));
     TxSimOptions o = fixed_length(seconds);
     o.max_population = 2000;
     const TxSimReport r = simulate_transactions(m, o);
-    if (r.saturated) return {last_ok, rate};
-    last_ok = rate;
+    if (r.saturated) {
+      b.saturated = rate;
+      b.bottleneck = r.bottleneck;
+      return b;
+    }
+    b.sustained = rate;
   }
-  return {last_ok, 0.0};
+  return b;
 }
 
 }  // namespace
@@ -121,7 +131,12 @@ TEST_CASE("6.5.2.2: one 5 ms log disk limits Debit-Credit to about 200 TPS") {
   TxSimOptions o = fixed_length(60.0);
   o.check_capacity = false;
   o.max_population = 1000;
-  CHECK(simulate_transactions(parse_model(over), o).saturated);
+  const TxSimReport saturated = simulate_transactions(parse_model(over), o);
+  CHECK(saturated.saturated);
+  // ... and names the log disk as the bottleneck (always busy), also in the reason it prints.
+  INFO(saturated.saturation_reason);
+  CHECK(saturated.bottleneck.rfind("log_disk.disk (utilization", 0) == 0);
+  CHECK(saturated.saturation_reason.find("bottleneck: log_disk.disk") != std::string::npos);
   nlohmann::json below = with(doc, {{"workload.arrival_rate_per_s", 170}});
   CHECK_FALSE(simulate_transactions(parse_model(below), o).saturated);
 }
@@ -130,10 +145,13 @@ TEST_CASE("6.5.2.7: page locks, all on disk, saturate near 120 TPS; record locks
   // V74 (L2627): "about 120 TPS" read off Abb. 6-16. The simulator sustains 120 TPS for 90 s and
   // saturates (lock thrashing on the small partition) below 150 TPS.
   const auto bracket = saturation_bracket(lock_experiment_model(), {100, 120, 150}, 90.0);
-  const double ok = bracket.first, saturated = bracket.second;
-  INFO("sustained " << ok << " TPS, saturated at " << saturated << " TPS (book: about 120)");
+  const double ok = bracket.sustained, saturated = bracket.saturated;
+  INFO("sustained " << ok << " TPS, saturated at " << saturated << " TPS (book: about 120), "
+                    << bracket.bottleneck);
   CHECK(ok >= 120.0);
   CHECK(saturated == 150.0);
+  // The run names the lock bottleneck, not a server (no server is near 95 % busy).
+  CHECK(bracket.bottleneck.rfind("lock thrashing on small", 0) == 0);
   // V76: record locks (10x as many lockable objects) remove the bottleneck: 300 TPS run fine.
   const nlohmann::json rec =
       with(lock_experiment_model(), {{"database.partitions[small].lock_granularity", "record"},
@@ -157,7 +175,7 @@ TEST_CASE("6.5.2.7: page locks, mixed allocation, saturate near 150 TPS" * docte
       lock_experiment_model(), {{"database.partitions[small].allocation.device", "extended_memory"},
                                 {"nodes[0].log.device", "extended_memory"}});
   const auto bracket = saturation_bracket(mixed, {120, 150, 165, 180, 200}, 90.0);
-  const double ok = bracket.first, saturated = bracket.second;
+  const double ok = bracket.sustained, saturated = bracket.saturated;
   INFO("mixed: sustained " << ok << " TPS, saturated at " << saturated << " TPS (book: about 150)");
   CHECK(ok >= 150.0);         // the ordering the book states: mixed later than all-on-disk
   CHECK(saturated <= 165.0);  // the book's value within 10 %

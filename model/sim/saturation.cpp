@@ -1,0 +1,69 @@
+// Bottleneck of a saturated run (see saturation.hpp).
+#include "model/sim/saturation.hpp"
+
+#include <cstdio>
+
+namespace tpeval::model::sim {
+namespace {
+
+std::string percent(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %%", 100.0 * share);
+  return buf;
+}
+
+}  // namespace
+
+std::string saturation_bottleneck(const SystemModel& model, const MetricLayout& layout,
+                                  const std::vector<double>& rows, std::size_t first,
+                                  std::size_t intervals, double busy_threshold) {
+  const std::size_t nc = layout.counter_count();
+  const auto sum = [&](int counter) {
+    double s = 0.0;
+    for (std::size_t i = first; i < intervals; ++i)
+      s += rows[i * nc + static_cast<std::size_t>(counter)];
+    return s;
+  };
+  const double time_s = sum(sc_time_s);
+  if (!(time_s > 0.0)) return "no interval observed";
+
+  // The busiest server group with a finite number of servers ("enough" never queues).
+  const auto& stations = layout.stations();
+  int busiest = -1;
+  double busiest_utilization = 0.0;
+  for (std::size_t s = 0; s < stations.size(); ++s) {
+    if (stations[s].servers <= 0) continue;
+    const double u = sum(layout.station(s)) / (time_s * stations[s].servers);
+    if (u > busiest_utilization) {
+      busiest_utilization = u;
+      busiest = static_cast<int>(s);
+    }
+  }
+  if (busiest >= 0 && busiest_utilization >= busy_threshold)
+    return stations[static_cast<std::size_t>(busiest)].name + " (utilization " +
+           percent(busiest_utilization) + ")";
+
+  // No server is saturated: the backlog waits for locks.
+  int hottest = -1;
+  double hottest_share = 0.0;
+  for (std::size_t p = 0; p < model.partitions.size(); ++p) {
+    const int base = layout.partition_base(p);
+    const double requests = sum(base + pc_lock_requests);
+    if (requests <= 0.0) continue;
+    const double share = sum(base + pc_lock_conflicts) / requests;
+    if (share > hottest_share) {
+      hottest_share = share;
+      hottest = static_cast<int>(p);
+    }
+  }
+  const std::string busiest_text =
+      busiest >= 0 ? "; busiest server " + stations[static_cast<std::size_t>(busiest)].name +
+                         " at " + percent(busiest_utilization)
+                   : std::string();
+  if (hottest >= 0)
+    return "lock thrashing on " + model.partitions[static_cast<std::size_t>(hottest)].name + " (" +
+           percent(hottest_share) + " of its lock requests conflict" + busiest_text + ")";
+  return "no server above " + percent(busy_threshold) + " busy and no lock conflict" + busiest_text;
+}
+
+}  // namespace tpeval::model::sim
