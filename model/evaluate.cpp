@@ -213,6 +213,64 @@ Point solve_at(const Prepared& pr, double total_rate) {
     c.arrival_rate_per_s = tp.rate;
     c.step_time_s = tp.reference_phase_s / tp.lock_requests;
     c.commit_time_s = tp.commit_phase_s;
+    // How long and how variable each request's step is (docs/locking.md "Steps of different
+    // length"): every step is a CPU burst; a step also waits for page I/O when its page is not
+    // buffered, which depends on the partition (L2633: the small partition stays in the HS
+    // buffer, the large one is read from disk). Service times are exponential as in the M/M/m
+    // stations above: a CPU burst has SCV 1, an I/O episode (the read plus the synchronous
+    // victim write before it, L2368) is n such operations, SCV 1/n.
+    const auto& d = dm.types[t];
+    const double k = tp.lock_requests;
+    double io_ref_s = 0.0;
+    for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
+    const double cpu_step_s = std::max(0.0, tp.reference_phase_s - io_ref_s) / k;
+    // Reads that took device I/O time (EH reads are counted in extended_memory_s instead).
+    const double episodes = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
+    const bool has_io = io_ref_s > 0 && episodes > 0;
+    const double episode_s = has_io ? io_ref_s / episodes : 0.0;
+    const double ops =
+        has_io
+            ? 1.0 + std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes) / episodes
+            : 1.0;
+    // Episodes per partition from its device reads (as in build_demands); those of unlocked
+    // partitions are spread over all steps.
+    std::vector<double> device_reads(m.partitions.size(), 0.0);
+    double device_reads_sum = 0.0, locked_reads = 0.0;
+    for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+      const auto& part = m.partitions[p];
+      if (part.allocation.device == "main_memory" || part.allocation.device == "extended_memory")
+        continue;
+      const auto& pb = pr.buffers.partitions[p];
+      device_reads[p] =
+          references_per_tx(m, t, p) * std::max(0.0, pb.read_miss_ratio - pb.eh_hit_ratio);
+      device_reads_sum += device_reads[p];
+      if (lock_part[p] >= 0) locked_reads += device_reads[p];
+    }
+    const double spread =
+        device_reads_sum > 0 ? episodes * (1.0 - locked_reads / device_reads_sum) / k : 0.0;
+    for (auto& acc : c.accesses) {
+      std::size_t p = 0;
+      while (lock_part[p] != static_cast<int>(acc.partition)) ++p;
+      const double q =
+          (device_reads_sum > 0 ? episodes * device_reads[p] / device_reads_sum / acc.lock_requests
+                                : episodes / k) +
+          spread;
+      double var = cpu_step_s * cpu_step_s;
+      if (has_io && q <= 1.0)
+        var += q * (1.0 + 1.0 / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
+      else if (has_io)  // several episodes per step: their sum, q * ops operations
+        var += q * episode_s * episode_s / ops;
+      acc.step_time_s = cpu_step_s + (has_io ? q * episode_s : 0.0);
+      acc.step_time_scv = acc.step_time_s > 0 ? var / (acc.step_time_s * acc.step_time_s) : 0.0;
+    }
+    // Commit: CPU plus log write and FORCE writes, each exponential.
+    if (c.commit_time_s > 0) {
+      const double commit_io_s = std::min(tp.breakdown.commit_io_s, c.commit_time_s);
+      const double commit_cpu_s = c.commit_time_s - commit_io_s;
+      const double commit_ops = std::max(1.0, d.log_writes + d.force_writes);
+      c.commit_time_scv = (commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops) /
+                          (c.commit_time_s * c.commit_time_s);
+    }
     lock_class[t] = static_cast<int>(lw.classes.size());
     lw.classes.push_back(std::move(c));
   }

@@ -19,18 +19,17 @@ std::string class_path(std::size_t c) {
   return io::element_path("classes", c);
 }
 
-/// The holding profile of one class for a given mean wait per request. Requests fall in the
-/// middle of their step; the wait of request i is spent before lock i is granted, so lock i is
-/// held for the rest of step i (t/2), the k - i later steps (each stretched by its wait) and the
-/// commit phase. Sums over i = 1..k are taken in closed form so that a non-integer mean k works
-/// (terms with k - 1 are clamped at 0: a transaction with at most one request holds nothing
-/// while it requests).
+/// The holding profile of one class for a given mean wait per request (means only). Requests
+/// fall in the middle of their step; the wait of request i is spent before lock i is granted, so
+/// lock i is held for the rest of step i, the k - i later steps (each stretched by its wait) and
+/// the commit phase. Sums over i = 1..k are taken in closed form so that a non-integer mean k
+/// works (terms with k - 1 are clamped at 0: a transaction with at most one request holds
+/// nothing while it requests).
 struct HoldingProfile {
-  double response_time_s = 0;       // k (t + z) + tau
-  double lock_seconds = 0;          // sum_i hold_i
-  double lock_seconds_squared = 0;  // sum_i hold_i^2
-  double remaining_requests = 0;    // mean requests still to come while a random lock is held
-  double locks_at_request = 0;      // mean locks held when making a request, (k - 1) / 2
+  double response_time_s = 0;     // k (t + z) + tau
+  double lock_seconds = 0;        // sum_i hold_i
+  double remaining_requests = 0;  // mean requests still to come while a random lock is held
+  double locks_at_request = 0;    // mean locks held when making a request, (k - 1) / 2
 };
 
 HoldingProfile holding_profile(double k, double step_s, double wait_per_request_s,
@@ -41,10 +40,7 @@ HoldingProfile holding_profile(double k, double step_s, double wait_per_request_
   const double a = 0.5 * step_s + commit_s;  // hold of the last lock
   h.response_time_s = k * stretched + commit_s;
   // hold_i = a + (k - i) t', i = 1..k  ->  m = k - i runs over 0..k-1.
-  const double sum_m = k * km1 / 2.0;
-  const double sum_m2 = km1 * k * (2.0 * k - 1.0) / 6.0;
-  h.lock_seconds = k * a + stretched * sum_m;
-  h.lock_seconds_squared = k * a * a + 2.0 * a * stretched * sum_m + stretched * stretched * sum_m2;
+  h.lock_seconds = k * a + stretched * k * km1 / 2.0;
   // sum over held locks j of the time until each later request m > j: sum_d d (k - d) t'
   // = t' (k-1) k (k+1) / 6; divided by the lock-seconds gives the hold-weighted mean number of
   // requests still to come (k/3 for large k without commit phase, Tay et al. 1985).
@@ -55,10 +51,27 @@ HoldingProfile holding_profile(double k, double step_s, double wait_per_request_
   return h;
 }
 
+/// Variances that are the same for every lock of a class (0 in the fixed-step model of Tay et
+/// al. 1985); the step variances are per access (ClassTotals).
+struct ClassVariance {
+  double wait = 0;    // variance of the lock wait of one request
+  double commit = 0;  // variance of the commit phase
+};
+
+double effective_step(const LockClass& cls, const PartitionAccess& acc) {
+  return acc.step_time_s >= 0 ? acc.step_time_s : cls.step_time_s;
+}
+double effective_step_scv(const LockClass& cls, const PartitionAccess& acc) {
+  return acc.step_time_scv >= 0 ? acc.step_time_scv : cls.step_time_scv;
+}
+
 struct ClassTotals {
   double requests = 0;
   std::vector<double> requests_on;   // per partition
   std::vector<double> exclusive_on;  // exclusive requests per partition
+  double step_s = 0;                 // mean step over all requests, sum k_a s_a / k
+  double step_sq_sum = 0;            // sum k_a s_a^2 (spread of the step means)
+  double within_var_sum = 0;         // sum k_a scv_a s_a^2 (randomness of each step)
 };
 
 }  // namespace
@@ -75,7 +88,7 @@ void validate(const LockWorkload& workload) {
   for (std::size_t c = 0; c < workload.classes.size(); ++c) {
     const LockClass& cls = workload.classes[c];
     const std::string path = class_path(c);
-    double requests = 0;
+    double requests = 0, step_seconds = 0;
     for (std::size_t a = 0; a < cls.accesses.size(); ++a) {
       const PartitionAccess& acc = cls.accesses[a];
       const std::string apath = io::element_path(io::child_path(path, "accesses"), a);
@@ -95,7 +108,16 @@ void validate(const LockWorkload& workload) {
         throw io::InputError(io::child_path(apath, "request_position"),
                              "must be in [0, 1] (or negative for spread evenly)");
       }
+      if (!std::isfinite(acc.step_time_s)) {
+        throw io::InputError(io::child_path(apath, "step_time_s"),
+                             "must be a number (negative: the class's step_time_s)");
+      }
+      if (!std::isfinite(acc.step_time_scv)) {
+        throw io::InputError(io::child_path(apath, "step_time_scv"),
+                             "must be a number (negative: the class's step_time_scv)");
+      }
       requests += acc.lock_requests;
+      step_seconds += acc.lock_requests * std::max(0.0, effective_step(cls, acc));
     }
     if (!finite_non_negative(cls.concurrent_transactions)) {
       throw io::InputError(io::child_path(path, "concurrent_transactions"),
@@ -116,7 +138,14 @@ void validate(const LockWorkload& workload) {
     if (!finite_non_negative(cls.commit_time_s)) {
       throw io::InputError(io::child_path(path, "commit_time_s"), "must be a non-negative number");
     }
-    if (requests > 0 && cls.step_time_s == 0 && cls.commit_time_s == 0) {
+    if (!finite_non_negative(cls.step_time_scv)) {
+      throw io::InputError(io::child_path(path, "step_time_scv"), "must be a non-negative number");
+    }
+    if (!finite_non_negative(cls.commit_time_scv)) {
+      throw io::InputError(io::child_path(path, "commit_time_scv"),
+                           "must be a non-negative number");
+    }
+    if (requests > 0 && step_seconds == 0 && cls.commit_time_s == 0) {
       throw io::InputError(io::child_path(path, "step_time_s"),
                            "step_time_s and commit_time_s cannot both be 0 (locks would be held "
                            "for no time)");
@@ -137,7 +166,13 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       totals[c].requests += acc.lock_requests;
       totals[c].requests_on[acc.partition] += acc.lock_requests;
       totals[c].exclusive_on[acc.partition] += acc.lock_requests * acc.exclusive_share;
+      const double step = effective_step(workload.classes[c], acc);
+      totals[c].step_s += acc.lock_requests * step;
+      totals[c].step_sq_sum += acc.lock_requests * step * step;
+      totals[c].within_var_sum +=
+          acc.lock_requests * effective_step_scv(workload.classes[c], acc) * step * step;
     }
+    if (totals[c].requests > 0) totals[c].step_s /= totals[c].requests;
   }
   auto exclusive_share = [&](std::size_t c, std::size_t p) {
     const double k = totals[c].requests_on[p];
@@ -154,27 +189,58 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   struct Holding {
     std::vector<double> x, s, x2, s2;
   };
-  auto holdings = [&](std::size_t c, const HoldingProfile& prof, double z) {
+  // First and second moments of the holding times, per class and partition, split by mode.
+  // Lock i of access a is held for the rest of its own step (half of a step of mean s_a and
+  // variance v_a: mean s_a / 2, variance v_a / 2, as one of two independent halves), the
+  // m = k - i later steps and the commit phase. The later steps are m of the other n = k - 1
+  // steps of the transaction, taken in random order, i.e. drawn without replacement from a
+  // fixed mix (mean mu_a, spread of the means sigma_a^2, mean own variance vbar_a); each is
+  // stretched by the lock wait z. Sampling without replacement gives
+  //   Var(later) = m (vbar_a + Var wait) + sigma_a^2 m (n - m) / (n - 1)
+  // (finite-population correction: a transaction has exactly its k_p steps of each kind).
+  // E[hold^2] = E[hold]^2 + Var(hold) enters the length-biased residual E[h^2] / (2 E[h])
+  // that a blocked request waits (Thomasian & Ryu, TSE 17(5) 1991: steps of different length).
+  auto holdings = [&](std::size_t c, double z, const ClassVariance& var) {
     const LockClass& cls = workload.classes[c];
+    const ClassTotals& tot = totals[c];
     Holding h{std::vector<double>(np, 0.0), std::vector<double>(np, 0.0),
               std::vector<double>(np, 0.0), std::vector<double>(np, 0.0)};
-    const double k = totals[c].requests;
+    const double k = tot.requests;
     if (k <= 0) return h;
+    const double n = std::max(k - 1.0, 0.0);
+    // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
+    const double sum_m = k * n / 2.0;
+    const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
     for (const PartitionAccess& acc : cls.accesses) {
+      const double s_a = effective_step(cls, acc);
+      const double v_a = effective_step_scv(cls, acc) * s_a * s_a;
+      double mu = 0, sigma2 = 0, vbar = 0;  // the other n steps
+      if (n > 0) {
+        mu = std::max(0.0, (k * tot.step_s - s_a) / n);
+        sigma2 = std::max(0.0, (tot.step_sq_sum - s_a * s_a) / n - mu * mu);
+        vbar = std::max(0.0, (tot.within_var_sum - v_a) / n);
+      }
+      const double fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;  // sigma^2 / (n - 1)
+      const double later_step = mu + z;
+      const double later_var = vbar + var.wait;
+      const double a0 = 0.5 * s_a + cls.commit_time_s;  // own half step + commit
+      const double var0 = 0.5 * v_a + var.commit;
       double ls = 0, sq = 0;
       if (acc.request_position < 0) {
-        // Spread evenly: this access's share of the class profile.
-        ls = prof.lock_seconds * acc.lock_requests / k;
-        sq = prof.lock_seconds_squared * acc.lock_requests / k;
+        // Spread evenly: each of the k positions equally likely.
+        const double e1 = k * a0 + later_step * sum_m;
+        const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
+                          later_step * later_step * sum_m2 + later_var * sum_m +
+                          fpc_scale * std::max(0.0, n * sum_m - sum_m2);
+        ls = acc.lock_requests * e1 / k;
+        sq = acc.lock_requests * e2 / k;
       } else {
-        // All at position u of the sequence: held for the rest of that step, the later
-        // (k - 1)(1 - u) steps and the commit phase.
-        const double hold =
-            0.5 * cls.step_time_s +
-            std::max(k - 1.0, 0.0) * (1.0 - acc.request_position) * (cls.step_time_s + z) +
-            cls.commit_time_s;
+        // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
+        const double m = n * (1.0 - acc.request_position);
+        const double hold = a0 + m * later_step;
+        const double variance = var0 + m * later_var + fpc_scale * m * (n - m);
         ls = acc.lock_requests * hold;
-        sq = acc.lock_requests * hold * hold;
+        sq = acc.lock_requests * (hold * hold + variance);
       }
       h.x[acc.partition] += ls * acc.exclusive_share;
       h.s[acc.partition] += ls * (1 - acc.exclusive_share);
@@ -199,6 +265,29 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   std::vector<std::vector<double>> held_x(nc, std::vector<double>(np, 0.0));
   std::vector<std::vector<double>> held_s(nc, std::vector<double>(np, 0.0));
 
+  // Variances shared by all locks of a class for the mean wait z per request. A request waits
+  // W (the wait per conflict of the last evaluation) with probability P = z / W and not at all
+  // otherwise: Var(wait) = P E[W^2] - z^2 = (E[W^2] / W^2) z W - z^2. W is the residual of a
+  // length-biased holding time h, E[W^2] = E[h^3] / (3 E[h]); with a gamma-distributed h of
+  // squared coefficient of variation c^2 (two-moment fit of the holding profile of the last
+  // evaluation, the requester's own class standing for its blockers) that gives
+  //   E[W^2] / W^2 = 4 (1 + 2 c^2) / (3 (1 + c^2)),
+  // 4/3 for fixed holds (uniform residual), 2 for exponential ones.
+  auto residual_moment_ratio = [&](std::size_t c) {
+    const double k = totals[c].requests;
+    const double e1 = k > 0 ? (sum(hold[c].x) + sum(hold[c].s)) / k : 0.0;
+    const double e2 = k > 0 ? (sum(hold[c].x2) + sum(hold[c].s2)) / k : 0.0;
+    const double c2 = e1 > 0 ? std::max(0.0, e2 / (e1 * e1) - 1.0) : 0.0;
+    return 4.0 * (1.0 + 2.0 * c2) / (3.0 * (1.0 + c2));
+  };
+  auto class_variance = [&](std::size_t c, double z) {
+    const LockClass& cls = workload.classes[c];
+    ClassVariance v;
+    v.commit = cls.commit_time_scv * cls.commit_time_s * cls.commit_time_s;
+    if (z > 0) v.wait = std::max(0.0, residual_moment_ratio(c) * z * wait_per_conflict[c] - z * z);
+    return v;
+  };
+
   LockContention out;
   bool diverged = false;
   std::string divergence_reason;
@@ -207,8 +296,8 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   auto evaluate = [&](const std::vector<double>& z) {
     for (std::size_t c = 0; c < nc; ++c) {
       const LockClass& cls = workload.classes[c];
-      profile[c] = holding_profile(totals[c].requests, cls.step_time_s, z[c], cls.commit_time_s);
-      hold[c] = holdings(c, profile[c], z[c]);
+      profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls.commit_time_s);
+      hold[c] = holdings(c, z[c], class_variance(c, z[c]));
       const double r = profile[c].response_time_s;
       population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
       for (std::size_t p = 0; p < np; ++p) {
@@ -264,12 +353,12 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     bool blown = false;
     for (std::size_t c = 0; c < nc; ++c) {
       const LockClass& cls = workload.classes[c];
-      const double r0 = totals[c].requests * cls.step_time_s + cls.commit_time_s;
+      const double r0 = totals[c].requests * totals[c].step_s + cls.commit_time_s;
       const double scale = std::max(wait_per_request[c], r0 > 0 ? r0 : 1.0);
       change = std::max(change, std::abs(z_new[c] - wait_per_request[c]) / scale);
       const double next = (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
       wait_per_request[c] = next;
-      const double r = totals[c].requests * (cls.step_time_s + next) + cls.commit_time_s;
+      const double r = totals[c].requests * (totals[c].step_s + next) + cls.commit_time_s;
       if (!std::isfinite(next) || (r0 > 0 && r > options.max_expansion * r0)) blown = true;
     }
     if (blown) {
@@ -322,7 +411,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     r.name = cls.name;
     r.concurrent_transactions = population[c];
     r.lock_requests = totals[c].requests;
-    r.response_time_no_wait_s = totals[c].requests * cls.step_time_s + cls.commit_time_s;
+    r.response_time_no_wait_s = totals[c].requests * totals[c].step_s + cls.commit_time_s;
     r.response_time_s = profile[c].response_time_s;
     r.throughput_per_s = r.response_time_s > 0 ? population[c] / r.response_time_s : 0.0;
     r.conflict_probability = conflict_prob[c];
@@ -331,6 +420,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     r.blocking_time_s = totals[c].requests * wait_per_request[c];
     const double lock_seconds = sum(hold[c].x) + sum(hold[c].s);
     r.mean_locks_held = r.response_time_s > 0 ? lock_seconds / r.response_time_s : 0;
+    r.lock_holding_time_s = totals[c].requests > 0 ? lock_seconds / totals[c].requests : 0;
     r.blocked_share = r.response_time_s > 0 ? r.blocking_time_s / r.response_time_s : 0;
 
     // Deadlock (two-cycles): a request of c is blocked by o, and o later requests, in a
@@ -369,9 +459,9 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     // and R the response time of an active (never blocked) transaction: both from the holding
     // profile without waits, so alpha grows with the load and W1 / R -> 1/3 for uniform
     // requests, which links 0.226 to Tay's eta < 0.7 (Thomasian, ICDE 1991).
-    const HoldingProfile active =
-        holding_profile(totals[c].requests, cls.step_time_s, 0.0, cls.commit_time_s);
-    const Holding active_hold = holdings(c, active, 0.0);
+    ClassVariance active_var = class_variance(c, 0.0);  // no waits: steps and commit only
+    active_var.wait = 0;
+    const Holding active_hold = holdings(c, 0.0, active_var);
     const double active_seconds = sum(active_hold.x) + sum(active_hold.s);
     const double w1 = active_seconds > 0
                           ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)

@@ -14,11 +14,13 @@
 // ch6-5.md §1.6, §1.11 rule 8); lock waits stretch every later step and thus the holding time
 // of all locks held (which is what makes contention feed back on itself). A request conflicts when
 // its granule is held in an incompatible mode by another transaction (exclusive vs anything,
-// shared vs exclusive); the wait is the mean residual holding time of the blocking lock. When no
-// stable mean-value solution exists the result says `thrashing` and names the partition with the
-// highest conflict probability; no NaN or negative time is ever returned. The function is pure
-// and domain-free; inputs are validated with io::InputError naming the offending field
-// ("classes[1].accesses[0].write_share: must be in [0, 1]").
+// shared vs exclusive); the wait is the mean length-biased residual E[h^2] / (2 E[h]) of the
+// blocking lock's holding time, whose variance comes from steps of different length (per access,
+// a fixed mix taken in random order), their own variability, the commit phase and the lock waits
+// (docs/locking.md). When no stable mean-value solution exists the result says `thrashing` and
+// names the partition with the highest conflict probability; no NaN or negative time is ever
+// returned. The function is pure and domain-free; inputs are validated with io::InputError
+// naming the offending field ("classes[1].accesses[0].write_share: must be in [0, 1]").
 //
 // iterate_lock_fixed_point() is the generic outer loop for coupling this model with a queueing
 // model (lock waits lengthen response times, which lengthen lock holding times): damped
@@ -55,6 +57,14 @@ struct PartitionAccess {
   /// (a hot lock taken last is held only for the last step and the commit phase). Negative
   /// (default): spread evenly over the sequence.
   double request_position = -1;
+  /// Mean time of the step each of these requests starts (the work on the granule until the
+  /// next request: CPU, and I/O where the page is not buffered). Negative (default): the class's
+  /// step_time_s. Requests on a buffered hot partition have short steps, those on a disk-resident
+  /// one long steps; a transaction's steps are then a fixed mix taken in random order.
+  double step_time_s = -1;
+  /// Squared coefficient of variation of one such step (its own randomness: service times, hit
+  /// or miss). Negative (default): the class's step_time_scv.
+  double step_time_scv = -1;
 };
 
 struct LockClass {
@@ -66,11 +76,21 @@ struct LockClass {
   double concurrent_transactions = 0;
   /// Arrival rate (open view); the population is then lambda * R with R including lock waits.
   double arrival_rate_per_s = 0;
-  /// Mean time between successive lock requests, without lock waits (CPU, I/O, queueing).
+  /// Mean time between successive lock requests, without lock waits (CPU, I/O, queueing);
+  /// the default of accesses that give no step_time_s of their own.
   double step_time_s = 0;
   /// Time from the last lock request to the release of all locks (rest of processing, commit
   /// with log write and FORCE writes; 0 for pre-commit-style early release).
   double commit_time_s = 0;
+  /// Squared coefficient of variation (variance / mean^2) of the time between two successive
+  /// lock requests, without lock waits. 0 (default): every step takes exactly step_time_s, the
+  /// fixed-step model of Tay et al. (1985). Steps that differ - most are CPU bursts, a few wait
+  /// for a disk - make lock holding times variable, and a blocked request waits the residual
+  /// E[h^2] / (2 E[h]) of a length-biased holding time, which grows with that variance
+  /// (Thomasian & Ryu, TSE 17(5) 1991: different step processing times; docs/locking.md).
+  double step_time_scv = 0;
+  /// Squared coefficient of variation of commit_time_s (e.g. 1 for one exponential log write).
+  double commit_time_scv = 0;
 };
 
 struct LockWorkload {
@@ -94,6 +114,7 @@ struct ClassContention {
   double response_time_no_wait_s = 0;    ///< k * step + commit
   double response_time_s = 0;            ///< with lock waits
   double mean_locks_held = 0;            ///< time average over the transaction's life
+  double lock_holding_time_s = 0;        ///< mean time from a request to the lock's release
   double deadlock_probability = 0;       ///< per transaction (two-cycles, Thomasian & Ryu form)
   double blocked_share = 0;              ///< fraction of the life spent blocked
 };

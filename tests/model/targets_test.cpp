@@ -320,20 +320,33 @@ TEST_CASE("V74-V77: lock experiment of Sect. 6.5.2.7 (L2616-2635)") {
   CHECK(disk_page.max_throughput_limited_by.rfind("lock thrashing on small", 0) == 0);
   CHECK(mixed_page.max_throughput_limited_by.rfind("lock thrashing on small", 0) == 0);
   CHECK(*mixed_page.max_throughput_per_s > *disk_page.max_throughput_per_s);
-  // The model misses the absolute values: its mean-value 2PL model (Thomasian's 0.226 bound, no
-  // restarts after deadlocks, exactly 10 references per transaction) thrashes only at about
-  // 1.7 x the simulated rates. Recorded here: 190..230 TPS (disk) and 240..280 TPS (mixed).
   MESSAGE("V74 page locks, all on disk: model " << *disk_page.max_throughput_per_s
                                                 << " TPS, book about 120 TPS");
   MESSAGE("V75 page locks, mixed: model " << *mixed_page.max_throughput_per_s
                                           << " TPS, book about 150 TPS");
-  CHECK(*disk_page.max_throughput_per_s > 190.0);
-  CHECK(*disk_page.max_throughput_per_s < 230.0);
-  CHECK(*mixed_page.max_throughput_per_s > 240.0);
-  CHECK(*mixed_page.max_throughput_per_s < 280.0);
-  // The ratio the book reports (150 / 120 = 1.25) is matched within 0.1.
-  CHECK(*mixed_page.max_throughput_per_s / *disk_page.max_throughput_per_s ==
-        doctest::Approx(1.25).epsilon(0.08));
+  // The lock model takes the steps as they are (docs/locking.md): 8 short CPU steps on the
+  // buffered small partition and 2 long disk steps (read + victim write, L2633) in random order,
+  // so a hot lock's holding time varies with the disk steps still to come, and a blocked request
+  // waits its length-biased residual. Its conflict probability and response time agree with
+  // `tpeval simulate` within 3 %, its lock wait within the simulator's 95 % intervals (about
+  // 10 %) at 30-135 TPS (disk) and 30-150 TPS (mixed); it thrashes (Thomasian's alpha =
+  // 0.226) a little before the simulator, whose runs collapse between 140 and 150 TPS (disk)
+  // and 170 and 180 TPS (mixed), depending on the seed.
+  // V75 (book about 150 TPS) within +-15 %:
+  CHECK(*mixed_page.max_throughput_per_s == doctest::Approx(150.0).epsilon(0.15));
+  // V74 (book about 120 TPS, read as 100..140 TPS as in studies/lock_conflicts.json): 138 TPS,
+  // near the upper edge and a little below the simulator of this model (see above). The rest of
+  // the gap to the book lies in the load rather than the lock model - e.g. TPSIM drew "on
+  // average 10" references (L2620), and a variable transaction size raises both conflicts and
+  // waits (Thomasian, ICDE 1991).
+  CHECK(*disk_page.max_throughput_per_s >= 100.0);
+  CHECK(*disk_page.max_throughput_per_s <= 140.0);
+  // The ratio mixed / disk is 1.15 (book 150 / 120 = 1.25, simulator about 1.2): the mixed
+  // allocation's alpha reaches 0.226 at 158 TPS, while the simulator still runs at 165-170 TPS
+  // (alpha about 0.24 there). Recorded: 1.10..1.22.
+  const double ratio = *mixed_page.max_throughput_per_s / *disk_page.max_throughput_per_s;
+  CHECK(ratio > 1.10);
+  CHECK(ratio < 1.22);
   // V76: record locks remove the lock bottleneck: the CPU limits (near 770 TPS, A3-style).
   for (const auto* e : {&disk_record, &mixed_record}) {
     REQUIRE(e->max_throughput_per_s);

@@ -105,6 +105,105 @@ TEST_CASE("locking: the wait per conflict is a third of the response time for un
   CHECK(with_commit.wait_per_conflict_s > without.wait_per_conflict_s);
 }
 
+TEST_CASE("locking: variable steps lengthen the residual wait (length-biased holding time)") {
+  // Lock i of k is held h_i = t/2 + (k - i) t + tau. With independent steps of variance
+  // scv t^2 (the remaining half of step i counting as one of two halves) and commit variance
+  // scv_c tau^2, Var h_i = scv t^2 / 2 + (k - i) scv t^2 + scv_c tau^2, and a blocked request
+  // waits sum E[h_i^2] / (2 sum E[h_i]) (Thomasian & Ryu, TSE 17(5) 1991: steps of different
+  // length). At D -> infinity there are no waits, so the model must give this exactly.
+  const double k = 10, t = 0.0075, tau = 0.0064;
+  for (double scv : {0.0, 1.0, 4.8}) {
+    for (double scv_c : {0.0, 1.0}) {
+      CAPTURE(scv);
+      CAPTURE(scv_c);
+      LockWorkload w = uniform(5, k, 1e12, 1.0, t, tau);
+      w.classes[0].step_time_scv = scv;
+      w.classes[0].commit_time_scv = scv_c;
+      double s1 = 0, s2 = 0;
+      for (int i = 1; i <= static_cast<int>(k); ++i) {
+        const double mean = t / 2 + (k - i) * t + tau;
+        const double var = scv * t * t / 2 + (k - i) * scv * t * t + scv_c * tau * tau;
+        s1 += mean;
+        s2 += mean * mean + var;
+      }
+      const ClassContention c = analyze_lock_contention(w).classes[0];
+      CHECK(c.wait_per_conflict_s == doctest::Approx(s2 / (2 * s1)).epsilon(1e-6));
+      CHECK(c.lock_holding_time_s == doctest::Approx(s1 / k).epsilon(1e-6));
+    }
+  }
+}
+
+TEST_CASE("locking: steps of different length per partition, taken in random order") {
+  // The lock experiment's shape (ch6-5.md §2.6): 8 requests on a buffered hot partition (short
+  // CPU steps) and 2 on a disk partition (long steps), in random order. Brute force over the 45
+  // placements of the two long steps: lock i is held for half its own step, all later steps
+  // and the commit phase; only hot locks conflict (the cold partition is practically
+  // unbounded), so the wait is sum E[h^2] / (2 sum E[h]) over the hot locks. The model's
+  // sampling-without-replacement moments must give this exactly.
+  const double s_hot = 0.0005, s_cold = 0.03, tau = 0.0064;
+  double e1 = 0, e2 = 0;
+  int placements = 0;
+  for (int a = 0; a < 10; ++a) {
+    for (int b = a + 1; b < 10; ++b) {
+      ++placements;
+      for (int i = 0; i < 10; ++i) {
+        if (i == a || i == b) continue;  // a hot lock
+        double h = s_hot / 2 + tau;
+        for (int j = i + 1; j < 10; ++j) h += (j == a || j == b) ? s_cold : s_hot;
+        e1 += h;
+        e2 += h * h;
+      }
+    }
+  }
+  LockWorkload w;
+  w.partitions = {{"hot", 1e9}, {"cold", 1e15}};
+  LockClass c;
+  c.name = "update";
+  c.accesses = {{0, 8, 1.0, -1, s_hot, 0}, {1, 2, 1.0, -1, s_cold, 0}};
+  c.concurrent_transactions = 5;
+  c.commit_time_s = tau;
+  w.classes = {c};
+  const ClassContention r = analyze_lock_contention(w).classes[0];
+  CHECK(placements == 45);
+  CHECK(r.wait_per_conflict_s == doctest::Approx(e2 / (2 * e1)).epsilon(1e-6));
+  CHECK(r.response_time_no_wait_s == doctest::Approx(8 * s_hot + 2 * s_cold + tau));
+  // Treating the steps as independent draws of the class mean (one step_time_s with the same
+  // mean and variance for all requests) overstates the variance and the wait.
+  LockWorkload iid = w;
+  const double mean = (8 * s_hot + 2 * s_cold) / 10;
+  const double var = (8 * s_hot * s_hot + 2 * s_cold * s_cold) / 10 - mean * mean;
+  iid.classes[0].accesses = {{0, 8, 1.0}, {1, 2, 1.0}};
+  iid.classes[0].step_time_s = mean;
+  iid.classes[0].step_time_scv = var / (mean * mean);
+  CHECK(analyze_lock_contention(iid).classes[0].wait_per_conflict_s > 1.1 * r.wait_per_conflict_s);
+}
+
+TEST_CASE("locking: step variability raises Thomasian's alpha and lowers the thrashing point") {
+  // Thomasian (ICDE 1991): the variability of the transaction raises W1 and with it the degree
+  // of contention alpha = eta W1 / R, so thrashing sets in at fewer transactions.
+  auto onset = [](double scv) {
+    for (double n = 2; n < 400; n += 1) {
+      LockWorkload w = uniform(n, 10, 1000, 1.0, 0.0075, 0.0064);
+      w.classes[0].step_time_scv = scv;
+      if (analyze_lock_contention(w).thrashing) return n;
+    }
+    return 400.0;
+  };
+  const double fixed = onset(0), exponential = onset(1), io_mix = onset(4.8);
+  CHECK(exponential < fixed);
+  CHECK(io_mix < exponential);
+  // Same population: alpha grows with the variance, the waits too.
+  LockWorkload a = uniform(10, 10, 1000, 1.0, 0.0075, 0.0064);
+  LockWorkload b = a;
+  b.classes[0].step_time_scv = 4.8;
+  const LockContention ra = analyze_lock_contention(a), rb = analyze_lock_contention(b);
+  CHECK(rb.thomasian_alpha > 1.2 * ra.thomasian_alpha);
+  CHECK(rb.classes[0].blocking_time_s > 1.2 * ra.classes[0].blocking_time_s);
+  // The conflict probability itself hardly moves (same mean holding times at low contention).
+  CHECK(rb.classes[0].conflict_probability ==
+        doctest::Approx(ra.classes[0].conflict_probability).epsilon(0.1));
+}
+
 TEST_CASE("locking: shared locks only conflict with exclusive ones") {
   const LockContention reads = analyze_lock_contention(uniform(50, 10, 1000, 0.0));
   CHECK(reads.classes[0].conflict_probability == 0);
@@ -314,10 +413,14 @@ TEST_CASE("locking: coupled with a queueing model the fixed point converges or t
         },
         {0.088});
   };
+  // 20 users (X ~ 18/s, eta ~ 0.65, alpha ~ 0.22) sit at Thomasian's fold: with the variance of
+  // the lock waits in the holding times the mean-value fixed point diverges there, so the
+  // converging populations stop at 15 (eta ~ 0.48).
   double previous = 0;
-  for (double users : {2.0, 5.0, 10.0, 20.0}) {
+  for (double users : {2.0, 5.0, 10.0, 15.0}) {
     CAPTURE(users);
     const FixedPointResult r = run(users);
+    CAPTURE(r.message);
     CHECK(r.status == FixedPointStatus::converged);
     CHECK(r.value[0] > previous);  // more users, more queueing and lock waiting
     previous = r.value[0];
@@ -349,4 +452,12 @@ TEST_CASE("locking: invalid workloads are InputErrors with the field path") {
         "classes[0].accesses[0].partition: no such partition (there are 1)");
   w = uniform(5, 4, 100, 1.0, 0.0, 0.0);
   CHECK(error_of([&] { analyze_lock_contention(w); }).find("classes[0].step_time_s:") == 0);
+  w = uniform(5, 4, 100);
+  w.classes[0].step_time_scv = -1;
+  CHECK(error_of([&] { analyze_lock_contention(w); }) ==
+        "classes[0].step_time_scv: must be a non-negative number");
+  w = uniform(5, 4, 100);
+  w.classes[0].commit_time_scv = std::nan("");
+  CHECK(error_of([&] { analyze_lock_contention(w); }) ==
+        "classes[0].commit_time_scv: must be a non-negative number");
 }
