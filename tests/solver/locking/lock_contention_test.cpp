@@ -5,7 +5,9 @@
 
 #include "solver/io/json_input.hpp"
 #include "solver/locking/lock_contention.hpp"
+#include "tests/support/input_error.hpp"
 
+using tpeval::testing::error_of;
 using namespace tpeval::solver::locking;
 
 namespace {
@@ -24,15 +26,6 @@ LockWorkload uniform(double transactions, double locks, double granules, double 
   c.commit_time_s = commit_s;
   w.classes = {c};
   return w;
-}
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const tpeval::io::InputError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace
