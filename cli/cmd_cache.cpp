@@ -186,7 +186,7 @@ void read_file(const std::string& file, CacheRequest& request) {
 
 CacheRequest build_request(const CacheOptions& o) {
   CacheRequest r;
-  if (!o.file.empty()) read_file(o.file, r);
+  if (!o.file.empty()) parse_input_file(o.file, [&] { read_file(o.file, r); });
   for (const auto& v : o.classes) {
     const auto f = parse_fields("--class", v, 2, 3, "ITEMS:RATE_PER_ITEM[:WRITE_FRACTION]");
     if (f[0] < 1.0) throw io::InputError("--class " + v, "ITEMS must be >= 1");
@@ -220,7 +220,7 @@ CacheRequest build_request(const CacheOptions& o) {
     r.buffer_items = *o.buffer;
   }
   if (r.buffer_items < 0.0)
-    throw io::InputError(o.file.empty() ? "--buffer" : "buffer_items",
+    throw io::InputError(o.file.empty() ? "--buffer" : o.file + ": buffer_items",
                          "the buffer size is required (items, >= 0)");
   if (o.level2) r.hierarchy.level2 = parse_level2(*o.level2, "--level2");
   if (o.level2_size) {

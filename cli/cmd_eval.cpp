@@ -176,9 +176,9 @@ void add_eval_command(CLI::App& app, Context& /*context*/) {
   cmd->add_option("--format", *format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->callback([file, format]() {
-    const auto doc = model::load_model_document(*file);
-    const auto m = model::parse_model(doc);
-    const auto e = model::evaluate(m);
+    const auto e = parse_input_file(model_source_name(*file), [&] {
+      return model::evaluate(model::parse_model(model::load_model_document(*file)));
+    });
     print_evaluation(e, parse_format(*format), std::cout);
   });
 }

@@ -232,7 +232,8 @@ void run_locks(const LocksOptions& o) {
   if (!o.file.empty() && any_option) {
     throw io::InputError(o.file, "give either a JSON file or workload options, not both");
   }
-  const Request req = o.file.empty() ? from_options(o) : from_file(o.file);
+  const Request req = o.file.empty() ? from_options(o)
+                                     : parse_input_file(o.file, [&] { return from_file(o.file); });
   const lk::LockContention r = lk::analyze_lock_contention(req.workload, req.options);
 
   if (format == OutputFormat::json) {

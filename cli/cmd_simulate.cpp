@@ -226,7 +226,7 @@ void simulate_file(const SimulateArguments& a, Context& context) {
   }
   if (!a.sets.empty())
     throw io::InputError(a.file, "--set applies to transaction-model files, not to networks");
-  const solver::Network network = io::parse_network(doc);
+  const solver::Network network = parse_input_file(a.file, [&] { return io::parse_network(doc); });
   SimulationResult result;
   const SimulationOptions options = to_options(a);
   try {
@@ -257,12 +257,12 @@ void simulate_file(const SimulateArguments& a, Context& context) {
 
 void add_simulate_command(CLI::App& app, Context& context) {
   auto args = std::make_shared<SimulateArguments>();
-  CLI::App* cmd =
-      app.add_subcommand("simulate",
-                         "Simulate a transaction-system model (default: the embedded Debit-Credit "
-                         "model) or a queueing network (the `tpeval solve` JSON format) by discrete "
-                         "events, with 95 % confidence intervals, MSER-5 warm-up removal and a "
-                         "relative-precision stop rule");
+  CLI::App* cmd = app.add_subcommand(
+      "simulate",
+      "Simulate a transaction-system model (default: the embedded Debit-Credit "
+      "model) or a queueing network (the `tpeval solve` JSON format) by discrete "
+      "events, with 95 % confidence intervals, MSER-5 warm-up removal and a "
+      "relative-precision stop rule");
   cmd->add_option("file", args->file,
                   "Model or network JSON file (omitted: the embedded default model)");
   cmd->add_option("--set", args->sets, "PATH=VALUE override of a model parameter (repeatable)");

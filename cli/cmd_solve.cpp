@@ -273,13 +273,9 @@ void run_solve(const SolveArguments& args) {
   const nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
                                           : io::read_json_file(args.network_file);
 
-  Network network;
-  try {
-    network = io::parse_network(io::JsonNode(doc, ""));
-  } catch (const io::InputError& e) {
-    // Name the file as well as the JSON path: "net.json: classes[1].population: ...".
-    throw io::InputError(e.path().empty() ? source : source + ": " + e.path(), e.reason());
-  }
+  // Name the file as well as the JSON path: "net.json: classes[1].population: ...".
+  const Network network =
+      parse_input_file(source, [&] { return io::parse_network(io::JsonNode(doc, "")); });
 
   solver::SolveOptions options;
   options.closed.method = parse_method(args.method);

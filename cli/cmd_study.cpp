@@ -57,7 +57,7 @@ void add_study_command(CLI::App& app, Context& context) {
   cmd->add_flag("--fresh", a->fresh, "Ignore the journal of an earlier run and recompute all");
   cmd->callback([a, &context]() {
     const auto start = std::chrono::steady_clock::now();
-    const st::Study study = st::read_study_file(a->file);
+    const st::Study study = parse_input_file(a->file, [&] { return st::read_study_file(a->file); });
     st::RunOptions options;
     options.mode = study.mode;
     if (a->mode == "analytic")

@@ -99,7 +99,7 @@ std::vector<Pair> analytic_pairs(const model::Evaluation& e, double tolerance) {
 }
 
 void validate(const ValidateArgs& a, Context& context) {
-  const std::string source = a.sim.file.empty() ? "default model" : a.sim.file;
+  const std::string source = model_source_name(a.sim.file);
   const model::SystemModel m = load_model_with_sets(a.sim.file, a.sim.sets);
   model::EvaluateOptions eo;
   eo.find_max_throughput = false;

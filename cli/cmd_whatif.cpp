@@ -62,8 +62,9 @@ std::vector<Metric> summary(const model::Evaluation& e) {
   return m;
 }
 
-model::Evaluation run(const nlohmann::json& doc) {
-  return model::evaluate(model::parse_model(doc));
+// Errors of a variant are errors of the model file it was derived from (with --set applied).
+model::Evaluation run(const nlohmann::json& doc, const std::string& source) {
+  return parse_input_file(source, [&] { return model::evaluate(model::parse_model(doc)); });
 }
 
 void emit(const Table& table, const nlohmann::json& json, OutputFormat format,
@@ -103,6 +104,7 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->callback([a]() {
     const OutputFormat format = parse_format(a->format);
+    const std::string source = model_source_name(a->file);
     nlohmann::json base = model::load_model_document(a->file);
     for (const auto& s : a->sets) {
       const auto as = model::parse_assignment(s);
@@ -131,7 +133,7 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
           nlohmann::json doc = base;
           model::set_parameter(doc, sw[0].path, v0);
           if (sw.size() > 1) model::set_parameter(doc, sw[1].path, v1);
-          const auto metrics = summary(run(doc));
+          const auto metrics = summary(run(doc, source));
           if (first_metrics.empty()) first_metrics = metrics;
           std::vector<std::string> row{general(v0, 8)};
           nlohmann::json jr = {{sw[0].path, v0}};
@@ -173,7 +175,7 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
       docs.push_back(std::move(doc));
     }
     std::vector<std::vector<Metric>> results;
-    for (const auto& d : docs) results.push_back(summary(run(d)));
+    for (const auto& d : docs) results.push_back(summary(run(d, source)));
     std::vector<std::string> headers{"metric"};
     for (const auto& n : names) headers.push_back(n);
     Table t(headers);

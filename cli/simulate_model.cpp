@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/command.hpp"
 #include "cli/format.hpp"
 #include "model/document.hpp"
 #include "model/overrides.hpp"
@@ -17,10 +18,6 @@
 namespace tpeval::cli {
 
 namespace {
-
-std::string source_name(const std::string& file) {
-  return file.empty() ? "default model" : file;
-}
 
 void print_how(const model::sim::TxSimReport& r, std::ostream& out) {
   out << "How: " << r.interval_method;
@@ -75,7 +72,7 @@ model::SystemModel load_model_with_sets(const std::string& file,
     const model::Assignment a = model::parse_assignment(s);
     model::set_parameter(doc, a.path, a.value);
   }
-  return model::parse_model(doc);
+  return parse_input_file(model_source_name(file), [&] { return model::parse_model(doc); });
 }
 
 model::sim::TxSimOptions simulation_options(const ModelSimulationArgs& a) {
@@ -140,7 +137,7 @@ int run_model_simulation(const ModelSimulationArgs& args, std::ostream& out) {
     report = model::sim::simulate_transactions(m, options);
   } catch (const solver::des::SimulationError& e) {
     if (options.progress) std::cerr << '\n';
-    throw io::InputError(source_name(args.file), e.what());
+    throw io::InputError(model_source_name(args.file), e.what());
   }
   if (options.progress) std::cerr << '\n';
   switch (parse_format(args.format)) {
@@ -155,12 +152,12 @@ int run_model_simulation(const ModelSimulationArgs& args, std::ostream& out) {
       break;
   }
   if (report.saturated) {
-    std::cerr << "tpeval: warning: " << source_name(args.file) << ": " << report.saturation_reason
-              << '\n';
+    std::cerr << "tpeval: warning: " << model_source_name(args.file) << ": "
+              << report.saturation_reason << '\n';
     return 1;
   }
   if (!report.precision_reached) {
-    std::cerr << "tpeval: warning: " << source_name(args.file) << ": " << report.stop_reason
+    std::cerr << "tpeval: warning: " << model_source_name(args.file) << ": " << report.stop_reason
               << '\n';
     return 1;
   }

@@ -5,12 +5,21 @@
 
 namespace tpeval::model::sim {
 
+namespace {
+std::size_t pages(long count) {
+  return count > 0 ? static_cast<std::size_t>(count) : 0;
+}
+std::uint32_t modified_bit(bool modified) {
+  return modified ? BufferManager::kModified : 0;
+}
+}  // namespace
+
 BufferManager::BufferManager(const SystemModel& model)
-    : hs_(model.nodes.front().buffer_pages),
-      eh_(model.nodes.front().extended_memory.buffer_pages),
+    : hs_(pages(model.nodes.front().buffer_pages)),
+      eh_(pages(model.nodes.front().extended_memory.buffer_pages)),
       dc_(model.nodes.front().disk_cache.type == DiskCacheType::none
               ? 0
-              : model.nodes.front().disk_cache.pages) {
+              : pages(model.nodes.front().disk_cache.pages)) {
   const Node& node = model.nodes.front();
   volatile_cache_ = node.disk_cache.type == DiskCacheType::volatile_cache;
   force_ = model.policies.update_strategy == UpdateStrategy::force;
@@ -34,30 +43,29 @@ PageFix BufferManager::fix(std::uint64_t page, std::uint32_t owner, bool update,
     f.hs_hit = true;
     return f;
   }
-  if (hs_.touch(page, update)) {
+  if (hs_.touch(page, modified_bit(update))) {
     f.hs_hit = true;
     return f;
   }
   if (extended_[owner] && eh_.erase(page)) {
     f.eh_hit = true;
   } else if (reads && cached_[owner]) {
-    if (dc_.touch(page, false))
+    if (dc_.touch(page))
       f.dc_hit = true;
     else
-      dc_.insert(page, false);  // a read miss inserts the page (rule 10)
+      dc_.insert(page, 0);  // a read miss inserts the page (rule 10)
   }
-  const auto evicted = hs_.insert(page, update);
-  if (evicted) {
+  std::uint32_t victim_payload = 0;
+  if (hs_.insert(page, modified_bit(update), &f.victim_page, &victim_payload)) {
     f.victim = true;
-    f.victim_page = evicted->page;
-    f.victim_modified = evicted->modified;
-    const std::uint32_t vowner = page_partition(evicted->page);
+    f.victim_modified = (victim_payload & kModified) != 0;
+    const std::uint32_t vowner = page_partition(f.victim_page);
     if (extended_[vowner]) {
       const Migration m = migration_[vowner];
-      f.victim_migrated = m == Migration::all || (m == Migration::modified && evicted->modified) ||
-                          (m == Migration::unmodified && !evicted->modified);
+      f.victim_migrated = m == Migration::all || (m == Migration::modified && f.victim_modified) ||
+                          (m == Migration::unmodified && !f.victim_modified);
       if (f.victim_migrated) {
-        if (!eh_.touch(evicted->page, false)) eh_.insert(evicted->page, false);
+        if (!eh_.touch(f.victim_page)) eh_.insert(f.victim_page, 0);
       }
     }
   }
@@ -67,16 +75,16 @@ PageFix BufferManager::fix(std::uint64_t page, std::uint32_t owner, bool update,
 void BufferManager::write_to_disk_cache(std::uint64_t page, std::uint32_t owner) {
   if (!cached_[owner]) return;
   if (volatile_cache_) {
-    dc_.touch(page, false);  // write-update: only a present copy is refreshed
-  } else if (!dc_.touch(page, false)) {
-    dc_.insert(page, false);  // write-allocate
+    dc_.touch(page);  // write-update: only a present copy is refreshed
+  } else if (!dc_.touch(page)) {
+    dc_.insert(page, 0);  // write-allocate
   }
 }
 
 void BufferManager::force_written(std::uint64_t page, std::uint32_t owner) {
-  hs_.set_modified(page, false);
+  hs_.set_payload(page, 0);  // no longer modified (absent pages are left alone)
   if (extended_[owner] && force_to_eh_) {
-    if (!eh_.touch(page, false)) eh_.insert(page, false);
+    if (!eh_.touch(page)) eh_.insert(page, 0);
   }
 }
 

@@ -15,14 +15,16 @@
 //   (non-volatile: write-allocate) or only refreshed when present (volatile: write-update, L2390).
 // - force_written(): FORCE commit writes leave the page in HS unmodified and, if so configured,
 //   replicate it into the EH buffer (L2374, rule 7).
-// Hit ratios are counted by the caller per record reference.
+// Hit ratios are counted by the caller per record reference. Each level is the solver's exact
+// LRU list (solver/cache/lru_buffer.hpp) keyed by page id; the payload holds the page's
+// "modified" flag (kModified).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "model/description.hpp"
-#include "model/sim/lru_buffer.hpp"
+#include "solver/cache/lru_buffer.hpp"
 
 namespace tpeval::model::sim {
 
@@ -38,6 +40,10 @@ struct PageFix {
 
 class BufferManager {
  public:
+  using LruBuffer = solver::cache::LruBuffer;
+  /// Payload bit of a page that was modified since it was last written (NOFORCE victims).
+  static constexpr std::uint32_t kModified = 1;
+
   explicit BufferManager(const SystemModel& model);
 
   /// Fixes `page` (of partition `owner`) in HS for a reference; `reads` = false for a fresh append

@@ -6,13 +6,16 @@
 #include <cmath>
 #include <memory>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "model/buffer_model.hpp"
 #include "model/device_demand.hpp"
 #include "model/sim/metrics.hpp"
 #include "model/sim/saturation.hpp"
 #include "model/sim/transaction_engine.hpp"
+#include "solver/io/json_input.hpp"
 
 namespace tpeval::model::sim {
 
@@ -116,6 +119,17 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
         "the arrival rate is zero: no transaction would ever arrive, so there is nothing to "
         "simulate (set workload.arrival_rate_per_s > 0)");
   if (options.check_capacity) check_capacity(model);
+  // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
+  const Node& node = model.nodes.front();
+  constexpr long kMaxPages = (1L << 31) - 1;
+  const std::pair<const char*, long> buffers[] = {
+      {"nodes[0].buffer.pages", node.buffer_pages},
+      {"nodes[0].extended_memory.buffer_pages", node.extended_memory.buffer_pages},
+      {"nodes[0].disk_cache.pages", node.disk_cache.pages}};
+  for (const auto& [path, pages] : buffers)
+    if (pages >= kMaxPages)
+      throw io::InputError(path, "the simulator holds at most 2^31 - 2 pages per buffer, not " +
+                                     std::to_string(pages));
 
   const MetricLayout layout(model);
   const std::size_t nc = layout.counter_count();

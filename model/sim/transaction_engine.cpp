@@ -224,11 +224,11 @@ void TransactionEngine::close_interval() {
     // Buffer warm-up: every level is full or no longer changes. A full LRU buffer holds exactly
     // the most recently used distinct pages, whatever the start: its state is then a steady-state
     // one (no initial-condition bias left in the hit ratios).
-    const LruBuffer* levels[3] = {&buffers_.hs(), &buffers_.eh(), &buffers_.dc()};
+    const BufferManager::LruBuffer* levels[3] = {&buffers_.hs(), &buffers_.eh(), &buffers_.dc()};
     bool all = true;
     for (int k = 0; k < 3; ++k) {
       const std::uint64_t ins = levels[k]->insertions();
-      const long cap = levels[k]->capacity();
+      const std::size_t cap = levels[k]->capacity();
       const bool turned = cap == 0 || levels[k]->size() >= cap || ins == last_insertions_[k];
       all = all && turned;
       last_insertions_[k] = ins;

@@ -1,14 +1,13 @@
 // Exact LRU reference-string simulation: one buffer, the two-level hierarchy, and a cluster of
 // nodes with invalidation. It is the test oracle for che.hpp, hierarchy.hpp and cluster.hpp.
 //
-// Contract: LruBuffer is an exact LRU list of at most `capacity` items keyed by 64-bit item ids
-// (an open-addressing hash table into a fixed pool of intrusive doubly linked nodes: O(1) per
-// operation, no allocation after construction). HierarchySimulator applies, reference by
-// reference, the level-1/level-2 rules stated in hierarchy.hpp (ch6-5.md §1.7-1.11, A10) and
-// counts outcomes per caller-defined tag; callers may drive it with their own reference string
-// (e.g. a transaction-structured one) or use simulate_hierarchy(), which draws references from
-// stream descriptions with an explicitly seeded generator. ClusterSimulator does the same for
-// n nodes with versioned shared items (cluster.hpp). All state lives in the simulator object.
+// Contract: the simulators keep their buffers in LruBuffer (lru_buffer.hpp). HierarchySimulator
+// applies, reference by reference, the level-1/level-2 rules
+// stated in hierarchy.hpp (ch6-5.md §1.7-1.11, A10) and counts outcomes per caller-defined tag;
+// callers may drive it with their own reference string (e.g. a transaction-structured one) or use
+// simulate_hierarchy(), which draws references from stream descriptions with an explicitly seeded
+// generator. ClusterSimulator does the same for n nodes with versioned shared items (cluster.hpp).
+// All state lives in the simulator object.
 #pragma once
 
 #include <cstdint>
@@ -16,50 +15,10 @@
 
 #include "solver/cache/cluster.hpp"
 #include "solver/cache/hierarchy.hpp"
+#include "solver/cache/lru_buffer.hpp"
 #include "solver/cache/reference_stream.hpp"
 
 namespace tpeval::solver::cache {
-
-using ItemId = std::uint64_t;
-
-/// Exact LRU buffer. `payload` is a per-item 32-bit word the owner may use (dirty flag, version).
-class LruBuffer {
- public:
-  explicit LruBuffer(std::size_t capacity);
-
-  std::size_t capacity() const noexcept { return capacity_; }
-  std::size_t size() const noexcept { return size_; }
-  bool contains(ItemId item) const { return find(item) != npos; }
-  /// Moves the item to the MRU end if present; returns whether it was present.
-  bool touch(ItemId item);
-  /// Payload of a present item (precondition: contains(item)).
-  std::uint32_t payload(ItemId item) const;
-  void set_payload(ItemId item, std::uint32_t payload);
-  /// Inserts an absent item at the MRU end (precondition: !contains(item)). When the buffer was
-  /// full, the LRU item is removed first and returned through `victim`/`victim_payload`.
-  /// Returns whether a victim was removed. A zero-capacity buffer stores nothing.
-  bool insert(ItemId item, std::uint32_t payload, ItemId* victim = nullptr,
-              std::uint32_t* victim_payload = nullptr);
-  /// Removes the item if present; returns whether it was present.
-  bool erase(ItemId item);
-
- private:
-  static constexpr std::uint32_t npos = 0xffffffffu;
-  struct Node {
-    ItemId item;
-    std::uint32_t prev, next, payload;
-  };
-  std::uint32_t find(ItemId item) const;
-  void unlink(std::uint32_t node);
-  void push_front(std::uint32_t node);
-  void table_erase(std::uint32_t node);
-  std::size_t capacity_;
-  std::size_t size_ = 0;
-  std::vector<Node> nodes_;
-  std::vector<std::uint32_t> table_;  // slot -> node index or npos
-  std::size_t mask_;
-  std::uint32_t head_ = npos, tail_ = npos, free_ = 0;
-};
 
 /// Outcome counts of one tag (stream) in a simulation.
 struct SimulationCounts {

@@ -2,23 +2,20 @@
 // (TPEVAL_BINARY) and checks exit codes, key numbers and error messages.
 #include <doctest/doctest.h>
 
-#include "tests/support/cli_run.hpp"
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/cli_run.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 using Run = tpeval::test::CliRun;
 using tpeval::test::run_tpeval;
-using tpeval::test::slurp;
 }  // namespace
 
 TEST_CASE("tpeval eval evaluates the embedded default in every format") {
@@ -125,4 +122,46 @@ TEST_CASE("tpeval whatif: an unknown path names the closest valid path, exit 2")
   CHECK(v.err.find("nodes[0].cpu.count: must be a positive integer") != std::string::npos);
   const Run f = run_tpeval("eval /nonexistent/model.json");
   CHECK(f.exit_code == 2);
+  // io::read_json_file names the file already; the file name must not appear twice.
+  CHECK(f.err == "tpeval: error: /nonexistent/model.json: cannot open file\n");
+}
+
+TEST_CASE("eval, whatif, simulate and validate name the model file in input errors, exit 2") {
+  // The same message as `tpeval solve FILE`: "FILE: JSON path: reason" (cli/command.hpp).
+  auto doc = nlohmann::json::parse(run_tpeval("model --print-default").out);
+  doc.erase("nodes");
+  const std::string file = tpeval::test::write_scratch_file("no_nodes.json", doc.dump()).string();
+  const std::string expected = "tpeval: error: " + file + ": nodes: is required\n";
+  for (const std::string& command :
+       {"eval '" + file + "'", "eval '" + file + "' --format json",
+        "whatif '" + file + "' --set workload.arrival_rate_per_s=300",
+        "whatif '" + file + "' --sweep workload.arrival_rate_per_s=50:100:50",
+        "whatif '" + file + "' --compare workload.arrival_rate_per_s=50", "simulate '" + file + "'",
+        "validate '" + file + "'"}) {
+    const Run r = run_tpeval(command);
+    INFO(command);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == expected);
+  }
+  // A value that --set makes invalid is still reported against the file it was applied to.
+  const fs::path good =
+      tpeval::test::write_scratch_file("good.json", run_tpeval("model --print-default").out);
+  const Run v = run_tpeval("whatif '" + good.string() + "' --set nodes[0].cpu.count=0");
+  CHECK(v.exit_code == 2);
+  CHECK(v.err.rfind("tpeval: error: " + good.string() + ": nodes[0].cpu.count: must be", 0) == 0);
+  // A malformed file is named once, by the reader.
+  const fs::path broken = tpeval::test::write_scratch_file("broken.json", "{\"nodes\": [");
+  const Run b = run_tpeval("whatif '" + broken.string() + "'");
+  CHECK(b.exit_code == 2);
+  CHECK(b.err.rfind("tpeval: error: " + broken.string() + ": malformed JSON at line 1", 0) == 0);
+}
+
+TEST_CASE("study names the study file in input errors, exit 2") {
+  const fs::path study = tpeval::test::write_scratch_file(
+      "bad_study.json",
+      R"({"name": "s", "configurations": [{"name": "base"}], "metrics": ["hs_hit_pc"]})");
+  const Run r = run_tpeval("study '" + study.string() + "' --out '" +
+                           (tpeval::test::scratch_dir() / "study_out").string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("tpeval: error: " + study.string() + ": metrics[0]: unknown metric", 0) == 0);
 }

@@ -2,23 +2,15 @@
 // checks exit codes, key numbers and error messages.
 #include <doctest/doctest.h>
 
-#include "tests/support/cli_run.hpp"
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
-namespace fs = std::filesystem;
+#include <nlohmann/json.hpp>
+
+#include "tests/support/cli_run.hpp"
 
 namespace {
 using Run = tpeval::test::CliRun;
 using tpeval::test::run_tpeval;
-using tpeval::test::slurp;
 }  // namespace
 
 TEST_CASE("cli raid: Tab. 5-2 row G = 10, MTTR = 5 h as JSON (Rahm L1636)") {
@@ -52,9 +44,9 @@ TEST_CASE("cli raid: --exact puts the CTMC next to the closed form (mirroring, t
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("quantity,value,unit") == 0);
 
-  r =
-      run_tpeval("raid --disks 100 --group 10 --mttf 5y --mttr 48h --exact --hot-spares 1 "
-          "--rebuild 1h --spare-replacement 2d --format json");
+  r = run_tpeval(
+      "raid --disks 100 --group 10 --mttf 5y --mttr 48h --exact --hot-spares 1 "
+      "--rebuild 1h --spare-replacement 2d --format json");
   REQUIRE(r.exit_code == 0);
   j = nlohmann::json::parse(r.out);
   CHECK(j["exact"]["mttdl_h"].get<double>() > 5 * j["mttdl_h"].get<double>());
@@ -81,9 +73,9 @@ TEST_CASE("cli raid: bad units and values exit 2 with a clear message") {
 }
 
 TEST_CASE("cli locks: command-line workload, Tay's closed form at low contention") {
-  const Run r =
-      run_tpeval("locks --transactions 10 --locks 4 --granules 1000000000 --step-ms 10 "
-          "--format json");
+  const Run r = run_tpeval(
+      "locks --transactions 10 --locks 4 --granules 1000000000 --step-ms 10 "
+      "--format json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   // (N - 1) k / (2 D) = 9 * 4 / 2e9.
@@ -110,7 +102,8 @@ TEST_CASE("cli locks: JSON workload with two partitions and path-aware errors") 
                  "commit_time_s": 0.01,
                  "accesses": [{"partition": "small", "lock_requests": 8},
                               {"partition": "large", "lock_requests": 2}]}]})";
-  Run r = run_tpeval("locks '" + tpeval::test::write_scratch_file("good.json", good).string() + "' --format json");
+  Run r = run_tpeval("locks '" + tpeval::test::write_scratch_file("good.json", good).string() +
+                     "' --format json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["bottleneck"] == "small");
@@ -119,14 +112,17 @@ TEST_CASE("cli locks: JSON workload with two partitions and path-aware errors") 
   const std::string typo = R"({"partitions": [{"name": "a", "granules": 10}],
     "classes": [{"arrival_rate_per_s": 1, "step_time_s": 0.01,
                  "accesses": [{"partition": "a", "lock_request": 2}]}]})";
-  r = run_tpeval("locks '" + tpeval::test::write_scratch_file("typo.json", typo).string() + "'");
+  const std::string typo_file = tpeval::test::write_scratch_file("typo.json", typo).string();
+  r = run_tpeval("locks '" + typo_file + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("classes[0].accesses[0].lock_request: unknown key") != std::string::npos);
+  CHECK(r.err.rfind("tpeval: error: " + typo_file + ": classes[0]", 0) == 0);  // names the file
 
   const std::string missing = R"({"partitions": [{"name": "a", "granules": 10}],
     "classes": [{"arrival_rate_per_s": 1, "step_time_s": 0.01,
                  "accesses": [{"partition": "b", "lock_requests": 2}]}]})";
-  r = run_tpeval("locks '" + tpeval::test::write_scratch_file("missing.json", missing).string() + "'");
+  r = run_tpeval("locks '" + tpeval::test::write_scratch_file("missing.json", missing).string() +
+                 "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("classes[0].accesses[0].partition: no partition named 'b'") !=
         std::string::npos);

@@ -2,22 +2,18 @@
 // stdout and stderr.
 #include <doctest/doctest.h>
 
-#include "tests/support/cli_run.hpp"
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/cli_run.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 using Run = tpeval::test::CliRun;
 using tpeval::test::run_tpeval;
-using tpeval::test::slurp;
 }  // namespace
 
 TEST_CASE("cli solve: --example succeeds in every format") {
@@ -86,7 +82,8 @@ TEST_CASE("cli solve: bad input exits 2 naming the file and the JSON path") {
   CHECK(r.err == "tpeval: error: " + bad.string() +
                      ": classes[0].population: must be a non-negative integer\n");
 
-  const fs::path malformed = tpeval::test::write_scratch_file("malformed.json", "{\"stations\": [\n}");
+  const fs::path malformed =
+      tpeval::test::write_scratch_file("malformed.json", "{\"stations\": [\n}");
   const Run m = run_tpeval("solve '" + malformed.string() + "'");
   CHECK(m.exit_code == 2);
   CHECK(m.err.find("malformed JSON at line 2") != std::string::npos);
@@ -108,11 +105,11 @@ TEST_CASE("cli solve: an unstable open model exits 2 with the bottleneck and hea
                      "arrival rates can be at most 0.8 times the given ones\n");
 }
 
-TEST_CASE("cli solve: every example network solves; open and mixed methods are named") {
+TEST_CASE("cli solve: every example network solves, open and mixed methods are named") {
   for (const char* name : {"central_server", "mixed_bolch_8_6", "open_qsp_p113", "web_tier_open"}) {
     CAPTURE(name);
     const Run r = run_tpeval(std::string("solve --format json --bounds '") + TPEVAL_SOURCE_DIR +
-                      "/examples/networks/" + name + ".json'");
+                             "/examples/networks/" + name + ".json'");
     REQUIRE(r.exit_code == 0);
     const auto doc = nlohmann::json::parse(r.out);
     const std::string method = doc["method"];

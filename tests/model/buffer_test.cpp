@@ -76,7 +76,7 @@ TEST_CASE("V50/V51: FORCE disk caches of 1000 pages (L2549-2550), 1 pp") {
 }
 
 TEST_CASE(
-    "partitions outside the disk cache bypass it; EH and disk cache together stay consistent") {
+    "partitions outside the disk cache bypass it, EH and disk cache together stay consistent") {
   const Sets dc{{"nodes[0].buffer.pages", 500},
                 {"nodes[0].disk_cache.type", "volatile"},
                 {"nodes[0].disk_cache.pages", 1000}};

@@ -282,7 +282,7 @@ TEST_CASE("V40: a volatile disk cache of 1000 pages helps only at very small HS 
 }
 
 TEST_CASE(
-    "V41-V43: NV disk cache and EH buffer; WB alone gets most savings; EH 500 beats DC 1000") {
+    "V41-V43: NV disk cache and EH buffer, WB alone gets most savings, EH 500 beats DC 1000") {
   for (double hs : {200.0, 500.0, 1000.0, 2000.0}) {
     CAPTURE(hs);
     const double only = buffer_rt("hs", hs), nv = buffer_rt("nv_dc", hs),

@@ -1,5 +1,6 @@
-// The building blocks of the transaction simulator: exact LRU buffers, the strict-2PL lock table
-// with deadlock detection (a constructed two-transaction deadlock, Rahm L2364: the requester
+// The building blocks of the transaction simulator: the buffer hierarchy (exact LRU levels on the
+// solver's LruBuffer, itself tested in tests/solver/cache/simulator_test.cpp), the strict-2PL lock
+// table with deadlock detection (a constructed two-transaction deadlock, Rahm L2364: the requester
 // that closes the cycle is the victim), and the Debit-Credit reference generator (L2315, L2402).
 #include <doctest/doctest.h>
 
@@ -10,35 +11,10 @@
 #include "model/parse.hpp"
 #include "model/sim/buffer_manager.hpp"
 #include "model/sim/lock_manager.hpp"
-#include "model/sim/lru_buffer.hpp"
 #include "model/sim/reference_generator.hpp"
 
 using namespace tpeval::model;
 using namespace tpeval::model::sim;
-
-TEST_CASE("LRU buffer evicts the least recently used page with its modified flag") {
-  LruBuffer b(3);
-  CHECK_FALSE(b.insert(1, false));
-  CHECK_FALSE(b.insert(2, true));
-  CHECK_FALSE(b.insert(3, false));
-  CHECK(b.touch(1, false));  // order now 2, 3, 1 (LRU first)
-  auto v = b.insert(4, false);
-  REQUIRE(v);
-  CHECK(v->page == 2);
-  CHECK(v->modified);
-  CHECK(b.touch(3, true));  // 3 becomes modified and MRU: order 1, 4, 3
-  v = b.insert(5, false);
-  REQUIRE(v);
-  CHECK(v->page == 1);
-  CHECK_FALSE(v->modified);
-  CHECK(b.erase(4));
-  CHECK_FALSE(b.contains(4));
-  CHECK_FALSE(b.insert(6, false));  // room after the erase: no eviction
-  CHECK(b.size() == 3);
-  LruBuffer none(0);
-  CHECK_FALSE(none.insert(1, true));
-  CHECK_FALSE(none.contains(1));
-}
 
 TEST_CASE("two transactions deadlock: the requester closing the cycle is the victim") {
   LockManager locks;
@@ -160,4 +136,26 @@ TEST_CASE("buffer manager: NOFORCE exclusive EH buffer and disk-cache insertion 
   CHECK(f.eh_hit);
   CHECK_FALSE(b.eh().contains(acc(1)));
   CHECK(b.eh().contains(acc(2)));
+}
+
+TEST_CASE("buffer manager: an update hit marks the HS page modified, a FORCE write clears it") {
+  nlohmann::json doc = debit_credit_model();
+  doc["nodes"][0]["buffer"]["pages"] = 2;
+  const SystemModel m = parse_model(doc);
+  BufferManager b(m);
+  const auto acc = [](std::uint64_t n) { return page_id(2, n); };  // ACCOUNT pages
+  CHECK_FALSE(b.fix(acc(1), 2, false, true).hs_hit);
+  CHECK_FALSE(b.fix(acc(2), 2, false, true).hs_hit);
+  CHECK(b.fix(acc(1), 2, true, true).hs_hit);   // update hit: page 1 modified, now MRU
+  CHECK(b.fix(acc(1), 2, false, true).hs_hit);  // a read hit keeps the flag
+  CHECK(b.fix(acc(2), 2, true, true).hs_hit);   // page 2 modified too, page 1 is LRU
+  b.force_written(acc(2), 2);                   // FORCE commit write: page 2 clean again
+  PageFix f = b.fix(acc(3), 2, false, true);
+  REQUIRE(f.victim);
+  CHECK(f.victim_page == acc(1));
+  CHECK(f.victim_modified);
+  f = b.fix(acc(4), 2, false, true);
+  REQUIRE(f.victim);
+  CHECK(f.victim_page == acc(2));
+  CHECK_FALSE(f.victim_modified);
 }

@@ -141,7 +141,7 @@ TEST_CASE("6.5.2.2: one 5 ms log disk limits Debit-Credit to about 200 TPS") {
   CHECK_FALSE(simulate_transactions(parse_model(below), o).saturated);
 }
 
-TEST_CASE("6.5.2.7: page locks, all on disk, saturate near 120 TPS; record locks do not") {
+TEST_CASE("6.5.2.7: page locks, all on disk, saturate near 120 TPS, record locks do not") {
   // V74 (L2627): "about 120 TPS" read off Abb. 6-16. The simulator sustains 120 TPS for 90 s and
   // saturates (lock thrashing on the small partition) below 150 TPS.
   const auto bracket = saturation_bracket(lock_experiment_model(), {100, 120, 150}, 90.0);
@@ -207,7 +207,7 @@ TEST_CASE("Debit-Credit default: analytic and simulated response times within 10
   }
 }
 
-TEST_CASE("deadlocks are detected, rolled back and restarted; every transaction still commits") {
+TEST_CASE("deadlocks are detected, rolled back and restarted, every transaction still commits") {
   // A constructed hot spot: 2 records, each transaction X-locks both in random order, so two
   // concurrent transactions deadlock whenever they took them in opposite orders.
   nlohmann::json doc = lock_experiment_model();
@@ -227,7 +227,7 @@ TEST_CASE("deadlocks are detected, rolled back and restarted; every transaction 
   CHECK(metric(r, "type", "update10", "lock_wait_s") > 0.0);
 }
 
-TEST_CASE("same seed, same results; replications in parallel equal the sequential run") {
+TEST_CASE("same seed, same results, replications in parallel equal the sequential run") {
   const SystemModel m = parse_model(debit_credit_model());
   TxSimOptions o = fixed_length(40.0, 7);
   const TxSimReport a = simulate_transactions(m, o);

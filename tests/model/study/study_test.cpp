@@ -206,7 +206,7 @@ TEST_CASE("study: value expectations are met inside the bounds and missed outsid
   CHECK(analytic_verdict(all, r) == st::Verdict::met);
 }
 
-TEST_CASE("study: orderings hold at every common point; saturated counts as slowest") {
+TEST_CASE("study: orderings hold at every common point, saturated counts as slowest") {
   std::vector<st::PointResult> r = {point("a", 10, 5.0),  point("b", 10, 6.0),
                                     point("c", 10, 7.0),  point("a", 100, 5.5),
                                     point("b", 100, 6.5), point("c", 100, std::nullopt)};

@@ -67,7 +67,7 @@ TEST_CASE("che: a uniform class of 10^8 items gives exactly C/N and costs O(1)")
   CHECK(elapsed_s < 0.01);
 }
 
-TEST_CASE("che: everything fits -> infinite characteristic time, all hits; empty buffer -> none") {
+TEST_CASE("che: everything fits -> infinite characteristic time, all hits, empty buffer -> none") {
   const std::vector<cache::ReferenceStream> s{cache::independent_class("a", 10, 1.0),
                                               cache::independent_class("b", 30, 0.1),
                                               cache::repeat_stream("again", 1.0)};
@@ -121,7 +121,7 @@ TEST_CASE("che: sequential, one-touch and repeat streams match the exact simulat
   }
 }
 
-TEST_CASE("che: lean item classes agree with streams; bad input names the field") {
+TEST_CASE("che: lean item classes agree with streams, bad input names the field") {
   std::vector<cache::ItemClass> classes{{100, 0.5}, {1000, 0.01}, {1e6, 1e-6}};
   std::vector<cache::ReferenceStream> streams;
   for (const auto& c : classes)

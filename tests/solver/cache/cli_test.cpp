@@ -4,32 +4,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-#include <array>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <string>
 
+#include "tests/support/cli_run.hpp"
+
 namespace {
-struct Run {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-Run run(const std::string& arguments) {
-  const std::string command = std::string(TPEVAL_BINARY) + " cache " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+using tpeval::test::CliRun;
+
+CliRun run(const std::string& arguments) {
+  return tpeval::test::run_tpeval("cache " + arguments);
 }
 std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = std::string("/tmp/tpeval_cache_test_") + name;
-  std::ofstream(path) << text;
-  return path;
+  return tpeval::test::write_scratch_file(name, text).string();
 }
 }  // namespace
 
@@ -38,7 +25,7 @@ TEST_CASE("cli cache: Debit-Credit on the command line reproduces the HS hit rat
       "--class 500:0.002:1 --repeat 1:1 --class 5000000:2e-7:1 --sequential 1:20:1 --buffer 2000 "
       "--format json");
   REQUIRE(r.exit_code == 0);
-  const auto j = nlohmann::json::parse(r.output);
+  const auto j = nlohmann::json::parse(r.out);
   CHECK(std::abs(100 * j.at("level1_hit_ratio").get<double>() - 72.5) <= 1.0);  // Tab. 6-7
   CHECK(j.at("streams").size() == 4);
 }
@@ -48,15 +35,15 @@ TEST_CASE("cli cache: second level, simulation and table/csv output") {
       "--class 500:0.002:1 --repeat 1:1 --class 5000000:2e-7:1 --sequential 1:20:1 --buffer 500 ";
   const auto table = run(dc + "--level2 eh --level2-size 1000 --policy all");
   REQUIRE(table.exit_code == 0);
-  CHECK(table.output.find("L2 hit %") != std::string::npos);
+  CHECK(table.out.find("L2 hit %") != std::string::npos);
   const auto csv = run(dc + "--level2 nv-cache --level2-size 1000 --format csv");
   REQUIRE(csv.exit_code == 0);
-  CHECK(csv.output.rfind("stream,kind,rate,", 0) == 0);
+  CHECK(csv.out.rfind("stream,kind,rate,", 0) == 0);
   const auto sim = run(dc +
                        "--level2 eh --level2-size 1000 --method simulate --references 400000 "
                        "--warmup 100000 --format json");
   REQUIRE(sim.exit_code == 0);
-  const double level2 = nlohmann::json::parse(sim.output).at("level2_hit_ratio").get<double>();
+  const double level2 = nlohmann::json::parse(sim.out).at("level2_hit_ratio").get<double>();
   CHECK(std::abs(100 * level2 - 11.0) <= 1.0);  // Tab. 6-7, NOFORCE EH 1000 at HS 500
 }
 
@@ -65,36 +52,36 @@ TEST_CASE("cli cache: King and cluster methods") {
       run("--class 1:0.4 --class 1:0.3 --class 1:0.2 --class 1:0.1 --buffer 2 "
           "--method king --format json");
   REQUIRE(king.exit_code == 0);
-  CHECK(nlohmann::json::parse(king.output).at("hit_ratio").get<double>() ==
+  CHECK(nlohmann::json::parse(king.out).at("hit_ratio").get<double>() ==
         doctest::Approx(0.58056).epsilon(1e-5));  // peers-and-formulas.md §3.4
   const auto cluster =
       run("--class 200:0.005:1 --one-touch 1:1 --sequential 1:20:1 --buffer 200 "
           "--nodes 2 --format json");
   REQUIRE(cluster.exit_code == 0);
-  const auto j = nlohmann::json::parse(cluster.output);
+  const auto j = nlohmann::json::parse(cluster.out);
   CHECK(std::abs(100 * j.at("streams")[0].at("hit_ratio").get<double>() - 34) <= 2);  // ch7 V09
 }
 
 TEST_CASE("cli cache: bad arguments name the option and exit 2") {
   auto r = run("--class 500:abc --buffer 10");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("tpeval: error: --class 500:abc: expected ITEMS:RATE_PER_ITEM") !=
+  CHECK(r.err.find("tpeval: error: --class 500:abc: expected ITEMS:RATE_PER_ITEM") !=
         std::string::npos);
   r = run("--class 500 --buffer 10");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("--class 500:") != std::string::npos);
+  CHECK(r.err.find("--class 500:") != std::string::npos);
   r = run("--class 500:1");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("--buffer: the buffer size is required") != std::string::npos);
+  CHECK(r.err.find("--buffer: the buffer size is required") != std::string::npos);
   r = run("--class 500:1:1.5 --buffer 10");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("write_fraction must be a probability") != std::string::npos);
+  CHECK(r.err.find("write_fraction must be a probability") != std::string::npos);
   r = run("--class 500:1 --buffer 10 --level2 ssd --level2-size 5");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("--level2: must be one of") != std::string::npos);
+  CHECK(r.err.find("--level2: must be one of") != std::string::npos);
   r = run("--class 500:1 --buffer 10 --level2 eh");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("--level2-size") != std::string::npos);
+  CHECK(r.err.find("--level2-size") != std::string::npos);
   r = run("--class 500:1 --buffer 10 --method magic");
   CHECK(r.exit_code == 2);
 }
@@ -112,23 +99,26 @@ TEST_CASE("cli cache: JSON input with path-aware errors and unknown keys rejecte
   })");
   const auto ok = run(good + " --format json");
   REQUIRE(ok.exit_code == 0);
-  const auto j = nlohmann::json::parse(ok.output);
+  const auto j = nlohmann::json::parse(ok.out);
   CHECK(std::abs(100 * j.at("level2_hit_ratio").get<double>() - 1.1) <= 1.0);  // Tab. 6-7
   CHECK(j.at("streams")[1].at("name") == "TELLER");
 
-  auto r = run(write_temp("unknown.json", R"({"buffer_items": 10, "streams": [{"items": 5,
-      "rate_per_item": 1, "rate_per_itme": 2}]})"));
+  const std::string unknown =
+      write_temp("unknown.json", R"({"buffer_items": 10, "streams": [{"items": 5,
+      "rate_per_item": 1, "rate_per_itme": 2}]})");
+  auto r = run(unknown);
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("streams[0]") != std::string::npos);
-  CHECK(r.output.find("rate_per_itme") != std::string::npos);
+  CHECK(r.err.rfind("tpeval: error: " + unknown + ": streams[0]", 0) == 0);  // names the file
+  CHECK(r.err.find("streams[0]") != std::string::npos);
+  CHECK(r.err.find("rate_per_itme") != std::string::npos);
   r = run(write_temp("range.json",
                      R"({"buffer_items": 10, "streams": [{"items": 5, "rate_per_item": -1}]})"));
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("streams[0].rate_per_item") != std::string::npos);
+  CHECK(r.err.find("streams[0].rate_per_item") != std::string::npos);
   r = run(write_temp("level2.json", R"({"buffer_items": 10, "streams": [{"items": 5,
       "rate_per_item": 1}], "level2": {"kind": "tape", "items": 3}})"));
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("level2.kind") != std::string::npos);
+  CHECK(r.err.find("level2.kind") != std::string::npos);
   r = run("/nonexistent/cache.json");
   CHECK(r.exit_code == 2);
 }

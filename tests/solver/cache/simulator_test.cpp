@@ -52,6 +52,38 @@ TEST_CASE("simulator: LruBuffer matches a naive LRU list under random operations
   }
 }
 
+TEST_CASE("simulator: LruBuffer evicts the LRU item with its payload, touch can OR payload bits") {
+  // The transaction simulator (model/sim/buffer_manager.hpp) keeps a page's modified flag in bit 0.
+  cache::LruBuffer b(3);
+  CHECK_FALSE(b.insert(1, 0));
+  CHECK_FALSE(b.insert(2, 1));
+  CHECK_FALSE(b.insert(3, 0));
+  CHECK(b.insertions() == 3);
+  CHECK(b.touch(1, 0));  // order now 2, 3, 1 (LRU first)
+  std::uint64_t victim = 0;
+  std::uint32_t payload = 0;
+  REQUIRE(b.insert(4, 0, &victim, &payload));
+  CHECK(victim == 2);
+  CHECK(payload == 1);
+  CHECK(b.touch(3, 1));  // 3 becomes modified and MRU: order 1, 4, 3
+  CHECK(b.payload(3) == 1);
+  CHECK(b.touch(3, 0));  // OR: a later clean reference keeps the flag
+  CHECK(b.payload(3) == 1);
+  CHECK_FALSE(b.touch(9, 1));
+  REQUIRE(b.insert(5, 0, &victim, &payload));
+  CHECK(victim == 1);
+  CHECK(payload == 0);
+  CHECK(b.erase(4));
+  CHECK_FALSE(b.contains(4));
+  CHECK_FALSE(b.insert(6, 0));  // room after the erase: no eviction
+  CHECK(b.size() == 3);
+  CHECK(b.insertions() == 6);  // turnover counts every insertion, evicting or not
+  cache::LruBuffer none(0);
+  CHECK_FALSE(none.insert(1, 1));
+  CHECK_FALSE(none.contains(1));
+  CHECK(none.insertions() == 0);
+}
+
 TEST_CASE("simulator: two-level rules agree with the analytic model on a mixed load") {
   // Partly read-only classes exercise the dirty-probability and migration-policy rules that the
   // Debit-Credit load (always updated) does not.

@@ -4,34 +4,21 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
-#include <memory>
+#include <cmath>
 #include <string>
+
+#include "tests/support/cli_run.hpp"
 
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string out;
-};
+using tpeval::test::CliRun;
 
-Run run(const std::string& args) {
-  const std::string command = std::string(TPEVAL_BINARY) + " simulate " + args + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  REQUIRE(pipe);
-  std::string out;
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe.get())) out += buffer.data();
-  const int status = pclose(pipe.release());
-  return {WEXITSTATUS(status), out};
+CliRun run(const std::string& args) {
+  return tpeval::test::run_tpeval("simulate " + args);
 }
 
 std::string write(const std::string& name, const std::string& text) {
-  const std::string path = std::string("/tmp/tpeval_des_cli_") + name + ".json";
-  std::ofstream(path) << text;
-  return path;
+  return tpeval::test::write_scratch_file(name + ".json", text).string();
 }
 
 const char* kMM1 = R"({
@@ -44,8 +31,8 @@ const char* kMM1 = R"({
 
 TEST_CASE("des cli: JSON output has intervals, provenance, and is reproducible by seed") {
   const std::string file = write("mm1", kMM1);
-  const Run a = run(file + " --seed 3 --precision 0.05 --format json");
-  INFO(a.out);
+  const CliRun a = run(file + " --seed 3 --precision 0.05 --format json");
+  INFO(a.err);
   REQUIRE(a.exit_code == 0);
   const auto doc = nlohmann::json::parse(a.out);
   CHECK(doc["format"] == "tpeval-simulation/1");
@@ -56,42 +43,42 @@ TEST_CASE("des cli: JSON output has intervals, provenance, and is reproducible b
   const double hw = doc["stations"][0]["utilization_half_width"];
   CHECK(hw > 0);
   CHECK(std::abs(u - 0.5) <= 3 * hw);  // rho = 50 x 0.01
-  const Run b = run(file + " --seed 3 --precision 0.05 --format json");
+  const CliRun b = run(file + " --seed 3 --precision 0.05 --format json");
   CHECK(a.out == b.out);
-  const Run c = run(file + " --seed 4 --precision 0.05 --format json");
+  const CliRun c = run(file + " --seed 4 --precision 0.05 --format json");
   CHECK(a.out != c.out);
 }
 
 TEST_CASE("des cli: table and CSV formats") {
   const std::string file = write("mm1", kMM1);
-  const Run t = run(file + " --precision 0.05");
+  const CliRun t = run(file + " --precision 0.05");
   REQUIRE(t.exit_code == 0);
   CHECK(t.out.find("Intervals: batch means (32 batches") != std::string::npos);
   CHECK(t.out.find("warm-up truncated by MSER-5") != std::string::npos);
-  const Run csv = run(file + " --precision 0.05 --format csv --replications 3 --jobs 2");
+  const CliRun csv = run(file + " --precision 0.05 --format csv --replications 3 --jobs 2");
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.out.rfind("class,station,measure,mean,half_width\n", 0) == 0);
   CHECK(csv.out.find("tx,cpu,residence_time_s,") != std::string::npos);
 }
 
-TEST_CASE("des cli: impossible runs exit 2 with the reason; unreached precision exits 1") {
+TEST_CASE("des cli: impossible runs exit 2 with the reason, unreached precision exits 1") {
   const std::string unstable = write("unstable", R"({
     "stations": [{"name": "cpu"}],
     "classes": [{"name": "tx", "arrival_rate_per_s": 200, "demands_s": {"cpu": 0.01}}]})");
-  const Run u = run(unstable);
+  const CliRun u = run(unstable);
   CHECK(u.exit_code == 2);
-  CHECK(u.out.find("unstable: the open classes load station 'cpu' to utilization 2") !=
+  CHECK(u.err.find("unstable: the open classes load station 'cpu' to utilization 2") !=
         std::string::npos);
   const std::string file = write("mm1", kMM1);
-  const Run short_time = run(file + " --max-time 0.5");
+  const CliRun short_time = run(file + " --max-time 0.5");
   CHECK(short_time.exit_code == 2);
-  CHECK(short_time.out.find("too small to form confidence intervals") != std::string::npos);
-  const Run imprecise = run(file + " --precision 0.0001 --max-events 200000 --format csv");
+  CHECK(short_time.err.find("too small to form confidence intervals") != std::string::npos);
+  const CliRun imprecise = run(file + " --precision 0.0001 --max-events 200000 --format csv");
   CHECK(imprecise.exit_code == 1);
-  CHECK(imprecise.out.find("tpeval: warning:") != std::string::npos);
-  CHECK(imprecise.out.find("stopped at max events (200000)") != std::string::npos);
-  const Run bad = run(file + " --precision -1");
+  CHECK(imprecise.err.find("tpeval: warning:") != std::string::npos);
+  CHECK(imprecise.err.find("stopped at max events (200000)") != std::string::npos);
+  const CliRun bad = run(file + " --precision -1");
   CHECK(bad.exit_code == 2);
-  const Run missing = run("/nonexistent/net.json");
+  const CliRun missing = run("/nonexistent/net.json");
   CHECK(missing.exit_code == 2);
 }

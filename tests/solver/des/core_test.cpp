@@ -31,7 +31,7 @@ TEST_CASE("des random: deterministic_log matches std::log to 2 ulp over many mag
   CHECK(deterministic_log(1.0) == 0.0);
 }
 
-TEST_CASE("des random: the same seed and source give the same numbers; others differ") {
+TEST_CASE("des random: the same seed and source give the same numbers, others differ") {
   RandomStream a(7, "service/OLTP/cpu");
   RandomStream b(7, "service/OLTP/cpu");
   RandomStream c(8, "service/OLTP/cpu");
@@ -309,7 +309,7 @@ TEST_CASE("des analysis: MSER-5 finds a constructed transient and ignores a stat
   CHECK_FALSE(mser5_truncation(trend).reliable);
 }
 
-TEST_CASE("des analysis: group sums drop the leading remainder; lag-1 autocorrelation") {
+TEST_CASE("des analysis: group sums drop the leading remainder, lag-1 autocorrelation") {
   const std::vector<double> v{1, 2, 3, 4, 5, 6, 7};
   const auto g = group_sums(v, 3);
   REQUIRE(g.size() == 2);

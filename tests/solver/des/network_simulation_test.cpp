@@ -286,7 +286,7 @@ TEST_CASE("des network: load-dependent station (rate multipliers) against exact 
   a.check();
 }
 
-TEST_CASE("des network: same seed gives bit-identical results; another seed differs") {
+TEST_CASE("des network: same seed gives bit-identical results, another seed differs") {
   const Network n = random_network(1003, false);
   SimulationOptions o;
   o.seed = 77;
