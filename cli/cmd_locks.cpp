@@ -9,9 +9,10 @@
 // number of partitions and classes:
 //   {"partitions": [{"name": "small", "granules": 1000}, ...],
 //    "classes": [{"name": "update", "arrival_rate_per_s": 100, "step_time_s": 0.004,
-//                 "commit_time_s": 0.0064,
+//                 "step_time_scv": 1, "commit_time_s": 0.0064, "commit_time_scv": 1,
 //                 "accesses": [{"partition": "small", "lock_requests": 8,
-//                               "exclusive_share": 1, "request_position": 1}]}],
+//                               "exclusive_share": 1, "request_position": 1,
+//                               "step_time_s": 0.001, "step_time_scv": 1}]}],
 //    "options": {"tolerance": 1e-10, "max_iterations": 10000, "damping": 0.5}}
 // A partition may give "access_weights" (relative access frequencies of its granules) or
 // "hot_access_share" + "hot_granule_share" instead of uniform access; the model then uses the
@@ -156,7 +157,7 @@ Request from_file(const std::string& file) {
   if (classes.empty()) root.at("classes").fail("must list at least one class");
   for (const io::JsonNode& c : classes) {
     c.expect_only({"name", "concurrent_transactions", "arrival_rate_per_s", "step_time_s",
-                   "commit_time_s", "accesses"});
+                   "step_time_scv", "commit_time_s", "commit_time_scv", "accesses"});
     lk::LockClass cls;
     cls.name = c.has("name") ? c.at("name").as_string()
                              : "class " + std::to_string(r.workload.classes.size());
@@ -170,8 +171,13 @@ Request from_file(const std::string& file) {
     }
     cls.step_time_s = c.at("step_time_s").as_non_negative();
     cls.commit_time_s = c.has("commit_time_s") ? c.at("commit_time_s").as_non_negative() : 0.0;
+    // Variability of the steps and of the commit phase (squared coefficients of variation;
+    // 0 = deterministic, 1 = exponential): a blocked request waits the length-biased residual.
+    if (c.has("step_time_scv")) cls.step_time_scv = c.at("step_time_scv").as_non_negative();
+    if (c.has("commit_time_scv")) cls.commit_time_scv = c.at("commit_time_scv").as_non_negative();
     for (const io::JsonNode& a : c.at("accesses").elements()) {
-      a.expect_only({"partition", "lock_requests", "exclusive_share", "request_position"});
+      a.expect_only({"partition", "lock_requests", "exclusive_share", "request_position",
+                     "step_time_s", "step_time_scv"});
       lk::PartitionAccess acc;
       const auto part = a.at("partition");
       if (part.is_string()) {
@@ -195,6 +201,10 @@ Request from_file(const std::string& file) {
           a.has("exclusive_share") ? a.at("exclusive_share").as_probability() : 1.0;
       if (a.has("request_position"))
         acc.request_position = a.at("request_position").as_probability();
+      // Steps of different length: a request on a buffered partition is a short CPU step, one
+      // on a disk-resident partition waits for I/O (docs/locking.md).
+      if (a.has("step_time_s")) acc.step_time_s = a.at("step_time_s").as_non_negative();
+      if (a.has("step_time_scv")) acc.step_time_scv = a.at("step_time_scv").as_non_negative();
       cls.accesses.push_back(acc);
     }
     r.workload.classes.push_back(cls);
@@ -247,6 +257,7 @@ void run_locks(const LocksOptions& o) {
                               {"conflicts_per_transaction", c.conflicts_per_transaction},
                               {"wait_per_conflict_s", c.wait_per_conflict_s},
                               {"blocking_time_s", c.blocking_time_s},
+                              {"lock_holding_time_s", c.lock_holding_time_s},
                               {"response_time_no_wait_s", c.response_time_no_wait_s},
                               {"response_time_s", c.response_time_s},
                               {"mean_locks_held", c.mean_locks_held},
@@ -279,13 +290,14 @@ void run_locks(const LocksOptions& o) {
   }
 
   Table classes({"class", "N", "X/s", "k", "P(conflict)", "conflicts/tx", "wait/conflict ms",
-                 "blocking ms", "R no wait ms", "R ms", "blocked %", "P(deadlock)"});
+                 "blocking ms", "hold ms", "R no wait ms", "R ms", "blocked %", "P(deadlock)"});
   for (const lk::ClassContention& c : r.classes) {
     classes.add_row({c.name, general(c.concurrent_transactions, 4), general(c.throughput_per_s, 4),
                      general(c.lock_requests, 4), general(c.conflict_probability, 4),
                      general(c.conflicts_per_transaction, 4), ms(c.wait_per_conflict_s),
-                     ms(c.blocking_time_s), ms(c.response_time_no_wait_s), ms(c.response_time_s),
-                     percent(c.blocked_share), general(c.deadlock_probability, 4)});
+                     ms(c.blocking_time_s), ms(c.lock_holding_time_s),
+                     ms(c.response_time_no_wait_s), ms(c.response_time_s), percent(c.blocked_share),
+                     general(c.deadlock_probability, 4)});
   }
   Table partitions(
       {"partition", "granules", "X locks held", "S locks held", "P(conflict) X", "P(conflict) S"});

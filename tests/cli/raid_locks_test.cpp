@@ -146,3 +146,44 @@ TEST_CASE("cli locks: bad options exit 2") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--granules:") != std::string::npos);
 }
+
+TEST_CASE("cli locks: steps of different length and their variability lengthen the waits") {
+  // The lock experiment's shape (Sect. 6.5.2.7): 8 short CPU steps on the buffered small
+  // partition, 2 long disk steps on the large one (docs/locking.md). Variable steps make a
+  // blocked request wait a length-biased residual, so the wait per conflict grows with the SCV.
+  const auto file = [](const std::string& name, double scv) {
+    const std::string doc =
+        R"({"partitions": [{"name": "small", "granules": 1000}, {"name": "large", "granules": 10000}],
+        "classes": [{"name": "update", "arrival_rate_per_s": 60, "step_time_s": 0.005,
+                     "step_time_scv": )" +
+        std::to_string(scv) + R"(, "commit_time_s": 0.01, "commit_time_scv": )" +
+        std::to_string(scv) + R"(,
+                     "accesses": [{"partition": "small", "lock_requests": 8, "step_time_s": 0.002},
+                                  {"partition": "large", "lock_requests": 2, "step_time_s": 0.03,
+                                   "step_time_scv": )" +
+        std::to_string(scv) + R"(}]}]})";
+    return tpeval::test::write_scratch_file(name, doc).string();
+  };
+  const auto wait_ms = [](const std::string& path) {
+    const Run r = run_tpeval("locks '" + path + "' --format json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["classes"][0]["lock_holding_time_s"].get<double>() > 0.0);
+    return 1000.0 * j["classes"][0]["wait_per_conflict_s"].get<double>();
+  };
+  const double fixed = wait_ms(file("fixed.json", 0.0));
+  const double exponential = wait_ms(file("exponential.json", 1.0));
+  CAPTURE(fixed);
+  CAPTURE(exponential);
+  CHECK(exponential > fixed);
+
+  const Run bad = run_tpeval("locks '" +
+                             tpeval::test::write_scratch_file(
+                                 "scv.json", R"({"partitions": [{"name": "a", "granules": 10}],
+    "classes": [{"arrival_rate_per_s": 1, "step_time_s": 0.01, "step_time_scv": -1,
+                 "accesses": [{"partition": "a", "lock_requests": 2}]}]})")
+                                 .string() +
+                             "'");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("classes[0].step_time_scv:") != std::string::npos);
+}
