@@ -5,17 +5,14 @@
 #include <cmath>
 #include <limits>
 
+#include "solver/cache/numerics.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::solver::cache {
 namespace {
 
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-// 1 - exp(-x) without cancellation for small x; exp() alone is faster and exact enough above.
-inline double one_minus_exp(double x) {
-  return x < 1e-3 ? -std::expm1(-x) : 1.0 - std::exp(-x);
-}
+using detail::kInfinity;
+using detail::one_minus_exp;
 
 struct OccupancyAndSlope {
   double occupancy = 0.0;

@@ -6,17 +6,14 @@
 #include <limits>
 
 #include "solver/cache/che.hpp"
+#include "solver/cache/numerics.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::solver::cache {
 namespace {
 
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-double one_minus_exp(double x) {
-  if (std::isinf(x)) return 1.0;
-  return x < 1e-3 ? -std::expm1(-x) : 1.0 - std::exp(-x);
-}
+using detail::kInfinity;
+using detail::one_minus_exp;
 
 struct SharedRates {
   double local = 0.0;          // a: per-item reference rate at one node

@@ -32,19 +32,17 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 #include "solver/cache/che.hpp"
+#include "solver/cache/numerics.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::solver::cache {
 namespace {
 
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-double one_minus_exp(double x) {
-  if (std::isinf(x)) return 1.0;
-  return x < 1e-3 ? -std::expm1(-x) : 1.0 - std::exp(-x);
-}
+using detail::kInfinity;
+using detail::one_minus_exp;
 
 // P(X + Y <= s) for independent X ~ Exp(a), Y ~ Exp(b) (hypoexponential distribution).
 double sum_cdf(double a, double b, double s) {
@@ -466,19 +464,22 @@ HierarchyResult che_hierarchy(const std::vector<ReferenceStream>& streams,
     r.level2_write_rate = level2_writes;
     r.disk_write_rate = r.dirty_writeback_rate + r.commit_write_rate;
 
-    const double share = total_rate > 0.0 ? s.reference_rate / total_rate : 0.0;
-    result.level1_hit_ratio += share * r.level1_hit_ratio;
-    result.level2_hit_ratio += share * r.level2_hit_ratio;
-    result.miss_ratio += share * r.miss_ratio;
-    result.disk_read_rate += r.disk_read_rate;
-    result.level2_read_rate += r.level2_read_rate;
-    result.dirty_writeback_rate += r.dirty_writeback_rate;
-    result.commit_write_rate += r.commit_write_rate;
-    result.level2_write_rate += r.level2_write_rate;
-    result.disk_write_rate += r.disk_write_rate;
-    result.streams.push_back(std::move(r));
+    add_stream(result, std::move(r), total_rate > 0.0 ? s.reference_rate / total_rate : 0.0);
   }
   return result;
+}
+
+void add_stream(HierarchyResult& total, HierarchyStreamResult stream, double reference_share) {
+  total.level1_hit_ratio += reference_share * stream.level1_hit_ratio;
+  total.level2_hit_ratio += reference_share * stream.level2_hit_ratio;
+  total.miss_ratio += reference_share * stream.miss_ratio;
+  total.disk_read_rate += stream.disk_read_rate;
+  total.level2_read_rate += stream.level2_read_rate;
+  total.dirty_writeback_rate += stream.dirty_writeback_rate;
+  total.commit_write_rate += stream.commit_write_rate;
+  total.level2_write_rate += stream.level2_write_rate;
+  total.disk_write_rate += stream.disk_write_rate;
+  total.streams.push_back(std::move(stream));
 }
 
 std::string to_string(Level2Kind kind) {

@@ -88,6 +88,11 @@ struct HierarchyResult {
   std::vector<HierarchyStreamResult> streams;
 };
 
+/// Appends one stream's result to `total` and adds it to the totals: hit and miss ratios weighted
+/// by the stream's share of all references, rates summed. Shared by the analytic solver and the
+/// simulator (lru_simulator.hpp), so both total their streams the same way.
+void add_stream(HierarchyResult& total, HierarchyStreamResult stream, double reference_share);
+
 /// Analytic (Che + TTL) two-level hit ratios and transfer rates.
 HierarchyResult che_hierarchy(const std::vector<ReferenceStream>& streams,
                               const HierarchyConfig& config);

@@ -254,16 +254,7 @@ HierarchyResult simulate_hierarchy(const std::vector<ReferenceStream>& streams,
     r.commit_write_rate = c.commit_writes * per_reference;
     r.level2_write_rate = c.level2_writes * per_reference;
     r.disk_write_rate = r.dirty_writeback_rate + r.commit_write_rate;
-    result.level1_hit_ratio += c.level1_hits / measured;
-    result.level2_hit_ratio += c.level2_hits / measured;
-    result.miss_ratio += c.misses / measured;
-    result.disk_read_rate += r.disk_read_rate;
-    result.level2_read_rate += r.level2_read_rate;
-    result.dirty_writeback_rate += r.dirty_writeback_rate;
-    result.commit_write_rate += r.commit_write_rate;
-    result.level2_write_rate += r.level2_write_rate;
-    result.disk_write_rate += r.disk_write_rate;
-    result.streams.push_back(std::move(r));
+    add_stream(result, std::move(r), refs / measured);
   }
   return result;
 }
