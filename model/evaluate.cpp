@@ -224,28 +224,27 @@ Point solve_at(const Prepared& pr, double total_rate) {
     double io_ref_s = 0.0;
     for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
     const double cpu_step_s = std::max(0.0, tp.reference_phase_s - io_ref_s) / k;
-    // Reads that took device I/O time (EH reads are counted in extended_memory_s instead).
-    const double episodes = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
-    const bool has_io = io_ref_s > 0 && episodes > 0;
-    const double episode_s = has_io ? io_ref_s / episodes : 0.0;
-    const double ops =
-        has_io
-            ? 1.0 + std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes) / episodes
-            : 1.0;
-    // Episodes per partition from its device reads (as in build_demands); those of unlocked
-    // partitions are spread over all steps.
-    std::vector<double> device_reads(m.partitions.size(), 0.0);
+    // I/O episodes are the HS misses of the reference phase: each may write a dirty victim
+    // synchronously (L2368) and then reads the page (unless it is a new append page, or comes
+    // from EH, whose time is counted in extended_memory_s). Counting misses rather than reads
+    // keeps misses that only write a victim (an append partition's new page) from being folded
+    // into a few read episodes of enormous length. Episodes of unlocked partitions are spread
+    // over all steps.
+    std::vector<double> device_reads(m.partitions.size(), 0.0);  // HS misses per partition
     double device_reads_sum = 0.0, locked_reads = 0.0;
     for (std::size_t p = 0; p < m.partitions.size(); ++p) {
-      const auto& part = m.partitions[p];
-      if (part.allocation.device == "main_memory" || part.allocation.device == "extended_memory")
-        continue;
-      const auto& pb = pr.buffers.partitions[p];
-      device_reads[p] =
-          references_per_tx(m, t, p) * std::max(0.0, pb.read_miss_ratio - pb.eh_hit_ratio);
+      device_reads[p] = references_per_tx(m, t, p) * pr.buffers.partitions[p].eviction_ratio;
       device_reads_sum += device_reads[p];
       if (lock_part[p] >= 0) locked_reads += device_reads[p];
     }
+    const double episodes = device_reads_sum;
+    const bool has_io = io_ref_s > 0 && episodes > 0;
+    const double episode_s = has_io ? io_ref_s / episodes : 0.0;
+    // Device operations per episode: reads that took device time plus synchronous victim writes.
+    const double io_reads = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
+    const double victim_writes =
+        std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes);
+    const double ops = has_io ? std::max(1.0, (io_reads + victim_writes) / episodes) : 1.0;
     const double spread =
         device_reads_sum > 0 ? episodes * (1.0 - locked_reads / device_reads_sum) / k : 0.0;
     for (auto& acc : c.accesses) {
