@@ -137,6 +137,13 @@ TEST_CASE("6.5.2.2: one 5 ms log disk limits Debit-Credit to about 200 TPS") {
   INFO(saturated.saturation_reason);
   CHECK(saturated.bottleneck.rfind("log_disk.disk (utilization", 0) == 0);
   CHECK(saturated.saturation_reason.find("bottleneck: log_disk.disk") != std::string::npos);
+  // With an MPL of 2 the input queue is the backlog (about 40 TPS pass two slots of ~50 ms);
+  // no server is near saturation, so the run names the MPL rather than a server or a lock.
+  nlohmann::json limited = with(doc, {{"policies.mpl", 2}, {"workload.arrival_rate_per_s", 100}});
+  const TxSimReport mpl = simulate_transactions(parse_model(limited), o);
+  CHECK(mpl.saturated);
+  INFO(mpl.bottleneck);
+  CHECK(mpl.bottleneck.rfind("mpl (", 0) == 0);
   nlohmann::json below = with(doc, {{"workload.arrival_rate_per_s", 170}});
   CHECK_FALSE(simulate_transactions(parse_model(below), o).saturated);
 }
