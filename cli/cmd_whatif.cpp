@@ -2,7 +2,9 @@
 // [--compare PATH=VALUE[;PATH=VALUE] ...] [--format table|json|csv]`: change parameters of a
 // model by their JSON path (model/overrides.hpp), sweep one or two of them into a table, or put
 // variants side by side. Unknown paths are errors naming the closest valid path (exit 2).
+#include <algorithm>
 #include <iostream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,31 @@ struct Metric {
   nlohmann::json value;
 };
 
-std::vector<Metric> summary(const model::Evaluation& e) {
+/// Explanations of bottlenecks, printed once below a table instead of in every cell:
+/// "log_disk.disk (its queueing lengthens lock holding: ...)" becomes the cell "log_disk.disk"
+/// and a note "log_disk.disk: its queueing lengthens lock holding: ...".
+class Notes {
+ public:
+  /// The cell text for `full`; remembers the explanation when the format is a table.
+  std::string cell(const std::string& full, bool table) {
+    const std::size_t open = full.find(" (");
+    if (!table || open == std::string::npos || full.back() != ')') return full;
+    const std::string head = full.substr(0, open);
+    const std::string note = head + ": " + full.substr(open + 2, full.size() - open - 3);
+    if (std::find(notes_.begin(), notes_.end(), note) == notes_.end()) notes_.push_back(note);
+    return head;
+  }
+  void print(std::ostream& out) const {
+    if (notes_.empty()) return;
+    out << "\nWhy:\n";
+    for (const auto& n : notes_) out << "  " << n << '\n';
+  }
+
+ private:
+  std::vector<std::string> notes_;
+};
+
+std::vector<Metric> summary(const model::Evaluation& e, Notes& notes, bool table) {
   std::vector<Metric> m;
   const auto num = [&](const std::string& name, double v, int digits, double scale = 1.0) {
     m.push_back({name, fixed(v * scale, digits), v});
@@ -38,10 +64,11 @@ std::vector<Metric> summary(const model::Evaluation& e) {
   num("arrival_rate_per_s", e.arrival_rate_per_s, 2);
   num("throughput_per_s", e.throughput_per_s, 2);
   opt("response_time_ms", e.mean_response_time_s, 3, 1000.0);
-  m.push_back({"bottleneck", e.saturated ? e.bottleneck : "-",
+  m.push_back({"bottleneck", e.saturated ? notes.cell(e.bottleneck, table) : "-",
                e.saturated ? nlohmann::json(e.bottleneck) : nlohmann::json(nullptr)});
   opt("max_throughput_per_s", e.max_throughput_per_s, 2);
-  m.push_back({"limited_by", e.max_throughput_limited_by, e.max_throughput_limited_by});
+  m.push_back(
+      {"limited_by", notes.cell(e.max_throughput_limited_by, table), e.max_throughput_limited_by});
   double cpu = 0.0;
   for (const auto& s : e.servers)
     if (s.kind == model::StationKind::cpu) cpu = s.utilization;
@@ -68,10 +95,11 @@ model::Evaluation run(const nlohmann::json& doc, const std::string& source) {
 }
 
 void emit(const Table& table, const nlohmann::json& json, OutputFormat format,
-          const std::string& title) {
+          const std::string& title, const Notes& notes) {
   switch (format) {
     case OutputFormat::table:
       table.print(std::cout, title);
+      notes.print(std::cout);
       break;
     case OutputFormat::csv:
       table.print_csv(std::cout);
@@ -104,6 +132,8 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->callback([a]() {
     const OutputFormat format = parse_format(a->format);
+    const bool table = format == OutputFormat::table;
+    Notes notes;
     const std::string source = model_source_name(a->file);
     nlohmann::json base = model::load_model_document(a->file);
     for (const auto& s : a->sets) {
@@ -133,7 +163,7 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
           nlohmann::json doc = base;
           model::set_parameter(doc, sw[0].path, v0);
           if (sw.size() > 1) model::set_parameter(doc, sw[1].path, v1);
-          const auto metrics = summary(run(doc, source));
+          const auto metrics = summary(run(doc, source), notes, table);
           if (first_metrics.empty()) first_metrics = metrics;
           std::vector<std::string> row{general(v0, 8)};
           nlohmann::json jr = {{sw[0].path, v0}};
@@ -152,7 +182,7 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
       for (const auto& m : first_metrics) headers.push_back(m.name);
       Table t(headers);
       for (auto& r : cells) t.add_row(std::move(r));
-      emit(t, rows, format, "Sweep");
+      emit(t, rows, format, "Sweep", notes);
       return;
     }
 
@@ -175,7 +205,7 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
       docs.push_back(std::move(doc));
     }
     std::vector<std::vector<Metric>> results;
-    for (const auto& d : docs) results.push_back(summary(run(d, source)));
+    for (const auto& d : docs) results.push_back(summary(run(d, source), notes, table));
     std::vector<std::string> headers{"metric"};
     for (const auto& n : names) headers.push_back(n);
     Table t(headers);
@@ -190,7 +220,7 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
       for (const auto& r : results) row.push_back(r[i].text);
       t.add_row(std::move(row));
     }
-    emit(t, out, format, a->compares.empty() ? "What-if" : "Variants");
+    emit(t, out, format, a->compares.empty() ? "What-if" : "Variants", notes);
   });
 }
 

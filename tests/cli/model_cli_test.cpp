@@ -107,6 +107,21 @@ TEST_CASE("tpeval whatif --compare puts variants side by side") {
   CHECK(j[0]["variant"] == "base");
   CHECK(j[1]["writes_per_tx"].get<double>() > j[0]["writes_per_tx"].get<double>() + 1.5);
   CHECK(j[2]["response_time_ms"].get<double>() < j[0]["response_time_ms"].get<double>());
+  // JSON keeps the whole explanation of what limits the throughput ...
+  const std::string limited = j[0]["limited_by"];
+  CHECK(limited.rfind("log_disk.disk (", 0) == 0);
+
+  // ... while the table names only the bottleneck in its cells and explains it once below.
+  const Run table = run_tpeval("whatif --compare policies.update_strategy=force");
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find(limited) == std::string::npos);
+  const std::string why = "\nWhy:\n  log_disk.disk: " + limited.substr(15, limited.size() - 16);
+  CHECK(table.out.find(why) != std::string::npos);
+  const auto row = table.out.find("\nlimited_by ");
+  REQUIRE(row != std::string::npos);
+  const std::string line = table.out.substr(row + 1, table.out.find('\n', row + 1) - row - 1);
+  CHECK(line.find("log_disk.disk") != std::string::npos);
+  CHECK(line.find('(') == std::string::npos);
 }
 
 TEST_CASE("tpeval whatif: an unknown path names the closest valid path, exit 2") {
