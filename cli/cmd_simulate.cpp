@@ -10,7 +10,6 @@
 // goes to stderr only when stderr is a terminal. Exit codes: 2 for bad input or an impossible run
 // (unstable, nothing to simulate, limits too small to form intervals), 1 when results were printed
 // but the requested precision was not reached within the limits.
-#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -59,14 +58,7 @@ SimulationOptions to_options(const SimulateArguments& a) {
   o.min_events = a.min_events;
   o.replications = a.replications;
   o.threads = a.jobs;
-  if (isatty(fileno(stderr))) {
-    o.progress = [](const solver::des::SimulationProgress& p) {
-      std::cerr << "\rtpeval simulate: round " << p.round << ", " << general(p.simulated_time_s, 4)
-                << " s simulated, " << p.events << " events, widest interval +-"
-                << percent(p.widest_relative_half_width, 2) << "% (target "
-                << percent(p.precision, 2) << "%)   " << std::flush;
-    };
-  }
+  o.progress = terminal_progress("tpeval simulate: ");
   return o;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <utility>
 
 #include "cli/command.hpp"
 #include "cli/format.hpp"
@@ -85,15 +86,18 @@ model::sim::TxSimOptions simulation_options(const ModelSimulationArgs& a) {
   o.max_events = a.max_events;
   o.replications = a.replications;
   o.threads = a.jobs;
-  if (isatty(fileno(stderr))) {
-    o.progress = [](const solver::des::SimulationProgress& p) {
-      std::cerr << "\rtpeval: round " << p.round << ", " << general(p.simulated_time_s, 4)
-                << " s simulated, " << p.events << " events, widest interval +-"
-                << percent(p.widest_relative_half_width, 2) << "% (target "
-                << percent(p.precision, 2) << "%)   " << std::flush;
-    };
-  }
+  o.progress = terminal_progress("tpeval: ");
   return o;
+}
+
+std::function<void(const solver::des::SimulationProgress&)> terminal_progress(std::string prefix) {
+  if (!isatty(fileno(stderr))) return {};
+  return [prefix = std::move(prefix)](const solver::des::SimulationProgress& p) {
+    std::cerr << '\r' << prefix << "round " << p.round << ", " << general(p.simulated_time_s, 4)
+              << " s simulated, " << p.events << " events, widest interval +-"
+              << percent(p.widest_relative_half_width, 2) << "% (target " << percent(p.precision, 2)
+              << "%)   " << std::flush;
+  };
 }
 
 nlohmann::json simulation_report_json(const model::sim::TxSimReport& r) {

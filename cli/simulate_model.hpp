@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <limits>
 #include <string>
@@ -21,6 +22,7 @@
 
 #include "model/description.hpp"
 #include "model/sim/simulate.hpp"
+#include "solver/des/network_simulation.hpp"
 
 namespace tpeval::cli {
 
@@ -45,6 +47,11 @@ bool is_transaction_model(const nlohmann::json& document);
 /// The model of `file` (or the default) with every "PATH=VALUE" of `sets` applied, validated.
 model::SystemModel load_model_with_sets(const std::string& file,
                                         const std::vector<std::string>& sets);
+
+/// The simulators' progress callback: one line on stderr starting with `prefix`, redrawn in
+/// place each round; empty (no progress) when stderr is not a terminal. Shared by the network and
+/// the model path of `tpeval simulate` and by `tpeval validate`.
+std::function<void(const solver::des::SimulationProgress&)> terminal_progress(std::string prefix);
 
 /// The simulation options the arguments ask for (progress on stderr when it is a terminal).
 model::sim::TxSimOptions simulation_options(const ModelSimulationArgs& args);
