@@ -41,7 +41,7 @@ struct Streams {
 
 Streams make_streams(const SystemModel& model, const std::vector<double>& refs,
                      const std::vector<double>& page_writes, bool eh_buffer, bool dc_buffer) {
-  const Node& node = model.nodes.front();
+  const Storage& storage = model.storage;
   Streams out;
   for (std::size_t p = 0; p < model.partitions.size(); ++p) {
     const auto& part = model.partitions[p];
@@ -60,13 +60,13 @@ Streams make_streams(const SystemModel& model, const std::vector<double>& refs,
       s = cache::independent_class(part.name, std::max(1.0, part.pages()),
                                    refs[p] / std::max(1.0, part.pages()), write_fraction);
     }
-    const int dev = find_device(node, part.allocation.device);
+    const int dev = find_device(storage, part.allocation.device);
     const bool buffered = !part.clustered_with;
     out.streams.push_back(std::move(s));
     out.partition.push_back(static_cast<int>(p));
     out.in_eh.push_back(eh_buffer && buffered && part.allocation.extended_buffer);
     out.in_dc.push_back(dc_buffer && buffered && part.allocation.disk_cache && dev >= 0 &&
-                        node.devices[dev].type == DeviceType::disk);
+                        storage.devices[dev].type == DeviceType::disk);
     out.policy.push_back(to_policy(part.allocation.migration));
   }
   return out;
@@ -81,6 +81,7 @@ double references_per_tx(const SystemModel& model, std::size_t t, std::size_t p)
 
 BufferLevels evaluate_buffers(const SystemModel& model) {
   const Node& node = model.nodes.front();
+  const Storage& storage = model.storage;
   const std::size_t np = model.partitions.size();
   double total_mix = 0.0;
   for (const auto& t : model.transaction_types) total_mix += t.mix;
@@ -102,8 +103,9 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
       page_writes[*model.partitions[p].clustered_with] += writes[p];
 
   const bool force = model.policies.update_strategy == UpdateStrategy::force;
-  const bool eh_buffer = node.extended_memory.buffer_pages > 0;
-  const bool dc_buffer = node.disk_cache.type != DiskCacheType::none && node.disk_cache.pages > 0;
+  const bool eh_buffer = storage.extended_memory.buffer_pages > 0;
+  const bool dc_buffer =
+      storage.disk_cache.type != DiskCacheType::none && storage.disk_cache.pages > 0;
   const Streams s = make_streams(model, refs, page_writes, eh_buffer, dc_buffer);
 
   BufferLevels out;
@@ -123,7 +125,7 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
   const bool any_eh = std::find(s.in_eh.begin(), s.in_eh.end(), true) != s.in_eh.end();
   if (any_eh) {
     eh.level2 = cache::Level2Kind::extended_memory;
-    eh.level2_items = static_cast<double>(node.extended_memory.buffer_pages);
+    eh.level2_items = static_cast<double>(storage.extended_memory.buffer_pages);
     for (std::size_t i = 0; i < s.streams.size(); ++i) {
       cache::Level2Admission a{s.in_eh[i], s.policy[i]};
       // FORCE without commit writes into EH: only the (clean) victims can migrate (L2374).
@@ -145,10 +147,10 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
   if (any_dc) {
     cache::HierarchyConfig dc = base;
     if (any_eh) dc.level1_items += eh.level2_items;
-    dc.level2 = node.disk_cache.type == DiskCacheType::non_volatile
+    dc.level2 = storage.disk_cache.type == DiskCacheType::non_volatile
                     ? cache::Level2Kind::nonvolatile_disk_cache
                     : cache::Level2Kind::volatile_disk_cache;
-    dc.level2_items = static_cast<double>(node.disk_cache.pages);
+    dc.level2_items = static_cast<double>(storage.disk_cache.pages);
     for (std::size_t i = 0; i < s.streams.size(); ++i)
       dc.admission.push_back({static_cast<bool>(s.in_dc[i]), cache::MigrationPolicy::all});
     const cache::HierarchyResult second = cache::che_hierarchy(s.streams, dc);

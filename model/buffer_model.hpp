@@ -32,6 +32,10 @@ struct PartitionBuffer {
   double modified_probability = 0.0;
   /// Probability that an evicted page migrates into the EH buffer.
   double migration_probability = 0.0;
+  /// Cluster: HS misses per record reference served by another node's buffer (NOFORCE page
+  /// request or a page shipped with a lock grant); read_miss_ratio then counts only the misses
+  /// read from storage.
+  double page_request_ratio = 0.0;
 };
 
 struct BufferLevels {

@@ -61,16 +61,93 @@ struct LogConfig {
   int group_commit_size = 1;  ///< transactions per log page write (1 = no group commit, L2444)
 };
 
+/// Storage shared by every node of the system: device pools, the disk cache in front of them
+/// and the extended memory (EH; the global GEH of a cluster). Rahm 1993 §7.6.1 (L3173): "disks
+/// and disk caches are connected to all nodes", the GEH is reachable from every node. In the JSON
+/// it is written in the first entry of `nodes` (the one-node format of ch. 6.5, unchanged);
+/// `extended_memory.buffer_pages` is the size of each node's local extended DB buffer (L3107).
+struct Storage {
+  ExtendedMemory extended_memory;
+  DiskCache disk_cache;
+  std::vector<DevicePool> devices;
+};
+
+/// One DBMS node: its CPUs, its main-memory (HS) buffer and its own log (Rahm 1993 §7.6.1,
+/// L3129-3175). The log pool named by `log.device` is private to the node: in a cluster every
+/// node writes its log to its own instance of that pool.
 struct Node {
   std::string name = "node1";
   int cpu_count = 4;
   double cpu_mips = 50.0;
   double io_overhead_instructions = 3000.0;  ///< per disk/SSD I/O (Tab. 6-6)
   long buffer_pages = 2000;                  ///< main-memory (HS) DB buffer
-  ExtendedMemory extended_memory;
-  DiskCache disk_cache;
-  std::vector<DevicePool> devices;
   LogConfig log;
+};
+
+/// How the nodes of a cluster are coupled (Rahm 1993 §7.1, L2734-2783): not at all (one node),
+/// closely through a shared extended memory GEH (synchronous entry and page accesses, §7.3), or
+/// loosely by messages only.
+enum class Coupling { none, close, loose };
+
+/// Global concurrency control (Rahm 1993 §7.5): a global lock table in the GEH (§7.5.2, L3003),
+/// primary-copy locking with lock authority partitioned over the nodes (§7.5.1, L2961), or a
+/// central lock manager node with read/write authorisations (L2933-2951).
+enum class GlobalLocking { none, geh_lock_table, primary_copy, central };
+
+/// Coherence control (L2967-2977): change counters checked at lock time (on-request
+/// invalidation, no extra messages) or broadcast invalidation at every update commit.
+enum class Coherence { on_request, broadcast };
+
+/// Transaction routing (L3148-3162, ch8-9-small.md §1.2): random (balanced), by affinity, or
+/// by a routing table of fractions per transaction type and node (Tab. 7-1).
+enum class Routing { random, affinity, table };
+
+/// Affinity routing either partitions the data by key (Debit-Credit by branch, node = 1 +
+/// branch DIV 100, L3219) or sends each transaction type to one node.
+enum class Affinity { key, type };
+
+/// Message costs (Tab. 7-2, L3189): a short message (100 B) costs 5000 instructions to send and
+/// 5000 to receive, a long one (4 KB) 8000 each; the network carries 10 MB/s.
+struct MessageCosts {
+  double bandwidth_mb_per_s = 10.0;
+  double short_bytes = 100.0;
+  double long_bytes = 4096.0;
+  double short_instructions = 5000.0;  ///< per send and per receive
+  double long_instructions = 8000.0;   ///< per send and per receive
+  bool bundle_releases = true;         ///< PCL: one release message per node and commit (L3168)
+};
+
+/// Global lock table in the GEH (L3003-3066): entry accesses of 2 us, >= 2 per acquire and >= 2
+/// per release; a duplicated GLT writes every entry twice (6-7 accesses per lock).
+struct GehLockTable {
+  double entry_access_ms = 0.002;
+  double accesses_per_acquire = 2.0;
+  double accesses_per_release = 2.0;
+  bool duplicated = false;
+};
+
+/// The cluster section: n >= 1 nodes and how they cooperate. Defaults are Tab. 7-2's.
+struct Cluster {
+  int nodes = 1;
+  Coupling coupling = Coupling::none;
+  GlobalLocking locking = GlobalLocking::none;
+  Coherence coherence = Coherence::on_request;
+  Routing routing = Routing::random;
+  Affinity affinity = Affinity::key;
+  /// Per partition (model index): share of a transaction's references that go to another
+  /// node's key range under key affinity (Debit-Credit ACCOUNT: 15 %, L269, L3219).
+  std::vector<double> other_node_share;
+  /// Routing table: fraction of type t's transactions sent to node i, [t][i] (Tab. 7-1).
+  std::vector<std::vector<double>> routing_table;
+  bool read_authorizations = true;   ///< PCL/central: R locks granted locally (L2941, L3133)
+  bool write_authorizations = true;  ///< central: X locks granted locally (L2941)
+  MessageCosts messages;
+  GehLockTable geh_lock_table;
+  /// Arrival rate and database size given per node (TPC scaling, L3185) or for the whole system.
+  bool arrival_rate_per_node = true;
+  bool database_per_node = true;
+  /// True when the document had a `cluster` section (n may still be 1).
+  bool present = false;
 };
 
 enum class LockGranularity { page, record, none };
@@ -129,7 +206,9 @@ struct Policies {
 
 struct SystemModel {
   std::string name;
-  std::vector<Node> nodes;  ///< exactly one for now (multi-node coupling is a later issue)
+  std::vector<Node> nodes;  ///< one per node, named; nodes[i] is node i + 1 of the cluster
+  Storage storage;          ///< shared by all nodes
+  Cluster cluster;
   std::vector<Partition> partitions;
   double arrival_rate_per_s = 100.0;
   std::vector<TransactionType> transaction_types;
@@ -137,9 +216,11 @@ struct SystemModel {
 
   /// Arrival rate of type t: total x mix_t / sum of mixes.
   double type_arrival_rate_per_s(std::size_t t) const;
+  /// Number of nodes (>= 1).
+  int node_count() const { return static_cast<int>(nodes.size()); }
 };
 
-/// Index of the device pool `name` in `node.devices`, or -1.
-int find_device(const Node& node, const std::string& name);
+/// Index of the device pool `name` in `storage.devices`, or -1.
+int find_device(const Storage& storage, const std::string& name);
 
 }  // namespace tpeval::model

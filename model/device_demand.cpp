@@ -1,42 +1,27 @@
 // I/O operations per transaction and their service demands (see device_demand.hpp).
 #include "model/device_demand.hpp"
 
+#include "model/routing.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 namespace tpeval::model {
 namespace {
 
-struct PoolStations {
-  int disk = -1;
-  int controller = -1;
-  int transfer = -1;
-};
-
 class Builder {
  public:
-  Builder(const SystemModel& model, DemandModel& out) : node_(model.nodes.front()), out_(out) {
-    out_.ms_per_instruction = 1.0 / (node_.cpu_mips * 1000.0);
-    add_station({"cpu", StationKind::cpu, "", node_.cpu_count, 0});
-    out_.cpu = 0;
-    out_.extended_memory = add_station(
-        {"extended_memory", StationKind::extended_memory, "", node_.extended_memory.servers, 0});
-    for (const auto& pool : node_.devices) {
-      PoolStations ps;
-      if (pool.type == DeviceType::disk)
-        ps.disk = add_station(
-            {pool.name + ".disk", StationKind::disk, pool.name, pool.count ? *pool.count : 0, 0});
-      ps.controller = add_station({pool.name + ".controller", StationKind::controller, pool.name,
-                                   pool.controllers ? *pool.controllers : 0, 0});
-      // The book does not say whether the transfer is a queued resource (ch6-5.md §1.8): it is
-      // modelled as a pure delay.
-      ps.transfer = add_station({pool.name + ".transfer", StationKind::transfer, pool.name, 0, 0});
-      pools_.push_back(ps);
-    }
-  }
+  Builder(const SystemModel& model, DemandModel& out, std::size_t node)
+      : node_(model.nodes[node]),
+        storage_(model.storage),
+        out_(out),
+        pools_(out.layout.pools[node]),
+        node_index_(node) {}
 
   void begin_type(TypeDemand& d) {
     cur_ = &d;
+    d.node = node_index_;
+    d.ms_per_instruction = 1.0 / (node_.cpu_mips * 1000.0);
     const std::size_t n = out_.stations.size();
     d.load_ms.assign(n, 0.0);
     for (int ph = 0; ph < 2; ++ph) {
@@ -50,7 +35,7 @@ class Builder {
   /// n EH page accesses the transaction waits for (L2376: synchronous, CPU held by default).
   void eh_access(double n, double weight = 1.0) {
     if (n <= 0) return;
-    const auto& eh = node_.extended_memory;
+    const auto& eh = storage_.extended_memory;
     const int k = out_.extended_memory;
     cur_->load_ms[k] += n * eh.access_time_ms;
     cur_->eh_accesses += n;
@@ -71,7 +56,7 @@ class Builder {
   void device_io(int pool, double n, bool with_disk, Mode mode, double weight = 1.0,
                  long buffer_pages = 0) {
     if (n <= 0) return;
-    const auto& dev = node_.devices[pool];
+    const auto& dev = storage_.devices[pool];
     const auto& ps = pools_[pool];
     cpu(n * node_.io_overhead_instructions);
     cur_->io_operations += n;
@@ -99,7 +84,7 @@ class Builder {
     if (device == "main_memory") return;
     if (device == "extended_memory") return eh_access(n);
     cur_->device_reads += n;
-    device_io(find_device(node_, device), n, true, Mode::waited);
+    device_io(find_device(storage_, device), n, true, Mode::waited);
   }
 
   /// Writes n pages to an allocation with the write path of ch6-5.md §1.11 rules 2-5 and 8.
@@ -111,8 +96,8 @@ class Builder {
       cur_->synchronous_writes += n;
       return eh_access(n, weight);
     }
-    const int pool = find_device(node_, device);
-    const auto& dev = node_.devices[pool];
+    const int pool = find_device(storage_, device);
+    const auto& dev = storage_.devices[pool];
     const Mode background = Mode::background;
     if (!waited) {
       cur_->asynchronous_writes += n;
@@ -122,7 +107,7 @@ class Builder {
       cur_->synchronous_writes += n;
       return device_io(pool, n, false, Mode::waited, weight);
     }
-    const auto& dc = node_.disk_cache;
+    const auto& dc = storage_.disk_cache;
     const bool nv_cache = dc.type == DiskCacheType::non_volatile &&
                           (write_buffer == WriteBuffer::disk_cache || (dc_cached && dc.pages > 0));
     if (nv_cache) {
@@ -137,7 +122,7 @@ class Builder {
       cur_->asynchronous_writes += n;
       eh_access(n, weight);
       return device_io(pool, n, true, Mode::background, weight,
-                       node_.extended_memory.write_buffer_pages);
+                       storage_.extended_memory.write_buffer_pages);
     }
     // Plain disk or volatile disk cache (synchronous write-through, rule 4).
     cur_->synchronous_writes += n;
@@ -148,24 +133,21 @@ class Builder {
   void write_through(const std::string& device, double n) {
     if (n <= 0 || device == "main_memory" || device == "extended_memory") return;
     cur_->asynchronous_writes += n;
-    device_io(find_device(node_, device), n, true, Mode::background);
+    device_io(find_device(storage_, device), n, true, Mode::background);
   }
 
   void disk_cache_hit(const std::string& device, double n) {
     if (n <= 0) return;
     cur_->reads += n;
-    device_io(find_device(node_, device), n, false, Mode::waited);
+    device_io(find_device(storage_, device), n, false, Mode::waited);
   }
 
  private:
-  int add_station(Station s) {
-    out_.stations.push_back(std::move(s));
-    return static_cast<int>(out_.stations.size()) - 1;
-  }
-
   const Node& node_;
+  const Storage& storage_;
   DemandModel& out_;
-  std::vector<PoolStations> pools_;
+  const std::vector<PoolStations>& pools_;
+  std::size_t node_index_;
   TypeDemand* cur_ = nullptr;
   Phase phase_ = reference_phase;
 };
@@ -178,9 +160,18 @@ double page_access_time_ms(const DevicePool& pool) {
 }
 
 DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers) {
-  DemandModel out;
-  Builder b(model, out);
-  const Node& node = model.nodes.front();
+  return build_demands(
+      model, std::vector<BufferLevels>{buffers},
+      std::vector<std::vector<double>>(model.transaction_types.size(), std::vector<double>{1.0}));
+}
+
+namespace {
+
+void build_class(const SystemModel& model, const BufferLevels& buffers,
+                 const std::vector<std::vector<double>>& routing, Builder& b, std::size_t t,
+                 TypeDemand& d) {
+  const Node& node = model.nodes[d.node];
+  const Storage& storage = model.storage;
   const std::size_t np = model.partitions.size();
   const bool force = model.policies.update_strategy == UpdateStrategy::force;
   const auto& pol = model.policies;
@@ -195,12 +186,9 @@ DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers)
     eviction_total += eviction[q];
   }
 
-  out.types.resize(model.transaction_types.size());
-  for (std::size_t t = 0; t < model.transaction_types.size(); ++t) {
+  {
     const auto& type = model.transaction_types[t];
-    TypeDemand& d = out.types[t];
-    b.begin_type(d);
-
+    d.type = t;
     // --- Reference phase: BOT, then per reference lock + page fix + CPU (L2350-2356) ----------
     b.set_phase(reference_phase);
     b.cpu(type.instructions.bot + type.references * type.instructions.per_reference);
@@ -214,6 +202,13 @@ DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers)
       const double eh_hits = refs * pb.eh_hit_ratio;
       const double dc_hits = refs * pb.dc_hit_ratio;
       const double device_reads = std::max(0.0, refs * pb.read_miss_ratio - eh_hits - dc_hits);
+      // Primary copy ships a missing page with the lock grant; under the node's own lock
+      // authority the current version is on disk (L2977, L2993).
+      const double own = model.cluster.locking == GlobalLocking::primary_copy
+                             ? authority_share(model, routing, p, d.node)
+                             : 0.0;
+      d.page_requests += refs * pb.page_request_ratio * (1.0 - own);
+      b.read_pages(part.allocation.device, refs * pb.page_request_ratio * own);
       b.eh_access(eh_hits);
       d.reads += eh_hits;
       b.disk_cache_hit(part.allocation.device, dc_hits);
@@ -265,7 +260,7 @@ DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers)
         if (writes[p] <= 0) continue;
         const auto& part = model.partitions[p];
         d.force_writes += writes[p];
-        if (part.allocation.extended_buffer && node.extended_memory.buffer_pages > 0 &&
+        if (part.allocation.extended_buffer && storage.extended_memory.buffer_pages > 0 &&
             pol.force_writes_to_extended_buffer) {
           // Into the NV EH buffer (replicated, L2374), then written through asynchronously.
           b.eh_access(writes[p], weight);
@@ -284,6 +279,29 @@ DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers)
       b.write_pages(node.log.device, node.log.write_buffer, false, log_pages, true);
     }
   }
+}
+
+}  // namespace
+
+DemandModel build_demands(const SystemModel& model, const std::vector<BufferLevels>& buffers,
+                          const std::vector<std::vector<double>>& routing) {
+  DemandModel out;
+  out.layout = build_station_layout(model);
+  out.stations = out.layout.stations;
+  out.cpu = out.layout.cpu.front();
+  out.extended_memory = out.layout.extended_memory;
+  out.ms_per_instruction = 1.0 / (model.nodes.front().cpu_mips * 1000.0);
+  const std::size_t n = model.nodes.size();
+  std::vector<Builder> builders;
+  for (std::size_t i = 0; i < n; ++i) builders.emplace_back(model, out, i);
+  for (std::size_t t = 0; t < model.transaction_types.size(); ++t)
+    for (std::size_t i = 0; i < n; ++i) {
+      if (n > 1 && !(routing[t][i] > 0)) continue;
+      TypeDemand d;
+      builders[i].begin_type(d);
+      build_class(model, buffers[i], routing, builders[i], t, d);
+      out.types.push_back(std::move(d));
+    }
   return out;
 }
 

@@ -19,23 +19,18 @@
 
 #include "model/buffer_model.hpp"
 #include "model/description.hpp"
+#include "model/station_layout.hpp"
 
 namespace tpeval::model {
 
-enum class StationKind { cpu, extended_memory, controller, disk, transfer };
-
-struct Station {
-  std::string name;  ///< e.g. "cpu", "extended_memory", "log_disk.disk", "db_disks.controller"
-  StationKind kind = StationKind::cpu;
-  std::string device;  ///< device pool name (empty for cpu / extended_memory)
-  int servers = 1;     ///< 0 = "enough": infinite servers, no queueing
-  /// Capacity of the write buffer in front of this disk (0 = none): pages awaiting their write.
-  long write_buffer_pages = 0;
-};
-
 enum Phase { reference_phase = 0, commit_phase = 1 };
 
+/// The demand of one class: transactions of one type running on one node (with one node, one
+/// class per type, in type order).
 struct TypeDemand {
+  std::size_t type = 0;
+  std::size_t node = 0;
+  double ms_per_instruction = 0.0;             ///< of the class's node
   std::vector<double> load_ms;                 ///< per station, everything placed on it
   std::array<std::vector<double>, 2> wait_ms;  ///< per phase and station, waited for (excl. EH)
   /// Asynchronous disk writes behind a write buffer: waited for only when the buffer is full.
@@ -53,19 +48,32 @@ struct TypeDemand {
   double asynchronous_writes = 0.0;  ///< disk writes behind a write buffer or write-through
   double eh_accesses = 0.0;
   double io_operations = 0.0;  ///< disk and SSD I/Os (each costs the I/O overhead)
+  // Cluster work (model/cluster_demand.hpp); all zero with one node.
+  std::array<double, 2> geh_entry_accesses{};  ///< per phase: synchronous, CPU held
+  double page_requests = 0.0;                  ///< pages fetched from another node's buffer
+  double lock_requests = 0.0;                  ///< lock requests (for the local-lock share)
+  double local_lock_requests = 0.0;            ///< granted without a message (PCL / central)
+  double messages = 0.0;                       ///< messages sent on behalf of the transaction
 };
 
 struct DemandModel {
-  std::vector<Station> stations;
-  int cpu = 0;               ///< index of the CPU station
-  int extended_memory = -1;  ///< index of the EH station
-  double ms_per_instruction = 0.0;
-  std::vector<TypeDemand> types;
+  StationLayout layout;
+  std::vector<Station> stations;    ///< layout.stations, with write-buffer capacities filled in
+  int cpu = 0;                      ///< index of node 0's CPU station
+  int extended_memory = -1;         ///< index of the EH / GEH station
+  double ms_per_instruction = 0.0;  ///< of node 0
+  std::vector<TypeDemand> types;    ///< one per class (type x node), see TypeDemand
 };
 
 /// Page access time without queueing (V03, L2402): transfer + controller + disk occupancy.
 double page_access_time_ms(const DevicePool& pool);
 
+/// One node: one class per transaction type.
 DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers);
+
+/// Any number of nodes: `buffers` per node, `routing` [type][node] (model/routing.hpp). Classes
+/// are the (type, node) pairs with a positive routing fraction, nodes inner.
+DemandModel build_demands(const SystemModel& model, const std::vector<BufferLevels>& buffers,
+                          const std::vector<std::vector<double>>& routing);
 
 }  // namespace tpeval::model

@@ -7,10 +7,14 @@
 #include <limits>
 #include <stdexcept>
 
+#include "model/cluster_buffer.hpp"
+#include "model/cluster_demand.hpp"
 #include "model/device_demand.hpp"
+#include "model/routing.hpp"
 #include "solver/locking/lock_contention.hpp"
 #include "solver/mva/closed.hpp"
 #include "solver/network/network.hpp"
+#include "solver/open/flow_equivalent.hpp"
 #include "solver/open/single_queue.hpp"
 
 namespace tpeval::model {
@@ -18,9 +22,12 @@ namespace {
 
 struct Prepared {
   const SystemModel& model;
-  BufferLevels buffers;
+  std::vector<std::vector<double>> routing;  // [type][node]
+  std::vector<BufferLevels> buffers;         // per node
+  BufferLevels system_buffers;               // one node: buffers[0]; cluster: averages
   DemandModel demand;
-  std::vector<double> mix_share;  // per type, arrival share
+  std::vector<double> mix_share;    // per type, arrival share
+  std::vector<double> class_share;  // per class (type x node), arrival share
 };
 
 struct TypePoint {
@@ -46,7 +53,49 @@ struct Point {
   double blocked_share = 0.0;
   double mean_active = 0.0;
   std::vector<double> partition_conflict;  // per model partition
+  std::vector<double> overflow;            // write-buffer overflow probability per station
 };
+
+/// Reference-weighted averages of the nodes' buffer ratios (for the system-wide report).
+BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<double>>& routing,
+                            const std::vector<BufferLevels>& nodes) {
+  BufferLevels out;
+  const std::size_t np = m.partitions.size();
+  out.partitions.resize(np);
+  double total_mix = 0.0;
+  for (const auto& t : m.transaction_types) total_mix += t.mix;
+  std::vector<double> node_tx(nodes.size(), 0.0);  // share of all transactions per node
+  for (std::size_t t = 0; t < m.transaction_types.size(); ++t)
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      node_tx[i] += routing[t][i] * m.transaction_types[t].mix / total_mix;
+  double total_refs = 0.0;
+  for (std::size_t p = 0; p < np; ++p) {
+    auto& o = out.partitions[p];
+    double refs = 0.0;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const auto& b = nodes[i].partitions[p];
+      const double r = node_tx[i] * b.references_per_tx;
+      refs += r;
+      o.hs_hit_ratio += r * b.hs_hit_ratio;
+      o.page_request_ratio += r * b.page_request_ratio;
+      o.read_miss_ratio += r * b.read_miss_ratio;
+      o.modified_probability += r * b.modified_probability;
+    }
+    o.references_per_tx = refs;
+    if (refs > 0) {
+      o.hs_hit_ratio /= refs;
+      o.page_request_ratio /= refs;
+      o.read_miss_ratio /= refs;
+      o.modified_probability /= refs;
+    } else {
+      o.hs_hit_ratio = 1.0;
+    }
+    total_refs += refs;
+    out.hs_hit_ratio += refs * o.hs_hit_ratio;
+  }
+  if (total_refs > 0) out.hs_hit_ratio /= total_refs;
+  return out;
+}
 
 /// Residence-time factor R/S of an M/M/m queue with offered load a (busy servers) < m; 1 for a
 /// pure delay (m = 0). Uses solver/open's Erlang C: R = S (1 + C(m, a) / (m - a)).
@@ -59,18 +108,14 @@ std::string station_label(const Station& s) {
   return s.name;
 }
 
-Point solve_at(const Prepared& pr, double total_rate) {
-  const auto& m = pr.model;
+/// Step 1: offered load and residence factor of every station (EH first: its queueing
+/// lengthens the CPU holding time of synchronous accesses, L2376, L2420). Marks the point
+/// saturated when a station's offered load reaches its servers.
+void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double, 2>>& cpu_held_ms) {
   const auto& dm = pr.demand;
-  const Node& node = m.nodes.front();
+  const auto& ehp = pr.model.storage.extended_memory;
   const std::size_t ns = dm.stations.size();
-  const std::size_t nt = dm.types.size();
-  Point pt;
-  pt.offered.assign(ns, 0.0);
-  pt.stretch.assign(ns, 1.0);
-  pt.types.resize(nt);
-  for (std::size_t t = 0; t < nt; ++t) pt.types[t].rate = total_rate * pr.mix_share[t];
-
+  const std::size_t nc = dm.types.size();
   const auto saturate = [&](int k, double offered) {
     if (pt.saturated) return;
     const auto& s = dm.stations[k];
@@ -79,33 +124,34 @@ Point solve_at(const Prepared& pr, double total_rate) {
     pt.reason = "offered load " + std::to_string(offered).substr(0, 6) + " of " +
                 std::to_string(s.servers) + " server(s) at " + s.name;
   };
-
-  // Extended memory first: its queueing lengthens the CPU holding time of synchronous accesses.
   const int eh = dm.extended_memory;
-  const auto& ehp = node.extended_memory;
-  for (std::size_t t = 0; t < nt; ++t)
-    pt.offered[eh] += pt.types[t].rate * dm.types[t].load_ms[eh] / 1000.0;
+  for (std::size_t c = 0; c < nc; ++c)
+    pt.offered[eh] += pt.types[c].rate * dm.types[c].load_ms[eh] / 1000.0;
   if (pt.offered[eh] >= dm.stations[eh].servers)
     saturate(eh, pt.offered[eh]);
   else
     pt.stretch[eh] = stretch_factor(dm.stations[eh].servers, pt.offered[eh]);
   const double eh_residence_ms = ehp.access_time_ms * pt.stretch[eh];
+  const double entry_residence_ms =
+      pr.model.cluster.geh_lock_table.entry_access_ms * pt.stretch[eh];
 
-  // CPU: instructions plus the time synchronous EH accesses hold it (L2376, L2420).
-  const int cpu = dm.cpu;
-  std::vector<std::array<double, 2>> cpu_held_ms(nt);
-  for (std::size_t t = 0; t < nt; ++t) {
+  // CPU of the class's node: instructions plus the time synchronous EH (and GEH entry)
+  // accesses hold it.
+  cpu_held_ms.assign(nc, {});
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto& d = dm.types[c];
     for (int ph = 0; ph < 2; ++ph)
-      cpu_held_ms[t][ph] =
-          dm.types[t].cpu_instructions[ph] * dm.ms_per_instruction +
-          (ehp.synchronous ? dm.types[t].eh_sync_accesses[ph] * eh_residence_ms : 0.0);
-    pt.offered[cpu] += pt.types[t].rate * (cpu_held_ms[t][0] + cpu_held_ms[t][1]) / 1000.0;
+      cpu_held_ms[c][ph] = d.cpu_instructions[ph] * d.ms_per_instruction +
+                           (ehp.synchronous ? d.eh_sync_accesses[ph] * eh_residence_ms : 0.0) +
+                           d.geh_entry_accesses[ph] * entry_residence_ms;
+    pt.offered[dm.layout.cpu[d.node]] +=
+        pt.types[c].rate * (cpu_held_ms[c][0] + cpu_held_ms[c][1]) / 1000.0;
   }
-  // EH accesses that are waited for but not CPU-synchronous already sit in wait_ms.
+  // Everything else (and work a class places on other nodes' CPUs or unwaited on its own).
   for (std::size_t k = 0; k < ns; ++k) {
-    if (static_cast<int>(k) == cpu || static_cast<int>(k) == eh) continue;
-    for (std::size_t t = 0; t < nt; ++t)
-      pt.offered[k] += pt.types[t].rate * dm.types[t].load_ms[k] / 1000.0;
+    if (static_cast<int>(k) == eh) continue;
+    for (std::size_t c = 0; c < nc; ++c)
+      pt.offered[k] += pt.types[c].rate * dm.types[c].load_ms[k] / 1000.0;
   }
   for (std::size_t k = 0; k < ns; ++k) {
     if (static_cast<int>(k) == eh) continue;
@@ -115,7 +161,27 @@ Point solve_at(const Prepared& pr, double total_rate) {
     else
       pt.stretch[k] = stretch_factor(servers, pt.offered[k]);
   }
-  if (pt.saturated) return pt;
+}
+
+/// Update transactions per second (they write a log page and wait for a group commit).
+double update_rate(const Prepared& pr, const Point& pt) {
+  double rate = 0.0;
+  for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
+    if (pr.model.transaction_types[pr.demand.types[c].type].update_share > 0)
+      rate += pt.types[c].rate;
+  return rate;
+}
+
+/// Step 2: residence times per class and phase, without lock waits.
+void class_times(const Prepared& pr, Point& pt,
+                 const std::vector<std::array<double, 2>>& cpu_held_ms) {
+  const auto& m = pr.model;
+  const auto& dm = pr.demand;
+  const auto& ehp = m.storage.extended_memory;
+  const std::size_t ns = dm.stations.size();
+  const int eh = dm.extended_memory;
+  const double eh_residence_ms = ehp.access_time_ms * pt.stretch[eh];
+  const double entry_residence_ms = m.cluster.geh_lock_table.entry_access_ms * pt.stretch[eh];
 
   // Write buffers overflow when the disk behind them is busy: with K buffered pages the chance
   // that a write finds the buffer full is about rho^K (M/M/1/K tail); then it waits for the disk
@@ -126,22 +192,22 @@ Point solve_at(const Prepared& pr, double total_rate) {
     if (s.write_buffer_pages > 0 && s.servers > 0)
       overflow[k] = std::pow(pt.offered[k] / s.servers, static_cast<double>(s.write_buffer_pages));
   }
-
+  pt.overflow = overflow;
   // Group commit: a transaction waits on average for half a group to arrive (L1352, L1364).
-  double update_rate = 0.0;
-  for (std::size_t t = 0; t < nt; ++t)
-    if (m.transaction_types[t].update_share > 0) update_rate += pt.types[t].rate;
-  const int g = node.log.group_commit_size;
+  const double updates = update_rate(pr, pt);
 
-  for (std::size_t t = 0; t < nt; ++t) {
-    const auto& d = dm.types[t];
-    auto& tp = pt.types[t];
+  for (std::size_t c = 0; c < dm.types.size(); ++c) {
+    const auto& d = dm.types[c];
+    const int cpu = dm.layout.cpu[d.node];
+    auto& tp = pt.types[c];
     auto& br = tp.breakdown;
     std::array<double, 2> phase_s{};
     for (int ph = 0; ph < 2; ++ph) {
-      const double service = d.cpu_instructions[ph] * dm.ms_per_instruction / 1000.0;
-      const double eh_s = ehp.synchronous ? d.eh_sync_accesses[ph] * eh_residence_ms / 1000.0 : 0.0;
-      const double wait = (pt.stretch[cpu] - 1.0) * cpu_held_ms[t][ph] / 1000.0;
+      const double service = d.cpu_instructions[ph] * d.ms_per_instruction / 1000.0;
+      const double eh_s =
+          (ehp.synchronous ? d.eh_sync_accesses[ph] * eh_residence_ms / 1000.0 : 0.0) +
+          d.geh_entry_accesses[ph] * entry_residence_ms / 1000.0;
+      const double wait = (pt.stretch[cpu] - 1.0) * cpu_held_ms[c][ph] / 1000.0;
       br.cpu_service_s += service;
       br.extended_memory_s += eh_s;
       br.cpu_wait_s += wait;
@@ -152,8 +218,11 @@ Point solve_at(const Prepared& pr, double total_rate) {
             (d.wait_ms[ph][k] + d.overflow_ms[ph][k] * overflow[k]) * pt.stretch[k] / 1000.0;
         if (io_s <= 0) continue;
         phase_s[ph] += io_s;
+        const StationKind kind = dm.stations[k].kind;
         if (static_cast<int>(k) == eh) {
           br.extended_memory_s += io_s;
+        } else if (kind == StationKind::cpu || kind == StationKind::network) {
+          br.remote_s += io_s;
         } else if (ph == commit_phase) {
           br.commit_io_s += io_s;
         } else {
@@ -167,8 +236,9 @@ Point solve_at(const Prepared& pr, double total_rate) {
         }
       }
     }
-    if (g > 1 && m.transaction_types[t].update_share > 0 && update_rate > 0) {
-      const double group_wait = (g - 1) / (2.0 * update_rate);
+    const int g = m.nodes[d.node].log.group_commit_size;
+    if (g > 1 && m.transaction_types[d.type].update_share > 0 && updates > 0) {
+      const double group_wait = (g - 1) / (2.0 * updates);
       br.commit_io_s += group_wait;
       phase_s[commit_phase] += group_wait;
     }
@@ -176,239 +246,261 @@ Point solve_at(const Prepared& pr, double total_rate) {
     tp.commit_phase_s = phase_s[commit_phase];
     tp.response_s = phase_s[0] + phase_s[1];
   }
+}
 
-  // --- Lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) -------------
+/// How long and how variable each lock request's step is (docs/locking.md "Steps of different
+/// length"): every step is a CPU burst; a step also waits for page I/O when its page is not
+/// buffered, which depends on the partition (L2633: the small partition stays in the HS buffer,
+/// the large one is read from disk). Service times are exponential as in the M/M/m stations: a
+/// CPU burst has SCV 1, an I/O episode (the read plus the synchronous victim write before it,
+/// L2368) is n such operations, SCV 1/n.
+void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
+                const std::vector<int>& lock_part, solver::locking::LockClass& c) {
+  const auto& m = pr.model;
+  const auto& buffers = pr.buffers[d.node];
+  const double k = tp.lock_requests;
+  double io_ref_s = 0.0;
+  for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
+  const double cpu_step_s = std::max(0.0, tp.reference_phase_s - io_ref_s) / k;
+  // I/O episodes are the HS misses of the reference phase: each may write a dirty victim
+  // synchronously (L2368) and then reads the page (unless it is a new append page, or comes
+  // from EH, whose time is counted in extended_memory_s). Counting misses rather than reads
+  // keeps misses that only write a victim (an append partition's new page) from being folded
+  // into a few read episodes of enormous length. Episodes of unlocked partitions are spread
+  // over all steps.
+  std::vector<double> device_reads(m.partitions.size(), 0.0);  // HS misses per partition
+  double device_reads_sum = 0.0, locked_reads = 0.0;
+  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+    device_reads[p] = references_per_tx(m, d.type, p) * buffers.partitions[p].eviction_ratio;
+    device_reads_sum += device_reads[p];
+    if (lock_part[p] >= 0) locked_reads += device_reads[p];
+  }
+  const double episodes = device_reads_sum;
+  const bool has_io = io_ref_s > 0 && episodes > 0;
+  const double episode_s = has_io ? io_ref_s / episodes : 0.0;
+  // Device operations per episode: reads that took device time plus synchronous victim writes.
+  const double io_reads = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
+  const double victim_writes = std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes);
+  const double ops = has_io ? std::max(1.0, (io_reads + victim_writes) / episodes) : 1.0;
+  const double spread =
+      device_reads_sum > 0 ? episodes * (1.0 - locked_reads / device_reads_sum) / k : 0.0;
+  for (auto& acc : c.accesses) {
+    std::size_t p = 0;
+    while (lock_part[p] != static_cast<int>(acc.partition)) ++p;
+    const double q =
+        (device_reads_sum > 0 ? episodes * device_reads[p] / device_reads_sum / acc.lock_requests
+                              : episodes / k) +
+        spread;
+    double var = cpu_step_s * cpu_step_s;
+    if (has_io && q <= 1.0)
+      var += q * (1.0 + 1.0 / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
+    else if (has_io)  // several episodes per step: their sum, q * ops operations
+      var += q * episode_s * episode_s / ops;
+    acc.step_time_s = cpu_step_s + (has_io ? q * episode_s : 0.0);
+    acc.step_time_scv = acc.step_time_s > 0 ? var / (acc.step_time_s * acc.step_time_s) : 0.0;
+  }
+  // Commit: CPU plus log write and FORCE writes, each exponential.
+  if (c.commit_time_s > 0) {
+    const double commit_io_s = std::min(tp.breakdown.commit_io_s, c.commit_time_s);
+    const double commit_cpu_s = c.commit_time_s - commit_io_s;
+    const double commit_ops = std::max(1.0, d.log_writes + d.force_writes);
+    c.commit_time_scv = (commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops) /
+                        (c.commit_time_s * c.commit_time_s);
+  }
+}
+
+/// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
+/// whole system: every class's requests compete for the same granules.
+void lock_contention(const Prepared& pr, Point& pt) {
+  const auto& m = pr.model;
+  const auto& dm = pr.demand;
+  const std::size_t nc = dm.types.size();
   solver::locking::LockWorkload lw;
   std::vector<int> lock_part(m.partitions.size(), -1);
   for (std::size_t p = 0; p < m.partitions.size(); ++p) {
-    const auto& part = m.partitions[p];
-    double granules = 0.0;
-    if (part.lock_granularity == LockGranularity::page) {
-      if (part.clustered_with) continue;  // same page as its host, already locked (L2402)
-      // Appends all go to the current end-of-file page: one hot granule (why HISTORY is unlocked).
-      granules = part.access == AccessPattern::append ? 1.0 : part.pages();
-    } else if (part.lock_granularity == LockGranularity::record) {
-      if (part.access == AccessPattern::append) continue;  // new records never conflict
-      granules = part.records;
-    } else {
-      continue;
-    }
+    const double granules = lock_granules(m.partitions[p]);
+    if (granules <= 0) continue;
     lock_part[p] = static_cast<int>(lw.partitions.size());
-    lw.partitions.push_back({part.name, std::max(1.0, granules)});
+    lw.partitions.push_back({m.partitions[p].name, granules});
   }
-  std::vector<int> lock_class(nt, -1);
-  for (std::size_t t = 0; t < nt; ++t) {
-    const auto& type = m.transaction_types[t];
-    auto& tp = pt.types[t];
+  std::vector<int> lock_class(nc, -1);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto& d = dm.types[c];
+    const auto& type = m.transaction_types[d.type];
+    auto& tp = pt.types[c];
     if (tp.rate <= 0) continue;
-    solver::locking::LockClass c;
-    c.name = type.name;
+    solver::locking::LockClass lc;
+    lc.name = m.nodes.size() > 1 ? type.name + "@" + m.nodes[d.node].name : type.name;
     for (std::size_t p = 0; p < m.partitions.size(); ++p) {
-      const double k = references_per_tx(m, t, p);
+      const double k = references_per_tx(m, d.type, p);
       if (lock_part[p] < 0 || k <= 0) continue;
-      c.accesses.push_back({static_cast<std::size_t>(lock_part[p]), k, type.update_share, -1.0});
+      lc.accesses.push_back({static_cast<std::size_t>(lock_part[p]), k, type.update_share, -1.0});
       tp.lock_requests += k;
     }
     if (tp.lock_requests <= 0) continue;
-    c.arrival_rate_per_s = tp.rate;
-    c.step_time_s = tp.reference_phase_s / tp.lock_requests;
-    c.commit_time_s = tp.commit_phase_s;
-    // How long and how variable each request's step is (docs/locking.md "Steps of different
-    // length"): every step is a CPU burst; a step also waits for page I/O when its page is not
-    // buffered, which depends on the partition (L2633: the small partition stays in the HS
-    // buffer, the large one is read from disk). Service times are exponential as in the M/M/m
-    // stations above: a CPU burst has SCV 1, an I/O episode (the read plus the synchronous
-    // victim write before it, L2368) is n such operations, SCV 1/n.
-    const auto& d = dm.types[t];
-    const double k = tp.lock_requests;
-    double io_ref_s = 0.0;
-    for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
-    const double cpu_step_s = std::max(0.0, tp.reference_phase_s - io_ref_s) / k;
-    // I/O episodes are the HS misses of the reference phase: each may write a dirty victim
-    // synchronously (L2368) and then reads the page (unless it is a new append page, or comes
-    // from EH, whose time is counted in extended_memory_s). Counting misses rather than reads
-    // keeps misses that only write a victim (an append partition's new page) from being folded
-    // into a few read episodes of enormous length. Episodes of unlocked partitions are spread
-    // over all steps.
-    std::vector<double> device_reads(m.partitions.size(), 0.0);  // HS misses per partition
-    double device_reads_sum = 0.0, locked_reads = 0.0;
-    for (std::size_t p = 0; p < m.partitions.size(); ++p) {
-      device_reads[p] = references_per_tx(m, t, p) * pr.buffers.partitions[p].eviction_ratio;
-      device_reads_sum += device_reads[p];
-      if (lock_part[p] >= 0) locked_reads += device_reads[p];
-    }
-    const double episodes = device_reads_sum;
-    const bool has_io = io_ref_s > 0 && episodes > 0;
-    const double episode_s = has_io ? io_ref_s / episodes : 0.0;
-    // Device operations per episode: reads that took device time plus synchronous victim writes.
-    const double io_reads = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
-    const double victim_writes =
-        std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes);
-    const double ops = has_io ? std::max(1.0, (io_reads + victim_writes) / episodes) : 1.0;
-    const double spread =
-        device_reads_sum > 0 ? episodes * (1.0 - locked_reads / device_reads_sum) / k : 0.0;
-    for (auto& acc : c.accesses) {
-      std::size_t p = 0;
-      while (lock_part[p] != static_cast<int>(acc.partition)) ++p;
-      const double q =
-          (device_reads_sum > 0 ? episodes * device_reads[p] / device_reads_sum / acc.lock_requests
-                                : episodes / k) +
-          spread;
-      double var = cpu_step_s * cpu_step_s;
-      if (has_io && q <= 1.0)
-        var += q * (1.0 + 1.0 / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
-      else if (has_io)  // several episodes per step: their sum, q * ops operations
-        var += q * episode_s * episode_s / ops;
-      acc.step_time_s = cpu_step_s + (has_io ? q * episode_s : 0.0);
-      acc.step_time_scv = acc.step_time_s > 0 ? var / (acc.step_time_s * acc.step_time_s) : 0.0;
-    }
-    // Commit: CPU plus log write and FORCE writes, each exponential.
-    if (c.commit_time_s > 0) {
-      const double commit_io_s = std::min(tp.breakdown.commit_io_s, c.commit_time_s);
-      const double commit_cpu_s = c.commit_time_s - commit_io_s;
-      const double commit_ops = std::max(1.0, d.log_writes + d.force_writes);
-      c.commit_time_scv = (commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops) /
-                          (c.commit_time_s * c.commit_time_s);
-    }
-    lock_class[t] = static_cast<int>(lw.classes.size());
-    lw.classes.push_back(std::move(c));
+    lc.arrival_rate_per_s = tp.rate;
+    lc.step_time_s = tp.reference_phase_s / tp.lock_requests;
+    lc.commit_time_s = tp.commit_phase_s;
+    lock_steps(pr, d, tp, lock_part, lc);
+    lock_class[c] = static_cast<int>(lw.classes.size());
+    lw.classes.push_back(std::move(lc));
   }
-  if (!lw.classes.empty()) {
-    solver::locking::LockOptions lo;
-    lo.tolerance = 1e-8;
-    lo.max_iterations = 5000;
-    const auto lc = solver::locking::analyze_lock_contention(lw, lo);
-    if (lc.thrashing) {
-      pt.saturated = true;
-      pt.bottleneck = "lock thrashing on " + lc.bottleneck;
-      pt.reason = lc.diagnosis.empty() ? "no stable lock operating point" : lc.diagnosis;
-      return pt;
-    }
-    pt.deadlock_rate_per_s = lc.deadlock_rate_per_s;
-    pt.blocked_share = lc.blocked_share;
-    double requests = 0.0;
+  if (lw.classes.empty()) return;
+  solver::locking::LockOptions lo;
+  lo.tolerance = 1e-8;
+  lo.max_iterations = 5000;
+  const auto lc = solver::locking::analyze_lock_contention(lw, lo);
+  if (lc.thrashing) {
+    pt.saturated = true;
+    pt.bottleneck = "lock thrashing on " + lc.bottleneck;
+    pt.reason = lc.diagnosis.empty() ? "no stable lock operating point" : lc.diagnosis;
+    return;
+  }
+  pt.deadlock_rate_per_s = lc.deadlock_rate_per_s;
+  pt.blocked_share = lc.blocked_share;
+  double requests = 0.0;
+  for (std::size_t c = 0; c < nc; ++c) {
+    if (lock_class[c] < 0) continue;
+    const auto& cc = lc.classes[lock_class[c]];
+    auto& tp = pt.types[c];
+    tp.breakdown.lock_wait_s = cc.blocking_time_s;
+    tp.response_s += cc.blocking_time_s;
+    tp.conflict_probability = cc.conflict_probability;
+    tp.deadlock_probability = cc.deadlock_probability;
+    pt.conflict_probability += tp.rate * tp.lock_requests * cc.conflict_probability;
+    requests += tp.rate * tp.lock_requests;
+  }
+  if (requests > 0) pt.conflict_probability /= requests;
+  pt.partition_conflict.assign(m.partitions.size(), 0.0);
+  for (std::size_t p = 0; p < m.partitions.size(); ++p)
+    if (lock_part[p] >= 0)
+      pt.partition_conflict[p] = lc.partitions[lock_part[p]].exclusive_conflict_probability;
+}
+
+/// Step 4: an MPL limits the transactions inside: the system behind the input queue becomes a
+/// flow-equivalent server (exact closed MVA for populations 1..MPL, solver/mva) with a
+/// birth-death input queue (solver/open/flow_equivalent.hpp; Lazowska et al. QSP ch. 8).
+void mpl_limit(const Prepared& pr, Point& pt, double total_rate, double mean_response,
+               const std::vector<std::array<double, 2>>& cpu_held_ms) {
+  const auto& m = pr.model;
+  const auto& dm = pr.demand;
+  const std::size_t ns = dm.stations.size();
+  const std::size_t nt = dm.types.size();
+  const int cpu = dm.cpu;
+  const int eh = dm.extended_memory;
+  const long mpl = *m.policies.mpl;
+  solver::Network net;
+  net.classes.push_back({"all", solver::ClassKind::closed, 0.0, mpl, 0.0});
+  std::vector<double> demand_s;
+  for (std::size_t k = 0; k < ns; ++k) {
+    const auto& s = dm.stations[k];
+    double dk = 0.0;
     for (std::size_t t = 0; t < nt; ++t) {
-      if (lock_class[t] < 0) continue;
-      const auto& cc = lc.classes[lock_class[t]];
-      auto& tp = pt.types[t];
-      tp.breakdown.lock_wait_s = cc.blocking_time_s;
-      tp.response_s += cc.blocking_time_s;
-      tp.conflict_probability = cc.conflict_probability;
-      tp.deadlock_probability = cc.deadlock_probability;
-      pt.conflict_probability += tp.rate * tp.lock_requests * cc.conflict_probability;
-      requests += tp.rate * tp.lock_requests;
+      const auto& d = dm.types[t];
+      if (static_cast<int>(k) == cpu)
+        dk += pr.class_share[t] * (cpu_held_ms[t][0] + cpu_held_ms[t][1]);
+      else if (static_cast<int>(k) == eh && m.storage.extended_memory.synchronous)
+        continue;
+      else
+        dk += pr.class_share[t] * (d.wait_ms[0][k] + d.wait_ms[1][k] +
+                                   (d.overflow_ms[0][k] + d.overflow_ms[1][k]) * pt.overflow[k]);
     }
-    if (requests > 0) pt.conflict_probability /= requests;
-    pt.partition_conflict.assign(m.partitions.size(), 0.0);
-    for (std::size_t p = 0; p < m.partitions.size(); ++p)
-      if (lock_part[p] >= 0)
-        pt.partition_conflict[p] = lc.partitions[lock_part[p]].exclusive_conflict_probability;
+    if (dk <= 0) continue;
+    solver::Station st;
+    st.name = s.name;
+    st.kind = s.servers > 0 ? solver::StationKind::queue : solver::StationKind::delay;
+    st.servers = std::max(1, s.servers);
+    net.stations.push_back(st);
+    demand_s.push_back(dk / 1000.0);
   }
+  // Lock waits and group-commit waits act as delays inside the MPL.
+  double delay_s = 0.0;
+  for (std::size_t t = 0; t < nt; ++t)
+    delay_s += pr.class_share[t] * pt.types[t].breakdown.lock_wait_s;
+  const int g = m.nodes.front().log.group_commit_size;
+  const double updates = update_rate(pr, pt);
+  if (g > 1 && updates > 0) delay_s += (g - 1) / (2.0 * updates);
+  if (delay_s > 0) {
+    solver::Station st;
+    st.name = "lock_and_group_wait";
+    st.kind = solver::StationKind::delay;
+    net.stations.push_back(st);
+    demand_s.push_back(delay_s);
+  }
+  net.demand_s = Eigen::MatrixXd(1, static_cast<Eigen::Index>(demand_s.size()));
+  net.visits = Eigen::MatrixXd::Ones(1, static_cast<Eigen::Index>(demand_s.size()));
+  for (std::size_t k = 0; k < demand_s.size(); ++k)
+    net.demand_s(0, static_cast<Eigen::Index>(k)) = demand_s[k];
+  const std::vector<double> x = solver::throughput_curve(net, mpl);
+  const auto fes = solver::open::flow_equivalent_queue(x, total_rate);
+  if (!fes) {
+    pt.saturated = true;
+    pt.bottleneck = "mpl";
+    pt.reason = "arrival rate reaches the throughput " + std::to_string(x.back()).substr(0, 7) +
+                "/s of the MPL-limited system (MPL " + std::to_string(mpl) + ")";
+    return;
+  }
+  const double in_system_s = fes->mean_inside / total_rate;
+  const double queue_s = std::max(0.0, (fes->mean_in_system - fes->mean_inside) / total_rate);
+  const double scale = mean_response > 0 ? in_system_s / mean_response : 1.0;
+  for (auto& tp : pt.types) {
+    auto& br = tp.breakdown;
+    br.cpu_service_s *= scale;
+    br.cpu_wait_s *= scale;
+    br.extended_memory_s *= scale;
+    for (auto& e : br.io_s) e.second *= scale;
+    br.lock_wait_s *= scale;
+    br.commit_io_s *= scale;
+    br.remote_s *= scale;
+    br.input_queue_s = queue_s;
+    tp.response_s = tp.response_s * scale + queue_s;
+  }
+  pt.mean_active = fes->mean_inside;
+}
 
+Point solve_at(const Prepared& pr, double total_rate) {
+  const auto& dm = pr.demand;
+  const std::size_t ns = dm.stations.size();
+  const std::size_t nc = dm.types.size();
+  Point pt;
+  pt.offered.assign(ns, 0.0);
+  pt.stretch.assign(ns, 1.0);
+  pt.types.resize(nc);
+  for (std::size_t c = 0; c < nc; ++c) pt.types[c].rate = total_rate * pr.class_share[c];
+  std::vector<std::array<double, 2>> cpu_held_ms;
+  station_loads(pr, pt, cpu_held_ms);
+  if (pt.saturated) return pt;
+  class_times(pr, pt, cpu_held_ms);
+  lock_contention(pr, pt);
+  if (pt.saturated) return pt;
   double mean_response = 0.0;
-  for (std::size_t t = 0; t < nt; ++t) {
-    pt.mean_active += pt.types[t].rate * pt.types[t].response_s;
-    mean_response += pr.mix_share[t] * pt.types[t].response_s;
+  for (std::size_t c = 0; c < nc; ++c) {
+    pt.mean_active += pt.types[c].rate * pt.types[c].response_s;
+    mean_response += pr.class_share[c] * pt.types[c].response_s;
   }
-
-  // --- MPL: flow-equivalent server + birth-death input queue (Lazowska et al. QSP ch. 8) -------
-  if (m.policies.mpl && total_rate > 0) {
-    const long mpl = *m.policies.mpl;
-    solver::Network net;
-    net.classes.push_back({"all", solver::ClassKind::closed, 0.0, mpl, 0.0});
-    std::vector<double> demand_s;
-    for (std::size_t k = 0; k < ns; ++k) {
-      const auto& s = dm.stations[k];
-      double dk = 0.0;
-      for (std::size_t t = 0; t < nt; ++t) {
-        const auto& d = dm.types[t];
-        if (static_cast<int>(k) == cpu)
-          dk += pr.mix_share[t] * (cpu_held_ms[t][0] + cpu_held_ms[t][1]);
-        else if (static_cast<int>(k) == eh && ehp.synchronous)
-          continue;
-        else
-          dk += pr.mix_share[t] * (d.wait_ms[0][k] + d.wait_ms[1][k] +
-                                   (d.overflow_ms[0][k] + d.overflow_ms[1][k]) * overflow[k]);
-      }
-      if (dk <= 0) continue;
-      solver::Station st;
-      st.name = s.name;
-      st.kind = s.servers > 0 ? solver::StationKind::queue : solver::StationKind::delay;
-      st.servers = std::max(1, s.servers);
-      net.stations.push_back(st);
-      demand_s.push_back(dk / 1000.0);
-    }
-    // Lock waits and group-commit waits act as delays inside the MPL.
-    double delay_s = 0.0;
-    for (std::size_t t = 0; t < nt; ++t)
-      delay_s += pr.mix_share[t] * pt.types[t].breakdown.lock_wait_s;
-    if (g > 1 && update_rate > 0) delay_s += (g - 1) / (2.0 * update_rate);
-    if (delay_s > 0) {
-      solver::Station st;
-      st.name = "lock_and_group_wait";
-      st.kind = solver::StationKind::delay;
-      net.stations.push_back(st);
-      demand_s.push_back(delay_s);
-    }
-    net.demand_s = Eigen::MatrixXd(1, static_cast<Eigen::Index>(demand_s.size()));
-    net.visits = Eigen::MatrixXd::Ones(1, static_cast<Eigen::Index>(demand_s.size()));
-    for (std::size_t k = 0; k < demand_s.size(); ++k)
-      net.demand_s(0, static_cast<Eigen::Index>(k)) = demand_s[k];
-    const std::vector<double> x = solver::throughput_curve(net, mpl);
-    const double x_max = x.back();
-    if (total_rate >= x_max) {
-      pt.saturated = true;
-      pt.bottleneck = "mpl";
-      pt.reason = "arrival rate reaches the throughput " + std::to_string(x_max).substr(0, 7) +
-                  "/s of the MPL-limited system (MPL " + std::to_string(mpl) + ")";
-      return pt;
-    }
-    // p_n proportional to prod_{i<=n} lambda / X(min(i, MPL)); geometric beyond the MPL.
-    std::vector<double> p(static_cast<std::size_t>(mpl) + 1, 0.0);
-    p[0] = 1.0;
-    double norm = 1.0;
-    for (long n = 1; n <= mpl; ++n) {
-      p[n] = p[n - 1] * total_rate / x[n - 1];
-      norm += p[n];
-    }
-    const double r = total_rate / x_max;
-    const double tail = p[mpl] * r / (1.0 - r);  // sum over n > MPL
-    norm += tail;
-    double mean_n = 0.0, mean_active = 0.0;
-    for (long n = 1; n <= mpl; ++n) {
-      mean_n += n * p[n];
-      mean_active += n * p[n];
-    }
-    // sum_{n>MPL} n p_MPL r^(n-MPL) = p_MPL (MPL r/(1-r) + r/(1-r)^2)
-    mean_n += p[mpl] * (mpl * r / (1.0 - r) + r / ((1.0 - r) * (1.0 - r)));
-    mean_active += mpl * tail;
-    mean_n /= norm;
-    mean_active /= norm;
-    const double in_system_s = mean_active / total_rate;
-    const double queue_s = std::max(0.0, (mean_n - mean_active) / total_rate);
-    const double scale = mean_response > 0 ? in_system_s / mean_response : 1.0;
-    for (auto& tp : pt.types) {
-      auto& br = tp.breakdown;
-      br.cpu_service_s *= scale;
-      br.cpu_wait_s *= scale;
-      br.extended_memory_s *= scale;
-      for (auto& e : br.io_s) e.second *= scale;
-      br.lock_wait_s *= scale;
-      br.commit_io_s *= scale;
-      br.input_queue_s = queue_s;
-      tp.response_s = tp.response_s * scale + queue_s;
-    }
-    pt.mean_active = mean_active;
-  }
+  if (pr.model.policies.mpl && total_rate > 0)
+    mpl_limit(pr, pt, total_rate, mean_response, cpu_held_ms);
   return pt;
 }
 
 Prepared prepare(const SystemModel& model) {
-  Prepared pr{model, evaluate_buffers(model), {}, {}};
-  pr.demand = build_demands(model, pr.buffers);
+  Prepared pr{model, routing_fractions(model), {}, {}, {}, {}, {}};
+  if (model.nodes.size() == 1) {
+    pr.buffers.push_back(evaluate_buffers(model));
+    pr.system_buffers = pr.buffers.front();
+  } else {
+    pr.buffers = evaluate_cluster_buffers(model, pr.routing);
+    pr.system_buffers = system_average(model, pr.routing, pr.buffers);
+  }
+  pr.demand = build_demands(model, pr.buffers, pr.routing);
+  add_cluster_work(model, pr.buffers, pr.routing, pr.demand);
   double total_mix = 0.0;
   for (const auto& t : model.transaction_types) total_mix += t.mix;
   for (const auto& t : model.transaction_types) pr.mix_share.push_back(t.mix / total_mix);
+  for (const auto& d : pr.demand.types)
+    pr.class_share.push_back(model.nodes.size() == 1
+                                 ? pr.mix_share[d.type]
+                                 : pr.mix_share[d.type] * pr.routing[d.type][d.node]);
   return pr;
 }
 
@@ -420,12 +512,12 @@ double capacity_bound(const Prepared& pr) {
     const int servers = dm.stations[k].servers;
     if (servers <= 0) continue;
     double per_tx_s = 0.0;
-    for (std::size_t t = 0; t < dm.types.size(); ++t) {
-      const auto& d = dm.types[t];
+    for (std::size_t c = 0; c < dm.types.size(); ++c) {
+      const auto& d = dm.types[c];
       double ms = d.load_ms[k];
-      if (static_cast<int>(k) == dm.cpu)
-        ms = (d.cpu_instructions[0] + d.cpu_instructions[1]) * dm.ms_per_instruction;
-      per_tx_s += pr.mix_share[t] * ms / 1000.0;
+      if (static_cast<int>(k) == dm.layout.cpu[d.node])
+        ms += (d.cpu_instructions[0] + d.cpu_instructions[1]) * d.ms_per_instruction;
+      per_tx_s += pr.class_share[c] * ms / 1000.0;
     }
     if (per_tx_s > 0) bound = std::min(bound, servers / per_tx_s);
   }
@@ -434,23 +526,10 @@ double capacity_bound(const Prepared& pr) {
 
 }  // namespace
 
-Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
-  const Prepared pr = prepare(model);
+namespace {
+
+void report_servers(const Prepared& pr, const Point& pt, Evaluation& ev) {
   const auto& dm = pr.demand;
-  const double rate = model.arrival_rate_per_s;
-  const Point pt = solve_at(pr, rate);
-
-  Evaluation ev;
-  ev.model_name = model.name;
-  ev.arrival_rate_per_s = rate;
-  ev.saturated = pt.saturated;
-  ev.bottleneck = pt.bottleneck;
-  ev.saturation_reason = pt.reason;
-  ev.throughput_per_s = pt.saturated ? 0.0 : rate;
-  ev.hs_hit_ratio = pr.buffers.hs_hit_ratio;
-  ev.eh_hit_ratio = pr.buffers.eh_hit_ratio;
-  ev.dc_hit_ratio = pr.buffers.dc_hit_ratio;
-
   for (std::size_t k = 0; k < dm.stations.size(); ++k) {
     const auto& s = dm.stations[k];
     ServerResult sr;
@@ -462,47 +541,109 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
     sr.mean_residence_factor = pt.saturated ? 0.0 : pt.stretch[k];
     ev.servers.push_back(sr);
   }
+}
+
+PartitionResult partition_result(const SystemModel& model, const PartitionBuffer& b, std::size_t p,
+                                 double rate) {
+  PartitionResult r;
+  r.name = model.partitions[p].name;
+  r.references_per_s = b.references_per_tx * rate;
+  r.hs_hit_ratio = b.hs_hit_ratio;
+  r.eh_hit_ratio = b.eh_hit_ratio;
+  r.dc_hit_ratio = b.dc_hit_ratio;
+  r.dirty_victim_probability =
+      model.policies.update_strategy == UpdateStrategy::force ? 0.0 : b.modified_probability;
+  r.page_request_ratio = b.page_request_ratio;
+  r.disk_read_ratio = std::max(0.0, 1.0 - b.hs_hit_ratio - b.page_request_ratio);
+  return r;
+}
+
+void report_partitions(const Prepared& pr, const Point& pt, double rate, Evaluation& ev) {
+  const auto& model = pr.model;
   for (std::size_t p = 0; p < model.partitions.size(); ++p) {
-    const auto& b = pr.buffers.partitions[p];
-    PartitionResult r;
-    r.name = model.partitions[p].name;
-    r.references_per_s = b.references_per_tx * rate;
-    r.hs_hit_ratio = b.hs_hit_ratio;
-    r.eh_hit_ratio = b.eh_hit_ratio;
-    r.dc_hit_ratio = b.dc_hit_ratio;
-    r.dirty_victim_probability =
-        model.policies.update_strategy == UpdateStrategy::force ? 0.0 : b.modified_probability;
+    PartitionResult r = partition_result(model, pr.system_buffers.partitions[p], p, rate);
     if (!pt.saturated && p < pt.partition_conflict.size())
       r.lock_conflict_probability = pt.partition_conflict[p];
     ev.partitions.push_back(r);
   }
+}
+
+/// Per transaction type: the classes of the type (one per node) weighted by their rates.
+TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
+                       const std::vector<std::size_t>& classes) {
+  const auto& dm = pr.demand;
+  TypeResult r;
+  r.name = pr.model.transaction_types[t].name;
+  double rate = 0.0;
+  for (std::size_t c : classes) rate += pt.types[c].rate;
+  const auto weight = [&](std::size_t c) {
+    if (classes.size() == 1) return 1.0;
+    return rate > 0 ? pt.types[c].rate / rate : 1.0 / static_cast<double>(classes.size());
+  };
+  r.arrival_rate_per_s = classes.size() == 1 ? pt.types[classes.front()].rate : rate;
+  for (std::size_t c : classes) {
+    const auto& d = dm.types[c];
+    const double w = weight(c);
+    const auto add = [&](double& field, double value) {
+      field = classes.size() == 1 ? value : field + w * value;
+    };
+    add(r.page_misses, d.page_misses);
+    add(r.reads, d.reads);
+    add(r.device_reads, d.device_reads);
+    add(r.victim_writes, d.victim_writes);
+    add(r.force_writes, d.force_writes);
+    add(r.log_writes, d.log_writes);
+    add(r.synchronous_writes, d.synchronous_writes);
+    add(r.asynchronous_writes, d.asynchronous_writes);
+    add(r.eh_accesses, d.eh_accesses);
+    add(r.io_operations, d.io_operations);
+    add(r.cpu_instructions, d.cpu_instructions[0] + d.cpu_instructions[1]);
+    add(r.messages, d.messages);
+    add(r.page_requests, d.page_requests);
+    add(r.geh_entry_accesses, d.geh_entry_accesses[0] + d.geh_entry_accesses[1]);
+    if (pt.saturated) continue;
+    const auto& tp = pt.types[c];
+    r.throughput_per_s = r.arrival_rate_per_s;
+    double response = r.response_time_s.value_or(0.0);
+    add(response, tp.response_s);
+    r.response_time_s = response;
+    add(r.lock_requests, tp.lock_requests);
+    add(r.conflict_probability, tp.conflict_probability);
+    add(r.deadlock_probability, tp.deadlock_probability);
+    auto& br = r.breakdown;
+    const auto& cb = tp.breakdown;
+    add(br.cpu_service_s, cb.cpu_service_s);
+    add(br.cpu_wait_s, cb.cpu_wait_s);
+    add(br.extended_memory_s, cb.extended_memory_s);
+    add(br.lock_wait_s, cb.lock_wait_s);
+    add(br.commit_io_s, cb.commit_io_s);
+    add(br.input_queue_s, cb.input_queue_s);
+    add(br.remote_s, cb.remote_s);
+    for (const auto& [dev, s] : cb.io_s) {
+      auto it = std::find_if(br.io_s.begin(), br.io_s.end(),
+                             [&](const auto& e) { return e.first == dev; });
+      if (it == br.io_s.end())
+        br.io_s.emplace_back(dev, w * s);
+      else
+        it->second += w * s;
+    }
+    if (classes.size() == 1) br.io_s = cb.io_s;
+  }
+  return r;
+}
+
+void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
+  const auto& model = pr.model;
   double mean_response = 0.0;
   for (std::size_t t = 0; t < model.transaction_types.size(); ++t) {
-    const auto& d = dm.types[t];
-    const auto& tp = pt.types[t];
-    TypeResult r;
-    r.name = model.transaction_types[t].name;
-    r.arrival_rate_per_s = tp.rate;
-    r.page_misses = d.page_misses;
-    r.reads = d.reads;
-    r.device_reads = d.device_reads;
-    r.victim_writes = d.victim_writes;
-    r.force_writes = d.force_writes;
-    r.log_writes = d.log_writes;
-    r.synchronous_writes = d.synchronous_writes;
-    r.asynchronous_writes = d.asynchronous_writes;
-    r.eh_accesses = d.eh_accesses;
-    r.io_operations = d.io_operations;
-    r.cpu_instructions = d.cpu_instructions[0] + d.cpu_instructions[1];
-    if (!pt.saturated) {
-      r.throughput_per_s = tp.rate;
-      r.response_time_s = tp.response_s;
-      r.breakdown = tp.breakdown;
-      r.lock_requests = tp.lock_requests;
-      r.conflict_probability = tp.conflict_probability;
-      r.deadlock_probability = tp.deadlock_probability;
-      mean_response += pr.mix_share[t] * tp.response_s;
-    }
+    std::vector<std::size_t> classes;
+    for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
+      if (pr.demand.types[c].type == t) classes.push_back(c);
+    TypeResult r = type_result(pr, pt, t, classes);
+    if (!pt.saturated && r.response_time_s) mean_response += pr.mix_share[t] * *r.response_time_s;
+    ev.messages_per_tx += pr.mix_share[t] * r.messages;
+    ev.page_requests_per_tx += pr.mix_share[t] * r.page_requests;
+    ev.geh_entry_accesses_per_tx += pr.mix_share[t] * r.geh_entry_accesses;
     ev.types.push_back(std::move(r));
   }
   if (!pt.saturated) {
@@ -512,50 +653,175 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
     ev.blocked_share = pt.blocked_share;
     ev.mean_active_transactions = pt.mean_active;
   }
+}
 
+void report_nodes(const Prepared& pr, const Point& pt, Evaluation& ev) {
+  const auto& model = pr.model;
+  const auto& dm = pr.demand;
+  double lock_requests = 0.0, local = 0.0;
+  for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+    NodeResult nr;
+    nr.name = model.nodes[i].name;
+    const int cpu = dm.layout.cpu[i];
+    nr.cpu_utilization = std::min(1.0, pt.offered[cpu] / dm.stations[cpu].servers);
+    nr.hs_hit_ratio = pr.buffers[i].hs_hit_ratio;
+    double rate = 0.0, response = 0.0, node_locks = 0.0, node_local = 0.0;
+    for (std::size_t c = 0; c < dm.types.size(); ++c) {
+      const auto& d = dm.types[c];
+      if (d.node != i) continue;
+      const double r = pt.types[c].rate;
+      rate += r;
+      response += r * pt.types[c].response_s;
+      nr.messages_per_tx += r * d.messages;
+      nr.page_requests_per_tx += r * d.page_requests;
+      nr.geh_entry_accesses_per_tx += r * (d.geh_entry_accesses[0] + d.geh_entry_accesses[1]);
+      node_locks += r * d.lock_requests;
+      node_local += r * d.local_lock_requests;
+    }
+    nr.arrival_rate_per_s = rate;
+    if (rate > 0) {
+      nr.messages_per_tx /= rate;
+      nr.page_requests_per_tx /= rate;
+      nr.geh_entry_accesses_per_tx /= rate;
+    }
+    if (!pt.saturated) {
+      nr.throughput_per_s = rate;
+      if (rate > 0) nr.response_time_s = response / rate;
+    }
+    const bool local_grants = model.cluster.locking == GlobalLocking::primary_copy ||
+                              model.cluster.locking == GlobalLocking::central;
+    if (local_grants && node_locks > 0) nr.local_lock_share = node_local / node_locks;
+    lock_requests += node_locks;
+    local += node_local;
+    for (std::size_t p = 0; p < model.partitions.size(); ++p)
+      nr.partitions.push_back(
+          partition_result(model, pr.buffers[i].partitions[p], p,
+                           pr.buffers[i].partitions[p].references_per_tx > 0 ? rate : 0.0));
+    ev.nodes.push_back(std::move(nr));
+  }
+  if ((model.cluster.locking == GlobalLocking::primary_copy ||
+       model.cluster.locking == GlobalLocking::central) &&
+      lock_requests > 0)
+    ev.local_lock_share = local / lock_requests;
+}
+
+/// One page request from request to reply (V14, L3264): the requester's short send and long
+/// receive, the holder's short receive and long send (each CPU burst with its node's queueing)
+/// and both transfers over the network.
+std::optional<double> page_request_time(const Prepared& pr, const Point& pt) {
+  const auto& m = pr.model;
+  if (pt.saturated || m.nodes.size() < 2 || m.cluster.locking == GlobalLocking::primary_copy ||
+      m.policies.update_strategy == UpdateStrategy::force)
+    return std::nullopt;
+  const auto& mc = m.cluster.messages;
+  const auto& layout = pr.demand.layout;
+  double cpu_stretch = 0.0;
+  for (int k : layout.cpu) cpu_stretch += pt.stretch[k];
+  cpu_stretch /= static_cast<double>(layout.cpu.size());
+  const double mips = m.nodes.front().cpu_mips;
+  const double cpu_ms = 2.0 * (mc.short_instructions + mc.long_instructions) / (mips * 1000.0);
+  const double net_ms = (mc.short_bytes + mc.long_bytes) / (mc.bandwidth_mb_per_s * 1000.0);
+  return (cpu_ms * cpu_stretch + net_ms * pt.stretch[layout.network]) / 1000.0;
+}
+
+/// The largest total arrival rate (same mix) at which `acceptable` holds, by bisection below the
+/// linear capacity bound; also the point just beyond it.
+template <class Acceptable>
+double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond) {
+  double hi = capacity_bound(pr);
+  if (!std::isfinite(hi)) hi = 1e9;
+  double lo = 0.0;
+  Point at_hi = solve_at(pr, hi);
+  if (acceptable(at_hi)) {
+    // Only delays and locks could limit; the linear bound was not reached (cannot happen with
+    // a finite CPU, kept for safety).
+    lo = hi;
+  } else {
+    for (int i = 0; i < 60 && (hi - lo) > 1e-5 * hi; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      Point p = solve_at(pr, mid);
+      if (!acceptable(p)) {
+        hi = mid;
+        at_hi = std::move(p);
+      } else {
+        lo = mid;
+      }
+    }
+  }
+  if (beyond) *beyond = std::move(at_hi);
+  return lo;
+}
+
+void report_max_throughput(const Prepared& pr, Evaluation& ev) {
+  const auto& dm = pr.demand;
+  Point at_hi;
+  const double lo = bisect_rate(
+      pr, [](const Point& p) { return !p.saturated; }, &at_hi);
+  ev.max_throughput_per_s = lo;
+  ev.max_throughput_limited_by = at_hi.saturated ? at_hi.bottleneck : "none";
+  // Lock thrashing right at a server's capacity is caused by that server's queueing (lock
+  // holding times grow with its waits): name the server as the limit.
+  if (at_hi.bottleneck.rfind("lock thrashing", 0) == 0 && lo > 0) {
+    const Point at_lo = solve_at(pr, lo);
+    int worst = -1;
+    double worst_rho = 0.0;
+    for (std::size_t k = 0; k < dm.stations.size(); ++k) {
+      const int servers = dm.stations[k].servers;
+      if (servers <= 0 || k >= at_lo.offered.size()) continue;
+      const double rho = at_lo.offered[k] / servers;
+      if (rho > worst_rho) {
+        worst_rho = rho;
+        worst = static_cast<int>(k);
+      }
+    }
+    if (worst >= 0 && worst_rho >= 0.9)
+      ev.max_throughput_limited_by = dm.stations[worst].name +
+                                     " (its queueing lengthens lock holding: " + at_hi.bottleneck +
+                                     ")";
+  }
+}
+
+/// Abb. 7-11: the throughput per node at which the busiest node's CPU reaches the cap.
+void report_cpu_cap_throughput(const Prepared& pr, double cap, Evaluation& ev) {
+  const auto& layout = pr.demand.layout;
+  const auto within_cap = [&](const Point& p) {
+    if (p.saturated) return false;
+    for (std::size_t i = 0; i < layout.cpu.size(); ++i)
+      if (p.offered[layout.cpu[i]] / pr.demand.stations[layout.cpu[i]].servers > cap) return false;
+    return true;
+  };
+  const double total = bisect_rate(pr, within_cap, nullptr);
+  ev.max_throughput_per_node_at_cpu_cap_per_s = total / static_cast<double>(layout.cpu.size());
+}
+
+}  // namespace
+
+Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
+  const Prepared pr = prepare(model);
+  const double rate = model.arrival_rate_per_s;
+  const Point pt = solve_at(pr, rate);
+
+  Evaluation ev;
+  ev.model_name = model.name;
+  ev.arrival_rate_per_s = rate;
+  ev.saturated = pt.saturated;
+  ev.bottleneck = pt.bottleneck;
+  ev.saturation_reason = pt.reason;
+  ev.throughput_per_s = pt.saturated ? 0.0 : rate;
+  ev.hs_hit_ratio = pr.system_buffers.hs_hit_ratio;
+  ev.eh_hit_ratio = pr.system_buffers.eh_hit_ratio;
+  ev.dc_hit_ratio = pr.system_buffers.dc_hit_ratio;
+  report_servers(pr, pt, ev);
+  report_partitions(pr, pt, rate, ev);
+  report_types(pr, pt, ev);
+  if (model.cluster.present) {
+    report_nodes(pr, pt, ev);
+    ev.page_request_time_s = page_request_time(pr, pt);
+    ev.cpu_utilization_cap = options.cpu_utilization_cap;
+  }
   if (options.find_max_throughput) {
-    double hi = capacity_bound(pr);
-    if (!std::isfinite(hi)) hi = 1e9;
-    double lo = 0.0;
-    Point at_hi = solve_at(pr, hi);
-    if (!at_hi.saturated) {
-      // Only delays and locks could limit; the linear bound was not reached (cannot happen with
-      // a finite CPU, kept for safety).
-      lo = hi;
-    } else {
-      for (int i = 0; i < 60 && (hi - lo) > 1e-5 * hi; ++i) {
-        const double mid = 0.5 * (lo + hi);
-        Point p = solve_at(pr, mid);
-        if (p.saturated) {
-          hi = mid;
-          at_hi = std::move(p);
-        } else {
-          lo = mid;
-        }
-      }
-    }
-    ev.max_throughput_per_s = lo;
-    ev.max_throughput_limited_by = at_hi.saturated ? at_hi.bottleneck : "none";
-    // Lock thrashing right at a server's capacity is caused by that server's queueing (lock
-    // holding times grow with its waits): name the server as the limit.
-    if (at_hi.bottleneck.rfind("lock thrashing", 0) == 0 && lo > 0) {
-      const Point at_lo = solve_at(pr, lo);
-      int worst = -1;
-      double worst_rho = 0.0;
-      for (std::size_t k = 0; k < dm.stations.size(); ++k) {
-        const int servers = dm.stations[k].servers;
-        if (servers <= 0 || k >= at_lo.offered.size()) continue;
-        const double rho = at_lo.offered[k] / servers;
-        if (rho > worst_rho) {
-          worst_rho = rho;
-          worst = static_cast<int>(k);
-        }
-      }
-      if (worst >= 0 && worst_rho >= 0.9)
-        ev.max_throughput_limited_by =
-            dm.stations[worst].name + " (its queueing lengthens lock holding: " + at_hi.bottleneck +
-            ")";
-    }
+    report_max_throughput(pr, ev);
+    if (model.cluster.present) report_cpu_cap_throughput(pr, options.cpu_utilization_cap, ev);
   }
   if (ev.saturated && ev.max_throughput_per_s)
     ev.warnings.push_back("saturated: the arrival rate " + std::to_string(rate) +

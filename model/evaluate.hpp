@@ -34,6 +34,9 @@ struct ResponseBreakdown {
   double lock_wait_s = 0.0;
   double commit_io_s = 0.0;    ///< log write, FORCE writes, group-commit wait
   double input_queue_s = 0.0;  ///< waiting for an MPL slot
+  /// Cluster: waiting for other nodes' CPUs and the network (lock and page requests,
+  /// invalidation acknowledgements); the node's own message instructions are CPU time.
+  double remote_s = 0.0;
 };
 
 struct TypeResult {
@@ -57,6 +60,10 @@ struct TypeResult {
   double lock_requests = 0.0;
   double conflict_probability = 0.0;  ///< per lock request
   double deadlock_probability = 0.0;  ///< per transaction
+  // Cluster, per transaction.
+  double messages = 0.0;
+  double page_requests = 0.0;
+  double geh_entry_accesses = 0.0;
 };
 
 struct ServerResult {
@@ -76,6 +83,23 @@ struct PartitionResult {
   double dc_hit_ratio = 0.0;
   double dirty_victim_probability = 0.0;
   double lock_conflict_probability = 0.0;  ///< of an exclusive request
+  double page_request_ratio = 0.0;         ///< cluster: served by another node, per reference
+  double disk_read_ratio = 0.0;  ///< read from storage (incl. EH / disk cache), per reference
+};
+
+/// One node of a cluster (Evaluation::nodes is empty for a model without a cluster section).
+struct NodeResult {
+  std::string name;
+  double arrival_rate_per_s = 0.0;
+  double throughput_per_s = 0.0;
+  std::optional<double> response_time_s;
+  double cpu_utilization = 0.0;
+  double hs_hit_ratio = 0.0;
+  double messages_per_tx = 0.0;
+  double page_requests_per_tx = 0.0;
+  double geh_entry_accesses_per_tx = 0.0;
+  std::optional<double> local_lock_share;   ///< primary copy / central only
+  std::vector<PartitionResult> partitions;  ///< hit / page-request / disk-read ratios per node
 };
 
 struct Evaluation {
@@ -99,10 +123,22 @@ struct Evaluation {
   std::optional<double> max_throughput_per_s;  ///< maximum sustainable total arrival rate
   std::string max_throughput_limited_by;
   std::vector<std::string> warnings;
+  // Cluster (empty / nullopt for a model without a cluster section).
+  std::vector<NodeResult> nodes;
+  double messages_per_tx = 0.0;
+  double page_requests_per_tx = 0.0;
+  double geh_entry_accesses_per_tx = 0.0;
+  std::optional<double> local_lock_share;     ///< primary copy / central
+  std::optional<double> page_request_time_s;  ///< one page request, request to reply (V14)
+  double cpu_utilization_cap = 0.8;           ///< Abb. 7-11
+  /// Largest arrival rate per node at which no node's CPU exceeds the cap (and nothing else
+  /// saturates), Abb. 7-11.
+  std::optional<double> max_throughput_per_node_at_cpu_cap_per_s;
 };
 
 struct EvaluateOptions {
   bool find_max_throughput = true;
+  double cpu_utilization_cap = 0.8;  ///< for max_throughput_per_node_at_cpu_cap_per_s
 };
 
 Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options = {});

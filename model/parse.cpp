@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/parse_cluster.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::model {
@@ -48,32 +49,19 @@ WriteBuffer parse_write_buffer(const JsonNode& node) {
   return WriteBuffer::none;
 }
 
-std::vector<std::string> device_names(const Node& node) {
+std::vector<std::string> device_names(const Storage& storage) {
   std::vector<std::string> names;
-  for (const auto& d : node.devices) names.push_back(d.name);
+  for (const auto& d : storage.devices) names.push_back(d.name);
   return names;
 }
 
-Node parse_node(const JsonNode& j) {
-  j.expect_only({"name", "cpu", "io_overhead_instructions", "buffer", "extended_memory",
-                 "disk_cache", "devices", "log"});
-  Node n;
-  if (auto v = j.find("name")) n.name = v->as_string();
-  if (auto cpu = j.find("cpu")) {
-    cpu->expect_only({"count", "mips"});
-    n.cpu_count = static_cast<int>(integer_or(*cpu, "count", n.cpu_count, 1));
-    n.cpu_mips = number_or(*cpu, "mips", n.cpu_mips, &JsonNode::as_positive);
-  }
-  n.io_overhead_instructions = number_or(j, "io_overhead_instructions", n.io_overhead_instructions,
-                                         &JsonNode::as_non_negative);
-  if (auto b = j.find("buffer")) {
-    b->expect_only({"pages"});
-    n.buffer_pages = integer_or(*b, "pages", n.buffer_pages, 0);
-  }
+/// The storage shared by all nodes, written in the first node entry (docs/cluster.md).
+Storage parse_storage(const JsonNode& j) {
+  Storage st;
   if (auto e = j.find("extended_memory")) {
     e->expect_only({"access_time_ms", "servers", "setup_instructions", "synchronous",
                     "buffer_pages", "write_buffer_pages"});
-    auto& eh = n.extended_memory;
+    auto& eh = st.extended_memory;
     eh.access_time_ms = number_or(*e, "access_time_ms", eh.access_time_ms, &JsonNode::as_positive);
     eh.servers = static_cast<int>(integer_or(*e, "servers", eh.servers, 1));
     eh.setup_instructions =
@@ -86,13 +74,13 @@ Node parse_node(const JsonNode& j) {
     c->expect_only({"type", "pages", "write_buffer_pages"});
     if (auto t = c->find("type")) {
       const std::string v = t->as_choice({"none", "volatile", "non_volatile"});
-      n.disk_cache.type = v == "volatile"       ? DiskCacheType::volatile_cache
-                          : v == "non_volatile" ? DiskCacheType::non_volatile
-                                                : DiskCacheType::none;
+      st.disk_cache.type = v == "volatile"       ? DiskCacheType::volatile_cache
+                           : v == "non_volatile" ? DiskCacheType::non_volatile
+                                                 : DiskCacheType::none;
     }
-    n.disk_cache.pages = integer_or(*c, "pages", n.disk_cache.pages, 0);
-    n.disk_cache.write_buffer_pages =
-        integer_or(*c, "write_buffer_pages", n.disk_cache.write_buffer_pages, 1);
+    st.disk_cache.pages = integer_or(*c, "pages", st.disk_cache.pages, 0);
+    st.disk_cache.write_buffer_pages =
+        integer_or(*c, "write_buffer_pages", st.disk_cache.write_buffer_pages, 1);
   }
   const JsonNode devices = j.at("devices");
   for (const auto& d : devices.elements()) {
@@ -103,7 +91,7 @@ Node parse_node(const JsonNode& j) {
     if (p.name.empty()) d.at("name").fail("must not be empty");
     if (p.name == "extended_memory" || p.name == "main_memory")
       d.at("name").fail("is reserved for allocations; choose another device name");
-    if (find_device(n, p.name) >= 0) d.at("name").fail("duplicate device name '" + p.name + "'");
+    if (find_device(st, p.name) >= 0) d.at("name").fail("duplicate device name '" + p.name + "'");
     if (auto t = d.find("type"))
       p.type = t->as_choice({"disk", "ssd"}) == "ssd" ? DeviceType::ssd : DeviceType::disk;
     p.access_time_ms = number_or(d, "access_time_ms", p.type == DeviceType::ssd ? 0.0 : 15.0,
@@ -114,7 +102,34 @@ Node parse_node(const JsonNode& j) {
     p.transfer_ms = number_or(d, "transfer_ms", p.transfer_ms, &JsonNode::as_non_negative);
     p.count = count_or_enough(d, "count");
     p.controllers = count_or_enough(d, "controllers");
-    n.devices.push_back(p);
+    st.devices.push_back(p);
+  }
+  return st;
+}
+
+/// One node entry: CPUs, HS buffer and log. `first` = the entry that also holds the storage.
+Node parse_node(const JsonNode& j, const Storage& storage, bool first) {
+  j.expect_only({"name", "cpu", "io_overhead_instructions", "buffer", "extended_memory",
+                 "disk_cache", "devices", "log"});
+  if (!first)
+    for (const char* key : {"extended_memory", "disk_cache", "devices"})
+      if (auto v = j.find(key))
+        v->fail(
+            "storage is shared by all nodes and is given once, in nodes[0] (disks, disk caches "
+            "and the GEH are connected to all nodes, Rahm 1993 7.6.1)");
+  Node n;
+  if (auto v = j.find("name")) n.name = v->as_string();
+  if (n.name.empty()) j.at("name").fail("must not be empty");
+  if (auto cpu = j.find("cpu")) {
+    cpu->expect_only({"count", "mips"});
+    n.cpu_count = static_cast<int>(integer_or(*cpu, "count", n.cpu_count, 1));
+    n.cpu_mips = number_or(*cpu, "mips", n.cpu_mips, &JsonNode::as_positive);
+  }
+  n.io_overhead_instructions = number_or(j, "io_overhead_instructions", n.io_overhead_instructions,
+                                         &JsonNode::as_non_negative);
+  if (auto b = j.find("buffer")) {
+    b->expect_only({"pages"});
+    n.buffer_pages = integer_or(*b, "pages", n.buffer_pages, 0);
   }
   if (auto l = j.find("log")) {
     l->expect_only({"device", "write_buffer", "group_commit_size"});
@@ -128,8 +143,8 @@ Node parse_node(const JsonNode& j) {
   if (n.log.device == "main_memory")
     throw io::InputError(io::child_path(log_path, "device"),
                          "the log cannot be main-memory resident (it must survive a crash)");
-  if (n.log.device != "extended_memory" && find_device(n, n.log.device) < 0) {
-    auto names = device_names(n);
+  if (n.log.device != "extended_memory" && find_device(storage, n.log.device) < 0) {
+    auto names = device_names(storage);
     names.push_back("extended_memory");
     std::string reason = "unknown device '" + n.log.device + "'";
     const std::string s = io::closest_name(n.log.device, names);
@@ -137,13 +152,13 @@ Node parse_node(const JsonNode& j) {
     throw io::InputError(io::child_path(log_path, "device"), reason);
   }
   if (n.log.write_buffer == WriteBuffer::disk_cache &&
-      n.disk_cache.type != DiskCacheType::non_volatile)
+      storage.disk_cache.type != DiskCacheType::non_volatile)
     throw io::InputError(io::child_path(log_path, "write_buffer"),
                          "a disk-cache write buffer needs disk_cache.type \"non_volatile\"");
   return n;
 }
 
-Partition parse_partition(const JsonNode& j, const Node& node) {
+Partition parse_partition(const JsonNode& j, const Storage& node) {
   j.expect_only({"name", "records", "blocking_factor", "access", "lock_granularity",
                  "clustered_with", "allocation"});
   Partition p;
@@ -204,9 +219,9 @@ Partition parse_partition(const JsonNode& j, const Node& node) {
 
 }  // namespace
 
-int find_device(const Node& node, const std::string& name) {
-  for (std::size_t i = 0; i < node.devices.size(); ++i)
-    if (node.devices[i].name == name) return static_cast<int>(i);
+int find_device(const Storage& storage, const std::string& name) {
+  for (std::size_t i = 0; i < storage.devices.size(); ++i)
+    if (storage.devices[i].name == name) return static_cast<int>(i);
   return -1;
 }
 
@@ -218,8 +233,8 @@ double SystemModel::type_arrival_rate_per_s(std::size_t t) const {
 
 SystemModel parse_model(const nlohmann::json& document) {
   const JsonNode root(document, "");
-  root.expect_only(
-      {"$schema", "name", "description", "generator", "nodes", "database", "workload", "policies"});
+  root.expect_only({"$schema", "name", "description", "generator", "nodes", "cluster", "database",
+                    "workload", "policies"});
   SystemModel m;
   if (auto v = root.find("name")) m.name = v->as_string();
   if (auto v = root.find("description")) v->as_string();
@@ -234,10 +249,11 @@ SystemModel parse_model(const nlohmann::json& document) {
 
   const JsonNode nodes = root.at("nodes");
   const auto node_elements = nodes.elements();
-  if (node_elements.size() != 1)
-    nodes.fail("must hold exactly one node (multi-node coupling is not supported yet)");
-  for (const auto& n : node_elements) m.nodes.push_back(parse_node(n));
-  const Node& node = m.nodes.front();
+  if (node_elements.empty()) nodes.fail("must hold at least one node");
+  m.storage = parse_storage(node_elements.front());
+  for (std::size_t i = 0; i < node_elements.size(); ++i)
+    m.nodes.push_back(parse_node(node_elements[i], m.storage, i == 0));
+  const Storage& node = m.storage;
 
   const JsonNode db = root.at("database");
   db.expect_only({"partitions"});
@@ -336,6 +352,7 @@ SystemModel parse_model(const nlohmann::json& document) {
     if (auto v = pol->find("mpl"); v && !v->json().is_null()) p.mpl = v->as_integer(1);
     p.append_new_page_read = bool_or(*pol, "append_new_page_read", p.append_new_page_read);
   }
+  parse_cluster(root, m);
   return m;
 }
 

@@ -22,6 +22,8 @@ const char* station_kind_name(StationKind kind) {
       return "disk";
     case StationKind::transfer:
       return "transfer";
+    case StationKind::network:
+      return "network";
   }
   return "unknown";
 }

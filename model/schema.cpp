@@ -28,11 +28,10 @@ constexpr const char* kSchema = R"json({
       }
     },
     "nodes": {
-      "description": "Processing nodes; exactly one for now.",
-      "type": "array", "minItems": 1, "maxItems": 1,
+      "description": "Processing nodes. The first entry also holds the storage shared by all nodes (devices, disk_cache, extended_memory = the GEH of a cluster); later entries may not repeat it. With a cluster section and one entry, cluster.nodes identical copies are made.",
+      "type": "array", "minItems": 1, "maxItems": 1024,
       "items": {
         "type": "object",
-        "required": ["devices"],
         "additionalProperties": false,
         "properties": {
           "name": {"type": "string", "default": "node1"},
@@ -145,6 +144,49 @@ constexpr const char* kSchema = R"json({
                 }
               }
             }
+          }
+        }
+      }
+    },
+    "cluster": {
+      "description": "Several DBMS nodes sharing the disks (DB-sharing, Rahm 1993 ch. 7). See docs/cluster.md.",
+      "type": "object", "additionalProperties": false,
+      "properties": {
+        "nodes": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 1, "description": "Number of nodes; identical copies of the single entry of 'nodes', or the length of 'nodes'."},
+        "coupling": {"enum": ["none", "close", "loose"], "description": "Follows from 'locking' when not given: geh_lock_table -> close, primary_copy/central -> loose."},
+        "locking": {"enum": ["geh_lock_table", "primary_copy", "central"], "default": "geh_lock_table", "description": "Global concurrency control (Rahm 1993 7.5)."},
+        "coherence": {"enum": ["on_request", "broadcast"], "default": "on_request", "description": "Invalidation by change counters at lock time, or broadcast at every update commit (L2967-2977)."},
+        "routing": {"enum": ["random", "affinity", "table"], "default": "random"},
+        "affinity": {"enum": ["key", "type"], "description": "Affinity routing by key ranges (Debit-Credit branches, L3219) or by transaction type; default key for Debit-Credit documents, type otherwise."},
+        "other_node_shares": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}, "description": "Per partition: share of references to another node's key range under key affinity (ACCOUNT 0.15, L3219)."},
+        "routing_table": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "number", "minimum": 0}}, "description": "Per transaction type: fractions per node (Tab. 7-1); rows are normalised."},
+        "read_authorizations": {"type": "boolean", "default": true},
+        "write_authorizations": {"type": "boolean", "default": true},
+        "scaling": {
+          "type": "object", "additionalProperties": false,
+          "properties": {
+            "arrival_rate": {"enum": ["per_node", "total"], "default": "per_node"},
+            "database": {"enum": ["per_node", "fixed"], "default": "per_node", "description": "per_node: partition records are per node and grow with n (TPC rule, L3185)."}
+          }
+        },
+        "messages": {
+          "type": "object", "additionalProperties": false,
+          "properties": {
+            "bandwidth_mb_per_s": {"type": "number", "exclusiveMinimum": 0, "default": 10},
+            "short_bytes": {"type": "number", "exclusiveMinimum": 0, "default": 100},
+            "long_bytes": {"type": "number", "exclusiveMinimum": 0, "default": 4096},
+            "short_instructions": {"type": "number", "minimum": 0, "default": 5000},
+            "long_instructions": {"type": "number", "minimum": 0, "default": 8000},
+            "bundle_releases": {"type": "boolean", "default": true}
+          }
+        },
+        "geh_lock_table": {
+          "type": "object", "additionalProperties": false,
+          "properties": {
+            "entry_access_ms": {"type": "number", "exclusiveMinimum": 0, "default": 0.002},
+            "accesses_per_acquire": {"type": "number", "minimum": 1, "default": 2},
+            "accesses_per_release": {"type": "number", "minimum": 1, "default": 2},
+            "duplicated": {"type": "boolean", "default": false}
           }
         }
       }

@@ -16,12 +16,12 @@ std::uint32_t modified_bit(bool modified) {
 
 BufferManager::BufferManager(const SystemModel& model)
     : hs_(pages(model.nodes.front().buffer_pages)),
-      eh_(pages(model.nodes.front().extended_memory.buffer_pages)),
-      dc_(model.nodes.front().disk_cache.type == DiskCacheType::none
+      eh_(pages(model.storage.extended_memory.buffer_pages)),
+      dc_(model.storage.disk_cache.type == DiskCacheType::none
               ? 0
-              : pages(model.nodes.front().disk_cache.pages)) {
-  const Node& node = model.nodes.front();
-  volatile_cache_ = node.disk_cache.type == DiskCacheType::volatile_cache;
+              : pages(model.storage.disk_cache.pages)) {
+  const Storage& storage = model.storage;
+  volatile_cache_ = storage.disk_cache.type == DiskCacheType::volatile_cache;
   force_ = model.policies.update_strategy == UpdateStrategy::force;
   force_to_eh_ = model.policies.force_writes_to_extended_buffer;
   for (const Partition& p : model.partitions) {
@@ -29,10 +29,10 @@ BufferManager::BufferManager(const SystemModel& model)
     resident_.push_back(a.device == "main_memory");
     extended_.push_back(a.extended_buffer && eh_.capacity() > 0 && a.device != "main_memory" &&
                         a.device != "extended_memory");
-    const int pool = find_device(node, a.device);
+    const int pool = find_device(storage, a.device);
     // A disk cache sits in a disk controller: it buffers partitions on disks only (L2388).
     cached_.push_back(a.disk_cache && dc_.capacity() > 0 && pool >= 0 &&
-                      node.devices[static_cast<std::size_t>(pool)].type == DeviceType::disk);
+                      storage.devices[static_cast<std::size_t>(pool)].type == DeviceType::disk);
     migration_.push_back(a.migration);
   }
 }

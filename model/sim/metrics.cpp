@@ -1,29 +1,21 @@
 // Counter layout and metric definitions of the transaction simulator (see metrics.hpp).
 #include "model/sim/metrics.hpp"
 
+#include "model/station_layout.hpp"
+
 namespace tpeval::model::sim {
 
-std::vector<StationInfo> simulated_stations(const Node& node) {
+std::vector<StationInfo> simulated_stations(const SystemModel& model) {
   std::vector<StationInfo> s;
-  s.push_back({"cpu", StationKind::cpu, -1, node.cpu_count});
-  s.push_back({"extended_memory", StationKind::extended_memory, -1, node.extended_memory.servers});
-  for (std::size_t p = 0; p < node.devices.size(); ++p) {
-    const DevicePool& pool = node.devices[p];
-    const int pi = static_cast<int>(p);
-    if (pool.type == DeviceType::disk)
-      s.push_back({pool.name + ".disk", StationKind::disk, pi, pool.count ? *pool.count : 0});
-    s.push_back({pool.name + ".controller", StationKind::controller, pi,
-                 pool.controllers ? *pool.controllers : 0});
-    // Transfer is a pure delay, as in the analytic model (ch6-5.md §1.8 leaves it open).
-    s.push_back({pool.name + ".transfer", StationKind::transfer, pi, 0});
-  }
+  for (const Station& st : build_station_layout(model).stations)
+    s.push_back({st.name, st.kind, st.pool, st.servers});
   return s;
 }
 
 MetricLayout::MetricLayout(const SystemModel& model) {
-  const Node& node = model.nodes.front();
-  stations_ = simulated_stations(node);
-  pools_ = node.devices.size();
+  const Storage& storage = model.storage;
+  stations_ = simulated_stations(model);
+  pools_ = storage.devices.size();
   type_stride_ = tc_io_s_first + static_cast<int>(pools_);
   const std::size_t nt = model.transaction_types.size();
   station_base_ = type_base_ + static_cast<int>(nt) * type_stride_;
@@ -56,7 +48,8 @@ MetricLayout::MetricLayout(const SystemModel& model) {
     add("type", n, "cpu_wait_s", b + tc_cpu_wait_s, done);
     add("type", n, "extended_memory_s", b + tc_extended_memory_s, done);
     for (std::size_t p = 0; p < pools_; ++p)
-      add("type", n, "io_s." + node.devices[p].name, b + tc_io_s_first + static_cast<int>(p), done);
+      add("type", n, "io_s." + storage.devices[p].name, b + tc_io_s_first + static_cast<int>(p),
+          done);
     add("type", n, "lock_wait_s", b + tc_lock_wait_s, done);
     add("type", n, "commit_io_s", b + tc_commit_io_s, done);
     add("type", n, "input_queue_s", b + tc_input_queue_s, done);

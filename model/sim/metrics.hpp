@@ -28,8 +28,8 @@ struct StationInfo {
   int servers = 1;  ///< 0 = "enough" (no queueing)
 };
 
-/// The stations of a node in the order of model/device_demand.cpp.
-std::vector<StationInfo> simulated_stations(const Node& node);
+/// The stations of the model, from the one layout both engines use (model/station_layout.hpp).
+std::vector<StationInfo> simulated_stations(const SystemModel& model);
 
 /// Per-transaction-type counters (offsets from MetricLayout::type_base(t)).
 enum TypeCounter : int {

@@ -121,11 +121,12 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   if (options.check_capacity) check_capacity(model);
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Node& node = model.nodes.front();
+  const Storage& storage = model.storage;
   constexpr long kMaxPages = (1L << 31) - 1;
   const std::pair<const char*, long> buffers[] = {
       {"nodes[0].buffer.pages", node.buffer_pages},
-      {"nodes[0].extended_memory.buffer_pages", node.extended_memory.buffer_pages},
-      {"nodes[0].disk_cache.pages", node.disk_cache.pages}};
+      {"nodes[0].extended_memory.buffer_pages", storage.extended_memory.buffer_pages},
+      {"nodes[0].disk_cache.pages", storage.disk_cache.pages}};
   for (const auto& [path, pages] : buffers)
     if (pages >= kMaxPages)
       throw io::InputError(path, "the simulator holds at most 2^31 - 2 pages per buffer, not " +

@@ -104,6 +104,7 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
                                      int replication)
     : model_(model),
       node_(model.nodes.front()),
+      storage_(model.storage),
       layout_(layout),
       settings_(settings),
       buffers_(model),
@@ -112,7 +113,7 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
       eh_stream_(seed, "service/extended_memory", replication) {
   handler_ = simulation_.add_handler(*this);
   const auto& stations = layout_.stations();
-  pool_stations_.resize(node_.devices.size());
+  pool_stations_.resize(storage_.devices.size());
   for (std::size_t s = 0; s < stations.size(); ++s) {
     const StationInfo& st = stations[s];
     auto group = std::make_unique<Group>();
@@ -153,12 +154,12 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
     reference_streams_.emplace_back(seed, "references/" + name, replication);
     type_rate_per_s_.push_back(model.type_arrival_rate_per_s(t));
   }
-  for (const DevicePool& pool : node_.devices)
+  for (const DevicePool& pool : storage_.devices)
     device_streams_.emplace_back(seed, "service/" + pool.name, replication);
   const auto pool_of = [&](const std::string& device) {
     if (device == "main_memory") return kMainMemory;
     if (device == "extended_memory") return kExtendedMemory;
-    return find_device(node_, device);
+    return find_device(storage_, device);
   };
   for (const Partition& p : model.partitions)
     partition_pool_.push_back(pool_of(p.allocation.device));
@@ -256,7 +257,7 @@ void TransactionEngine::handle(des::Simulation& simulation, const des::Event& ev
       txs_[tx].activity = Activity::extended_memory;
       const int id = groups_[static_cast<std::size_t>(eh_group_)]->resources.front();
       resources_[static_cast<std::size_t>(id)]->arrive(
-          simulation_, tx, 0, sample(eh_stream_, node_.extended_memory.access_time_ms / 1000.0));
+          simulation_, tx, 0, sample(eh_stream_, storage_.extended_memory.access_time_ms / 1000.0));
       break;
     }
     default:
@@ -554,8 +555,8 @@ void TransactionEngine::plan_eh(Tx& t) {
   a.kind = Action::eh;
   t.actions.push_back(a);
   t.c[tc_eh_accesses] += 1;
-  if (!node_.extended_memory.synchronous)
-    t.pending_instructions += node_.extended_memory.setup_instructions;
+  if (!storage_.extended_memory.synchronous)
+    t.pending_instructions += storage_.extended_memory.setup_instructions;
 }
 
 void TransactionEngine::plan_device(Tx& t, int pool, std::uint64_t page, bool with_disk,
@@ -583,7 +584,7 @@ void TransactionEngine::plan_read(Tx& t, std::uint64_t page, std::uint32_t owner
   t.pending_instructions += node_.io_overhead_instructions;  // 3000 per I/O (Tab. 6-6)
   if (dc_hit) return plan_device(t, pool, page, false, -1);  // transfer + controller (rule 3)
   t.c[tc_device_reads] += 1;
-  plan_device(t, pool, page, node_.devices[static_cast<std::size_t>(pool)].type == DeviceType::disk,
+  plan_device(t, pool, page, storage_.devices[static_cast<std::size_t>(pool)].type == DeviceType::disk,
               -1);
 }
 
@@ -594,7 +595,7 @@ void TransactionEngine::plan_write(Tx& t, int pool, WriteBuffer write_buffer, st
     t.c[tc_synchronous_writes] += 1;
     return plan_eh(t);  // EH write, CPU held (L2376)
   }
-  const DevicePool& dev = node_.devices[static_cast<std::size_t>(pool)];
+  const DevicePool& dev = storage_.devices[static_cast<std::size_t>(pool)];
   const auto overhead = [&] {
     t.c[tc_io_operations] += 1;
     t.pending_instructions += node_.io_overhead_instructions;
@@ -611,7 +612,7 @@ void TransactionEngine::plan_write(Tx& t, int pool, WriteBuffer write_buffer, st
     overhead();
     return plan_device(t, pool, page, false, -1);  // controller + transfer (rule 2)
   }
-  const DiskCache& dc = node_.disk_cache;
+  const DiskCache& dc = storage_.disk_cache;
   const bool nv_cache =
       dc.type == DiskCacheType::non_volatile &&
       (write_buffer == WriteBuffer::disk_cache ||
@@ -660,8 +661,8 @@ void TransactionEngine::run_actions(std::uint32_t tx) {
         return;
       case Action::async_device: {
         const long used = a.write_buffer == 1 ? dc_write_buffer_used_ : eh_write_buffer_used_;
-        const long cap = a.write_buffer == 1 ? node_.disk_cache.write_buffer_pages
-                                             : node_.extended_memory.write_buffer_pages;
+        const long cap = a.write_buffer == 1 ? storage_.disk_cache.write_buffer_pages
+                                             : storage_.extended_memory.write_buffer_pages;
         if (a.write_buffer != 0 && used >= cap) {
           // Write buffer full: the disk write becomes synchronous (L2439).
           settle(t);
@@ -722,7 +723,7 @@ void TransactionEngine::start_device_io(std::uint32_t owner_tx, int pool, std::u
   o.tx = owner_tx;
   o.write_buffer = static_cast<std::int8_t>(write_buffer);
   const auto p = static_cast<std::size_t>(pool);
-  const DevicePool& dev = node_.devices[p];
+  const DevicePool& dev = storage_.devices[p];
   const PoolStations& ps = pool_stations_[p];
   des::RandomStream& stream = device_streams_[p];
   const std::uint64_t h = mix(page);
@@ -774,7 +775,7 @@ void TransactionEngine::io_stage_done(std::uint32_t op) {
 void TransactionEngine::eh_access(std::uint32_t tx) {
   Tx& t = txs_[tx];
   settle(t);
-  if (node_.extended_memory.synchronous) {
+  if (storage_.extended_memory.synchronous) {
     // Synchronous EH access: the transaction first needs a CPU, which it holds for the set-up
     // and the access itself, EH queueing included (L2376, rule 1).
     t.activity = Activity::cpu_wait;
@@ -784,7 +785,7 @@ void TransactionEngine::eh_access(std::uint32_t tx) {
   t.activity = Activity::extended_memory;
   const int id = groups_[static_cast<std::size_t>(eh_group_)]->resources.front();
   resources_[static_cast<std::size_t>(id)]->arrive(
-      simulation_, tx, 0, sample(eh_stream_, node_.extended_memory.access_time_ms / 1000.0));
+      simulation_, tx, 0, sample(eh_stream_, storage_.extended_memory.access_time_ms / 1000.0));
 }
 
 void TransactionEngine::server_granted(des::Simulation& simulation, int /*resource*/,
@@ -792,7 +793,7 @@ void TransactionEngine::server_granted(des::Simulation& simulation, int /*resour
   Tx& t = txs_[job];
   settle(t);
   t.activity = Activity::cpu_service;
-  const double setup = node_.extended_memory.setup_instructions;
+  const double setup = storage_.extended_memory.setup_instructions;
   t.c[tc_cpu_instructions] += setup;
   simulation.schedule_in(sample(cpu_stream_, setup * ms_per_instruction_ / 1000.0), handler_,
                          ev_eh_setup_done, job);
@@ -805,7 +806,7 @@ void TransactionEngine::service_completed(des::Simulation& simulation, int resou
   if (group == eh_group_) {
     settle(txs_[job]);
     txs_[job].activity = Activity::none;
-    if (node_.extended_memory.synchronous) cpu_->release(simulation, job);
+    if (storage_.extended_memory.synchronous) cpu_->release(simulation, job);
     return action_done(job);
   }
   io_stage_done(job);

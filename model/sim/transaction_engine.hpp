@@ -122,6 +122,7 @@ class TransactionEngine final : public solver::des::EventHandler,
 
   const SystemModel& model_;
   const Node& node_;
+  const Storage& storage_;
   const MetricLayout& layout_;
   EngineSettings settings_;
   solver::des::Simulation simulation_;

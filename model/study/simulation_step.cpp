@@ -91,7 +91,7 @@ std::optional<Estimate> simulated_metric(const SystemModel& model, const TxSimRe
   if (name == "io_delay_ms") {
     std::vector<std::optional<Estimate>> parts = {type("extended_memory_s", 1000.0),
                                                   type("commit_io_s", 1000.0)};
-    for (const auto& pool : model.nodes.front().devices)
+    for (const auto& pool : model.storage.devices)
       parts.push_back(type("io_s." + pool.name, 1000.0));
     return sum(parts);
   }

@@ -16,29 +16,53 @@ using detail::kInfinity;
 using detail::one_minus_exp;
 
 struct SharedRates {
-  double local = 0.0;          // a: per-item reference rate at one node
-  double remote_writes = 0.0;  // b: per-item write rate of all other nodes
+  double local = 0.0;          // a_i: per-item reference rate at this node
+  double remote_writes = 0.0;  // b_i: per-item write rate of all other nodes
+  double all = 0.0;            // sum_j a_j
 };
 
-bool is_shared_class(const ReferenceStream& s, int nodes) {
-  return s.kind == StreamKind::independent && s.shared && nodes > 1 && s.reference_rate > 0.0;
+int referencing_nodes(const NodeStream& s) {
+  int k = 0;
+  for (double r : s.reference_rate) k += r > 0.0 ? 1 : 0;
+  return k;
 }
 
-SharedRates shared_rates(const ReferenceStream& s, int nodes) {
+bool is_shared_class(const NodeStream& s) {
+  return s.kind == StreamKind::independent && s.shared && referencing_nodes(s) > 1;
+}
+
+SharedRates shared_rates(const NodeStream& s, std::size_t node) {
   SharedRates r;
-  r.local = s.reference_rate / s.item_count;
-  r.remote_writes = (nodes - 1) * r.local * s.write_fraction;
+  for (std::size_t j = 0; j < s.reference_rate.size(); ++j) {
+    const double a = s.reference_rate[j] / s.item_count;
+    r.all += a;
+    if (j == node)
+      r.local = a;
+    else
+      r.remote_writes += a * s.write_fraction;
+  }
+  return r;
+}
+
+ReferenceStream private_view(const NodeStream& s, std::size_t node) {
+  ReferenceStream r;
+  r.name = s.name;
+  r.kind = s.kind;
+  r.item_count = s.item_count;
+  r.reference_rate = s.reference_rate[node];
+  r.references_per_item = s.references_per_item;
+  r.write_fraction = s.write_fraction;
+  r.shared = false;
   return r;
 }
 
 // Occupancy of one stream at one node and its derivative in t (concave increasing in t).
-void occupancy(const ReferenceStream& s, const ClusterConfig& config, double t, double* value,
+void occupancy(const NodeStream& s, std::size_t node, Invalidation inv, double t, double* value,
                double* slope) {
-  if (!is_shared_class(s, config.node_count)) {
-    const std::vector<ReferenceStream> one{s};
-    // Reuse Che's stream occupancy; the slope by the closed forms below.
-    *value = lru_occupancy(one, t);
-    const double r = s.reference_rate;
+  const double r = s.reference_rate[node];
+  if (!is_shared_class(s)) {
+    const std::vector<ReferenceStream> one{private_view(s, node)};
+    *value = lru_occupancy(one, t);  // Che's stream occupancy; the slope by the closed forms
     if (r <= 0.0 || s.kind == StreamKind::repeat) {
       *slope = 0.0;
     } else if (s.kind == StreamKind::independent) {
@@ -49,25 +73,28 @@ void occupancy(const ReferenceStream& s, const ClusterConfig& config, double t, 
     }
     return;
   }
-  const SharedRates q = shared_rates(s, config.node_count);
-  if (config.invalidation == Invalidation::on_request) {
+  const SharedRates q = shared_rates(s, node);
+  if (q.local <= 0.0) {
+    *value = *slope = 0.0;
+  } else if (inv == Invalidation::on_request) {
     *value = s.item_count * one_minus_exp(q.local * t);
-    *slope = s.reference_rate * std::exp(-q.local * t);
+    *slope = r * std::exp(-q.local * t);
   } else {
     const double total = q.local + q.remote_writes;
     *value = s.item_count * q.local / total * one_minus_exp(total * t);
-    *slope = s.reference_rate * std::exp(-total * t);
+    *slope = r * std::exp(-total * t);
   }
 }
 
-double maximum_occupancy(const std::vector<ReferenceStream>& streams, const ClusterConfig& c) {
+double maximum_occupancy(const std::vector<NodeStream>& streams, std::size_t node,
+                         Invalidation inv) {
   double total = 0.0;
   for (const auto& s : streams) {
-    if (s.reference_rate <= 0.0) continue;
+    if (s.reference_rate[node] <= 0.0) continue;
     if (s.kind == StreamKind::sequential) return kInfinity;
     if (s.kind != StreamKind::independent) continue;
-    if (is_shared_class(s, c.node_count) && c.invalidation == Invalidation::broadcast) {
-      const SharedRates q = shared_rates(s, c.node_count);
+    if (is_shared_class(s) && inv == Invalidation::broadcast) {
+      const SharedRates q = shared_rates(s, node);
       total += s.item_count * q.local / (q.local + q.remote_writes);
     } else {
       total += s.item_count;
@@ -76,7 +103,124 @@ double maximum_occupancy(const std::vector<ReferenceStream>& streams, const Clus
   return total;
 }
 
+// Characteristic time of one node: monotone Newton from below on the concave occupancy (as in
+// che.cpp).
+double characteristic_time(const std::vector<NodeStream>& streams, std::size_t node,
+                           double capacity, Invalidation inv) {
+  if (capacity <= 0.0) return 0.0;
+  if (maximum_occupancy(streams, node, inv) <= capacity) return kInfinity;
+  double t = 0.0;
+  for (int iteration = 0; iteration < 500; ++iteration) {
+    double value = 0.0, slope = 0.0;
+    for (const auto& s : streams) {
+      double v = 0.0, d = 0.0;
+      occupancy(s, node, inv, t, &v, &d);
+      value += v;
+      slope += d;
+    }
+    if (value >= capacity * (1.0 - 1e-15) || !(slope > 0.0)) break;
+    const double step = (capacity - value) / slope;
+    t += step;
+    if (step <= 1e-14 * t) break;
+  }
+  return t;
+}
+
+void validate(const std::vector<NodeStream>& streams, const ClusterNodesConfig& config) {
+  const std::size_t n = config.buffer_items.size();
+  if (n < 1) throw io::InputError("buffer_items", "must hold one entry per node (>= 1)");
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(config.buffer_items[i]) || config.buffer_items[i] < 0.0)
+      throw io::InputError(io::element_path("buffer_items", i), "must be a finite number >= 0");
+  std::vector<ReferenceStream> flat;
+  for (std::size_t k = 0; k < streams.size(); ++k) {
+    if (streams[k].reference_rate.size() != n)
+      throw io::InputError(io::child_path(io::element_path("streams", k), "reference_rate"),
+                           "must hold one rate per node");
+    ReferenceStream r = private_view(streams[k], 0);
+    r.reference_rate = 0.0;
+    for (double x : streams[k].reference_rate) {
+      if (!std::isfinite(x) || x < 0.0)
+        throw io::InputError(io::child_path(io::element_path("streams", k), "reference_rate"),
+                             "must be finite and >= 0");
+      r.reference_rate += x;
+    }
+    flat.push_back(r);
+  }
+  validate_streams(flat);
+}
+
 }  // namespace
+
+ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
+                                     const ClusterNodesConfig& config) {
+  validate(streams, config);
+  const std::size_t n = config.buffer_items.size();
+  const bool force = config.write_strategy == WriteStrategy::force;
+  const Invalidation inv = config.invalidation;
+  ClusterNodesResult result;
+  result.nodes.assign(n, std::vector<NodeStreamResult>(streams.size()));
+  for (std::size_t i = 0; i < n; ++i)
+    result.characteristic_time.push_back(
+        characteristic_time(streams, i, config.buffer_items[i], inv));
+  const auto& tc = result.characteristic_time;
+  for (std::size_t k = 0; k < streams.size(); ++k) {
+    const NodeStream& s = streams[k];
+    // The most recent referencer anywhere holds the current version; nobody within its
+    // characteristic time -> the page comes from external storage.
+    double exposure = 0.0;
+    bool held_somewhere = false;  // a referencing node whose buffer holds every page
+    for (std::size_t j = 0; j < n; ++j) {
+      const double a = s.reference_rate[j] / s.item_count;
+      if (a <= 0.0) continue;
+      if (std::isinf(tc[j]))
+        held_somewhere = true;
+      else
+        exposure += a * tc[j];
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      NodeStreamResult& r = result.nodes[i][k];
+      const double t = tc[i];
+      if (s.reference_rate[i] <= 0.0) continue;
+      double value = 0.0, slope = 0.0;
+      if (std::isinf(t)) {
+        value = s.kind == StreamKind::independent ? s.item_count : 0.0;
+        if (is_shared_class(s) && inv == Invalidation::broadcast) {
+          const SharedRates q = shared_rates(s, i);
+          value *= q.local / (q.local + q.remote_writes);
+        }
+      } else {
+        occupancy(s, i, inv, t, &value, &slope);
+      }
+      r.occupancy_items = value;
+      const double w = s.write_fraction;
+      if (is_shared_class(s)) {
+        const SharedRates q = shared_rates(s, i);
+        const double total = q.local + q.remote_writes;
+        // The local copy is valid iff the last local reference (Exp(a) ago) is younger than t
+        // and no remote write came since: integral of a e^{-a u} e^{-b u} over [0, t].
+        r.hit_ratio = q.local / total * one_minus_exp(total * t);
+        const double nobody = held_somewhere ? 0.0 : std::exp(-exposure);
+        r.disk_read_ratio = force ? 1.0 - r.hit_ratio : std::min(1.0 - r.hit_ratio, nobody);
+        r.page_request_ratio = force ? 0.0 : std::max(0.0, 1.0 - r.hit_ratio - nobody);
+        // Dirty when written during its residence and still the current version (a copy
+        // superseded by another node's update need not be written back).
+        const double written = 1.0 - (1.0 - w) * (std::isinf(t) ? 0.0 : std::exp(-w * q.local * t));
+        r.modified_probability = written * q.local / (q.local + q.remote_writes);
+      } else {
+        r.hit_ratio = lru_stream_hit_ratio(private_view(s, i), t);
+        r.disk_read_ratio = 1.0 - r.hit_ratio;
+        const double a =
+            s.kind == StreamKind::independent ? s.reference_rate[i] / s.item_count : 0.0;
+        r.modified_probability =
+            s.kind == StreamKind::independent
+                ? 1.0 - (1.0 - w) * (std::isinf(t) ? 0.0 : std::exp(-w * a * t))
+                : w;
+      }
+    }
+  }
+  return result;
+}
 
 ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
                           const ClusterConfig& config) {
@@ -84,66 +228,29 @@ ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
   if (config.node_count < 1) throw io::InputError("node_count", "must be an integer >= 1");
   if (!std::isfinite(config.buffer_items_per_node) || config.buffer_items_per_node < 0.0)
     throw io::InputError("buffer_items_per_node", "must be a finite number >= 0");
+  // Identical nodes: every node runs the same streams; node 0 speaks for all.
+  const std::size_t n = static_cast<std::size_t>(config.node_count);
+  std::vector<NodeStream> node_streams;
+  for (const auto& s : streams)
+    node_streams.push_back({s.name, s.kind, s.item_count, std::vector<double>(n, s.reference_rate),
+                            s.references_per_item, s.write_fraction, s.shared});
+  const ClusterNodesResult general =
+      che_cluster_nodes(node_streams, {std::vector<double>(n, config.buffer_items_per_node),
+                                       config.write_strategy, config.invalidation});
   ClusterResult result;
   result.config = config;
-  const double capacity = config.buffer_items_per_node;
-  const int n = config.node_count;
-
-  // Characteristic time: monotone Newton from below on the concave occupancy (as in che.cpp).
-  double t = 0.0;
-  if (capacity > 0.0) {
-    if (maximum_occupancy(streams, config) <= capacity) {
-      t = kInfinity;
-    } else {
-      for (int iteration = 0; iteration < 500; ++iteration) {
-        double value = 0.0, slope = 0.0;
-        for (const auto& s : streams) {
-          double v = 0.0, d = 0.0;
-          occupancy(s, config, t, &v, &d);
-          value += v;
-          slope += d;
-        }
-        if (value >= capacity * (1.0 - 1e-15) || !(slope > 0.0)) break;
-        const double step = (capacity - value) / slope;
-        t += step;
-        if (step <= 1e-14 * t) break;
-      }
-    }
-  }
-  result.characteristic_time = t;
-
+  result.characteristic_time = general.characteristic_time.front();
   const double total_rate = total_reference_rate(streams);
-  const bool force = config.write_strategy == WriteStrategy::force;
-  for (const auto& s : streams) {
+  for (std::size_t k = 0; k < streams.size(); ++k) {
+    const NodeStreamResult& g = general.nodes.front()[k];
     ClusterStreamResult r;
-    r.name = s.name;
-    r.reference_rate = s.reference_rate;
-    double value = 0.0, slope = 0.0;
-    if (std::isinf(t)) {
-      value = s.kind == StreamKind::independent && s.reference_rate > 0.0 ? s.item_count : 0.0;
-      if (is_shared_class(s, n) && config.invalidation == Invalidation::broadcast) {
-        const SharedRates q = shared_rates(s, n);
-        value *= q.local / (q.local + q.remote_writes);
-      }
-    } else {
-      occupancy(s, config, t, &value, &slope);
-    }
-    r.occupancy_items = value;
-    if (is_shared_class(s, n)) {
-      const SharedRates q = shared_rates(s, n);
-      const double total = q.local + q.remote_writes;
-      // The local copy is valid iff the last local reference (Exp(a) ago) is younger than t and
-      // no remote write came since: integral of a e^{-a u} e^{-b u} over [0, t].
-      r.hit_ratio = q.local / total * one_minus_exp(total * t);
-      // The most recent referencer anywhere holds the current version; nobody within t -> disk.
-      const double nobody = std::isinf(t) ? 0.0 : std::exp(-n * q.local * t);
-      r.disk_read_ratio = force ? 1.0 - r.hit_ratio : nobody;
-      r.page_request_ratio = force ? 0.0 : std::max(0.0, 1.0 - r.hit_ratio - nobody);
-    } else {
-      r.hit_ratio = lru_stream_hit_ratio(s, t);
-      r.disk_read_ratio = 1.0 - r.hit_ratio;
-    }
-    const double share = s.reference_rate / total_rate;
+    r.name = streams[k].name;
+    r.reference_rate = streams[k].reference_rate;
+    r.hit_ratio = g.hit_ratio;
+    r.page_request_ratio = g.page_request_ratio;
+    r.disk_read_ratio = streams[k].reference_rate > 0.0 ? g.disk_read_ratio : 0.0;
+    r.occupancy_items = g.occupancy_items;
+    const double share = streams[k].reference_rate / total_rate;
     result.hit_ratio += share * r.hit_ratio;
     result.page_request_ratio += share * r.page_request_ratio;
     result.disk_read_ratio += share * r.disk_read_ratio;

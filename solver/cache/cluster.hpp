@@ -53,6 +53,49 @@ struct ClusterResult {
 
 ClusterResult che_cluster(const std::vector<ReferenceStream>& streams, const ClusterConfig& config);
 
+/// A population of items seen by the nodes of a cluster at node-specific rates: the general form
+/// behind che_cluster() for nodes that differ (routing tables, key ranges owned by one node).
+/// `reference_rate[i]` is node i's rate for the whole stream; the other fields are those of
+/// ReferenceStream. A shared independent class referenced by two or more nodes is one population
+/// (a write at node j invalidates node i's copy); every other stream is private to each node.
+struct NodeStream {
+  std::string name;
+  StreamKind kind = StreamKind::independent;
+  double item_count = 1.0;
+  std::vector<double> reference_rate;  ///< per node, >= 0
+  double references_per_item = 1.0;
+  double write_fraction = 0.0;
+  bool shared = true;
+};
+
+struct ClusterNodesConfig {
+  std::vector<double> buffer_items;  ///< per node, >= 0; its size is the number of nodes
+  WriteStrategy write_strategy = WriteStrategy::noforce;
+  Invalidation invalidation = Invalidation::on_request;
+};
+
+struct NodeStreamResult {
+  double hit_ratio = 0.0;           ///< local valid copy, per reference of this node
+  double page_request_ratio = 0.0;  ///< served from another node's buffer (NOFORCE)
+  double disk_read_ratio = 0.0;     ///< read from external storage
+  double occupancy_items = 0.0;     ///< frames held at this node (incl. invalid copies)
+  /// Probability that a copy leaving this node's buffer holds the current modified version
+  /// (NOFORCE: it must be written back; a superseded copy need not be).
+  double modified_probability = 0.0;
+};
+
+struct ClusterNodesResult {
+  std::vector<double> characteristic_time;           ///< per node; +infinity when all fits
+  std::vector<std::vector<NodeStreamResult>> nodes;  ///< [node][stream]
+};
+
+/// Per node i with local per-item rate a_i and remote write rate b_i = w sum_{j != i} a_j of a
+/// shared class: h_i = a_i/(a_i+b_i) (1 - exp(-(a_i+b_i) t_i)); nobody referenced the item within
+/// its characteristic time with probability exp(-sum_j a_j t_j) (then a disk read), otherwise a
+/// miss is a page request (NOFORCE). Each node's t_i solves its own occupancy equation.
+ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
+                                     const ClusterNodesConfig& config);
+
 std::string to_string(Invalidation invalidation);
 
 }  // namespace tpeval::solver::cache

@@ -36,11 +36,11 @@ TEST_CASE("V01/V02: 4 x 50 MIPS and 250,000 instructions give 800 TPS and 5 ms C
 
 TEST_CASE("V03: page access times without queueing 50 us / 1.4 / 6.4 / 16.4 ms (L2402)") {
   const auto m = parse_model(default_model());
-  const auto& node = m.nodes.front();
-  CHECK(node.extended_memory.access_time_ms == doctest::Approx(0.05));
-  CHECK(page_access_time_ms(node.devices[find_device(node, "ssd")]) == doctest::Approx(1.4));
-  CHECK(page_access_time_ms(node.devices[find_device(node, "log_disk")]) == doctest::Approx(6.4));
-  CHECK(page_access_time_ms(node.devices[find_device(node, "db_disks")]) == doctest::Approx(16.4));
+  const auto& storage = m.storage;
+  CHECK(storage.extended_memory.access_time_ms == doctest::Approx(0.05));
+  CHECK(page_access_time_ms(storage.devices[find_device(storage, "ssd")]) == doctest::Approx(1.4));
+  CHECK(page_access_time_ms(storage.devices[find_device(storage, "log_disk")]) == doctest::Approx(6.4));
+  CHECK(page_access_time_ms(storage.devices[find_device(storage, "db_disks")]) == doctest::Approx(16.4));
   // And through the whole model at a negligible load: the commit waits for one log write of
   // 6.4 ms (tolerance 0.01 ms of queueing at 0.01 TPS).
   const auto e = eval_default({{"workload.arrival_rate_per_s", 0.01}}, false);

@@ -1,0 +1,220 @@
+// Cluster work per transaction (see cluster_demand.hpp).
+#include "model/cluster_demand.hpp"
+
+#include <cmath>
+
+#include "model/routing.hpp"
+
+namespace tpeval::model {
+namespace {
+
+enum class Size { short_message, long_message };
+
+/// Books work on the demand of one class.
+class Work {
+ public:
+  Work(const SystemModel& m, const DemandModel& dm, TypeDemand& d)
+      : m_(m), dm_(dm), d_(d), n_(m.nodes.size()) {}
+
+  /// One message of `size` from this node to `target` (-1: any other node), `count` times.
+  /// `waited`: the transaction waits for it (sender CPU, network, receiver CPU).
+  void message_to(int target, Size size, double count, bool waited, Phase phase) {
+    if (count <= 0) return;
+    const auto& mc = m_.cluster.messages;
+    const double instructions =
+        size == Size::short_message ? mc.short_instructions : mc.long_instructions;
+    const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
+    d_.messages += count;
+    own_cpu(count * instructions, waited, phase);
+    remote_cpu(target, count * instructions, waited, phase);
+    // 1 MB/s = 1000 bytes per ms.
+    station(dm_.layout.network, count * bytes / (mc.bandwidth_mb_per_s * 1000.0), waited, phase);
+  }
+  /// A message from `source` (-1: any other node) to this node.
+  void message_from(int source, Size size, double count, bool waited, Phase phase) {
+    message_to(source, size, count, waited, phase);  // costs are symmetric
+  }
+  void geh_entries(double count, Phase phase) {
+    if (count <= 0) return;
+    d_.geh_entry_accesses[phase] += count;
+    d_.load_ms[dm_.layout.extended_memory] += count * m_.cluster.geh_lock_table.entry_access_ms;
+  }
+
+ private:
+  void own_cpu(double instructions, bool waited, Phase phase) {
+    if (waited) {
+      d_.cpu_instructions[phase] += instructions;
+    } else {
+      // Not waited for: load only (booked on the CPU station like a remote node's work).
+      station(dm_.layout.cpu[d_.node], instructions * d_.ms_per_instruction, false, phase);
+    }
+  }
+  void remote_cpu(int target, double instructions, bool waited, Phase phase) {
+    if (target >= 0)
+      return remote_cpu_at(static_cast<std::size_t>(target), instructions, waited, phase);
+    const double share = 1.0 / static_cast<double>(n_ - 1);
+    for (std::size_t j = 0; j < n_; ++j)
+      if (j != d_.node) remote_cpu_at(j, instructions * share, waited, phase);
+  }
+  void remote_cpu_at(std::size_t j, double instructions, bool waited, Phase phase) {
+    const double ms = instructions / (m_.nodes[j].cpu_mips * 1000.0);
+    station(dm_.layout.cpu[j], ms, waited && j != d_.node, phase);
+    if (waited && j == d_.node) d_.cpu_instructions[phase] += instructions;
+  }
+  void station(int k, double ms, bool waited, Phase phase) {
+    if (k < 0 || ms <= 0) return;
+    d_.load_ms[k] += ms;
+    if (waited) d_.wait_ms[phase][k] += ms;
+  }
+
+  const SystemModel& m_;
+  const DemandModel& dm_;
+  TypeDemand& d_;
+  std::size_t n_;
+};
+
+/// Expected number of distinct other nodes among k remote lock owners spread evenly over n - 1
+/// nodes (one bundled release message each, L3168).
+double distinct_owners(double k, std::size_t n) {
+  if (k <= 0 || n < 2) return 0.0;
+  const double others = static_cast<double>(n - 1);
+  return others * (1.0 - std::pow(1.0 - 1.0 / others, k));
+}
+
+/// Probability that node i still holds a valid read authorisation for a granule of p: no other
+/// node wrote it since i's last reference (per-granule rates, L2941).
+double read_authorization_valid(const SystemModel& m,
+                                const std::vector<std::vector<double>>& routing, std::size_t p,
+                                std::size_t i) {
+  const std::vector<double> rates = node_reference_rates(m, routing, p);
+  double writes_elsewhere = 0.0, local = rates[i];
+  double update = 0.0, refs = 0.0;
+  for (std::size_t t = 0; t < m.transaction_types.size(); ++t) {
+    const double r = m.transaction_types[t].mix * references_per_tx(m, t, p);
+    refs += r;
+    update += r * m.transaction_types[t].update_share;
+  }
+  const double w = refs > 0 ? update / refs : 0.0;
+  for (std::size_t j = 0; j < rates.size(); ++j)
+    if (j != i) writes_elsewhere += rates[j] * w;
+  return local + writes_elsewhere > 0 ? local / (local + writes_elsewhere) : 0.0;
+}
+
+void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& routing, Work& w,
+                  TypeDemand& d, const BufferLevels& buffers) {
+  const auto& type = m.transaction_types[d.type];
+  double remote = 0.0, shipped = 0.0;
+  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+    const double k = references_per_tx(m, d.type, p);
+    if (k <= 0 || lock_granules(m.partitions[p]) <= 0) continue;
+    double own = authority_share(m, routing, p, d.node);
+    // Read authorisations: an R lock under another node's authority is granted locally while
+    // nobody else wrote the object (L2941, L3133).
+    if (m.cluster.read_authorizations)
+      own +=
+          (1.0 - own) * (1.0 - type.update_share) * read_authorization_valid(m, routing, p, d.node);
+    d.lock_requests += k;
+    d.local_lock_requests += k * own;
+    remote += k * (1.0 - own);
+    shipped += k * buffers.partitions[p].page_request_ratio * (1.0 - own);
+  }
+  // Request (short) and grant (long when it carries the current page version, L2977).
+  w.message_to(-1, Size::short_message, remote, true, reference_phase);
+  const double long_grants = std::min(shipped, remote);
+  w.message_from(-1, Size::long_message, long_grants, true, reference_phase);
+  w.message_from(-1, Size::short_message, remote - long_grants, true, reference_phase);
+  // Releases after commit, bundled per owner node; modified pages travel with them (NOFORCE).
+  const double releases =
+      m.cluster.messages.bundle_releases ? distinct_owners(remote, m.nodes.size()) : remote;
+  const bool carries_pages =
+      m.policies.update_strategy == UpdateStrategy::noforce && type.update_share > 0;
+  w.message_to(-1, carries_pages ? Size::long_message : Size::short_message, releases, false,
+               commit_phase);
+}
+
+void central(const SystemModel& m, const std::vector<std::vector<double>>& routing, Work& w,
+             TypeDemand& d) {
+  const int glm = 0;  // the global lock manager runs on the first node (L2933)
+  double remote = 0.0, revoked = 0.0;
+  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+    const double k = references_per_tx(m, d.type, p);
+    if (k <= 0 || lock_granules(m.partitions[p]) <= 0) continue;
+    double own = d.node == static_cast<std::size_t>(glm) ? 1.0 : 0.0;
+    double held_elsewhere = 0.0;
+    if (m.cluster.write_authorizations) {
+      // The last node to reference an object holds its write authorisation (L2941); another
+      // holder must give it back first: 4 messages instead of 2 (L2951).
+      const double mine = authority_share(m, routing, p, d.node);
+      own = std::max(own, mine);
+      held_elsewhere = 1.0 - mine;
+    }
+    d.lock_requests += k;
+    d.local_lock_requests += k * own;
+    remote += k * (1.0 - own);
+    revoked += k * (1.0 - own) * held_elsewhere;
+  }
+  w.message_to(glm, Size::short_message, remote, true, reference_phase);
+  w.message_from(glm, Size::short_message, remote, true, reference_phase);
+  // Revocation: GLM -> holder and holder -> GLM (the holder is any other node).
+  w.message_to(-1, Size::short_message, 2.0 * revoked, true, reference_phase);
+  if (!m.cluster.write_authorizations)
+    w.message_to(glm, Size::short_message, remote, false, commit_phase);  // releases
+}
+
+void geh_lock_table(const SystemModel& m, Work& w, TypeDemand& d) {
+  const auto& g = m.cluster.geh_lock_table;
+  double locks = 0.0;
+  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+    const double k = references_per_tx(m, d.type, p);
+    if (k > 0 && lock_granules(m.partitions[p]) > 0) locks += k;
+  }
+  d.lock_requests += locks;
+  // Read the entry, write it back with compare-and-swap; a duplicated GLT writes twice
+  // (L3064-3066: 4-5 accesses per lock, 6-7 duplicated).
+  const double extra = g.duplicated ? 1.0 : 0.0;
+  w.geh_entries(locks * (g.accesses_per_acquire + extra), reference_phase);
+  w.geh_entries(locks * (g.accesses_per_release + extra), commit_phase);
+}
+
+}  // namespace
+
+void add_cluster_work(const SystemModel& m, const std::vector<BufferLevels>& buffers,
+                      const std::vector<std::vector<double>>& routing, DemandModel& dm) {
+  const std::size_t n = m.nodes.size();
+  if (n < 2) return;
+  for (TypeDemand& d : dm.types) {
+    Work w(m, dm, d);
+    switch (m.cluster.locking) {
+      case GlobalLocking::geh_lock_table:
+        geh_lock_table(m, w, d);
+        break;
+      case GlobalLocking::primary_copy:
+        primary_copy(m, routing, w, d, buffers[d.node]);
+        break;
+      case GlobalLocking::central:
+        central(m, routing, w, d);
+        break;
+      case GlobalLocking::none:
+        break;
+    }
+    // Page requests to the node holding the current version (NOFORCE; short request, long
+    // reply: 26,000 instructions in all, L3189). Primary copy ships pages with its grants.
+    if (m.cluster.locking != GlobalLocking::primary_copy) {
+      w.message_to(-1, Size::short_message, d.page_requests, true, reference_phase);
+      w.message_from(-1, Size::long_message, d.page_requests, true, reference_phase);
+    }
+    // Broadcast invalidation: every update commit notifies all other nodes and waits for their
+    // acknowledgements before releasing its locks (L2971-2973). The waits overlap: the
+    // transaction waits for one round trip besides its own sends and receives.
+    if (m.cluster.coherence == Coherence::broadcast &&
+        m.transaction_types[d.type].update_share > 0) {
+      const double others = static_cast<double>(n - 1);
+      w.message_to(-1, Size::short_message, 1.0, true, commit_phase);
+      w.message_from(-1, Size::short_message, 1.0, true, commit_phase);
+      w.message_to(-1, Size::short_message, others - 1.0, false, commit_phase);
+      w.message_from(-1, Size::short_message, others - 1.0, false, commit_phase);
+    }
+  }
+}
+
+}  // namespace tpeval::model

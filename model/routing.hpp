@@ -1,0 +1,41 @@
+// Transaction routing in a cluster: which node runs which share of each transaction type, and
+// how local each partition's references are (Rahm 1993 §7.6.1 L3148-3162, ch8-9-small.md §1.2).
+//
+// Contract: pure functions of the model. routing_fractions() returns [type][node] fractions
+// that sum to 1 per type: random and key affinity spread every type evenly (key affinity keeps
+// the data local instead, L3219); a routing table is taken as given (Tab. 7-1); type affinity
+// sends each type to one node, largest mix first to the least loaded node (a greedy form of the
+// locality-and-balance heuristic of [Ra86b], L3342). Under key affinity every random-access
+// partition is split into n key ranges, one per node, and `other_node_share` of a partition's
+// references go to another node's range (Debit-Credit ACCOUNT 15 %, L3219).
+#pragma once
+
+#include <vector>
+
+#include "model/description.hpp"
+
+namespace tpeval::model {
+
+std::vector<std::vector<double>> routing_fractions(const SystemModel& model);
+
+/// Whether partition p is split into per-node key ranges (key affinity, random access).
+bool key_partitioned(const SystemModel& model, std::size_t p);
+
+/// Record references to partition p made by each node, per transaction of the system's mix
+/// (hit ratios do not depend on the absolute rate).
+std::vector<double> node_reference_rates(const SystemModel& model,
+                                         const std::vector<std::vector<double>>& routing,
+                                         std::size_t p);
+
+/// Share of node i's lock requests on partition p that fall under its own lock authority with
+/// primary-copy locking: authority is assigned along the routing (L2961, L3304), so it is the
+/// own key range under key affinity and otherwise proportional to each node's use of p (1/n
+/// under random routing, V33/V56).
+double authority_share(const SystemModel& model, const std::vector<std::vector<double>>& routing,
+                       std::size_t p, std::size_t node);
+
+/// Lock granules of a partition (0 = not locked): pages, or records, with one hot granule for
+/// appends to the end-of-file page and no lock of its own for a clustered partition's page.
+double lock_granules(const Partition& part);
+
+}  // namespace tpeval::model
