@@ -26,9 +26,12 @@ class Work {
     const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
     d_.messages += count;
     own_cpu(count * instructions, waited, phase);
+    visits(dm_.layout.cpu[d_.node], count, waited, phase);
     remote_cpu(target, count * instructions, waited, phase);
+    remote_visits(target, count, waited, phase);
     // 1 MB/s = 1000 bytes per ms.
     station(dm_.layout.network, count * bytes / (mc.bandwidth_mb_per_s * 1000.0), waited, phase);
+    visits(dm_.layout.network, count, waited, phase);
   }
   /// A message from `source` (-1: any other node) to this node.
   void message_from(int source, Size size, double count, bool waited, Phase phase) {
@@ -56,6 +59,16 @@ class Work {
     for (std::size_t j = 0; j < n_; ++j)
       if (j != d_.node) remote_cpu_at(j, instructions * share, waited, phase);
   }
+  void visits(int k, double count, bool waited, Phase phase) {
+    d_.bursts[k] += count;
+    if (waited) d_.wait_bursts[phase][k] += count;
+  }
+  void remote_visits(int target, double count, bool waited, Phase phase) {
+    if (target >= 0) return visits(dm_.layout.cpu[target], count, waited, phase);
+    const double share = 1.0 / static_cast<double>(n_ - 1);
+    for (std::size_t j = 0; j < n_; ++j)
+      if (j != d_.node) visits(dm_.layout.cpu[j], count * share, waited, phase);
+  }
   void remote_cpu_at(std::size_t j, double instructions, bool waited, Phase phase) {
     const double ms = instructions / (m_.nodes[j].cpu_mips * 1000.0);
     station(dm_.layout.cpu[j], ms, waited && j != d_.node, phase);
@@ -74,11 +87,12 @@ class Work {
 };
 
 /// Expected number of distinct other nodes among k remote lock owners spread evenly over n - 1
-/// nodes (one bundled release message each, L3168).
+/// nodes (one bundled release message each, L3168); k is an expected count, so the requests
+/// are taken as Poisson: (n - 1) (1 - exp(-k / (n - 1))) <= k.
 double distinct_owners(double k, std::size_t n) {
   if (k <= 0 || n < 2) return 0.0;
   const double others = static_cast<double>(n - 1);
-  return others * (1.0 - std::pow(1.0 - 1.0 / others, k));
+  return others * -std::expm1(-k / others);
 }
 
 /// Probability that node i still holds a valid read authorisation for a granule of p: no other

@@ -196,6 +196,39 @@ json real_load_model() {
   return model;
 }
 
+json debit_credit_cluster_model() {
+  // Tab. 7-2 (L3193-3207): the DB per 100 TPS and node (grows with n, L3185), 4 x 10 MIPS and
+  // 200 pages per node, GEH with 1 server (50 us per page, 2 us per entry), messages 5000 /
+  // 8000 instructions, 10 MB/s. All files on enough disks: no I/O bottleneck (L3219).
+  DebitCreditOptions o;
+  o.sized_for_tps = 100.0;
+  json model = debit_credit_model(o);
+  model["name"] = "Debit-Credit cluster, Rahm 1993 Tab. 7-2";
+  auto& node = model["nodes"][0];
+  node["cpu"] = {{"count", 4}, {"mips", 10.0}};
+  node["buffer"] = {{"pages", 200}};
+  node["devices"][1]["count"] = "enough";
+  model["workload"]["arrival_rate_per_s"] = 100.0;  // per node
+  model["cluster"] = {{"nodes", 2},
+                      {"locking", "geh_lock_table"},
+                      {"coherence", "on_request"},
+                      {"routing", "random"},
+                      {"scaling", {{"arrival_rate", "per_node"}, {"database", "per_node"}}},
+                      {"messages",
+                       {{"bandwidth_mb_per_s", 10.0},
+                        {"short_bytes", 100.0},
+                        {"long_bytes", 4096.0},
+                        {"short_instructions", 5000.0},
+                        {"long_instructions", 8000.0},
+                        {"bundle_releases", true}}},
+                      {"geh_lock_table",
+                       {{"entry_access_ms", 0.002},
+                        {"accesses_per_acquire", 2.0},
+                        {"accesses_per_release", 2.0},
+                        {"duplicated", false}}}};
+  return model;
+}
+
 json lock_experiment_model() {
   json model = debit_credit_model();
   model["name"] = "Lock experiment, Rahm 1993 Sect. 6.5.2.7";

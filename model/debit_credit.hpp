@@ -29,6 +29,11 @@ nlohmann::json debit_credit_model(const DebitCreditOptions& options = {});
 /// The embedded default: debit_credit_model() with default options.
 const nlohmann::json& default_model();
 
+/// The multi-node Debit-Credit of Tab. 7-2 (Rahm 1993 §7.6.2.1, L3185-3211): DB per 100 TPS per
+/// node, 4 x 10 MIPS and 200 pages per node, GEH lock table, random routing, NOFORCE, 100 TPS
+/// per node, 2 nodes (`cluster.nodes` varies 1-10 in the book).
+nlohmann::json debit_credit_cluster_model();
+
 /// The real load of Tab. 6-5 (L2325-2342) as a synthetic workload: 12 transaction types over 13
 /// partitions (referenced parts only), Tab. 6-6 hardware.
 nlohmann::json real_load_model();

@@ -24,9 +24,11 @@ class Builder {
     d.ms_per_instruction = 1.0 / (node_.cpu_mips * 1000.0);
     const std::size_t n = out_.stations.size();
     d.load_ms.assign(n, 0.0);
+    d.bursts.assign(n, 0.0);
     for (int ph = 0; ph < 2; ++ph) {
       d.wait_ms[ph].assign(n, 0.0);
       d.overflow_ms[ph].assign(n, 0.0);
+      d.wait_bursts[ph].assign(n, 0.0);
     }
   }
   void set_phase(Phase p) { phase_ = p; }
@@ -300,6 +302,11 @@ DemandModel build_demands(const SystemModel& model, const std::vector<BufferLeve
       TypeDemand d;
       builders[i].begin_type(d);
       build_class(model, buffers[i], routing, builders[i], t, d);
+      // CPU bursts of the transaction itself: BOT, one per reference, commit (L2350-2360).
+      const int cpu = out.layout.cpu[i];
+      d.wait_bursts[reference_phase][cpu] += 1.0 + model.transaction_types[t].references;
+      d.wait_bursts[commit_phase][cpu] += 1.0;
+      d.bursts[cpu] += 2.0 + model.transaction_types[t].references;
       out.types.push_back(std::move(d));
     }
   return out;

@@ -50,10 +50,15 @@ struct TypeDemand {
   double io_operations = 0.0;  ///< disk and SSD I/Os (each costs the I/O overhead)
   // Cluster work (model/cluster_demand.hpp); all zero with one node.
   std::array<double, 2> geh_entry_accesses{};  ///< per phase: synchronous, CPU held
-  double page_requests = 0.0;                  ///< pages fetched from another node's buffer
-  double lock_requests = 0.0;                  ///< lock requests (for the local-lock share)
-  double local_lock_requests = 0.0;            ///< granted without a message (PCL / central)
-  double messages = 0.0;                       ///< messages sent on behalf of the transaction
+  /// CPU and network visits (bursts, messages) per station, all of them and those waited for
+  /// per phase: with FCFS service a short message burst waits for the queue's work, not in
+  /// proportion to its own length (ch7.md §1.9, V14).
+  std::vector<double> bursts;
+  std::array<std::vector<double>, 2> wait_bursts;
+  double page_requests = 0.0;        ///< pages fetched from another node's buffer
+  double lock_requests = 0.0;        ///< lock requests (for the local-lock share)
+  double local_lock_requests = 0.0;  ///< granted without a message (PCL / central)
+  double messages = 0.0;             ///< messages sent on behalf of the transaction
 };
 
 struct DemandModel {

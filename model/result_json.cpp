@@ -8,6 +8,47 @@ nlohmann::json optional_number(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+nlohmann::json cluster_partition_json(const PartitionResult& p) {
+  return {{"name", p.name},
+          {"hs_hit_ratio", p.hs_hit_ratio},
+          {"page_request_share", p.page_request_ratio},
+          {"disk_read_share", p.disk_read_ratio}};
+}
+
+/// The cluster section: totals and one entry per node (Rahm 1993 ch. 7.6 reports hit ratios,
+/// page-request shares and local-lock shares per partition and node).
+nlohmann::json cluster_json(const Evaluation& e) {
+  using nlohmann::json;
+  json nodes = json::array();
+  for (const auto& n : e.nodes) {
+    json parts = json::array();
+    for (const auto& p : n.partitions) parts.push_back(cluster_partition_json(p));
+    nodes.push_back({{"name", n.name},
+                     {"arrival_rate_per_s", n.arrival_rate_per_s},
+                     {"throughput_per_s", n.throughput_per_s},
+                     {"response_time_s", optional_number(n.response_time_s)},
+                     {"cpu_utilization", n.cpu_utilization},
+                     {"hs_hit_ratio", n.hs_hit_ratio},
+                     {"messages_per_tx", n.messages_per_tx},
+                     {"page_requests_per_tx", n.page_requests_per_tx},
+                     {"geh_entry_accesses_per_tx", n.geh_entry_accesses_per_tx},
+                     {"local_lock_share", optional_number(n.local_lock_share)},
+                     {"partitions", parts}});
+  }
+  json parts = json::array();
+  for (const auto& p : e.partitions) parts.push_back(cluster_partition_json(p));
+  return {{"nodes", nodes},
+          {"messages_per_tx", e.messages_per_tx},
+          {"page_requests_per_tx", e.page_requests_per_tx},
+          {"geh_entry_accesses_per_tx", e.geh_entry_accesses_per_tx},
+          {"local_lock_share", optional_number(e.local_lock_share)},
+          {"page_request_time_s", optional_number(e.page_request_time_s)},
+          {"cpu_utilization_cap", e.cpu_utilization_cap},
+          {"max_throughput_per_node_at_cpu_cap_per_s",
+           optional_number(e.max_throughput_per_node_at_cpu_cap_per_s)},
+          {"partitions", parts}};
+}
+
 }  // namespace
 
 const char* station_kind_name(StationKind kind) {
@@ -79,27 +120,29 @@ nlohmann::json to_json(const Evaluation& e) {
                           {"dc_hit_ratio", p.dc_hit_ratio},
                           {"dirty_victim_probability", p.dirty_victim_probability},
                           {"lock_conflict_probability", p.lock_conflict_probability}});
-  return {{"model", e.model_name},
-          {"arrival_rate_per_s", e.arrival_rate_per_s},
-          {"throughput_per_s", e.throughput_per_s},
-          {"saturated", e.saturated},
-          {"bottleneck", e.saturated ? json(e.bottleneck) : json(nullptr)},
-          {"saturation_reason", e.saturated ? json(e.saturation_reason) : json(nullptr)},
-          {"mean_response_time_s", optional_number(e.mean_response_time_s)},
-          {"max_throughput_per_s", optional_number(e.max_throughput_per_s)},
-          {"max_throughput_limited_by", e.max_throughput_limited_by},
-          {"hit_ratios",
-           {{"hs", e.hs_hit_ratio},
-            {"extended_memory", e.eh_hit_ratio},
-            {"disk_cache", e.dc_hit_ratio}}},
-          {"conflict_probability", e.conflict_probability},
-          {"deadlock_rate_per_s", e.deadlock_rate_per_s},
-          {"blocked_share", e.blocked_share},
-          {"mean_active_transactions", e.mean_active_transactions},
-          {"transaction_types", types},
-          {"servers", servers},
-          {"partitions", partitions},
-          {"warnings", e.warnings}};
+  json out = {{"model", e.model_name},
+              {"arrival_rate_per_s", e.arrival_rate_per_s},
+              {"throughput_per_s", e.throughput_per_s},
+              {"saturated", e.saturated},
+              {"bottleneck", e.saturated ? json(e.bottleneck) : json(nullptr)},
+              {"saturation_reason", e.saturated ? json(e.saturation_reason) : json(nullptr)},
+              {"mean_response_time_s", optional_number(e.mean_response_time_s)},
+              {"max_throughput_per_s", optional_number(e.max_throughput_per_s)},
+              {"max_throughput_limited_by", e.max_throughput_limited_by},
+              {"hit_ratios",
+               {{"hs", e.hs_hit_ratio},
+                {"extended_memory", e.eh_hit_ratio},
+                {"disk_cache", e.dc_hit_ratio}}},
+              {"conflict_probability", e.conflict_probability},
+              {"deadlock_rate_per_s", e.deadlock_rate_per_s},
+              {"blocked_share", e.blocked_share},
+              {"mean_active_transactions", e.mean_active_transactions},
+              {"transaction_types", types},
+              {"servers", servers},
+              {"partitions", partitions},
+              {"warnings", e.warnings}};
+  if (!e.nodes.empty()) out["cluster"] = cluster_json(e);
+  return out;
 }
 
 }  // namespace tpeval::model

@@ -6,9 +6,10 @@
 // that holds a node's log is private to that node in a cluster (each node writes its own log,
 // L3087), so it appears once per node. Names: with one node "cpu", "extended_memory",
 // "<pool>.disk|controller|transfer" (the names of the one-node model, unchanged); with n nodes
-// "<node>.cpu", "<node>.<log pool>.disk", ..., and "network". Transfers are pure delays
-// (servers 0), as are pools with "enough" devices. The analytic demands (model/device_demand)
-// and the simulator's stations (model/sim/metrics) are both built from this layout.
+// "<node>.cpu", "<node>.<log pool>.disk", ..., and "network" (one link per node). Transfers are
+// pure delays (servers 0), as are pools with "enough" devices. The analytic demands
+// (model/device_demand) and the simulator's stations (model/sim/metrics) are both built from this
+// layout.
 #pragma once
 
 #include <string>

@@ -205,8 +205,11 @@ ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
         r.page_request_ratio = force ? 0.0 : std::max(0.0, 1.0 - r.hit_ratio - nobody);
         // Dirty when written during its residence and still the current version (a copy
         // superseded by another node's update need not be written back).
+        // Superseded when another node wrote it during the copy's residence (about t).
         const double written = 1.0 - (1.0 - w) * (std::isinf(t) ? 0.0 : std::exp(-w * q.local * t));
-        r.modified_probability = written * q.local / (q.local + q.remote_writes);
+        const double current =
+            std::isinf(t) ? q.local / (q.local + q.remote_writes) : std::exp(-q.remote_writes * t);
+        r.modified_probability = written * current;
       } else {
         r.hit_ratio = lru_stream_hit_ratio(private_view(s, i), t);
         r.disk_read_ratio = 1.0 - r.hit_ratio;

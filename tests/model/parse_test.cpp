@@ -62,6 +62,7 @@ TEST_CASE("shipped files equal what the binary generates") {
   CHECK(read("examples/models/debit_credit_default.json") == default_model());
   CHECK(read("examples/models/real_load.json") == real_load_model());
   CHECK(read("examples/models/lock_experiment.json") == lock_experiment_model());
+  CHECK(read("examples/models/debit_credit_cluster.json") == debit_credit_cluster_model());
   // All parse.
   CHECK_NOTHROW(parse_model(real_load_model()));
   CHECK_NOTHROW(parse_model(lock_experiment_model()));
