@@ -29,6 +29,23 @@ void BM_WhatifSweep1000Process(benchmark::State& state) {
 }
 BENCHMARK(BM_WhatifSweep1000Process)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Issue 10 targets: the 10-node Tab. 7-2 cluster <= 20 ms, and 1,000 points over nodes x rate
+// <= 2 s (10 node counts x 100 rates per node).
+const std::string kCluster = std::string("'") + TPEVAL_SOURCE_DIR +
+                             "/examples/models/debit_credit_cluster.json' ";
+
+void BM_EvalCluster10Process(benchmark::State& state) {
+  for (auto _ : state) run_or_fail(state, "whatif " + kCluster + "--set cluster.nodes=10");
+}
+BENCHMARK(BM_EvalCluster10Process)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_WhatifClusterSweep1000Process(benchmark::State& state) {
+  for (auto _ : state)
+    run_or_fail(state, "whatif " + kCluster +
+                           "--sweep cluster.nodes=1:10:1 --sweep workload.arrival_rate_per_s=1:100:1");
+}
+BENCHMARK(BM_WhatifClusterSweep1000Process)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_EvaluateDefaultInProcess(benchmark::State& state) {
   const auto& doc = tpeval::model::default_model();
   for (auto _ : state) {

@@ -747,8 +747,10 @@ std::optional<double> page_request_time(const Prepared& pr, const Point& pt) {
   double cpu_wait_s = 0.0;  // mean over the nodes
   for (int k : layout.cpu) cpu_wait_s += pt.visit_wait_s[k];
   cpu_wait_s /= static_cast<double>(layout.cpu.size());
-  const double mips = m.nodes.front().cpu_mips;
-  const double cpu_ms = 2.0 * (mc.short_instructions + mc.long_instructions) / (mips * 1000.0);
+  double ms_per_instruction = 0.0;  // mean over the nodes: requester and holder are any two
+  for (const auto& node : m.nodes) ms_per_instruction += 1.0 / (node.cpu_mips * 1000.0);
+  ms_per_instruction /= static_cast<double>(m.nodes.size());
+  const double cpu_ms = 2.0 * (mc.short_instructions + mc.long_instructions) * ms_per_instruction;
   const double net_ms = (mc.short_bytes + mc.long_bytes) / (mc.bandwidth_mb_per_s * 1000.0);
   // Four CPU bursts (send and receive at both nodes) and two network transfers.
   return (cpu_ms + net_ms) / 1000.0 + 4.0 * cpu_wait_s + 2.0 * pt.visit_wait_s[layout.network];

@@ -118,6 +118,14 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
     throw des::SimulationError(
         "the arrival rate is zero: no transaction would ever arrive, so there is nothing to "
         "simulate (set workload.arrival_rate_per_s > 0)");
+  // The transaction simulator runs one node; a cluster is evaluated analytically only until
+  // the multi-node simulator exists (docs/cluster.md "Limits").
+  if (model.nodes.size() > 1)
+    throw io::InputError("cluster.nodes",
+                         "the transaction simulator runs one node, not " +
+                             std::to_string(model.nodes.size()) +
+                             "; multi-node models are evaluated analytically (tpeval eval, "
+                             "tpeval whatif)");
   if (options.check_capacity) check_capacity(model);
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Node& node = model.nodes.front();

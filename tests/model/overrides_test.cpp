@@ -32,8 +32,8 @@ TEST_CASE("set_parameter changes values by index, by element name, and creates o
   CHECK(m.arrival_rate_per_s == 300);
   CHECK(m.nodes[0].buffer_pages == 4000);
   CHECK(m.partitions[2].allocation.device == "ssd");
-  CHECK(m.nodes[0].extended_memory.buffer_pages == 500);
-  CHECK(m.nodes[0].extended_memory.servers == 1);  // other keys keep their defaults
+  CHECK(m.storage.extended_memory.buffer_pages == 500);
+  CHECK(m.storage.extended_memory.servers == 1);  // other keys keep their defaults
 }
 
 TEST_CASE("unknown parameter paths name the closest valid path") {
