@@ -23,6 +23,32 @@ std::string servers_text(int servers) {
   return servers > 0 ? std::to_string(servers) : "enough";
 }
 
+/// Clusters (docs/cluster.md): one row per node, then the B/T-style ratios per partition.
+void print_cluster(const model::Evaluation& e, std::ostream& out) {
+  if (e.nodes.empty()) return;
+  out << '\n';
+  Table nodes({"node", "rate/s", "response ms", "CPU %", "HS hit %", "messages/tx",
+               "page requests/tx", "GEH entries/tx", "local locks %"});
+  for (const auto& n : e.nodes)
+    nodes.add_row({n.name, fixed(n.arrival_rate_per_s, 2),
+                   n.response_time_s ? ms(*n.response_time_s) : "-", percent(n.cpu_utilization),
+                   percent(n.hs_hit_ratio), fixed(n.messages_per_tx, 3),
+                   fixed(n.page_requests_per_tx, 3), fixed(n.geh_entry_accesses_per_tx, 2),
+                   n.local_lock_share ? percent(*n.local_lock_share) : "-"});
+  nodes.print(out, "Nodes");
+  out << '\n';
+  Table parts({"partition", "HS hit %", "page request %", "disk read %"});
+  for (const auto& p : e.partitions)
+    parts.add_row({p.name, percent(p.hs_hit_ratio), percent(p.page_request_ratio),
+                   percent(p.disk_read_ratio)});
+  parts.print(out, "Where a referenced page comes from (all nodes)");
+  if (e.page_request_time_s)
+    out << "Page request (request to reply): " << ms(*e.page_request_time_s) << " ms\n";
+  if (e.max_throughput_per_node_at_cpu_cap_per_s)
+    out << "Maximum throughput per node at " << percent(e.cpu_utilization_cap)
+        << " % CPU: " << fixed(*e.max_throughput_per_node_at_cpu_cap_per_s, 2) << "/s\n";
+}
+
 void print_table(const model::Evaluation& e, std::ostream& out) {
   out << "Model: " << e.model_name << '\n';
   out << "Arrival rate " << fixed(e.arrival_rate_per_s, 2) << "/s";
@@ -93,6 +119,7 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
                    percent(p.eh_hit_ratio), percent(p.dc_hit_ratio),
                    fixed(p.dirty_victim_probability, 3), general(p.lock_conflict_probability, 4)});
   parts.print(out, "Partitions");
+  print_cluster(e, out);
   out << "\nLocks: conflict probability per request " << general(e.conflict_probability, 4)
       << ", deadlocks " << general(e.deadlock_rate_per_s, 4) << "/s, blocked share "
       << percent(e.blocked_share) << " %\n";

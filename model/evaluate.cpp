@@ -583,7 +583,8 @@ PartitionResult partition_result(const SystemModel& model, const PartitionBuffer
   r.dirty_victim_probability =
       model.policies.update_strategy == UpdateStrategy::force ? 0.0 : b.modified_probability;
   r.page_request_ratio = b.page_request_ratio;
-  r.disk_read_ratio = std::max(0.0, 1.0 - b.hs_hit_ratio - b.page_request_ratio);
+  // Reads that reach a device (new end-of-file pages are not read, L2315).
+  r.disk_read_ratio = std::max(0.0, b.read_miss_ratio - b.eh_hit_ratio - b.dc_hit_ratio);
   return r;
 }
 
