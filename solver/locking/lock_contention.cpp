@@ -1,5 +1,7 @@
 #include "solver/locking/lock_contention.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -496,12 +498,10 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     out.diagnosis = "no stable operating point (thrashing): " + divergence_reason +
                     "; highest conflict probability on partition '" + out.bottleneck + "'";
   } else if (!out.thomasian_beta) {
-    std::ostringstream s;
-    s.precision(3);
-    s << "thrashing: Thomasian's alpha = " << out.thomasian_alpha
-      << " >= " << thomasian_alpha_threshold() << "; highest conflict probability on partition '"
-      << out.bottleneck << "'";
-    out.diagnosis = s.str();
+    out.diagnosis = fmt::format(
+        "thrashing: Thomasian's alpha = {:.3g} >= {:.3g}; highest conflict probability on "
+        "partition '{}'",
+        out.thomasian_alpha, thomasian_alpha_threshold(), out.bottleneck);
   } else if (!out.converged) {
     out.diagnosis = "lock model did not converge within " + std::to_string(options.max_iterations) +
                     " iterations";
