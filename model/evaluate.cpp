@@ -2,6 +2,8 @@
 // evaluate.hpp).
 #include "model/evaluate.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -76,8 +78,8 @@ Point solve_at(const Prepared& pr, double total_rate) {
     const auto& s = dm.stations[k];
     pt.saturated = true;
     pt.bottleneck = station_label(s);
-    pt.reason = "offered load " + std::to_string(offered).substr(0, 6) + " of " +
-                std::to_string(s.servers) + " server(s) at " + s.name;
+    pt.reason =
+        fmt::format("offered load {:.4g} of {} server(s) at {}", offered, s.servers, s.name);
   };
 
   // Extended memory first: its queueing lengthens the CPU holding time of synchronous accesses.
@@ -359,8 +361,9 @@ Point solve_at(const Prepared& pr, double total_rate) {
     if (total_rate >= x_max) {
       pt.saturated = true;
       pt.bottleneck = "mpl";
-      pt.reason = "arrival rate reaches the throughput " + std::to_string(x_max).substr(0, 7) +
-                  "/s of the MPL-limited system (MPL " + std::to_string(mpl) + ")";
+      pt.reason = fmt::format(
+          "arrival rate reaches the throughput {:.5g}/s of the MPL-limited system (MPL {})", x_max,
+          mpl);
       return pt;
     }
     // p_n proportional to prod_{i<=n} lambda / X(min(i, MPL)); geometric beyond the MPL.

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <sstream>
 
 #include "solver/des/distribution.hpp"
 #include "solver/des/fcfs_station.hpp"
@@ -147,12 +146,10 @@ Plan make_plan(const Network& network, const SimulationOptions& options) {
     const double capacity =
         st.load_dependent() ? st.rate_multipliers.back() : static_cast<double>(st.servers);
     if (open_load >= capacity) {
-      std::ostringstream why;
-      why << "unstable: the open classes load station " << quoted(st.name) << " to utilization "
-          << open_load / capacity << " >= 1 (offered " << open_load
-          << " server-seconds per second, capacity " << capacity
-          << "); lower the arrival rates or add capacity";
-      throw SimulationError(why.str());
+      throw SimulationError(fmt::format(
+          "unstable: the open classes load station {} to utilization {:.6g} >= 1 (offered {:.6g} "
+          "server-seconds per second, capacity {:.6g}); lower the arrival rates or add capacity",
+          quoted(st.name), open_load / capacity, open_load, capacity));
     }
   }
 

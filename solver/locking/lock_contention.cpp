@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "solver/io/json_input.hpp"
 
@@ -365,10 +364,10 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     }
     if (blown) {
       diverged = true;
-      std::ostringstream s;
-      s << "lock waits grow without bound (response time beyond " << options.max_expansion
-        << " times its value without waits)";
-      divergence_reason = s.str();
+      divergence_reason = fmt::format(
+          "lock waits grow without bound (response time beyond {:.6g} times its value without "
+          "waits)",
+          options.max_expansion);
       break;
     }
     if (change <= options.tolerance) {
@@ -676,10 +675,8 @@ FixedPointResult iterate_lock_fixed_point(const FixedPointUpdate& update, std::v
     }
   }
   result.status = FixedPointStatus::not_converged;
-  std::ostringstream s;
-  s << "not converged after " << options.max_iterations << " iterations (residual "
-    << result.residual << ")";
-  result.message = s.str();
+  result.message = fmt::format("not converged after {} iterations (residual {:.6g})",
+                               options.max_iterations, result.residual);
   return result;
 }
 
