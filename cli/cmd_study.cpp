@@ -3,6 +3,9 @@
 // summary.md into DIR, prints the summary, and exits 1 when an expectation is missed. Finished
 // points are journalled in DIR/journal.jsonl, so an interrupted study resumes where it stopped
 // (--fresh ignores the journal). A progress bar goes to stderr only when stderr is a terminal.
+// On a cluster: `--shard K/N` runs every N-th point and writes DIR/shard-K-of-N.json (no summary,
+// exit 0); `tpeval study --merge DIR...` combines the shards into the files and exit code one run
+// on one machine gives (model/study/shard.hpp, docs/studies.md).
 #include <unistd.h>
 
 #include <chrono>
@@ -10,11 +13,13 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "cli/command.hpp"
 #include "model/study/expectations.hpp"
 #include "model/study/output.hpp"
 #include "model/study/runner.hpp"
+#include "model/study/shard.hpp"
 #include "model/study/simulation_step.hpp"
 #include "model/study/study.hpp"
 #include "solver/io/json_input.hpp"
@@ -36,68 +41,139 @@ void draw_progress(const st::Progress& p) {
   std::fflush(stderr);
 }
 
+struct StudyArgs {
+  std::string file, out, mode, shard;
+  std::vector<std::string> merge;
+  int jobs = 0;
+  bool quick = false, fresh = false;
+};
+
+std::string make_output_dir(const std::string& out, const std::string& study_name) {
+  const std::string dir = out.empty() ? study_name + "-results" : out;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw io::InputError("--out", "cannot create directory '" + dir + "': " + ec.message());
+  return dir;
+}
+
+// The files, summary and exit code of a whole study (one run, or the merge of its shards).
+void finish_study(const st::Study& study, const std::vector<st::PointResult>& results,
+                  st::StudyRunInfo info, const std::string& dir, Context& context) {
+  const auto outcomes = st::evaluate_expectations(study, results);
+  for (const auto& r : results) info.reused_points += r.reused ? 1 : 0;
+  st::write_study_outputs(dir, study, results, outcomes, info);
+  std::cout << st::summary_markdown(study, outcomes, info);
+  if (st::any_missed(outcomes)) context.exit_code = 1;
+}
+
+void merge_command(const StudyArgs& a, Context& context) {
+  const auto start = std::chrono::steady_clock::now();
+  const st::MergedStudy merged = st::merge_shards(a.merge);
+  const std::string dir = make_output_dir(a.out, merged.study.name);
+  st::StudyRunInfo info;
+  info.mode = merged.mode;
+  info.simulation_available = merged.simulation_available;
+  info.quick = merged.quick;
+  finish_study(merged.study, merged.results, info, dir, context);
+  const double elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << merged.results.size() << " points merged from " << merged.shards << " shards in "
+            << elapsed_s << " s; results in " << dir << "/\n";
+}
+
+void run_command(const StudyArgs& a, Context& context) {
+  if (a.file.empty()) throw io::InputError("study", "a study file is required (or --merge DIR...)");
+  const auto start = std::chrono::steady_clock::now();
+  const st::Study study = parse_input_file(a.file, [&] { return st::read_study_file(a.file); });
+  st::RunOptions options;
+  options.mode = study.mode;
+  if (a.mode == "analytic")
+    options.mode = st::Mode::analytic;
+  else if (a.mode == "simulate")
+    options.mode = st::Mode::simulate;
+  else if (a.mode == "both")
+    options.mode = st::Mode::both;
+  options.jobs = a.jobs;
+  options.quick = a.quick;
+  if (!a.shard.empty()) options.shard = st::parse_shard(a.shard);
+  const bool sharded = !a.shard.empty();
+  if (options.mode != st::Mode::analytic) options.simulator = st::transaction_simulator();
+  if (options.mode == st::Mode::both && !options.simulator)
+    std::cerr << "tpeval study: warning: no transaction simulator in this build; running the "
+                 "analytic part only\n";
+
+  const std::string dir = make_output_dir(a.out, study.name);
+  // The journal of a quick run is kept apart so it never masks full-run points; each shard has
+  // its own, so shards may share one output directory.
+  std::string journal = dir + (a.quick ? "/journal-quick" : "/journal");
+  if (sharded)
+    journal += "-shard-" + std::to_string(options.shard.index) + "-of-" +
+               std::to_string(options.shard.count);
+  journal += ".jsonl";
+  std::error_code ec;
+  if (a.fresh) std::filesystem::remove(journal, ec);
+  options.journal_file = journal;
+  if (isatty(fileno(stderr))) options.progress = draw_progress;
+
+  const auto results = st::run_study(study, options);
+  std::size_t reused = 0;
+  for (const auto& r : results) reused += r.reused ? 1 : 0;
+  const double elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (sharded) {
+    st::ShardRun run;
+    run.study_document = io::read_json_file(a.file);
+    run.study_dir = std::filesystem::absolute(a.file).parent_path().string();
+    run.mode = options.mode;
+    run.quick = a.quick;
+    run.simulation_available = options.simulator.has_value();
+    run.shard = options.shard;
+    st::write_shard_file(dir, run, study, results);
+    std::cout << "shard " << a.shard << ": " << results.size() << " points (" << reused
+              << " reused from the journal) in " << elapsed_s << " s; written to " << dir << "/"
+              << st::shard_file_name(options.shard) << "; merge with: tpeval study --merge " << dir
+              << "\n";
+    return;
+  }
+  st::StudyRunInfo info;
+  info.mode = options.mode;
+  info.simulation_available = options.simulator.has_value();
+  info.quick = a.quick;
+  info.elapsed_s = elapsed_s;
+  finish_study(study, results, info, dir, context);
+  std::cout << results.size() << " points (" << reused << " reused from the journal) in "
+            << elapsed_s << " s; results in " << dir << "/\n";
+}
+
 }  // namespace
 
 void add_study_command(CLI::App& app, Context& context) {
   auto* cmd = app.add_subcommand(
       "study", "Run a study (configurations x sweeps) and check its expectations");
-  struct Args {
-    std::string file, out, mode;
-    int jobs = 0;
-    bool quick = false, fresh = false;
-  };
-  auto a = std::make_shared<Args>();
-  cmd->add_option("study", a->file, "Study JSON file (docs/studies.md)")->required();
+  auto a = std::make_shared<StudyArgs>();
+  auto* file = cmd->add_option("study", a->file, "Study JSON file (docs/studies.md)");
   cmd->add_option("--out", a->out, "Output directory (default: <study name>-results)");
   cmd->add_option("--jobs", a->jobs, "Points evaluated in parallel (default: all cores)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--mode", a->mode, "Override the study's mode")
-      ->check(CLI::IsMember({"analytic", "simulate", "both"}));
-  cmd->add_flag("--quick", a->quick, "Reduced sweeps (each axis's quick_values, or 4 values)");
-  cmd->add_flag("--fresh", a->fresh, "Ignore the journal of an earlier run and recompute all");
+  auto* mode = cmd->add_option("--mode", a->mode, "Override the study's mode")
+                   ->check(CLI::IsMember({"analytic", "simulate", "both"}));
+  auto* quick =
+      cmd->add_flag("--quick", a->quick, "Reduced sweeps (each axis's quick_values, or 4 values)");
+  auto* fresh =
+      cmd->add_flag("--fresh", a->fresh, "Ignore the journal of an earlier run and recompute all");
+  auto* shard = cmd->add_option("--shard", a->shard,
+                                "Run only shard K of N (every N-th point) and write "
+                                "OUT/shard-K-of-N.json, e.g. --shard 2/4");
+  auto* merge = cmd->add_option("--merge", a->merge,
+                                "Merge the shard files in these directories into the outputs of "
+                                "one run (instead of a study file)");
+  merge->expected(1, -1);
+  for (auto* other : {file, mode, quick, fresh, shard}) merge->excludes(other);
   cmd->callback([a, &context]() {
-    const auto start = std::chrono::steady_clock::now();
-    const st::Study study = parse_input_file(a->file, [&] { return st::read_study_file(a->file); });
-    st::RunOptions options;
-    options.mode = study.mode;
-    if (a->mode == "analytic")
-      options.mode = st::Mode::analytic;
-    else if (a->mode == "simulate")
-      options.mode = st::Mode::simulate;
-    else if (a->mode == "both")
-      options.mode = st::Mode::both;
-    options.jobs = a->jobs;
-    options.quick = a->quick;
-    if (options.mode != st::Mode::analytic) options.simulator = st::transaction_simulator();
-    if (options.mode == st::Mode::both && !options.simulator)
-      std::cerr << "tpeval study: warning: no transaction simulator in this build; running the "
-                   "analytic part only\n";
-
-    const std::string dir = a->out.empty() ? study.name + "-results" : a->out;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) throw io::InputError("--out", "cannot create directory '" + dir + "': " + ec.message());
-    // The journal of a quick run is kept apart so it never masks full-run points.
-    const std::string journal = dir + (a->quick ? "/journal-quick.jsonl" : "/journal.jsonl");
-    if (a->fresh) std::filesystem::remove(journal, ec);
-    options.journal_file = journal;
-    if (isatty(fileno(stderr))) options.progress = draw_progress;
-
-    const auto results = st::run_study(study, options);
-    const auto outcomes = st::evaluate_expectations(study, results);
-    st::StudyRunInfo info;
-    info.mode = options.mode;
-    info.simulation_available = options.simulator.has_value();
-    info.quick = a->quick;
-    for (const auto& r : results) info.reused_points += r.reused ? 1 : 0;
-    info.elapsed_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    st::write_study_outputs(dir, study, results, outcomes, info);
-    std::cout << st::summary_markdown(study, outcomes, info);
-    std::cout << results.size() << " points (" << info.reused_points
-              << " reused from the journal) in " << info.elapsed_s << " s; results in " << dir
-              << "/\n";
-    if (st::any_missed(outcomes)) context.exit_code = 1;
+    if (!a->merge.empty())
+      merge_command(*a, context);
+    else
+      run_command(*a, context);
   });
 }
 

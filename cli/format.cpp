@@ -1,8 +1,9 @@
 #include "cli/format.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <ostream>
 #include <stdexcept>
 
@@ -18,9 +19,12 @@ OutputFormat parse_format(const std::string& name) {
 namespace {
 bool looks_numeric(const std::string& s) {
   if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == '%';
-  }) || s == "inf" || s == "n/a";
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) {
+                       return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' ||
+                              c == 'e' || c == '%';
+                     }) ||
+         s == "inf" || s == "n/a";
 }
 }  // namespace
 
@@ -39,7 +43,8 @@ void Table::print(std::ostream& out, const std::string& title) const {
     for (std::size_t i = 0; i < cells.size(); ++i) {
       const bool right = !header && i > 0 && looks_numeric(cells[i]);
       const std::string pad(width[i] - cells[i].size(), ' ');
-      out << (i ? "  " : "") << (right ? pad + cells[i] : cells[i] + (i + 1 < cells.size() ? pad : ""));
+      out << (i ? "  " : "")
+          << (right ? pad + cells[i] : cells[i] + (i + 1 < cells.size() ? pad : ""));
     }
     out << '\n';
   };
@@ -62,9 +67,7 @@ void Table::print_csv(std::ostream& out) const {
 std::string fixed(double value, int digits) {
   if (std::isnan(value)) return "n/a";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-  std::string s = buffer;
+  std::string s = fmt::format("{:.{}f}", value, digits);
   if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
 }
@@ -73,12 +76,12 @@ std::string general(double value, int significant) {
   if (std::isnan(value)) return "n/a";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   if (value == 0) return "0";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*g", significant, value);
-  return buffer;
+  return fmt::format("{:.{}g}", value, significant);
 }
 
-std::string percent(double fraction, int digits) { return fixed(100.0 * fraction, digits); }
+std::string percent(double fraction, int digits) {
+  return fixed(100.0 * fraction, digits);
+}
 
 std::string csv_cell(const std::string& cell) {
   if (cell.find_first_of(",\"\n") == std::string::npos) return cell;

@@ -2,6 +2,8 @@
 // evaluate.hpp).
 #include "model/evaluate.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -144,8 +146,8 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
     const auto& s = dm.stations[k];
     pt.saturated = true;
     pt.bottleneck = station_label(s);
-    pt.reason = "offered load " + std::to_string(offered).substr(0, 6) + " of " +
-                std::to_string(s.servers) + " server(s) at " + s.name;
+    pt.reason =
+        fmt::format("offered load {:.4g} of {} server(s) at {}", offered, s.servers, s.name);
   };
   const int eh = dm.extended_memory;
   for (std::size_t c = 0; c < nc; ++c)
@@ -465,8 +467,9 @@ void mpl_limit(const Prepared& pr, Point& pt, double total_rate, double mean_res
   if (!fes) {
     pt.saturated = true;
     pt.bottleneck = "mpl";
-    pt.reason = "arrival rate reaches the throughput " + std::to_string(x.back()).substr(0, 7) +
-                "/s of the MPL-limited system (MPL " + std::to_string(mpl) + ")";
+    pt.reason = fmt::format(
+        "arrival rate reaches the throughput {:.5g}/s of the MPL-limited system (MPL {})",
+        x.back(), mpl);
     return;
   }
   const double in_system_s = fes->mean_inside / total_rate;

@@ -8,6 +8,10 @@ set -euo pipefail
 
 packages=(build-essential cmake g++ clang libclang-rt-14-dev libeigen3-dev libboost-math-dev nlohmann-json3-dev
           libcli11-dev doctest-dev libbenchmark-dev)
+# Studies on Slurm (tests/slurm/slurm_study_test.sh runs a one-host cluster).
+packages+=(slurm-wlm munge)
+# {fmt} for number formatting; help2man for the man page (built only when it is present).
+packages+=(libfmt-dev help2man)
 for arg in "$@"; do
   case "$arg" in
     --notebooks) packages+=(python3 python3-matplotlib python3-pandas jupyter-nbconvert

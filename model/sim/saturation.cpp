@@ -1,7 +1,7 @@
 // Bottleneck of a saturated run (see saturation.hpp).
 #include "model/sim/saturation.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
 
 namespace tpeval::model::sim {
 namespace {
@@ -11,9 +11,7 @@ namespace {
 constexpr double kThrashingConflictShare = 0.10;
 
 std::string percent(double share) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %%", 100.0 * share);
-  return buf;
+  return fmt::format("{:.1f} %", 100.0 * share);
 }
 
 }  // namespace
@@ -53,10 +51,7 @@ std::string saturation_bottleneck(const SystemModel& model, const MetricLayout& 
     const double active = sum(sc_active_area) / time_s;
     const auto mpl = static_cast<double>(*model.policies.mpl);
     if (active >= 0.95 * mpl) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "mpl (%.2f of %.0f transactions active on average)", active,
-                    mpl);
-      return buf;
+      return fmt::format("mpl ({:.2f} of {:.0f} transactions active on average)", active, mpl);
     }
   }
 

@@ -1,13 +1,13 @@
 // Stop rule, replications and interval estimation of the transaction simulator (see simulate.hpp).
 #include "model/sim/simulate.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include "model/buffer_model.hpp"
@@ -16,6 +16,7 @@
 #include "model/sim/saturation.hpp"
 #include "model/sim/transaction_engine.hpp"
 #include "solver/io/json_input.hpp"
+#include "solver/parallel/parallel_for.hpp"
 
 namespace tpeval::model::sim {
 
@@ -31,10 +32,7 @@ const SimulatedMetric* TxSimReport::find(const std::string& section, const std::
 namespace {
 
 std::string number(double v) {
-  std::ostringstream s;
-  s.precision(4);
-  s << v;
-  return s.str();
+  return fmt::format("{:.4g}", v);
 }
 
 /// Refuses a model whose offered load reaches the capacity of a server (no steady state): the
@@ -61,22 +59,6 @@ void check_capacity(const SystemModel& model) {
           number(model.arrival_rate_per_s) +
           "/s. Lower workload.arrival_rate_per_s or add capacity.");
   }
-}
-
-void run_parallel(std::size_t count, int threads, const std::function<void(std::size_t)>& step) {
-  const int workers = std::max(1, std::min<int>(threads, static_cast<int>(count)));
-  if (workers == 1) {
-    for (std::size_t i = 0; i < count; ++i) step(i);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int w = 0; w < workers; ++w)
-    pool.emplace_back([&, w] {
-      for (std::size_t i = static_cast<std::size_t>(w); i < count;
-           i += static_cast<std::size_t>(workers))
-        step(i);
-    });
-  for (auto& t : pool) t.join();
 }
 
 struct Observation {
@@ -153,9 +135,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   for (int r = 0; r < reps; ++r)
     engines.push_back(
         std::make_unique<TransactionEngine>(model, layout, settings, options.seed, r));
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = solver::resolve_thread_count(options.threads);
   const std::uint64_t events_per_rep = std::max<std::uint64_t>(1, options.max_events / reps);
 
   TxSimReport report;
@@ -173,8 +153,9 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   int round = 0;
   for (;;) {
     ++round;
-    run_parallel(engines.size(), threads,
-                 [&](std::size_t r) { status[r] = engines[r]->advance(horizon, events_per_rep); });
+    solver::parallel_for(engines.size(), threads, [&](std::size_t r) {
+      status[r] = engines[r]->advance(horizon, events_per_rep);
+    });
     std::uint64_t events = 0;
     bool saturated = false, budget = false, ready = true;
     for (std::size_t r = 0; r < engines.size(); ++r) {

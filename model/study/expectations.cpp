@@ -1,9 +1,10 @@
 // Expectation checks (see expectations.hpp).
 #include "model/study/expectations.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
 
@@ -14,9 +15,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string num(double v) {
   if (std::isinf(v)) return v > 0 ? "∞" : "-∞";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
+  return fmt::format("{:.4g}", v);
 }
 
 std::string where_text(const std::vector<std::pair<std::string, double>>& axes) {

@@ -1,8 +1,9 @@
 // Result files of a study (see output.hpp).
 #include "model/study/output.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -15,9 +16,7 @@ namespace {
 using nlohmann::json;
 
 std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
+  return fmt::format("{:.10g}", v);
 }
 
 std::string csv_cell(const std::string& s) {

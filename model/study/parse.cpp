@@ -1,8 +1,9 @@
 // Reading study documents and expanding them into points (see study.hpp).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -394,11 +395,7 @@ bool Bounds::contains(double value, double slack) const {
 }
 
 std::string Bounds::describe() const {
-  const auto num = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return std::string(buf);
-  };
+  const auto num = [](double v) { return fmt::format("{:.6g}", v); };
   if (target)
     return num(*target) + " ± " +
            (relative_tolerance ? num(100.0 * tolerance) + " %" : num(tolerance));
@@ -526,9 +523,7 @@ Study read_study_file(const std::string& file_name) {
 std::string Point::key() const {
   std::string k = configuration;
   for (const auto& [name, value] : axis_values) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.12g", value);
-    k += "|" + name + "=" + buf;
+    k += fmt::format("|{}={:.12g}", name, value);
   }
   return k;
 }

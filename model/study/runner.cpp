@@ -1,19 +1,18 @@
 // Running the points of a study (see runner.hpp).
 #include "model/study/runner.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <atomic>
-#include <cstdio>
-#include <exception>
 #include <fstream>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 
 #include "model/evaluate.hpp"
 #include "model/parse.hpp"
 #include "model/study/metrics.hpp"
 #include "solver/io/json_input.hpp"
+#include "solver/parallel/parallel_for.hpp"
 
 namespace tpeval::model::study {
 namespace {
@@ -80,9 +79,7 @@ std::string fingerprint(const Point& point, const Study& study, Mode mode) {
                        {"precision", study.simulation.precision},
                        {"max_time_s", study.simulation.max_time_s},
                        {"max_wall_time_s", study.simulation.max_wall_time_s}};
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(f.dump())));
-  return buf;
+  return fmt::format("{:016x}", fnv1a(f.dump()));
 }
 
 json to_json(const PointResult& r) {
@@ -144,6 +141,9 @@ std::vector<PointResult> run_study(const Study& study, const RunOptions& options
     throw io::InputError("mode",
                          "simulation of transaction-system models is not available in "
                          "this build (use mode 'analytic')");
+  if (options.shard.count < 1 || options.shard.index < 1 ||
+      options.shard.index > options.shard.count)
+    throw io::InputError("--shard", "K/N needs 1 <= K <= N");
   const std::vector<Point> points = expand_points(study, options.quick);
   // The fingerprint records whether a simulation step ran, so adding one later recomputes.
   const Mode effective =
@@ -166,8 +166,11 @@ std::vector<PointResult> run_study(const Study& study, const RunOptions& options
   std::vector<std::string> prints(points.size());
   std::vector<std::size_t> todo;
   Progress progress;
-  progress.total = points.size();
-  for (std::size_t i = 0; i < points.size(); ++i) {
+  std::vector<std::size_t> selected;
+  for (std::size_t i = 0; i < points.size(); ++i)
+    if (options.shard.contains(i)) selected.push_back(i);
+  progress.total = selected.size();
+  for (const std::size_t i : selected) {
     prints[i] = fingerprint(points[i], study, effective);
     const auto it = journal.find(points[i].key());
     if (it != journal.end()) {
@@ -203,49 +206,24 @@ std::vector<PointResult> run_study(const Study& study, const RunOptions& options
     if (!journal_out) throw io::InputError(options.journal_file, "cannot write the journal file");
     if (needs_newline) journal_out << '\n';
   }
-  std::mutex mutex;  // guards journal_out, progress, first_error
-  std::exception_ptr first_error;
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
+  std::mutex mutex;  // guards journal_out and progress
   if (options.progress) options.progress(progress);
-
-  const auto worker = [&]() {
-    while (!stop) {
-      const std::size_t k = next++;
-      if (k >= todo.size()) return;
-      const std::size_t i = todo[k];
-      try {
-        PointResult r = evaluate_point(points[i], study, options, prints[i]);
-        const std::lock_guard<std::mutex> lock(mutex);
-        if (journal_out.is_open()) {
-          journal_out << json{{"key", points[i].key()}, {"result", to_json(r)}}.dump() << '\n';
-          journal_out.flush();
-        }
-        results[i] = std::move(r);
-        ++progress.done;
-        if (options.progress) options.progress(progress);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(mutex);
-        if (!first_error) first_error = std::current_exception();
-        stop = true;
-      }
+  solver::parallel_for(todo.size(), options.jobs, [&](std::size_t k) {
+    const std::size_t i = todo[k];
+    PointResult r = evaluate_point(points[i], study, options, prints[i]);
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (journal_out.is_open()) {
+      journal_out << json{{"key", points[i].key()}, {"result", to_json(r)}}.dump() << '\n';
+      journal_out.flush();
     }
-  };
-  unsigned jobs = options.jobs > 0 ? static_cast<unsigned>(options.jobs)
-                                   : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, todo.size())));
-  if (jobs <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
-    for (auto& t : threads) t.join();
-  }
-  if (first_error) std::rethrow_exception(first_error);
+    results[i] = std::move(r);
+    ++progress.done;
+    if (options.progress) options.progress(progress);
+  });
 
   std::vector<PointResult> out;
-  out.reserve(points.size());
-  for (auto& r : results) out.push_back(std::move(*r));
+  out.reserve(selected.size());
+  for (const std::size_t i : selected) out.push_back(std::move(*results[i]));
   return out;
 }
 

@@ -11,7 +11,11 @@
 // journal reuses every point whose fingerprint is unchanged and recomputes the rest, so an
 // interrupted study resumes where it stopped. A point whose model is invalid is an
 // io::InputError naming the point; errors in worker threads are re-thrown in the caller.
-// Results come back in expand_points() order.
+// Results come back in expand_points() order. With options.shard = K/N only the points whose
+// expand_points() index i satisfies i % N == K - 1 are run and returned (still in that order):
+// the assignment depends on nothing but the index, and every point keeps the study's seed, so N
+// shards together compute exactly the points, with the same random numbers, of one run
+// (model/study/shard.hpp writes and merges them).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -67,11 +71,19 @@ struct Progress {
   std::size_t reused = 0;
 };
 
+/// Shard K of N (1 <= K <= N); 1/1 is the whole study.
+struct ShardSpec {
+  std::size_t index = 1;
+  std::size_t count = 1;
+  bool contains(std::size_t point_index) const { return point_index % count == index - 1; }
+};
+
 struct RunOptions {
   Mode mode = Mode::analytic;
   int jobs = 0;  ///< 0 = hardware concurrency
   bool quick = false;
   std::string journal_file;  ///< empty: no journal
+  ShardSpec shard;           ///< which points to run (all by default)
   std::optional<Simulator> simulator;
   std::function<void(const Progress&)> progress;  ///< called from worker threads, serialised
 };

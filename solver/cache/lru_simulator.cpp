@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "solver/des/random_stream.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::solver::cache {
@@ -138,37 +139,18 @@ void HierarchySimulator::commit_write(ItemId item, std::size_t tag) {
 
 namespace {
 
-// xoshiro256** seeded by splitmix64: fast, explicitly seeded, reproducible.
+// The simulation core's generator (solver/des/random_stream.hpp: xoshiro256++, state filled by
+// SplitMix64 from the seed): one generator in the code base, explicitly seeded, reproducible.
 class Random {
  public:
-  explicit Random(std::uint64_t seed) {
-    for (auto& s : state_) {
-      seed += 0x9E3779B97F4A7C15ull;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      s = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  explicit Random(std::uint64_t seed) : stream_(seed) {}
+  double uniform() { return stream_.uniform01(); }
   std::uint64_t below(double n) {
     return static_cast<std::uint64_t>(uniform() * n);  // n <= 2^40: bias below 2^-13
   }
 
  private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t state_[4];
+  des::RandomStream stream_;
 };
 
 constexpr int kStreamShift = 40;  // item id = stream index << 40 | item index

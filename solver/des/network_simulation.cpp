@@ -1,12 +1,10 @@
 #include "solver/des/network_simulation.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <memory>
-#include <sstream>
-#include <thread>
 
 #include "solver/des/distribution.hpp"
 #include "solver/des/fcfs_station.hpp"
@@ -15,6 +13,7 @@
 #include "solver/des/ps_station.hpp"
 #include "solver/des/random_stream.hpp"
 #include "solver/des/simulation.hpp"
+#include "solver/parallel/parallel_for.hpp"
 
 namespace tpeval::solver::des {
 
@@ -147,12 +146,10 @@ Plan make_plan(const Network& network, const SimulationOptions& options) {
     const double capacity =
         st.load_dependent() ? st.rate_multipliers.back() : static_cast<double>(st.servers);
     if (open_load >= capacity) {
-      std::ostringstream why;
-      why << "unstable: the open classes load station " << quoted(st.name) << " to utilization "
-          << open_load / capacity << " >= 1 (offered " << open_load
-          << " server-seconds per second, capacity " << capacity
-          << "); lower the arrival rates or add capacity";
-      throw SimulationError(why.str());
+      throw SimulationError(fmt::format(
+          "unstable: the open classes load station {} to utilization {:.6g} >= 1 (offered {:.6g} "
+          "server-seconds per second, capacity {:.6g}); lower the arrival rates or add capacity",
+          quoted(st.name), open_load / capacity, open_load, capacity));
     }
   }
 
@@ -601,36 +598,8 @@ Analysis analyse(const Plan& plan, const std::vector<std::unique_ptr<NetworkRun>
   return a;
 }
 
-/// Calls step(i) for i in [0, count) on up to `threads` threads. Each replication is touched by
-/// one thread only and owns all its state, so the outcome does not depend on the schedule.
-void run_parallel(std::size_t count, int threads, const std::function<void(std::size_t)>& step) {
-  const int workers = std::max(1, std::min<int>(threads, static_cast<int>(count)));
-  if (workers == 1) {
-    for (std::size_t i = 0; i < count; ++i) step(i);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
-  std::vector<std::thread> pool;
-  for (int w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] {
-      try {
-        for (std::size_t i = next++; i < count; i = next++) step(i);
-      } catch (...) {
-        errors[static_cast<std::size_t>(w)] = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
-
 std::string format_number(double v) {
-  std::ostringstream out;
-  out.precision(4);
-  out << v;
-  return out.str();
+  return fmt::format("{:.4g}", v);
 }
 
 }  // namespace
@@ -638,14 +607,14 @@ std::string format_number(double v) {
 SimulationResult simulate_network(const Network& network, const SimulationOptions& options) {
   const Plan plan = make_plan(network, options);
   const int R = options.replications;
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Each replication is touched by one thread only and owns all its state, so the outcome does
+  // not depend on the schedule.
+  const int threads = resolve_thread_count(options.threads);
   const std::uint64_t events_per_run =
       std::max<std::uint64_t>(1, options.max_events / static_cast<std::uint64_t>(R));
 
   std::vector<std::unique_ptr<NetworkRun>> runs(static_cast<std::size_t>(R));
-  run_parallel(runs.size(), threads, [&](std::size_t r) {
+  parallel_for(runs.size(), threads, [&](std::size_t r) {
     runs[r] = std::make_unique<NetworkRun>(plan, options.seed, static_cast<int>(r));
   });
 
@@ -653,7 +622,7 @@ SimulationResult simulate_network(const Network& network, const SimulationOption
   for (int round = 1;; ++round) {
     const double target_s = std::min(horizon_s, options.max_time_s);
     std::vector<char> budget_left(static_cast<std::size_t>(R), 1);
-    run_parallel(runs.size(), threads, [&](std::size_t r) {
+    parallel_for(runs.size(), threads, [&](std::size_t r) {
       budget_left[r] = runs[r]->advance(target_s, events_per_run) ? 1 : 0;
     });
     const bool events_exhausted =

@@ -1,9 +1,10 @@
 #include "solver/locking/lock_contention.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "solver/io/json_input.hpp"
 
@@ -363,10 +364,10 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     }
     if (blown) {
       diverged = true;
-      std::ostringstream s;
-      s << "lock waits grow without bound (response time beyond " << options.max_expansion
-        << " times its value without waits)";
-      divergence_reason = s.str();
+      divergence_reason = fmt::format(
+          "lock waits grow without bound (response time beyond {:.6g} times its value without "
+          "waits)",
+          options.max_expansion);
       break;
     }
     if (change <= options.tolerance) {
@@ -496,12 +497,10 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     out.diagnosis = "no stable operating point (thrashing): " + divergence_reason +
                     "; highest conflict probability on partition '" + out.bottleneck + "'";
   } else if (!out.thomasian_beta) {
-    std::ostringstream s;
-    s.precision(3);
-    s << "thrashing: Thomasian's alpha = " << out.thomasian_alpha
-      << " >= " << thomasian_alpha_threshold() << "; highest conflict probability on partition '"
-      << out.bottleneck << "'";
-    out.diagnosis = s.str();
+    out.diagnosis = fmt::format(
+        "thrashing: Thomasian's alpha = {:.3g} >= {:.3g}; highest conflict probability on "
+        "partition '{}'",
+        out.thomasian_alpha, thomasian_alpha_threshold(), out.bottleneck);
   } else if (!out.converged) {
     out.diagnosis = "lock model did not converge within " + std::to_string(options.max_iterations) +
                     " iterations";
@@ -676,10 +675,8 @@ FixedPointResult iterate_lock_fixed_point(const FixedPointUpdate& update, std::v
     }
   }
   result.status = FixedPointStatus::not_converged;
-  std::ostringstream s;
-  s << "not converged after " << options.max_iterations << " iterations (residual "
-    << result.residual << ")";
-  result.message = s.str();
+  result.message = fmt::format("not converged after {} iterations (residual {:.6g})",
+                               options.max_iterations, result.residual);
   return result;
 }
 

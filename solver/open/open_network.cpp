@@ -1,8 +1,9 @@
 #include "solver/open/open_network.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "solver/open/single_queue.hpp"
@@ -12,9 +13,7 @@ namespace tpeval::solver {
 namespace {
 
 std::string format_number(double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.4g", value);
-  return buffer;
+  return fmt::format("{:.4g}", value);
 }
 
 std::string unstable_message(const OpenStability& s) {

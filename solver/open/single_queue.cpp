@@ -1,7 +1,8 @@
 #include "solver/open/single_queue.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -18,9 +19,8 @@ void check_arguments(double arrival_rate_per_s, double service_time_s) {
 
 void check_stable(double utilization) {
   if (utilization >= 1.0) {
-    char buffer[128];
-    std::snprintf(buffer, sizeof buffer, "queue is unstable (utilization %.4g >= 1)", utilization);
-    throw std::domain_error(buffer);
+    throw std::domain_error(
+        fmt::format("queue is unstable (utilization {:.4g} >= 1)", utilization));
   }
 }
 
