@@ -7,7 +7,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake g++ clang libclang-rt-14-dev libeigen3-dev libboost-math-dev nlohmann-json3-dev
-          libcli11-dev doctest-dev libbenchmark-dev)
+          libcli11-dev doctest-dev libbenchmark-dev libpugixml-dev python3 python3-jsonschema
+          pybind11-dev python3-dev python3-pytest python3-pandas)
 for arg in "$@"; do
   case "$arg" in
     --notebooks) packages+=(python3 python3-matplotlib python3-pandas jupyter-nbconvert
