@@ -426,14 +426,7 @@ void run_solve(const SolveArguments& args) {
     }
   }
   if (sweep && parse_format(args.format) == OutputFormat::json) {
-    const auto& w = input.model.what_if;
-    nlohmann::json doc = {{"format", "tpeval-what-if/1"}, {"what_if_type", w.type}};
-    doc["class"] = w.class_index >= 0
-                       ? nlohmann::json(input.model.network.classes[w.class_index].name)
-                       : nlohmann::json(nullptr);
-    doc["station"] = w.station_index >= 0
-                         ? nlohmann::json(input.model.network.stations[w.station_index].name)
-                         : nlohmann::json(nullptr);
+    nlohmann::json doc = io::what_if_json(input.model);
     doc["points"] = std::move(sweep_json);
     out << doc.dump(2) << '\n';
   }

@@ -709,6 +709,17 @@ std::vector<JmvaPoint> expand_what_if(const JmvaModel& model) {
   return points;
 }
 
+nlohmann::json what_if_json(const JmvaModel& model) {
+  const JmvaWhatIf& w = model.what_if;
+  const Network& n = model.network;
+  nlohmann::json doc = {{"format", "tpeval-what-if/1"}, {"what_if_type", w.type}};
+  doc["class"] =
+      w.class_index >= 0 ? nlohmann::json(n.classes[w.class_index].name) : nlohmann::json(nullptr);
+  doc["station"] = w.station_index >= 0 ? nlohmann::json(n.stations[w.station_index].name)
+                                        : nlohmann::json(nullptr);
+  return doc;
+}
+
 // --- public: writing ------------------------------------------------------------------------
 
 JmvaModel to_jmva(const Network& network, const std::string& description) {

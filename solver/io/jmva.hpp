@@ -17,6 +17,8 @@
 // JMVA files shipped with LQNS (qnsolver/regression/*.jmva). See docs/network-format.md §5.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +74,10 @@ struct JmvaResult {
 
 /// The JMVA document of `model`, with `results` (may be empty) as <solutions> elements.
 std::string write_jmva(const JmvaModel& model, const std::vector<JmvaResult>& results);
+
+/// The head of `tpeval solve --format json` for a sweep: {"format": "tpeval-what-if/1",
+/// "what_if_type", "class", "station" (null for all classes / none)}; the caller adds "points".
+nlohmann::json what_if_json(const JmvaModel& model);
 
 /// True when `text` looks like XML (first non-blank character '<').
 bool looks_like_xml(std::string_view text);
