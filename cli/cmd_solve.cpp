@@ -2,6 +2,7 @@
 // (docs/network-format.md) or as a JMT JMVA file, and print the mean performance measures as a
 // table, JSON or CSV; or convert between the two formats (--export).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -278,32 +279,46 @@ struct SolveInput {
   bool jmva = false;
 };
 
-bool is_jmva_file(const std::string& file, const std::string& text) {
-  std::string ext = file.substr(
-      std::min(file.size(), file.rfind('.') == std::string::npos ? file.size() : file.rfind('.')));
+/// JMVA by name (.jmva, .xml) or, for names other than .json, by a first character '<'.
+bool is_jmva_file(const std::string& file) {
+  const auto dot = file.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : file.substr(dot);
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  return ext == ".jmva" || ext == ".xml" || (ext != ".json" && io::looks_like_xml(text));
+  if (ext == ".jmva" || ext == ".xml") return true;
+  if (ext == ".json") return false;
+  std::ifstream in(file, std::ios::binary);
+  char c = 0;
+  while (in.get(c))
+    if (!std::isspace(static_cast<unsigned char>(c))) return c == '<';
+  return false;
+}
+
+/// JMVA models are read whole into memory; larger files are refused up front.
+constexpr std::size_t max_jmva_bytes = 64u << 20;
+
+std::string read_jmva_text(const std::string& file) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) throw io::InputError(file, "cannot open file");
+  const auto size = static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0));
+  if (size > max_jmva_bytes)
+    throw io::InputError(file, "file is larger than the 64 MiB limit for JMVA models");
+  in.seekg(0);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  return text;
 }
 
 SolveInput read_input(const SolveArguments& args, const std::string& source) {
   SolveInput input;
-  std::string text;
-  if (args.example) {
-    text = io::example_network_json();
-  } else {
-    std::ifstream in(args.network_file, std::ios::binary);
-    if (!in) throw io::InputError(source, "cannot open file");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  }
-  if (!args.example && is_jmva_file(args.network_file, text)) {
+  if (!args.example && is_jmva_file(args.network_file)) {
+    const std::string text = read_jmva_text(args.network_file);
     input.jmva = true;
     input.model = parse_input_file(source, [&] { return io::parse_jmva(text); });
     return input;
   }
-  const nlohmann::json doc = io::parse_json_text(text, source);
+  const nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
+                                          : io::read_json_file(args.network_file);
   input.model.network =
       parse_input_file(source, [&] { return io::parse_network(io::JsonNode(doc, "")); });
   if (doc.contains("name") && doc["name"].is_string()) input.name = doc["name"].get<std::string>();
@@ -376,6 +391,7 @@ void run_solve(const SolveArguments& args) {
     return;
   }
   if (args.with_results) throw io::InputError("--with-results", "applies to --export jmva only");
+  if (!args.output_file.empty()) throw io::InputError("--output", "applies to --export only");
 
   const auto points = parse_input_file(source, [&] { return io::expand_what_if(input.model); });
   const bool sweep = input.model.has_what_if;
