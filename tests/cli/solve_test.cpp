@@ -122,7 +122,7 @@ TEST_CASE("cli solve: every example network solves, open and mixed methods are n
   CHECK(nlohmann::json::parse(example.out)["name"] == "central-server");
 }
 
-TEST_CASE("cli solve: a JMVA file solves like its JSON equivalent; refusals name the XPath") {
+TEST_CASE("cli solve: a JMVA file solves like its JSON equivalent, refusals name the XPath") {
   const std::string dir = std::string(TPEVAL_SOURCE_DIR) + "/tests/solver/io/jmva/";
   const Run jmva = run_tpeval("solve --format json '" + dir + "load_dependent.jmva'");
   const Run json = run_tpeval("solve --format json '" + dir + "load_dependent_equivalent.json'");
@@ -154,7 +154,7 @@ TEST_CASE("cli solve: a JMVA file solves like its JSON equivalent; refusals name
                            "are not product-form; tpeval does not solve them\n");
 }
 
-TEST_CASE("cli solve: --export jmva and --export json convert; the exported files solve alike") {
+TEST_CASE("cli solve: --export jmva and --export json convert, the exported files solve alike") {
   const fs::path dir = tpeval::test::scratch_dir();
   const std::string jmva = (dir / "central.jmva").string();
   const std::string back = (dir / "central.json").string();
