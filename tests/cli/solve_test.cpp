@@ -145,8 +145,9 @@ TEST_CASE("cli solve: a JMVA file solves like its JSON equivalent, refusals name
   CHECK(doc["points"][1]["solution"]["classes"][0]["arrival_rate_per_s"] == 0.3);
 
   const fs::path bad = tpeval::test::scratch_dir() / "bad.jmva";
-  std::ofstream(bad) << "<model><parameters><classes><closedclass name=\"c\" population=\"1\"/>"
-                        "</classes><stations><holstation name=\"h\"/></stations></parameters></model>";
+  std::ofstream(bad)
+      << "<model><parameters><classes><closedclass name=\"c\" population=\"1\"/>"
+         "</classes><stations><holstation name=\"h\"/></stations></parameters></model>";
   const Run refused = run_tpeval("solve '" + bad.string() + "'");
   CHECK(refused.exit_code == 2);
   CHECK(refused.err == "tpeval: error: " + bad.string() +
@@ -158,7 +159,8 @@ TEST_CASE("cli solve: --export jmva and --export json convert, the exported file
   const fs::path dir = tpeval::test::scratch_dir();
   const std::string jmva = (dir / "central.jmva").string();
   const std::string back = (dir / "central.json").string();
-  REQUIRE(run_tpeval("solve --example --export jmva --with-results -o '" + jmva + "'").exit_code == 0);
+  REQUIRE(run_tpeval("solve --example --export jmva --with-results -o '" + jmva + "'").exit_code ==
+          0);
   const std::string xml = tpeval::test::slurp(jmva);
   CHECK(xml.find("<solutions algCount=\"1\" ok=\"true\" solutionMethod=\"analytical\">") !=
         std::string::npos);
