@@ -40,8 +40,9 @@ def test_solve_methods_equal_cli():
 
 
 def test_solve_jmva_equals_cli():
-    for name in ("central_server.jmva", "load_dependent.jmva", "mixed_whatif.jmva"):
-        path = source("tests", "solver", "io", "jmva", name)
+    paths = [source("tests", "solver", "io", "jmva", name)
+             for name in ("central_server.jmva", "load_dependent.jmva", "mixed_whatif.jmva")]
+    for path in paths + [source("examples", "jmva", "central_server.jmva")]:
         assert tpeval.solve(path) == cli_json("solve", path, "--format", "json")
 
 

@@ -377,3 +377,22 @@ TEST_CASE("jmva: export refuses what JMVA cannot express") {
                        "(service_scv 1); remove it to export",
                        InputError);
 }
+
+TEST_CASE("jmva: the shipped example solves as docs/coming-from-jmt-line-pdq.md says") {
+  // OLTP throughput as in examples/networks/central_server.json; a batch "job" is one of its 41
+  // CPU visits (the class's reference station), so its throughput is 41 times the JSON one.
+  const JmvaModel m =
+      parse_jmva(read_text(std::string(TPEVAL_SOURCE_DIR) + "/examples/jmva/central_server.jmva"));
+  const Network json =
+      json_network(std::string(TPEVAL_SOURCE_DIR) + "/examples/networks/central_server.json");
+  const Solution a = tpeval::solver::solve(m.network);
+  const Solution b = tpeval::solver::solve(json);
+  CHECK(a.class_throughput_per_s(0) == doctest::Approx(b.class_throughput_per_s(0)).epsilon(1e-12));
+  CHECK(a.class_throughput_per_s(1) ==
+        doctest::Approx(41 * b.class_throughput_per_s(1)).epsilon(1e-12));
+  // JMT's system response time includes the 2 s at the terminals.
+  CHECK(a.class_response_time_s(0) ==
+        doctest::Approx(b.class_response_time_s(0) + 2.0).epsilon(1e-12));
+  for (int k = 0; k < json.station_count(); ++k)
+    CHECK(a.station_utilization(k + 1) == doctest::Approx(b.station_utilization(k)).epsilon(1e-12));
+}
