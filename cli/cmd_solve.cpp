@@ -1,10 +1,15 @@
 // `tpeval solve`: solve an open, closed or mixed queueing network given as JSON
-// (docs/network-format.md) and print the mean performance measures as a table, JSON or CSV.
+// (docs/network-format.md) or as a JMT JMVA file, and print the mean performance measures as a
+// table, JSON or CSV; or convert between the two formats (--export).
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,6 +17,7 @@
 #include "cli/command.hpp"
 #include "cli/format.hpp"
 #include "solver/bounds/bounds.hpp"
+#include "solver/io/jmva.hpp"
 #include "solver/io/network_json.hpp"
 #include "solver/mva/mixed.hpp"
 #include "solver/solve.hpp"
@@ -32,6 +38,9 @@ struct SolveArguments {
   std::string method = "auto";
   bool bounds = false;
   std::string format = "table";
+  std::string export_format;  ///< "", "jmva" or "json"
+  bool with_results = false;
+  std::string output_file;
 };
 
 solver::ClosedMethod parse_method(const std::string& name) {
@@ -262,6 +271,112 @@ void print_csv(std::ostream& out, const Network& network, const Solution& soluti
   t.print_csv(out);
 }
 
+/// The input of `tpeval solve`: a network with its name and description, and the JMVA what-if
+/// sweep when the file is a JMVA model.
+struct SolveInput {
+  io::JmvaModel model;
+  std::string name;
+  bool jmva = false;
+};
+
+/// JMVA by name (.jmva, .xml) or, for names other than .json, by a first character '<'.
+bool is_jmva_file(const std::string& file) {
+  const auto dot = file.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : file.substr(dot);
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (ext == ".jmva" || ext == ".xml") return true;
+  if (ext == ".json") return false;
+  std::ifstream in(file, std::ios::binary);
+  char c = 0;
+  while (in.get(c))
+    if (!std::isspace(static_cast<unsigned char>(c))) return c == '<';
+  return false;
+}
+
+/// JMVA models are read whole into memory; larger files are refused up front.
+constexpr std::size_t max_jmva_bytes = 64u << 20;
+
+std::string read_jmva_text(const std::string& file) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) throw io::InputError(file, "cannot open file");
+  const auto size = static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0));
+  if (size > max_jmva_bytes)
+    throw io::InputError(file, "file is larger than the 64 MiB limit for JMVA models");
+  in.seekg(0);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  return text;
+}
+
+SolveInput read_input(const SolveArguments& args, const std::string& source) {
+  SolveInput input;
+  if (!args.example && is_jmva_file(args.network_file)) {
+    const std::string text = read_jmva_text(args.network_file);
+    input.jmva = true;
+    input.model = parse_input_file(source, [&] { return io::parse_jmva(text); });
+    return input;
+  }
+  const nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
+                                          : io::read_json_file(args.network_file);
+  input.model.network =
+      parse_input_file(source, [&] { return io::parse_network(io::JsonNode(doc, "")); });
+  if (doc.contains("name") && doc["name"].is_string()) input.name = doc["name"].get<std::string>();
+  if (doc.contains("description") && doc["description"].is_string())
+    input.model.description = doc["description"].get<std::string>();
+  return input;
+}
+
+Solution solve_checked(const Network& network, const SolveArguments& args,
+                       const std::string& source, std::optional<BoundsReport>* bounds) {
+  solver::SolveOptions options;
+  options.closed.method = parse_method(args.method);
+  try {
+    Solution solution = solver::solve(network, options);
+    if (bounds && args.bounds) *bounds = compute_bounds(network);
+    return solution;
+  } catch (const solver::UnstableNetwork& e) {
+    throw io::InputError(source, e.what());
+  } catch (const std::invalid_argument& e) {
+    // Networks the solvers reject (e.g. unsupported combinations) are bad input, not bugs.
+    throw io::InputError(source, e.what());
+  }
+}
+
+void emit(const SolveArguments& args, const std::string& text) {
+  if (args.output_file.empty()) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(args.output_file, std::ios::binary);
+  if (!out) throw io::InputError(args.output_file, "cannot write file");
+  out << text;
+}
+
+/// --export: JSON network file or JMVA document (with tpeval's results in <solutions>).
+void run_export(const SolveArguments& args, const SolveInput& input, const std::string& source) {
+  if (args.export_format == "json") {
+    if (args.with_results) throw io::InputError("--with-results", "applies to --export jmva only");
+    if (input.model.has_what_if)
+      std::cerr << "tpeval: note: the <whatIf> sweep of " << source
+                << " has no place in a network file; only the base model is written\n";
+    emit(args,
+         io::network_to_json(input.model.network, input.name, input.model.description).dump(2) +
+             "\n");
+    return;
+  }
+  const io::JmvaModel model = input.jmva ? input.model : parse_input_file(source, [&] {
+    return io::to_jmva(input.model.network, input.model.description);
+  });
+  std::vector<io::JmvaResult> results;
+  if (args.with_results)
+    for (auto& point : parse_input_file(source, [&] { return io::expand_what_if(model); })) {
+      Solution solution = solve_checked(point.network, args, source, nullptr);
+      results.push_back(io::JmvaResult{std::move(point.network), std::move(solution), point.value});
+    }
+  emit(args, parse_input_file(source, [&] { return io::write_jmva(model, results); }));
+}
+
 void run_solve(const SolveArguments& args) {
   if (args.print_example) {
     std::cout << io::example_network_json();
@@ -270,45 +385,68 @@ void run_solve(const SolveArguments& args) {
   if (!args.example && args.network_file.empty())
     throw io::InputError("", "give a network file (tpeval solve NETWORK.json) or --example");
   const std::string source = args.example ? "example" : args.network_file;
-  const nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
-                                          : io::read_json_file(args.network_file);
-
-  // Name the file as well as the JSON path: "net.json: classes[1].population: ...".
-  const Network network =
-      parse_input_file(source, [&] { return io::parse_network(io::JsonNode(doc, "")); });
-
-  solver::SolveOptions options;
-  options.closed.method = parse_method(args.method);
-  Solution solution;
-  std::optional<BoundsReport> bounds;
-  try {
-    solution = solver::solve(network, options);
-    if (args.bounds) bounds = compute_bounds(network);
-  } catch (const solver::UnstableNetwork& e) {
-    throw io::InputError(source, e.what());
-  } catch (const std::invalid_argument& e) {
-    // Networks the solvers reject (e.g. unsupported combinations) are bad input, not bugs.
-    throw io::InputError(source, e.what());
+  const SolveInput input = read_input(args, source);
+  if (!args.export_format.empty()) {
+    run_export(args, input, source);
+    return;
   }
+  if (args.with_results) throw io::InputError("--with-results", "applies to --export jmva only");
+  if (!args.output_file.empty()) throw io::InputError("--output", "applies to --export only");
 
+  const auto points = parse_input_file(source, [&] { return io::expand_what_if(input.model); });
+  const bool sweep = input.model.has_what_if;
   std::string title = "'" + source + "'";
-  if (doc.contains("name") && doc["name"].is_string())
-    title = "'" + doc["name"].get<std::string>() + "' (" + source + ")";
-  switch (parse_format(args.format)) {
-    case OutputFormat::table:
-      print_table(std::cout, title, network, solution, bounds);
-      break;
-    case OutputFormat::json: {
-      nlohmann::json out = io::solution_to_json(network, solution);
-      if (doc.contains("name") && doc["name"].is_string()) out["network"] = doc["name"];
-      if (bounds) out["bounds"] = bounds_to_json(network, *bounds);
-      std::cout << out.dump(2) << '\n';
-      break;
+  if (!input.name.empty()) title = "'" + input.name + "' (" + source + ")";
+  std::ostringstream out;
+  nlohmann::json sweep_json = nlohmann::json::array();
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Network& network = points[i].network;
+    std::optional<BoundsReport> bounds;
+    const Solution solution = solve_checked(network, args, source, &bounds);
+    const std::string what_if =
+        sweep ? "what-if " + input.model.what_if.type + " = " + general(points[i].value, 10) : "";
+    switch (parse_format(args.format)) {
+      case OutputFormat::table:
+        if (i > 0) out << "\n";
+        print_table(out, sweep ? title + ", " + what_if : title, network, solution, bounds);
+        break;
+      case OutputFormat::json: {
+        nlohmann::json one = io::solution_to_json(network, solution);
+        if (!input.name.empty()) one["network"] = input.name;
+        if (bounds) one["bounds"] = bounds_to_json(network, *bounds);
+        if (!sweep) {
+          out << one.dump(2) << '\n';
+        } else {
+          sweep_json.push_back({{"value", points[i].value}, {"solution", std::move(one)}});
+        }
+        break;
+      }
+      case OutputFormat::csv: {
+        // A sweep prefixes each row with the what-if value (one header for all points).
+        std::ostringstream one;
+        print_csv(one, network, solution, bounds);
+        std::istringstream lines(one.str());
+        std::string line;
+        bool header = true;
+        while (std::getline(lines, line)) {
+          if (!sweep)
+            out << line << '\n';
+          else if (header && i == 0)
+            out << "what_if_value," << line << '\n';
+          else if (!header)
+            out << general(points[i].value, 10) << ',' << line << '\n';
+          header = false;
+        }
+        break;
+      }
     }
-    case OutputFormat::csv:
-      print_csv(std::cout, network, solution, bounds);
-      break;
   }
+  if (sweep && parse_format(args.format) == OutputFormat::json) {
+    nlohmann::json doc = io::what_if_json(input.model);
+    doc["points"] = std::move(sweep_json);
+    out << doc.dump(2) << '\n';
+  }
+  std::cout << out.str();
 }
 
 }  // namespace
@@ -318,8 +456,10 @@ void add_solve_command(CLI::App& app, Context& /*context*/) {
   CLI::App* cmd = app.add_subcommand(
       "solve",
       "Solve an open, closed or mixed product-form queueing network (mean-value analysis).\n"
-      "File format: docs/network-format.md; try `tpeval solve --example`.");
-  auto* file = cmd->add_option("network", args->network_file, "Network file (JSON)");
+      "File format: docs/network-format.md (JSON, or a JMT JMVA .jmva file); try `tpeval solve "
+      "--example`.");
+  auto* file = cmd->add_option("network", args->network_file,
+                               "Network file: JSON, or JMVA XML (.jmva, .xml) from JMT");
   cmd->add_flag("--example", args->example, "Solve the built-in example (a central-server model)")
       ->excludes(file);
   cmd->add_flag("--print-example", args->print_example,
@@ -335,6 +475,14 @@ void add_solve_command(CLI::App& app, Context& /*context*/) {
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  cmd->add_option("--export", args->export_format,
+                  "Convert instead of solving: 'jmva' writes a JMT JMVA file, 'json' a tpeval "
+                  "network file")
+      ->check(CLI::IsMember({"jmva", "json"}));
+  cmd->add_flag("--with-results", args->with_results,
+                "With --export jmva: write tpeval's results into <solutions>, as JMT does");
+  cmd->add_option("-o,--output", args->output_file,
+                  "With --export: write to this file, not stdout");
   cmd->callback([args] { run_solve(*args); });
 }
 

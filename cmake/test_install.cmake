@@ -19,3 +19,12 @@ execute_process(COMMAND ${BINARY_DIR}/install-test/build/consumer RESULT_VARIABL
 if(rc)
   message(FATAL_ERROR "the consumer computed a wrong answer: ${rc}")
 endif()
+# The installed Python package (when it was built): importable from the prefix, and it computes.
+if(PYTHON_PACKAGE_DIR)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${prefix}/${PYTHON_PACKAGE_DIR}
+                          ${PYTHON} -c "import tpeval; assert tpeval.__file__.startswith('${prefix}'); assert tpeval.evaluate()['throughput_per_s'] > 0"
+                  RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "the installed Python module does not import or compute: ${rc}")
+  endif()
+endif()

@@ -7,7 +7,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake g++ clang libclang-rt-14-dev libeigen3-dev libboost-math-dev nlohmann-json3-dev
-          libcli11-dev doctest-dev libbenchmark-dev)
+          libcli11-dev doctest-dev libbenchmark-dev libpugixml-dev python3 python3-jsonschema
+          pybind11-dev python3-dev python3-pytest python3-pandas)
 # Studies on Slurm (tests/slurm/slurm_study_test.sh runs a one-host cluster).
 packages+=(slurm-wlm munge)
 # {fmt} for number formatting; help2man for the man page (built only when it is present).

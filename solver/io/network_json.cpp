@@ -272,6 +272,56 @@ nlohmann::json solution_to_json(const solver::Network& network, const solver::So
   return out;
 }
 
+nlohmann::json network_to_json(const solver::Network& network, const std::string& name,
+                               const std::string& description) {
+  using nlohmann::json;
+  json out = json::object();
+  out["$schema"] = "https://tpeval.example/schemas/network.schema.json";
+  if (!name.empty()) out["name"] = name;
+  if (!description.empty()) out["description"] = description;
+  json stations = json::array();
+  for (const auto& s : network.stations) {
+    json e = {{"name", s.name}};
+    if (s.kind == StationKind::delay) {
+      e["kind"] = "delay";
+    } else {
+      e["kind"] = "queue";
+      e["discipline"] = s.discipline == Discipline::ps ? "ps" : "fcfs";
+      if (s.servers != 1) e["servers"] = s.servers;
+      if (s.load_dependent()) e["rate_multipliers"] = s.rate_multipliers;
+    }
+    if (s.service_scv != 1.0) e["service_scv"] = s.service_scv;
+    stations.push_back(std::move(e));
+  }
+  out["stations"] = std::move(stations);
+  json classes = json::array();
+  for (int c = 0; c < network.class_count(); ++c) {
+    const auto& cls = network.classes[c];
+    json e = {{"name", cls.name}};
+    if (cls.kind == ClassKind::open) {
+      e["arrival_rate_per_s"] = cls.arrival_rate_per_s;
+    } else {
+      e["population"] = cls.population;
+      if (cls.think_time_s > 0) e["think_time_s"] = cls.think_time_s;
+    }
+    json visits = json::object();
+    json times = json::object();
+    for (int k = 0; k < network.station_count(); ++k) {
+      const double d = network.demand_s(c, k);
+      if (!(d > 0)) continue;
+      const double v =
+          network.visits.size() && network.visits(c, k) > 0 ? network.visits(c, k) : 1.0;
+      visits[network.stations[k].name] = v;
+      times[network.stations[k].name] = d / v;
+    }
+    e["visits"] = std::move(visits);
+    e["service_times_s"] = std::move(times);
+    classes.push_back(std::move(e));
+  }
+  out["classes"] = std::move(classes);
+  return out;
+}
+
 const char* example_network_json() {
   // Keep identical to examples/networks/central_server.json (tests compare the two).
   return R"json({

@@ -14,10 +14,19 @@
 namespace tpeval::io {
 
 solver::Network parse_network(const JsonNode& root);
-inline solver::Network parse_network(const nlohmann::json& doc) { return parse_network(JsonNode(doc, "")); }
+inline solver::Network parse_network(const nlohmann::json& doc) {
+  return parse_network(JsonNode(doc, ""));
+}
 
 /// The documented, stable JSON form of a solution (per class, per station, per class x station).
 nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution);
+
+/// The network file of `network` (the inverse of parse_network): stations with their kind,
+/// discipline, servers, rate multipliers and SCV where not the default; classes with visits and
+/// per-visit service times at the stations they visit. `name`/`description` are written when
+/// not empty.
+nlohmann::json network_to_json(const solver::Network& network, const std::string& name,
+                               const std::string& description);
 
 /// The embedded example network used by `tpeval solve --example`.
 const char* example_network_json();

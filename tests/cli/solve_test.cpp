@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -119,4 +120,60 @@ TEST_CASE("cli solve: every example network solves, open and mixed methods are n
   const Run example = run_tpeval("solve --print-example");
   CHECK(example.exit_code == 0);
   CHECK(nlohmann::json::parse(example.out)["name"] == "central-server");
+}
+
+TEST_CASE("cli solve: a JMVA file solves like its JSON equivalent, refusals name the XPath") {
+  const std::string dir = std::string(TPEVAL_SOURCE_DIR) + "/tests/solver/io/jmva/";
+  const Run jmva = run_tpeval("solve --format json '" + dir + "load_dependent.jmva'");
+  const Run json = run_tpeval("solve --format json '" + dir + "load_dependent_equivalent.json'");
+  REQUIRE(jmva.exit_code == 0);
+  REQUIRE(json.exit_code == 0);
+  auto a = nlohmann::json::parse(jmva.out);
+  auto b = nlohmann::json::parse(json.out);
+  b.erase("network");  // the JSON file has a name, the JMVA file none
+  CHECK(a["class_stations"].size() == 6);
+  for (std::size_t i = 0; i < a["class_stations"].size(); ++i)
+    CHECK(a["class_stations"][i]["mean_jobs"].get<double>() ==
+          doctest::Approx(b["class_stations"][i]["mean_jobs"].get<double>()).epsilon(1e-10));
+
+  const Run sweep = run_tpeval("solve --format json '" + dir + "mixed_whatif.jmva'");
+  REQUIRE(sweep.exit_code == 0);
+  const auto doc = nlohmann::json::parse(sweep.out);
+  CHECK(doc["format"] == "tpeval-what-if/1");
+  CHECK(doc["class"] == "open1");
+  CHECK(doc["points"].size() == 3);
+  CHECK(doc["points"][1]["solution"]["classes"][0]["arrival_rate_per_s"] == 0.3);
+
+  const fs::path bad = tpeval::test::scratch_dir() / "bad.jmva";
+  std::ofstream(bad)
+      << "<model><parameters><classes><closedclass name=\"c\" population=\"1\"/>"
+         "</classes><stations><holstation name=\"h\"/></stations></parameters></model>";
+  const Run refused = run_tpeval("solve '" + bad.string() + "'");
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err == "tpeval: error: " + bad.string() +
+                           ": /model/parameters/stations/holstation: priority stations (PRS/HOL) "
+                           "are not product-form; tpeval does not solve them\n");
+}
+
+TEST_CASE("cli solve: --export jmva and --export json convert, the exported files solve alike") {
+  const fs::path dir = tpeval::test::scratch_dir();
+  const std::string jmva = (dir / "central.jmva").string();
+  const std::string back = (dir / "central.json").string();
+  REQUIRE(run_tpeval("solve --example --export jmva --with-results -o '" + jmva + "'").exit_code ==
+          0);
+  const std::string xml = tpeval::test::slurp(jmva);
+  CHECK(xml.find("<solutions algCount=\"1\" ok=\"true\" solutionMethod=\"analytical\">") !=
+        std::string::npos);
+  CHECK(xml.find("<delaystation name=\"think_time\">") != std::string::npos);
+  REQUIRE(run_tpeval("solve '" + jmva + "' --export json -o '" + back + "'").exit_code == 0);
+  const auto network = nlohmann::json::parse(tpeval::test::slurp(back));
+  CHECK(network["stations"][0]["name"] == "think_time");
+  CHECK(network["stations"][0]["kind"] == "delay");
+  // The example solved directly and through JMVA and back: same OLTP throughput.
+  const auto direct = nlohmann::json::parse(run_tpeval("solve --example --format json").out);
+  const auto via = nlohmann::json::parse(run_tpeval("solve '" + back + "' --format json").out);
+  CHECK(via["classes"][0]["throughput_per_s"].get<double>() ==
+        doctest::Approx(direct["classes"][0]["throughput_per_s"].get<double>()).epsilon(1e-12));
+  CHECK(run_tpeval("solve --example --export json --with-results").exit_code == 2);
+  CHECK(run_tpeval("solve --example --export xml").exit_code == 2);
 }

@@ -55,8 +55,11 @@ TEST_CASE("the embedded default is Tab. 6-6 (L2407-2418)") {
 }
 
 TEST_CASE("shipped files equal what the binary generates") {
+  // The shipped files name their schema ("$schema", for editors); the generated ones need not.
   const auto read = [](const std::string& rel) {
-    return io::read_json_file(std::string(TPEVAL_SOURCE_DIR) + "/" + rel);
+    auto doc = io::read_json_file(std::string(TPEVAL_SOURCE_DIR) + "/" + rel);
+    if (rel.rfind("examples/", 0) == 0) doc.erase("$schema");
+    return doc;
   };
   CHECK(read("schemas/model.schema.json") == model_schema());
   CHECK(read("examples/models/debit_credit_default.json") == default_model());
