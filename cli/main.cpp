@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   tpeval::cli::add_raid_command(app, context);
   tpeval::cli::add_locks_command(app, context);
   tpeval::cli::add_validate_command(app, context);
+  tpeval::cli::add_metrics_command(app, context);
 
   try {
     app.parse(argc, argv);

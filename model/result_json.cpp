@@ -1,6 +1,8 @@
 // Evaluation -> JSON (see result_json.hpp).
 #include "model/result_json.hpp"
 
+#include "model/metrics_registry.hpp"
+
 namespace tpeval::model {
 namespace {
 
@@ -9,6 +11,13 @@ nlohmann::json optional_number(const std::optional<double>& v) {
 }
 
 }  // namespace
+
+nlohmann::json metrics_json(const Evaluation& e) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& m : all_analytic_metrics(e))
+    out[m.name] = {{"value", optional_number(m.value)}, {"unit", m.unit}};
+  return out;
+}
 
 const char* station_kind_name(StationKind kind) {
   switch (kind) {
@@ -97,6 +106,7 @@ nlohmann::json to_json(const Evaluation& e) {
           {"transaction_types", types},
           {"servers", servers},
           {"partitions", partitions},
+          {"metrics", metrics_json(e)},
           {"warnings", e.warnings}};
 }
 
