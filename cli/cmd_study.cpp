@@ -1,17 +1,20 @@
 // `tpeval study STUDY.json [--out DIR] [--jobs N] [--mode analytic|simulate|both] [--quick]
-// [--fresh]`: runs every point of a study (model/study/), writes results.csv, results.json and
+// [--fresh] [--force] [--format table|json|csv]`: runs every point of a study (model/study/), writes results.csv, results.json and
 // summary.md into DIR, prints the summary, and exits 1 when an expectation is missed. Finished
 // points are journalled in DIR/journal.jsonl, so an interrupted study resumes where it stopped
-// (--fresh ignores the journal). A progress bar goes to stderr only when stderr is a terminal.
+// (--fresh ignores the journal). A directory that holds another study's results is refused
+// (--force replaces them). A progress bar goes to stderr only when stderr is a terminal.
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 
 #include "cli/command.hpp"
+#include "cli/format.hpp"
 #include "model/study/expectations.hpp"
 #include "model/study/output.hpp"
 #include "model/study/runner.hpp"
@@ -36,6 +39,31 @@ void draw_progress(const st::Progress& p) {
   std::fflush(stderr);
 }
 
+/// Refuses an output directory that holds another study's results (they would be overwritten and
+/// its journal mixed into this run) unless --force; then claims the directory for this study.
+void claim_output_directory(const std::string& dir, const std::string& study, bool force) {
+  const std::filesystem::path marker = std::filesystem::path(dir) / "study-name";
+  std::string owner;
+  if (std::ifstream in(marker); in) {
+    std::getline(in, owner);
+  } else if (std::ifstream results(std::filesystem::path(dir) / "results.json"); results) {
+    try {
+      owner = nlohmann::json::parse(results).value("study", std::string());
+    } catch (const nlohmann::json::exception&) {
+      owner = "(unreadable results.json)";
+    }
+  }
+  if (!owner.empty() && owner != study && !force)
+    throw io::InputError("--out", "'" + dir + "' holds the results of study '" + owner +
+                                      "'; choose another --out or pass --force to replace them");
+  if (!owner.empty() && owner != study) {
+    std::error_code ec;
+    for (const char* f : {"journal.jsonl", "journal-quick.jsonl"})
+      std::filesystem::remove(std::filesystem::path(dir) / f, ec);
+  }
+  std::ofstream(marker) << study << '\n';
+}
+
 }  // namespace
 
 void add_study_command(CLI::App& app, Context& context) {
@@ -44,7 +72,8 @@ void add_study_command(CLI::App& app, Context& context) {
   struct Args {
     std::string file, out, mode;
     int jobs = 0;
-    bool quick = false, fresh = false;
+    bool quick = false, fresh = false, force = false;
+    std::string format = "table";
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("study", a->file, "Study JSON file (docs/studies.md)")->required();
@@ -55,6 +84,11 @@ void add_study_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"analytic", "simulate", "both"}));
   cmd->add_flag("--quick", a->quick, "Reduced sweeps (each axis's quick_values, or 4 values)");
   cmd->add_flag("--fresh", a->fresh, "Ignore the journal of an earlier run and recompute all");
+  cmd->add_flag("--force", a->force, "Replace the results of another study in --out");
+  cmd->add_option("--format", a->format,
+                  "Output on stdout: table (the summary), json (results.json) or csv "
+                  "(results.csv); the files are written in every case")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->callback([a, &context]() {
     const auto start = std::chrono::steady_clock::now();
     const st::Study study = parse_input_file(a->file, [&] { return st::read_study_file(a->file); });
@@ -77,6 +111,7 @@ void add_study_command(CLI::App& app, Context& context) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw io::InputError("--out", "cannot create directory '" + dir + "': " + ec.message());
+    claim_output_directory(dir, study.name, a->force);
     // The journal of a quick run is kept apart so it never masks full-run points.
     const std::string journal = dir + (a->quick ? "/journal-quick.jsonl" : "/journal.jsonl");
     if (a->fresh) std::filesystem::remove(journal, ec);
@@ -93,8 +128,15 @@ void add_study_command(CLI::App& app, Context& context) {
     info.elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     st::write_study_outputs(dir, study, results, outcomes, info);
-    std::cout << st::summary_markdown(study, outcomes, info);
-    std::cout << results.size() << " points (" << info.reused_points
+    const OutputFormat format = parse_format(a->format);
+    if (format == OutputFormat::json)
+      std::cout << st::results_json(study, results, outcomes, info).dump(1) << '\n';
+    else if (format == OutputFormat::csv)
+      std::cout << st::results_csv(study, results);
+    else
+      std::cout << st::summary_markdown(study, outcomes, info);
+    (format == OutputFormat::table ? std::cout : std::cerr)
+        << results.size() << " points (" << info.reused_points
               << " reused from the journal) in " << info.elapsed_s << " s; results in " << dir
               << "/\n";
     if (st::any_missed(outcomes)) context.exit_code = 1;
