@@ -36,7 +36,7 @@ TEST_CASE("tpeval eval evaluates the embedded default in every format") {
 
   const Run csv = run_tpeval("eval --format csv");
   CHECK(csv.exit_code == 0);
-  CHECK(csv.out.rfind("section,name,metric,value", 0) == 0);
+  CHECK(csv.out.rfind("section,name,metric,unit,value", 0) == 0);
   CHECK(csv.out.find("system,") != std::string::npos);
 }
 
