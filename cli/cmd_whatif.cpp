@@ -215,17 +215,20 @@ struct Cell {
 
 Cell cell(const Column& c, const model::Evaluation& e, Notes& notes, bool table) {
   if (c.name == "bottleneck")
-    return {e.saturated ? notes.cell(e.bottleneck, table) : "-",
+    return {e.saturated ? notes.cell(e.bottleneck, table)
+            : table     ? "-"
+                        : "",
             e.saturated ? json(e.bottleneck) : json(nullptr)};
   if (c.name == "limited_by") {
-    if (e.max_throughput_limited_by.empty()) return {"-", nullptr};
+    if (e.max_throughput_limited_by.empty()) return {table ? "-" : "", nullptr};
     return {notes.cell(e.max_throughput_limited_by, table), e.max_throughput_limited_by};
   }
   // Owners absent in this variant (a device pool it does not have) give an empty cell.
   const model::MetricRef ref = model::resolve_metric(c.name, "--metrics");
   const std::optional<double> v = ref.spec->analytic(e, ref.owner);
-  if (!v) return {e.saturated ? "saturated" : "-", nullptr};
-  return {metric_text(*v, c.unit), *v};
+  // CSV leaves a value that does not exist empty; tables say why.
+  if (!v) return {!table ? "" : e.saturated ? "saturated" : "-", nullptr};
+  return {table ? metric_text(*v, c.unit) : general(*v, 10), *v};
 }
 
 std::string header(const Column& c) {
@@ -426,6 +429,9 @@ void goal_seek(const std::vector<Variant>& variants, const std::vector<Goal>& go
                OutputFormat format) {
   const bool integer = !minimize.empty();
   const std::string path = integer ? minimize : maximize;
+  // A goal on a type, server or partition the model does not have is an input error.
+  const model::Evaluation first = evaluate(variants.front().doc, false);
+  for (const auto& g : goals) (void)model::analytic_metric(first, g.metric);
   const bool rate = path == "workload.arrival_rate_per_s";
   std::vector<std::string> headers{"variant", path};
   for (const auto& g : goals) {
@@ -604,7 +610,7 @@ void sweep(const std::vector<Variant>& variants, const std::vector<Axis>& axes,
   headers.push_back(axes[0].path);
   if (axes.size() > 1) headers.push_back(axes[1].path);
   const std::size_t keys = headers.size();
-  for (const auto& c : columns) headers.push_back(header(c));
+  for (const auto& c : columns) headers.push_back(table ? header(c) : c.name);
   Table t(headers);
   for (auto& r : cells) t.add_row(std::move(r));
   if (!plot_file.empty()) {
@@ -641,7 +647,7 @@ void compare(const std::vector<Variant>& variants, std::vector<Column> columns, 
   ordered out = ordered::array();
   std::vector<ordered> per_variant(variants.size(), ordered::object());
   for (const auto& c : columns) {
-    std::vector<std::string> row{header(c)};
+    std::vector<std::string> row{table ? header(c) : c.name};
     for (std::size_t i = 0; i < variants.size(); ++i) {
       Cell x = cell(c, results[i], notes, table);
       row.push_back(std::move(x.text));

@@ -4,7 +4,7 @@
 // Contract: metric_registry() is the list of MetricSpec, one entry per metric. A metric has a
 // scope: a system metric is named by its bare name ("response_time_ms"); a family (per
 // transaction type, per server, per buffer partition) is expanded by owner name as
-// "name:owner" ("response_time_ms:Debit-Credit", "utilization_pct:log_disk.disk",
+// "name:owner" ("response_time_ms:debit_credit", "utilization_pct:log_disk.disk",
 // "hs_hit_pct:ACCOUNT"). The unit is the one the name says (_ms milliseconds, _pct percent,
 // _per_s per second, _per_tx per transaction); values are always given in that unit. A quantity
 // that does not exist at a point (a response time at saturation, the utilization of a pool of

@@ -72,12 +72,17 @@ void named_paths(const json& j, const std::string& prefix, std::vector<std::stri
     for (const auto& [k, v] : j.items()) named_paths(v, prefix.empty() ? k : prefix + "." + k, out);
   } else if (j.is_array()) {
     for (std::size_t i = 0; i < j.size(); ++i) {
-      const bool named = j[i].is_object() && j[i].contains("name") && j[i]["name"].is_string();
+      // Nodes keep their index, as the documents write them ("nodes[0]"); other arrays (devices,
+      // partitions, transaction types) are addressed by name.
+      const bool by_index =
+          prefix == "nodes" ||
+          (prefix.size() > 6 && prefix.compare(prefix.size() - 6, 6, ".nodes") == 0);
+      const bool named =
+          !by_index && j[i].is_object() && j[i].contains("name") && j[i]["name"].is_string();
       if (!j[i].is_object()) continue;
-      named_paths(j[i],
-                  prefix + "[" + (named ? j[i]["name"].get<std::string>() : std::to_string(i)) +
-                      "]",
-                  out);
+      named_paths(
+          j[i], prefix + "[" + (named ? j[i]["name"].get<std::string>() : std::to_string(i)) + "]",
+          out);
     }
   }
 }
@@ -219,8 +224,8 @@ void set_parameter(json& document, const std::string& path, const json& value) {
           // A wrong device name ("log_ssd"): the closest name by edit distance, else the first
           // name sharing a word with it, else the list of names.
           for (std::size_t n = 0; s.empty() && n < names.size(); ++n)
-            for (const auto& word : {index.substr(0, index.find('_')),
-                                     index.substr(index.rfind('_') + 1)})
+            for (const auto& word :
+                 {index.substr(0, index.find('_')), index.substr(index.rfind('_') + 1)})
               if (word.size() >= 2 && names[n].find(word) != std::string::npos) s = names[n];
           if (!s.empty()) {
             std::string rest;
