@@ -343,15 +343,14 @@ void run_locks(const LocksOptions& o) {
                  "blocking ms", "hold ms", "R no wait ms", "R ms", "blocked %", "P(deadlock)"});
   for (std::size_t i = 0; i < r.classes.size(); ++i) {
     const lk::ClassContention& c = r.classes[i];
-    classes.add_row(
-        {c.name,
-         n_value(c, i).is_null() ? "thrashing" : general(c.concurrent_transactions, 4),
-         text(general(c.throughput_per_s, 4)), general(c.lock_requests, 4),
-         text(general(c.conflict_probability, 4)), text(general(c.conflicts_per_transaction, 4)),
-         text(ms(c.wait_per_conflict_s)), text(ms(c.blocking_time_s)),
-         text(ms(c.lock_holding_time_s)), ms(c.response_time_no_wait_s),
-         text(ms(c.response_time_s)), text(percent(c.blocked_share)),
-         text(general(c.deadlock_probability, 4))});
+    classes.add_row({c.name,
+                     n_value(c, i).is_null() ? "thrashing" : general(c.concurrent_transactions, 4),
+                     text(general(c.throughput_per_s, 4)), general(c.lock_requests, 4),
+                     text(general(c.conflict_probability, 4)),
+                     text(general(c.conflicts_per_transaction, 4)), text(ms(c.wait_per_conflict_s)),
+                     text(ms(c.blocking_time_s)), text(ms(c.lock_holding_time_s)),
+                     ms(c.response_time_no_wait_s), text(ms(c.response_time_s)),
+                     text(percent(c.blocked_share)), text(general(c.deadlock_probability, 4))});
   }
   Table partitions(
       {"partition", "granules", "X locks held", "S locks held", "P(conflict) X", "P(conflict) S"});
@@ -371,9 +370,11 @@ void run_locks(const LocksOptions& o) {
   summary.add_row({"blocked share %", text(percent(r.blocked_share)), ""});
   summary.add_row({"deadlocks per s", text(general(r.deadlock_rate_per_s, 4)), ""});
   summary.add_row({"thrashing", r.thrashing ? "yes" : "no", ""});
-  classes.print(std::cout, r.thrashing ? "Strict 2PL lock contention: THRASHING (no operating "
-                                         "point; the values below are not defined)"
-                                       : "Strict 2PL lock contention (mean-value model)");
+  classes.print_wrapped(std::cout,
+                        r.thrashing ? "Strict 2PL lock contention: THRASHING (no operating "
+                                      "point; the values below are not defined)"
+                                    : "Strict 2PL lock contention (mean-value model)",
+                        1);
   std::cout << '\n';
   partitions.print(std::cout);
   std::cout << '\n';

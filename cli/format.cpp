@@ -38,16 +38,20 @@ void Table::print(std::ostream& out, const std::string& title) const {
   for (const auto& row : rows_)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   if (!title.empty()) out << title << '\n';
-  // A header stands over its column as the numbers do: right-aligned over numeric columns.
+  // A header stands over its column as the numbers do: right-aligned over columns whose cells
+  // are mostly numbers ("saturated", "-" and "thrashing" stand in for numbers).
   std::vector<bool> numeric_column(headers_.size(), false);
-  for (const auto& row : rows_)
-    for (std::size_t i = 1; i < row.size(); ++i)
-      if (looks_numeric(row[i]) && row[i] != "-" && row[i] != "saturated" && row[i] != "thrashing")
-        numeric_column[i] = true;
+  for (std::size_t i = 1; i < headers_.size(); ++i) {
+    std::size_t numbers = 0, texts = 0;
+    for (const auto& row : rows_) {
+      if (row[i].empty()) continue;
+      (looks_numeric(row[i]) ? numbers : texts) += 1;
+    }
+    numeric_column[i] = numbers > texts;
+  }
   const auto line = [&](const std::vector<std::string>& cells, bool header) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      const bool right =
-          i > 0 && (header ? numeric_column[i] : numeric_column[i] && looks_numeric(cells[i]));
+      const bool right = i > 0 && numeric_column[i] && (header || looks_numeric(cells[i]));
       const std::string pad(width[i] - cells[i].size(), ' ');
       out << (i ? "  " : "")
           << (right ? pad + cells[i] : cells[i] + (i + 1 < cells.size() ? pad : ""));
