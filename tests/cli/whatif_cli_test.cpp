@@ -144,7 +144,7 @@ TEST_CASE("whatif: a categorical sweep over a policy") {
   CHECK(bad.exit_code == 2);
 }
 
-TEST_CASE("whatif: values in the units their names say; null where they do not exist") {
+TEST_CASE("whatif: values in the units their names say, null where they do not exist") {
   const Run w = run_tpeval("whatif --format json");
   const Run e = run_tpeval("eval --format json");
   REQUIRE(w.exit_code == 0);
