@@ -1,6 +1,7 @@
-// `tpeval eval [MODEL.json] [--set PATH=VALUE ...] [--format table|json|csv]`: analytic evaluation of a transaction
-// system model (model/evaluate.hpp). Without a file the embedded Debit-Credit default (Rahm 1993
-// Tab. 6-6) is evaluated. Saturation is stated plainly with the bottleneck; never NaN.
+// `tpeval eval [MODEL.json] [--set PATH=VALUE ...] [--format table|json|csv]`: analytic evaluation
+// of a transaction system model (model/evaluate.hpp). Without a file the embedded Debit-Credit
+// default (Rahm 1993 Tab. 6-6) is evaluated. Saturation is stated plainly with the bottleneck;
+// never NaN.
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -106,12 +107,11 @@ void print_csv(const model::Evaluation& e, std::ostream& out) {
   // (model/metrics_registry.hpp) in its unit; a value that does not exist is an empty cell.
   Table t({"section", "name", "metric", "unit", "value"});
   t.add_row({"system", e.model_name, "bottleneck", "text", e.saturated ? e.bottleneck : ""});
-  t.add_row({"system", e.model_name, "max_throughput_limited_by", "text",
-             e.max_throughput_limited_by});
+  t.add_row(
+      {"system", e.model_name, "max_throughput_limited_by", "text", e.max_throughput_limited_by});
   for (const auto& m : model::all_analytic_metrics(e))
-    t.add_row({model::metric_scope_name(m.spec->scope),
-               m.owner.empty() ? e.model_name : m.owner, m.spec->name, m.unit,
-               m.value ? general(*m.value, 10) : ""});
+    t.add_row({model::metric_scope_name(m.spec->scope), m.owner.empty() ? e.model_name : m.owner,
+               m.spec->name, m.unit, m.value ? general(*m.value, 10) : ""});
   t.print_csv(out);
 }
 

@@ -1,5 +1,5 @@
-// `tpeval model --print-default | --schema | --example NAME [--format json|table|csv]`: the model documents and their
-// schema (model/debit_credit.hpp, model/schema.hpp).
+// `tpeval model --print-default | --schema | --example NAME [--format json|table|csv]`: the model
+// documents and their schema (model/debit_credit.hpp, model/schema.hpp).
 #include <iostream>
 #include <string>
 
@@ -19,8 +19,8 @@ void flatten(const nlohmann::json& j, const std::string& path, Table& t) {
   } else if (j.is_array() && !j.empty() && !j.front().is_primitive()) {
     for (std::size_t i = 0; i < j.size(); ++i) {
       const bool named = j[i].is_object() && j[i].contains("name") && j[i]["name"].is_string();
-      flatten(j[i], path + "[" + (named ? j[i]["name"].get<std::string>() : std::to_string(i)) + "]",
-              t);
+      flatten(j[i],
+              path + "[" + (named ? j[i]["name"].get<std::string>() : std::to_string(i)) + "]", t);
     }
   } else {
     t.add_row({path, j.is_string() ? j.get<std::string>() : j.dump()});
@@ -61,8 +61,7 @@ void add_model_command(CLI::App& app, Context& /*context*/) {
   s->excludes(x);
   cmd->callback([print_default, schema, example, format]() {
     if (*schema) {
-      if (*format != "json")
-        throw io::InputError("--format", "the schema is printed as JSON only");
+      if (*format != "json") throw io::InputError("--format", "the schema is printed as JSON only");
       std::cout << model::model_schema().dump(2) << '\n';
     } else if (!example->empty()) {
       const auto doc = *example == "real_load"         ? model::real_load_model()

@@ -1,7 +1,8 @@
 // `tpeval study STUDY.json [--out DIR] [--jobs N] [--mode analytic|simulate|both] [--quick]
-// [--fresh] [--force] [--format table|json|csv]`: runs every point of a study (model/study/), writes results.csv, results.json and
-// summary.md into DIR, prints the summary, and exits 1 when an expectation is missed. Finished
-// points are journalled in DIR/journal.jsonl, so an interrupted study resumes where it stopped
+// [--fresh] [--force] [--format table|json|csv]`: runs every point of a study (model/study/),
+// writes results.csv, results.json and summary.md into DIR, prints the summary, and exits 1 when an
+// expectation is missed. Finished points are journalled in DIR/journal.jsonl, so an interrupted
+// study resumes where it stopped
 // (--fresh ignores the journal). A directory that holds another study's results is refused
 // (--force replaces them). A progress bar goes to stderr only when stderr is a terminal.
 #include <unistd.h>
@@ -136,9 +137,8 @@ void add_study_command(CLI::App& app, Context& context) {
     else
       std::cout << st::summary_markdown(study, outcomes, info);
     (format == OutputFormat::table ? std::cout : std::cerr)
-        << results.size() << " points (" << info.reused_points
-              << " reused from the journal) in " << info.elapsed_s << " s; results in " << dir
-              << "/\n";
+        << results.size() << " points (" << info.reused_points << " reused from the journal) in "
+        << info.elapsed_s << " s; results in " << dir << "/\n";
     if (st::any_missed(outcomes)) context.exit_code = 1;
   });
 }

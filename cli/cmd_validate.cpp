@@ -72,9 +72,9 @@ std::vector<Row> paired_metrics(const model::Evaluation& e, const model::SystemM
       const auto simulated = spec.simulated(view, owner);
       if (!analytic || !simulated) continue;
       // Parts of a type's response time are judged against that type's response time.
-      const auto response = model::analytic_metric(
-          e, spec.scope == model::MetricScope::type ? "response_time_ms:" + owner
-                                                    : "response_time_ms");
+      const auto response = model::analytic_metric(e, spec.scope == model::MetricScope::type
+                                                          ? "response_time_ms:" + owner
+                                                          : "response_time_ms");
       Row r{model::metric_scope_name(spec.scope),
             owner.empty() ? e.model_name : owner,
             spec.name,
@@ -133,9 +133,8 @@ void validate(const ValidateArgs& a, Context& context) {
   if (failed > 0) context.exit_code = 1;
 
   const auto rel = [](const Row& r) {
-    return r.simulated.mean != 0.0
-               ? (r.analytic - r.simulated.mean) / std::abs(r.simulated.mean)
-               : 0.0;
+    return r.simulated.mean != 0.0 ? (r.analytic - r.simulated.mean) / std::abs(r.simulated.mean)
+                                   : 0.0;
   };
   if (format == OutputFormat::json) {
     nlohmann::json j;
@@ -160,19 +159,20 @@ void validate(const ValidateArgs& a, Context& context) {
     out << j.dump(2) << '\n';
     return;
   }
-  Table t({"section", "name", "metric", "unit", "analytic", "simulated", "+- 95 %", "diff %",
-           "ok"});
+  Table t(
+      {"section", "name", "metric", "unit", "analytic", "simulated", "+- 95 %", "diff %", "ok"});
   for (const Row& r : rows)
     t.add_row({r.section, r.owner, r.metric, r.unit, general(r.analytic, 6),
-               general(r.simulated.mean, 6), general(r.simulated.half_width, 3),
-               percent(rel(r), 1), r.pass ? "yes" : "NO"});
+               general(r.simulated.mean, 6), general(r.simulated.half_width, 3), percent(rel(r), 1),
+               r.pass ? "yes" : "NO"});
   if (format == OutputFormat::csv) {
     t.print_csv(out);
     return;
   }
   out << "Model: " << e.model_name << ", arrival rate " << fixed(e.arrival_rate_per_s, 2)
       << "/s\nPass: |analytic - simulated| <= half-width + " << percent(a.tolerance, 0)
-      << " % x |simulated| (+ floor 1 point for %, 0.01 for probabilities and counts, " << percent(a.tolerance, 0)
+      << " % x |simulated| (+ floor 1 point for %, 0.01 for probabilities and counts, "
+      << percent(a.tolerance, 0)
       << " % of the response time for its parts)\nSimulation: " << report->interval_method << ", "
       << general(report->simulated_time_s, 5) << " simulated s, stop: " << report->stop_reason
       << "\n\n";

@@ -83,7 +83,7 @@ TEST_CASE("tpeval whatif --sweep tabulates one or two parameters") {
   std::string line;
   int count = 0;
   while (std::getline(lines, line)) ++count;
-  CHECK(count == 6);                                      // header + 5 rows
+  CHECK(count == 6);  // header + 5 rows
   // 200 and 250 TPS exceed the log disk: no throughput or response time (empty), the bottleneck.
   CHECK(one.out.find("\n200,200,,,log_disk.disk,") != std::string::npos);
   const Run two = run_tpeval(
