@@ -57,7 +57,8 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
                    ms(b.cpu_service_s), ms(b.cpu_wait_s), ms(b.extended_memory_s), ms(io),
                    ms(b.lock_wait_s), ms(b.commit_io_s), ms(b.input_queue_s)});
   }
-  types.print(out, "Response time per transaction type (reference-phase I/O by device below)");
+  types.print_wrapped(
+      out, "Response time per transaction type (reference-phase I/O by device below)", 1);
   out << '\n';
 
   Table io({"type", "device", "I/O ms"});
@@ -77,7 +78,7 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
                     fixed(t.eh_accesses, 3), fixed(t.io_operations, 3),
                     fixed(t.cpu_instructions, 0), general(t.conflict_probability, 4),
                     general(t.deadlock_probability, 4)});
-  counts.print(out, "Per transaction");
+  counts.print_wrapped(out, "Per transaction", 1);
   out << '\n';
 
   Table servers({"server", "kind", "servers", "offered load", "utilization %"});
@@ -95,7 +96,7 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
     parts.add_row({p.name, fixed(p.references_per_s, 2), percent(p.hs_hit_ratio),
                    percent(p.eh_hit_ratio), percent(p.dc_hit_ratio),
                    fixed(p.dirty_victim_probability, 3), general(p.lock_conflict_probability, 4)});
-  parts.print(out, "Partitions");
+  parts.print_wrapped(out, "Partitions", 1);
   out << "\nLocks: conflict probability per request " << general(e.conflict_probability, 4)
       << ", deadlocks " << general(e.deadlock_rate_per_s, 4) << "/s, blocked share "
       << percent(e.blocked_share) << " %\n";

@@ -176,7 +176,7 @@ void validate(const ValidateArgs& a, Context& context) {
       << " % of the response time for its parts)\nSimulation: " << report->interval_method << ", "
       << general(report->simulated_time_s, 5) << " simulated s, stop: " << report->stop_reason
       << "\n\n";
-  t.print(out, "Analytic vs simulated");
+  t.print_wrapped(out, "Analytic vs simulated", 3);
   out << '\n'
       << (failed == 0 ? "Validation PASSED: all " + std::to_string(rows.size()) + " metrics agree"
                       : "Validation FAILED: " + std::to_string(failed) + " of " +

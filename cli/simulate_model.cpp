@@ -58,7 +58,7 @@ void print_table(const model::SystemModel& m, const model::sim::TxSimReport& r, 
     t.add_row({model::metric_scope_name(n.spec->scope), owner_of(n, r), n.spec->name, n.spec->unit,
                general(e.mean, 6), general(e.half_width, 3), percent(rel, 2)});
   }
-  t.print(out, "Metrics (names and units as in `tpeval eval --format csv`)");
+  t.print_wrapped(out, "Metrics (names and units as in `tpeval eval --format csv`)", 3);
 }
 
 void print_csv(const model::SystemModel& m, const model::sim::TxSimReport& r, std::ostream& out) {
