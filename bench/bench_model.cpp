@@ -46,6 +46,32 @@ void BM_WhatifClusterSweep1000Process(benchmark::State& state) {
 }
 BENCHMARK(BM_WhatifClusterSweep1000Process)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+void BM_WhatifGoalSeekProcess(benchmark::State& state) {
+  // Issue 14: the highest arrival rate meeting a response-time goal, <= 50 ms wall.
+  for (auto _ : state) run_or_fail(state, "whatif --goal 'response_time_ms<=100'");
+}
+BENCHMARK(BM_WhatifGoalSeekProcess)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_WhatifMinimizeCpusProcess(benchmark::State& state) {
+  for (auto _ : state)
+    run_or_fail(state,
+                "whatif --set workload.arrival_rate_per_s=150 --goal 'response_time_ms<=45' "
+                "--minimize 'nodes[0].cpu.count'");
+}
+BENCHMARK(BM_WhatifMinimizeCpusProcess)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_WhatifSweep1000ThreeVariantsProcess(benchmark::State& state) {
+  // Issue 14: a 1,000-point sweep in each of 3 named variants (plus the base: 4,000 points, each
+  // with its maximum-throughput search), <= 2 s wall.
+  for (auto _ : state)
+    run_or_fail(state,
+                "whatif --sweep workload.arrival_rate_per_s=0.2:200:0.2 "
+                "--compare 'ssd-log: nodes[0].log.device=ssd' "
+                "--compare 'force: policies.update_strategy=force' "
+                "--compare 'big-buffer: nodes[0].buffer.pages=4000, nodes[0].cpu.count=8'");
+}
+BENCHMARK(BM_WhatifSweep1000ThreeVariantsProcess)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_EvaluateDefaultInProcess(benchmark::State& state) {
   const auto& doc = tpeval::model::default_model();
   for (auto _ : state) {

@@ -1,14 +1,17 @@
-// `tpeval eval [MODEL.json] [--format table|json|csv]`: analytic evaluation of a transaction
-// system model (model/evaluate.hpp). Without a file the embedded Debit-Credit default (Rahm 1993
-// Tab. 6-6) is evaluated. Saturation is stated plainly with the bottleneck; never NaN.
+// `tpeval eval [MODEL.json] [--set PATH=VALUE ...] [--format table|json|csv]`: analytic evaluation
+// of a transaction system model (model/evaluate.hpp). Without a file the embedded Debit-Credit
+// default (Rahm 1993 Tab. 6-6) is evaluated. Saturation is stated plainly with the bottleneck;
+// never NaN.
 #include <iostream>
 #include <sstream>
 #include <string>
 
 #include "cli/command.hpp"
 #include "cli/format.hpp"
+#include "cli/simulate_model.hpp"
 #include "model/document.hpp"
 #include "model/evaluate.hpp"
+#include "model/metrics_registry.hpp"
 #include "model/parse.hpp"
 #include "model/result_json.hpp"
 
@@ -80,7 +83,8 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
                    ms(b.cpu_service_s), ms(b.cpu_wait_s), ms(b.extended_memory_s), ms(io),
                    ms(b.lock_wait_s), ms(b.commit_io_s), ms(b.input_queue_s)});
   }
-  types.print(out, "Response time per transaction type (reference-phase I/O by device below)");
+  types.print_wrapped(
+      out, "Response time per transaction type (reference-phase I/O by device below)", 1);
   out << '\n';
 
   Table io({"type", "device", "I/O ms"});
@@ -100,7 +104,7 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
                     fixed(t.eh_accesses, 3), fixed(t.io_operations, 3),
                     fixed(t.cpu_instructions, 0), general(t.conflict_probability, 4),
                     general(t.deadlock_probability, 4)});
-  counts.print(out, "Per transaction");
+  counts.print_wrapped(out, "Per transaction", 1);
   out << '\n';
 
   Table servers({"server", "kind", "servers", "offered load", "utilization %"});
@@ -118,7 +122,7 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
     parts.add_row({p.name, fixed(p.references_per_s, 2), percent(p.hs_hit_ratio),
                    percent(p.eh_hit_ratio), percent(p.dc_hit_ratio),
                    fixed(p.dirty_victim_probability, 3), general(p.lock_conflict_probability, 4)});
-  parts.print(out, "Partitions");
+  parts.print_wrapped(out, "Partitions", 1);
   print_cluster(e, out);
   out << "\nLocks: conflict probability per request " << general(e.conflict_probability, 4)
       << ", deadlocks " << general(e.deadlock_rate_per_s, 4) << "/s, blocked share "
@@ -127,54 +131,15 @@ void print_table(const model::Evaluation& e, std::ostream& out) {
 }
 
 void print_csv(const model::Evaluation& e, std::ostream& out) {
-  // Long format: one value per line, easy to filter in tools.
-  Table t({"section", "name", "metric", "value"});
-  const auto row = [&](const std::string& s, const std::string& n, const std::string& m,
-                       const std::string& v) {
-    t.add_row({s, n, m, v});
-  };
-  row("system", e.model_name, "arrival_rate_per_s", general(e.arrival_rate_per_s, 10));
-  row("system", e.model_name, "saturated", e.saturated ? "true" : "false");
-  row("system", e.model_name, "bottleneck", e.saturated ? e.bottleneck : "");
-  row("system", e.model_name, "throughput_per_s", general(e.throughput_per_s, 10));
-  row("system", e.model_name, "mean_response_time_s",
-      e.mean_response_time_s ? general(*e.mean_response_time_s, 10) : "");
-  row("system", e.model_name, "max_throughput_per_s",
-      e.max_throughput_per_s ? general(*e.max_throughput_per_s, 10) : "");
-  row("system", e.model_name, "max_throughput_limited_by", e.max_throughput_limited_by);
-  row("system", e.model_name, "hs_hit_ratio", general(e.hs_hit_ratio, 10));
-  row("system", e.model_name, "eh_hit_ratio", general(e.eh_hit_ratio, 10));
-  row("system", e.model_name, "dc_hit_ratio", general(e.dc_hit_ratio, 10));
-  row("system", e.model_name, "conflict_probability", general(e.conflict_probability, 10));
-  row("system", e.model_name, "deadlock_rate_per_s", general(e.deadlock_rate_per_s, 10));
-  for (const auto& ty : e.types) {
-    row("type", ty.name, "response_time_s",
-        ty.response_time_s ? general(*ty.response_time_s, 10) : "");
-    row("type", ty.name, "throughput_per_s", general(ty.throughput_per_s, 10));
-    row("type", ty.name, "cpu_service_s", general(ty.breakdown.cpu_service_s, 10));
-    row("type", ty.name, "cpu_wait_s", general(ty.breakdown.cpu_wait_s, 10));
-    row("type", ty.name, "extended_memory_s", general(ty.breakdown.extended_memory_s, 10));
-    for (const auto& [dev, s] : ty.breakdown.io_s)
-      row("type", ty.name, "io_s." + dev, general(s, 10));
-    row("type", ty.name, "lock_wait_s", general(ty.breakdown.lock_wait_s, 10));
-    row("type", ty.name, "commit_io_s", general(ty.breakdown.commit_io_s, 10));
-    row("type", ty.name, "input_queue_s", general(ty.breakdown.input_queue_s, 10));
-    row("type", ty.name, "page_misses", general(ty.page_misses, 10));
-    row("type", ty.name, "reads", general(ty.reads, 10));
-    row("type", ty.name, "synchronous_writes", general(ty.synchronous_writes, 10));
-    row("type", ty.name, "asynchronous_writes", general(ty.asynchronous_writes, 10));
-    row("type", ty.name, "log_writes", general(ty.log_writes, 10));
-    row("type", ty.name, "conflict_probability", general(ty.conflict_probability, 10));
-  }
-  for (const auto& s : e.servers) {
-    row("server", s.name, "offered_load", general(s.offered_load, 10));
-    row("server", s.name, "utilization", general(s.utilization, 10));
-  }
-  for (const auto& p : e.partitions) {
-    row("partition", p.name, "hs_hit_ratio", general(p.hs_hit_ratio, 10));
-    row("partition", p.name, "eh_hit_ratio", general(p.eh_hit_ratio, 10));
-    row("partition", p.name, "dc_hit_ratio", general(p.dc_hit_ratio, 10));
-  }
+  // Long format: one value per line, easy to filter in tools. Every metric of the registry
+  // (model/metrics_registry.hpp) in its unit; a value that does not exist is an empty cell.
+  Table t({"section", "name", "metric", "unit", "value"});
+  t.add_row({"system", e.model_name, "bottleneck", "text", e.saturated ? e.bottleneck : ""});
+  t.add_row(
+      {"system", e.model_name, "max_throughput_limited_by", "text", e.max_throughput_limited_by});
+  for (const auto& m : model::all_analytic_metrics(e))
+    t.add_row({model::metric_scope_name(m.spec->scope), m.owner.empty() ? e.model_name : m.owner,
+               m.spec->name, m.unit, m.value ? general(*m.value, 10) : ""});
   t.print_csv(out);
 }
 
@@ -199,13 +164,15 @@ void add_eval_command(CLI::App& app, Context& /*context*/) {
       "eval", "Evaluate a transaction-system model analytically (default: Debit-Credit, Tab. 6-6)");
   auto file = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("table");
+  auto sets = std::make_shared<std::vector<std::string>>();
   cmd->add_option("model", *file, "Model JSON file (omit for the embedded default)");
+  cmd->add_option("--set", *sets, "PATH=VALUE, e.g. workload.arrival_rate_per_s=300")
+      ->allow_extra_args(false);
   cmd->add_option("--format", *format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv"}));
-  cmd->callback([file, format]() {
-    const auto e = parse_input_file(model_source_name(*file), [&] {
-      return model::evaluate(model::parse_model(model::load_model_document(*file)));
-    });
+  cmd->callback([file, format, sets]() {
+    const model::SystemModel m = load_model_with_sets(*file, *sets);
+    const auto e = parse_input_file(model_source_name(*file), [&] { return model::evaluate(m); });
     print_evaluation(e, parse_format(*format), std::cout);
   });
 }

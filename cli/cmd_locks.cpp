@@ -16,8 +16,10 @@
 //    "options": {"tolerance": 1e-10, "max_iterations": 10000, "damping": 0.5}}
 // A partition may give "access_weights" (relative access frequencies of its granules) or
 // "hot_access_share" + "hot_granule_share" instead of uniform access; the model then uses the
-// effective number of granules. Errors name the option or JSON path (exit 2). Thrashing is a
-// result, reported with its cause (exit 0).
+// effective number of granules. Errors name the option or JSON path (exit 2); so do impossible
+// inputs (more lock requests per transaction than granules). Thrashing is a result, reported with
+// its cause (exit 0), and the quantities it leaves undefined are null / empty / "thrashing". The
+// CSV is one long table (section, name, metric, value).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -26,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/command.hpp"
 #include "cli/format.hpp"
@@ -71,6 +74,10 @@ Request from_options(const LocksOptions& o) {
   require(finite_non_negative(o.commit_ms), "--commit-ms", "must be a non-negative number");
   require(finite_non_negative(o.hold_ms), "--hold-ms", "must be a non-negative number");
   require(std::isfinite(*o.granules) && *o.granules >= 1, "--granules", "must be a number >= 1");
+  // A transaction locks distinct granules: more requests than granules cannot be granted at all.
+  require(*o.locks <= *o.granules, "--locks",
+          "a transaction requests " + general(*o.locks, 6) + " locks but there are only " +
+              general(*o.granules, 6) + " granules (--granules); it can never hold them all");
   const double write = o.write_share.value_or(1.0);
   require(write >= 0 && write <= 1, "--write-share", "must be in [0, 1]");
   const double commit_s = o.commit_ms.value_or(0.0) / 1000;
@@ -116,6 +123,7 @@ Request from_file(const std::string& file) {
   root.expect_only({"partitions", "classes", "options"});
   const auto partitions = root.at("partitions").elements();
   if (partitions.empty()) root.at("partitions").fail("must list at least one partition");
+  std::vector<double> distinct_granules;  // before skew: the most locks a transaction can hold
   for (const io::JsonNode& p : partitions) {
     p.expect_only({"name", "granules", "access_weights", "hot_access_share", "hot_granule_share"});
     lk::LockPartition part;
@@ -130,7 +138,9 @@ Request from_file(const std::string& file) {
         p.at("access_weights").fail("give either access_weights or granules");
       }
       try {
-        part.granules = lk::effective_granules(p.at("access_weights").as_number_array());
+        const auto weights = p.at("access_weights").as_number_array();
+        distinct_granules.push_back(static_cast<double>(weights.size()));
+        part.granules = lk::effective_granules(weights);
       } catch (const io::InputError& e) {
         // effective_granules names "access_weights[i]"; re-root it at this partition.
         const std::string suffix = e.path().substr(std::string("access_weights").size());
@@ -140,6 +150,7 @@ Request from_file(const std::string& file) {
       const auto g = p.at("granules");
       part.granules = g.as_number();
       if (!(part.granules >= 1)) g.fail("must be a number >= 1");
+      distinct_granules.push_back(part.granules);
       if (p.has("hot_access_share") != p.has("hot_granule_share")) {
         p.fail("hot_access_share and hot_granule_share go together");
       }
@@ -197,6 +208,11 @@ Request from_file(const std::string& file) {
         }
       }
       acc.lock_requests = a.at("lock_requests").as_non_negative();
+      if (acc.lock_requests > distinct_granules[acc.partition])
+        a.at("lock_requests")
+            .fail("a transaction requests " + general(acc.lock_requests, 6) +
+                  " locks but partition '" + r.workload.partitions[acc.partition].name +
+                  "' has only " + general(distinct_granules[acc.partition], 6) + " granules");
       acc.exclusive_share =
           a.has("exclusive_share") ? a.at("exclusive_share").as_probability() : 1.0;
       if (a.has("request_position"))
@@ -246,85 +262,119 @@ void run_locks(const LocksOptions& o) {
                                      : parse_input_file(o.file, [&] { return from_file(o.file); });
   const lk::LockContention r = lk::analyze_lock_contention(req.workload, req.options);
 
+  // At thrashing there is no operating point: the times, locks held and shares of the last
+  // iterate are not results, so they are null (JSON), empty (CSV) or "thrashing" (table).
+  const bool none = r.thrashing;
+  using nlohmann::json;
+  const auto value = [&](double v) { return none ? json(nullptr) : json(v); };
+  const auto text = [&](const std::string& t) { return none ? std::string("thrashing") : t; };
+  const auto n_value = [&](const lk::ClassContention& c, std::size_t i) {
+    // N is an input with --transactions, a result (rate x R) with --arrival-rate.
+    return req.workload.classes[i].arrival_rate_per_s > 0 ? value(c.concurrent_transactions)
+                                                          : json(c.concurrent_transactions);
+  };
+  json j;
+  j["classes"] = json::array();
+  for (std::size_t i = 0; i < r.classes.size(); ++i) {
+    const lk::ClassContention& c = r.classes[i];
+    j["classes"].push_back({{"name", c.name},
+                            {"concurrent_transactions", n_value(c, i)},
+                            {"throughput_per_s", value(c.throughput_per_s)},
+                            {"lock_requests", c.lock_requests},
+                            {"conflict_probability", value(c.conflict_probability)},
+                            {"conflicts_per_transaction", value(c.conflicts_per_transaction)},
+                            {"wait_per_conflict_s", value(c.wait_per_conflict_s)},
+                            {"blocking_time_s", value(c.blocking_time_s)},
+                            {"lock_holding_time_s", value(c.lock_holding_time_s)},
+                            {"response_time_no_wait_s", c.response_time_no_wait_s},
+                            {"response_time_s", value(c.response_time_s)},
+                            {"mean_locks_held", value(c.mean_locks_held)},
+                            {"deadlock_probability", value(c.deadlock_probability)},
+                            {"blocked_share", value(c.blocked_share)}});
+  }
+  j["partitions"] = json::array();
+  for (const lk::PartitionContention& p : r.partitions) {
+    j["partitions"].push_back(
+        {{"name", p.name},
+         {"granules", p.granules},
+         {"exclusive_locks_held", value(p.exclusive_locks_held)},
+         {"shared_locks_held", value(p.shared_locks_held)},
+         {"exclusive_conflict_probability", value(p.exclusive_conflict_probability)},
+         {"shared_conflict_probability", value(p.shared_conflict_probability)}});
+  }
+  j["blocked_share"] = value(r.blocked_share);
+  j["deadlock_rate_per_s"] = value(r.deadlock_rate_per_s);
+  j["tay_workload"] = r.tay_workload;
+  j["conflicts_per_transaction"] = value(r.conflicts_per_transaction);
+  j["thomasian_alpha"] = r.thomasian_alpha;
+  j["thomasian_alpha_threshold"] = lk::thomasian_alpha_threshold();
+  j["thomasian_beta"] = r.thomasian_beta ? json(*r.thomasian_beta) : json();
+  j["thrashing"] = r.thrashing;
+  j["bottleneck"] = r.bottleneck;
+  j["diagnosis"] = r.diagnosis;
+  j["converged"] = r.converged;
+  j["iterations"] = r.iterations;
   if (format == OutputFormat::json) {
-    nlohmann::json j;
-    for (const lk::ClassContention& c : r.classes) {
-      j["classes"].push_back({{"name", c.name},
-                              {"concurrent_transactions", c.concurrent_transactions},
-                              {"throughput_per_s", c.throughput_per_s},
-                              {"lock_requests", c.lock_requests},
-                              {"conflict_probability", c.conflict_probability},
-                              {"conflicts_per_transaction", c.conflicts_per_transaction},
-                              {"wait_per_conflict_s", c.wait_per_conflict_s},
-                              {"blocking_time_s", c.blocking_time_s},
-                              {"lock_holding_time_s", c.lock_holding_time_s},
-                              {"response_time_no_wait_s", c.response_time_no_wait_s},
-                              {"response_time_s", c.response_time_s},
-                              {"mean_locks_held", c.mean_locks_held},
-                              {"deadlock_probability", c.deadlock_probability},
-                              {"blocked_share", c.blocked_share}});
-    }
-    for (const lk::PartitionContention& p : r.partitions) {
-      j["partitions"].push_back(
-          {{"name", p.name},
-           {"granules", p.granules},
-           {"exclusive_locks_held", p.exclusive_locks_held},
-           {"shared_locks_held", p.shared_locks_held},
-           {"exclusive_conflict_probability", p.exclusive_conflict_probability},
-           {"shared_conflict_probability", p.shared_conflict_probability}});
-    }
-    j["blocked_share"] = r.blocked_share;
-    j["deadlock_rate_per_s"] = r.deadlock_rate_per_s;
-    j["tay_workload"] = r.tay_workload;
-    j["conflicts_per_transaction"] = r.conflicts_per_transaction;
-    j["thomasian_alpha"] = r.thomasian_alpha;
-    j["thomasian_alpha_threshold"] = lk::thomasian_alpha_threshold();
-    j["thomasian_beta"] = r.thomasian_beta ? nlohmann::json(*r.thomasian_beta) : nlohmann::json();
-    j["thrashing"] = r.thrashing;
-    j["bottleneck"] = r.bottleneck;
-    j["diagnosis"] = r.diagnosis;
-    j["converged"] = r.converged;
-    j["iterations"] = r.iterations;
     std::cout << j.dump(2) << '\n';
+    return;
+  }
+  if (format == OutputFormat::csv) {
+    // One long table: section, name, metric, value (empty where no value exists).
+    Table t({"section", "name", "metric", "value"});
+    const auto cell = [](const json& v) {
+      if (v.is_null()) return std::string();
+      if (v.is_number()) return general(v.get<double>(), 10);
+      if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
+      return v.is_string() ? v.get<std::string>() : v.dump();
+    };
+    for (const char* section : {"classes", "partitions"})
+      for (const auto& item : j[section])
+        for (const auto& [k, v] : item.items())
+          if (k != "name")
+            t.add_row({std::string(section) == "classes" ? "class" : "partition",
+                       item["name"].get<std::string>(), k, cell(v)});
+    for (const auto& [k, v] : j.items())
+      if (k != "classes" && k != "partitions") t.add_row({"system", "", k, cell(v)});
+    t.print_csv(std::cout);
     return;
   }
 
   Table classes({"class", "N", "X/s", "k", "P(conflict)", "conflicts/tx", "wait/conflict ms",
                  "blocking ms", "hold ms", "R no wait ms", "R ms", "blocked %", "P(deadlock)"});
-  for (const lk::ClassContention& c : r.classes) {
-    classes.add_row({c.name, general(c.concurrent_transactions, 4), general(c.throughput_per_s, 4),
-                     general(c.lock_requests, 4), general(c.conflict_probability, 4),
-                     general(c.conflicts_per_transaction, 4), ms(c.wait_per_conflict_s),
-                     ms(c.blocking_time_s), ms(c.lock_holding_time_s),
-                     ms(c.response_time_no_wait_s), ms(c.response_time_s), percent(c.blocked_share),
-                     general(c.deadlock_probability, 4)});
+  for (std::size_t i = 0; i < r.classes.size(); ++i) {
+    const lk::ClassContention& c = r.classes[i];
+    classes.add_row({c.name,
+                     n_value(c, i).is_null() ? "thrashing" : general(c.concurrent_transactions, 4),
+                     text(general(c.throughput_per_s, 4)), general(c.lock_requests, 4),
+                     text(general(c.conflict_probability, 4)),
+                     text(general(c.conflicts_per_transaction, 4)), text(ms(c.wait_per_conflict_s)),
+                     text(ms(c.blocking_time_s)), text(ms(c.lock_holding_time_s)),
+                     ms(c.response_time_no_wait_s), text(ms(c.response_time_s)),
+                     text(percent(c.blocked_share)), text(general(c.deadlock_probability, 4))});
   }
   Table partitions(
       {"partition", "granules", "X locks held", "S locks held", "P(conflict) X", "P(conflict) S"});
   for (const lk::PartitionContention& p : r.partitions) {
-    partitions.add_row({p.name, general(p.granules), general(p.exclusive_locks_held, 4),
-                        general(p.shared_locks_held, 4),
-                        general(p.exclusive_conflict_probability, 4),
-                        general(p.shared_conflict_probability, 4)});
+    partitions.add_row({p.name, general(p.granules), text(general(p.exclusive_locks_held, 4)),
+                        text(general(p.shared_locks_held, 4)),
+                        text(general(p.exclusive_conflict_probability, 4)),
+                        text(general(p.shared_conflict_probability, 4))});
   }
   Table summary({"indicator", "value", "limit"});
   summary.add_row({"Tay k^2 N / D", general(r.tay_workload, 4), "~1.5"});
-  summary.add_row({"conflicts per transaction", general(r.conflicts_per_transaction, 4), "0.7"});
+  summary.add_row(
+      {"conflicts per transaction", text(general(r.conflicts_per_transaction, 4)), "0.7"});
   summary.add_row({"Thomasian alpha", general(r.thomasian_alpha, 4),
                    fixed(lk::thomasian_alpha_threshold(), 3)});
   summary.add_row({"Thomasian beta", r.thomasian_beta ? general(*r.thomasian_beta, 4) : "-", ""});
-  summary.add_row({"blocked share %", percent(r.blocked_share), ""});
-  summary.add_row({"deadlocks per s", general(r.deadlock_rate_per_s, 4), ""});
+  summary.add_row({"blocked share %", text(percent(r.blocked_share)), ""});
+  summary.add_row({"deadlocks per s", text(general(r.deadlock_rate_per_s, 4)), ""});
   summary.add_row({"thrashing", r.thrashing ? "yes" : "no", ""});
-  if (format == OutputFormat::csv) {
-    classes.print_csv(std::cout);
-    std::cout << '\n';
-    partitions.print_csv(std::cout);
-    std::cout << '\n';
-    summary.print_csv(std::cout);
-    return;
-  }
-  classes.print(std::cout, "Strict 2PL lock contention (mean-value model)");
+  classes.print_wrapped(std::cout,
+                        r.thrashing ? "Strict 2PL lock contention: THRASHING (no operating "
+                                      "point; the values below are not defined)"
+                                    : "Strict 2PL lock contention (mean-value model)",
+                        1);
   std::cout << '\n';
   partitions.print(std::cout);
   std::cout << '\n';

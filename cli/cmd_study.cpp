@@ -1,21 +1,25 @@
 // `tpeval study STUDY.json [--out DIR] [--jobs N] [--mode analytic|simulate|both] [--quick]
-// [--fresh]`: runs every point of a study (model/study/), writes results.csv, results.json and
-// summary.md into DIR, prints the summary, and exits 1 when an expectation is missed. Finished
-// points are journalled in DIR/journal.jsonl, so an interrupted study resumes where it stopped
-// (--fresh ignores the journal). A progress bar goes to stderr only when stderr is a terminal.
-// On a cluster: `--shard K/N` runs every N-th point and writes DIR/shard-K-of-N.json (no summary,
-// exit 0); `tpeval study --merge DIR...` combines the shards into the files and exit code one run
-// on one machine gives (model/study/shard.hpp, docs/studies.md).
+// [--fresh] [--force] [--format table|json|csv]`: runs every point of a study (model/study/),
+// writes results.csv, results.json and summary.md into DIR, prints the summary, and exits 1 when an
+// expectation is missed. Finished points are journalled in DIR/journal.jsonl, so an interrupted
+// study resumes where it stopped (--fresh ignores the journal). A directory that holds another
+// study's results is refused (--force replaces them). A progress bar goes to stderr only when
+// stderr is a terminal. On a cluster: `--shard K/N` runs every N-th point and writes
+// DIR/shard-K-of-N.json (no summary, exit 0); `tpeval study --merge DIR...` combines the shards
+// into the files and exit code one run on one machine gives (model/study/shard.hpp,
+// docs/studies.md).
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/format.hpp"
 #include "model/study/expectations.hpp"
 #include "model/study/output.hpp"
 #include "model/study/runner.hpp"
@@ -45,39 +49,72 @@ struct StudyArgs {
   std::string file, out, mode, shard;
   std::vector<std::string> merge;
   int jobs = 0;
-  bool quick = false, fresh = false;
+  bool quick = false, fresh = false, force = false;
+  std::string format = "table";
 };
+/// Refuses an output directory that holds another study's results (they would be overwritten and
+/// its journal mixed into this run) unless --force; then claims the directory for this study.
+void claim_output_directory(const std::string& dir, const std::string& study, bool force) {
+  const std::filesystem::path marker = std::filesystem::path(dir) / "study-name";
+  std::string owner;
+  if (std::ifstream in(marker); in) {
+    std::getline(in, owner);
+  } else if (std::ifstream results(std::filesystem::path(dir) / "results.json"); results) {
+    try {
+      owner = nlohmann::json::parse(results).value("study", std::string());
+    } catch (const nlohmann::json::exception&) {
+      owner = "(unreadable results.json)";
+    }
+  }
+  if (!owner.empty() && owner != study && !force)
+    throw io::InputError("--out", "'" + dir + "' holds the results of study '" + owner +
+                                      "'; choose another --out or pass --force to replace them");
+  if (!owner.empty() && owner != study) {
+    std::error_code ec;
+    for (const char* f : {"journal.jsonl", "journal-quick.jsonl"})
+      std::filesystem::remove(std::filesystem::path(dir) / f, ec);
+  }
+  std::ofstream(marker) << study << '\n';
+}
 
-std::string make_output_dir(const std::string& out, const std::string& study_name) {
-  const std::string dir = out.empty() ? study_name + "-results" : out;
+std::string make_output_dir(const StudyArgs& a, const std::string& study_name) {
+  const std::string dir = a.out.empty() ? study_name + "-results" : a.out;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw io::InputError("--out", "cannot create directory '" + dir + "': " + ec.message());
+  claim_output_directory(dir, study_name, a.force);
   return dir;
 }
 
 // The files, summary and exit code of a whole study (one run, or the merge of its shards).
 void finish_study(const st::Study& study, const std::vector<st::PointResult>& results,
-                  st::StudyRunInfo info, const std::string& dir, Context& context) {
+                  st::StudyRunInfo info, const std::string& dir, const std::string& format_name,
+                  Context& context) {
   const auto outcomes = st::evaluate_expectations(study, results);
   for (const auto& r : results) info.reused_points += r.reused ? 1 : 0;
   st::write_study_outputs(dir, study, results, outcomes, info);
-  std::cout << st::summary_markdown(study, outcomes, info);
+  const OutputFormat format = parse_format(format_name);
+  if (format == OutputFormat::json)
+    std::cout << st::results_json(study, results, outcomes, info).dump(1) << '\n';
+  else if (format == OutputFormat::csv)
+    std::cout << st::results_csv(study, results);
+  else
+    std::cout << st::summary_markdown(study, outcomes, info);
   if (st::any_missed(outcomes)) context.exit_code = 1;
 }
 
 void merge_command(const StudyArgs& a, Context& context) {
   const auto start = std::chrono::steady_clock::now();
   const st::MergedStudy merged = st::merge_shards(a.merge);
-  const std::string dir = make_output_dir(a.out, merged.study.name);
+  const std::string dir = make_output_dir(a, merged.study.name);
   st::StudyRunInfo info;
   info.mode = merged.mode;
   info.simulation_available = merged.simulation_available;
   info.quick = merged.quick;
-  finish_study(merged.study, merged.results, info, dir, context);
+  finish_study(merged.study, merged.results, info, dir, a.format, context);
   const double elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << merged.results.size() << " points merged from " << merged.shards << " shards in "
+  (a.format == "table" ? std::cout : std::cerr) << merged.results.size() << " points merged from " << merged.shards << " shards in "
             << elapsed_s << " s; results in " << dir << "/\n";
 }
 
@@ -102,7 +139,7 @@ void run_command(const StudyArgs& a, Context& context) {
     std::cerr << "tpeval study: warning: no transaction simulator in this build; running the "
                  "analytic part only\n";
 
-  const std::string dir = make_output_dir(a.out, study.name);
+  const std::string dir = make_output_dir(a, study.name);
   // The journal of a quick run is kept apart so it never masks full-run points; each shard has
   // its own, so shards may share one output directory.
   std::string journal = dir + (a.quick ? "/journal-quick" : "/journal");
@@ -140,8 +177,8 @@ void run_command(const StudyArgs& a, Context& context) {
   info.simulation_available = options.simulator.has_value();
   info.quick = a.quick;
   info.elapsed_s = elapsed_s;
-  finish_study(study, results, info, dir, context);
-  std::cout << results.size() << " points (" << reused << " reused from the journal) in "
+  finish_study(study, results, info, dir, a.format, context);
+  (a.format == "table" ? std::cout : std::cerr) << results.size() << " points (" << reused << " reused from the journal) in "
             << elapsed_s << " s; results in " << dir << "/\n";
 }
 
@@ -168,6 +205,11 @@ void add_study_command(CLI::App& app, Context& context) {
                                 "Merge the shard files in these directories into the outputs of "
                                 "one run (instead of a study file)");
   merge->expected(1, -1);
+  cmd->add_flag("--force", a->force, "Replace the results of another study in --out");
+  cmd->add_option("--format", a->format,
+                  "Output on stdout: table (the summary), json (results.json) or csv "
+                  "(results.csv); the files are written in every case")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
   for (auto* other : {file, mode, quick, fresh, shard}) merge->excludes(other);
   cmd->callback([a, &context]() {
     if (!a->merge.empty())

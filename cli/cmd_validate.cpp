@@ -4,8 +4,9 @@
 //
 // Per metric it prints the analytic value, the simulated mean with its 95 % interval, the relative
 // difference and whether the analytic value lies within the tolerance: |analytic - simulated| <=
-// half-width + tolerance x |simulated| (+ an absolute floor: 0.01 for ratios, probabilities and
-// counts per transaction, and tolerance x the response time for the parts of the response time,
+// half-width + tolerance x |simulated| (+ an absolute floor: 1 percentage point for percentages,
+// 0.01 for probabilities and counts per transaction, and tolerance x the response time for the
+// parts of the response time,
 // so that parts of a few microseconds are not judged by their relative error). Exit code 1 if any
 // judged metric fails, 2 for bad input or an impossible run. A model the analytic evaluation calls
 // saturated passes only when the simulation finds it unstable or saturated too.
@@ -20,6 +21,7 @@
 #include "cli/format.hpp"
 #include "cli/simulate_model.hpp"
 #include "model/evaluate.hpp"
+#include "model/metrics_registry.hpp"
 #include "solver/des/network_simulation.hpp"
 #include "solver/io/json_input.hpp"
 
@@ -32,70 +34,61 @@ struct ValidateArgs {
 };
 
 struct Row {
-  std::string section, owner, metric;
+  std::string section, owner, metric, unit;
   double analytic = 0.0;
-  model::sim::SimulatedMetric simulated;
+  model::MetricEstimate simulated;
   double floor = 0.0;
   bool pass = true;
 };
 
-/// The analytic counterparts of the simulated metrics (section, owner, metric -> value, floor).
-struct Pair {
-  std::string section, owner, metric;
-  double analytic;
-  double floor;
-};
+/// The absolute floor of a metric in its unit (see the header comment).
+double agreement_floor(model::AgreementFloor floor, double tolerance, double response_time_ms) {
+  switch (floor) {
+    case model::AgreementFloor::none:
+      return 0.0;
+    case model::AgreementFloor::small_count:
+      return 0.01;
+    case model::AgreementFloor::small_percent:
+      return 1.0;  // 0.01 as a fraction
+    case model::AgreementFloor::response_part:
+      return tolerance * response_time_ms;
+  }
+  return 0.0;
+}
 
-std::vector<Pair> analytic_pairs(const model::Evaluation& e, double tolerance) {
-  std::vector<Pair> p;
-  const std::string& m = e.model_name;
-  const double r = e.mean_response_time_s.value_or(0.0);
-  p.push_back({"system", m, "throughput_per_s", e.throughput_per_s, 0.0});
-  if (e.mean_response_time_s) p.push_back({"system", m, "mean_response_time_s", r, 0.0});
-  p.push_back({"system", m, "hs_hit_ratio", e.hs_hit_ratio, 0.01});
-  p.push_back({"system", m, "eh_hit_ratio", e.eh_hit_ratio, 0.01});
-  p.push_back({"system", m, "dc_hit_ratio", e.dc_hit_ratio, 0.01});
-  p.push_back({"system", m, "conflict_probability", e.conflict_probability, 0.01});
-  for (const auto& t : e.types) {
-    const double rt = t.response_time_s.value_or(0.0);
-    const double part = tolerance * rt;
-    p.push_back({"type", t.name, "throughput_per_s", t.throughput_per_s, 0.0});
-    if (t.response_time_s) {
-      p.push_back({"type", t.name, "response_time_s", rt, 0.0});
-      const auto& b = t.breakdown;
-      p.push_back({"type", t.name, "cpu_service_s", b.cpu_service_s, part});
-      p.push_back({"type", t.name, "cpu_wait_s", b.cpu_wait_s, part});
-      p.push_back({"type", t.name, "extended_memory_s", b.extended_memory_s, part});
-      for (const auto& [dev, s] : b.io_s) p.push_back({"type", t.name, "io_s." + dev, s, part});
-      p.push_back({"type", t.name, "lock_wait_s", b.lock_wait_s, part});
-      p.push_back({"type", t.name, "commit_io_s", b.commit_io_s, part});
-      p.push_back({"type", t.name, "input_queue_s", b.input_queue_s, part});
+/// Every registry metric both engines report, analytic value next to the simulated estimate.
+std::vector<Row> paired_metrics(const model::Evaluation& e, const model::SystemModel& m,
+                                const model::sim::TxSimReport& report, double tolerance) {
+  const model::SimulationView view{m, report};
+  std::vector<Row> rows;
+  for (const auto& spec : model::metric_registry()) {
+    if (!spec.simulated) continue;
+    for (const auto& owner : model::metric_owners(e, spec.scope)) {
+      if (spec.scope == model::MetricScope::server) {
+        const auto load = model::analytic_metric(e, "offered_load:" + owner);
+        if (!load || *load <= 0.0) continue;  // a station this model does not use
+      }
+      const auto analytic = spec.analytic(e, owner);
+      const auto simulated = spec.simulated(view, owner);
+      if (!analytic || !simulated) continue;
+      // Parts of a type's response time are judged against that type's response time.
+      const auto response = model::analytic_metric(e, spec.scope == model::MetricScope::type
+                                                          ? "response_time_ms:" + owner
+                                                          : "response_time_ms");
+      Row r{model::metric_scope_name(spec.scope),
+            owner.empty() ? e.model_name : owner,
+            spec.name,
+            spec.unit,
+            *analytic,
+            *simulated,
+            agreement_floor(spec.floor, tolerance, response.value_or(0.0)),
+            true};
+      const double diff = std::abs(r.analytic - r.simulated.mean);
+      r.pass = diff <= r.simulated.half_width + tolerance * std::abs(r.simulated.mean) + r.floor;
+      rows.push_back(std::move(r));
     }
-    p.push_back({"type", t.name, "page_misses", t.page_misses, 0.01});
-    p.push_back({"type", t.name, "reads", t.reads, 0.01});
-    p.push_back({"type", t.name, "victim_writes", t.victim_writes, 0.01});
-    p.push_back({"type", t.name, "force_writes", t.force_writes, 0.01});
-    p.push_back({"type", t.name, "log_writes", t.log_writes, 0.01});
-    p.push_back({"type", t.name, "synchronous_writes", t.synchronous_writes, 0.01});
-    p.push_back({"type", t.name, "asynchronous_writes", t.asynchronous_writes, 0.01});
-    p.push_back({"type", t.name, "eh_accesses", t.eh_accesses, 0.01});
-    p.push_back({"type", t.name, "io_operations", t.io_operations, 0.01});
-    p.push_back({"type", t.name, "cpu_instructions", t.cpu_instructions, 0.0});
-    p.push_back({"type", t.name, "conflict_probability", t.conflict_probability, 0.01});
   }
-  for (const auto& s : e.servers) {
-    if (s.offered_load <= 0.0) continue;
-    if (s.servers > 0)
-      p.push_back({"server", s.name, "utilization", s.utilization, 0.01});
-    else
-      p.push_back({"server", s.name, "offered_load", s.offered_load, 0.01});
-  }
-  for (const auto& pr : e.partitions) {
-    p.push_back({"partition", pr.name, "hs_hit_ratio", pr.hs_hit_ratio, 0.01});
-    p.push_back({"partition", pr.name, "eh_hit_ratio", pr.eh_hit_ratio, 0.01});
-    p.push_back({"partition", pr.name, "dc_hit_ratio", pr.dc_hit_ratio, 0.01});
-  }
-  return p;
+  return rows;
 }
 
 void validate(const ValidateArgs& a, Context& context) {
@@ -134,23 +127,14 @@ void validate(const ValidateArgs& a, Context& context) {
     return;
   }
 
-  std::vector<Row> rows;
-  for (const Pair& p : analytic_pairs(e, a.tolerance)) {
-    const model::sim::SimulatedMetric* s = report->find(p.section, p.owner, p.metric);
-    if (s == nullptr) continue;
-    Row r{p.section, p.owner, p.metric, p.analytic, *s, p.floor, true};
-    const double diff = std::abs(p.analytic - s->estimate.mean);
-    r.pass = diff <= s->estimate.half_width + a.tolerance * std::abs(s->estimate.mean) + p.floor;
-    rows.push_back(std::move(r));
-  }
+  const std::vector<Row> rows = paired_metrics(e, m, *report, a.tolerance);
   int failed = 0;
   for (const Row& r : rows) failed += r.pass ? 0 : 1;
   if (failed > 0) context.exit_code = 1;
 
   const auto rel = [](const Row& r) {
-    return r.simulated.estimate.mean != 0.0
-               ? (r.analytic - r.simulated.estimate.mean) / std::abs(r.simulated.estimate.mean)
-               : 0.0;
+    return r.simulated.mean != 0.0 ? (r.analytic - r.simulated.mean) / std::abs(r.simulated.mean)
+                                   : 0.0;
   };
   if (format == OutputFormat::json) {
     nlohmann::json j;
@@ -163,33 +147,36 @@ void validate(const ValidateArgs& a, Context& context) {
       list.push_back({{"section", r.section},
                       {"name", r.owner},
                       {"metric", r.metric},
+                      {"unit", r.unit},
                       {"analytic", r.analytic},
-                      {"simulated", r.simulated.estimate.mean},
-                      {"half_width", r.simulated.estimate.half_width},
+                      {"simulated", r.simulated.mean},
+                      {"half_width", r.simulated.half_width},
                       {"relative_difference", rel(r)},
                       {"absolute_floor", r.floor},
                       {"pass", r.pass}});
     j["metrics"] = std::move(list);
-    j["simulation"] = simulation_report_json(*report)["simulation"];
+    j["simulation"] = simulation_report_json(m, *report)["simulation"];
     out << j.dump(2) << '\n';
     return;
   }
-  Table t({"section", "name", "metric", "analytic", "simulated", "+- 95 %", "diff %", "ok"});
+  Table t(
+      {"section", "name", "metric", "unit", "analytic", "simulated", "+- 95 %", "diff %", "ok"});
   for (const Row& r : rows)
-    t.add_row({r.section, r.owner, r.metric, general(r.analytic, 6),
-               general(r.simulated.estimate.mean, 6), general(r.simulated.estimate.half_width, 3),
-               percent(rel(r), 1), r.pass ? "yes" : "NO"});
+    t.add_row({r.section, r.owner, r.metric, r.unit, general(r.analytic, 6),
+               general(r.simulated.mean, 6), general(r.simulated.half_width, 3), percent(rel(r), 1),
+               r.pass ? "yes" : "NO"});
   if (format == OutputFormat::csv) {
     t.print_csv(out);
     return;
   }
   out << "Model: " << e.model_name << ", arrival rate " << fixed(e.arrival_rate_per_s, 2)
       << "/s\nPass: |analytic - simulated| <= half-width + " << percent(a.tolerance, 0)
-      << " % x |simulated| (+ floor 0.01 for ratios and counts, " << percent(a.tolerance, 0)
+      << " % x |simulated| (+ floor 1 point for %, 0.01 for probabilities and counts, "
+      << percent(a.tolerance, 0)
       << " % of the response time for its parts)\nSimulation: " << report->interval_method << ", "
       << general(report->simulated_time_s, 5) << " simulated s, stop: " << report->stop_reason
       << "\n\n";
-  t.print(out, "Analytic vs simulated");
+  t.print_wrapped(out, "Analytic vs simulated", 3);
   out << '\n'
       << (failed == 0 ? "Validation PASSED: all " + std::to_string(rows.size()) + " metrics agree"
                       : "Validation FAILED: " + std::to_string(failed) + " of " +

@@ -48,5 +48,6 @@ void add_raid_command(CLI::App& app, Context& context);
 void add_locks_command(CLI::App& app, Context& context);
 void add_validate_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
+void add_metrics_command(CLI::App& app, Context& context);
 
 }  // namespace tpeval::cli

@@ -24,7 +24,7 @@ bool looks_numeric(const std::string& s) {
                        return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' ||
                               c == 'e' || c == '%';
                      }) ||
-         s == "inf" || s == "n/a";
+         s == "inf" || s == "n/a" || s == "saturated" || s == "thrashing";
 }
 }  // namespace
 
@@ -39,9 +39,20 @@ void Table::print(std::ostream& out, const std::string& title) const {
   for (const auto& row : rows_)
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   if (!title.empty()) out << title << '\n';
+  // A header stands over its column as the numbers do: right-aligned over columns whose cells
+  // are mostly numbers ("saturated", "-" and "thrashing" stand in for numbers).
+  std::vector<bool> numeric_column(headers_.size(), false);
+  for (std::size_t i = 1; i < headers_.size(); ++i) {
+    std::size_t numbers = 0, texts = 0;
+    for (const auto& row : rows_) {
+      if (row[i].empty()) continue;
+      (looks_numeric(row[i]) ? numbers : texts) += 1;
+    }
+    numeric_column[i] = numbers > texts;
+  }
   const auto line = [&](const std::vector<std::string>& cells, bool header) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      const bool right = !header && i > 0 && looks_numeric(cells[i]);
+      const bool right = i > 0 && numeric_column[i] && (header || looks_numeric(cells[i]));
       const std::string pad(width[i] - cells[i].size(), ' ');
       out << (i ? "  " : "")
           << (right ? pad + cells[i] : cells[i] + (i + 1 < cells.size() ? pad : ""));
@@ -53,6 +64,48 @@ void Table::print(std::ostream& out, const std::string& title) const {
   for (std::size_t i = 0; i < width.size(); ++i) total += width[i] + (i ? 2 : 0);
   out << std::string(total, '-') << '\n';
   for (const auto& row : rows_) line(row, false);
+}
+
+void Table::print_wrapped(std::ostream& out, const std::string& title, std::size_t key_columns,
+                          std::size_t max_width) const {
+  const std::size_t n = headers_.size();
+  std::vector<std::size_t> width(n);
+  for (std::size_t i = 0; i < n; ++i) width[i] = headers_[i].size();
+  for (const auto& row : rows_)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  key_columns = std::min(key_columns, n);
+  std::size_t keys_width = 0;
+  for (std::size_t i = 0; i < key_columns; ++i) keys_width += width[i] + 2;
+  // Greedy blocks of columns; a single column wider than the limit gets a block of its own.
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  std::size_t begin = key_columns, used = keys_width;
+  for (std::size_t i = key_columns; i < n; ++i) {
+    if (i > begin && used + width[i] > max_width) {
+      blocks.emplace_back(begin, i);
+      begin = i;
+      used = keys_width;
+    }
+    used += width[i] + 2;
+  }
+  if (begin < n || blocks.empty()) blocks.emplace_back(begin, n);
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    std::vector<std::size_t> columns;
+    for (std::size_t i = 0; i < key_columns; ++i) columns.push_back(i);
+    for (std::size_t i = blocks[b].first; i < blocks[b].second; ++i) columns.push_back(i);
+    const auto pick = [&](const std::vector<std::string>& cells) {
+      std::vector<std::string> out;
+      for (std::size_t c : columns) out.push_back(cells[c]);
+      return out;
+    };
+    Table part(pick(headers_));
+    for (const auto& row : rows_) part.add_row(pick(row));
+    std::string t = title;
+    if (blocks.size() > 1)
+      t += (t.empty() ? "" : " ") + std::string("(part ") + std::to_string(b + 1) + " of " +
+           std::to_string(blocks.size()) + ")";
+    if (b > 0) out << '\n';
+    part.print(out, t);
+  }
 }
 
 void Table::print_csv(std::ostream& out) const {
@@ -81,6 +134,13 @@ std::string general(double value, int significant) {
 
 std::string percent(double fraction, int digits) {
   return fixed(100.0 * fraction, digits);
+}
+
+std::string metric_text(double value, const std::string& unit) {
+  if (unit == "ms" || unit == "per tx" || unit == "servers") return fixed(value, 3);
+  if (unit == "%" || unit == "1/s" || unit == "count") return fixed(value, 2);
+  if (unit == "flag" || unit == "instructions") return fixed(value, 0);
+  return general(value, 4);
 }
 
 std::string csv_cell(const std::string& cell) {

@@ -19,6 +19,10 @@ class Table {
   explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
   void add_row(std::vector<std::string> cells);
   void print(std::ostream& out, const std::string& title = "") const;
+  /// Prints in blocks no wider than `max_width` characters: the first `key_columns` columns are
+  /// repeated in every block, the others are distributed over the blocks in order.
+  void print_wrapped(std::ostream& out, const std::string& title, std::size_t key_columns,
+                     std::size_t max_width = 100) const;
   void print_csv(std::ostream& out) const;
   bool empty() const { return rows_.empty(); }
 
@@ -34,6 +38,8 @@ std::string fixed(double value, int digits = 4);
 std::string general(double value, int significant = 6);
 /// Percent with one decimal (0.537 -> "53.7").
 std::string percent(double fraction, int digits = 1);
+/// A metric value formatted for a table by its unit ("ms" 3 decimals, "%" 2, "1/s" 2, ...).
+std::string metric_text(double value, const std::string& unit);
 /// CSV-quotes a cell when it contains a comma, quote or newline.
 std::string csv_cell(const std::string& cell);
 

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   tpeval::cli::add_locks_command(app, context);
   tpeval::cli::add_validate_command(app, context);
   tpeval::cli::add_completion_command(app, context);
+  tpeval::cli::add_metrics_command(app, context);
 
   try {
     app.parse(argc, argv);

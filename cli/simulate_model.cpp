@@ -11,6 +11,7 @@
 #include "cli/command.hpp"
 #include "cli/format.hpp"
 #include "model/document.hpp"
+#include "model/metrics_registry.hpp"
 #include "model/overrides.hpp"
 #include "model/parse.hpp"
 #include "solver/des/network_simulation.hpp"
@@ -34,28 +35,37 @@ void print_how(const model::sim::TxSimReport& r, std::ostream& out) {
       << '\n';
 }
 
-void print_table(const model::sim::TxSimReport& r, std::ostream& out) {
+// The simulated metrics by the registry's names and units (model/metrics_registry.hpp).
+std::vector<model::NamedEstimate> named(const model::SystemModel& m,
+                                        const model::sim::TxSimReport& r) {
+  return model::all_simulated_metrics(model::SimulationView{m, r});
+}
+std::string owner_of(const model::NamedEstimate& n, const model::sim::TxSimReport& r) {
+  return n.owner.empty() ? r.model_name : n.owner;
+}
+
+void print_table(const model::SystemModel& m, const model::sim::TxSimReport& r, std::ostream& out) {
   out << "Model: " << r.model_name << " (simulated)\n";
   out << "Arrival rate " << fixed(r.arrival_rate_per_s, 2) << "/s";
   if (r.saturated) out << ": SATURATED - " << r.saturation_reason;
   out << '\n';
   print_how(r, out);
   out << '\n';
-  Table t({"section", "name", "metric", "mean", "+- 95 %", "+- %"});
-  for (const auto& m : r.metrics) {
-    const double rel =
-        m.estimate.mean != 0.0 ? m.estimate.half_width / std::abs(m.estimate.mean) : 0.0;
-    t.add_row({m.section, m.owner, m.metric, general(m.estimate.mean, 6),
-               general(m.estimate.half_width, 3), percent(rel, 2)});
+  Table t({"section", "name", "metric", "unit", "mean", "+- 95 %", "+- %"});
+  for (const auto& n : named(m, r)) {
+    const auto& e = n.estimate;
+    const double rel = e.mean != 0.0 ? e.half_width / std::abs(e.mean) : 0.0;
+    t.add_row({model::metric_scope_name(n.spec->scope), owner_of(n, r), n.spec->name, n.spec->unit,
+               general(e.mean, 6), general(e.half_width, 3), percent(rel, 2)});
   }
-  t.print(out, "Metrics (names as in `tpeval eval --format csv`)");
+  t.print_wrapped(out, "Metrics (names and units as in `tpeval eval --format csv`)", 3);
 }
 
-void print_csv(const model::sim::TxSimReport& r, std::ostream& out) {
-  Table t({"section", "name", "metric", "mean", "half_width"});
-  for (const auto& m : r.metrics)
-    t.add_row({m.section, m.owner, m.metric, general(m.estimate.mean, 10),
-               general(m.estimate.half_width, 10)});
+void print_csv(const model::SystemModel& m, const model::sim::TxSimReport& r, std::ostream& out) {
+  Table t({"section", "name", "metric", "unit", "mean", "half_width"});
+  for (const auto& n : named(m, r))
+    t.add_row({model::metric_scope_name(n.spec->scope), owner_of(n, r), n.spec->name, n.spec->unit,
+               general(n.estimate.mean, 10), general(n.estimate.half_width, 10)});
   t.print_csv(out);
 }
 
@@ -100,19 +110,21 @@ std::function<void(const solver::des::SimulationProgress&)> terminal_progress(st
   };
 }
 
-nlohmann::json simulation_report_json(const model::sim::TxSimReport& r) {
+nlohmann::json simulation_report_json(const model::SystemModel& model,
+                                      const model::sim::TxSimReport& r) {
   nlohmann::json out;
   out["model"] = r.model_name;
   out["arrival_rate_per_s"] = r.arrival_rate_per_s;
   out["saturated"] = r.saturated;
   if (r.saturated) out["saturation_reason"] = r.saturation_reason;
   nlohmann::json metrics = nlohmann::json::array();
-  for (const auto& m : r.metrics)
-    metrics.push_back({{"section", m.section},
-                       {"name", m.owner},
-                       {"metric", m.metric},
-                       {"mean", m.estimate.mean},
-                       {"half_width", m.estimate.half_width}});
+  for (const auto& n : named(model, r))
+    metrics.push_back({{"section", model::metric_scope_name(n.spec->scope)},
+                       {"name", owner_of(n, r)},
+                       {"metric", n.spec->name},
+                       {"unit", n.spec->unit},
+                       {"mean", n.estimate.mean},
+                       {"half_width", n.estimate.half_width}});
   out["metrics"] = std::move(metrics);
   out["simulation"] = {{"interval_method", r.interval_method},
                        {"warmup_method", r.warmup_method},
@@ -146,13 +158,13 @@ int run_model_simulation(const ModelSimulationArgs& args, std::ostream& out) {
   if (options.progress) std::cerr << '\n';
   switch (parse_format(args.format)) {
     case OutputFormat::table:
-      print_table(report, out);
+      print_table(m, report, out);
       break;
     case OutputFormat::json:
-      out << simulation_report_json(report).dump(2) << '\n';
+      out << simulation_report_json(m, report).dump(2) << '\n';
       break;
     case OutputFormat::csv:
-      print_csv(report, out);
+      print_csv(m, report, out);
       break;
   }
   if (report.saturated) {

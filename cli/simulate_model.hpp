@@ -59,7 +59,9 @@ model::sim::TxSimOptions simulation_options(const ModelSimulationArgs& args);
 /// Simulates the model `args` name and prints the report; returns the exit code (see above).
 int run_model_simulation(const ModelSimulationArgs& args, std::ostream& out);
 
-/// The report as JSON: metrics with mean and half_width, plus a "simulation" object (method).
-nlohmann::json simulation_report_json(const model::sim::TxSimReport& report);
+/// The report as JSON: the metrics by their registry names (model/metrics_registry.hpp) with
+/// unit, mean and half_width, plus a "simulation" object (method).
+nlohmann::json simulation_report_json(const model::SystemModel& model,
+                                      const model::sim::TxSimReport& report);
 
 }  // namespace tpeval::cli

@@ -54,8 +54,60 @@ void schema_paths(const json& schema, const std::string& prefix, std::vector<std
   if (schema.contains("items")) schema_paths(schema["items"], prefix + "[0]", out);
 }
 
+std::string strip_indexes(const std::string& p) {
+  std::string out;
+  int depth = 0;
+  for (char c : p) {
+    if (c == '[') ++depth;
+    if (depth == 0) out += c;
+    if (c == ']') --depth;
+  }
+  return out;
+}
+
+/// Every path in `document`, arrays of named objects indexed by name ("nodes[0].devices[log]").
+void named_paths(const json& j, const std::string& prefix, std::vector<std::string>& out) {
+  if (!prefix.empty()) out.push_back(prefix);
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) named_paths(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      // Nodes keep their index, as the documents write them ("nodes[0]"); other arrays (devices,
+      // partitions, transaction types) are addressed by name.
+      const bool by_index =
+          prefix == "nodes" ||
+          (prefix.size() > 6 && prefix.compare(prefix.size() - 6, 6, ".nodes") == 0);
+      const bool named =
+          !by_index && j[i].is_object() && j[i].contains("name") && j[i]["name"].is_string();
+      if (!j[i].is_object()) continue;
+      named_paths(
+          j[i], prefix + "[" + (named ? j[i]["name"].get<std::string>() : std::to_string(i)) + "]",
+          out);
+    }
+  }
+}
+
+/// A valid path that ends with `path` (a path given without its "nodes[0]." prefix), or "".
+std::string full_path_for_suffix(const std::string& path, const json& document) {
+  const std::string tail = "." + strip_indexes(path);
+  const auto ends = [&](const std::string& c) {
+    const std::string p = strip_indexes(c);
+    return p.size() > tail.size() && p.compare(p.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  std::vector<std::string> candidates;
+  named_paths(document, "", candidates);
+  for (const auto& c : candidates)
+    if (ends(c)) return c;
+  candidates.clear();
+  schema_paths(model_schema(), "", candidates);
+  for (const auto& c : candidates)
+    if (ends(c)) return c;
+  return "";
+}
+
 [[noreturn]] void unknown(const std::string& path, const std::string& known_prefix,
-                          const std::string& bad_key, const json& schema_here) {
+                          const std::string& bad_key, const json& schema_here,
+                          const json& document) {
   std::vector<std::string> candidates;
   std::vector<std::string> all;
   schema_paths(model_schema(), "", all);
@@ -63,8 +115,10 @@ void schema_paths(const json& schema, const std::string& prefix, std::vector<std
   if (schema_here.contains("properties"))
     for (const auto& [key, sub] : schema_here["properties"].items()) local.push_back(key);
   std::string reason = "unknown parameter '" + bad_key + "'";
-  std::string suggestion = io::closest_name(bad_key, local);
+  std::string suggestion = full_path_for_suffix(path, document);
   if (!suggestion.empty()) {
+    // A path given without its prefix: the full path ("buffer.pages" -> "nodes[0].buffer.pages").
+  } else if (suggestion = io::closest_name(bad_key, local); !suggestion.empty()) {
     suggestion = known_prefix.empty() ? suggestion : known_prefix + "." + suggestion;
   } else {
     // Compare the whole path against every valid path (index-free) as a fallback.
@@ -139,7 +193,7 @@ void set_parameter(json& document, const std::string& path, const json& value) {
     else if (schema->contains("additionalProperties") &&
              (*schema)["additionalProperties"].is_object())
       sub = &(*schema)["additionalProperties"];
-    if (!sub) unknown(path, known, seg.key, *schema);
+    if (!sub) unknown(path, known, seg.key, *schema, document);
     known = known.empty() ? seg.key : known + "." + seg.key;
     schema = sub;
     node = &(*node)[seg.key];
@@ -166,8 +220,22 @@ void set_parameter(json& document, const std::string& path, const json& value) {
         }
         if (chosen == node->size()) {
           std::string reason = "no element named '" + index + "' in '" + known + "'";
-          const std::string s = io::closest_name(index, names);
-          if (!s.empty()) reason += " (did you mean '" + s + "'?)";
+          std::string s = io::closest_name(index, names);
+          // A wrong device name ("log_ssd"): the closest name by edit distance, else the first
+          // name sharing a word with it, else the list of names.
+          for (std::size_t n = 0; s.empty() && n < names.size(); ++n)
+            for (const auto& word :
+                 {index.substr(0, index.find('_')), index.substr(index.rfind('_') + 1)})
+              if (word.size() >= 2 && names[n].find(word) != std::string::npos) s = names[n];
+          if (!s.empty()) {
+            std::string rest;
+            for (std::size_t r = si + 1; r < segments.size(); ++r) rest += "." + segments[r].key;
+            reason += "; the closest valid path is '" + known + "[" + s + "]" + rest + "'";
+          } else {
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            reason += " (elements: " + list + ")";
+          }
           throw io::InputError(path, reason);
         }
       }

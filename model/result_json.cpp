@@ -1,6 +1,8 @@
 // Evaluation -> JSON (see result_json.hpp).
 #include "model/result_json.hpp"
 
+#include "model/metrics_registry.hpp"
+
 namespace tpeval::model {
 namespace {
 
@@ -50,6 +52,13 @@ nlohmann::json cluster_json(const Evaluation& e) {
 }
 
 }  // namespace
+
+nlohmann::json metrics_json(const Evaluation& e) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& m : all_analytic_metrics(e))
+    out[m.name] = {{"value", optional_number(m.value)}, {"unit", m.unit}};
+  return out;
+}
 
 const char* station_kind_name(StationKind kind) {
   switch (kind) {
@@ -140,6 +149,7 @@ nlohmann::json to_json(const Evaluation& e) {
               {"transaction_types", types},
               {"servers", servers},
               {"partitions", partitions},
+              {"metrics", metrics_json(e)},
               {"warnings", e.warnings}};
   if (!e.nodes.empty()) out["cluster"] = cluster_json(e);
   return out;

@@ -37,11 +37,23 @@ def labels(meta):
     return {c["name"]: c["label"] for c in meta["configurations"]}
 
 
+# Distinct markers and dash patterns, so that curves lying on top of each other stay visible.
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
+DASHES = ["-", "--", "-.", ":"]
+
+
 def plot_curves(ax, frame, meta, x, y, configurations, where=None, mark_saturation=False,
                 styles=None):
-    """One curve per configuration: analytic line, simulated points with 95 % error bars."""
+    """One curve per configuration: analytic line, simulated points with 95 % error bars.
+
+    Each configuration gets its own marker (hollow, so coinciding curves show both markers) and
+    the legend, placed outside the axes so that it never covers data, says which is which.
+    """
+    from matplotlib.lines import Line2D
+
     names = labels(meta)
     where = where or {}
+    simulated = False
     for i, conf in enumerate(configurations):
         d = frame[frame["configuration"] == conf]
         for col, value in where.items():
@@ -49,12 +61,14 @@ def plot_curves(ax, frame, meta, x, y, configurations, where=None, mark_saturati
         if d.empty:
             continue
         d = d.sort_values(x)
-        style = (styles or {}).get(conf, {})
-        line, = ax.plot(d[x], d[y], marker=".", label=names.get(conf, conf), **style)
+        style = {"marker": MARKERS[i % len(MARKERS)], "markersize": 5, "markerfacecolor": "none"}
+        style.update((styles or {}).get(conf, {}))
+        line, = ax.plot(d[x], d[y], label=names.get(conf, conf), **style)
         sim = y + "_sim"
         if sim in d.columns and d[sim].notna().any():
-            ax.errorbar(d[x], d[sim], yerr=d[y + "_sim_hw"], fmt="o", ms=3, capsize=2,
-                        color=line.get_color(), alpha=0.8)
+            simulated = True
+            ax.errorbar(d[x], d[sim], yerr=d[y + "_sim_hw"], fmt=MARKERS[i % len(MARKERS)],
+                        ms=4, capsize=2, color=line.get_color(), alpha=0.8)
         if mark_saturation and "max_throughput_per_s" in d.columns:
             limit = d["max_throughput_per_s"].dropna()
             if not limit.empty and limit.iloc[0] <= d[x].max():
@@ -62,7 +76,17 @@ def plot_curves(ax, frame, meta, x, y, configurations, where=None, mark_saturati
                 ax.plot([limit.iloc[0]], [0], marker="v", color=line.get_color(), ms=8,
                         transform=ax.get_xaxis_transform(), clip_on=False)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    handles, texts = ax.get_legend_handles_labels()
+    handles.append(Line2D([], [], color="grey", ls="-"))
+    texts.append("lines: analytic")
+    if simulated:
+        handles.append(Line2D([], [], color="grey", ls="none", marker="o"))
+        texts.append("points with bars: simulated (95 %)")
+    if mark_saturation:
+        handles.append(Line2D([], [], color="grey", ls=":"))
+        texts.append("dotted: throughput limit")
+    ax.legend(handles, texts, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              borderaxespad=0.0)
 
 
 def save(fig, name):

@@ -36,7 +36,7 @@ TEST_CASE("tpeval eval evaluates the embedded default in every format") {
 
   const Run csv = run_tpeval("eval --format csv");
   CHECK(csv.exit_code == 0);
-  CHECK(csv.out.rfind("section,name,metric,value", 0) == 0);
+  CHECK(csv.out.rfind("section,name,metric,unit,value", 0) == 0);
   CHECK(csv.out.find("system,") != std::string::npos);
 }
 
@@ -83,8 +83,9 @@ TEST_CASE("tpeval whatif --sweep tabulates one or two parameters") {
   std::string line;
   int count = 0;
   while (std::getline(lines, line)) ++count;
-  CHECK(count == 6);                                      // header + 5 rows
-  CHECK(one.out.find("saturated") != std::string::npos);  // 200 and 250 TPS exceed the log disk
+  CHECK(count == 6);  // header + 5 rows
+  // 200 and 250 TPS exceed the log disk: no throughput or response time (empty), the bottleneck.
+  CHECK(one.out.find("\n200,200,,,log_disk.disk,") != std::string::npos);
   const Run two = run_tpeval(
       "whatif --sweep workload.arrival_rate_per_s=50:100:50 --sweep "
       "nodes[0].buffer.pages=500:2000:500 "

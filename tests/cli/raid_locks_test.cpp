@@ -92,7 +92,7 @@ TEST_CASE("cli locks: thrashing is a result (exit 0) that names the partition") 
   CHECK(r.out.find("partition 'data'") != std::string::npos);
   r = run_tpeval("locks --transactions 100 --locks 16 --granules 10000 --hold-ms 100 --format csv");
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("class,N,") == 0);
+  CHECK(r.out.find("section,name,metric,value\n") == 0);
 }
 
 TEST_CASE("cli locks: JSON workload with two partitions and path-aware errors") {

@@ -47,7 +47,17 @@ TEST_CASE("unknown parameter paths name the closest valid path") {
         "nodes[3].buffer.pages: index 3 out of range ('nodes' has 1 elements)");
   CHECK(error_of_set("database.partitions[ACCOUNTS].records", 3) ==
         "database.partitions[ACCOUNTS].records: no element named 'ACCOUNTS' in "
-        "'database.partitions' (did you mean 'ACCOUNT'?)");
+        "'database.partitions'; the closest valid path is 'database.partitions[ACCOUNT].records'");
+  // Paths without their prefix get the full path; wrong device names the closest device.
+  CHECK(error_of_set("buffer.pages", 3) ==
+        "buffer.pages: unknown parameter 'buffer'; the closest valid path is "
+        "'nodes[0].buffer.pages'");
+  CHECK(error_of_set("disk_cache.type", 3) ==
+        "disk_cache.type: unknown parameter 'disk_cache'; the closest valid path is "
+        "'nodes[0].disk_cache.type'");
+  CHECK(error_of_set("nodes[0].devices[log_ssd].count", 3) ==
+        "nodes[0].devices[log_ssd].count: no element named 'log_ssd' in 'nodes[0].devices'; the "
+        "closest valid path is 'nodes[0].devices[log_disk].count'");
 }
 
 TEST_CASE("assignments and sweeps parse values and ranges") {

@@ -21,8 +21,10 @@ TEST_CASE("validate: the Debit-Credit default passes metric by metric") {
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("Validation PASSED") != std::string::npos);
-  CHECK(r.out.find("mean_response_time_s") != std::string::npos);
-  CHECK(r.out.find("hs_hit_ratio") != std::string::npos);
+  // Names and units of the metric registry (model/metrics_registry.hpp).
+  CHECK(r.out.find("response_time_ms            ms") != std::string::npos);
+  CHECK(r.out.find("hs_hit_pct                  %") != std::string::npos);
+  CHECK(r.out.find("utilization_pct") != std::string::npos);
 }
 
 TEST_CASE("validate: a zero tolerance on a noisy metric set fails with exit code 1") {
