@@ -100,7 +100,7 @@ Simulated sim_single_type(std::vector<Term> terms) {
 // Reference-phase I/O over every device pool of the simulated node.
 std::vector<Term> io_terms(const SimulationView& v, double scale) {
   std::vector<Term> t;
-  for (const auto& pool : v.model.nodes.front().devices) t.push_back({"io_s." + pool.name, scale});
+  for (const auto& pool : v.model.storage.devices) t.push_back({"io_s." + pool.name, scale});
   return t;
 }
 Simulated sim_type_io(bool single_type_system, std::vector<Term> extra) {
@@ -146,6 +146,27 @@ Analytic per_server(std::function<std::optional<double>(const ServerResult&)> f)
     return s ? f(*s) : std::nullopt;
   };
 }
+const NodeResult* find_node(const Evaluation& e, const std::string& name) {
+  for (const auto& n : e.nodes)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+Analytic per_node(std::function<std::optional<double>(const NodeResult&)> f) {
+  return [f](const Evaluation& e, const std::string& owner) -> std::optional<double> {
+    const NodeResult* n = find_node(e, owner);
+    return n ? f(*n) : std::nullopt;
+  };
+}
+
+/// Cluster metrics (docs/cluster.md): null for a model without a cluster section.
+Analytic cluster_only(std::function<std::optional<double>(const Evaluation&)> f) {
+  return [f](const Evaluation& e, const std::string&) -> std::optional<double> {
+    if (e.nodes.empty()) return std::nullopt;
+    return f(e);
+  };
+}
+
 Analytic per_partition(std::function<double(const PartitionResult&)> f) {
   return [f](const Evaluation& e, const std::string& owner) -> std::optional<double> {
     const PartitionResult* p = find_partition(e, owner);
@@ -196,6 +217,64 @@ class Builder {
   }
 };
 
+/// Clusters (Rahm 1993 ch. 7.6; docs/cluster.md): totals, per partition and per node.
+void add_cluster_metrics(Builder& b) {
+  using S = MetricScope;
+  b.add("messages_per_tx", "per tx", "messages sent per transaction (cluster)", S::system,
+        cluster_only([](const Evaluation& e) { return e.messages_per_tx; }));
+  b.add("page_requests_per_tx", "per tx",
+        "pages fetched from another node's buffer per transaction (cluster)", S::system,
+        cluster_only([](const Evaluation& e) { return e.page_requests_per_tx; }));
+  b.add("geh_entry_accesses_per_tx", "per tx", "GEH lock-table entry accesses per transaction",
+        S::system, cluster_only([](const Evaluation& e) { return e.geh_entry_accesses_per_tx; }));
+  b.add("local_lock_pct", "%",
+        "lock requests granted without a message, % (primary copy, central)", S::system,
+        system([](const Evaluation& e) -> std::optional<double> {
+          if (!e.local_lock_share) return std::nullopt;
+          return kPct * *e.local_lock_share;
+        }));
+  b.add("page_request_ms", "ms", "one page request from request to reply (V14)", S::system,
+        system([](const Evaluation& e) -> std::optional<double> {
+          if (!e.page_request_time_s) return std::nullopt;
+          return kMs * *e.page_request_time_s;
+        }));
+  b.add("max_throughput_per_node_at_cpu_cap_per_s", "1/s",
+        "largest arrival rate per node with every node's CPU at or below the cap (Abb. 7-11)",
+        S::system,
+        system([](const Evaluation& e) { return e.max_throughput_per_node_at_cpu_cap_per_s; }), {},
+        AgreementFloor::none, true);
+  b.add("page_request_pct", "%", "references served by another node's buffer, % (cluster)",
+        S::partition, [](const Evaluation& e, const std::string& owner) -> std::optional<double> {
+          const PartitionResult* p = find_partition(e, owner);
+          if (!p || e.nodes.empty()) return std::nullopt;
+          return kPct * p->page_request_ratio;
+        });
+  b.add("disk_read_pct", "%", "references read from a disk or SSD, %", S::partition,
+        per_partition([](const PartitionResult& p) { return kPct * p.disk_read_ratio; }));
+  b.add("node_arrival_rate_per_s", "1/s", "arrival rate routed to the node", S::node,
+        per_node([](const NodeResult& n) -> std::optional<double> { return n.arrival_rate_per_s; }));
+  b.add("node_response_time_ms", "ms", "mean response time of the node's transactions", S::node,
+        per_node([](const NodeResult& n) -> std::optional<double> {
+          if (!n.response_time_s) return std::nullopt;
+          return kMs * *n.response_time_s;
+        }));
+  b.add("node_cpu_utilization_pct", "%", "utilization of the node's CPUs", S::node,
+        per_node([](const NodeResult& n) -> std::optional<double> {
+          return kPct * n.cpu_utilization;
+        }));
+  b.add("node_hs_hit_pct", "%", "main-memory buffer hits at the node, % of its references",
+        S::node, per_node([](const NodeResult& n) -> std::optional<double> {
+          return kPct * n.hs_hit_ratio;
+        }));
+  b.add("node_messages_per_tx", "per tx", "messages sent per transaction of the node", S::node,
+        per_node([](const NodeResult& n) -> std::optional<double> { return n.messages_per_tx; }));
+  b.add("node_local_lock_pct", "%", "the node's lock requests granted locally, %", S::node,
+        per_node([](const NodeResult& n) -> std::optional<double> {
+          if (!n.local_lock_share) return std::nullopt;
+          return kPct * *n.local_lock_share;
+        }));
+}
+
 std::vector<MetricSpec> build() {
   using S = MetricScope;
   using F = AgreementFloor;
@@ -219,9 +298,16 @@ std::vector<MetricSpec> build() {
   b.add(
       "cpu_utilization_pct", "%", "utilization of the CPUs", S::system,
       system([](const Evaluation& e) -> std::optional<double> {
+        // One node: its CPUs; a cluster: the mean over the nodes' CPUs.
+        double sum = 0.0;
+        int cpus = 0;
         for (const auto& s : e.servers)
-          if (s.kind == StationKind::cpu) return kPct * s.utilization;
-        return std::nullopt;
+          if (s.kind == StationKind::cpu) {
+            sum += s.utilization;
+            ++cpus;
+          }
+        if (cpus == 0) return std::nullopt;
+        return kPct * (cpus == 1 ? sum : sum / cpus);
       }),
       [](const SimulationView& v, const std::string&) {
         return measured(S::server, "utilization", kPct)(v, "cpu");
@@ -411,6 +497,7 @@ std::vector<MetricSpec> build() {
         return p->lock_conflict_probability;
       },
       measured(S::partition, "lock_conflict_probability"), F::small_count);
+  add_cluster_metrics(b);
   return std::move(b.list);
 }
 
@@ -435,6 +522,8 @@ const char* metric_scope_name(MetricScope scope) {
       return "server";
     case MetricScope::partition:
       return "partition";
+    case MetricScope::node:
+      return "node";
   }
   return "system";
 }
@@ -489,6 +578,9 @@ std::vector<std::string> metric_owners(const Evaluation& e, MetricScope scope) {
     case MetricScope::partition:
       for (const auto& p : e.partitions) out.push_back(p.name);
       break;
+    case MetricScope::node:
+      for (const auto& n : e.nodes) out.push_back(n.name);
+      break;
   }
   return out;
 }
@@ -532,7 +624,7 @@ std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
 std::vector<NamedEstimate> all_simulated_metrics(const SimulationView& v) {
   std::vector<std::string> types, servers, partitions;
   for (const auto& t : v.model.transaction_types) types.push_back(t.name);
-  for (const auto& s : sim::simulated_stations(v.model.nodes.front())) servers.push_back(s.name);
+  for (const auto& s : sim::simulated_stations(v.model)) servers.push_back(s.name);
   for (const auto& p : v.model.partitions) partitions.push_back(p.name);
   const std::vector<std::string> system{""};
   std::vector<NamedEstimate> out;

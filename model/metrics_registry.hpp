@@ -26,9 +26,9 @@
 
 namespace tpeval::model {
 
-enum class MetricScope { system, type, server, partition };
+enum class MetricScope { system, type, server, partition, node };
 
-/// "system", "type", "server", "partition" (the section column of CSV outputs).
+/// "system", "type", "server", "partition", "node" (the section column of CSV outputs).
 const char* metric_scope_name(MetricScope scope);
 
 /// A simulated value with its 95 % half-width, in the metric's unit.
