@@ -6,7 +6,7 @@
 #   --peers      also the peers measured by the benchmarks (GNU Octave queueing, SimPy)
 set -euo pipefail
 
-packages=(build-essential cmake g++ clang libclang-rt-14-dev libeigen3-dev libboost-math-dev nlohmann-json3-dev
+packages=(build-essential cmake g++ clang libclang-rt-14-dev libfuzzer-14-dev libeigen3-dev libboost-math-dev nlohmann-json3-dev
           libcli11-dev doctest-dev libbenchmark-dev)
 for arg in "$@"; do
   case "$arg" in

@@ -119,6 +119,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
         "the arrival rate is zero: no transaction would ever arrive, so there is nothing to "
         "simulate (set workload.arrival_rate_per_s > 0)");
   if (options.check_capacity) check_capacity(model);
+  check_id_limits(model);  // packed page/lock ids (reference_generator.hpp)
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Node& node = model.nodes.front();
   constexpr long kMaxPages = (1L << 31) - 1;

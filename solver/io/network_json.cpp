@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tpeval::io {
@@ -20,7 +21,15 @@ using solver::Network;
 using solver::Station;
 using solver::StationKind;
 
+// Input limits (docs/network-format.md, "Limits"): beyond them a solver's memory or time would
+// explode, or a value would not fit the solver's integer types.
 constexpr std::int64_t max_servers = 1'000'000;
+constexpr std::int64_t max_population = 1'000'000'000;
+/// Classes x stations: the demand and visit matrices are dense (16 bytes per entry).
+constexpr std::int64_t max_class_station_pairs = 10'000'000;
+
+/// Station (or class) name -> index, so that name lookups stay O(1) for 10^5 stations.
+using NameIndex = std::unordered_map<std::string, int>;
 
 Station parse_station(const JsonNode& node) {
   node.expect_only(
@@ -41,9 +50,7 @@ Station parse_station(const JsonNode& node) {
     station.discipline =
         discipline->as_choice({"fcfs", "ps"}) == "ps" ? Discipline::ps : Discipline::fcfs;
   if (const auto servers = node.find("servers")) {
-    const std::int64_t m = servers->as_integer(1);
-    if (m > max_servers) servers->fail("must be at most " + std::to_string(max_servers));
-    station.servers = static_cast<int>(m);
+    station.servers = static_cast<int>(servers->as_int_in_range(1, max_servers));
   }
   if (const auto multipliers = node.find("rate_multipliers")) {
     const auto elements = multipliers->elements();
@@ -61,12 +68,11 @@ Station parse_station(const JsonNode& node) {
 /// Reads an object keyed by station name; unknown names are errors naming the closest station.
 std::map<int, double> parse_station_map(const JsonNode& node,
                                         const std::vector<std::string>& station_names,
-                                        bool positive) {
+                                        const NameIndex& station_index, bool positive) {
   std::map<int, double> values;
   for (const auto& [key, value] : node.members()) {
-    int index = -1;
-    for (std::size_t k = 0; k < station_names.size(); ++k)
-      if (station_names[k] == key) index = static_cast<int>(k);
+    const auto found = station_index.find(key);
+    const int index = found == station_index.end() ? -1 : found->second;
     if (index < 0) {
       std::string reason = "unknown station";
       const std::string suggestion = closest_name(key, station_names);
@@ -96,7 +102,7 @@ JobClass parse_class_header(const JsonNode& node) {
       think->fail("only closed classes have a think time");
   } else {
     job_class.kind = ClassKind::closed;
-    job_class.population = static_cast<long>(population->as_integer(0));
+    job_class.population = static_cast<long>(population->as_int_in_range(0, max_population));
     if (const auto think = node.find("think_time_s"))
       job_class.think_time_s = think->as_non_negative();
   }
@@ -115,12 +121,14 @@ solver::Network parse_network(const JsonNode& root) {
   const auto stations = stations_node.elements();
   if (stations.empty()) stations_node.fail("must list at least one station");
   std::vector<std::string> station_names;
+  NameIndex station_index;
   for (const auto& node : stations) {
     Station station = parse_station(node);
-    for (std::size_t k = 0; k < station_names.size(); ++k)
-      if (station_names[k] == station.name)
-        node.at("name").fail("duplicate station name '" + station.name + "' (also stations[" +
-                             std::to_string(k) + "])");
+    const auto [it, fresh] =
+        station_index.emplace(station.name, static_cast<int>(station_names.size()));
+    if (!fresh)
+      node.at("name").fail("duplicate station name '" + station.name + "' (also stations[" +
+                           std::to_string(it->second) + "])");
     station_names.push_back(station.name);
     network.stations.push_back(std::move(station));
   }
@@ -128,21 +136,24 @@ solver::Network parse_network(const JsonNode& root) {
   const JsonNode classes_node = root.at("classes");
   const auto classes = classes_node.elements();
   if (classes.empty()) classes_node.fail("must list at least one class");
+  if (static_cast<std::int64_t>(classes.size()) * static_cast<std::int64_t>(stations.size()) >
+      max_class_station_pairs)
+    classes_node.fail(std::to_string(classes.size()) + " classes x " +
+                      std::to_string(stations.size()) + " stations exceed the limit of " +
+                      std::to_string(max_class_station_pairs) + " class-station pairs");
   const int station_count = static_cast<int>(station_names.size());
   const int class_count = static_cast<int>(classes.size());
   network.demand_s = Eigen::MatrixXd::Zero(class_count, station_count);
   network.visits = Eigen::MatrixXd::Zero(class_count, station_count);
-  std::vector<std::string> class_names;
+  NameIndex class_index;
   for (int c = 0; c < class_count; ++c) {
     const JsonNode& node = classes[c];
     node.expect_only({"name", "description", "arrival_rate_per_s", "population", "think_time_s",
                       "demands_s", "visits", "service_times_s"});
     JobClass job_class = parse_class_header(node);
-    for (std::size_t j = 0; j < class_names.size(); ++j)
-      if (class_names[j] == job_class.name)
-        node.at("name").fail("duplicate class name '" + job_class.name + "' (also classes[" +
-                             std::to_string(j) + "])");
-    class_names.push_back(job_class.name);
+    if (const auto [it, fresh] = class_index.emplace(job_class.name, c); !fresh)
+      node.at("name").fail("duplicate class name '" + job_class.name + "' (also classes[" +
+                           std::to_string(it->second) + "])");
 
     // Demands: either D_ck directly, or visits V_ck with per-visit service times S_ck.
     const auto demands = node.find("demands_s");
@@ -152,7 +163,7 @@ solver::Network parse_network(const JsonNode& root) {
       (visits ? *visits : *service_times)
           .fail("give either 'demands_s' or 'visits' with 'service_times_s', not both");
     if (demands) {
-      for (const auto& [k, d] : parse_station_map(*demands, station_names, false)) {
+      for (const auto& [k, d] : parse_station_map(*demands, station_names, station_index, false)) {
         network.demand_s(c, k) = d;
         network.visits(c, k) = d > 0 ? 1.0 : 0.0;
       }
@@ -161,8 +172,8 @@ solver::Network parse_network(const JsonNode& root) {
         throw InputError(child_path(node.path(), "visits"), "is required with 'service_times_s'");
       if (!service_times)
         throw InputError(child_path(node.path(), "service_times_s"), "is required with 'visits'");
-      const auto v = parse_station_map(*visits, station_names, false);
-      const auto s = parse_station_map(*service_times, station_names, true);
+      const auto v = parse_station_map(*visits, station_names, station_index, false);
+      const auto s = parse_station_map(*service_times, station_names, station_index, true);
       for (const auto& [k, count] : v) {
         if (count > 0 && !s.count(k))
           throw InputError(child_path(service_times->path(), station_names[k]),
