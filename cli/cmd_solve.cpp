@@ -145,7 +145,7 @@ void print_table(std::ostream& out, const std::string& title, const Network& net
     std::string kind =
         queue ? (st.discipline == solver::Discipline::ps ? "queue/ps" : "queue/fcfs") : "delay";
     if (st.load_dependent()) kind += "/ld";
-    stations.add_row({st.name, kind, queue ? std::to_string(st.servers) : "inf",
+    stations.add_row({st.name, kind, queue ? std::to_string(st.servers) : "infinite",
                       queue ? percent(solution.station_utilization(k)) : "-",
                       number(solution.busy_servers(k)), number(solution.mean_jobs.col(k).sum()),
                       number(solution.throughput_per_s.col(k).sum())});
@@ -262,6 +262,13 @@ void print_csv(std::ostream& out, const Network& network, const Solution& soluti
   t.print_csv(out);
 }
 
+bool solution_is_finite(const Solution& s) {
+  return std::isfinite(s.residual) && s.throughput_per_s.allFinite() &&
+         s.utilization.allFinite() && s.mean_jobs.allFinite() && s.residence_time_s.allFinite() &&
+         s.class_throughput_per_s.allFinite() && s.class_response_time_s.allFinite() &&
+         s.busy_servers.allFinite() && s.station_utilization.allFinite();
+}
+
 void run_solve(const SolveArguments& args) {
   if (args.print_example) {
     std::cout << io::example_network_json();
@@ -270,12 +277,19 @@ void run_solve(const SolveArguments& args) {
   if (!args.example && args.network_file.empty())
     throw io::InputError("", "give a network file (tpeval solve NETWORK.json) or --example");
   const std::string source = args.example ? "example" : args.network_file;
-  const nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
-                                          : io::read_json_file(args.network_file);
+  nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
+                                    : io::read_json_file(args.network_file);
 
   // Name the file as well as the JSON path: "net.json: classes[1].population: ...".
   const Network network =
       parse_input_file(source, [&] { return io::parse_network(io::JsonNode(doc, "")); });
+  std::string title = "'" + source + "'";
+  nlohmann::json extra = nlohmann::json::object();
+  if (doc.contains("name") && doc["name"].is_string()) {
+    title = "'" + doc["name"].get<std::string>() + "' (" + source + ")";
+    extra["network"] = doc["name"];
+  }
+  doc = nullptr;  // the input tree is no longer needed: free it before solving
 
   solver::SolveOptions options;
   options.closed.method = parse_method(args.method);
@@ -291,18 +305,19 @@ void run_solve(const SolveArguments& args) {
     throw io::InputError(source, e.what());
   }
 
-  std::string title = "'" + source + "'";
-  if (doc.contains("name") && doc["name"].is_string())
-    title = "'" + doc["name"].get<std::string>() + "' (" + source + ")";
+  // Results beyond the double range (huge rates or demands) are refused the same way in every
+  // format, before anything is printed: the exit code must not depend on --format.
+  if (!solution_is_finite(solution))
+    throw io::InputError(source, "the results exceed the double range (rates or demands too "
+                                 "large); rescale the time unit or the rates");
+
   switch (parse_format(args.format)) {
     case OutputFormat::table:
       print_table(std::cout, title, network, solution, bounds);
       break;
     case OutputFormat::json: {
-      nlohmann::json out = io::solution_to_json(network, solution);
-      if (doc.contains("name") && doc["name"].is_string()) out["network"] = doc["name"];
-      if (bounds) out["bounds"] = bounds_to_json(network, *bounds);
-      std::cout << out.dump(2) << '\n';
+      if (bounds) extra["bounds"] = bounds_to_json(network, *bounds);
+      io::write_solution_json(std::cout, network, solution, extra);
       break;
     }
     case OutputFormat::csv:

@@ -59,9 +59,10 @@ void Table::print_csv(std::ostream& out) const {
   for (const auto& row : rows_) line(row);
 }
 
+// Non-finite values are never printed as nan/inf (issue #16): a quantity that does not exist is
+// "n/a" in tables and CSV, as it is null in JSON.
 std::string fixed(double value, int digits) {
-  if (std::isnan(value)) return "n/a";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (!std::isfinite(value)) return "n/a";
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
   std::string s = buffer;
@@ -70,8 +71,7 @@ std::string fixed(double value, int digits) {
 }
 
 std::string general(double value, int significant) {
-  if (std::isnan(value)) return "n/a";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (!std::isfinite(value)) return "n/a";
   if (value == 0) return "0";
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*g", significant, value);

@@ -76,7 +76,11 @@ Point solve_at(const Prepared& pr, double total_rate) {
     const auto& s = dm.stations[k];
     pt.saturated = true;
     pt.bottleneck = station_label(s);
-    pt.reason = "offered load " + std::to_string(offered).substr(0, 6) + " of " +
+    // (never "inf": an overflowing load is named as such, issue #16)
+    pt.reason = "offered load " +
+                (std::isfinite(offered) ? std::to_string(offered).substr(0, 6)
+                                        : std::string("beyond the double range")) +
+                " of " +
                 std::to_string(s.servers) + " server(s) at " + s.name;
   };
 

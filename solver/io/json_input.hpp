@@ -86,8 +86,9 @@ class JsonNode {
   double as_non_negative() const;           ///< >= 0
   double as_probability() const;            ///< in [0, 1]
   std::int64_t as_integer(std::int64_t min_value = INT64_MIN) const;  ///< integral, >= min
-  /// Integral and within [min_value, max_value]; the error states the range. Every integer field
-  /// of an input names its range with this, so no value is truncated when narrowed to `int`.
+  /// Integral and within [min_value, max_value]: below as as_integer(min_value), above "must be at
+  /// most MAX". Every integer field of an input has a range checked by this, so no value is
+  /// truncated when narrowed to `int`.
   std::int64_t as_int_in_range(std::int64_t min_value, std::int64_t max_value) const;
   bool as_bool() const;
   std::string as_string() const;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -214,8 +215,11 @@ double checked(double value, const char* what) {
 
 }  // namespace
 
-nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution) {
-  using nlohmann::json;
+namespace {
+
+using nlohmann::json;
+
+json header_json(const solver::Solution& solution) {
   json out;
   out["format"] = "tpeval-solution/1";
   out["method"] = solution.method;
@@ -223,64 +227,98 @@ nlohmann::json solution_to_json(const solver::Network& network, const solver::So
   out["residual"] = checked(solution.residual, "residual");
   out["converged"] = solution.converged;
   out["warnings"] = solution.warnings;
+  return out;
+}
 
+json class_json(const Network& network, const solver::Solution& solution, int c) {
+  const auto& cls = network.classes[c];
+  json entry;
+  entry["name"] = cls.name;
+  entry["kind"] = cls.kind == ClassKind::open ? "open" : "closed";
+  if (cls.kind == ClassKind::open) {
+    entry["arrival_rate_per_s"] = cls.arrival_rate_per_s;
+  } else {
+    entry["population"] = cls.population;
+    entry["think_time_s"] = cls.think_time_s;
+  }
+  entry["throughput_per_s"] = checked(solution.class_throughput_per_s(c), "throughput");
+  entry["response_time_s"] = checked(solution.class_response_time_s(c), "response time");
+  entry["mean_jobs"] = checked(solution.mean_jobs.row(c).sum(), "mean number of jobs");
+  return entry;
+}
+
+json station_json(const Network& network, const solver::Solution& solution, int k) {
+  const auto& station = network.stations[k];
+  json entry;
+  entry["name"] = station.name;
+  entry["kind"] = station.kind == StationKind::delay ? "delay" : "queue";
+  if (station.kind == StationKind::queue) {
+    entry["discipline"] = station.discipline == Discipline::ps ? "ps" : "fcfs";
+    entry["servers"] = station.servers;
+    entry["load_dependent"] = station.load_dependent();
+  }
+  entry["throughput_per_s"] = checked(solution.throughput_per_s.col(k).sum(), "throughput");
+  entry["utilization"] = checked(solution.station_utilization(k), "utilization");
+  entry["busy_servers"] = checked(solution.busy_servers(k), "busy servers");
+  entry["mean_jobs"] = checked(solution.mean_jobs.col(k).sum(), "mean number of jobs");
+  return entry;
+}
+
+json pair_json(const Network& network, const solver::Solution& solution, int c, int k) {
+  json entry;
+  entry["class"] = network.classes[c].name;
+  entry["station"] = network.stations[k].name;
+  entry["visits"] = network.visits.size() ? network.visits(c, k) : 1.0;
+  entry["demand_s"] = network.demand_s(c, k);
+  entry["throughput_per_s"] = checked(solution.throughput_per_s(c, k), "throughput");
+  entry["utilization"] = checked(solution.utilization(c, k), "utilization");
+  entry["residence_time_s"] = checked(solution.residence_time_s(c, k), "residence time");
+  entry["response_time_per_visit_s"] =
+      checked(solution.response_time_per_visit_s(network, c, k), "response time");
+  entry["mean_jobs"] = checked(solution.mean_jobs(c, k), "mean number of jobs");
+  return entry;
+}
+
+}  // namespace
+
+nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution) {
+  json out = header_json(solution);
   json classes = json::array();
-  for (int c = 0; c < network.class_count(); ++c) {
-    const auto& cls = network.classes[c];
-    json entry;
-    entry["name"] = cls.name;
-    entry["kind"] = cls.kind == ClassKind::open ? "open" : "closed";
-    if (cls.kind == ClassKind::open) {
-      entry["arrival_rate_per_s"] = cls.arrival_rate_per_s;
-    } else {
-      entry["population"] = cls.population;
-      entry["think_time_s"] = cls.think_time_s;
-    }
-    entry["throughput_per_s"] = checked(solution.class_throughput_per_s(c), "throughput");
-    entry["response_time_s"] = checked(solution.class_response_time_s(c), "response time");
-    entry["mean_jobs"] = checked(solution.mean_jobs.row(c).sum(), "mean number of jobs");
-    classes.push_back(std::move(entry));
-  }
+  for (int c = 0; c < network.class_count(); ++c) classes.push_back(class_json(network, solution, c));
   out["classes"] = std::move(classes);
-
   json stations = json::array();
-  for (int k = 0; k < network.station_count(); ++k) {
-    const auto& station = network.stations[k];
-    json entry;
-    entry["name"] = station.name;
-    entry["kind"] = station.kind == StationKind::delay ? "delay" : "queue";
-    if (station.kind == StationKind::queue) {
-      entry["discipline"] = station.discipline == Discipline::ps ? "ps" : "fcfs";
-      entry["servers"] = station.servers;
-      entry["load_dependent"] = station.load_dependent();
-    }
-    entry["throughput_per_s"] = checked(solution.throughput_per_s.col(k).sum(), "throughput");
-    entry["utilization"] = checked(solution.station_utilization(k), "utilization");
-    entry["busy_servers"] = checked(solution.busy_servers(k), "busy servers");
-    entry["mean_jobs"] = checked(solution.mean_jobs.col(k).sum(), "mean number of jobs");
-    stations.push_back(std::move(entry));
-  }
+  for (int k = 0; k < network.station_count(); ++k)
+    stations.push_back(station_json(network, solution, k));
   out["stations"] = std::move(stations);
-
   json pairs = json::array();
-  for (int c = 0; c < network.class_count(); ++c) {
-    for (int k = 0; k < network.station_count(); ++k) {
-      json entry;
-      entry["class"] = network.classes[c].name;
-      entry["station"] = network.stations[k].name;
-      entry["visits"] = network.visits.size() ? network.visits(c, k) : 1.0;
-      entry["demand_s"] = network.demand_s(c, k);
-      entry["throughput_per_s"] = checked(solution.throughput_per_s(c, k), "throughput");
-      entry["utilization"] = checked(solution.utilization(c, k), "utilization");
-      entry["residence_time_s"] = checked(solution.residence_time_s(c, k), "residence time");
-      entry["response_time_per_visit_s"] =
-          checked(solution.response_time_per_visit_s(network, c, k), "response time");
-      entry["mean_jobs"] = checked(solution.mean_jobs(c, k), "mean number of jobs");
-      pairs.push_back(std::move(entry));
-    }
-  }
+  for (int c = 0; c < network.class_count(); ++c)
+    for (int k = 0; k < network.station_count(); ++k)
+      pairs.push_back(pair_json(network, solution, c, k));
   out["class_stations"] = std::move(pairs);
   return out;
+}
+
+void write_solution_json(std::ostream& out, const solver::Network& network,
+                         const solver::Solution& solution, const nlohmann::json& extra) {
+  // The same document as solution_to_json(), written entry by entry: a 10^5-station network never
+  // holds the whole output tree (issue #16: <= 200 MB for parse + solve + print).
+  json head = header_json(solution);
+  for (auto it = extra.begin(); extra.is_object() && it != extra.end(); ++it) head[it.key()] = *it;
+  const std::string head_text = head.dump(2);
+  out << head_text.substr(0, head_text.size() - 2);  // without the closing "\n}"
+  const auto array = [&](const char* name, int count, auto&& entry) {
+    out << ",\n  \"" << name << "\": [";
+    for (int i = 0; i < count; ++i) out << (i ? ",\n    " : "\n    ") << entry(i).dump();
+    out << (count ? "\n  ]" : "]");
+  };
+  array("classes", network.class_count(), [&](int c) { return class_json(network, solution, c); });
+  array("stations", network.station_count(),
+        [&](int k) { return station_json(network, solution, k); });
+  const int stations = network.station_count();
+  array("class_stations", network.class_count() * stations, [&](int i) {
+    return pair_json(network, solution, i / stations, i % stations);
+  });
+  out << "\n}\n";
 }
 
 const char* example_network_json() {

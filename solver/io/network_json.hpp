@@ -6,6 +6,8 @@
 // missing demands, unknown station names, ...).
 #pragma once
 
+#include <iosfwd>
+
 #include <nlohmann/json.hpp>
 
 #include "solver/io/json_input.hpp"
@@ -18,6 +20,11 @@ inline solver::Network parse_network(const nlohmann::json& doc) { return parse_n
 
 /// The documented, stable JSON form of a solution (per class, per station, per class x station).
 nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution);
+
+/// Writes the same document as solution_to_json(), plus the members of `extra` (an object), to
+/// `out` entry by entry, so that memory stays proportional to the network, not to the output.
+void write_solution_json(std::ostream& out, const solver::Network& network,
+                         const solver::Solution& solution, const nlohmann::json& extra);
 
 /// The embedded example network used by `tpeval solve --example`.
 const char* example_network_json();
