@@ -4,10 +4,12 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "solver/io/json_input.hpp"
 #include "solver/io/network_json.hpp"
+#include "solver/solve.hpp"
 #include "tests/support/input_error.hpp"
 
 using tpeval::io::JsonNode;
@@ -104,4 +106,17 @@ TEST_CASE("input limits: duplicate and unknown station names are still found wit
           parse(R"({"stations":[{"name":"cpu"}],"classes":[{"name":"a","population":1,
                    "demands_s":{"cpx":1}}]})");
         }) == "classes[0].demands_s.cpx: unknown station (did you mean 'cpu'?)");
+}
+
+TEST_CASE("input limits: the streamed solution JSON is the documented document") {
+  // write_solution_json keeps a 10^5-station output out of memory; it must say the same as
+  // solution_to_json (plus the extra members).
+  const auto network = tpeval::io::parse_network(
+      parse_json_text(tpeval::io::example_network_json(), "example"));
+  const auto solution = tpeval::solver::solve(network);
+  std::ostringstream out;
+  tpeval::io::write_solution_json(out, network, solution, {{"network", "central-server"}});
+  nlohmann::json expected = tpeval::io::solution_to_json(network, solution);
+  expected["network"] = "central-server";
+  CHECK(nlohmann::json::parse(out.str()) == expected);
 }
