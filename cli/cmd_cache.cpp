@@ -171,14 +171,16 @@ void read_file(const std::string& file, CacheRequest& request) {
   if (auto cluster = root.find("cluster")) {
     cluster->expect_only({"nodes", "invalidation"});
     request.cluster = true;
-    request.cluster_config.node_count = static_cast<int>(cluster->at("nodes").as_int_in_range(1, 10'000));
+    request.cluster_config.node_count =
+        static_cast<int>(cluster->at("nodes").as_int_in_range(1, 10'000));
     if (auto inv = cluster->find("invalidation"))
       request.cluster_config.invalidation = parse_invalidation(inv->as_string(), inv->path());
   }
   if (root.has("method")) request.method = root.at("method").as_choice({"che", "king", "simulate"});
   if (auto sim = root.find("simulation")) {
     sim->expect_only({"references", "warmup", "seed"});
-    if (sim->has("references")) request.references = sim->at("references").as_int_in_range(1, 100'000'000);
+    if (sim->has("references"))
+      request.references = sim->at("references").as_int_in_range(1, 100'000'000);
     if (sim->has("warmup")) request.warmup = sim->at("warmup").as_int_in_range(0, 100'000'000);
     if (sim->has("seed")) request.seed = sim->at("seed").as_integer(0);
   }

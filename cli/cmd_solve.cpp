@@ -263,8 +263,8 @@ void print_csv(std::ostream& out, const Network& network, const Solution& soluti
 }
 
 bool solution_is_finite(const Solution& s) {
-  return std::isfinite(s.residual) && s.throughput_per_s.allFinite() &&
-         s.utilization.allFinite() && s.mean_jobs.allFinite() && s.residence_time_s.allFinite() &&
+  return std::isfinite(s.residual) && s.throughput_per_s.allFinite() && s.utilization.allFinite() &&
+         s.mean_jobs.allFinite() && s.residence_time_s.allFinite() &&
          s.class_throughput_per_s.allFinite() && s.class_response_time_s.allFinite() &&
          s.busy_servers.allFinite() && s.station_utilization.allFinite();
 }
@@ -308,8 +308,9 @@ void run_solve(const SolveArguments& args) {
   // Results beyond the double range (huge rates or demands) are refused the same way in every
   // format, before anything is printed: the exit code must not depend on --format.
   if (!solution_is_finite(solution))
-    throw io::InputError(source, "the results exceed the double range (rates or demands too "
-                                 "large); rescale the time unit or the rates");
+    throw io::InputError(source,
+                         "the results exceed the double range (rates or demands too "
+                         "large); rescale the time unit or the rates");
 
   switch (parse_format(args.format)) {
     case OutputFormat::table:

@@ -109,7 +109,8 @@ void validate(const ValidateArgs& a, Context& context) {
   std::string refusal;
   try {
     // Limits of the simulator (packed ids, buffer sizes) name the file like parse errors do.
-    report = parse_input_file(source, [&] { return model::sim::simulate_transactions(m, options); });
+    report =
+        parse_input_file(source, [&] { return model::sim::simulate_transactions(m, options); });
   } catch (const solver::des::SimulationError& err) {
     refusal = err.what();
   }

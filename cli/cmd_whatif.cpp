@@ -149,10 +149,9 @@ void add_whatif_command(CLI::App& app, Context& /*context*/) {
       for (const auto& s : a->sweeps) sw.push_back(model::parse_sweep(s));
       // The same cap for one and two axes: each point is one evaluation (docs/model.md).
       if (sw.size() > 1 && sw[0].values.size() * sw[1].values.size() > 100'000)
-        throw io::InputError("--sweep", "the two sweeps give " +
-                                            std::to_string(sw[0].values.size()) + " x " +
-                                            std::to_string(sw[1].values.size()) +
-                                            " points; at most 100000 allowed");
+        throw io::InputError(
+            "--sweep", "the two sweeps give " + std::to_string(sw[0].values.size()) + " x " +
+                           std::to_string(sw[1].values.size()) + " points; at most 100000 allowed");
       // Check the paths once before the loop so a typo fails fast.
       for (const auto& s : sw) {
         nlohmann::json probe = base;

@@ -3,4 +3,6 @@
 // arguments; 3 an internal error (a bug: please report it with the input). See cli/app.hpp.
 #include "cli/app.hpp"
 
-int main(int argc, char** argv) { return tpeval::cli::run_tpeval(argc, argv); }
+int main(int argc, char** argv) {
+  return tpeval::cli::run_tpeval(argc, argv);
+}

@@ -89,8 +89,7 @@ bool has_non_finite_token(std::string_view text) {
 
 void network_target(std::string_view data) {
   try {
-    const solver::Network network =
-        io::parse_network(io::parse_json_text(data, "network.json"));
+    const solver::Network network = io::parse_network(io::parse_json_text(data, "network.json"));
     if (!cheap_to_solve(network)) return;
     try {
       const solver::Solution s = solver::solve(network);
@@ -136,13 +135,17 @@ void set_target(std::string_view data) {
   }
 }
 
-void cache_target(std::string_view data) { run_cli_on(data, "cache"); }
-void locks_target(std::string_view data) { run_cli_on(data, "locks"); }
+void cache_target(std::string_view data) {
+  run_cli_on(data, "cache");
+}
+void locks_target(std::string_view data) {
+  run_cli_on(data, "locks");
+}
 
 const std::vector<Target>& targets() {
-  static const std::vector<Target> all = {
-      {"network", network_target}, {"model", model_target}, {"study", study_target},
-      {"set", set_target},         {"cache", cache_target}, {"locks", locks_target}};
+  static const std::vector<Target> all = {{"network", network_target}, {"model", model_target},
+                                          {"study", study_target},     {"set", set_target},
+                                          {"cache", cache_target},     {"locks", locks_target}};
   return all;
 }
 

@@ -80,8 +80,7 @@ Point solve_at(const Prepared& pr, double total_rate) {
     pt.reason = "offered load " +
                 (std::isfinite(offered) ? std::to_string(offered).substr(0, 6)
                                         : std::string("beyond the double range")) +
-                " of " +
-                std::to_string(s.servers) + " server(s) at " + s.name;
+                " of " + std::to_string(s.servers) + " server(s) at " + s.name;
   };
 
   // Extended memory first: its queueing lengthens the CPU holding time of synchronous accesses.

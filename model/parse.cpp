@@ -89,7 +89,8 @@ Node parse_node(const JsonNode& j) {
         number_or(*e, "setup_instructions", eh.setup_instructions, &JsonNode::as_non_negative);
     eh.synchronous = bool_or(*e, "synchronous", eh.synchronous);
     eh.buffer_pages = integer_or(*e, "buffer_pages", eh.buffer_pages, 0, kMaxPages);
-    eh.write_buffer_pages = integer_or(*e, "write_buffer_pages", eh.write_buffer_pages, 1, kMaxPages);
+    eh.write_buffer_pages =
+        integer_or(*e, "write_buffer_pages", eh.write_buffer_pages, 1, kMaxPages);
   }
   if (auto c = j.find("disk_cache")) {
     c->expect_only({"type", "pages", "write_buffer_pages"});
@@ -129,8 +130,8 @@ Node parse_node(const JsonNode& j) {
     l->expect_only({"device", "write_buffer", "group_commit_size"});
     if (auto d = l->find("device")) n.log.device = d->as_string();
     if (auto w = l->find("write_buffer")) n.log.write_buffer = parse_write_buffer(*w);
-    n.log.group_commit_size =
-        static_cast<int>(integer_or(*l, "group_commit_size", n.log.group_commit_size, 1, kMaxGroupCommitSize));
+    n.log.group_commit_size = static_cast<int>(
+        integer_or(*l, "group_commit_size", n.log.group_commit_size, 1, kMaxGroupCommitSize));
   }
   // Cross-checks of the log allocation (ch6-5.md §1.8: the log uses a write buffer only, L2380).
   const std::string log_path = io::child_path(j.path(), "log");
@@ -343,7 +344,8 @@ SystemModel parse_model(const nlohmann::json& document) {
         bool_or(*pol, "force_writes_to_extended_buffer", p.force_writes_to_extended_buffer);
     if (auto v = pol->find("force_writes"))
       p.force_writes_parallel = v->as_choice({"sequential", "parallel"}) == "parallel";
-    if (auto v = pol->find("mpl"); v && !v->json().is_null()) p.mpl = v->as_int_in_range(1, kMaxMpl);
+    if (auto v = pol->find("mpl"); v && !v->json().is_null())
+      p.mpl = v->as_int_in_range(1, kMaxMpl);
     p.append_new_page_read = bool_or(*pol, "append_new_page_read", p.append_new_page_read);
   }
   return m;

@@ -18,9 +18,9 @@ bool whole(double x) {
 
 void check_id_limits(const SystemModel& model) {
   if (model.partitions.size() > kMaxSimulatedPartitions)
-    throw io::InputError("database.partitions", "the simulator holds at most " +
-                                                    std::to_string(kMaxSimulatedPartitions) +
-                                                    " partitions");
+    throw io::InputError(
+        "database.partitions",
+        "the simulator holds at most " + std::to_string(kMaxSimulatedPartitions) + " partitions");
   for (std::size_t p = 0; p < model.partitions.size(); ++p) {
     // Record numbers are part of record lock ids, page numbers of page ids (a blocking factor
     // below 1 gives more pages than records).

@@ -141,8 +141,7 @@ Plan make_plan(const Network& network, const SimulationOptions& options) {
     if (jc.kind == ClassKind::closed) closed_jobs += jc.population;
   if (closed_jobs > max_closed_jobs)
     throw SimulationError("the closed classes hold " + std::to_string(closed_jobs) +
-                          " jobs; the simulator holds at most " +
-                          std::to_string(max_closed_jobs));
+                          " jobs; the simulator holds at most " + std::to_string(max_closed_jobs));
 
   // Open classes alone must leave every queueing station below capacity (BCMP stability of the
   // open part; closed jobs are finitely many).

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <type_traits>
 #include <sstream>
+#include <type_traits>
 
 namespace tpeval::io {
 
@@ -110,9 +110,8 @@ class BoundedDomBuilder {
       std::string where = path(frames_.size());
       if (where.size() > 60) where = where.substr(0, 48) + "...";
       throw InputError(std::string(source_),
-                       join_message(where, "nested deeper than " +
-                                                              std::to_string(kMaxJsonDepth) +
-                                                              " levels (the input limit)"));
+                       join_message(where, "nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                               " levels (the input limit)"));
     }
     frames_.push_back(Frame{array, 0, {}});
     return true;
@@ -260,8 +259,8 @@ void JsonNode::expect_only(std::initializer_list<std::string_view> allowed) cons
   if (value_->is_object()) {
     bool all_known = true;
     for (auto it = value_->begin(); all_known && it != value_->end(); ++it)
-      all_known = std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) !=
-                  allowed.end();
+      all_known =
+          std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) != allowed.end();
     if (all_known) return;
   }
   expect_only(std::vector<std::string>(allowed.begin(), allowed.end()));

@@ -44,7 +44,7 @@ inline constexpr std::size_t kMaxInputBytes = std::size_t{64} << 20;
 
 /// Parses JSON text. Errors are InputErrors whose path is `source_name` and whose reason names
 /// the place: a syntax error (JsonSyntaxError) the line and column; a too-deep nesting or a
-/// number literal out of the double range (1e400) the JSON path, e.g. "a.b[2]: number out of range".
+/// number literal out of the double range (1e400) the JSON path ("a.b[2]: number out of ...").
 nlohmann::json parse_json_text(std::string_view text, std::string_view source_name);
 /// Reads and parses a file; an unreadable file, a directory or a file beyond kMaxInputBytes is an
 /// InputError with the file name as path.

@@ -284,7 +284,8 @@ json pair_json(const Network& network, const solver::Solution& solution, int c, 
 nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution) {
   json out = header_json(solution);
   json classes = json::array();
-  for (int c = 0; c < network.class_count(); ++c) classes.push_back(class_json(network, solution, c));
+  for (int c = 0; c < network.class_count(); ++c)
+    classes.push_back(class_json(network, solution, c));
   out["classes"] = std::move(classes);
   json stations = json::array();
   for (int k = 0; k < network.station_count(); ++k)
@@ -315,9 +316,8 @@ void write_solution_json(std::ostream& out, const solver::Network& network,
   array("stations", network.station_count(),
         [&](int k) { return station_json(network, solution, k); });
   const int stations = network.station_count();
-  array("class_stations", network.class_count() * stations, [&](int i) {
-    return pair_json(network, solution, i / stations, i % stations);
-  });
+  array("class_stations", network.class_count() * stations,
+        [&](int i) { return pair_json(network, solution, i / stations, i % stations); });
   out << "\n}\n";
 }
 

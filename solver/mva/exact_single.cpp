@@ -154,9 +154,10 @@ std::string exact_single_over_limit(const Network& network, int c, long populati
   const auto queues = static_cast<std::int64_t>(std::max<std::size_t>(1, m.queues.size()));
   const std::string hint = "; use --method linearizer or schweitzer (approximate MVA)";
   if (population > 0 && population > kMaxExactSingleSteps / queues)
-    return "exact MVA for class '" + network.classes[c].name + "' needs population x stations = " +
-           std::to_string(population) + " x " + std::to_string(queues) +
-           " steps, beyond the limit of " + std::to_string(kMaxExactSingleSteps) + hint;
+    return "exact MVA for class '" + network.classes[c].name +
+           "' needs population x stations = " + std::to_string(population) + " x " +
+           std::to_string(queues) + " steps, beyond the limit of " +
+           std::to_string(kMaxExactSingleSteps) + hint;
   if (!m.all_simple && population > kMaxExactSingleLogSpacePopulation)
     return "exact MVA with multi-server or load-dependent stations holds population " +
            std::to_string(population) + " + 1 values per station, beyond the limit of " +

@@ -21,11 +21,10 @@ Solution solve_linearizer(const Network& network, double tolerance, int max_iter
   const std::vector<int> population = amva_populations(network, model);
   const auto terms = static_cast<std::int64_t>(stations) * classes * classes;
   if (terms > kMaxLinearizerTerms)
-    throw std::invalid_argument("Linearizer over " + std::to_string(classes) + " classes and " +
-                                std::to_string(stations) + " stations needs " +
-                                std::to_string(terms) + " correction terms, beyond the limit of " +
-                                std::to_string(kMaxLinearizerTerms) +
-                                "; use --method schweitzer (Bard-Schweitzer AMVA)");
+    throw std::invalid_argument(
+        "Linearizer over " + std::to_string(classes) + " classes and " + std::to_string(stations) +
+        " stations needs " + std::to_string(terms) + " correction terms, beyond the limit of " +
+        std::to_string(kMaxLinearizerTerms) + "; use --method schweitzer (Bard-Schweitzer AMVA)");
   if (classes == 0) return amva_solution(network, model, AmvaState{}, "linearizer");
 
   // The core itself needs a tighter tolerance than the outer loop, or the F estimates drift.

@@ -35,7 +35,7 @@ std::vector<std::string> hostile_files(const std::string& target) {
   for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path().string());
   const auto scratch = tpeval::test::scratch_dir();
   files.push_back(scratch.string());  // a directory
-  files.push_back("/dev/zero");      // never ends
+  files.push_back("/dev/zero");       // never ends
   files.push_back(tpeval::test::write_scratch_file("empty.json", "").string());
   files.push_back(tpeval::test::write_scratch_file("overflow.json", "1e400").string());
   files.push_back(tpeval::test::write_scratch_file(
@@ -62,8 +62,7 @@ CliRun run_bounded(const std::string& arguments) {
 void check_command(const std::string& command, const std::string& file, const std::string& options,
                    bool all_formats = true) {
   for (const char* format : {"json", "csv", "table"}) {
-    const std::string args =
-        command + " '" + file + "' " + options + " --format " + format;
+    const std::string args = command + " '" + file + "' " + options + " --format " + format;
     const CliRun r = run_bounded(args);
     INFO("tpeval " << args << "\nstderr: " << r.err);
     CHECK((r.exit_code == 0 || r.exit_code == 1 || r.exit_code == 2));

@@ -28,18 +28,22 @@ std::string network_with(const std::string& class_fields) {
 }
 }  // namespace
 
-TEST_CASE("input limits: nesting up to the limit is read, one level deeper is refused with a path") {
+TEST_CASE(
+    "input limits: nesting up to the limit is read, one level deeper is refused with a path") {
   CHECK(parse_json_text(nested_arrays(kMaxJsonDepth), "x.json").is_array());
-  const std::string deep = error_of([] { parse_json_text(nested_arrays(kMaxJsonDepth + 1), "x.json"); });
+  const std::string deep =
+      error_of([] { parse_json_text(nested_arrays(kMaxJsonDepth + 1), "x.json"); });
   CHECK(deep.rfind("x.json: [0][0]", 0) == 0);
   CHECK(deep.find("nested deeper than 256 levels") != std::string::npos);
-  CHECK(error_of([] { parse_json_text(R"({"a":{"b":[1,)" + nested_arrays(300) + "]}}", "m.json"); })
-            .rfind("m.json: a.b[1][0]", 0) == 0);
+  CHECK(error_of([] {
+          parse_json_text(R"({"a":{"b":[1,)" + nested_arrays(300) + "]}}", "m.json");
+        }).rfind("m.json: a.b[1][0]", 0) == 0);
 }
 
 TEST_CASE("input limits: a 150,000-deep array is refused without exhausting the stack") {
-  CHECK(error_of([] { parse_json_text(nested_arrays(150'000), "deep.json"); })
-            .find("nested deeper than") != std::string::npos);
+  CHECK(error_of([] {
+          parse_json_text(nested_arrays(150'000), "deep.json");
+        }).find("nested deeper than") != std::string::npos);
 }
 
 TEST_CASE("input limits: number literals beyond the double range are input errors with a path") {
@@ -111,8 +115,8 @@ TEST_CASE("input limits: duplicate and unknown station names are still found wit
 TEST_CASE("input limits: the streamed solution JSON is the documented document") {
   // write_solution_json keeps a 10^5-station output out of memory; it must say the same as
   // solution_to_json (plus the extra members).
-  const auto network = tpeval::io::parse_network(
-      parse_json_text(tpeval::io::example_network_json(), "example"));
+  const auto network =
+      tpeval::io::parse_network(parse_json_text(tpeval::io::example_network_json(), "example"));
   const auto solution = tpeval::solver::solve(network);
   std::ostringstream out;
   tpeval::io::write_solution_json(out, network, solution, {{"network", "central-server"}});

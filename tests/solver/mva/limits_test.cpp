@@ -71,8 +71,9 @@ TEST_CASE("mva limits: the exact lattice is refused beyond its limit before any 
         std::string::npos);
   CHECK(two.find("use --method linearizer") != std::string::npos);
   // 40 classes of 10^9: the lattice size saturates instead of overflowing.
-  CHECK(message_of([&] { solve_exact_multi(closed_network(40, 1'000'000'000)); })
-            .find("more than 9.2e18") != std::string::npos);
+  CHECK(message_of([&] {
+          solve_exact_multi(closed_network(40, 1'000'000'000));
+        }).find("more than 9.2e18") != std::string::npos);
 }
 
 TEST_CASE("mva limits: Linearizer refuses class counts whose correction terms explode") {
