@@ -26,4 +26,7 @@ inline constexpr double kMaxRecords = 1e15;
 /// each one).
 inline constexpr double kMaxReferences = 1e6;
 
+/// Transaction types x partitions: every type holds a dense row of reference shares.
+inline constexpr double kMaxTypePartitionPairs = 1e7;
+
 }  // namespace tpeval::model

@@ -288,6 +288,13 @@ SystemModel parse_model(const nlohmann::json& document) {
   const JsonNode types = wl.at("transaction_types");
   const auto type_elements = types.elements();
   if (type_elements.empty()) types.fail("must hold at least one transaction type");
+  // Each type holds one reference share per partition (a dense matrix): bound it up front.
+  if (static_cast<double>(type_elements.size()) * static_cast<double>(m.partitions.size()) >
+      kMaxTypePartitionPairs)
+    types.fail(std::to_string(type_elements.size()) + " transaction types x " +
+               std::to_string(m.partitions.size()) + " partitions exceed the limit of " +
+               std::to_string(static_cast<long long>(kMaxTypePartitionPairs)) +
+               " reference shares");
   std::unordered_map<std::string, int> type_index;
   for (const auto& tj : type_elements) {
     tj.expect_only(

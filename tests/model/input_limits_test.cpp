@@ -44,6 +44,22 @@ TEST_CASE("model limits: records and references per transaction are bounded") {
         "workload.transaction_types[0].references: must be at most 1000000");
 }
 
+TEST_CASE("model limits: transaction types x partitions are bounded before the share matrix") {
+  nlohmann::json doc = default_model();
+  auto& parts = doc["database"]["partitions"];
+  for (int p = 0; parts.size() < 1001; ++p) {
+    nlohmann::json extra = parts[0];
+    extra["name"] = "extra" + std::to_string(p);
+    extra.erase("clustered_with");
+    parts.push_back(extra);
+  }
+  auto& types = doc["workload"]["transaction_types"];
+  while (types.size() < 10'000) types.push_back(types[0]);
+  CHECK(error_of([&] { parse_model(doc); }) ==
+        "workload.transaction_types: 10000 transaction types x 1001 partitions exceed the limit "
+        "of 10000000 reference shares");
+}
+
 TEST_CASE("model limits: the simulator refuses partitions beyond its packed page and lock ids") {
   nlohmann::json doc = default_model();
   set_parameter(doc, "database.partitions[2].records", 1e15);
