@@ -171,15 +171,17 @@ void read_file(const std::string& file, CacheRequest& request) {
   if (auto cluster = root.find("cluster")) {
     cluster->expect_only({"nodes", "invalidation"});
     request.cluster = true;
-    request.cluster_config.node_count = static_cast<int>(cluster->at("nodes").as_integer(1));
+    request.cluster_config.node_count =
+        static_cast<int>(cluster->at("nodes").as_int_in_range(1, 10'000));
     if (auto inv = cluster->find("invalidation"))
       request.cluster_config.invalidation = parse_invalidation(inv->as_string(), inv->path());
   }
   if (root.has("method")) request.method = root.at("method").as_choice({"che", "king", "simulate"});
   if (auto sim = root.find("simulation")) {
     sim->expect_only({"references", "warmup", "seed"});
-    if (sim->has("references")) request.references = sim->at("references").as_integer(1);
-    if (sim->has("warmup")) request.warmup = sim->at("warmup").as_integer(0);
+    if (sim->has("references"))
+      request.references = sim->at("references").as_int_in_range(1, 100'000'000);
+    if (sim->has("warmup")) request.warmup = sim->at("warmup").as_int_in_range(0, 100'000'000);
     if (sim->has("seed")) request.seed = sim->at("seed").as_integer(0);
   }
 }
@@ -276,7 +278,9 @@ void run_cache(const CacheOptions& options) {
   std::vector<std::string> header{"stream", "kind", "rate"};
   std::vector<std::vector<std::string>> rows;
   auto time_json = [](double t) {
-    return std::isinf(t) ? nlohmann::json("inf") : nlohmann::json(t);
+    // An infinite characteristic time (all items fit, the level never fills) does not exist as a
+    // number: null, as everywhere in the JSON output; the table says why.
+    return std::isfinite(t) ? nlohmann::json(t) : nlohmann::json(nullptr);
   };
   std::string title;
 
@@ -390,11 +394,11 @@ void run_cache(const CacheOptions& options) {
     if (r.method != "simulate") {
       const double t1 = h.level1_characteristic_time;
       title += "\ncharacteristic time t1 = " +
-               (std::isinf(t1) ? std::string("inf (all items fit)") : general(t1));
+               (std::isinf(t1) ? std::string("none (all items fit)") : general(t1));
       if (two) {
         const double t2 = h.level2_characteristic_time;
         title +=
-            ", T2 = " + (std::isinf(t2) ? std::string("inf (level 2 never fills)") : general(t2));
+            ", T2 = " + (std::isinf(t2) ? std::string("none (level 2 never fills)") : general(t2));
       }
     }
   }

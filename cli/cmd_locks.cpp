@@ -229,7 +229,8 @@ Request from_file(const std::string& file) {
     opt->expect_only({"tolerance", "max_iterations", "damping", "max_expansion"});
     if (opt->has("tolerance")) r.options.tolerance = opt->at("tolerance").as_positive();
     if (opt->has("max_iterations")) {
-      r.options.max_iterations = static_cast<std::size_t>(opt->at("max_iterations").as_integer(1));
+      r.options.max_iterations =
+          static_cast<std::size_t>(opt->at("max_iterations").as_int_in_range(1, 1'000'000));
     }
     if (opt->has("damping")) {
       const auto d = opt->at("damping");

@@ -154,7 +154,7 @@ void print_table(std::ostream& out, const std::string& title, const Network& net
     std::string kind =
         queue ? (st.discipline == solver::Discipline::ps ? "queue/ps" : "queue/fcfs") : "delay";
     if (st.load_dependent()) kind += "/ld";
-    stations.add_row({st.name, kind, queue ? std::to_string(st.servers) : "inf",
+    stations.add_row({st.name, kind, queue ? std::to_string(st.servers) : "infinite",
                       queue ? percent(solution.station_utilization(k)) : "-",
                       number(solution.busy_servers(k)), number(solution.mean_jobs.col(k).sum()),
                       number(solution.throughput_per_s.col(k).sum())});
@@ -327,6 +327,13 @@ SolveInput read_input(const SolveArguments& args, const std::string& source) {
   return input;
 }
 
+bool solution_is_finite(const Solution& s) {
+  return std::isfinite(s.residual) && s.throughput_per_s.allFinite() && s.utilization.allFinite() &&
+         s.mean_jobs.allFinite() && s.residence_time_s.allFinite() &&
+         s.class_throughput_per_s.allFinite() && s.class_response_time_s.allFinite() &&
+         s.busy_servers.allFinite() && s.station_utilization.allFinite();
+}
+
 Solution solve_checked(const Network& network, const SolveArguments& args,
                        const std::string& source, std::optional<BoundsReport>* bounds) {
   solver::SolveOptions options;
@@ -334,6 +341,12 @@ Solution solve_checked(const Network& network, const SolveArguments& args,
   try {
     Solution solution = solver::solve(network, options);
     if (bounds && args.bounds) *bounds = compute_bounds(network);
+    // Results beyond the double range (huge rates or demands) are refused the same way in every
+    // format, before anything is printed: the exit code must not depend on --format.
+    if (!solution_is_finite(solution))
+      throw io::InputError(source,
+                           "the results exceed the double range (rates or demands too "
+                           "large); rescale the time unit or the rates");
     return solution;
   } catch (const solver::UnstableNetwork& e) {
     throw io::InputError(source, e.what());
@@ -411,12 +424,16 @@ void run_solve(const SolveArguments& args) {
         print_table(out, sweep ? title + ", " + what_if : title, network, solution, bounds);
         break;
       case OutputFormat::json: {
-        nlohmann::json one = io::solution_to_json(network, solution);
-        if (!input.name.empty()) one["network"] = input.name;
-        if (bounds) one["bounds"] = bounds_to_json(network, *bounds);
         if (!sweep) {
-          out << one.dump(2) << '\n';
+          // One point: written entry by entry (large networks, docs/network-format.md).
+          nlohmann::json extra = nlohmann::json::object();
+          if (!input.name.empty()) extra["network"] = input.name;
+          if (bounds) extra["bounds"] = bounds_to_json(network, *bounds);
+          io::write_solution_json(out, network, solution, extra);
         } else {
+          nlohmann::json one = io::solution_to_json(network, solution);
+          if (!input.name.empty()) one["network"] = input.name;
+          if (bounds) one["bounds"] = bounds_to_json(network, *bounds);
           sweep_json.push_back({{"value", points[i].value}, {"solution", std::move(one)}});
         }
         break;

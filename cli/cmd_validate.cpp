@@ -101,7 +101,9 @@ void validate(const ValidateArgs& a, Context& context) {
   std::optional<model::sim::TxSimReport> report;
   std::string refusal;
   try {
-    report = model::sim::simulate_transactions(m, options);
+    // Limits of the simulator (packed ids, buffer sizes) name the file like parse errors do.
+    report =
+        parse_input_file(source, [&] { return model::sim::simulate_transactions(m, options); });
   } catch (const solver::des::SimulationError& err) {
     refusal = err.what();
   }

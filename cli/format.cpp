@@ -117,17 +117,17 @@ void Table::print_csv(std::ostream& out) const {
   for (const auto& row : rows_) line(row);
 }
 
+// Non-finite values are never printed as nan/inf (issue #16): a quantity that does not exist is
+// "n/a" in tables and CSV, as it is null in JSON.
 std::string fixed(double value, int digits) {
-  if (std::isnan(value)) return "n/a";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (!std::isfinite(value)) return "n/a";
   std::string s = fmt::format("{:.{}f}", value, digits);
   if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
 }
 
 std::string general(double value, int significant) {
-  if (std::isnan(value)) return "n/a";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (!std::isfinite(value)) return "n/a";
   if (value == 0) return "0";
   return fmt::format("{:.{}g}", value, significant);
 }

@@ -150,7 +150,8 @@ int run_model_simulation(const ModelSimulationArgs& args, std::ostream& out) {
   const model::sim::TxSimOptions options = simulation_options(args);
   model::sim::TxSimReport report;
   try {
-    report = model::sim::simulate_transactions(m, options);
+    report = parse_input_file(model_source_name(args.file),
+                              [&] { return model::sim::simulate_transactions(m, options); });
   } catch (const solver::des::SimulationError& e) {
     if (options.progress) std::cerr << '\n';
     throw io::InputError(model_source_name(args.file), e.what());

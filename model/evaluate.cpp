@@ -146,8 +146,11 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
     const auto& s = dm.stations[k];
     pt.saturated = true;
     pt.bottleneck = station_label(s);
-    pt.reason =
-        fmt::format("offered load {:.4g} of {} server(s) at {}", offered, s.servers, s.name);
+    // (never "inf": an overflowing load is named as such, issue #16)
+    pt.reason = std::isfinite(offered)
+                    ? fmt::format("offered load {:.4g} of {} server(s) at {}", offered, s.servers,
+                                  s.name)
+                    : fmt::format("offered load beyond the double range at {}", s.name);
   };
   const int eh = dm.extended_memory;
   for (std::size_t c = 0; c < nc; ++c)

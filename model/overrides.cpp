@@ -139,8 +139,13 @@ Assignment parse_assignment(const std::string& text) {
   a.path = text.substr(0, eq);
   const std::string value = text.substr(eq + 1);
   if (value.empty()) throw io::InputError(a.path, "missing value after '='");
-  a.value = json::parse(value, nullptr, false);
-  if (a.value.is_discarded()) a.value = value;
+  // A value that is not JSON is taken as a string (--set log.device=ssd). A JSON value that breaks
+  // an input limit (nesting depth, 1e400) is an error naming the path, not a string.
+  try {
+    a.value = io::parse_json_text(value, a.path);
+  } catch (const io::JsonSyntaxError&) {
+    a.value = value;
+  }
   return a;
 }
 

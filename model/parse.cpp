@@ -4,9 +4,11 @@
 #include <cmath>
 #include <numeric>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/parse_cluster.hpp"
+#include "model/input_limits.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::model {
@@ -20,9 +22,16 @@ double number_or(const JsonNode& obj, std::string_view key, double fallback,
   return node ? ((*node).*getter)() : fallback;
 }
 
-long integer_or(const JsonNode& obj, std::string_view key, long fallback, long min_value) {
+long integer_or(const JsonNode& obj, std::string_view key, long fallback, long min_value,
+                long max_value) {
   const auto node = obj.find(key);
-  return node ? static_cast<long>(node->as_integer(min_value)) : fallback;
+  return node ? static_cast<long>(node->as_int_in_range(min_value, max_value)) : fallback;
+}
+
+/// A double field with an upper limit (model/input_limits.hpp).
+double at_most(const JsonNode& node, double value, double limit) {
+  if (value > limit) node.fail("must be at most " + std::to_string(static_cast<long long>(limit)));
+  return value;
 }
 
 bool bool_or(const JsonNode& obj, std::string_view key, bool fallback) {
@@ -39,7 +48,7 @@ std::optional<int> count_or_enough(const JsonNode& obj, std::string_view key) {
     return std::nullopt;
   }
   if (!node->is_number()) node->fail("must be \"enough\" or a positive integer");
-  return static_cast<int>(node->as_integer(1));
+  return static_cast<int>(node->as_int_in_range(1, kMaxServers));
 }
 
 WriteBuffer parse_write_buffer(const JsonNode& node) {
@@ -63,12 +72,13 @@ Storage parse_storage(const JsonNode& j) {
                     "buffer_pages", "write_buffer_pages"});
     auto& eh = st.extended_memory;
     eh.access_time_ms = number_or(*e, "access_time_ms", eh.access_time_ms, &JsonNode::as_positive);
-    eh.servers = static_cast<int>(integer_or(*e, "servers", eh.servers, 1));
+    eh.servers = static_cast<int>(integer_or(*e, "servers", eh.servers, 1, kMaxServers));
     eh.setup_instructions =
         number_or(*e, "setup_instructions", eh.setup_instructions, &JsonNode::as_non_negative);
     eh.synchronous = bool_or(*e, "synchronous", eh.synchronous);
-    eh.buffer_pages = integer_or(*e, "buffer_pages", eh.buffer_pages, 0);
-    eh.write_buffer_pages = integer_or(*e, "write_buffer_pages", eh.write_buffer_pages, 1);
+    eh.buffer_pages = integer_or(*e, "buffer_pages", eh.buffer_pages, 0, kMaxPages);
+    eh.write_buffer_pages =
+        integer_or(*e, "write_buffer_pages", eh.write_buffer_pages, 1, kMaxPages);
   }
   if (auto c = j.find("disk_cache")) {
     c->expect_only({"type", "pages", "write_buffer_pages"});
@@ -78,9 +88,9 @@ Storage parse_storage(const JsonNode& j) {
                            : v == "non_volatile" ? DiskCacheType::non_volatile
                                                  : DiskCacheType::none;
     }
-    st.disk_cache.pages = integer_or(*c, "pages", st.disk_cache.pages, 0);
+    st.disk_cache.pages = integer_or(*c, "pages", st.disk_cache.pages, 0, kMaxPages);
     st.disk_cache.write_buffer_pages =
-        integer_or(*c, "write_buffer_pages", st.disk_cache.write_buffer_pages, 1);
+        integer_or(*c, "write_buffer_pages", st.disk_cache.write_buffer_pages, 1, kMaxPages);
   }
   const JsonNode devices = j.at("devices");
   for (const auto& d : devices.elements()) {
@@ -122,21 +132,21 @@ Node parse_node(const JsonNode& j, const Storage& storage, bool first) {
   if (n.name.empty()) j.at("name").fail("must not be empty");
   if (auto cpu = j.find("cpu")) {
     cpu->expect_only({"count", "mips"});
-    n.cpu_count = static_cast<int>(integer_or(*cpu, "count", n.cpu_count, 1));
+    n.cpu_count = static_cast<int>(integer_or(*cpu, "count", n.cpu_count, 1, kMaxServers));
     n.cpu_mips = number_or(*cpu, "mips", n.cpu_mips, &JsonNode::as_positive);
   }
   n.io_overhead_instructions = number_or(j, "io_overhead_instructions", n.io_overhead_instructions,
                                          &JsonNode::as_non_negative);
   if (auto b = j.find("buffer")) {
     b->expect_only({"pages"});
-    n.buffer_pages = integer_or(*b, "pages", n.buffer_pages, 0);
+    n.buffer_pages = integer_or(*b, "pages", n.buffer_pages, 0, kMaxPages);
   }
   if (auto l = j.find("log")) {
     l->expect_only({"device", "write_buffer", "group_commit_size"});
     if (auto d = l->find("device")) n.log.device = d->as_string();
     if (auto w = l->find("write_buffer")) n.log.write_buffer = parse_write_buffer(*w);
-    n.log.group_commit_size =
-        static_cast<int>(integer_or(*l, "group_commit_size", n.log.group_commit_size, 1));
+    n.log.group_commit_size = static_cast<int>(
+        integer_or(*l, "group_commit_size", n.log.group_commit_size, 1, kMaxGroupCommitSize));
   }
   // Cross-checks of the log allocation (ch6-5.md §1.8: the log uses a write buffer only, L2380).
   const std::string log_path = io::child_path(j.path(), "log");
@@ -164,7 +174,7 @@ Partition parse_partition(const JsonNode& j, const Storage& node) {
   Partition p;
   p.name = j.at("name").as_string();
   if (p.name.empty()) j.at("name").fail("must not be empty");
-  p.records = j.at("records").as_positive();
+  p.records = at_most(j.at("records"), j.at("records").as_positive(), kMaxRecords);
   p.blocking_factor = number_or(j, "blocking_factor", 1.0, &JsonNode::as_positive);
   if (p.blocking_factor > p.records) j.at("blocking_factor").fail("must not exceed records");
   if (auto a = j.find("access")) {
@@ -261,16 +271,16 @@ SystemModel parse_model(const nlohmann::json& document) {
   const auto part_elements = parts.elements();
   if (part_elements.empty()) parts.fail("must hold at least one partition");
   std::vector<std::string> part_names;
+  std::unordered_map<std::string, int> part_index;  // O(1) lookups for 10^4 partitions
   for (const auto& pj : part_elements) {
     Partition p = parse_partition(pj, node);
-    for (const auto& q : part_names)
-      if (q == p.name) pj.at("name").fail("duplicate partition name '" + p.name + "'");
+    if (!part_index.emplace(p.name, static_cast<int>(part_names.size())).second)
+      pj.at("name").fail("duplicate partition name '" + p.name + "'");
     part_names.push_back(p.name);
     m.partitions.push_back(std::move(p));
   }
   const auto partition_index = [&](const JsonNode& where, const std::string& name) {
-    for (std::size_t i = 0; i < part_names.size(); ++i)
-      if (part_names[i] == name) return static_cast<int>(i);
+    if (const auto it = part_index.find(name); it != part_index.end()) return it->second;
     std::string reason = "unknown partition '" + name + "'";
     const std::string s = io::closest_name(name, part_names);
     if (!s.empty()) reason += " (did you mean '" + s + "'?)";
@@ -294,15 +304,23 @@ SystemModel parse_model(const nlohmann::json& document) {
   const JsonNode types = wl.at("transaction_types");
   const auto type_elements = types.elements();
   if (type_elements.empty()) types.fail("must hold at least one transaction type");
+  // Each type holds one reference share per partition (a dense matrix): bound it up front.
+  if (static_cast<double>(type_elements.size()) * static_cast<double>(m.partitions.size()) >
+      kMaxTypePartitionPairs)
+    types.fail(std::to_string(type_elements.size()) + " transaction types x " +
+               std::to_string(m.partitions.size()) + " partitions exceed the limit of " +
+               std::to_string(static_cast<long long>(kMaxTypePartitionPairs)) +
+               " reference shares");
+  std::unordered_map<std::string, int> type_index;
   for (const auto& tj : type_elements) {
     tj.expect_only(
         {"name", "mix", "references", "update_share", "reference_shares", "instructions"});
     TransactionType t;
     t.name = tj.at("name").as_string();
-    for (const auto& other : m.transaction_types)
-      if (other.name == t.name) tj.at("name").fail("duplicate transaction type '" + t.name + "'");
+    if (!type_index.emplace(t.name, static_cast<int>(type_index.size())).second)
+      tj.at("name").fail("duplicate transaction type '" + t.name + "'");
     t.mix = number_or(tj, "mix", 1.0, &JsonNode::as_non_negative);
-    t.references = tj.at("references").as_positive();
+    t.references = at_most(tj.at("references"), tj.at("references").as_positive(), kMaxReferences);
     t.update_share = number_or(tj, "update_share", 0.0, &JsonNode::as_probability);
     t.reference_shares.assign(m.partitions.size(), 0.0);
     const JsonNode shares = tj.at("reference_shares");
@@ -349,7 +367,8 @@ SystemModel parse_model(const nlohmann::json& document) {
         bool_or(*pol, "force_writes_to_extended_buffer", p.force_writes_to_extended_buffer);
     if (auto v = pol->find("force_writes"))
       p.force_writes_parallel = v->as_choice({"sequential", "parallel"}) == "parallel";
-    if (auto v = pol->find("mpl"); v && !v->json().is_null()) p.mpl = v->as_integer(1);
+    if (auto v = pol->find("mpl"); v && !v->json().is_null())
+      p.mpl = v->as_int_in_range(1, kMaxMpl);
     p.append_new_page_read = bool_or(*pol, "append_new_page_read", p.append_new_page_read);
   }
   parse_cluster(root, m);

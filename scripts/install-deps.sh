@@ -6,7 +6,7 @@
 #   --peers      also the peers measured by the benchmarks (GNU Octave queueing, SimPy)
 set -euo pipefail
 
-packages=(build-essential cmake g++ clang libclang-rt-14-dev libeigen3-dev libboost-math-dev nlohmann-json3-dev
+packages=(build-essential cmake g++ clang libclang-rt-14-dev libfuzzer-14-dev libeigen3-dev libboost-math-dev nlohmann-json3-dev
           libcli11-dev doctest-dev libbenchmark-dev libpugixml-dev python3 python3-jsonschema
           pybind11-dev python3-dev python3-pytest python3-pandas)
 # Studies on Slurm (tests/slurm/slurm_study_test.sh runs a one-host cluster).

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "solver/io/json_input.hpp"
 
 namespace tpeval::model::sim {
 namespace {
@@ -13,7 +16,26 @@ bool whole(double x) {
 
 }  // namespace
 
+void check_id_limits(const SystemModel& model) {
+  if (model.partitions.size() > kMaxSimulatedPartitions)
+    throw io::InputError(
+        "database.partitions",
+        "the simulator holds at most " + std::to_string(kMaxSimulatedPartitions) + " partitions");
+  for (std::size_t p = 0; p < model.partitions.size(); ++p) {
+    // Record numbers are part of record lock ids, page numbers of page ids (a blocking factor
+    // below 1 gives more pages than records).
+    const Partition& part = model.partitions[p];
+    if (!(part.records <= static_cast<double>(kMaxIdNumber)) ||
+        !(std::ceil(part.records / part.blocking_factor) <= static_cast<double>(kMaxIdNumber)))
+      throw io::InputError(
+          io::child_path(io::element_path("database.partitions", p), "records"),
+          "the simulator holds at most 2^44 - 1 (" + std::to_string(kMaxIdNumber) +
+              ") records and pages per partition (the analytic evaluation has no such limit)");
+  }
+}
+
 ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
+  check_id_limits(model);
   const std::size_t np = model.partitions.size();
   geometry_.resize(np);
   for (std::size_t p = 0; p < np; ++p) {

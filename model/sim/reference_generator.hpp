@@ -40,6 +40,17 @@ struct Reference {
   bool new_page = false;  ///< first record of a fresh append page: nothing to read
 };
 
+/// Page and lock ids pack the partition into the high bits: page numbers and record numbers get
+/// kIdBits bits, partitions fewer than 2^19. Larger databases are refused up front
+/// (check_id_limits), since an overlapping id would corrupt the buffer lists (issue #16).
+inline constexpr int kIdBits = 44;
+inline constexpr std::uint64_t kMaxIdNumber = (std::uint64_t{1} << kIdBits) - 1;
+inline constexpr std::size_t kMaxSimulatedPartitions = (std::size_t{1} << 19) - 1;
+
+/// Throws io::InputError naming the JSON path (database.partitions[i].records) when a partition
+/// has more records or pages than the packed ids hold, or when there are too many partitions.
+void check_id_limits(const SystemModel& model);
+
 /// Page id of page `page_number` of partition `partition` (and its inverse).
 inline std::uint64_t page_id(std::uint32_t partition, std::uint64_t page_number) {
   return (static_cast<std::uint64_t>(partition + 1) << 44) | page_number;

@@ -109,6 +109,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
                              "; multi-node models are evaluated analytically (tpeval eval, "
                              "tpeval whatif)");
   if (options.check_capacity) check_capacity(model);
+  check_id_limits(model);  // packed page/lock ids (reference_generator.hpp)
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Node& node = model.nodes.front();
   const Storage& storage = model.storage;

@@ -91,6 +91,8 @@ Axis read_axis(const JsonNode& node, const json& base) {
   const bool has_values = node.has("values");
   const bool has_range = node.has("range");
   if (has_values == has_range) node.fail("needs exactly one of 'values' and 'range'");
+  if (has_values && node.at("values").is_array() && node.at("values").json().size() > 10'000)
+    node.at("values").fail("more than 10000 values");
   a.values = has_values ? node.at("values").as_number_array() : read_range(node.at("range"));
   if (a.values.empty()) node.at(has_values ? "values" : "range").fail("must not be empty");
   for (std::size_t i = 0; i < a.values.size(); ++i)
@@ -474,6 +476,9 @@ Study parse_study(const json& document, const std::string& study_dir) {
   if (auto sw = root.find("sweep")) {
     for (const auto& a : sw->elements()) s.axes.push_back(read_axis(a, s.base_document));
     if (s.axes.size() > 2) sw->fail("at most two sweep axes");
+    if (s.axes.size() == 2 && s.axes[0].values.size() * s.axes[1].values.size() > 100'000)
+      sw->fail("the two axes give " + std::to_string(s.axes[0].values.size()) + " x " +
+               std::to_string(s.axes[1].values.size()) + " points; at most 100000 allowed");
     if (s.axes.size() == 2 && s.axes[0].name == s.axes[1].name)
       sw->elements()[1].at("name").fail("duplicate axis name");
   }

@@ -133,6 +133,14 @@ Plan make_plan(const Network& network, const SimulationOptions& options) {
     throw SimulationError(
         "nothing to simulate: every open class has arrival rate 0 and every closed class "
         "population 0");
+  // Every closed job is an object of the run: bound their number (docs/network-format.md).
+  constexpr long max_closed_jobs = 1'000'000;
+  long closed_jobs = 0;
+  for (const JobClass& jc : network.classes)
+    if (jc.kind == ClassKind::closed) closed_jobs += jc.population;
+  if (closed_jobs > max_closed_jobs)
+    throw SimulationError("the closed classes hold " + std::to_string(closed_jobs) +
+                          " jobs; the simulator holds at most " + std::to_string(max_closed_jobs));
 
   // Open classes alone must leave every queueing station below capacity (BCMP stability of the
   // open part; closed jobs are finitely many).

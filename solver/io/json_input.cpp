@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 namespace tpeval::io {
 
@@ -42,35 +44,148 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 InputError::InputError(std::string path, std::string reason)
     : std::runtime_error(join_message(path, reason)), path_(std::move(path)), reason_(std::move(reason)) {}
 
-nlohmann::json parse_json_text(std::string_view text, std::string_view source_name) {
-  try {
-    return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+namespace {
+/// Builds the DOM like nlohmann's own SAX DOM parser, but tracks the JSON path of the value being
+/// read so that a too-deep nesting or an out-of-range number literal is reported with its path.
+/// nlohmann's parser itself is iterative, but copying, comparing and printing a DOM recurse, so
+/// the depth is bounded here, once, for every reader (issue #16).
+class BoundedDomBuilder {
+ public:
+  using json = nlohmann::json;
+
+  BoundedDomBuilder(json& result, std::string_view text, std::string_view source)
+      : text_(text), dom_(result, true), source_(source) {}
+
+  bool null() { return value() && dom_.null(); }
+  bool boolean(bool v) { return value() && dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return value() && dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return value() && dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const json::string_t& s) {
+    return value() && dom_.number_float(v, s);
+  }
+  bool string(json::string_t& v) { return value() && dom_.string(v); }
+  bool binary(json::binary_t& v) { return value() && dom_.binary(v); }
+  bool start_object(std::size_t n) { return open(false) && dom_.start_object(n); }
+  bool key(json::string_t& k) {
+    frames_.back().key = k;
+    return dom_.key(k);
+  }
+  bool end_object() {
+    frames_.pop_back();
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) { return open(true) && dom_.start_array(n); }
+  bool end_array() {
+    frames_.pop_back();
+    return dom_.end_array();
+  }
+
+  template <class Exception>
+  bool parse_error(std::size_t byte, const std::string& /*token*/, const Exception& e) {
+    // 406 is nlohmann's "number overflow" (a literal such as 1e400 that no double holds).
+    if constexpr (std::is_same_v<Exception, json::out_of_range>) {
+      if (e.id == 406) {
+        throw InputError(std::string(source_),
+                         join_message(pending_path(), "number out of range (beyond +-1.8e308)"));
+      }
+    }
+    throw JsonSyntaxError(std::string(source_), syntax_reason(byte, e.what()));
+  }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::size_t next_index = 0;
+    std::string key;
+  };
+
+  bool value() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().next_index;
+    return true;
+  }
+  bool open(bool array) {
+    value();
+    if (frames_.size() >= kMaxJsonDepth) {
+      // The path of a too-deep value is as long as the nesting: name its start only.
+      std::string where = path(frames_.size());
+      if (where.size() > 60) where = where.substr(0, 48) + "...";
+      throw InputError(std::string(source_),
+                       join_message(where, "nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                               " levels (the input limit)"));
+    }
+    frames_.push_back(Frame{array, 0, {}});
+    return true;
+  }
+  /// The path of the value just started (the last array frame already counted it).
+  std::string path(std::size_t levels) const {
+    std::string p;
+    for (std::size_t i = 0; i < levels; ++i) {
+      const Frame& f = frames_[i];
+      p = f.array ? element_path(p, f.next_index - 1) : child_path(p, f.key);
+    }
+    return p;
+  }
+  /// The path of a value not yet delivered (the last array frame has not counted it).
+  std::string pending_path() const {
+    std::string p;
+    for (std::size_t i = 0; i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      const bool last = i + 1 == frames_.size();
+      p = f.array ? element_path(p, last ? f.next_index : f.next_index - 1) : child_path(p, f.key);
+    }
+    return p;
+  }
+  std::string syntax_reason(std::size_t byte, const std::string& what) const {
     // nlohmann reports a byte offset; convert it to line:column, which people can find.
     std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
+    for (std::size_t i = 0; i + 1 < byte && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
         ++line;
         column = 1;
       } else {
         ++column;
       }
     }
-    std::string what = e.what();
-    const auto pos = what.find("syntax error");
     std::ostringstream reason;
     reason << "malformed JSON at line " << line << ", column " << column;
+    const auto pos = what.find("syntax error");
     if (pos != std::string::npos) reason << " (" << what.substr(pos) << ")";
-    throw InputError(std::string(source_name), reason.str());
+    return reason.str();
   }
+
+  std::string_view text_;
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  std::string_view source_;
+  std::vector<Frame> frames_;
+};
+}  // namespace
+
+nlohmann::json parse_json_text(std::string_view text, std::string_view source_name) {
+  nlohmann::json result;
+  BoundedDomBuilder builder(result, text, source_name);
+  nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
+  return result;
 }
 
 nlohmann::json read_json_file(const std::string& file_name) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file_name, ec))
+    throw InputError(file_name, "is a directory, not a JSON file");
   std::ifstream in(file_name, std::ios::binary);
   if (!in) throw InputError(file_name, "cannot open file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_json_text(buffer.str(), file_name);
+  // Read at most the limit (plus one byte to detect more): /dev/zero or a huge file is refused
+  // instead of reading until memory runs out.
+  std::string text;
+  std::vector<char> chunk(1 << 16);
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxInputBytes)
+      throw InputError(file_name, "larger than the input limit of " +
+                                      std::to_string(kMaxInputBytes >> 20) + " MiB");
+  }
+  if (in.bad()) throw InputError(file_name, "cannot read file");
+  return parse_json_text(text, file_name);
 }
 
 std::string closest_name(std::string_view name, const std::vector<std::string>& allowed) {
@@ -139,6 +254,15 @@ std::vector<std::pair<std::string, JsonNode>> JsonNode::members() const {
 }
 
 void JsonNode::expect_only(std::initializer_list<std::string_view> allowed) const {
+  // Checked without building a vector of strings: readers call this once per object, 10^5 times
+  // for a large network; the vector is only built for the error message.
+  if (value_->is_object()) {
+    bool all_known = true;
+    for (auto it = value_->begin(); all_known && it != value_->end(); ++it)
+      all_known =
+          std::find(allowed.begin(), allowed.end(), std::string_view(it.key())) != allowed.end();
+    if (all_known) return;
+  }
   expect_only(std::vector<std::string>(allowed.begin(), allowed.end()));
 }
 
@@ -190,6 +314,23 @@ std::int64_t JsonNode::as_integer(std::int64_t min_value) const {
   if (!std::isfinite(v) || std::floor(v) != v || std::fabs(v) > 9.0e15) fail(constraint());
   const auto i = static_cast<std::int64_t>(v);
   if (i < min_value) fail(constraint());
+  return i;
+}
+
+std::int64_t JsonNode::as_int_in_range(std::int64_t min_value, std::int64_t max_value) const {
+  const std::string too_large = "must be at most " + std::to_string(max_value);
+  // Beyond the int64 range as_integer() would refuse with the lower-bound wording; an integral
+  // number that is merely too large gets the upper bound instead.
+  if (value_->is_number_unsigned() &&
+      value_->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+    fail(too_large);
+  if (value_->is_number_float()) {
+    const double v = value_->get<double>();
+    if (std::isfinite(v) && std::floor(v) == v && v > static_cast<double>(max_value))
+      fail(too_large);
+  }
+  const std::int64_t i = as_integer(min_value);
+  if (i > max_value) fail(too_large);
   return i;
 }
 

@@ -31,9 +31,23 @@ class InputError : public std::runtime_error {
   std::string reason_;
 };
 
-/// Parses JSON text; a syntax error becomes an InputError naming the line and column.
+/// A JSON syntax error (as opposed to well-formed JSON that breaks an input limit).
+class JsonSyntaxError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+/// Input limits that hold for every JSON document (docs/model.md, "Input limits"): nesting deeper
+/// than kMaxJsonDepth arrays/objects and files larger than kMaxInputBytes are refused.
+inline constexpr std::size_t kMaxJsonDepth = 256;
+inline constexpr std::size_t kMaxInputBytes = std::size_t{64} << 20;
+
+/// Parses JSON text. Errors are InputErrors whose path is `source_name` and whose reason names
+/// the place: a syntax error (JsonSyntaxError) the line and column; a too-deep nesting or a
+/// number literal out of the double range (1e400) the JSON path ("a.b[2]: number out of ...").
 nlohmann::json parse_json_text(std::string_view text, std::string_view source_name);
-/// Reads and parses a file; an unreadable file is an InputError with the file name as path.
+/// Reads and parses a file; an unreadable file, a directory or a file beyond kMaxInputBytes is an
+/// InputError with the file name as path.
 nlohmann::json read_json_file(const std::string& file_name);
 
 /// The allowed name closest to `name` by edit distance, or "" when none is reasonably close.
@@ -72,6 +86,10 @@ class JsonNode {
   double as_non_negative() const;           ///< >= 0
   double as_probability() const;            ///< in [0, 1]
   std::int64_t as_integer(std::int64_t min_value = INT64_MIN) const;  ///< integral, >= min
+  /// Integral and within [min_value, max_value]: below as as_integer(min_value), above "must be at
+  /// most MAX". Every integer field of an input has a range checked by this, so no value is
+  /// truncated when narrowed to `int`.
+  std::int64_t as_int_in_range(std::int64_t min_value, std::int64_t max_value) const;
   bool as_bool() const;
   std::string as_string() const;
   /// A string that must be one of `choices`; the error lists them.

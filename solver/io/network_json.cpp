@@ -5,8 +5,10 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tpeval::io {
@@ -20,7 +22,15 @@ using solver::Network;
 using solver::Station;
 using solver::StationKind;
 
+// Input limits (docs/network-format.md, "Limits"): beyond them a solver's memory or time would
+// explode, or a value would not fit the solver's integer types.
 constexpr std::int64_t max_servers = 1'000'000;
+constexpr std::int64_t max_population = 1'000'000'000;
+/// Classes x stations: the demand and visit matrices are dense (16 bytes per entry).
+constexpr std::int64_t max_class_station_pairs = 10'000'000;
+
+/// Station (or class) name -> index, so that name lookups stay O(1) for 10^5 stations.
+using NameIndex = std::unordered_map<std::string, int>;
 
 Station parse_station(const JsonNode& node) {
   node.expect_only(
@@ -41,9 +51,7 @@ Station parse_station(const JsonNode& node) {
     station.discipline =
         discipline->as_choice({"fcfs", "ps"}) == "ps" ? Discipline::ps : Discipline::fcfs;
   if (const auto servers = node.find("servers")) {
-    const std::int64_t m = servers->as_integer(1);
-    if (m > max_servers) servers->fail("must be at most " + std::to_string(max_servers));
-    station.servers = static_cast<int>(m);
+    station.servers = static_cast<int>(servers->as_int_in_range(1, max_servers));
   }
   if (const auto multipliers = node.find("rate_multipliers")) {
     const auto elements = multipliers->elements();
@@ -61,12 +69,11 @@ Station parse_station(const JsonNode& node) {
 /// Reads an object keyed by station name; unknown names are errors naming the closest station.
 std::map<int, double> parse_station_map(const JsonNode& node,
                                         const std::vector<std::string>& station_names,
-                                        bool positive) {
+                                        const NameIndex& station_index, bool positive) {
   std::map<int, double> values;
   for (const auto& [key, value] : node.members()) {
-    int index = -1;
-    for (std::size_t k = 0; k < station_names.size(); ++k)
-      if (station_names[k] == key) index = static_cast<int>(k);
+    const auto found = station_index.find(key);
+    const int index = found == station_index.end() ? -1 : found->second;
     if (index < 0) {
       std::string reason = "unknown station";
       const std::string suggestion = closest_name(key, station_names);
@@ -96,7 +103,7 @@ JobClass parse_class_header(const JsonNode& node) {
       think->fail("only closed classes have a think time");
   } else {
     job_class.kind = ClassKind::closed;
-    job_class.population = static_cast<long>(population->as_integer(0));
+    job_class.population = static_cast<long>(population->as_int_in_range(0, max_population));
     if (const auto think = node.find("think_time_s"))
       job_class.think_time_s = think->as_non_negative();
   }
@@ -115,12 +122,14 @@ solver::Network parse_network(const JsonNode& root) {
   const auto stations = stations_node.elements();
   if (stations.empty()) stations_node.fail("must list at least one station");
   std::vector<std::string> station_names;
+  NameIndex station_index;
   for (const auto& node : stations) {
     Station station = parse_station(node);
-    for (std::size_t k = 0; k < station_names.size(); ++k)
-      if (station_names[k] == station.name)
-        node.at("name").fail("duplicate station name '" + station.name + "' (also stations[" +
-                             std::to_string(k) + "])");
+    const auto [it, fresh] =
+        station_index.emplace(station.name, static_cast<int>(station_names.size()));
+    if (!fresh)
+      node.at("name").fail("duplicate station name '" + station.name + "' (also stations[" +
+                           std::to_string(it->second) + "])");
     station_names.push_back(station.name);
     network.stations.push_back(std::move(station));
   }
@@ -128,21 +137,24 @@ solver::Network parse_network(const JsonNode& root) {
   const JsonNode classes_node = root.at("classes");
   const auto classes = classes_node.elements();
   if (classes.empty()) classes_node.fail("must list at least one class");
+  if (static_cast<std::int64_t>(classes.size()) * static_cast<std::int64_t>(stations.size()) >
+      max_class_station_pairs)
+    classes_node.fail(std::to_string(classes.size()) + " classes x " +
+                      std::to_string(stations.size()) + " stations exceed the limit of " +
+                      std::to_string(max_class_station_pairs) + " class-station pairs");
   const int station_count = static_cast<int>(station_names.size());
   const int class_count = static_cast<int>(classes.size());
   network.demand_s = Eigen::MatrixXd::Zero(class_count, station_count);
   network.visits = Eigen::MatrixXd::Zero(class_count, station_count);
-  std::vector<std::string> class_names;
+  NameIndex class_index;
   for (int c = 0; c < class_count; ++c) {
     const JsonNode& node = classes[c];
     node.expect_only({"name", "description", "arrival_rate_per_s", "population", "think_time_s",
                       "demands_s", "visits", "service_times_s"});
     JobClass job_class = parse_class_header(node);
-    for (std::size_t j = 0; j < class_names.size(); ++j)
-      if (class_names[j] == job_class.name)
-        node.at("name").fail("duplicate class name '" + job_class.name + "' (also classes[" +
-                             std::to_string(j) + "])");
-    class_names.push_back(job_class.name);
+    if (const auto [it, fresh] = class_index.emplace(job_class.name, c); !fresh)
+      node.at("name").fail("duplicate class name '" + job_class.name + "' (also classes[" +
+                           std::to_string(it->second) + "])");
 
     // Demands: either D_ck directly, or visits V_ck with per-visit service times S_ck.
     const auto demands = node.find("demands_s");
@@ -152,7 +164,7 @@ solver::Network parse_network(const JsonNode& root) {
       (visits ? *visits : *service_times)
           .fail("give either 'demands_s' or 'visits' with 'service_times_s', not both");
     if (demands) {
-      for (const auto& [k, d] : parse_station_map(*demands, station_names, false)) {
+      for (const auto& [k, d] : parse_station_map(*demands, station_names, station_index, false)) {
         network.demand_s(c, k) = d;
         network.visits(c, k) = d > 0 ? 1.0 : 0.0;
       }
@@ -161,8 +173,8 @@ solver::Network parse_network(const JsonNode& root) {
         throw InputError(child_path(node.path(), "visits"), "is required with 'service_times_s'");
       if (!service_times)
         throw InputError(child_path(node.path(), "service_times_s"), "is required with 'visits'");
-      const auto v = parse_station_map(*visits, station_names, false);
-      const auto s = parse_station_map(*service_times, station_names, true);
+      const auto v = parse_station_map(*visits, station_names, station_index, false);
+      const auto s = parse_station_map(*service_times, station_names, station_index, true);
       for (const auto& [k, count] : v) {
         if (count > 0 && !s.count(k))
           throw InputError(child_path(service_times->path(), station_names[k]),
@@ -203,8 +215,11 @@ double checked(double value, const char* what) {
 
 }  // namespace
 
-nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution) {
-  using nlohmann::json;
+namespace {
+
+using nlohmann::json;
+
+json header_json(const solver::Solution& solution) {
   json out;
   out["format"] = "tpeval-solution/1";
   out["method"] = solution.method;
@@ -212,62 +227,74 @@ nlohmann::json solution_to_json(const solver::Network& network, const solver::So
   out["residual"] = checked(solution.residual, "residual");
   out["converged"] = solution.converged;
   out["warnings"] = solution.warnings;
+  return out;
+}
 
+json class_json(const Network& network, const solver::Solution& solution, int c) {
+  const auto& cls = network.classes[c];
+  json entry;
+  entry["name"] = cls.name;
+  entry["kind"] = cls.kind == ClassKind::open ? "open" : "closed";
+  if (cls.kind == ClassKind::open) {
+    entry["arrival_rate_per_s"] = cls.arrival_rate_per_s;
+  } else {
+    entry["population"] = cls.population;
+    entry["think_time_s"] = cls.think_time_s;
+  }
+  entry["throughput_per_s"] = checked(solution.class_throughput_per_s(c), "throughput");
+  entry["response_time_s"] = checked(solution.class_response_time_s(c), "response time");
+  entry["mean_jobs"] = checked(solution.mean_jobs.row(c).sum(), "mean number of jobs");
+  return entry;
+}
+
+json station_json(const Network& network, const solver::Solution& solution, int k) {
+  const auto& station = network.stations[k];
+  json entry;
+  entry["name"] = station.name;
+  entry["kind"] = station.kind == StationKind::delay ? "delay" : "queue";
+  if (station.kind == StationKind::queue) {
+    entry["discipline"] = station.discipline == Discipline::ps ? "ps" : "fcfs";
+    entry["servers"] = station.servers;
+    entry["load_dependent"] = station.load_dependent();
+  }
+  entry["throughput_per_s"] = checked(solution.throughput_per_s.col(k).sum(), "throughput");
+  entry["utilization"] = checked(solution.station_utilization(k), "utilization");
+  entry["busy_servers"] = checked(solution.busy_servers(k), "busy servers");
+  entry["mean_jobs"] = checked(solution.mean_jobs.col(k).sum(), "mean number of jobs");
+  return entry;
+}
+
+json pair_json(const Network& network, const solver::Solution& solution, int c, int k) {
+  json entry;
+  entry["class"] = network.classes[c].name;
+  entry["station"] = network.stations[k].name;
+  entry["visits"] = network.visits.size() ? network.visits(c, k) : 1.0;
+  entry["demand_s"] = network.demand_s(c, k);
+  entry["throughput_per_s"] = checked(solution.throughput_per_s(c, k), "throughput");
+  entry["utilization"] = checked(solution.utilization(c, k), "utilization");
+  entry["residence_time_s"] = checked(solution.residence_time_s(c, k), "residence time");
+  entry["response_time_per_visit_s"] =
+      checked(solution.response_time_per_visit_s(network, c, k), "response time");
+  entry["mean_jobs"] = checked(solution.mean_jobs(c, k), "mean number of jobs");
+  return entry;
+}
+
+}  // namespace
+
+nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution) {
+  json out = header_json(solution);
   json classes = json::array();
-  for (int c = 0; c < network.class_count(); ++c) {
-    const auto& cls = network.classes[c];
-    json entry;
-    entry["name"] = cls.name;
-    entry["kind"] = cls.kind == ClassKind::open ? "open" : "closed";
-    if (cls.kind == ClassKind::open) {
-      entry["arrival_rate_per_s"] = cls.arrival_rate_per_s;
-    } else {
-      entry["population"] = cls.population;
-      entry["think_time_s"] = cls.think_time_s;
-    }
-    entry["throughput_per_s"] = checked(solution.class_throughput_per_s(c), "throughput");
-    entry["response_time_s"] = checked(solution.class_response_time_s(c), "response time");
-    entry["mean_jobs"] = checked(solution.mean_jobs.row(c).sum(), "mean number of jobs");
-    classes.push_back(std::move(entry));
-  }
+  for (int c = 0; c < network.class_count(); ++c)
+    classes.push_back(class_json(network, solution, c));
   out["classes"] = std::move(classes);
-
   json stations = json::array();
-  for (int k = 0; k < network.station_count(); ++k) {
-    const auto& station = network.stations[k];
-    json entry;
-    entry["name"] = station.name;
-    entry["kind"] = station.kind == StationKind::delay ? "delay" : "queue";
-    if (station.kind == StationKind::queue) {
-      entry["discipline"] = station.discipline == Discipline::ps ? "ps" : "fcfs";
-      entry["servers"] = station.servers;
-      entry["load_dependent"] = station.load_dependent();
-    }
-    entry["throughput_per_s"] = checked(solution.throughput_per_s.col(k).sum(), "throughput");
-    entry["utilization"] = checked(solution.station_utilization(k), "utilization");
-    entry["busy_servers"] = checked(solution.busy_servers(k), "busy servers");
-    entry["mean_jobs"] = checked(solution.mean_jobs.col(k).sum(), "mean number of jobs");
-    stations.push_back(std::move(entry));
-  }
+  for (int k = 0; k < network.station_count(); ++k)
+    stations.push_back(station_json(network, solution, k));
   out["stations"] = std::move(stations);
-
   json pairs = json::array();
-  for (int c = 0; c < network.class_count(); ++c) {
-    for (int k = 0; k < network.station_count(); ++k) {
-      json entry;
-      entry["class"] = network.classes[c].name;
-      entry["station"] = network.stations[k].name;
-      entry["visits"] = network.visits.size() ? network.visits(c, k) : 1.0;
-      entry["demand_s"] = network.demand_s(c, k);
-      entry["throughput_per_s"] = checked(solution.throughput_per_s(c, k), "throughput");
-      entry["utilization"] = checked(solution.utilization(c, k), "utilization");
-      entry["residence_time_s"] = checked(solution.residence_time_s(c, k), "residence time");
-      entry["response_time_per_visit_s"] =
-          checked(solution.response_time_per_visit_s(network, c, k), "response time");
-      entry["mean_jobs"] = checked(solution.mean_jobs(c, k), "mean number of jobs");
-      pairs.push_back(std::move(entry));
-    }
-  }
+  for (int c = 0; c < network.class_count(); ++c)
+    for (int k = 0; k < network.station_count(); ++k)
+      pairs.push_back(pair_json(network, solution, c, k));
   out["class_stations"] = std::move(pairs);
   return out;
 }
@@ -320,6 +347,28 @@ nlohmann::json network_to_json(const solver::Network& network, const std::string
   }
   out["classes"] = std::move(classes);
   return out;
+}
+
+void write_solution_json(std::ostream& out, const solver::Network& network,
+                         const solver::Solution& solution, const nlohmann::json& extra) {
+  // The same document as solution_to_json(), written entry by entry: a 10^5-station network never
+  // holds the whole output tree (issue #16: <= 200 MB for parse + solve + print).
+  json head = header_json(solution);
+  for (auto it = extra.begin(); extra.is_object() && it != extra.end(); ++it) head[it.key()] = *it;
+  const std::string head_text = head.dump(2);
+  out << head_text.substr(0, head_text.size() - 2);  // without the closing "\n}"
+  const auto array = [&](const char* name, int count, auto&& entry) {
+    out << ",\n  \"" << name << "\": [";
+    for (int i = 0; i < count; ++i) out << (i ? ",\n    " : "\n    ") << entry(i).dump();
+    out << (count ? "\n  ]" : "]");
+  };
+  array("classes", network.class_count(), [&](int c) { return class_json(network, solution, c); });
+  array("stations", network.station_count(),
+        [&](int k) { return station_json(network, solution, k); });
+  const int stations = network.station_count();
+  array("class_stations", network.class_count() * stations,
+        [&](int i) { return pair_json(network, solution, i / stations, i % stations); });
+  out << "\n}\n";
 }
 
 const char* example_network_json() {

@@ -6,6 +6,8 @@
 // missing demands, unknown station names, ...).
 #pragma once
 
+#include <iosfwd>
+
 #include <nlohmann/json.hpp>
 
 #include "solver/io/json_input.hpp"
@@ -27,6 +29,11 @@ nlohmann::json solution_to_json(const solver::Network& network, const solver::So
 /// not empty.
 nlohmann::json network_to_json(const solver::Network& network, const std::string& name,
                                const std::string& description);
+
+/// Writes the same document as solution_to_json(), plus the members of `extra` (an object), to
+/// `out` entry by entry, so that memory stays proportional to the network, not to the output.
+void write_solution_json(std::ostream& out, const solver::Network& network,
+                         const solver::Solution& solution, const nlohmann::json& extra);
 
 /// The embedded example network used by `tpeval solve --example`.
 const char* example_network_json();

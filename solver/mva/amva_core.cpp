@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "solver/mva/rate_profile.hpp"
 #include "solver/mva/solution_fill.hpp"
@@ -27,7 +29,10 @@ int newton_core(const AmvaModel& model, const std::vector<int>& population,
   for (int c = 0; c < classes; ++c)
     if (population[c] > 0) active.push_back(c);
   const int n_active = static_cast<int>(active.size());
-  if (n_active == 0 || max_steps < 1) return 0;
+  // The dense C x C Jacobian costs O(C^2) memory and O(C^3) per LU: beyond a few hundred classes
+  // the sweeps alone are cheaper (they own the result when Newton does not run).
+  constexpr int max_newton_classes = 400;
+  if (n_active == 0 || max_steps < 1 || n_active > max_newton_classes) return 0;
   Eigen::VectorXd x(n_active), h(n_active), trial(n_active), h_trial(n_active);
   for (int i = 0; i < n_active; ++i) x(i) = throughput[active[i]];
   Eigen::VectorXd queue_total(stations), rate_sum(stations);
@@ -125,6 +130,19 @@ int newton_core(const AmvaModel& model, const std::vector<int>& population,
 }
 
 }  // namespace
+
+std::vector<int> amva_populations(const Network& network, const AmvaModel& model) {
+  std::vector<int> population;
+  for (int c : model.classes) {
+    const long n = network.classes[c].population;
+    if (n > kMaxApproximatePopulation)
+      throw std::invalid_argument("class '" + network.classes[c].name + "': population " +
+                                  std::to_string(n) + " beyond the limit of " +
+                                  std::to_string(kMaxApproximatePopulation));
+    population.push_back(static_cast<int>(n));
+  }
+  return population;
+}
 
 AmvaModel amva_model(const Network& network) {
   check_closed_network(network);

@@ -35,6 +35,12 @@ struct AmvaModel {
 
 AmvaModel amva_model(const Network& network);
 
+/// The AMVA cores hold populations as int; larger ones are refused (std::invalid_argument).
+inline constexpr long kMaxApproximatePopulation = 1'000'000'000;
+
+/// Populations of the model's classes (in model.classes order), checked against the limit.
+std::vector<int> amva_populations(const Network& network, const AmvaModel& model);
+
 struct AmvaState {
   std::vector<double> queue_jobs;  ///< [k * C + c]: queue-part Q_kc
   std::vector<double> throughput;  ///< per active class

@@ -49,16 +49,33 @@ Solution solve_closed(const Network& network, const ClosedOptions& options) {
     case ClosedMethod::automatic:
       break;
   }
-  int populated = 0;
-  for (const JobClass& c : network.classes) populated += c.population > 0;
-  const std::int64_t lattice = population_lattice_size(network);
-  if (populated <= 1 || lattice <= options.max_exact_lattice)
-    return solve_exact_or_fallback(network, options);
-  Solution s = solve_linearizer(network, options.tolerance, options.max_iterations);
+  int populated = 0, last = -1;
+  for (int c = 0; c < network.class_count(); ++c)
+    if (network.classes[c].population > 0) ++populated, last = c;
+  std::string why_not_exact;
+  if (populated == 1) {
+    // One class: exact unless its cost limit is exceeded (huge N), then Linearizer.
+    why_not_exact = exact_single_over_limit(network, last, network.classes[last].population);
+    if (why_not_exact.empty()) return solve_exact_or_fallback(network, options);
+    why_not_exact = "automatic method: " + why_not_exact.substr(0, why_not_exact.find(';'));
+  } else {
+    const std::int64_t lattice = population_lattice_size(network);
+    if (populated == 0 || lattice <= options.max_exact_lattice)
+      return solve_exact_or_fallback(network, options);
+    why_not_exact = "automatic method: population lattice " + std::to_string(lattice) +
+                    " exceeds max_exact_lattice " + std::to_string(options.max_exact_lattice);
+  }
+  // Linearizer, or Bard-Schweitzer when even Linearizer's correction terms exceed their limit.
+  const auto classes = static_cast<std::int64_t>(network.class_count());
+  const bool linearizer_fits =
+      static_cast<std::int64_t>(network.station_count()) * classes * classes <= kMaxLinearizerTerms;
+  Solution s = linearizer_fits
+                   ? solve_linearizer(network, options.tolerance, options.max_iterations)
+                   : solve_schweitzer(network, options.tolerance, options.max_iterations);
   s.warnings.insert(s.warnings.begin(),
-                    "automatic method: population lattice " + std::to_string(lattice) +
-                        " exceeds max_exact_lattice " + std::to_string(options.max_exact_lattice) +
-                        ", Linearizer used instead of exact MVA");
+                    why_not_exact + (linearizer_fits ? ", Linearizer used instead of exact MVA"
+                                                     : ", Bard-Schweitzer used instead of exact "
+                                                       "MVA (too many classes for Linearizer)"));
   return s;
 }
 

@@ -112,6 +112,16 @@ Solution solve_exact_multi(const Network& network) {
     complete_solution(network, s);
     return s;
   }
+  // Checked before any int arithmetic on populations: below the limit, every lattice count, the
+  // total population and classes x stations fit an int64/int without overflow.
+  if (const std::int64_t lattice = population_lattice_size(network); lattice > kMaxExactLattice)
+    throw std::invalid_argument("exact MVA over " + std::to_string(active.size()) +
+                                " classes needs a population lattice of " +
+                                (lattice == std::numeric_limits<std::int64_t>::max()
+                                     ? std::string("more than 9.2e18")
+                                     : std::to_string(lattice)) +
+                                " points, beyond the limit of " + std::to_string(kMaxExactLattice) +
+                                "; use --method linearizer (approximate MVA)");
   const int classes = static_cast<int>(active.size());
   std::vector<int> limits(static_cast<std::size_t>(classes));
   std::vector<double> think_s(static_cast<std::size_t>(classes));

@@ -32,4 +32,8 @@ Solution solve_exact_multi(const Network& network);
 /// prod_c (N_c + 1) over closed classes, saturating at INT64_MAX.
 std::int64_t population_lattice_size(const Network& network);
 
+/// The largest population lattice solve_exact_multi() accepts (time and memory grow with it);
+/// beyond it, it throws std::invalid_argument naming the limit and suggesting Linearizer.
+inline constexpr std::int64_t kMaxExactLattice = 50'000'000;
+
 }  // namespace tpeval::solver

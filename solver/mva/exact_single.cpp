@@ -92,14 +92,16 @@ std::vector<double> convolve(const std::vector<double>& lg, const QueueStation& 
   return out;
 }
 
-/// X(1..n) and Q at population n for the simple (single-server/delay) case.
-std::vector<double> simple_mva(const SingleClassModel& m, long n, std::vector<double>& queue_jobs) {
+/// X(1..n) and Q at population n for the simple (single-server/delay) case. With `keep_curve`
+/// false only X(n) is returned (one element): O(M) memory for any n.
+std::vector<double> simple_mva(const SingleClassModel& m, long n, std::vector<double>& queue_jobs,
+                               bool keep_curve = true) {
   const std::size_t count = m.queues.size();
   std::vector<double> demand(count);
   for (std::size_t i = 0; i < count; ++i) demand[i] = m.queues[i].demand_s;
   queue_jobs.assign(count, 0.0);
   std::vector<double> residence(count);
-  std::vector<double> throughput(static_cast<std::size_t>(n));
+  std::vector<double> throughput(keep_curve ? static_cast<std::size_t>(n) : 1);
   for (long pop = 1; pop <= n; ++pop) {
     double total = m.think_s;
     for (std::size_t i = 0; i < count; ++i) {
@@ -108,7 +110,7 @@ std::vector<double> simple_mva(const SingleClassModel& m, long n, std::vector<do
     }
     const double x = static_cast<double>(pop) / total;
     for (std::size_t i = 0; i < count; ++i) queue_jobs[i] = x * residence[i];
-    throughput[static_cast<std::size_t>(pop - 1)] = x;
+    throughput[keep_curve ? static_cast<std::size_t>(pop - 1) : 0] = x;
   }
   return throughput;
 }
@@ -140,12 +142,34 @@ std::vector<double> log_normalising_constant(const SingleClassModel& m,
   return lg;
 }
 
+void enforce_limits(const Network& network, int c, long population) {
+  const std::string reason = exact_single_over_limit(network, c, population);
+  if (!reason.empty()) throw std::invalid_argument(reason);
+}
+
 }  // namespace
+
+std::string exact_single_over_limit(const Network& network, int c, long population) {
+  const SingleClassModel m = single_class_model(network, c);
+  const auto queues = static_cast<std::int64_t>(std::max<std::size_t>(1, m.queues.size()));
+  const std::string hint = "; use --method linearizer or schweitzer (approximate MVA)";
+  if (population > 0 && population > kMaxExactSingleSteps / queues)
+    return "exact MVA for class '" + network.classes[c].name +
+           "' needs population x stations = " + std::to_string(population) + " x " +
+           std::to_string(queues) + " steps, beyond the limit of " +
+           std::to_string(kMaxExactSingleSteps) + hint;
+  if (!m.all_simple && population > kMaxExactSingleLogSpacePopulation)
+    return "exact MVA with multi-server or load-dependent stations holds population " +
+           std::to_string(population) + " + 1 values per station, beyond the limit of " +
+           std::to_string(kMaxExactSingleLogSpacePopulation) + hint;
+  return {};
+}
 
 std::vector<double> exact_single_throughputs(const Network& network, int c, long max_population) {
   check_closed_network(network);
   if (c < 0 || c >= network.class_count()) throw std::invalid_argument("class index out of range");
   if (max_population < 0) throw std::invalid_argument("max_population must be >= 0");
+  enforce_limits(network, c, max_population);
   const SingleClassModel m = single_class_model(network, c);
   if (max_population > 0 && m.think_s <= 0 && m.queues.empty())
     throw std::invalid_argument("invalid network: closed class '" + network.classes[c].name +
@@ -165,6 +189,7 @@ Solution solve_exact_single(const Network& network, int c) {
   check_closed_network(network);
   if (c < 0 || c >= network.class_count()) throw std::invalid_argument("class index out of range");
   const long n = network.classes[c].population;
+  enforce_limits(network, c, n);
   Solution s;
   s.method = "exact-mva";
   s.class_throughput_per_s = Eigen::VectorXd::Zero(network.class_count());
@@ -174,7 +199,7 @@ Solution solve_exact_single(const Network& network, int c) {
     double x = 0.0;
     if (m.all_simple) {
       std::vector<double> queue_jobs;
-      x = simple_mva(m, n, queue_jobs).back();
+      x = simple_mva(m, n, queue_jobs, /*keep_curve=*/false).back();
       for (std::size_t i = 0; i < m.queues.size(); ++i)
         s.mean_jobs(c, m.queues[i].index) = queue_jobs[i];
     } else {

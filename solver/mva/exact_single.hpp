@@ -16,14 +16,26 @@
 //    complement constant G_{-k} (one extra convolution pass per multi-server/LD station), and Q at
 //    single-server stations by the recursion Q_k(n) = X(n) D_k (1 + Q_k(n-1)). All terms are
 //    positive sums, so probabilities cannot turn negative. Method string: "exact-mva".
-// Throws std::invalid_argument for invalid networks (see check_closed_network).
+// Throws std::invalid_argument for invalid networks (see check_closed_network) and for inputs
+// beyond the cost limits below (the message names the limit and suggests an approximate method).
+// The single-server recursion keeps O(M) memory whatever N; the log-space path holds O(N) values.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "solver/network/network.hpp"
 
 namespace tpeval::solver {
+
+/// Limits of one exact single-class solve: population x visited queueing stations (time), and
+/// population alone when a multi-server or load-dependent station needs O(N) vectors (memory).
+inline constexpr std::int64_t kMaxExactSingleSteps = 200'000'000;
+inline constexpr long kMaxExactSingleLogSpacePopulation = 10'000'000;
+
+/// "" when solving class `class_index` at `population` exactly fits the limits, else the reason.
+std::string exact_single_over_limit(const Network& network, int class_index, long population);
 
 Solution solve_exact_single(const Network& network, int class_index);
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
+#include <string>
 
 #include "solver/mva/amva_core.hpp"
 
@@ -14,8 +16,15 @@ Solution solve_linearizer(const Network& network, double tolerance, int max_iter
   const AmvaModel model = amva_model(network);
   const int classes = model.class_count();
   const int stations = model.station_count();
-  std::vector<int> population;
-  for (int c : model.classes) population.push_back(static_cast<int>(network.classes[c].population));
+  // Each outer iteration holds and solves stations x classes^2 correction terms
+  // (docs/network-format.md, "Limits").
+  const std::vector<int> population = amva_populations(network, model);
+  const auto terms = static_cast<std::int64_t>(stations) * classes * classes;
+  if (terms > kMaxLinearizerTerms)
+    throw std::invalid_argument(
+        "Linearizer over " + std::to_string(classes) + " classes and " + std::to_string(stations) +
+        " stations needs " + std::to_string(terms) + " correction terms, beyond the limit of " +
+        std::to_string(kMaxLinearizerTerms) + "; use --method schweitzer (Bard-Schweitzer AMVA)");
   if (classes == 0) return amva_solution(network, model, AmvaState{}, "linearizer");
 
   // The core itself needs a tighter tolerance than the outer loop, or the F estimates drift.

@@ -11,9 +11,15 @@
 // Seidmann et al. (1987) transformation (stated in warnings). Method string: "linearizer".
 #pragma once
 
+#include <cstdint>
+
 #include "solver/network/network.hpp"
 
 namespace tpeval::solver {
+
+/// stations x classes^2: the correction terms one outer iteration holds (8 bytes each) and the
+/// number of core solves x their size. Beyond it solve_linearizer() throws std::invalid_argument.
+inline constexpr std::int64_t kMaxLinearizerTerms = 25'000'000;
 
 Solution solve_linearizer(const Network& network, double tolerance = 1e-8,
                           int max_iterations = 10'000);

@@ -10,8 +10,7 @@ Solution solve_schweitzer(const Network& network, double tolerance, int max_iter
   if (!(tolerance > 0) || max_iterations < 1)
     throw std::invalid_argument("Bard-Schweitzer needs tolerance > 0 and max_iterations >= 1");
   const AmvaModel model = amva_model(network);
-  std::vector<int> population;
-  for (int c : model.classes) population.push_back(static_cast<int>(network.classes[c].population));
+  const std::vector<int> population = amva_populations(network, model);
   AmvaState state;
   amva_core(model, population, {}, tolerance, max_iterations, state);
   Solution s = amva_solution(network, model, state, "schweitzer");

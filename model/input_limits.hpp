@@ -1,0 +1,32 @@
+// The documented ranges of the transaction model's numeric fields (docs/model.md, "Input limits").
+//
+// Contract: parse_model() refuses a value outside these ranges with its JSON path and the range,
+// exit code 2, so no integer is silently narrowed and no evaluation runs for hours. The ranges are
+// far beyond the book's systems (Rahm ch. 6.5: a few CPUs, tens of disks, MPL in the hundreds);
+// they only keep the arithmetic exact and the cost of one evaluation bounded.
+#pragma once
+
+#include <cstdint>
+
+namespace tpeval::model {
+
+/// cpu.count, extended_memory.servers, devices[].count and devices[].controllers. The Erlang
+/// formulas of a multi-server station cost O(servers) per evaluation.
+inline constexpr std::int64_t kMaxServers = 100'000;
+/// buffer.pages, extended_memory.buffer_pages/write_buffer_pages, disk_cache.pages and
+/// write_buffer_pages: exact in a double and in the simulator's 44-bit page numbers' range.
+inline constexpr std::int64_t kMaxPages = 1'000'000'000'000'000;  // 10^15
+/// log.group_commit_size.
+inline constexpr std::int64_t kMaxGroupCommitSize = 1'000'000;
+/// policies.mpl: the MPL-limited evaluation solves the closed network for 1..mpl (O(mpl) memory).
+inline constexpr std::int64_t kMaxMpl = 100'000;
+/// database.partitions[].records (a double field): exact in a double.
+inline constexpr double kMaxRecords = 1e15;
+/// workload.transaction_types[].references: references of one transaction (the simulator draws
+/// each one).
+inline constexpr double kMaxReferences = 1e6;
+
+/// Transaction types x partitions: every type holds a dense row of reference shares.
+inline constexpr double kMaxTypePartitionPairs = 1e7;
+
+}  // namespace tpeval::model

@@ -1,0 +1,83 @@
+// The transaction model's integer ranges and size limits (model/input_limits.hpp, issue #16):
+// values that used to be truncated to int are refused with their path and range.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "model/debit_credit.hpp"
+#include "model/overrides.hpp"
+#include "model/parse.hpp"
+#include "model/sim/reference_generator.hpp"
+#include "tests/support/input_error.hpp"
+
+using namespace tpeval;
+using namespace tpeval::model;
+using tpeval::testing::error_of;
+
+namespace {
+std::string error_with(const std::string& path, const nlohmann::json& value) {
+  nlohmann::json doc = default_model();
+  set_parameter(doc, path, value);
+  return error_of([&] { parse_model(doc); });
+}
+}  // namespace
+
+TEST_CASE("model limits: integers beyond int are refused, not truncated") {
+  CHECK(error_with("nodes[0].cpu.count", 4294967297.0) ==
+        "nodes[0].cpu.count: must be at most 100000");
+  CHECK(error_with("nodes[0].extended_memory.servers", 4294967296.0) ==
+        "nodes[0].extended_memory.servers: must be at most 100000");
+  CHECK(error_with("nodes[0].log.group_commit_size", 2147483648.0) ==
+        "nodes[0].log.group_commit_size: must be at most 1000000");
+  CHECK(error_with("policies.mpl", 1e9) == "policies.mpl: must be at most 100000");
+  CHECK(error_with("nodes[0].devices[0].count", 1e9) ==
+        "nodes[0].devices[0].count: must be at most 100000");
+  CHECK(error_with("nodes[0].buffer.pages", 1e16) ==
+        "nodes[0].buffer.pages: must be at most 1000000000000000");
+  CHECK(error_with("nodes[0].cpu.count", 100000) == "no error");
+}
+
+TEST_CASE("model limits: records and references per transaction are bounded") {
+  CHECK(error_with("database.partitions[0].records", 1e16) ==
+        "database.partitions[0].records: must be at most 1000000000000000");
+  CHECK(error_with("workload.transaction_types[0].references", 1e7) ==
+        "workload.transaction_types[0].references: must be at most 1000000");
+}
+
+TEST_CASE("model limits: transaction types x partitions are bounded before the share matrix") {
+  nlohmann::json doc = default_model();
+  auto& parts = doc["database"]["partitions"];
+  for (int p = 0; parts.size() < 1001; ++p) {
+    nlohmann::json extra = parts[0];
+    extra["name"] = "extra" + std::to_string(p);
+    extra.erase("clustered_with");
+    parts.push_back(extra);
+  }
+  auto& types = doc["workload"]["transaction_types"];
+  while (types.size() < 10'000) types.push_back(types[0]);
+  CHECK(error_of([&] { parse_model(doc); }) ==
+        "workload.transaction_types: 10000 transaction types x 1001 partitions exceed the limit "
+        "of 10000000 reference shares");
+}
+
+TEST_CASE("model limits: the simulator refuses partitions beyond its packed page and lock ids") {
+  nlohmann::json doc = default_model();
+  set_parameter(doc, "database.partitions[2].records", 1e15);
+  const SystemModel m = parse_model(doc);  // the analytic evaluation accepts it
+  CHECK(error_of([&] { sim::check_id_limits(m); }) ==
+        "database.partitions[2].records: the simulator holds at most 2^44 - 1 (17592186044415) "
+        "records and pages per partition (the analytic evaluation has no such limit)");
+  CHECK(error_of([&] { sim::ReferenceGenerator generator(m); }) != "no error");
+  set_parameter(doc, "database.partitions[2].records", 17592186044415.0);
+  CHECK(error_of([&] { sim::check_id_limits(parse_model(doc)); }) == "no error");
+}
+
+TEST_CASE("model limits: --set values that break JSON limits are errors naming the parameter") {
+  CHECK(error_of([] { parse_assignment("workload.arrival_rate_per_s=1e400"); }) ==
+        "workload.arrival_rate_per_s: number out of range (beyond +-1.8e308)");
+  const std::string deep = "policies.mpl=" + std::string(150'000, '[') + std::string(150'000, ']');
+  CHECK(error_of([&] { parse_assignment(deep); }).find("nested deeper than 256 levels") !=
+        std::string::npos);
+  // Text that is not JSON stays a string value.
+  CHECK(parse_assignment("nodes[0].log.device=ssd").value == "ssd");
+}
