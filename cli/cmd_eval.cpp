@@ -148,6 +148,7 @@ void print_csv(const model::Evaluation& e, std::ostream& out) {
     row("partition", p.name, "eh_hit_ratio", general(p.eh_hit_ratio, 10));
     row("partition", p.name, "dc_hit_ratio", general(p.dc_hit_ratio, 10));
   }
+  for (const auto& w : e.warnings) row("warning", e.model_name, "message", w);
   t.print_csv(out);
 }
 

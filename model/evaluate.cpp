@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "model/device_demand.hpp"
+#include "model/ineffective_settings.hpp"
+#include "model/update_shares.hpp"
 #include "solver/locking/lock_contention.hpp"
 #include "solver/mva/closed.hpp"
 #include "solver/network/network.hpp"
@@ -130,7 +132,7 @@ Point solve_at(const Prepared& pr, double total_rate) {
   // Group commit: a transaction waits on average for half a group to arrive (L1352, L1364).
   double update_rate = 0.0;
   for (std::size_t t = 0; t < nt; ++t)
-    if (m.transaction_types[t].update_share > 0) update_rate += pt.types[t].rate;
+    update_rate += pt.types[t].rate * update_probability(m, t);  // log writers
   const int g = node.log.group_commit_size;
 
   for (std::size_t t = 0; t < nt; ++t) {
@@ -167,8 +169,8 @@ Point solve_at(const Prepared& pr, double total_rate) {
         }
       }
     }
-    if (g > 1 && m.transaction_types[t].update_share > 0 && update_rate > 0) {
-      const double group_wait = (g - 1) / (2.0 * update_rate);
+    if (g > 1 && update_probability(m, t) > 0 && update_rate > 0) {
+      const double group_wait = update_probability(m, t) * (g - 1) / (2.0 * update_rate);
       br.commit_io_s += group_wait;
       phase_s[commit_phase] += group_wait;
     }
@@ -195,6 +197,10 @@ Point solve_at(const Prepared& pr, double total_rate) {
     }
     lock_part[p] = static_cast<int>(lw.partitions.size());
     lw.partitions.push_back({part.name, std::max(1.0, granules)});
+    // End-of-file inserts take a page's records in turn: a page is a lock queue of at most
+    // blocking-factor requesters (docs/locking.md "Hot spots"), as the simulator hands them out.
+    if (part.access == AccessPattern::append)
+      lw.partitions.back().sequence_batch = part.blocking_factor;
   }
   std::vector<int> lock_class(nt, -1);
   for (std::size_t t = 0; t < nt; ++t) {
@@ -206,7 +212,8 @@ Point solve_at(const Prepared& pr, double total_rate) {
     for (std::size_t p = 0; p < m.partitions.size(); ++p) {
       const double k = references_per_tx(m, t, p);
       if (lock_part[p] < 0 || k <= 0) continue;
-      c.accesses.push_back({static_cast<std::size_t>(lock_part[p]), k, type.update_share, -1.0});
+      c.accesses.push_back(
+          {static_cast<std::size_t>(lock_part[p]), k, update_share_of(type, p), -1.0});
       tp.lock_requests += k;
     }
     if (tp.lock_requests <= 0) continue;
@@ -280,7 +287,8 @@ Point solve_at(const Prepared& pr, double total_rate) {
     const auto lc = solver::locking::analyze_lock_contention(lw, lo);
     if (lc.thrashing) {
       pt.saturated = true;
-      pt.bottleneck = "lock thrashing on " + lc.bottleneck;
+      pt.bottleneck =
+          (lc.lock_queue_saturated ? "lock queue on " : "lock thrashing on ") + lc.bottleneck;
       pt.reason = lc.diagnosis.empty() ? "no stable lock operating point" : lc.diagnosis;
       return pt;
     }
@@ -441,6 +449,7 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
   const Point pt = solve_at(pr, rate);
 
   Evaluation ev;
+  ev.warnings = ineffective_settings(model);  // settings that do nothing, said (issue #13)
   ev.model_name = model.name;
   ev.arrival_rate_per_s = rate;
   ev.saturated = pt.saturated;
@@ -551,10 +560,19 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
           worst = static_cast<int>(k);
         }
       }
+      // Locks are named only when their waits are a material share (>= 25 %) of the response
+      // time at the limit; otherwise the server alone limits.
+      double lock_s = 0.0, response_s = 0.0;
+      for (std::size_t t = 0; t < at_lo.types.size(); ++t) {
+        lock_s += pr.mix_share[t] * at_lo.types[t].breakdown.lock_wait_s;
+        response_s += pr.mix_share[t] * at_lo.types[t].response_s;
+      }
+      const bool locks_material = !at_lo.saturated && lock_s >= 0.25 * response_s;
       if (worst >= 0 && worst_rho >= 0.9)
         ev.max_throughput_limited_by =
-            dm.stations[worst].name + " (its queueing lengthens lock holding: " + at_hi.bottleneck +
-            ")";
+            dm.stations[worst].name +
+            (locks_material ? " (its queueing lengthens lock holding: " + at_hi.bottleneck + ")"
+                            : std::string());
     }
   }
   if (ev.saturated && ev.max_throughput_per_s)

@@ -279,8 +279,8 @@ SystemModel parse_model(const nlohmann::json& document) {
   const auto type_elements = types.elements();
   if (type_elements.empty()) types.fail("must hold at least one transaction type");
   for (const auto& tj : type_elements) {
-    tj.expect_only(
-        {"name", "mix", "references", "update_share", "reference_shares", "instructions"});
+    tj.expect_only({"name", "mix", "references", "update_share", "update_shares",
+                    "reference_shares", "instructions"});
     TransactionType t;
     t.name = tj.at("name").as_string();
     for (const auto& other : m.transaction_types)
@@ -288,6 +288,13 @@ SystemModel parse_model(const nlohmann::json& document) {
     t.mix = number_or(tj, "mix", 1.0, &JsonNode::as_non_negative);
     t.references = tj.at("references").as_positive();
     t.update_share = number_or(tj, "update_share", 0.0, &JsonNode::as_probability);
+    t.update_shares.assign(m.partitions.size(), t.update_share);
+    if (auto us = tj.find("update_shares")) {
+      if (!us->is_object())
+        us->fail("must be an object mapping partition names to update probabilities");
+      for (const auto& [name, value] : us->members())
+        t.update_shares[partition_index(value, name)] = value.as_probability();
+    }
     t.reference_shares.assign(m.partitions.size(), 0.0);
     const JsonNode shares = tj.at("reference_shares");
     if (!shares.is_object())

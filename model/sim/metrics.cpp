@@ -1,6 +1,8 @@
 // Counter layout and metric definitions of the transaction simulator (see metrics.hpp).
 #include "model/sim/metrics.hpp"
 
+#include "model/device_pool.hpp"
+
 namespace tpeval::model::sim {
 
 std::vector<StationInfo> simulated_stations(const Node& node) {
@@ -10,8 +12,8 @@ std::vector<StationInfo> simulated_stations(const Node& node) {
   for (std::size_t p = 0; p < node.devices.size(); ++p) {
     const DevicePool& pool = node.devices[p];
     const int pi = static_cast<int>(p);
-    if (pool.type == DeviceType::disk)
-      s.push_back({pool.name + ".disk", StationKind::disk, pi, pool.count ? *pool.count : 0});
+    if (has_device_stage(pool))
+      s.push_back({device_stage_name(pool), StationKind::disk, pi, pool.count ? *pool.count : 0});
     s.push_back({pool.name + ".controller", StationKind::controller, pi,
                  pool.controllers ? *pool.controllers : 0});
     // Transfer is a pure delay, as in the analytic model (ch6-5.md §1.8 leaves it open).

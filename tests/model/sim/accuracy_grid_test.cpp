@@ -1,0 +1,182 @@
+// Issue #13: analytic vs simulated agreement on configurations beyond the book's - hot spots
+// (page-locked HISTORY, one hot page locked by 1-100 % of the transactions), read-only and
+// partly updating types, SSD pools with a device stage. Every point prints its error; the worst
+// is printed at the end of each case. Runs are seeded and of fixed simulated length.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "model/debit_credit.hpp"
+#include "model/evaluate.hpp"
+#include "model/overrides.hpp"
+#include "model/parse.hpp"
+#include "model/sim/simulate.hpp"
+
+using namespace tpeval::model;
+using namespace tpeval::model::sim;
+
+namespace {
+
+using Sets = std::vector<std::pair<std::string, nlohmann::json>>;
+
+nlohmann::json with(nlohmann::json doc, const Sets& sets) {
+  for (const auto& [path, value] : sets) set_parameter(doc, path, value);
+  return doc;
+}
+
+TxSimOptions run_for(double seconds) {
+  TxSimOptions o;
+  o.seed = 13;
+  o.precision = 1e-9;  // never reached: run exactly max_time_s
+  o.max_time_s = seconds;
+  o.threads = 1;
+  o.max_population = 3000;
+  return o;
+}
+
+/// The default model plus a one-page partition HOT that a share `hot_share` of the transactions
+/// (a second type, 5 references) locks exclusively, the rest run plain Debit-Credit.
+nlohmann::json hot_page_model(double hot_share) {
+  nlohmann::json doc = debit_credit_model();
+  doc["name"] = "hot page";
+  auto& parts = doc["database"]["partitions"];
+  nlohmann::json hot = parts[0];
+  hot["name"] = "HOT";
+  hot["records"] = 1;
+  hot["blocking_factor"] = 1;
+  hot["access"] = "random";
+  hot["lock_granularity"] = "page";
+  hot.erase("clustered_with");
+  parts.push_back(hot);
+  auto& types = doc["workload"]["transaction_types"];
+  nlohmann::json t = types[0];
+  t["name"] = "hot_tx";
+  t["references"] = 5;
+  t["reference_shares"]["HOT"] = 0.2;
+  for (const char* p : {"BRANCH", "TELLER", "ACCOUNT", "HISTORY"}) t["reference_shares"][p] = 0.2;
+  t["mix"] = hot_share;
+  types[0]["mix"] = 1.0 - hot_share;
+  types.push_back(t);
+  return doc;
+}
+
+struct Agreement {
+  double worst = 0.0;
+  std::string where;
+  void note(double err, const std::string& label) {
+    if (err > worst) {
+      worst = err;
+      where = label;
+    }
+  }
+};
+
+/// Mean response time, analytic against simulated, at `rate`; returns the relative error.
+double response_error(const nlohmann::json& doc, double rate, double seconds,
+                      const std::string& label) {
+  const SystemModel m = parse_model(with(doc, {{"workload.arrival_rate_per_s", rate}}));
+  const Evaluation e = evaluate(m, EvaluateOptions{false});
+  const TxSimReport r = simulate_transactions(m, run_for(seconds));
+  REQUIRE_MESSAGE(!r.saturated, label << ": simulation saturated at " << rate);
+  REQUIRE_MESSAGE(e.mean_response_time_s.has_value(), label << ": analytic saturated at " << rate
+                                                            << " (" << e.bottleneck << ")");
+  const double sim = r.system("mean_response_time_s")->estimate.mean;
+  const double err = std::abs(*e.mean_response_time_s - sim) / sim;
+  std::printf("  %-40s %7.1f TPS: analytic %.4f s, simulated %.4f s, error %5.1f %%\n",
+              label.c_str(), rate, *e.mean_response_time_s, sim, 100 * err);
+  return err;
+}
+
+/// Largest rate of a geometric ladder the simulator sustains (fixed-length runs).
+double simulated_limit(const nlohmann::json& doc, double from, double step, double seconds) {
+  double sustained = 0.0;
+  for (double rate = from;; rate *= step) {
+    const SystemModel m = parse_model(with(doc, {{"workload.arrival_rate_per_s", rate}}));
+    const TxSimReport r = simulate_transactions(m, run_for(seconds));
+    if (r.saturated) return sustained;
+    sustained = rate;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("hot spots: page-locked HISTORY and one hot page, analytic vs simulated") {
+  Agreement worst_rt, worst_limit;
+  std::vector<std::pair<std::string, nlohmann::json>> configs;
+  configs.emplace_back("page-locked HISTORY",
+                       with(debit_credit_model(),
+                            {{"database.partitions[HISTORY].lock_granularity", "page"}}));
+  for (double share : {0.01, 0.1, 0.3, 0.6, 1.0})
+    configs.emplace_back("hot page, " + std::to_string(static_cast<int>(share * 100)) + " %",
+                         hot_page_model(share));
+  for (const auto& [label, doc] : configs) {
+    const Evaluation e = evaluate(parse_model(doc));
+    REQUIRE(e.max_throughput_per_s);
+    const double analytic_limit = *e.max_throughput_per_s;
+    const double sim_limit = simulated_limit(doc, 0.7 * analytic_limit, 1.05, 40.0);
+    const double limit_err = std::abs(analytic_limit - sim_limit) / sim_limit;
+    std::printf("%-40s limit analytic %.1f (%s), simulated %.1f, error %.1f %%\n", label.c_str(),
+                analytic_limit, e.max_throughput_limited_by.c_str(), sim_limit, 100 * limit_err);
+    worst_limit.note(limit_err, label);
+    CHECK_MESSAGE(limit_err <= 0.10, label);
+    for (double fraction : {0.3, 0.6, 0.9}) {
+      const double err = response_error(doc, fraction * sim_limit, 60.0, label);
+      worst_rt.note(err, label);
+      CHECK_MESSAGE(err <= 0.15, label << " at " << fraction << " of the simulated limit");
+    }
+  }
+  std::printf("hot spots: worst response-time error %.1f %% (%s), worst limit error %.1f %% (%s)\n",
+              100 * worst_rt.worst, worst_rt.where.c_str(), 100 * worst_limit.worst,
+              worst_limit.where.c_str());
+}
+
+TEST_CASE("read-only and partly updating types, SSD device stages: analytic vs simulated") {
+  Agreement worst;
+  struct Point {
+    std::string label;
+    Sets sets;
+    double rate;
+  };
+  const std::vector<Point> points = {
+      {"read-only Debit-Credit", {{"workload.transaction_types[0].update_share", 0.0}}, 150},
+      {"read-only Debit-Credit", {{"workload.transaction_types[0].update_share", 0.0}}, 300},
+      {"updates in ACCOUNT only",
+       {{"workload.transaction_types[0].update_share", 0.0},
+        {"workload.transaction_types[0].update_shares", {{"ACCOUNT", 1.0}}}},
+       150},
+      {"update_share 0.3",
+       {{"workload.transaction_types[0].update_share", 0.3}}, 150},
+      {"SSD log, 1 device of 2 ms",
+       {{"nodes[0].log.device", "ssd"},
+        {"nodes[0].devices[ssd].access_time_ms", 2.0},
+        {"nodes[0].devices[ssd].count", 1}},
+       250},
+      {"SSD log, 1 device of 2 ms",
+       {{"nodes[0].log.device", "ssd"},
+        {"nodes[0].devices[ssd].access_time_ms", 2.0},
+        {"nodes[0].devices[ssd].count", 1}},
+       400},
+      {"SSD log, 2 devices of 2 ms",
+       {{"nodes[0].log.device", "ssd"},
+        {"nodes[0].devices[ssd].access_time_ms", 2.0},
+        {"nodes[0].devices[ssd].count", 2}},
+       400},
+      {"SSD database, 4 devices of 0.1 ms",
+       {{"database.partitions[ACCOUNT].allocation.device", "ssd"},
+        {"nodes[0].devices[ssd].access_time_ms", 0.1},
+        {"nodes[0].devices[ssd].count", 4},
+        {"nodes[0].devices[log_disk].count", "enough"}},
+       300},
+  };
+  for (const auto& p : points) {
+    const double err = response_error(with(debit_credit_model(), p.sets), p.rate, 40.0, p.label);
+    worst.note(err, p.label);
+    CHECK_MESSAGE(err <= 0.15, p.label << " at " << p.rate);
+  }
+  std::printf("read/update and SSD grid: worst response-time error %.1f %% (%s)\n",
+              100 * worst.worst, worst.where.c_str());
+}
