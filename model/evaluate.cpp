@@ -547,7 +547,9 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
     ev.max_throughput_limited_by = at_hi.saturated ? at_hi.bottleneck : "none";
     // Lock thrashing right at a server's capacity is caused by that server's queueing (lock
     // holding times grow with its waits): name the server as the limit.
-    if (at_hi.bottleneck.rfind("lock thrashing", 0) == 0 && lo > 0) {
+    if ((at_hi.bottleneck.rfind("lock thrashing", 0) == 0 ||
+         at_hi.bottleneck.rfind("lock queue", 0) == 0) &&
+        lo > 0) {
       const Point at_lo = solve_at(pr, lo);
       int worst = -1;
       double worst_rho = 0.0;

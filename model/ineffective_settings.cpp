@@ -41,16 +41,13 @@ std::vector<std::string> ineffective_settings(const SystemModel& model) {
                        : "it caches no pages (" + np + "disk_cache.pages = 0)"));
   }
 
-  // "disk_cache" write buffers without a non-volatile disk cache in front of a disk.
+  // "disk_cache" write buffers on a pool without a disk cache (parse already refuses them
+  // without a non-volatile disk cache).
   const auto check_dc_buffer = [&](const std::string& path, WriteBuffer wb,
                                    const std::string& device) {
-    if (wb != WriteBuffer::disk_cache) return;
-    if (!on_disk_pool(node, device))
+    if (wb == WriteBuffer::disk_cache && !on_disk_pool(node, device))
       out.push_back(path + ": \"disk_cache\" has no effect: device '" + device +
                     "' is not a disk pool (only disks have a disk cache)");
-    else if (!nv)
-      out.push_back(path + ": \"disk_cache\" has no effect without a non-volatile disk cache (" +
-                    np + "disk_cache.type = \"non_volatile\")");
   };
   check_dc_buffer(np + "log.write_buffer", node.log.write_buffer, node.log.device);
   for (const auto& part : model.partitions)

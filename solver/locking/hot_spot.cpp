@@ -46,7 +46,7 @@ LockQueueWait sequence_granule_wait(double request_rate_per_s, double hold_mean_
   const double hold_var = hold_scv * hold_mean_s * hold_mean_s;
   const long n = static_cast<long>(std::floor(batch));
   const long computed = std::min<long>(n, 4096);  // beyond this the increments are constant
-  double w1 = 0, w2 = 0, sum_w = 0, sum_p = 0, last_step = 0;
+  double w1 = 0, w2 = 0, sum_w = 0, sum_w2 = 0, sum_p = 0, last_step = 0;
   for (long j = 1; j < computed; ++j) {
     const double t = w1 + hold_mean_s;
     const double var_t = std::max(0.0, w2 - w1 * w1) + hold_var;
@@ -59,6 +59,7 @@ LockQueueWait sequence_granule_wait(double request_rate_per_s, double hold_mean_
     w1 = next1;
     w2 = next2;
     sum_w += w1;
+    sum_w2 += w2;
     sum_p += 1.0 - l;
   }
   // Requesters beyond the computed ones continue the last increment (linear growth, or a
@@ -66,11 +67,13 @@ LockQueueWait sequence_granule_wait(double request_rate_per_s, double hold_mean_
   const double rest = static_cast<double>(n - computed);
   if (rest > 0) {
     sum_w += rest * w1 + last_step * rest * (rest + 1.0) / 2.0;
+    sum_w2 += rest * w2;  // a lower bound when the waits still grow
     sum_p += rest * (computed > 1 ? sum_p / static_cast<double>(computed - 1) : 0.0);
   }
   // A fractional batch (blocking factor 20.5) counts its partial requester with its weight.
   const double total = batch;
   q.mean_wait_s = sum_w / total;
+  q.wait_second_moment_s2 = sum_w2 / total;
   q.wait_probability = std::min(1.0, sum_p / total);
   return q;
 }

@@ -20,10 +20,11 @@
 namespace tpeval::solver::locking {
 
 struct LockQueueWait {
-  double utilization = 0;       ///< request rate x mean holding time (per granule)
-  double wait_probability = 0;  ///< probability that a request waits at all
-  double mean_wait_s = 0;       ///< mean wait per request (including those that do not wait)
-  bool stable = true;           ///< false: utilization >= 1 (no steady state, M/G/1 only)
+  double utilization = 0;            ///< request rate x mean holding time (per granule)
+  double wait_probability = 0;       ///< probability that a request waits at all
+  double mean_wait_s = 0;            ///< mean wait per request (including those that do not wait)
+  double wait_second_moment_s2 = 0;  ///< E[wait^2] per request (0 when unknown)
+  bool stable = true;                ///< false: utilization >= 1 (no steady state, M/G/1 only)
 };
 
 /// M/G/1 FCFS lock queue of one granule (Pollaczek-Khinchine). All inputs >= 0.

@@ -390,10 +390,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
           conflicts += kp * mode * sequence_wait[p].wait_probability;
           wait_weighted += kp * mode * sequence_wait[p].mean_wait_s;
           damped(wait_on[c][p], mode * sequence_wait[p].mean_wait_s);
-          // Second moment: a wait of mean W / P with probability P, taken as exponential.
-          const double pw = sequence_wait[p].wait_probability;
-          damped(wait2_on[c][p],
-                 pw > 0 ? mode * 2.0 * std::pow(sequence_wait[p].mean_wait_s, 2) / pw : 0);
+          damped(wait2_on[c][p], mode * sequence_wait[p].wait_second_moment_s2);
           continue;
         }
         double hx = 0, hs = 0, resid_x = 0, resid_s = 0;
@@ -608,8 +605,9 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     out.bottleneck = workload.partitions[hot_worst].name;
     std::ostringstream s;
     s.precision(3);
-    s << "lock queue on partition '" << out.bottleneck << "' saturated: its granules are held "
-      << granule_rho[hot_worst] << " of the time (hot spot)";
+    s << "no stable operating point (lock queue saturated): the lock queue on partition '"
+      << out.bottleneck << "' is full, its granules are held " << granule_rho[hot_worst]
+      << " of the time (hot spot)";
     out.diagnosis = s.str();
   } else if (diverged) {
     out.diagnosis = "no stable operating point (thrashing): " + divergence_reason +

@@ -41,11 +41,11 @@ TEST_CASE("update_shares: per partition, update_share stays the default") {
   CHECK(update_share_of(t, 3) == 1.0);  // HISTORY: update_share
   // TELLER and HISTORY references still always update.
   CHECK(update_probability(m, 0) == doctest::Approx(1.0));
-  const auto bad = with(default_model(),
-                        {{"workload.transaction_types[0].update_shares", {{"NOPE", 0.5}}}});
+  const auto bad =
+      with(default_model(), {{"workload.transaction_types[0].update_shares", {{"NOPE", 0.5}}}});
   CHECK(error_of([&] { parse_model(bad); }).find("update_shares") != std::string::npos);
-  const auto range = with(default_model(),
-                          {{"workload.transaction_types[0].update_shares", {{"ACCOUNT", 1.5}}}});
+  const auto range =
+      with(default_model(), {{"workload.transaction_types[0].update_shares", {{"ACCOUNT", 1.5}}}});
   CHECK(error_of([&] { parse_model(range); }).find("ACCOUNT") != std::string::npos);
 }
 
@@ -58,10 +58,10 @@ TEST_CASE("a read-only transaction writes no log page and takes shared locks") {
   REQUIRE(log != nullptr);
   CHECK(log->offered_load == 0.0);
   // Updates only in ACCOUNT: one log page, the BRANCH hot page is read-shared.
-  const auto acc = eval_default(
-      {{"workload.transaction_types[0].update_share", 0.0},
-       {"workload.transaction_types[0].update_shares", {{"ACCOUNT", 1.0}}},
-       {"workload.arrival_rate_per_s", 100}});
+  const auto acc =
+      eval_default({{"workload.transaction_types[0].update_share", 0.0},
+                    {"workload.transaction_types[0].update_shares", {{"ACCOUNT", 1.0}}},
+                    {"workload.arrival_rate_per_s", 100}});
   CHECK(acc.types[0].log_writes == doctest::Approx(1.0));
   CHECK(acc.types[0].conflict_probability < 0.01);
 }
@@ -92,8 +92,8 @@ TEST_CASE("SSD pools: count and access_time_ms make an IOPS limit") {
   // Latency shows in the response time at a low rate.
   const auto slow = eval_default(ssd_log + Sets{{"nodes[0].devices[ssd].count", "enough"},
                                                 {"workload.arrival_rate_per_s", 50}});
-  const auto fast = eval_default(Sets{{"nodes[0].log.device", "ssd"},
-                                      {"workload.arrival_rate_per_s", 50}});
+  const auto fast =
+      eval_default(Sets{{"nodes[0].log.device", "ssd"}, {"workload.arrival_rate_per_s", 50}});
   REQUIRE(slow.mean_response_time_s);
   REQUIRE(fast.mean_response_time_s);
   CHECK(*slow.mean_response_time_s - *fast.mean_response_time_s ==
@@ -105,15 +105,18 @@ TEST_CASE("settings that do nothing are said") {
   const auto nv = eval_default({{"nodes[0].disk_cache.type", "non_volatile"}}, false);
   CHECK(has_warning(nv, "nodes[0].disk_cache.type"));
   CHECK(has_warning(nv, "write_buffer"));
-  const auto nv_used = eval_default({{"nodes[0].disk_cache.type", "non_volatile"},
-                                     {"nodes[0].log.write_buffer", "disk_cache"}},
-                                    false);
+  const auto nv_used = eval_default(
+      {{"nodes[0].disk_cache.type", "non_volatile"}, {"nodes[0].log.write_buffer", "disk_cache"}},
+      false);
   CHECK_FALSE(has_warning(nv_used, "nodes[0].disk_cache.type"));
-  const auto wb = eval_default({{"nodes[0].log.write_buffer", "disk_cache"}}, false);
+  const auto wb = eval_default({{"nodes[0].disk_cache.type", "non_volatile"},
+                                {"nodes[0].log.device", "ssd"},
+                                {"nodes[0].log.write_buffer", "disk_cache"}},
+                               false);
   CHECK(has_warning(wb, "nodes[0].log.write_buffer"));
-  CHECK(has_warning(wb, "non_volatile"));
-  const auto eh = eval_default(
-      {{"database.partitions[ACCOUNT].allocation.extended_buffer", true}}, false);
+  CHECK(has_warning(wb, "not a disk pool"));
+  const auto eh =
+      eval_default({{"database.partitions[ACCOUNT].allocation.extended_buffer", true}}, false);
   CHECK(has_warning(eh, "database.partitions[ACCOUNT].allocation.extended_buffer"));
   CHECK(has_warning(eh, "buffer_pages"));
   const auto ssd = eval_default({{"nodes[0].devices[ssd].count", 4}}, false);

@@ -67,7 +67,8 @@ TEST_CASE("pages taken in turn: limits") {
   // One requester per page never waits; a long batch below saturation approaches the M/G/1 wait.
   CHECK(sequence_granule_wait(50.0, 0.01, 1.0, 1.0).mean_wait_s == 0.0);
   const double long_batch = sequence_granule_wait(50.0, 0.01, 1.0, 100000.0).mean_wait_s;
-  CHECK(long_batch == doctest::Approx(granule_queue_wait(50.0, 0.01, 1.0).mean_wait_s).epsilon(0.1));
+  CHECK(long_batch ==
+        doctest::Approx(granule_queue_wait(50.0, 0.01, 1.0).mean_wait_s).epsilon(0.1));
   // Above saturation the wait grows with the batch instead of diverging.
   const double b20 = sequence_granule_wait(150.0, 0.01, 1.0, 20.0).mean_wait_s;
   const double b40 = sequence_granule_wait(150.0, 0.01, 1.0, 40.0).mean_wait_s;
@@ -111,6 +112,7 @@ TEST_CASE("a single hot granule is a queue, not thrashing") {
   CHECK(sat.thrashing);
   CHECK(sat.lock_queue_saturated);
   CHECK(sat.bottleneck == "hot");
+  CHECK(sat.diagnosis.find("lock queue saturated") != std::string::npos);
 }
 
 TEST_CASE("sequence partitions are validated") {
