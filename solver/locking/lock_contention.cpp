@@ -597,7 +597,13 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   for (std::size_t p = 0; p < np; ++p) {
     if (share_hot[p] < 0.5 || workload.partitions[p].sequence_batch > 0) continue;
     const bool full = granule_rho[p] >= 0.99 || (diverged && granule_rho[p] >= 0.9);
-    if (full && (hot_worst == np || granule_rho[p] > granule_rho[hot_worst])) hot_worst = p;
+    // The hottest granule is the one with the fewest granules to spread over (the queue that
+    // fills first); utilization breaks ties.
+    const auto hotter = [&](std::size_t a, std::size_t b) {
+      const double da = workload.partitions[a].granules, db = workload.partitions[b].granules;
+      return da != db ? da < db : granule_rho[a] > granule_rho[b];
+    };
+    if (full && (hot_worst == np || hotter(p, hot_worst))) hot_worst = p;
   }
   if (hot_worst < np) {
     out.lock_queue_saturated = true;
