@@ -64,6 +64,20 @@ nlohmann::json hot_page_model(double hot_share) {
   return doc;
 }
 
+/// Plain Debit-Credit plus a read-only inquiry type (same references, no updates) with arrival
+/// share `read_share`.
+nlohmann::json with_inquiries(double read_share) {
+  nlohmann::json doc = debit_credit_model();
+  auto& types = doc["workload"]["transaction_types"];
+  nlohmann::json inquiry = types[0];
+  inquiry["name"] = "inquiry";
+  inquiry["update_share"] = 0.0;
+  inquiry["mix"] = read_share;
+  types[0]["mix"] = 1.0 - read_share;
+  types.push_back(inquiry);
+  return doc;
+}
+
 struct Agreement {
   double worst = 0.0;
   std::string where;
@@ -168,6 +182,9 @@ TEST_CASE("read-only and partly updating types, SSD device stages: analytic vs s
         {"workload.transaction_types[0].update_shares", {{"ACCOUNT", 1.0}}}},
        150},
       {"update_share 0.3", {{"workload.transaction_types[0].update_share", 0.3}}, 150},
+      {"update_share 0.3, group commit 4",
+       {{"workload.transaction_types[0].update_share", 0.3}, {"nodes[0].log.group_commit_size", 4}},
+       250},
       {"SSD log, 1 device of 2 ms",
        {{"nodes[0].log.device", "ssd"},
         {"nodes[0].devices[ssd].access_time_ms", 2.0},
@@ -194,6 +211,31 @@ TEST_CASE("read-only and partly updating types, SSD device stages: analytic vs s
     const double err = response_error(with(debit_credit_model(), p.sets), p.rate, 40.0, p.label);
     worst.note(err, p.label);
     CHECK_MESSAGE(err <= 0.15, p.label << " at " << p.rate);
+  }
+  // Two types: updating Debit-Credit and read-only inquiries (no log page, shared locks).
+  for (double share : {0.2, 0.5, 0.8}) {
+    for (double rate : {100.0, 180.0}) {
+      const std::string label =
+          "inquiries " + std::to_string(static_cast<int>(share * 100)) + " % of arrivals";
+      const double err = response_error(with_inquiries(share), rate, 40.0, label);
+      worst.note(err, label);
+      CHECK_MESSAGE(err <= 0.15, label << " at " << rate);
+    }
+  }
+  // NVMe described by latency and parallelism (docs/model.md "SSD and NVMe"), DB and log on it.
+  const Sets nvme{{"nodes[0].devices[ssd].access_time_ms", 0.08},
+                  {"nodes[0].devices[ssd].count", 2},
+                  {"nodes[0].devices[ssd].controller_ms", 0.0},
+                  {"nodes[0].devices[ssd].transfer_ms", 0.004},
+                  {"nodes[0].log.device", "ssd"},
+                  {"database.partitions[ACCOUNT].allocation.device", "ssd"},
+                  {"database.partitions[BRANCH].allocation.device", "ssd"},
+                  {"database.partitions[HISTORY].allocation.device", "ssd"}};
+  for (double rate : {200.0, 500.0}) {
+    const double err =
+        response_error(with(debit_credit_model(), nvme), rate, 40.0, "NVMe, 2 x 80 us");
+    worst.note(err, "NVMe");
+    CHECK_MESSAGE(err <= 0.15, "NVMe at " << rate);
   }
   std::printf("read/update and SSD grid: worst response-time error %.1f %% (%s)\n",
               100 * worst.worst, worst.where.c_str());
