@@ -140,6 +140,7 @@ void print_csv(const model::Evaluation& e, std::ostream& out) {
   for (const auto& m : model::all_analytic_metrics(e))
     t.add_row({model::metric_scope_name(m.spec->scope), m.owner.empty() ? e.model_name : m.owner,
                m.spec->name, m.unit, m.value ? general(*m.value, 10) : ""});
+  for (const auto& w : e.warnings) t.add_row({"warning", e.model_name, "message", "text", w});
   t.print_csv(out);
 }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/update_shares.hpp"
 #include "solver/cache/hierarchy.hpp"
 #include "solver/cache/reference_stream.hpp"
 
@@ -93,7 +94,7 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
     for (std::size_t p = 0; p < np; ++p) {
       const double r = w * references_per_tx(model, t, p);
       refs[p] += r;
-      writes[p] += r * model.transaction_types[t].update_share;
+      writes[p] += r * update_share_of(model.transaction_types[t], p);
     }
   }
   // Writes to a clustered partition modify the page of its host (TELLER in the BRANCH page).

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/routing.hpp"
+#include "model/update_shares.hpp"
 #include "solver/cache/cluster.hpp"
 
 namespace tpeval::model {
@@ -26,7 +27,7 @@ std::vector<double> page_write_fractions(const SystemModel& m) {
     for (std::size_t p = 0; p < np; ++p) {
       const double r = m.transaction_types[t].mix * references_per_tx(m, t, p);
       refs[p] += r;
-      writes[p] += r * m.transaction_types[t].update_share;
+      writes[p] += r * update_share_of(m.transaction_types[t], p);
     }
   std::vector<double> page_writes = writes;
   for (std::size_t p = 0; p < np; ++p)

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "model/routing.hpp"
+#include "model/update_shares.hpp"
 
 namespace tpeval::model {
 namespace {
@@ -106,7 +107,7 @@ double read_authorization_valid(const SystemModel& m,
   for (std::size_t t = 0; t < m.transaction_types.size(); ++t) {
     const double r = m.transaction_types[t].mix * references_per_tx(m, t, p);
     refs += r;
-    update += r * m.transaction_types[t].update_share;
+    update += r * update_share_of(m.transaction_types[t], p);
   }
   const double w = refs > 0 ? update / refs : 0.0;
   for (std::size_t j = 0; j < rates.size(); ++j)
@@ -126,7 +127,8 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
     // nobody else wrote the object (L2941, L3133).
     if (m.cluster.read_authorizations)
       own +=
-          (1.0 - own) * (1.0 - type.update_share) * read_authorization_valid(m, routing, p, d.node);
+          (1.0 - own) * (1.0 - update_share_of(type, p)) *
+             read_authorization_valid(m, routing, p, d.node);
     d.lock_requests += k;
     d.local_lock_requests += k * own;
     remote += k * (1.0 - own);
@@ -141,7 +143,7 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
   const double releases =
       m.cluster.messages.bundle_releases ? distinct_owners(remote, m.nodes.size()) : remote;
   const bool carries_pages =
-      m.policies.update_strategy == UpdateStrategy::noforce && type.update_share > 0;
+      m.policies.update_strategy == UpdateStrategy::noforce && update_probability(m, d.type) > 0;
   w.message_to(-1, carries_pages ? Size::long_message : Size::short_message, releases, false,
                commit_phase);
 }
@@ -221,7 +223,7 @@ void add_cluster_work(const SystemModel& m, const std::vector<BufferLevels>& buf
     // acknowledgements before releasing its locks (L2971-2973). The waits overlap: the
     // transaction waits for one round trip besides its own sends and receives.
     if (m.cluster.coherence == Coherence::broadcast &&
-        m.transaction_types[d.type].update_share > 0) {
+        update_probability(m, d.type) > 0) {
       const double others = static_cast<double>(n - 1);
       w.message_to(-1, Size::short_message, 1.0, true, commit_phase);
       w.message_from(-1, Size::short_message, 1.0, true, commit_phase);

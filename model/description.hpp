@@ -191,6 +191,9 @@ struct TransactionType {
   double update_share = 1.0;             ///< fraction of references that update
   std::vector<double> reference_shares;  ///< per partition, normalised to sum 1 (Tab. 6-4 row)
   InstructionPath instructions;
+  /// Per partition, the fraction of this type's references to it that update; parse fills it
+  /// from `update_shares` and `update_share` (model/update_shares.hpp). Empty: update_share.
+  std::vector<double> update_shares;
 };
 
 enum class UpdateStrategy { noforce, force };

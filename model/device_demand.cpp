@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/device_pool.hpp"
+#include "model/update_shares.hpp"
+
 namespace tpeval::model {
 namespace {
 
@@ -69,7 +72,7 @@ class Builder {
     };
     put(ps.transfer, dev.transfer_ms, mode != Mode::background);
     put(ps.controller, dev.controller_ms, mode != Mode::background);
-    if (with_disk && ps.disk >= 0) {
+    if (occupies_device(dev, with_disk) && ps.disk >= 0) {
       put(ps.disk, dev.access_time_ms, mode == Mode::waited);
       if (mode != Mode::waited && buffer_pages > 0) {
         cur_->overflow_ms[phase_][ps.disk] += n * dev.access_time_ms * weight;
@@ -158,7 +161,7 @@ class Builder {
 
 double page_access_time_ms(const DevicePool& pool) {
   return pool.transfer_ms + pool.controller_ms +
-         (pool.type == DeviceType::disk ? pool.access_time_ms : 0.0);
+         (has_device_stage(pool) ? pool.access_time_ms : 0.0);
 }
 
 DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers) {
@@ -241,12 +244,12 @@ void build_class(const SystemModel& model, const BufferLevels& buffers,
     // --- Commit phase: commit CPU, FORCE writes, log write, then lock release (L2356-2360) -----
     b.set_phase(commit_phase);
     b.cpu(type.instructions.commit);
-    if (force && type.update_share > 0) {
+    if (force) {
       std::vector<double> writes(np, 0.0);
       double total = 0.0;
       for (std::size_t p = 0; p < np; ++p) {
         const auto& part = model.partitions[p];
-        const double updates = references_per_tx(model, t, p) * type.update_share;
+        const double updates = references_per_tx(model, t, p) * update_share_of(type, p);
         if (updates <= 0 || part.clustered_with || part.allocation.device == "main_memory")
           continue;
         // Distinct modified pages: one per update for random partitions; an append partition
@@ -274,9 +277,10 @@ void build_class(const SystemModel& model, const BufferLevels& buffers,
         }
       }
     }
-    if (type.update_share > 0) {
-      // One log page per update transaction (L2368); group commit shares it (L1352).
-      const double log_pages = 1.0 / node.log.group_commit_size;
+    if (const double updating = update_probability(model, t); updating > 0) {
+      // One log page per update transaction (L2368), none for one that updated nothing; group
+      // commit shares it (L1352).
+      const double log_pages = updating / node.log.group_commit_size;
       d.log_writes = log_pages;
       b.write_pages(node.log.device, node.log.write_buffer, false, log_pages, true);
     }

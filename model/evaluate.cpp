@@ -13,6 +13,8 @@
 #include "model/cluster_demand.hpp"
 #include "model/device_demand.hpp"
 #include "model/routing.hpp"
+#include "model/ineffective_settings.hpp"
+#include "model/update_shares.hpp"
 #include "solver/locking/lock_contention.hpp"
 #include "solver/mva/closed.hpp"
 #include "solver/network/network.hpp"
@@ -192,12 +194,12 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
   if (pr.model.nodes.size() > 1 && !pt.saturated) visit_waits(pr, pt);
 }
 
-/// Update transactions per second (they write a log page and wait for a group commit).
+/// Log writers per second: transactions that update something write a log page and wait for a
+/// group commit (a read-only transaction writes none).
 double update_rate(const Prepared& pr, const Point& pt) {
   double rate = 0.0;
   for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
-    if (pr.model.transaction_types[pr.demand.types[c].type].update_share > 0)
-      rate += pt.types[c].rate;
+    rate += pt.types[c].rate * update_probability(pr.model, pr.demand.types[c].type);
   return rate;
 }
 
@@ -271,8 +273,9 @@ void class_times(const Prepared& pr, Point& pt,
       }
     }
     const int g = m.nodes[d.node].log.group_commit_size;
-    if (g > 1 && m.transaction_types[d.type].update_share > 0 && updates > 0) {
-      const double group_wait = (g - 1) / (2.0 * updates);
+    const double log_writer = update_probability(m, d.type);  // share that writes a log page
+    if (g > 1 && log_writer > 0 && updates > 0) {
+      const double group_wait = log_writer * (g - 1) / (2.0 * updates);
       br.commit_io_s += group_wait;
       phase_s[commit_phase] += group_wait;
     }
@@ -356,6 +359,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
     if (granules <= 0) continue;
     lock_part[p] = static_cast<int>(lw.partitions.size());
     lw.partitions.push_back({m.partitions[p].name, granules});
+    // End-of-file inserts take a page's records in turn: a page is a lock queue of at most
+    // blocking-factor requesters (docs/locking.md "Hot spots"), as the simulator hands them out.
+    if (m.partitions[p].access == AccessPattern::append)
+      lw.partitions.back().sequence_batch = m.partitions[p].blocking_factor;
   }
   std::vector<int> lock_class(nc, -1);
   for (std::size_t c = 0; c < nc; ++c) {
@@ -368,7 +375,8 @@ void lock_contention(const Prepared& pr, Point& pt) {
     for (std::size_t p = 0; p < m.partitions.size(); ++p) {
       const double k = references_per_tx(m, d.type, p);
       if (lock_part[p] < 0 || k <= 0) continue;
-      lc.accesses.push_back({static_cast<std::size_t>(lock_part[p]), k, type.update_share, -1.0});
+      lc.accesses.push_back(
+          {static_cast<std::size_t>(lock_part[p]), k, update_share_of(type, p), -1.0});
       tp.lock_requests += k;
     }
     if (tp.lock_requests <= 0) continue;
@@ -386,7 +394,8 @@ void lock_contention(const Prepared& pr, Point& pt) {
   const auto lc = solver::locking::analyze_lock_contention(lw, lo);
   if (lc.thrashing) {
     pt.saturated = true;
-    pt.bottleneck = "lock thrashing on " + lc.bottleneck;
+    pt.bottleneck =
+        (lc.lock_queue_saturated ? "lock queue on " : "lock thrashing on ") + lc.bottleneck;
     pt.reason = lc.diagnosis.empty() ? "no stable lock operating point" : lc.diagnosis;
     return;
   }
@@ -800,7 +809,9 @@ void report_max_throughput(const Prepared& pr, Evaluation& ev) {
   ev.max_throughput_limited_by = at_hi.saturated ? at_hi.bottleneck : "none";
   // Lock thrashing right at a server's capacity is caused by that server's queueing (lock
   // holding times grow with its waits): name the server as the limit.
-  if (at_hi.bottleneck.rfind("lock thrashing", 0) == 0 && lo > 0) {
+  if ((at_hi.bottleneck.rfind("lock thrashing", 0) == 0 ||
+       at_hi.bottleneck.rfind("lock queue", 0) == 0) &&
+      lo > 0) {
     const Point at_lo = solve_at(pr, lo);
     int worst = -1;
     double worst_rho = 0.0;
@@ -813,10 +824,19 @@ void report_max_throughput(const Prepared& pr, Evaluation& ev) {
         worst = static_cast<int>(k);
       }
     }
+    // Locks are named only when their waits are a material share (>= 25 %) of the response
+    // time at the limit; otherwise the server alone limits.
+    double lock_s = 0.0, response_s = 0.0;
+    for (std::size_t c = 0; c < at_lo.types.size(); ++c) {
+      lock_s += pr.class_share[c] * at_lo.types[c].breakdown.lock_wait_s;
+      response_s += pr.class_share[c] * at_lo.types[c].response_s;
+    }
+    const bool locks_material = !at_lo.saturated && lock_s >= 0.25 * response_s;
     if (worst >= 0 && worst_rho >= 0.9)
-      ev.max_throughput_limited_by = dm.stations[worst].name +
-                                     " (its queueing lengthens lock holding: " + at_hi.bottleneck +
-                                     ")";
+      ev.max_throughput_limited_by =
+          dm.stations[worst].name +
+          (locks_material ? " (its queueing lengthens lock holding: " + at_hi.bottleneck + ")"
+                          : std::string());
   }
 }
 
@@ -841,6 +861,7 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
   const Point pt = solve_at(pr, rate);
 
   Evaluation ev;
+  ev.warnings = ineffective_settings(model);  // settings that do nothing, said (issue #13)
   ev.model_name = model.name;
   ev.arrival_rate_per_s = rate;
   ev.saturated = pt.saturated;

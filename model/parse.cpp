@@ -313,8 +313,8 @@ SystemModel parse_model(const nlohmann::json& document) {
                " reference shares");
   std::unordered_map<std::string, int> type_index;
   for (const auto& tj : type_elements) {
-    tj.expect_only(
-        {"name", "mix", "references", "update_share", "reference_shares", "instructions"});
+    tj.expect_only({"name", "mix", "references", "update_share", "update_shares",
+                    "reference_shares", "instructions"});
     TransactionType t;
     t.name = tj.at("name").as_string();
     if (!type_index.emplace(t.name, static_cast<int>(type_index.size())).second)
@@ -322,6 +322,13 @@ SystemModel parse_model(const nlohmann::json& document) {
     t.mix = number_or(tj, "mix", 1.0, &JsonNode::as_non_negative);
     t.references = at_most(tj.at("references"), tj.at("references").as_positive(), kMaxReferences);
     t.update_share = number_or(tj, "update_share", 0.0, &JsonNode::as_probability);
+    t.update_shares.assign(m.partitions.size(), t.update_share);
+    if (auto us = tj.find("update_shares")) {
+      if (!us->is_object())
+        us->fail("must be an object mapping partition names to update probabilities");
+      for (const auto& [name, value] : us->members())
+        t.update_shares[partition_index(value, name)] = value.as_probability();
+    }
     t.reference_shares.assign(m.partitions.size(), 0.0);
     const JsonNode shares = tj.at("reference_shares");
     if (!shares.is_object())

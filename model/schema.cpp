@@ -134,6 +134,7 @@ constexpr const char* kSchema = R"json({
               "mix": {"type": "number", "minimum": 0, "default": 1},
               "references": {"type": "number", "exclusiveMinimum": 0},
               "update_share": {"type": "number", "minimum": 0, "maximum": 1, "default": 0},
+              "update_shares": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
               "reference_shares": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
               "instructions": {
                 "type": "object", "additionalProperties": false,

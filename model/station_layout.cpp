@@ -1,6 +1,8 @@
 // The stations of a transaction system (see station_layout.hpp).
 #include "model/station_layout.hpp"
 
+#include "model/device_pool.hpp"
+
 namespace tpeval::model {
 namespace {
 
@@ -13,8 +15,9 @@ PoolStations add_pool(StationLayout& layout, const DevicePool& pool, int pool_in
                       const std::string& prefix, int node) {
   PoolStations ps;
   const std::string base = prefix + pool.name;
-  if (pool.type == DeviceType::disk)
-    ps.disk = add(layout, {base + ".disk", StationKind::disk, pool.name,
+  // The device stage: disks, and SSDs with a latency (model/device_pool.hpp).
+  if (has_device_stage(pool))
+    ps.disk = add(layout, {prefix + device_stage_name(pool), StationKind::disk, pool.name,
                            pool.count ? *pool.count : 0, 0, pool_index, node});
   ps.controller = add(layout, {base + ".controller", StationKind::controller, pool.name,
                                pool.controllers ? *pool.controllers : 0, 0, pool_index, node});

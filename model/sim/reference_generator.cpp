@@ -7,6 +7,8 @@
 
 #include "solver/io/json_input.hpp"
 
+#include "model/update_shares.hpp"
+
 namespace tpeval::model::sim {
 namespace {
 
@@ -67,7 +69,7 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
   for (const TransactionType& type : model.transaction_types) {
     TypePlan plan;
     plan.references = type.references;
-    plan.update_share = type.update_share;
+    for (std::size_t p = 0; p < np; ++p) plan.update_shares.push_back(update_share_of(type, p));
     bool fixed = whole(type.references);
     std::vector<std::uint32_t> multiset;
     for (std::size_t p = 0; p < np && fixed; ++p) {
@@ -195,9 +197,8 @@ void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& s
     }
   }
   for (std::uint32_t p : order_) {
-    const bool update = plan.update_share >= 1.0   ? true
-                        : plan.update_share <= 0.0 ? false
-                                                   : stream.uniform01() < plan.update_share;
+    const double share = plan.update_shares[p];
+    const bool update = share >= 1.0 ? true : share <= 0.0 ? false : stream.uniform01() < share;
     out.push_back(make(p, update, stream));
   }
 }

@@ -82,7 +82,7 @@ class ReferenceGenerator {
     std::vector<std::uint32_t> fixed;  ///< the multiset of partitions (fixed counts)
     std::vector<double> cumulative;    ///< cumulative shares (drawn partitions)
     double references = 0.0;
-    double update_share = 1.0;
+    std::vector<double> update_shares;  ///< per partition (model/update_shares.hpp)
   };
 
   Reference make(std::uint32_t partition, bool update, solver::des::RandomStream& stream);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/device_pool.hpp"
 #include "solver/des/infinite_server.hpp"
 
 namespace tpeval::model::sim {
@@ -744,7 +745,7 @@ void TransactionEngine::start_device_io(std::uint32_t owner_tx, int pool, std::u
     add(ps.transfer, 0, dev.transfer_ms);
     add(ps.controller, ps.disk >= 0 ? disk_index : static_cast<std::size_t>(h), dev.controller_ms);
   }
-  if (disk_stage && dev.type == DeviceType::disk) add(ps.disk, disk_index, dev.access_time_ms);
+  if (occupies_device(dev, disk_stage)) add(ps.disk, disk_index, dev.access_time_ms);
   if (write_buffer == 1) ++dc_write_buffer_used_;
   if (write_buffer == 2) ++eh_write_buffer_used_;
   if (o.stages == 0) {

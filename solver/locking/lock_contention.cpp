@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "solver/io/json_input.hpp"
+#include "solver/locking/hot_spot.hpp"
 
 namespace tpeval::solver::locking {
 
@@ -84,6 +85,11 @@ void validate(const LockWorkload& workload) {
     if (!std::isfinite(d) || d < 1.0) {
       throw io::InputError(io::child_path(io::element_path("partitions", p), "granules"),
                            "must be a finite number >= 1");
+    }
+    const double b = workload.partitions[p].sequence_batch;
+    if (!std::isfinite(b) || b < 0 || (b > 0 && b < 1.0)) {
+      throw io::InputError(io::child_path(io::element_path("partitions", p), "sequence_batch"),
+                           "must be 0 or a finite number >= 1");
     }
   }
   for (std::size_t c = 0; c < workload.classes.size(); ++c) {
@@ -201,6 +207,17 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   // (finite-population correction: a transaction has exactly its k_p steps of each kind).
   // E[hold^2] = E[hold]^2 + Var(hold) enters the length-biased residual E[h^2] / (2 E[h])
   // that a blocked request waits (Thomasian & Ryu, TSE 17(5) 1991: steps of different length).
+  // Mean lock wait per request of class c on partition p at the last evaluation (-1: none yet).
+  // A lock taken by a request on p is held through the *other* requests of the transaction, so
+  // their mean wait (k z - z_p) / (k - 1) stretches its later steps - the same finite-population
+  // view as for the step means below. It matters for hot spots: a transaction that holds the hot
+  // lock does not wait for it again.
+  std::vector<std::vector<double>> wait_on(nc, std::vector<double>(np, -1.0));
+  std::vector<std::vector<double>> wait2_on(nc, std::vector<double>(np, 0.0));  // E[wait^2]
+  // Both are iteration state, damped like the mean waits (options.damping).
+  const auto damped = [&](double& state, double value) {
+    state = state < 0 ? value : (1 - options.damping) * state + options.damping * value;
+  };
   auto holdings = [&](std::size_t c, double z, const ClassVariance& var) {
     const LockClass& cls = workload.classes[c];
     const ClassTotals& tot = totals[c];
@@ -222,8 +239,20 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         vbar = std::max(0.0, (tot.within_var_sum - v_a) / n);
       }
       const double fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;  // sigma^2 / (n - 1)
-      const double later_step = mu + z;
-      const double later_var = vbar + var.wait;
+      double z_later = z;
+      double later_var = vbar + var.wait;
+      if (n > 0 && z > 0 && wait_on[c][acc.partition] >= 0) {
+        // The other requests' waits: mean and variance without this request's own.
+        double first = 0, second = 0;
+        for (std::size_t q = 0; q < np; ++q) {
+          first += tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
+          second += tot.requests_on[q] * wait2_on[c][q];
+        }
+        z_later = std::max(0.0, (first - wait_on[c][acc.partition]) / n);
+        second = std::max(0.0, (second - wait2_on[c][acc.partition]) / n);
+        later_var = vbar + std::max(0.0, second - z_later * z_later);
+      }
+      const double later_step = mu + z_later;
       const double a0 = 0.5 * s_a + cls.commit_time_s;  // own half step + commit
       const double var0 = 0.5 * v_a + var.commit;
       double ls = 0, sq = 0;
@@ -263,6 +292,12 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   std::vector<double> population(nc, 0.0);
   std::vector<double> conflict_prob(nc, 0.0);
   std::vector<double> wait_per_conflict(nc, 0.0);
+  // Conflicts per request outside hot spots (those feed Thomasian's alpha; a hot granule is a
+  // queue, docs/locking.md "Hot spots").
+  std::vector<double> cold_conflict_prob(nc, 0.0);
+  std::vector<double> share_hot(np, 0.0);        // hot_spot_share per partition
+  std::vector<double> granule_rho(np, 0.0);      // locks held per granule (raw)
+  std::vector<LockQueueWait> sequence_wait(np);  // sequence partitions only
   std::vector<std::vector<double>> held_x(nc, std::vector<double>(np, 0.0));
   std::vector<std::vector<double>> held_s(nc, std::vector<double>(np, 0.0));
 
@@ -307,15 +342,58 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         held_s[c][p] = r > 0 ? hold[c].s[p] / r : 0.0;
       }
     }
+    // Per partition: requests in flight and locks held per granule (the hot-spot weight and the
+    // granule utilization of the lock queue), and for sequence partitions the queue of a page.
+    for (std::size_t p = 0; p < np; ++p) {
+      const LockPartition& part = workload.partitions[p];
+      double in_flight = 0, held = 0, rate = 0, hold1 = 0, hold2 = 0;
+      for (std::size_t o = 0; o < nc; ++o) {
+        in_flight += population[o] * totals[o].requests_on[p];
+        held += population[o] * (held_x[o][p] + held_s[o][p]);
+        const double r = profile[o].response_time_s;
+        const double x_o = r > 0 ? population[o] / r : 0.0;  // throughput of the class
+        rate += x_o * totals[o].requests_on[p];
+        hold1 += x_o * (hold[o].x[p] + hold[o].s[p]);
+        hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
+      }
+      if (part.sequence_batch > 0) {
+        share_hot[p] = 1.0;
+        const double mean = rate > 0 ? hold1 / rate : 0.0;
+        const double scv = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
+        sequence_wait[p] = sequence_granule_wait(rate, mean, scv, part.sequence_batch);
+        granule_rho[p] = sequence_wait[p].utilization;
+      } else {
+        share_hot[p] = hot_spot_share(in_flight, part.granules);
+        granule_rho[p] = held / part.granules;
+      }
+    }
     std::vector<double> z_new(nc, 0.0);
     for (std::size_t c = 0; c < nc; ++c) {
       if (totals[c].requests <= 0) continue;
-      double conflicts = 0;      // sum over partitions of k_p * P(conflict)
-      double wait_weighted = 0;  // sum of k_p * P(conflict) * residual hold
+      double conflicts = 0;       // sum over partitions of k_p * P(conflict)
+      double cold_conflicts = 0;  // the same outside hot spots
+      double wait_weighted = 0;   // sum of k_p * P(conflict) * residual hold
       for (std::size_t p = 0; p < np; ++p) {
         const double kp = totals[c].requests_on[p];
         if (kp <= 0) continue;
         const double d = workload.partitions[p].granules;
+        if (workload.partitions[p].sequence_batch > 0) {
+          // A page of end-of-file inserts: its lock queue (shared requests wait only behind
+          // exclusive holders, in proportion).
+          double hx = 0, hs = 0;
+          for (std::size_t o = 0; o < nc; ++o) {
+            hx += population[o] * held_x[o][p];
+            hs += population[o] * held_s[o][p];
+          }
+          const double w = exclusive_share(c, p);
+          const double fx = hx + hs > 0 ? hx / (hx + hs) : 0.0;
+          const double mode = w + (1 - w) * fx;
+          conflicts += kp * mode * sequence_wait[p].wait_probability;
+          wait_weighted += kp * mode * sequence_wait[p].mean_wait_s;
+          damped(wait_on[c][p], mode * sequence_wait[p].mean_wait_s);
+          damped(wait2_on[c][p], mode * sequence_wait[p].wait_second_moment_s2);
+          continue;
+        }
         double hx = 0, hs = 0, resid_x = 0, resid_s = 0;
         for (std::size_t o = 0; o < nc; ++o) {
           const double others = others_seen(c, o, population);
@@ -335,12 +413,24 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         const double p_exclusive = std::min(1.0, (hx + hs) / d);
         const double p_shared = std::min(1.0, hx / d);
         const double w = exclusive_share(c, p);
-        const double wait_exclusive = (hx + hs) > 0 ? (resid_x + resid_s) / (hx + hs) : 0.0;
-        const double wait_shared = hx > 0 ? resid_x / hx : 0.0;
-        conflicts += kp * (w * p_exclusive + (1 - w) * p_shared);
-        wait_weighted += kp * (w * p_exclusive * wait_exclusive + (1 - w) * p_shared * wait_shared);
+        // A conflicting request also waits for those queued before it: the M/G/1 factor
+        // 1 / (1 - rho) at the granule utilization, weighted by the hot-spot share (1 for a
+        // hot granule, about 1 - and the contention model alone - for many granules).
+        const double queue = queue_wait_factor(granule_rho[p], share_hot[p]);
+        const double wait_exclusive = (hx + hs) > 0 ? queue * (resid_x + resid_s) / (hx + hs) : 0.0;
+        const double wait_shared = hx > 0 ? queue * resid_x / hx : 0.0;
+        const double conflicts_p = kp * (w * p_exclusive + (1 - w) * p_shared);
+        conflicts += conflicts_p;
+        if (share_hot[p] < 1.0) cold_conflicts += conflicts_p;
+        const double wait_p = w * p_exclusive * wait_exclusive + (1 - w) * p_shared * wait_shared;
+        wait_weighted += kp * wait_p;
+        damped(wait_on[c][p], wait_p);
+        const double ratio = residual_moment_ratio(c);  // E[W^2] / W^2 of a residual wait
+        damped(wait2_on[c][p], ratio * (w * p_exclusive * wait_exclusive * wait_exclusive +
+                                        (1 - w) * p_shared * wait_shared * wait_shared));
       }
       conflict_prob[c] = conflicts / totals[c].requests;
+      cold_conflict_prob[c] = cold_conflicts / totals[c].requests;
       wait_per_conflict[c] = conflicts > 0 ? wait_weighted / conflicts : 0.0;
       z_new[c] = wait_weighted / totals[c].requests;
     }
@@ -391,6 +481,12 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     pc.exclusive_conflict_probability =
         std::min(1.0, (pc.exclusive_locks_held + pc.shared_locks_held) / pc.granules);
     pc.shared_conflict_probability = std::min(1.0, pc.exclusive_locks_held / pc.granules);
+    pc.queue_utilization = granule_rho[p];
+    pc.hot_spot_share = share_hot[p];
+    if (workload.partitions[p].sequence_batch > 0) {
+      pc.exclusive_conflict_probability = sequence_wait[p].wait_probability;
+      pc.shared_conflict_probability = sequence_wait[p].wait_probability;
+    }
     out.partitions.push_back(pc);
   }
   double best = -1;
@@ -467,9 +563,12 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     const double w1 = active_seconds > 0
                           ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)
                           : 0.0;
-    const double alpha = r.response_time_no_wait_s > 0
-                             ? r.conflicts_per_transaction * w1 / r.response_time_no_wait_s
-                             : 0.0;
+    // Conflicts on hot spots are queueing, not the chains of blocked lock holders that alpha
+    // measures: they count only through the waits they add to the holding times.
+    const double alpha =
+        r.response_time_no_wait_s > 0
+            ? cold_conflict_prob[c] * totals[c].requests * w1 / r.response_time_no_wait_s
+            : 0.0;
     total_population += population[c];
     blocked += population[c] * r.blocked_share;
     eta_weighted += population[c] * r.conflicts_per_transaction;
@@ -492,8 +591,32 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   out.tay_workload = k2n_over_d;
   out.thomasian_beta = thomasian_beta(out.thomasian_alpha);
   out.thrashing = diverged || !out.thomasian_beta.has_value();
-
-  if (diverged) {
+  // A hot granule whose lock queue is (nearly) full: saturation of a queue, named as such. The
+  // waits are capped just below utilization 1 (queue_wait_factor), so a saturated queue shows
+  // as a utilization at or above 0.99, or as divergence with the queue above 0.9.
+  std::size_t hot_worst = np;
+  for (std::size_t p = 0; p < np; ++p) {
+    if (share_hot[p] < 0.5 || workload.partitions[p].sequence_batch > 0) continue;
+    const bool full = granule_rho[p] >= 0.99 || (diverged && granule_rho[p] >= 0.9);
+    // The hottest granule is the one with the fewest granules to spread over (the queue that
+    // fills first); utilization breaks ties.
+    const auto hotter = [&](std::size_t a, std::size_t b) {
+      const double da = workload.partitions[a].granules, db = workload.partitions[b].granules;
+      return da != db ? da < db : granule_rho[a] > granule_rho[b];
+    };
+    if (full && (hot_worst == np || hotter(p, hot_worst))) hot_worst = p;
+  }
+  if (hot_worst < np) {
+    out.lock_queue_saturated = true;
+    out.thrashing = true;
+    out.bottleneck = workload.partitions[hot_worst].name;
+    std::ostringstream s;
+    s.precision(3);
+    s << "no stable operating point (lock queue saturated): the lock queue on partition '"
+      << out.bottleneck << "' is full, its granules are held " << granule_rho[hot_worst]
+      << " of the time (hot spot)";
+    out.diagnosis = s.str();
+  } else if (diverged) {
     out.diagnosis = "no stable operating point (thrashing): " + divergence_reason +
                     "; highest conflict probability on partition '" + out.bottleneck + "'";
   } else if (!out.thomasian_beta) {

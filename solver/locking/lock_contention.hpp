@@ -46,6 +46,11 @@ struct LockPartition {
   /// Number of lockable granules D (pages or records; for skewed access the effective number
   /// 1 / sum p_i^2 from effective_granules()). Must be >= 1.
   double granules = 0;
+  /// > 0: the granules are taken in turn, each by this many consecutive requests (end-of-file
+  /// inserts with page locks: the records of a page are handed out one after the other). The
+  /// partition is then a sequence of short lock queues (sequence_granule_wait in hot_spot.hpp)
+  /// and `granules` is not used. 0 (default): requests fall uniformly on the granules.
+  double sequence_batch = 0;
 };
 
 /// The lock requests of one transaction class on one partition.
@@ -126,6 +131,11 @@ struct PartitionContention {
   double shared_locks_held = 0;
   double exclusive_conflict_probability = 0;  ///< P(conflict) of an exclusive request
   double shared_conflict_probability = 0;     ///< P(conflict) of a shared request
+  /// Locks held per granule (granule utilization of the lock queue; may exceed 1 when the
+  /// queue is saturated); for a sequence partition request rate x mean holding time.
+  double queue_utilization = 0;
+  /// Weight of the lock-queue model (hot_spot_share): 0 many granules, 1 a hot spot.
+  double hot_spot_share = 0;
 };
 
 struct LockContention {
@@ -138,9 +148,13 @@ struct LockContention {
   double thomasian_alpha = 0;  ///< eta_c * W1 / R_no_wait (Thomasian 1991); thrashing >= 0.226
   std::optional<double> thomasian_beta;  ///< smallest root of Thomasian's cubic; none if thrashing
   bool thrashing = false;                ///< no stable mean-value solution, or alpha >= 0.226
-  std::string bottleneck;                ///< partition with the highest conflict probability
-  std::string diagnosis;                 ///< one sentence for people: why it thrashes, or ""
-  std::size_t iterations = 0;            ///< inner mean-value iterations
+  /// The operating point is lost because a hot granule's lock queue is saturated (utilization
+  /// >= 1): a queue, not thrashing; `thrashing` is then also true (no operating point) and
+  /// `bottleneck` names the partition.
+  bool lock_queue_saturated = false;
+  std::string bottleneck;      ///< partition with the highest conflict probability
+  std::string diagnosis;       ///< one sentence for people: why it thrashes, or ""
+  std::size_t iterations = 0;  ///< inner mean-value iterations
   bool converged = false;
 };
 
