@@ -114,8 +114,9 @@ void merge_command(const StudyArgs& a, Context& context) {
   finish_study(merged.study, merged.results, info, dir, a.format, context);
   const double elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  (a.format == "table" ? std::cout : std::cerr) << merged.results.size() << " points merged from " << merged.shards << " shards in "
-            << elapsed_s << " s; results in " << dir << "/\n";
+  (a.format == "table" ? std::cout : std::cerr)
+      << merged.results.size() << " points merged from " << merged.shards << " shards in "
+      << elapsed_s << " s; results in " << dir << "/\n";
 }
 
 void run_command(const StudyArgs& a, Context& context) {
@@ -178,8 +179,9 @@ void run_command(const StudyArgs& a, Context& context) {
   info.quick = a.quick;
   info.elapsed_s = elapsed_s;
   finish_study(study, results, info, dir, a.format, context);
-  (a.format == "table" ? std::cout : std::cerr) << results.size() << " points (" << reused << " reused from the journal) in "
-            << elapsed_s << " s; results in " << dir << "/\n";
+  (a.format == "table" ? std::cout : std::cerr)
+      << results.size() << " points (" << reused << " reused from the journal) in " << elapsed_s
+      << " s; results in " << dir << "/\n";
 }
 
 }  // namespace

@@ -126,8 +126,7 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
     // Read authorisations: an R lock under another node's authority is granted locally while
     // nobody else wrote the object (L2941, L3133).
     if (m.cluster.read_authorizations)
-      own +=
-          (1.0 - own) * (1.0 - update_share_of(type, p)) *
+      own += (1.0 - own) * (1.0 - update_share_of(type, p)) *
              read_authorization_valid(m, routing, p, d.node);
     d.lock_requests += k;
     d.local_lock_requests += k * own;
@@ -222,8 +221,7 @@ void add_cluster_work(const SystemModel& m, const std::vector<BufferLevels>& buf
     // Broadcast invalidation: every update commit notifies all other nodes and waits for their
     // acknowledgements before releasing its locks (L2971-2973). The waits overlap: the
     // transaction waits for one round trip besides its own sends and receives.
-    if (m.cluster.coherence == Coherence::broadcast &&
-        update_probability(m, d.type) > 0) {
+    if (m.cluster.coherence == Coherence::broadcast && update_probability(m, d.type) > 0) {
       const double others = static_cast<double>(n - 1);
       w.message_to(-1, Size::short_message, 1.0, true, commit_phase);
       w.message_from(-1, Size::short_message, 1.0, true, commit_phase);

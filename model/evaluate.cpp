@@ -12,8 +12,8 @@
 #include "model/cluster_buffer.hpp"
 #include "model/cluster_demand.hpp"
 #include "model/device_demand.hpp"
-#include "model/routing.hpp"
 #include "model/ineffective_settings.hpp"
+#include "model/routing.hpp"
 #include "model/update_shares.hpp"
 #include "solver/locking/lock_contention.hpp"
 #include "solver/mva/closed.hpp"
@@ -149,10 +149,10 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
     pt.saturated = true;
     pt.bottleneck = station_label(s);
     // (never "inf": an overflowing load is named as such, issue #16)
-    pt.reason = std::isfinite(offered)
-                    ? fmt::format("offered load {:.4g} of {} server(s) at {}", offered, s.servers,
-                                  s.name)
-                    : fmt::format("offered load beyond the double range at {}", s.name);
+    pt.reason =
+        std::isfinite(offered)
+            ? fmt::format("offered load {:.4g} of {} server(s) at {}", offered, s.servers, s.name)
+            : fmt::format("offered load beyond the double range at {}", s.name);
   };
   const int eh = dm.extended_memory;
   for (std::size_t c = 0; c < nc; ++c)
@@ -480,8 +480,8 @@ void mpl_limit(const Prepared& pr, Point& pt, double total_rate, double mean_res
     pt.saturated = true;
     pt.bottleneck = "mpl";
     pt.reason = fmt::format(
-        "arrival rate reaches the throughput {:.5g}/s of the MPL-limited system (MPL {})",
-        x.back(), mpl);
+        "arrival rate reaches the throughput {:.5g}/s of the MPL-limited system (MPL {})", x.back(),
+        mpl);
     return;
   }
   const double in_system_s = fes->mean_inside / total_rate;

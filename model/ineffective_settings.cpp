@@ -3,7 +3,7 @@
 namespace tpeval::model {
 namespace {
 
-bool on_disk_pool(const Node& node, const std::string& device) {
+bool on_disk_pool(const Storage& node, const std::string& device) {
   const int d = find_device(node, device);
   return d >= 0 && node.devices[static_cast<std::size_t>(d)].type == DeviceType::disk;
 }
@@ -16,14 +16,15 @@ std::string partition_path(const Partition& part, const std::string& key) {
 
 std::vector<std::string> ineffective_settings(const SystemModel& model) {
   std::vector<std::string> out;
-  const Node& node = model.nodes.front();
+  // Storage is written in nodes[0] (docs/cluster.md); the logs are each node's own.
+  const Storage& node = model.storage;
   const std::string np = "nodes[0].";
   const bool nv = node.disk_cache.type == DiskCacheType::non_volatile;
   const bool any_cache = node.disk_cache.type != DiskCacheType::none;
 
   // Who would use a disk cache: write buffers (NV only) and cached partitions on disk pools.
-  bool dc_write_buffer =
-      node.log.write_buffer == WriteBuffer::disk_cache && on_disk_pool(node, node.log.device);
+  bool dc_write_buffer = model.nodes.front().log.write_buffer == WriteBuffer::disk_cache &&
+                         on_disk_pool(node, model.nodes.front().log.device);
   bool dc_cached = false;
   for (const auto& part : model.partitions) {
     if (!on_disk_pool(node, part.allocation.device)) continue;
@@ -49,7 +50,8 @@ std::vector<std::string> ineffective_settings(const SystemModel& model) {
       out.push_back(path + ": \"disk_cache\" has no effect: device '" + device +
                     "' is not a disk pool (only disks have a disk cache)");
   };
-  check_dc_buffer(np + "log.write_buffer", node.log.write_buffer, node.log.device);
+  check_dc_buffer(np + "log.write_buffer", model.nodes.front().log.write_buffer,
+                  model.nodes.front().log.device);
   for (const auto& part : model.partitions)
     check_dc_buffer(partition_path(part, "write_buffer"), part.allocation.write_buffer,
                     part.allocation.device);

@@ -227,9 +227,8 @@ void add_cluster_metrics(Builder& b) {
         cluster_only([](const Evaluation& e) { return e.page_requests_per_tx; }));
   b.add("geh_entry_accesses_per_tx", "per tx", "GEH lock-table entry accesses per transaction",
         S::system, cluster_only([](const Evaluation& e) { return e.geh_entry_accesses_per_tx; }));
-  b.add("local_lock_pct", "%",
-        "lock requests granted without a message, % (primary copy, central)", S::system,
-        system([](const Evaluation& e) -> std::optional<double> {
+  b.add("local_lock_pct", "%", "lock requests granted without a message, % (primary copy, central)",
+        S::system, system([](const Evaluation& e) -> std::optional<double> {
           if (!e.local_lock_share) return std::nullopt;
           return kPct * *e.local_lock_share;
         }));
@@ -251,21 +250,20 @@ void add_cluster_metrics(Builder& b) {
         });
   b.add("disk_read_pct", "%", "references read from a disk or SSD, %", S::partition,
         per_partition([](const PartitionResult& p) { return kPct * p.disk_read_ratio; }));
-  b.add("node_arrival_rate_per_s", "1/s", "arrival rate routed to the node", S::node,
-        per_node([](const NodeResult& n) -> std::optional<double> { return n.arrival_rate_per_s; }));
+  b.add(
+      "node_arrival_rate_per_s", "1/s", "arrival rate routed to the node", S::node,
+      per_node([](const NodeResult& n) -> std::optional<double> { return n.arrival_rate_per_s; }));
   b.add("node_response_time_ms", "ms", "mean response time of the node's transactions", S::node,
         per_node([](const NodeResult& n) -> std::optional<double> {
           if (!n.response_time_s) return std::nullopt;
           return kMs * *n.response_time_s;
         }));
   b.add("node_cpu_utilization_pct", "%", "utilization of the node's CPUs", S::node,
-        per_node([](const NodeResult& n) -> std::optional<double> {
-          return kPct * n.cpu_utilization;
-        }));
-  b.add("node_hs_hit_pct", "%", "main-memory buffer hits at the node, % of its references",
-        S::node, per_node([](const NodeResult& n) -> std::optional<double> {
-          return kPct * n.hs_hit_ratio;
-        }));
+        per_node(
+            [](const NodeResult& n) -> std::optional<double> { return kPct * n.cpu_utilization; }));
+  b.add(
+      "node_hs_hit_pct", "%", "main-memory buffer hits at the node, % of its references", S::node,
+      per_node([](const NodeResult& n) -> std::optional<double> { return kPct * n.hs_hit_ratio; }));
   b.add("node_messages_per_tx", "per tx", "messages sent per transaction of the node", S::node,
         per_node([](const NodeResult& n) -> std::optional<double> { return n.messages_per_tx; }));
   b.add("node_local_lock_pct", "%", "the node's lock requests granted locally, %", S::node,

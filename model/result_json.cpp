@@ -131,7 +131,8 @@ nlohmann::json to_json(const Evaluation& e) {
                           {"lock_conflict_probability", p.lock_conflict_probability}});
   json out = {{"model", e.model_name},
               {"arrival_rate_per_s", e.arrival_rate_per_s},
-              {"throughput_per_s", e.throughput_per_s},
+              // No steady state at a saturated point: no throughput either (null, not 0).
+              {"throughput_per_s", e.saturated ? json(nullptr) : json(e.throughput_per_s)},
               {"saturated", e.saturated},
               {"bottleneck", e.saturated ? json(e.bottleneck) : json(nullptr)},
               {"saturation_reason", e.saturated ? json(e.saturation_reason) : json(nullptr)},

@@ -135,7 +135,7 @@ std::string simulate_json(const std::string& text, const std::string& source,
     model::sim::TxSimOptions options = cli::simulation_options(args);
     options.progress = nullptr;  // no terminal line from inside Python
     try {
-      return cli::simulation_report_json(model::sim::simulate_transactions(m, options)).dump();
+      return cli::simulation_report_json(m, model::sim::simulate_transactions(m, options)).dump();
     } catch (const solver::des::SimulationError& e) {
       throw io::InputError("", e.what());
     }

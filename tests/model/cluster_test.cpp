@@ -202,7 +202,7 @@ TEST_CASE("V38/V39/V40: throughput per node at the 80 % CPU cap (Abb. 7-11, L332
 
 TEST_CASE(
     "V31/V37: primary copy costs more messages and response time than GEH locking under "
-    "random routing; broadcast invalidation more than on-request (L3314, L3325, L2971)") {
+    "random routing, broadcast invalidation more than on-request (L3314, L3325, L2971)") {
   const auto geh = cluster(5, kRandom);
   const auto pcl = cluster(5, kRandom + kPcl);
   CHECK(*pcl.mean_response_time_s > *geh.mean_response_time_s);

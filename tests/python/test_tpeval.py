@@ -68,11 +68,17 @@ def test_whatif_sweep_rows_are_evaluations():
     assert list(frame["workload.arrival_rate_per_s"]) == [100, 200]
     for i, rate in enumerate([100, 200]):
         expected = tpeval.evaluate(overrides={"workload.arrival_rate_per_s": rate})
-        assert frame.loc[i, "throughput_per_s"] == expected["throughput_per_s"]
+        value = frame.loc[i, "throughput_per_s"]
+        if expected["throughput_per_s"] is None:  # saturated: null in JSON, NaN in the frame
+            assert pd.isna(value)
+        else:
+            assert value == expected["throughput_per_s"]
         assert frame.loc[i, "arrival_rate_per_s"] == rate
     # The CLI's sweep of the same points reports the same throughputs.
     cli = cli_json("whatif", "--sweep", "workload.arrival_rate_per_s=100:200:100", "--format", "json")
-    assert [row["throughput_per_s"] for row in cli] == list(frame["throughput_per_s"])
+    # None where saturated (no steady state); pandas holds it as NaN.
+    assert [row["throughput_per_s"] for row in cli] == [
+        None if pd.isna(x) else x for x in frame["throughput_per_s"]]
     # The command-line spelling of a sweep gives the same frame.
     same = tpeval.whatif(sweep="workload.arrival_rate_per_s=100:200:100")
     pd.testing.assert_frame_equal(frame, same, check_dtype=False)
