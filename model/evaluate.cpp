@@ -772,14 +772,27 @@ std::optional<double> page_request_time(const Prepared& pr, const Point& pt) {
   return (cpu_ms + net_ms) / 1000.0 + 4.0 * cpu_wait_s + 2.0 * pt.visit_wait_s[layout.network];
 }
 
-/// The largest total arrival rate (same mix) at which `acceptable` holds, by bisection below the
-/// linear capacity bound; also the point just beyond it.
-template <class Acceptable>
-double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond) {
+/// The stations' loads alone at a total rate (step 1 of solve_at): enough to judge utilizations.
+Point loads_at(const Prepared& pr, double total_rate) {
+  Point pt;
+  pt.offered.assign(pr.demand.stations.size(), 0.0);
+  pt.stretch.assign(pr.demand.stations.size(), 1.0);
+  pt.types.resize(pr.demand.types.size());
+  for (std::size_t c = 0; c < pt.types.size(); ++c)
+    pt.types[c].rate = total_rate * pr.class_share[c];
+  std::vector<std::array<double, 2>> cpu_held_ms;
+  station_loads(pr, pt, cpu_held_ms);
+  return pt;
+}
+
+/// The largest total arrival rate (same mix) at which `acceptable` holds for the point `at`
+/// computes, by bisection below the linear capacity bound; also the point just beyond it.
+template <class Acceptable, class At = Point (*)(const Prepared&, double)>
+double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At at = solve_at) {
   double hi = capacity_bound(pr);
   if (!std::isfinite(hi)) hi = 1e9;
   double lo = 0.0;
-  Point at_hi = solve_at(pr, hi);
+  Point at_hi = at(pr, hi);
   if (acceptable(at_hi)) {
     // Only delays and locks could limit; the linear bound was not reached (cannot happen with
     // a finite CPU, kept for safety).
@@ -787,7 +800,7 @@ double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond) {
   } else {
     for (int i = 0; i < 60 && (hi - lo) > 1e-5 * hi; ++i) {
       const double mid = 0.5 * (lo + hi);
-      Point p = solve_at(pr, mid);
+      Point p = at(pr, mid);
       if (!acceptable(p)) {
         hi = mid;
         at_hi = std::move(p);
@@ -840,7 +853,9 @@ void report_max_throughput(const Prepared& pr, Evaluation& ev) {
   }
 }
 
-/// Abb. 7-11: the throughput per node at which the busiest node's CPU reaches the cap.
+/// Abb. 7-11: the throughput per node at which the busiest node's CPU reaches the cap. The CPU
+/// loads are judged from the stations' loads alone (cheap); the result never exceeds the
+/// sustainable maximum (lock thrashing may come first).
 void report_cpu_cap_throughput(const Prepared& pr, double cap, Evaluation& ev) {
   const auto& layout = pr.demand.layout;
   const auto within_cap = [&](const Point& p) {
@@ -849,7 +864,8 @@ void report_cpu_cap_throughput(const Prepared& pr, double cap, Evaluation& ev) {
       if (p.offered[layout.cpu[i]] / pr.demand.stations[layout.cpu[i]].servers > cap) return false;
     return true;
   };
-  const double total = bisect_rate(pr, within_cap, nullptr);
+  double total = bisect_rate(pr, within_cap, nullptr, loads_at);
+  if (ev.max_throughput_per_s) total = std::min(total, *ev.max_throughput_per_s);
   ev.max_throughput_per_node_at_cpu_cap_per_s = total / static_cast<double>(layout.cpu.size());
 }
 
