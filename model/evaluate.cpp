@@ -664,14 +664,16 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(br.commit_io_s, cb.commit_io_s);
     add(br.input_queue_s, cb.input_queue_s);
     add(br.remote_s, cb.remote_s);
-    for (const auto& [dev, s] : cb.io_s) {
+    for (const auto& entry : cb.io_s) {
+      const std::string& dev = entry.first;
       auto it = std::find_if(br.io_s.begin(), br.io_s.end(),
-                             [&](const auto& e) { return e.first == dev; });
+                             [&dev](const auto& e) { return e.first == dev; });
       if (it == br.io_s.end())
-        br.io_s.emplace_back(dev, w * s);
+        br.io_s.emplace_back(dev, w * entry.second);
       else
-        it->second += w * s;
+        it->second += w * entry.second;
     }
+
     if (classes.size() == 1) br.io_s = cb.io_s;
   }
   return r;
