@@ -89,7 +89,8 @@ void add_completion_command(CLI::App& app, Context&) {
   auto output = std::make_shared<std::string>();
   cmd->add_option("shell", *shell, "Shell")->required()->check(CLI::IsMember({"bash"}));
   cmd->add_option("--output", *output, "Write the script to this file instead of stdout");
-  cmd->callback([&app, output]() {
+  // The callback owns both option values: CLI11 writes into them while parsing.
+  cmd->callback([&app, shell, output]() {
     const std::string script = bash_script(app);
     if (output->empty()) {
       std::cout << script;
