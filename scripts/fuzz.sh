@@ -37,6 +37,8 @@ seed cache fuzz/seeds/cache/* fuzz/regressions/cache/*
 seed locks fuzz/seeds/locks/* fuzz/regressions/locks/*
 if [ -x "$build/tpeval" ]; then "$build/tpeval" model --print-default >"$corpus/model/default.json"; fi
 
+# FUZZ_SEED fixes libFuzzer's mutation sequence (CI sets 1, so a run is reproducible); 0 = random.
+seed=${FUZZ_SEED:-0}
 status=0
 for t in "${targets[@]}"; do
   echo "== fuzz_$t: ${seconds} s =="
@@ -44,7 +46,7 @@ for t in "${targets[@]}"; do
   # well below); -rss_limit_mb: likewise for memory. Both are findings when exceeded.
   if ! ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$build/fuzz/fuzz_$t" "$corpus/$t" -max_total_time="$seconds" -timeout=10 \
+    "$build/fuzz/fuzz_$t" "$corpus/$t" -max_total_time="$seconds" -timeout=10 -seed="$seed" \
       -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$findings/$t-" 2>"$build/fuzz-$t.log"; then
     echo "fuzz_$t: FINDING (see $build/fuzz-$t.log and $findings/)" >&2
