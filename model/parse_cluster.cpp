@@ -229,8 +229,6 @@ void check_supported(const JsonNode& root, const SystemModel& m) {
         .fail(
             "a shared disk-cache file buffer is not modelled for clusters yet (a non-volatile "
             "write buffer, pages 0, is)");
-  if (m.policies.mpl)
-    root.at("policies").at("mpl").fail("an MPL is not modelled for clusters yet (use null)");
   // Every node writes its own log (L3087): a log pool is private and cannot hold partitions.
   for (std::size_t p = 0; p < m.partitions.size(); ++p)
     for (const auto& node : m.nodes)

@@ -223,6 +223,38 @@ TEST_CASE("one node with a cluster section gives the numbers of the one-node mod
   CHECK(one.nodes.front().name == "node1");
 }
 
+TEST_CASE("every node has its own MPL and input queue (ch7.md §2.1, L3123)") {
+  // A generous MPL changes nothing material; a tight one queues transactions at each node's
+  // input and limits the throughput at the MPL, named with its node.
+  const auto open = cluster(2, kRandom, true);
+  const auto wide = cluster(2, kRandom + Sets{{"policies.mpl", 200}}, true);
+  CHECK(*wide.mean_response_time_s == doctest::Approx(*open.mean_response_time_s).epsilon(0.01));
+  const auto tight = cluster(2, kRandom + Sets{{"policies.mpl", 10}}, true);
+  REQUIRE(tight.mean_response_time_s);
+  CHECK(*tight.mean_response_time_s > *open.mean_response_time_s);
+  REQUIRE(tight.max_throughput_per_s);
+  CHECK(*tight.max_throughput_per_s < *open.max_throughput_per_s);
+  CHECK(tight.max_throughput_limited_by.rfind("node", 0) == 0);
+  CHECK(tight.max_throughput_limited_by.find(".mpl") != std::string::npos);
+  // The MPL holds per node: with all of a type on one node, that node's MPL is the limit, and
+  // it is the one named.
+  auto doc = debit_credit_cluster_model();
+  doc["cluster"]["routing"] = "table";
+  doc["cluster"]["routing_table"] = {{"debit_credit", {0.25, 0.75}}};
+  doc["policies"]["mpl"] = 10;
+  const auto skewed = evaluate(parse_model(doc), {true});
+  CHECK(skewed.max_throughput_limited_by == "node2.mpl");
+  CHECK(*skewed.max_throughput_per_s < *tight.max_throughput_per_s);
+  // One node with a cluster section keeps the one-node MPL model's numbers.
+  auto plain = debit_credit_cluster_model();
+  plain.erase("cluster");
+  plain["policies"]["mpl"] = 8;
+  const auto one = cluster(1, Sets{{"policies.mpl", 8}}, true);
+  const auto ref = evaluate(parse_model(plain), {true});
+  CHECK(*one.mean_response_time_s == *ref.mean_response_time_s);
+  CHECK(ref.max_throughput_limited_by == "mpl");
+}
+
 TEST_CASE("a routing table sends each type's share to its nodes (Tab. 7-1)") {
   auto doc = real_load_model();
   doc["cluster"] = {{"nodes", 4}, {"routing", "table"}, {"scaling", {{"database", "fixed"}}}};
