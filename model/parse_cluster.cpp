@@ -217,12 +217,6 @@ void apply_scaling(const JsonNode& cluster, SystemModel& m) {
 void check_supported(const JsonNode& root, const SystemModel& m) {
   if (m.node_count() == 1) return;
   const auto first = root.at("nodes").elements().front();
-  if (m.storage.extended_memory.buffer_pages > 0)
-    first.at("extended_memory")
-        .at("buffer_pages")
-        .fail(
-            "extended DB buffers are not modelled for clusters yet (use 0 with cluster.nodes "
-            "> 1)");
   if (m.storage.disk_cache.type != DiskCacheType::none && m.storage.disk_cache.pages > 0)
     first.at("disk_cache")
         .at("pages")

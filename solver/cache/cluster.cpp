@@ -126,12 +126,109 @@ double characteristic_time(const std::vector<NodeStream>& streams, std::size_t n
   return t;
 }
 
+// Level-1 hit ratio of a copy kept for t after its last local reference: valid unless another
+// node wrote the item since (shared classes), Che's stream hit ratio otherwise.
+double valid_hit_ratio(const NodeStream& s, std::size_t node, double t) {
+  if (!is_shared_class(s)) return lru_stream_hit_ratio(private_view(s, node), t);
+  const SharedRates q = shared_rates(s, node);
+  const double total = q.local + q.remote_writes;
+  return q.local / total * one_minus_exp(total * t);
+}
+
+// Occupancy of one stream at one node as t grows without bound.
+double stream_maximum_occupancy(const NodeStream& s, std::size_t node, Invalidation inv) {
+  if (s.reference_rate[node] <= 0.0) return 0.0;
+  if (s.kind == StreamKind::sequential) return kInfinity;
+  if (s.kind != StreamKind::independent) return 0.0;
+  if (is_shared_class(s) && inv == Invalidation::broadcast) {
+    const SharedRates q = shared_rates(s, node);
+    return s.item_count * q.local / (q.local + q.remote_writes);
+  }
+  return s.item_count;
+}
+
+// Share of a stream's level-1 victims that enter level 2, given the probability m that a victim
+// holds a modification.
+double entry_probability(const NodeStream& s, double modified) {
+  if (!s.level2_admitted) return 0.0;
+  switch (s.level2_policy) {
+    case MigrationPolicy::modified:
+      return modified;
+    case MigrationPolicy::unmodified:
+      return 1.0 - modified;
+    case MigrationPolicy::all:
+      break;
+  }
+  return 1.0;
+}
+
+// Level-2 characteristic time t_2 of one node behind level 1's t_1: the admitted victims fill it,
+// sum_s f_s (N_s(t_1 + t_2) - N_s(t_1)) = capacity (concave increasing in t_2: Newton from below).
+double level2_time(const std::vector<NodeStream>& streams, const std::vector<double>& entry,
+                   std::size_t node, double t1, double capacity, Invalidation inv) {
+  if (capacity <= 0.0 || std::isinf(t1)) return 0.0;
+  const auto fill = [&](double t2, double* slope) {
+    double value = 0.0;
+    *slope = 0.0;
+    for (std::size_t k = 0; k < streams.size(); ++k) {
+      if (entry[k] <= 0.0) continue;
+      double at1 = 0.0, d1 = 0.0, at2 = 0.0, d2 = 0.0;
+      occupancy(streams[k], node, inv, t1, &at1, &d1);
+      occupancy(streams[k], node, inv, t1 + t2, &at2, &d2);
+      value += entry[k] * (at2 - at1);
+      *slope += entry[k] * d2;
+    }
+    return value;
+  };
+  double most = 0.0;
+  for (std::size_t k = 0; k < streams.size(); ++k) {
+    if (entry[k] <= 0.0) continue;
+    double at1 = 0.0, d1 = 0.0;
+    occupancy(streams[k], node, inv, t1, &at1, &d1);
+    most += entry[k] * (stream_maximum_occupancy(streams[k], node, inv) - at1);
+  }
+  if (most <= capacity) return kInfinity;
+  double t2 = 0.0;
+  for (int iteration = 0; iteration < 500; ++iteration) {
+    double slope = 0.0;
+    const double value = fill(t2, &slope);
+    if (value >= capacity * (1.0 - 1e-15) || !(slope > 0.0)) break;
+    const double step = (capacity - value) / slope;
+    t2 += step;
+    if (step <= 1e-14 * t2) break;
+  }
+  return t2;
+}
+
+// Probability that a copy leaving a node's level 1 after t holds the current modified version
+// (NOFORCE: it must be written back; a copy superseded by another node's update need not be).
+double modified_probability(const NodeStream& s, std::size_t node, double t) {
+  const double w = s.write_fraction;
+  if (is_shared_class(s)) {
+    const SharedRates q = shared_rates(s, node);
+    // Dirty when written during its residence and still the current version.
+    const double written = 1.0 - (1.0 - w) * (std::isinf(t) ? 0.0 : std::exp(-w * q.local * t));
+    const double current =
+        std::isinf(t) ? q.local / (q.local + q.remote_writes) : std::exp(-q.remote_writes * t);
+    return written * current;
+  }
+  const double a = s.kind == StreamKind::independent ? s.reference_rate[node] / s.item_count : 0.0;
+  return s.kind == StreamKind::independent
+             ? 1.0 - (1.0 - w) * (std::isinf(t) ? 0.0 : std::exp(-w * a * t))
+             : w;
+}
+
 void validate(const std::vector<NodeStream>& streams, const ClusterNodesConfig& config) {
   const std::size_t n = config.buffer_items.size();
   if (n < 1) throw io::InputError("buffer_items", "must hold one entry per node (>= 1)");
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isfinite(config.buffer_items[i]) || config.buffer_items[i] < 0.0)
       throw io::InputError(io::element_path("buffer_items", i), "must be a finite number >= 0");
+  if (!config.level2_items.empty() && config.level2_items.size() != n)
+    throw io::InputError("level2_items", "must be empty or hold one entry per node");
+  for (std::size_t i = 0; i < config.level2_items.size(); ++i)
+    if (!std::isfinite(config.level2_items[i]) || config.level2_items[i] < 0.0)
+      throw io::InputError(io::element_path("level2_items", i), "must be a finite number >= 0");
   std::vector<ReferenceStream> flat;
   for (std::size_t k = 0; k < streams.size(); ++k) {
     if (streams[k].reference_rate.size() != n)
@@ -156,27 +253,46 @@ ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
                                      const ClusterNodesConfig& config) {
   validate(streams, config);
   const std::size_t n = config.buffer_items.size();
+  const std::size_t ns = streams.size();
   const bool force = config.write_strategy == WriteStrategy::force;
   const Invalidation inv = config.invalidation;
   ClusterNodesResult result;
-  result.nodes.assign(n, std::vector<NodeStreamResult>(streams.size()));
+  result.nodes.assign(n, std::vector<NodeStreamResult>(ns));
   for (std::size_t i = 0; i < n; ++i)
     result.characteristic_time.push_back(
         characteristic_time(streams, i, config.buffer_items[i], inv));
   const auto& tc = result.characteristic_time;
-  for (std::size_t k = 0; k < streams.size(); ++k) {
+  // Level 1 per node and stream: residence, modification and entry into level 2.
+  std::vector<std::vector<double>> entry(n, std::vector<double>(ns, 0.0));
+  result.level2_characteristic_time.assign(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = 0; k < ns; ++k) {
+      if (streams[k].reference_rate[i] <= 0.0) continue;
+      NodeStreamResult& r = result.nodes[i][k];
+      r.modified_probability = modified_probability(streams[k], i, tc[i]);
+      if (!config.level2_items.empty())
+        entry[i][k] = entry_probability(streams[k], r.modified_probability);
+      r.level2_entry_probability = entry[i][k];
+    }
+    if (!config.level2_items.empty())
+      result.level2_characteristic_time[i] =
+          level2_time(streams, entry[i], i, tc[i], config.level2_items[i], inv);
+  }
+  const auto& t2 = result.level2_characteristic_time;
+  for (std::size_t k = 0; k < ns; ++k) {
     const NodeStream& s = streams[k];
-    // The most recent referencer anywhere holds the current version; nobody within its
-    // characteristic time -> the page comes from external storage.
+    // The most recent referencer anywhere holds the current version (in level 1 or, having
+    // entered it, in level 2); nobody within that time -> the page comes from external storage.
     double exposure = 0.0;
-    bool held_somewhere = false;  // a referencing node whose buffer holds every page
+    bool held_somewhere = false;  // a referencing node whose buffers hold every page
     for (std::size_t j = 0; j < n; ++j) {
       const double a = s.reference_rate[j] / s.item_count;
       if (a <= 0.0) continue;
-      if (std::isinf(tc[j]))
+      const double held = entry[j][k] > 0.0 ? tc[j] + entry[j][k] * t2[j] : tc[j];
+      if (std::isinf(held))
         held_somewhere = true;
       else
-        exposure += a * tc[j];
+        exposure += a * held;
     }
     for (std::size_t i = 0; i < n; ++i) {
       NodeStreamResult& r = result.nodes[i][k];
@@ -193,32 +309,17 @@ ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
         occupancy(s, i, inv, t, &value, &slope);
       }
       r.occupancy_items = value;
-      const double w = s.write_fraction;
+      r.hit_ratio = valid_hit_ratio(s, i, t);
+      if (entry[i][k] > 0.0 && t2[i] > 0.0)
+        r.level2_hit_ratio =
+            entry[i][k] * std::max(0.0, valid_hit_ratio(s, i, t + t2[i]) - r.hit_ratio);
+      const double held = r.hit_ratio + r.level2_hit_ratio;
       if (is_shared_class(s)) {
-        const SharedRates q = shared_rates(s, i);
-        const double total = q.local + q.remote_writes;
-        // The local copy is valid iff the last local reference (Exp(a) ago) is younger than t
-        // and no remote write came since: integral of a e^{-a u} e^{-b u} over [0, t].
-        r.hit_ratio = q.local / total * one_minus_exp(total * t);
         const double nobody = held_somewhere ? 0.0 : std::exp(-exposure);
-        r.disk_read_ratio = force ? 1.0 - r.hit_ratio : std::min(1.0 - r.hit_ratio, nobody);
-        r.page_request_ratio = force ? 0.0 : std::max(0.0, 1.0 - r.hit_ratio - nobody);
-        // Dirty when written during its residence and still the current version (a copy
-        // superseded by another node's update need not be written back).
-        // Superseded when another node wrote it during the copy's residence (about t).
-        const double written = 1.0 - (1.0 - w) * (std::isinf(t) ? 0.0 : std::exp(-w * q.local * t));
-        const double current =
-            std::isinf(t) ? q.local / (q.local + q.remote_writes) : std::exp(-q.remote_writes * t);
-        r.modified_probability = written * current;
+        r.disk_read_ratio = force ? 1.0 - held : std::min(1.0 - held, nobody);
+        r.page_request_ratio = force ? 0.0 : std::max(0.0, 1.0 - held - nobody);
       } else {
-        r.hit_ratio = lru_stream_hit_ratio(private_view(s, i), t);
-        r.disk_read_ratio = 1.0 - r.hit_ratio;
-        const double a =
-            s.kind == StreamKind::independent ? s.reference_rate[i] / s.item_count : 0.0;
-        r.modified_probability =
-            s.kind == StreamKind::independent
-                ? 1.0 - (1.0 - w) * (std::isinf(t) ? 0.0 : std::exp(-w * a * t))
-                : w;
+        r.disk_read_ratio = 1.0 - held;
       }
     }
   }
@@ -236,10 +337,17 @@ ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
   std::vector<NodeStream> node_streams;
   for (const auto& s : streams)
     node_streams.push_back({s.name, s.kind, s.item_count, std::vector<double>(n, s.reference_rate),
-                            s.references_per_item, s.write_fraction, s.shared});
-  const ClusterNodesResult general =
-      che_cluster_nodes(node_streams, {std::vector<double>(n, config.buffer_items_per_node),
-                                       config.write_strategy, config.invalidation});
+                            s.references_per_item, s.write_fraction, s.shared,
+                            config.level2_items_per_node > 0.0, MigrationPolicy::all});
+  ClusterNodesConfig nodes_config;
+  nodes_config.buffer_items.assign(n, config.buffer_items_per_node);
+  nodes_config.write_strategy = config.write_strategy;
+  nodes_config.invalidation = config.invalidation;
+  if (!std::isfinite(config.level2_items_per_node) || config.level2_items_per_node < 0.0)
+    throw io::InputError("level2_items_per_node", "must be a finite number >= 0");
+  if (config.level2_items_per_node > 0.0)
+    nodes_config.level2_items.assign(n, config.level2_items_per_node);
+  const ClusterNodesResult general = che_cluster_nodes(node_streams, nodes_config);
   ClusterResult result;
   result.config = config;
   result.characteristic_time = general.characteristic_time.front();
@@ -253,7 +361,9 @@ ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
     r.page_request_ratio = g.page_request_ratio;
     r.disk_read_ratio = streams[k].reference_rate > 0.0 ? g.disk_read_ratio : 0.0;
     r.occupancy_items = g.occupancy_items;
+    r.level2_hit_ratio = g.level2_hit_ratio;
     const double share = streams[k].reference_rate / total_rate;
+    result.level2_hit_ratio += share * r.level2_hit_ratio;
     result.hit_ratio += share * r.hit_ratio;
     result.page_request_ratio += share * r.page_request_ratio;
     result.disk_read_ratio += share * r.disk_read_ratio;

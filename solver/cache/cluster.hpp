@@ -13,6 +13,9 @@
 // request when another node holds the current version, i.e. when some node referenced the item
 // within t_C (the most recent referencer always holds the current version): disk share
 // exp(-n a t_C), page-request share 1 - h - exp(-n a t_C). Private streams behave as in che.hpp.
+// A node may have a second, exclusive level (an extended buffer, Rahm 1993 L3173): the streams
+// admitted to it keep a page for a further t_2 after it leaves level 1 (the TTL model of
+// hierarchy.hpp), so its level-2 hits are h(t_C + t_2) - h(t_C) by the same validity rule.
 // Errors are io::InputError.
 #pragma once
 
@@ -29,6 +32,8 @@ enum class Invalidation { on_request, broadcast };
 struct ClusterConfig {
   int node_count = 1;                  ///< >= 1
   double buffer_items_per_node = 0.0;  ///< >= 0
+  /// An exclusive level-2 buffer per node that every level-1 victim enters (0 = none).
+  double level2_items_per_node = 0.0;
   WriteStrategy write_strategy = WriteStrategy::noforce;
   Invalidation invalidation = Invalidation::on_request;
 };
@@ -40,6 +45,7 @@ struct ClusterStreamResult {
   double page_request_ratio = 0.0;  ///< share of references served by another node's buffer
   double disk_read_ratio = 0.0;     ///< share of references read from disk
   double occupancy_items = 0.0;     ///< per node, including invalid copies (on_request)
+  double level2_hit_ratio = 0.0;    ///< valid copy in the node's level 2
 };
 
 struct ClusterResult {
@@ -48,6 +54,7 @@ struct ClusterResult {
   double hit_ratio = 0.0;            ///< reference-weighted over the streams
   double page_request_ratio = 0.0;
   double disk_read_ratio = 0.0;
+  double level2_hit_ratio = 0.0;
   std::vector<ClusterStreamResult> streams;
 };
 
@@ -66,10 +73,16 @@ struct NodeStream {
   double references_per_item = 1.0;
   double write_fraction = 0.0;
   bool shared = true;
+  /// Level 2 (when the node has one): whether level-1 victims of this stream enter it, and
+  /// which of them (all, the modified ones, the unmodified ones).
+  bool level2_admitted = false;
+  MigrationPolicy level2_policy = MigrationPolicy::all;
 };
 
 struct ClusterNodesConfig {
   std::vector<double> buffer_items;  ///< per node, >= 0; its size is the number of nodes
+  /// Per node, the exclusive level-2 buffer behind level 1 (>= 0); empty = none anywhere.
+  std::vector<double> level2_items;
   WriteStrategy write_strategy = WriteStrategy::noforce;
   Invalidation invalidation = Invalidation::on_request;
 };
@@ -79,6 +92,9 @@ struct NodeStreamResult {
   double page_request_ratio = 0.0;  ///< served from another node's buffer (NOFORCE)
   double disk_read_ratio = 0.0;     ///< read from external storage
   double occupancy_items = 0.0;     ///< frames held at this node (incl. invalid copies)
+  double level2_hit_ratio = 0.0;    ///< valid copy in this node's level 2, per reference
+  /// Share of this stream's level-1 victims that enter level 2 (by its admission and policy).
+  double level2_entry_probability = 0.0;
   /// Probability that a copy leaving this node's buffer holds the current modified version
   /// (NOFORCE: it must be written back; a superseded copy need not be).
   double modified_probability = 0.0;
@@ -86,6 +102,7 @@ struct NodeStreamResult {
 
 struct ClusterNodesResult {
   std::vector<double> characteristic_time;           ///< per node; +infinity when all fits
+  std::vector<double> level2_characteristic_time;    ///< per node; 0 without level 2
   std::vector<std::vector<NodeStreamResult>> nodes;  ///< [node][stream]
 };
 

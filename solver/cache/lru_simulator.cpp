@@ -255,39 +255,73 @@ ClusterSimulator::ClusterSimulator(const ClusterConfig& config, std::size_t tag_
   if (shared_item_count > 100'000'000)
     throw io::InputError("streams", "the simulator handles at most 10^8 shared items");
   const std::size_t capacity = checked_items(config.buffer_items_per_node, "buffer_items_per_node");
-  for (int i = 0; i < config.node_count; ++i) buffers_.emplace_back(capacity);
+  const std::size_t level2 = checked_items(config.level2_items_per_node, "level2_items_per_node");
+  for (int i = 0; i < config.node_count; ++i) {
+    buffers_.emplace_back(capacity);
+    level2_.emplace_back(level2);
+  }
 }
 
 void ClusterSimulator::reset_counts() {
   std::fill(counts_.begin(), counts_.end(), ClusterCounts{});
 }
 
+void ClusterSimulator::admit(int node, ItemId item, std::uint32_t payload) {
+  ItemId victim = 0;
+  std::uint32_t victim_payload = 0;
+  if (buffers_[node].insert(item, payload, &victim, &victim_payload) &&
+      level2_[node].capacity() > 0)
+    level2_[node].insert(victim, victim_payload);
+}
+
+bool ClusterSimulator::take_from_level2(int node, ItemId item, std::uint32_t* payload) {
+  LruBuffer& level2 = level2_[node];
+  if (level2.capacity() == 0 || !level2.contains(item)) return false;
+  *payload = level2.payload(item);
+  level2.erase(item);
+  return true;
+}
+
+bool ClusterSimulator::holds_current(int node, ItemId item, std::uint32_t version) const {
+  const auto holds = [&](const LruBuffer& b) {
+    return b.contains(item) && b.payload(item) == version;
+  };
+  return holds(buffers_[node]) || (level2_[node].capacity() > 0 && holds(level2_[node]));
+}
+
 void ClusterSimulator::reference(int node, ItemId item, bool write, bool shared, std::size_t tag) {
   ClusterCounts& c = counts_[tag];
   ++c.references;
   LruBuffer& buffer = buffers_[node];
+  std::uint32_t payload = 0;
   if (!shared) {
     const ItemId key = item | kPrivateBit;
     if (buffer.touch(key)) {
       ++c.hits;
-    } else {
-      ++c.disk_reads;
-      buffer.insert(key, 0);
+      return;
     }
+    if (take_from_level2(node, key, &payload))
+      ++c.level2_hits;
+    else
+      ++c.disk_reads;
+    admit(node, key, 0);
     return;
   }
   std::uint32_t& version = versions_[item];
   const bool present = buffer.touch(item);
   if (present && buffer.payload(item) == version) {
     ++c.hits;
+  } else if (!present && take_from_level2(node, item, &payload) && payload == version) {
+    ++c.level2_hits;
+    admit(node, item, version);
   } else {
     // Miss or invalid copy (on-request invalidation detects it now). NOFORCE: another node that
-    // holds the current version ships it (page request); otherwise, and always under FORCE,
-    // the page is read from disk.
+    // holds the current version (in either level) ships it (page request); otherwise, and always
+    // under FORCE, the page is read from disk.
     bool remote = false;
     if (config_.write_strategy == WriteStrategy::noforce)
       for (int j = 0; j < config_.node_count && !remote; ++j)
-        remote = j != node && buffers_[j].contains(item) && buffers_[j].payload(item) == version;
+        remote = j != node && holds_current(j, item, version);
     if (remote)
       ++c.page_requests;
     else
@@ -295,14 +329,17 @@ void ClusterSimulator::reference(int node, ItemId item, bool write, bool shared,
     if (present)
       buffer.set_payload(item, version);
     else
-      buffer.insert(item, version);
+      admit(node, item, version);
   }
   if (write) {
     ++version;
     buffer.set_payload(item, version);
     if (config_.invalidation == Invalidation::broadcast)
       for (int j = 0; j < config_.node_count; ++j)
-        if (j != node) buffers_[j].erase(item);
+        if (j != node) {
+          buffers_[j].erase(item);
+          if (level2_[j].capacity() > 0) level2_[j].erase(item);
+        }
   }
 }
 
@@ -375,10 +412,12 @@ ClusterResult simulate_cluster(const std::vector<ReferenceStream>& streams,
     const double refs = static_cast<double>(c.references);
     if (refs > 0) {
       r.hit_ratio = c.hits / refs;
+      r.level2_hit_ratio = c.level2_hits / refs;
       r.page_request_ratio = c.page_requests / refs;
       r.disk_read_ratio = c.disk_reads / refs;
     }
     result.hit_ratio += c.hits / measured;
+    result.level2_hit_ratio += c.level2_hits / measured;
     result.page_request_ratio += c.page_requests / measured;
     result.disk_read_ratio += c.disk_reads / measured;
     result.streams.push_back(std::move(r));

@@ -64,6 +64,7 @@ HierarchyResult simulate_hierarchy(const std::vector<ReferenceStream>& streams,
 struct ClusterCounts {
   std::uint64_t references = 0;
   std::uint64_t hits = 0;
+  std::uint64_t level2_hits = 0;
   std::uint64_t page_requests = 0;
   std::uint64_t disk_reads = 0;
 };
@@ -81,8 +82,15 @@ class ClusterSimulator {
   const std::vector<ClusterCounts>& counts() const noexcept { return counts_; }
 
  private:
+  /// Puts `item` into the node's level 1; its victim (if any) enters the node's level 2.
+  void admit(int node, ItemId item, std::uint32_t payload);
+  /// Takes a copy out of the node's level 2 (exclusive levels); its payload, or none.
+  bool take_from_level2(int node, ItemId item, std::uint32_t* payload);
+  bool holds_current(int node, ItemId item, std::uint32_t version) const;
+
   ClusterConfig config_;
   std::vector<LruBuffer> buffers_;
+  std::vector<LruBuffer> level2_;        // per node; capacity 0 without level 2
   std::vector<std::uint32_t> versions_;  // current version per shared item
   std::vector<ClusterCounts> counts_;
 };

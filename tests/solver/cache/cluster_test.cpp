@@ -115,3 +115,36 @@ TEST_CASE("cluster: broadcast invalidation and read-mostly sharing agree with th
     }
   }
 }
+
+TEST_CASE(
+    "cluster: a level-2 buffer per node (extended buffer, L3173) agrees with the simulation") {
+  // Exclusive level 2 behind each node's LRU: every victim enters it; a copy found there is
+  // valid unless another node wrote the item since. Shared, private and scan streams.
+  std::vector<cache::ReferenceStream> s{cache::independent_class("shared", 600, 0.002, 0.3),
+                                        cache::independent_class("private", 2000, 0.0004, 0.5),
+                                        cache::one_touch_stream("scan", 0.3)};
+  for (int nodes : {1, 2, 4}) {
+    for (auto invalidation : {cache::Invalidation::on_request, cache::Invalidation::broadcast}) {
+      auto c = config(nodes, 200);
+      c.level2_items_per_node = 300;
+      c.invalidation = invalidation;
+      const auto a = cache::che_cluster(s, c);
+      const auto m = cache::simulate_cluster(s, c, 2'000'000, 500'000, 11);
+      CAPTURE(nodes);
+      CAPTURE(cache::to_string(invalidation));
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        CAPTURE(i);
+        CHECK(std::abs(a.streams[i].hit_ratio - m.streams[i].hit_ratio) < 0.015);
+        CHECK(std::abs(a.streams[i].level2_hit_ratio - m.streams[i].level2_hit_ratio) < 0.015);
+        CHECK(std::abs(a.streams[i].page_request_ratio - m.streams[i].page_request_ratio) < 0.015);
+      }
+      // Level 2 adds hits where the copies stay valid long enough.
+      CHECK(a.streams[1].level2_hit_ratio > 0.05);
+      auto plain = c;
+      plain.level2_items_per_node = 0;
+      const auto without = cache::che_cluster(s, plain);
+      CHECK(a.streams[0].hit_ratio == doctest::Approx(without.streams[0].hit_ratio));
+      CHECK(a.streams[0].disk_read_ratio < without.streams[0].disk_read_ratio);
+    }
+  }
+}
