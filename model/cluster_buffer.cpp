@@ -56,6 +56,17 @@ void level2_admission(const SystemModel& m, const Partition& part, cache::NodeSt
   }
 }
 
+/// The shared disk cache serves the partitions that use it and live on a disk pool (as in the
+/// one-node model, model/buffer_model.cpp).
+bool storage_cache_admitted(const SystemModel& m, const Partition& part) {
+  const Storage& st = m.storage;
+  if (st.disk_cache.type == DiskCacheType::none || st.disk_cache.pages <= 0) return false;
+  if (!part.allocation.disk_cache || part.clustered_with) return false;
+  for (const auto& d : st.devices)
+    if (d.name == part.allocation.device) return d.type == DeviceType::disk;
+  return false;
+}
+
 Streams make_streams(const SystemModel& m, const std::vector<std::vector<double>>& routing) {
   Streams out;
   const std::size_t n = m.nodes.size();
@@ -71,6 +82,7 @@ Streams make_streams(const SystemModel& m, const std::vector<std::vector<double>
     s.name = part.name;
     s.write_fraction = w[p];
     level2_admission(m, part, s);
+    s.storage_cache_admitted = storage_cache_admitted(m, part);
     if (part.clustered_with) {
       s.kind = cache::StreamKind::repeat;  // TELLER in the just-referenced BRANCH page (L2525)
       s.shared = false;
@@ -120,6 +132,10 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
   config.write_strategy = m.policies.update_strategy == UpdateStrategy::force
                               ? cache::WriteStrategy::force
                               : cache::WriteStrategy::noforce;
+  if (m.storage.disk_cache.type != DiskCacheType::none) {
+    config.storage_cache_items = static_cast<double>(m.storage.disk_cache.pages);
+    config.storage_cache_nonvolatile = m.storage.disk_cache.type == DiskCacheType::non_volatile;
+  }
   config.invalidation = m.cluster.coherence == Coherence::broadcast
                             ? cache::Invalidation::broadcast
                             : cache::Invalidation::on_request;
@@ -131,6 +147,7 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
     b.partitions.resize(np);
     b.hs_characteristic_time = r.characteristic_time[i];
     b.eh_characteristic_time = r.level2_characteristic_time[i];
+    b.dc_characteristic_time = r.storage_cache_characteristic_time;
     // Per-node references per transaction of the node's own mix.
     double node_tx = 0.0;
     double total_mix = 0.0;
@@ -143,8 +160,8 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
       b.partitions[p].references_per_tx = node_tx > 0 ? rate / node_tx : 0.0;
     }
     // Aggregate a partition's streams (its key ranges) weighted by this node's references.
-    std::vector<double> weight(np, 0.0), hit(np, 0.0), eh_hit(np, 0.0), request(np, 0.0),
-        disk(np, 0.0), modified_misses(np, 0.0), migrated_misses(np, 0.0);
+    std::vector<double> weight(np, 0.0), hit(np, 0.0), eh_hit(np, 0.0), dc_hit(np, 0.0),
+        request(np, 0.0), disk(np, 0.0), modified_misses(np, 0.0), migrated_misses(np, 0.0);
     for (std::size_t k = 0; k < s.streams.size(); ++k) {
       const std::size_t p = s.partition[k];
       const double a = s.streams[k].reference_rate[i];
@@ -153,6 +170,7 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
       weight[p] += a;
       hit[p] += a * x.hit_ratio;
       eh_hit[p] += a * x.level2_hit_ratio;
+      dc_hit[p] += a * x.storage_cache_hit_ratio;
       migrated_misses[p] += a * (1.0 - x.hit_ratio) * x.level2_entry_probability;
       request[p] += a * x.page_request_ratio;
       disk[p] += a * x.disk_read_ratio;
@@ -170,6 +188,7 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
       // read_miss_ratio counts every HS miss not served by another node: EH buffer hits too
       // (device_demand.cpp subtracts them to get the device reads).
       pb.eh_hit_ratio = eh_hit[p] / weight[p];
+      pb.dc_hit_ratio = dc_hit[p] / weight[p];
       pb.read_miss_ratio = disk[p] / weight[p] + pb.eh_hit_ratio;
       if (part.access == AccessPattern::append && !m.policies.append_new_page_read)
         pb.read_miss_ratio =
@@ -184,10 +203,12 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
       total_refs += pb.references_per_tx;
       b.hs_hit_ratio += pb.references_per_tx * pb.hs_hit_ratio;
       b.eh_hit_ratio += pb.references_per_tx * pb.eh_hit_ratio;
+      b.dc_hit_ratio += pb.references_per_tx * pb.dc_hit_ratio;
     }
     if (total_refs > 0) {
       b.hs_hit_ratio /= total_refs;
       b.eh_hit_ratio /= total_refs;
+      b.dc_hit_ratio /= total_refs;
     }
   }
   return out;

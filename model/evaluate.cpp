@@ -85,6 +85,7 @@ BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<
       refs += r;
       o.hs_hit_ratio += r * b.hs_hit_ratio;
       o.eh_hit_ratio += r * b.eh_hit_ratio;
+      o.dc_hit_ratio += r * b.dc_hit_ratio;
       o.page_request_ratio += r * b.page_request_ratio;
       o.read_miss_ratio += r * b.read_miss_ratio;
       o.modified_probability += r * b.modified_probability;
@@ -93,6 +94,7 @@ BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<
     if (refs > 0) {
       o.hs_hit_ratio /= refs;
       o.eh_hit_ratio /= refs;
+      o.dc_hit_ratio /= refs;
       o.page_request_ratio /= refs;
       o.read_miss_ratio /= refs;
       o.modified_probability /= refs;
@@ -102,10 +104,12 @@ BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<
     total_refs += refs;
     out.hs_hit_ratio += refs * o.hs_hit_ratio;
     out.eh_hit_ratio += refs * o.eh_hit_ratio;
+    out.dc_hit_ratio += refs * o.dc_hit_ratio;
   }
   if (total_refs > 0) {
     out.hs_hit_ratio /= total_refs;
     out.eh_hit_ratio /= total_refs;
+    out.dc_hit_ratio /= total_refs;
   }
   return out;
 }

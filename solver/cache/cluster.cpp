@@ -218,12 +218,213 @@ double modified_probability(const NodeStream& s, std::size_t node, double t) {
              : w;
 }
 
+// exp(-rate t) with exp(-0 inf) = 1.
+double survival(double rate, double t) {
+  if (rate <= 0.0) return 1.0;
+  return std::isinf(t) ? 0.0 : std::exp(-rate * t);
+}
+
+// One node's accesses to the storage for one item of a stream, as a renewal cycle from one miss
+// of the node's buffers to the next (mean length L = 1 / (a x miss ratio)): the copy stays in the
+// buffers for V = L - 1/a, then the item is not referenced for an Exp(a) time. A miss reads the
+// item from storage with probability q (otherwise another node ships it); the cycle writes it to
+// storage with probability w: the write-back of a modified victim at V (NOFORCE) or a commit
+// write at the last reference, t_1 before V (FORCE).
+struct StorageCycle {
+  double a = 0.0;           // per-item reference rate
+  double length = 0.0;      // L
+  double resident = 0.0;    // V
+  double read = 0.0;        // q
+  double written = 0.0;     // w
+  double write_lead = 0.0;  // time from the write to V
+};
+
+StorageCycle storage_cycle(const NodeStream& s, std::size_t node, const NodeStreamResult& r,
+                           double t1, bool force) {
+  StorageCycle c;
+  const double miss = 1.0 - r.hit_ratio - r.level2_hit_ratio;
+  if (!s.storage_cache_admitted || s.kind != StreamKind::independent ||
+      s.reference_rate[node] <= 0.0 || miss <= 0.0)
+    return c;
+  c.a = s.reference_rate[node] / s.item_count;
+  c.length = 1.0 / (c.a * miss);
+  c.resident = std::max(0.0, c.length - 1.0 / c.a);
+  c.read = std::min(1.0, r.disk_read_ratio / miss);
+  if (force) {
+    c.written = 1.0 - std::pow(1.0 - s.write_fraction, 1.0 / miss);  // any update in the cycle
+    c.write_lead = std::isinf(t1) ? 0.0 : t1;
+  } else {
+    c.written = r.modified_probability;
+  }
+  return c;
+}
+
+// The storage cache: TTL t_S (LRU as a TTL cache), presence of each item, hits of storage reads.
+class StorageCache {
+ public:
+  StorageCache(const std::vector<NodeStream>& streams, const ClusterNodesConfig& config,
+               const ClusterNodesResult& result)
+      : streams_(streams), config_(config) {
+    const bool force = config.write_strategy == WriteStrategy::force;
+    cycles_.assign(result.nodes.size(), std::vector<StorageCycle>(streams.size()));
+    pages_.assign(result.nodes.size(), std::vector<double>(streams.size(), 0.0));
+    write_back_lead_ = pages_;
+    for (std::size_t i = 0; i < result.nodes.size(); ++i)
+      for (std::size_t k = 0; k < streams.size(); ++k) {
+        const NodeStream& st = streams[k];
+        const NodeStreamResult& r = result.nodes[i][k];
+        cycles_[i][k] = storage_cycle(st, i, r, result.characteristic_time[i], force);
+        // A sequential stream reads each page once; under NOFORCE a modified page is written
+        // back when it leaves the buffer, t_1 later, which keeps it cached that much longer.
+        if (st.storage_cache_admitted && st.kind == StreamKind::sequential &&
+            st.reference_rate[i] > 0.0) {
+          pages_[i][k] = st.reference_rate[i] / st.references_per_item;
+          const double t1 = result.characteristic_time[i];
+          if (!force && std::isfinite(t1)) write_back_lead_[i][k] = r.modified_probability * t1;
+        }
+      }
+  }
+
+  // Probability that the last access of the cycle's node is younger than t when the item is not
+  // in the node's buffers (the Exp(a) part of the cycle, and the instant of its next miss): its
+  // write (age Exp(a) + lead), or else its read (age V + Exp(a)), or else, when this cycle did
+  // not touch the storage (a page request, no write), an access of an earlier cycle.
+  double recent_when_out(const StorageCycle& c, double t) const {
+    if (c.a <= 0.0) return 0.0;
+    const double w = written(c, t);
+    const double untouched = (1.0 - w) * (1.0 - c.read);
+    return w * within(c, c.write_lead, t) + (1.0 - w) * c.read * within(c, c.resident, t) +
+           untouched * earlier(c, c.resident + c.length, t);
+  }
+
+  // Share of time the cycle's node keeps the item in the cache: while it is buffered, its read
+  // (or a commit write) is younger than t for about min(1, t / V) of the stay.
+  double presence(const StorageCycle& c, double t) const {
+    if (c.a <= 0.0) return 0.0;
+    const double out = 1.0 / c.a / c.length;
+    const double in = 1.0 - out;
+    const double touched_in =
+        std::max(c.read, config_.write_strategy == WriteStrategy::force ? c.written : 0.0);
+    const double young = c.resident > 0.0 ? std::min(1.0, t / c.resident) : 1.0;
+    return in * (touched_in * young + (1.0 - touched_in) * earlier(c, 0.5 * c.resident, t)) +
+           out * recent_when_out(c, t);
+  }
+
+  double occupancy(double t) const {
+    double total = 0.0;
+    const std::size_t n = cycles_.size();
+    for (std::size_t k = 0; k < streams_.size(); ++k) {
+      const NodeStream& s = streams_[k];
+      if (s.kind == StreamKind::sequential) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const double lead = write_back_lead_[i][k];
+          // a volatile cache keeps the write-back only when the page is still there
+          const double extra = config_.storage_cache_nonvolatile || t > lead ? lead : 0.0;
+          total += pages_[i][k] * (t + extra);
+        }
+      } else if (s.kind == StreamKind::independent && is_shared_class(s)) {
+        double absent = 1.0;
+        for (std::size_t i = 0; i < n; ++i) absent *= 1.0 - presence(cycles_[i][k], t);
+        total += s.item_count * (1.0 - absent);
+      } else if (s.kind == StreamKind::independent) {
+        for (std::size_t i = 0; i < n; ++i) total += s.item_count * presence(cycles_[i][k], t);
+      }
+    }
+    return total;
+  }
+
+  // TTL of the cache: its occupancy (increasing in t) equals its capacity; +infinity when every
+  // page that is ever accessed fits.
+  double characteristic_time() const {
+    const double capacity = config_.storage_cache_items;
+    if (capacity <= 0.0) return 0.0;
+    double hi = 1.0;
+    for (int i = 0; i < 200 && occupancy(hi) < capacity; ++i) hi *= 2.0;
+    if (occupancy(hi) < capacity) return kInfinity;
+    double lo = 0.0;
+    for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (occupancy(mid) < capacity ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  // Probability that a storage read of stream k at node i finds its page in the cache: node i's
+  // own last access, or another node's. Under NOFORCE a storage read means no node holds the
+  // current version, so the others are out of their buffers too; under FORCE they may be in.
+  double read_hit(std::size_t i, std::size_t k, double t) const {
+    const NodeStream& s = streams_[k];
+    const StorageCycle& own = cycles_[i][k];
+    if (s.kind != StreamKind::independent || own.a <= 0.0 || own.read <= 0.0) return 0.0;
+    double absent = 1.0 - recent_when_out(own, t);
+    if (is_shared_class(s))
+      for (std::size_t j = 0; j < cycles_.size(); ++j) {
+        if (j == i) continue;
+        const StorageCycle& c = cycles_[j][k];
+        absent *= 1.0 - (config_.write_strategy == WriteStrategy::force ? presence(c, t)
+                                                                        : recent_when_out(c, t));
+      }
+    return 1.0 - absent;
+  }
+
+ private:
+  // P(an access `lead` + Exp(a) ago is younger than t).
+  static double within(const StorageCycle& c, double lead, double t) {
+    return t > lead ? 1.0 - survival(c.a, t - lead) : 0.0;
+  }
+
+  // P(some earlier cycle's access is younger than t) when the last one began `age` ago: cycle m
+  // back touched the storage with probability p, the first such one is age + m L old.
+  double earlier(const StorageCycle& c, double age, double t) const {
+    const double w = written(c, t);
+    const double p = w + (1.0 - w) * c.read;
+    if (p <= 0.0) return 0.0;
+    if (std::isinf(t)) return 1.0;
+    double sum = 0.0, untouched = 1.0;
+    for (int m = 0; m < 10000 && untouched > 1e-12; ++m) {
+      const double y = within(c, age + m * c.length, t);
+      if (y <= 0.0) break;
+      sum += untouched * p * y;
+      untouched *= 1.0 - p;
+    }
+    return sum;
+  }
+
+  // A volatile cache takes a write only while the page is present (its read younger than t).
+  double written(const StorageCycle& c, double t) const {
+    if (config_.storage_cache_nonvolatile) return c.written;
+    const double young = c.resident > 0.0 ? std::min(1.0, t / c.resident) : 1.0;
+    return c.written * c.read * young;
+  }
+
+  const std::vector<NodeStream>& streams_;
+  const ClusterNodesConfig& config_;
+  std::vector<std::vector<StorageCycle>> cycles_;     // [node][stream]
+  std::vector<std::vector<double>> pages_;            // [node][stream], sequential streams
+  std::vector<std::vector<double>> write_back_lead_;  // [node][stream], sequential streams
+};
+
+void add_storage_cache(const std::vector<NodeStream>& streams, const ClusterNodesConfig& config,
+                       ClusterNodesResult& result) {
+  if (config.storage_cache_items <= 0.0) return;
+  const StorageCache cache(streams, config, result);
+  const double ts = cache.characteristic_time();
+  result.storage_cache_characteristic_time = ts;
+  for (std::size_t i = 0; i < result.nodes.size(); ++i)
+    for (std::size_t k = 0; k < streams.size(); ++k) {
+      NodeStreamResult& r = result.nodes[i][k];
+      r.storage_cache_hit_ratio = r.disk_read_ratio * cache.read_hit(i, k, ts);
+    }
+}
+
 void validate(const std::vector<NodeStream>& streams, const ClusterNodesConfig& config) {
   const std::size_t n = config.buffer_items.size();
   if (n < 1) throw io::InputError("buffer_items", "must hold one entry per node (>= 1)");
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isfinite(config.buffer_items[i]) || config.buffer_items[i] < 0.0)
       throw io::InputError(io::element_path("buffer_items", i), "must be a finite number >= 0");
+  if (!std::isfinite(config.storage_cache_items) || config.storage_cache_items < 0.0)
+    throw io::InputError("storage_cache_items", "must be a finite number >= 0");
   if (!config.level2_items.empty() && config.level2_items.size() != n)
     throw io::InputError("level2_items", "must be empty or hold one entry per node");
   for (std::size_t i = 0; i < config.level2_items.size(); ++i)
@@ -323,6 +524,7 @@ ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
       }
     }
   }
+  add_storage_cache(streams, config, result);
   return result;
 }
 
@@ -338,7 +540,8 @@ ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
   for (const auto& s : streams)
     node_streams.push_back({s.name, s.kind, s.item_count, std::vector<double>(n, s.reference_rate),
                             s.references_per_item, s.write_fraction, s.shared,
-                            config.level2_items_per_node > 0.0, MigrationPolicy::all});
+                            config.level2_items_per_node > 0.0, MigrationPolicy::all,
+                            config.storage_cache_items > 0.0});
   ClusterNodesConfig nodes_config;
   nodes_config.buffer_items.assign(n, config.buffer_items_per_node);
   nodes_config.write_strategy = config.write_strategy;
@@ -347,6 +550,8 @@ ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
     throw io::InputError("level2_items_per_node", "must be a finite number >= 0");
   if (config.level2_items_per_node > 0.0)
     nodes_config.level2_items.assign(n, config.level2_items_per_node);
+  nodes_config.storage_cache_items = config.storage_cache_items;
+  nodes_config.storage_cache_nonvolatile = config.storage_cache_nonvolatile;
   const ClusterNodesResult general = che_cluster_nodes(node_streams, nodes_config);
   ClusterResult result;
   result.config = config;
@@ -362,8 +567,10 @@ ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
     r.disk_read_ratio = streams[k].reference_rate > 0.0 ? g.disk_read_ratio : 0.0;
     r.occupancy_items = g.occupancy_items;
     r.level2_hit_ratio = g.level2_hit_ratio;
+    r.storage_cache_hit_ratio = g.storage_cache_hit_ratio;
     const double share = streams[k].reference_rate / total_rate;
     result.level2_hit_ratio += share * r.level2_hit_ratio;
+    result.storage_cache_hit_ratio += share * r.storage_cache_hit_ratio;
     result.hit_ratio += share * r.hit_ratio;
     result.page_request_ratio += share * r.page_request_ratio;
     result.disk_read_ratio += share * r.disk_read_ratio;

@@ -280,6 +280,35 @@ TEST_CASE("each node's extended DB buffer in the GEH (L3173) holds its HS victim
         0.95);
 }
 
+TEST_CASE("the disk cache is shared by the nodes: one cache sees every node's storage reads") {
+  // B/T pages read from storage by any node stay in the shared cache for its characteristic
+  // time, so another node's read hits them (solver/cache/cluster.hpp, checked against the exact
+  // simulation in tests/solver/cache/cluster_test.cpp). A cache that holds all B/T pages, with
+  // ACCOUNT and HISTORY bypassing it, serves nearly every B/T storage read; the page requests
+  // stay as they are.
+  const Sets bt_only{{"database.partitions[ACCOUNT].allocation.disk_cache", false},
+                     {"database.partitions[HISTORY].allocation.disk_cache", false}};
+  for (int n : {2, 5}) {
+    CAPTURE(n);
+    const auto base = cluster(n, kRandom);
+    const auto cached =
+        cluster(n, kRandom + bt_only +
+                       Sets{{"nodes[0].disk_cache.type", "volatile"},
+                            {"nodes[0].disk_cache.pages", 20000}});
+    const auto& bt = partition(cached, "BRANCH");
+    const double storage_reads = partition(base, "BRANCH").disk_read_ratio;
+    CHECK(bt.hs_hit_ratio == doctest::Approx(partition(base, "BRANCH").hs_hit_ratio));
+    CHECK(bt.dc_hit_ratio > 0.9 * storage_reads);
+    CHECK(bt.dc_hit_ratio <= storage_reads + 1e-12);
+    CHECK(cached.page_requests_per_tx == doctest::Approx(base.page_requests_per_tx));
+    CHECK(*cached.mean_response_time_s < *base.mean_response_time_s);
+    // A small cache helps less than a large one.
+    const auto small = cluster(n, kRandom + Sets{{"nodes[0].disk_cache.type", "volatile"},
+                                                 {"nodes[0].disk_cache.pages", 200}});
+    CHECK(partition(small, "BRANCH").dc_hit_ratio < bt.dc_hit_ratio);
+  }
+}
+
 TEST_CASE("a routing table sends each type's share to its nodes (Tab. 7-1)") {
   auto doc = real_load_model();
   doc["cluster"] = {{"nodes", 4}, {"routing", "table"}, {"scaling", {{"database", "fixed"}}}};
