@@ -356,6 +356,24 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
   }
 }
 
+/// Two lock classes that differ only in name and arrival rate.
+bool same_lock_behaviour(const solver::locking::LockClass& a, const solver::locking::LockClass& b) {
+  if (a.step_time_s != b.step_time_s || a.commit_time_s != b.commit_time_s ||
+      a.step_time_scv != b.step_time_scv || a.commit_time_scv != b.commit_time_scv ||
+      a.concurrent_transactions != b.concurrent_transactions ||
+      a.accesses.size() != b.accesses.size())
+    return false;
+  for (std::size_t i = 0; i < a.accesses.size(); ++i) {
+    const auto& x = a.accesses[i];
+    const auto& y = b.accesses[i];
+    if (x.partition != y.partition || x.lock_requests != y.lock_requests ||
+        x.exclusive_share != y.exclusive_share || x.request_position != y.request_position ||
+        x.step_time_s != y.step_time_s || x.step_time_scv != y.step_time_scv)
+      return false;
+  }
+  return true;
+}
+
 /// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
 /// whole system: every class's requests compete for the same granules.
 void lock_contention(const Prepared& pr, Point& pt) {
@@ -375,6 +393,7 @@ void lock_contention(const Prepared& pr, Point& pt) {
       lw.partitions.back().sequence_batch = m.partitions[p].blocking_factor;
   }
   std::vector<int> lock_class(nc, -1);
+  std::vector<std::size_t> lock_type;  // per lock class
   for (std::size_t c = 0; c < nc; ++c) {
     const auto& d = dm.types[c];
     const auto& type = m.transaction_types[d.type];
@@ -394,7 +413,20 @@ void lock_contention(const Prepared& pr, Point& pt) {
     lc.step_time_s = tp.reference_phase_s / tp.lock_requests;
     lc.commit_time_s = tp.commit_phase_s;
     lock_steps(pr, d, tp, lock_part, lc);
-    lock_class[c] = static_cast<int>(lw.classes.size());
+    // The same type behaving the same on several nodes (symmetric nodes) is one open class of
+    // the summed rate: exact for Poisson arrivals, and it keeps the contention model's
+    // class-pair terms at types^2 rather than (types x nodes)^2.
+    std::size_t same = 0;
+    while (same < lw.classes.size() &&
+           !(lock_type[same] == d.type && same_lock_behaviour(lw.classes[same], lc)))
+      ++same;
+    lock_class[c] = static_cast<int>(same);
+    if (same < lw.classes.size()) {
+      lw.classes[same].arrival_rate_per_s += lc.arrival_rate_per_s;
+      lw.classes[same].name = type.name;
+      continue;
+    }
+    lock_type.push_back(d.type);
     lw.classes.push_back(std::move(lc));
   }
   if (lw.classes.empty()) return;
