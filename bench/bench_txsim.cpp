@@ -8,6 +8,13 @@
 //    seconds (about 50,000 transactions); items = committed transactions.
 //  * BM_TxSimulate: the same through simulate_transactions() with its analysis rounds (MSER-5,
 //    batch means, stop rule) for 100 simulated seconds; items = committed transactions.
+// Clusters (issue 11; targets >= 100,000 transactions per wall second single thread and a run to
+// the default precision in <= 10 s wall), the 10-node Debit-Credit cluster of Tab. 7-2
+// (examples/models/debit_credit_cluster.json: 100 TPS per node, GEH locking, random routing):
+//  * BM_TxEngineCluster10: one engine advanced by 20 simulated seconds (about 20,000
+//    transactions); items = committed transactions.
+//  * BM_TxSimulateCluster10Precision: simulate_transactions() to the default precision (2 %),
+//    one thread; the wall time per iteration is the figure.
 #include <benchmark/benchmark.h>
 
 #include "model/debit_credit.hpp"
@@ -61,5 +68,50 @@ static void BM_TxSimulate(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(transactions), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TxSimulate)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+namespace {
+SystemModel cluster_10_nodes() {
+  nlohmann::json doc = debit_credit_cluster_model();
+  set_parameter(doc, "cluster.nodes", 10);
+  return parse_model(doc);
+}
+}  // namespace
+
+static void BM_TxEngineCluster10(benchmark::State& state) {
+  const SystemModel m = cluster_10_nodes();
+  const sim::MetricLayout layout(m);
+  std::uint64_t transactions = 0;
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    sim::TransactionEngine engine(m, layout, sim::EngineSettings{0.02, 1.0, 20'000}, seed++, 0);
+    engine.advance(20.0, 1'000'000'000);
+    transactions += engine.completed_transactions();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(transactions));
+  state.counters["tx_per_s"] =
+      benchmark::Counter(static_cast<double>(transactions), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TxEngineCluster10)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+static void BM_TxSimulateCluster10Precision(benchmark::State& state) {
+  const SystemModel m = cluster_10_nodes();
+  sim::TxSimOptions o;  // default precision 2 %
+  o.threads = 1;
+  std::uint64_t transactions = 0;
+  for (auto _ : state) {
+    const sim::TxSimReport r = sim::simulate_transactions(m, o);
+    transactions += r.transactions;
+    state.counters["simulated_s"] = r.simulated_time_s;
+    state.counters["precise"] = r.precision_reached ? 1.0 : 0.0;
+    ++o.seed;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(transactions));
+  state.counters["tx_per_s"] =
+      benchmark::Counter(static_cast<double>(transactions), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TxSimulateCluster10Precision)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 BENCHMARK_MAIN();

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "model/device_pool.hpp"
+#include "model/io_path.hpp"
 #include "model/update_shares.hpp"
 
 namespace tpeval::model {
@@ -52,6 +53,10 @@ class Builder {
   }
 
   enum class Mode { waited, buffered, background };
+  static Mode mode_of(IoWait w) {
+    return w == IoWait::waited ? Mode::waited
+                               : (w == IoWait::buffered ? Mode::buffered : Mode::background);
+  }
 
   /// n disk/SSD page I/Os on pool `pool`. `with_disk` = the disk server is needed (not a cache
   /// hit). waited: the transaction waits for all of it; buffered: it waits for transfer +
@@ -82,69 +87,40 @@ class Builder {
     }
   }
 
-  /// Reads n pages of a partition (or the log) from its allocation.
-  void read_pages(const std::string& device, double n) {
+  /// n pages along an I/O path (model/io_path.hpp, the rule both engines use).
+  void apply(const IoPath& path, double n, double weight = 1.0) {
     if (n <= 0) return;
-    cur_->reads += n;
-    if (device == "main_memory") return;
-    if (device == "extended_memory") return eh_access(n);
-    cur_->device_reads += n;
-    device_io(find_device(storage_, device), n, true, Mode::waited);
+    if (path.read) cur_->reads += n;
+    if (path.device_read) cur_->device_reads += n;
+    if (path.synchronous_write) cur_->synchronous_writes += n;
+    if (path.asynchronous_write) cur_->asynchronous_writes += n;
+    for (const IoStep& s : path) {
+      if (s.kind == IoStep::Kind::extended_memory) {
+        eh_access(n, weight);
+        continue;
+      }
+      device_io(s.pool, n, s.with_disk, mode_of(s.wait), weight,
+                write_buffer_pages(storage_, s.buffer));
+    }
   }
 
-  /// Writes n pages to an allocation with the write path of ch6-5.md §1.11 rules 2-5 and 8.
-  /// `waited` = false for writes nobody waits for (asynchronous write-back, write-through).
+  /// Reads n pages of a partition (or the log) from its allocation.
+  void read_pages(const std::string& device, double n, ReadSource source = ReadSource::storage) {
+    apply(read_path(storage_, storage_location(storage_, device), source), n);
+  }
+
+  /// Writes n pages to an allocation. `waited` = false for writes nobody waits for
+  /// (asynchronous write-back, write-through).
   void write_pages(const std::string& device, WriteBuffer write_buffer, bool dc_cached, double n,
                    bool waited, double weight = 1.0) {
-    if (n <= 0 || device == "main_memory") return;
-    if (device == "extended_memory") {
-      cur_->synchronous_writes += n;
-      return eh_access(n, weight);
-    }
-    const int pool = find_device(storage_, device);
-    const auto& dev = storage_.devices[pool];
-    const Mode background = Mode::background;
-    if (!waited) {
-      cur_->asynchronous_writes += n;
-      return device_io(pool, n, true, background);
-    }
-    if (dev.type == DeviceType::ssd) {
-      cur_->synchronous_writes += n;
-      return device_io(pool, n, false, Mode::waited, weight);
-    }
-    const auto& dc = storage_.disk_cache;
-    const bool nv_cache = dc.type == DiskCacheType::non_volatile &&
-                          (write_buffer == WriteBuffer::disk_cache || (dc_cached && dc.pages > 0));
-    if (nv_cache) {
-      // NV disk cache: 1.4 ms synchronously, the disk write follows asynchronously (rule 3).
-      cur_->synchronous_writes += n;
-      cur_->asynchronous_writes += n;
-      return device_io(pool, n, true, Mode::buffered, weight, dc.write_buffer_pages);
-    }
-    if (write_buffer == WriteBuffer::extended_memory) {
-      // EH write buffer: the I/O completes in EH; the disk write goes from HS (rule 5, L2189).
-      cur_->synchronous_writes += n;
-      cur_->asynchronous_writes += n;
-      eh_access(n, weight);
-      return device_io(pool, n, true, Mode::background, weight,
-                       storage_.extended_memory.write_buffer_pages);
-    }
-    // Plain disk or volatile disk cache (synchronous write-through, rule 4).
-    cur_->synchronous_writes += n;
-    device_io(pool, n, true, Mode::waited, weight);
+    apply(write_path(storage_, storage_location(storage_, device), write_buffer, dc_cached, waited),
+          n, weight);
   }
 
   /// The EH buffer's asynchronous write-through of a modified page to disk (L2372-2374).
   void write_through(const std::string& device, double n) {
-    if (n <= 0 || device == "main_memory" || device == "extended_memory") return;
-    cur_->asynchronous_writes += n;
-    device_io(find_device(storage_, device), n, true, Mode::background);
-  }
-
-  void disk_cache_hit(const std::string& device, double n) {
-    if (n <= 0) return;
-    cur_->reads += n;
-    device_io(find_device(storage_, device), n, false, Mode::waited);
+    if (storage_location(storage_, device) == kExtendedMemory) return;
+    write_pages(device, WriteBuffer::none, false, n, false);
   }
 
  private:
@@ -214,9 +190,8 @@ void build_class(const SystemModel& model, const BufferLevels& buffers,
                              : 0.0;
       d.page_requests += refs * pb.page_request_ratio * (1.0 - own);
       b.read_pages(part.allocation.device, refs * pb.page_request_ratio * own);
-      b.eh_access(eh_hits);
-      d.reads += eh_hits;
-      b.disk_cache_hit(part.allocation.device, dc_hits);
+      b.read_pages(part.allocation.device, eh_hits, ReadSource::extended_buffer);
+      b.read_pages(part.allocation.device, dc_hits, ReadSource::disk_cache);
       b.read_pages(part.allocation.device, device_reads);
     }
     d.page_misses = misses;

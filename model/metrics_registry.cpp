@@ -220,57 +220,76 @@ class Builder {
 /// Clusters (Rahm 1993 ch. 7.6; docs/cluster.md): totals, per partition and per node.
 void add_cluster_metrics(Builder& b) {
   using S = MetricScope;
+  using F = AgreementFloor;
   b.add("messages_per_tx", "per tx", "messages sent per transaction (cluster)", S::system,
-        cluster_only([](const Evaluation& e) { return e.messages_per_tx; }));
+        cluster_only([](const Evaluation& e) { return e.messages_per_tx; }),
+        measured(S::system, "messages_per_tx"), F::small_count);
   b.add("page_requests_per_tx", "per tx",
         "pages fetched from another node's buffer per transaction (cluster)", S::system,
-        cluster_only([](const Evaluation& e) { return e.page_requests_per_tx; }));
+        cluster_only([](const Evaluation& e) { return e.page_requests_per_tx; }),
+        measured(S::system, "page_requests_per_tx"), F::small_count);
   b.add("geh_entry_accesses_per_tx", "per tx", "GEH lock-table entry accesses per transaction",
-        S::system, cluster_only([](const Evaluation& e) { return e.geh_entry_accesses_per_tx; }));
+        S::system, cluster_only([](const Evaluation& e) { return e.geh_entry_accesses_per_tx; }),
+        measured(S::system, "geh_entry_accesses_per_tx"), F::small_count);
   b.add("local_lock_pct", "%", "lock requests granted without a message, % (primary copy, central)",
         S::system, system([](const Evaluation& e) -> std::optional<double> {
           if (!e.local_lock_share) return std::nullopt;
           return kPct * *e.local_lock_share;
-        }));
+        }),
+        measured(S::system, "local_lock_share", kPct), F::small_percent);
   b.add("page_request_ms", "ms", "one page request from request to reply (V14)", S::system,
         system([](const Evaluation& e) -> std::optional<double> {
           if (!e.page_request_time_s) return std::nullopt;
           return kMs * *e.page_request_time_s;
-        }));
+        }),
+        [](const SimulationView& v, const std::string& owner) -> std::optional<MetricEstimate> {
+          // No page request was made (e.g. key affinity): no time was measured.
+          const auto* n = v.report.system("page_requests_per_tx");
+          if (!n || !(n->estimate.mean > 0.0)) return std::nullopt;
+          return measured(S::system, "page_request_time_s", kMs)(v, owner);
+        });
   b.add("max_throughput_per_node_at_cpu_cap_per_s", "1/s",
         "largest arrival rate per node with every node's CPU at or below the cap (Abb. 7-11)",
         S::system,
         system([](const Evaluation& e) { return e.max_throughput_per_node_at_cpu_cap_per_s; }), {},
         AgreementFloor::none, true);
-  b.add("page_request_pct", "%", "references served by another node's buffer, % (cluster)",
-        S::partition, [](const Evaluation& e, const std::string& owner) -> std::optional<double> {
-          const PartitionResult* p = find_partition(e, owner);
-          if (!p || e.nodes.empty()) return std::nullopt;
-          return kPct * p->page_request_ratio;
-        });
+  b.add(
+      "page_request_pct", "%", "references served by another node's buffer, % (cluster)",
+      S::partition,
+      [](const Evaluation& e, const std::string& owner) -> std::optional<double> {
+        const PartitionResult* p = find_partition(e, owner);
+        if (!p || e.nodes.empty()) return std::nullopt;
+        return kPct * p->page_request_ratio;
+      },
+      measured(S::partition, "page_request_ratio", kPct), F::small_percent);
   b.add("disk_read_pct", "%", "references read from a disk or SSD, %", S::partition,
         per_partition([](const PartitionResult& p) { return kPct * p.disk_read_ratio; }));
-  b.add(
-      "node_arrival_rate_per_s", "1/s", "arrival rate routed to the node", S::node,
-      per_node([](const NodeResult& n) -> std::optional<double> { return n.arrival_rate_per_s; }));
+  b.add("node_arrival_rate_per_s", "1/s", "arrival rate routed to the node", S::node,
+        per_node([](const NodeResult& n) -> std::optional<double> { return n.arrival_rate_per_s; }),
+        measured(S::node, "arrival_rate_per_s"));
   b.add("node_response_time_ms", "ms", "mean response time of the node's transactions", S::node,
         per_node([](const NodeResult& n) -> std::optional<double> {
           if (!n.response_time_s) return std::nullopt;
           return kMs * *n.response_time_s;
-        }));
+        }),
+        measured(S::node, "response_time_s", kMs));
   b.add("node_cpu_utilization_pct", "%", "utilization of the node's CPUs", S::node,
         per_node(
-            [](const NodeResult& n) -> std::optional<double> { return kPct * n.cpu_utilization; }));
+            [](const NodeResult& n) -> std::optional<double> { return kPct * n.cpu_utilization; }),
+        measured(S::node, "cpu_utilization", kPct), F::small_percent);
   b.add(
       "node_hs_hit_pct", "%", "main-memory buffer hits at the node, % of its references", S::node,
-      per_node([](const NodeResult& n) -> std::optional<double> { return kPct * n.hs_hit_ratio; }));
+      per_node([](const NodeResult& n) -> std::optional<double> { return kPct * n.hs_hit_ratio; }),
+      measured(S::node, "hs_hit_ratio", kPct), F::small_percent);
   b.add("node_messages_per_tx", "per tx", "messages sent per transaction of the node", S::node,
-        per_node([](const NodeResult& n) -> std::optional<double> { return n.messages_per_tx; }));
+        per_node([](const NodeResult& n) -> std::optional<double> { return n.messages_per_tx; }),
+        measured(S::node, "messages_per_tx"), F::small_count);
   b.add("node_local_lock_pct", "%", "the node's lock requests granted locally, %", S::node,
         per_node([](const NodeResult& n) -> std::optional<double> {
           if (!n.local_lock_share) return std::nullopt;
           return kPct * *n.local_lock_share;
-        }));
+        }),
+        measured(S::node, "local_lock_share", kPct), F::small_percent);
 }
 
 std::vector<MetricSpec> build() {
@@ -308,6 +327,8 @@ std::vector<MetricSpec> build() {
         return kPct * (cpus == 1 ? sum : sum / cpus);
       }),
       [](const SimulationView& v, const std::string&) {
+        if (v.model.nodes.size() > 1)  // the mean over the nodes' CPUs
+          return measured(S::system, "cpu_utilization", kPct)(v, "");
         return measured(S::server, "utilization", kPct)(v, "cpu");
       },
       F::small_percent);
@@ -620,8 +641,10 @@ std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
 }
 
 std::vector<NamedEstimate> all_simulated_metrics(const SimulationView& v) {
-  std::vector<std::string> types, servers, partitions;
+  std::vector<std::string> types, servers, partitions, nodes;
   for (const auto& t : v.model.transaction_types) types.push_back(t.name);
+  if (v.model.nodes.size() > 1)
+    for (const auto& n : v.model.nodes) nodes.push_back(n.name);
   for (const auto& s : sim::simulated_stations(v.model)) servers.push_back(s.name);
   for (const auto& p : v.model.partitions) partitions.push_back(p.name);
   const std::vector<std::string> system{""};
@@ -631,6 +654,7 @@ std::vector<NamedEstimate> all_simulated_metrics(const SimulationView& v) {
     const auto& owners = m.scope == MetricScope::type        ? types
                          : m.scope == MetricScope::server    ? servers
                          : m.scope == MetricScope::partition ? partitions
+                         : m.scope == MetricScope::node      ? nodes
                                                              : system;
     for (const auto& owner : owners)
       if (const auto e = m.simulated(v, owner)) out.push_back({&m, owner, *e});

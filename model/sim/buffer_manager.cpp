@@ -14,8 +14,8 @@ std::uint32_t modified_bit(bool modified) {
 }
 }  // namespace
 
-BufferManager::BufferManager(const SystemModel& model)
-    : hs_(pages(model.nodes.front().buffer_pages)),
+BufferManager::BufferManager(const SystemModel& model, std::size_t node)
+    : hs_(pages(model.nodes[node].buffer_pages)),
       eh_(pages(model.storage.extended_memory.buffer_pages)),
       dc_(model.storage.disk_cache.type == DiskCacheType::none
               ? 0
@@ -37,13 +37,19 @@ BufferManager::BufferManager(const SystemModel& model)
   }
 }
 
-PageFix BufferManager::fix(std::uint64_t page, std::uint32_t owner, bool update, bool reads) {
+PageFix BufferManager::fix(std::uint64_t page, std::uint32_t owner, bool update, bool reads,
+                           bool current) {
   PageFix f;
   if (resident_[owner]) {
     f.hs_hit = true;
     return f;
   }
-  if (hs_.touch(page, modified_bit(update))) {
+  if (!current) {
+    if (hs_.touch(page)) {
+      hs_.set_payload(page, modified_bit(update));  // the superseded version is dropped
+      return f;
+    }
+  } else if (hs_.touch(page, modified_bit(update))) {
     f.hs_hit = true;
     return f;
   }

@@ -44,11 +44,15 @@ class BufferManager {
   /// Payload bit of a page that was modified since it was last written (NOFORCE victims).
   static constexpr std::uint32_t kModified = 1;
 
-  explicit BufferManager(const SystemModel& model);
+  /// The buffers of node `node` (its HS buffer size; EH buffer and disk cache are shared storage).
+  explicit BufferManager(const SystemModel& model, std::size_t node = 0);
 
   /// Fixes `page` (of partition `owner`) in HS for a reference; `reads` = false for a fresh append
-  /// page that needs no read (it never enters the disk cache).
-  PageFix fix(std::uint64_t page, std::uint32_t owner, bool update, bool reads);
+  /// page that needs no read (it never enters the disk cache). `current` = false: a copy in HS
+  /// is superseded (a cluster node's stale copy): it keeps its frame and is refreshed, but the
+  /// reference is a miss without a victim (on-request invalidation, solver/cache/cluster.hpp).
+  PageFix fix(std::uint64_t page, std::uint32_t owner, bool update, bool reads,
+              bool current = true);
   void write_to_disk_cache(std::uint64_t page, std::uint32_t owner);
   void force_written(std::uint64_t page, std::uint32_t owner);
 

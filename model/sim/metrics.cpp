@@ -8,8 +8,39 @@ namespace tpeval::model::sim {
 std::vector<StationInfo> simulated_stations(const SystemModel& model) {
   std::vector<StationInfo> s;
   for (const Station& st : build_station_layout(model).stations)
-    s.push_back({st.name, st.kind, st.pool, st.servers});
+    s.push_back({st.name, st.kind, st.pool, st.servers, st.node});
   return s;
+}
+
+/// Cluster metrics, named as the analytic report's cluster section (docs/cluster.md).
+void MetricLayout::add_cluster_metrics(const SystemModel& model) {
+  auto add = [&](std::string section, std::string owner, std::string metric, int num, int den,
+                 double scale = 1.0) {
+    metrics_.push_back(
+        {std::move(section), std::move(owner), std::move(metric), num, den, scale, false});
+  };
+  const std::string& m = model.name;
+  int cpus = 0;
+  for (const Node& node : model.nodes) cpus += node.cpu_count;
+  add("system", m, "messages_per_tx", sc_messages, sc_completions);
+  add("system", m, "page_requests_per_tx", sc_page_requests, sc_completions);
+  add("system", m, "geh_entry_accesses_per_tx", sc_geh_entries, sc_completions);
+  add("system", m, "local_lock_share", sc_local_locks, sc_global_lock_requests);
+  add("system", m, "page_request_time_s", sc_page_request_s, sc_page_request_count);
+  add("system", m, "cpu_utilization", sc_cpu_busy_s, sc_time_s, 1.0 / cpus);
+  for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+    const std::string& n = model.nodes[i].name;
+    const int b = node_base(i);
+    add("node", n, "arrival_rate_per_s", b + nc_arrivals, sc_time_s);
+    add("node", n, "throughput_per_s", b + nc_completions, sc_time_s);
+    add("node", n, "response_time_s", b + nc_response_s, b + nc_completions);
+    add("node", n, "hs_hit_ratio", b + nc_hs_hits, b + nc_references);
+    add("node", n, "messages_per_tx", b + nc_messages, b + nc_completions);
+    add("node", n, "local_lock_share", b + nc_local_locks, b + nc_lock_requests);
+    for (std::size_t s = 0; s < stations_.size(); ++s)
+      if (stations_[s].kind == StationKind::cpu && stations_[s].node == static_cast<int>(i))
+        add("node", n, "cpu_utilization", station(s), sc_time_s, 1.0 / stations_[s].servers);
+  }
 }
 
 MetricLayout::MetricLayout(const SystemModel& model) {
@@ -20,7 +51,9 @@ MetricLayout::MetricLayout(const SystemModel& model) {
   const std::size_t nt = model.transaction_types.size();
   station_base_ = type_base_ + static_cast<int>(nt) * type_stride_;
   partition_base_ = station_base_ + static_cast<int>(stations_.size());
-  counters_ = static_cast<std::size_t>(partition_base_) + model.partitions.size() * pc_count;
+  node_base_ = partition_base_ + static_cast<int>(model.partitions.size()) * pc_count;
+  const std::size_t nodes = model.nodes.size() > 1 ? model.nodes.size() : 0;
+  counters_ = static_cast<std::size_t>(node_base_) + nodes * nc_count;
 
   auto add = [&](std::string section, std::string owner, std::string metric, int num, int den,
                  double scale = 1.0, bool stopping = false) {
@@ -83,7 +116,10 @@ MetricLayout::MetricLayout(const SystemModel& model) {
     add("partition", n, "eh_hit_ratio", b + pc_eh_hits, b + pc_references);
     add("partition", n, "dc_hit_ratio", b + pc_dc_hits, b + pc_references);
     add("partition", n, "lock_conflict_probability", b + pc_lock_conflicts, b + pc_lock_requests);
+    if (nodes > 0)
+      add("partition", n, "page_request_ratio", b + pc_page_requests, b + pc_references);
   }
+  if (nodes > 0) add_cluster_metrics(model);
 }
 
 }  // namespace tpeval::model::sim

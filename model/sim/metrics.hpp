@@ -26,6 +26,7 @@ struct StationInfo {
   StationKind kind = StationKind::cpu;
   int pool = -1;    ///< device pool index (-1 for cpu / extended_memory)
   int servers = 1;  ///< 0 = "enough" (no queueing)
+  int node = -1;    ///< owning node of a CPU or a private log pool, -1 when shared
 };
 
 /// The stations of the model, from the one layout both engines use (model/station_layout.hpp).
@@ -68,7 +69,21 @@ enum PartitionCounter : int {
   pc_dc_hits,
   pc_lock_requests,
   pc_lock_conflicts,
+  pc_page_requests,  ///< clusters: served by another node's buffer (or shipped with a grant)
   pc_count
+};
+
+/// Per-node counters of a cluster (offsets from MetricLayout::node_base(i)).
+enum NodeCounter : int {
+  nc_arrivals,
+  nc_completions,
+  nc_response_s,
+  nc_references,
+  nc_hs_hits,
+  nc_messages,       ///< sent on behalf of the node's transactions
+  nc_lock_requests,  ///< global lock requests (a lock the transaction holds is not asked again)
+  nc_local_locks,    ///< granted without a message (primary copy)
+  nc_count
 };
 
 /// System counters (absolute indices).
@@ -87,6 +102,15 @@ enum SystemCounter : int {
   sc_dc_hits,
   sc_lock_requests,
   sc_lock_conflicts,
+  // Clusters (zero with one node).
+  sc_messages,
+  sc_page_requests,
+  sc_page_request_s,      ///< request sent to reply received, summed
+  sc_page_request_count,  ///< page requests whose time was measured
+  sc_geh_entries,
+  sc_global_lock_requests,
+  sc_local_locks,
+  sc_cpu_busy_s,  ///< busy server-seconds of every node's CPUs
   sc_count
 };
 
@@ -110,11 +134,14 @@ class MetricLayout {
   int partition_base(std::size_t p) const {
     return partition_base_ + static_cast<int>(p) * pc_count;
   }
+  int node_base(std::size_t i) const { return node_base_ + static_cast<int>(i) * nc_count; }
   const std::vector<StationInfo>& stations() const { return stations_; }
   const std::vector<MetricDefinition>& metrics() const { return metrics_; }
   std::size_t pools() const { return pools_; }
 
  private:
+  void add_cluster_metrics(const SystemModel& model);
+
   std::vector<StationInfo> stations_;
   std::vector<MetricDefinition> metrics_;
   std::size_t pools_ = 0;
@@ -122,6 +149,7 @@ class MetricLayout {
   int type_stride_ = 0;
   int station_base_ = 0;
   int partition_base_ = 0;
+  int node_base_ = 0;
   std::size_t counters_ = 0;
 };
 

@@ -1,6 +1,8 @@
 // Reference strings of simulated transactions (see reference_generator.hpp).
 #include "model/sim/reference_generator.hpp"
 
+#include "model/routing.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -62,7 +64,16 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
         static_cast<double>(g.records) / static_cast<double>(geometry_[host].pages);
     g.pages = 0;
   }
-  append_cursor_.assign(np, 0);
+  // Clusters: key ranges per node under key affinity (node k owns the k-th range, branch k of
+  // Debit-Credit runs on node 1 + k DIV 100, L3219) and an end-of-file region per node for
+  // appends (each node appends to its own end page, as the analytic model assumes).
+  nodes_ = model.nodes.size();
+  for (std::size_t p = 0; p < np; ++p) {
+    key_range_.push_back(key_partitioned(model, p) ? 1 : 0);
+    other_share_.push_back(
+        p < model.cluster.other_node_share.size() ? model.cluster.other_node_share[p] : 0.0);
+  }
+  append_cursor_.assign(np * nodes_, 0);
   last_page_.assign(np, -1);
   sequential_next_.assign(np, -1);
 
@@ -94,8 +105,38 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
   }
 }
 
+std::uint64_t ReferenceGenerator::keyed_record(std::uint32_t partition, std::size_t node,
+                                               solver::des::RandomStream& stream, Reference& r) {
+  const Geometry& g = geometry_[partition];
+  if (nodes_ < 2 || !key_range_[partition]) return below(stream, g.records);
+  // Key affinity: the node's own range, except the other-node share of references, which goes
+  // to another node's range chosen uniformly (Debit-Credit ACCOUNT 15 %, L269, L3219).
+  std::size_t range = node;
+  if (other_share_[partition] > 0 && stream.uniform01() < other_share_[partition])
+    range = (node + 1 + below(stream, nodes_ - 1)) % nodes_;
+  r.range_node = static_cast<std::int32_t>(range);
+  const std::uint64_t lo = g.records * range / nodes_;
+  const std::uint64_t hi = g.records * (range + 1) / nodes_;
+  return lo + below(stream, std::max<std::uint64_t>(1, hi - lo));
+}
+
+std::uint64_t ReferenceGenerator::appended_record(std::uint32_t partition, std::size_t node) {
+  const Geometry& g = geometry_[partition];
+  std::uint64_t& cursor = append_cursor_[partition * nodes_ + node];
+  if (nodes_ < 2) {
+    const std::uint64_t record = cursor;
+    cursor = (record + 1) % g.records;
+    return record;
+  }
+  const std::uint64_t lo = g.records * node / nodes_;
+  const std::uint64_t size = std::max<std::uint64_t>(1, g.records * (node + 1) / nodes_ - lo);
+  const std::uint64_t record = lo + cursor;
+  cursor = (cursor + 1) % size;
+  return record;
+}
+
 Reference ReferenceGenerator::make(std::uint32_t partition, bool update,
-                                   solver::des::RandomStream& stream) {
+                                   solver::des::RandomStream& stream, std::size_t node) {
   const Geometry& g = geometry_[partition];
   Reference r;
   r.partition = partition;
@@ -113,8 +154,7 @@ Reference ReferenceGenerator::make(std::uint32_t partition, bool update,
   } else {
     switch (g.access) {
       case AccessPattern::append:
-        record = append_cursor_[partition];
-        append_cursor_[partition] = (record + 1) % g.records;
+        record = appended_record(partition, node);
         break;
       case AccessPattern::sequential:
         if (sequential_next_[partition] < 0)
@@ -123,7 +163,7 @@ Reference ReferenceGenerator::make(std::uint32_t partition, bool update,
         sequential_next_[partition] = static_cast<std::int64_t>((record + 1) % g.records);
         break;
       case AccessPattern::random:
-        record = below(stream, g.records);
+        record = keyed_record(partition, node, stream, r);
         break;
     }
     page_number = static_cast<std::uint64_t>(static_cast<double>(record) / g.records_per_page);
@@ -154,7 +194,7 @@ Reference ReferenceGenerator::make(std::uint32_t partition, bool update,
 }
 
 void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& stream,
-                                  std::vector<Reference>& out) {
+                                  std::vector<Reference>& out, std::size_t node) {
   out.clear();
   std::fill(last_page_.begin(), last_page_.end(), -1);
   std::fill(sequential_next_.begin(), sequential_next_.end(), -1);
@@ -199,7 +239,7 @@ void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& s
   for (std::uint32_t p : order_) {
     const double share = plan.update_shares[p];
     const bool update = share >= 1.0 ? true : share <= 0.0 ? false : stream.uniform01() < share;
-    out.push_back(make(p, update, stream));
+    out.push_back(make(p, update, stream, node));
   }
 }
 

@@ -15,8 +15,11 @@
 // - A partition clustered with a host (TELLER in BRANCH, L2402) stores its records in the host's
 //   pages; a reference to it goes to a record in the host page the transaction already touched
 //   (its teller works at its branch), else to a random one; such references are placed right
-//   after the first host reference. The 15 % rule (L269) concerns the account's home node and is
-//   irrelevant with one node.
+//   after the first host reference.
+// - Clusters: under key affinity a random-access partition is split into one key range per node;
+//   a node's references go to its own range except `cluster.other_node_share` of them (the 15 %
+//   rule of L269 for ACCOUNT), which go to another node's range. Each node appends to its own
+//   region of an append partition (its own end-of-file page).
 // - Page ids are unique across partitions (the host partition's index is in the high bits); lock
 //   ids are the page id (page locks) or a record id (record locks); partitions with lock
 //   granularity "none" are never locked (HISTORY, L2364).
@@ -37,7 +40,8 @@ struct Reference {
   std::uint64_t lock = 0;            ///< lock id (valid when `locked`)
   bool locked = false;
   bool update = false;
-  bool new_page = false;  ///< first record of a fresh append page: nothing to read
+  bool new_page = false;         ///< first record of a fresh append page: nothing to read
+  std::int32_t range_node = -1;  ///< key affinity: the node owning the record's key range
 };
 
 /// Page and lock ids pack the partition into the high bits: page numbers and record numbers get
@@ -59,10 +63,22 @@ inline std::uint32_t page_partition(std::uint64_t page) {
   return static_cast<std::uint32_t>((page >> 44) & 0xfffffu) - 1;
 }
 
+/// Spreads ids (pages over disks, locks over authority nodes): stable, platform independent.
+inline std::uint64_t spread_id(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
 class ReferenceGenerator {
  public:
   explicit ReferenceGenerator(const SystemModel& model);
-  void generate(std::size_t type, solver::des::RandomStream& stream, std::vector<Reference>& out);
+  /// `node`: the node running the transaction (key ranges and append regions in a cluster).
+  void generate(std::size_t type, solver::des::RandomStream& stream, std::vector<Reference>& out,
+                std::size_t node = 0);
 
   /// Pages of a partition's own storage (clustered partitions: 0, they live in the host).
   std::uint64_t pages(std::size_t partition) const { return geometry_[partition].pages; }
@@ -85,14 +101,21 @@ class ReferenceGenerator {
     std::vector<double> update_shares;  ///< per partition (model/update_shares.hpp)
   };
 
-  Reference make(std::uint32_t partition, bool update, solver::des::RandomStream& stream);
+  Reference make(std::uint32_t partition, bool update, solver::des::RandomStream& stream,
+                 std::size_t node);
+  std::uint64_t keyed_record(std::uint32_t partition, std::size_t node,
+                             solver::des::RandomStream& stream, Reference& r);
+  std::uint64_t appended_record(std::uint32_t partition, std::size_t node);
   static std::uint64_t below(solver::des::RandomStream& stream, std::uint64_t n) {
     return n <= 1 ? 0 : static_cast<std::uint64_t>(stream.uniform01() * static_cast<double>(n));
   }
 
   std::vector<Geometry> geometry_;
   std::vector<TypePlan> plans_;
-  std::vector<std::uint64_t> append_cursor_;   ///< next record of each append partition
+  std::size_t nodes_ = 1;
+  std::vector<char> key_range_;                ///< per partition: split into per-node ranges
+  std::vector<double> other_share_;            ///< per partition: references to another range
+  std::vector<std::uint64_t> append_cursor_;   ///< next record per (append partition, node)
   std::vector<std::int64_t> last_page_;        ///< per partition, page touched by this tx (-1)
   std::vector<std::int64_t> sequential_next_;  ///< per partition, next record in this tx (-1)
   std::vector<std::uint32_t> order_, arranged_, clustered_;  ///< scratch, reused

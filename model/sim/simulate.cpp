@@ -11,8 +11,12 @@
 #include <utility>
 
 #include "model/buffer_model.hpp"
+#include "model/cluster_buffer.hpp"
+#include "model/cluster_demand.hpp"
 #include "model/device_demand.hpp"
+#include "model/routing.hpp"
 #include "model/sim/metrics.hpp"
+#include "model/sim/page_directory.hpp"
 #include "model/sim/saturation.hpp"
 #include "model/sim/transaction_engine.hpp"
 #include "solver/io/json_input.hpp"
@@ -35,21 +39,44 @@ std::string number(double v) {
   return fmt::format("{:.4g}", v);
 }
 
+struct ClassDemands {
+  DemandModel demands;
+  std::vector<double> rate_per_s;  ///< per class (type x node)
+};
+
+ClassDemands class_demands(const SystemModel& model) {
+  ClassDemands out;
+  if (model.nodes.size() == 1) {
+    out.demands = build_demands(model, evaluate_buffers(model));
+  } else {
+    const auto routing = routing_fractions(model);
+    const auto buffers = evaluate_cluster_buffers(model, routing);
+    out.demands = build_demands(model, buffers, routing);
+    add_cluster_work(model, buffers, routing, out.demands);
+  }
+  for (const TypeDemand& d : out.demands.types) {
+    const double share = model.nodes.size() == 1 ? 1.0 : routing_fractions(model)[d.type][d.node];
+    out.rate_per_s.push_back(model.type_arrival_rate_per_s(d.type) * share);
+  }
+  return out;
+}
+
 /// Refuses a model whose offered load reaches the capacity of a server (no steady state): the
-/// per-transaction service demands of model/device_demand.hpp, which follow the same rules.
+/// per-transaction service demands of model/device_demand.hpp (and model/cluster_demand.hpp),
+/// which follow the same rules.
 void check_capacity(const SystemModel& model) {
-  const BufferLevels buffers = evaluate_buffers(model);
-  const DemandModel demands = build_demands(model, buffers);
+  const ClassDemands cd = class_demands(model);
+  const DemandModel& demands = cd.demands;
   for (std::size_t k = 0; k < demands.stations.size(); ++k) {
     const Station& st = demands.stations[k];
     if (st.servers <= 0) continue;
     double offered = 0.0;
-    for (std::size_t t = 0; t < demands.types.size(); ++t) {
-      double load_ms = demands.types[t].load_ms[k];
-      if (static_cast<int>(k) == demands.cpu)
-        load_ms += (demands.types[t].cpu_instructions[0] + demands.types[t].cpu_instructions[1]) *
-                   demands.ms_per_instruction;
-      offered += model.type_arrival_rate_per_s(t) * load_ms / 1000.0;
+    for (std::size_t c = 0; c < demands.types.size(); ++c) {
+      const TypeDemand& d = demands.types[c];
+      double load_ms = d.load_ms[k];
+      if (static_cast<int>(k) == demands.layout.cpu[d.node])
+        load_ms += (d.cpu_instructions[0] + d.cpu_instructions[1]) * d.ms_per_instruction;
+      offered += cd.rate_per_s[c] * load_ms / 1000.0;
     }
     if (offered >= st.servers)
       throw des::SimulationError(
@@ -59,6 +86,24 @@ void check_capacity(const SystemModel& model) {
           number(model.arrival_rate_per_s) +
           "/s. Lower workload.arrival_rate_per_s or add capacity.");
   }
+}
+
+/// What the simulator does not model in a cluster, refused with the path and the reason.
+void check_cluster(const SystemModel& model) {
+  const std::size_t n = model.nodes.size();
+  if (n < 2) return;
+  if (n > static_cast<std::size_t>(PageDirectory::kMaxNodes))
+    throw io::InputError("cluster.nodes", "the transaction simulator runs at most " +
+                                              std::to_string(PageDirectory::kMaxNodes) +
+                                              " nodes, not " + std::to_string(n));
+  if (model.cluster.locking == GlobalLocking::central)
+    throw io::InputError("cluster.locking",
+                         "the transaction simulator models geh_lock_table and primary_copy; "
+                         "central locking is evaluated analytically only");
+  if (model.cluster.coherence == Coherence::broadcast)
+    throw io::InputError("cluster.coherence",
+                         "the transaction simulator models on_request invalidation; broadcast "
+                         "is evaluated analytically only");
 }
 
 struct Observation {
@@ -100,22 +145,16 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
     throw des::SimulationError(
         "the arrival rate is zero: no transaction would ever arrive, so there is nothing to "
         "simulate (set workload.arrival_rate_per_s > 0)");
-  // The transaction simulator runs one node; a cluster is evaluated analytically only until
-  // the multi-node simulator exists (docs/cluster.md "Limits").
-  if (model.nodes.size() > 1)
-    throw io::InputError("cluster.nodes",
-                         "the transaction simulator runs one node, not " +
-                             std::to_string(model.nodes.size()) +
-                             "; multi-node models are evaluated analytically (tpeval eval, "
-                             "tpeval whatif)");
+  check_cluster(model);
   if (options.check_capacity) check_capacity(model);
   check_id_limits(model);  // packed page/lock ids (reference_generator.hpp)
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
-  const Node& node = model.nodes.front();
   const Storage& storage = model.storage;
   constexpr long kMaxPages = (1L << 31) - 1;
+  long hs_pages = 0;
+  for (const Node& node : model.nodes) hs_pages = std::max(hs_pages, node.buffer_pages);
   const std::pair<const char*, long> buffers[] = {
-      {"nodes[0].buffer.pages", node.buffer_pages},
+      {"nodes[0].buffer.pages", hs_pages},
       {"nodes[0].extended_memory.buffer_pages", storage.extended_memory.buffer_pages},
       {"nodes[0].disk_cache.pages", storage.disk_cache.pages}};
   for (const auto& [path, pages] : buffers)

@@ -1,6 +1,7 @@
 // One run of the transaction-system simulator (see transaction_engine.hpp). Rules cite
 // ../shared/reference/notes/ch6-5.md (§ and rule numbers) and Rahm 1993 lines (L....).
 #include "model/sim/transaction_engine.hpp"
+#include "model/sim/transaction_state.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -12,109 +13,33 @@ namespace tpeval::model::sim {
 
 namespace des = solver::des;
 
-namespace {
-
-constexpr std::uint32_t kNoTx = 0xffffffffu;
-enum EventKind : std::uint32_t { ev_arrival = 0, ev_interval = 1, ev_eh_setup_done = 2 };
-
-/// Spreads page ids over the disks of a pool (stable, platform independent).
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-}  // namespace
-
-enum class TransactionEngine::Activity : std::uint8_t {
-  none,
-  input_queue,
-  cpu,
-  cpu_wait,
-  cpu_service,
-  extended_memory,
-  io,
-  commit_io,
-  lock_wait
-};
-
-struct TransactionEngine::Action {
-  enum Kind : std::uint8_t { device, eh, async_device, log_group };
-  Kind kind = device;
-  std::int8_t write_buffer = 0;  ///< async_device: 0 none, 1 NV disk-cache WB, 2 EH WB
-  bool with_disk = true;         ///< device: the disk server is needed (not a cache hit / SSD)
-  bool front_stages = true;      ///< async_device: transfer + controller (false: disk only)
-  std::int32_t pool = -1;
-  std::uint64_t page = 0;
-};
-
-struct TransactionEngine::Tx {
-  std::uint32_t type = 0;
-  bool commit_phase = false;
-  bool after_bot = true;
-  bool any_update = false;
-  Activity activity = Activity::none;
-  int io_pool = 0;
-  double arrival_s = 0.0;
-  double activity_start_s = 0.0;
-  double cpu_work_s = 0.0;
-  double pending_instructions = 0.0;  ///< I/O overhead to charge with the next CPU burst
-  std::vector<Reference> refs;
-  std::size_t next_ref = 0;
-  std::vector<Action> actions;
-  std::size_t next_action = 0;
-  std::vector<std::uint64_t> modified;   ///< distinct pages modified (FORCE)
-  std::vector<std::uint32_t> followers;  ///< group-commit members this one writes the log for
-  double c[tc_io_s_first] = {};
-  std::vector<double> io_s;
-
-  void reset(std::size_t pools) {
-    commit_phase = false;
-    after_bot = true;
-    any_update = false;
-    activity = Activity::none;
-    pending_instructions = 0.0;
-    next_ref = 0;
-    actions.clear();
-    next_action = 0;
-    modified.clear();
-    followers.clear();
-    std::fill(std::begin(c), std::end(c), 0.0);
-    io_s.assign(pools, 0.0);
-  }
-};
-
-struct TransactionEngine::IoOp {
-  std::uint32_t tx = kNoTx;
-  std::uint8_t stages = 0;
-  std::uint8_t next = 0;
-  std::int8_t write_buffer = 0;
-  std::int32_t resource[3] = {0, 0, 0};
-  double work_s[3] = {0, 0, 0};
-};
-
-struct TransactionEngine::Group {
-  std::vector<int> resources;  ///< resource ids of the members
-};
-
 TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayout& layout,
                                      const EngineSettings& settings, std::uint64_t seed,
                                      int replication)
     : model_(model),
-      node_(model.nodes.front()),
       storage_(model.storage),
       layout_(layout),
       settings_(settings),
-      buffers_(model),
       references_(model),
-      cpu_stream_(seed, "service/cpu", replication),
-      eh_stream_(seed, "service/extended_memory", replication) {
+      eh_stream_(seed, "service/extended_memory", replication),
+      routing_stream_(seed, "routing", replication),
+      network_stream_(seed, "service/network", replication) {
   handler_ = simulation_.add_handler(*this);
   const auto& stations = layout_.stations();
-  pool_stations_.resize(storage_.devices.size());
+  const std::size_t n = model.nodes.size();
+  cluster_ = n > 1;
+  nodes_.resize(n);
+  buffers_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    NodeRuntime& nr = nodes_[i];
+    nr.node = &model.nodes[i];
+    nr.ms_per_instruction = 1.0 / (nr.node->cpu_mips * 1000.0);
+    nr.pools.resize(storage_.devices.size());
+    buffers_.emplace_back(model, i);
+    // One node keeps the stream name of the one-node simulator (identical results).
+    cpu_streams_.emplace_back(seed, cluster_ ? "service/cpu/" + nr.node->name : "service/cpu",
+                              replication);
+  }
   for (std::size_t s = 0; s < stations.size(); ++s) {
     const StationInfo& st = stations[s];
     auto group = std::make_unique<Group>();
@@ -133,7 +58,7 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
         const int servers =
             st.kind == StationKind::cpu || st.kind == StationKind::extended_memory ? st.servers : 1;
         auto* f = new des::FcfsStation(simulation_, *this, id, 2, servers);
-        if (st.kind == StationKind::cpu) cpu_ = f;
+        if (st.kind == StationKind::cpu) nodes_[static_cast<std::size_t>(st.node)].cpu = f;
         r = f;
       }
       resources_.push_back(r);
@@ -141,8 +66,12 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
       group->resources.push_back(id);
     }
     if (st.kind == StationKind::extended_memory) eh_group_ = static_cast<int>(s);
-    if (st.pool >= 0) {
-      auto& ps = pool_stations_[static_cast<std::size_t>(st.pool)];
+    if (st.kind == StationKind::network) network_group_ = static_cast<int>(s);
+    group_node_.push_back(st.kind == StationKind::cpu ? st.node : -1);
+    if (st.kind == StationKind::cpu) nodes_[static_cast<std::size_t>(st.node)].cpu_group = int(s);
+    for (std::size_t i = 0; i < n && st.pool >= 0; ++i) {
+      if (st.node >= 0 && st.node != static_cast<int>(i)) continue;  // another node's log
+      auto& ps = nodes_[i].pools[static_cast<std::size_t>(st.pool)];
       if (st.kind == StationKind::disk) ps.disk = static_cast<int>(s);
       if (st.kind == StationKind::controller) ps.controller = static_cast<int>(s);
       if (st.kind == StationKind::transfer) ps.transfer = static_cast<int>(s);
@@ -158,17 +87,16 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
   for (const DevicePool& pool : storage_.devices)
     device_streams_.emplace_back(seed, "service/" + pool.name, replication);
   const auto pool_of = [&](const std::string& device) {
-    if (device == "main_memory") return kMainMemory;
-    if (device == "extended_memory") return kExtendedMemory;
-    return find_device(storage_, device);
+    return storage_location(storage_, device);
   };
   for (const Partition& p : model.partitions)
     partition_pool_.push_back(pool_of(p.allocation.device));
-  log_pool_ = pool_of(node_.log.device);
-  ms_per_instruction_ = 1.0 / (node_.cpu_mips * 1000.0);
+  log_pool_ = pool_of(model.nodes.front().log.device);  // the same pool name on every node
+  if (cluster_) init_cluster();
   force_ = model.policies.update_strategy == UpdateStrategy::force;
   mpl_ = model.policies.mpl ? *model.policies.mpl : 0;
   current_.assign(layout_.counter_count(), 0.0);
+  last_insertions_.assign(3 * n, 0);
   station_work_snapshot_.assign(stations.size(), 0.0);
   for (std::size_t t = 0; t < type_rate_per_s_.size(); ++t)
     if (type_rate_per_s_[t] > 0)
@@ -217,6 +145,8 @@ void TransactionEngine::close_interval() {
       work += resources_[static_cast<std::size_t>(id)]->work_done_s(0) +
               resources_[static_cast<std::size_t>(id)]->work_done_s(1);
     current_[static_cast<std::size_t>(layout_.station(s))] = work - station_work_snapshot_[s];
+    if (cluster_ && group_node_[s] >= 0)
+      current_[sc_cpu_busy_s] += work - station_work_snapshot_[s];
     station_work_snapshot_[s] = work;
   }
   rows_.insert(rows_.end(), current_.begin(), current_.end());
@@ -226,14 +156,18 @@ void TransactionEngine::close_interval() {
     // Buffer warm-up: every level is full or no longer changes. A full LRU buffer holds exactly
     // the most recently used distinct pages, whatever the start: its state is then a steady-state
     // one (no initial-condition bias left in the hit ratios).
-    const BufferManager::LruBuffer* levels[3] = {&buffers_.hs(), &buffers_.eh(), &buffers_.dc()};
     bool all = true;
-    for (int k = 0; k < 3; ++k) {
-      const std::uint64_t ins = levels[k]->insertions();
-      const std::size_t cap = levels[k]->capacity();
-      const bool turned = cap == 0 || levels[k]->size() >= cap || ins == last_insertions_[k];
-      all = all && turned;
-      last_insertions_[k] = ins;
+    for (std::size_t i = 0; i < buffers_.size(); ++i) {
+      const BufferManager& b = buffers_[i];
+      const BufferManager::LruBuffer* levels[3] = {&b.hs(), &b.eh(), &b.dc()};
+      for (std::size_t k = 0; k < 3; ++k) {
+        const std::uint64_t ins = levels[k]->insertions();
+        const std::size_t cap = levels[k]->capacity();
+        std::uint64_t& last = last_insertions_[3 * i + k];
+        const bool turned = cap == 0 || levels[k]->size() >= cap || ins == last;
+        all = all && turned;
+        last = ins;
+      }
     }
     if (all) {
       warm_ = true;
@@ -252,15 +186,9 @@ void TransactionEngine::handle(des::Simulation& simulation, const des::Event& ev
       close_interval();
       simulation.schedule_in(settings_.interval_s, handler_, ev_interval, 0);
       break;
-    case ev_eh_setup_done: {
-      const auto tx = static_cast<std::uint32_t>(event.payload);
-      settle(txs_[tx]);
-      txs_[tx].activity = Activity::extended_memory;
-      const int id = groups_[static_cast<std::size_t>(eh_group_)]->resources.front();
-      resources_[static_cast<std::size_t>(id)]->arrive(
-          simulation_, tx, 0, sample(eh_stream_, storage_.extended_memory.access_time_ms / 1000.0));
+    case ev_eh_setup_done:
+      start_eh_service(static_cast<std::uint32_t>(event.payload));
       break;
-    }
     default:
       throw std::logic_error("unknown transaction-engine event");
   }
@@ -302,6 +230,8 @@ void TransactionEngine::settle(Tx& t) {
     case Activity::lock_wait:
       t.c[tc_lock_wait_s] += dt;
       break;
+    case Activity::message:
+      break;  // lock and page messages: in the response time only
   }
 }
 
@@ -325,10 +255,12 @@ void TransactionEngine::arrive(std::uint32_t type) {
   Tx& t = txs_[tx];
   t.reset(layout_.pools());
   t.type = type;
+  t.node = cluster_ ? route(type) : 0;
   t.arrival_s = simulation_.now_s();
   t.activity_start_s = t.arrival_s;
   t.activity = Activity::input_queue;
-  references_.generate(type, reference_streams_[type], t.refs);
+  references_.generate(type, reference_streams_[type], t.refs, t.node);
+  if (cluster_) count_node(t.node, nc_arrivals);
   population_change(+1, 0);
   if (in_system_ > settings_.max_population) saturated_ = true;
   // MPL with an input queue (L2354).
@@ -351,6 +283,11 @@ void TransactionEngine::start(std::uint32_t tx) {
   t.any_update = false;
   t.next_ref = 0;
   t.modified.clear();
+  t.stage = Stage::page;
+  t.shipped = false;
+  t.cluster_locks = 0.0;
+  t.remote_authorities = 0;
+  t.remote_locks = 0;
   const TransactionType& type = model_.transaction_types[t.type];
   cpu_burst(tx, type.instructions.bot + t.pending_instructions);  // CPU at BOT (L2354)
 }
@@ -361,8 +298,9 @@ void TransactionEngine::cpu_burst(std::uint32_t tx, double instructions) {
   t.c[tc_cpu_instructions] += instructions;
   settle(t);
   t.activity = Activity::cpu;
-  t.cpu_work_s = sample(cpu_stream_, instructions * ms_per_instruction_ / 1000.0);
-  cpu_->arrive(simulation_, tx, 0, t.cpu_work_s);
+  NodeRuntime& nr = nodes_[t.node];
+  t.cpu_work_s = sample(cpu_streams_[t.node], instructions * nr.ms_per_instruction / 1000.0);
+  nr.cpu->arrive(simulation_, tx, 0, t.cpu_work_s);
 }
 
 void TransactionEngine::cpu_done(std::uint32_t tx) {
@@ -381,6 +319,7 @@ void TransactionEngine::next_reference(std::uint32_t tx) {
   Tx& t = txs_[tx];
   if (t.next_ref >= t.refs.size()) return commit(tx);
   const Reference& r = t.refs[t.next_ref];
+  if (r.locked && cluster_) return plan_cluster_lock(tx);
   if (r.locked) {
     // Lock request first (per reference: lock, page, CPU; L2354, order open in the book).
     const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
@@ -408,6 +347,10 @@ void TransactionEngine::wake(const std::vector<std::uint32_t>& woken) {
   for (std::uint32_t w : woken) {
     settle(txs_[w]);
     txs_[w].activity = Activity::none;
+    if (txs_[w].stage == Stage::lock) {
+      action_done(w);  // the global lock is granted: continue with its grant message
+      continue;
+    }
     fix_page(w);
   }
 }
@@ -431,11 +374,17 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
   Tx& t = txs_[tx];
   const Reference& r = t.refs[t.next_ref];
   const bool reads = !(r.new_page && !model_.policies.append_new_page_read);
-  const PageFix f = buffers_.fix(r.page, r.page_partition, r.update, reads);
+  BufferManager& buffers = buffers_[t.node];
+  // A cluster node's copy may be superseded by another node's update (on-request invalidation:
+  // the change counter checked at lock time shows it, L2973).
+  const bool current = !cluster_ || directory_.holds(r.page, static_cast<int>(t.node));
+  const PageFix f = buffers.fix(r.page, r.page_partition, r.update, reads, current);
   const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
   current_[sc_references] += 1;
   current_[pb + pc_references] += 1;
+  if (cluster_) count_node(t.node, nc_references);
   if (f.hs_hit) {
+    if (cluster_) count_node(t.node, nc_hs_hits);
     current_[sc_hs_hits] += 1;
     current_[pb + pc_hs_hits] += 1;
   } else if (f.eh_hit) {
@@ -447,7 +396,7 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
   }
   if (r.update) {
     t.any_update = true;
-    if (force_ && !buffers_.resident(r.page_partition) &&
+    if (force_ && !buffers.resident(r.page_partition) &&
         std::find(t.modified.begin(), t.modified.end(), r.page) == t.modified.end())
       t.modified.push_back(r.page);
   }
@@ -458,24 +407,34 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
     if (f.victim) {
       const std::uint32_t vowner = page_partition(f.victim_page);
       const Allocation& va = model_.partitions[vowner].allocation;
+      bool victim_modified = f.victim_modified;
+      if (cluster_) {
+        // A superseded copy need not be written back (its current version is elsewhere).
+        victim_modified = victim_modified && directory_.holds(f.victim_page, int(t.node));
+        directory_.evicted(f.victim_page, static_cast<int>(t.node));
+      }
       if (f.victim_migrated) {
         // The victim moves into the EH buffer (synchronous EH write); a modified one is also
         // written through to disk asynchronously (rule 6, L2372).
         plan_eh(t);
-        if (f.victim_modified) {
+        if (victim_modified) {
           t.c[tc_victim_writes] += 1;
           plan_write(t, partition_pool_[vowner], WriteBuffer::none, f.victim_page,
                      static_cast<int>(vowner), false);
         }
-      } else if (f.victim_modified) {
+      } else if (victim_modified) {
         // NOFORCE "synchronous write-back": the dirty victim is written before the read (rule 9).
         t.c[tc_victim_writes] += 1;
         plan_write(t, partition_pool_[vowner], va.write_buffer, f.victim_page,
                    static_cast<int>(vowner), model_.policies.victim_write_synchronous);
       }
     }
-    if (reads) plan_read(t, r.page, r.page_partition, f.eh_hit, f.dc_hit);
+    if (reads && !(cluster_ && plan_page_source(t, r.page, r.page_partition)))
+      plan_read(t, r.page, r.page_partition, f.eh_hit, f.dc_hit);
   }
+  t.shipped = false;
+  if (cluster_ && !buffers.resident(r.page_partition))
+    directory_.referenced(r.page, static_cast<int>(t.node), r.update);
   run_actions(tx);
 }
 
@@ -491,7 +450,8 @@ void TransactionEngine::commit(std::uint32_t tx) {
       const std::uint32_t owner = page_partition(page);
       const Allocation& a = model_.partitions[owner].allocation;
       t.c[tc_force_writes] += 1;
-      if (buffers_.uses_extended_buffer(owner) && model_.policies.force_writes_to_extended_buffer) {
+      if (buffers_[t.node].uses_extended_buffer(owner) &&
+          model_.policies.force_writes_to_extended_buffer) {
         // Into the NV EH buffer (replicated, L2374), written through to disk asynchronously.
         t.c[tc_synchronous_writes] += 1;
         plan_eh(t);
@@ -500,7 +460,7 @@ void TransactionEngine::commit(std::uint32_t tx) {
       } else {
         plan_write(t, partition_pool_[owner], a.write_buffer, page, static_cast<int>(owner), true);
       }
-      buffers_.force_written(page, owner);
+      buffers_[t.node].force_written(page, owner);
     }
   }
   if (t.any_update) {
@@ -509,8 +469,11 @@ void TransactionEngine::commit(std::uint32_t tx) {
     Action a;
     a.kind = Action::log_group;
     t.actions.push_back(a);
+    const Node& node = *nodes_[t.node].node;
     if (log_pool_ >= 0)
-      t.pending_instructions += node_.io_overhead_instructions / node_.log.group_commit_size;
+      t.pending_instructions += node.io_overhead_instructions / node.log.group_commit_size;
+  } else if (cluster_) {
+    plan_commit_cluster(t);  // no log write: the lock releases follow at once
   }
   cpu_burst(tx, type.instructions.commit + t.pending_instructions);  // CPU at commit (L2354)
 }
@@ -529,6 +492,11 @@ void TransactionEngine::complete(std::uint32_t tx) {
   std::vector<std::uint32_t> woken;
   locks_.release_all(tx, woken);
   const double response = simulation_.now_s() - t.arrival_s;
+  if (cluster_) {
+    send_releases(t);
+    count_node(t.node, nc_completions);
+    count_node(t.node, nc_response_s, response);
+  }
   const auto base = static_cast<std::size_t>(layout_.type_base(t.type));
   current_[base + tc_completions] += 1;
   current_[base + tc_response_s] += response;
@@ -578,69 +546,54 @@ void TransactionEngine::plan_device(Tx& t, int pool, std::uint64_t page, bool wi
 
 void TransactionEngine::plan_read(Tx& t, std::uint64_t page, std::uint32_t owner, bool eh_hit,
                                   bool dc_hit) {
-  t.c[tc_reads] += 1;
-  const int pool = partition_pool_[owner];
-  if (eh_hit || pool == kExtendedMemory) return plan_eh(t);
-  t.c[tc_io_operations] += 1;
-  t.pending_instructions += node_.io_overhead_instructions;  // 3000 per I/O (Tab. 6-6)
-  if (dc_hit) return plan_device(t, pool, page, false, -1);  // transfer + controller (rule 3)
-  t.c[tc_device_reads] += 1;
-  plan_device(t, pool, page, storage_.devices[static_cast<std::size_t>(pool)].type == DeviceType::disk,
-              -1);
+  const ReadSource source = eh_hit   ? ReadSource::extended_buffer
+                            : dc_hit ? ReadSource::disk_cache
+                                     : ReadSource::storage;
+  plan_path(t, read_path(storage_, partition_pool_[owner], source), page);
 }
 
 void TransactionEngine::plan_write(Tx& t, int pool, WriteBuffer write_buffer, std::uint64_t page,
                                    int owner, bool waited) {
-  if (pool == kMainMemory) return;
-  if (pool == kExtendedMemory) {
-    t.c[tc_synchronous_writes] += 1;
-    return plan_eh(t);  // EH write, CPU held (L2376)
-  }
-  const DevicePool& dev = storage_.devices[static_cast<std::size_t>(pool)];
-  const auto overhead = [&] {
+  BufferManager& buffers = buffers_[t.node];
+  const bool dc_cached = owner >= 0 && buffers.uses_disk_cache(static_cast<std::uint32_t>(owner));
+  const IoPath path = write_path(storage_, pool, write_buffer, dc_cached, waited);
+  if (path.passes_disk_cache && owner >= 0)
+    buffers.write_to_disk_cache(page, static_cast<std::uint32_t>(owner));
+  plan_path(t, path, page);
+}
+
+/// Turns an I/O path (model/io_path.hpp, the rule the analytic demands use too) into actions.
+void TransactionEngine::plan_path(Tx& t, const IoPath& path, std::uint64_t page) {
+  if (path.read) t.c[tc_reads] += 1;
+  if (path.device_read) t.c[tc_device_reads] += 1;
+  if (path.synchronous_write) t.c[tc_synchronous_writes] += 1;
+  if (path.asynchronous_write) t.c[tc_asynchronous_writes] += 1;
+  if (path.io_operation) {
     t.c[tc_io_operations] += 1;
-    t.pending_instructions += node_.io_overhead_instructions;
-  };
-  if (!waited) {
-    // Asynchronous write nobody waits for (EH write-through, asynchronous victim write-back).
-    t.c[tc_asynchronous_writes] += 1;
-    overhead();
-    if (owner >= 0) buffers_.write_to_disk_cache(page, static_cast<std::uint32_t>(owner));
-    return plan_device(t, pool, page, true, 0);
+    t.pending_instructions += nodes_[t.node].node->io_overhead_instructions;  // Tab. 6-6
   }
-  if (dev.type == DeviceType::ssd) {
-    t.c[tc_synchronous_writes] += 1;
-    overhead();
-    return plan_device(t, pool, page, false, -1);  // controller + transfer (rule 2)
+  for (const IoStep& s : path) {
+    if (s.kind == IoStep::Kind::extended_memory) {
+      plan_eh(t);
+      continue;
+    }
+    const int buffer = s.buffer == WriteBuffer::disk_cache        ? 1
+                       : s.buffer == WriteBuffer::extended_memory ? 2
+                                                                  : 0;
+    switch (s.wait) {
+      case IoWait::waited:
+        plan_device(t, s.pool, page, s.with_disk, -1);
+        break;
+      case IoWait::buffered:
+        // Transfer + controller synchronously, then the disk stage alone, asynchronously.
+        plan_device(t, s.pool, page, false, -1);
+        plan_device(t, s.pool, page, false, buffer);
+        break;
+      case IoWait::background:
+        plan_device(t, s.pool, page, true, buffer);
+        break;
+    }
   }
-  const DiskCache& dc = storage_.disk_cache;
-  const bool nv_cache =
-      dc.type == DiskCacheType::non_volatile &&
-      (write_buffer == WriteBuffer::disk_cache ||
-       (owner >= 0 && buffers_.uses_disk_cache(static_cast<std::uint32_t>(owner))));
-  if (nv_cache) {
-    // NV disk cache: 1.4 ms synchronously, the disk write follows asynchronously through the
-    // bounded write buffer (rule 3); write-allocate into the file buffer (L2390).
-    t.c[tc_synchronous_writes] += 1;
-    t.c[tc_asynchronous_writes] += 1;
-    overhead();
-    if (owner >= 0) buffers_.write_to_disk_cache(page, static_cast<std::uint32_t>(owner));
-    plan_device(t, pool, page, false, -1);
-    return plan_device(t, pool, page, false, 1);
-  }
-  if (write_buffer == WriteBuffer::extended_memory) {
-    // EH write buffer: the I/O completes in EH; the disk write follows from HS (rule 5, L2189).
-    t.c[tc_synchronous_writes] += 1;
-    t.c[tc_asynchronous_writes] += 1;
-    plan_eh(t);
-    overhead();
-    return plan_device(t, pool, page, true, 2);
-  }
-  // Plain disk, or volatile disk cache with synchronous write-through and write-update (rule 4).
-  t.c[tc_synchronous_writes] += 1;
-  overhead();
-  if (owner >= 0) buffers_.write_to_disk_cache(page, static_cast<std::uint32_t>(owner));
-  plan_device(t, pool, page, true, -1);
 }
 
 // --- Execution ----------------------------------------------------------------------------------
@@ -655,7 +608,19 @@ void TransactionEngine::run_actions(std::uint32_t tx) {
         settle(t);
         t.activity = t.commit_phase ? Activity::commit_io : Activity::io;
         t.io_pool = a.pool;
-        start_device_io(tx, a.pool, a.page, true, a.with_disk, 0);
+        start_device_io(tx, int(t.node), a.pool, a.page, true, a.with_disk, 0);
+        return;
+      case Action::message:
+        settle(t);
+        t.activity = Activity::message;
+        if (a.mark == 1) t.page_request_start_s = simulation_.now_s();
+        start_message(tx, a.from, a.to, a.with_disk, a.mark == 2);
+        return;
+      case Action::lock:
+        lock_action(tx);
+        return;
+      case Action::geh:
+        eh_access(tx, a.entries);
         return;
       case Action::eh:
         eh_access(tx);
@@ -669,34 +634,40 @@ void TransactionEngine::run_actions(std::uint32_t tx) {
           settle(t);
           t.activity = t.commit_phase ? Activity::commit_io : Activity::io;
           t.io_pool = a.pool;
-          start_device_io(tx, a.pool, a.page, a.front_stages, true, 0);
+          start_device_io(tx, int(t.node), a.pool, a.page, a.front_stages, true, 0);
           return;
         }
-        start_device_io(kNoTx, a.pool, a.page, a.front_stages, true, a.write_buffer);
+        start_device_io(kNoTx, int(t.node), a.pool, a.page, a.front_stages, true, a.write_buffer);
         ++txs_[tx].next_action;
         continue;
       }
       case Action::log_group: {
-        log_group_.push_back(tx);
-        if (static_cast<int>(log_group_.size()) < node_.log.group_commit_size) {
+        NodeRuntime& nr = nodes_[t.node];
+        nr.log_group.push_back(tx);
+        if (static_cast<int>(nr.log_group.size()) < nr.node->log.group_commit_size) {
           settle(t);
           t.activity = Activity::commit_io;  // waiting for the group to fill
           return;
         }
-        for (std::uint32_t m : log_group_)
+        for (std::uint32_t m : nr.log_group)
           if (m != tx) t.followers.push_back(m);
-        log_group_.clear();
+        nr.log_group.clear();
         ++t.next_action;
         t.c[tc_log_writes] += 1;
         const double pending = t.pending_instructions;  // the log overhead was charged at commit
-        plan_write(t, log_pool_, node_.log.write_buffer, log_page_++, -1, true);
+        plan_write(t, log_pool_, nr.node->log.write_buffer, nr.log_page++, -1, true);
         t.pending_instructions = pending;
+        if (cluster_) plan_commit_cluster(t);  // lock releases after the log write (L2360)
         continue;
       }
     }
   }
   Tx& t = txs_[tx];
   if (t.commit_phase) return finish(tx);
+  if (t.stage == Stage::lock) {
+    t.stage = Stage::page;  // the global lock is granted: fix the page
+    return fix_page(tx);
+  }
   const TransactionType& type = model_.transaction_types[t.type];
   cpu_burst(tx, type.instructions.per_reference + t.pending_instructions);  // per reference
 }
@@ -709,8 +680,7 @@ void TransactionEngine::action_done(std::uint32_t tx) {
   run_actions(tx);
 }
 
-void TransactionEngine::start_device_io(std::uint32_t owner_tx, int pool, std::uint64_t page,
-                                        bool front_stages, bool disk_stage, int write_buffer) {
+std::uint32_t TransactionEngine::new_op() {
   std::uint32_t op;
   if (!free_ops_.empty()) {
     op = free_ops_.back();
@@ -719,15 +689,22 @@ void TransactionEngine::start_device_io(std::uint32_t owner_tx, int pool, std::u
     op = static_cast<std::uint32_t>(ops_.size());
     ops_.emplace_back();
   }
+  return op;
+}
+
+void TransactionEngine::start_device_io(std::uint32_t owner_tx, int node, int pool,
+                                        std::uint64_t page, bool front_stages, bool disk_stage,
+                                        int write_buffer) {
+  const std::uint32_t op = new_op();
   IoOp& o = ops_[op];
   o = IoOp{};
   o.tx = owner_tx;
   o.write_buffer = static_cast<std::int8_t>(write_buffer);
   const auto p = static_cast<std::size_t>(pool);
   const DevicePool& dev = storage_.devices[p];
-  const PoolStations& ps = pool_stations_[p];
+  const PoolStations& ps = nodes_[static_cast<std::size_t>(node)].pools[p];
   des::RandomStream& stream = device_streams_[p];
-  const std::uint64_t h = mix(page);
+  const std::uint64_t h = spread_id(page);  // pages over the disks of a pool
   std::size_t disk_index = 0;
   if (ps.disk >= 0) {
     const auto n = groups_[static_cast<std::size_t>(ps.disk)]->resources.size();
@@ -755,7 +732,7 @@ void TransactionEngine::start_device_io(std::uint32_t owner_tx, int pool, std::u
     o.stages = 1;
   }
   resources_[static_cast<std::size_t>(o.resource[0])]->arrive(
-      simulation_, op, owner_tx == kNoTx ? 1 : 0, o.work_s[0]);
+      simulation_, op | kOpBit, owner_tx == kNoTx ? 1 : 0, o.work_s[0]);
 }
 
 void TransactionEngine::io_stage_done(std::uint32_t op) {
@@ -763,54 +740,76 @@ void TransactionEngine::io_stage_done(std::uint32_t op) {
   ++o.next;
   if (o.next < o.stages) {
     resources_[static_cast<std::size_t>(o.resource[o.next])]->arrive(
-        simulation_, op, o.tx == kNoTx ? 1 : 0, o.work_s[o.next]);
+        simulation_, op | kOpBit, o.tx == kNoTx ? 1 : 0, o.work_s[o.next]);
     return;
   }
   const std::uint32_t tx = o.tx;
+  if (o.page_request_end && tx != kNoTx) {
+    current_[sc_page_request_s] += simulation_.now_s() - txs_[tx].page_request_start_s;
+    current_[sc_page_request_count] += 1;
+  }
   if (o.write_buffer == 1) --dc_write_buffer_used_;
   if (o.write_buffer == 2) --eh_write_buffer_used_;
   free_ops_.push_back(op);
   if (tx != kNoTx) action_done(tx);
 }
 
-void TransactionEngine::eh_access(std::uint32_t tx) {
+void TransactionEngine::eh_access(std::uint32_t tx, double geh_entries) {
   Tx& t = txs_[tx];
   settle(t);
-  if (storage_.extended_memory.synchronous) {
+  t.geh_entries = geh_entries;
+  if (storage_.extended_memory.synchronous || geh_entries > 0) {
     // Synchronous EH access: the transaction first needs a CPU, which it holds for the set-up
-    // and the access itself, EH queueing included (L2376, rule 1).
+    // and the access itself, EH queueing included (L2376, rule 1); GEH lock-table entry
+    // accesses are synchronous too (ch7.md §1.4, L3064).
     t.activity = Activity::cpu_wait;
-    cpu_->seize(simulation_, tx, 0);
+    t.holds_cpu = true;
+    nodes_[t.node].cpu->seize(simulation_, tx, 0);
     return;
   }
+  start_eh_service(tx);
+}
+
+void TransactionEngine::start_eh_service(std::uint32_t tx) {
+  Tx& t = txs_[tx];
+  settle(t);
   t.activity = Activity::extended_memory;
+  const double ms = t.geh_entries > 0
+                        ? t.geh_entries * model_.cluster.geh_lock_table.entry_access_ms
+                        : storage_.extended_memory.access_time_ms;
   const int id = groups_[static_cast<std::size_t>(eh_group_)]->resources.front();
-  resources_[static_cast<std::size_t>(id)]->arrive(
-      simulation_, tx, 0, sample(eh_stream_, storage_.extended_memory.access_time_ms / 1000.0));
+  resources_[static_cast<std::size_t>(id)]->arrive(simulation_, tx, 0,
+                                                   sample(eh_stream_, ms / 1000.0));
 }
 
 void TransactionEngine::server_granted(des::Simulation& simulation, int /*resource*/,
                                        des::JobId job) {
   Tx& t = txs_[job];
+  if (t.geh_entries > 0) return start_eh_service(job);  // no set-up path for lock entries
   settle(t);
   t.activity = Activity::cpu_service;
   const double setup = storage_.extended_memory.setup_instructions;
   t.c[tc_cpu_instructions] += setup;
-  simulation.schedule_in(sample(cpu_stream_, setup * ms_per_instruction_ / 1000.0), handler_,
-                         ev_eh_setup_done, job);
+  simulation.schedule_in(
+      sample(cpu_streams_[t.node], setup * nodes_[t.node].ms_per_instruction / 1000.0), handler_,
+      ev_eh_setup_done, job);
 }
 
 void TransactionEngine::service_completed(des::Simulation& simulation, int resource,
                                           des::JobId job) {
+  if ((job & kOpBit) != 0) return io_stage_done(job & ~kOpBit);
   const int group = resource_group_[static_cast<std::size_t>(resource)];
-  if (group == 0) return cpu_done(job);
+  if (group_node_[static_cast<std::size_t>(group)] >= 0) return cpu_done(job);
   if (group == eh_group_) {
-    settle(txs_[job]);
-    txs_[job].activity = Activity::none;
-    if (storage_.extended_memory.synchronous) cpu_->release(simulation, job);
+    Tx& t = txs_[job];
+    settle(t);
+    t.activity = Activity::none;
+    t.geh_entries = 0.0;
+    if (t.holds_cpu) nodes_[t.node].cpu->release(simulation, job);
+    t.holds_cpu = false;
     return action_done(job);
   }
-  io_stage_done(job);
+  throw std::logic_error("transaction job at a device station");
 }
 
 }  // namespace tpeval::model::sim

@@ -25,9 +25,11 @@
 #include <vector>
 
 #include "model/description.hpp"
+#include "model/io_path.hpp"
 #include "model/sim/buffer_manager.hpp"
 #include "model/sim/lock_manager.hpp"
 #include "model/sim/metrics.hpp"
+#include "model/sim/page_directory.hpp"
 #include "model/sim/reference_generator.hpp"
 #include "solver/des/distribution.hpp"
 #include "solver/des/fcfs_station.hpp"
@@ -81,6 +83,7 @@ class TransactionEngine final : public solver::des::EventHandler,
   struct IoOp;
   struct Group;
   enum class Activity : std::uint8_t;
+  enum class Stage : std::uint8_t;
 
   // Transaction flow.
   void arrive(std::uint32_t type);
@@ -104,16 +107,35 @@ class TransactionEngine final : public solver::des::EventHandler,
   /// (disk-cache effects), -1 for the log.
   void plan_write(Tx& t, int pool, WriteBuffer write_buffer, std::uint64_t page, int owner,
                   bool waited);
+  void plan_path(Tx& t, const IoPath& path, std::uint64_t page);
+
+  // Clusters (model/sim/cluster_protocol.cpp): routing, global locking, page requests.
+  void init_cluster();
+  std::uint32_t route(std::uint32_t type);
+  void plan_cluster_lock(std::uint32_t tx);
+  bool plan_page_source(Tx& t, std::uint64_t page, std::uint32_t owner);
+  void plan_message(Tx& t, int from, int to, bool long_message, int mark = 0);
+  void plan_geh(Tx& t, double entries);
+  void plan_commit_cluster(Tx& t);
+  void send_releases(const Tx& t);
+  int lock_authority(const Tx& t, const Reference& r) const;
+  void lock_action(std::uint32_t tx);
+  void start_message(std::uint32_t owner_tx, int from, int to, bool long_message,
+                     bool page_request_end = false);
+  void count_message(int node);
+  void count_node(std::size_t node, int counter, double amount = 1.0);
   void plan_eh(Tx& t);
   /// async_buffer < 0: synchronous I/O; >= 0: asynchronous write through write buffer 0 (none),
   /// 1 (NV disk cache) or 2 (EH).
   void plan_device(Tx& t, int pool, std::uint64_t page, bool with_disk, int async_buffer);
 
   // Execution.
-  void start_device_io(std::uint32_t owner_tx, int pool, std::uint64_t page, bool front_stages,
-                       bool disk_stage, int write_buffer);
+  void start_device_io(std::uint32_t owner_tx, int node, int pool, std::uint64_t page,
+                       bool front_stages, bool disk_stage, int write_buffer);
+  std::uint32_t new_op();
   void io_stage_done(std::uint32_t op);
-  void eh_access(std::uint32_t tx);
+  void eh_access(std::uint32_t tx, double geh_entries = 0.0);
+  void start_eh_service(std::uint32_t tx);
   void settle(Tx& t);
   double sample(solver::des::RandomStream& stream, double mean_s) const;
   double* row() { return current_.data(); }
@@ -121,7 +143,6 @@ class TransactionEngine final : public solver::des::EventHandler,
   void population_change(long delta_in_system, long delta_active);
 
   const SystemModel& model_;
-  const Node& node_;
   const Storage& storage_;
   const MetricLayout& layout_;
   EngineSettings settings_;
@@ -132,33 +153,48 @@ class TransactionEngine final : public solver::des::EventHandler,
   std::vector<std::unique_ptr<Group>> groups_;
   std::vector<int> resource_group_;
   std::vector<solver::des::Resource*> resources_;
-  solver::des::FcfsStation* cpu_ = nullptr;
   int eh_group_ = 1;
+  int network_group_ = -1;
   struct PoolStations {
     int disk = -1;
     int controller = -1;
     int transfer = -1;
   };
-  std::vector<PoolStations> pool_stations_;
-
-  BufferManager buffers_;
+  /// One per node: its CPUs (FCFS), main-memory buffer, CPU stream and log (Rahm 1993 §7.6.1).
+  struct NodeRuntime {
+    const Node* node = nullptr;
+    solver::des::FcfsStation* cpu = nullptr;
+    int cpu_group = -1;
+    double ms_per_instruction = 0.0;
+    std::vector<PoolStations> pools;  ///< per device pool (the log pool is the node's own)
+    std::vector<std::uint32_t> log_group;
+    std::uint64_t log_page = 0;
+  };
+  std::vector<NodeRuntime> nodes_;
+  std::vector<int> group_node_;  ///< CPU group -> node, -1 for other groups
+  std::vector<BufferManager> buffers_;
   LockManager locks_;
   ReferenceGenerator references_;
+  PageDirectory directory_;  ///< clusters: who holds the current version of a page
+  PageDirectory read_auth_;  ///< primary copy: read authorisations per lock (L2941)
+  bool cluster_ = false;
+  std::vector<std::vector<double>> routing_cdf_;    ///< [type][node], cumulative
+  std::vector<std::vector<double>> authority_cdf_;  ///< [partition][node], cumulative
+  std::vector<char> read_tracked_;                  ///< per partition: has read references
 
   // Random streams (one per source).
   std::vector<solver::des::RandomStream> arrival_streams_;
   std::vector<solver::des::RandomStream> reference_streams_;
-  solver::des::RandomStream cpu_stream_;
+  std::vector<solver::des::RandomStream> cpu_streams_;  ///< per node
   solver::des::RandomStream eh_stream_;
+  solver::des::RandomStream routing_stream_;
+  solver::des::RandomStream network_stream_;
   std::vector<solver::des::RandomStream> device_streams_;
 
-  static constexpr int kMainMemory = -1;
-  static constexpr int kExtendedMemory = -2;
   std::vector<int>
       partition_pool_;  ///< allocation per partition: pool, kMainMemory, kExtendedMemory
   int log_pool_ = kExtendedMemory;
   std::vector<double> type_rate_per_s_;
-  double ms_per_instruction_ = 0.0;
   bool force_ = false;
   long mpl_ = 0;  ///< 0 = unlimited
 
@@ -167,8 +203,6 @@ class TransactionEngine final : public solver::des::EventHandler,
   std::deque<std::uint32_t> input_queue_;
   std::vector<IoOp> ops_;
   std::vector<std::uint32_t> free_ops_;
-  std::vector<std::uint32_t> log_group_;
-  std::uint64_t log_page_ = 0;
   long dc_write_buffer_used_ = 0;
   long eh_write_buffer_used_ = 0;
   std::vector<std::uint32_t> woken_;
@@ -186,7 +220,7 @@ class TransactionEngine final : public solver::des::EventHandler,
   std::size_t closed_ = 0;
   std::size_t warm_interval_ = 0;
   bool warm_ = false;
-  std::uint64_t last_insertions_[3] = {0, 0, 0};  ///< HS, EH, DC at the last interval end
+  std::vector<std::uint64_t> last_insertions_;  ///< per node: HS, EH, DC at the last interval end
 };
 
 }  // namespace tpeval::model::sim

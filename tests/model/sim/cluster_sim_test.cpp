@@ -1,0 +1,190 @@
+// The multi-node transaction simulator against the analytic cluster model (issue #11): the same
+// Debit-Credit cluster (Tab. 7-2: 100 TPS per node, 4 x 10 MIPS, 200 pages per node) for 2, 5 and
+// 10 nodes, random and affinity routing, GEH and primary-copy locking, NOFORCE and FORCE, judged
+// by `tpeval validate`'s rule (cli/cmd_validate.cpp): |analytic - simulated| <= half-width +
+// 10 % x |simulated| + the metric's absolute floor. Runs are short (a few simulated seconds,
+// fixed length, seed 1) to keep CI time modest.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "../scenarios.hpp"
+#include "model/debit_credit.hpp"
+#include "model/evaluate.hpp"
+#include "model/metrics_registry.hpp"
+#include "model/parse.hpp"
+#include "model/sim/simulate.hpp"
+#include "solver/io/json_input.hpp"
+
+using namespace tpeval::model;
+using namespace tpeval::model::sim;
+using tpeval::model::testing::Sets;
+using tpeval::model::testing::with;
+
+namespace {
+
+constexpr double kTolerance = 0.10;  // tpeval validate's default
+
+SystemModel cluster_model(int nodes, const Sets& sets) {
+  Sets all{{"cluster.nodes", nodes}};
+  all.insert(all.end(), sets.begin(), sets.end());
+  return parse_model(with(debit_credit_cluster_model(), all));
+}
+
+TxSimOptions fixed_length(double seconds, std::uint64_t seed = 1) {
+  TxSimOptions o;
+  o.seed = seed;
+  o.precision = 1e-9;  // never reached: run exactly max_time_s
+  o.max_time_s = seconds;
+  o.threads = 1;
+  return o;
+}
+
+double floor_of(AgreementFloor f, double response_ms) {
+  switch (f) {
+    case AgreementFloor::small_count:
+      return 0.01;
+    case AgreementFloor::small_percent:
+      return 1.0;
+    case AgreementFloor::response_part:
+      return kTolerance * response_ms;
+    case AgreementFloor::none:
+      break;
+  }
+  return 0.0;
+}
+
+/// Checks every named metric both engines report with validate's rule; a metric one engine does
+/// not report (e.g. local locks under GEH locking) is skipped.
+void check_agreement(const SystemModel& m, const Evaluation& e, const TxSimReport& r,
+                     const std::vector<std::string>& names) {
+  const SimulationView view{m, r};
+  const double response_ms = analytic_metric(e, "response_time_ms").value_or(0.0);
+  for (const std::string& name : names) {
+    const auto a = analytic_metric(e, name);
+    const auto s = simulated_metric(view, name);
+    if (!a || !s) continue;
+    const double bound = s->half_width + kTolerance * std::abs(s->mean) +
+                         floor_of(resolve_metric(name, "").spec->floor, response_ms);
+    CHECK_MESSAGE(std::abs(*a - s->mean) <= bound, name << ": analytic " << *a << ", simulated "
+                                                        << s->mean << " +- " << s->half_width);
+  }
+}
+
+const std::vector<std::string> kClusterMetrics{"throughput_per_s",
+                                               "hs_hit_pct",
+                                               "cpu_utilization_pct",
+                                               "messages_per_tx",
+                                               "page_requests_per_tx",
+                                               "geh_entry_accesses_per_tx",
+                                               "local_lock_pct",
+                                               "page_request_pct:BRANCH",
+                                               "page_request_pct:ACCOUNT",
+                                               "node_arrival_rate_per_s:node1",
+                                               "node_cpu_utilization_pct:node1",
+                                               "node_hs_hit_pct:node2",
+                                               "node_messages_per_tx:node2",
+                                               "node_local_lock_pct:node2",
+                                               "response_time_ms"};
+
+}  // namespace
+
+TEST_CASE("cluster simulator: validate agreement, Debit-Credit at 100 TPS per node") {
+  struct Combination {
+    int nodes;
+    const char* routing;
+    const char* locking;
+    const char* strategy;
+  };
+  // 12 combinations over nodes x routing x locking x update strategy.
+  const Combination combos[] = {
+      {2, "random", "geh_lock_table", "noforce"},  {2, "affinity", "geh_lock_table", "noforce"},
+      {2, "random", "primary_copy", "noforce"},    {2, "random", "geh_lock_table", "force"},
+      {5, "random", "geh_lock_table", "noforce"},  {5, "affinity", "primary_copy", "noforce"},
+      {5, "random", "primary_copy", "force"},      {5, "affinity", "geh_lock_table", "force"},
+      {10, "random", "geh_lock_table", "noforce"}, {10, "affinity", "geh_lock_table", "noforce"},
+      {10, "random", "primary_copy", "noforce"},   {10, "affinity", "primary_copy", "force"},
+  };
+  for (const Combination& c : combos) {
+    CAPTURE(c.nodes);
+    CAPTURE(std::string(c.routing));
+    CAPTURE(std::string(c.locking));
+    CAPTURE(std::string(c.strategy));
+    const SystemModel m = cluster_model(c.nodes, {{"cluster.routing", c.routing},
+                                                  {"cluster.locking", c.locking},
+                                                  {"policies.update_strategy", c.strategy}});
+    const Evaluation e = evaluate(m);
+    const TxSimReport r = simulate_transactions(m, fixed_length(c.nodes >= 10 ? 6.0 : 10.0));
+    REQUIRE_FALSE(r.saturated);
+    std::vector<std::string> names = kClusterMetrics;
+    // Primary copy: the analytic per-partition page-request share counts every miss another
+    // node could serve, also those under the node's own authority that read the disk (L2993);
+    // see the next test case. The per-transaction page requests are compared.
+    if (m.cluster.locking == GlobalLocking::primary_copy)
+      std::erase_if(names, [](const std::string& n) { return n.starts_with("page_request_pct"); });
+    check_agreement(m, e, r, names);
+  }
+}
+
+TEST_CASE("cluster simulator: primary copy page-request share per partition (analytic differs)") {
+  // Under primary copy a miss under the node's own lock authority reads the disk (L2993), so
+  // only 1 - 1/n of the B/T misses another node holds are shipped with a grant. The analytic
+  // page_requests_per_tx counts that (and agrees), but its per-partition page_request_pct reports
+  // the buffer model's share before the authority split (model/evaluate.cpp; reported to the
+  // lead). Recorded here: the simulator's share equals its page requests per transaction (one
+  // BRANCH reference per transaction), and the analytic share is about twice it at n = 2.
+  const SystemModel m = cluster_model(2, {{"cluster.locking", "primary_copy"}});
+  const Evaluation e = evaluate(m);
+  const TxSimReport r = simulate_transactions(m, fixed_length(10.0));
+  const SimulationView view{m, r};
+  const auto share = simulated_metric(view, "page_request_pct:BRANCH");
+  const auto per_tx = analytic_metric(e, "page_requests_per_tx");
+  const auto analytic_share = analytic_metric(e, "page_request_pct:BRANCH");
+  REQUIRE((share && per_tx && analytic_share));
+  CHECK(std::abs(share->mean - 100.0 * *per_tx) <= share->half_width + 0.1 * share->mean + 1.0);
+  MESSAGE("page_request_pct:BRANCH analytic " << *analytic_share << ", simulated " << share->mean);
+  CHECK(*analytic_share > 1.5 * share->mean);
+}
+
+TEST_CASE("cluster simulator: page requests take about 6.5 ms, a disk read more (V14, L3264)") {
+  const SystemModel m = cluster_model(10, {{"cluster.routing", "random"}});
+  const TxSimReport r = simulate_transactions(m, fixed_length(6.0));
+  const SimulationView view{m, r};
+  const auto ms = simulated_metric(view, "page_request_ms");
+  REQUIRE(ms.has_value());
+  // Book: about 6.5 ms, "mostly CPU time including waiting"; pure service is 3.0 ms.
+  CHECK(ms->mean > 3.0);
+  CHECK(ms->mean < 16.4);  // a disk read takes longer (V14)
+}
+
+TEST_CASE("cluster simulator: the same seed gives identical results, any thread count") {
+  const SystemModel m = cluster_model(5, {{"cluster.locking", "primary_copy"}});
+  TxSimOptions a = fixed_length(3.0);
+  TxSimOptions b = fixed_length(3.0);
+  a.replications = b.replications = 2;
+  b.threads = 2;
+  const TxSimReport ra = simulate_transactions(m, a);
+  const TxSimReport rb = simulate_transactions(m, b);
+  REQUIRE(ra.metrics.size() == rb.metrics.size());
+  for (std::size_t i = 0; i < ra.metrics.size(); ++i) {
+    CAPTURE(ra.metrics[i].metric);
+    CHECK(ra.metrics[i].estimate.mean == rb.metrics[i].estimate.mean);
+    CHECK(ra.metrics[i].estimate.half_width == rb.metrics[i].estimate.half_width);
+  }
+}
+
+TEST_CASE("cluster simulator: what it does not model is refused with the path") {
+  for (const auto& [path, value] : std::vector<std::pair<std::string, std::string>>{
+           {"cluster.locking", "central"}, {"cluster.coherence", "broadcast"}}) {
+    const SystemModel m = cluster_model(2, {{path, value}});
+    bool refused = false;
+    try {
+      simulate_transactions(m, fixed_length(1.0));
+    } catch (const tpeval::io::InputError& error) {
+      refused = std::string(error.what()).find(path) != std::string::npos;
+    }
+    CHECK_MESSAGE(refused, path);
+  }
+}
