@@ -43,6 +43,7 @@ struct TypePoint {
   double lock_requests = 0.0;
   double conflict_probability = 0.0;
   double deadlock_probability = 0.0;
+  double grant_notifications = 0.0;  ///< GEH locking: messages announcing a remote grant
 };
 
 struct Point {
@@ -356,6 +357,30 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
   }
 }
 
+/// Share of the lock holders on partition p that a lock request of node i meets at another node:
+/// the partition's lock requests by node, or, under key affinity, per key range (node k's range
+/// takes (1 - o) of node k's requests and o / (n - 1) of every other node's, model/routing.hpp).
+double remote_holder_share(const Prepared& pr, std::size_t p, std::size_t i) {
+  const auto& m = pr.model;
+  const std::size_t n = m.nodes.size();
+  if (m.partitions[p].access == AccessPattern::append) return 0.0;  // each node's own end page
+  const std::vector<double> rates = node_reference_rates(m, pr.routing, p);
+  double total = 0.0;
+  for (double r : rates) total += r;
+  if (total <= 0.0) return 0.0;
+  if (!key_partitioned(m, p)) return 1.0 - rates[i] / total;
+  const double o = m.cluster.other_node_share[p];
+  const double spread = o / static_cast<double>(n - 1);
+  double same = 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    double range_total = 0.0;
+    for (std::size_t j = 0; j < n; ++j) range_total += (j == k ? 1.0 - o : spread) * rates[j];
+    const double to_k = k == i ? 1.0 - o : spread;  // node i's requests into range k
+    if (range_total > 0.0) same += to_k * to_k * rates[i] / range_total;
+  }
+  return std::max(0.0, 1.0 - same);
+}
+
 /// Two lock classes that differ only in name and arrival rate.
 bool same_lock_behaviour(const solver::locking::LockClass& a, const solver::locking::LockClass& b) {
   if (a.step_time_s != b.step_time_s || a.commit_time_s != b.commit_time_s ||
@@ -456,6 +481,19 @@ void lock_contention(const Prepared& pr, Point& pt) {
     requests += tp.rate * tp.lock_requests;
   }
   if (requests > 0) pt.conflict_probability /= requests;
+  // GEH locking: a request that waits for a holder at another node is granted by a message
+  // from that node (ch7.md §5, "no messages except grant notifications to waiting nodes").
+  if (m.cluster.locking == GlobalLocking::geh_lock_table && m.nodes.size() > 1)
+    for (std::size_t c = 0; c < nc; ++c) {
+      const auto& d = dm.types[c];
+      for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+        const double k = references_per_tx(m, d.type, p);
+        if (lock_part[p] < 0 || k <= 0) continue;
+        pt.types[c].grant_notifications +=
+            k * lc.partitions[lock_part[p]].exclusive_conflict_probability *
+            remote_holder_share(pr, p, d.node);
+      }
+    }
   pt.partition_conflict.assign(m.partitions.size(), 0.0);
   for (std::size_t p = 0; p < m.partitions.size(); ++p)
     if (lock_part[p] >= 0)
@@ -721,7 +759,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(r.eh_accesses, d.eh_accesses);
     add(r.io_operations, d.io_operations);
     add(r.cpu_instructions, d.cpu_instructions[0] + d.cpu_instructions[1]);
-    add(r.messages, d.messages);
+    add(r.messages, d.messages + (pt.saturated ? 0.0 : pt.types[c].grant_notifications));
     add(r.page_requests, d.page_requests);
     add(r.geh_entry_accesses, d.geh_entry_accesses[0] + d.geh_entry_accesses[1]);
     if (pt.saturated) continue;
@@ -797,7 +835,7 @@ void report_nodes(const Prepared& pr, const Point& pt, Evaluation& ev) {
       const double r = pt.types[c].rate;
       rate += r;
       response += r * pt.types[c].response_s;
-      nr.messages_per_tx += r * d.messages;
+      nr.messages_per_tx += r * (d.messages + pt.types[c].grant_notifications);
       nr.page_requests_per_tx += r * d.page_requests;
       nr.geh_entry_accesses_per_tx += r * (d.geh_entry_accesses[0] + d.geh_entry_accesses[1]);
       node_locks += r * d.lock_requests;

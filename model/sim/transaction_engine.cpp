@@ -351,11 +351,21 @@ void TransactionEngine::next_reference(std::uint32_t tx) {
   fix_page(tx);
 }
 
-void TransactionEngine::wake(const std::vector<std::uint32_t>& woken) {
+void TransactionEngine::wake(const std::vector<std::uint32_t>& woken, int releaser_node) {
   for (std::uint32_t w : woken) {
-    settle(txs_[w]);
-    txs_[w].activity = Activity::none;
-    if (txs_[w].stage == Stage::lock) {
+    Tx& t = txs_[w];
+    settle(t);
+    t.activity = Activity::none;
+    if (t.stage == Stage::lock) {
+      // GEH locking: a waiter on another node learns of the grant by a short message from the
+      // releasing node (ch7.md §5: "no messages except grant notifications to waiting nodes").
+      if (model_.cluster.locking == GlobalLocking::geh_lock_table && releaser_node >= 0 &&
+          releaser_node != static_cast<int>(t.node)) {
+        const std::size_t at = t.next_action + 1;
+        plan_message(t, releaser_node, static_cast<int>(t.node), false);
+        std::rotate(t.actions.begin() + static_cast<std::ptrdiff_t>(at), t.actions.end() - 1,
+                    t.actions.end());
+      }
       action_done(w);  // the global lock is granted: continue with its grant message
       continue;
     }
@@ -375,7 +385,7 @@ void TransactionEngine::abort_and_restart(std::uint32_t tx) {
   locks_.release_all(tx, woken);
   settle(t);
   start(tx);
-  wake(woken);
+  wake(woken, static_cast<int>(t.node));
 }
 
 void TransactionEngine::fix_page(std::uint32_t tx) {
@@ -528,7 +538,7 @@ void TransactionEngine::complete(std::uint32_t tx) {
     nr.input_queue.pop_front();
     admit(next);
   }
-  wake(woken);
+  wake(woken, static_cast<int>(t.node));
 }
 
 // --- I/O planning (rules 2-10 of ch6-5.md §1.11)

@@ -99,7 +99,7 @@ class TransactionEngine final : public solver::des::EventHandler,
   void finish(std::uint32_t tx);
   void complete(std::uint32_t tx);
   void abort_and_restart(std::uint32_t tx);
-  void wake(const std::vector<std::uint32_t>& woken);
+  void wake(const std::vector<std::uint32_t>& woken, int releaser_node = -1);
 
   // Planning of I/O actions.
   void plan_read(Tx& t, std::uint64_t page, std::uint32_t owner, bool eh_hit, bool dc_hit);
