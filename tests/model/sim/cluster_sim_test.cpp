@@ -194,7 +194,6 @@ TEST_CASE("cluster simulator: what it does not model is refused with the path") 
   }
 }
 
-
 TEST_CASE("cluster simulator: 10 nodes, primary copy, random routing: analytic waits too short") {
   // At 100 TPS per node the CPUs run at 82 %. The analytic model gives every CPU visit the wait
   // C(m, a) S / (m - a) with S the mean visit (model/evaluate.cpp, visit_waits): the many 0.5-0.8
