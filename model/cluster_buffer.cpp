@@ -38,6 +38,35 @@ std::vector<double> page_write_fractions(const SystemModel& m) {
   return w;
 }
 
+/// A node's extended DB buffer in the GEH (L3173) takes the partitions allocated to it, by their
+/// migration policy, as the one-node model does (model/buffer_model.cpp): under FORCE every
+/// victim is clean, and modified pages enter only through commit writes into the buffer (L2374).
+void level2_admission(const SystemModel& m, const Partition& part, cache::NodeStream& s) {
+  s.level2_admitted = m.storage.extended_memory.buffer_pages > 0 &&
+                      part.allocation.extended_buffer && !part.clustered_with;
+  s.level2_policy =
+      part.allocation.migration == Migration::modified     ? cache::MigrationPolicy::modified
+      : part.allocation.migration == Migration::unmodified ? cache::MigrationPolicy::unmodified
+                                                           : cache::MigrationPolicy::all;
+  if (m.policies.update_strategy == UpdateStrategy::force) {
+    if (s.level2_policy == cache::MigrationPolicy::modified &&
+        !m.policies.force_writes_to_extended_buffer)
+      s.level2_admitted = false;
+    s.level2_policy = cache::MigrationPolicy::all;
+  }
+}
+
+/// The shared disk cache serves the partitions that use it and live on a disk pool (as in the
+/// one-node model, model/buffer_model.cpp).
+bool storage_cache_admitted(const SystemModel& m, const Partition& part) {
+  const Storage& st = m.storage;
+  if (st.disk_cache.type == DiskCacheType::none || st.disk_cache.pages <= 0) return false;
+  if (!part.allocation.disk_cache || part.clustered_with) return false;
+  for (const auto& d : st.devices)
+    if (d.name == part.allocation.device) return d.type == DeviceType::disk;
+  return false;
+}
+
 Streams make_streams(const SystemModel& m, const std::vector<std::vector<double>>& routing) {
   Streams out;
   const std::size_t n = m.nodes.size();
@@ -52,6 +81,8 @@ Streams make_streams(const SystemModel& m, const std::vector<std::vector<double>
     cache::NodeStream s;
     s.name = part.name;
     s.write_fraction = w[p];
+    level2_admission(m, part, s);
+    s.storage_cache_admitted = storage_cache_admitted(m, part);
     if (part.clustered_with) {
       s.kind = cache::StreamKind::repeat;  // TELLER in the just-referenced BRANCH page (L2525)
       s.shared = false;
@@ -93,11 +124,18 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
   const std::size_t np = m.partitions.size();
   const Streams s = make_streams(m, routing);
   cache::ClusterNodesConfig config;
-  for (const auto& node : m.nodes)
+  for (const auto& node : m.nodes) {
     config.buffer_items.push_back(static_cast<double>(node.buffer_pages));
+    if (m.storage.extended_memory.buffer_pages > 0)
+      config.level2_items.push_back(static_cast<double>(m.storage.extended_memory.buffer_pages));
+  }
   config.write_strategy = m.policies.update_strategy == UpdateStrategy::force
                               ? cache::WriteStrategy::force
                               : cache::WriteStrategy::noforce;
+  if (m.storage.disk_cache.type != DiskCacheType::none) {
+    config.storage_cache_items = static_cast<double>(m.storage.disk_cache.pages);
+    config.storage_cache_nonvolatile = m.storage.disk_cache.type == DiskCacheType::non_volatile;
+  }
   config.invalidation = m.cluster.coherence == Coherence::broadcast
                             ? cache::Invalidation::broadcast
                             : cache::Invalidation::on_request;
@@ -108,6 +146,8 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
     BufferLevels& b = out[i];
     b.partitions.resize(np);
     b.hs_characteristic_time = r.characteristic_time[i];
+    b.eh_characteristic_time = r.level2_characteristic_time[i];
+    b.dc_characteristic_time = r.storage_cache_characteristic_time;
     // Per-node references per transaction of the node's own mix.
     double node_tx = 0.0;
     double total_mix = 0.0;
@@ -120,8 +160,8 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
       b.partitions[p].references_per_tx = node_tx > 0 ? rate / node_tx : 0.0;
     }
     // Aggregate a partition's streams (its key ranges) weighted by this node's references.
-    std::vector<double> weight(np, 0.0), hit(np, 0.0), request(np, 0.0), disk(np, 0.0),
-        modified_misses(np, 0.0);
+    std::vector<double> weight(np, 0.0), hit(np, 0.0), eh_hit(np, 0.0), dc_hit(np, 0.0),
+        request(np, 0.0), disk(np, 0.0), modified_misses(np, 0.0), migrated_misses(np, 0.0);
     for (std::size_t k = 0; k < s.streams.size(); ++k) {
       const std::size_t p = s.partition[k];
       const double a = s.streams[k].reference_rate[i];
@@ -129,6 +169,9 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
       const auto& x = r.nodes[i][k];
       weight[p] += a;
       hit[p] += a * x.hit_ratio;
+      eh_hit[p] += a * x.level2_hit_ratio;
+      dc_hit[p] += a * x.storage_cache_hit_ratio;
+      migrated_misses[p] += a * (1.0 - x.hit_ratio) * x.level2_entry_probability;
       request[p] += a * x.page_request_ratio;
       disk[p] += a * x.disk_read_ratio;
       modified_misses[p] += a * (1.0 - x.hit_ratio) * x.modified_probability;
@@ -142,18 +185,31 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
       const double miss = 1.0 - pb.hs_hit_ratio;
       pb.eviction_ratio = miss;
       pb.page_request_ratio = request[p] / weight[p];
-      pb.read_miss_ratio = disk[p] / weight[p];
+      // read_miss_ratio counts every HS miss not served by another node: EH buffer hits too
+      // (device_demand.cpp subtracts them to get the device reads).
+      pb.eh_hit_ratio = eh_hit[p] / weight[p];
+      pb.dc_hit_ratio = dc_hit[p] / weight[p];
+      pb.read_miss_ratio = disk[p] / weight[p] + pb.eh_hit_ratio;
       if (part.access == AccessPattern::append && !m.policies.append_new_page_read)
         pb.read_miss_ratio =
             std::max(0.0, pb.read_miss_ratio - 1.0 / std::max(1.0, part.blocking_factor));
-      if (miss > 0) pb.modified_probability = std::min(1.0, modified_misses[p] / weight[p] / miss);
+      if (miss > 0) {
+        pb.modified_probability = std::min(1.0, modified_misses[p] / weight[p] / miss);
+        pb.migration_probability = std::min(1.0, migrated_misses[p] / weight[p] / miss);
+      }
     }
     double total_refs = 0.0;
     for (const auto& pb : b.partitions) {
       total_refs += pb.references_per_tx;
       b.hs_hit_ratio += pb.references_per_tx * pb.hs_hit_ratio;
+      b.eh_hit_ratio += pb.references_per_tx * pb.eh_hit_ratio;
+      b.dc_hit_ratio += pb.references_per_tx * pb.dc_hit_ratio;
     }
-    if (total_refs > 0) b.hs_hit_ratio /= total_refs;
+    if (total_refs > 0) {
+      b.hs_hit_ratio /= total_refs;
+      b.eh_hit_ratio /= total_refs;
+      b.dc_hit_ratio /= total_refs;
+    }
   }
   return out;
 }

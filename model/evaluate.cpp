@@ -84,6 +84,8 @@ BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<
       const double r = node_tx[i] * b.references_per_tx;
       refs += r;
       o.hs_hit_ratio += r * b.hs_hit_ratio;
+      o.eh_hit_ratio += r * b.eh_hit_ratio;
+      o.dc_hit_ratio += r * b.dc_hit_ratio;
       o.page_request_ratio += r * b.page_request_ratio;
       o.read_miss_ratio += r * b.read_miss_ratio;
       o.modified_probability += r * b.modified_probability;
@@ -91,6 +93,8 @@ BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<
     o.references_per_tx = refs;
     if (refs > 0) {
       o.hs_hit_ratio /= refs;
+      o.eh_hit_ratio /= refs;
+      o.dc_hit_ratio /= refs;
       o.page_request_ratio /= refs;
       o.read_miss_ratio /= refs;
       o.modified_probability /= refs;
@@ -99,8 +103,14 @@ BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<
     }
     total_refs += refs;
     out.hs_hit_ratio += refs * o.hs_hit_ratio;
+    out.eh_hit_ratio += refs * o.eh_hit_ratio;
+    out.dc_hit_ratio += refs * o.dc_hit_ratio;
   }
-  if (total_refs > 0) out.hs_hit_ratio /= total_refs;
+  if (total_refs > 0) {
+    out.hs_hit_ratio /= total_refs;
+    out.eh_hit_ratio /= total_refs;
+    out.dc_hit_ratio /= total_refs;
+  }
   return out;
 }
 
@@ -346,6 +356,24 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
   }
 }
 
+/// Two lock classes that differ only in name and arrival rate.
+bool same_lock_behaviour(const solver::locking::LockClass& a, const solver::locking::LockClass& b) {
+  if (a.step_time_s != b.step_time_s || a.commit_time_s != b.commit_time_s ||
+      a.step_time_scv != b.step_time_scv || a.commit_time_scv != b.commit_time_scv ||
+      a.concurrent_transactions != b.concurrent_transactions ||
+      a.accesses.size() != b.accesses.size())
+    return false;
+  for (std::size_t i = 0; i < a.accesses.size(); ++i) {
+    const auto& x = a.accesses[i];
+    const auto& y = b.accesses[i];
+    if (x.partition != y.partition || x.lock_requests != y.lock_requests ||
+        x.exclusive_share != y.exclusive_share || x.request_position != y.request_position ||
+        x.step_time_s != y.step_time_s || x.step_time_scv != y.step_time_scv)
+      return false;
+  }
+  return true;
+}
+
 /// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
 /// whole system: every class's requests compete for the same granules.
 void lock_contention(const Prepared& pr, Point& pt) {
@@ -365,6 +393,7 @@ void lock_contention(const Prepared& pr, Point& pt) {
       lw.partitions.back().sequence_batch = m.partitions[p].blocking_factor;
   }
   std::vector<int> lock_class(nc, -1);
+  std::vector<std::size_t> lock_type;  // per lock class
   for (std::size_t c = 0; c < nc; ++c) {
     const auto& d = dm.types[c];
     const auto& type = m.transaction_types[d.type];
@@ -384,7 +413,20 @@ void lock_contention(const Prepared& pr, Point& pt) {
     lc.step_time_s = tp.reference_phase_s / tp.lock_requests;
     lc.commit_time_s = tp.commit_phase_s;
     lock_steps(pr, d, tp, lock_part, lc);
-    lock_class[c] = static_cast<int>(lw.classes.size());
+    // The same type behaving the same on several nodes (symmetric nodes) is one open class of
+    // the summed rate: exact for Poisson arrivals, and it keeps the contention model's
+    // class-pair terms at types^2 rather than (types x nodes)^2.
+    std::size_t same = 0;
+    while (same < lw.classes.size() &&
+           !(lock_type[same] == d.type && same_lock_behaviour(lw.classes[same], lc)))
+      ++same;
+    lock_class[c] = static_cast<int>(same);
+    if (same < lw.classes.size()) {
+      lw.classes[same].arrival_rate_per_s += lc.arrival_rate_per_s;
+      lw.classes[same].name = type.name;
+      continue;
+    }
+    lock_type.push_back(d.type);
     lw.classes.push_back(std::move(lc));
   }
   if (lw.classes.empty()) return;
@@ -420,35 +462,47 @@ void lock_contention(const Prepared& pr, Point& pt) {
       pt.partition_conflict[p] = lc.partitions[lock_part[p]].exclusive_conflict_probability;
 }
 
-/// Step 4: an MPL limits the transactions inside: the system behind the input queue becomes a
-/// flow-equivalent server (exact closed MVA for populations 1..MPL, solver/mva) with a
-/// birth-death input queue (solver/open/flow_equivalent.hpp; Lazowska et al. QSP ch. 8).
-void mpl_limit(const Prepared& pr, Point& pt, double total_rate, double mean_response,
-               const std::vector<std::array<double, 2>>& cpu_held_ms) {
+/// The single-class closed network behind one node's MPL: the node's classes, weighted by their
+/// arrival shares within the node, at every station they use. In a cluster the other nodes' work
+/// at a station is open load the node's transactions only queue behind: the station's demand is
+/// stretched by 1 / (1 - U_other), the mixed-network rule of Lazowska et al. QSP §7.4 (eq. 7.12).
+/// Lock waits and group-commit waits act as delays inside the MPL.
+solver::Network node_mpl_network(const Prepared& pr, const Point& pt, std::size_t node,
+                                 double node_share,
+                                 const std::vector<std::array<double, 2>>& cpu_held_ms) {
   const auto& m = pr.model;
   const auto& dm = pr.demand;
   const std::size_t ns = dm.stations.size();
   const std::size_t nt = dm.types.size();
-  const int cpu = dm.cpu;
+  const int cpu = dm.layout.cpu[node];
   const int eh = dm.extended_memory;
-  const long mpl = *m.policies.mpl;
+  const bool cluster = m.nodes.size() > 1;
   solver::Network net;
-  net.classes.push_back({"all", solver::ClassKind::closed, 0.0, mpl, 0.0});
+  net.classes.push_back({"all", solver::ClassKind::closed, 0.0, *m.policies.mpl, 0.0});
   std::vector<double> demand_s;
   for (std::size_t k = 0; k < ns; ++k) {
     const auto& s = dm.stations[k];
-    double dk = 0.0;
+    double dk = 0.0, own_offered = 0.0;
     for (std::size_t t = 0; t < nt; ++t) {
       const auto& d = dm.types[t];
-      if (static_cast<int>(k) == cpu)
-        dk += pr.class_share[t] * (cpu_held_ms[t][0] + cpu_held_ms[t][1]);
-      else if (static_cast<int>(k) == eh && m.storage.extended_memory.synchronous)
+      if (d.node != node) continue;
+      const double w = pr.class_share[t] / node_share;
+      if (static_cast<int>(k) == cpu) {
+        dk += w * (cpu_held_ms[t][0] + cpu_held_ms[t][1]);
+        own_offered += pt.types[t].rate * (cpu_held_ms[t][0] + cpu_held_ms[t][1]) / 1000.0;
+      } else if (static_cast<int>(k) == eh && m.storage.extended_memory.synchronous) {
         continue;
-      else
-        dk += pr.class_share[t] * (d.wait_ms[0][k] + d.wait_ms[1][k] +
-                                   (d.overflow_ms[0][k] + d.overflow_ms[1][k]) * pt.overflow[k]);
+      } else {
+        dk += w * (d.wait_ms[0][k] + d.wait_ms[1][k] +
+                   (d.overflow_ms[0][k] + d.overflow_ms[1][k]) * pt.overflow[k]);
+      }
+      if (static_cast<int>(k) != cpu) own_offered += pt.types[t].rate * d.load_ms[k] / 1000.0;
     }
     if (dk <= 0) continue;
+    if (cluster && s.servers > 0) {
+      const double other_utilization = std::max(0.0, pt.offered[k] - own_offered) / s.servers;
+      dk /= std::max(1e-9, 1.0 - other_utilization);
+    }
     solver::Station st;
     st.name = s.name;
     st.kind = s.servers > 0 ? solver::StationKind::queue : solver::StationKind::delay;
@@ -456,12 +510,13 @@ void mpl_limit(const Prepared& pr, Point& pt, double total_rate, double mean_res
     net.stations.push_back(st);
     demand_s.push_back(dk / 1000.0);
   }
-  // Lock waits and group-commit waits act as delays inside the MPL.
-  double delay_s = 0.0;
-  for (std::size_t t = 0; t < nt; ++t)
-    delay_s += pr.class_share[t] * pt.types[t].breakdown.lock_wait_s;
-  const int g = m.nodes.front().log.group_commit_size;
-  const double updates = update_rate(pr, pt);
+  double delay_s = 0.0, updates = 0.0;
+  for (std::size_t t = 0; t < nt; ++t) {
+    if (dm.types[t].node != node) continue;
+    delay_s += pr.class_share[t] / node_share * pt.types[t].breakdown.lock_wait_s;
+    updates += pt.types[t].rate * update_probability(m, dm.types[t].type);
+  }
+  const int g = m.nodes[node].log.group_commit_size;
   if (g > 1 && updates > 0) delay_s += (g - 1) / (2.0 * updates);
   if (delay_s > 0) {
     solver::Station st;
@@ -474,32 +529,60 @@ void mpl_limit(const Prepared& pr, Point& pt, double total_rate, double mean_res
   net.visits = Eigen::MatrixXd::Ones(1, static_cast<Eigen::Index>(demand_s.size()));
   for (std::size_t k = 0; k < demand_s.size(); ++k)
     net.demand_s(0, static_cast<Eigen::Index>(k)) = demand_s[k];
-  const std::vector<double> x = solver::throughput_curve(net, mpl);
-  const auto fes = solver::open::flow_equivalent_queue(x, total_rate);
-  if (!fes) {
-    pt.saturated = true;
-    pt.bottleneck = "mpl";
-    pt.reason = fmt::format(
-        "arrival rate reaches the throughput {:.5g}/s of the MPL-limited system (MPL {})", x.back(),
-        mpl);
-    return;
+  return net;
+}
+
+/// Step 4: an MPL limits the transactions inside each node (every node has its own MPL and
+/// input queue, ch7.md §2.1): the system behind a node's input queue becomes a flow-equivalent
+/// server (exact closed MVA for populations 1..MPL, solver/mva) with a birth-death input queue
+/// (solver/open/flow_equivalent.hpp; Lazowska et al. QSP ch. 8).
+void mpl_limit(const Prepared& pr, Point& pt, double total_rate,
+               const std::vector<std::array<double, 2>>& cpu_held_ms) {
+  const auto& m = pr.model;
+  const auto& dm = pr.demand;
+  const long mpl = *m.policies.mpl;
+  double mean_active = 0.0;
+  for (std::size_t node = 0; node < m.nodes.size(); ++node) {
+    double node_share = 0.0, mean_response = 0.0;
+    for (std::size_t c = 0; c < dm.types.size(); ++c)
+      if (dm.types[c].node == node) {
+        node_share += pr.class_share[c];
+        mean_response += pr.class_share[c] * pt.types[c].response_s;
+      }
+    if (node_share <= 0) continue;
+    mean_response /= node_share;
+    const double node_rate = total_rate * node_share;
+    const solver::Network net = node_mpl_network(pr, pt, node, node_share, cpu_held_ms);
+    const std::vector<double> x = solver::throughput_curve(net, mpl);
+    const auto fes = solver::open::flow_equivalent_queue(x, node_rate);
+    if (!fes) {
+      pt.saturated = true;
+      pt.bottleneck = m.nodes.size() > 1 ? m.nodes[node].name + ".mpl" : "mpl";
+      pt.reason = fmt::format(
+          "arrival rate {}reaches the throughput {:.5g}/s of the MPL-limited system (MPL {})",
+          m.nodes.size() > 1 ? "at " + m.nodes[node].name + " " : "", x.back(), mpl);
+      return;
+    }
+    const double in_system_s = fes->mean_inside / node_rate;
+    const double queue_s = std::max(0.0, (fes->mean_in_system - fes->mean_inside) / node_rate);
+    const double scale = mean_response > 0 ? in_system_s / mean_response : 1.0;
+    for (std::size_t c = 0; c < dm.types.size(); ++c) {
+      if (dm.types[c].node != node) continue;
+      auto& tp = pt.types[c];
+      auto& br = tp.breakdown;
+      br.cpu_service_s *= scale;
+      br.cpu_wait_s *= scale;
+      br.extended_memory_s *= scale;
+      for (auto& e : br.io_s) e.second *= scale;
+      br.lock_wait_s *= scale;
+      br.commit_io_s *= scale;
+      br.remote_s *= scale;
+      br.input_queue_s = queue_s;
+      tp.response_s = tp.response_s * scale + queue_s;
+    }
+    mean_active += fes->mean_inside;
   }
-  const double in_system_s = fes->mean_inside / total_rate;
-  const double queue_s = std::max(0.0, (fes->mean_in_system - fes->mean_inside) / total_rate);
-  const double scale = mean_response > 0 ? in_system_s / mean_response : 1.0;
-  for (auto& tp : pt.types) {
-    auto& br = tp.breakdown;
-    br.cpu_service_s *= scale;
-    br.cpu_wait_s *= scale;
-    br.extended_memory_s *= scale;
-    for (auto& e : br.io_s) e.second *= scale;
-    br.lock_wait_s *= scale;
-    br.commit_io_s *= scale;
-    br.remote_s *= scale;
-    br.input_queue_s = queue_s;
-    tp.response_s = tp.response_s * scale + queue_s;
-  }
-  pt.mean_active = fes->mean_inside;
+  pt.mean_active = mean_active;
 }
 
 Point solve_at(const Prepared& pr, double total_rate) {
@@ -517,13 +600,8 @@ Point solve_at(const Prepared& pr, double total_rate) {
   class_times(pr, pt, cpu_held_ms);
   lock_contention(pr, pt);
   if (pt.saturated) return pt;
-  double mean_response = 0.0;
-  for (std::size_t c = 0; c < nc; ++c) {
-    pt.mean_active += pt.types[c].rate * pt.types[c].response_s;
-    mean_response += pr.class_share[c] * pt.types[c].response_s;
-  }
-  if (pr.model.policies.mpl && total_rate > 0)
-    mpl_limit(pr, pt, total_rate, mean_response, cpu_held_ms);
+  for (std::size_t c = 0; c < nc; ++c) pt.mean_active += pt.types[c].rate * pt.types[c].response_s;
+  if (pr.model.policies.mpl && total_rate > 0) mpl_limit(pr, pt, total_rate, cpu_held_ms);
   return pt;
 }
 

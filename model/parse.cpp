@@ -7,8 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "model/parse_cluster.hpp"
 #include "model/input_limits.hpp"
+#include "model/parse_cluster.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::model {

@@ -216,21 +216,6 @@ void apply_scaling(const JsonNode& cluster, SystemModel& m) {
 /// silently (docs/cluster.md "Limits").
 void check_supported(const JsonNode& root, const SystemModel& m) {
   if (m.node_count() == 1) return;
-  const auto first = root.at("nodes").elements().front();
-  if (m.storage.extended_memory.buffer_pages > 0)
-    first.at("extended_memory")
-        .at("buffer_pages")
-        .fail(
-            "extended DB buffers are not modelled for clusters yet (use 0 with cluster.nodes "
-            "> 1)");
-  if (m.storage.disk_cache.type != DiskCacheType::none && m.storage.disk_cache.pages > 0)
-    first.at("disk_cache")
-        .at("pages")
-        .fail(
-            "a shared disk-cache file buffer is not modelled for clusters yet (a non-volatile "
-            "write buffer, pages 0, is)");
-  if (m.policies.mpl)
-    root.at("policies").at("mpl").fail("an MPL is not modelled for clusters yet (use null)");
   // Every node writes its own log (L3087): a log pool is private and cannot hold partitions.
   for (std::size_t p = 0; p < m.partitions.size(); ++p)
     for (const auto& node : m.nodes)

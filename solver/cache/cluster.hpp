@@ -13,6 +13,16 @@
 // request when another node holds the current version, i.e. when some node referenced the item
 // within t_C (the most recent referencer always holds the current version): disk share
 // exp(-n a t_C), page-request share 1 - h - exp(-n a t_C). Private streams behave as in che.hpp.
+// A node may have a second, exclusive level (an extended buffer, Rahm 1993 L3173): the streams
+// admitted to it keep a page for a further t_2 after it leaves level 1 (the TTL model of
+// hierarchy.hpp), so its level-2 hits are h(t_C + t_2) - h(t_C) by the same validity rule.
+// The nodes may share a storage cache (a disk cache below all of them, L3173): it sees every
+// read from storage and every write to it (write-back of a modified victim under NOFORCE, commit
+// write under FORCE; a non-volatile cache allocates on write, a volatile one only updates), and
+// keeps a page for t_S after its last access (TTL). A storage read at node i hits it iff some
+// access came within t_S: from another node (Poisson, rate sum_{j != i} of their accesses), or
+// node i's own last access, which was its write-back (when the copy was modified) or its read
+// before the copy's whole stay in its buffers.
 // Errors are io::InputError.
 #pragma once
 
@@ -29,17 +39,24 @@ enum class Invalidation { on_request, broadcast };
 struct ClusterConfig {
   int node_count = 1;                  ///< >= 1
   double buffer_items_per_node = 0.0;  ///< >= 0
+  /// An exclusive level-2 buffer per node that every level-1 victim enters (0 = none).
+  double level2_items_per_node = 0.0;
+  /// A storage cache shared by the nodes that every stream goes through (0 = none).
+  double storage_cache_items = 0.0;
+  bool storage_cache_nonvolatile = true;
   WriteStrategy write_strategy = WriteStrategy::noforce;
   Invalidation invalidation = Invalidation::on_request;
 };
 
 struct ClusterStreamResult {
   std::string name;
-  double reference_rate = 0.0;      ///< per node
-  double hit_ratio = 0.0;           ///< local valid copy
-  double page_request_ratio = 0.0;  ///< share of references served by another node's buffer
-  double disk_read_ratio = 0.0;     ///< share of references read from disk
-  double occupancy_items = 0.0;     ///< per node, including invalid copies (on_request)
+  double reference_rate = 0.0;           ///< per node
+  double hit_ratio = 0.0;                ///< local valid copy
+  double page_request_ratio = 0.0;       ///< share of references served by another node's buffer
+  double disk_read_ratio = 0.0;          ///< share of references read from disk
+  double occupancy_items = 0.0;          ///< per node, including invalid copies (on_request)
+  double level2_hit_ratio = 0.0;         ///< valid copy in the node's level 2
+  double storage_cache_hit_ratio = 0.0;  ///< read from storage, served by the storage cache
 };
 
 struct ClusterResult {
@@ -48,6 +65,8 @@ struct ClusterResult {
   double hit_ratio = 0.0;            ///< reference-weighted over the streams
   double page_request_ratio = 0.0;
   double disk_read_ratio = 0.0;
+  double level2_hit_ratio = 0.0;
+  double storage_cache_hit_ratio = 0.0;
   std::vector<ClusterStreamResult> streams;
 };
 
@@ -66,12 +85,24 @@ struct NodeStream {
   double references_per_item = 1.0;
   double write_fraction = 0.0;
   bool shared = true;
+  /// Level 2 (when the node has one): whether level-1 victims of this stream enter it, and
+  /// which of them (all, the modified ones, the unmodified ones).
+  bool level2_admitted = false;
+  MigrationPolicy level2_policy = MigrationPolicy::all;
+  /// Whether this stream's storage goes through the shared storage cache (when there is one).
+  bool storage_cache_admitted = false;
 };
 
 struct ClusterNodesConfig {
   std::vector<double> buffer_items;  ///< per node, >= 0; its size is the number of nodes
+  /// Per node, the exclusive level-2 buffer behind level 1 (>= 0); empty = none anywhere.
+  std::vector<double> level2_items;
   WriteStrategy write_strategy = WriteStrategy::noforce;
   Invalidation invalidation = Invalidation::on_request;
+  /// A storage cache shared by all nodes (>= 0; 0 = none); non-volatile caches allocate on
+  /// write, volatile ones only update a present page.
+  double storage_cache_items = 0.0;
+  bool storage_cache_nonvolatile = true;
 };
 
 struct NodeStreamResult {
@@ -79,6 +110,12 @@ struct NodeStreamResult {
   double page_request_ratio = 0.0;  ///< served from another node's buffer (NOFORCE)
   double disk_read_ratio = 0.0;     ///< read from external storage
   double occupancy_items = 0.0;     ///< frames held at this node (incl. invalid copies)
+  double level2_hit_ratio = 0.0;    ///< valid copy in this node's level 2, per reference
+  /// Share of this stream's level-1 victims that enter level 2 (by its admission and policy).
+  double level2_entry_probability = 0.0;
+  /// Reads from storage served by the shared storage cache, per reference (a part of
+  /// disk_read_ratio).
+  double storage_cache_hit_ratio = 0.0;
   /// Probability that a copy leaving this node's buffer holds the current modified version
   /// (NOFORCE: it must be written back; a superseded copy need not be).
   double modified_probability = 0.0;
@@ -86,6 +123,8 @@ struct NodeStreamResult {
 
 struct ClusterNodesResult {
   std::vector<double> characteristic_time;           ///< per node; +infinity when all fits
+  std::vector<double> level2_characteristic_time;    ///< per node; 0 without level 2
+  double storage_cache_characteristic_time = 0.0;    ///< 0 without a storage cache
   std::vector<std::vector<NodeStreamResult>> nodes;  ///< [node][stream]
 };
 

@@ -245,64 +245,149 @@ HierarchyResult simulate_hierarchy(const std::vector<ReferenceStream>& streams,
 
 namespace {
 constexpr ItemId kPrivateBit = ItemId{1} << 62;
+constexpr int kNodeShift = 50;  // storage-cache key of a private item: node << 50 | item
+/// Payload of a buffered copy: the item's version (shared items), and whether this copy holds a
+/// modification not yet written to storage (NOFORCE).
+constexpr std::uint32_t kDirty = std::uint32_t{1} << 31;
+constexpr std::uint32_t version_of(std::uint32_t payload) {
+  return payload & ~kDirty;
 }
+}  // namespace
 
 ClusterSimulator::ClusterSimulator(const ClusterConfig& config, std::size_t tag_count,
                                    std::size_t shared_item_count)
-    : config_(config), versions_(shared_item_count, 0), counts_(tag_count) {
+    : config_(config),
+      storage_cache_(checked_items(config.storage_cache_items, "storage_cache_items")),
+      versions_(shared_item_count, 0),
+      counts_(tag_count) {
   if (config.node_count < 1 || config.node_count > 4096)
     throw io::InputError("node_count", "must be an integer in [1, 4096] for the simulator");
   if (shared_item_count > 100'000'000)
     throw io::InputError("streams", "the simulator handles at most 10^8 shared items");
   const std::size_t capacity = checked_items(config.buffer_items_per_node, "buffer_items_per_node");
-  for (int i = 0; i < config.node_count; ++i) buffers_.emplace_back(capacity);
+  const std::size_t level2 = checked_items(config.level2_items_per_node, "level2_items_per_node");
+  for (int i = 0; i < config.node_count; ++i) {
+    buffers_.emplace_back(capacity);
+    level2_.emplace_back(level2);
+  }
 }
 
 void ClusterSimulator::reset_counts() {
   std::fill(counts_.begin(), counts_.end(), ClusterCounts{});
 }
 
-void ClusterSimulator::reference(int node, ItemId item, bool write, bool shared, std::size_t tag) {
+ItemId ClusterSimulator::storage_key(int node, ItemId key) const {
+  return (key & kPrivateBit) ? key | (static_cast<ItemId>(node) << kNodeShift) : key;
+}
+
+void ClusterSimulator::storage_read(int node, ItemId key, ClusterCounts& c) {
+  ++c.disk_reads;
+  if (storage_cache_.capacity() == 0) return;
+  const ItemId page = storage_key(node, key);
+  if (storage_cache_.touch(page))
+    ++c.storage_cache_hits;
+  else
+    storage_cache_.insert(page, 0);
+}
+
+void ClusterSimulator::storage_write(int node, ItemId key) {
+  if (storage_cache_.capacity() == 0) return;
+  const ItemId page = storage_key(node, key);
+  // A non-volatile cache takes the write (write-allocate); a volatile one updates a present copy.
+  if (!storage_cache_.touch(page) && config_.storage_cache_nonvolatile)
+    storage_cache_.insert(page, 0);
+}
+
+void ClusterSimulator::admit(int node, ItemId item, std::uint32_t payload) {
+  ItemId victim = 0;
+  std::uint32_t victim_payload = 0;
+  if (!buffers_[node].insert(item, payload, &victim, &victim_payload)) return;
+  // A modified victim that is still the current version is written back (NOFORCE); one that
+  // migrates into level 2 is written through at the same time (model rule L2372).
+  if (victim_payload & kDirty) {
+    const bool current = (victim & kPrivateBit) || version_of(victim_payload) == versions_[victim];
+    if (current) storage_write(node, victim);
+  }
+  if (level2_[node].capacity() > 0) level2_[node].insert(victim, version_of(victim_payload));
+}
+
+bool ClusterSimulator::take_from_level2(int node, ItemId item, std::uint32_t* payload) {
+  LruBuffer& level2 = level2_[node];
+  if (level2.capacity() == 0 || !level2.contains(item)) return false;
+  *payload = level2.payload(item);
+  level2.erase(item);
+  return true;
+}
+
+bool ClusterSimulator::holds_current(int node, ItemId item, std::uint32_t version) const {
+  const auto holds = [&](const LruBuffer& b) {
+    return b.contains(item) && version_of(b.payload(item)) == version;
+  };
+  return holds(buffers_[node]) || (level2_[node].capacity() > 0 && holds(level2_[node]));
+}
+
+void ClusterSimulator::write(int node, ItemId key, std::uint32_t version) {
+  if (config_.write_strategy == WriteStrategy::force) {
+    storage_write(node, key);  // the commit writes it to storage; the copy stays clean
+    buffers_[node].set_payload(key, version);
+  } else {
+    buffers_[node].set_payload(key, version | kDirty);
+  }
+}
+
+void ClusterSimulator::reference(int node, ItemId item, bool write_it, bool shared,
+                                 std::size_t tag) {
   ClusterCounts& c = counts_[tag];
   ++c.references;
   LruBuffer& buffer = buffers_[node];
+  std::uint32_t payload = 0;
   if (!shared) {
     const ItemId key = item | kPrivateBit;
     if (buffer.touch(key)) {
       ++c.hits;
     } else {
-      ++c.disk_reads;
-      buffer.insert(key, 0);
+      if (take_from_level2(node, key, &payload))
+        ++c.level2_hits;
+      else
+        storage_read(node, key, c);
+      admit(node, key, 0);
     }
+    if (write_it) write(node, key, 0);
     return;
   }
   std::uint32_t& version = versions_[item];
   const bool present = buffer.touch(item);
-  if (present && buffer.payload(item) == version) {
+  if (present && version_of(buffer.payload(item)) == version) {
     ++c.hits;
+  } else if (!present && take_from_level2(node, item, &payload) && payload == version) {
+    ++c.level2_hits;
+    admit(node, item, version);
   } else {
     // Miss or invalid copy (on-request invalidation detects it now). NOFORCE: another node that
-    // holds the current version ships it (page request); otherwise, and always under FORCE,
-    // the page is read from disk.
+    // holds the current version (in either level) ships it (page request); otherwise, and always
+    // under FORCE, the page is read from storage.
     bool remote = false;
     if (config_.write_strategy == WriteStrategy::noforce)
       for (int j = 0; j < config_.node_count && !remote; ++j)
-        remote = j != node && buffers_[j].contains(item) && buffers_[j].payload(item) == version;
+        remote = j != node && holds_current(j, item, version);
     if (remote)
       ++c.page_requests;
     else
-      ++c.disk_reads;
+      storage_read(node, item, c);
     if (present)
       buffer.set_payload(item, version);
     else
-      buffer.insert(item, version);
+      admit(node, item, version);
   }
-  if (write) {
+  if (write_it) {
     ++version;
-    buffer.set_payload(item, version);
+    write(node, item, version);
     if (config_.invalidation == Invalidation::broadcast)
       for (int j = 0; j < config_.node_count; ++j)
-        if (j != node) buffers_[j].erase(item);
+        if (j != node) {
+          buffers_[j].erase(item);
+          if (level2_[j].capacity() > 0) level2_[j].erase(item);
+        }
   }
 }
 
@@ -375,10 +460,14 @@ ClusterResult simulate_cluster(const std::vector<ReferenceStream>& streams,
     const double refs = static_cast<double>(c.references);
     if (refs > 0) {
       r.hit_ratio = c.hits / refs;
+      r.level2_hit_ratio = c.level2_hits / refs;
+      r.storage_cache_hit_ratio = c.storage_cache_hits / refs;
       r.page_request_ratio = c.page_requests / refs;
       r.disk_read_ratio = c.disk_reads / refs;
     }
     result.hit_ratio += c.hits / measured;
+    result.level2_hit_ratio += c.level2_hits / measured;
+    result.storage_cache_hit_ratio += c.storage_cache_hits / measured;
     result.page_request_ratio += c.page_requests / measured;
     result.disk_read_ratio += c.disk_reads / measured;
     result.streams.push_back(std::move(r));

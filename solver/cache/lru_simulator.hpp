@@ -25,6 +25,7 @@ struct SimulationCounts {
   std::uint64_t references = 0;
   std::uint64_t level1_hits = 0;
   std::uint64_t level2_hits = 0;
+  std::uint64_t storage_cache_hits = 0;  ///< disk reads served by the shared storage cache
   std::uint64_t misses = 0;
   std::uint64_t dirty_writebacks = 0;  ///< NOFORCE victims written out of level 1
   std::uint64_t commit_writes = 0;     ///< FORCE writes at commit
@@ -64,6 +65,8 @@ HierarchyResult simulate_hierarchy(const std::vector<ReferenceStream>& streams,
 struct ClusterCounts {
   std::uint64_t references = 0;
   std::uint64_t hits = 0;
+  std::uint64_t level2_hits = 0;
+  std::uint64_t storage_cache_hits = 0;  ///< disk reads served by the shared storage cache
   std::uint64_t page_requests = 0;
   std::uint64_t disk_reads = 0;
 };
@@ -75,14 +78,31 @@ class ClusterSimulator {
                    std::size_t shared_item_count);
   /// One reference by `node` (0 .. n-1). A shared item (id < shared_item_count) is one
   /// population for all nodes and carries a version; a write invalidates the other copies. A
-  /// private item's id needs only be unique within the node (ids < 2^62).
+  /// private item's id needs only be unique within the node (ids < 2^50). Copies and caches
+  /// follow the cluster model of cluster.hpp: an exclusive level 2 per node, a storage cache
+  /// shared by all nodes that sees storage reads, write-backs (NOFORCE) and commit writes (FORCE).
   void reference(int node, ItemId item, bool write, bool shared, std::size_t tag);
   void reset_counts();
   const std::vector<ClusterCounts>& counts() const noexcept { return counts_; }
 
  private:
+  /// Puts `item` into the node's level 1; its victim (if any) enters the node's level 2.
+  void admit(int node, ItemId item, std::uint32_t payload);
+  /// Takes a copy out of the node's level 2 (exclusive levels); its payload, or none.
+  bool take_from_level2(int node, ItemId item, std::uint32_t* payload);
+  bool holds_current(int node, ItemId item, std::uint32_t version) const;
+  /// The storage cache's key of a page (private items are distinct per node).
+  ItemId storage_key(int node, ItemId key) const;
+  void storage_read(int node, ItemId key, ClusterCounts& c);
+  void storage_write(int node, ItemId key);
+  /// A reference that updates the node's (present) copy: FORCE writes it to storage at once,
+  /// NOFORCE marks the copy modified.
+  void write(int node, ItemId key, std::uint32_t version);
+
   ClusterConfig config_;
   std::vector<LruBuffer> buffers_;
+  std::vector<LruBuffer> level2_;        // per node; capacity 0 without level 2
+  LruBuffer storage_cache_;              // shared; capacity 0 without one
   std::vector<std::uint32_t> versions_;  // current version per shared item
   std::vector<ClusterCounts> counts_;
 };

@@ -535,13 +535,20 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         const double p_by_o = std::min(
             1.0, others * (w * (held_x[o][p] + held_s[o][p]) + (1 - w) * held_x[o][p]) / d);
         if (p_by_o <= 0 || totals[o].requests <= 0) continue;
-        double p_back = 0;  // o requests one of c's held locks in a conflicting mode
+        // o requests one of c's held locks in a conflicting mode. c's held locks and o's
+        // remaining requests are its *other* requests (c is requesting, o holds, a lock on p):
+        // spread over the partitions by the requests left after removing that one, so a
+        // partition locked once per transaction (a hot end-of-file page) closes no cycle with
+        // itself: its holder never waits for it again.
+        double p_back = 0;
+        const double c_other = totals[c].requests - 1.0;
+        const double o_other = totals[o].requests - 1.0;
         for (std::size_t q = 0; q < np; ++q) {
-          if (totals[o].requests_on[q] <= 0 || totals[c].requests_on[q] <= 0) continue;
-          const double o_requests_on_q =
-              profile[o].remaining_requests * totals[o].requests_on[q] / totals[o].requests;
-          const double c_held_on_q =
-              profile[c].locks_at_request * totals[c].requests_on[q] / totals[c].requests;
+          const double c_on_q = totals[c].requests_on[q] - (q == p ? 1.0 : 0.0);
+          const double o_on_q = totals[o].requests_on[q] - (q == p ? 1.0 : 0.0);
+          if (c_other <= 0 || o_other <= 0 || c_on_q <= 0 || o_on_q <= 0) continue;
+          const double o_requests_on_q = profile[o].remaining_requests * o_on_q / o_other;
+          const double c_held_on_q = profile[c].locks_at_request * c_on_q / c_other;
           const double wo = exclusive_share(o, q);
           const double conflicting = wo + (1 - wo) * exclusive_share(c, q);
           p_back += o_requests_on_q * c_held_on_q * conflicting / workload.partitions[q].granules;

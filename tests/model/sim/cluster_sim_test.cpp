@@ -181,8 +181,10 @@ TEST_CASE("cluster simulator: the same seed gives identical results, any thread 
 }
 
 TEST_CASE("cluster simulator: what it does not model is refused with the path") {
-  for (const auto& [path, value] : std::vector<std::pair<std::string, std::string>>{
-           {"cluster.locking", "central"}, {"cluster.coherence", "broadcast"}}) {
+  for (const auto& [path, value] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"cluster.locking", "central"},
+                                                           {"cluster.coherence", "broadcast"},
+                                                           {"policies.mpl", 10}}) {
     const SystemModel m = cluster_model(2, {{path, value}});
     bool refused = false;
     try {
