@@ -107,9 +107,6 @@ void check_cluster(const SystemModel& model) {
     throw io::InputError("nodes[0].disk_cache.pages",
                          "the transaction simulator has no shared disk-cache file buffer in a "
                          "cluster (a non-volatile write buffer, pages 0, is simulated)");
-  if (model.policies.mpl)
-    throw io::InputError("policies.mpl",
-                         "the transaction simulator has no per-node MPL in a cluster (use null)");
   if (model.cluster.coherence == Coherence::broadcast)
     throw io::InputError("cluster.coherence",
                          "the transaction simulator models on_request invalidation; broadcast "

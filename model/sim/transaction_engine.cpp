@@ -264,15 +264,17 @@ void TransactionEngine::arrive(std::uint32_t type) {
   if (cluster_) count_node(t.node, nc_arrivals);
   population_change(+1, 0);
   if (in_system_ > settings_.max_population) saturated_ = true;
-  // MPL with an input queue (L2354).
-  if (mpl_ == 0 || active_ < mpl_)
+  // MPL with an input queue (L2354); in a cluster every node has its own (ch7.md §2.1).
+  NodeRuntime& nr = nodes_[t.node];
+  if (mpl_ == 0 || nr.active < mpl_)
     admit(tx);
   else
-    input_queue_.push_back(tx);
+    nr.input_queue.push_back(tx);
 }
 
 void TransactionEngine::admit(std::uint32_t tx) {
   population_change(0, +1);
+  ++nodes_[txs_[tx].node].active;
   settle(txs_[tx]);
   start(tx);
 }
@@ -509,9 +511,11 @@ void TransactionEngine::complete(std::uint32_t tx) {
   ++completed_;
   population_change(-1, -1);
   free_txs_.push_back(tx);
-  if (!input_queue_.empty() && (mpl_ == 0 || active_ < mpl_)) {
-    const std::uint32_t next = input_queue_.front();
-    input_queue_.pop_front();
+  NodeRuntime& nr = nodes_[t.node];
+  --nr.active;
+  if (!nr.input_queue.empty() && (mpl_ == 0 || nr.active < mpl_)) {
+    const std::uint32_t next = nr.input_queue.front();
+    nr.input_queue.pop_front();
     admit(next);
   }
   wake(woken);

@@ -169,6 +169,8 @@ class TransactionEngine final : public solver::des::EventHandler,
     std::vector<PoolStations> pools;  ///< per device pool (the log pool is the node's own)
     std::vector<std::uint32_t> log_group;
     std::uint64_t log_page = 0;
+    long active = 0;  ///< admitted transactions (inside the node's MPL)
+    std::deque<std::uint32_t> input_queue;
   };
   std::vector<NodeRuntime> nodes_;
   std::vector<int> group_node_;  ///< CPU group -> node, -1 for other groups
@@ -200,7 +202,6 @@ class TransactionEngine final : public solver::des::EventHandler,
 
   std::vector<Tx> txs_;
   std::vector<std::uint32_t> free_txs_;
-  std::deque<std::uint32_t> input_queue_;
   std::vector<IoOp> ops_;
   std::vector<std::uint32_t> free_ops_;
   long dc_write_buffer_used_ = 0;

@@ -153,6 +153,26 @@ TEST_CASE("cluster simulator: primary copy page-request share per partition (ana
   CHECK(*analytic_share > 1.5 * share->mean);
 }
 
+TEST_CASE("cluster simulator: an MPL per node with its own input queue (ch7.md §2.1)") {
+  // 5 nodes at 100 TPS each; an MPL of 10 per node queues transactions at every node's input.
+  const SystemModel m = cluster_model(5, {{"policies.mpl", 10}});
+  const Evaluation e = evaluate(m);
+  const TxSimReport r = simulate_transactions(m, fixed_length(10.0));
+  REQUIRE_FALSE(r.saturated);
+  const SimulationView view{m, r};
+  const auto active = simulated_metric(view, "mean_active_transactions");
+  REQUIRE(active.has_value());
+  CHECK(active->mean <= 5 * 10 + 1e-9);  // never more than the MPL per node, 5 nodes
+  const auto queued = r.find("type", "debit_credit", "input_queue_s");
+  REQUIRE(queued != nullptr);
+  CHECK(queued->estimate.mean > 0.0);
+  check_agreement(m, e, r, {"throughput_per_s", "node_cpu_utilization_pct:node1"});
+  // The input-queue wait differs (analytic 45.6 ms from the per-node flow-equivalent server,
+  // simulated 24-32 ms at seed 1 in 10-20 s runs): recorded and reported, not judged here.
+  MESSAGE("input_queue_ms analytic " << *analytic_metric(e, "input_queue_ms") << ", simulated "
+                                     << 1000.0 * queued->estimate.mean);
+}
+
 TEST_CASE("cluster simulator: page requests take about 6.5 ms, a disk read more (V14, L3264)") {
   const SystemModel m = cluster_model(10, {{"cluster.routing", "random"}});
   const TxSimReport r = simulate_transactions(m, fixed_length(6.0));
@@ -181,10 +201,10 @@ TEST_CASE("cluster simulator: the same seed gives identical results, any thread 
 }
 
 TEST_CASE("cluster simulator: what it does not model is refused with the path") {
-  for (const auto& [path, value] :
-       std::vector<std::pair<std::string, nlohmann::json>>{{"cluster.locking", "central"},
-                                                           {"cluster.coherence", "broadcast"},
-                                                           {"policies.mpl", 10}}) {
+  for (const auto& [path, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"cluster.locking", "central"},
+           {"cluster.coherence", "broadcast"},
+           {"nodes[0].extended_memory.buffer_pages", 500}}) {
     const SystemModel m = cluster_model(2, {{path, value}});
     bool refused = false;
     try {
