@@ -86,6 +86,7 @@ MetricLayout::MetricLayout(const SystemModel& model) {
     add("type", n, "lock_wait_s", b + tc_lock_wait_s, done);
     add("type", n, "commit_io_s", b + tc_commit_io_s, done);
     add("type", n, "input_queue_s", b + tc_input_queue_s, done);
+    if (model.nodes.size() > 1) add("type", n, "message_s", b + tc_message_s, done);
     add("type", n, "page_misses", b + tc_page_misses, done);
     add("type", n, "reads", b + tc_reads, done);
     add("type", n, "device_reads", b + tc_device_reads, done);

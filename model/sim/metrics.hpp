@@ -43,6 +43,7 @@ enum TypeCounter : int {
   tc_lock_wait_s,
   tc_commit_io_s,
   tc_input_queue_s,
+  tc_message_s,  ///< clusters: waiting for lock and page messages (both CPUs and the network)
   tc_page_misses,
   tc_reads,
   tc_device_reads,

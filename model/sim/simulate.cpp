@@ -46,18 +46,16 @@ struct ClassDemands {
 
 ClassDemands class_demands(const SystemModel& model) {
   ClassDemands out;
+  const auto routing = routing_fractions(model);
   if (model.nodes.size() == 1) {
     out.demands = build_demands(model, evaluate_buffers(model));
   } else {
-    const auto routing = routing_fractions(model);
     const auto buffers = evaluate_cluster_buffers(model, routing);
     out.demands = build_demands(model, buffers, routing);
     add_cluster_work(model, buffers, routing, out.demands);
   }
-  for (const TypeDemand& d : out.demands.types) {
-    const double share = model.nodes.size() == 1 ? 1.0 : routing_fractions(model)[d.type][d.node];
-    out.rate_per_s.push_back(model.type_arrival_rate_per_s(d.type) * share);
-  }
+  for (const TypeDemand& d : out.demands.types)
+    out.rate_per_s.push_back(model.type_arrival_rate_per_s(d.type) * routing[d.type][d.node]);
   return out;
 }
 

@@ -237,7 +237,8 @@ void TransactionEngine::settle(Tx& t) {
       t.c[tc_lock_wait_s] += dt;
       break;
     case Activity::message:
-      break;  // lock and page messages: in the response time only
+      t.c[tc_message_s] += dt;
+      break;
   }
 }
 

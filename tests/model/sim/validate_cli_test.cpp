@@ -59,3 +59,19 @@ TEST_CASE("validate: a saturated model passes only when both sides find no stead
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("both find no steady state") != std::string::npos);
 }
+
+TEST_CASE("validate: the Debit-Credit cluster example passes, per node and in total (#11)") {
+  // examples/models/debit_credit_cluster.json: 2 nodes, GEH locking, random routing, NOFORCE.
+  const std::string cluster =
+      std::string(TPEVAL_SOURCE_DIR) + "/examples/models/debit_credit_cluster.json";
+  const CliRun r = run(cluster + " --seed 1");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Validation PASSED") != std::string::npos);
+  CHECK(r.out.find("node_cpu_utilization_pct") != std::string::npos);
+  CHECK(r.out.find("page_requests_per_tx") != std::string::npos);
+  CHECK(r.out.find("geh_entry_accesses_per_tx") != std::string::npos);
+  const CliRun central = run(cluster + " --set cluster.locking=central");
+  CHECK(central.exit_code == 2);
+  CHECK(central.err.find("cluster.locking: the transaction simulator models") != std::string::npos);
+}
