@@ -136,6 +136,9 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
     config.storage_cache_items = static_cast<double>(m.storage.disk_cache.pages);
     config.storage_cache_nonvolatile = m.storage.disk_cache.type == DiskCacheType::non_volatile;
   }
+  // Primary copy ships a current copy with the grant, modified or not (L2977); under GEH or
+  // central locking only the last modifier's unwritten copy is requested (L2975).
+  config.ship_current_copies = m.cluster.locking == GlobalLocking::primary_copy;
   config.invalidation = m.cluster.coherence == Coherence::broadcast
                             ? cache::Invalidation::broadcast
                             : cache::Invalidation::on_request;

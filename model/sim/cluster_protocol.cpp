@@ -147,7 +147,7 @@ void TransactionEngine::lock_action(std::uint32_t tx) {
 bool TransactionEngine::remote_source(const Tx& t, std::uint64_t page) const {
   if (t.shipped) return true;
   if (force_ || model_.cluster.locking == GlobalLocking::primary_copy) return false;
-  return directory_.other_holder(page, static_cast<int>(t.node)) >= 0;
+  return directory_.dirty_holder(page, static_cast<int>(t.node)) >= 0;
 }
 
 bool TransactionEngine::plan_page_source(Tx& t, std::uint64_t page, std::uint32_t /*owner*/) {
@@ -164,7 +164,7 @@ bool TransactionEngine::plan_page_source(Tx& t, std::uint64_t page, std::uint32_
   // (L2993). Otherwise NOFORCE fetches it from a node that holds it.
   if (force_ || model_.cluster.locking == GlobalLocking::primary_copy) return false;
   const int node = static_cast<int>(t.node);
-  const int holder = directory_.other_holder(page, node);
+  const int holder = directory_.dirty_holder(page, node);  // the last modifier (L2975)
   if (holder < 0) return false;
   count();
   // A short request and a long reply: 26,000 instructions in all (L3189).

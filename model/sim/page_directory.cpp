@@ -24,10 +24,18 @@ int PageDirectory::other_holder(std::uint64_t page, int node) const {
   return std::countr_zero(others);
 }
 
+int PageDirectory::dirty_holder(std::uint64_t page, int node) const {
+  const auto it = pages_.find(page);
+  if (it == pages_.end()) return -1;
+  const int m = it->second.modifier;
+  return m >= 0 && m != node && (it->second.holders & bit(m)) != 0 ? m : -1;
+}
+
 void PageDirectory::referenced(std::uint64_t page, int node, bool update) {
   Entry& e = pages_[page];
   e.holders = update ? bit(node) : (e.holders | bit(node));
   e.last = node;
+  if (update) e.modifier = node;
   if (update && track_versions_) ++versions_[page];
 }
 
@@ -40,6 +48,7 @@ void PageDirectory::evicted(std::uint64_t page, int node) {
   const auto it = pages_.find(page);
   if (it == pages_.end()) return;
   it->second.holders &= ~bit(node);
+  if (it->second.modifier == node) it->second.modifier = -1;  // written back on eviction
   if (it->second.holders == 0) pages_.erase(it);
 }
 

@@ -24,6 +24,10 @@ class PageDirectory {
   bool holds(std::uint64_t page, int node) const;
   /// A node other than `node` that holds the current version (the last referencer first), or -1.
   int other_holder(std::uint64_t page, int node) const;
+  /// The page's last modifier if it is not `node` and still buffers its unwritten copy, or -1:
+  /// under GEH (or central) locking the lock table names it, and a page request goes there;
+  /// otherwise storage holds the current version (L2975).
+  int dirty_holder(std::uint64_t page, int node) const;
   /// `node` referenced `page` (it holds the current version now; `update`: only it).
   void referenced(std::uint64_t page, int node, bool update);
   /// `node` evicted its copy of `page`.
@@ -38,6 +42,7 @@ class PageDirectory {
   struct Entry {
     std::uint64_t holders = 0;
     int last = -1;
+    int modifier = -1;  ///< last modifier while it buffers the page unwritten
   };
   std::unordered_map<std::uint64_t, Entry> pages_;
   bool track_versions_ = false;

@@ -361,8 +361,15 @@ class StorageCache {
       for (std::size_t j = 0; j < cycles_.size(); ++j) {
         if (j == i) continue;
         const StorageCycle& c = cycles_[j][k];
-        absent *= 1.0 - (config_.write_strategy == WriteStrategy::force ? presence(c, t)
-                                                                        : recent_when_out(c, t));
+        // FORCE: the others may hold the page. NOFORCE: a storage read means no other node
+        // holds an unwritten current copy (GEH rule) or no current copy at all (shipping rule);
+        // a clean copy may still be buffered elsewhere unless every reference writes.
+        const double out = recent_when_out(c, t);
+        const double anywhere = presence(c, t);
+        const double w = config_.ship_current_copies ? 1.0 : s.write_fraction;
+        absent *=
+            1.0 - (config_.write_strategy == WriteStrategy::force ? anywhere
+                                                                  : w * out + (1.0 - w) * anywhere);
       }
     return 1.0 - absent;
   }
@@ -415,6 +422,86 @@ void add_storage_cache(const std::vector<NodeStream>& streams, const ClusterNode
       NodeStreamResult& r = result.nodes[i][k];
       r.storage_cache_hit_ratio = r.disk_read_ratio * cache.read_hit(i, k, ts);
     }
+}
+
+// Probability that a copy referenced at time 0 and then at Poisson rate r stays in an LRU buffer
+// of characteristic time t until time U (no gap between references, or since the last one,
+// reaches t): 1 for U < t, and for U >= t the renewal-theory asymptote C exp(-theta U) of
+// S(U) = exp(-r U) [U < t] + int_0^min(U,t) r exp(-r x) S(U - x) dx (Feller vol. 2, XI.6):
+// theta solves int_0^t r exp((theta - r) x) dx = 1, C = 1 / (r int_0^t x exp((theta - r) x) dx).
+struct Survival {
+  double decay = 0.0;   // theta
+  double factor = 0.0;  // C
+};
+
+Survival lru_survival(double r, double t) {
+  if (r <= 0.0) return {0.0, 0.0};       // no further references: gone at t
+  const auto mass = [&](double theta) {  // int_0^t r exp((theta - r) x) dx
+    const double g = theta - r;
+    return std::abs(g * t) < 1e-9 ? r * t : r * std::expm1(g * t) / g;
+  };
+  double lo = 0.0, hi = r + 1.0 / t;
+  while (mass(hi) < 1.0) hi *= 2.0;
+  for (int i = 0; i < 200 && hi - lo > 1e-14 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (mass(mid) < 1.0 ? lo : hi) = mid;
+  }
+  const double theta = 0.5 * (lo + hi);
+  const double g = theta - r;
+  const double mean = std::abs(g * t) < 1e-9
+                          ? r * t * t / 2.0
+                          : r * (std::exp(g * t) * (t / g - 1.0 / (g * g)) + 1.0 / (g * g));
+  return {theta, 1.0 / mean};
+}
+
+// P(a reference of node i finds the last modifier j != i still buffering its unwritten copy, and
+// node i no valid copy of its own), summed over j. The last write came U ~ Exp(W) ago (W = w sum
+// a_k), by j with probability a_j / sum a_k; since then only reads happened (rate r_j =
+// a_j (1 - w) at j). j's copy survived in its LRU buffer when no gap between its references
+// since the write exceeded t_j: certain for U < t_j, otherwise C exp(-theta U) (lru_survival). Node
+// i has no valid copy unless it read the page within min(U, t_i) (rate b = a_i (1 - w)). Integrated
+// piecewise over U (breakpoints t_i, t_j).
+double dirty_elsewhere(const NodeStream& s, std::size_t i, const std::vector<double>& tc,
+                       double own_hold) {
+  const double w = s.write_fraction;
+  if (w <= 0.0) return 0.0;
+  double all = 0.0;
+  for (double r : s.reference_rate) all += r / s.item_count;
+  const double write_rate = w * all;
+  const double b = s.reference_rate[i] / s.item_count * (1.0 - w);
+  // integral over [from, to) of W k exp(-(W + beta) U) dU
+  const auto segment = [&](double from, double to, double k, double beta) {
+    if (!(to > from)) return 0.0;
+    const double g = write_rate + beta;
+    const double upper = std::isinf(to) ? 0.0 : std::exp(-g * to);
+    return k * write_rate / g * (std::exp(-g * from) - upper);
+  };
+  const double ti = own_hold;  // node i keeps a read copy this long (level 1, then level 2)
+  const double mi = std::isinf(ti) ? 0.0 : std::exp(-b * ti);  // i's miss beyond it
+  double total = 0.0;
+  for (std::size_t j = 0; j < s.reference_rate.size(); ++j) {
+    const double a_j = s.reference_rate[j] / s.item_count;
+    if (j == i || a_j <= 0.0) continue;
+    const double tj = tc[j];
+    const double r = a_j * (1.0 - w);
+    double integral = segment(0.0, std::min(ti, tj), 1.0, b);
+    if (std::isinf(tj)) {
+      integral += segment(ti, kInfinity, mi, 0.0);  // j keeps it; i past t_i
+    } else {
+      // exact at U = t_j (a read within t_j), then the asymptotic decay rate
+      const double theta = lru_survival(r, tj).decay;
+      const double survive = -std::expm1(-r * tj) * std::exp(theta * tj);  // x e^{-theta U}
+      if (ti < tj) {
+        integral += segment(ti, tj, mi, 0.0);
+        integral += segment(tj, kInfinity, mi * survive, theta);
+      } else {
+        integral += segment(tj, ti, survive, b + theta);
+        integral += segment(ti, kInfinity, mi * survive, theta);
+      }
+    }
+    total += a_j / all * integral;
+  }
+  return total;
 }
 
 void validate(const std::vector<NodeStream>& streams, const ClusterNodesConfig& config) {
@@ -525,8 +612,14 @@ ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
           nobody = std::max(
               0.0, nobody - r.level2_hit_ratio * std::exp(-(1.0 - s.write_fraction) * others));
         }
-        r.disk_read_ratio = force ? 1.0 - held : std::min(1.0 - held, nobody);
-        r.page_request_ratio = force ? 0.0 : std::max(0.0, 1.0 - held - nobody);
+        double requests = std::max(0.0, 1.0 - held - nobody);
+        if (!config.ship_current_copies) {
+          // Only the last modifier's unwritten copy; a valid copy in either level serves first.
+          const double own_hold = entry[i][k] > 0.0 ? t + entry[i][k] * t2[i] : t;
+          requests = std::min(dirty_elsewhere(s, i, tc, own_hold), 1.0 - held);
+        }
+        r.page_request_ratio = force ? 0.0 : requests;
+        r.disk_read_ratio = std::max(0.0, 1.0 - held - r.page_request_ratio);
       } else {
         r.disk_read_ratio = 1.0 - held;
       }
@@ -554,6 +647,7 @@ ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
   nodes_config.buffer_items.assign(n, config.buffer_items_per_node);
   nodes_config.write_strategy = config.write_strategy;
   nodes_config.invalidation = config.invalidation;
+  nodes_config.ship_current_copies = config.ship_current_copies;
   if (!std::isfinite(config.level2_items_per_node) || config.level2_items_per_node < 0.0)
     throw io::InputError("level2_items_per_node", "must be a finite number >= 0");
   if (config.level2_items_per_node > 0.0)

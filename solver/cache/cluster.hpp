@@ -9,10 +9,13 @@
 //  * on_request invalidation: an invalid copy keeps its buffer frame until it is referenced or
 //    replaced, so an item occupies 1 - exp(-a t_C) (reproduces Rahm ch. 7, L3242-3271);
 //  * broadcast invalidation: the copy is dropped at once, occupying h.
-// Misses: under FORCE every miss reads from disk. Under NOFORCE a miss is served by a page
-// request when another node holds the current version, i.e. when some node referenced the item
-// within t_C (the most recent referencer always holds the current version): disk share
-// exp(-n a t_C), page-request share 1 - h - exp(-n a t_C). Private streams behave as in che.hpp.
+// Misses: under FORCE every miss reads from disk. Under NOFORCE storage holds the current
+// version unless its last modifier still buffers its unwritten copy: a miss is then served by a
+// page request to that node (GEH or central locking, Rahm 1993 L2975: the lock table records the
+// last modifier). With `ship_current_copies` (primary copy, L2977) a miss is served by any node
+// that holds a current copy, modified or not: when some node referenced the item within t_C (the
+// most recent referencer holds the current version), disk share exp(-n a t_C). For update-only
+// pages both rules coincide. Private streams behave as in che.hpp.
 // A node may have a second, exclusive level (an extended buffer, Rahm 1993 L3173): the streams
 // admitted to it keep a page for a further t_2 after it leaves level 1 (the TTL model of
 // hierarchy.hpp), so its level-2 hits are h(t_C + t_2) - h(t_C) by the same validity rule.
@@ -39,6 +42,9 @@ enum class Invalidation { on_request, broadcast };
 struct ClusterConfig {
   int node_count = 1;                  ///< >= 1
   double buffer_items_per_node = 0.0;  ///< >= 0
+  /// A miss is served by any node with a current copy (primary copy), not only by the last
+  /// modifier's unwritten one (GEH or central locking).
+  bool ship_current_copies = false;
   /// An exclusive level-2 buffer per node that every level-1 victim enters (0 = none).
   double level2_items_per_node = 0.0;
   /// A storage cache shared by the nodes that every stream goes through (0 = none).
@@ -95,6 +101,7 @@ struct NodeStream {
 
 struct ClusterNodesConfig {
   std::vector<double> buffer_items;  ///< per node, >= 0; its size is the number of nodes
+  bool ship_current_copies = false;  ///< see ClusterConfig
   /// Per node, the exclusive level-2 buffer behind level 1 (>= 0); empty = none anywhere.
   std::vector<double> level2_items;
   WriteStrategy write_strategy = WriteStrategy::noforce;

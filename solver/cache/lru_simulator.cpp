@@ -319,11 +319,15 @@ bool ClusterSimulator::take_from_level2(int node, ItemId item, std::uint32_t* pa
   return true;
 }
 
+// A node that can serve a page request: its level 1 holds the current version, unwritten (the
+// last modifier, L2975), or any current copy when copies are shipped (primary copy, L2977).
 // Level-2 copies do not count: a page leaving level 1 is written through (model rule L2372), so
 // storage holds its current version.
 bool ClusterSimulator::holds_current(int node, ItemId item, std::uint32_t version) const {
   const LruBuffer& b = buffers_[node];
-  return b.contains(item) && version_of(b.payload(item)) == version;
+  if (!b.contains(item)) return false;
+  const std::uint32_t payload = b.payload(item);
+  return version_of(payload) == version && (config_.ship_current_copies || (payload & kDirty));
 }
 
 void ClusterSimulator::write(int node, ItemId key, std::uint32_t version) {

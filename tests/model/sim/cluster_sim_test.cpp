@@ -202,9 +202,7 @@ TEST_CASE("cluster simulator: the same seed gives identical results, any thread 
 
 TEST_CASE("cluster simulator: what it does not model is refused with the path") {
   for (const auto& [path, value] : std::vector<std::pair<std::string, nlohmann::json>>{
-           {"cluster.locking", "central"},
-           {"cluster.coherence", "broadcast"},
-           {"nodes[0].extended_memory.buffer_pages", 500}}) {
+           {"cluster.locking", "central"}, {"cluster.coherence", "broadcast"}}) {
     const SystemModel m = cluster_model(2, {{path, value}});
     bool refused = false;
     try {
@@ -237,4 +235,32 @@ TEST_CASE("cluster simulator: 10 nodes, primary copy, random routing: analytic w
   MESSAGE("response_time_ms analytic " << analytic << ", simulated " << simulated->mean << " +- "
                                        << simulated->half_width);
   CHECK(simulated->mean > 1.2 * analytic);
+}
+
+TEST_CASE("cluster simulator: per-node EH buffers and the shared disk cache agree with the model") {
+  // Each node's extended DB buffer holds its HS victims, checked against the page's change
+  // counter; the disk cache is one for all nodes and sees only storage reads (not pages another
+  // node ships). Hit ratios and page requests of both engines (solver/cache/cluster.hpp).
+  const auto check = [](const SystemModel& m, const char* metric, double tolerance) {
+    const Evaluation e = evaluate(m);
+    const TxSimReport r = simulate_transactions(m, fixed_length(20.0));
+    const SimulationView view{m, r};
+    const double a = *analytic_metric(e, metric);
+    const auto s = simulated_metric(view, metric);
+    REQUIRE(s.has_value());
+    MESSAGE(std::string(metric) << ": analytic " << a << ", simulated " << s->mean << " +- "
+                                << s->half_width);
+    CHECK(std::abs(a - s->mean) <= s->half_width + tolerance);
+  };
+  const SystemModel eh =
+      cluster_model(2, {{"nodes[0].extended_memory.buffer_pages", 1000},
+                        {"database.partitions[BRANCH].allocation.extended_buffer", true},
+                        {"database.partitions[ACCOUNT].allocation.extended_buffer", true}});
+  check(eh, "eh_hit_pct", 1.0);
+  check(eh, "hs_hit_pct", 1.0);
+  check(eh, "page_requests_per_tx", 0.02);
+  const SystemModel dc = cluster_model(
+      2, {{"nodes[0].disk_cache.type", "volatile"}, {"nodes[0].disk_cache.pages", 2000}});
+  check(dc, "dc_hit_pct", 1.0);
+  check(dc, "page_requests_per_tx", 0.02);
 }
