@@ -55,6 +55,14 @@ bool LockManager::closes_cycle(std::uint32_t tx, std::uint64_t lock, bool upgrad
   return false;
 }
 
+bool LockManager::holds(std::uint32_t tx, std::uint64_t lock, LockMode mode) const {
+  const auto it = table_.find(lock);
+  if (it == table_.end()) return false;
+  for (const Holder& h : it->second.holders)
+    if (h.tx == tx) return h.mode == LockMode::exclusive || mode == LockMode::shared;
+  return false;
+}
+
 LockResult LockManager::request(std::uint32_t tx, std::uint64_t lock, LockMode mode) {
   TxState& state = tx_state(tx);
   if (state.waiting) throw std::logic_error("lock request by a waiting transaction");

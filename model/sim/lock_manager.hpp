@@ -29,6 +29,8 @@ class LockManager {
   /// granted (in grant order) to `woken`.
   void release_all(std::uint32_t tx, std::vector<std::uint32_t>& woken);
 
+  /// True when `tx` holds `lock` in `mode` or a stronger one: a request would change nothing.
+  bool holds(std::uint32_t tx, std::uint64_t lock, LockMode mode) const;
   bool is_waiting(std::uint32_t tx) const { return tx < txs_.size() && txs_[tx].waiting; }
   std::size_t locks_held(std::uint32_t tx) const {
     return tx < txs_.size() ? txs_[tx].held.size() : 0;
