@@ -68,6 +68,8 @@ enum PartitionCounter : int {
   pc_dc_hits,
   pc_lock_requests,
   pc_lock_conflicts,
+  pc_exclusive_requests,   ///< X requests (the partition's lock_conflict_probability)
+  pc_exclusive_conflicts,  ///< X requests that did not get the lock at once
   pc_count
 };
 

@@ -391,11 +391,13 @@ void TransactionEngine::next_reference(std::uint32_t tx) {
     t.c[tc_lock_requests] += 1;
     current_[sc_lock_requests] += 1;
     current_[pb + pc_lock_requests] += 1;
+    current_[pb + pc_exclusive_requests] += mode == LockMode::exclusive ? 1 : 0;
     const LockResult res = locks_.request(tx, r.lock, mode);
     if (res != LockResult::granted) {
       t.c[tc_lock_conflicts] += 1;
       current_[sc_lock_conflicts] += 1;
       current_[pb + pc_lock_conflicts] += 1;
+      current_[pb + pc_exclusive_conflicts] += mode == LockMode::exclusive ? 1 : 0;
     }
     if (res == LockResult::blocked) {
       settle(t);
