@@ -43,9 +43,12 @@ struct SimulationView {
   const sim::TxSimReport& report;
 };
 
-/// How `tpeval validate` judges agreement beyond the relative tolerance: an absolute floor in
-/// the metric's unit, or a share (the tolerance) of the response time for its parts.
-enum class AgreementFloor { none, small_count, small_percent, response_part };
+/// The absolute floor below which `tpeval validate` calls a difference agreement, for metrics that
+/// can be near zero, where a relative tolerance judges noise and the simulation's interval can be
+/// empty (no event seen): small_count 0.01 (per transaction, busy servers, transactions),
+/// small_probability 0.001, small_percent 0.5 percentage points, response_part 1 % of the
+/// response time (a part of a few microseconds). docs/simulation.md "Validation" gives the rule.
+enum class AgreementFloor { none, small_count, small_probability, small_percent, response_part };
 
 struct MetricSpec {
   std::string name;

@@ -75,13 +75,16 @@ void TransactionEngine::plan_cluster_lock(std::uint32_t tx) {
   Tx& t = txs_[tx];
   const Reference& r = t.refs[t.next_ref];
   const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
-  t.c[tc_lock_requests] += 1;
-  current_[sc_lock_requests] += 1;
-  current_[pb + pc_lock_requests] += 1;
   t.actions.clear();
   t.next_action = 0;
   const LockMode mode = r.update ? LockMode::exclusive : LockMode::shared;
-  if (locks_.holds(tx, r.lock, mode)) return fix_page(tx);  // e.g. TELLER in its BRANCH page
+  // A lock already held needs no request (TELLER in its BRANCH page), counted as the analytic
+  // model counts lock requests.
+  if (locks_.holds(tx, r.lock, mode)) return fix_page(tx);
+  t.c[tc_lock_requests] += 1;
+  current_[sc_lock_requests] += 1;
+  current_[pb + pc_lock_requests] += 1;
+  current_[pb + pc_exclusive_requests] += mode == LockMode::exclusive ? 1 : 0;
   t.stage = Stage::lock;
   t.cluster_locks += 1;
   current_[sc_global_lock_requests] += 1;
@@ -133,6 +136,7 @@ void TransactionEngine::lock_action(std::uint32_t tx) {
     t.c[tc_lock_conflicts] += 1;
     current_[sc_lock_conflicts] += 1;
     current_[pb + pc_lock_conflicts] += 1;
+    current_[pb + pc_exclusive_conflicts] += r.update ? 1 : 0;
   }
   if (res == LockResult::blocked) {
     settle(t);

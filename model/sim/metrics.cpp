@@ -116,7 +116,9 @@ MetricLayout::MetricLayout(const SystemModel& model) {
     add("partition", n, "hs_hit_ratio", b + pc_hs_hits, b + pc_references);
     add("partition", n, "eh_hit_ratio", b + pc_eh_hits, b + pc_references);
     add("partition", n, "dc_hit_ratio", b + pc_dc_hits, b + pc_references);
-    add("partition", n, "lock_conflict_probability", b + pc_lock_conflicts, b + pc_lock_requests);
+    // As the analytic model defines it: the share of X requests that conflict.
+    add("partition", n, "lock_conflict_probability", b + pc_exclusive_conflicts,
+        b + pc_exclusive_requests);
     if (nodes > 0)
       add("partition", n, "page_request_ratio", b + pc_page_requests, b + pc_references);
   }

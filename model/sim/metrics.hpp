@@ -70,7 +70,9 @@ enum PartitionCounter : int {
   pc_dc_hits,
   pc_lock_requests,
   pc_lock_conflicts,
-  pc_page_requests,  ///< clusters: served by another node's buffer (or shipped with a grant)
+  pc_page_requests,        ///< clusters: served by another node's buffer (or shipped with a grant)
+  pc_exclusive_requests,   ///< X requests (the partition's lock_conflict_probability)
+  pc_exclusive_conflicts,  ///< X requests that did not get the lock at once
   pc_count
 };
 

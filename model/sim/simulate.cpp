@@ -19,8 +19,9 @@
 #include "model/sim/page_directory.hpp"
 #include "model/sim/saturation.hpp"
 #include "model/sim/transaction_engine.hpp"
+#include "solver/des/replication.hpp"
+#include "solver/des/run_until_precise.hpp"
 #include "solver/io/json_input.hpp"
-#include "solver/parallel/parallel_for.hpp"
 
 namespace tpeval::model::sim {
 
@@ -104,41 +105,131 @@ void check_cluster(const SystemModel& model) {
                          "is evaluated analytically only");
 }
 
-struct Observation {
-  std::size_t first = 0;  ///< first observed interval
-  std::size_t count = 0;  ///< observed intervals
-  bool ready = false;
+/// The engine as the run-until-precise driver sees it (solver/des/replication.hpp): the narrow
+/// interface through which the driver advances it and reads its interval counters.
+class EngineReplication final : public des::Replication {
+ public:
+  explicit EngineReplication(TransactionEngine& engine, std::size_t counters)
+      : engine_(engine), counters_(counters) {}
+  des::ReplicationStatus advance(double horizon_s, std::uint64_t max_events) override {
+    switch (engine_.advance(horizon_s, max_events)) {
+      case EngineStatus::running:
+        return des::ReplicationStatus::running;
+      case EngineStatus::saturated:
+        return des::ReplicationStatus::stopped;
+      case EngineStatus::event_budget:
+        return des::ReplicationStatus::event_budget;
+    }
+    return des::ReplicationStatus::running;
+  }
+  std::size_t counters() const override { return counters_; }
+  void take_rows(std::vector<double>& out) override {
+    const auto& rows = engine_.counters();
+    out.insert(out.end(), rows.begin() + static_cast<std::ptrdiff_t>(taken_ * counters_),
+               rows.begin() + static_cast<std::ptrdiff_t>(engine_.intervals() * counters_));
+    taken_ = engine_.intervals();
+  }
+  /// The buffer warm-up: no interval counts before every buffer level has been turned over.
+  std::size_t first_steady_interval() const override { return engine_.warm_intervals(); }
+  std::uint64_t events() const override { return engine_.events(); }
+  double now_s() const override { return engine_.now_s(); }
+
+ private:
+  TransactionEngine& engine_;
+  std::size_t counters_;
+  std::size_t taken_ = 0;
 };
 
-/// Warm-up of one replication: the engine's buffer warm-up, then MSER-5 on the mean number of
-/// transactions in the system per interval (White 1997; peers-and-formulas.md §2 #13).
-Observation observe(const TransactionEngine& e, std::size_t counters) {
-  Observation o;
-  const std::size_t n = e.intervals();
-  const std::size_t warm = e.warm_intervals();
-  if (warm >= n) return o;
-  std::vector<double> series;
-  series.reserve(n - warm);
-  const auto& rows = e.counters();
-  for (std::size_t i = warm; i < n; ++i)
-    series.push_back(rows[i * counters + sc_in_system_area] / rows[i * counters + sc_time_s]);
-  const des::Mser5Result m = des::mser5_truncation(series);
-  // An unreliable MSER-5 point (in the second half) means the run is still too short; estimates
-  // made at a limit then drop the first half of the post-warm-up series.
-  o.first = warm + (m.reliable ? m.truncated : series.size() / 2);
-  o.count = n - o.first;
-  o.ready = m.reliable;
-  return o;
+/// The driver's settings for the transaction simulator: the stop rule's stopping metrics are
+/// those MetricLayout marks; warm-up and independence look at transactions in the system.
+des::PrecisionSettings precision_settings(const TxSimOptions& o, double interval_s) {
+  des::PrecisionSettings s;
+  s.precision = o.precision;
+  s.confidence = o.confidence;
+  s.batches = o.batches;
+  s.threads = o.threads;
+  s.interval_s = interval_s;
+  s.min_time_s = o.min_time_s;
+  s.max_time_s = o.max_time_s;
+  s.max_events = o.max_events;
+  s.max_wall_time_s = o.max_wall_time_s;
+  s.layout.time_counter = sc_time_s;
+  s.layout.congestion = {{sc_in_system_area}};
+  s.progress = o.progress;
+  return s;
+}
+
+std::vector<des::Measure> measures_of(const MetricLayout& layout) {
+  std::vector<des::Measure> out;
+  for (const MetricDefinition& d : layout.metrics())
+    out.push_back({{static_cast<std::size_t>(d.numerator)},
+                   static_cast<std::size_t>(d.denominator),
+                   d.scale,
+                   d.stopping});
+  return out;
+}
+
+std::string stop_text(const des::PreciseRun& run, const TxSimOptions& o) {
+  switch (run.cause) {
+    case des::StopCause::precision:
+      return "precision reached";
+    case des::StopCause::event_limit:
+      return "event limit of " + std::to_string(o.max_events) + " reached";
+    case des::StopCause::wall_time_limit:
+      return "wall-time limit of " + number(o.max_wall_time_s) + " s reached";
+    case des::StopCause::time_limit:
+    case des::StopCause::model_stop:
+      break;
+  }
+  return "max time of " + number(o.max_time_s) + " simulated s reached";
+}
+
+/// Metrics, interval provenance and stop reason of a run that was not saturated.
+void fill_report(const des::PreciseRun& run, const MetricLayout& layout, const TxSimOptions& o,
+                 TxSimReport& report) {
+  for (std::size_t i = 0; i < run.estimates.size(); ++i) {
+    const MetricDefinition& d = layout.metrics()[i];
+    report.metrics.push_back({d.section, d.owner, d.metric, run.estimates[i]});
+  }
+  report.batches = o.replications == 1 ? run.batches : 0;
+  report.degrees_of_freedom = run.degrees_of_freedom;
+  report.observation_interval_s = run.observation_interval_s;
+  double truncated = 0.0;
+  for (double t : run.truncated_time_s) truncated += t;
+  report.truncated_time_s = truncated / static_cast<double>(run.truncated_time_s.size());
+  report.events = run.events;
+  report.precision_reached = run.precision_reached;
+  report.widest_relative_half_width = run.widest_relative_half_width;
+  if (run.widest_measure >= 0) {
+    const MetricDefinition& d = layout.metrics()[static_cast<std::size_t>(run.widest_measure)];
+    report.widest_measure = d.metric + " of " + d.section + " '" + d.owner + "'";
+  }
+  report.stop_reason = stop_text(run, o);
+  if (run.cause != des::StopCause::precision)
+    report.stop_reason +=
+        " before the precision of " + number(100.0 * o.precision) + " % (widest interval +-" +
+        number(100.0 * run.widest_relative_half_width) + " % on " + report.widest_measure + ")";
+}
+
+/// A saturated run: the busiest server or the lock-thrashing partition, from the second half of
+/// the first replication (the backlog has built up there).
+void mark_saturated(const SystemModel& model, const MetricLayout& layout,
+                    const TransactionEngine& e, const TxSimOptions& o, TxSimReport& report) {
+  report.saturated = true;
+  report.bottleneck =
+      saturation_bottleneck(model, layout, e.counters(), e.intervals() / 2, e.intervals());
+  report.saturation_reason =
+      "more than " + std::to_string(o.max_population) + " transactions in the system at " +
+      number(report.simulated_time_s) + " s: the system does not keep up with " +
+      number(model.arrival_rate_per_s) + " arrivals/s; bottleneck: " + report.bottleneck;
+  report.stop_reason = report.saturation_reason;
 }
 
 }  // namespace
 
 TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  if (!(options.precision > 0.0)) throw des::SimulationError("precision must be positive");
   if (options.replications < 1) throw des::SimulationError("replications must be >= 1");
-  if (options.batches < 2) throw des::SimulationError("batches must be >= 2");
-  if (!(options.max_time_s > 0.0)) throw des::SimulationError("max time must be positive");
   if (!(model.arrival_rate_per_s > 0.0))
     throw des::SimulationError(
         "the arrival rate is zero: no transaction would ever arrive, so there is nothing to "
@@ -170,164 +261,41 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
                             : std::clamp(20.0 / model.arrival_rate_per_s, 0.005, 2.0);
   const int reps = options.replications;
   std::vector<std::unique_ptr<TransactionEngine>> engines;
-  for (int r = 0; r < reps; ++r)
+  std::vector<std::unique_ptr<EngineReplication>> adapters;
+  std::vector<des::Replication*> replications;
+  for (int r = 0; r < reps; ++r) {
     engines.push_back(
         std::make_unique<TransactionEngine>(model, layout, settings, options.seed, r));
-  const int threads = solver::resolve_thread_count(options.threads);
-  const std::uint64_t events_per_rep = std::max<std::uint64_t>(1, options.max_events / reps);
+    adapters.push_back(std::make_unique<EngineReplication>(*engines.back(), nc));
+    replications.push_back(adapters.back().get());
+  }
 
   TxSimReport report;
   report.model_name = model.name;
   report.arrival_rate_per_s = model.arrival_rate_per_s;
   report.replications = reps;
   report.confidence = options.confidence;
-  report.observation_interval_s = settings.interval_s;
   report.interval_method = reps == 1 ? "batch means" : "independent replications";
-
-  const std::size_t min_observed = reps == 1 ? static_cast<std::size_t>(4 * options.batches) : 20;
-  double horizon = std::min(options.max_time_s, settings.interval_s * 2.0 * min_observed);
-  std::vector<EngineStatus> status(static_cast<std::size_t>(reps), EngineStatus::running);
-  std::vector<Observation> obs(static_cast<std::size_t>(reps));
-  int round = 0;
-  for (;;) {
-    ++round;
-    solver::parallel_for(engines.size(), threads, [&](std::size_t r) {
-      status[r] = engines[r]->advance(horizon, events_per_rep);
-    });
-    std::uint64_t events = 0;
-    bool saturated = false, budget = false, ready = true;
-    for (std::size_t r = 0; r < engines.size(); ++r) {
-      events += engines[r]->events();
-      saturated = saturated || status[r] == EngineStatus::saturated;
-      budget = budget || status[r] == EngineStatus::event_budget;
-      obs[r] = observe(*engines[r], nc);
-      const double observed_s = static_cast<double>(obs[r].count) * settings.interval_s;
-      ready =
-          ready && obs[r].ready && obs[r].count >= min_observed && observed_s >= options.min_time_s;
-    }
-    report.events = events;
-    report.simulated_time_s = engines.front()->now_s();
-    const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-
-    // Estimates from what is there (needed for the stop rule and for every way of stopping).
-    report.metrics.clear();
-    report.widest_relative_half_width = 0.0;
-    report.widest_measure.clear();
-    bool estimable = true;
-    for (std::size_t r = 0; r < engines.size(); ++r)
-      estimable =
-          estimable && obs[r].count >= (reps == 1 ? static_cast<std::size_t>(options.batches) : 1);
-    if (estimable) {
-      std::vector<double> num, den;
-      std::size_t batch = 0, skip = 0;
-      if (reps == 1) {
-        batch = obs[0].count / static_cast<std::size_t>(options.batches);
-        skip = obs[0].count % static_cast<std::size_t>(options.batches);
-      }
-      for (const MetricDefinition& d : layout.metrics()) {
-        num.clear();
-        den.clear();
-        if (reps == 1) {
-          const auto& rows = engines[0]->counters();
-          const std::size_t start = obs[0].first + skip;
-          for (int b = 0; b < options.batches; ++b) {
-            double sn = 0.0, sd = 0.0;
-            for (std::size_t i = 0; i < batch; ++i) {
-              const std::size_t row = (start + static_cast<std::size_t>(b) * batch + i) * nc;
-              sn += rows[row + static_cast<std::size_t>(d.numerator)];
-              sd += rows[row + static_cast<std::size_t>(d.denominator)];
-            }
-            num.push_back(sn);
-            den.push_back(sd);
-          }
-        } else {
-          for (std::size_t r = 0; r < engines.size(); ++r) {
-            const auto& rows = engines[r]->counters();
-            double sn = 0.0, sd = 0.0;
-            for (std::size_t i = obs[r].first; i < obs[r].first + obs[r].count; ++i) {
-              sn += rows[i * nc + static_cast<std::size_t>(d.numerator)];
-              sd += rows[i * nc + static_cast<std::size_t>(d.denominator)];
-            }
-            num.push_back(sn);
-            den.push_back(sd);
-          }
-        }
-        double total_den = 0.0;
-        for (double v : den) total_den += v;
-        des::Estimate e;
-        e.degrees_of_freedom = static_cast<int>(num.size()) - 1;
-        if (total_den > 0.0) e = des::ratio_interval(num, den, options.confidence);
-        e.mean *= d.scale;
-        e.half_width *= d.scale;
-        if (!std::isfinite(e.half_width)) e.half_width = 0.0;
-        report.degrees_of_freedom = e.degrees_of_freedom;
-        if (d.stopping) {
-          const double rel = e.mean != 0.0 ? e.half_width / std::abs(e.mean) : 0.0;
-          if (rel >= report.widest_relative_half_width) {
-            report.widest_relative_half_width = rel;
-            report.widest_measure = d.metric + " of " + d.section + " '" + d.owner + "'";
-          }
-        }
-        report.metrics.push_back({d.section, d.owner, d.metric, e});
-      }
-      report.batches = reps == 1 ? options.batches : 0;
-      double truncated = 0.0;
-      for (const Observation& o : obs) truncated += static_cast<double>(o.first);
-      report.truncated_time_s = truncated / reps * settings.interval_s;
-    }
-    if (options.progress)
-      options.progress(des::SimulationProgress{round, report.simulated_time_s, events,
-                                               report.widest_relative_half_width,
-                                               options.precision});
-
-    const bool precise =
-        ready && estimable && report.widest_relative_half_width <= options.precision;
-    std::string stop;
-    if (saturated) {
-      report.saturated = true;
-      // Name the bottleneck from the second half of the run (the backlog has built up there).
-      const TransactionEngine& e = *engines.front();
-      report.bottleneck =
-          saturation_bottleneck(model, layout, e.counters(), e.intervals() / 2, e.intervals());
-      report.saturation_reason =
-          "more than " + std::to_string(options.max_population) +
-          " transactions in the system at " + number(report.simulated_time_s) +
-          " s: the system does not keep up with " + number(model.arrival_rate_per_s) +
-          " arrivals/s; bottleneck: " + report.bottleneck;
-      stop = report.saturation_reason;
-    } else if (precise) {
-      report.precision_reached = true;
-      stop = "precision reached";
-    } else if (budget) {
-      stop = "event limit of " + std::to_string(options.max_events) + " reached";
-    } else if (wall >= options.max_wall_time_s) {
-      stop = "wall-time limit of " + number(options.max_wall_time_s) + " s reached";
-    } else if (horizon >= options.max_time_s) {
-      stop = "max time of " + number(options.max_time_s) + " simulated s reached";
-    }
-    if (!stop.empty()) {
-      report.stop_reason = stop;
-      if (!report.precision_reached && !report.saturated) {
-        report.stop_reason += " before the precision of " + number(100.0 * options.precision) +
-                              " % (widest interval +-" +
-                              number(100.0 * report.widest_relative_half_width) + " % on " +
-                              report.widest_measure + ")";
-      }
-      if (!estimable && !report.saturated) {
-        bool warm = true;
-        for (const auto& e : engines) warm = warm && e->warm_intervals() < e->intervals();
-        throw des::SimulationError(
-            report.stop_reason.substr(0, stop.size()) + ": too short to " +
-            (warm ? std::string("form confidence intervals")
-                  : std::string("get past the warm-up (the buffers were not yet turned over)")) +
-            " after " + number(report.simulated_time_s) +
-            " simulated s; raise --max-time (or the event / wall-time limits)");
-      }
-      break;
-    }
-    // Next round: grow geometrically so the analysis costs O(log) rounds.
-    horizon = std::min(options.max_time_s, horizon * 1.6);
+  const std::vector<des::Measure> measures = measures_of(layout);
+  const des::PreciseRun run = des::run_until_precise(
+      replications, measures, precision_settings(options, settings.interval_s));
+  report.simulated_time_s = engines.front()->now_s();
+  report.events = run.events;
+  if (run.cause == des::StopCause::model_stop) {
+    fill_report(run, layout, options, report);
+    report.precision_reached = false;
+    mark_saturated(model, layout, *engines.front(), options, report);
+  } else if (!run.estimable) {
+    bool warm = true;
+    for (const auto& e : engines) warm = warm && e->warm_intervals() < e->intervals();
+    throw des::SimulationError(
+        stop_text(run, options) + ": too short to " +
+        (warm ? std::string("form confidence intervals")
+              : std::string("get past the warm-up (the buffers were not yet turned over)")) +
+        " after " + number(report.simulated_time_s) +
+        " simulated s; raise --max-time (or the event / wall-time limits)");
+  } else {
+    fill_report(run, layout, options, report);
   }
   for (const auto& e : engines) report.transactions += e->completed_transactions();
   report.wall_time_s =

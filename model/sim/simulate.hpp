@@ -11,9 +11,11 @@
 // (engine warm-up) and then MSER-5 on the number of transactions in the system are discarded.
 // One replication uses batch means (`batches` batches of whole intervals); R >= 2 use independent
 // replications; both use the ratio-estimator interval of sum(numerator) / sum(denominator). The
-// run grows in rounds until the relative half-width of every stopping metric (throughput and mean
-// response time; per type when there are several) is <= precision and min_time_s is observed, or
-// until a limit (max_time_s, max_events, max_wall_time_s) stops it (precision_reached = false).
+// run-until-precise driver (solver/des/run_until_precise.hpp, shared with the network simulator)
+// grows the run in rounds until the relative half-width of every stopping metric (throughput and
+// mean response time; per type when there are several) is <= precision in two consecutive rounds
+// and min_time_s is observed, or until a limit (max_time_s, max_events, max_wall_time_s) stops it
+// (precision_reached = false). An exception in any replication is rethrown in the caller.
 // When more than max_population transactions are in the system the model is saturated (typically
 // lock thrashing, which no capacity check sees): the report says so and carries what was measured.
 // Replications run on `threads` threads, each in its own engine: the result does not depend on

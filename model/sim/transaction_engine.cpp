@@ -329,18 +329,23 @@ void TransactionEngine::next_reference(std::uint32_t tx) {
   if (t.next_ref >= t.refs.size()) return commit(tx);
   const Reference& r = t.refs[t.next_ref];
   if (r.locked && cluster_) return plan_cluster_lock(tx);
-  if (r.locked) {
+  const LockMode mode = r.update ? LockMode::exclusive : LockMode::shared;
+  // A lock the transaction already holds (TELLER records on their BRANCH page under page locks,
+  // L2402) needs no request: lock requests count as the analytic model counts them
+  // (model/metrics_registry.cpp, lock_requests_per_tx).
+  if (r.locked && !locks_.holds(tx, r.lock, mode)) {
     // Lock request first (per reference: lock, page, CPU; L2354, order open in the book).
     const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
     t.c[tc_lock_requests] += 1;
     current_[sc_lock_requests] += 1;
     current_[pb + pc_lock_requests] += 1;
-    const LockResult res =
-        locks_.request(tx, r.lock, r.update ? LockMode::exclusive : LockMode::shared);
+    current_[pb + pc_exclusive_requests] += mode == LockMode::exclusive ? 1 : 0;
+    const LockResult res = locks_.request(tx, r.lock, mode);
     if (res != LockResult::granted) {
       t.c[tc_lock_conflicts] += 1;
       current_[sc_lock_conflicts] += 1;
       current_[pb + pc_lock_conflicts] += 1;
+      current_[pb + pc_exclusive_conflicts] += mode == LockMode::exclusive ? 1 : 0;
     }
     if (res == LockResult::blocked) {
       settle(t);

@@ -12,22 +12,14 @@
 #include "solver/des/output_analysis.hpp"
 #include "solver/des/ps_station.hpp"
 #include "solver/des/random_stream.hpp"
+#include "solver/des/replication.hpp"
+#include "solver/des/run_until_precise.hpp"
 #include "solver/des/simulation.hpp"
 #include "solver/parallel/parallel_for.hpp"
 
 namespace tpeval::solver::des {
 
 namespace {
-
-/// Observation intervals of the first round; later rounds keep 2x this many (pairs are merged
-/// when the run doubles), so every analysis sees between kIntervals and 2 kIntervals intervals.
-constexpr std::size_t kIntervals = 512;
-/// Sub-batches per batch in the batch-independence check (see analyse()).
-constexpr int kSubBatchesPerBatch = 4;
-/// Largest lag-1 autocorrelation of the sub-batch means accepted: batches kSubBatchesPerBatch
-/// times longer then have a lag-1 correlation of about 0.1 or less (it falls roughly in
-/// proportion to the batch length once batches exceed the correlation time).
-constexpr double kMaxSubBatchLag1 = 0.4;
 
 std::string quoted(const std::string& name) {
   return "'" + name + "'";
@@ -57,9 +49,10 @@ struct Plan {
   std::size_t system_index(int c, int m) const {
     return static_cast<std::size_t>(classes) * stations * 3 + 2 * static_cast<std::size_t>(c) + m;
   }
-  std::size_t quantities() const {
-    return static_cast<std::size_t>(classes) * stations * 3 + 2 * classes;
+  std::size_t time_index() const {
+    return static_cast<std::size_t>(classes) * stations * 3 + 2 * static_cast<std::size_t>(classes);
   }
+  std::size_t quantities() const { return time_index() + 1; }
 };
 
 Plan make_plan(const Network& network, const SimulationOptions& options) {
@@ -68,17 +61,7 @@ Plan make_plan(const Network& network, const SimulationOptions& options) {
   } catch (const std::invalid_argument& e) {
     throw SimulationError(e.what());
   }
-  if (!(options.precision > 0.0) || !std::isfinite(options.precision))
-    throw SimulationError("precision must be a positive relative half-width, e.g. 0.02");
-  if (!(options.confidence > 0.0 && options.confidence < 1.0))
-    throw SimulationError("confidence must be in (0, 1)");
   if (options.replications < 1) throw SimulationError("replications must be at least 1");
-  if (options.batches < 4) throw SimulationError("batch means needs at least 4 batches");
-  if (options.max_events == 0) throw SimulationError("max events must be positive");
-  if (!(options.max_time_s > 0.0)) throw SimulationError("max time must be positive");
-  if (options.min_events > options.max_events)
-    throw SimulationError("min events exceeds max events");
-  if (options.min_time_s > options.max_time_s) throw SimulationError("min time exceeds max time");
 
   Plan plan;
   plan.network = &network;
@@ -178,7 +161,7 @@ Plan make_plan(const Network& network, const SimulationOptions& options) {
 }
 
 /// One replication: the simulation state and the cumulative snapshots at observation boundaries.
-class NetworkRun final : public EventHandler, public ResourceClient {
+class NetworkRun final : public Replication, public EventHandler, public ResourceClient {
  public:
   NetworkRun(const Plan& plan, std::uint64_t seed, int replication)
       : plan_(plan), interval_s_(plan.interval0_s) {
@@ -233,26 +216,23 @@ class NetworkRun final : public EventHandler, public ResourceClient {
     take_snapshot();
   }
 
-  /// Runs to the last observation boundary <= horizon_s within `max_events` (cumulative). Returns
-  /// false when the event budget ran out first.
-  bool advance(double horizon_s, std::uint64_t max_events) {
+  /// Runs to the last observation boundary <= horizon_s within `max_events` (cumulative).
+  ReplicationStatus advance(double horizon_s, std::uint64_t max_events) override {
     for (;;) {
-      if (snapshots_.size() == 2 * kIntervals + 1 && next_boundary_time() <= horizon_s) compress();
-      const double boundary = next_boundary_time();
-      if (boundary > horizon_s) return true;
-      if (!simulation_.run_until(boundary, max_events)) return false;
+      const double boundary = static_cast<double>(next_index_) * interval_s_;
+      if (boundary > horizon_s) return ReplicationStatus::running;
+      if (!simulation_.run_until(boundary, max_events)) return ReplicationStatus::event_budget;
       take_snapshot();
       ++next_index_;
     }
   }
-
-  double interval_s() const { return interval_s_; }
-  double observed_time_s() const {
-    return static_cast<double>(snapshots_.size() - 1) * interval_s_;
+  std::size_t counters() const override { return plan_.quantities(); }
+  void take_rows(std::vector<double>& out) override {
+    out.insert(out.end(), rows_.begin(), rows_.end());
+    rows_.clear();
   }
-  double next_boundary_time() const { return static_cast<double>(next_index_) * interval_s_; }
-  std::uint64_t events() const { return simulation_.events_processed(); }
-  const std::vector<std::vector<double>>& snapshots() const { return snapshots_; }
+  std::uint64_t events() const override { return simulation_.events_processed(); }
+  double now_s() const override { return static_cast<double>(next_index_ - 1) * interval_s_; }
 
   void handle(Simulation& simulation, const Event& event) override {
     if (event.kind == kArrival) {
@@ -328,6 +308,7 @@ class NetworkRun final : public EventHandler, public ResourceClient {
     }
   }
 
+  /// Closes an observation interval: its row is the difference of the cumulative counters.
   void take_snapshot() {
     const double now = simulation_.now_s();
     std::vector<double> snap(plan_.quantities());
@@ -346,17 +327,10 @@ class NetworkRun final : public EventHandler, public ResourceClient {
       snap[plan_.system_index(c, 0)] = system_area_[c];
       snap[plan_.system_index(c, 1)] = static_cast<double>(system_completions_[c]);
     }
-    snapshots_.push_back(std::move(snap));
-  }
-
-  /// Merges pairs of intervals (keeps every other cumulative snapshot) and doubles the width.
-  void compress() {
-    std::vector<std::vector<double>> kept;
-    kept.reserve(kIntervals + 1);
-    for (std::size_t i = 0; i < snapshots_.size(); i += 2) kept.push_back(std::move(snapshots_[i]));
-    snapshots_ = std::move(kept);
-    interval_s_ *= 2.0;
-    next_index_ = snapshots_.size();
+    snap[plan_.time_index()] = now;
+    if (!last_.empty())
+      for (std::size_t q = 0; q < snap.size(); ++q) rows_.push_back(snap[q] - last_[q]);
+    last_ = std::move(snap);
   }
 
   const Plan& plan_;
@@ -370,313 +344,237 @@ class NetworkRun final : public EventHandler, public ResourceClient {
   std::vector<double> system_area_;
   std::vector<double> system_last_s_;
   std::vector<std::uint64_t> system_completions_;
-  std::vector<std::vector<double>> snapshots_;
+  std::vector<double> last_;  ///< cumulative counters at the last boundary
+  std::vector<double> rows_;  ///< closed intervals not yet taken
   double interval_s_;
   std::size_t next_index_ = 1;
 };
 
-/// The outcome of analysing all replications at one point of the run.
-struct Analysis {
-  SimulationResult result;
-  bool enough_data = true;  ///< intervals could be formed for every measure
-  bool warmup_over = true;  ///< MSER-5 minimum in the first half for every replication
-  bool batches_independent = true;
-  std::string shortage;  ///< why enough_data is false
+/// Where an estimate goes in the SimulationResult.
+enum class Slot {
+  throughput,
+  utilization,
+  mean_jobs,
+  residence,
+  class_throughput,
+  class_response,
+  class_jobs,
+  busy,
+  station_jobs
+};
+struct Target {
+  Slot slot;
+  int c = 0;
+  int k = 0;
+  std::string what;  ///< for the widest measure, e.g. "response time of class 'batch'"
+};
+struct MeasurePlan {
+  std::vector<Measure> measures;
+  std::vector<Target> targets;
+  void add(Measure m, Target t) {
+    measures.push_back(std::move(m));
+    targets.push_back(std::move(t));
+  }
 };
 
-/// Per-interval differences of one quantity for replication r, from interval `first` on.
-std::vector<double> interval_series(const NetworkRun& run, std::size_t q, std::size_t first) {
-  const auto& snaps = run.snapshots();
-  std::vector<double> out;
-  if (snaps.size() < first + 2) return out;
-  out.reserve(snaps.size() - 1 - first);
-  for (std::size_t i = first; i + 1 < snaps.size(); ++i)
-    out.push_back(snaps[i + 1][q] - snaps[i][q]);
-  return out;
-}
-
-std::vector<double> sum_series(const NetworkRun& run, const std::vector<std::size_t>& qs,
-                               std::size_t first) {
-  std::vector<double> total;
-  for (std::size_t q : qs) {
-    const auto s = interval_series(run, q, first);
-    if (total.empty()) total.assign(s.size(), 0.0);
-    for (std::size_t i = 0; i < s.size(); ++i) total[i] += s[i];
-  }
-  return total;
-}
-
-Analysis analyse(const Plan& plan, const std::vector<std::unique_ptr<NetworkRun>>& runs,
-                 const SimulationOptions& options) {
+void add_class_measures(const Plan& plan, int c, MeasurePlan& mp) {
   const Network& network = *plan.network;
-  const int C = plan.classes;
-  const int K = plan.stations;
-  const int R = static_cast<int>(runs.size());
-  const int B = options.batches;
-  Analysis a;
-  SimulationResult& res = a.result;
+  const std::size_t time = plan.time_index();
+  const std::size_t completions = plan.system_index(c, 1);
+  for (int k = 0; k < plan.stations; ++k) {
+    if (!(plan.visits(c, k) > 0)) continue;
+    const bool delay = network.stations[k].kind == StationKind::delay;
+    const double per_server = delay ? 0.0 : 1.0 / peak_capacity(network.stations[k]);
+    mp.add({{plan.q_index(c, k, 1)}, time, 1.0, false}, {Slot::throughput, c, k, ""});
+    mp.add({{plan.q_index(c, k, 2)}, time, per_server, false}, {Slot::utilization, c, k, ""});
+    mp.add({{plan.q_index(c, k, 0)}, time, 1.0, false}, {Slot::mean_jobs, c, k, ""});
+    mp.add({{plan.q_index(c, k, 0)}, completions, 1.0, false}, {Slot::residence, c, k, ""});
+  }
+  const std::string name = quoted(network.classes[c].name);
+  mp.add({{completions}, time, 1.0, true},
+         {Slot::class_throughput, c, 0, "throughput of class " + name});
+  mp.add({{plan.system_index(c, 0)}, completions, 1.0, network.demand_s.row(c).sum() > 0},
+         {Slot::class_response, c, 0, "response time of class " + name});
+  mp.add({{plan.system_index(c, 0)}, time, 1.0, false}, {Slot::class_jobs, c, 0, ""});
+}
 
-  // Warm-up: MSER-5 on the congestion series (jobs at each station, jobs of each class in the
-  // system); the largest deletion point of any series applies to the replication.
-  std::vector<std::vector<std::size_t>> congestion;  // groups of quantity indices, summed
-  for (int k = 0; k < K; ++k) {
+void add_station_measures(const Plan& plan, int k, MeasurePlan& mp) {
+  const Network& network = *plan.network;
+  Measure busy{{}, plan.time_index(), 1.0, true};
+  Measure jobs{{}, plan.time_index(), 1.0, true};
+  double demand = 0.0;
+  for (int c = 0; c < plan.classes; ++c) {
+    if (!plan.active[c]) continue;
+    busy.numerators.push_back(plan.q_index(c, k, 2));
+    jobs.numerators.push_back(plan.q_index(c, k, 0));
+    demand += network.demand_s(c, k);
+  }
+  if (demand <= 0) return;
+  const std::string name = quoted(network.stations[k].name);
+  mp.add(std::move(busy), {Slot::busy, 0, k, "busy servers of station " + name});
+  mp.add(std::move(jobs), {Slot::station_jobs, 0, k, "mean jobs at station " + name});
+}
+
+MeasurePlan measure_plan(const Plan& plan) {
+  MeasurePlan mp;
+  for (int c = 0; c < plan.classes; ++c)
+    if (plan.active[c]) add_class_measures(plan, c, mp);
+  for (int k = 0; k < plan.stations; ++k) add_station_measures(plan, k, mp);
+  return mp;
+}
+
+/// Warm-up and independence series: jobs at each station, jobs of each class in the system.
+SeriesLayout series_layout(const Plan& plan) {
+  SeriesLayout layout;
+  layout.time_counter = plan.time_index();
+  for (int k = 0; k < plan.stations; ++k) {
     std::vector<std::size_t> qs;
-    for (int c = 0; c < C; ++c) qs.push_back(plan.q_index(c, k, 0));
-    congestion.push_back(qs);
+    for (int c = 0; c < plan.classes; ++c) qs.push_back(plan.q_index(c, k, 0));
+    layout.congestion.push_back(std::move(qs));
   }
-  for (int c = 0; c < C; ++c) congestion.push_back({plan.system_index(c, 0)});
+  for (int c = 0; c < plan.classes; ++c) layout.congestion.push_back({plan.system_index(c, 0)});
+  return layout;
+}
 
-  std::vector<std::size_t> first(R, 0);
-  for (int r = 0; r < R; ++r) {
-    const NetworkRun& run = *runs[r];
-    for (const auto& qs : congestion) {
-      const auto series = sum_series(run, qs, 0);
-      const Mser5Result m = mser5_truncation(series);
-      if (!m.reliable) a.warmup_over = false;
-      first[r] = std::max(first[r], m.truncated);
-    }
-    const std::size_t intervals = run.snapshots().size() - 1;
-    res.simulated_time_s.push_back(run.observed_time_s());
-    res.truncated_observations.push_back(static_cast<long>(first[r]));
-    res.truncated_time_s.push_back(static_cast<double>(first[r]) * run.interval_s());
-    res.events += run.events();
-    const std::size_t kept = intervals - std::min(intervals, first[r]);
-    const std::size_t needed = R == 1 ? static_cast<std::size_t>(2 * B) : 2;
-    if (kept < needed) {
-      a.enough_data = false;
-      a.shortage = "only " + std::to_string(kept) + " observation intervals after warm-up (" +
-                   std::to_string(needed) + " needed)";
-    }
-  }
-  res.confidence = options.confidence;
-  res.observation_interval_s = runs[0]->interval_s();
-  res.interval_method = R == 1 ? "batch means" : "independent replications";
-  res.batches = R == 1 ? B : R;
-  res.degrees_of_freedom = res.batches - 1;
-  if (!a.enough_data) return a;
-
-  // Batch independence: the lag-1 autocorrelation of kSubBatchesPerBatch x B sub-batch means of
-  // the congestion series must be small. For batch means this makes the batches nearly
-  // independent; for replications it makes every replication span many correlation times, which
-  // keeps the O(1/T) bias of its mean (start-up remainder, ratio estimators) small against the
-  // interval — otherwise many short replications give narrow intervals around a biased mean.
-  for (int r = 0; r < R; ++r) {
-    const NetworkRun& run = *runs[r];
-    const std::size_t kept = run.snapshots().size() - 1 - first[r];
-    const std::size_t sub = kept / static_cast<std::size_t>(kSubBatchesPerBatch * B);
-    if (sub < 1) {
-      a.batches_independent = false;
-      continue;
-    }
-    for (const auto& qs : congestion) {
-      const auto series = sum_series(run, qs, first[r]);
-      if (lag1_autocorrelation(group_sums(series, sub)) > kMaxSubBatchLag1)
-        a.batches_independent = false;
-    }
-  }
-
-  // Rate measure: sum over kept intervals of the summed quantities / time (scaled).
-  const auto rate = [&](const std::vector<std::size_t>& qs, double scale) -> Estimate {
-    if (scale == 0.0 || qs.empty()) return Estimate{};
-    std::vector<double> values;
-    if (R == 1) {
-      const auto series = sum_series(*runs[0], qs, first[0]);
-      const std::size_t group = series.size() / static_cast<std::size_t>(B);
-      for (double v : group_sums(series, group))
-        values.push_back(v / (static_cast<double>(group) * runs[0]->interval_s()) * scale);
-    } else {
-      for (int r = 0; r < R; ++r) {
-        const auto series = sum_series(*runs[r], qs, first[r]);
-        double total = 0.0;
-        for (double v : series) total += v;
-        values.push_back(total / (static_cast<double>(series.size()) * runs[r]->interval_s()) *
-                         scale);
-      }
-    }
-    return t_interval(values, options.confidence);
-  };
-  // Ratio measure: job-seconds / completions.
-  const auto ratio = [&](const std::vector<std::size_t>& num, std::size_t den) -> Estimate {
-    if (R == 1) {
-      const auto n_series = sum_series(*runs[0], num, first[0]);
-      const auto d_series = interval_series(*runs[0], den, first[0]);
-      const std::size_t group = n_series.size() / static_cast<std::size_t>(B);
-      const auto n = group_sums(n_series, group);
-      const auto d = group_sums(d_series, group);
-      double total = 0.0;
-      for (double v : d) total += v;
-      if (total <= 0) return Estimate{};
-      return ratio_interval(n, d, options.confidence);
-    }
-    std::vector<double> values;
-    for (int r = 0; r < R; ++r) {
-      const auto n_series = sum_series(*runs[r], num, first[r]);
-      const auto d_series = interval_series(*runs[r], den, first[r]);
-      double n = 0.0, d = 0.0;
-      for (double v : n_series) n += v;
-      for (double v : d_series) d += v;
-      if (d <= 0) return Estimate{};
-      values.push_back(n / d);
-    }
-    return t_interval(values, options.confidence);
-  };
-
+SimulationResult empty_result(int C, int K) {
+  SimulationResult res;
   Solution& s = res.solution;
   s.method = "simulation";
-  s.throughput_per_s = Eigen::MatrixXd::Zero(C, K);
-  s.utilization = Eigen::MatrixXd::Zero(C, K);
-  s.mean_jobs = Eigen::MatrixXd::Zero(C, K);
-  s.residence_time_s = Eigen::MatrixXd::Zero(C, K);
-  s.class_throughput_per_s = Eigen::VectorXd::Zero(C);
-  s.class_response_time_s = Eigen::VectorXd::Zero(C);
-  s.busy_servers = Eigen::VectorXd::Zero(K);
-  s.station_utilization = Eigen::VectorXd::Zero(K);
-  res.throughput_half_width = Eigen::MatrixXd::Zero(C, K);
-  res.utilization_half_width = Eigen::MatrixXd::Zero(C, K);
-  res.mean_jobs_half_width = Eigen::MatrixXd::Zero(C, K);
-  res.residence_time_half_width = Eigen::MatrixXd::Zero(C, K);
-  res.class_throughput_half_width = Eigen::VectorXd::Zero(C);
-  res.class_response_time_half_width = Eigen::VectorXd::Zero(C);
-  res.busy_servers_half_width = Eigen::VectorXd::Zero(K);
-  res.station_utilization_half_width = Eigen::VectorXd::Zero(K);
-  res.class_mean_jobs_half_width = Eigen::VectorXd::Zero(C);
-  res.station_mean_jobs_half_width = Eigen::VectorXd::Zero(K);
+  for (Eigen::MatrixXd* m : {&s.throughput_per_s, &s.utilization, &s.mean_jobs, &s.residence_time_s,
+                             &res.throughput_half_width, &res.utilization_half_width,
+                             &res.mean_jobs_half_width, &res.residence_time_half_width})
+    *m = Eigen::MatrixXd::Zero(C, K);
+  for (Eigen::VectorXd* v :
+       {&s.class_throughput_per_s, &s.class_response_time_s, &res.class_throughput_half_width,
+        &res.class_response_time_half_width, &res.class_mean_jobs_half_width})
+    *v = Eigen::VectorXd::Zero(C);
+  for (Eigen::VectorXd* v :
+       {&s.busy_servers, &s.station_utilization, &res.busy_servers_half_width,
+        &res.station_utilization_half_width, &res.station_mean_jobs_half_width})
+    *v = Eigen::VectorXd::Zero(K);
+  return res;
+}
 
-  const auto stop_measure = [&](const Estimate& e, const std::string& what) {
-    const double rel = e.relative_half_width();
-    if (rel >= res.widest_relative_half_width) {
-      res.widest_relative_half_width = rel;
-      res.widest_measure = what;
+void place(const Plan& plan, const Target& t, const Estimate& e, SimulationResult& res) {
+  Solution& s = res.solution;
+  switch (t.slot) {
+    case Slot::throughput:
+      s.throughput_per_s(t.c, t.k) = e.mean;
+      res.throughput_half_width(t.c, t.k) = e.half_width;
+      break;
+    case Slot::utilization:
+      s.utilization(t.c, t.k) = e.mean;
+      res.utilization_half_width(t.c, t.k) = e.half_width;
+      break;
+    case Slot::mean_jobs:
+      s.mean_jobs(t.c, t.k) = e.mean;
+      res.mean_jobs_half_width(t.c, t.k) = e.half_width;
+      break;
+    case Slot::residence:
+      s.residence_time_s(t.c, t.k) = e.mean;
+      res.residence_time_half_width(t.c, t.k) = e.half_width;
+      break;
+    case Slot::class_throughput:
+      s.class_throughput_per_s(t.c) = e.mean;
+      res.class_throughput_half_width(t.c) = e.half_width;
+      break;
+    case Slot::class_response:
+      s.class_response_time_s(t.c) = e.mean;
+      res.class_response_time_half_width(t.c) = e.half_width;
+      break;
+    case Slot::class_jobs:
+      res.class_mean_jobs_half_width(t.c) = e.half_width;
+      break;
+    case Slot::busy: {
+      const Station& st = plan.network->stations[t.k];
+      s.busy_servers(t.k) = e.mean;
+      res.busy_servers_half_width(t.k) = e.half_width;
+      if (st.kind != StationKind::delay) {
+        s.station_utilization(t.k) = e.mean / peak_capacity(st);
+        res.station_utilization_half_width(t.k) = e.half_width / peak_capacity(st);
+      }
+      break;
     }
-  };
-
-  for (int c = 0; c < C; ++c) {
-    if (!plan.active[c]) continue;
-    const std::string cname = quoted(network.classes[c].name);
-    for (int k = 0; k < K; ++k) {
-      if (!(plan.visits(c, k) > 0)) continue;
-      const bool delay = network.stations[k].kind == StationKind::delay;
-      const double m = delay ? 0.0 : 1.0 / peak_capacity(network.stations[k]);
-      const Estimate x = rate({plan.q_index(c, k, 1)}, 1.0);
-      const Estimate u = rate({plan.q_index(c, k, 2)}, m);
-      const Estimate q = rate({plan.q_index(c, k, 0)}, 1.0);
-      const Estimate rt = ratio({plan.q_index(c, k, 0)}, plan.system_index(c, 1));
-      s.throughput_per_s(c, k) = x.mean;
-      res.throughput_half_width(c, k) = x.half_width;
-      s.utilization(c, k) = u.mean;
-      res.utilization_half_width(c, k) = u.half_width;
-      s.mean_jobs(c, k) = q.mean;
-      res.mean_jobs_half_width(c, k) = q.half_width;
-      s.residence_time_s(c, k) = rt.mean;
-      res.residence_time_half_width(c, k) = rt.half_width;
-    }
-    const Estimate x = rate({plan.system_index(c, 1)}, 1.0);
-    s.class_throughput_per_s(c) = x.mean;
-    res.class_throughput_half_width(c) = x.half_width;
-    stop_measure(x, "throughput of class " + cname);
-    const Estimate rt = ratio({plan.system_index(c, 0)}, plan.system_index(c, 1));
-    s.class_response_time_s(c) = rt.mean;
-    res.class_response_time_half_width(c) = rt.half_width;
-    if (network.demand_s.row(c).sum() > 0) stop_measure(rt, "response time of class " + cname);
-    res.class_mean_jobs_half_width(c) = rate({plan.system_index(c, 0)}, 1.0).half_width;
+    case Slot::station_jobs:
+      res.station_mean_jobs_half_width(t.k) = e.half_width;
+      break;
   }
-  for (int k = 0; k < K; ++k) {
-    const Station& st = network.stations[k];
-    std::vector<std::size_t> work, jobs;
-    double demand = 0.0;
-    for (int c = 0; c < C; ++c) {
-      if (!plan.active[c]) continue;
-      work.push_back(plan.q_index(c, k, 2));
-      jobs.push_back(plan.q_index(c, k, 0));
-      demand += network.demand_s(c, k);
-    }
-    if (demand <= 0) continue;
-    const Estimate busy = rate(work, 1.0);
-    s.busy_servers(k) = busy.mean;
-    res.busy_servers_half_width(k) = busy.half_width;
-    if (st.kind != StationKind::delay) {
-      s.station_utilization(k) = busy.mean / peak_capacity(st);
-      res.station_utilization_half_width(k) = busy.half_width / peak_capacity(st);
-    }
-    stop_measure(busy, "busy servers of station " + quoted(st.name));
-    const Estimate jobs_at_station = rate(jobs, 1.0);
-    res.station_mean_jobs_half_width(k) = jobs_at_station.half_width;
-    stop_measure(jobs_at_station, "mean jobs at station " + quoted(st.name));
-  }
-  return a;
 }
 
 std::string format_number(double v) {
   return fmt::format("{:.4g}", v);
 }
 
+/// Why a run that did not reach its precision stopped.
+std::string limit_reason(const PreciseRun& run, const SimulationOptions& o, const Plan& plan) {
+  const std::string limit = run.cause == StopCause::event_limit
+                                ? "max events (" + std::to_string(o.max_events) + ")"
+                                : "max time (" + format_number(o.max_time_s) + " s)";
+  if (!run.estimable)
+    throw SimulationError(limit + " too small to form confidence intervals: " + run.shortage +
+                          "; the first 512 observation intervals take " +
+                          format_number(plan.interval0_s * 512) + " s of simulated time");
+  std::string why =
+      "stopped at " + limit + " before reaching precision " + format_number(o.precision);
+  if (!run.warmup_over) why += "; warm-up not over (MSER-5 optimum in the second half)";
+  if (!run.batches_independent)
+    why += o.replications == 1 ? "; batches still correlated"
+                               : "; replications shorter than the correlation time";
+  return why;
+}
+
+SimulationResult to_result(const Plan& plan, const MeasurePlan& mp, const PreciseRun& run,
+                           const SimulationOptions& o) {
+  SimulationResult res = empty_result(plan.classes, plan.stations);
+  res.stop_reason =
+      run.cause == StopCause::precision ? "precision reached" : limit_reason(run, o, plan);
+  for (std::size_t i = 0; i < run.estimates.size(); ++i)
+    place(plan, mp.targets[i], run.estimates[i], res);
+  res.interval_method = run.interval_method;
+  res.batches = run.batches;
+  res.degrees_of_freedom = run.degrees_of_freedom;
+  res.confidence = o.confidence;
+  res.observation_interval_s = run.observation_interval_s;
+  res.simulated_time_s = run.simulated_time_s;
+  res.truncated_time_s = run.truncated_time_s;
+  res.truncated_observations = run.truncated_intervals;
+  res.events = run.events;
+  res.precision_reached = run.precision_reached;
+  res.widest_relative_half_width = run.widest_relative_half_width;
+  if (run.widest_measure >= 0) res.widest_measure = mp.targets[run.widest_measure].what;
+  if (!run.precision_reached && run.widest_relative_half_width > o.precision)
+    res.stop_reason += "; widest relative half-width " +
+                       format_number(run.widest_relative_half_width) + " (" + res.widest_measure +
+                       ")";
+  return res;
+}
+
 }  // namespace
 
 SimulationResult simulate_network(const Network& network, const SimulationOptions& options) {
   const Plan plan = make_plan(network, options);
-  const int R = options.replications;
-  // Each replication is touched by one thread only and owns all its state, so the outcome does
-  // not depend on the schedule.
-  const int threads = resolve_thread_count(options.threads);
-  const std::uint64_t events_per_run =
-      std::max<std::uint64_t>(1, options.max_events / static_cast<std::uint64_t>(R));
-
-  std::vector<std::unique_ptr<NetworkRun>> runs(static_cast<std::size_t>(R));
-  parallel_for(runs.size(), threads, [&](std::size_t r) {
+  PrecisionSettings settings;
+  settings.precision = options.precision;
+  settings.confidence = options.confidence;
+  settings.batches = options.batches;
+  settings.threads = options.threads;
+  settings.interval_s = plan.interval0_s;
+  settings.min_time_s = options.min_time_s;
+  settings.max_time_s = options.max_time_s;
+  settings.min_events = options.min_events;
+  settings.max_events = options.max_events;
+  settings.layout = series_layout(plan);
+  settings.progress = options.progress;
+  check_precision_settings(settings);
+  // Each replication owns all its state, so the outcome does not depend on the schedule.
+  std::vector<std::unique_ptr<NetworkRun>> runs(static_cast<std::size_t>(options.replications));
+  parallel_for(runs.size(), options.threads, [&](std::size_t r) {
     runs[r] = std::make_unique<NetworkRun>(plan, options.seed, static_cast<int>(r));
   });
-
-  double horizon_s = plan.interval0_s * static_cast<double>(kIntervals);
-  for (int round = 1;; ++round) {
-    const double target_s = std::min(horizon_s, options.max_time_s);
-    std::vector<char> budget_left(static_cast<std::size_t>(R), 1);
-    parallel_for(runs.size(), threads, [&](std::size_t r) {
-      budget_left[r] = runs[r]->advance(target_s, events_per_run) ? 1 : 0;
-    });
-    const bool events_exhausted =
-        std::any_of(budget_left.begin(), budget_left.end(), [](char b) { return b == 0; });
-    const bool time_exhausted = runs[0]->next_boundary_time() > options.max_time_s;
-
-    Analysis a = analyse(plan, runs, options);
-    SimulationResult& res = a.result;
-    const double observed_s = runs[0]->observed_time_s();
-    if (options.progress) {
-      options.progress(SimulationProgress{round, observed_s, res.events,
-                                          a.enough_data ? res.widest_relative_half_width : 0.0,
-                                          options.precision});
-    }
-    const bool precise = a.enough_data && a.warmup_over && a.batches_independent &&
-                         res.widest_relative_half_width <= options.precision;
-    const bool long_enough = res.events >= options.min_events && observed_s >= options.min_time_s;
-    if (precise && long_enough) {
-      res.precision_reached = true;
-      res.stop_reason = "precision reached";
-      return std::move(res);
-    }
-    if (events_exhausted || time_exhausted) {
-      const std::string limit = events_exhausted
-                                    ? "max events (" + std::to_string(options.max_events) + ")"
-                                    : "max time (" + format_number(options.max_time_s) + " s)";
-      if (!a.enough_data)
-        throw SimulationError(
-            limit + " too small to form confidence intervals: " + a.shortage + "; the first " +
-            std::to_string(kIntervals) + " observation intervals take " +
-            format_number(plan.interval0_s * kIntervals) + " s of simulated time");
-      res.precision_reached = false;
-      std::string why =
-          "stopped at " + limit + " before reaching precision " + format_number(options.precision);
-      if (!a.warmup_over) why += "; warm-up not over (MSER-5 optimum in the second half)";
-      if (!a.batches_independent)
-        why += R == 1 ? "; batches still correlated"
-                      : "; replications shorter than the correlation time";
-      if (res.widest_relative_half_width > options.precision)
-        why += "; widest relative half-width " + format_number(res.widest_relative_half_width) +
-               " (" + res.widest_measure + ")";
-      res.stop_reason = why;
-      return std::move(res);
-    }
-    horizon_s *= 2.0;
-  }
+  std::vector<Replication*> reps;
+  for (const auto& run : runs) reps.push_back(run.get());
+  const MeasurePlan mp = measure_plan(plan);
+  return to_result(plan, mp, run_until_precise(reps, mp.measures, settings), options);
 }
 
 }  // namespace tpeval::solver::des

@@ -12,13 +12,13 @@
 // Markov routing matrix whose traffic equations give exactly the visit ratios V_ck (so mean
 // measures of BCMP stations are those of the product form). A visit to k needs work S_ck = D_ck /
 // V_ck drawn from make_distribution(S_ck, scv_k). Queue stations are FCFS (m servers or
-// load-dependent) or PS; delay stations are infinite servers. Each run stops when the relative
-// half-width of every *stopping measure* (class throughput, class response time, station busy
-// servers and station mean jobs, wherever they are not identically zero) is <= precision, and min
-// lengths are met; or at the limits (precision_reached = false). One replication uses batch means,
-// R >= 2 use independent replications; both truncate the warm-up of each replication by MSER-5.
-// Replications run on `threads` threads; the result does not depend on the thread count, and the
-// same seed gives bit-identical results.
+// load-dependent) or PS; delay stations are infinite servers. The run-until-precise driver
+// (run_until_precise.hpp: warm-up, batch means or replications, independence check, stop rule,
+// threads) stops each run when the relative half-width of every *stopping measure* (class
+// throughput, class response time, station busy servers and station mean jobs, wherever they are
+// not identically zero) is <= precision in two consecutive rounds and min lengths are met; or at
+// the limits (precision_reached = false). Replications run on `threads` threads; the result does
+// not depend on the thread count, and the same seed gives bit-identical results.
 #pragma once
 
 #include <Eigen/Dense>
@@ -30,24 +30,10 @@
 #include <string>
 #include <vector>
 
+#include "solver/des/run_until_precise.hpp"
 #include "solver/network/network.hpp"
 
 namespace tpeval::solver::des {
-
-/// An impossible or meaningless simulation request; what() says why in the user's terms.
-class SimulationError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// Where a run stands after one analysis round (for a progress line).
-struct SimulationProgress {
-  int round = 0;
-  double simulated_time_s = 0.0;  ///< per replication
-  std::uint64_t events = 0;       ///< over all replications
-  double widest_relative_half_width = 0.0;
-  double precision = 0.0;
-};
 
 struct SimulationOptions {
   std::uint64_t seed = 1;
@@ -58,7 +44,7 @@ struct SimulationOptions {
   int batches = 32;              ///< batches for batch means
   std::uint64_t min_events = 0;  ///< over all replications
   std::uint64_t max_events = 200'000'000;  ///< over all replications
-  double min_time_s = 0.0;                 ///< simulated seconds per replication
+  double min_time_s = 0.0;  ///< simulated seconds per replication after the warm-up
   double max_time_s =
       std::numeric_limits<double>::infinity();  ///< simulated seconds per replication
   /// Called after every analysis round from the calling thread (may be empty).

@@ -2,6 +2,7 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -60,13 +61,44 @@ Estimate ratio_interval(std::span<const double> numerators, std::span<const doub
     squares += residual * residual;
   }
   const double mean_den = sum_den / static_cast<double>(n);
+  std::vector<double> residuals(n);
+  for (std::size_t i = 0; i < n; ++i) residuals[i] = numerators[i] - ratio * denominators[i];
   Estimate e;
   e.mean = ratio;
   e.degrees_of_freedom = static_cast<int>(n - 1);
-  e.half_width = student_t_quantile(confidence, e.degrees_of_freedom) *
+  e.half_width = skewness_adjusted_quantile(student_t_quantile(confidence, e.degrees_of_freedom),
+                                            sample_skewness(residuals), n) *
                  std::sqrt(squares / static_cast<double>(n - 1) / static_cast<double>(n)) /
                  mean_den;
   return e;
+}
+
+double sample_skewness(std::span<const double> values) {
+  const std::size_t n = values.size();
+  if (n < 3) return 0.0;
+  double mean = 0.0;
+  for (double v : values) mean += v;
+  mean /= static_cast<double>(n);
+  double m2 = 0.0, m3 = 0.0;
+  for (double v : values) {
+    m2 += (v - mean) * (v - mean);
+    m3 += (v - mean) * (v - mean) * (v - mean);
+  }
+  m2 /= static_cast<double>(n);
+  m3 /= static_cast<double>(n);
+  return m2 > 0.0 ? m3 / std::pow(m2, 1.5) : 0.0;
+}
+
+double skewness_adjusted_quantile(double t_quantile, double skewness, std::size_t n) {
+  // Willink (2005), eq. (9)-(10) as used by Skart (Tafazzoli et al. 2011, §3.3):
+  // G(z) = ((1 + 6 beta (z - beta))^(1/3) - 1) / (2 beta), beta = skewness / (6 sqrt(n)); the
+  // interval is [mean - G(t) se, mean - G(-t) se]. Its wider side, made symmetric.
+  const double beta = skewness / (6.0 * std::sqrt(static_cast<double>(n)));
+  if (std::abs(beta) < 1e-12) return t_quantile;
+  const auto g = [beta](double z) {
+    return (std::cbrt(1.0 + 6.0 * beta * (z - beta)) - 1.0) / (2.0 * beta);
+  };
+  return std::max({t_quantile, g(t_quantile), -g(-t_quantile)});
 }
 
 Mser5Result mser5_truncation(std::span<const double> series) {

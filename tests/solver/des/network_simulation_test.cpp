@@ -17,6 +17,7 @@
 #include "solver/des/random_stream.hpp"
 #include "solver/mva/closed.hpp"
 #include "solver/open/single_queue.hpp"
+#include "solver/parallel/parallel_for.hpp"
 
 using namespace tpeval::solver;
 using namespace tpeval::solver::des;
@@ -323,39 +324,47 @@ TEST_CASE("des network: parallel replications equal sequential ones") {
   a.check_no_far_miss();
 }
 
-TEST_CASE(
-    "des network: 95 % intervals cover the true M/M/1 response time nearly 95 % of the time") {
-  // 100 independent runs at a loose precision; count the runs whose interval holds the exact
-  // R = 1 / (1 - 0.7). Measured (2026-11-21, 100 seeds each): batch means 89-90 %, replications
-  // 87-92 % at precision 0.02-0.05 for rho = 0.5-0.7, with a relative bias of -0.2 to -1.2 %.
-  // Below the nominal 95 % for a known reason: a sequential stop rule ends runs preferentially when
-  // the estimate happens to be low (response-time variance grows with the mean), and t intervals
-  // of a skewed quantity under-cover (Law, "Simulation Modeling and Analysis", §9.5). The bound 85
-  // is what the method delivers; a broken interval (wrong variance, missing warm-up removal) gives
-  // far less.
+TEST_CASE("des network: 95 % intervals cover the true M/M/1 response time in >= 93 % of 500 runs" *
+          doctest::timeout(600)) {
+  // 500 independent runs of M/M/1 at rho = 0.8 (R = 1 / (1 - rho) = 5 s) with the tools' method
+  // (batch means, MSER-5 warm-up fixed once trusted, independence check, confirmed stop; see
+  // solver/des/run_until_precise.hpp) at precision 0.1 to keep the test short; count the runs
+  // whose interval holds the exact R. Measured 2026-11-30 (seeds 1000-1499): 472/500 = 94.4 %,
+  // mean relative error -0.31 %; with a plain t quantile 92.4 % (29 of 38 misses low); before the
+  // driver 84.5 % of 200 runs (docs/simulation.md "Interval coverage"). With 500 runs the standard
+  // error of the coverage is about 1 %, so 93 % separates a valid 95 % method from one that
+  // under-covers. Cost: about 22 s CPU in release, on all cores.
   Network n;
   n.stations = {queue_station("server")};
-  n.classes = {open_class("jobs", 0.7)};
+  n.classes = {open_class("jobs", 0.8)};
   n.demand_s = Eigen::MatrixXd::Constant(1, 1, 1.0);
   n.visits = Eigen::MatrixXd::Constant(1, 1, 1.0);
-  const double exact = open::mm1(0.7, 1.0).mean_jobs_in_system / 0.7;
-  for (const int replications : {1, 5}) {
-    int covered = 0;
-    for (std::uint64_t seed = 1; seed <= 100; ++seed) {
-      SimulationOptions o;
-      o.seed = seed;
-      o.precision = 0.05;
-      o.replications = replications;
-      o.threads = 1;
-      const SimulationResult r = simulate_network(n, o);
-      covered += std::abs(r.solution.class_response_time_s(0) - exact) <=
+  const double exact = open::mm1(0.8, 1.0).mean_jobs_in_system / 0.8;
+  constexpr std::size_t runs = 500;
+  std::vector<char> covered(runs, 0);
+  std::vector<double> relative_error(runs, 0.0);
+  // One run per thread (each single-threaded and seeded by its index): the result does not depend
+  // on the schedule.
+  parallel_for(runs, 0, [&](std::size_t i) {
+    SimulationOptions o;
+    o.seed = 1000 + i;
+    o.precision = 0.1;
+    o.threads = 1;
+    const SimulationResult r = simulate_network(n, o);
+    covered[i] = std::abs(r.solution.class_response_time_s(0) - exact) <=
                  r.class_response_time_half_width(0);
-    }
-    CAPTURE(replications);
-    MESSAGE("coverage of 95 % intervals with " << replications << " replication(s): " << covered
-                                               << "/100");
-    CHECK(covered >= 85);
+    relative_error[i] = r.solution.class_response_time_s(0) / exact - 1.0;
+  });
+  int inside = 0;
+  double bias = 0.0;
+  for (std::size_t i = 0; i < runs; ++i) {
+    inside += covered[i];
+    bias += relative_error[i] / runs;
   }
+  MESSAGE("M/M/1 rho = 0.8, precision 0.1, batch means: coverage of 95 % intervals "
+          << inside << "/" << runs << " = " << 100.0 * inside / runs << " %, mean relative error "
+          << 100.0 * bias << " %");
+  CHECK(inside >= 465);  // 93 %
 }
 
 TEST_CASE("des network: impossible runs are refused with a reason, and every run is bounded") {

@@ -1,0 +1,30 @@
+// tpeval validate's agreement rule between an analytic value and a simulated estimate, in one
+// place for the command and the tests (docs/simulation.md "Validation").
+//
+// Contract: a metric agrees when |analytic - simulated| <= tolerance x |simulated| (the relative
+// difference), OR the analytic value lies inside the simulation's interval (difference <=
+// half-width), OR - only for metrics that can be near zero - the difference is below the metric's
+// absolute floor (AgreementFloor in model/metrics_registry.hpp: 0.01 per transaction, 0.001 for
+// probabilities, 0.5 percentage points, 1 % of the response time for its parts). The three are
+// alternatives, not added up. Pure functions.
+#pragma once
+
+#include <string>
+
+#include "model/metrics_registry.hpp"
+
+namespace tpeval::model {
+
+/// Which clause a metric agrees by; `none` when it disagrees.
+enum class AgreementClause { none, tolerance, interval, floor };
+
+/// The absolute floor of a metric in its unit; `response_time_ms` for response-time parts.
+double agreement_floor(AgreementFloor floor, double response_time_ms);
+
+AgreementClause agreement(double analytic, const MetricEstimate& simulated, double tolerance,
+                          double floor);
+
+/// "tolerance", "interval", "floor" or "" (disagrees).
+std::string to_string(AgreementClause clause);
+
+}  // namespace tpeval::model
