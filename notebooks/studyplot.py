@@ -1,4 +1,4 @@
-"""Shared helpers for the notebooks that draw the figures of Rahm 1993, Sect. 6.5.
+"""Shared helpers for the notebooks that draw the figures of Rahm 1993, Sect. 6.5 and 7.6.
 
 The notebooks read the results written by `tpeval study` (results.csv and results.json, format in
 docs/studies.md). Two environment variables make them testable without touching the tree:
@@ -43,13 +43,15 @@ DASHES = ["-", "--", "-.", ":"]
 
 
 def plot_curves(ax, frame, meta, x, y, configurations, where=None, mark_saturation=False,
-                styles=None):
+                styles=None, suffix=""):
     """One curve per configuration: analytic line, simulated points with 95 % error bars.
 
     Each configuration gets its own marker (hollow, so coinciding curves show both markers) and
     the legend, placed outside the axes so that it never covers data, says which is which.
+    `suffix` is appended to the legend labels (several metrics on one axes). Points the simulator
+    did not run (e.g. a multi-node model before the multi-node simulator) have no _sim values and
+    are simply not drawn.
     """
-    from matplotlib.lines import Line2D
 
     names = labels(meta)
     where = where or {}
@@ -63,7 +65,7 @@ def plot_curves(ax, frame, meta, x, y, configurations, where=None, mark_saturati
         d = d.sort_values(x)
         style = {"marker": MARKERS[i % len(MARKERS)], "markersize": 5, "markerfacecolor": "none"}
         style.update((styles or {}).get(conf, {}))
-        line, = ax.plot(d[x], d[y], label=names.get(conf, conf), **style)
+        line, = ax.plot(d[x], d[y], label=names.get(conf, conf) + suffix, **style)
         sim = y + "_sim"
         if sim in d.columns and d[sim].notna().any():
             simulated = True
@@ -76,17 +78,33 @@ def plot_curves(ax, frame, meta, x, y, configurations, where=None, mark_saturati
                 ax.plot([limit.iloc[0]], [0], marker="v", color=line.get_color(), ms=8,
                         transform=ax.get_xaxis_transform(), clip_on=False)
     ax.grid(True, alpha=0.3)
+    # Remembered on the axes, so that later calls (more curves, book values) keep the key.
+    ax._tpeval_simulated = getattr(ax, "_tpeval_simulated", False) or simulated
+    ax._tpeval_saturation = getattr(ax, "_tpeval_saturation", False) or mark_saturation
+    legend(ax)
+
+
+def legend(ax):
+    """The legend outside the axes: the curves, then the key (lines analytic, points simulated)."""
+    from matplotlib.lines import Line2D
+
     handles, texts = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color="grey", ls="-"))
     texts.append("lines: analytic")
-    if simulated:
+    if getattr(ax, "_tpeval_simulated", False):
         handles.append(Line2D([], [], color="grey", ls="none", marker="o"))
         texts.append("points with bars: simulated (95 %)")
-    if mark_saturation:
+    if getattr(ax, "_tpeval_saturation", False):
         handles.append(Line2D([], [], color="grey", ls=":"))
         texts.append("dotted: throughput limit")
     ax.legend(handles, texts, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0),
               borderaxespad=0.0)
+
+
+def book_points(ax, xs, ys, label, marker="x"):
+    """Values the book states in its text (not read off a figure), drawn as black crosses."""
+    ax.plot(xs, ys, ls="none", marker=marker, ms=9, mew=2, color="black", label=label)
+    legend(ax)
 
 
 def save(fig, name):

@@ -44,16 +44,23 @@ class BufferManager {
   /// Payload bit of a page that was modified since it was last written (NOFORCE victims).
   static constexpr std::uint32_t kModified = 1;
 
-  /// The buffers of node `node` (its HS buffer size; EH buffer and disk cache are shared storage).
-  explicit BufferManager(const SystemModel& model, std::size_t node = 0);
+  /// The buffers of node `node`: its HS buffer and its EH extended buffer (L3173); the disk cache
+  /// is shared storage, owned by the caller (one for all nodes) and outliving this object.
+  BufferManager(const SystemModel& model, std::size_t node, LruBuffer& disk_cache);
 
   /// Fixes `page` (of partition `owner`) in HS for a reference; `reads` = false for a fresh append
   /// page that needs no read (it never enters the disk cache). `current` = false: a copy in HS
   /// is superseded (a cluster node's stale copy): it keeps its frame and is refreshed, but the
   /// reference is a miss without a victim (on-request invalidation, solver/cache/cluster.hpp).
-  PageFix fix(std::uint64_t page, std::uint32_t owner, bool update, bool reads,
-              bool current = true);
+  /// In a cluster, `remote` = the page will come from another node's buffer unless a valid copy
+  /// is in this node's EH buffer (the disk cache is then not consulted), and `version` is the
+  /// page's change counter before this reference: an EH copy of another version is stale and
+  /// dropped. Copies carry their version in the payload (above the kModified bit).
+  PageFix fix(std::uint64_t page, std::uint32_t owner, bool update, bool reads, bool current = true,
+              bool remote = false, std::uint32_t version = 0);
   void write_to_disk_cache(std::uint64_t page, std::uint32_t owner);
+  /// Cluster with EH buffers: an update raises the copy's version (the page's change counter).
+  void track_versions() { track_versions_ = true; }
   void force_written(std::uint64_t page, std::uint32_t owner);
 
   bool resident(std::uint32_t owner) const { return resident_[owner]; }
@@ -62,15 +69,16 @@ class BufferManager {
   bool volatile_cache() const { return volatile_cache_; }
   const LruBuffer& hs() const { return hs_; }
   const LruBuffer& eh() const { return eh_; }
-  const LruBuffer& dc() const { return dc_; }
+  const LruBuffer& dc() const { return *dc_; }
 
  private:
   LruBuffer hs_;
   LruBuffer eh_;
-  LruBuffer dc_;
+  LruBuffer* dc_;
   bool volatile_cache_ = false;
   bool force_ = false;
   bool force_to_eh_ = true;
+  bool track_versions_ = false;
   std::vector<char> resident_;
   std::vector<char> extended_;
   std::vector<char> cached_;

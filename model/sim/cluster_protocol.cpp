@@ -144,6 +144,12 @@ void TransactionEngine::lock_action(std::uint32_t tx) {
   run_actions(tx);
 }
 
+bool TransactionEngine::remote_source(const Tx& t, std::uint64_t page) const {
+  if (t.shipped) return true;
+  if (force_ || model_.cluster.locking == GlobalLocking::primary_copy) return false;
+  return directory_.other_holder(page, static_cast<int>(t.node)) >= 0;
+}
+
 bool TransactionEngine::plan_page_source(Tx& t, std::uint64_t page, std::uint32_t /*owner*/) {
   const Reference& r = t.refs[t.next_ref];
   const auto count = [&] {

@@ -28,6 +28,12 @@ void PageDirectory::referenced(std::uint64_t page, int node, bool update) {
   Entry& e = pages_[page];
   e.holders = update ? bit(node) : (e.holders | bit(node));
   e.last = node;
+  if (update && track_versions_) ++versions_[page];
+}
+
+std::uint32_t PageDirectory::version(std::uint64_t page) const {
+  const auto it = versions_.find(page);
+  return it == versions_.end() ? 0 : it->second;
 }
 
 void PageDirectory::evicted(std::uint64_t page, int node) {

@@ -28,6 +28,11 @@ class PageDirectory {
   void referenced(std::uint64_t page, int node, bool update);
   /// `node` evicted its copy of `page`.
   void evicted(std::uint64_t page, int node);
+  /// Count every page's updates (its change counter, L2973), for copies outside the main-memory
+  /// buffers (a node's EH buffer) whose validity is checked when they are used.
+  void track_versions() { track_versions_ = true; }
+  /// Updates of `page` so far (0 unless versions are tracked).
+  std::uint32_t version(std::uint64_t page) const;
 
  private:
   struct Entry {
@@ -35,6 +40,8 @@ class PageDirectory {
     int last = -1;
   };
   std::unordered_map<std::uint64_t, Entry> pages_;
+  bool track_versions_ = false;
+  std::unordered_map<std::uint64_t, std::uint32_t> versions_;
 };
 
 }  // namespace tpeval::model::sim

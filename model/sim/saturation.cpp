@@ -49,7 +49,8 @@ std::string saturation_bottleneck(const SystemModel& model, const MetricLayout& 
   // set of active transactions.
   if (model.policies.mpl) {
     const double active = sum(sc_active_area) / time_s;
-    const auto mpl = static_cast<double>(*model.policies.mpl);
+    // every node admits up to the MPL (ch7.md §2.1)
+    const auto mpl = static_cast<double>(*model.policies.mpl) * model.node_count();
     if (active >= 0.95 * mpl) {
       return fmt::format("mpl ({:.2f} of {:.0f} transactions active on average)", active, mpl);
     }

@@ -98,15 +98,6 @@ void check_cluster(const SystemModel& model) {
     throw io::InputError("cluster.locking",
                          "the transaction simulator models geh_lock_table and primary_copy; "
                          "central locking is evaluated analytically only");
-  // Modelled analytically for clusters, not yet by the simulator: refused, not approximated.
-  if (model.storage.extended_memory.buffer_pages > 0)
-    throw io::InputError("nodes[0].extended_memory.buffer_pages",
-                         "the transaction simulator has no extended DB buffers in a cluster "
-                         "(use 0 with cluster.nodes > 1)");
-  if (model.storage.disk_cache.type != DiskCacheType::none && model.storage.disk_cache.pages > 0)
-    throw io::InputError("nodes[0].disk_cache.pages",
-                         "the transaction simulator has no shared disk-cache file buffer in a "
-                         "cluster (a non-volatile write buffer, pages 0, is simulated)");
   if (model.cluster.coherence == Coherence::broadcast)
     throw io::InputError("cluster.coherence",
                          "the transaction simulator models on_request invalidation; broadcast "

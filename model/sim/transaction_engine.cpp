@@ -23,19 +23,25 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
       references_(model),
       eh_stream_(seed, "service/extended_memory", replication),
       routing_stream_(seed, "routing", replication),
-      network_stream_(seed, "service/network", replication) {
+      network_stream_(seed, "service/network", replication),
+      disk_cache_(model.storage.disk_cache.type == DiskCacheType::none ||
+                          model.storage.disk_cache.pages <= 0
+                      ? 0
+                      : static_cast<std::size_t>(model.storage.disk_cache.pages)) {
   handler_ = simulation_.add_handler(*this);
   const auto& stations = layout_.stations();
   const std::size_t n = model.nodes.size();
   cluster_ = n > 1;
   nodes_.resize(n);
   buffers_.reserve(n);
+  if (cluster_ && storage_.extended_memory.buffer_pages > 0) directory_.track_versions();
   for (std::size_t i = 0; i < n; ++i) {
     NodeRuntime& nr = nodes_[i];
     nr.node = &model.nodes[i];
     nr.ms_per_instruction = 1.0 / (nr.node->cpu_mips * 1000.0);
     nr.pools.resize(storage_.devices.size());
-    buffers_.emplace_back(model, i);
+    buffers_.emplace_back(model, i, disk_cache_);
+    if (cluster_ && storage_.extended_memory.buffer_pages > 0) buffers_.back().track_versions();
     // One node keeps the stream name of the one-node simulator (identical results).
     cpu_streams_.emplace_back(seed, cluster_ ? "service/cpu/" + nr.node->name : "service/cpu",
                               replication);
@@ -264,7 +270,7 @@ void TransactionEngine::arrive(std::uint32_t type) {
   if (cluster_) count_node(t.node, nc_arrivals);
   population_change(+1, 0);
   if (in_system_ > settings_.max_population) saturated_ = true;
-  // MPL with an input queue (L2354); in a cluster every node has its own (ch7.md §2.1).
+  // MPL with an input queue, per node (L2354; ch7.md §2.1).
   NodeRuntime& nr = nodes_[t.node];
   if (mpl_ == 0 || nr.active < mpl_)
     admit(tx);
@@ -273,8 +279,8 @@ void TransactionEngine::arrive(std::uint32_t type) {
 }
 
 void TransactionEngine::admit(std::uint32_t tx) {
-  population_change(0, +1);
   ++nodes_[txs_[tx].node].active;
+  population_change(0, +1);
   settle(txs_[tx]);
   start(tx);
 }
@@ -381,7 +387,12 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
   // A cluster node's copy may be superseded by another node's update (on-request invalidation:
   // the change counter checked at lock time shows it, L2973).
   const bool current = !cluster_ || directory_.holds(r.page, static_cast<int>(t.node));
-  const PageFix f = buffers.fix(r.page, r.page_partition, r.update, reads, current);
+  // Another node's buffer will supply the page (unless this node's EH buffer holds it): the
+  // disk cache is not involved (ch7.md §2.2, the analytic rule of solver/cache/cluster.hpp).
+  const bool remote = cluster_ && reads && remote_source(t, r.page);
+  const std::uint32_t version = cluster_ ? directory_.version(r.page) : 0;
+  const PageFix f =
+      buffers.fix(r.page, r.page_partition, r.update, reads, current, remote, version);
   const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
   current_[sc_references] += 1;
   current_[pb + pc_references] += 1;
@@ -432,7 +443,7 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
                    static_cast<int>(vowner), model_.policies.victim_write_synchronous);
       }
     }
-    if (reads && !(cluster_ && plan_page_source(t, r.page, r.page_partition)))
+    if (reads && (f.eh_hit || !(cluster_ && plan_page_source(t, r.page, r.page_partition))))
       plan_read(t, r.page, r.page_partition, f.eh_hit, f.dc_hit);
   }
   t.shipped = false;
@@ -510,9 +521,9 @@ void TransactionEngine::complete(std::uint32_t tx) {
   for (std::size_t p = 0; p < t.io_s.size(); ++p) current_[base + tc_io_s_first + p] += t.io_s[p];
   ++completed_;
   population_change(-1, -1);
-  free_txs_.push_back(tx);
   NodeRuntime& nr = nodes_[t.node];
   --nr.active;
+  free_txs_.push_back(tx);
   if (!nr.input_queue.empty() && (mpl_ == 0 || nr.active < mpl_)) {
     const std::uint32_t next = nr.input_queue.front();
     nr.input_queue.pop_front();

@@ -113,6 +113,9 @@ class TransactionEngine final : public solver::des::EventHandler,
   void init_cluster();
   std::uint32_t route(std::uint32_t type);
   void plan_cluster_lock(std::uint32_t tx);
+  /// Whether the page of a missed reference comes from another node (shipped with a grant, or
+  /// a page request to a holder of the current version).
+  bool remote_source(const Tx& t, std::uint64_t page) const;
   bool plan_page_source(Tx& t, std::uint64_t page, std::uint32_t owner);
   void plan_message(Tx& t, int from, int to, bool long_message, int mark = 0);
   void plan_geh(Tx& t, double entries);
@@ -169,8 +172,8 @@ class TransactionEngine final : public solver::des::EventHandler,
     std::vector<PoolStations> pools;  ///< per device pool (the log pool is the node's own)
     std::vector<std::uint32_t> log_group;
     std::uint64_t log_page = 0;
-    long active = 0;  ///< admitted transactions (inside the node's MPL)
-    std::deque<std::uint32_t> input_queue;
+    long active = 0;                        ///< transactions admitted (inside the node's MPL)
+    std::deque<std::uint32_t> input_queue;  ///< waiting for the node's MPL (L2354)
   };
   std::vector<NodeRuntime> nodes_;
   std::vector<int> group_node_;  ///< CPU group -> node, -1 for other groups
@@ -191,6 +194,7 @@ class TransactionEngine final : public solver::des::EventHandler,
   solver::des::RandomStream eh_stream_;
   solver::des::RandomStream routing_stream_;
   solver::des::RandomStream network_stream_;
+  solver::cache::LruBuffer disk_cache_;  ///< shared by all nodes (L3173)
   std::vector<solver::des::RandomStream> device_streams_;
 
   std::vector<int>

@@ -324,9 +324,10 @@ Check check_saturation(const Expectation& x, const std::vector<PointResult>& res
 }
 
 Check check_difference(const Expectation& x, const std::vector<PointResult>& results, bool sim) {
-  Sample s[2];
-  const PointResult* at[2] = {nullptr, nullptr};
-  for (int i = 0; i < 2; ++i) {
+  const std::size_t n = x.points.size();  // 2 or 4 (parse.cpp)
+  std::vector<Sample> s(n);
+  std::vector<const PointResult*> at(n, nullptr);
+  for (std::size_t i = 0; i < n; ++i) {
     const auto pts = select(results, x.points[i].configuration, x.points[i].where);
     if (pts.size() != 1)
       return not_evaluated("point " + std::to_string(i + 1) + " matches " +
@@ -336,16 +337,24 @@ Check check_difference(const Expectation& x, const std::vector<PointResult>& res
     if (!s[i].available) return not_evaluated("not measured");
   }
   Check c;
-  for (int i = 0; i < 2; ++i)
+  for (std::size_t i = 0; i < n; ++i)
     if (!s[i].value) {
       c.verdict = Verdict::missed;
       c.measured = saturated_text(s[i]) + " at " + at_text(*at[i]);
       return c;
     }
-  const double a = *s[0].value, b = *s[1].value;
-  double d = a - b;
-  double hw = std::hypot(s[0].half_width, s[1].half_width);
+  const auto term = [&](std::size_t i) { return num(*s[i].value) + " at " + at_text(*at[i]); };
+  double d = *s[0].value - *s[1].value;
+  double hw2 = 0.0;
+  for (const auto& e : s) hw2 += e.half_width * e.half_width;
+  double hw = std::sqrt(hw2);
+  std::string parts = term(0) + " − " + term(1);
+  if (n == 4) {
+    d -= *s[2].value - *s[3].value;
+    parts = "(" + parts + ") − (" + term(2) + " − " + term(3) + ")";
+  }
   if (x.relative) {
+    const double b = *s[1].value;
     if (b == 0.0) {
       c.verdict = Verdict::missed;
       c.measured = "relative difference undefined: second value is 0";
@@ -358,8 +367,7 @@ Check check_difference(const Expectation& x, const std::vector<PointResult>& res
   if (sim) c.half_width = hw;
   c.verdict = x.bounds.contains(d, sim ? hw : 0.0) ? Verdict::met : Verdict::missed;
   c.within_interval = c.verdict == Verdict::met && !x.bounds.contains(d);
-  c.measured = num(d) + (sim ? " ± " + num(hw) : std::string()) + " (" + num(a) + " at " +
-               at_text(*at[0]) + " − " + num(b) + " at " + at_text(*at[1]) + ")";
+  c.measured = num(d) + (sim ? " ± " + num(hw) : std::string()) + " (" + parts + ")";
   return c;
 }
 
@@ -497,6 +505,39 @@ Check check(const Expectation& x, const std::vector<PointResult>& results, bool 
   return c;
 }
 
+/// The points an expectation looks at (its configurations and `where`, or its two points).
+std::vector<const PointResult*> points_of(const Expectation& x,
+                                          const std::vector<PointResult>& results) {
+  std::vector<const PointResult*> out;
+  if (x.kind == ExpectationKind::difference) {
+    for (const auto& p : x.points)
+      for (const PointResult* r : select(results, p.configuration, p.where)) out.push_back(r);
+  } else {
+    for (const auto& conf : x.configurations)
+      for (const PointResult* r : select(results, conf, x.where)) out.push_back(r);
+  }
+  return out;
+}
+
+/// The simulated check when the simulator refused some point it needs, else nullopt.
+std::optional<Check> refused_check(const Expectation& x, const std::vector<PointResult>& results) {
+  const auto pts = points_of(x, results);
+  std::size_t refused = 0;
+  std::string reason;
+  for (const PointResult* r : pts)
+    if (r->simulated && !r->simulated->not_simulated.empty()) {
+      if (refused++ == 0) reason = r->simulated->not_simulated;
+    }
+  if (refused == 0) return std::nullopt;
+  Check c;
+  c.verdict = Verdict::not_simulated;
+  c.measured = "not simulated (" + reason + ")" +
+               (pts.size() > 1 ? "; " + std::to_string(refused) + " of " +
+                                     std::to_string(pts.size()) + " points refused"
+                               : std::string());
+  return c;
+}
+
 std::string expected_text(const Expectation& x) {
   std::string list;
   for (const auto& c : x.configurations) list += (list.empty() ? "" : ", ") + c;
@@ -513,13 +554,16 @@ std::string expected_text(const Expectation& x) {
     case ExpectationKind::saturation:
       return "throughput limit " + x.bounds.describe() + " TPS (" + list + ")" +
              (x.limited_by.empty() ? "" : ", limited by " + x.limited_by);
-    case ExpectationKind::difference:
-      return x.metric + (x.relative ? " relative difference " : " difference ") +
-             x.points[0].configuration +
-             (x.points[0].where.empty() ? "" : " @ " + where_text(x.points[0].where)) + " − " +
-             x.points[1].configuration +
-             (x.points[1].where.empty() ? "" : " @ " + where_text(x.points[1].where)) + " " +
+    case ExpectationKind::difference: {
+      const auto at = [&](std::size_t i) {
+        return x.points[i].configuration +
+               (x.points[i].where.empty() ? "" : " @ " + where_text(x.points[i].where));
+      };
+      std::string terms = at(0) + " − " + at(1);
+      if (x.points.size() == 4) terms = "(" + terms + ") − (" + at(2) + " − " + at(3) + ")";
+      return x.metric + (x.relative ? " relative difference " : " difference ") + terms + " " +
              x.bounds.describe();
+    }
     case ExpectationKind::monotonic:
       return x.metric + (x.strict ? " strictly " : " ") +
              (x.increasing ? "increasing" : "decreasing") + " along " + x.axis + " (" + list +
@@ -545,6 +589,8 @@ const char* verdict_name(Verdict verdict) {
       return "not evaluated";
     case Verdict::unchecked:
       return "unchecked";
+    case Verdict::not_simulated:
+      return "not simulated";
   }
   return "";
 }
@@ -563,7 +609,10 @@ std::vector<Outcome> evaluate_expectations(const Study& study,
     o.analytic = analytic || x.kind == ExpectationKind::unchecked
                      ? check(x, results, false)
                      : not_evaluated("analytic part not run");
-    if (simulated && x.kind != ExpectationKind::unchecked) o.simulated = check(x, results, true);
+    if (simulated && x.kind != ExpectationKind::unchecked) {
+      const auto refused = refused_check(x, results);
+      o.simulated = refused ? *refused : check(x, results, true);
+    }
     out.push_back(std::move(o));
   }
   return out;

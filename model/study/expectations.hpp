@@ -3,7 +3,10 @@
 // Contract: evaluate_expectations() is a pure function of the study and its point results (in
 // any order). Each expectation is checked once on the analytic values and, when simulated
 // results exist, once on the simulated means; the verdict is met, missed, not evaluated (no
-// point of the results matches, e.g. in a --quick run) or unchecked (an `unchecked` expectation).
+// point of the results matches, e.g. in a --quick run), unchecked (an `unchecked` expectation) or,
+// for a simulated check, not simulated (the simulator refused a model the check needs, e.g. a
+// multi-node model; the reason is in Check::measured; a partial check on the points it did
+// simulate would not be the expectation, so one refused point decides).
 // A saturated point has no response time: in orderings, monotonic and crossing checks it counts
 // as +infinity (a saturated configuration is slower than any stable one); in a value or
 // difference check it is a miss, reported as "saturated (<bottleneck>)". Saturation limits are
@@ -24,8 +27,9 @@
 
 namespace tpeval::model::study {
 
-enum class Verdict { met, missed, not_evaluated, unchecked };
-const char* verdict_name(Verdict verdict);  ///< "met", "missed", "not evaluated", "unchecked"
+enum class Verdict { met, missed, not_evaluated, unchecked, not_simulated };
+/// "met", "missed", "not evaluated", "unchecked", "not simulated".
+const char* verdict_name(Verdict verdict);
 
 struct Check {
   Verdict verdict = Verdict::not_evaluated;

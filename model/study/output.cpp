@@ -71,6 +71,8 @@ std::string verdict_cell(const Check& c) {
       return "not evaluated";
     case Verdict::unchecked:
       return "unchecked";
+    case Verdict::not_simulated:
+      return "not simulated";
   }
   return "";
 }
@@ -100,7 +102,8 @@ std::string results_csv(const Study& study, const std::vector<PointResult>& resu
       out << ',';
       if (const auto v = r.value(m)) out << num(*v);
     }
-    out << ',' << (r.simulated ? (r.simulated->saturated ? "1" : "0") : "");
+    const bool simulated = r.simulated && r.simulated->not_simulated.empty();
+    out << ',' << (simulated ? (r.simulated->saturated ? "1" : "0") : "");
     for (const auto& m : sim) {
       out << ',';
       const Estimate* e = nullptr;
@@ -170,8 +173,11 @@ json results_json(const Study& study, const std::vector<PointResult>& results,
 
 std::string summary_markdown(const Study& study, const std::vector<Outcome>& outcomes,
                              const StudyRunInfo& info) {
-  std::size_t met = 0, missed = 0, other = 0;
+  std::size_t met = 0, missed = 0, other = 0, refused = 0;
+  std::string refused_reason;
   for (const auto& o : outcomes) {
+    if (o.simulated && o.simulated->verdict == Verdict::not_simulated && refused++ == 0)
+      refused_reason = o.simulated->measured;
     const bool miss = o.analytic.verdict == Verdict::missed ||
                       (o.simulated && o.simulated->verdict == Verdict::missed);
     if (miss)
@@ -193,6 +199,10 @@ std::string summary_markdown(const Study& study, const std::vector<Outcome>& out
   if (!study.description.empty()) out << study.description << "\n\n";
   out << "Expectations: " << met << " met, " << missed << " missed, " << other
       << " not checked or not evaluated.\n\n";
+  if (refused > 0)
+    out << "Simulated checks: " << refused
+        << " not simulated, because the simulator refused models they need (first: "
+        << md(refused_reason) << "); their analytic verdicts stand.\n\n";
   out << "| id | source | book statement | expected | analytic | simulated (95 % CI) | verdict | "
          "note |\n";
   out << "|---|---|---|---|---|---|---|---|\n";
@@ -202,7 +212,8 @@ std::string summary_markdown(const Study& study, const std::vector<Outcome>& out
     std::string simulated = "—";
     if (o.simulated) {
       simulated = o.simulated->measured;
-      if (o.simulated->verdict == Verdict::missed || o.simulated->verdict == Verdict::met)
+      if (o.simulated->verdict == Verdict::missed || o.simulated->verdict == Verdict::met ||
+          o.simulated->verdict == Verdict::not_simulated)
         verdict += " / sim " + verdict_cell(*o.simulated);
     } else if (info.mode != Mode::analytic && x.kind != ExpectationKind::unchecked) {
       simulated = "not simulated";

@@ -282,8 +282,10 @@ Expectation read_expectation(const JsonNode& node, const StudyContext& ctx,
     read_metric();
     const JsonNode pts = node.at("points");
     const auto elements = pts.elements();
-    if (elements.size() != 2)
-      pts.fail("needs exactly two points (the difference is first - second)");
+    // Two points: first - second. Four: (first - second) - (third - fourth), the change of a
+    // gap (e.g. "the FORCE penalty grows with n", Rahm 1993 L3248).
+    if (elements.size() != 2 && elements.size() != 4)
+      pts.fail("needs two points (first - second) or four ((first - second) - (third - fourth))");
     for (const auto& p : elements) {
       p.expect_only({"configuration", "where"});
       PointSelector s;
@@ -295,7 +297,11 @@ Expectation read_expectation(const JsonNode& node, const StudyContext& ctx,
       if (!single) p.fail("'where' must fix every sweep axis to one value (one point)");
       x.points.push_back(std::move(s));
     }
-    if (auto r = node.find("relative")) x.relative = r->as_bool();
+    if (auto r = node.find("relative")) {
+      x.relative = r->as_bool();
+      if (x.relative && x.points.size() == 4)
+        r->fail("a relative difference needs two points, not four");
+    }
     x.bounds = read_bounds(node, true);
   } else if (kind_text == "monotonic") {
     x.kind = ExpectationKind::monotonic;

@@ -103,6 +103,8 @@ json to_json(const PointResult& r) {
     j["simulated"] = {{"saturated", r.simulated->saturated},
                       {"bottleneck", r.simulated->bottleneck},
                       {"metrics", values}};
+    if (!r.simulated->not_simulated.empty())
+      j["simulated"]["not_simulated"] = r.simulated->not_simulated;
   } else {
     j["simulated"] = nullptr;
   }
@@ -131,6 +133,7 @@ PointResult point_from_json(const json& j) {
     sp.bottleneck = s.at("bottleneck").get<std::string>();
     for (const auto& [m, v] : s.at("metrics").items())
       sp.metrics[m] = {v.at("mean").get<double>(), v.at("half_width").get<double>()};
+    if (s.contains("not_simulated")) sp.not_simulated = s.at("not_simulated").get<std::string>();
     r.simulated = std::move(sp);
   }
   return r;
@@ -176,7 +179,9 @@ std::vector<PointResult> run_study(const Study& study, const RunOptions& options
     if (it != journal.end()) {
       try {
         PointResult r = point_from_json(it->second);
-        if (r.fingerprint == prints[i]) {
+        // A point the simulator refused is recomputed: a newer simulator may accept it.
+        const bool refused = r.simulated && !r.simulated->not_simulated.empty();
+        if (r.fingerprint == prints[i] && !refused) {
           r.reused = true;
           results[i] = std::move(r);
           ++progress.reused;

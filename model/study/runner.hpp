@@ -42,6 +42,11 @@ struct SimulatedPoint {
   bool saturated = false;  ///< the simulation found no steady state (queues grew without bound)
   std::string bottleneck;
   std::map<std::string, Estimate> metrics;  ///< only metrics the simulator measures
+  /// Non-empty: the simulator refused this (valid) model, e.g. a multi-node model while the
+  /// simulator runs one node; the text is its reason. Such a point has no simulated metrics,
+  /// its simulated checks read "not simulated (reason)", and a later run recomputes it instead
+  /// of reusing it from the journal (a newer simulator may accept the model).
+  std::string not_simulated;
 };
 
 /// The pluggable simulation step (see the contract above).

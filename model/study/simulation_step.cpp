@@ -9,6 +9,7 @@
 #include "model/metrics_registry.hpp"
 #include "model/sim/simulate.hpp"
 #include "solver/des/network_simulation.hpp"
+#include "solver/io/json_input.hpp"
 
 namespace tpeval::model::study {
 namespace {
@@ -34,6 +35,12 @@ SimulatedPoint simulate_point(const SystemModel& model, const SimulationSettings
   TxSimReport report;
   try {
     report = sim::simulate_transactions(model, o);
+  } catch (const io::InputError& e) {
+    // The model passed parse_model() and the analytic evaluation, so this is the simulator
+    // refusing what it does not support (e.g. several nodes): the point is "not simulated",
+    // not a failed study (docs/studies.md).
+    p.not_simulated = (e.path().empty() ? std::string() : e.path() + ": ") + e.reason();
+    return p;
   } catch (const solver::des::SimulationError& e) {
     const std::string why = e.what();
     if (why.rfind("unstable model", 0) == 0) {

@@ -92,8 +92,9 @@ struct Expectation {
   // value / saturation / monotonic / crossing: the configurations it applies to (each checked);
   // ordering: ascending order.
   std::vector<std::string> configurations;
-  Where where;                        ///< restricts the points considered
-  std::vector<PointSelector> points;  ///< difference: exactly two
+  Where where;  ///< restricts the points considered
+  /// difference: two points (first - second) or four ((first - second) - (third - fourth))
+  std::vector<PointSelector> points;
   Bounds bounds;
   bool relative = false;   ///< difference: (a - b) / b
   std::string axis;        ///< monotonic / crossing

@@ -482,18 +482,18 @@ ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
   const auto& t2 = result.level2_characteristic_time;
   for (std::size_t k = 0; k < ns; ++k) {
     const NodeStream& s = streams[k];
-    // The most recent referencer anywhere holds the current version (in level 1 or, having
-    // entered it, in level 2); nobody within that time -> the page comes from external storage.
+    // The most recent referencer anywhere holds the current version in its level 1; nobody
+    // within that time -> the page comes from external storage (a page leaving level 1 for
+    // level 2 is written through, so storage holds the current version then).
     double exposure = 0.0;
     bool held_somewhere = false;  // a referencing node whose buffers hold every page
     for (std::size_t j = 0; j < n; ++j) {
       const double a = s.reference_rate[j] / s.item_count;
       if (a <= 0.0) continue;
-      const double held = entry[j][k] > 0.0 ? tc[j] + entry[j][k] * t2[j] : tc[j];
-      if (std::isinf(held))
+      if (std::isinf(tc[j]))
         held_somewhere = true;
       else
-        exposure += a * held;
+        exposure += a * tc[j];
     }
     for (std::size_t i = 0; i < n; ++i) {
       NodeStreamResult& r = result.nodes[i][k];
@@ -516,7 +516,15 @@ ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
             entry[i][k] * std::max(0.0, valid_hit_ratio(s, i, t + t2[i]) - r.hit_ratio);
       const double held = r.hit_ratio + r.level2_hit_ratio;
       if (is_shared_class(s)) {
-        const double nobody = held_somewhere ? 0.0 : std::exp(-exposure);
+        // No level-1 copy anywhere, minus the level-2 hits among those: a valid level-2 copy
+        // means no other node wrote the page since, so the others only did not read it within
+        // their t_C, probability exp(-(1 - w) sum_{j != i} a_j t_j).
+        double nobody = held_somewhere ? 0.0 : std::exp(-exposure);
+        if (r.level2_hit_ratio > 0.0 && !held_somewhere) {
+          const double others = exposure - s.reference_rate[i] / s.item_count * t;
+          nobody = std::max(
+              0.0, nobody - r.level2_hit_ratio * std::exp(-(1.0 - s.write_fraction) * others));
+        }
         r.disk_read_ratio = force ? 1.0 - held : std::min(1.0 - held, nobody);
         r.page_request_ratio = force ? 0.0 : std::max(0.0, 1.0 - held - nobody);
       } else {

@@ -319,11 +319,11 @@ bool ClusterSimulator::take_from_level2(int node, ItemId item, std::uint32_t* pa
   return true;
 }
 
+// Level-2 copies do not count: a page leaving level 1 is written through (model rule L2372), so
+// storage holds its current version.
 bool ClusterSimulator::holds_current(int node, ItemId item, std::uint32_t version) const {
-  const auto holds = [&](const LruBuffer& b) {
-    return b.contains(item) && version_of(b.payload(item)) == version;
-  };
-  return holds(buffers_[node]) || (level2_[node].capacity() > 0 && holds(level2_[node]));
+  const LruBuffer& b = buffers_[node];
+  return b.contains(item) && version_of(b.payload(item)) == version;
 }
 
 void ClusterSimulator::write(int node, ItemId key, std::uint32_t version) {
@@ -364,8 +364,8 @@ void ClusterSimulator::reference(int node, ItemId item, bool write_it, bool shar
     admit(node, item, version);
   } else {
     // Miss or invalid copy (on-request invalidation detects it now). NOFORCE: another node that
-    // holds the current version (in either level) ships it (page request); otherwise, and always
-    // under FORCE, the page is read from storage.
+    // holds the current version in level 1 ships it (page request); otherwise, and always under
+    // FORCE, the page is read from storage.
     bool remote = false;
     if (config_.write_strategy == WriteStrategy::noforce)
       for (int j = 0; j < config_.node_count && !remote; ++j)

@@ -202,9 +202,7 @@ TEST_CASE("cluster simulator: the same seed gives identical results, any thread 
 
 TEST_CASE("cluster simulator: what it does not model is refused with the path") {
   for (const auto& [path, value] : std::vector<std::pair<std::string, nlohmann::json>>{
-           {"cluster.locking", "central"},
-           {"cluster.coherence", "broadcast"},
-           {"nodes[0].extended_memory.buffer_pages", 500}}) {
+           {"cluster.locking", "central"}, {"cluster.coherence", "broadcast"}}) {
     const SystemModel m = cluster_model(2, {{path, value}});
     bool refused = false;
     try {

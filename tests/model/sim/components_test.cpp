@@ -123,7 +123,8 @@ TEST_CASE("buffer manager: NOFORCE exclusive EH buffer and disk-cache insertion 
   doc["nodes"][0]["extended_memory"]["buffer_pages"] = 2;
   for (auto& p : doc["database"]["partitions"]) p["allocation"]["extended_buffer"] = true;
   const SystemModel m = parse_model(doc);
-  BufferManager b(m);
+  tpeval::solver::cache::LruBuffer disk_cache(0);
+  BufferManager b(m, 0, disk_cache);
   const auto acc = [](std::uint64_t n) { return page_id(2, n); };  // ACCOUNT pages
   CHECK_FALSE(b.fix(acc(1), 2, true, true).hs_hit);
   CHECK_FALSE(b.fix(acc(2), 2, false, true).hs_hit);
@@ -142,7 +143,8 @@ TEST_CASE("buffer manager: an update hit marks the HS page modified, a FORCE wri
   nlohmann::json doc = debit_credit_model();
   doc["nodes"][0]["buffer"]["pages"] = 2;
   const SystemModel m = parse_model(doc);
-  BufferManager b(m);
+  tpeval::solver::cache::LruBuffer disk_cache(0);
+  BufferManager b(m, 0, disk_cache);
   const auto acc = [](std::uint64_t n) { return page_id(2, n); };  // ACCOUNT pages
   CHECK_FALSE(b.fix(acc(1), 2, false, true).hs_hit);
   CHECK_FALSE(b.fix(acc(2), 2, false, true).hs_hit);
@@ -158,4 +160,25 @@ TEST_CASE("buffer manager: an update hit marks the HS page modified, a FORCE wri
   REQUIRE(f.victim);
   CHECK(f.victim_page == acc(2));
   CHECK_FALSE(f.victim_modified);
+}
+
+TEST_CASE("buffer manager: a cluster node's EH copy of another version is stale, not a hit") {
+  nlohmann::json doc = debit_credit_model();
+  doc["nodes"][0]["buffer"]["pages"] = 1;
+  doc["nodes"][0]["extended_memory"]["buffer_pages"] = 2;
+  for (auto& p : doc["database"]["partitions"]) p["allocation"]["extended_buffer"] = true;
+  const SystemModel m = parse_model(doc);
+  tpeval::solver::cache::LruBuffer disk_cache(0);
+  BufferManager b(m, 0, disk_cache);
+  b.track_versions();
+  const auto acc = [](std::uint64_t n) { return page_id(2, n); };     // ACCOUNT pages
+  CHECK_FALSE(b.fix(acc(1), 2, false, true, true, false, 4).hs_hit);  // version 4
+  CHECK(b.fix(acc(2), 2, false, true).victim_migrated);               // page 1 into EH
+  // Another node updated page 1 meanwhile (version 5): the EH copy is dropped.
+  PageFix f = b.fix(acc(1), 2, false, true, true, false, 5);
+  CHECK_FALSE(f.eh_hit);
+  CHECK_FALSE(b.eh().contains(acc(1)));
+  // Page 2's copy (version 0) is still current when it comes back.
+  f = b.fix(acc(2), 2, false, true, true, false, 0);
+  CHECK(f.eh_hit);
 }

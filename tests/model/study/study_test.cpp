@@ -409,3 +409,123 @@ TEST_CASE("study: simulated checks are missed only when the 95 % interval contra
   r = {simulated("a", 10.0, 0.1), simulated("b", 9.5, 0.1)};  // reversed by 0.5 > 0.14
   CHECK(sim_check(order, r).verdict == st::Verdict::missed);
 }
+
+TEST_CASE(
+    "study: a difference of two gaps uses four points; three points or relative are refused") {
+  // Gap b - a at rate 200 (19) minus gap b - a at rate 10 (-1.5): the gap grows by 20.5.
+  const std::vector<st::PointResult> r = {point("a", 10, 10.0), point("b", 10, 8.5),
+                                          point("a", 200, 30.0), point("b", 200, 49.0)};
+  const auto at = [](const std::string& conf, int rate) {
+    return json{{"configuration", conf}, {"where", {{"rate", rate}}}};
+  };
+  json gap = {{"kind", "difference"},
+              {"metric", "response_time_ms"},
+              {"points", {at("b", 200), at("a", 200), at("b", 10), at("a", 10)}},
+              {"target", 20.5},
+              {"tolerance", 0.01}};
+  CHECK(analytic_verdict(gap, r) == st::Verdict::met);
+  const auto study = expectation_study(json::array({gap}));
+  const auto outcome = st::evaluate_expectations(study, r).at(0);
+  REQUIRE(outcome.analytic.value);
+  CHECK(*outcome.analytic.value == doctest::Approx(20.5));
+  gap["min"] = 21.0;
+  gap.erase("target");
+  gap.erase("tolerance");
+  CHECK(analytic_verdict(gap, r) == st::Verdict::missed);
+
+  json three = gap;
+  three["points"].erase(3);
+  CHECK(error_of([&] {
+          expectation_study(json::array({three}));
+        }).find("needs two points (first - second) or four") != std::string::npos);
+  json relative = gap;
+  relative["relative"] = true;
+  CHECK(error_of([&] {
+          expectation_study(json::array({relative}));
+        }).find("a relative difference needs two points") != std::string::npos);
+}
+
+TEST_CASE("study: points the simulator refuses make their simulated checks 'not simulated'") {
+  // a and b at rate 10 are simulated; b at rate 100 is a model the simulator refuses.
+  const auto simulated = [](const std::string& conf, double rate, double mean) {
+    st::PointResult r = point(conf, rate, mean);
+    st::SimulatedPoint sp;
+    sp.metrics["response_time_ms"] = {mean, 0.1};
+    r.simulated = sp;
+    return r;
+  };
+  st::PointResult refused = point("b", 100, 20.0);
+  refused.simulated = st::SimulatedPoint{};
+  refused.simulated->not_simulated = "cluster.nodes: the transaction simulator runs one node";
+  const std::vector<st::PointResult> r = {simulated("a", 10, 10.0), simulated("b", 10, 12.0),
+                                          point("a", 100, 15.0), refused};
+  const json everywhere = {
+      {"kind", "ordering"}, {"metric", "response_time_ms"}, {"configurations", {"a", "b"}}};
+  json at10 = everywhere;
+  at10["where"] = {{"rate", 10}};
+  const auto study = expectation_study(json::array({everywhere, at10}));
+  const auto outcomes = st::evaluate_expectations(study, r);
+  // One refused point decides: a check on the other points alone would not be the expectation.
+  CHECK(outcomes[0].analytic.verdict == st::Verdict::met);
+  REQUIRE(outcomes[0].simulated);
+  CHECK(outcomes[0].simulated->verdict == st::Verdict::not_simulated);
+  CHECK(outcomes[0].simulated->measured.find("not simulated (cluster.nodes: the transaction") == 0);
+  CHECK(outcomes[0].simulated->measured.find("1 of 4 points refused") != std::string::npos);
+  // Where no refused point is involved, the simulated check is made as usual.
+  REQUIRE(outcomes[1].simulated);
+  CHECK(outcomes[1].simulated->verdict == st::Verdict::met);
+  CHECK_FALSE(st::any_missed(outcomes));
+  st::StudyRunInfo info;
+  info.mode = st::Mode::both;
+  info.simulation_available = true;
+  const std::string summary = st::summary_markdown(study, outcomes, info);
+  CHECK(summary.find("met / sim not simulated") != std::string::npos);
+  CHECK(summary.find("Simulated checks: 1 not simulated") != std::string::npos);
+}
+
+TEST_CASE("study: a point the simulator refused is recomputed, not reused from the journal") {
+  const std::string dir = temp_dir("refused");
+  json doc = small_study();
+  doc["configurations"].erase(1);
+  doc["sweep"].erase(1);
+  doc["expectations"] = json::array();
+  st::RunOptions options;
+  options.mode = st::Mode::both;
+  options.jobs = 1;
+  options.journal_file = dir + "/journal.jsonl";
+  int calls = 0;
+  bool accept = false;
+  options.simulator = [&](const tpeval::model::SystemModel&, const st::SimulationSettings&,
+                          const std::vector<std::string>&) {
+    ++calls;
+    st::SimulatedPoint p;
+    if (accept)
+      p.metrics["response_time_ms"] = {50.0, 1.0};
+    else
+      p.not_simulated = "cluster.nodes: not yet";
+    return p;
+  };
+  const auto first = st::run_study(st::parse_study(doc), options);
+  REQUIRE(first.size() == 3);
+  CHECK(calls == 3);
+  REQUIRE(first[0].simulated);
+  CHECK(first[0].simulated->not_simulated == "cluster.nodes: not yet");
+  // The refusal survives the journal's JSON round trip ...
+  const auto back = st::point_from_json(st::to_json(first[0]));
+  REQUIRE(back.simulated);
+  CHECK(back.simulated->not_simulated == "cluster.nodes: not yet");
+  // ... but a later run (with a simulator that now accepts the model) recomputes every point.
+  accept = true;
+  const auto second = st::run_study(st::parse_study(doc), options);
+  CHECK(calls == 6);
+  for (const auto& p : second) {
+    CHECK_FALSE(p.reused);
+    REQUIRE(p.simulated);
+    CHECK(p.simulated->not_simulated.empty());
+  }
+  // Simulated points are reused as before.
+  const auto third = st::run_study(st::parse_study(doc), options);
+  CHECK(calls == 6);
+  for (const auto& p : third) CHECK(p.reused);
+  std::filesystem::remove_all(dir);
+}
