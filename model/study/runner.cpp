@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <unordered_map>
@@ -225,6 +226,25 @@ std::vector<PointResult> run_study(const Study& study, const RunOptions& options
     ++progress.done;
     if (options.progress) options.progress(progress);
   });
+
+  // Compact the journal to one line per point of this run: refused simulations are recomputed
+  // (and appended) on every run, so the appended history would otherwise grow without bound. The
+  // new journal is written beside the old one and renamed over it, so an interruption leaves one
+  // of the two whole.
+  if (journal_out.is_open()) {
+    journal_out.close();
+    const std::string compacted = options.journal_file + ".tmp";
+    {
+      std::ofstream tmp(compacted, std::ios::trunc);
+      for (const std::size_t i : selected)
+        tmp << json{{"key", points[i].key()}, {"result", to_json(*results[i])}}.dump() << '\n';
+      if (!tmp) throw io::InputError(compacted, "cannot write the journal file");
+    }
+    std::error_code ec;
+    std::filesystem::rename(compacted, options.journal_file, ec);
+    if (ec)
+      throw io::InputError(options.journal_file, "cannot replace the journal: " + ec.message());
+  }
 
   std::vector<PointResult> out;
   out.reserve(selected.size());

@@ -527,5 +527,10 @@ TEST_CASE("study: a point the simulator refused is recomputed, not reused from t
   const auto third = st::run_study(st::parse_study(doc), options);
   CHECK(calls == 6);
   for (const auto& p : third) CHECK(p.reused);
+  // A finished run leaves one journal line per point, however often points were recomputed.
+  std::ifstream journal(options.journal_file);
+  std::size_t lines = 0;
+  for (std::string l; std::getline(journal, l);) ++lines;
+  CHECK(lines == 3);
   std::filesystem::remove_all(dir);
 }
