@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -111,8 +112,13 @@ class EngineReplication final : public des::Replication {
  public:
   explicit EngineReplication(TransactionEngine& engine, std::size_t counters)
       : engine_(engine), counters_(counters) {}
-  des::ReplicationStatus advance(double horizon_s, std::uint64_t max_events) override {
-    switch (engine_.advance(horizon_s, max_events)) {
+  des::ReplicationStatus advance(double horizon_s, std::uint64_t max_events,
+                                 des::IntervalSeries& rows) override {
+    const EngineStatus status = engine_.advance(horizon_s, max_events);
+    const std::vector<double>& counters = engine_.counters();
+    for (; taken_ < engine_.intervals(); ++taken_)
+      rows.append(std::span<const double>(counters).subspan(taken_ * counters_, counters_));
+    switch (status) {
       case EngineStatus::running:
         return des::ReplicationStatus::running;
       case EngineStatus::saturated:
@@ -123,12 +129,6 @@ class EngineReplication final : public des::Replication {
     return des::ReplicationStatus::running;
   }
   std::size_t counters() const override { return counters_; }
-  void take_rows(std::vector<double>& out) override {
-    const auto& rows = engine_.counters();
-    out.insert(out.end(), rows.begin() + static_cast<std::ptrdiff_t>(taken_ * counters_),
-               rows.begin() + static_cast<std::ptrdiff_t>(engine_.intervals() * counters_));
-    taken_ = engine_.intervals();
-  }
   /// The buffer warm-up: no interval counts before every buffer level has been turned over.
   std::size_t first_steady_interval() const override { return engine_.warm_intervals(); }
   std::uint64_t events() const override { return engine_.events(); }

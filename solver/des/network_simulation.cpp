@@ -213,24 +213,21 @@ class NetworkRun final : public Replication, public EventHandler, public Resourc
         }
       }
     }
-    take_snapshot();
+    take_snapshot(nullptr);  // the cumulative counters at time 0
   }
 
   /// Runs to the last observation boundary <= horizon_s within `max_events` (cumulative).
-  ReplicationStatus advance(double horizon_s, std::uint64_t max_events) override {
+  ReplicationStatus advance(double horizon_s, std::uint64_t max_events,
+                            IntervalSeries& rows) override {
     for (;;) {
       const double boundary = static_cast<double>(next_index_) * interval_s_;
       if (boundary > horizon_s) return ReplicationStatus::running;
       if (!simulation_.run_until(boundary, max_events)) return ReplicationStatus::event_budget;
-      take_snapshot();
+      take_snapshot(&rows);
       ++next_index_;
     }
   }
   std::size_t counters() const override { return plan_.quantities(); }
-  void take_rows(std::vector<double>& out) override {
-    out.insert(out.end(), rows_.begin(), rows_.end());
-    rows_.clear();
-  }
   std::uint64_t events() const override { return simulation_.events_processed(); }
   double now_s() const override { return static_cast<double>(next_index_ - 1) * interval_s_; }
 
@@ -309,9 +306,10 @@ class NetworkRun final : public Replication, public EventHandler, public Resourc
   }
 
   /// Closes an observation interval: its row is the difference of the cumulative counters.
-  void take_snapshot() {
+  void take_snapshot(IntervalSeries* rows) {
     const double now = simulation_.now_s();
-    std::vector<double> snap(plan_.quantities());
+    std::vector<double>& snap = snap_;
+    snap.resize(plan_.quantities());
     for (int k = 0; k < plan_.stations; ++k) {
       Resource& r = *stations_[k];
       r.close_areas(now);
@@ -328,9 +326,12 @@ class NetworkRun final : public Replication, public EventHandler, public Resourc
       snap[plan_.system_index(c, 1)] = static_cast<double>(system_completions_[c]);
     }
     snap[plan_.time_index()] = now;
-    if (!last_.empty())
-      for (std::size_t q = 0; q < snap.size(); ++q) rows_.push_back(snap[q] - last_[q]);
-    last_ = std::move(snap);
+    if (rows != nullptr) {
+      row_.resize(snap.size());
+      for (std::size_t q = 0; q < snap.size(); ++q) row_[q] = snap[q] - last_[q];
+      rows->append(row_);
+    }
+    std::swap(last_, snap_);
   }
 
   const Plan& plan_;
@@ -345,7 +346,8 @@ class NetworkRun final : public Replication, public EventHandler, public Resourc
   std::vector<double> system_last_s_;
   std::vector<std::uint64_t> system_completions_;
   std::vector<double> last_;  ///< cumulative counters at the last boundary
-  std::vector<double> rows_;  ///< closed intervals not yet taken
+  std::vector<double> snap_;  ///< cumulative counters now (reused buffer)
+  std::vector<double> row_;   ///< one interval's row (reused buffer)
   double interval_s_;
   std::size_t next_index_ = 1;
 };

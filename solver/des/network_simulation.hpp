@@ -44,7 +44,7 @@ struct SimulationOptions {
   int batches = 32;              ///< batches for batch means
   std::uint64_t min_events = 0;  ///< over all replications
   std::uint64_t max_events = 200'000'000;  ///< over all replications
-  double min_time_s = 0.0;  ///< simulated seconds per replication after the warm-up
+  double min_time_s = 0.0;                 ///< simulated seconds per replication after the warm-up
   double max_time_s =
       std::numeric_limits<double>::infinity();  ///< simulated seconds per replication
   /// Called after every analysis round from the calling thread (may be empty).

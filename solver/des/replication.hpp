@@ -7,17 +7,19 @@
 // the same rows whichever thread advances it. advance(horizon_s, max_events) simulates up to
 // horizon_s and closes every observation interval that ends by then, unless the run's event count
 // reaches max_events (event_budget) or the model ends the run (stopped, e.g. a saturated
-// transaction system). Every counter of a row is a sum over its interval (simulated seconds,
-// completions, job-seconds, busy server-seconds, ...), so adjacent rows merge by adding them.
-// take_rows() appends the rows closed since its last call to `out` (row-major, counters() values
-// per row). first_steady_interval() is the first interval after a warm-up the model itself knows
-// (e.g. buffers filled; 0 when it knows none, at least the closed intervals while not reached);
-// the driver's own warm-up truncation (MSER-5) starts there.
+// transaction system), and appends one row per closed interval to `rows` (the driver's series for
+// this replication, so memory stays bounded however long the run). Every counter of a row is a sum
+// over its interval (simulated seconds, completions, job-seconds, busy server-seconds, ...), so
+// adjacent rows merge by adding them. first_steady_interval() is the first interval after a warm-up
+// the model itself knows (e.g. buffers filled; 0 when it knows none, at least the closed intervals
+// while not reached); the driver's own warm-up truncation (MSER-5) starts there.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "solver/des/interval_series.hpp"
 
 namespace tpeval::solver::des {
 
@@ -26,9 +28,9 @@ enum class ReplicationStatus { running, stopped, event_budget };
 class Replication {
  public:
   virtual ~Replication() = default;
-  virtual ReplicationStatus advance(double horizon_s, std::uint64_t max_events) = 0;
+  virtual ReplicationStatus advance(double horizon_s, std::uint64_t max_events,
+                                    IntervalSeries& rows) = 0;
   virtual std::size_t counters() const = 0;
-  virtual void take_rows(std::vector<double>& out) = 0;
   virtual std::size_t first_steady_interval() const { return 0; }
   virtual std::uint64_t events() const = 0;
   virtual double now_s() const = 0;

@@ -23,16 +23,9 @@ struct RunState {
 
 void advance_all(std::span<Replication* const> reps, RunState& state, double horizon_s,
                  std::uint64_t events_each, int threads) {
-  parallel_for(reps.size(), threads,
-               [&](std::size_t r) { state.status[r] = reps[r]->advance(horizon_s, events_each); });
-  std::vector<double> rows;
-  for (std::size_t r = 0; r < reps.size(); ++r) {
-    rows.clear();
-    reps[r]->take_rows(rows);
-    const std::size_t width = state.series[r].counters();
-    for (std::size_t i = 0; i + width <= rows.size(); i += width)
-      state.series[r].append(std::span<const double>(rows).subspan(i, width));
-  }
+  parallel_for(reps.size(), threads, [&](std::size_t r) {
+    state.status[r] = reps[r]->advance(horizon_s, events_each, state.series[r]);
+  });
 }
 
 /// First row whose start lies at or after `time_s`.

@@ -24,23 +24,21 @@ class Ar1Replication final : public Replication {
  public:
   Ar1Replication(std::uint64_t seed, int replication, double start, double interval_s)
       : stream_(seed, "ar1", replication), level_(start), interval_s_(interval_s) {}
-  ReplicationStatus advance(double horizon_s, std::uint64_t max_events) override {
+  ReplicationStatus advance(double horizon_s, std::uint64_t max_events,
+                            IntervalSeries& rows) override {
     if (throw_at_s_ > 0 && horizon_s >= throw_at_s_) throw std::runtime_error("replication broke");
     while ((closed_ + 1) * interval_s_ <= horizon_s * (1 + 1e-12)) {
       if (events_ >= max_events) return ReplicationStatus::event_budget;
       if (stop_at_ > 0 && closed_ >= stop_at_) return ReplicationStatus::stopped;
       level_ = kMean + 0.9 * (level_ - kMean) + 2.0 * (stream_.uniform01() - 0.5);
-      rows_.insert(rows_.end(), {interval_s_, level_ * interval_s_});
+      const double row[] = {interval_s_, level_ * interval_s_};
+      rows.append(row);
       ++closed_;
       events_ += 10;
     }
     return ReplicationStatus::running;
   }
   std::size_t counters() const override { return 2; }
-  void take_rows(std::vector<double>& out) override {
-    out.insert(out.end(), rows_.begin(), rows_.end());
-    rows_.clear();
-  }
   std::uint64_t events() const override { return events_; }
   double now_s() const override { return static_cast<double>(closed_) * interval_s_; }
 
@@ -53,7 +51,6 @@ class Ar1Replication final : public Replication {
   double interval_s_;
   std::size_t closed_ = 0;
   std::uint64_t events_ = 0;
-  std::vector<double> rows_;
 };
 
 struct Setup {
