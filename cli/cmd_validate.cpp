@@ -6,7 +6,7 @@
 // difference and whether the analytic value lies within the tolerance: |analytic - simulated| <=
 // half-width + tolerance x |simulated| (+ an absolute floor: 1 percentage point for percentages,
 // 0.01 for probabilities and counts per transaction, and tolerance x the response time for the
-// parts of the response time,
+// parts of the response time, 15 % of the analytic value for response-time percentiles,
 // so that parts of a few microseconds are not judged by their relative error). Exit code 1 if any
 // judged metric fails, 2 for bad input or an impossible run. A model the analytic evaluation calls
 // saturated passes only when the simulation finds it unstable or saturated too.
@@ -41,6 +41,10 @@ struct Row {
   bool pass = true;
 };
 
+/// Response-time percentiles are a two-moment approximation (docs/model.md "Response-time
+/// percentiles"): they get this share of the analytic percentile on top of the tolerance.
+constexpr double kPercentileTolerance = 0.15;
+
 /// The absolute floor of a metric in its unit (see the header comment).
 double agreement_floor(model::AgreementFloor floor, double tolerance, double response_time_ms) {
   switch (floor) {
@@ -52,6 +56,8 @@ double agreement_floor(model::AgreementFloor floor, double tolerance, double res
       return 1.0;  // 0.01 as a fraction
     case model::AgreementFloor::response_part:
       return tolerance * response_time_ms;
+    case model::AgreementFloor::percentile:
+      return kPercentileTolerance * response_time_ms;  // here: the analytic percentile
   }
   return 0.0;
 }
@@ -81,7 +87,9 @@ std::vector<Row> paired_metrics(const model::Evaluation& e, const model::SystemM
             spec.unit,
             *analytic,
             *simulated,
-            agreement_floor(spec.floor, tolerance, response.value_or(0.0)),
+            agreement_floor(spec.floor, tolerance,
+                            spec.floor == model::AgreementFloor::percentile ? *analytic
+                                                                            : response.value_or(0.0)),
             true};
       const double diff = std::abs(r.analytic - r.simulated.mean);
       r.pass = diff <= r.simulated.half_width + tolerance * std::abs(r.simulated.mean) + r.floor;

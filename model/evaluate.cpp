@@ -13,6 +13,7 @@
 #include "model/cluster_demand.hpp"
 #include "model/device_demand.hpp"
 #include "model/ineffective_settings.hpp"
+#include "model/response_variability.hpp"
 #include "model/routing.hpp"
 #include "model/update_shares.hpp"
 #include "solver/locking/lock_contention.hpp"
@@ -346,6 +347,70 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
   }
 }
 
+/// Variable reference counts (issue #13): a transaction with v references holds v locks, so
+/// the lock model gets one class per count value v with the share p_v of the type's arrivals and
+/// v / mean times the requests (steps and commit unchanged). The mean lock-seconds per
+/// transaction, E[k (k + 1)] / 2 steps, grow with the count's variance (Tay et al. 1985 use
+/// the fixed k). A count given by mean and SCV becomes the two-point distribution with that mean
+/// and variance (equal weights at m (1 -+ sqrt(scv)) for scv <= 1, else 0 and m (1 + scv)).
+std::vector<std::pair<double, double>> count_points(const TransactionType& type) {
+  const ReferenceCount& rc = type.reference_count;
+  const double m = type.references;
+  if (!rc.values.empty()) {
+    std::vector<std::pair<double, double>> out;
+    for (std::size_t i = 0; i < rc.values.size(); ++i)
+      if (rc.probabilities[i] > 0) out.emplace_back(rc.values[i], rc.probabilities[i]);
+    return out;
+  }
+  if (rc.scv <= 0) return {{m, 1.0}};
+  if (rc.scv <= 1) {
+    const double d = m * std::sqrt(rc.scv);
+    return {{m - d, 0.5}, {m + d, 0.5}};
+  }
+  return {{0.0, rc.scv / (1.0 + rc.scv)}, {m * (1.0 + rc.scv), 1.0 / (1.0 + rc.scv)}};
+}
+
+void add_count_classes(const TransactionType& type, solver::locking::LockClass lc,
+                       solver::locking::LockWorkload& lw) {
+  const auto points = count_points(type);
+  if (points.size() == 1 && points.front().first == type.references) {
+    lw.classes.push_back(std::move(lc));
+    return;
+  }
+  for (const auto& [value, probability] : points) {
+    if (value <= 0) continue;  // no references, no locks: nothing to wait for
+    solver::locking::LockClass sub = lc;
+    sub.name += fmt::format("[{} refs]", value);
+    sub.arrival_rate_per_s *= probability;
+    for (auto& acc : sub.accesses) acc.lock_requests *= value / type.references;
+    lw.classes.push_back(std::move(sub));
+  }
+}
+
+/// The type's lock result from its count classes (first at `first`): waits and deadlocks per
+/// transaction weighted by p_v, conflicts per request by p_v v.
+solver::locking::ClassContention merge_count_classes(const TransactionType& type,
+                                                     const solver::locking::LockContention& lr,
+                                                     int first) {
+  const auto points = count_points(type);
+  if (points.size() == 1 && points.front().first == type.references) return lr.classes[first];
+  solver::locking::ClassContention out = lr.classes[first];
+  out.blocking_time_s = out.conflict_probability = out.deadlock_probability = 0.0;
+  double requests = 0.0;
+  auto next = static_cast<std::size_t>(first);
+  for (const auto& point : points) {
+    const double v = point.first, p = point.second;
+    if (v <= 0) continue;
+    const auto& r = lr.classes[next++];
+    out.blocking_time_s += p * r.blocking_time_s;
+    out.deadlock_probability += p * r.deadlock_probability;
+    out.conflict_probability += p * v * r.conflict_probability;
+    requests += p * v;
+  }
+  if (requests > 0) out.conflict_probability /= requests;
+  return out;
+}
+
 /// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
 /// whole system: every class's requests compete for the same granules.
 void lock_contention(const Prepared& pr, Point& pt) {
@@ -385,7 +450,7 @@ void lock_contention(const Prepared& pr, Point& pt) {
     lc.commit_time_s = tp.commit_phase_s;
     lock_steps(pr, d, tp, lock_part, lc);
     lock_class[c] = static_cast<int>(lw.classes.size());
-    lw.classes.push_back(std::move(lc));
+    add_count_classes(type, std::move(lc), lw);
   }
   if (lw.classes.empty()) return;
   solver::locking::LockOptions lo;
@@ -404,7 +469,7 @@ void lock_contention(const Prepared& pr, Point& pt) {
   double requests = 0.0;
   for (std::size_t c = 0; c < nc; ++c) {
     if (lock_class[c] < 0) continue;
-    const auto& cc = lc.classes[lock_class[c]];
+    const auto cc = merge_count_classes(m.transaction_types[dm.types[c].type], lc, lock_class[c]);
     auto& tp = pt.types[c];
     tp.breakdown.lock_wait_s = cc.blocking_time_s;
     tp.response_s += cc.blocking_time_s;
@@ -679,6 +744,14 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
   return r;
 }
 
+/// Closed workloads: the mean number waiting for an MPL slot (Little's law); 0 when open.
+double input_queue_length(const Prepared& pr, const Point& pt) {
+  if (!pr.model.terminals || pt.saturated) return 0.0;
+  double queued = 0.0;
+  for (const auto& tp : pt.types) queued += tp.rate * tp.breakdown.input_queue_s;
+  return queued;
+}
+
 void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
   const auto& model = pr.model;
   double mean_response = 0.0;
@@ -687,6 +760,8 @@ void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
     for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
       if (pr.demand.types[c].type == t) classes.push_back(c);
     TypeResult r = type_result(pr, pt, t, classes);
+    r.response_time_scv =
+        response_time_scv(model.transaction_types[t], r, input_queue_length(pr, pt));
     if (!pt.saturated && r.response_time_s) mean_response += pr.mix_share[t] * *r.response_time_s;
     ev.messages_per_tx += pr.mix_share[t] * r.messages;
     ev.page_requests_per_tx += pr.mix_share[t] * r.page_requests;
@@ -815,6 +890,62 @@ double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At 
   return lo;
 }
 
+/// Closed workload at throughput x: an arriving transaction finds the load of the N - 1 other
+/// terminals' transactions (arrival theorem, Reiser & Lavenberg 1980), so waits and lock
+/// conflicts come from the open model at the rate x (N - 1) / N; utilizations and rates are those
+/// of x. For a single-server station this is exactly the Bard-Schweitzer approximation of MVA,
+/// R = D (1 + (N - 1) / N Q) (Lazowska et al. QSP §7.4.2), and exact for N = 1.
+Point closed_point(const Prepared& pr, double x, long n) {
+  const double seen = x * static_cast<double>(n - 1) / static_cast<double>(n);
+  Point pt = solve_at(pr, seen);
+  if (pt.saturated) return pt;
+  Point loads = loads_at(pr, x);
+  if (loads.saturated) return loads;
+  pt.offered = std::move(loads.offered);
+  if (seen > 0) pt.deadlock_rate_per_s *= x / seen;
+  pt.mean_active = 0.0;
+  for (std::size_t c = 0; c < pt.types.size(); ++c) {
+    pt.types[c].rate = x * pr.class_share[c];
+    pt.mean_active += pt.types[c].rate * pt.types[c].response_s;  // Little's law
+  }
+  return pt;
+}
+
+double point_rate(const Point& pt) {
+  double x = 0.0;
+  for (const auto& tp : pt.types) x += tp.rate;
+  return x;
+}
+
+double point_response_s(const Prepared& pr, const Point& pt) {
+  double r = 0.0;
+  for (std::size_t c = 0; c < pt.types.size(); ++c) r += pr.class_share[c] * pt.types[c].response_s;
+  return r;
+}
+
+/// Terminals (closed workload): the throughput X with X = N / (R(X) + Z) (the interactive
+/// response-time law, QSP §3.3.3). X (R(X) + Z) grows with X, so X is found by bisection below
+/// the capacity bound. When locks thrash (or the MPL queue saturates) before the terminals' load
+/// is reached, the point is saturated with that bottleneck. `throughput` receives X.
+Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
+  const long n = t.count;
+  const double z = t.think_time_ms / 1000.0;
+  const auto at = [n](const Prepared& p, double x) { return closed_point(p, x, n); };
+  const auto fits = [&pr, n, z](const Point& p) {
+    return !p.saturated && point_rate(p) * (point_response_s(pr, p) + z) <= static_cast<double>(n);
+  };
+  Point beyond;
+  throughput = bisect_rate(pr, fits, &beyond, at);
+  Point pt = closed_point(pr, throughput, n);
+  const double cycle_s = point_response_s(pr, pt) + z;
+  if (beyond.saturated && throughput * cycle_s < 0.999 * static_cast<double>(n)) {
+    beyond.reason = fmt::format(
+        "{} terminals need more than the sustainable {:.5g}/s ({})", n, throughput, beyond.reason);
+    return beyond;
+  }
+  return pt;
+}
+
 void report_max_throughput(const Prepared& pr, Evaluation& ev) {
   const auto& dm = pr.demand;
   Point at_hi;
@@ -875,13 +1006,14 @@ void report_cpu_cap_throughput(const Prepared& pr, double cap, Evaluation& ev) {
 
 Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
   const Prepared pr = prepare(model);
-  const double rate = model.arrival_rate_per_s;
-  const Point pt = solve_at(pr, rate);
+  double rate = model.arrival_rate_per_s;
+  const Point pt = model.terminals ? solve_closed(pr, *model.terminals, rate) : solve_at(pr, rate);
 
   Evaluation ev;
   ev.warnings = ineffective_settings(model);  // settings that do nothing, said (issue #13)
   ev.model_name = model.name;
-  ev.arrival_rate_per_s = rate;
+  ev.arrival_rate_per_s = rate;  // closed workload: the throughput X the terminals generate
+  ev.terminals = model.terminals;
   ev.saturated = pt.saturated;
   ev.bottleneck = pt.bottleneck;
   ev.saturation_reason = pt.reason;
@@ -901,7 +1033,7 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
     report_max_throughput(pr, ev);
     if (model.cluster.present) report_cpu_cap_throughput(pr, options.cpu_utilization_cap, ev);
   }
-  if (ev.saturated && ev.max_throughput_per_s)
+  if (ev.saturated && ev.max_throughput_per_s && !model.terminals)
     ev.warnings.push_back("saturated: the arrival rate " + std::to_string(rate) +
                           "/s exceeds the sustainable maximum");
   return ev;

@@ -45,7 +45,9 @@ struct SimulationView {
 
 /// How `tpeval validate` judges agreement beyond the relative tolerance: an absolute floor in
 /// the metric's unit, or a share (the tolerance) of the response time for its parts.
-enum class AgreementFloor { none, small_count, small_percent, response_part };
+/// `percentile`: response-time percentiles are approximations (a two-moment fit), judged with an
+/// extra share of the analytic percentile (cli/cmd_validate.cpp).
+enum class AgreementFloor { none, small_count, small_percent, response_part, percentile };
 
 struct MetricSpec {
   std::string name;

@@ -61,6 +61,15 @@ void check_capacity(const SystemModel& model) {
   }
 }
 
+/// Arrivals per second to size the observation interval: the arrival rate, or for terminals
+/// N / (Z + 50 ms), their rate if a transaction took 50 ms (an upper estimate for the book's
+/// systems; the interval only needs to hold a few completions).
+double nominal_rate_per_s(const SystemModel& model) {
+  if (!model.terminals) return model.arrival_rate_per_s;
+  return static_cast<double>(model.terminals->count) /
+         (model.terminals->think_time_ms / 1000.0 + 0.05);
+}
+
 struct Observation {
   std::size_t first = 0;  ///< first observed interval
   std::size_t count = 0;  ///< observed intervals
@@ -88,6 +97,30 @@ Observation observe(const TransactionEngine& e, std::size_t counters) {
   return o;
 }
 
+/// Response-time percentiles per type and over all types (model/sim/response_histogram.hpp):
+/// one quantile per batch of the observed intervals, or per replication.
+void add_percentiles(const SystemModel& model,
+                     const std::vector<std::unique_ptr<TransactionEngine>>& engines,
+                     const std::vector<Observation>& obs, const TxSimOptions& options,
+                     TxSimReport& report) {
+  std::vector<ResponseHistogram::Bins> batches;
+  if (engines.size() == 1)
+    batches = batch_histograms(engines[0]->response_histogram(), obs[0].first,
+                               obs[0].first + obs[0].count, options.batches);
+  else
+    for (std::size_t r = 0; r < engines.size(); ++r)
+      batches.push_back(merge_blocks(engines[r]->response_histogram(), obs[r].first,
+                                     obs[r].first + obs[r].count));
+  for (const auto& pe :
+       response_percentiles(batches, model.transaction_types.size(), options.confidence)) {
+    const bool all = pe.type < 0;
+    report.metrics.push_back(
+        {all ? "system" : "type",
+         all ? model.name : model.transaction_types[static_cast<std::size_t>(pe.type)].name,
+         percentile_metric_name(pe.p), pe.estimate});
+  }
+}
+
 }  // namespace
 
 TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& options) {
@@ -96,7 +129,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   if (options.replications < 1) throw des::SimulationError("replications must be >= 1");
   if (options.batches < 2) throw des::SimulationError("batches must be >= 2");
   if (!(options.max_time_s > 0.0)) throw des::SimulationError("max time must be positive");
-  if (!(model.arrival_rate_per_s > 0.0))
+  if (!model.terminals && !(model.arrival_rate_per_s > 0.0))
     throw des::SimulationError(
         "the arrival rate is zero: no transaction would ever arrive, so there is nothing to "
         "simulate (set workload.arrival_rate_per_s > 0)");
@@ -108,7 +141,8 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
                              std::to_string(model.nodes.size()) +
                              "; multi-node models are evaluated analytically (tpeval eval, "
                              "tpeval whatif)");
-  if (options.check_capacity) check_capacity(model);
+  // A closed workload is always stable: at most one transaction per terminal.
+  if (options.check_capacity && !model.terminals) check_capacity(model);
   check_id_limits(model);  // packed page/lock ids (reference_generator.hpp)
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Node& node = model.nodes.front();
@@ -130,7 +164,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   settings.max_population = options.max_population;
   settings.interval_s = options.interval_s > 0.0
                             ? options.interval_s
-                            : std::clamp(20.0 / model.arrival_rate_per_s, 0.005, 2.0);
+                            : std::clamp(20.0 / nominal_rate_per_s(model), 0.005, 2.0);
   const int reps = options.replications;
   std::vector<std::unique_ptr<TransactionEngine>> engines;
   for (int r = 0; r < reps; ++r)
@@ -292,6 +326,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
     // Next round: grow geometrically so the analysis costs O(log) rounds.
     horizon = std::min(options.max_time_s, horizon * 1.6);
   }
+  if (!report.metrics.empty()) add_percentiles(model, engines, obs, options, report);
   for (const auto& e : engines) report.transactions += e->completed_transactions();
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

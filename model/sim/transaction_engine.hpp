@@ -7,7 +7,8 @@
 // interact and the same (model, seed, replication) gives bit-identical counters. advance()
 // simulates up to a horizon and appends one counter row (MetricLayout) per observation interval
 // of `interval_s`. How a transaction runs (TPSIM rules, cited in the .cpp):
-// Poisson arrivals per type -> input queue while the MPL is reached -> BOT CPU burst -> per
+// Poisson arrivals per type (or, closed, terminals that think an exponential time between a
+// commit and their next transaction, type drawn by mix) -> input queue while the MPL is reached -> BOT CPU burst -> per
 // reference: lock request (strict 2PL; a deadlock victim is rolled back and restarted at once
 // with the same references), page fix (HS hit, or a synchronous write of a modified LRU victim
 // followed by the read from the EH buffer, disk cache, SSD, EH or disk), CPU burst (path length
@@ -29,6 +30,7 @@
 #include "model/sim/lock_manager.hpp"
 #include "model/sim/metrics.hpp"
 #include "model/sim/reference_generator.hpp"
+#include "model/sim/response_histogram.hpp"
 #include "solver/des/distribution.hpp"
 #include "solver/des/fcfs_station.hpp"
 #include "solver/des/random_stream.hpp"
@@ -68,6 +70,8 @@ class TransactionEngine final : public solver::des::EventHandler,
   /// the buffer warm-up; intervals() when not yet reached.
   std::size_t warm_intervals() const { return warm_interval_; }
   std::uint64_t completed_transactions() const { return completed_; }
+  /// Response times per type in blocks of observation intervals (percentiles).
+  const ResponseHistogram& response_histogram() const { return response_histogram_; }
 
   void handle(solver::des::Simulation& simulation, const solver::des::Event& event) override;
   void service_completed(solver::des::Simulation& simulation, int resource,
@@ -84,6 +88,8 @@ class TransactionEngine final : public solver::des::EventHandler,
 
   // Transaction flow.
   void arrive(std::uint32_t type);
+  /// Closed workload: a terminal submits its next transaction after an exponential think time.
+  void think();
   void admit(std::uint32_t tx);
   void start(std::uint32_t tx);
   void cpu_burst(std::uint32_t tx, double instructions);
@@ -158,6 +164,9 @@ class TransactionEngine final : public solver::des::EventHandler,
       partition_pool_;  ///< allocation per partition: pool, kMainMemory, kExtendedMemory
   int log_pool_ = kExtendedMemory;
   std::vector<double> type_rate_per_s_;
+  /// Closed workload (terminals): one stream for think times and type choices; empty when open.
+  std::vector<solver::des::RandomStream> terminal_stream_;
+  std::vector<double> type_cdf_;  ///< cumulative mix shares (closed workload)
   double ms_per_instruction_ = 0.0;
   bool force_ = false;
   long mpl_ = 0;  ///< 0 = unlimited
@@ -182,6 +191,7 @@ class TransactionEngine final : public solver::des::EventHandler,
   // Observation.
   std::vector<double> current_;
   std::vector<double> rows_;
+  ResponseHistogram response_histogram_;
   std::vector<double> station_work_snapshot_;
   std::size_t closed_ = 0;
   std::size_t warm_interval_ = 0;
