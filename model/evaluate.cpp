@@ -59,6 +59,9 @@ struct Point {
   double mean_active = 0.0;
   std::vector<double> partition_conflict;  // per model partition
   std::vector<double> overflow;            // write-buffer overflow probability per station
+  /// Closed workload beyond the sustainable maximum: the wait each transaction adds in front of
+  /// `bottleneck` (add_closed_excess); 0 otherwise.
+  double closed_excess_s = 0.0;
   /// Cluster: mean FCFS queueing delay of one visit (burst, message) per CPU and network
   /// station, seconds; empty with one node.
   std::vector<double> visit_wait_s;
@@ -744,12 +747,15 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
   return r;
 }
 
-/// Closed workloads: the mean number waiting for an MPL slot (Little's law); 0 when open.
-double input_queue_length(const Prepared& pr, const Point& pt) {
-  if (!pr.model.terminals || pt.saturated) return 0.0;
-  double queued = 0.0;
-  for (const auto& tp : pt.types) queued += tp.rate * tp.breakdown.input_queue_s;
-  return queued;
+/// Closed workloads: the mean numbers waiting for an MPL slot and for locks (Little's law).
+std::optional<ClosedQueues> closed_queues(const Prepared& pr, const Point& pt) {
+  if (!pr.model.terminals || pt.saturated) return std::nullopt;
+  ClosedQueues q;
+  for (const auto& tp : pt.types) {
+    q.input_queue += tp.rate * tp.breakdown.input_queue_s;
+    q.lock_waits += tp.rate * tp.breakdown.lock_wait_s;
+  }
+  return q;
 }
 
 void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
@@ -761,7 +767,7 @@ void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
       if (pr.demand.types[c].type == t) classes.push_back(c);
     TypeResult r = type_result(pr, pt, t, classes);
     r.response_time_scv =
-        response_time_scv(model.transaction_types[t], r, input_queue_length(pr, pt));
+        response_time_scv(model.transaction_types[t], r, closed_queues(pr, pt));
     if (!pt.saturated && r.response_time_s) mean_response += pr.mix_share[t] * *r.response_time_s;
     ev.messages_per_tx += pr.mix_share[t] * r.messages;
     ev.page_requests_per_tx += pr.mix_share[t] * r.page_requests;
@@ -906,7 +912,9 @@ Point closed_point(const Prepared& pr, double x, long n) {
   pt.mean_active = 0.0;
   for (std::size_t c = 0; c < pt.types.size(); ++c) {
     pt.types[c].rate = x * pr.class_share[c];
-    pt.mean_active += pt.types[c].rate * pt.types[c].response_s;  // Little's law
+    // Little's law for the admitted transactions (inside the MPL, as mpl_limit counts them).
+    pt.mean_active +=
+        pt.types[c].rate * (pt.types[c].response_s - pt.types[c].breakdown.input_queue_s);
   }
   return pt;
 }
@@ -921,6 +929,21 @@ double point_response_s(const Prepared& pr, const Point& pt) {
   double r = 0.0;
   for (std::size_t c = 0; c < pt.types.size(); ++c) r += pr.class_share[c] * pt.types[c].response_s;
   return r;
+}
+
+/// A closed system never loses its steady state: when locks thrash (or the MPL queue saturates)
+/// before the terminals' load is reached, the throughput stays at the sustainable maximum and
+/// the terminals that do not fit wait, `excess_s` each (N / X - Z - R, the response-time law),
+/// where the open model saturated: as lock waits, or in the MPL input queue.
+void add_closed_excess(const Point& beyond, double excess_s, Point& pt) {
+  const bool mpl = beyond.bottleneck == "mpl";
+  for (auto& tp : pt.types) {
+    (mpl ? tp.breakdown.input_queue_s : tp.breakdown.lock_wait_s) += excess_s;
+    tp.response_s += excess_s;
+    if (!mpl) pt.mean_active += tp.rate * excess_s;
+  }
+  pt.closed_excess_s = excess_s;
+  pt.bottleneck = beyond.bottleneck;
 }
 
 /// Terminals (closed workload): the throughput X with X = N / (R(X) + Z) (the interactive
@@ -938,11 +961,8 @@ Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
   throughput = bisect_rate(pr, fits, &beyond, at);
   Point pt = closed_point(pr, throughput, n);
   const double cycle_s = point_response_s(pr, pt) + z;
-  if (beyond.saturated && throughput * cycle_s < 0.999 * static_cast<double>(n)) {
-    beyond.reason = fmt::format(
-        "{} terminals need more than the sustainable {:.5g}/s ({})", n, throughput, beyond.reason);
-    return beyond;
-  }
+  if (beyond.saturated && throughput > 0 && throughput * cycle_s < 0.999 * static_cast<double>(n))
+    add_closed_excess(beyond, static_cast<double>(n) / throughput - cycle_s, pt);
   return pt;
 }
 
@@ -1015,7 +1035,7 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
   ev.arrival_rate_per_s = rate;  // closed workload: the throughput X the terminals generate
   ev.terminals = model.terminals;
   ev.saturated = pt.saturated;
-  ev.bottleneck = pt.bottleneck;
+  ev.bottleneck = pt.saturated ? pt.bottleneck : std::string();
   ev.saturation_reason = pt.reason;
   ev.throughput_per_s = pt.saturated ? 0.0 : rate;
   ev.hs_hit_ratio = pr.system_buffers.hs_hit_ratio;
@@ -1033,6 +1053,11 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
     report_max_throughput(pr, ev);
     if (model.cluster.present) report_cpu_cap_throughput(pr, options.cpu_utilization_cap, ev);
   }
+  if (pt.closed_excess_s > 0)
+    ev.warnings.push_back(fmt::format(
+        "the {} terminals offer more than the sustainable {:.5g}/s ({}): the throughput stays "
+        "there and each transaction waits {:.4g} ms more",
+        model.terminals->count, rate, pt.bottleneck, 1000.0 * pt.closed_excess_s));
   if (ev.saturated && ev.max_throughput_per_s && !model.terminals)
     ev.warnings.push_back("saturated: the arrival rate " + std::to_string(rate) +
                           "/s exceeds the sustainable maximum");

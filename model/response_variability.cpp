@@ -27,7 +27,7 @@ double random_stages(double total, double mean_count, double count_variance, dou
 }  // namespace
 
 double response_time_scv(const TransactionType& type, const TypeResult& t,
-                         double closed_queue_length) {
+                         const std::optional<ClosedQueues>& closed) {
   if (!t.response_time_s || !(*t.response_time_s > 0)) return 0.0;
   const auto& b = t.breakdown;
   double io_s = 0.0;
@@ -39,9 +39,17 @@ double response_time_scv(const TransactionType& type, const TypeResult& t,
   // An I/O episode (HS miss) is a synchronous victim write and/or a read: device operations.
   const double operations = t.page_misses > 0 ? (t.device_reads + t.victim_writes) / t.page_misses : 1.0;
   var += random_stages(io_s, t.page_misses, frac * (1.0 - frac), operations);
+  // With terminals the lock queues are bounded too: the number of blocked transactions is
+  // binomial over the N terminals, about Poisson with mean q (q = throughput x lock wait,
+  // Little), and a wait behind Poisson(q) holders of exponential length h has variance 2 q h^2
+  // against the open system's geometric number's variance (q + q^2 + q) h^2: the exponential
+  // form's variance divided by about q / 2.
   const double conflicts = t.lock_requests * t.conflict_probability;
-  var += random_stages(b.lock_wait_s, conflicts, conflicts * (1.0 - t.conflict_probability));
-  var += fixed_stages(b.input_queue_s, closed_queue_length) + b.remote_s * b.remote_s;
+  const double blocked = closed ? closed->lock_waits / 2.0 : 1.0;
+  var += random_stages(b.lock_wait_s, conflicts, conflicts * (1.0 - t.conflict_probability)) /
+         std::max(1.0, blocked);
+  var += fixed_stages(b.input_queue_s, closed ? closed->input_queue : 1.0) +
+         b.remote_s * b.remote_s;
   // A variable number of references k scales the reference-dependent part with k: it adds
   // scv_k x (that part)^2 (law of total variance, the part being proportional to k).
   const double m = type.references;

@@ -11,9 +11,9 @@
 // episode its device operations, a victim write and a read, as equal stages) and
 // lock waits (Binomial(lock requests, conflict probability)), variance E[N] r^2 + Var(N) r^2
 // with r = T / E[N]. The input-queue wait (MPL) is exponential in an open system (the M/M/1-like
-// queue of the flow-equivalent server); with terminals the queue is bounded and a wait behind q
-// transactions is about Erlang-q (`closed_queue_length` q, from Little's law; 0 when open).
-// Remote waits (clusters) count as one exponential.
+// queue of the flow-equivalent server); with terminals the queues are bounded and a wait behind
+// q transactions is about Erlang-q (q from Little's law, ClosedQueues), for the input queue and
+// the lock waits. Remote waits (clusters) count as one exponential.
 // A variable number of references (SCV c) adds c x (reference-dependent part)^2.
 // Correlations between the parts (a busy period lengthens all of them) are neglected, so the
 // SCV is an estimate; the percentiles follow by a two-moment gamma fit (solver/open/
@@ -27,8 +27,15 @@
 
 namespace tpeval::model {
 
+/// Closed workloads: the mean numbers of transactions waiting (Little's law) for an MPL slot and
+/// for locks, all types together.
+struct ClosedQueues {
+  double input_queue = 0.0;
+  double lock_waits = 0.0;
+};
+
 double response_time_scv(const TransactionType& type, const TypeResult& result,
-                         double closed_queue_length = 0.0);
+                         const std::optional<ClosedQueues>& closed = std::nullopt);
 
 /// The p-quantile of the type's response time in seconds (nullopt without a response time).
 std::optional<double> response_time_quantile_s(const TypeResult& result, double p);

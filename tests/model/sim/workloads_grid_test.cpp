@@ -117,6 +117,9 @@ TEST_CASE("closed workloads and variable references: analytic vs simulated") {
     return Sets{{"workload.transaction_types[0].references", r}};
   };
   const nlohmann::json listed = {{"values", {2, 4, 8}}, {"probabilities", {0.25, 0.5, 0.25}}};
+  // The lock experiment (Sect. 6.5.2.7): 10 updates, 80 % to 1000 pages, page locks.
+  const nlohmann::json lock = lock_experiment_model();
+  const nlohmann::json lock_listed = {{"values", {5, 15}}, {"probabilities", {0.5, 0.5}}};
   struct Point {
     std::string label;
     nlohmann::json doc;
@@ -142,12 +145,15 @@ TEST_CASE("closed workloads and variable references: analytic vs simulated") {
        40},
       {"refs 2/4/8, 120 TPS", with(base, refs(listed) + Sets{{"workload.arrival_rate_per_s", 120}}),
        40},
-      {"refs mean 4 scv 0.5, HISTORY page locks, 60 TPS",
-       with(base, refs({{"mean", 4}, {"scv", 0.5}}) + page_history +
-                      Sets{{"workload.arrival_rate_per_s", 60}}),
+      {"lock experiment, refs 5/15, 50 TPS",
+       with(lock, refs(lock_listed) + Sets{{"workload.arrival_rate_per_s", 50}}), 80},
+      {"lock experiment, refs 5/15, 80 TPS",
+       with(lock, refs(lock_listed) + Sets{{"workload.arrival_rate_per_s", 80}}), 80},
+      {"lock experiment, refs mean 10 scv 0.5, 50 TPS",
+       with(lock, refs({{"mean", 10}, {"scv", 0.5}}) + Sets{{"workload.arrival_rate_per_s", 50}}),
        80},
-      {"refs 2/4/8, HISTORY page locks, 50 TPS",
-       with(base, refs(listed) + page_history + Sets{{"workload.arrival_rate_per_s", 50}}), 80},
+      {"lock experiment, closed: 20 terminals, Z 0.2 s, refs 5/15",
+       with(lock, closed(20, 200) + refs(lock_listed)), 80},
       {"closed + refs scv 1: 200 terminals, Z 1 s",
        with(base, closed(200, 1000) + refs({{"mean", 4}, {"scv", 1}})), 60},
   };
