@@ -81,15 +81,16 @@ std::vector<Row> paired_metrics(const model::Evaluation& e, const model::SystemM
       const auto response = model::analytic_metric(e, spec.scope == model::MetricScope::type
                                                           ? "response_time_ms:" + owner
                                                           : "response_time_ms");
+      // (a percentile's floor is a share of the analytic percentile itself)
+      const double scale_ms =
+          spec.floor == model::AgreementFloor::percentile ? *analytic : response.value_or(0.0);
       Row r{model::metric_scope_name(spec.scope),
             owner.empty() ? e.model_name : owner,
             spec.name,
             spec.unit,
             *analytic,
             *simulated,
-            agreement_floor(spec.floor, tolerance,
-                            spec.floor == model::AgreementFloor::percentile ? *analytic
-                                                                            : response.value_or(0.0)),
+            agreement_floor(spec.floor, tolerance, scale_ms),
             true};
       const double diff = std::abs(r.analytic - r.simulated.mean);
       r.pass = diff <= r.simulated.half_width + tolerance * std::abs(r.simulated.mean) + r.floor;

@@ -233,7 +233,7 @@ struct SystemModel {
   Storage storage;          ///< shared by all nodes
   Cluster cluster;
   std::vector<Partition> partitions;
-  double arrival_rate_per_s = 100.0;  ///< open workload; 0 with terminals
+  double arrival_rate_per_s = 100.0;   ///< open workload; 0 with terminals
   std::optional<Terminals> terminals;  ///< closed workload (exactly one of the two is given)
   std::vector<TransactionType> transaction_types;
   Policies policies;

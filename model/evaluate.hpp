@@ -109,7 +109,7 @@ struct NodeResult {
 
 struct Evaluation {
   std::string model_name;
-  double arrival_rate_per_s = 0.0;  ///< closed workload: the throughput the terminals generate
+  double arrival_rate_per_s = 0.0;     ///< closed workload: the throughput the terminals generate
   std::optional<Terminals> terminals;  ///< the closed workload, if any
   double throughput_per_s = 0.0;
   bool saturated = false;

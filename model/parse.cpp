@@ -247,8 +247,8 @@ void parse_references(const JsonNode& node, TransactionType& t) {
   if (values.empty() || values.size() > kMaxReferenceValues)
     node.at("values").fail("must hold 1 to 10000 reference counts");
   if (probabilities.size() != values.size())
-    node.at("probabilities").fail("must hold one probability per value (" +
-                                  std::to_string(values.size()) + ")");
+    node.at("probabilities")
+        .fail("must hold one probability per value (" + std::to_string(values.size()) + ")");
   double sum = 0.0, mean = 0.0, second = 0.0;
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double v = at_most(values[i], values[i].as_non_negative(), kMaxReferences);
@@ -280,11 +280,13 @@ void parse_arrivals(const JsonNode& wl, SystemModel& m) {
   const auto terminals = given("terminals");
   const auto think = given("think_time_ms");
   if (rate && terminals)
-    terminals->fail("give exactly one of workload.arrival_rate_per_s (open) and "
-                    "workload.terminals (closed); set the other to null");
+    terminals->fail(
+        "give exactly one of workload.arrival_rate_per_s (open) and "
+        "workload.terminals (closed); set the other to null");
   if (!rate && !terminals)
-    wl.fail("needs workload.arrival_rate_per_s (open) or workload.terminals with "
-            "workload.think_time_ms (closed)");
+    wl.fail(
+        "needs workload.arrival_rate_per_s (open) or workload.terminals with "
+        "workload.think_time_ms (closed)");
   if (rate) {
     if (think) think->fail("think_time_ms needs workload.terminals (a closed workload)");
     m.arrival_rate_per_s = rate->as_non_negative();

@@ -37,7 +37,8 @@ double response_time_scv(const TransactionType& type, const TypeResult& t,
   var += fixed_stages(b.commit_io_s, t.log_writes + t.force_writes);
   const double frac = t.page_misses - std::floor(t.page_misses);
   // An I/O episode (HS miss) is a synchronous victim write and/or a read: device operations.
-  const double operations = t.page_misses > 0 ? (t.device_reads + t.victim_writes) / t.page_misses : 1.0;
+  const double operations =
+      t.page_misses > 0 ? (t.device_reads + t.victim_writes) / t.page_misses : 1.0;
   var += random_stages(io_s, t.page_misses, frac * (1.0 - frac), operations);
   // With terminals the lock queues are bounded too: the number of blocked transactions is
   // binomial over the N terminals, about Poisson with mean q (q = throughput x lock wait,
@@ -48,8 +49,8 @@ double response_time_scv(const TransactionType& type, const TypeResult& t,
   const double blocked = closed ? closed->lock_waits / 2.0 : 1.0;
   var += random_stages(b.lock_wait_s, conflicts, conflicts * (1.0 - t.conflict_probability)) /
          std::max(1.0, blocked);
-  var += fixed_stages(b.input_queue_s, closed ? closed->input_queue : 1.0) +
-         b.remote_s * b.remote_s;
+  var +=
+      fixed_stages(b.input_queue_s, closed ? closed->input_queue : 1.0) + b.remote_s * b.remote_s;
   // A variable number of references k scales the reference-dependent part with k: it adds
   // scv_k x (that part)^2 (law of total variance, the part being proportional to k).
   const double m = type.references;

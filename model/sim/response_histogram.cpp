@@ -29,7 +29,8 @@ double ResponseHistogram::bin_lower_s(int bin) {
 }
 
 void ResponseHistogram::record(std::size_t type, double response_s) {
-  const auto key = static_cast<std::uint32_t>(type * kBins + static_cast<std::size_t>(bin_of(response_s)));
+  const auto key =
+      static_cast<std::uint32_t>(type * kBins + static_cast<std::size_t>(bin_of(response_s)));
   ++blocks_.back().bins[key];
 }
 

@@ -73,9 +73,8 @@ struct PercentileEstimate {
 
 /// p50, p90, p95 and p99 of every type and of all types, from one histogram per batch (or per
 /// replication): the mean of the per-batch quantiles with a Student-t interval.
-std::vector<PercentileEstimate> response_percentiles(const std::vector<ResponseHistogram::Bins>&
-                                                         batches,
-                                                     std::size_t types, double confidence);
+std::vector<PercentileEstimate> response_percentiles(
+    const std::vector<ResponseHistogram::Bins>& batches, std::size_t types, double confidence);
 
 /// The metric name of a percentile: "response_time_p95_s".
 std::string percentile_metric_name(double p);

@@ -173,7 +173,8 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
   if (model.terminals) {
     double cumulative = 0.0, total = 0.0;
     for (const auto& type : model.transaction_types) total += type.mix;
-    for (const auto& type : model.transaction_types) type_cdf_.push_back(cumulative += type.mix / total);
+    for (const auto& type : model.transaction_types)
+      type_cdf_.push_back(cumulative += type.mix / total);
     terminal_stream_.emplace_back(seed, "terminals", replication);
     for (long i = 0; i < model.terminals->count; ++i) think();
   }

@@ -7,8 +7,7 @@
 // interact and the same (model, seed, replication) gives bit-identical counters. advance()
 // simulates up to a horizon and appends one counter row (MetricLayout) per observation interval
 // of `interval_s`. How a transaction runs (TPSIM rules, cited in the .cpp):
-// Poisson arrivals per type (or, closed, terminals that think an exponential time between a
-// commit and their next transaction, type drawn by mix) -> input queue while the MPL is reached -> BOT CPU burst -> per
+// Poisson arrivals per type -> input queue while the MPL is reached -> BOT CPU burst -> per
 // reference: lock request (strict 2PL; a deadlock victim is rolled back and restarted at once
 // with the same references), page fix (HS hit, or a synchronous write of a modified LRU victim
 // followed by the read from the EH buffer, disk cache, SSD, EH or disk), CPU burst (path length
@@ -16,7 +15,9 @@
 // (group commit when configured) -> lock release. CPU bursts and device service times are drawn
 // with the given SCV (default exponential, as the analytic M/M/m model assumes); EH accesses hold
 // the CPU (L2376). Every run is bounded: advance() stops at the event budget, and reports
-// saturation when more than `max_population` transactions are in the system.
+// saturation when more than `max_population` transactions are in the system. A closed workload
+// (terminals) replaces the Poisson arrivals: a terminal submits its next transaction an
+// exponential think time after its previous one committed, the type drawn by mix.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 // Two-moment (gamma) quantiles of response times (see response_quantile.hpp).
 #include "solver/open/response_quantile.hpp"
 
-#include <boost/math/distributions/gamma.hpp>
 #include <algorithm>
+#include <boost/math/distributions/gamma.hpp>
 #include <cmath>
 #include <stdexcept>
 

@@ -32,25 +32,29 @@ double mean_response_s(const Evaluation& e) {
 
 TEST_CASE("closed workload: exactly one of arrival rate and terminals, with the JSON path") {
   CHECK(error_of([] {
-          parse_model(with(default_model(), {{"workload.terminals", 10},
-                                             {"workload.think_time_ms", 100}}));
-        }) == "workload.terminals: give exactly one of workload.arrival_rate_per_s (open) and "
-              "workload.terminals (closed); set the other to null");
+          parse_model(
+              with(default_model(), {{"workload.terminals", 10}, {"workload.think_time_ms", 100}}));
+        }) ==
+        "workload.terminals: give exactly one of workload.arrival_rate_per_s (open) and "
+        "workload.terminals (closed); set the other to null");
   CHECK(error_of([] {
           parse_model(with(default_model(), {{"workload.arrival_rate_per_s", nullptr}}));
-        }) == "workload: needs workload.arrival_rate_per_s (open) or workload.terminals with "
-              "workload.think_time_ms (closed)");
+        }) ==
+        "workload: needs workload.arrival_rate_per_s (open) or workload.terminals with "
+        "workload.think_time_ms (closed)");
   CHECK(error_of([] {
-          parse_model(with(default_model(), {{"workload.arrival_rate_per_s", nullptr},
-                                             {"workload.terminals", 10}}));
+          parse_model(with(default_model(),
+                           {{"workload.arrival_rate_per_s", nullptr}, {"workload.terminals", 10}}));
         }).find("workload: workload.terminals needs workload.think_time_ms") == 0);
   CHECK(error_of([] {
           parse_model(with(default_model(), {{"workload.think_time_ms", 10}}));
         }).find("workload.think_time_ms: think_time_ms needs workload.terminals") == 0);
-  CHECK(error_of([] { parse_model(with(default_model(), closed(0, 10))); })
-            .find("workload.terminals:") == 0);
-  CHECK(error_of([] { parse_model(with(default_model(), closed(5, -1))); })
-            .find("workload.think_time_ms:") == 0);
+  CHECK(error_of([] {
+          parse_model(with(default_model(), closed(0, 10)));
+        }).find("workload.terminals:") == 0);
+  CHECK(error_of([] {
+          parse_model(with(default_model(), closed(5, -1)));
+        }).find("workload.think_time_ms:") == 0);
   const SystemModel m = parse_model(with(default_model(), closed(200, 1000)));
   REQUIRE(m.terminals);
   CHECK(m.terminals->count == 200);
@@ -59,7 +63,8 @@ TEST_CASE("closed workload: exactly one of arrival rate and terminals, with the 
 }
 
 TEST_CASE("closed workload: the interactive response-time law X = N / (R + Z) holds") {
-  const std::vector<std::pair<long, double>> points = {{1000, 10000.0}, {50, 200.0}, {5, 0.0}, {1, 0.0}};
+  const std::vector<std::pair<long, double>> points = {
+      {1000, 10000.0}, {50, 200.0}, {5, 0.0}, {1, 0.0}};
   for (const auto& point : points) {
     const long n = point.first;
     const double z = point.second;
@@ -98,7 +103,8 @@ TEST_CASE("closed workload: throughput grows with terminals towards the open mod
   // maximum and the terminals that do not fit wait as lock waits, which the warning says.
   const Evaluation many = eval_default(closed(1000, 100));
   bool warned = false;
-  for (const auto& w : many.warnings) warned = warned || w.find("1000 terminals offer more") != std::string::npos;
+  for (const auto& w : many.warnings)
+    warned = warned || w.find("1000 terminals offer more") != std::string::npos;
   CHECK(warned);
   CHECK(many.types[0].breakdown.lock_wait_s > 4.0);
   // The same rate in the open model: the closed one waits less (arrival theorem: N - 1 others).
@@ -170,8 +176,8 @@ TEST_CASE("variable references: parsing, moments and their effect") {
   const auto refs = [](const nlohmann::json& r) {
     return with(default_model(), {{"workload.transaction_types[0].references", r}});
   };
-  const SystemModel listed = parse_model(
-      refs({{"values", {2, 4, 8}}, {"probabilities", {0.25, 0.5, 0.25}}}));
+  const SystemModel listed =
+      parse_model(refs({{"values", {2, 4, 8}}, {"probabilities", {0.25, 0.5, 0.25}}}));
   const auto& rc = listed.transaction_types[0].reference_count;
   CHECK(listed.transaction_types[0].references == doctest::Approx(4.5));
   // E[k^2] = 0.25 * 4 + 0.5 * 16 + 0.25 * 64 = 25; scv = 25 / 20.25 - 1.
@@ -179,7 +185,9 @@ TEST_CASE("variable references: parsing, moments and their effect") {
   const SystemModel moments = parse_model(refs({{"mean", 4}, {"scv", 0.5}}));
   CHECK(moments.transaction_types[0].references == 4.0);
   CHECK(moments.transaction_types[0].reference_count.scv == 0.5);
-  CHECK(error_of([&] { parse_model(refs({{"values", {2, 4}}, {"probabilities", {0.5}}})); }) ==
+  CHECK(error_of([&] {
+          parse_model(refs({{"values", {2, 4}}, {"probabilities", {0.5}}}));
+        }) ==
         "workload.transaction_types[0].references.probabilities: must hold one probability per "
         "value (2)");
   CHECK(error_of([&] {
@@ -187,12 +195,15 @@ TEST_CASE("variable references: parsing, moments and their effect") {
         }).find("references.probabilities: must add up to 1") != std::string::npos);
   CHECK(error_of([&] {
           parse_model(refs({{"values", {2.5}}, {"probabilities", {1}}}));
-        }) == "workload.transaction_types[0].references.values[0]: must be a whole number of "
-              "references");
-  CHECK(error_of([&] { parse_model(refs({{"mean", 4}, {"scv", -1}})); })
-            .find("references.scv:") != std::string::npos);
-  CHECK(error_of([&] { parse_model(refs({{"mean", 4}, {"sd", 1}})); })
-            .find("references") != std::string::npos);
+        }) ==
+        "workload.transaction_types[0].references.values[0]: must be a whole number of "
+        "references");
+  CHECK(error_of([&] {
+          parse_model(refs({{"mean", 4}, {"scv", -1}}));
+        }).find("references.scv:") != std::string::npos);
+  CHECK(error_of([&] {
+          parse_model(refs({{"mean", 4}, {"sd", 1}}));
+        }).find("references") != std::string::npos);
   // Same mean, more variable: longer lock holding (E[k(k+1)]/2 lock-seconds), more conflicts,
   // a lower thrashing limit, the same hit ratios (the buffer sees only reference rates) and a
   // wider response time. The lock experiment (Sect. 6.5.2.7): 10 updates, 80 % to 1000 pages.
