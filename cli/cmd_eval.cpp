@@ -54,7 +54,12 @@ void print_cluster(const model::Evaluation& e, std::ostream& out) {
 
 void print_table(const model::Evaluation& e, std::ostream& out) {
   out << "Model: " << e.model_name << '\n';
-  out << "Arrival rate " << fixed(e.arrival_rate_per_s, 2) << "/s";
+  if (e.terminals)  // closed workload: the arrival rate is the terminals' throughput
+    out << e.terminals->count << " terminals, think time " << general(e.terminals->think_time_ms, 6)
+        << " ms, arrival rate";
+  else
+    out << "Arrival rate";
+  out << " " << fixed(e.arrival_rate_per_s, 2) << "/s";
   if (e.saturated) {
     out << ": SATURATED - bottleneck " << e.bottleneck << " (" << e.saturation_reason
         << "); no steady state, response times undefined\n";

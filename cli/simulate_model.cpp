@@ -46,7 +46,11 @@ std::string owner_of(const model::NamedEstimate& n, const model::sim::TxSimRepor
 
 void print_table(const model::SystemModel& m, const model::sim::TxSimReport& r, std::ostream& out) {
   out << "Model: " << r.model_name << " (simulated)\n";
-  out << "Arrival rate " << fixed(r.arrival_rate_per_s, 2) << "/s";
+  if (m.terminals)
+    out << m.terminals->count << " terminals, think time " << general(m.terminals->think_time_ms, 6)
+        << " ms";
+  else
+    out << "Arrival rate " << fixed(r.arrival_rate_per_s, 2) << "/s";
   if (r.saturated) out << ": SATURATED - " << r.saturation_reason;
   out << '\n';
   print_how(r, out);

@@ -5,7 +5,7 @@
 
 namespace tpeval::model {
 
-double agreement_floor(AgreementFloor floor, double response_time_ms) {
+double agreement_floor(AgreementFloor floor, double scale_ms) {
   switch (floor) {
     case AgreementFloor::none:
       return 0.0;
@@ -16,7 +16,10 @@ double agreement_floor(AgreementFloor floor, double response_time_ms) {
     case AgreementFloor::small_percent:
       return 0.5;
     case AgreementFloor::response_part:
-      return 0.01 * response_time_ms;
+      return 0.01 * scale_ms;
+    case AgreementFloor::percentile:
+      // a two-moment approximation (docs/model.md "Response-time percentiles")
+      return 0.15 * scale_ms;
   }
   return 0.0;
 }

@@ -5,7 +5,8 @@
 // difference), OR the analytic value lies inside the simulation's interval (difference <=
 // half-width), OR - only for metrics that can be near zero - the difference is below the metric's
 // absolute floor (AgreementFloor in model/metrics_registry.hpp: 0.01 per transaction, 0.001 for
-// probabilities, 0.5 percentage points, 1 % of the response time for its parts). The three are
+// probabilities, 0.5 percentage points, 1 % of the response time for its parts, 15 % of the
+// analytic value for response-time percentiles). The three are
 // alternatives, not added up. Pure functions.
 #pragma once
 
@@ -18,8 +19,9 @@ namespace tpeval::model {
 /// Which clause a metric agrees by; `none` when it disagrees.
 enum class AgreementClause { none, tolerance, interval, floor };
 
-/// The absolute floor of a metric in its unit; `response_time_ms` for response-time parts.
-double agreement_floor(AgreementFloor floor, double response_time_ms);
+/// The absolute floor of a metric in its unit. `scale_ms`: the response time for its parts, the
+/// analytic percentile for a response-time percentile (15 % of it).
+double agreement_floor(AgreementFloor floor, double scale_ms);
 
 AgreementClause agreement(double analytic, const MetricEstimate& simulated, double tolerance,
                           double floor);

@@ -184,16 +184,36 @@ struct InstructionPath {
   double commit = 50'000;         ///< at commit
 };
 
+/// How many record references a transaction makes (issue #13 "variable work"): `references` of
+/// the type is the mean; `scv` 0 and no `values` = every transaction makes that many (floor or
+/// ceil for a fraction, as the simulator always did). Otherwise a distribution: by mean and SCV,
+/// or `values` with `probabilities` (then `scv` is computed from them).
+struct ReferenceCount {
+  double scv = 0.0;
+  std::vector<double> values;
+  std::vector<double> probabilities;
+  bool variable() const { return scv > 0 || !values.empty(); }
+};
+
 struct TransactionType {
   std::string name;
   double mix = 1.0;                      ///< relative share of arrivals
   double references = 4.0;               ///< mean record references per transaction
+  ReferenceCount reference_count;        ///< its distribution (default: fixed)
   double update_share = 1.0;             ///< fraction of references that update
   std::vector<double> reference_shares;  ///< per partition, normalised to sum 1 (Tab. 6-4 row)
   InstructionPath instructions;
   /// Per partition, the fraction of this type's references to it that update; parse fills it
   /// from `update_shares` and `update_share` (model/update_shares.hpp). Empty: update_share.
   std::vector<double> update_shares;
+};
+
+/// A closed workload (TPC-A style, Lazowska et al. QSP §4.2 "terminal workload"): `count`
+/// terminals, each submitting its next transaction an exponentially distributed think time after
+/// its previous one committed; the transaction type is drawn by `mix`. Throughput is an output.
+struct Terminals {
+  long count = 1;
+  double think_time_ms = 0.0;
 };
 
 enum class UpdateStrategy { noforce, force };
@@ -213,7 +233,8 @@ struct SystemModel {
   Storage storage;          ///< shared by all nodes
   Cluster cluster;
   std::vector<Partition> partitions;
-  double arrival_rate_per_s = 100.0;
+  double arrival_rate_per_s = 100.0;   ///< open workload; 0 with terminals
+  std::optional<Terminals> terminals;  ///< closed workload (exactly one of the two is given)
   std::vector<TransactionType> transaction_types;
   Policies policies;
 

@@ -13,6 +13,7 @@
 #include "model/cluster_demand.hpp"
 #include "model/device_demand.hpp"
 #include "model/ineffective_settings.hpp"
+#include "model/response_variability.hpp"
 #include "model/routing.hpp"
 #include "model/update_shares.hpp"
 #include "solver/locking/lock_contention.hpp"
@@ -40,8 +41,12 @@ struct TypePoint {
   double response_s = 0.0;
   double reference_phase_s = 0.0;  // without lock waits
   double commit_phase_s = 0.0;
-  double lock_requests = 0.0;
-  double conflict_probability = 0.0;
+  double lock_requests = 0.0;  // that can conflict (the lock model's steps)
+  /// Requests that never conflict, counted as the simulator counts them (issue #13): new records
+  /// appended under record locks. (A clustered partition's page lock is its host's, already held
+  /// - TELLER in BRANCH's page, L2402 - and neither engine counts it as a request.)
+  double free_lock_requests = 0.0;
+  double conflict_probability = 0.0;  // per request, free ones included
   double deadlock_probability = 0.0;
   double grant_notifications = 0.0;  ///< GEH locking: messages announcing a remote grant
 };
@@ -59,6 +64,9 @@ struct Point {
   double mean_active = 0.0;
   std::vector<double> partition_conflict;  // per model partition
   std::vector<double> overflow;            // write-buffer overflow probability per station
+  /// Closed workload beyond the sustainable maximum: the wait each transaction adds in front of
+  /// `bottleneck` (add_closed_excess); 0 otherwise.
+  double closed_excess_s = 0.0;
   /// Cluster: mean FCFS queueing delay of one visit (burst, message) per CPU and network
   /// station, seconds; empty with one node.
   std::vector<double> visit_wait_s;
@@ -399,6 +407,70 @@ bool same_lock_behaviour(const solver::locking::LockClass& a, const solver::lock
   return true;
 }
 
+/// Variable reference counts (issue #13): a transaction with v references holds v locks, so
+/// the lock model gets one class per count value v with the share p_v of the type's arrivals and
+/// v / mean times the requests (steps and commit unchanged). The mean lock-seconds per
+/// transaction, E[k (k + 1)] / 2 steps, grow with the count's variance (Tay et al. 1985 use
+/// the fixed k). A count given by mean and SCV becomes the two-point distribution with that mean
+/// and variance (equal weights at m (1 -+ sqrt(scv)) for scv <= 1, else 0 and m (1 + scv)).
+std::vector<std::pair<double, double>> count_points(const TransactionType& type) {
+  const ReferenceCount& rc = type.reference_count;
+  const double m = type.references;
+  if (!rc.values.empty()) {
+    std::vector<std::pair<double, double>> out;
+    for (std::size_t i = 0; i < rc.values.size(); ++i)
+      if (rc.probabilities[i] > 0) out.emplace_back(rc.values[i], rc.probabilities[i]);
+    return out;
+  }
+  if (rc.scv <= 0) return {{m, 1.0}};
+  if (rc.scv <= 1) {
+    const double d = m * std::sqrt(rc.scv);
+    return {{m - d, 0.5}, {m + d, 0.5}};
+  }
+  return {{0.0, rc.scv / (1.0 + rc.scv)}, {m * (1.0 + rc.scv), 1.0 / (1.0 + rc.scv)}};
+}
+
+void add_count_classes(const TransactionType& type, solver::locking::LockClass lc,
+                       solver::locking::LockWorkload& lw) {
+  const auto points = count_points(type);
+  if (points.size() == 1 && points.front().first == type.references) {
+    lw.classes.push_back(std::move(lc));
+    return;
+  }
+  for (const auto& [value, probability] : points) {
+    if (value <= 0) continue;  // no references, no locks: nothing to wait for
+    solver::locking::LockClass sub = lc;
+    sub.name += fmt::format("[{} refs]", value);
+    sub.arrival_rate_per_s *= probability;
+    for (auto& acc : sub.accesses) acc.lock_requests *= value / type.references;
+    lw.classes.push_back(std::move(sub));
+  }
+}
+
+/// The type's lock result from its count classes (first at `first`): waits and deadlocks per
+/// transaction weighted by p_v, conflicts per request by p_v v.
+solver::locking::ClassContention merge_count_classes(const TransactionType& type,
+                                                     const solver::locking::LockContention& lr,
+                                                     int first) {
+  const auto points = count_points(type);
+  if (points.size() == 1 && points.front().first == type.references) return lr.classes[first];
+  solver::locking::ClassContention out = lr.classes[first];
+  out.blocking_time_s = out.conflict_probability = out.deadlock_probability = 0.0;
+  double requests = 0.0;
+  auto next = static_cast<std::size_t>(first);
+  for (const auto& point : points) {
+    const double v = point.first, p = point.second;
+    if (v <= 0) continue;
+    const auto& r = lr.classes[next++];
+    out.blocking_time_s += p * r.blocking_time_s;
+    out.deadlock_probability += p * r.deadlock_probability;
+    out.conflict_probability += p * v * r.conflict_probability;
+    requests += p * v;
+  }
+  if (requests > 0) out.conflict_probability /= requests;
+  return out;
+}
+
 /// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
 /// whole system: every class's requests compete for the same granules.
 void lock_contention(const Prepared& pr, Point& pt) {
@@ -428,6 +500,9 @@ void lock_contention(const Prepared& pr, Point& pt) {
     lc.name = m.nodes.size() > 1 ? type.name + "@" + m.nodes[d.node].name : type.name;
     for (std::size_t p = 0; p < m.partitions.size(); ++p) {
       const double k = references_per_tx(m, d.type, p);
+      if (lock_part[p] < 0 && m.partitions[p].lock_granularity != LockGranularity::none &&
+          !m.partitions[p].clustered_with)
+        tp.free_lock_requests += k;
       if (lock_part[p] < 0 || k <= 0) continue;
       lc.accesses.push_back(
           {static_cast<std::size_t>(lock_part[p]), k, update_share_of(type, p), -1.0});
@@ -440,19 +515,22 @@ void lock_contention(const Prepared& pr, Point& pt) {
     lock_steps(pr, d, tp, lock_part, lc);
     // The same type behaving the same on several nodes (symmetric nodes) is one open class of
     // the summed rate: exact for Poisson arrivals, and it keeps the contention model's
-    // class-pair terms at types^2 rather than (types x nodes)^2.
-    std::size_t same = 0;
-    while (same < lw.classes.size() &&
-           !(lock_type[same] == d.type && same_lock_behaviour(lw.classes[same], lc)))
-      ++same;
-    lock_class[c] = static_cast<int>(same);
-    if (same < lw.classes.size()) {
-      lw.classes[same].arrival_rate_per_s += lc.arrival_rate_per_s;
-      lw.classes[same].name = type.name;
-      continue;
+    // class-pair terms at types^2 rather than (types x nodes)^2 (types with a fixed count).
+    if (count_points(type).size() == 1 && count_points(type).front().first == type.references) {
+      std::size_t same = 0;
+      while (same < lw.classes.size() &&
+             !(lock_type[same] == d.type && same_lock_behaviour(lw.classes[same], lc)))
+        ++same;
+      if (same < lw.classes.size()) {
+        lock_class[c] = static_cast<int>(same);
+        lw.classes[same].arrival_rate_per_s += lc.arrival_rate_per_s;
+        lw.classes[same].name = type.name;
+        continue;
+      }
     }
-    lock_type.push_back(d.type);
-    lw.classes.push_back(std::move(lc));
+    lock_class[c] = static_cast<int>(lw.classes.size());
+    add_count_classes(type, std::move(lc), lw);
+    lock_type.resize(lw.classes.size(), d.type);
   }
   if (lw.classes.empty()) return;
   solver::locking::LockOptions lo;
@@ -471,14 +549,17 @@ void lock_contention(const Prepared& pr, Point& pt) {
   double requests = 0.0;
   for (std::size_t c = 0; c < nc; ++c) {
     if (lock_class[c] < 0) continue;
-    const auto& cc = lc.classes[lock_class[c]];
+    const auto cc = merge_count_classes(m.transaction_types[dm.types[c].type], lc, lock_class[c]);
     auto& tp = pt.types[c];
     tp.breakdown.lock_wait_s = cc.blocking_time_s;
     tp.response_s += cc.blocking_time_s;
-    tp.conflict_probability = cc.conflict_probability;
+    // Per request as the simulator counts them: free requests never conflict (issue #13: the
+    // page-locked HISTORY default was compared as 0.23 against 0.175 for this reason alone).
+    const double all = tp.lock_requests + tp.free_lock_requests;
+    tp.conflict_probability = cc.conflict_probability * tp.lock_requests / all;
     tp.deadlock_probability = cc.deadlock_probability;
     pt.conflict_probability += tp.rate * tp.lock_requests * cc.conflict_probability;
-    requests += tp.rate * tp.lock_requests;
+    requests += tp.rate * all;
   }
   if (requests > 0) pt.conflict_probability /= requests;
   // GEH locking: a request that waits for a holder at another node is granted by a message
@@ -768,7 +849,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     double response = r.response_time_s.value_or(0.0);
     add(response, tp.response_s);
     r.response_time_s = response;
-    add(r.lock_requests, tp.lock_requests);
+    add(r.lock_requests, tp.lock_requests + tp.free_lock_requests);
     add(r.conflict_probability, tp.conflict_probability);
     add(r.deadlock_probability, tp.deadlock_probability);
     auto& br = r.breakdown;
@@ -795,6 +876,17 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
   return r;
 }
 
+/// Closed workloads: the mean numbers waiting for an MPL slot and for locks (Little's law).
+std::optional<ClosedQueues> closed_queues(const Prepared& pr, const Point& pt) {
+  if (!pr.model.terminals || pt.saturated) return std::nullopt;
+  ClosedQueues q;
+  for (const auto& tp : pt.types) {
+    q.input_queue += tp.rate * tp.breakdown.input_queue_s;
+    q.lock_waits += tp.rate * tp.breakdown.lock_wait_s;
+  }
+  return q;
+}
+
 void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
   const auto& model = pr.model;
   double mean_response = 0.0;
@@ -803,6 +895,7 @@ void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
     for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
       if (pr.demand.types[c].type == t) classes.push_back(c);
     TypeResult r = type_result(pr, pt, t, classes);
+    r.response_time_scv = response_time_scv(model.transaction_types[t], r, closed_queues(pr, pt));
     if (!pt.saturated && r.response_time_s) mean_response += pr.mix_share[t] * *r.response_time_s;
     ev.messages_per_tx += pr.mix_share[t] * r.messages;
     ev.page_requests_per_tx += pr.mix_share[t] * r.page_requests;
@@ -931,6 +1024,76 @@ double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At 
   return lo;
 }
 
+/// Closed workload at throughput x: an arriving transaction finds the load of the N - 1 other
+/// terminals' transactions (arrival theorem, Reiser & Lavenberg 1980), so waits and lock
+/// conflicts come from the open model at the rate x (N - 1) / N; utilizations and rates are those
+/// of x. For a single-server station this is exactly the Bard-Schweitzer approximation of MVA,
+/// R = D (1 + (N - 1) / N Q) (Lazowska et al. QSP §7.4.2), and exact for N = 1.
+Point closed_point(const Prepared& pr, double x, long n) {
+  const double seen = x * static_cast<double>(n - 1) / static_cast<double>(n);
+  Point pt = solve_at(pr, seen);
+  if (pt.saturated) return pt;
+  Point loads = loads_at(pr, x);
+  if (loads.saturated) return loads;
+  pt.offered = std::move(loads.offered);
+  if (seen > 0) pt.deadlock_rate_per_s *= x / seen;
+  pt.mean_active = 0.0;
+  for (std::size_t c = 0; c < pt.types.size(); ++c) {
+    pt.types[c].rate = x * pr.class_share[c];
+    // Little's law for the admitted transactions (inside the MPL, as mpl_limit counts them).
+    pt.mean_active +=
+        pt.types[c].rate * (pt.types[c].response_s - pt.types[c].breakdown.input_queue_s);
+  }
+  return pt;
+}
+
+double point_rate(const Point& pt) {
+  double x = 0.0;
+  for (const auto& tp : pt.types) x += tp.rate;
+  return x;
+}
+
+double point_response_s(const Prepared& pr, const Point& pt) {
+  double r = 0.0;
+  for (std::size_t c = 0; c < pt.types.size(); ++c) r += pr.class_share[c] * pt.types[c].response_s;
+  return r;
+}
+
+/// A closed system never loses its steady state: when locks thrash (or the MPL queue saturates)
+/// before the terminals' load is reached, the throughput stays at the sustainable maximum and
+/// the terminals that do not fit wait, `excess_s` each (N / X - Z - R, the response-time law),
+/// where the open model saturated: as lock waits, or in the MPL input queue.
+void add_closed_excess(const Point& beyond, double excess_s, Point& pt) {
+  const bool mpl = beyond.bottleneck == "mpl";
+  for (auto& tp : pt.types) {
+    (mpl ? tp.breakdown.input_queue_s : tp.breakdown.lock_wait_s) += excess_s;
+    tp.response_s += excess_s;
+    if (!mpl) pt.mean_active += tp.rate * excess_s;
+  }
+  pt.closed_excess_s = excess_s;
+  pt.bottleneck = beyond.bottleneck;
+}
+
+/// Terminals (closed workload): the throughput X with X = N / (R(X) + Z) (the interactive
+/// response-time law, QSP §3.3.3). X (R(X) + Z) grows with X, so X is found by bisection below
+/// the capacity bound. When locks thrash (or the MPL queue saturates) before the terminals' load
+/// is reached, the point is saturated with that bottleneck. `throughput` receives X.
+Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
+  const long n = t.count;
+  const double z = t.think_time_ms / 1000.0;
+  const auto at = [n](const Prepared& p, double x) { return closed_point(p, x, n); };
+  const auto fits = [&pr, n, z](const Point& p) {
+    return !p.saturated && point_rate(p) * (point_response_s(pr, p) + z) <= static_cast<double>(n);
+  };
+  Point beyond;
+  throughput = bisect_rate(pr, fits, &beyond, at);
+  Point pt = closed_point(pr, throughput, n);
+  const double cycle_s = point_response_s(pr, pt) + z;
+  if (beyond.saturated && throughput > 0 && throughput * cycle_s < 0.999 * static_cast<double>(n))
+    add_closed_excess(beyond, static_cast<double>(n) / throughput - cycle_s, pt);
+  return pt;
+}
+
 void report_max_throughput(const Prepared& pr, Evaluation& ev) {
   const auto& dm = pr.demand;
   Point at_hi;
@@ -991,15 +1154,16 @@ void report_cpu_cap_throughput(const Prepared& pr, double cap, Evaluation& ev) {
 
 Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
   const Prepared pr = prepare(model);
-  const double rate = model.arrival_rate_per_s;
-  const Point pt = solve_at(pr, rate);
+  double rate = model.arrival_rate_per_s;
+  const Point pt = model.terminals ? solve_closed(pr, *model.terminals, rate) : solve_at(pr, rate);
 
   Evaluation ev;
   ev.warnings = ineffective_settings(model);  // settings that do nothing, said (issue #13)
   ev.model_name = model.name;
-  ev.arrival_rate_per_s = rate;
+  ev.arrival_rate_per_s = rate;  // closed workload: the throughput X the terminals generate
+  ev.terminals = model.terminals;
   ev.saturated = pt.saturated;
-  ev.bottleneck = pt.bottleneck;
+  ev.bottleneck = pt.saturated ? pt.bottleneck : std::string();
   ev.saturation_reason = pt.reason;
   ev.throughput_per_s = pt.saturated ? 0.0 : rate;
   ev.hs_hit_ratio = pr.system_buffers.hs_hit_ratio;
@@ -1017,7 +1181,12 @@ Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
     report_max_throughput(pr, ev);
     if (model.cluster.present) report_cpu_cap_throughput(pr, options.cpu_utilization_cap, ev);
   }
-  if (ev.saturated && ev.max_throughput_per_s)
+  if (pt.closed_excess_s > 0)
+    ev.warnings.push_back(fmt::format(
+        "the {} terminals offer more than the sustainable {:.5g}/s ({}): the throughput stays "
+        "there and each transaction waits {:.4g} ms more",
+        model.terminals->count, rate, pt.bottleneck, 1000.0 * pt.closed_excess_s));
+  if (ev.saturated && ev.max_throughput_per_s && !model.terminals)
     ev.warnings.push_back("saturated: the arrival rate " + std::to_string(rate) +
                           "/s exceeds the sustainable maximum");
   return ev;

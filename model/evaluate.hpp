@@ -11,7 +11,11 @@
 // of some server, or whose lock model thrashes, is reported as saturated with the bottleneck
 // named and without response times. The maximum sustainable throughput is the largest total
 // arrival rate (same mix) at which the model is not saturated, found by bisection, together with
-// what limits it.
+// what limits it. A closed workload (terminals with think time) is solved for the throughput X
+// with X = N / (R + Z), R from the open model at the rate an arriving transaction sees,
+// X (N - 1) / N (docs/model.md "Closed workloads"); its throughput is reported as the arrival
+// rate. Each type also gets an estimate of its response time's SCV, from which the registry's
+// response-time percentiles follow (model/response_variability.hpp).
 #pragma once
 
 #include <optional>
@@ -44,6 +48,7 @@ struct TypeResult {
   double arrival_rate_per_s = 0.0;
   double throughput_per_s = 0.0;
   std::optional<double> response_time_s;  ///< nullopt when saturated
+  double response_time_scv = 0.0;  ///< estimate (model/response_variability.hpp), for percentiles
   ResponseBreakdown breakdown;
   // Per transaction.
   double page_misses = 0.0;
@@ -104,7 +109,8 @@ struct NodeResult {
 
 struct Evaluation {
   std::string model_name;
-  double arrival_rate_per_s = 0.0;
+  double arrival_rate_per_s = 0.0;     ///< closed workload: the throughput the terminals generate
+  std::optional<Terminals> terminals;  ///< the closed workload, if any
   double throughput_per_s = 0.0;
   bool saturated = false;
   std::string bottleneck;  ///< when saturated: "cpu", "log_disk.disk", "lock thrashing on X", ...

@@ -6,6 +6,7 @@
 // they only keep the arithmetic exact and the cost of one evaluation bounded.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace tpeval::model {
@@ -25,6 +26,14 @@ inline constexpr double kMaxRecords = 1e15;
 /// workload.transaction_types[].references: references of one transaction (the simulator draws
 /// each one).
 inline constexpr double kMaxReferences = 1e6;
+
+/// workload.transaction_types[].references.scv and the length of `values`.
+inline constexpr double kMaxReferenceScv = 100.0;
+inline constexpr std::size_t kMaxReferenceValues = 10'000;
+/// workload.terminals: the simulator holds one pending event per terminal.
+inline constexpr std::int64_t kMaxTerminals = 1'000'000;
+/// workload.think_time_ms: at most a day.
+inline constexpr double kMaxThinkTimeMs = 86'400'000.0;
 
 /// Transaction types x partitions: every type holds a dense row of reference shares.
 inline constexpr double kMaxTypePartitionPairs = 1e7;

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "model/response_variability.hpp"
 #include "model/sim/metrics.hpp"
+#include "model/sim/response_histogram.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::model {
@@ -216,6 +218,31 @@ class Builder {
         measured(MetricScope::type, sim_metric, kMs), AgreementFloor::response_part);
   }
 };
+
+/// Response-time percentiles: simulated from per-batch histograms (model/sim/
+/// response_histogram.hpp), analytic by a gamma fit to the mean and SCV (model/
+/// response_variability.hpp).
+void add_percentiles(Builder& b) {
+  for (const int pct : {50, 90, 95, 99}) {
+    const double p = pct / 100.0;
+    const std::string name = "response_time_p" + std::to_string(pct) + "_ms";
+    const std::string sim = sim::percentile_metric_name(p);
+    b.add(name, "ms",
+          "response-time " + std::to_string(pct) + "th percentile over all types (approximate)",
+          MetricScope::system, system([p](const Evaluation& e) -> std::optional<double> {
+            const auto q = system_response_time_quantile_s(e, p);
+            return q ? std::optional<double>(kMs * *q) : std::nullopt;
+          }),
+          measured(MetricScope::system, sim, kMs), AgreementFloor::percentile);
+    b.add(name, "ms",
+          "response-time " + std::to_string(pct) + "th percentile of the type (approximate)",
+          MetricScope::type, per_type([p](const TypeResult& t) -> std::optional<double> {
+            const auto q = response_time_quantile_s(t, p);
+            return q ? std::optional<double>(kMs * *q) : std::nullopt;
+          }),
+          measured(MetricScope::type, sim, kMs), AgreementFloor::percentile);
+  }
+}
 
 /// Clusters (Rahm 1993 ch. 7.6; docs/cluster.md): totals, per partition and per node.
 void add_cluster_metrics(Builder& b) {
@@ -519,6 +546,7 @@ std::vector<MetricSpec> build() {
         return p->lock_conflict_probability;
       },
       measured(S::partition, "lock_conflict_probability"), F::small_probability);
+  add_percentiles(b);
   add_cluster_metrics(b);
   return std::move(b.list);
 }

@@ -47,8 +47,17 @@ struct SimulationView {
 /// can be near zero, where a relative tolerance judges noise and the simulation's interval can be
 /// empty (no event seen): small_count 0.01 (per transaction, busy servers, transactions),
 /// small_probability 0.001, small_percent 0.5 percentage points, response_part 1 % of the
-/// response time (a part of a few microseconds). docs/simulation.md "Validation" gives the rule.
-enum class AgreementFloor { none, small_count, small_probability, small_percent, response_part };
+/// response time (a part of a few microseconds). `percentile`: response-time percentiles are
+/// approximations (a two-moment fit), judged with a floor of 15 % of the analytic percentile.
+/// docs/simulation.md "Validation" gives the rule (model/agreement.hpp).
+enum class AgreementFloor {
+  none,
+  small_count,
+  small_probability,
+  small_percent,
+  response_part,
+  percentile
+};
 
 struct MetricSpec {
   std::string name;

@@ -227,6 +227,79 @@ Partition parse_partition(const JsonNode& j, const Storage& node) {
   return p;
 }
 
+/// `references`: a mean count, {"mean": m, "scv": c} or {"values": [...], "probabilities": [...]}.
+void parse_references(const JsonNode& node, TransactionType& t) {
+  if (!node.is_object()) {
+    t.references = at_most(node, node.as_positive(), kMaxReferences);
+    return;
+  }
+  auto& rc = t.reference_count;
+  if (!node.find("values")) {
+    node.expect_only({"mean", "scv"});
+    t.references = at_most(node.at("mean"), node.at("mean").as_positive(), kMaxReferences);
+    rc.scv = number_or(node, "scv", 0.0, &JsonNode::as_non_negative);
+    if (rc.scv > kMaxReferenceScv) node.at("scv").fail("must be at most 100");
+    return;
+  }
+  node.expect_only({"values", "probabilities"});
+  const auto values = node.at("values").elements();
+  const auto probabilities = node.at("probabilities").elements();
+  if (values.empty() || values.size() > kMaxReferenceValues)
+    node.at("values").fail("must hold 1 to 10000 reference counts");
+  if (probabilities.size() != values.size())
+    node.at("probabilities")
+        .fail("must hold one probability per value (" + std::to_string(values.size()) + ")");
+  double sum = 0.0, mean = 0.0, second = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v = at_most(values[i], values[i].as_non_negative(), kMaxReferences);
+    if (v != std::floor(v)) values[i].fail("must be a whole number of references");
+    const double p = probabilities[i].as_probability();
+    rc.values.push_back(v);
+    rc.probabilities.push_back(p);
+    sum += p;
+    mean += p * v;
+    second += p * v * v;
+  }
+  if (std::abs(sum - 1.0) > 1e-6)
+    node.at("probabilities").fail("must add up to 1, not " + std::to_string(sum));
+  if (!(mean > 0)) node.at("values").fail("the mean number of references must be positive");
+  t.references = mean;
+  rc.scv = std::max(0.0, second / (mean * mean) - 1.0);
+}
+
+/// An open workload (arrival rate) or a closed one (terminals with think time): exactly one of
+/// the two, a null value counting as not given (so `--set workload.arrival_rate_per_s=null`
+/// switches a document to terminals).
+void parse_arrivals(const JsonNode& wl, SystemModel& m) {
+  const auto given = [&](std::string_view key) -> std::optional<JsonNode> {
+    auto v = wl.find(key);
+    if (v && v->json().is_null()) return std::nullopt;
+    return v;
+  };
+  const auto rate = given("arrival_rate_per_s");
+  const auto terminals = given("terminals");
+  const auto think = given("think_time_ms");
+  if (rate && terminals)
+    terminals->fail(
+        "give exactly one of workload.arrival_rate_per_s (open) and "
+        "workload.terminals (closed); set the other to null");
+  if (!rate && !terminals)
+    wl.fail(
+        "needs workload.arrival_rate_per_s (open) or workload.terminals with "
+        "workload.think_time_ms (closed)");
+  if (rate) {
+    if (think) think->fail("think_time_ms needs workload.terminals (a closed workload)");
+    m.arrival_rate_per_s = rate->as_non_negative();
+    return;
+  }
+  if (!think) wl.fail("workload.terminals needs workload.think_time_ms (0 for none)");
+  Terminals t;
+  t.count = static_cast<long>(terminals->as_int_in_range(1, kMaxTerminals));
+  t.think_time_ms = at_most(*think, think->as_non_negative(), kMaxThinkTimeMs);
+  m.terminals = t;
+  m.arrival_rate_per_s = 0.0;
+}
+
 }  // namespace
 
 int find_device(const Storage& storage, const std::string& name) {
@@ -299,8 +372,8 @@ SystemModel parse_model(const nlohmann::json& document) {
   }
 
   const JsonNode wl = root.at("workload");
-  wl.expect_only({"arrival_rate_per_s", "transaction_types"});
-  m.arrival_rate_per_s = wl.at("arrival_rate_per_s").as_non_negative();
+  wl.expect_only({"arrival_rate_per_s", "terminals", "think_time_ms", "transaction_types"});
+  parse_arrivals(wl, m);
   const JsonNode types = wl.at("transaction_types");
   const auto type_elements = types.elements();
   if (type_elements.empty()) types.fail("must hold at least one transaction type");
@@ -320,7 +393,7 @@ SystemModel parse_model(const nlohmann::json& document) {
     if (!type_index.emplace(t.name, static_cast<int>(type_index.size())).second)
       tj.at("name").fail("duplicate transaction type '" + t.name + "'");
     t.mix = number_or(tj, "mix", 1.0, &JsonNode::as_non_negative);
-    t.references = at_most(tj.at("references"), tj.at("references").as_positive(), kMaxReferences);
+    parse_references(tj.at("references"), t);
     t.update_share = number_or(tj, "update_share", 0.0, &JsonNode::as_probability);
     t.update_shares.assign(m.partitions.size(), t.update_share);
     if (auto us = tj.find("update_shares")) {

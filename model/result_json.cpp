@@ -153,6 +153,9 @@ nlohmann::json to_json(const Evaluation& e) {
               {"metrics", metrics_json(e)},
               {"warnings", e.warnings}};
   if (!e.nodes.empty()) out["cluster"] = cluster_json(e);
+  if (e.terminals)
+    out["terminals"] = {{"count", e.terminals->count},
+                        {"think_time_ms", e.terminals->think_time_ms}};
   return out;
 }
 

@@ -122,9 +122,12 @@ constexpr const char* kSchema = R"json({
       }
     },
     "workload": {
-      "type": "object", "required": ["arrival_rate_per_s", "transaction_types"], "additionalProperties": false,
+      "type": "object", "required": ["transaction_types"], "additionalProperties": false,
+      "description": "Exactly one of arrival_rate_per_s (open) and terminals with think_time_ms (closed); null counts as not given.",
       "properties": {
-        "arrival_rate_per_s": {"type": "number", "minimum": 0},
+        "arrival_rate_per_s": {"type": ["number", "null"], "minimum": 0, "description": "Total Poisson arrival rate (open workload)."},
+        "terminals": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000000, "description": "Closed workload: number of terminals, each submitting a transaction an exponential think time after its previous one committed (TPC-A style)."},
+        "think_time_ms": {"type": ["number", "null"], "minimum": 0, "maximum": 86400000, "description": "Mean think time per terminal (closed workload)."},
         "transaction_types": {
           "type": "array", "minItems": 1,
           "items": {
@@ -132,7 +135,17 @@ constexpr const char* kSchema = R"json({
             "properties": {
               "name": {"type": "string"},
               "mix": {"type": "number", "minimum": 0, "default": 1},
-              "references": {"type": "number", "exclusiveMinimum": 0},
+              "references": {
+                "description": "Record references per transaction: a mean (fixed count), {mean, scv} or {values, probabilities} (a distribution drawn per transaction).",
+                "oneOf": [
+                  {"type": "number", "exclusiveMinimum": 0},
+                  {"type": "object", "required": ["mean"], "additionalProperties": false,
+                   "properties": {"mean": {"type": "number", "exclusiveMinimum": 0}, "scv": {"type": "number", "minimum": 0, "maximum": 100}}},
+                  {"type": "object", "required": ["values", "probabilities"], "additionalProperties": false,
+                   "properties": {"values": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 0}},
+                                  "probabilities": {"type": "array", "minItems": 1, "items": {"type": "number", "minimum": 0, "maximum": 1}}}}
+                ]
+              },
               "update_share": {"type": "number", "minimum": 0, "maximum": 1, "default": 0},
               "update_shares": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
               "reference_shares": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},

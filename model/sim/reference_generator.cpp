@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "model/input_limits.hpp"
 #include "solver/io/json_input.hpp"
 
 #include "model/update_shares.hpp"
@@ -81,7 +82,15 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
     TypePlan plan;
     plan.references = type.references;
     for (std::size_t p = 0; p < np; ++p) plan.update_shares.push_back(update_share_of(type, p));
-    bool fixed = whole(type.references);
+    const ReferenceCount& rc = type.reference_count;
+    double cumulative = 0.0;
+    for (std::size_t i = 0; i < rc.values.size(); ++i) {
+      plan.count_values.push_back(rc.values[i]);
+      plan.count_cumulative.push_back(cumulative += rc.probabilities[i]);
+    }
+    if (rc.values.empty() && rc.scv > 0)
+      plan.count_distribution = solver::des::Distribution::from_moments(type.references, rc.scv);
+    bool fixed = whole(type.references) && !rc.variable();
     std::vector<std::uint32_t> multiset;
     for (std::size_t p = 0; p < np && fixed; ++p) {
       const double share = p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
@@ -193,6 +202,22 @@ Reference ReferenceGenerator::make(std::uint32_t partition, bool update,
   return r;
 }
 
+std::size_t ReferenceGenerator::draw_count(const TypePlan& plan,
+                                           solver::des::RandomStream& stream) {
+  double n = plan.references;
+  if (!plan.count_cumulative.empty()) {
+    const double u = stream.uniform01() * plan.count_cumulative.back();
+    const auto it =
+        std::upper_bound(plan.count_cumulative.begin(), plan.count_cumulative.end() - 1, u);
+    n = plan.count_values[static_cast<std::size_t>(it - plan.count_cumulative.begin())];
+  } else if (plan.count_distribution) {
+    n = std::min(plan.count_distribution->sample(stream), kMaxReferences);
+  }
+  auto count = static_cast<std::size_t>(std::floor(n));
+  if (stream.uniform01() < n - std::floor(n)) ++count;
+  return count;
+}
+
 void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& stream,
                                   std::vector<Reference>& out, std::size_t node) {
   out.clear();
@@ -225,9 +250,7 @@ void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& s
     arranged_.insert(arranged_.end(), clustered_.begin(), clustered_.end());
     order_.swap(arranged_);
   } else {
-    const double n = plan.references;
-    auto count = static_cast<std::size_t>(std::floor(n));
-    if (stream.uniform01() < n - std::floor(n)) ++count;
+    const std::size_t count = draw_count(plan, stream);
     for (std::size_t k = 0; k < count; ++k) {
       const double u = stream.uniform01();
       const auto it = std::upper_bound(plan.cumulative.begin(), plan.cumulative.end(), u);

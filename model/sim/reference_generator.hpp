@@ -8,7 +8,9 @@
 //   record of each of the 4 types, L2315; the lock experiment: 8 + 2, L2616) every transaction
 //   makes exactly those references, in a random order; otherwise each reference picks its
 //   partition by the shares (the relative reference matrix of Tab. 6-4 / 6-5, L2300) and the count
-//   is floor(n) or floor(n)+1 with the right mean.
+//   is floor(n) or floor(n)+1 with the right mean. A variable count (`references` as mean and
+//   SCV, or values with probabilities; issue #13) is drawn per transaction, and each reference
+//   then picks its partition by the shares.
 // - Within a partition access is uniform over its records (L2300). An append partition (HISTORY)
 //   takes the next record at the end of file, so a page is new every blocking-factor-th insert
 //   (L2315, L2525). A sequential partition continues from a random start record.
@@ -26,9 +28,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "model/description.hpp"
+#include "solver/des/distribution.hpp"
 #include "solver/des/random_stream.hpp"
 
 namespace tpeval::model::sim {
@@ -99,7 +103,15 @@ class ReferenceGenerator {
     std::vector<double> cumulative;    ///< cumulative shares (drawn partitions)
     double references = 0.0;
     std::vector<double> update_shares;  ///< per partition (model/update_shares.hpp)
+    /// Variable reference counts: values with cumulative probabilities, or a two-moment
+    /// distribution (solver/des/distribution.hpp); both empty for a fixed count.
+    std::vector<double> count_values, count_cumulative;
+    std::optional<solver::des::Distribution> count_distribution;
   };
+
+  /// The number of references of one transaction: the mean n as floor(n) or floor(n) + 1 with
+  /// mean n; a variable count drawn first, then rounded the same way (the mean is kept).
+  static std::size_t draw_count(const TypePlan& plan, solver::des::RandomStream& stream);
 
   Reference make(std::uint32_t partition, bool update, solver::des::RandomStream& stream,
                  std::size_t node);

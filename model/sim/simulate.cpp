@@ -140,6 +140,15 @@ class EngineReplication final : public des::Replication {
   std::size_t taken_ = 0;
 };
 
+/// Arrivals per second to size the observation interval: the arrival rate, or for terminals
+/// N / (Z + 50 ms), their rate if a transaction took 50 ms (an upper estimate for the book's
+/// systems; the interval only needs to hold a few completions).
+double nominal_rate_per_s(const SystemModel& model) {
+  if (!model.terminals) return model.arrival_rate_per_s;
+  return static_cast<double>(model.terminals->count) /
+         (model.terminals->think_time_ms / 1000.0 + 0.05);
+};
+
 /// The driver's settings for the transaction simulator: the stop rule's stopping metrics are
 /// those MetricLayout marks; warm-up and independence look at transactions in the system.
 des::PrecisionSettings precision_settings(const TxSimOptions& o, double interval_s) {
@@ -225,17 +234,61 @@ void mark_saturated(const SystemModel& model, const MetricLayout& layout,
   report.stop_reason = report.saturation_reason;
 }
 
+/// The engine intervals a replication's estimates use: after the warm-up the driver removed.
+struct Observation {
+  std::size_t first = 0;  ///< first observed interval
+  std::size_t count = 0;  ///< observed intervals
+};
+
+std::vector<Observation> observations(const des::PreciseRun& run,
+                                      const std::vector<std::unique_ptr<TransactionEngine>>& engines,
+                                      double interval_s) {
+  std::vector<Observation> out;
+  for (std::size_t r = 0; r < engines.size(); ++r) {
+    const std::size_t n = engines[r]->intervals();
+    const double cut_s = r < run.truncated_time_s.size() ? run.truncated_time_s[r] : 0.0;
+    const auto first = std::min(n, static_cast<std::size_t>(std::llround(cut_s / interval_s)));
+    out.push_back({first, n - first});
+  }
+  return out;
+}
+
+/// Response-time percentiles per type and over all types (model/sim/response_histogram.hpp):
+/// one quantile per batch of the observed intervals, or per replication.
+void add_percentiles(const SystemModel& model,
+                     const std::vector<std::unique_ptr<TransactionEngine>>& engines,
+                     const std::vector<Observation>& obs, const TxSimOptions& options,
+                     TxSimReport& report) {
+  std::vector<ResponseHistogram::Bins> batches;
+  if (engines.size() == 1)
+    batches = batch_histograms(engines[0]->response_histogram(), obs[0].first,
+                               obs[0].first + obs[0].count, options.batches);
+  else
+    for (std::size_t r = 0; r < engines.size(); ++r)
+      batches.push_back(merge_blocks(engines[r]->response_histogram(), obs[r].first,
+                                     obs[r].first + obs[r].count));
+  for (const auto& pe :
+       response_percentiles(batches, model.transaction_types.size(), options.confidence)) {
+    const bool all = pe.type < 0;
+    report.metrics.push_back(
+        {all ? "system" : "type",
+         all ? model.name : model.transaction_types[static_cast<std::size_t>(pe.type)].name,
+         percentile_metric_name(pe.p), pe.estimate});
+  }
+}
+
 }  // namespace
 
 TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   if (options.replications < 1) throw des::SimulationError("replications must be >= 1");
-  if (!(model.arrival_rate_per_s > 0.0))
+  if (!model.terminals && !(model.arrival_rate_per_s > 0.0))
     throw des::SimulationError(
         "the arrival rate is zero: no transaction would ever arrive, so there is nothing to "
         "simulate (set workload.arrival_rate_per_s > 0)");
   check_cluster(model);
-  if (options.check_capacity) check_capacity(model);
+  // A closed workload is always stable: at most one transaction per terminal.
+  if (options.check_capacity && !model.terminals) check_capacity(model);
   check_id_limits(model);  // packed page/lock ids (reference_generator.hpp)
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Storage& storage = model.storage;
@@ -258,7 +311,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   settings.max_population = options.max_population;
   settings.interval_s = options.interval_s > 0.0
                             ? options.interval_s
-                            : std::clamp(20.0 / model.arrival_rate_per_s, 0.005, 2.0);
+                            : std::clamp(20.0 / nominal_rate_per_s(model), 0.005, 2.0);
   const int reps = options.replications;
   std::vector<std::unique_ptr<TransactionEngine>> engines;
   std::vector<std::unique_ptr<EngineReplication>> adapters;
@@ -297,6 +350,9 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   } else {
     fill_report(run, layout, options, report);
   }
+  if (!report.metrics.empty())
+    add_percentiles(model, engines, observations(run, engines, settings.interval_s), options,
+                    report);
   for (const auto& e : engines) report.transactions += e->completed_transactions();
   report.wall_time_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

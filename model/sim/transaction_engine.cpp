@@ -104,6 +104,14 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
   current_.assign(layout_.counter_count(), 0.0);
   last_insertions_.assign(3 * n, 0);
   station_work_snapshot_.assign(stations.size(), 0.0);
+  if (model.terminals) {
+    double cumulative = 0.0, total = 0.0;
+    for (const auto& type : model.transaction_types) total += type.mix;
+    for (const auto& type : model.transaction_types)
+      type_cdf_.push_back(cumulative += type.mix / total);
+    terminal_stream_.emplace_back(seed, "terminals", replication);
+    for (long i = 0; i < model.terminals->count; ++i) think();
+  }
   for (std::size_t t = 0; t < type_rate_per_s_.size(); ++t)
     if (type_rate_per_s_[t] > 0)
       simulation_.schedule_in(arrival_streams_[t].exponential(1.0 / type_rate_per_s_[t]), handler_,
@@ -157,6 +165,7 @@ void TransactionEngine::close_interval() {
   }
   rows_.insert(rows_.end(), current_.begin(), current_.end());
   std::fill(current_.begin(), current_.end(), 0.0);
+  response_histogram_.close_interval();
   ++closed_;
   if (!warm_) {
     // Buffer warm-up: every level is full or no longer changes. A full LRU buffer holds exactly
@@ -245,10 +254,21 @@ void TransactionEngine::settle(Tx& t) {
 // --- Transaction flow (ch6-5.md §1.5)
 // -------------------------------------------------------------
 
+void TransactionEngine::think() {
+  des::RandomStream& stream = terminal_stream_.front();
+  const double u = stream.uniform01();
+  const auto type = static_cast<std::uint32_t>(
+      std::upper_bound(type_cdf_.begin(), type_cdf_.end() - 1, u) - type_cdf_.begin());
+  const double think_s = model_.terminals->think_time_ms / 1000.0;
+  simulation_.schedule_in(think_s > 0 ? stream.exponential(think_s) : 0.0, handler_, ev_arrival,
+                          type);
+}
+
 void TransactionEngine::arrive(std::uint32_t type) {
   // Poisson arrivals per type (§1.12 leaves the process open; the analytic model assumes Poisson).
-  simulation_.schedule_in(arrival_streams_[type].exponential(1.0 / type_rate_per_s_[type]),
-                          handler_, ev_arrival, type);
+  if (terminal_stream_.empty())
+    simulation_.schedule_in(arrival_streams_[type].exponential(1.0 / type_rate_per_s_[type]),
+                            handler_, ev_arrival, type);
   current_[sc_arrivals] += 1;
   current_[static_cast<std::size_t>(layout_.type_base(type) + tc_arrivals)] += 1;
   std::uint32_t tx;
@@ -269,7 +289,8 @@ void TransactionEngine::arrive(std::uint32_t type) {
   references_.generate(type, reference_streams_[type], t.refs, t.node);
   if (cluster_) count_node(t.node, nc_arrivals);
   population_change(+1, 0);
-  if (in_system_ > settings_.max_population) saturated_ = true;
+  // (a closed workload holds at most one transaction per terminal: never saturated)
+  if (in_system_ > settings_.max_population && terminal_stream_.empty()) saturated_ = true;
   // MPL with an input queue, per node (L2354; ch7.md §2.1).
   NodeRuntime& nr = nodes_[t.node];
   if (mpl_ == 0 || nr.active < mpl_)
@@ -531,10 +552,12 @@ void TransactionEngine::complete(std::uint32_t tx) {
   current_[base + tc_response_s] += response;
   current_[sc_completions] += 1;
   current_[sc_response_s] += response;
+  response_histogram_.record(t.type, response);
   for (int k = tc_cpu_service_s; k < tc_io_s_first; ++k)
     current_[base + static_cast<std::size_t>(k)] += t.c[k];
   for (std::size_t p = 0; p < t.io_s.size(); ++p) current_[base + tc_io_s_first + p] += t.io_s[p];
   ++completed_;
+  if (!terminal_stream_.empty()) think();  // the terminal thinks, then submits the next one
   population_change(-1, -1);
   NodeRuntime& nr = nodes_[t.node];
   --nr.active;

@@ -15,7 +15,9 @@
 // (group commit when configured) -> lock release. CPU bursts and device service times are drawn
 // with the given SCV (default exponential, as the analytic M/M/m model assumes); EH accesses hold
 // the CPU (L2376). Every run is bounded: advance() stops at the event budget, and reports
-// saturation when more than `max_population` transactions are in the system.
+// saturation when more than `max_population` transactions are in the system. A closed workload
+// (terminals) replaces the Poisson arrivals: a terminal submits its next transaction an
+// exponential think time after its previous one committed, the type drawn by mix.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,7 @@
 #include "model/sim/metrics.hpp"
 #include "model/sim/page_directory.hpp"
 #include "model/sim/reference_generator.hpp"
+#include "model/sim/response_histogram.hpp"
 #include "solver/des/distribution.hpp"
 #include "solver/des/fcfs_station.hpp"
 #include "solver/des/random_stream.hpp"
@@ -70,6 +73,8 @@ class TransactionEngine final : public solver::des::EventHandler,
   /// the buffer warm-up; intervals() when not yet reached.
   std::size_t warm_intervals() const { return warm_interval_; }
   std::uint64_t completed_transactions() const { return completed_; }
+  /// Response times per type in blocks of observation intervals (percentiles).
+  const ResponseHistogram& response_histogram() const { return response_histogram_; }
 
   void handle(solver::des::Simulation& simulation, const solver::des::Event& event) override;
   void service_completed(solver::des::Simulation& simulation, int resource,
@@ -87,6 +92,8 @@ class TransactionEngine final : public solver::des::EventHandler,
 
   // Transaction flow.
   void arrive(std::uint32_t type);
+  /// Closed workload: a terminal submits its next transaction after an exponential think time.
+  void think();
   void admit(std::uint32_t tx);
   void start(std::uint32_t tx);
   void cpu_burst(std::uint32_t tx, double instructions);
@@ -201,6 +208,10 @@ class TransactionEngine final : public solver::des::EventHandler,
       partition_pool_;  ///< allocation per partition: pool, kMainMemory, kExtendedMemory
   int log_pool_ = kExtendedMemory;
   std::vector<double> type_rate_per_s_;
+  /// Closed workload (terminals): one stream for think times and type choices; empty when open.
+  std::vector<solver::des::RandomStream> terminal_stream_;
+  std::vector<double> type_cdf_;  ///< cumulative mix shares (closed workload)
+  double ms_per_instruction_ = 0.0;
   bool force_ = false;
   long mpl_ = 0;  ///< 0 = unlimited
 
@@ -221,6 +232,7 @@ class TransactionEngine final : public solver::des::EventHandler,
   // Observation.
   std::vector<double> current_;
   std::vector<double> rows_;
+  ResponseHistogram response_histogram_;
   std::vector<double> station_work_snapshot_;
   std::size_t closed_ = 0;
   std::size_t warm_interval_ = 0;

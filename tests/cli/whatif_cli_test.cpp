@@ -279,3 +279,25 @@ TEST_CASE("two studies written to the same --out do not overwrite each other sil
   CHECK(run_tpeval("study '" + dir + "log_allocation.json'" + tail + " --force").exit_code <= 1);
   CHECK(line_count(tpeval::test::slurp(out / "study-name")) == 1);
 }
+
+TEST_CASE("whatif: a sweep over the terminals of a closed workload") {
+  // Issue #13: throughput is an output; X (R + Z) = N at every point (response-time law).
+  const Run r = run_tpeval(
+      "whatif --set workload.arrival_rate_per_s=null --set workload.think_time_ms=1000 --sweep "
+      "workload.terminals=50:200:50 --metrics throughput_per_s,response_time_ms,"
+      "response_time_p95_ms --format json");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.size() == 4);
+  double last = 0.0;
+  for (const auto& row : j) {
+    const double n = row["workload.terminals"].get<double>();
+    const double x = row["throughput_per_s"].get<double>();
+    const double r_s = row["response_time_ms"].get<double>() / 1000.0;
+    CHECK(x > last);
+    CHECK(x * (r_s + 1.0) == doctest::Approx(n).epsilon(1e-3));
+    CHECK(row["response_time_p95_ms"].get<double>() > row["response_time_ms"].get<double>());
+    last = x;
+  }
+}

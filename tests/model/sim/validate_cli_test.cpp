@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/cli_run.hpp"
 
 namespace {
@@ -74,4 +76,27 @@ TEST_CASE("validate: the Debit-Credit cluster example passes, per node and in to
   const CliRun central = run(cluster + " --set cluster.locking=central");
   CHECK(central.exit_code == 2);
   CHECK(central.err.find("cluster.locking: the transaction simulator models") != std::string::npos);
+}
+
+TEST_CASE("validate: a closed workload, with the response-time percentiles and their tolerance") {
+  // Issue #13: terminals with think time in both engines; percentiles judged with an extra 15 %
+  // of the analytic value (docs/model.md "Response-time percentiles").
+  const CliRun r = run(
+      "--seed 3 --format json --set workload.arrival_rate_per_s=null --set workload.terminals=300 "
+      "--set workload.think_time_ms=2000");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  int percentiles = 0;
+  for (const auto& m : j["metrics"]) {
+    const std::string name = m["metric"].get<std::string>();
+    if (name.rfind("response_time_p", 0) != 0) continue;
+    ++percentiles;
+    CHECK(m["absolute_floor"].get<double>() == doctest::Approx(0.15 * m["analytic"].get<double>()));
+    CHECK(m["pass"].get<bool>());
+  }
+  CHECK(percentiles == 8);  // p50, p90, p95, p99 over all types and for the one type
+  const CliRun both = run("--set workload.terminals=300 --set workload.think_time_ms=2000");
+  CHECK(both.exit_code == 2);
+  CHECK(both.err.find("workload.terminals: give exactly one of") != std::string::npos);
 }

@@ -1,0 +1,81 @@
+// Response-time SCV from the analytic breakdown (see response_variability.hpp).
+#include "model/response_variability.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "solver/open/response_quantile.hpp"
+
+namespace tpeval::model {
+
+namespace {
+
+/// Variance of `total` seconds spread over `n` equal exponential stages (n >= 1).
+double fixed_stages(double total, double n) {
+  return total > 0 ? total * total / std::max(1.0, n) : 0.0;
+}
+
+/// Variance of a random number N of episodes of mean r = total / E[N], each the sum of
+/// `stages` equal exponential stages (variance r^2 / stages): E[N] r^2 / stages + Var(N) r^2
+/// (the variance of a random sum, Wald).
+double random_stages(double total, double mean_count, double count_variance, double stages = 1.0) {
+  if (!(total > 0) || !(mean_count > 0)) return 0.0;
+  const double r = total / mean_count;
+  return (mean_count / std::max(1.0, stages) + count_variance) * r * r;
+}
+
+}  // namespace
+
+double response_time_scv(const TransactionType& type, const TypeResult& t,
+                         const std::optional<ClosedQueues>& closed) {
+  if (!t.response_time_s || !(*t.response_time_s > 0)) return 0.0;
+  const auto& b = t.breakdown;
+  double io_s = 0.0;
+  for (const auto& part : b.io_s) io_s += part.second;
+  double var = fixed_stages(b.cpu_service_s + b.cpu_wait_s, type.references + 2.0);
+  var += fixed_stages(b.extended_memory_s, t.eh_accesses);
+  var += fixed_stages(b.commit_io_s, t.log_writes + t.force_writes);
+  const double frac = t.page_misses - std::floor(t.page_misses);
+  // An I/O episode (HS miss) is a synchronous victim write and/or a read: device operations.
+  const double operations =
+      t.page_misses > 0 ? (t.device_reads + t.victim_writes) / t.page_misses : 1.0;
+  var += random_stages(io_s, t.page_misses, frac * (1.0 - frac), operations);
+  // With terminals the lock queues are bounded too: the number of blocked transactions is
+  // binomial over the N terminals, about Poisson with mean q (q = throughput x lock wait,
+  // Little), and a wait behind Poisson(q) holders of exponential length h has variance 2 q h^2
+  // against the open system's geometric number's variance (q + q^2 + q) h^2: the exponential
+  // form's variance divided by about q / 2.
+  const double conflicts = t.lock_requests * t.conflict_probability;
+  const double blocked = closed ? closed->lock_waits / 2.0 : 1.0;
+  var += random_stages(b.lock_wait_s, conflicts, conflicts * (1.0 - t.conflict_probability)) /
+         std::max(1.0, blocked);
+  var +=
+      fixed_stages(b.input_queue_s, closed ? closed->input_queue : 1.0) + b.remote_s * b.remote_s;
+  // A variable number of references k scales the reference-dependent part with k: it adds
+  // scv_k x (that part)^2 (law of total variance, the part being proportional to k).
+  const double m = type.references;
+  const double per_reference_s =
+      io_s + b.lock_wait_s + (b.cpu_service_s + b.cpu_wait_s) * m / (m + 2.0);
+  var += type.reference_count.scv * per_reference_s * per_reference_s;
+  const double mean = *t.response_time_s;
+  return var / (mean * mean);
+}
+
+std::optional<double> response_time_quantile_s(const TypeResult& t, double p) {
+  if (!t.response_time_s) return std::nullopt;
+  return solver::open::moment_quantile(*t.response_time_s, t.response_time_scv, p);
+}
+
+std::optional<double> system_response_time_quantile_s(const Evaluation& e, double p) {
+  if (e.saturated || !e.mean_response_time_s) return std::nullopt;
+  std::vector<solver::open::MomentComponent> parts;
+  for (const auto& t : e.types) {
+    if (!t.response_time_s) return std::nullopt;
+    if (t.arrival_rate_per_s > 0)
+      parts.push_back({t.arrival_rate_per_s, *t.response_time_s, t.response_time_scv});
+  }
+  if (parts.empty()) return std::nullopt;
+  return solver::open::mixture_quantile(parts, p);
+}
+
+}  // namespace tpeval::model

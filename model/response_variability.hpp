@@ -1,0 +1,46 @@
+// How variable a transaction type's response time is: its squared coefficient of variation (SCV)
+// from the analytic response-time breakdown, for the percentile approximation.
+//
+// Contract: response_time_scv() is a pure function of a type's description and its analytic
+// result (0 when the type has no response time). Method (docs/model.md "Response-time
+// percentiles"): the response time is a sum of independent exponential stages, as in the M/M/m
+// stations of the analytic model (the sojourn time of an M/M/1 queue is exponential, Kleinrock,
+// Queueing Systems I, §3.2): CPU bursts (references + 2, with their queueing), EH accesses, commit
+// writes (log + FORCE) - each part a fixed number of equal stages, variance T^2/n - and parts whose
+// number of stages is random: reference-phase I/O episodes (HS misses, floor(n) + Bernoulli; each
+// episode its device operations, a victim write and a read, as equal stages) and
+// lock waits (Binomial(lock requests, conflict probability)), variance E[N] r^2 + Var(N) r^2
+// with r = T / E[N]. The input-queue wait (MPL) is exponential in an open system (the M/M/1-like
+// queue of the flow-equivalent server); with terminals the queues are bounded and a wait behind
+// q transactions is about Erlang-q (q from Little's law, ClosedQueues), for the input queue and
+// the lock waits. Remote waits (clusters) count as one exponential.
+// A variable number of references (SCV c) adds c x (reference-dependent part)^2.
+// Correlations between the parts (a busy period lengthens all of them) are neglected, so the
+// SCV is an estimate; the percentiles follow by a two-moment gamma fit (solver/open/
+// response_quantile.hpp).
+#pragma once
+
+#include <optional>
+
+#include "model/description.hpp"
+#include "model/evaluate.hpp"
+
+namespace tpeval::model {
+
+/// Closed workloads: the mean numbers of transactions waiting (Little's law) for an MPL slot and
+/// for locks, all types together.
+struct ClosedQueues {
+  double input_queue = 0.0;
+  double lock_waits = 0.0;
+};
+
+double response_time_scv(const TransactionType& type, const TypeResult& result,
+                         const std::optional<ClosedQueues>& closed = std::nullopt);
+
+/// The p-quantile of the type's response time in seconds (nullopt without a response time).
+std::optional<double> response_time_quantile_s(const TypeResult& result, double p);
+
+/// The p-quantile of the response time of all types (mixture by arrival rate), seconds.
+std::optional<double> system_response_time_quantile_s(const Evaluation& evaluation, double p);
+
+}  // namespace tpeval::model
