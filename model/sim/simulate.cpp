@@ -14,6 +14,7 @@
 #include "model/device_demand.hpp"
 #include "model/sim/metrics.hpp"
 #include "model/sim/saturation.hpp"
+#include "model/sim/server_limits.hpp"
 #include "model/sim/transaction_engine.hpp"
 #include "solver/io/json_input.hpp"
 #include "solver/parallel/parallel_for.hpp"
@@ -109,7 +110,8 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
                              "; multi-node models are evaluated analytically (tpeval eval, "
                              "tpeval whatif)");
   if (options.check_capacity) check_capacity(model);
-  check_id_limits(model);  // packed page/lock ids (reference_generator.hpp)
+  check_id_limits(model);          // packed page/lock ids (reference_generator.hpp)
+  check_simulated_servers(model);  // one resource per disk (server_limits.hpp)
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Node& node = model.nodes.front();
   const Storage& storage = model.storage;
