@@ -11,6 +11,7 @@
 #include "model/document.hpp"
 #include "model/parse.hpp"
 #include "model/study/metrics.hpp"
+#include "model/study/point_error.hpp"
 #include "model/study/study.hpp"
 #include "solver/io/json_input.hpp"
 

@@ -22,6 +22,10 @@ class PointError : public io::InputError {
   using io::InputError::InputError;
 };
 
+/// The JSON value an axis value is set as in a point's model document (integral values as
+/// integers, so page and server counts pass as such); defined with expand_points() (parse.cpp).
+nlohmann::json axis_value_json(double v);
+
 /// The study path to blame for `cause` at `point` and the reason to print (see the contract).
 PointError point_error(const Point& point, const Study& study, const io::InputError& cause);
 

@@ -149,8 +149,4 @@ std::vector<Point> expand_points(const Study& study, bool quick = false);
 /// True when `a` and `b` are the same axis value (relative 1e-9).
 bool same_value(double a, double b);
 
-/// The JSON value an axis value is set as in a point's model document (integral values as
-/// integers, so page and server counts pass as such).
-nlohmann::json axis_value_json(double v);
-
 }  // namespace tpeval::model::study

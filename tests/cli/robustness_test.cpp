@@ -133,7 +133,7 @@ TEST_CASE("robustness: a study names the sweep value that breaks a point, and it
   CliRun r = run_bounded("study '" + dir + "sweep_value_out_of_range.json' --out '" + out + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find(dir + "sweep_value_out_of_range.json: sweep[0].values[2]: "
-                         "nodes[0].cpu.count: must be an integer") != std::string::npos);
+                         "nodes[0].cpu.count: must be a positive integer") != std::string::npos);
   r = run_bounded("study '" + dir + "sweep_two_axes_combination.json' --out '" + out + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find(dir + "sweep_two_axes_combination.json: sweep[1].values[1]: policies.mpl: "
