@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "cli/evaluate_input.hpp"
 #include "cli/format.hpp"
 #include "cli/simulate_model.hpp"
 #include "model/document.hpp"
@@ -178,7 +179,7 @@ void add_eval_command(CLI::App& app, Context& /*context*/) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->callback([file, format, sets]() {
     const model::SystemModel m = load_model_with_sets(*file, *sets);
-    const auto e = parse_input_file(model_source_name(*file), [&] { return model::evaluate(m); });
+    const auto e = evaluate_input(model_source_name(*file), [&] { return model::evaluate(m); });
     print_evaluation(e, parse_format(*format), std::cout);
   });
 }

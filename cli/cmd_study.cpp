@@ -22,6 +22,7 @@
 #include "cli/format.hpp"
 #include "model/study/expectations.hpp"
 #include "model/study/output.hpp"
+#include "model/study/point_error.hpp"
 #include "model/study/runner.hpp"
 #include "model/study/shard.hpp"
 #include "model/study/simulation_step.hpp"
@@ -119,6 +120,17 @@ void merge_command(const StudyArgs& a, Context& context) {
       << elapsed_s << " s; results in " << dir << "/\n";
 }
 
+/// run_study() with its point errors (study paths) prefixed by the study file, like every other
+/// input error; the journal and --shard errors already name what they concern.
+std::vector<st::PointResult> run_points(const std::string& file, const st::Study& study,
+                                        const st::RunOptions& options) {
+  try {
+    return st::run_study(study, options);
+  } catch (const st::PointError& e) {
+    throw io::InputError(file + ": " + e.path(), e.reason());
+  }
+}
+
 void run_command(const StudyArgs& a, Context& context) {
   if (a.file.empty()) throw io::InputError("study", "a study file is required (or --merge DIR...)");
   const auto start = std::chrono::steady_clock::now();
@@ -153,7 +165,7 @@ void run_command(const StudyArgs& a, Context& context) {
   options.journal_file = journal;
   if (isatty(fileno(stderr))) options.progress = draw_progress;
 
-  const auto results = st::run_study(study, options);
+  const auto results = run_points(a.file, study, options);
   std::size_t reused = 0;
   for (const auto& r : results) reused += r.reused ? 1 : 0;
   const double elapsed_s =

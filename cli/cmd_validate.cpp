@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/evaluate_input.hpp"
 #include "cli/format.hpp"
 #include "cli/simulate_model.hpp"
 #include "model/agreement.hpp"
@@ -92,7 +93,7 @@ void validate(const ValidateArgs& a, Context& context) {
   const model::SystemModel m = load_model_with_sets(a.sim.file, a.sim.sets);
   model::EvaluateOptions eo;
   eo.find_max_throughput = false;
-  const model::Evaluation e = model::evaluate(m, eo);
+  const model::Evaluation e = evaluate_input(source, [&] { return model::evaluate(m, eo); });
   const model::sim::TxSimOptions options = simulation_options(a.sim);
   std::optional<model::sim::TxSimReport> report;
   std::string refusal;

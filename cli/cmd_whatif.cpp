@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/evaluate_input.hpp"
 #include "cli/format.hpp"
 #include "model/document.hpp"
 #include "model/evaluate.hpp"
@@ -245,11 +246,10 @@ std::string header(const Column& c) {
 struct Evaluator {
   std::string source;
   model::Evaluation operator()(const json& doc, bool max_throughput) const {
-    return parse_input_file(source, [&] {
-      model::EvaluateOptions o;
-      o.find_max_throughput = max_throughput;
-      return model::evaluate(model::parse_model(doc), o);
-    });
+    const model::SystemModel m = parse_input_file(source, [&] { return model::parse_model(doc); });
+    model::EvaluateOptions o;
+    o.find_max_throughput = max_throughput;
+    return evaluate_input(source, [&] { return model::evaluate(m, o); });
   }
 };
 

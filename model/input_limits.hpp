@@ -12,8 +12,10 @@
 namespace tpeval::model {
 
 /// cpu.count, extended_memory.servers, devices[].count and devices[].controllers. The Erlang
-/// formulas of a multi-server station cost O(servers) per evaluation.
-inline constexpr std::int64_t kMaxServers = 100'000;
+/// formulas cost O(1) in the server count (solver/open/single_queue.hpp) and the MPL's exact MVA
+/// O(min(servers, mpl)), so the range only keeps the count an `int`; the simulator holds fewer
+/// (model/sim/server_limits.hpp).
+inline constexpr std::int64_t kMaxServers = 1'000'000'000;
 /// buffer.pages, extended_memory.buffer_pages/write_buffer_pages, disk_cache.pages and
 /// write_buffer_pages: exact in a double and in the simulator's 44-bit page numbers' range.
 inline constexpr std::int64_t kMaxPages = 1'000'000'000'000'000;  // 10^15

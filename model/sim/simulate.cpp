@@ -19,6 +19,7 @@
 #include "model/sim/metrics.hpp"
 #include "model/sim/page_directory.hpp"
 #include "model/sim/saturation.hpp"
+#include "model/sim/server_limits.hpp"
 #include "model/sim/transaction_engine.hpp"
 #include "solver/des/replication.hpp"
 #include "solver/des/run_until_precise.hpp"
@@ -290,6 +291,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   // A closed workload is always stable: at most one transaction per terminal.
   if (options.check_capacity && !model.terminals) check_capacity(model);
   check_id_limits(model);  // packed page/lock ids (reference_generator.hpp)
+  check_simulated_servers(model);  // one resource per disk (server_limits.hpp)
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Storage& storage = model.storage;
   constexpr long kMaxPages = (1L << 31) - 1;

@@ -11,6 +11,7 @@
 #include "model/document.hpp"
 #include "model/parse.hpp"
 #include "model/study/metrics.hpp"
+#include "model/study/point_error.hpp"
 #include "model/study/study.hpp"
 #include "solver/io/json_input.hpp"
 
@@ -21,12 +22,16 @@ using io::InputError;
 using io::JsonNode;
 using nlohmann::json;
 
+}  // namespace
+
 // Integral axis values become JSON integers: page counts and server counts must be integers in a
 // model document, and 2000.0 would not pass as one everywhere.
 json axis_value_json(double v) {
   if (std::floor(v) == v && std::fabs(v) < 1e15) return json(static_cast<std::int64_t>(v));
   return json(v);
 }
+
+namespace {
 
 // Re-throws a model error raised while building a configuration, keeping both paths.
 [[noreturn]] void rethrow_in(const std::string& path, const InputError& e) {

@@ -12,6 +12,8 @@
 #include "model/evaluate.hpp"
 #include "model/parse.hpp"
 #include "model/study/metrics.hpp"
+#include "model/study/point_error.hpp"
+#include "solver/io/derived_value.hpp"
 #include "solver/io/json_input.hpp"
 #include "solver/parallel/parallel_for.hpp"
 
@@ -43,22 +45,30 @@ PointResult evaluate_point(const Point& point, const Study& study, const RunOpti
   try {
     model = parse_model(point.document);
   } catch (const io::InputError& e) {
-    throw io::InputError("point " + point.key(),
-                         (e.path().empty() ? std::string() : e.path() + ": ") + e.reason());
+    throw point_error(point, study, e);
   }
   const bool analytic = options.mode != Mode::simulate;
   const bool simulate = options.mode != Mode::analytic && options.simulator.has_value();
   if (analytic) {
     EvaluateOptions eo;
     eo.find_max_throughput = study.needs_max_throughput;
-    const Evaluation e = evaluate(model, eo);
+    Evaluation e;
+    try {
+      e = evaluate(model, eo);
+    } catch (const io::InputError& error) {  // a solver's check of a derived value
+      throw point_error(point, study, io::InputError("", io::derived_value_reason(error)));
+    }
     r.analytic = true;
     r.saturated = e.saturated;
     r.bottleneck = e.saturated ? e.bottleneck : std::string();
     r.limited_by = e.max_throughput_limited_by;
     for (const auto& m : study.metrics) r.values[m] = metric_value(e, m);
   }
-  if (simulate) r.simulated = (*options.simulator)(model, study.simulation, study.metrics);
+  try {
+    if (simulate) r.simulated = (*options.simulator)(model, study.simulation, study.metrics);
+  } catch (const io::InputError& e) {
+    throw point_error(point, study, e);  // a simulator limit (model/sim) at this point
+  }
   return r;
 }
 

@@ -10,8 +10,9 @@
 // (the point's model document, metrics, mode and simulation settings); a later run with the same
 // journal reuses every point whose fingerprint is unchanged and recomputes the rest, so an
 // interrupted study resumes where it stopped; a finished run rewrites the journal with one line
-// per point it returned. A point whose model is invalid is an
-// io::InputError naming the point; errors in worker threads are re-thrown in the caller.
+// per point it returned. A point whose model (or simulation) is refused is a PointError (an
+// io::InputError) naming the sweep value to blame, "sweep[i].values[j]"
+// (model/study/point_error.hpp); errors in worker threads are re-thrown in the caller.
 // Results come back in expand_points() order. With options.shard = K/N only the points whose
 // expand_points() index i satisfies i % N == K - 1 are run and returned (still in that order):
 // the assignment depends on nothing but the index, and every point keeps the study's seed, so N

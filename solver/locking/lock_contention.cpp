@@ -229,6 +229,14 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
     const double sum_m = k * n / 2.0;
     const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
+    // All requests' waits (first and second moments), the same for every access: summed once,
+    // not once per access (O(partitions) instead of O(partitions^2) per class, issue #16).
+    double all_first = 0, all_second = 0;
+    if (n > 0 && z > 0)
+      for (std::size_t q = 0; q < np; ++q) {
+        all_first += tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
+        all_second += tot.requests_on[q] * wait2_on[c][q];
+      }
     for (const PartitionAccess& acc : cls.accesses) {
       const double s_a = effective_step(cls, acc);
       const double v_a = effective_step_scv(cls, acc) * s_a * s_a;
@@ -243,13 +251,8 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       double later_var = vbar + var.wait;
       if (n > 0 && z > 0 && wait_on[c][acc.partition] >= 0) {
         // The other requests' waits: mean and variance without this request's own.
-        double first = 0, second = 0;
-        for (std::size_t q = 0; q < np; ++q) {
-          first += tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
-          second += tot.requests_on[q] * wait2_on[c][q];
-        }
-        z_later = std::max(0.0, (first - wait_on[c][acc.partition]) / n);
-        second = std::max(0.0, (second - wait2_on[c][acc.partition]) / n);
+        z_later = std::max(0.0, (all_first - wait_on[c][acc.partition]) / n);
+        const double second = std::max(0.0, (all_second - wait2_on[c][acc.partition]) / n);
         later_var = vbar + std::max(0.0, second - z_later * z_later);
       }
       const double later_step = mu + z_later;
@@ -370,9 +373,10 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     std::vector<double> z_new(nc, 0.0);
     for (std::size_t c = 0; c < nc; ++c) {
       if (totals[c].requests <= 0) continue;
-      double conflicts = 0;       // sum over partitions of k_p * P(conflict)
-      double cold_conflicts = 0;  // the same outside hot spots
-      double wait_weighted = 0;   // sum of k_p * P(conflict) * residual hold
+      double conflicts = 0;                           // sum over partitions of k_p * P(conflict)
+      double cold_conflicts = 0;                      // the same outside hot spots
+      double wait_weighted = 0;                       // sum of k_p * P(conflict) * residual hold
+      const double ratio = residual_moment_ratio(c);  // E[W^2] / W^2 of a residual wait
       for (std::size_t p = 0; p < np; ++p) {
         const double kp = totals[c].requests_on[p];
         if (kp <= 0) continue;
@@ -425,7 +429,6 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         const double wait_p = w * p_exclusive * wait_exclusive + (1 - w) * p_shared * wait_shared;
         wait_weighted += kp * wait_p;
         damped(wait_on[c][p], wait_p);
-        const double ratio = residual_moment_ratio(c);  // E[W^2] / W^2 of a residual wait
         damped(wait2_on[c][p], ratio * (w * p_exclusive * wait_exclusive * wait_exclusive +
                                         (1 - w) * p_shared * wait_shared * wait_shared));
       }

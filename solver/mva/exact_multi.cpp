@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 
 #include "solver/mva/rate_profile.hpp"
@@ -133,6 +134,8 @@ Solution solve_exact_multi(const Network& network) {
     think_s[a] = network.classes[active[a]].think_time_s;
   }
 
+  const int total_jobs = std::max(1, std::accumulate(limits.begin(), limits.end(), 0));
+
   // Delay demand joins the think time; queueing stations no active class visits are dropped.
   std::vector<LatticeStation> queues;
   int record = 0;  // doubles per lattice vector: Q_k per station, then the marginals
@@ -147,6 +150,9 @@ Solution solve_exact_multi(const Network& network) {
       continue;
     }
     LatticeStation q{k, d, rate_profile(st), {}, 0};
+    // With more servers than jobs in all, alpha(j) = j at every reachable j: N servers are the
+    // same station, and the marginal records stay O(N) instead of O(m) (issue #16).
+    if (q.profile.alpha.empty()) q.profile.servers = std::min(q.profile.servers, total_jobs);
     const int limit = q.profile.limit();
     for (int j = 1; j < limit; ++j)
       q.correction.push_back(j * (q.profile.tail_rate() / q.profile.at(j) - 1.0));

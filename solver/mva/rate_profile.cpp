@@ -6,12 +6,11 @@ namespace tpeval::solver {
 
 RateProfile rate_profile(const Station& station) {
   RateProfile profile;
-  if (station.load_dependent()) {
-    profile.alpha = station.rate_multipliers;
-  } else {
-    profile.alpha.resize(static_cast<std::size_t>(station.servers));
-    for (int j = 1; j <= station.servers; ++j) profile.alpha[static_cast<std::size_t>(j - 1)] = j;
+  if (!station.load_dependent()) {
+    profile.servers = station.servers;
+    return profile;
   }
+  profile.alpha = station.rate_multipliers;
   // Trailing repeats add nothing: alpha is constant from the first of them on.
   while (profile.alpha.size() > 1 &&
          profile.alpha[profile.alpha.size() - 2] == profile.alpha.back())

@@ -8,6 +8,7 @@
 // generalised from the multi-server case; see exact_multi.hpp). Delay stations have no profile.
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "solver/network/network.hpp"
@@ -15,14 +16,18 @@
 namespace tpeval::solver {
 
 struct RateProfile {
-  std::vector<double> alpha;  ///< alpha(1..L); alpha(j) = alpha.back() for j > L
-  int limit() const { return static_cast<int>(alpha.size()); }
-  double tail_rate() const { return alpha.back(); }
+  /// alpha(1..L) of a load-dependent station; empty for m identical servers, whose alpha(j) =
+  /// min(j, m) is not stored, so 10^9 servers cost no memory (issue #16).
+  std::vector<double> alpha;
+  int servers = 1;  ///< m when alpha is empty
+  int limit() const { return alpha.empty() ? servers : static_cast<int>(alpha.size()); }
+  double tail_rate() const { return alpha.empty() ? static_cast<double>(servers) : alpha.back(); }
   /// alpha(j) for j >= 1.
   double at(long jobs) const {
+    if (alpha.empty()) return static_cast<double>(std::min<long>(jobs, servers));
     return jobs >= limit() ? alpha.back() : alpha[static_cast<std::size_t>(jobs - 1)];
   }
-  bool simple() const { return alpha.size() == 1 && alpha[0] == 1.0; }
+  bool simple() const { return limit() == 1 && tail_rate() == 1.0; }
 };
 
 /// Profile of a queueing station (must not be called for delay stations).

@@ -8,6 +8,7 @@
 #include "model/overrides.hpp"
 #include "model/parse.hpp"
 #include "model/sim/reference_generator.hpp"
+#include "model/sim/server_limits.hpp"
 #include "tests/support/input_error.hpp"
 
 using namespace tpeval;
@@ -24,17 +25,33 @@ std::string error_with(const std::string& path, const nlohmann::json& value) {
 
 TEST_CASE("model limits: integers beyond int are refused, not truncated") {
   CHECK(error_with("nodes[0].cpu.count", 4294967297.0) ==
-        "nodes[0].cpu.count: must be at most 100000");
+        "nodes[0].cpu.count: must be at most 1000000000");
   CHECK(error_with("nodes[0].extended_memory.servers", 4294967296.0) ==
-        "nodes[0].extended_memory.servers: must be at most 100000");
+        "nodes[0].extended_memory.servers: must be at most 1000000000");
   CHECK(error_with("nodes[0].log.group_commit_size", 2147483648.0) ==
         "nodes[0].log.group_commit_size: must be at most 1000000");
   CHECK(error_with("policies.mpl", 1e9) == "policies.mpl: must be at most 100000");
-  CHECK(error_with("nodes[0].devices[0].count", 1e9) ==
-        "nodes[0].devices[0].count: must be at most 100000");
+  CHECK(error_with("nodes[0].devices[0].count", 1e10) ==
+        "nodes[0].devices[0].count: must be at most 1000000000");
   CHECK(error_with("nodes[0].buffer.pages", 1e16) ==
         "nodes[0].buffer.pages: must be at most 1000000000000000");
   CHECK(error_with("nodes[0].cpu.count", 100000) == "no error");
+  // The Erlang formulas cost O(1) in the server count: 10^9 disks are an ordinary input.
+  CHECK(error_with("nodes[0].devices[0].count", 1e9) == "no error");
+}
+
+TEST_CASE("model limits: the simulator refuses server counts it cannot hold, naming the path") {
+  nlohmann::json doc = default_model();
+  set_parameter(doc, "nodes[0].devices[1].count", 1e9);
+  const SystemModel m = parse_model(doc);  // the analytic evaluation accepts it
+  CHECK(error_of([&] { sim::check_simulated_servers(m); }) ==
+        "nodes[0].devices[1].count: the simulator holds at most 100000 servers, not 1000000000 "
+        "(the analytic evaluation has no such limit)");
+  set_parameter(doc, "nodes[0].devices[1].count", 100000);
+  set_parameter(doc, "nodes[0].cpu.count", 100001);
+  CHECK(error_of([&] { sim::check_simulated_servers(parse_model(doc)); }) ==
+        "nodes[0].cpu.count: the simulator holds at most 100000 servers, not 100001 "
+        "(the analytic evaluation has no such limit)");
 }
 
 TEST_CASE("model limits: records and references per transaction are bounded") {

@@ -21,6 +21,14 @@ double erlang_c_direct(int m, double a) {
   return last / (sum + last);
 }
 
+// Erlang B by the recursion B_k = a B_{k-1} / (k + a B_{k-1}) (Jagerman 1974), which the O(1)
+// incomplete-gamma form in single_queue.cpp replaced: exact to a few ulps per step, cost O(m).
+double erlang_b_recursion(int m, double a) {
+  double b = 1.0;
+  for (int k = 1; k <= m; ++k) b = a * b / (k + a * b);
+  return b;
+}
+
 void check_little(const q::QueueMeasures& r, double lambda) {
   CHECK(r.mean_jobs_in_system == doctest::Approx(lambda * r.response_time_s).epsilon(1e-12));
   CHECK(r.mean_jobs_in_queue == doctest::Approx(lambda * r.waiting_time_s).epsilon(1e-12));
@@ -39,6 +47,42 @@ TEST_CASE("single_queue: Erlang C matches the direct formula for small m") {
   }
   // Erlang B for m = 1 is a / (1 + a).
   CHECK(q::erlang_b(1, 0.7) == doctest::Approx(0.7 / 1.7));
+}
+
+TEST_CASE("single_queue: Erlang B agrees with the recursion to 1e-12 relative, below and above m") {
+  // Loads from nearly idle to 1000 times overloaded (a > m + 1 takes the continued fraction).
+  const double factors[] = {1e-6, 1e-3, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0, 1.01, 1.1, 1.5, 3.0, 1e3};
+  for (int m = 1; m <= 20'000; m = m < 60 ? m + 1 : m * 5 / 4) {
+    for (const double f : factors) {
+      const double a = f * m;
+      const double expected = erlang_b_recursion(m, a);
+      // Below the normal range the recursion itself has lost its relative precision.
+      if (expected < 1e-290) continue;
+      CAPTURE(m);
+      CAPTURE(a);
+      CHECK(std::abs(q::erlang_b(m, a) - expected) <= 1e-12 * expected);
+    }
+  }
+  CHECK(q::erlang_b(5, 0.0) == 0.0);
+}
+
+TEST_CASE("single_queue: Erlang B and C for 10^9 servers are finite, in range and monotone") {
+  const int m = 1'000'000'000;
+  // Far above the server count B -> 1 - m / a; at a = 2m the next term is m / a^2 (Jagerman).
+  CHECK(q::erlang_b(m, 2.0 * m) == doctest::Approx(0.5).epsilon(1e-8));
+  double previous = 0.0;
+  for (double rho : {0.5, 0.9999, 0.99999, 0.999999, 0.9999999}) {
+    const double c = q::erlang_c(m, rho * m);
+    CAPTURE(rho);
+    CHECK(std::isfinite(c));
+    CHECK(c >= previous);
+    CHECK(c <= 1.0);
+    previous = c;
+  }
+  CHECK(previous > 0.99);
+  const auto r = q::mmm(0.999 * m, 1.0, m);
+  CHECK(std::isfinite(r.waiting_time_s));
+  check_little(r, 0.999 * m);
 }
 
 TEST_CASE("single_queue: Erlang C is finite at m = 10,000 with the right limits") {
