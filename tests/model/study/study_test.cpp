@@ -411,7 +411,7 @@ TEST_CASE("study: simulated checks are missed only when the 95 % interval contra
 }
 
 TEST_CASE(
-    "study: a difference of two gaps uses four points; three points or relative are refused") {
+    "study: a difference of two gaps uses four points - three points or relative are refused") {
   // Gap b - a at rate 200 (19) minus gap b - a at rate 10 (-1.5): the gap grows by 20.5.
   const std::vector<st::PointResult> r = {point("a", 10, 10.0), point("b", 10, 8.5),
                                           point("a", 200, 30.0), point("b", 200, 49.0)};

@@ -124,7 +124,7 @@ TEST_CASE("des driver: an exception in a replication reaches the caller, whateve
   }
 }
 
-TEST_CASE("des driver: limits stop the run and say which; bad settings are refused") {
+TEST_CASE("des driver: limits stop the run and say which - bad settings are refused") {
   Setup time(1, 1, kMean);
   time.settings.precision = 1e-6;
   time.settings.max_time_s = 2000.0;
