@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../scenarios.hpp"
 #include "model/debit_credit.hpp"
 #include "model/evaluate.hpp"
 #include "model/overrides.hpp"
@@ -18,15 +19,11 @@
 
 using namespace tpeval::model;
 using namespace tpeval::model::sim;
+using tpeval::model::testing::operator+;
+using tpeval::model::testing::Sets;
+using tpeval::model::testing::with;
 
 namespace {
-
-using Sets = std::vector<std::pair<std::string, nlohmann::json>>;
-
-nlohmann::json with(nlohmann::json doc, const Sets& sets) {
-  for (const auto& [path, value] : sets) set_parameter(doc, path, value);
-  return doc;
-}
 
 TxSimOptions run_for(double seconds) {
   TxSimOptions o;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../scenarios.hpp"
 #include "model/debit_credit.hpp"
 #include "model/evaluate.hpp"
 #include "model/metrics_registry.hpp"
@@ -19,25 +20,16 @@
 
 using namespace tpeval::model;
 using namespace tpeval::model::sim;
+using tpeval::model::testing::operator+;
+using tpeval::model::testing::Sets;
+using tpeval::model::testing::with;
 
 namespace {
-
-using Sets = std::vector<std::pair<std::string, nlohmann::json>>;
-
-nlohmann::json with(nlohmann::json doc, const Sets& sets) {
-  for (const auto& [path, value] : sets) set_parameter(doc, path, value);
-  return doc;
-}
 
 Sets closed(long terminals, double think_ms) {
   return {{"workload.arrival_rate_per_s", nullptr},
           {"workload.terminals", terminals},
           {"workload.think_time_ms", think_ms}};
-}
-
-Sets operator+(Sets a, const Sets& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
 }
 
 TxSimOptions run_for(double seconds) {
