@@ -12,7 +12,8 @@
 // the default precision in <= 10 s wall), the 10-node Debit-Credit cluster of Tab. 7-2
 // (examples/models/debit_credit_cluster.json: 100 TPS per node, GEH locking, random routing):
 //  * BM_TxEngineCluster10: one engine advanced by 20 simulated seconds (about 20,000
-//    transactions); items = committed transactions.
+//    transactions); items = committed transactions. protocol:0 is the model as given,
+//    protocol:1 central locking, protocol:2 broadcast invalidation.
 //  * BM_TxSimulateCluster10Precision: simulate_transactions() to the default precision (2 %),
 //    one thread; the wall time per iteration is the figure.
 #include <benchmark/benchmark.h>
@@ -70,15 +71,18 @@ static void BM_TxSimulate(benchmark::State& state) {
 BENCHMARK(BM_TxSimulate)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 namespace {
-SystemModel cluster_10_nodes() {
+/// 0: GEH locking (the default), 1: central locking, 2: broadcast invalidation.
+SystemModel cluster_10_nodes(int protocol = 0) {
   nlohmann::json doc = debit_credit_cluster_model();
   set_parameter(doc, "cluster.nodes", 10);
+  if (protocol == 1) set_parameter(doc, "cluster.locking", "central");
+  if (protocol == 2) set_parameter(doc, "cluster.coherence", "broadcast");
   return parse_model(doc);
 }
 }  // namespace
 
 static void BM_TxEngineCluster10(benchmark::State& state) {
-  const SystemModel m = cluster_10_nodes();
+  const SystemModel m = cluster_10_nodes(static_cast<int>(state.range(0)));
   const sim::MetricLayout layout(m);
   std::uint64_t transactions = 0;
   std::uint64_t seed = 1;
@@ -91,7 +95,13 @@ static void BM_TxEngineCluster10(benchmark::State& state) {
   state.counters["tx_per_s"] =
       benchmark::Counter(static_cast<double>(transactions), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_TxEngineCluster10)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_TxEngineCluster10)
+    ->ArgName("protocol")
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 static void BM_TxSimulateCluster10Precision(benchmark::State& state) {
   const SystemModel m = cluster_10_nodes();

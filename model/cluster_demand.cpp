@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "model/cluster_messages.hpp"
 #include "model/routing.hpp"
 #include "model/update_shares.hpp"
 
@@ -37,6 +38,42 @@ class Work {
   /// A message from `source` (-1: any other node) to this node.
   void message_from(int source, Size size, double count, bool waited, Phase phase) {
     message_to(source, size, count, waited, phase);  // costs are symmetric
+  }
+  /// A message to or from `target` (-1: any other node) of which the transaction waits only for
+  /// this node's send or receive burst: a broadcast's further messages, answered in parallel
+  /// with the one round trip it waits for.
+  void message_own_end_waited(int target, Size size, double count, Phase phase) {
+    if (count <= 0) return;
+    const auto& mc = m_.cluster.messages;
+    const double instructions =
+        size == Size::short_message ? mc.short_instructions : mc.long_instructions;
+    const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
+    d_.messages += count;
+    own_cpu(count * instructions, true, phase);
+    visits(dm_.layout.cpu[d_.node], count, true, phase);
+    remote_cpu(target, count * instructions, false, phase);
+    remote_visits(target, count, false, phase);
+    station(dm_.layout.network, count * bytes / (mc.bandwidth_mb_per_s * 1000.0), false, phase);
+    visits(dm_.layout.network, count, false, phase);
+  }
+  /// `count` messages between nodes a and b, either of which may be this node (a revocation
+  /// the GLM exchanges with the holder on behalf of this node's transaction).
+  void message_between(int a, int b, Size size, double count, bool waited, Phase phase) {
+    if (count <= 0) return;
+    const auto& mc = m_.cluster.messages;
+    const double instructions =
+        size == Size::short_message ? mc.short_instructions : mc.long_instructions;
+    const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
+    d_.messages += count;
+    for (const int k : {a, b}) {
+      if (k == static_cast<int>(d_.node))
+        own_cpu(count * instructions, waited, phase);
+      else
+        remote_cpu_at(static_cast<std::size_t>(k), count * instructions, waited, phase);
+      visits(dm_.layout.cpu[static_cast<std::size_t>(k)], count, waited, phase);
+    }
+    station(dm_.layout.network, count * bytes / (mc.bandwidth_mb_per_s * 1000.0), waited, phase);
+    visits(dm_.layout.network, count, waited, phase);
   }
   void geh_entries(double count, Phase phase) {
     if (count <= 0) return;
@@ -147,33 +184,47 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
                commit_phase);
 }
 
+/// Central locking: the expectation of the per-request rule (model/cluster_messages.hpp) over
+/// who holds the object's write authorisation: the last node to reference it (L2941), this node
+/// with its share of the references, otherwise another node by its use of the partition.
 void central(const SystemModel& m, const std::vector<std::vector<double>>& routing, Work& w,
              TypeDemand& d) {
-  const int glm = 0;  // the global lock manager runs on the first node (L2933)
-  double remote = 0.0, revoked = 0.0;
+  const int glm = kGlobalLockManagerNode;
+  const std::size_t n = m.nodes.size();
+  const bool authorizations = m.cluster.write_authorizations;
+  double remote = 0.0, releases = 0.0;
+  std::vector<double> revoked(n, 0.0);
   for (std::size_t p = 0; p < m.partitions.size(); ++p) {
     const double k = references_per_tx(m, d.type, p);
     if (k <= 0 || lock_granules(m.partitions[p]) <= 0) continue;
-    double own = d.node == static_cast<std::size_t>(glm) ? 1.0 : 0.0;
-    double held_elsewhere = 0.0;
-    if (m.cluster.write_authorizations) {
-      // The last node to reference an object holds its write authorisation (L2941); another
-      // holder must give it back first: 4 messages instead of 2 (L2951).
-      const double mine = authority_share(m, routing, p, d.node);
-      own = std::max(own, mine);
-      held_elsewhere = 1.0 - mine;
-    }
     d.lock_requests += k;
-    d.local_lock_requests += k * own;
-    remote += k * (1.0 - own);
-    revoked += k * (1.0 - own) * held_elsewhere;
+    std::vector<double> holder(n, 0.0);  // P(node j holds the write authorisation)
+    if (authorizations) {
+      const double mine = authority_share(m, routing, p, d.node);
+      const std::vector<double> rates = node_reference_rates(m, routing, p);
+      double others = 0.0;
+      for (std::size_t j = 0; j < n; ++j) others += j == d.node ? 0.0 : rates[j];
+      for (std::size_t j = 0; j < n; ++j)
+        holder[j] = j == d.node ? mine : others > 0 ? (1.0 - mine) * rates[j] / others : 0.0;
+    }
+    const auto count = [&](int h, double probability) {
+      const CentralLockMessages c =
+          central_lock_messages(static_cast<int>(d.node), h, authorizations);
+      if (c.local) d.local_lock_requests += k * probability;
+      if (c.request_grant) remote += k * probability;
+      if (c.release) releases += k * probability;
+      if (c.revoked_from >= 0) revoked[static_cast<std::size_t>(c.revoked_from)] += k * probability;
+    };
+    if (!authorizations) count(-1, 1.0);
+    for (std::size_t j = 0; j < n && authorizations; ++j) count(static_cast<int>(j), holder[j]);
   }
   w.message_to(glm, Size::short_message, remote, true, reference_phase);
   w.message_from(glm, Size::short_message, remote, true, reference_phase);
-  // Revocation: GLM -> holder and holder -> GLM (the holder is any other node).
-  w.message_to(-1, Size::short_message, 2.0 * revoked, true, reference_phase);
-  if (!m.cluster.write_authorizations)
-    w.message_to(glm, Size::short_message, remote, false, commit_phase);  // releases
+  // Revocation (L2951): GLM -> holder and holder -> GLM, both waited for.
+  for (std::size_t j = 0; j < n; ++j)
+    w.message_between(glm, static_cast<int>(j), Size::short_message, 2.0 * revoked[j], true,
+                      reference_phase);
+  w.message_to(glm, Size::short_message, releases, false, commit_phase);
 }
 
 void geh_lock_table(const SystemModel& m, Work& w, TypeDemand& d) {
@@ -220,13 +271,15 @@ void add_cluster_work(const SystemModel& m, const std::vector<BufferLevels>& buf
     }
     // Broadcast invalidation: every update commit notifies all other nodes and waits for their
     // acknowledgements before releasing its locks (L2971-2973). The waits overlap: the
-    // transaction waits for one round trip besides its own sends and receives.
-    if (m.cluster.coherence == Coherence::broadcast && update_probability(m, d.type) > 0) {
-      const double others = static_cast<double>(n - 1);
-      w.message_to(-1, Size::short_message, 1.0, true, commit_phase);
-      w.message_from(-1, Size::short_message, 1.0, true, commit_phase);
-      w.message_to(-1, Size::short_message, others - 1.0, false, commit_phase);
-      w.message_from(-1, Size::short_message, others - 1.0, false, commit_phase);
+    // transaction waits for one round trip besides its own sends and receives, which all come
+    // before the last acknowledgement is in (model/cluster_messages.hpp; per update
+    // transaction, so weighted by its probability).
+    const double others = invalidation_messages(m);
+    const double u = update_probability(m, d.type);
+    if (others > 0 && u > 0) {
+      w.message_to(-1, Size::short_message, u, true, commit_phase);
+      w.message_from(-1, Size::short_message, u, true, commit_phase);
+      w.message_own_end_waited(-1, Size::short_message, 2.0 * u * (others - 1.0), commit_phase);
     }
   }
 }

@@ -62,6 +62,9 @@ class BufferManager {
   /// Cluster with EH buffers: an update raises the copy's version (the page's change counter).
   void track_versions() { track_versions_ = true; }
   void force_written(std::uint64_t page, std::uint32_t owner);
+  /// Broadcast invalidation: another node's update drops this node's HS copy of `page` at once,
+  /// freeing its frame (solver/cache/cluster.hpp, L2971).
+  void invalidate(std::uint64_t page) { hs_.erase(page); }
 
   bool resident(std::uint32_t owner) const { return resident_[owner]; }
   bool uses_extended_buffer(std::uint32_t owner) const { return extended_[owner]; }

@@ -1,12 +1,14 @@
 // The cluster part of the transaction engine (see transaction_engine.hpp): routing, global
 // locking (GEH lock table, primary copy), page requests and lock-release messages, with the cost
 // rules and parameters of the analytic model (model/cluster_demand.cpp, the model description's
-// cluster section; Rahm 1993 §7.5-7.6, Tab. 7-2, L3003-3066, L3168-3211; ch7.md §1.6-1.9).
+// cluster section; Rahm 1993 §7.5-7.6, Tab. 7-2, L3003-3066, L3168-3211; ch7.md §1.6-1.9), and
+// central locking and broadcast invalidation with the messages of model/cluster_messages.hpp.
 // Global deadlocks: the lock table is global (one wait-for graph over all nodes), so they are
 // detected at once, as TPSIM's global deadlock detection (L3056 leaves detection or time-out open).
 #include <bit>
 #include <stdexcept>
 
+#include "model/cluster_messages.hpp"
 #include "model/routing.hpp"
 #include "model/sim/transaction_engine.hpp"
 #include "model/sim/transaction_state.hpp"
@@ -100,6 +102,7 @@ void TransactionEngine::plan_cluster_lock(std::uint32_t tx) {
     t.actions.push_back(lock);
     return run_actions(tx);
   }
+  if (model_.cluster.locking == GlobalLocking::central) return plan_central_lock(tx, lock);
   // Primary copy (L2961): local under the node's own authority, or with a valid read
   // authorisation for an R lock (nobody else wrote the object since, L2941, L3133).
   const int authority = lock_authority(t, r);
@@ -123,6 +126,47 @@ void TransactionEngine::plan_cluster_lock(std::uint32_t tx) {
   plan_message(t, node, authority, false);
   t.actions.push_back(lock);
   plan_message(t, authority, node, t.shipped);
+  run_actions(tx);
+}
+
+void TransactionEngine::plan_central_lock(std::uint32_t tx, const Action& lock) {
+  Tx& t = txs_[tx];
+  const Reference& r = t.refs[t.next_ref];
+  const int node = static_cast<int>(t.node);
+  const int glm = kGlobalLockManagerNode;
+  const bool authorizations = model_.cluster.write_authorizations;
+  int holder = -1;
+  if (authorizations) {
+    // The last node to reference the object holds its write authorisation (L2941). An object
+    // not referenced yet in this run starts where the steady state has it: with a node drawn by
+    // the nodes' use of the partition (the key range's node under key affinity), as the analytic
+    // expectation (model/cluster_demand.cpp) has it.
+    const auto [it, fresh] = write_authority_.try_emplace(r.lock, -1);
+    if (fresh) it->second = lock_authority(t, r);
+    holder = it->second;
+    it->second = node;
+  }
+  // The messages of the request: model/cluster_messages.hpp, the rule of both engines.
+  const CentralLockMessages c = central_lock_messages(node, holder, authorizations);
+  if (c.local) {
+    current_[sc_local_locks] += 1;
+    count_node(t.node, nc_local_locks);
+    t.actions.push_back(lock);
+    return run_actions(tx);
+  }
+  // Request, revocation and return of the write authorisation (L2951), the wait at the GLM's
+  // lock table (asynchronous: the transaction gives up its CPU), grant.
+  if (c.request_grant) plan_message(t, node, glm, false);
+  if (c.revoked_from >= 0) {
+    plan_message(t, glm, c.revoked_from, false);
+    plan_message(t, c.revoked_from, glm, false);
+  }
+  t.actions.push_back(lock);
+  if (c.request_grant) plan_message(t, glm, node, false);
+  if (c.release) {
+    t.remote_authorities |= node_bit(static_cast<std::uint32_t>(glm));
+    ++t.remote_locks;
+  }
   run_actions(tx);
 }
 
@@ -198,6 +242,13 @@ void TransactionEngine::plan_geh(Tx& t, double entries) {
 }
 
 void TransactionEngine::plan_commit_cluster(Tx& t) {
+  // Broadcast invalidation: after the log write and before the locks are released, an update
+  // transaction notifies every other node and waits for all acknowledgements (L2971-2973).
+  if (t.any_update && invalidation_messages(model_) > 0) {
+    Action a;
+    a.kind = Action::broadcast;
+    t.actions.push_back(a);
+  }
   if (model_.cluster.locking != GlobalLocking::geh_lock_table) return;
   const auto& g = model_.cluster.geh_lock_table;
   plan_geh(t, t.cluster_locks * (g.accesses_per_release + (g.duplicated ? 1.0 : 0.0)));
@@ -206,15 +257,18 @@ void TransactionEngine::plan_commit_cluster(Tx& t) {
 void TransactionEngine::send_releases(const Tx& t) {
   // Primary copy: releases go after commit, one per owner node when bundled (L3168); modified
   // pages travel with them under NOFORCE (long messages). Nobody waits for them.
+  // Central locking without write authorisations: one short release per lock to the GLM
+  // (model/cluster_messages.hpp).
   if (t.remote_locks == 0) return;
-  const bool long_message = !force_ && t.any_update;
+  const bool central = model_.cluster.locking == GlobalLocking::central;
+  const bool long_message = !force_ && t.any_update && !central;
   const int node = static_cast<int>(t.node);
   const auto send = [&](int to) {
     start_message(kNoTx, node, to, long_message);
     count_message(node);
   };
   std::uint64_t mask = t.remote_authorities;
-  if (model_.cluster.messages.bundle_releases) {
+  if (model_.cluster.messages.bundle_releases && !central) {
     for (; mask != 0; mask &= mask - 1) send(std::countr_zero(mask));
     return;
   }
@@ -225,8 +279,27 @@ void TransactionEngine::send_releases(const Tx& t) {
   }
 }
 
+void TransactionEngine::start_broadcast(std::uint32_t tx) {
+  // The invalidations go out at once, one to each other node, and are answered in parallel.
+  Tx& t = txs_[tx];
+  const int node = static_cast<int>(t.node);
+  t.pending_acks = 0;
+  for (int j = 0; j < static_cast<int>(nodes_.size()); ++j) {
+    if (j == node) continue;
+    ++t.pending_acks;
+    count_message(node);
+    count_message(node);  // its acknowledgement
+    start_message(tx, node, j, false, false, 1);
+  }
+}
+
+void TransactionEngine::broadcast_leg_done(std::uint32_t tx, const IoOp& o) {
+  if (o.broadcast == 1) return start_message(tx, o.to, o.from, false, false, 2);  // acknowledge
+  if (--txs_[tx].pending_acks == 0) action_done(tx);
+}
+
 void TransactionEngine::start_message(std::uint32_t owner_tx, int from, int to, bool long_message,
-                                      bool page_request_end) {
+                                      bool page_request_end, int broadcast) {
   // Send instructions on the sender's CPU, the transfer on the network, receive instructions on
   // the receiver's CPU, each queued with the transactions' bursts (ch7.md §1.9).
   const auto& mc = model_.cluster.messages;
@@ -237,6 +310,9 @@ void TransactionEngine::start_message(std::uint32_t owner_tx, int from, int to, 
   o = IoOp{};
   o.tx = owner_tx;
   o.page_request_end = page_request_end;
+  o.broadcast = static_cast<std::uint8_t>(broadcast);
+  o.from = static_cast<std::int16_t>(from);
+  o.to = static_cast<std::int16_t>(to);
   const auto add = [&](int group, double work_s) {
     o.resource[o.stages] = groups_[static_cast<std::size_t>(group)]->resources.front();
     o.work_s[o.stages] = work_s;

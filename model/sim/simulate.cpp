@@ -97,14 +97,6 @@ void check_cluster(const SystemModel& model) {
     throw io::InputError("cluster.nodes", "the transaction simulator runs at most " +
                                               std::to_string(PageDirectory::kMaxNodes) +
                                               " nodes, not " + std::to_string(n));
-  if (model.cluster.locking == GlobalLocking::central)
-    throw io::InputError("cluster.locking",
-                         "the transaction simulator models geh_lock_table and primary_copy; "
-                         "central locking is evaluated analytically only");
-  if (model.cluster.coherence == Coherence::broadcast)
-    throw io::InputError("cluster.coherence",
-                         "the transaction simulator models on_request invalidation; broadcast "
-                         "is evaluated analytically only");
 }
 
 /// The engine as the run-until-precise driver sees it (solver/des/replication.hpp): the narrow

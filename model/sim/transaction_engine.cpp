@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/cluster_messages.hpp"
 #include "model/device_pool.hpp"
 #include "solver/des/infinite_server.hpp"
 
@@ -100,6 +101,7 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
   log_pool_ = pool_of(model.nodes.front().log.device);  // the same pool name on every node
   if (cluster_) init_cluster();
   force_ = model.policies.update_strategy == UpdateStrategy::force;
+  broadcast_ = invalidation_messages(model) > 0;
   mpl_ = model.policies.mpl ? *model.policies.mpl : 0;
   current_.assign(layout_.counter_count(), 0.0);
   last_insertions_.assign(3 * n, 0);
@@ -483,8 +485,14 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
       plan_read(t, r.page, r.page_partition, f.eh_hit, f.dc_hit);
   }
   t.shipped = false;
-  if (cluster_ && !buffers.resident(r.page_partition))
+  if (cluster_ && !buffers.resident(r.page_partition)) {
     directory_.referenced(r.page, static_cast<int>(t.node), r.update);
+    // Broadcast invalidation drops the other copies (their invalidation message goes at commit;
+    // nobody can reference the page before, the X lock is held until the acknowledgements).
+    if (r.update && broadcast_)
+      for (std::size_t j = 0; j < buffers_.size(); ++j)
+        if (j != t.node) buffers_[j].invalidate(r.page);
+  }
   run_actions(tx);
 }
 
@@ -676,6 +684,11 @@ void TransactionEngine::run_actions(std::uint32_t tx) {
       case Action::geh:
         eh_access(tx, a.entries);
         return;
+      case Action::broadcast:
+        settle(t);
+        t.activity = Activity::message;
+        start_broadcast(tx);
+        return;
       case Action::eh:
         eh_access(tx);
         return;
@@ -798,6 +811,11 @@ void TransactionEngine::io_stage_done(std::uint32_t op) {
     return;
   }
   const std::uint32_t tx = o.tx;
+  if (o.broadcast != 0) {
+    const IoOp leg = o;
+    free_ops_.push_back(op);
+    return broadcast_leg_done(tx, leg);
+  }
   if (o.page_request_end && tx != kNoTx) {
     current_[sc_page_request_s] += simulation_.now_s() - txs_[tx].page_request_start_s;
     current_[sc_page_request_count] += 1;

@@ -24,6 +24,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/description.hpp"
@@ -131,7 +132,10 @@ class TransactionEngine final : public solver::des::EventHandler,
   int lock_authority(const Tx& t, const Reference& r) const;
   void lock_action(std::uint32_t tx);
   void start_message(std::uint32_t owner_tx, int from, int to, bool long_message,
-                     bool page_request_end = false);
+                     bool page_request_end = false, int broadcast = 0);
+  void plan_central_lock(std::uint32_t tx, const Action& lock);
+  void start_broadcast(std::uint32_t tx);
+  void broadcast_leg_done(std::uint32_t tx, const IoOp& o);
   void count_message(int node);
   void count_node(std::size_t node, int counter, double amount = 1.0);
   void plan_eh(Tx& t);
@@ -189,6 +193,8 @@ class TransactionEngine final : public solver::des::EventHandler,
   ReferenceGenerator references_;
   PageDirectory directory_;  ///< clusters: who holds the current version of a page
   PageDirectory read_auth_;  ///< primary copy: read authorisations per lock (L2941)
+  /// Central locking: the node holding each referenced lock's write authorisation (L2941).
+  std::unordered_map<std::uint64_t, int> write_authority_;
   bool cluster_ = false;
   std::vector<std::vector<double>> routing_cdf_;    ///< [type][node], cumulative
   std::vector<std::vector<double>> authority_cdf_;  ///< [partition][node], cumulative
@@ -213,7 +219,8 @@ class TransactionEngine final : public solver::des::EventHandler,
   std::vector<double> type_cdf_;  ///< cumulative mix shares (closed workload)
   double ms_per_instruction_ = 0.0;
   bool force_ = false;
-  long mpl_ = 0;  ///< 0 = unlimited
+  bool broadcast_ = false;  ///< broadcast invalidation (model/cluster_messages.hpp)
+  long mpl_ = 0;            ///< 0 = unlimited
 
   std::vector<Tx> txs_;
   std::vector<std::uint32_t> free_txs_;

@@ -32,7 +32,7 @@ enum class TransactionEngine::Activity : std::uint8_t {
 enum class TransactionEngine::Stage : std::uint8_t { page, lock };
 
 struct TransactionEngine::Action {
-  enum Kind : std::uint8_t { device, eh, async_device, log_group, message, lock, geh };
+  enum Kind : std::uint8_t { device, eh, async_device, log_group, message, lock, geh, broadcast };
   Kind kind = device;
   std::int8_t write_buffer = 0;  ///< async_device: 0 none, 1 NV disk-cache WB, 2 EH WB
   bool with_disk = true;         ///< device: the disk server is needed (not a cache hit / SSD)
@@ -60,6 +60,7 @@ struct TransactionEngine::Tx {
   double cluster_locks = 0.0;            ///< global lock requests (GEH release entries)
   std::uint64_t remote_authorities = 0;  ///< primary copy: nodes holding our remote locks
   int remote_locks = 0;
+  int pending_acks = 0;  ///< broadcast invalidation: acknowledgements still to come
   int io_pool = 0;
   double arrival_s = 0.0;
   double activity_start_s = 0.0;
@@ -103,6 +104,9 @@ struct TransactionEngine::IoOp {
   std::uint8_t next = 0;
   std::int8_t write_buffer = 0;
   bool page_request_end = false;  ///< the reply of a page request: its time is measured
+  std::uint8_t broadcast = 0;     ///< 1: an invalidation (then acknowledged), 2: its ack
+  std::int16_t from = 0;          ///< message: sender node
+  std::int16_t to = 0;            ///< message: receiver node
   std::int32_t resource[3] = {0, 0, 0};
   double work_s[3] = {0, 0, 0};
 };
