@@ -117,7 +117,8 @@ class TransactionEngine final : public solver::des::EventHandler,
                   bool waited);
   void plan_path(Tx& t, const IoPath& path, std::uint64_t page);
 
-  // Clusters (model/sim/cluster_protocol.cpp): routing, global locking, page requests.
+  // Clusters (model/sim/cluster_protocol.cpp): routing, global locking (GEH lock table,
+  // primary copy, central), page requests, broadcast invalidation.
   void init_cluster();
   std::uint32_t route(std::uint32_t type);
   void plan_cluster_lock(std::uint32_t tx);
