@@ -281,16 +281,19 @@ void TransactionEngine::send_releases(const Tx& t) {
 
 void TransactionEngine::start_broadcast(std::uint32_t tx) {
   // The invalidations go out at once, one to each other node, and are answered in parallel.
+  // The last member of a commit group sends them for every member (each its own, as the
+  // analytic model counts them per update transaction).
   Tx& t = txs_[tx];
   const int node = static_cast<int>(t.node);
   t.pending_acks = 0;
-  for (int j = 0; j < static_cast<int>(nodes_.size()); ++j) {
-    if (j == node) continue;
-    ++t.pending_acks;
-    count_message(node);
-    count_message(node);  // its acknowledgement
-    start_message(tx, node, j, false, false, 1);
-  }
+  for (std::size_t member = 0; member <= t.followers.size(); ++member)
+    for (int j = 0; j < static_cast<int>(nodes_.size()); ++j) {
+      if (j == node) continue;
+      ++t.pending_acks;
+      count_message(node);
+      count_message(node);  // its acknowledgement
+      start_message(tx, node, j, false, false, 1);
+    }
 }
 
 void TransactionEngine::broadcast_leg_done(std::uint32_t tx, const IoOp& o) {
