@@ -324,6 +324,11 @@ TEST_CASE("cluster simulator: central locking counts the messages of the protoco
   };
   near("node_messages_per_tx:node1", 3.2);
   near("node_messages_per_tx:node3", 5.6);
+  // The analytic model counts the same expectation (model/cluster_messages.hpp).
+  const Evaluation e = evaluate(m);
+  CHECK(*analytic_metric(e, "node_messages_per_tx:node1") == doctest::Approx(3.2));
+  CHECK(*analytic_metric(e, "node_messages_per_tx:node3") == doctest::Approx(5.6));
+  CHECK(*analytic_metric(e, "node_local_lock_pct:node4") == doctest::Approx(20.0));
   near("node_local_lock_pct:node1", 20.0);
   near("node_local_lock_pct:node4", 20.0);
 }
