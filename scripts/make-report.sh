@@ -18,7 +18,7 @@ mode=analytic
 extra=()
 ch6=(log_allocation db_allocation force_noforce multilevel_buffering real_load lock_conflicts)
 ch7=(cluster_routing cluster_buffer cluster_bt_allocation cluster_locking cluster_throughput
-  cluster_real_load cluster_real_load_buffer)
+  cluster_real_load cluster_real_load_buffer cluster_cost_estimates)
 selected=()
 for arg in "$@"; do
   case "$arg" in
