@@ -26,7 +26,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 ch6=(log_allocation db_allocation force_noforce multilevel_buffering real_load lock_conflicts)
 ch7=(cluster_routing cluster_buffer cluster_bt_allocation cluster_locking cluster_throughput
-  cluster_real_load cluster_real_load_buffer)
+  cluster_real_load cluster_real_load_buffer cluster_cost_estimates)
 
 run_all() {  # mode chapter
   local mode=$1 chapter=$2 points=0 start end studies

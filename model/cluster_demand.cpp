@@ -1,6 +1,7 @@
 // Cluster work per transaction (see cluster_demand.hpp).
 #include "model/cluster_demand.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "model/cluster_messages.hpp"
@@ -161,10 +162,14 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
     if (k <= 0 || lock_granules(m.partitions[p]) <= 0) continue;
     double own = authority_share(m, routing, p, d.node);
     // Read authorisations: an R lock under another node's authority is granted locally while
-    // nobody else wrote the object (L2941, L3133).
+    // nobody wrote the object since (L2942, L3133) and the node still buffers its current page:
+    // otherwise only the responsible node knows where the current version is, and the global
+    // request brings it with the grant (L2977-2993, L3370; ch7.md §1.6). For page locks the
+    // buffered current copy implies the authorisation, hence the smaller of the two.
     if (m.cluster.read_authorizations)
       own += (1.0 - own) * (1.0 - update_share_of(type, p)) *
-             read_authorization_valid(m, routing, p, d.node);
+             std::min(read_authorization_valid(m, routing, p, d.node),
+                      buffers.partitions[p].hs_hit_ratio);
     d.lock_requests += k;
     d.local_lock_requests += k * own;
     remote += k * (1.0 - own);

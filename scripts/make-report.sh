@@ -3,7 +3,12 @@
 # Sect. 7.6 (multi-node, studies/cluster_*.json) into studies/results/<name>/ and collects their
 # summaries, so every target of notes/ch6-5.md §3 and notes/ch7.md §3 is listed with its analytic
 # value, its simulated value and interval (when simulated) and met/missed.
-# Usage: scripts/make-report.sh [--mode=analytic|simulate|both] [--quick] [--fresh] [STUDY...]
+# Usage: scripts/make-report.sh [--mode=analytic|simulate|both] [--quick] [--fresh] [--notebooks]
+#                               [STUDY...]
+#   --fresh      recompute every point of the studies run (after a change of the model's code;
+#                the journal only knows the model documents)
+#   --notebooks  then re-execute the notebooks of the chapters run (notebooks/*.ipynb, figures
+#                beside them; needs jupyter nbconvert, scripts/install-deps.sh --notebooks)
 #   STUDY...  run only these studies (names, or "ch6" / "ch7" for a chapter); the report still
 #             lists every study, taking the others from their existing studies/results/<name>/
 #             summary.md (run there earlier, each with the mode its table states). So
@@ -18,10 +23,12 @@ mode=analytic
 extra=()
 ch6=(log_allocation db_allocation force_noforce multilevel_buffering real_load lock_conflicts)
 ch7=(cluster_routing cluster_buffer cluster_bt_allocation cluster_locking cluster_throughput
-  cluster_real_load cluster_real_load_buffer)
+  cluster_real_load cluster_real_load_buffer cluster_cost_estimates)
 selected=()
+notebooks=0
 for arg in "$@"; do
   case "$arg" in
+    --notebooks) notebooks=1 ;;
     --mode=*) mode=${arg#--mode=} ;;
     --mode) echo "make-report.sh: use --mode=analytic|simulate|both" >&2; exit 2 ;;
     --quick|--fresh) extra+=("$arg") ;;
@@ -105,7 +112,7 @@ overview+="| **all** | **$total_met** | **$total_missed** | **$total_other** |"
   echo "were read), never widened to turn a line green. \"Unchecked\" targets are qualitative, model"
   echo "inputs or cost rules, listed with the reason. A target counts as missed when its analytic or its"
   echo "simulated check is missed (the table of each study shows both verdicts); a simulated check the"
-  echo "simulator could not run (a multi-node model, until the multi-node simulator exists) reads"
+  echo "simulator could not run (what it does not model yet, e.g. central locking) reads"
   echo "\"not simulated\" with the reason. The response-time curves of Abb. 6-10 to 6-16 and 7-7 to 7-14"
   echo "are not printed in the book (only captions), so they are checked by orderings and derived values."
   echo
@@ -114,3 +121,31 @@ overview+="| **all** | **$total_met** | **$total_missed** | **$total_other** |"
   cat "$body"
 } >"$report"
 echo "make-report.sh: wrote $report ($total_met met, $total_missed missed, $total_other not checked)" >&2
+
+# The figures: the notebooks of the chapters whose studies ran read studies/results/ again.
+if [ "$notebooks" -eq 1 ]; then
+  command -v jupyter >/dev/null 2>&1 || {
+    echo "make-report.sh: --notebooks needs jupyter nbconvert (scripts/install-deps.sh --notebooks)" >&2
+    exit 2
+  }
+  nbs=()
+  for s in "${selected[@]}"; do
+    case "$s" in
+      log_allocation) nbs+=(log_allocation) ;;
+      db_allocation | force_noforce) nbs+=(db_allocation_force) ;;
+      multilevel_buffering) nbs+=(multilevel_buffering) ;;
+      real_load) nbs+=(real_load) ;;
+      lock_conflicts) nbs+=(lock_conflicts) ;;
+      cluster_real_load | cluster_real_load_buffer) nbs+=(cluster_real_load) ;;
+      cluster_cost_estimates) ;;
+      cluster_*) nbs+=(cluster_debit_credit) ;;
+    esac
+  done
+  for nb in $(printf '%s\n' "${nbs[@]}" | sort -u); do
+    (cd "$root/notebooks" && jupyter nbconvert --to notebook --execute --inplace "$nb.ipynb" >/dev/null 2>&1) || {
+      echo "make-report.sh: notebook notebooks/$nb.ipynb failed" >&2
+      exit 2
+    }
+    echo "make-report.sh: executed notebooks/$nb.ipynb" >&2
+  done
+fi

@@ -104,11 +104,14 @@ void TransactionEngine::plan_cluster_lock(std::uint32_t tx) {
   }
   if (model_.cluster.locking == GlobalLocking::central) return plan_central_lock(tx, lock);
   // Primary copy (L2961): local under the node's own authority, or with a valid read
-  // authorisation for an R lock (nobody else wrote the object since, L2941, L3133).
+  // authorisation for an R lock: nobody wrote the object since (L2942, L3133) and the node's
+  // buffer still holds the current page (L2977-2993, L3370; model/cluster_demand.cpp).
   const int authority = lock_authority(t, r);
   bool local = authority == node;
   if (read_tracked_[r.partition]) {
-    local = local || (!r.update && read_auth_.holds(r.lock, node));
+    const bool buffered =
+        buffers_[t.node].resident(r.page_partition) || directory_.holds(r.page, node);
+    local = local || (!r.update && buffered && read_auth_.holds(r.lock, node));
     read_auth_.referenced(r.lock, node, r.update);
   }
   if (local) {
