@@ -410,7 +410,11 @@ void run_solve(const SolveArguments& args) {
   const bool sweep = input.model.has_what_if;
   std::string title = "'" + source + "'";
   if (!input.name.empty()) title = "'" + input.name + "' (" + source + ")";
-  std::ostringstream out;
+  // One network is printed straight to stdout (solved and checked before anything is printed;
+  // no copy of a 10^5-station output in memory, issue #16); a sweep is collected first, so that
+  // a point that fails prints nothing.
+  std::ostringstream buffer;
+  std::ostream& out = sweep ? buffer : std::cout;
   nlohmann::json sweep_json = nlohmann::json::array();
   for (std::size_t i = 0; i < points.size(); ++i) {
     const Network& network = points[i].network;
@@ -463,7 +467,7 @@ void run_solve(const SolveArguments& args) {
     doc["points"] = std::move(sweep_json);
     out << doc.dump(2) << '\n';
   }
-  std::cout << out.str();
+  if (sweep) std::cout << buffer.view();
 }
 
 }  // namespace
