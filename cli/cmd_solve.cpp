@@ -443,6 +443,10 @@ void run_solve(const SolveArguments& args) {
         break;
       }
       case OutputFormat::csv: {
+        if (!sweep) {
+          print_csv(out, network, solution, bounds);
+          break;
+        }
         // A sweep prefixes each row with the what-if value (one header for all points).
         std::ostringstream one;
         print_csv(one, network, solution, bounds);

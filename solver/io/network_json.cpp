@@ -135,6 +135,9 @@ solver::Network parse_network(const JsonNode& root) {
   if (stations.empty()) stations_node.fail("must list at least one station");
   std::vector<std::string> station_names;
   NameIndex station_index;
+  station_index.reserve(stations.size());
+  station_names.reserve(stations.size());
+  network.stations.reserve(stations.size());
   for (const auto& node : stations) {
     Station station = parse_station(node);
     const auto [it, fresh] =
