@@ -212,10 +212,26 @@ void print_table(std::ostream& out, const std::string& title, const Network& net
   }
 }
 
+/// CSV rows written as they come (a CSV needs no column widths: a 10^5-station solution is not
+/// held in memory, issue #16).
+class CsvRows {
+ public:
+  CsvRows(std::ostream& out, const std::vector<std::string>& headers) : out_(out) {
+    add_row(headers);
+  }
+  void add_row(const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << csv_cell(cells[i]);
+    out_ << '\n';
+  }
+
+ private:
+  std::ostream& out_;
+};
+
 void print_csv(std::ostream& out, const Network& network, const Solution& solution,
                const std::optional<BoundsReport>& bounds) {
   // One long table: section, class, station, metric, value (docs/network-format.md).
-  Table t({"section", "class", "station", "metric", "value"});
+  CsvRows t(out, {"section", "class", "station", "metric", "value"});
   const auto num = [](double v) { return general(v, 10); };
   t.add_row({"solution", "", "", "method", solution.method});
   t.add_row({"solution", "", "", "iterations", std::to_string(solution.iterations)});
@@ -268,7 +284,6 @@ void print_csv(std::ostream& out, const Network& network, const Solution& soluti
                  num(bounds->open->max_arrival_factor)});
     }
   }
-  t.print_csv(out);
 }
 
 /// The input of `tpeval solve`: a network with its name and description, and the JMVA what-if
