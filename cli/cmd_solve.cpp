@@ -212,10 +212,26 @@ void print_table(std::ostream& out, const std::string& title, const Network& net
   }
 }
 
+/// CSV rows written as they come (a CSV needs no column widths: a 10^5-station solution is not
+/// held in memory, issue #16).
+class CsvRows {
+ public:
+  CsvRows(std::ostream& out, const std::vector<std::string>& headers) : out_(out) {
+    add_row(headers);
+  }
+  void add_row(const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << csv_cell(cells[i]);
+    out_ << '\n';
+  }
+
+ private:
+  std::ostream& out_;
+};
+
 void print_csv(std::ostream& out, const Network& network, const Solution& solution,
                const std::optional<BoundsReport>& bounds) {
   // One long table: section, class, station, metric, value (docs/network-format.md).
-  Table t({"section", "class", "station", "metric", "value"});
+  CsvRows t(out, {"section", "class", "station", "metric", "value"});
   const auto num = [](double v) { return general(v, 10); };
   t.add_row({"solution", "", "", "method", solution.method});
   t.add_row({"solution", "", "", "iterations", std::to_string(solution.iterations)});
@@ -268,7 +284,6 @@ void print_csv(std::ostream& out, const Network& network, const Solution& soluti
                  num(bounds->open->max_arrival_factor)});
     }
   }
-  t.print_csv(out);
 }
 
 /// The input of `tpeval solve`: a network with its name and description, and the JMVA what-if
@@ -410,7 +425,11 @@ void run_solve(const SolveArguments& args) {
   const bool sweep = input.model.has_what_if;
   std::string title = "'" + source + "'";
   if (!input.name.empty()) title = "'" + input.name + "' (" + source + ")";
-  std::ostringstream out;
+  // One network is printed straight to stdout (solved and checked before anything is printed;
+  // no copy of a 10^5-station output in memory, issue #16); a sweep is collected first, so that
+  // a point that fails prints nothing.
+  std::ostringstream buffer;
+  std::ostream& out = sweep ? buffer : std::cout;
   nlohmann::json sweep_json = nlohmann::json::array();
   for (std::size_t i = 0; i < points.size(); ++i) {
     const Network& network = points[i].network;
@@ -439,6 +458,10 @@ void run_solve(const SolveArguments& args) {
         break;
       }
       case OutputFormat::csv: {
+        if (!sweep) {
+          print_csv(out, network, solution, bounds);
+          break;
+        }
         // A sweep prefixes each row with the what-if value (one header for all points).
         std::ostringstream one;
         print_csv(one, network, solution, bounds);
@@ -463,7 +486,7 @@ void run_solve(const SolveArguments& args) {
     doc["points"] = std::move(sweep_json);
     out << doc.dump(2) << '\n';
   }
-  std::cout << out.str();
+  if (sweep) std::cout << buffer.view();
 }
 
 }  // namespace

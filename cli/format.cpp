@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <ostream>
 #include <stdexcept>
 
@@ -50,12 +51,18 @@ void Table::print(std::ostream& out, const std::string& title) const {
     }
     numeric_column[i] = numbers > texts;
   }
+  // Cells and padding go to the stream as they are (no temporary strings: a table of 10^5
+  // stations is printed in one pass, issue #16).
+  const auto pad = [&](std::size_t count) {
+    std::fill_n(std::ostreambuf_iterator<char>(out), count, ' ');
+  };
   const auto line = [&](const std::vector<std::string>& cells, bool header) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
       const bool right = i > 0 && numeric_column[i] && (header || looks_numeric(cells[i]));
-      const std::string pad(width[i] - cells[i].size(), ' ');
-      out << (i ? "  " : "")
-          << (right ? pad + cells[i] : cells[i] + (i + 1 < cells.size() ? pad : ""));
+      if (i) out << "  ";
+      if (right) pad(width[i] - cells[i].size());
+      out << cells[i];
+      if (!right && i + 1 < cells.size()) pad(width[i] - cells[i].size());
     }
     out << '\n';
   };

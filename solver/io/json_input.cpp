@@ -176,6 +176,10 @@ nlohmann::json read_json_file(const std::string& file_name) {
   // Read at most the limit (plus one byte to detect more): /dev/zero or a huge file is refused
   // instead of reading until memory runs out.
   std::string text;
+  // A regular file is read into one allocation of its size (the chunks below would copy a
+  // 10^5-station network several times while the string grows).
+  if (const auto size = std::filesystem::file_size(file_name, ec); !ec && size <= kMaxInputBytes)
+    text.reserve(static_cast<std::size_t>(size) + 1);
   std::vector<char> chunk(1 << 16);
   while (in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));

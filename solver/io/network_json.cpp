@@ -3,7 +3,6 @@
 #include "solver/io/network_json.hpp"
 
 #include <cmath>
-#include <map>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -66,21 +65,34 @@ Station parse_station(const JsonNode& node) {
   return station;
 }
 
-/// Reads an object keyed by station name; unknown names are errors naming the closest station.
-std::map<int, double> parse_station_map(const JsonNode& node,
-                                        const std::vector<std::string>& station_names,
-                                        const NameIndex& station_index, bool positive) {
-  std::map<int, double> values;
-  for (const auto& [key, value] : node.members()) {
-    const auto found = station_index.find(key);
-    const int index = found == station_index.end() ? -1 : found->second;
-    if (index < 0) {
-      std::string reason = "unknown station";
-      const std::string suggestion = closest_name(key, station_names);
-      if (!suggestion.empty()) reason += " (did you mean '" + suggestion + "'?)";
-      throw InputError(value.path(), reason);
+/// Reads an object keyed by station name into (station index, value) pairs in document order;
+/// unknown names are errors naming the closest station. A member's path is built only for an
+/// error (a class may name 10^5 stations, issue #16).
+std::vector<std::pair<int, double>> parse_station_map(const JsonNode& node,
+                                                      const std::vector<std::string>& station_names,
+                                                      const NameIndex& station_index,
+                                                      bool positive) {
+  if (!node.is_object()) node.members();  // throws "must be an object, not ..."
+  std::vector<std::pair<int, double>> values;
+  values.reserve(node.json().size());
+  for (auto it = node.json().begin(); it != node.json().end(); ++it) {
+    const auto found = station_index.find(it.key());
+    const double v = it.value().is_number() ? it.value().get<double>() : -1.0;
+    if (found == station_index.end() || !std::isfinite(v) || !(positive ? v > 0 : v >= 0)) {
+      const JsonNode value(it.value(), child_path(node.path(), it.key()));
+      if (found == station_index.end()) {
+        std::string reason = "unknown station";
+        const std::string suggestion = closest_name(it.key(), station_names);
+        if (!suggestion.empty()) reason += " (did you mean '" + suggestion + "'?)";
+        value.fail(reason);
+      }
+      if (positive) {
+        value.as_positive();  // throws the reason
+      } else {
+        value.as_non_negative();
+      }
     }
-    values[index] = positive ? value.as_positive() : value.as_non_negative();
+    values.emplace_back(found->second, v);
   }
   return values;
 }
@@ -123,6 +135,9 @@ solver::Network parse_network(const JsonNode& root) {
   if (stations.empty()) stations_node.fail("must list at least one station");
   std::vector<std::string> station_names;
   NameIndex station_index;
+  station_index.reserve(stations.size());
+  station_names.reserve(stations.size());
+  network.stations.reserve(stations.size());
   for (const auto& node : stations) {
     Station station = parse_station(node);
     const auto [it, fresh] =
@@ -175,15 +190,19 @@ solver::Network parse_network(const JsonNode& root) {
         throw InputError(child_path(node.path(), "service_times_s"), "is required with 'visits'");
       const auto v = parse_station_map(*visits, station_names, station_index, false);
       const auto s = parse_station_map(*service_times, station_names, station_index, true);
+      std::vector<double> time_s(station_names.size(), 0.0);  // 0: no service time given
+      for (const auto& [k, time] : s) time_s[k] = time;
+      std::vector<bool> listed(station_names.size(), false);
       for (const auto& [k, count] : v) {
-        if (count > 0 && !s.count(k))
+        if (count > 0 && time_s[k] <= 0)
           throw InputError(child_path(service_times->path(), station_names[k]),
                            "is required (the class visits '" + station_names[k] + "')");
         network.visits(c, k) = count;
-        if (count > 0) network.demand_s(c, k) = count * s.at(k);
+        if (count > 0) network.demand_s(c, k) = count * time_s[k];
+        listed[k] = true;
       }
       for (const auto& [k, time] : s)
-        if (!v.count(k))
+        if (!listed[k])
           throw InputError(child_path(visits->path(), station_names[k]),
                            "is required (a service time is given for '" + station_names[k] + "')");
     } else {
@@ -230,53 +249,76 @@ json header_json(const solver::Solution& solution) {
   return out;
 }
 
-json class_json(const Network& network, const solver::Solution& solution, int c) {
+// The members of one entry of the solution document, in the order nlohmann's objects keep them
+// (sorted by key), handed to `put(key, value)`: once to build a json object
+// (solution_to_json) and once to stream the entry (write_solution_json), from one list.
+template <class Put>
+void class_members(const Network& network, const solver::Solution& solution, int c, Put&& put) {
   const auto& cls = network.classes[c];
-  json entry;
-  entry["name"] = cls.name;
-  entry["kind"] = cls.kind == ClassKind::open ? "open" : "closed";
-  if (cls.kind == ClassKind::open) {
-    entry["arrival_rate_per_s"] = cls.arrival_rate_per_s;
-  } else {
-    entry["population"] = cls.population;
-    entry["think_time_s"] = cls.think_time_s;
-  }
-  entry["throughput_per_s"] = checked(solution.class_throughput_per_s(c), "throughput");
-  entry["response_time_s"] = checked(solution.class_response_time_s(c), "response time");
-  entry["mean_jobs"] = checked(solution.mean_jobs.row(c).sum(), "mean number of jobs");
-  return entry;
+  const bool open = cls.kind == ClassKind::open;
+  if (open) put("arrival_rate_per_s", cls.arrival_rate_per_s);
+  put("kind", open ? "open" : "closed");
+  put("mean_jobs", checked(solution.mean_jobs.row(c).sum(), "mean number of jobs"));
+  put("name", cls.name);
+  if (!open) put("population", cls.population);
+  put("response_time_s", checked(solution.class_response_time_s(c), "response time"));
+  if (!open) put("think_time_s", cls.think_time_s);
+  put("throughput_per_s", checked(solution.class_throughput_per_s(c), "throughput"));
 }
 
-json station_json(const Network& network, const solver::Solution& solution, int k) {
+template <class Put>
+void station_members(const Network& network, const solver::Solution& solution, int k, Put&& put) {
   const auto& station = network.stations[k];
-  json entry;
-  entry["name"] = station.name;
-  entry["kind"] = station.kind == StationKind::delay ? "delay" : "queue";
-  if (station.kind == StationKind::queue) {
-    entry["discipline"] = station.discipline == Discipline::ps ? "ps" : "fcfs";
-    entry["servers"] = station.servers;
-    entry["load_dependent"] = station.load_dependent();
-  }
-  entry["throughput_per_s"] = checked(solution.throughput_per_s.col(k).sum(), "throughput");
-  entry["utilization"] = checked(solution.station_utilization(k), "utilization");
-  entry["busy_servers"] = checked(solution.busy_servers(k), "busy servers");
-  entry["mean_jobs"] = checked(solution.mean_jobs.col(k).sum(), "mean number of jobs");
+  const bool queue = station.kind == StationKind::queue;
+  put("busy_servers", checked(solution.busy_servers(k), "busy servers"));
+  if (queue) put("discipline", station.discipline == Discipline::ps ? "ps" : "fcfs");
+  put("kind", queue ? "queue" : "delay");
+  if (queue) put("load_dependent", station.load_dependent());
+  put("mean_jobs", checked(solution.mean_jobs.col(k).sum(), "mean number of jobs"));
+  put("name", station.name);
+  if (queue) put("servers", station.servers);
+  put("throughput_per_s", checked(solution.throughput_per_s.col(k).sum(), "throughput"));
+  put("utilization", checked(solution.station_utilization(k), "utilization"));
+}
+
+template <class Put>
+void pair_members(const Network& network, const solver::Solution& solution, int c, int k,
+                  Put&& put) {
+  put("class", network.classes[c].name);
+  put("demand_s", network.demand_s(c, k));
+  put("mean_jobs", checked(solution.mean_jobs(c, k), "mean number of jobs"));
+  put("residence_time_s", checked(solution.residence_time_s(c, k), "residence time"));
+  put("response_time_per_visit_s",
+      checked(solution.response_time_per_visit_s(network, c, k), "response time"));
+  put("station", network.stations[k].name);
+  put("throughput_per_s", checked(solution.throughput_per_s(c, k), "throughput"));
+  put("utilization", checked(solution.utilization(c, k), "utilization"));
+  put("visits", network.visits.size() ? network.visits(c, k) : 1.0);
+}
+
+/// Builds a json object from one of the member lists above.
+template <class Members>
+json entry_json(Members&& members) {
+  json entry = json::object();
+  members([&](const char* key, const auto& value) { entry[key] = value; });
   return entry;
 }
 
-json pair_json(const Network& network, const solver::Solution& solution, int c, int k) {
-  json entry;
-  entry["class"] = network.classes[c].name;
-  entry["station"] = network.stations[k].name;
-  entry["visits"] = network.visits.size() ? network.visits(c, k) : 1.0;
-  entry["demand_s"] = network.demand_s(c, k);
-  entry["throughput_per_s"] = checked(solution.throughput_per_s(c, k), "throughput");
-  entry["utilization"] = checked(solution.utilization(c, k), "utilization");
-  entry["residence_time_s"] = checked(solution.residence_time_s(c, k), "residence time");
-  entry["response_time_per_visit_s"] =
-      checked(solution.response_time_per_visit_s(network, c, k), "response time");
-  entry["mean_jobs"] = checked(solution.mean_jobs(c, k), "mean number of jobs");
-  return entry;
+/// nlohmann's writer of values (the one json::dump() uses), kept for a whole document: one
+/// per value would allocate its output adapter 10^6 times for a 10^5-station solution.
+using ValueWriter = nlohmann::detail::serializer<json>;
+
+/// Streams one entry as json::dump() would write the object (compact, keys in order), without
+/// building it: a 10^5-station solution is written in one pass (issue #16).
+template <class Members>
+void write_entry(std::ostream& out, ValueWriter& writer, Members&& members) {
+  char separator = '{';
+  members([&](const char* key, const auto& value) {
+    out << separator << '"' << key << "\":";
+    writer.dump(json(value), false, false, 0);
+    separator = ',';
+  });
+  out << '}';
 }
 
 }  // namespace
@@ -285,16 +327,16 @@ nlohmann::json solution_to_json(const solver::Network& network, const solver::So
   json out = header_json(solution);
   json classes = json::array();
   for (int c = 0; c < network.class_count(); ++c)
-    classes.push_back(class_json(network, solution, c));
+    classes.push_back(entry_json([&](auto&& put) { class_members(network, solution, c, put); }));
   out["classes"] = std::move(classes);
   json stations = json::array();
   for (int k = 0; k < network.station_count(); ++k)
-    stations.push_back(station_json(network, solution, k));
+    stations.push_back(entry_json([&](auto&& put) { station_members(network, solution, k, put); }));
   out["stations"] = std::move(stations);
   json pairs = json::array();
   for (int c = 0; c < network.class_count(); ++c)
     for (int k = 0; k < network.station_count(); ++k)
-      pairs.push_back(pair_json(network, solution, c, k));
+      pairs.push_back(entry_json([&](auto&& put) { pair_members(network, solution, c, k, put); }));
   out["class_stations"] = std::move(pairs);
   return out;
 }
@@ -357,17 +399,23 @@ void write_solution_json(std::ostream& out, const solver::Network& network,
   for (auto it = extra.begin(); extra.is_object() && it != extra.end(); ++it) head[it.key()] = *it;
   const std::string head_text = head.dump(2);
   out << head_text.substr(0, head_text.size() - 2);  // without the closing "\n}"
-  const auto array = [&](const char* name, int count, auto&& entry) {
+  ValueWriter writer(nlohmann::detail::output_adapter<char>(out), ' ');
+  const auto array = [&](const char* name, int count, auto&& members) {
     out << ",\n  \"" << name << "\": [";
-    for (int i = 0; i < count; ++i) out << (i ? ",\n    " : "\n    ") << entry(i).dump();
+    for (int i = 0; i < count; ++i) {
+      out << (i ? ",\n    " : "\n    ");
+      write_entry(out, writer, [&](auto&& put) { members(i, put); });
+    }
     out << (count ? "\n  ]" : "]");
   };
-  array("classes", network.class_count(), [&](int c) { return class_json(network, solution, c); });
+  array("classes", network.class_count(),
+        [&](int c, auto&& put) { class_members(network, solution, c, put); });
   array("stations", network.station_count(),
-        [&](int k) { return station_json(network, solution, k); });
+        [&](int k, auto&& put) { station_members(network, solution, k, put); });
   const int stations = network.station_count();
-  array("class_stations", network.class_count() * stations,
-        [&](int i) { return pair_json(network, solution, i / stations, i % stations); });
+  array("class_stations", network.class_count() * stations, [&](int i, auto&& put) {
+    pair_members(network, solution, i / stations, i % stations, put);
+  });
   out << "\n}\n";
 }
 

@@ -76,6 +76,227 @@ struct ClassTotals {
   double within_var_sum = 0;         // sum k_a scv_a s_a^2 (randomness of each step)
 };
 
+double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
+  const double k = tot.requests_on[p];
+  return k > 0 ? tot.exclusive_on[p] / k : 0.0;
+}
+
+/// For every class c and partition p, the sum over the *other* classes o != c of term(o, p):
+/// a prefix and a suffix sum per partition, so leaving one class out costs O(1) and loses
+/// nothing to cancellation (subtracting a dominant own term from the total would). O(classes x
+/// partitions) instead of O(classes^2 x partitions) per evaluation (issue #16).
+template <class Term>
+void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
+                            std::vector<std::vector<double>>& out) {
+  for (std::size_t p = 0; p < np; ++p) {
+    double before = 0;
+    for (std::size_t o = 0; o < nc; ++o) {
+      out[o][p] = before;
+      before += term(o, p);
+    }
+    double after = 0;
+    for (std::size_t o = nc; o-- > 0;) {
+      out[o][p] += after;
+      after += term(o, p);
+    }
+  }
+}
+
+/// What the two-cycle deadlock sum needs, at the final waits.
+struct DeadlockInputs {
+  const LockWorkload& workload;
+  const std::vector<ClassTotals>& totals;
+  const std::vector<HoldingProfile>& profile;
+  const std::vector<std::vector<double>>& held_x;  // per transaction of class c on partition p
+  const std::vector<std::vector<double>>& held_s;
+  const std::vector<double>& population;
+  std::vector<double> own_seen;  // transactions of its own class a requester sees (others_seen)
+};
+
+double others_seen_by(const DeadlockInputs& in, std::size_t c, std::size_t o) {
+  return o == c ? in.own_seen[c] : in.population[o];
+}
+
+/// Probability that a blocked request of c on p is blocked by one transaction of o.
+double blocked_by(const DeadlockInputs& in, std::size_t c, std::size_t o, std::size_t p) {
+  const double w = exclusive_share_of(in.totals[c], p);
+  const double locks = w * (in.held_x[o][p] + in.held_s[o][p]) + (1 - w) * in.held_x[o][p];
+  return std::min(1.0, others_seen_by(in, c, o) * locks / in.workload.partitions[p].granules);
+}
+
+/// Term q of the probability that o (holding the lock c waits for on p) later requests one of
+/// c's held locks in a conflicting mode. c's held locks and o's remaining requests are its
+/// *other* requests: spread over the partitions by the requests left after removing the one on
+/// p (`drop` = 1 for q = p), so a partition locked once per transaction (a hot end-of-file
+/// page) closes no cycle with itself: its holder never waits for it again.
+double back_term(const DeadlockInputs& in, std::size_t c, std::size_t o, std::size_t q,
+                 double drop) {
+  const ClassTotals& tc = in.totals[c];
+  const ClassTotals& to = in.totals[o];
+  const double c_other = tc.requests - 1.0;
+  const double o_other = to.requests - 1.0;
+  const double c_on_q = tc.requests_on[q] - drop;
+  const double o_on_q = to.requests_on[q] - drop;
+  if (c_other <= 0 || o_other <= 0 || c_on_q <= 0 || o_on_q <= 0) return 0.0;
+  const double o_requests_on_q = in.profile[o].remaining_requests * o_on_q / o_other;
+  const double c_held_on_q = in.profile[c].locks_at_request * c_on_q / c_other;
+  const double wo = exclusive_share_of(to, q);
+  const double conflicting = wo + (1 - wo) * exclusive_share_of(tc, q);
+  return o_requests_on_q * c_held_on_q * conflicting / in.workload.partitions[q].granules;
+}
+
+/// The deadlock sum of class c, sum over p, o of k_p * P(blocked by o) * min(1, P(back)), with
+/// the sum over q inside P(back) taken once per class pair (prefix and suffix sums around q = p,
+/// then the q = p term without the blocked request): O(classes x partitions) per class instead
+/// of O(classes x partitions^2) (issue #16).
+double deadlock_sum_by_pairs(const DeadlockInputs& in, std::size_t c, std::vector<double>& before,
+                             std::vector<double>& after, std::vector<double>& by_partition) {
+  const std::size_t np = in.workload.partitions.size();
+  const std::size_t nc = in.totals.size();
+  std::fill(by_partition.begin(), by_partition.end(), 0.0);
+  for (std::size_t o = 0; o < nc; ++o) {
+    if (in.totals[o].requests <= 0) continue;
+    before[0] = 0;
+    for (std::size_t q = 0; q < np; ++q) before[q + 1] = before[q] + back_term(in, c, o, q, 0.0);
+    after[np] = 0;
+    for (std::size_t q = np; q-- > 0;) after[q] = after[q + 1] + back_term(in, c, o, q, 0.0);
+    for (std::size_t p = 0; p < np; ++p) {
+      if (in.totals[c].requests_on[p] <= 0) continue;
+      const double p_by_o = blocked_by(in, c, o, p);
+      if (p_by_o <= 0) continue;
+      const double p_back = before[p] + after[p + 1] + back_term(in, c, o, p, 1.0);
+      by_partition[p] += p_by_o * std::min(1.0, p_back);
+    }
+  }
+  double sum = 0;
+  for (std::size_t p = 0; p < np; ++p) sum += in.totals[c].requests_on[p] * by_partition[p];
+  return sum;
+}
+
+/// The unclamped deadlock sum regrouped by partition pair (p, q): the sums over the holding
+/// classes o are taken once for all requesters (O(classes x partitions^2) in all instead of
+/// O(classes^2 x partitions)). Exact where neither min(1, .) of deadlock_sum_by_pairs binds,
+/// which deadlock_sums checks class by class with upper bounds.
+class DeadlockByPartitionPairs {
+ public:
+  explicit DeadlockByPartitionPairs(const DeadlockInputs& in)
+      : in_(in), np_(in.workload.partitions.size()) {
+    for (auto* g : {&g_x_, &g_s_, &g_xw_, &g_sw_}) g->assign(np_ * np_, 0.0);
+    for (std::size_t o = 0; o < in.totals.size(); ++o) {
+      for (std::size_t p = 0; p < np_; ++p) {
+        const double nx = in.population[o] * in.held_x[o][p];
+        const double ns = in.population[o] * in.held_s[o][p];
+        if (nx <= 0 && ns <= 0) continue;
+        for (std::size_t q = 0; q < np_; ++q) add_pair(o, p, q, nx, ns);
+      }
+    }
+  }
+
+  /// sum over p, o, q of k_p * others * locks(o, p) / D_p * back_term(c, o, q).
+  double sum(std::size_t c) const {
+    const ClassTotals& tc = in_.totals[c];
+    const double own_correction = in_.own_seen[c] - in_.population[c];
+    double total = 0;
+    for (std::size_t p = 0; p < np_; ++p) {
+      const double kp = tc.requests_on[p];
+      if (kp <= 0) continue;
+      const double w = exclusive_share_of(tc, p);
+      const double own_locks =
+          w * (in_.held_x[c][p] + in_.held_s[c][p]) + (1 - w) * in_.held_x[c][p];
+      double over_q = 0;
+      for (std::size_t q = 0; q < np_; ++q) {
+        const double drop = q == p ? 1.0 : 0.0;
+        const double c_on_q = tc.requests_on[q] - drop;
+        if (tc.requests - 1.0 <= 0 || c_on_q <= 0) continue;
+        const double c_held_on_q = in_.profile[c].locks_at_request * c_on_q / (tc.requests - 1.0);
+        const double wc = exclusive_share_of(tc, q);
+        const std::size_t i = p * np_ + q;
+        // sum over o of n_o * locks(o, p) * o's requests on q * (w_o + (1 - w_o) w_c)
+        double by_holders = (1 - wc) * (g_xw_[i] + w * g_sw_[i]) + wc * (g_x_[i] + w * g_s_[i]);
+        by_holders += own_correction * own_locks * requests_left(c, q, drop) *
+                      (exclusive_share_of(tc, q) + (1 - exclusive_share_of(tc, q)) * wc);
+        over_q += c_held_on_q * by_holders / in_.workload.partitions[q].granules;
+      }
+      total += kp * over_q / in_.workload.partitions[p].granules;
+    }
+    return total;
+  }
+
+ private:
+  // o's remaining requests on q while it holds a lock (drop = 1: the one on p removed).
+  double requests_left(std::size_t o, std::size_t q, double drop) const {
+    const ClassTotals& to = in_.totals[o];
+    const double o_other = to.requests - 1.0;
+    const double o_on_q = to.requests_on[q] - drop;
+    if (o_other <= 0 || o_on_q <= 0) return 0.0;
+    return in_.profile[o].remaining_requests * o_on_q / o_other;
+  }
+  void add_pair(std::size_t o, std::size_t p, std::size_t q, double nx, double ns) {
+    const double left = requests_left(o, q, q == p ? 1.0 : 0.0);
+    if (left <= 0) return;
+    const double wo = exclusive_share_of(in_.totals[o], q);
+    const std::size_t i = p * np_ + q;
+    // locks(o, p) = held_x + w_c held_s: the requester's share w_c is applied in sum().
+    g_x_[i] += nx * left;
+    g_s_[i] += ns * left;
+    g_xw_[i] += nx * left * wo;
+    g_sw_[i] += ns * left * wo;
+  }
+
+  const DeadlockInputs& in_;
+  std::size_t np_;
+  std::vector<double> g_x_, g_s_, g_xw_, g_sw_;  // [p * np + q]
+};
+
+/// Per class, the two-cycle deadlock sum (before the final min(1, .)). Exactly
+/// deadlock_sum_by_pairs; with more classes than partitions (and partitions few enough for
+/// partition-pair tables) the classes whose clamps provably do not bind take the
+/// partition-pair form, so the cost is O(classes x partitions x min(classes, partitions)).
+std::vector<double> two_cycle_deadlock_sums(const DeadlockInputs& in) {
+  const std::size_t np = in.workload.partitions.size();
+  const std::size_t nc = in.totals.size();
+  std::vector<double> result(nc, 0.0);
+  constexpr std::size_t kMaxPairTablePartitions = 512;  // 4 tables of 512^2 doubles: 8 MiB
+  std::optional<DeadlockByPartitionPairs> by_partition_pairs;
+  // Upper bounds: n_o * locks held by o on p (>= others * locks(o, p)), and o's remaining
+  // requests on q (>= requests_left with the request on p removed).
+  std::vector<double> most_held(np, 0.0), most_left(np, 0.0);
+  if (nc > np && np <= kMaxPairTablePartitions) {
+    by_partition_pairs.emplace(in);
+    for (std::size_t o = 0; o < nc; ++o) {
+      const ClassTotals& to = in.totals[o];
+      for (std::size_t p = 0; p < np; ++p) {
+        most_held[p] =
+            std::max(most_held[p], in.population[o] * (in.held_x[o][p] + in.held_s[o][p]));
+        if (to.requests - 1.0 > 0 && to.requests_on[p] > 0) {
+          most_left[p] = std::max(most_left[p], in.profile[o].remaining_requests *
+                                                    to.requests_on[p] / (to.requests - 1.0));
+        }
+      }
+    }
+  }
+  std::vector<double> before(np + 1), after(np + 1), by_partition(np);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const ClassTotals& tc = in.totals[c];
+    if (tc.requests <= 0) continue;
+    bool unclamped = by_partition_pairs.has_value();
+    double back_bound = 0;
+    for (std::size_t p = 0; unclamped && p < np; ++p) {
+      if (tc.requests_on[p] <= 0) continue;
+      const double d = in.workload.partitions[p].granules;
+      unclamped = most_held[p] <= d;
+      if (tc.requests - 1.0 > 0) {
+        back_bound += most_left[p] * in.profile[c].locks_at_request * tc.requests_on[p] /
+                      (tc.requests - 1.0) / d;
+      }
+    }
+    unclamped = unclamped && back_bound <= 1.0;
+    result[c] = unclamped ? by_partition_pairs->sum(c)
+                          : deadlock_sum_by_pairs(in, c, before, after, by_partition);
+  }
+  return result;
+}
+
 }  // namespace
 
 void validate(const LockWorkload& workload) {
@@ -182,8 +403,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     if (totals[c].requests > 0) totals[c].step_s /= totals[c].requests;
   }
   auto exclusive_share = [&](std::size_t c, std::size_t p) {
-    const double k = totals[c].requests_on[p];
-    return k > 0 ? totals[c].exclusive_on[p] / k : 0.0;
+    return exclusive_share_of(totals[c], p);
   };
   auto is_open = [&](std::size_t c) { return workload.classes[c].arrival_rate_per_s > 0; };
   auto others_seen = [&](std::size_t requester, std::size_t o, const std::vector<double>& n) {
@@ -303,6 +523,14 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   std::vector<LockQueueWait> sequence_wait(np);  // sequence partitions only
   std::vector<std::vector<double>> held_x(nc, std::vector<double>(np, 0.0));
   std::vector<std::vector<double>> held_s(nc, std::vector<double>(np, 0.0));
+  // What a requester of class c meets on partition p from the *other* classes (population x
+  // locks held, and their length-biased residual lock-seconds); its own class is added with
+  // others_seen(c, c).
+  struct FromOtherClasses {
+    std::vector<std::vector<double>> x, s, resid_x, resid_s;
+  };
+  FromOtherClasses from_others{held_x, held_x, held_x, held_x};
+  std::vector<double> sequence_x(np, 0.0), sequence_s(np, 0.0);  // all classes' locks held
 
   // Variances shared by all locks of a class for the mean wait z per request. A request waits
   // W (the wait per conflict of the last evaluation) with probability P = z / W and not at all
@@ -360,6 +588,11 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
       }
       if (part.sequence_batch > 0) {
+        sequence_x[p] = sequence_s[p] = 0;
+        for (std::size_t o = 0; o < nc; ++o) {
+          sequence_x[p] += population[o] * held_x[o][p];
+          sequence_s[p] += population[o] * held_s[o][p];
+        }
         share_hot[p] = 1.0;
         const double mean = rate > 0 ? hold1 / rate : 0.0;
         const double scv = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
@@ -370,9 +603,35 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         granule_rho[p] = held / part.granules;
       }
     }
+    // `count` transactions of class o: their residual lock-seconds on p.
+    const auto residual_seconds = [&](std::size_t o, double count,
+                                      const std::vector<double>& second_moment, std::size_t p) {
+      const double r = profile[o].response_time_s;
+      return r > 0 ? count * second_moment[p] / (2 * r) : 0.0;
+    };
+    sum_over_other_classes(
+        nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_x[o][p]; },
+        from_others.x);
+    sum_over_other_classes(
+        nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_s[o][p]; },
+        from_others.s);
+    sum_over_other_classes(
+        nc, np,
+        [&](std::size_t o, std::size_t p) {
+          return residual_seconds(o, population[o], hold[o].x2, p);
+        },
+        from_others.resid_x);
+    sum_over_other_classes(
+        nc, np,
+        [&](std::size_t o, std::size_t p) {
+          return residual_seconds(o, population[o], hold[o].s2, p);
+        },
+        from_others.resid_s);
     std::vector<double> z_new(nc, 0.0);
     for (std::size_t c = 0; c < nc; ++c) {
       if (totals[c].requests <= 0) continue;
+      // The requester's own class: N - 1 others when closed (others_seen).
+      const double own = others_seen(c, c, population);
       double conflicts = 0;                           // sum over partitions of k_p * P(conflict)
       double cold_conflicts = 0;                      // the same outside hot spots
       double wait_weighted = 0;                       // sum of k_p * P(conflict) * residual hold
@@ -384,11 +643,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         if (workload.partitions[p].sequence_batch > 0) {
           // A page of end-of-file inserts: its lock queue (shared requests wait only behind
           // exclusive holders, in proportion).
-          double hx = 0, hs = 0;
-          for (std::size_t o = 0; o < nc; ++o) {
-            hx += population[o] * held_x[o][p];
-            hs += population[o] * held_s[o][p];
-          }
+          const double hx = sequence_x[p], hs = sequence_s[p];
           const double w = exclusive_share(c, p);
           const double fx = hx + hs > 0 ? hx / (hx + hs) : 0.0;
           const double mode = w + (1 - w) * fx;
@@ -398,22 +653,14 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
           damped(wait2_on[c][p], mode * sequence_wait[p].wait_second_moment_s2);
           continue;
         }
-        double hx = 0, hs = 0, resid_x = 0, resid_s = 0;
-        for (std::size_t o = 0; o < nc; ++o) {
-          const double others = others_seen(c, o, population);
-          const double x_locks = others * held_x[o][p];
-          const double s_locks = others * held_s[o][p];
-          hx += x_locks;
-          hs += s_locks;
-          // A conflicting lock is met at a random moment of its holding (length-biased), so
-          // the wait is its mean residual holding time sum hold^2 / (2 sum hold); weighting by
-          // locks held gives x_locks * that = others * x2 / (2 R).
-          const double r = profile[o].response_time_s;
-          if (r > 0) {
-            resid_x += others * hold[o].x2[p] / (2 * r);
-            resid_s += others * hold[o].s2[p] / (2 * r);
-          }
-        }
+        // Locks held by the others, and (a conflicting lock is met at a random moment of its
+        // holding, length-biased, so the wait is its mean residual holding time
+        // sum hold^2 / (2 sum hold); weighting by locks held gives others * x2 / (2 R)) their
+        // residual lock-seconds.
+        const double hx = from_others.x[c][p] + own * held_x[c][p];
+        const double hs = from_others.s[c][p] + own * held_s[c][p];
+        const double resid_x = from_others.resid_x[c][p] + residual_seconds(c, own, hold[c].x2, p);
+        const double resid_s = from_others.resid_s[c][p] + residual_seconds(c, own, hold[c].s2, p);
         const double p_exclusive = std::min(1.0, (hx + hs) / d);
         const double p_shared = std::min(1.0, hx / d);
         const double w = exclusive_share(c, p);
@@ -503,6 +750,10 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   }
 
   // Per-class results, deadlocks and thrashing indicators.
+  DeadlockInputs deadlock_in{
+      workload, totals, profile, held_x, held_s, population, std::vector<double>(nc, 0.0)};
+  for (std::size_t c = 0; c < nc; ++c) deadlock_in.own_seen[c] = others_seen(c, c, population);
+  const std::vector<double> p_deadlock = two_cycle_deadlock_sums(deadlock_in);
   double total_population = 0, blocked = 0, eta_weighted = 0, alpha_weighted = 0;
   double k2n_over_d = 0;
   for (std::size_t c = 0; c < nc; ++c) {
@@ -527,39 +778,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     // conflicting mode, one of the locks c already holds (Thomasian & Ryu, TSE 1991; this
     // gives (N-1) k^4 / (12 D^2) for the uniform exclusive case, see
     // two_cycle_deadlock_probability).
-    double p_deadlock = 0;
-    for (std::size_t p = 0; p < np; ++p) {
-      const double kp = totals[c].requests_on[p];
-      if (kp <= 0) continue;
-      const double d = workload.partitions[p].granules;
-      const double w = exclusive_share(c, p);
-      for (std::size_t o = 0; o < nc; ++o) {
-        const double others = others_seen(c, o, population);
-        const double p_by_o = std::min(
-            1.0, others * (w * (held_x[o][p] + held_s[o][p]) + (1 - w) * held_x[o][p]) / d);
-        if (p_by_o <= 0 || totals[o].requests <= 0) continue;
-        // o requests one of c's held locks in a conflicting mode. c's held locks and o's
-        // remaining requests are its *other* requests (c is requesting, o holds, a lock on p):
-        // spread over the partitions by the requests left after removing that one, so a
-        // partition locked once per transaction (a hot end-of-file page) closes no cycle with
-        // itself: its holder never waits for it again.
-        double p_back = 0;
-        const double c_other = totals[c].requests - 1.0;
-        const double o_other = totals[o].requests - 1.0;
-        for (std::size_t q = 0; q < np; ++q) {
-          const double c_on_q = totals[c].requests_on[q] - (q == p ? 1.0 : 0.0);
-          const double o_on_q = totals[o].requests_on[q] - (q == p ? 1.0 : 0.0);
-          if (c_other <= 0 || o_other <= 0 || c_on_q <= 0 || o_on_q <= 0) continue;
-          const double o_requests_on_q = profile[o].remaining_requests * o_on_q / o_other;
-          const double c_held_on_q = profile[c].locks_at_request * c_on_q / c_other;
-          const double wo = exclusive_share(o, q);
-          const double conflicting = wo + (1 - wo) * exclusive_share(c, q);
-          p_back += o_requests_on_q * c_held_on_q * conflicting / workload.partitions[q].granules;
-        }
-        p_deadlock += kp * p_by_o * std::min(1.0, p_back);
-      }
-    }
-    r.deadlock_probability = std::min(1.0, p_deadlock);
+    r.deadlock_probability = std::min(1.0, p_deadlock[c]);
     out.deadlock_rate_per_s += r.throughput_per_s * r.deadlock_probability;
 
     // Thomasian's alpha = eta * W1 / R with W1 the wait when blocked by an *active* transaction
