@@ -35,12 +35,12 @@ struct HoldingProfile {
 };
 
 HoldingProfile holding_profile(double k, double step_s, double wait_per_request_s,
-                               double commit_s) {
+                               const LockClass& cls) {
   HoldingProfile h;
   const double stretched = step_s + wait_per_request_s;  // t'
   const double km1 = std::max(k - 1.0, 0.0);
-  const double a = 0.5 * step_s + commit_s;  // hold of the last lock
-  h.response_time_s = k * stretched + commit_s;
+  const double a = cls.own_step_held * step_s + cls.commit_time_s;  // hold of the last lock
+  h.response_time_s = cls.lead_time_s + k * stretched + cls.commit_time_s;
   // hold_i = a + (k - i) t', i = 1..k  ->  m = k - i runs over 0..k-1.
   h.lock_seconds = k * a + stretched * k * km1 / 2.0;
   // sum over held locks j of the time until each later request m > j: sum_d d (k - d) t'
@@ -147,6 +147,12 @@ void validate(const LockWorkload& workload) {
     }
     if (!finite_non_negative(cls.step_time_scv)) {
       throw io::InputError(io::child_path(path, "step_time_scv"), "must be a non-negative number");
+    }
+    if (!(cls.own_step_held >= 0 && cls.own_step_held <= 1)) {
+      throw io::InputError(io::child_path(path, "own_step_held"), "must be in [0, 1]");
+    }
+    if (!finite_non_negative(cls.lead_time_s)) {
+      throw io::InputError(io::child_path(path, "lead_time_s"), "must be a non-negative number");
     }
     if (!finite_non_negative(cls.commit_time_scv)) {
       throw io::InputError(io::child_path(path, "commit_time_scv"),
@@ -256,8 +262,9 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         later_var = vbar + std::max(0.0, second - z_later * z_later);
       }
       const double later_step = mu + z_later;
-      const double a0 = 0.5 * s_a + cls.commit_time_s;  // own half step + commit
-      const double var0 = 0.5 * v_a + var.commit;
+      // Own (half) step + commit.
+      const double a0 = cls.own_step_held * s_a + cls.commit_time_s;
+      const double var0 = cls.own_step_held * v_a + var.commit;
       double ls = 0, sq = 0;
       if (acc.request_position < 0) {
         // Spread evenly: each of the k positions equally likely.
@@ -335,7 +342,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   auto evaluate = [&](const std::vector<double>& z) {
     for (std::size_t c = 0; c < nc; ++c) {
       const LockClass& cls = workload.classes[c];
-      profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls.commit_time_s);
+      profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls);
       hold[c] = holdings(c, z[c], class_variance(c, z[c]));
       const double r = profile[c].response_time_s;
       population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
@@ -511,7 +518,8 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     r.name = cls.name;
     r.concurrent_transactions = population[c];
     r.lock_requests = totals[c].requests;
-    r.response_time_no_wait_s = totals[c].requests * totals[c].step_s + cls.commit_time_s;
+    r.response_time_no_wait_s =
+        cls.lead_time_s + totals[c].requests * totals[c].step_s + cls.commit_time_s;
     r.response_time_s = profile[c].response_time_s;
     r.throughput_per_s = r.response_time_s > 0 ? population[c] / r.response_time_s : 0.0;
     r.conflict_probability = conflict_prob[c];

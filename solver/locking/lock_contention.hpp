@@ -96,6 +96,13 @@ struct LockClass {
   double step_time_scv = 0;
   /// Squared coefficient of variation of commit_time_s (e.g. 1 for one exponential log write).
   double commit_time_scv = 0;
+  /// Share of its own step a lock is held for: 0.5 (default) puts the request in the middle of
+  /// its step (Tay et al. 1985); 1 puts it at the start, before the work on the granule (TPSIM
+  /// and tpeval's simulator: lock, then page, then CPU per reference, Rahm L2354).
+  double own_step_held = 0.5;
+  /// Time before the first request that holds no lock (BOT processing), part of the response
+  /// time only.
+  double lead_time_s = 0;
 };
 
 struct LockWorkload {
