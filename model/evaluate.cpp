@@ -364,12 +364,22 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
       var += q * episode_s * episode_s / ops;
     return std::pair{bursts * cpu_s + (has_io ? q * episode_s : 0.0), var};
   };
-  // A clustered partition's references follow their host's in the same block, unless they
-  // take locks of their own (record locks).
+  // A clustered partition's references follow their host's in the same block (fixed counts),
+  // unless they take locks of their own (record locks). Drawn references are blocks of their
+  // own; those made before the host's lock a host page (leading_clustered_requests), counted
+  // with the host's requests.
+  const auto& type = m.transaction_types[d.type];
+  const bool fixed = fixed_reference_counts(type);
   const auto glued = [&](std::size_t p) {
     const auto& host = m.partitions[p].clustered_with;
-    return host && lock_part[p] < 0 && refs[static_cast<std::size_t>(*host)] > 0;
+    return fixed && host && lock_part[p] < 0 && refs[static_cast<std::size_t>(*host)] > 0;
   };
+  std::vector<double> leading(np, 0.0);  // per clustered partition
+  for (std::size_t p = 0; p < np; ++p) {
+    const auto& host = m.partitions[p].clustered_with;
+    if (host && lock_part[p] < 0 && lock_part[static_cast<std::size_t>(*host)] >= 0)
+      leading[p] = leading_clustered_requests(type, p, static_cast<std::size_t>(*host));
+  }
   std::vector<double> block_refs(refs), block_misses(misses);
   for (std::size_t p = 0; p < np; ++p) {
     if (!glued(p)) continue;
@@ -394,14 +404,17 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
       return lock_part[p] >= 0 && a.partition == static_cast<std::size_t>(lock_part[p]);
     });
     if (acc == c.accesses.end()) {
-      add_unlocked(refs[p], bursts, q);
+      add_unlocked(refs[p] - leading[p], bursts, q);
       continue;
     }
     const auto [mean, var] = block(bursts, q);
     acc->step_time_s = mean;
     acc->step_time_scv = mean > 0 ? var / (mean * mean) : 0.0;
     lock_seconds += acc->lock_requests * mean;
-    add_unlocked(refs[p] - acc->lock_requests, bursts, q);  // a granule already held
+    double own = acc->lock_requests;  // less the clustered partitions' leading requests
+    for (std::size_t r = 0; r < np; ++r)
+      if (m.partitions[r].clustered_with == static_cast<int>(p)) own -= leading[r];
+    add_unlocked(refs[p] - own, bursts, q);  // a granule already held
   }
   c.own_step_held = 1.0;
   c.step_time_s = tp.lock_requests > 0 ? lock_seconds / tp.lock_requests : 0.0;
@@ -558,9 +571,16 @@ void lock_contention(const Prepared& pr, Point& pt) {
           !m.partitions[p].clustered_with)
         tp.free_lock_requests += k;
       if (lock_part[p] < 0 || k <= 0) continue;
-      // A granule the transaction already holds is not requested again (routing.hpp).
-      const double distinct = distinct_lock_requests(
-          type, p, lw.partitions[static_cast<std::size_t>(lock_part[p])].granules);
+      // A granule the transaction already holds is not requested again (routing.hpp); a
+      // clustered reference made before its host's locks a host page of its own.
+      double leading = 0.0;
+      for (std::size_t q = 0; q < m.partitions.size(); ++q)
+        if (m.partitions[q].clustered_with == static_cast<int>(p) &&
+            lock_granules(m.partitions[q]) <= 0)
+          leading += leading_clustered_requests(type, q, p);
+      const double distinct =
+          leading + distinct_lock_requests(
+                        type, p, lw.partitions[static_cast<std::size_t>(lock_part[p])].granules);
       lc.accesses.push_back(
           {static_cast<std::size_t>(lock_part[p]), distinct, update_share_of(type, p), -1.0});
       tp.lock_requests += distinct;
@@ -634,6 +654,16 @@ void lock_contention(const Prepared& pr, Point& pt) {
   for (std::size_t p = 0; p < m.partitions.size(); ++p)
     if (lock_part[p] >= 0)
       pt.partition_conflict[p] = lc.partitions[lock_part[p]].exclusive_conflict_probability;
+  // A clustered partition's own requests (leading_clustered_requests) are on its host's pages.
+  for (std::size_t q = 0; q < m.partitions.size(); ++q) {
+    const auto& host = m.partitions[q].clustered_with;
+    if (!host || lock_part[q] >= 0 || lock_part[static_cast<std::size_t>(*host)] < 0) continue;
+    bool leads = false;
+    for (std::size_t t = 0; t < m.transaction_types.size(); ++t)
+      leads = leads || leading_clustered_requests(m.transaction_types[t], q,
+                                                  static_cast<std::size_t>(*host)) > 0;
+    if (leads) pt.partition_conflict[q] = pt.partition_conflict[static_cast<std::size_t>(*host)];
+  }
 }
 
 /// The single-class closed network behind one node's MPL: the node's classes, weighted by their

@@ -95,4 +95,13 @@ double distinct_lock_requests(const TransactionType& type, std::size_t p, double
   return -d * std::expm1(type.references * std::log1p(-share / d));
 }
 
+double leading_clustered_requests(const TransactionType& type, std::size_t q, std::size_t host) {
+  const auto share = [&](std::size_t p) {
+    return p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
+  };
+  const double sq = share(q), sh = share(host);
+  if (sq <= 0 || fixed_reference_counts(type)) return 0.0;
+  return sq / (sh + sq) * -std::expm1(type.references * std::log1p(-std::min(1.0, sh + sq)));
+}
+
 }  // namespace tpeval::model

@@ -50,4 +50,12 @@ bool fixed_reference_counts(const TransactionType& type);
 /// drawn references (n, share s): D (1 - (1 - s/D)^n).
 double distinct_lock_requests(const TransactionType& type, std::size_t p, double granules);
 
+/// Lock requests on the host's granules made by references to a page-clustered partition q
+/// (TELLER in BRANCH's page, L2402) before the transaction touched its host: such a reference
+/// lies in a host page of its own and locks it (model/sim/reference_generator.cpp make); later
+/// ones of either partition share a held page only if they are q's. With fixed counts the
+/// clustered reference follows its host's (0); with drawn references (n, shares s_h, s_q) it is
+/// the chance that the first of them is q's: s_q / (s_h + s_q) (1 - (1 - s_h - s_q)^n).
+double leading_clustered_requests(const TransactionType& type, std::size_t q, std::size_t host);
+
 }  // namespace tpeval::model
