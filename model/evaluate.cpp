@@ -398,23 +398,23 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
   double lock_seconds = 0.0;
   for (std::size_t p = 0; p < np; ++p) {
     if (refs[p] <= 0 || glued(p)) continue;
-    const double bursts = block_refs[p] / refs[p];
-    const double q = block_misses[p] / refs[p];
     auto acc = std::find_if(c.accesses.begin(), c.accesses.end(), [&](const auto& a) {
       return lock_part[p] >= 0 && a.partition == static_cast<std::size_t>(lock_part[p]);
     });
     if (acc == c.accesses.end()) {
-      add_unlocked(refs[p] - leading[p], bursts, q);
+      add_unlocked(refs[p] - leading[p], block_refs[p] / refs[p], block_misses[p] / refs[p]);
       continue;
     }
-    const auto [mean, var] = block(bursts, q);
+    // Its own requests, less the clustered partitions' leading ones; a repeated reference to a
+    // granule already held comes after its lock: part of that lock's block.
+    double own = acc->lock_requests;
+    for (std::size_t r = 0; r < np; ++r)
+      if (m.partitions[r].clustered_with == static_cast<int>(p)) own -= leading[r];
+    own = std::clamp(own, 1e-9, refs[p]);
+    const auto [mean, var] = block(block_refs[p] / own, block_misses[p] / own);
     acc->step_time_s = mean;
     acc->step_time_scv = mean > 0 ? var / (mean * mean) : 0.0;
     lock_seconds += acc->lock_requests * mean;
-    double own = acc->lock_requests;  // less the clustered partitions' leading requests
-    for (std::size_t r = 0; r < np; ++r)
-      if (m.partitions[r].clustered_with == static_cast<int>(p)) own -= leading[r];
-    add_unlocked(refs[p] - own, bursts, q);  // a granule already held
   }
   c.own_step_held = 1.0;
   c.step_time_s = tp.lock_requests > 0 ? lock_seconds / tp.lock_requests : 0.0;
@@ -558,6 +558,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
   }
   std::vector<int> lock_class(nc, -1);
   std::vector<std::size_t> lock_type;  // per lock class
+  // Per lock partition: record references and distinct lock requests per second. A page of
+  // end-of-file inserts has blocking-factor records, but a transaction that appends several
+  // of them holds its lock for all: the page's queue has B x distinct / references requesters.
+  std::vector<double> append_refs(lw.partitions.size(), 0.0), append_locks(append_refs);
   for (std::size_t c = 0; c < nc; ++c) {
     const auto& d = dm.types[c];
     const auto& type = m.transaction_types[d.type];
@@ -584,6 +588,8 @@ void lock_contention(const Prepared& pr, Point& pt) {
       lc.accesses.push_back(
           {static_cast<std::size_t>(lock_part[p]), distinct, update_share_of(type, p), -1.0});
       tp.lock_requests += distinct;
+      append_refs[static_cast<std::size_t>(lock_part[p])] += tp.rate * k;
+      append_locks[static_cast<std::size_t>(lock_part[p])] += tp.rate * distinct;
     }
     if (tp.lock_requests <= 0) continue;
     lc.arrival_rate_per_s = tp.rate;
@@ -608,6 +614,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
     lock_type.resize(lw.classes.size(), d.type);
   }
   if (lw.classes.empty()) return;
+  for (std::size_t lp = 0; lp < lw.partitions.size(); ++lp)
+    if (lw.partitions[lp].sequence_batch > 0 && append_refs[lp] > 0)
+      lw.partitions[lp].sequence_batch =
+          std::max(1.0, lw.partitions[lp].sequence_batch * append_locks[lp] / append_refs[lp]);
   solver::locking::LockOptions lo;
   lo.tolerance = 1e-8;
   lo.max_iterations = 5000;
