@@ -48,6 +48,7 @@ struct TypePoint {
   double free_lock_requests = 0.0;
   double conflict_probability = 0.0;  // per request, free ones included
   double deadlock_probability = 0.0;
+  double lock_wait_scv = 1.0;        ///< of one wait per blocked request
   double grant_notifications = 0.0;  ///< GEH locking: messages announcing a remote grant
 };
 
@@ -643,6 +644,9 @@ void lock_contention(const Prepared& pr, Point& pt) {
     const double all = tp.lock_requests + tp.free_lock_requests;
     tp.conflict_probability = cc.conflict_probability * tp.lock_requests / all;
     tp.deadlock_probability = cc.deadlock_probability;
+    if (cc.wait_per_conflict_s > 0 && cc.wait_second_moment_s2 > 0)
+      tp.lock_wait_scv = std::max(
+          0.0, cc.wait_second_moment_s2 / (cc.wait_per_conflict_s * cc.wait_per_conflict_s) - 1.0);
     pt.conflict_probability += tp.rate * tp.lock_requests * cc.conflict_probability;
     requests += tp.rate * all;
   }
@@ -947,6 +951,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(r.lock_requests, tp.lock_requests + tp.free_lock_requests);
     add(r.conflict_probability, tp.conflict_probability);
     add(r.deadlock_probability, tp.deadlock_probability);
+    add(r.lock_wait_scv, tp.lock_wait_scv);
     auto& br = r.breakdown;
     const auto& cb = tp.breakdown;
     add(br.cpu_service_s, cb.cpu_service_s);

@@ -531,6 +531,12 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     r.conflict_probability = conflict_prob[c];
     r.conflicts_per_transaction = conflict_prob[c] * totals[c].requests;
     r.wait_per_conflict_s = wait_per_conflict[c];
+    {
+      double second = 0;  // sum over partitions of k_p E[W_p^2] (waits of 0 included)
+      for (std::size_t p = 0; p < np; ++p) second += totals[c].requests_on[p] * wait2_on[c][p];
+      const double conflicts = conflict_prob[c] * totals[c].requests;
+      r.wait_second_moment_s2 = conflicts > 0 ? second / conflicts : 0.0;
+    }
     r.blocking_time_s = totals[c].requests * wait_per_request[c];
     const double lock_seconds = sum(hold[c].x) + sum(hold[c].s);
     r.mean_locks_held = r.response_time_s > 0 ? lock_seconds / r.response_time_s : 0;

@@ -303,3 +303,28 @@ TEST_CASE("hot spots: repeated appends to a held HISTORY page are no new lock re
     CHECK_MESSAGE(std::abs(*a - s->mean) <= tolerance * s->mean, name);
   }
 }
+
+// Issue #13: response-time percentiles on a hot spot. The lock wait was one exponential stage
+// per conflict; the wait for a page of end-of-file inserts is spread over its B inserters and
+// less variable (the lock model's second moment gives SCV 0.44 per wait at 100 TPS). Measured
+// 2026-11-30 (page-locked HISTORY, 100 TPS): p99 analytic 1292 ms (1744 before) against 771 ms
+// simulated here (seed 13; `tpeval validate`, seed 1: 841 ms): +68 % (+126 % before).
+// validate's percentile check still fails there (target missed), so the test asserts the
+// measured gap (a regression fails) and that the wait is below exponential.
+TEST_CASE("hot spots: response-time p99 of page-locked HISTORY (target missed, measured)") {
+  const SystemModel m = parse_model(
+      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"},
+                                  {"workload.arrival_rate_per_s", 100.0}}));
+  const Evaluation e = evaluate(m);
+  REQUIRE(e.types.size() == 1);
+  CHECK(e.types[0].lock_wait_scv < 0.6);
+  const TxSimReport r = simulate_transactions(m, run_for(300.0));
+  REQUIRE_FALSE(r.saturated);
+  const auto a = analytic_metric(e, "response_time_p99_ms");
+  const auto s = simulated_metric(SimulationView{m, r}, "response_time_p99_ms");
+  REQUIRE((a && s));
+  const double err = *a / s->mean - 1.0;
+  std::printf("page-locked HISTORY, 100 TPS: p99 analytic %.0f ms, simulated %.0f ms (%+.1f %%)\n",
+              *a, s->mean, 100.0 * err);
+  CHECK(err < 0.75);
+}
