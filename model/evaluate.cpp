@@ -48,6 +48,7 @@ struct TypePoint {
   double free_lock_requests = 0.0;
   double conflict_probability = 0.0;  // per request, free ones included
   double deadlock_probability = 0.0;
+  double lock_wait_scv = 1.0;        ///< of one wait per blocked request
   double grant_notifications = 0.0;  ///< GEH locking: messages announcing a remote grant
 };
 
@@ -305,64 +306,131 @@ void class_times(const Prepared& pr, Point& pt,
 }
 
 /// How long and how variable each lock request's step is (docs/locking.md "Steps of different
-/// length"): every step is a CPU burst; a step also waits for page I/O when its page is not
-/// buffered, which depends on the partition (L2633: the small partition stays in the HS buffer,
-/// the large one is read from disk). Service times are exponential as in the M/M/m stations: a
-/// CPU burst has SCV 1, an I/O episode (the read plus the synchronous victim write before it,
-/// L2368) is n such operations, SCV 1/n.
+/// length", "How `tpeval eval` feeds it"). The simulator runs a transaction as BOT, then per
+/// reference lock, page, CPU (transaction_engine.cpp next_reference; L2354), the references in
+/// random order with a clustered reference right after its host's (TELLER after its BRANCH,
+/// reference_generator.cpp; L2525), then commit. So a lock is requested at the start of its
+/// reference and held for that whole step (own_step_held = 1) plus the steps of the clustered
+/// references that follow it - one block -, every later block and the commit phase. References
+/// that request no lock (unlocked partitions, appended records under record locks, a granule
+/// the transaction already holds) are blocks too: each lies after a given lock with probability
+/// 1/2, so half their time lengthens every lock's holding (added to the commit phase) and the
+/// other half is lead time, like BOT (issue #11: without these blocks the BRANCH lock of the
+/// cluster example was held 50 instead of 61 ms and its conflict probability was 18 % low).
+/// Every reference is a CPU burst (BOT's share of the phase's non-I/O time by instructions);
+/// a reference also waits for page I/O when its page is not buffered, which depends on the
+/// partition (L2633). Service times are exponential as in the M/M/m stations: a CPU burst has
+/// SCV 1, an I/O episode (the read plus the synchronous victim write before it, L2368) is n
+/// such operations, SCV 1/n.
 void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
                 const std::vector<int>& lock_part, solver::locking::LockClass& c) {
   const auto& m = pr.model;
   const auto& buffers = pr.buffers[d.node];
-  const double k = tp.lock_requests;
+  const std::size_t np = m.partitions.size();
   double io_ref_s = 0.0;
   for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
-  const double cpu_step_s = std::max(0.0, tp.reference_phase_s - io_ref_s) / k;
   // I/O episodes are the HS misses of the reference phase: each may write a dirty victim
   // synchronously (L2368) and then reads the page (unless it is a new append page, or comes
   // from EH, whose time is counted in extended_memory_s). Counting misses rather than reads
   // keeps misses that only write a victim (an append partition's new page) from being folded
-  // into a few read episodes of enormous length. Episodes of unlocked partitions are spread
-  // over all steps.
-  std::vector<double> device_reads(m.partitions.size(), 0.0);  // HS misses per partition
-  double device_reads_sum = 0.0, locked_reads = 0.0;
-  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
-    device_reads[p] = references_per_tx(m, d.type, p) * buffers.partitions[p].eviction_ratio;
-    device_reads_sum += device_reads[p];
-    if (lock_part[p] >= 0) locked_reads += device_reads[p];
+  // into a few read episodes of enormous length.
+  std::vector<double> refs(np, 0.0), misses(np, 0.0);
+  double episodes = 0.0, all_refs = 0.0;
+  for (std::size_t p = 0; p < np; ++p) {
+    refs[p] = references_per_tx(m, d.type, p);
+    misses[p] = refs[p] * buffers.partitions[p].eviction_ratio;
+    episodes += misses[p];
+    all_refs += refs[p];
   }
-  const double episodes = device_reads_sum;
   const bool has_io = io_ref_s > 0 && episodes > 0;
   const double episode_s = has_io ? io_ref_s / episodes : 0.0;
   // Device operations per episode: reads that took device time plus synchronous victim writes.
   const double io_reads = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
   const double victim_writes = std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes);
   const double ops = has_io ? std::max(1.0, (io_reads + victim_writes) / episodes) : 1.0;
-  const double spread =
-      device_reads_sum > 0 ? episodes * (1.0 - locked_reads / device_reads_sum) / k : 0.0;
-  for (auto& acc : c.accesses) {
-    std::size_t p = 0;
-    while (lock_part[p] != static_cast<int>(acc.partition)) ++p;
-    const double q =
-        (device_reads_sum > 0 ? episodes * device_reads[p] / device_reads_sum / acc.lock_requests
-                              : episodes / k) +
-        spread;
-    double var = cpu_step_s * cpu_step_s;
+  // Non-I/O time (CPU with its queueing, EH, messages): BOT's share by its instructions.
+  const double other_s = std::max(0.0, tp.reference_phase_s - io_ref_s);
+  const double phase_instructions = d.cpu_instructions[reference_phase];
+  const double bot_s = phase_instructions > 0
+                           ? other_s * std::min(1.0, m.transaction_types[d.type].instructions.bot /
+                                                         phase_instructions)
+                           : 0.0;
+  const double cpu_s = all_refs > 0 ? (other_s - bot_s) / all_refs : 0.0;
+  // A block of `bursts` references with `q` I/O episodes: mean and variance.
+  const auto block = [&](double bursts, double q) {
+    double var = bursts * cpu_s * cpu_s;
     if (has_io && q <= 1.0)
       var += q * (1.0 + 1.0 / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
     else if (has_io)  // several episodes per step: their sum, q * ops operations
       var += q * episode_s * episode_s / ops;
-    acc.step_time_s = cpu_step_s + (has_io ? q * episode_s : 0.0);
-    acc.step_time_scv = acc.step_time_s > 0 ? var / (acc.step_time_s * acc.step_time_s) : 0.0;
+    return std::pair{bursts * cpu_s + (has_io ? q * episode_s : 0.0), var};
+  };
+  // A clustered partition's references follow their host's in the same block (fixed counts),
+  // unless they take locks of their own (record locks). Drawn references are blocks of their
+  // own; those made before the host's lock a host page (leading_clustered_requests), counted
+  // with the host's requests.
+  const auto& type = m.transaction_types[d.type];
+  const bool fixed = fixed_reference_counts(type);
+  const auto glued = [&](std::size_t p) {
+    const auto& host = m.partitions[p].clustered_with;
+    return fixed && host && lock_part[p] < 0 && refs[static_cast<std::size_t>(*host)] > 0;
+  };
+  std::vector<double> leading(np, 0.0);  // per clustered partition
+  for (std::size_t p = 0; p < np; ++p) {
+    const auto& host = m.partitions[p].clustered_with;
+    if (host && lock_part[p] < 0 && lock_part[static_cast<std::size_t>(*host)] >= 0)
+      leading[p] = leading_clustered_requests(type, p, static_cast<std::size_t>(*host));
   }
+  std::vector<double> block_refs(refs), block_misses(misses);
+  for (std::size_t p = 0; p < np; ++p) {
+    if (!glued(p)) continue;
+    const auto host = static_cast<std::size_t>(*m.partitions[p].clustered_with);
+    block_refs[host] += refs[p];
+    block_misses[host] += misses[p];
+  }
+  double unlocked_s = 0.0, unlocked_var = 0.0;  // the blocks without a lock request: U
+  const auto add_unlocked = [&](double count, double bursts, double q) {
+    if (count <= 0) return;
+    const auto [mean, var] = block(bursts, q);
+    unlocked_s += count * mean;
+    // after a given lock with probability 1/2: variance of that share of the holding
+    unlocked_var += count * (0.25 * mean * mean + 0.5 * var);
+  };
+  double lock_seconds = 0.0;
+  for (std::size_t p = 0; p < np; ++p) {
+    if (refs[p] <= 0 || glued(p)) continue;
+    auto acc = std::find_if(c.accesses.begin(), c.accesses.end(), [&](const auto& a) {
+      return lock_part[p] >= 0 && a.partition == static_cast<std::size_t>(lock_part[p]);
+    });
+    if (acc == c.accesses.end()) {
+      add_unlocked(refs[p] - leading[p], block_refs[p] / refs[p], block_misses[p] / refs[p]);
+      continue;
+    }
+    // Its own requests, less the clustered partitions' leading ones; a repeated reference to a
+    // granule already held comes after its lock: part of that lock's block.
+    double own = acc->lock_requests;
+    for (std::size_t r = 0; r < np; ++r)
+      if (m.partitions[r].clustered_with == static_cast<int>(p)) own -= leading[r];
+    own = std::clamp(own, 1e-9, refs[p]);
+    const auto [mean, var] = block(block_refs[p] / own, block_misses[p] / own);
+    acc->step_time_s = mean;
+    acc->step_time_scv = mean > 0 ? var / (mean * mean) : 0.0;
+    lock_seconds += acc->lock_requests * mean;
+  }
+  c.own_step_held = 1.0;
+  c.step_time_s = tp.lock_requests > 0 ? lock_seconds / tp.lock_requests : 0.0;
+  c.lead_time_s = bot_s + 0.5 * unlocked_s;
   // Commit: CPU plus log write and FORCE writes, each exponential.
-  if (c.commit_time_s > 0) {
-    const double commit_io_s = std::min(tp.breakdown.commit_io_s, c.commit_time_s);
-    const double commit_cpu_s = c.commit_time_s - commit_io_s;
+  double commit_var = 0.0;
+  if (tp.commit_phase_s > 0) {
+    const double commit_io_s = std::min(tp.breakdown.commit_io_s, tp.commit_phase_s);
+    const double commit_cpu_s = tp.commit_phase_s - commit_io_s;
     const double commit_ops = std::max(1.0, d.log_writes + d.force_writes);
-    c.commit_time_scv = (commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops) /
-                        (c.commit_time_s * c.commit_time_s);
+    commit_var = commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops;
   }
+  c.commit_time_s = tp.commit_phase_s + 0.5 * unlocked_s;
+  c.commit_time_scv =
+      c.commit_time_s > 0 ? (commit_var + unlocked_var) / (c.commit_time_s * c.commit_time_s) : 0.0;
 }
 
 /// Share of the lock holders on partition p that a lock request of node i meets at another node:
@@ -491,6 +559,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
   }
   std::vector<int> lock_class(nc, -1);
   std::vector<std::size_t> lock_type;  // per lock class
+  // Per lock partition: record references and distinct lock requests per second. A page of
+  // end-of-file inserts has blocking-factor records, but a transaction that appends several
+  // of them holds its lock for all: the page's queue has B x distinct / references requesters.
+  std::vector<double> append_refs(lw.partitions.size(), 0.0), append_locks(append_refs);
   for (std::size_t c = 0; c < nc; ++c) {
     const auto& d = dm.types[c];
     const auto& type = m.transaction_types[d.type];
@@ -504,14 +576,24 @@ void lock_contention(const Prepared& pr, Point& pt) {
           !m.partitions[p].clustered_with)
         tp.free_lock_requests += k;
       if (lock_part[p] < 0 || k <= 0) continue;
+      // A granule the transaction already holds is not requested again (routing.hpp); a
+      // clustered reference made before its host's locks a host page of its own.
+      double leading = 0.0;
+      for (std::size_t q = 0; q < m.partitions.size(); ++q)
+        if (m.partitions[q].clustered_with == static_cast<int>(p) &&
+            lock_granules(m.partitions[q]) <= 0)
+          leading += leading_clustered_requests(type, q, p);
+      const double distinct =
+          leading + distinct_lock_requests(
+                        type, p, lw.partitions[static_cast<std::size_t>(lock_part[p])].granules);
       lc.accesses.push_back(
-          {static_cast<std::size_t>(lock_part[p]), k, update_share_of(type, p), -1.0});
-      tp.lock_requests += k;
+          {static_cast<std::size_t>(lock_part[p]), distinct, update_share_of(type, p), -1.0});
+      tp.lock_requests += distinct;
+      append_refs[static_cast<std::size_t>(lock_part[p])] += tp.rate * k;
+      append_locks[static_cast<std::size_t>(lock_part[p])] += tp.rate * distinct;
     }
     if (tp.lock_requests <= 0) continue;
     lc.arrival_rate_per_s = tp.rate;
-    lc.step_time_s = tp.reference_phase_s / tp.lock_requests;
-    lc.commit_time_s = tp.commit_phase_s;
     lock_steps(pr, d, tp, lock_part, lc);
     // The same type behaving the same on several nodes (symmetric nodes) is one open class of
     // the summed rate: exact for Poisson arrivals, and it keeps the contention model's
@@ -533,6 +615,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
     lock_type.resize(lw.classes.size(), d.type);
   }
   if (lw.classes.empty()) return;
+  for (std::size_t lp = 0; lp < lw.partitions.size(); ++lp)
+    if (lw.partitions[lp].sequence_batch > 0 && append_refs[lp] > 0)
+      lw.partitions[lp].sequence_batch =
+          std::max(1.0, lw.partitions[lp].sequence_batch * append_locks[lp] / append_refs[lp]);
   solver::locking::LockOptions lo;
   lo.tolerance = 1e-8;
   lo.max_iterations = 5000;
@@ -558,6 +644,9 @@ void lock_contention(const Prepared& pr, Point& pt) {
     const double all = tp.lock_requests + tp.free_lock_requests;
     tp.conflict_probability = cc.conflict_probability * tp.lock_requests / all;
     tp.deadlock_probability = cc.deadlock_probability;
+    if (cc.wait_per_conflict_s > 0 && cc.wait_second_moment_s2 > 0)
+      tp.lock_wait_scv = std::max(
+          0.0, cc.wait_second_moment_s2 / (cc.wait_per_conflict_s * cc.wait_per_conflict_s) - 1.0);
     pt.conflict_probability += tp.rate * tp.lock_requests * cc.conflict_probability;
     requests += tp.rate * all;
   }
@@ -579,6 +668,16 @@ void lock_contention(const Prepared& pr, Point& pt) {
   for (std::size_t p = 0; p < m.partitions.size(); ++p)
     if (lock_part[p] >= 0)
       pt.partition_conflict[p] = lc.partitions[lock_part[p]].exclusive_conflict_probability;
+  // A clustered partition's own requests (leading_clustered_requests) are on its host's pages.
+  for (std::size_t q = 0; q < m.partitions.size(); ++q) {
+    const auto& host = m.partitions[q].clustered_with;
+    if (!host || lock_part[q] >= 0 || lock_part[static_cast<std::size_t>(*host)] < 0) continue;
+    bool leads = false;
+    for (std::size_t t = 0; t < m.transaction_types.size(); ++t)
+      leads = leads || leading_clustered_requests(m.transaction_types[t], q,
+                                                  static_cast<std::size_t>(*host)) > 0;
+    if (leads) pt.partition_conflict[q] = pt.partition_conflict[static_cast<std::size_t>(*host)];
+  }
 }
 
 /// The single-class closed network behind one node's MPL: the node's classes, weighted by their
@@ -852,6 +951,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(r.lock_requests, tp.lock_requests + tp.free_lock_requests);
     add(r.conflict_probability, tp.conflict_probability);
     add(r.deadlock_probability, tp.deadlock_probability);
+    add(r.lock_wait_scv, tp.lock_wait_scv);
     auto& br = r.breakdown;
     const auto& cb = tp.breakdown;
     add(br.cpu_service_s, cb.cpu_service_s);

@@ -65,6 +65,9 @@ struct TypeResult {
   double lock_requests = 0.0;
   double conflict_probability = 0.0;  ///< per lock request
   double deadlock_probability = 0.0;  ///< per transaction
+  /// SCV of one lock wait (per blocked request), from the lock model's second moment; 1 when
+  /// unknown (exponential).
+  double lock_wait_scv = 1.0;
   // Cluster, per transaction.
   double messages = 0.0;
   double page_requests = 0.0;

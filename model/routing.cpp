@@ -2,6 +2,7 @@
 #include "model/routing.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "model/buffer_model.hpp"
@@ -73,6 +74,34 @@ double lock_granules(const Partition& part) {
     return std::max(1.0, part.records);
   }
   return 0.0;
+}
+
+bool fixed_reference_counts(const TransactionType& type) {
+  const auto whole = [](double x) { return std::abs(x - std::round(x)) < 1e-9; };
+  if (!whole(type.references) || type.reference_count.variable()) return false;
+  for (double share : type.reference_shares)
+    if (!whole(share * type.references)) return false;
+  return true;
+}
+
+double distinct_lock_requests(const TransactionType& type, std::size_t p, double granules) {
+  const double share = p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
+  const double k = share * type.references;
+  if (k <= 0 || granules <= 0) return 0.0;
+  const double d = std::max(1.0, granules);
+  // D (1 - (1 - x/D)^n) = -D expm1(n log1p(-x/D)): exact for large D too.
+  if (d == 1.0 && (share >= 1.0 || fixed_reference_counts(type))) return 1.0;
+  if (fixed_reference_counts(type)) return -d * std::expm1(k * std::log1p(-1.0 / d));
+  return -d * std::expm1(type.references * std::log1p(-share / d));
+}
+
+double leading_clustered_requests(const TransactionType& type, std::size_t q, std::size_t host) {
+  const auto share = [&](std::size_t p) {
+    return p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
+  };
+  const double sq = share(q), sh = share(host);
+  if (sq <= 0 || fixed_reference_counts(type)) return 0.0;
+  return sq / (sh + sq) * -std::expm1(type.references * std::log1p(-std::min(1.0, sh + sq)));
 }
 
 }  // namespace tpeval::model

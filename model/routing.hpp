@@ -38,4 +38,24 @@ double authority_share(const SystemModel& model, const std::vector<std::vector<d
 /// appends to the end-of-file page and no lock of its own for a clustered partition's page.
 double lock_granules(const Partition& part);
 
+/// Whether every partition's reference count of `type` is a fixed whole number: the
+/// simulator then takes exactly that multiset of references in random order; otherwise each
+/// reference picks its partition by the shares (model/sim/reference_generator.cpp).
+bool fixed_reference_counts(const TransactionType& type);
+
+/// Mean number of distinct granules a transaction of `type` locks on partition p of `granules`
+/// granules (uniform; 1 for the end-of-file page of appends): a transaction that holds a lock
+/// does not request it again (issue #13: five references with page-locked HISTORY make 1.25
+/// appends per transaction to one page, 0.76 lock requests). Fixed counts k: D (1 - (1 - 1/D)^k);
+/// drawn references (n, share s): D (1 - (1 - s/D)^n).
+double distinct_lock_requests(const TransactionType& type, std::size_t p, double granules);
+
+/// Lock requests on the host's granules made by references to a page-clustered partition q
+/// (TELLER in BRANCH's page, L2402) before the transaction touched its host: such a reference
+/// lies in a host page of its own and locks it (model/sim/reference_generator.cpp make); later
+/// ones of either partition share a held page only if they are q's. With fixed counts the
+/// clustered reference follows its host's (0); with drawn references (n, shares s_h, s_q) it is
+/// the chance that the first of them is q's: s_q / (s_h + s_q) (1 - (1 - s_h - s_q)^n).
+double leading_clustered_requests(const TransactionType& type, std::size_t q, std::size_t host);
+
 }  // namespace tpeval::model

@@ -13,14 +13,6 @@
 #include "model/update_shares.hpp"
 
 namespace tpeval::model::sim {
-namespace {
-
-bool whole(double x) {
-  return std::abs(x - std::round(x)) < 1e-9;
-}
-
-}  // namespace
-
 void check_id_limits(const SystemModel& model) {
   if (model.partitions.size() > kMaxSimulatedPartitions)
     throw io::InputError(
@@ -90,16 +82,13 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
     }
     if (rc.values.empty() && rc.scv > 0)
       plan.count_distribution = solver::des::Distribution::from_moments(type.references, rc.scv);
-    bool fixed = whole(type.references) && !rc.variable();
+    // The rule shared with the analytic lock model (model/routing.hpp).
+    const bool fixed = fixed_reference_counts(type);
     std::vector<std::uint32_t> multiset;
     for (std::size_t p = 0; p < np && fixed; ++p) {
       const double share = p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
-      const double count = share * type.references;
-      if (!whole(count))
-        fixed = false;
-      else
-        for (long k = 0; k < std::lround(count); ++k)
-          multiset.push_back(static_cast<std::uint32_t>(p));
+      for (long k = 0; k < std::lround(share * type.references); ++k)
+        multiset.push_back(static_cast<std::uint32_t>(p));
     }
     plan.fixed_counts = fixed;
     if (fixed) plan.fixed = std::move(multiset);

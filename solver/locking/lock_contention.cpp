@@ -35,12 +35,12 @@ struct HoldingProfile {
 };
 
 HoldingProfile holding_profile(double k, double step_s, double wait_per_request_s,
-                               double commit_s) {
+                               const LockClass& cls) {
   HoldingProfile h;
   const double stretched = step_s + wait_per_request_s;  // t'
   const double km1 = std::max(k - 1.0, 0.0);
-  const double a = 0.5 * step_s + commit_s;  // hold of the last lock
-  h.response_time_s = k * stretched + commit_s;
+  const double a = cls.own_step_held * step_s + cls.commit_time_s;  // hold of the last lock
+  h.response_time_s = cls.lead_time_s + k * stretched + cls.commit_time_s;
   // hold_i = a + (k - i) t', i = 1..k  ->  m = k - i runs over 0..k-1.
   h.lock_seconds = k * a + stretched * k * km1 / 2.0;
   // sum over held locks j of the time until each later request m > j: sum_d d (k - d) t'
@@ -369,6 +369,12 @@ void validate(const LockWorkload& workload) {
     if (!finite_non_negative(cls.step_time_scv)) {
       throw io::InputError(io::child_path(path, "step_time_scv"), "must be a non-negative number");
     }
+    if (!(cls.own_step_held >= 0 && cls.own_step_held <= 1)) {
+      throw io::InputError(io::child_path(path, "own_step_held"), "must be in [0, 1]");
+    }
+    if (!finite_non_negative(cls.lead_time_s)) {
+      throw io::InputError(io::child_path(path, "lead_time_s"), "must be a non-negative number");
+    }
     if (!finite_non_negative(cls.commit_time_scv)) {
       throw io::InputError(io::child_path(path, "commit_time_scv"),
                            "must be a non-negative number");
@@ -433,6 +439,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   // view as for the step means below. It matters for hot spots: a transaction that holds the hot
   // lock does not wait for it again.
   std::vector<std::vector<double>> wait_on(nc, std::vector<double>(np, -1.0));
+  std::vector<double> share_hot(np, 0.0);  // hot_spot_share per partition (last evaluation)
   std::vector<std::vector<double>> wait2_on(nc, std::vector<double>(np, 0.0));  // E[wait^2]
   // Both are iteration state, damped like the mean waits (options.damping).
   const auto damped = [&](double& state, double value) {
@@ -468,16 +475,23 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       }
       const double fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;  // sigma^2 / (n - 1)
       double z_later = z;
-      double later_var = vbar + var.wait;
+      // The waits' variance comes from long waits behind blocked holders. The holder of a hot
+      // granule never waits for those queued behind it (that wait would close a cycle: a
+      // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
+      // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
+      // analytic limit was 116 TPS against about 150 simulated).
+      const double wait_var_weight = 1.0 - share_hot[acc.partition];
+      double later_var = vbar + wait_var_weight * var.wait;
       if (n > 0 && z > 0 && wait_on[c][acc.partition] >= 0) {
         // The other requests' waits: mean and variance without this request's own.
         z_later = std::max(0.0, (all_first - wait_on[c][acc.partition]) / n);
         const double second = std::max(0.0, (all_second - wait2_on[c][acc.partition]) / n);
-        later_var = vbar + std::max(0.0, second - z_later * z_later);
+        later_var = vbar + wait_var_weight * std::max(0.0, second - z_later * z_later);
       }
       const double later_step = mu + z_later;
-      const double a0 = 0.5 * s_a + cls.commit_time_s;  // own half step + commit
-      const double var0 = 0.5 * v_a + var.commit;
+      // Own (half) step + commit.
+      const double a0 = cls.own_step_held * s_a + cls.commit_time_s;
+      const double var0 = cls.own_step_held * v_a + var.commit;
       double ls = 0, sq = 0;
       if (acc.request_position < 0) {
         // Spread evenly: each of the k positions equally likely.
@@ -518,7 +532,6 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   // Conflicts per request outside hot spots (those feed Thomasian's alpha; a hot granule is a
   // queue, docs/locking.md "Hot spots").
   std::vector<double> cold_conflict_prob(nc, 0.0);
-  std::vector<double> share_hot(np, 0.0);        // hot_spot_share per partition
   std::vector<double> granule_rho(np, 0.0);      // locks held per granule (raw)
   std::vector<LockQueueWait> sequence_wait(np);  // sequence partitions only
   std::vector<std::vector<double>> held_x(nc, std::vector<double>(np, 0.0));
@@ -563,7 +576,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   auto evaluate = [&](const std::vector<double>& z) {
     for (std::size_t c = 0; c < nc; ++c) {
       const LockClass& cls = workload.classes[c];
-      profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls.commit_time_s);
+      profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls);
       hold[c] = holdings(c, z[c], class_variance(c, z[c]));
       const double r = profile[c].response_time_s;
       population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
@@ -762,12 +775,19 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     r.name = cls.name;
     r.concurrent_transactions = population[c];
     r.lock_requests = totals[c].requests;
-    r.response_time_no_wait_s = totals[c].requests * totals[c].step_s + cls.commit_time_s;
+    r.response_time_no_wait_s =
+        cls.lead_time_s + totals[c].requests * totals[c].step_s + cls.commit_time_s;
     r.response_time_s = profile[c].response_time_s;
     r.throughput_per_s = r.response_time_s > 0 ? population[c] / r.response_time_s : 0.0;
     r.conflict_probability = conflict_prob[c];
     r.conflicts_per_transaction = conflict_prob[c] * totals[c].requests;
     r.wait_per_conflict_s = wait_per_conflict[c];
+    {
+      double second = 0;  // sum over partitions of k_p E[W_p^2] (waits of 0 included)
+      for (std::size_t p = 0; p < np; ++p) second += totals[c].requests_on[p] * wait2_on[c][p];
+      const double conflicts = conflict_prob[c] * totals[c].requests;
+      r.wait_second_moment_s2 = conflicts > 0 ? second / conflicts : 0.0;
+    }
     r.blocking_time_s = totals[c].requests * wait_per_request[c];
     const double lock_seconds = sum(hold[c].x) + sum(hold[c].s);
     r.mean_locks_held = r.response_time_s > 0 ? lock_seconds / r.response_time_s : 0;

@@ -96,6 +96,13 @@ struct LockClass {
   double step_time_scv = 0;
   /// Squared coefficient of variation of commit_time_s (e.g. 1 for one exponential log write).
   double commit_time_scv = 0;
+  /// Share of its own step a lock is held for: 0.5 (default) puts the request in the middle of
+  /// its step (Tay et al. 1985); 1 puts it at the start, before the work on the granule (TPSIM
+  /// and tpeval's simulator: lock, then page, then CPU per reference, Rahm L2354).
+  double own_step_held = 0.5;
+  /// Time before the first request that holds no lock (BOT processing), part of the response
+  /// time only.
+  double lead_time_s = 0;
 };
 
 struct LockWorkload {
@@ -115,13 +122,16 @@ struct ClassContention {
   double conflict_probability = 0;       ///< per request, averaged over the class's requests
   double conflicts_per_transaction = 0;  ///< eta_c = sum of k * P_conflict
   double wait_per_conflict_s = 0;        ///< mean wait of one blocked request
-  double blocking_time_s = 0;            ///< eta_c * W: lock wait per transaction
-  double response_time_no_wait_s = 0;    ///< k * step + commit
-  double response_time_s = 0;            ///< with lock waits
-  double mean_locks_held = 0;            ///< time average over the transaction's life
-  double lock_holding_time_s = 0;        ///< mean time from a request to the lock's release
-  double deadlock_probability = 0;       ///< per transaction (two-cycles, Thomasian & Ryu form)
-  double blocked_share = 0;              ///< fraction of the life spent blocked
+  /// Its second moment E[W^2 | blocked] (lock-queue waits on hot spots are less variable than
+  /// exponential ones: the wait of the j-th of B inserters grows with j), s^2.
+  double wait_second_moment_s2 = 0;
+  double blocking_time_s = 0;          ///< eta_c * W: lock wait per transaction
+  double response_time_no_wait_s = 0;  ///< k * step + commit
+  double response_time_s = 0;          ///< with lock waits
+  double mean_locks_held = 0;          ///< time average over the transaction's life
+  double lock_holding_time_s = 0;      ///< mean time from a request to the lock's release
+  double deadlock_probability = 0;     ///< per transaction (two-cycles, Thomasian & Ryu form)
+  double blocked_share = 0;            ///< fraction of the life spent blocked
 };
 
 struct PartitionContention {

@@ -7,6 +7,7 @@
 
 #include "model/metrics_registry.hpp"
 #include "model/response_variability.hpp"
+#include "model/routing.hpp"
 #include "scenarios.hpp"
 #include "solver/open/response_quantile.hpp"
 #include "tests/support/input_error.hpp"
@@ -230,13 +231,38 @@ TEST_CASE("hot spots: conflicts per request as the simulator counts them, no sel
   // counts it now (model/metrics_registry.cpp lock_requests_per_tx).
   const Evaluation plain = eval_default({{"workload.arrival_rate_per_s", 30}});
   CHECK(plain.types[0].lock_requests == doctest::Approx(2.0));  // BRANCH, ACCOUNT
-  const Evaluation hot =
-      eval_default({{"database.partitions[HISTORY].lock_granularity", "page"},
-                    {"workload.arrival_rate_per_s", 30}});
+  const Evaluation hot = eval_default({{"database.partitions[HISTORY].lock_granularity", "page"},
+                                       {"workload.arrival_rate_per_s", 30}});
   REQUIRE_FALSE(hot.saturated);
   CHECK(hot.types[0].lock_requests == doctest::Approx(3.0));
   // Measured by the simulator (seed 1, `tpeval validate`): 0.233 and 0.00082 +- 0.00019.
   CHECK(hot.conflict_probability == doctest::Approx(0.233).epsilon(0.1));
   CHECK(hot.types[0].deadlock_probability < 0.0015);
   CHECK(hot.types[0].deadlock_probability > 0.0);
+}
+
+TEST_CASE("hot spots: a transaction requests the distinct granules it locks (issue #13)") {
+  // Five references with Debit-Credit's shares: 1.25 per partition, drawn one by one.
+  const SystemModel five = parse_model(
+      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"},
+                                  {"workload.transaction_types[0].references", 5}}));
+  const TransactionType& t = five.transaction_types[0];
+  CHECK_FALSE(fixed_reference_counts(t));
+  // The one end-of-file page: P(at least one of five draws) = 1 - 0.75^5.
+  CHECK(distinct_lock_requests(t, 3, 1.0) == doctest::Approx(1.0 - std::pow(0.75, 5)));
+  // Many granules: about the references themselves.
+  CHECK(distinct_lock_requests(t, 2, 1e6) == doctest::Approx(1.25).epsilon(1e-5));
+  // TELLER before the first BRANCH reference: 1/2 x P(any of them) = 0.5 (1 - 0.5^5).
+  CHECK(leading_clustered_requests(t, 1, 0) == doctest::Approx(0.5 * (1.0 - std::pow(0.5, 5))));
+  // Fixed counts (the default): one request per reference, TELLER follows its BRANCH.
+  const SystemModel four = parse_model(debit_credit_model());
+  CHECK(fixed_reference_counts(four.transaction_types[0]));
+  CHECK(distinct_lock_requests(four.transaction_types[0], 3, 1.0) == doctest::Approx(1.0));
+  CHECK(leading_clustered_requests(four.transaction_types[0], 1, 0) == 0.0);
+  // The analytic model counts requests as the simulator does (3.78 measured at 60 TPS).
+  const Evaluation e = evaluate(parse_model(
+      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"},
+                                  {"workload.transaction_types[0].references", 5},
+                                  {"workload.arrival_rate_per_s", 60.0}})));
+  CHECK(e.types[0].lock_requests == doctest::Approx(3.75).epsilon(0.01));
 }

@@ -8,11 +8,13 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../scenarios.hpp"
 #include "model/debit_credit.hpp"
 #include "model/evaluate.hpp"
+#include "model/metrics_registry.hpp"
 #include "model/overrides.hpp"
 #include "model/parse.hpp"
 #include "model/sim/simulate.hpp"
@@ -105,8 +107,10 @@ double response_error(const nlohmann::json& doc, double rate, double seconds,
 }  // namespace
 
 TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analytic vs simulated") {
-  // Rates from low load to about 85 % of the analytic limit (HISTORY: 117 TPS; hot page 10 %:
-  // 165, 30 %: 87, 100 %: 28 TPS).
+  // Rates from low load to about 85 % of the analytic limit as it was (HISTORY: 117 TPS, now
+  // 159; hot page 10 %: 165, 30 %: 87, 100 %: 28, now 30 TPS). Page-locked HISTORY nearer its
+  // simulated limit of about 157 TPS is not yet within 15 %: 130 TPS analytic 0.44 s against
+  // 0.37 s simulated (+18 %), 145 TPS +32 % (measured 2026-11-30, issue #13).
   Agreement worst;
   struct Point {
     std::string label;
@@ -133,40 +137,61 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
               worst.where.c_str());
 }
 
-// Issue #13's limit target: the analytic limit within 10 % of the simulated one. Not reached:
-// the mean-value model adds the waits for the hot page and for the BRANCH page a transaction
-// holds while it queues for the hot one, which in the simulator largely overlap (the requester
-// is behind the BRANCH holder in the hot page's queue anyway), so the analytic limit is low:
-// page-locked HISTORY 117 TPS against a simulator that sustains 130 TPS; one hot page locked by
-// every transaction 28 TPS against about 35. The target (within 10 %) is missed; the test
-// asserts the measured analytic limits (so a regression fails) and that the simulator sustains
-// the rates above them, and prints the gap (issue #13 note).
-TEST_CASE("hot spots: analytic limit against the simulated one (target missed, measured)") {
-  struct Limit {
-    std::string label;
-    nlohmann::json doc;
-    double sustained;  // a rate the simulator sustains
-    double analytic;   // the measured analytic limit (2026-11-30)
+// Issue #13's limit target: the analytic limit within 10 % of the simulated one. Page-locked
+// HISTORY: the simulator saturates between 155 TPS (sustained, RT 0.51 s) and 160 TPS (measured
+// 2026-11-30); the analytic limit was 117.4 TPS until the hot lock's later steps stopped taking
+// the variance of waits behind blocked holders (solver/locking/lock_contention.cpp: a hot
+// granule's holder never waits for those queued behind it); now 158.6 TPS. One hot page locked by
+// every transaction: target still missed (analytic 30.1 TPS, was 28.4; the simulator sustains 36
+// TPS with RT 1.0 s and not 37): the mean wait of the hot holder's later requests still counts
+// blockers queued behind it; the test asserts the measured value and prints the gap.
+TEST_CASE("hot spots: analytic limit against the simulated one") {
+  const auto history =
+      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
+  const Evaluation e = evaluate(parse_model(history));
+  REQUIRE(e.max_throughput_per_s);
+  const double limit = *e.max_throughput_per_s;
+  std::printf("page-locked HISTORY: analytic limit %.1f TPS (%s)\n", limit,
+              e.max_throughput_limited_by.c_str());
+  const auto throughput_at = [&](double rate, bool& saturated) {
+    const SystemModel m = parse_model(with(history, {{"workload.arrival_rate_per_s", rate}}));
+    // The CLI's population bound: near its limit the simulator has long excursions (a HISTORY
+    // queue of a few thousand that drains again) that run_for's 3000 would call saturation.
+    TxSimOptions o = run_for(200.0);
+    o.max_population = TxSimOptions{}.max_population;
+    const TxSimReport r = simulate_transactions(m, o);
+    saturated = r.saturated;
+    const double x = r.system("throughput_per_s")->estimate.mean;
+    std::printf("  simulated at %.1f TPS: throughput %.1f%s (%s, %.0f s, %llu tx)\n", rate, x,
+                saturated ? " (saturated)" : "", r.stop_reason.c_str(), r.simulated_time_s,
+                static_cast<unsigned long long>(r.transactions));
+    return x;
   };
-  const std::vector<Limit> limits = {
-      {"page-locked HISTORY",
-       with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}}),
-       130.0, 117.4},
-      {"hot page, 100 %", hot_page_model(1.0), 33.0, 28.4},
-  };
-  for (const auto& l : limits) {
-    const SystemModel m = parse_model(with(l.doc, {{"workload.arrival_rate_per_s", l.sustained}}));
-    const TxSimReport r = simulate_transactions(m, run_for(120.0));
-    CHECK_MESSAGE(!r.saturated, l.label << ": simulator saturated at " << l.sustained);
-    const Evaluation e = evaluate(m);
-    REQUIRE(e.max_throughput_per_s);
-    std::printf("%-30s analytic limit %.1f TPS (%s); the simulator sustains %.0f TPS\n",
-                l.label.c_str(), *e.max_throughput_per_s, e.max_throughput_limited_by.c_str(),
-                l.sustained);
-    CHECK(*e.max_throughput_per_s == doctest::Approx(l.analytic).epsilon(0.02));
-    std::printf("%-30s gap to the sustained rate: %.1f %% (target <= 10 %%)\n", l.label.c_str(),
-                100.0 * (1.0 - *e.max_throughput_per_s / l.sustained));
-  }
+  // The measured limit (a regression fails) ...
+  CHECK(limit == doctest::Approx(158.6).epsilon(0.02));
+  // ... which the simulator does not sustain 10 % beyond, while it sustains 130 TPS. Between,
+  // its runs collapse by chance (deadlock restarts while the HISTORY queue is long): at 0.9 x
+  // the analytic limit (142.7 TPS) `tpeval simulate` sustains 200 s with seeds 1-7, this test's
+  // stream (seed 13) collapses after about 100 s - so the simulated limit is 143-160 TPS.
+  bool saturated = false;
+  const double below = throughput_at(130.0, saturated);
+  CHECK_FALSE(saturated);
+  CHECK(below >= 0.97 * 130.0);
+  const double above = throughput_at(1.1 * limit, saturated);
+  CHECK((saturated || above < 0.97 * 1.1 * limit));
+
+  const SystemModel hot =
+      parse_model(with(hot_page_model(1.0), {{"workload.arrival_rate_per_s", 33.0}}));
+  const TxSimReport r = simulate_transactions(hot, run_for(120.0));
+  CHECK_FALSE(r.saturated);
+  const Evaluation eh = evaluate(hot);
+  REQUIRE(eh.max_throughput_per_s);
+  std::printf(
+      "hot page, 100 %%: analytic limit %.1f TPS (%s); the simulator sustains 33 (and 36) TPS, "
+      "gap to 36: %.1f %% (target <= 10 %%)\n",
+      *eh.max_throughput_per_s, eh.max_throughput_limited_by.c_str(),
+      100.0 * (1.0 - *eh.max_throughput_per_s / 36.0));
+  CHECK(*eh.max_throughput_per_s == doctest::Approx(30.1).epsilon(0.02));
 }
 
 TEST_CASE("read-only and partly updating types, SSD device stages: analytic vs simulated") {
@@ -241,4 +266,65 @@ TEST_CASE("read-only and partly updating types, SSD device stages: analytic vs s
   }
   std::printf("read/update and SSD grid: worst response-time error %.1f %% (%s)\n",
               100 * worst.worst, worst.where.c_str());
+}
+
+// Issue #13: five references per transaction with page-locked HISTORY (1.25 appends per
+// transaction to the one end-of-file page) made the analytic limit collapse to 12.7 TPS: every
+// append was a lock request on the hot page, also those of a transaction that already holds it
+// (the simulator grants those at once and counts no request). Now a transaction requests the
+// distinct granules it locks (model/routing.hpp distinct_lock_requests; a TELLER reference
+// before its BRANCH's locks a BRANCH page, leading_clustered_requests), and the page's lock queue
+// has blocking factor x distinct / appends requesters. Measured 2026-11-30: analytic limit 184.5
+// TPS (log disk); at 60 TPS response time -9 %, lock requests -1 %, conflicts per request -5 %;
+// at 120 TPS the response time is -17 % (target 15 % missed there).
+TEST_CASE("hot spots: repeated appends to a held HISTORY page are no new lock requests") {
+  const auto doc =
+      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"},
+                                  {"workload.transaction_types[0].references", 5}});
+  const Evaluation limit = evaluate(parse_model(doc));
+  REQUIRE(limit.max_throughput_per_s);
+  std::printf("5 references, page-locked HISTORY: analytic limit %.1f TPS (%s)\n",
+              *limit.max_throughput_per_s, limit.max_throughput_limited_by.c_str());
+  CHECK(*limit.max_throughput_per_s > 150.0);
+  const SystemModel m = parse_model(with(doc, {{"workload.arrival_rate_per_s", 60.0}}));
+  const Evaluation e = evaluate(m);
+  const TxSimReport r = simulate_transactions(m, run_for(200.0));
+  REQUIRE_FALSE(r.saturated);
+  const SimulationView view{m, r};
+  for (const auto& [name, tolerance] :
+       std::vector<std::pair<std::string, double>>{{"lock_requests_per_tx", 0.03},
+                                                   {"conflict_probability", 0.10},
+                                                   {"response_time_ms", 0.15}}) {
+    const auto a = analytic_metric(e, name);
+    const auto s = simulated_metric(view, name);
+    REQUIRE((a && s));
+    std::printf("  %-22s analytic %.4g, simulated %.4g (%+.1f %%)\n", name.c_str(), *a, s->mean,
+                100.0 * (*a / s->mean - 1.0));
+    CHECK_MESSAGE(std::abs(*a - s->mean) <= tolerance * s->mean, name);
+  }
+}
+
+// Issue #13: response-time percentiles on a hot spot. The lock wait was one exponential stage
+// per conflict; the wait for a page of end-of-file inserts is spread over its B inserters and
+// less variable (the lock model's second moment gives SCV 0.44 per wait at 100 TPS). Measured
+// 2026-11-30 (page-locked HISTORY, 100 TPS): p99 analytic 1292 ms (1744 before) against 771 ms
+// simulated here (seed 13; `tpeval validate`, seed 1: 841 ms): +68 % (+126 % before).
+// validate's percentile check still fails there (target missed), so the test asserts the
+// measured gap (a regression fails) and that the wait is below exponential.
+TEST_CASE("hot spots: response-time p99 of page-locked HISTORY (target missed, measured)") {
+  const SystemModel m = parse_model(
+      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"},
+                                  {"workload.arrival_rate_per_s", 100.0}}));
+  const Evaluation e = evaluate(m);
+  REQUIRE(e.types.size() == 1);
+  CHECK(e.types[0].lock_wait_scv < 0.6);
+  const TxSimReport r = simulate_transactions(m, run_for(300.0));
+  REQUIRE_FALSE(r.saturated);
+  const auto a = analytic_metric(e, "response_time_p99_ms");
+  const auto s = simulated_metric(SimulationView{m, r}, "response_time_p99_ms");
+  REQUIRE((a && s));
+  const double err = *a / s->mean - 1.0;
+  std::printf("page-locked HISTORY, 100 TPS: p99 analytic %.0f ms, simulated %.0f ms (%+.1f %%)\n",
+              *a, s->mean, 100.0 * err);
+  CHECK(err < 0.75);
 }

@@ -122,6 +122,38 @@ TEST_CASE("cluster simulator: validate agreement, Debit-Credit at 100 TPS per no
   }
 }
 
+// Issue #11: the lock conflict probability was 10-18 % low analytically (2 nodes, GEH, random:
+// 0.0250 against 0.0303; primary copy: lock wait 2.14 against 3.12 ms), because the lock model
+// held BRANCH's lock from the middle of a step of half the reference phase, while the simulator
+// locks at the start of the reference and holds it through TELLER's reference, half of the
+// other references and the commit (model/evaluate.cpp lock_steps). Runs long enough for
+// intervals of about +-5 % on the conflict probability, so an 18 % error fails.
+TEST_CASE("cluster simulator: lock conflicts and lock waits agree (#11)") {
+  struct Combination {
+    int nodes;
+    const char* routing;
+    const char* locking;
+  };
+  const Combination combos[] = {
+      {1, "random", "geh_lock_table"},   {2, "random", "geh_lock_table"},
+      {2, "affinity", "geh_lock_table"}, {2, "random", "primary_copy"},
+      {5, "random", "geh_lock_table"},   {5, "affinity", "primary_copy"},
+      {10, "random", "geh_lock_table"},  {10, "affinity", "primary_copy"},
+  };
+  for (const Combination& c : combos) {
+    CAPTURE(c.nodes);
+    CAPTURE(std::string(c.routing));
+    CAPTURE(std::string(c.locking));
+    const SystemModel m =
+        cluster_model(c.nodes, {{"cluster.routing", c.routing}, {"cluster.locking", c.locking}});
+    const Evaluation e = evaluate(m);
+    const TxSimReport r = simulate_transactions(m, fixed_length(c.nodes >= 10 ? 30.0 : 80.0));
+    REQUIRE_FALSE(r.saturated);
+    check_agreement(m, e, r,
+                    {"conflict_probability", "lock_conflict_probability:BRANCH", "lock_wait_ms"});
+  }
+}
+
 TEST_CASE("cluster simulator: primary copy page-request share per partition (analytic differs)") {
   // Under primary copy a miss under the node's own lock authority reads the disk (L2993), so
   // only 1 - 1/n of the B/T misses another node holds are shipped with a grant. The analytic

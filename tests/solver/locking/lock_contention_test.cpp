@@ -454,3 +454,28 @@ TEST_CASE("locking: invalid workloads are InputErrors with the field path") {
   CHECK(error_of([&] { analyze_lock_contention(w); }) ==
         "classes[0].commit_time_scv: must be a non-negative number");
 }
+
+TEST_CASE(
+    "locking: a request at the start of its step holds the whole step; lead time holds nothing") {
+  // Issue #11: the simulator locks before it fixes the page (lock, page, CPU; Rahm L2354), so a
+  // lock is held for its whole own step. k = 4 fixed steps of 10 ms, commit 5 ms, open arrivals
+  // at a rate low enough that waits do not matter: mean hold = h s + (k - 1) s / 2 + commit.
+  LockWorkload w = uniform(0, 4, 1e9, 1.0, 0.010, 0.005);
+  w.classes[0].concurrent_transactions = 0;
+  w.classes[0].arrival_rate_per_s = 1.0;
+  const auto tay = analyze_lock_contention(w);
+  CHECK(tay.classes[0].lock_holding_time_s == doctest::Approx(0.005 + 0.015 + 0.005));
+  w.classes[0].own_step_held = 1.0;
+  const auto start = analyze_lock_contention(w);
+  CHECK(start.classes[0].lock_holding_time_s == doctest::Approx(0.010 + 0.015 + 0.005));
+  w.classes[0].lead_time_s = 0.020;
+  const auto lead = analyze_lock_contention(w);
+  CHECK(lead.classes[0].lock_holding_time_s == doctest::Approx(0.030));
+  CHECK(lead.classes[0].response_time_no_wait_s == doctest::Approx(0.020 + 0.040 + 0.005));
+  // Twice the lock-seconds at the same arrival rate: twice the conflicts.
+  CHECK(start.classes[0].conflict_probability ==
+        doctest::Approx(tay.classes[0].conflict_probability * 0.030 / 0.025).epsilon(1e-6));
+  w.classes[0].own_step_held = 1.5;
+  CHECK(error_of([&] { analyze_lock_contention(w); }) ==
+        "classes[0].own_step_held: must be in [0, 1]");
+}
