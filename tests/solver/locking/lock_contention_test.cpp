@@ -456,7 +456,7 @@ TEST_CASE("locking: invalid workloads are InputErrors with the field path") {
 }
 
 TEST_CASE(
-    "locking: a request at the start of its step holds the whole step; lead time holds nothing") {
+    "locking: a request at the start of its step holds the whole step, and lead time holds nothing") {
   // Issue #11: the simulator locks before it fixes the page (lock, page, CPU; Rahm L2354), so a
   // lock is held for its whole own step. k = 4 fixed steps of 10 ms, commit 5 ms, open arrivals
   // at a rate low enough that waits do not matter: mean hold = h s + (k - 1) s / 2 + commit.
