@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "model/cpu_visits.hpp"
 #include "model/routing.hpp"
 #include "model/update_shares.hpp"
 
@@ -26,13 +27,24 @@ class Work {
         size == Size::short_message ? mc.short_instructions : mc.long_instructions;
     const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
     d_.messages += count;
-    own_cpu(count * instructions, waited, phase);
-    visits(dm_.layout.cpu[d_.node], count, waited, phase);
-    remote_cpu(target, count * instructions, waited, phase);
-    remote_visits(target, count, waited, phase);
+    cpu_at(d_.node, count * instructions, count, waited, phase);
+    if (target >= 0) {
+      cpu_at(static_cast<std::size_t>(target), count * instructions, count, waited, phase);
+    } else {
+      const double share = 1.0 / static_cast<double>(n_ - 1);
+      for (std::size_t j = 0; j < n_; ++j)
+        if (j != d_.node) cpu_at(j, count * instructions * share, count * share, waited, phase);
+    }
     // 1 MB/s = 1000 bytes per ms.
-    station(dm_.layout.network, count * bytes / (mc.bandwidth_mb_per_s * 1000.0), waited, phase);
-    visits(dm_.layout.network, count, waited, phase);
+    const int net = dm_.layout.network;
+    const double net_ms = count * bytes / (mc.bandwidth_mb_per_s * 1000.0);
+    d_.load_ms[net] += net_ms;
+    d_.bursts[net] += count;
+    d_.burst_ms2[net] += net_ms * net_ms / count;
+    if (waited) {
+      d_.wait_ms[phase][net] += net_ms;
+      d_.wait_bursts[phase][net] += count;
+    }
   }
   /// A message from `source` (-1: any other node) to this node.
   void message_from(int source, Size size, double count, bool waited, Phase phase) {
@@ -43,42 +55,32 @@ class Work {
     d_.geh_entry_accesses[phase] += count;
     d_.load_ms[dm_.layout.extended_memory] += count * m_.cluster.geh_lock_table.entry_access_ms;
   }
+  /// `count` further visits of the transaction to its own CPU without work of their own (it
+  /// queues for a CPU to make GEH accesses, model/cpu_visits.hpp).
+  void own_cpu_visits(double count, Phase phase) {
+    if (count <= 0) return;
+    const int k = dm_.layout.cpu[d_.node];
+    d_.bursts[k] += count;
+    d_.wait_bursts[phase][k] += count;
+  }
 
  private:
-  void own_cpu(double instructions, bool waited, Phase phase) {
-    if (waited) {
-      d_.cpu_instructions[phase] += instructions;
-    } else {
-      // Not waited for: load only (booked on the CPU station like a remote node's work).
-      station(dm_.layout.cpu[d_.node], instructions * d_.ms_per_instruction, false, phase);
-    }
-  }
-  void remote_cpu(int target, double instructions, bool waited, Phase phase) {
-    if (target >= 0)
-      return remote_cpu_at(static_cast<std::size_t>(target), instructions, waited, phase);
-    const double share = 1.0 / static_cast<double>(n_ - 1);
-    for (std::size_t j = 0; j < n_; ++j)
-      if (j != d_.node) remote_cpu_at(j, instructions * share, waited, phase);
-  }
-  void visits(int k, double count, bool waited, Phase phase) {
-    d_.bursts[k] += count;
-    if (waited) d_.wait_bursts[phase][k] += count;
-  }
-  void remote_visits(int target, double count, bool waited, Phase phase) {
-    if (target >= 0) return visits(dm_.layout.cpu[target], count, waited, phase);
-    const double share = 1.0 / static_cast<double>(n_ - 1);
-    for (std::size_t j = 0; j < n_; ++j)
-      if (j != d_.node) visits(dm_.layout.cpu[j], count * share, waited, phase);
-  }
-  void remote_cpu_at(std::size_t j, double instructions, bool waited, Phase phase) {
+  /// Message CPU work on node j's CPU: `visits` bursts of `instructions` in all. Waited work on
+  /// the own node is the message's time (message_cpu_*), elsewhere remote waiting.
+  void cpu_at(std::size_t j, double instructions, double visits, bool waited, Phase phase) {
+    const int k = dm_.layout.cpu[j];
     const double ms = instructions / (m_.nodes[j].cpu_mips * 1000.0);
-    station(dm_.layout.cpu[j], ms, waited && j != d_.node, phase);
-    if (waited && j == d_.node) d_.cpu_instructions[phase] += instructions;
-  }
-  void station(int k, double ms, bool waited, Phase phase) {
-    if (k < 0 || ms <= 0) return;
     d_.load_ms[k] += ms;
-    if (waited) d_.wait_ms[phase][k] += ms;
+    d_.bursts[k] += visits;
+    if (visits > 0) d_.burst_ms2[k] += ms * ms / visits;
+    if (!waited) return;
+    if (j == d_.node) {
+      d_.message_cpu_ms[phase] += ms;
+      d_.message_cpu_visits[phase] += visits;
+    } else {
+      d_.wait_ms[phase][k] += ms;
+      d_.wait_bursts[phase][k] += visits;
+    }
   }
 
   const SystemModel& m_;
@@ -185,10 +187,13 @@ void geh_lock_table(const SystemModel& m, Work& w, TypeDemand& d) {
   }
   d.lock_requests += locks;
   // Read the entry, write it back with compare-and-swap; a duplicated GLT writes twice
-  // (L3064-3066: 4-5 accesses per lock, 6-7 duplicated).
-  const double extra = g.duplicated ? 1.0 : 0.0;
-  w.geh_entries(locks * (g.accesses_per_acquire + extra), reference_phase);
-  w.geh_entries(locks * (g.accesses_per_release + extra), commit_phase);
+  // (L3064-3066: 4-5 accesses per lock, 6-7 duplicated). The acquire accesses keep the CPU of
+  // the burst before them; the release accesses need a CPU visit of their own after the log
+  // write of an updating transaction (model/cpu_visits.hpp, both engines).
+  w.geh_entries(locks * geh_acquire_entries(g), reference_phase);
+  w.geh_entries(locks * geh_release_entries(g), commit_phase);
+  if (locks > 0 && geh_release_entries(g) > 0)
+    w.own_cpu_visits(update_probability(m, d.type) * geh_release_cpu_visits(true), commit_phase);
 }
 
 }  // namespace

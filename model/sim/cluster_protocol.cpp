@@ -7,6 +7,7 @@
 #include <bit>
 #include <stdexcept>
 
+#include "model/cpu_visits.hpp"
 #include "model/routing.hpp"
 #include "model/sim/transaction_engine.hpp"
 #include "model/sim/transaction_state.hpp"
@@ -94,9 +95,8 @@ void TransactionEngine::plan_cluster_lock(std::uint32_t tx) {
   lock.kind = Action::lock;
   if (model_.cluster.locking == GlobalLocking::geh_lock_table) {
     // Read the GLT entry, write it back with compare-and-swap; a duplicated GLT writes twice
-    // (L3064-3066), synchronously with the CPU held.
-    const auto& g = model_.cluster.geh_lock_table;
-    plan_geh(t, g.accesses_per_acquire + (g.duplicated ? 1.0 : 0.0));
+    // (L3064-3066), synchronously with the CPU of the burst before held (model/cpu_visits.hpp).
+    plan_geh(t, geh_acquire_entries(model_.cluster.geh_lock_table));
     t.actions.push_back(lock);
     return run_actions(tx);
   }
@@ -199,8 +199,7 @@ void TransactionEngine::plan_geh(Tx& t, double entries) {
 
 void TransactionEngine::plan_commit_cluster(Tx& t) {
   if (model_.cluster.locking != GlobalLocking::geh_lock_table) return;
-  const auto& g = model_.cluster.geh_lock_table;
-  plan_geh(t, t.cluster_locks * (g.accesses_per_release + (g.duplicated ? 1.0 : 0.0)));
+  plan_geh(t, t.cluster_locks * geh_release_entries(model_.cluster.geh_lock_table));
 }
 
 void TransactionEngine::send_releases(const Tx& t) {
