@@ -5,6 +5,7 @@
 // Global deadlocks: the lock table is global (one wait-for graph over all nodes), so they are
 // detected at once, as TPSIM's global deadlock detection (L3056 leaves detection or time-out open).
 #include <bit>
+#include <cmath>
 #include <stdexcept>
 
 #include "model/cpu_visits.hpp"
@@ -68,7 +69,11 @@ int TransactionEngine::lock_authority(const Tx& t, const Reference& r) const {
   // range's node under key affinity, otherwise spread by each node's use of the partition.
   if (model_.partitions[r.partition].access == AccessPattern::append) return int(t.node);
   if (r.range_node >= 0) return r.range_node;
-  const double u = static_cast<double>(spread_id(r.lock) >> 11) * 0x1.0p-53;
+  // Granules by their number along a Weyl sequence (frac(k / golden ratio)): any count of them
+  // splits within a granule of the shares, where a hash scatters the shares (1000 BRANCH pages
+  // over 10 nodes: 10 +- 1 % local locks per node against the analytic 1/n).
+  const auto number = static_cast<double>(r.lock & ((std::uint64_t{1} << 44) - 1));
+  const double u = std::fmod(number * 0.6180339887498949, 1.0);
   return static_cast<int>(pick(authority_cdf_[r.partition], u));
 }
 

@@ -60,10 +60,13 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
       if (st.servers == 0) {
         r = new des::InfiniteServer(simulation_, *this, id, 2);
       } else {
-        // CPU and EH: one multi-server queue; disks and controllers: one queue per device
-        // (a page lives on one disk, ch6-5.md §1.8 "controllers and disks are servers").
-        const int servers =
-            st.kind == StationKind::cpu || st.kind == StationKind::extended_memory ? st.servers : 1;
+        // CPU, EH and the network (one link per node, model/station_layout.cpp): one
+        // multi-server queue, as the analytic M/M/m station; disks and controllers: one queue per
+        // device (a page lives on one disk, ch6-5.md §1.8 "controllers and disks are servers").
+        const bool pooled = st.kind == StationKind::cpu ||
+                            st.kind == StationKind::extended_memory ||
+                            st.kind == StationKind::network;
+        const int servers = pooled ? st.servers : 1;
         auto* f = new des::FcfsStation(simulation_, *this, id, 2, servers);
         if (st.kind == StationKind::cpu) nodes_[static_cast<std::size_t>(st.node)].cpu = f;
         r = f;
