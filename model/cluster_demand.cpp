@@ -89,13 +89,13 @@ class Work {
   std::size_t n_;
 };
 
-/// Expected number of distinct other nodes among k remote lock owners spread evenly over n - 1
-/// nodes (one bundled release message each, L3168); k is an expected count, so the requests
-/// are taken as Poisson: (n - 1) (1 - exp(-k / (n - 1))) <= k.
-double distinct_owners(double k, std::size_t n) {
-  if (k <= 0 || n < 2) return 0.0;
-  const double others = static_cast<double>(n - 1);
-  return others * -std::expm1(-k / others);
+/// Expected number of distinct other nodes among a transaction's remote lock owners (one bundled
+/// release message each, L3168): each lock request is remote with its partition's probability
+/// and then goes to any of the n - 1 other nodes, so a given other node owns none of them with
+/// probability prod (1 - q_r / (n - 1)) = exp(`log_none`), the log summed over the requests.
+double distinct_owners(double log_none, std::size_t n) {
+  if (n < 2) return 0.0;
+  return static_cast<double>(n - 1) * -std::expm1(log_none);
 }
 
 /// Probability that node i still holds a valid read authorisation for a granule of p: no other
@@ -120,7 +120,7 @@ double read_authorization_valid(const SystemModel& m,
 void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& routing, Work& w,
                   TypeDemand& d, const BufferLevels& buffers) {
   const auto& type = m.transaction_types[d.type];
-  double remote = 0.0, shipped = 0.0;
+  double remote = 0.0, shipped = 0.0, log_none = 0.0;
   for (std::size_t p = 0; p < m.partitions.size(); ++p) {
     const double k = references_per_tx(m, d.type, p);
     if (k <= 0 || lock_granules(m.partitions[p]) <= 0) continue;
@@ -134,6 +134,7 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
     d.local_lock_requests += k * own;
     remote += k * (1.0 - own);
     shipped += k * buffers.partitions[p].page_request_ratio * (1.0 - own);
+    log_none += k * std::log1p(-(1.0 - own) / static_cast<double>(m.nodes.size() - 1));
   }
   // Request (short) and grant (long when it carries the current page version, L2977).
   w.message_to(-1, Size::short_message, remote, true, reference_phase);
@@ -142,7 +143,7 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
   w.message_from(-1, Size::short_message, remote - long_grants, true, reference_phase);
   // Releases after commit, bundled per owner node; modified pages travel with them (NOFORCE).
   const double releases =
-      m.cluster.messages.bundle_releases ? distinct_owners(remote, m.nodes.size()) : remote;
+      m.cluster.messages.bundle_releases ? distinct_owners(log_none, m.nodes.size()) : remote;
   const bool carries_pages =
       m.policies.update_strategy == UpdateStrategy::noforce && update_probability(m, d.type) > 0;
   w.message_to(-1, carries_pages ? Size::long_message : Size::short_message, releases, false,
