@@ -39,54 +39,7 @@ struct ValidateArgs {
   double tolerance = 0.10;
 };
 
-struct Row {
-  std::string section, owner, metric, unit;
-  double analytic = 0.0;
-  model::MetricEstimate simulated;
-  double floor = 0.0;
-  bool pass = true;
-  std::string passed_by;  ///< "tolerance", "interval", "floor" or "" (failed)
-};
-
-/// Every registry metric both engines report, analytic value next to the simulated estimate.
-std::vector<Row> paired_metrics(const model::Evaluation& e, const model::SystemModel& m,
-                                const model::sim::TxSimReport& report, double tolerance) {
-  const model::SimulationView view{m, report};
-  std::vector<Row> rows;
-  for (const auto& spec : model::metric_registry()) {
-    if (!spec.simulated) continue;
-    for (const auto& owner : model::metric_owners(e, spec.scope)) {
-      if (spec.scope == model::MetricScope::server) {
-        const auto load = model::analytic_metric(e, "offered_load:" + owner);
-        if (!load || *load <= 0.0) continue;  // a station this model does not use
-      }
-      const auto analytic = spec.analytic(e, owner);
-      const auto simulated = spec.simulated(view, owner);
-      if (!analytic || !simulated) continue;
-      // Parts of a type's response time are judged against that type's response time.
-      const auto response = model::analytic_metric(e, spec.scope == model::MetricScope::type
-                                                          ? "response_time_ms:" + owner
-                                                          : "response_time_ms");
-      // (a percentile's floor is a share of the analytic percentile itself)
-      const double scale_ms =
-          spec.floor == model::AgreementFloor::percentile ? *analytic : response.value_or(0.0);
-      Row r{model::metric_scope_name(spec.scope),
-            owner.empty() ? e.model_name : owner,
-            spec.name,
-            spec.unit,
-            *analytic,
-            *simulated,
-            model::agreement_floor(spec.floor, scale_ms),
-            true,
-            ""};
-      r.passed_by =
-          model::to_string(model::agreement(r.analytic, r.simulated, tolerance, r.floor));
-      r.pass = !r.passed_by.empty();
-      rows.push_back(std::move(r));
-    }
-  }
-  return rows;
-}
+using Row = model::MetricComparison;
 
 void validate(const ValidateArgs& a, Context& context) {
   const std::string source = model_source_name(a.sim.file);
@@ -126,7 +79,7 @@ void validate(const ValidateArgs& a, Context& context) {
     return;
   }
 
-  const std::vector<Row> rows = paired_metrics(e, m, *report, a.tolerance);
+  const std::vector<Row> rows = model::compare_metrics(e, m, *report, a.tolerance);
   int failed = 0;
   for (const Row& r : rows) failed += r.pass ? 0 : 1;
   if (failed > 0) context.exit_code = 1;

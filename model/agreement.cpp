@@ -33,6 +33,43 @@ AgreementClause agreement(double analytic, const MetricEstimate& simulated, doub
   return AgreementClause::none;
 }
 
+std::vector<MetricComparison> compare_metrics(const Evaluation& e, const SystemModel& m,
+                                              const sim::TxSimReport& report, double tolerance) {
+  const SimulationView view{m, report};
+  std::vector<MetricComparison> rows;
+  for (const auto& spec : metric_registry()) {
+    if (!spec.simulated) continue;
+    for (const auto& owner : metric_owners(e, spec.scope)) {
+      if (spec.scope == MetricScope::server) {
+        const auto load = analytic_metric(e, "offered_load:" + owner);
+        if (!load || *load <= 0.0) continue;  // a station this model does not use
+      }
+      const auto analytic = spec.analytic(e, owner);
+      const auto simulated = spec.simulated(view, owner);
+      if (!analytic || !simulated) continue;
+      // Parts of a type's response time are judged against that type's response time.
+      const auto response = analytic_metric(
+          e, spec.scope == MetricScope::type ? "response_time_ms:" + owner : "response_time_ms");
+      // (a percentile's floor is a share of the analytic percentile itself)
+      const double scale_ms =
+          spec.floor == AgreementFloor::percentile ? *analytic : response.value_or(0.0);
+      MetricComparison r{metric_scope_name(spec.scope),
+                         owner.empty() ? e.model_name : owner,
+                         spec.name,
+                         spec.unit,
+                         *analytic,
+                         *simulated,
+                         agreement_floor(spec.floor, scale_ms),
+                         true,
+                         ""};
+      r.passed_by = to_string(agreement(r.analytic, r.simulated, tolerance, r.floor));
+      r.pass = !r.passed_by.empty();
+      rows.push_back(std::move(r));
+    }
+  }
+  return rows;
+}
+
 std::string to_string(AgreementClause clause) {
   switch (clause) {
     case AgreementClause::tolerance:

@@ -7,10 +7,13 @@
 // absolute floor (AgreementFloor in model/metrics_registry.hpp: 0.01 per transaction, 0.001 for
 // probabilities, 0.5 percentage points, 1 % of the response time for its parts, 15 % of the
 // analytic value for response-time percentiles). The three are
-// alternatives, not added up. Pure functions.
+// alternatives, not added up. Pure functions. compare_metrics() pairs every registry metric both
+// engines report (per owner: system, type, node, partition, server in use) and judges it: the
+// list `tpeval validate` prints and the tests check.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "model/metrics_registry.hpp"
 
@@ -28,5 +31,20 @@ AgreementClause agreement(double analytic, const MetricEstimate& simulated, doub
 
 /// "tolerance", "interval", "floor" or "" (disagrees).
 std::string to_string(AgreementClause clause);
+
+/// One metric of both engines, judged.
+struct MetricComparison {
+  std::string section, owner, metric, unit;
+  double analytic = 0.0;
+  MetricEstimate simulated;
+  double floor = 0.0;
+  bool pass = true;
+  std::string passed_by;  ///< "tolerance", "interval", "floor" or "" (failed)
+};
+
+/// Every registry metric both engines report, analytic value next to the simulated estimate.
+std::vector<MetricComparison> compare_metrics(const Evaluation& evaluation,
+                                              const SystemModel& model,
+                                              const sim::TxSimReport& report, double tolerance);
 
 }  // namespace tpeval::model

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "model/cluster_messages.hpp"
+#include "model/cpu_visits.hpp"
 #include "model/routing.hpp"
 #include "model/update_shares.hpp"
 
@@ -23,18 +24,10 @@ class Work {
   /// `waited`: the transaction waits for it (sender CPU, network, receiver CPU).
   void message_to(int target, Size size, double count, bool waited, Phase phase) {
     if (count <= 0) return;
-    const auto& mc = m_.cluster.messages;
-    const double instructions =
-        size == Size::short_message ? mc.short_instructions : mc.long_instructions;
-    const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
     d_.messages += count;
-    own_cpu(count * instructions, waited, phase);
-    visits(dm_.layout.cpu[d_.node], count, waited, phase);
-    remote_cpu(target, count * instructions, waited, phase);
-    remote_visits(target, count, waited, phase);
-    // 1 MB/s = 1000 bytes per ms.
-    station(dm_.layout.network, count * bytes / (mc.bandwidth_mb_per_s * 1000.0), waited, phase);
-    visits(dm_.layout.network, count, waited, phase);
+    cpu_at(d_.node, count * instructions(size), count, waited, phase);
+    cpu_elsewhere(target, count * instructions(size), count, waited, phase);
+    network(count, size, waited, phase);
   }
   /// A message from `source` (-1: any other node) to this node.
   void message_from(int source, Size size, double count, bool waited, Phase phase) {
@@ -45,78 +38,77 @@ class Work {
   /// with the one round trip it waits for.
   void message_own_end_waited(int target, Size size, double count, Phase phase) {
     if (count <= 0) return;
-    const auto& mc = m_.cluster.messages;
-    const double instructions =
-        size == Size::short_message ? mc.short_instructions : mc.long_instructions;
-    const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
     d_.messages += count;
-    own_cpu(count * instructions, true, phase);
-    visits(dm_.layout.cpu[d_.node], count, true, phase);
-    remote_cpu(target, count * instructions, false, phase);
-    remote_visits(target, count, false, phase);
-    station(dm_.layout.network, count * bytes / (mc.bandwidth_mb_per_s * 1000.0), false, phase);
-    visits(dm_.layout.network, count, false, phase);
+    cpu_at(d_.node, count * instructions(size), count, true, phase);
+    cpu_elsewhere(target, count * instructions(size), count, false, phase);
+    network(count, size, false, phase);
   }
   /// `count` messages between nodes a and b, either of which may be this node (a revocation
   /// the GLM exchanges with the holder on behalf of this node's transaction).
   void message_between(int a, int b, Size size, double count, bool waited, Phase phase) {
     if (count <= 0) return;
-    const auto& mc = m_.cluster.messages;
-    const double instructions =
-        size == Size::short_message ? mc.short_instructions : mc.long_instructions;
-    const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
     d_.messages += count;
-    for (const int k : {a, b}) {
-      if (k == static_cast<int>(d_.node))
-        own_cpu(count * instructions, waited, phase);
-      else
-        remote_cpu_at(static_cast<std::size_t>(k), count * instructions, waited, phase);
-      visits(dm_.layout.cpu[static_cast<std::size_t>(k)], count, waited, phase);
-    }
-    station(dm_.layout.network, count * bytes / (mc.bandwidth_mb_per_s * 1000.0), waited, phase);
-    visits(dm_.layout.network, count, waited, phase);
+    for (const int k : {a, b})
+      cpu_at(static_cast<std::size_t>(k), count * instructions(size), count, waited, phase);
+    network(count, size, waited, phase);
   }
   void geh_entries(double count, Phase phase) {
     if (count <= 0) return;
     d_.geh_entry_accesses[phase] += count;
     d_.load_ms[dm_.layout.extended_memory] += count * m_.cluster.geh_lock_table.entry_access_ms;
   }
+  /// `count` further visits of the transaction to its own CPU without work of their own (it
+  /// queues for a CPU to make GEH accesses, model/cpu_visits.hpp).
+  void own_cpu_visits(double count, Phase phase) {
+    if (count <= 0) return;
+    const int k = dm_.layout.cpu[d_.node];
+    d_.bursts[k] += count;
+    d_.wait_bursts[phase][k] += count;
+  }
 
  private:
-  void own_cpu(double instructions, bool waited, Phase phase) {
+  /// Message CPU work on node j's CPU: `visits` bursts of `instructions` in all. Waited work on
+  /// the own node is the message's time (message_cpu_*), elsewhere remote waiting.
+  double instructions(Size size) const {
+    const auto& mc = m_.cluster.messages;
+    return size == Size::short_message ? mc.short_instructions : mc.long_instructions;
+  }
+  /// Message CPU work at `target`, or spread evenly over the other nodes (-1).
+  void cpu_elsewhere(int target, double instructions, double visits, bool waited, Phase phase) {
+    if (target >= 0)
+      return cpu_at(static_cast<std::size_t>(target), instructions, visits, waited, phase);
+    const double share = 1.0 / static_cast<double>(n_ - 1);
+    for (std::size_t j = 0; j < n_; ++j)
+      if (j != d_.node) cpu_at(j, instructions * share, visits * share, waited, phase);
+  }
+  /// `count` transfers of a message of `size` on the network (1 MB/s = 1000 bytes per ms).
+  void network(double count, Size size, bool waited, Phase phase) {
+    const auto& mc = m_.cluster.messages;
+    const double bytes = size == Size::short_message ? mc.short_bytes : mc.long_bytes;
+    const int net = dm_.layout.network;
+    const double net_ms = count * bytes / (mc.bandwidth_mb_per_s * 1000.0);
+    d_.load_ms[net] += net_ms;
+    d_.bursts[net] += count;
+    d_.burst_ms2[net] += net_ms * net_ms / count;
     if (waited) {
-      d_.cpu_instructions[phase] += instructions;
-    } else {
-      // Not waited for: load only (booked on the CPU station like a remote node's work).
-      station(dm_.layout.cpu[d_.node], instructions * d_.ms_per_instruction, false, phase);
+      d_.wait_ms[phase][net] += net_ms;
+      d_.wait_bursts[phase][net] += count;
     }
   }
-  void remote_cpu(int target, double instructions, bool waited, Phase phase) {
-    if (target >= 0)
-      return remote_cpu_at(static_cast<std::size_t>(target), instructions, waited, phase);
-    const double share = 1.0 / static_cast<double>(n_ - 1);
-    for (std::size_t j = 0; j < n_; ++j)
-      if (j != d_.node) remote_cpu_at(j, instructions * share, waited, phase);
-  }
-  void visits(int k, double count, bool waited, Phase phase) {
-    d_.bursts[k] += count;
-    if (waited) d_.wait_bursts[phase][k] += count;
-  }
-  void remote_visits(int target, double count, bool waited, Phase phase) {
-    if (target >= 0) return visits(dm_.layout.cpu[target], count, waited, phase);
-    const double share = 1.0 / static_cast<double>(n_ - 1);
-    for (std::size_t j = 0; j < n_; ++j)
-      if (j != d_.node) visits(dm_.layout.cpu[j], count * share, waited, phase);
-  }
-  void remote_cpu_at(std::size_t j, double instructions, bool waited, Phase phase) {
+  void cpu_at(std::size_t j, double instructions, double visits, bool waited, Phase phase) {
+    const int k = dm_.layout.cpu[j];
     const double ms = instructions / (m_.nodes[j].cpu_mips * 1000.0);
-    station(dm_.layout.cpu[j], ms, waited && j != d_.node, phase);
-    if (waited && j == d_.node) d_.cpu_instructions[phase] += instructions;
-  }
-  void station(int k, double ms, bool waited, Phase phase) {
-    if (k < 0 || ms <= 0) return;
     d_.load_ms[k] += ms;
-    if (waited) d_.wait_ms[phase][k] += ms;
+    d_.bursts[k] += visits;
+    if (visits > 0) d_.burst_ms2[k] += ms * ms / visits;
+    if (!waited) return;
+    if (j == d_.node) {
+      d_.message_cpu_ms[phase] += ms;
+      d_.message_cpu_visits[phase] += visits;
+    } else {
+      d_.wait_ms[phase][k] += ms;
+      d_.wait_bursts[phase][k] += visits;
+    }
   }
 
   const SystemModel& m_;
@@ -125,13 +117,13 @@ class Work {
   std::size_t n_;
 };
 
-/// Expected number of distinct other nodes among k remote lock owners spread evenly over n - 1
-/// nodes (one bundled release message each, L3168); k is an expected count, so the requests
-/// are taken as Poisson: (n - 1) (1 - exp(-k / (n - 1))) <= k.
-double distinct_owners(double k, std::size_t n) {
-  if (k <= 0 || n < 2) return 0.0;
-  const double others = static_cast<double>(n - 1);
-  return others * -std::expm1(-k / others);
+/// Expected number of distinct other nodes among a transaction's remote lock owners (one bundled
+/// release message each, L3168): each lock request is remote with its partition's probability
+/// and then goes to any of the n - 1 other nodes, so a given other node owns none of them with
+/// probability prod (1 - q_r / (n - 1)) = exp(`log_none`), the log summed over the requests.
+double distinct_owners(double log_none, std::size_t n) {
+  if (n < 2) return 0.0;
+  return static_cast<double>(n - 1) * -std::expm1(log_none);
 }
 
 /// Probability that node i still holds a valid read authorisation for a granule of p: no other
@@ -156,7 +148,7 @@ double read_authorization_valid(const SystemModel& m,
 void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& routing, Work& w,
                   TypeDemand& d, const BufferLevels& buffers) {
   const auto& type = m.transaction_types[d.type];
-  double remote = 0.0, shipped = 0.0;
+  double remote = 0.0, shipped = 0.0, log_none = 0.0;
   for (std::size_t p = 0; p < m.partitions.size(); ++p) {
     const double k = references_per_tx(m, d.type, p);
     if (k <= 0 || lock_granules(m.partitions[p]) <= 0) continue;
@@ -174,6 +166,7 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
     d.local_lock_requests += k * own;
     remote += k * (1.0 - own);
     shipped += k * buffers.partitions[p].page_request_ratio * (1.0 - own);
+    log_none += k * std::log1p(-(1.0 - own) / static_cast<double>(m.nodes.size() - 1));
   }
   // Request (short) and grant (long when it carries the current page version, L2977).
   w.message_to(-1, Size::short_message, remote, true, reference_phase);
@@ -182,7 +175,7 @@ void primary_copy(const SystemModel& m, const std::vector<std::vector<double>>& 
   w.message_from(-1, Size::short_message, remote - long_grants, true, reference_phase);
   // Releases after commit, bundled per owner node; modified pages travel with them (NOFORCE).
   const double releases =
-      m.cluster.messages.bundle_releases ? distinct_owners(remote, m.nodes.size()) : remote;
+      m.cluster.messages.bundle_releases ? distinct_owners(log_none, m.nodes.size()) : remote;
   const bool carries_pages =
       m.policies.update_strategy == UpdateStrategy::noforce && update_probability(m, d.type) > 0;
   w.message_to(-1, carries_pages ? Size::long_message : Size::short_message, releases, false,
@@ -241,10 +234,13 @@ void geh_lock_table(const SystemModel& m, Work& w, TypeDemand& d) {
   }
   d.lock_requests += locks;
   // Read the entry, write it back with compare-and-swap; a duplicated GLT writes twice
-  // (L3064-3066: 4-5 accesses per lock, 6-7 duplicated).
-  const double extra = g.duplicated ? 1.0 : 0.0;
-  w.geh_entries(locks * (g.accesses_per_acquire + extra), reference_phase);
-  w.geh_entries(locks * (g.accesses_per_release + extra), commit_phase);
+  // (L3064-3066: 4-5 accesses per lock, 6-7 duplicated). The acquire accesses keep the CPU of
+  // the burst before them; the release accesses need a CPU visit of their own after the log
+  // write of an updating transaction (model/cpu_visits.hpp, both engines).
+  w.geh_entries(locks * geh_acquire_entries(g), reference_phase);
+  w.geh_entries(locks * geh_release_entries(g), commit_phase);
+  if (locks > 0 && geh_release_entries(g) > 0)
+    w.own_cpu_visits(update_probability(m, d.type) * geh_release_cpu_visits(true), commit_phase);
 }
 
 }  // namespace

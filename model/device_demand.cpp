@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/cpu_visits.hpp"
 #include "model/device_pool.hpp"
 #include "model/io_path.hpp"
 #include "model/update_shares.hpp"
@@ -29,6 +30,7 @@ class Builder {
     const std::size_t n = out_.stations.size();
     d.load_ms.assign(n, 0.0);
     d.bursts.assign(n, 0.0);
+    d.burst_ms2.assign(n, 0.0);
     for (int ph = 0; ph < 2; ++ph) {
       d.wait_ms[ph].assign(n, 0.0);
       d.overflow_ms[ph].assign(n, 0.0);
@@ -183,11 +185,7 @@ void build_class(const SystemModel& model, const BufferLevels& buffers,
       const double eh_hits = refs * pb.eh_hit_ratio;
       const double dc_hits = refs * pb.dc_hit_ratio;
       const double device_reads = std::max(0.0, refs * pb.read_miss_ratio - eh_hits - dc_hits);
-      // Primary copy ships a missing page with the lock grant; under the node's own lock
-      // authority the current version is on disk (L2977, L2993).
-      const double own = model.cluster.locking == GlobalLocking::primary_copy
-                             ? authority_share(model, routing, p, d.node)
-                             : 0.0;
+      const double own = own_authority_read_share(model, routing, p, d.node);
       d.page_requests += refs * pb.page_request_ratio * (1.0 - own);
       b.read_pages(part.allocation.device, refs * pb.page_request_ratio * own);
       b.read_pages(part.allocation.device, eh_hits, ReadSource::extended_buffer);
@@ -264,6 +262,15 @@ void build_class(const SystemModel& model, const BufferLevels& buffers,
 
 }  // namespace
 
+double own_authority_read_share(const SystemModel& model,
+                                const std::vector<std::vector<double>>& routing, std::size_t p,
+                                std::size_t node) {
+  // Primary copy ships a missing page with the lock grant; under the node's own lock authority
+  // the current version is on disk (L2977, L2993).
+  if (model.nodes.size() < 2 || model.cluster.locking != GlobalLocking::primary_copy) return 0.0;
+  return authority_share(model, routing, p, node);
+}
+
 DemandModel build_demands(const SystemModel& model, const std::vector<BufferLevels>& buffers,
                           const std::vector<std::vector<double>>& routing) {
   DemandModel out;
@@ -283,9 +290,10 @@ DemandModel build_demands(const SystemModel& model, const std::vector<BufferLeve
       build_class(model, buffers[i], routing, builders[i], t, d);
       // CPU bursts of the transaction itself: BOT, one per reference, commit (L2350-2360).
       const int cpu = out.layout.cpu[i];
-      d.wait_bursts[reference_phase][cpu] += 1.0 + model.transaction_types[t].references;
+      const double bursts = transaction_cpu_bursts(model.transaction_types[t]);
+      d.wait_bursts[reference_phase][cpu] += bursts - 1.0;
       d.wait_bursts[commit_phase][cpu] += 1.0;
-      d.bursts[cpu] += 2.0 + model.transaction_types[t].references;
+      d.bursts[cpu] += bursts;
       out.types.push_back(std::move(d));
     }
   return out;

@@ -55,6 +55,14 @@ struct TypeDemand {
   /// proportion to its own length (ch7.md §1.9, V14).
   std::vector<double> bursts;
   std::array<std::vector<double>, 2> wait_bursts;
+  /// Sum over the message visits at each station of their mean length squared, ms^2 (the
+  /// transaction's own bursts are added by the evaluator): the FCFS residual work.
+  std::vector<double> burst_ms2;
+  /// Waited message bursts on the class's own CPU, per phase: CPU time and visits. They belong to
+  /// the message's time (request to reply), not to the transaction's CPU service and CPU wait,
+  /// as in the simulator; their load is in load_ms.
+  std::array<double, 2> message_cpu_ms{};
+  std::array<double, 2> message_cpu_visits{};
   double page_requests = 0.0;        ///< pages fetched from another node's buffer
   double lock_requests = 0.0;        ///< lock requests (for the local-lock share)
   double local_lock_requests = 0.0;  ///< granted without a message (PCL / central)
@@ -72,6 +80,14 @@ struct DemandModel {
 
 /// Page access time without queueing (V03, L2402): transfer + controller + disk occupancy.
 double page_access_time_ms(const DevicePool& pool);
+
+/// Share of node `node`'s misses on partition p that another node's buffer could serve but that
+/// read the disk: under primary copy those under the node's own lock authority (L2993), 0
+/// otherwise. The page requests (page_request_ratio) are the rest; one rule for the demands and
+/// the reported page-request share.
+double own_authority_read_share(const SystemModel& model,
+                                const std::vector<std::vector<double>>& routing, std::size_t p,
+                                std::size_t node);
 
 /// One node: one class per transaction type.
 DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers);

@@ -11,6 +11,7 @@
 
 #include "model/cluster_buffer.hpp"
 #include "model/cluster_demand.hpp"
+#include "model/cpu_visits.hpp"
 #include "model/device_demand.hpp"
 #include "model/ineffective_settings.hpp"
 #include "model/response_variability.hpp"
@@ -50,6 +51,8 @@ struct TypePoint {
   double deadlock_probability = 0.0;
   double lock_wait_scv = 1.0;        ///< of one wait per blocked request
   double grant_notifications = 0.0;  ///< GEH locking: messages announcing a remote grant
+  /// Per model partition: lock requests per transaction that can wait, and their X share.
+  std::vector<double> partition_lock_requests, partition_exclusive_share;
 };
 
 struct Point {
@@ -96,8 +99,10 @@ BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<
       o.hs_hit_ratio += r * b.hs_hit_ratio;
       o.eh_hit_ratio += r * b.eh_hit_ratio;
       o.dc_hit_ratio += r * b.dc_hit_ratio;
-      o.page_request_ratio += r * b.page_request_ratio;
-      o.read_miss_ratio += r * b.read_miss_ratio;
+      // Under primary copy the misses under the node's own authority read the disk (L2993).
+      const double own = own_authority_read_share(m, routing, p, i);
+      o.page_request_ratio += r * b.page_request_ratio * (1.0 - own);
+      o.read_miss_ratio += r * (b.read_miss_ratio + b.page_request_ratio * own);
       o.modified_probability += r * b.modified_probability;
     }
     o.references_per_tx = refs;
@@ -135,24 +140,64 @@ std::string station_label(const Station& s) {
   return s.name;
 }
 
+/// Sum over the transaction's own CPU bursts of their mean length squared, ms^2: BOT, one per
+/// reference (the rest of the reference phase's CPU holding, I/O overhead and GEH accesses
+/// included, spread evenly), commit (model/cpu_visits.hpp).
+double own_burst_ms2(const Prepared& pr, std::size_t c, const std::array<double, 2>& held_ms) {
+  const auto& d = pr.demand.types[c];
+  const auto& type = pr.model.transaction_types[d.type];
+  const double bot_ms = std::min(held_ms[0], type.instructions.bot * d.ms_per_instruction);
+  const double refs = transaction_cpu_bursts(type) - 2.0;
+  const double ref_ms = refs > 0 ? (held_ms[0] - bot_ms) / refs : 0.0;
+  return bot_ms * bot_ms + refs * ref_ms * ref_ms + held_ms[1] * held_ms[1];
+}
+
 /// Cluster CPUs and the network serve visits of very different length (multi-ms transaction
-/// bursts, 0.5 ms message bursts, 10 us messages) first come, first served: every visit waits
-/// for the work queued before it, W_q = C(m, a) S / (m - a) with S the mean visit (M/M/m), not in
-/// proportion to its own length (ch7.md §1.9: the 6.5 ms page request is mostly CPU queueing).
-void visit_waits(const Prepared& pr, Point& pt) {
+/// bursts, 0.5 ms message bursts, 10 us messages, GEH releases without work) first come, first
+/// served: every visit waits for the work queued before it, whatever its own length (ch7.md
+/// §1.9: the 6.5 ms page request is mostly CPU queueing). M/G/m (Lee & Longton's two-moment
+/// form, ch. peers-and-formulas.md; the M/G/1 Pollaczek-Khinchine mean for m = 1): W_q =
+/// C(m, a) / (m - a) * E[S^2] / (2 E[S]), with exponential visits of mean s_v E[S^2] / (2 E[S]) =
+/// sum s_v^2 / sum s_v - a visit without work adds no waiting for the others. The visits to a
+/// node's CPU come from the transactions active there, one visit at a time each: an arriving
+/// visit finds the queue of the other N - 1 (arrival theorem, Schweitzer's estimate
+/// Q(N - 1) = (N - 1) / N Q(N), as in solver/mva/schweitzer), with N the node's mean number of
+/// active transactions (`active`, empty: the open-queue value).
+void visit_waits(const Prepared& pr, Point& pt, const std::vector<std::array<double, 2>>& held_ms,
+                 const std::vector<double>& active) {
   const auto& dm = pr.demand;
   pt.visit_wait_s.assign(dm.stations.size(), 0.0);
   for (std::size_t k = 0; k < dm.stations.size(); ++k) {
     const auto& s = dm.stations[k];
     if (s.kind != StationKind::cpu && s.kind != StationKind::network) continue;
-    double visit_rate = 0.0;
-    for (std::size_t c = 0; c < dm.types.size(); ++c)
-      visit_rate += pt.types[c].rate * dm.types[c].bursts[k];
+    double visit_rate = 0.0, ms2_rate = 0.0;
+    for (std::size_t c = 0; c < dm.types.size(); ++c) {
+      const auto& d = dm.types[c];
+      visit_rate += pt.types[c].rate * d.bursts[k];
+      ms2_rate += pt.types[c].rate * d.burst_ms2[k];
+      if (static_cast<int>(k) == dm.layout.cpu[d.node])
+        ms2_rate += pt.types[c].rate * own_burst_ms2(pr, c, held_ms[c]);
+    }
     if (visit_rate <= 0 || pt.offered[k] <= 0) continue;
-    const double mean_visit_s = pt.offered[k] / visit_rate;
-    pt.visit_wait_s[k] = solver::open::erlang_c(s.servers, pt.offered[k]) * mean_visit_s /
-                         (s.servers - pt.offered[k]);
+    const double residual_s = ms2_rate / (pt.offered[k] * 1000.0) / 1000.0;
+    double wait_s =
+        solver::open::erlang_c(s.servers, pt.offered[k]) * residual_s / (s.servers - pt.offered[k]);
+    if (s.kind == StationKind::cpu && s.node >= 0 &&
+        static_cast<std::size_t>(s.node) < active.size() &&
+        active[static_cast<std::size_t>(s.node)] > 1.0)
+      wait_s *= (active[static_cast<std::size_t>(s.node)] - 1.0) /
+                active[static_cast<std::size_t>(s.node)];
+    pt.visit_wait_s[k] = wait_s;
   }
+}
+
+/// Mean number of transactions active per node (arrival rate x response time without the input
+/// queue): the population whose CPU visits queue at the node (visit_waits).
+std::vector<double> active_per_node(const Prepared& pr, const Point& pt) {
+  std::vector<double> n(pr.model.nodes.size(), 0.0);
+  for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
+    n[pr.demand.types[c].node] += pt.types[c].rate * pt.types[c].response_s;
+  return n;
 }
 
 /// Step 1: offered load and residence factor of every station (EH first: its queueing
@@ -211,7 +256,7 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
     else
       pt.stretch[k] = stretch_factor(servers, pt.offered[k]);
   }
-  if (pr.model.nodes.size() > 1 && !pt.saturated) visit_waits(pr, pt);
+  if (pr.model.nodes.size() > 1 && !pt.saturated) visit_waits(pr, pt, cpu_held_ms, {});
 }
 
 /// Log writers per second: transactions that update something write a log page and wait for a
@@ -265,6 +310,14 @@ void class_times(const Prepared& pr, Point& pt,
       br.extended_memory_s += eh_s;
       br.cpu_wait_s += wait;
       phase_s[ph] += service + eh_s + wait;
+      if (cluster) {
+        // Waited message bursts on the own CPU: part of the message's time, as the simulator
+        // measures it (its CPU service and wait are not the transaction's CPU time).
+        const double message_s =
+            d.message_cpu_ms[ph] / 1000.0 + d.message_cpu_visits[ph] * pt.visit_wait_s[cpu];
+        br.remote_s += message_s;
+        phase_s[ph] += message_s;
+      }
       for (std::size_t k = 0; k < ns; ++k) {
         if (static_cast<int>(k) == cpu) continue;
         const StationKind kind = dm.stations[k].kind;
@@ -589,6 +642,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
       lc.accesses.push_back(
           {static_cast<std::size_t>(lock_part[p]), distinct, update_share_of(type, p), -1.0});
       tp.lock_requests += distinct;
+      tp.partition_lock_requests.resize(m.partitions.size(), 0.0);
+      tp.partition_exclusive_share.resize(m.partitions.size(), 0.0);
+      tp.partition_lock_requests[p] = distinct;
+      tp.partition_exclusive_share[p] = update_share_of(type, p);
       append_refs[static_cast<std::size_t>(lock_part[p])] += tp.rate * k;
       append_locks[static_cast<std::size_t>(lock_part[p])] += tp.rate * distinct;
     }
@@ -656,11 +713,18 @@ void lock_contention(const Prepared& pr, Point& pt) {
   if (m.cluster.locking == GlobalLocking::geh_lock_table && m.nodes.size() > 1)
     for (std::size_t c = 0; c < nc; ++c) {
       const auto& d = dm.types[c];
-      for (std::size_t p = 0; p < m.partitions.size(); ++p) {
-        const double k = references_per_tx(m, d.type, p);
+      auto& tp = pt.types[c];
+      for (std::size_t p = 0; p < tp.partition_lock_requests.size(); ++p) {
+        const double k = tp.partition_lock_requests[p];
         if (lock_part[p] < 0 || k <= 0) continue;
-        pt.types[c].grant_notifications +=
-            k * lc.partitions[lock_part[p]].exclusive_conflict_probability *
+        // Each request waits with its mode's conflict probability: the real load's 98 % shared
+        // requests rarely meet an X lock (it was every request at the X probability: 2.6
+        // messages per transaction analytic against 0.33 simulated at 8 nodes).
+        const auto& part = lc.partitions[lock_part[p]];
+        const double u = tp.partition_exclusive_share[p];
+        tp.grant_notifications +=
+            k *
+            (u * part.exclusive_conflict_probability + (1 - u) * part.shared_conflict_probability) *
             remote_holder_share(pr, p, d.node);
       }
     }
@@ -816,6 +880,13 @@ Point solve_at(const Prepared& pr, double total_rate) {
   station_loads(pr, pt, cpu_held_ms);
   if (pt.saturated) return pt;
   class_times(pr, pt, cpu_held_ms);
+  if (pr.model.nodes.size() > 1) {
+    // The CPU visit waits depend on the nodes' active transactions, which the first pass
+    // estimates (visit_waits); the second pass uses them.
+    visit_waits(pr, pt, cpu_held_ms, active_per_node(pr, pt));
+    for (auto& tp : pt.types) tp.breakdown = ResponseBreakdown{};
+    class_times(pr, pt, cpu_held_ms);
+  }
   lock_contention(pr, pt);
   if (pt.saturated) return pt;
   for (std::size_t c = 0; c < nc; ++c) pt.mean_active += pt.types[c].rate * pt.types[c].response_s;

@@ -39,7 +39,8 @@ struct ResponseBreakdown {
   double commit_io_s = 0.0;    ///< log write, FORCE writes, group-commit wait
   double input_queue_s = 0.0;  ///< waiting for an MPL slot
   /// Cluster: waiting for other nodes' CPUs and the network (lock and page requests,
-  /// invalidation acknowledgements); the node's own message instructions are CPU time.
+  /// invalidation acknowledgements), and the messages' bursts on the node's own CPU (their
+  /// service and queueing are the message's time, not the transaction's CPU time).
   double remote_s = 0.0;
 };
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "model/cluster_messages.hpp"
+#include "model/cpu_visits.hpp"
 #include "model/device_pool.hpp"
 #include "solver/des/infinite_server.hpp"
 
@@ -60,10 +61,13 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
       if (st.servers == 0) {
         r = new des::InfiniteServer(simulation_, *this, id, 2);
       } else {
-        // CPU and EH: one multi-server queue; disks and controllers: one queue per device
-        // (a page lives on one disk, ch6-5.md §1.8 "controllers and disks are servers").
-        const int servers =
-            st.kind == StationKind::cpu || st.kind == StationKind::extended_memory ? st.servers : 1;
+        // CPU, EH and the network (one link per node, model/station_layout.cpp): one
+        // multi-server queue, as the analytic M/M/m station; disks and controllers: one queue per
+        // device (a page lives on one disk, ch6-5.md §1.8 "controllers and disks are servers").
+        const bool pooled = st.kind == StationKind::cpu ||
+                            st.kind == StationKind::extended_memory ||
+                            st.kind == StationKind::network;
+        const int servers = pooled ? st.servers : 1;
         auto* f = new des::FcfsStation(simulation_, *this, id, 2, servers);
         if (st.kind == StationKind::cpu) nodes_[static_cast<std::size_t>(st.node)].cpu = f;
         r = f;
@@ -206,6 +210,12 @@ void TransactionEngine::handle(des::Simulation& simulation, const des::Event& ev
     case ev_eh_setup_done:
       start_eh_service(static_cast<std::uint32_t>(event.payload));
       break;
+    case ev_cpu_burst_done: {
+      const auto tx = static_cast<std::uint32_t>(event.payload);
+      txs_[tx].keep_cpu = false;
+      cpu_done(tx);  // the CPU stays held for the GEH accesses that follow
+      break;
+    }
     default:
       throw std::logic_error("unknown transaction-engine event");
   }
@@ -326,13 +336,30 @@ void TransactionEngine::start(std::uint32_t tx) {
 
 void TransactionEngine::cpu_burst(std::uint32_t tx, double instructions) {
   Tx& t = txs_[tx];
+  if (t.holds_cpu) throw std::logic_error("CPU burst requested while a CPU is held");
   t.pending_instructions = 0.0;
   t.c[tc_cpu_instructions] += instructions;
   settle(t);
   t.activity = Activity::cpu;
   NodeRuntime& nr = nodes_[t.node];
   t.cpu_work_s = sample(cpu_streams_[t.node], instructions * nr.ms_per_instruction / 1000.0);
+  // GEH lock-table accesses right after the burst are made with its CPU still held, not by
+  // queueing for a CPU again (model/cpu_visits.hpp): the burst then holds its server.
+  t.keep_cpu = geh_accesses_follow(t, tx);
+  if (t.keep_cpu) return nr.cpu->seize(simulation_, tx, 0);
   nr.cpu->arrive(simulation_, tx, 0, t.cpu_work_s);
+}
+
+bool TransactionEngine::geh_accesses_follow(const Tx& t, std::uint32_t tx) const {
+  if (!cluster_ || model_.cluster.locking != GlobalLocking::geh_lock_table) return false;
+  // Commit: the release accesses come first unless a log (or FORCE) write lies between.
+  if (t.commit_phase) return !t.actions.empty() && t.actions.front().kind == Action::geh;
+  // Otherwise the next reference, if it requests a global lock (plan_cluster_lock).
+  const std::size_t next = t.after_bot ? t.next_ref : t.next_ref + 1;
+  if (next >= t.refs.size()) return false;
+  const Reference& r = t.refs[next];
+  return r.locked && geh_acquire_entries(model_.cluster.geh_lock_table) > 0 &&
+         !locks_.holds(tx, r.lock, r.update ? LockMode::exclusive : LockMode::shared);
 }
 
 void TransactionEngine::cpu_done(std::uint32_t tx) {
@@ -830,6 +857,7 @@ void TransactionEngine::eh_access(std::uint32_t tx, double geh_entries) {
   Tx& t = txs_[tx];
   settle(t);
   t.geh_entries = geh_entries;
+  if (geh_entries > 0 && t.holds_cpu) return start_eh_service(tx);  // CPU of the burst before
   if (storage_.extended_memory.synchronous || geh_entries > 0) {
     // Synchronous EH access: the transaction first needs a CPU, which it holds for the set-up
     // and the access itself, EH queueing included (L2376, rule 1); GEH lock-table entry
@@ -857,6 +885,12 @@ void TransactionEngine::start_eh_service(std::uint32_t tx) {
 void TransactionEngine::server_granted(des::Simulation& simulation, int /*resource*/,
                                        des::JobId job) {
   Tx& t = txs_[job];
+  if (t.keep_cpu && !t.holds_cpu) {
+    // A CPU burst on a held server (cpu_burst): its end continues with the GEH accesses.
+    t.holds_cpu = true;
+    simulation.schedule_in(t.cpu_work_s, handler_, ev_cpu_burst_done, job);
+    return;
+  }
   if (t.geh_entries > 0) return start_eh_service(job);  // no set-up path for lock entries
   settle(t);
   t.activity = Activity::cpu_service;

@@ -98,6 +98,8 @@ class TransactionEngine final : public solver::des::EventHandler,
   void admit(std::uint32_t tx);
   void start(std::uint32_t tx);
   void cpu_burst(std::uint32_t tx, double instructions);
+  /// Whether GEH lock-table accesses follow the burst `t` is about to make (they keep its CPU).
+  bool geh_accesses_follow(const Tx& t, std::uint32_t tx) const;
   void cpu_done(std::uint32_t tx);
   void next_reference(std::uint32_t tx);
   void fix_page(std::uint32_t tx);

@@ -13,7 +13,12 @@ namespace tpeval::model::sim {
 inline constexpr std::uint32_t kNoTx = 0xffffffffu;
 /// Job ids of I/O and message operations carry this bit (transactions do not).
 inline constexpr std::uint32_t kOpBit = 0x80000000u;
-enum EventKind : std::uint32_t { ev_arrival = 0, ev_interval = 1, ev_eh_setup_done = 2 };
+enum EventKind : std::uint32_t {
+  ev_arrival = 0,
+  ev_interval = 1,
+  ev_eh_setup_done = 2,
+  ev_cpu_burst_done = 3,  ///< a burst on a held CPU (the GEH accesses after it keep the CPU)
+};
 
 enum class TransactionEngine::Activity : std::uint8_t {
   none,
@@ -52,6 +57,7 @@ struct TransactionEngine::Tx {
   bool any_update = false;
   bool shipped = false;    ///< primary copy: the page came with the lock grant
   bool holds_cpu = false;  ///< seized a CPU for a synchronous (G)EH access
+  bool keep_cpu = false;   ///< the current burst keeps its CPU for the GEH accesses after it
   Stage stage = Stage::page;
   std::uint32_t node = 0;
   Activity activity = Activity::none;
@@ -81,6 +87,7 @@ struct TransactionEngine::Tx {
     any_update = false;
     shipped = false;
     holds_cpu = false;
+    keep_cpu = false;
     stage = Stage::page;
     activity = Activity::none;
     geh_entries = 0.0;

@@ -66,24 +66,20 @@ TEST_CASE("validate: a saturated model passes only when both sides find no stead
 
 TEST_CASE("validate: the Debit-Credit cluster example, per node and in total (#11)") {
   // examples/models/debit_credit_cluster.json: 2 nodes, GEH locking, random routing, NOFORCE.
-  // Every metric agrees by validate's rule except four, recorded here with their measured gaps
-  // (seed 1) so that a regression fails: the analytic lock conflicts (BRANCH) and the CPU wait
-  // of the transactions are 15-18 % below the simulated ones and the page request 12 % above
-  // (the FCFS visit-wait approximation of model/evaluate.cpp visit_waits, issue #11 note); the
-  // same with central locking and with broadcast invalidation.
+  // Every metric agrees by validate's rule: CPU waits and the page-request time, since both
+  // engines queue the same CPU visits (model/cpu_visits.hpp), and the lock conflicts, since both
+  // hold a lock from the start of its reference's step (docs/locking.md); with the GEH lock
+  // table, with central locking (GLM on node 1, write authorisations) and with broadcast
+  // invalidation. Gaps that remain are recorded in `known` with their measured band (seed 1),
+  // so that a regression fails.
   const std::string cluster =
       std::string(TPEVAL_SOURCE_DIR) + "/examples/models/debit_credit_cluster.json";
-  std::map<std::string, std::pair<double, double>> known{
-      {"conflict_probability", {-0.22, -0.13}},
-      {"lock_conflict_probability", {-0.22, -0.13}},
-      {"cpu_wait_ms", {-0.20, -0.10}},
-      {"page_request_ms", {0.08, 0.16}}};
+  std::map<std::string, std::pair<double, double>> known{};
   const auto check_known_gaps = [&](const std::string& sets) {
     const CliRun r = run(cluster + " --seed 1 --format json" + sets);
     INFO(r.out << r.err);
     REQUIRE((r.exit_code == 0 || r.exit_code == 1));
     const auto j = nlohmann::json::parse(r.out);
-    std::set<std::string> seen;
     for (const auto& m : j["metrics"]) {
       const std::string name = m["metric"].get<std::string>();
       CAPTURE(name);
@@ -93,21 +89,19 @@ TEST_CASE("validate: the Debit-Credit cluster example, per node and in total (#1
       const double gap = m["relative_difference"].get<double>();
       CHECK(gap >= it->second.first);
       CHECK(gap <= it->second.second);
-      seen.insert(name);
     }
-    CHECK(seen.size() <= known.size());
     CHECK(r.out.find("node_cpu_utilization_pct") != std::string::npos);
     CHECK(r.out.find("page_requests_per_tx") != std::string::npos);
     return r.out;
   };
   CHECK(check_known_gaps("").find("geh_entry_accesses_per_tx") != std::string::npos);
-  // Central locking (GLM on node 1, write authorisations) and broadcast invalidation are
-  // simulated too, with the same known gaps only.
+  // Central locking raises the CPUs to 72 %, where the analytic M/G/m visit wait (model/
+  // evaluate.cpp visit_waits) overestimates the remote CPU waits of a page request: 9.2 against
+  // 8.0 ms (the CPU wait itself +10 %, inside the tolerance). Recorded in its direction.
+  known["page_request_ms"] = {0.08, 0.22};
   CHECK(check_known_gaps(" --set cluster.locking=central").find("local_lock_pct") !=
         std::string::npos);
-  // Broadcast holds the locks longer (until the acknowledgements): the lock waits that follow
-  // the low analytic conflict probability are 31 % short, just past the floor.
-  known["lock_wait_ms"] = {-0.36, -0.25};
+  known.erase("page_request_ms");
   check_known_gaps(" --set cluster.coherence=broadcast");
 }
 
