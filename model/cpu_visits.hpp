@@ -37,8 +37,11 @@ inline double geh_release_entries(const GehLockTable& g) {
 
 /// CPU visits of the GEH release accesses of a transaction that holds global locks: 1 when its
 /// log write lies between the commit burst and the release, else 0 (the commit burst's CPU).
-inline double geh_release_cpu_visits(bool writes_log) {
-  return writes_log ? 1.0 : 0.0;
+/// With group commit the last member of a group writes the log page and releases the locks of
+/// every member in that one visit, and the others complete with it (L1352): 1 / g visits per
+/// transaction, each waited for by all g members.
+inline double geh_release_cpu_visits(bool writes_log, int group_commit_size = 1) {
+  return writes_log ? 1.0 / static_cast<double>(group_commit_size) : 0.0;
 }
 
 }  // namespace tpeval::model

@@ -252,10 +252,13 @@ void build_class(const SystemModel& model, const BufferLevels& buffers,
     }
     if (const double updating = update_probability(model, t); updating > 0) {
       // One log page per update transaction (L2368), none for one that updated nothing; group
-      // commit shares it (L1352).
-      const double log_pages = updating / node.log.group_commit_size;
+      // commit shares it (L1352): the device does 1/g writes per transaction, but every member
+      // of the group waits for the whole write (weight g on the waited time), as in the
+      // simulator, where the last member writes the page and completes the others with it.
+      const double g = node.log.group_commit_size;
+      const double log_pages = updating / g;
       d.log_writes = log_pages;
-      b.write_pages(node.log.device, node.log.write_buffer, false, log_pages, true);
+      b.write_pages(node.log.device, node.log.write_buffer, false, log_pages, true, g);
     }
   }
 }

@@ -261,10 +261,13 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
 
 /// Log writers per second: transactions that update something write a log page and wait for a
 /// group commit (a read-only transaction writes none).
-double update_rate(const Prepared& pr, const Point& pt) {
+/// Update transactions per second at `node`'s log (each node has its own log and its own commit
+/// groups, ch7.md §2.1).
+double node_update_rate(const Prepared& pr, const Point& pt, std::size_t node) {
   double rate = 0.0;
   for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
-    rate += pt.types[c].rate * update_probability(pr.model, pr.demand.types[c].type);
+    if (pr.demand.types[c].node == node)
+      rate += pt.types[c].rate * update_probability(pr.model, pr.demand.types[c].type);
   return rate;
 }
 
@@ -289,8 +292,6 @@ void class_times(const Prepared& pr, Point& pt,
       overflow[k] = std::pow(pt.offered[k] / s.servers, static_cast<double>(s.write_buffer_pages));
   }
   pt.overflow = overflow;
-  // Group commit: a transaction waits on average for half a group to arrive (L1352, L1364).
-  const double updates = update_rate(pr, pt);
   const bool cluster = m.nodes.size() > 1;
 
   for (std::size_t c = 0; c < dm.types.size(); ++c) {
@@ -345,8 +346,11 @@ void class_times(const Prepared& pr, Point& pt,
         }
       }
     }
+    // Group commit: a transaction waits on average for half a group of its node's update
+    // transactions to arrive (L1352, L1364).
     const int g = m.nodes[d.node].log.group_commit_size;
     const double log_writer = update_probability(m, d.type);  // share that writes a log page
+    const double updates = g > 1 ? node_update_rate(pr, pt, d.node) : 0.0;
     if (g > 1 && log_writer > 0 && updates > 0) {
       const double group_wait = log_writer * (g - 1) / (2.0 * updates);
       br.commit_io_s += group_wait;
@@ -792,12 +796,12 @@ solver::Network node_mpl_network(const Prepared& pr, const Point& pt, std::size_
     net.stations.push_back(st);
     demand_s.push_back(dk / 1000.0);
   }
-  double delay_s = 0.0, updates = 0.0;
+  double delay_s = 0.0;
   for (std::size_t t = 0; t < nt; ++t) {
     if (dm.types[t].node != node) continue;
     delay_s += pr.class_share[t] / node_share * pt.types[t].breakdown.lock_wait_s;
-    updates += pt.types[t].rate * update_probability(m, dm.types[t].type);
   }
+  const double updates = node_update_rate(pr, pt, node);
   const int g = m.nodes[node].log.group_commit_size;
   if (g > 1 && updates > 0) delay_s += (g - 1) / (2.0 * updates);
   if (delay_s > 0) {

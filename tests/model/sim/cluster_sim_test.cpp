@@ -459,3 +459,15 @@ TEST_CASE("cluster simulator: per-node EH buffers and the shared disk cache agre
   check(dc, "dc_hit_pct", 1.0);
   check(dc, "page_requests_per_tx", 0.02);
 }
+
+TEST_CASE("cluster simulator: group commit, one log per node, agrees on every metric") {
+  // Group commit of 3 on each node's own log (L1352). Three analytic errors showed here: the
+  // group waited for the arrivals of all nodes' update transactions (the commit I/O fell with n:
+  // 12.1 / 7.1 / 4.1 ms at 1 / 2 / 5 nodes against 16.5-17.3 ms simulated), every member waited
+  // only 1/g of the shared log write, and the simulator's last member released only its own
+  // GEH lock entries (5.33 accesses per transaction instead of 8).
+  for (const int nodes : {1, 2, 5}) {
+    CAPTURE(nodes);
+    check_cluster_validates(nodes, 100, {{"nodes[0].log.group_commit_size", 3}});
+  }
+}
