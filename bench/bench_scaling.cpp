@@ -113,29 +113,22 @@ BENCHMARK(BM_Solve100kStationsProcess)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+/// 10^2, 10^3 and 10^4 types or partitions, one evaluation each (10^4 runs for minutes).
+void many_items(benchmark::internal::Benchmark* b) {
+  b->Arg(100)->Arg(1'000)->Arg(10'000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
 void BM_EvalTypesProcess(benchmark::State& state) {
   const fs::path file = repeated_types(static_cast<int>(state.range(0)));
   for (auto _ : state) run_or_fail(state, "eval '" + file.string() + "' --format json");
 }
-BENCHMARK(BM_EvalTypesProcess)
-    ->Arg(100)
-    ->Arg(1'000)
-    ->Arg(10'000)
-    ->Iterations(1)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_EvalTypesProcess)->Apply(many_items);
 
 void BM_EvalPartitionsProcess(benchmark::State& state) {
   const fs::path file = split_partitions(static_cast<int>(state.range(0)));
   for (auto _ : state) run_or_fail(state, "eval '" + file.string() + "' --format json");
 }
-BENCHMARK(BM_EvalPartitionsProcess)
-    ->Arg(100)
-    ->Arg(1'000)
-    ->Arg(10'000)
-    ->Iterations(1)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_EvalPartitionsProcess)->Apply(many_items);
 
 /// `classes` open classes over `partitions` partitions: each class locks four partitions (one
 /// small, hot one among the first eight) with per-class rates, mixes and step times, far below

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../scenarios.hpp"
+#include "fixed_length.hpp"
 #include "model/agreement.hpp"
 #include "model/debit_credit.hpp"
 #include "model/evaluate.hpp"
@@ -24,6 +25,7 @@
 
 using namespace tpeval::model;
 using namespace tpeval::model::sim;
+using tpeval::model::sim::testing::fixed_length;
 using tpeval::model::testing::Sets;
 using tpeval::model::testing::with;
 
@@ -35,15 +37,6 @@ SystemModel cluster_model(int nodes, const Sets& sets) {
   Sets all{{"cluster.nodes", nodes}};
   all.insert(all.end(), sets.begin(), sets.end());
   return parse_model(with(debit_credit_cluster_model(), all));
-}
-
-TxSimOptions fixed_length(double seconds, std::uint64_t seed = 1) {
-  TxSimOptions o;
-  o.seed = seed;
-  o.precision = 1e-9;  // never reached: run exactly max_time_s
-  o.max_time_s = seconds;
-  o.threads = 1;
-  return o;
 }
 
 /// The CPU wait under primary copy with random routing at 5 and 10 nodes (CPUs at 78-82 %): the

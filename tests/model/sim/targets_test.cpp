@@ -10,6 +10,7 @@
 #include <cmath>
 #include <string>
 
+#include "fixed_length.hpp"
 #include "model/debit_credit.hpp"
 #include "model/evaluate.hpp"
 #include "model/overrides.hpp"
@@ -18,6 +19,7 @@
 
 using namespace tpeval::model;
 using namespace tpeval::model::sim;
+using tpeval::model::sim::testing::fixed_length;
 
 namespace {
 
@@ -25,15 +27,6 @@ nlohmann::json with(nlohmann::json doc,
                     std::initializer_list<std::pair<std::string, nlohmann::json>> sets) {
   for (const auto& [path, value] : sets) set_parameter(doc, path, value);
   return doc;
-}
-
-TxSimOptions fixed_length(double seconds, std::uint64_t seed = 1) {
-  TxSimOptions o;
-  o.seed = seed;
-  o.precision = 1e-9;  // never reached: run exactly max_time_s
-  o.max_time_s = seconds;
-  o.threads = 1;
-  return o;
 }
 
 double metric(const TxSimReport& r, const std::string& section, const std::string& owner,

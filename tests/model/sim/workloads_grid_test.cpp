@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../scenarios.hpp"
+#include "fixed_length.hpp"
 #include "model/debit_credit.hpp"
 #include "model/evaluate.hpp"
 #include "model/metrics_registry.hpp"
@@ -20,6 +21,7 @@
 
 using namespace tpeval::model;
 using namespace tpeval::model::sim;
+using tpeval::model::sim::testing::fixed_length;
 using tpeval::model::testing::operator+;
 using tpeval::model::testing::Sets;
 using tpeval::model::testing::with;
@@ -33,11 +35,7 @@ Sets closed(long terminals, double think_ms) {
 }
 
 TxSimOptions run_for(double seconds) {
-  TxSimOptions o;
-  o.seed = 13;
-  o.precision = 1e-9;  // never reached: run exactly max_time_s
-  o.max_time_s = seconds;
-  o.threads = 1;
+  TxSimOptions o = fixed_length(seconds, 13);
   o.max_population = 3000;
   return o;
 }
