@@ -217,6 +217,10 @@ CacheRequest build_request(const CacheOptions& o) {
     throw io::InputError("--class",
                          "give at least one stream (--class, --sequential, "
                          "--one-touch, --repeat) or a JSON file");
+  // The solvers check this too, but without the file; say it here where the source is known.
+  if (!(cache::total_reference_rate(r.streams) > 0.0))
+    throw io::InputError(o.file.empty() ? "--class" : o.file + ": streams",
+                         "the total reference rate must be > 0 (every stream has rate 0)");
   if (o.buffer) {
     if (!(*o.buffer >= 0.0)) throw io::InputError("--buffer", "must be >= 0");
     r.buffer_items = *o.buffer;
