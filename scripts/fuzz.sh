@@ -23,6 +23,10 @@ cmake --build "$build" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}"
 
 corpus="$build/fuzz-corpus"
 findings="$build/fuzz-findings"
+# FUZZ_FRESH=1 starts from the seeds alone (scripts/test.sh and CI): with FUZZ_SEED fixed, the run
+# then follows the same mutation sequence on every machine, so CI's run is the prefix of a longer
+# local run with the same seed. Without it the corpus grows across runs (deeper local campaigns).
+if [ "${FUZZ_FRESH:-0}" = 1 ]; then rm -rf "$corpus"; fi
 mkdir -p "$findings"
 seed() {  # seed TARGET FILES...
   local dir="$corpus/$1"; shift

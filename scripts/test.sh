@@ -17,7 +17,7 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 echo "== fuzzing (libFuzzer, ASan+UBSan, 25 s per harness) =="
-FUZZ_SEED=1 scripts/fuzz.sh build-asan 25
+FUZZ_SEED=1 FUZZ_FRESH=1 scripts/fuzz.sh build-asan 25
 
 echo "== release build (g++) =="
 CXX=g++ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTPEVAL_WERROR=ON -DTPEVAL_BUILD_TESTS=ON >/dev/null
