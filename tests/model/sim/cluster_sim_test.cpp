@@ -387,31 +387,33 @@ TEST_CASE("cluster simulator: broadcast invalidation, validate agreement (2 and 
 }
 
 TEST_CASE("cluster simulator: broadcast invalidation at 5 nodes, 100 TPS per node: recorded") {
-  // 8 short messages per update commit raise the CPU utilization to 89 %. The simulated
-  // response time was 24 % above the analytic one while the simulator queued each GEH access
-  // for a CPU again and the analytic lock model held locks from the middle of their step. With
-  // one rule for CPU visits (model/cpu_visits.hpp) and lock steps as the simulator orders the
-  // work (docs/locking.md) the CPU waits, messages, I/O and hit ratios agree; the analytic
-  // response time is now 10-12 % above the simulated one (600 s: 206 against 185 +- 7 ms; a run
-  // to 2 % precision, tpeval validate --seed 1, 190 ms): the lock model's conflicts (0.076
-  // against 0.068) at this contention. Recorded in its direction and size; the rest is judged.
+  // 8 short messages per update commit raise the CPU utilization to 89 %. The analytic response
+  // time was 10-12 % above the simulated one (600 s: 206 against 185 +- 7 ms), and the conflict
+  // probability (0.076 against 0.068): the transaction waited for one round trip plus each of
+  // its other sends and receives in full, 61 ms, where the simulator's four round trips run in
+  // parallel and the transaction waits for the last acknowledgement, about 42 ms (its message
+  // time less its page requests and grant notifications). Issue #11: the analytic model times
+  // the broadcast as that fork-join (model/evaluate.cpp broadcast_wait_s, 37 ms), and the
+  // response time, conflicts and active transactions agree. What remains is recorded in its
+  // direction and size: the lock wait (10.5 against 14.0 ms in a 300 s run) and the response
+  // percentiles (p99 399 against 488 ms) are low, since the lock model and the response-time
+  // distribution take the commit phase's non-I/O time (now shorter) as one exponential, which the
+  // join of four legs is not.
   const SystemModel m = cluster_model(
       5, {{"workload.arrival_rate_per_s", 100.0}, {"cluster.coherence", "broadcast"}});
   const Evaluation e = evaluate(m);
   const TxSimReport r = simulate_transactions(m, fixed_length(600.0));
   REQUIRE_FALSE(r.saturated);
   const auto recorded = [](const std::string& metric) {
-    return metric.starts_with("response_time") || metric == "node_response_time_ms" ||
-           metric == "mean_active_transactions" || metric == "conflict_probability" ||
-           metric == "lock_conflict_probability" || metric == "lock_wait_ms";
+    return metric.starts_with("response_time_p") || metric == "lock_wait_ms";
   };
   int judged = 0;
   for (const MetricComparison& row : compare_metrics(e, m, r, kTolerance)) {
     CAPTURE(row.owner);
     CAPTURE(row.metric);
     if (!row.pass && recorded(row.metric)) {
-      CHECK(row.analytic > row.simulated.mean);
-      CHECK(row.analytic < 1.25 * row.simulated.mean);
+      CHECK(row.analytic < row.simulated.mean);
+      CHECK(row.analytic > 0.6 * row.simulated.mean);
       continue;
     }
     ++judged;
