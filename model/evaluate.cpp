@@ -210,11 +210,11 @@ std::pair<double, double> visit_moments(const Prepared& pr, const Point& pt, int
 /// send and the network, the receive and the acknowledgement's send at the other node (any
 /// other node, their mean), the network and its own receive. The sends queue together at the
 /// own CPU, so their wait is common to all legs; the rest of each leg is independent of the
-/// others (other nodes, other arrivals) and, a sum of six waits and services, about normal: the
+/// others (other nodes, other arrivals) and, a sum of waits and services, about normal: the
 /// join waits for the expected maximum of n - 1 such legs (solver/open/expected_maximum.hpp;
 /// Nelson & Tantawi 1988 for fork-join). Until issue #11 the transaction waited for one round
 /// trip plus all its other sends and receives in full: at 5 nodes, 100 TPS per node, 61 ms
-/// against about 42 ms simulated (now 37 ms), and the response time 10-12 % above the simulated
+/// against 41 ms simulated (now 41 ms), and the response time 10-12 % above the simulated
 /// one.
 double broadcast_wait_s(const Prepared& pr, const Point& pt, const TypeDemand& d) {
   if (d.broadcast_legs <= 0 || d.broadcast_probability <= 0) return 0.0;
@@ -229,18 +229,21 @@ double broadcast_wait_s(const Prepared& pr, const Point& pt, const TypeDemand& d
   const auto [own_mean, own_var] = visit_moments(pr, pt, own, own_burst_s);
   const auto [net_mean, net_var] = visit_moments(
       pr, pt, layout.network, mc.short_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
+  // The remote pair: the acknowledgement is sent the moment the receive ends, into the same
+  // queue, so its wait is taken equal to the receive's (variance 4 var W, not 2).
   double remote_mean = 0.0, remote_var = 0.0;
   for (std::size_t j = 0; j < m.nodes.size(); ++j) {
     if (j == d.node) continue;
-    const auto [mean, var] = visit_moments(pr, pt, layout.cpu[j], burst_s(j));
-    remote_mean += mean / static_cast<double>(m.nodes.size() - 1);
-    remote_var += var / static_cast<double>(m.nodes.size() - 1);
+    const double s = burst_s(j);
+    const auto [mean, var] = visit_moments(pr, pt, layout.cpu[j], s);
+    remote_mean += 2.0 * mean / static_cast<double>(m.nodes.size() - 1);
+    remote_var += (4.0 * (var - s * s) + 2.0 * s * s) / static_cast<double>(m.nodes.size() - 1);
   }
   const double common_s = pt.visit_wait_s[static_cast<std::size_t>(own)];
   // Per leg beyond the common wait: the send's service, its receive (wait and service) and the
   // remote pair, both transfers.
-  const double leg_mean = own_burst_s + own_mean + 2.0 * remote_mean + 2.0 * net_mean;
-  const double leg_var = own_burst_s * own_burst_s + own_var + 2.0 * remote_var + 2.0 * net_var;
+  const double leg_mean = own_burst_s + own_mean + remote_mean + 2.0 * net_mean;
+  const double leg_var = own_burst_s * own_burst_s + own_var + remote_var + 2.0 * net_var;
   return d.broadcast_probability * (common_s + solver::open::expected_max_normal(
                                                    d.broadcast_legs, leg_mean, std::sqrt(leg_var)));
 }

@@ -391,14 +391,14 @@ TEST_CASE("cluster simulator: broadcast invalidation at 5 nodes, 100 TPS per nod
   // time was 10-12 % above the simulated one (600 s: 206 against 185 +- 7 ms), and the conflict
   // probability (0.076 against 0.068): the transaction waited for one round trip plus each of
   // its other sends and receives in full, 61 ms, where the simulator's four round trips run in
-  // parallel and the transaction waits for the last acknowledgement, about 42 ms (its message
-  // time less its page requests and grant notifications). Issue #11: the analytic model times
-  // the broadcast as that fork-join (model/evaluate.cpp broadcast_wait_s, 37 ms), and the
-  // response time, conflicts and active transactions agree. What remains is recorded in its
-  // direction and size: the lock wait (10.5 against 14.0 ms in a 300 s run) and the response
-  // percentiles (p99 399 against 488 ms) are low, since the lock model and the response-time
-  // distribution take the commit phase's non-I/O time (now shorter) as one exponential, which the
-  // join of four legs is not.
+  // parallel and the transaction waits for the last acknowledgement: 41.2 ms (sd 19.9; one leg
+  // 25.4 ms, sd 19.1; measured in the simulator, 200 s). Issue #11: the analytic model times
+  // the broadcast as that fork-join (model/evaluate.cpp broadcast_wait_s: 41 ms), and the
+  // response time (181 against 187 ms), conflicts and active transactions agree. What remains is
+  // recorded in its direction and size: the lock wait (11.2 against 13.8 ms) and the response
+  // percentiles (p99 416 against 499 ms) are low: the lock model's holding time and the
+  // response-time distribution are less variable than the simulator's at 89 % CPU (the old
+  // broadcast rule's longer commit phase hid that).
   const SystemModel m = cluster_model(
       5, {{"workload.arrival_rate_per_s", 100.0}, {"cluster.coherence", "broadcast"}});
   const Evaluation e = evaluate(m);
@@ -413,7 +413,7 @@ TEST_CASE("cluster simulator: broadcast invalidation at 5 nodes, 100 TPS per nod
     CAPTURE(row.metric);
     if (!row.pass && recorded(row.metric)) {
       CHECK(row.analytic < row.simulated.mean);
-      CHECK(row.analytic > 0.6 * row.simulated.mean);
+      CHECK(row.analytic > 0.7 * row.simulated.mean);
       continue;
     }
     ++judged;
