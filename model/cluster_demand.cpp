@@ -33,16 +33,6 @@ class Work {
   void message_from(int source, Size size, double count, bool waited, Phase phase) {
     message_to(source, size, count, waited, phase);  // costs are symmetric
   }
-  /// A message to or from `target` (-1: any other node) of which the transaction waits only for
-  /// this node's send or receive burst: a broadcast's further messages, answered in parallel
-  /// with the one round trip it waits for.
-  void message_own_end_waited(int target, Size size, double count, Phase phase) {
-    if (count <= 0) return;
-    d_.messages += count;
-    cpu_at(d_.node, count * instructions(size), count, true, phase);
-    cpu_elsewhere(target, count * instructions(size), count, false, phase);
-    network(count, size, false, phase);
-  }
   /// `count` messages between nodes a and b, either of which may be this node (a revocation
   /// the GLM exchanges with the holder on behalf of this node's transaction).
   void message_between(int a, int b, Size size, double count, bool waited, Phase phase) {
@@ -276,16 +266,17 @@ void add_cluster_work(const SystemModel& m, const std::vector<BufferLevels>& buf
       w.message_from(-1, Size::long_message, d.page_requests, true, reference_phase);
     }
     // Broadcast invalidation: every update commit notifies all other nodes and waits for their
-    // acknowledgements before releasing its locks (L2971-2973). The waits overlap: the
-    // transaction waits for one round trip besides its own sends and receives, which all come
-    // before the last acknowledgement is in (model/cluster_messages.hpp; per update
-    // transaction, so weighted by its probability).
+    // acknowledgements before releasing its locks (L2971-2973). The n - 1 round trips run in
+    // parallel and the transaction waits for the last one: a fork-join the evaluator times
+    // (model/evaluate.cpp broadcast_wait_s); here only their load (per update transaction, so
+    // weighted by its probability).
     const double others = invalidation_messages(m);
     const double u = update_probability(m, d.type);
     if (others > 0 && u > 0) {
-      w.message_to(-1, Size::short_message, u, true, commit_phase);
-      w.message_from(-1, Size::short_message, u, true, commit_phase);
-      w.message_own_end_waited(-1, Size::short_message, 2.0 * u * (others - 1.0), commit_phase);
+      w.message_to(-1, Size::short_message, u * others, false, commit_phase);
+      w.message_from(-1, Size::short_message, u * others, false, commit_phase);
+      d.broadcast_probability = u;
+      d.broadcast_legs = static_cast<int>(others);
     }
   }
 }

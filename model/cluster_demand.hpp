@@ -7,9 +7,10 @@
 // messages cost `short/long_instructions` to send and to receive, queued on the CPUs with the
 // transactions' own bursts (ch7.md §1.9 "mostly CPU time including waiting"); the network is a
 // station with the configured bandwidth. What the transaction waits for (lock requests and
-// grants, page requests, invalidation acknowledgements) is waited time; releases are sent after
-// commit and only load the CPUs and the network. Work for another node goes to that node's CPU:
-// the GLM node (node 0) for central locking, otherwise spread evenly over the other nodes (the
+// grants, page requests) is waited time - the invalidation acknowledgements of a broadcast are
+// timed by the evaluator as a fork-join (model/evaluate.cpp broadcast_wait_s); releases are sent
+// after commit and only load the CPUs and the network. Work for another node goes to that node's
+// CPU: the GLM node (node 0) for central locking, otherwise spread evenly over the other nodes (the
 // partner of a random reference is any other node). With one node it does nothing.
 #pragma once
 

@@ -67,6 +67,10 @@ struct TypeDemand {
   double lock_requests = 0.0;        ///< lock requests (for the local-lock share)
   double local_lock_requests = 0.0;  ///< granted without a message (PCL / central)
   double messages = 0.0;             ///< messages sent on behalf of the transaction
+  /// Broadcast invalidation at commit (model/cluster_messages.hpp): the probability that the
+  /// transaction sends one, and its fan-out; the evaluator waits for the last acknowledgement.
+  double broadcast_probability = 0.0;
+  int broadcast_legs = 0;
 };
 
 struct DemandModel {

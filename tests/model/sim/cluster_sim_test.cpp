@@ -43,11 +43,26 @@ SystemModel cluster_model(int nodes, const Sets& sets) {
 /// analytic FCFS visit wait (model/evaluate.cpp visit_waits, the M/G/m two-moment form with the
 /// arrival-theorem factor) lies 14-19 % above the simulated one there (300 s runs: 17.8 against
 /// 15.7 ms at 10 nodes NOFORCE, 14.9 against 12.5 ms at 5 nodes FORCE), while it agrees within
-/// 8 % in the other combinations and the response times agree within 3 %: the two-moment form
-/// overestimates the queueing of a mix of 0.5-0.8 ms message visits and 4-6 ms transaction
-/// bursts at high utilization. Recorded in its direction and size. The locks are held through
-/// those waits, so at 10 nodes the analytic conflict probability is 13 % above the simulated
-/// one too (0.042 against 0.037; recorded the same way).
+/// 8 % in the other combinations and the response times agree within 3 %. The locks are held
+/// through those waits, so at 10 nodes the analytic conflict probability is 13 % above the
+/// simulated one too (0.042 against 0.037). Recorded in its direction and size.
+/// Which engine is wrong (issue #11, measured with the simulator's CPU stations instrumented,
+/// 10 nodes, 200 s): the simulator does what the rule says. Each node's CPU serves 6 transaction
+/// bursts per transaction (608/s, mean 4.35 ms, SCV 1.03) and 10.6 message ends (1080/s, 0.63
+/// ms), offered load 3.30 of 4, the mix's SCV 2.73 - the visits and moments the analytic model
+/// assumes - FCFS: every kind of visit waits the same (bursts 2.60, messages 2.62 ms; a visit
+/// that follows its own transaction's visit at once waits as long as one that comes from
+/// elsewhere). Lee & Longton's form with these measured moments gives 3.39 ms, the simulated
+/// wait is 2.75 ms (0.81 of it; 2 nodes 0.87, 5 nodes FORCE 0.79, central locking at 2 nodes
+/// 0.82, affinity at 10 nodes FORCE 0.86, where the wait equals M/M/m's with the mean visit).
+/// For Poisson visits of the same mix the form is within 2 % of a simulated FCFS queue
+/// (tests/solver/des/core_test.cpp, "Poisson visits"): so the formula is right and its
+/// assumption is not - the visits of a network of transactions arrive smoother than Poisson
+/// (in Allen-Cunneen's W = (c_a^2 + c_s^2) / 2 W(M/M/m) the simulated waits correspond to
+/// c_a^2 = 0.2-0.6), more than the arrival-theorem factor (N - 1) / N = 0.92 takes off. An
+/// analytic rule for that needs the arrival variability of a non-product-form FCFS station in
+/// the transaction network (QNA-style, Whitt 1983; its superposition rule alone gives c_a^2
+/// about 0.7 here): open.
 bool cpu_wait_overestimated(const SystemModel& m) {
   return m.cluster.locking == GlobalLocking::primary_copy && m.cluster.routing == Routing::random &&
          m.nodes.size() >= 5;
@@ -372,31 +387,33 @@ TEST_CASE("cluster simulator: broadcast invalidation, validate agreement (2 and 
 }
 
 TEST_CASE("cluster simulator: broadcast invalidation at 5 nodes, 100 TPS per node: recorded") {
-  // 8 short messages per update commit raise the CPU utilization to 89 %. The simulated
-  // response time was 24 % above the analytic one while the simulator queued each GEH access
-  // for a CPU again and the analytic lock model held locks from the middle of their step. With
-  // one rule for CPU visits (model/cpu_visits.hpp) and lock steps as the simulator orders the
-  // work (docs/locking.md) the CPU waits, messages, I/O and hit ratios agree; the analytic
-  // response time is now 10-12 % above the simulated one (600 s: 206 against 185 +- 7 ms; a run
-  // to 2 % precision, tpeval validate --seed 1, 190 ms): the lock model's conflicts (0.076
-  // against 0.068) at this contention. Recorded in its direction and size; the rest is judged.
+  // 8 short messages per update commit raise the CPU utilization to 89 %. The analytic response
+  // time was 10-12 % above the simulated one (600 s: 206 against 185 +- 7 ms), and the conflict
+  // probability (0.076 against 0.068): the transaction waited for one round trip plus each of
+  // its other sends and receives in full, 61 ms, where the simulator's four round trips run in
+  // parallel and the transaction waits for the last acknowledgement: 41.2 ms (sd 19.9; one leg
+  // 25.4 ms, sd 19.1; measured in the simulator, 200 s). Issue #11: the analytic model times
+  // the broadcast as that fork-join (model/evaluate.cpp broadcast_wait_s: 41 ms), and the
+  // response time (181 against 187 ms), conflicts and active transactions agree. What remains is
+  // recorded in its direction and size: the lock wait (11.2 against 13.8 ms) and the response
+  // percentiles (p99 416 against 499 ms) are low: the lock model's holding time and the
+  // response-time distribution are less variable than the simulator's at 89 % CPU (the old
+  // broadcast rule's longer commit phase hid that).
   const SystemModel m = cluster_model(
       5, {{"workload.arrival_rate_per_s", 100.0}, {"cluster.coherence", "broadcast"}});
   const Evaluation e = evaluate(m);
   const TxSimReport r = simulate_transactions(m, fixed_length(600.0));
   REQUIRE_FALSE(r.saturated);
   const auto recorded = [](const std::string& metric) {
-    return metric.starts_with("response_time") || metric == "node_response_time_ms" ||
-           metric == "mean_active_transactions" || metric == "conflict_probability" ||
-           metric == "lock_conflict_probability" || metric == "lock_wait_ms";
+    return metric.starts_with("response_time_p") || metric == "lock_wait_ms";
   };
   int judged = 0;
   for (const MetricComparison& row : compare_metrics(e, m, r, kTolerance)) {
     CAPTURE(row.owner);
     CAPTURE(row.metric);
     if (!row.pass && recorded(row.metric)) {
-      CHECK(row.analytic > row.simulated.mean);
-      CHECK(row.analytic < 1.25 * row.simulated.mean);
+      CHECK(row.analytic < row.simulated.mean);
+      CHECK(row.analytic > 0.7 * row.simulated.mean);
       continue;
     }
     ++judged;
