@@ -819,6 +819,12 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       for (std::size_t p = 0; p < np; ++p) second += totals[c].requests_on[p] * wait2_on[c][p];
       const double conflicts = conflict_prob[c] * totals[c].requests;
       r.wait_second_moment_s2 = conflicts > 0 ? second / conflicts : 0.0;
+      double variance = 0;
+      for (std::size_t p = 0; p < np; ++p) {
+        const double mean = std::max(0.0, wait_on[c][p]);
+        variance += totals[c].requests_on[p] * std::max(0.0, wait2_on[c][p] - mean * mean);
+      }
+      r.blocking_time_variance_s2 = variance;
     }
     r.blocking_time_s = totals[c].requests * wait_per_request[c];
     const double lock_seconds = sum(hold[c].x) + sum(hold[c].s);
