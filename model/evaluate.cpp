@@ -49,9 +49,9 @@ struct TypePoint {
   double free_lock_requests = 0.0;
   double conflict_probability = 0.0;  // per request, free ones included
   double deadlock_probability = 0.0;
-  double lock_wait_scv = 1.0;        ///< of one wait per blocked request
+  double lock_wait_scv = 1.0;           ///< of one wait per blocked request
   double lock_wait_variance_s2 = -1.0;  ///< of the lock wait per transaction (< 0: unknown)
-  double grant_notifications = 0.0;  ///< GEH locking: messages announcing a remote grant
+  double grant_notifications = 0.0;     ///< GEH locking: messages announcing a remote grant
   /// Per model partition: lock requests per transaction that can wait, and their X share.
   std::vector<double> partition_lock_requests, partition_exclusive_share;
 };
