@@ -139,7 +139,7 @@ TEST_CASE("hot spots: page-locked HISTORY is a lock queue, not thrashing") {
 TEST_CASE("the throughput limit names locks only when their waits matter") {
   const auto e = eval_default({});
   CHECK(e.max_throughput_limited_by == "log_disk.disk");
-  // Page-locked HISTORY: the log disk limits too (191 TPS), but lock waits are about 70 % of
+  // Page-locked HISTORY: the log disk limits too (191 TPS), but lock waits are about 90 % of
   // the response time there, so the HISTORY page queue is named with it.
   const auto h = eval_default({{"database.partitions[HISTORY].lock_granularity", "page"}});
   CHECK(h.max_throughput_limited_by.rfind("log_disk.disk (", 0) == 0);

@@ -154,7 +154,7 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
 // 2026-11-30): within 10 % of either end.
 //
 // Page-locked HISTORY: target missed, the test asserts the measured values. The analytic limit
-// is the log disk at 191 TPS (lock waits 70 % of the response time there, so the name mentions
+// is the log disk at 191 TPS (lock waits 90 % of the response time near it, so the name mentions
 // HISTORY); the simulated limit is between 155 and 160 TPS (seeds 1-5 all sustain 155, none
 // 160), +21 % against the analytic one. The simulator's limit there is a metastable collapse,
 // not a mean-value fold: at 150-160 TPS its deadlock probability stays about 0.6 % per
