@@ -213,9 +213,10 @@ TEST_CASE("hot spots: analytic limit against the simulated one") {
 
   // One hot page near its limit: the response time at 30 TPS (82 % of the simulated limit) is
   // +37 % here (seed 13, 400 s: 201 against 147 ms) and +27 % in `tpeval validate` (seed 1: 201
-  // against 158 ms): target 15 % missed (measured 2026-11-30). The analytic holding time of the hot lock grows with the load (41.3 -> 42.2 ms from 10
-  // to 25 TPS, conflict probability +4 % against the simulator at 25 TPS), the simulator's does
-  // not, and the queue's 1 / (1 - rho) magnifies that near saturation.
+  // against 158 ms): target 15 % missed (measured 2026-11-30). The analytic holding time of the hot
+  // lock grows with the load (41.3 -> 42.2 ms from 10 to 25 TPS, conflict probability +4 % against
+  // the simulator at 25 TPS), the simulator's does not, and the queue's 1 / (1 - rho) magnifies
+  // that near saturation.
   const double err = response_error(hot, 30.0, 400.0, "hot page, 100 % (measured gap)");
   CHECK(err < 0.40);
 }
