@@ -14,6 +14,7 @@
 
 #include "../scenarios.hpp"
 #include "fixed_length.hpp"
+#include "model/agreement.hpp"
 #include "model/debit_credit.hpp"
 #include "model/evaluate.hpp"
 #include "model/metrics_registry.hpp"
@@ -357,4 +358,44 @@ TEST_CASE("hot spots: response-time p99 of page-locked HISTORY") {
   std::printf("page-locked HISTORY, 100 TPS: p99 analytic %.0f ms, simulated %.0f ms (%+.1f %%)\n",
               *a, s->mean, 100.0 * err);
   CHECK(std::abs(err) <= 0.10);  // validate's tolerance
+}
+
+// Issue #13: `tpeval validate` passes on hot-spot points - every metric it compares, by its rule
+// (model/agreement.hpp, tolerance 10 %). Page-locked HISTORY at 30 / 60 TPS and one hot page
+// locked by 10 / 30 / 100 % of the transactions at about a third of their limits. Not yet: one
+// hot page locked by every transaction at 20 TPS (lock wait +13 %) and page-locked HISTORY at
+// 100 TPS (deadlock probability 0.0080 against 0.0041; measured 2026-11-30, `tpeval validate`,
+// seed 1).
+TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
+  struct Point {
+    std::string label;
+    nlohmann::json doc;
+    double rate;
+  };
+  const auto history =
+      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
+  const std::vector<Point> points = {{"page-locked HISTORY", history, 30},
+                                     {"page-locked HISTORY", history, 60},
+                                     {"hot page, 100 %", hot_page_model(1.0), 10},
+                                     {"hot page, 30 %", hot_page_model(0.3), 40},
+                                     {"hot page, 10 %", hot_page_model(0.1), 60}};
+  for (const auto& p : points) {
+    CAPTURE(p.label);
+    CAPTURE(p.rate);
+    const SystemModel m = parse_model(with(p.doc, {{"workload.arrival_rate_per_s", p.rate}}));
+    const Evaluation e = evaluate(m, EvaluateOptions{false});
+    const TxSimReport r = simulate_transactions(m, fixed_length(std::max(300.0, 40000.0 / p.rate)));
+    REQUIRE_FALSE(r.saturated);
+    int failed = 0;
+    const auto rows = compare_metrics(e, m, r, 0.10);
+    CHECK(rows.size() > 40);
+    for (const MetricComparison& row : rows) {
+      if (!row.pass) ++failed;
+      CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
+                                         << ", simulated " << row.simulated.mean << " +- "
+                                         << row.simulated.half_width);
+    }
+    std::printf("  validate %-22s %5.1f TPS: %zu metrics, %d outside the rule\n", p.label.c_str(),
+                p.rate, rows.size(), failed);
+  }
 }
