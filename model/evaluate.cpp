@@ -50,8 +50,9 @@ struct TypePoint {
   double free_lock_requests = 0.0;
   double conflict_probability = 0.0;  // per request, free ones included
   double deadlock_probability = 0.0;
-  double lock_wait_scv = 1.0;        ///< of one wait per blocked request
-  double grant_notifications = 0.0;  ///< GEH locking: messages announcing a remote grant
+  double lock_wait_scv = 1.0;           ///< of one wait per blocked request
+  double lock_wait_variance_s2 = -1.0;  ///< of the lock wait per transaction (< 0: unknown)
+  double grant_notifications = 0.0;     ///< GEH locking: messages announcing a remote grant
   /// Per model partition: lock requests per transaction that can wait, and their X share.
   std::vector<double> partition_lock_requests, partition_exclusive_share;
 };
@@ -640,6 +641,7 @@ solver::locking::ClassContention merge_count_classes(const TransactionType& type
   if (points.size() == 1 && points.front().first == type.references) return lr.classes[first];
   solver::locking::ClassContention out = lr.classes[first];
   out.blocking_time_s = out.conflict_probability = out.deadlock_probability = 0.0;
+  out.blocking_time_variance_s2 = 0.0;
   double requests = 0.0;
   auto next = static_cast<std::size_t>(first);
   for (const auto& point : points) {
@@ -649,6 +651,9 @@ solver::locking::ClassContention merge_count_classes(const TransactionType& type
     out.blocking_time_s += p * r.blocking_time_s;
     out.deadlock_probability += p * r.deadlock_probability;
     out.conflict_probability += p * v * r.conflict_probability;
+    // Within each count (the spread between counts is the reference-count SCV's term,
+    // response_variability.cpp).
+    out.blocking_time_variance_s2 += p * r.blocking_time_variance_s2;
     requests += p * v;
   }
   if (requests > 0) out.conflict_probability /= requests;
@@ -767,6 +772,7 @@ void lock_contention(const Prepared& pr, Point& pt) {
     if (cc.wait_per_conflict_s > 0 && cc.wait_second_moment_s2 > 0)
       tp.lock_wait_scv = std::max(
           0.0, cc.wait_second_moment_s2 / (cc.wait_per_conflict_s * cc.wait_per_conflict_s) - 1.0);
+    tp.lock_wait_variance_s2 = cc.blocking_time_variance_s2;
     pt.conflict_probability += tp.rate * tp.lock_requests * cc.conflict_probability;
     requests += tp.rate * all;
   }
@@ -1056,6 +1062,9 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     return rate > 0 ? pt.types[c].rate / rate : 1.0 / static_cast<double>(classes.size());
   };
   r.arrival_rate_per_s = classes.size() == 1 ? pt.types[classes.front()].rate : rate;
+  // Rate-weighted means over several classes start from 0, not from the single-class defaults.
+  if (classes.size() > 1) r.lock_wait_scv = r.lock_wait_variance_s2 = 0.0;
+  bool unknown_lock_variance = false;
   for (std::size_t c : classes) {
     const auto& d = dm.types[c];
     const double w = weight(c);
@@ -1086,6 +1095,8 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(r.conflict_probability, tp.conflict_probability);
     add(r.deadlock_probability, tp.deadlock_probability);
     add(r.lock_wait_scv, tp.lock_wait_scv);
+    add(r.lock_wait_variance_s2, tp.lock_wait_variance_s2);
+    if (tp.lock_wait_variance_s2 < 0) unknown_lock_variance = true;
     auto& br = r.breakdown;
     const auto& cb = tp.breakdown;
     add(br.cpu_service_s, cb.cpu_service_s);
@@ -1107,6 +1118,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
 
     if (classes.size() == 1) br.io_s = cb.io_s;
   }
+  if (unknown_lock_variance) r.lock_wait_variance_s2 = -1.0;
   return r;
 }
 

@@ -69,6 +69,9 @@ struct TypeResult {
   /// SCV of one lock wait (per blocked request), from the lock model's second moment; 1 when
   /// unknown (exponential).
   double lock_wait_scv = 1.0;
+  /// Variance of the lock wait per transaction (the lock model's sum over requests), s^2; < 0
+  /// when unknown (then the percentiles count Binomial(lock requests, conflict P) waits).
+  double lock_wait_variance_s2 = -1.0;
   // Cluster, per transaction.
   double messages = 0.0;
   double page_requests = 0.0;

@@ -125,7 +125,11 @@ struct ClassContention {
   /// Its second moment E[W^2 | blocked] (lock-queue waits on hot spots are less variable than
   /// exponential ones: the wait of the j-th of B inserters grows with j), s^2.
   double wait_second_moment_s2 = 0;
-  double blocking_time_s = 0;          ///< eta_c * W: lock wait per transaction
+  double blocking_time_s = 0;  ///< eta_c * W: lock wait per transaction
+  /// Variance of the lock wait per transaction, s^2: sum over its requests of each request's
+  /// wait variance E[W_i^2] - E[W_i]^2 (waits of 0 included; requests taken as independent), so a
+  /// nearly certain wait (a hot page's queue) is not given a binomial count's spread.
+  double blocking_time_variance_s2 = 0;
   double response_time_no_wait_s = 0;  ///< k * step + commit
   double response_time_s = 0;          ///< with lock waits
   double mean_locks_held = 0;          ///< time average over the transaction's life

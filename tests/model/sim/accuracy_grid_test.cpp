@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "../scenarios.hpp"
 #include "fixed_length.hpp"
+#include "model/agreement.hpp"
 #include "model/debit_credit.hpp"
 #include "model/evaluate.hpp"
 #include "model/metrics_registry.hpp"
@@ -58,6 +60,9 @@ nlohmann::json hot_page_model(double hot_share) {
   t["mix"] = hot_share;
   types[0]["mix"] = 1.0 - hot_share;
   types.push_back(t);
+  // Every transaction hot: no plain type with no arrivals (validate compares every type's
+  // metrics, and a type that never arrives has none in the simulator).
+  if (hot_share >= 1.0) types.erase(types.begin());
   return doc;
 }
 
@@ -105,10 +110,12 @@ double response_error(const nlohmann::json& doc, double rate, double seconds,
 }  // namespace
 
 TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analytic vs simulated") {
-  // Rates from low load to about 85 % of the analytic limit as it was (HISTORY: 117 TPS, now
-  // 159; hot page 10 %: 165, 30 %: 87, 100 %: 28, now 30 TPS). Page-locked HISTORY nearer its
-  // simulated limit of about 157 TPS is not yet within 15 %: 130 TPS analytic 0.44 s against
-  // 0.37 s simulated (+18 %), 145 TPS +32 % (measured 2026-11-30, issue #13).
+  // Rates from low load to 90 % of the simulated limit (page-locked HISTORY: about 157 TPS, see
+  // the limit test; hot page 10 %: 165, 30 %: 87, 100 %: 36.5 TPS). Page-locked HISTORY at 130 /
+  // 140 TPS was +18 / +32 % (at 130 / 145) until a hot granule's holder stopped waiting for
+  // the transactions queued behind it (solver/locking/lock_contention.cpp, issue #13): now
+  // -5 / -6 %. One hot page locked by every transaction at 30 TPS (82 % of its simulated
+  // limit) is still +27 %: see the limit test.
   Agreement worst;
   struct Point {
     std::string label;
@@ -119,7 +126,8 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
       with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
   const std::vector<Point> points = {
       {"page-locked HISTORY", history, 30},         {"page-locked HISTORY", history, 60},
-      {"page-locked HISTORY", history, 100},        {"hot page, 1 %", hot_page_model(0.01), 150},
+      {"page-locked HISTORY", history, 100},        {"page-locked HISTORY", history, 130},
+      {"page-locked HISTORY", history, 140},        {"hot page, 1 %", hot_page_model(0.01), 150},
       {"hot page, 10 %", hot_page_model(0.1), 60},  {"hot page, 10 %", hot_page_model(0.1), 120},
       {"hot page, 30 %", hot_page_model(0.3), 40},  {"hot page, 30 %", hot_page_model(0.3), 70},
       {"hot page, 100 %", hot_page_model(1.0), 10}, {"hot page, 100 %", hot_page_model(1.0), 20},
@@ -135,15 +143,60 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
               worst.where.c_str());
 }
 
-// Issue #13's limit target: the analytic limit within 10 % of the simulated one. Page-locked
-// HISTORY: the simulator saturates between 155 TPS (sustained, RT 0.51 s) and 160 TPS (measured
-// 2026-11-30); the analytic limit was 117.4 TPS until the hot lock's later steps stopped taking
-// the variance of waits behind blocked holders (solver/locking/lock_contention.cpp: a hot
-// granule's holder never waits for those queued behind it); now 158.6 TPS. One hot page locked by
-// every transaction: target still missed (analytic 30.1 TPS, was 28.4; the simulator sustains 36
-// TPS with RT 1.0 s and not 37): the mean wait of the hot holder's later requests still counts
-// blockers queued behind it; the test asserts the measured value and prints the gap.
+// Issue #13's limit target: the analytic limit within 10 % of the simulated one.
+//
+// The simulated limit, defined robustly: the simulator is run with seeds 1-5 for 400 simulated
+// s at a rate; the rate is sustained when at least 3 of the 5 runs carry at least 97 % of it
+// (a single run near the limit may collapse by chance or survive by chance). The limit lies
+// between the highest sustained rate and the lowest one that is not.
+//
+// One hot page locked by every transaction: analytic 34.7 TPS (was 30.1 while the hot holder
+// waited for locks of transactions queued behind it); simulated between 36 and 38 TPS (measured
+// 2026-11-30): within 10 % of either end.
+//
+// Page-locked HISTORY: target missed, the test asserts the measured values. The analytic limit
+// is the log disk at 191 TPS (lock waits 90 % of the response time near it, so the name mentions
+// HISTORY); the simulated limit is between 155 and 160 TPS (seeds 1-5 all sustain 155, none
+// 160), +21 % against the analytic one. The simulator's limit there is a metastable collapse,
+// not a mean-value fold: at 150-160 TPS its deadlock probability stays about 0.6 % per
+// transaction, until a run of long HISTORY page queues makes the holders of HISTORY pages
+// request BRANCH pages held by inserters queued behind them (deadlocks: the holder restarts,
+// L2364), and the run falls to about 16 TPS and stays there (160-190 TPS, all seeds). The mean-
+// value model has no such state. Before the change above the analytic limit (158.6 TPS)
+// matched only because the holder waited for those queued behind it (the response times were
+// +18 / +32 % at 130 / 145 TPS).
+namespace {
+
+/// Runs of `doc` at `rate` with seeds 1-5 that carry at least 97 % of it over 400 s.
+int sustained_runs(const nlohmann::json& doc, double rate) {
+  const SystemModel m = parse_model(with(doc, {{"workload.arrival_rate_per_s", rate}}));
+  int sustained = 0;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    TxSimOptions o = fixed_length(400.0, seed);
+    const TxSimReport r = simulate_transactions(m, o);
+    const double x = r.system("throughput_per_s")->estimate.mean;
+    std::printf("  %.1f TPS, seed %llu: throughput %.1f%s\n", rate,
+                static_cast<unsigned long long>(seed), x, r.saturated ? " (saturated)" : "");
+    if (!r.saturated && x >= 0.97 * rate) ++sustained;
+  }
+  return sustained;
+}
+
+}  // namespace
+
 TEST_CASE("hot spots: analytic limit against the simulated one") {
+  const auto hot = hot_page_model(1.0);
+  const Evaluation eh = evaluate(parse_model(hot));
+  REQUIRE(eh.max_throughput_per_s);
+  const double hot_limit = *eh.max_throughput_per_s;
+  std::printf("hot page, 100 %%: analytic limit %.1f TPS (%s)\n", hot_limit,
+              eh.max_throughput_limited_by.c_str());
+  CHECK(eh.max_throughput_limited_by == "lock queue on HOT");
+  CHECK(sustained_runs(hot, 36.0) >= 3);
+  CHECK(sustained_runs(hot, 38.0) < 3);
+  CHECK(hot_limit >= 0.9 * 38.0);
+  CHECK(hot_limit <= 1.1 * 36.0);
+
   const auto history =
       with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
   const Evaluation e = evaluate(parse_model(history));
@@ -151,45 +204,22 @@ TEST_CASE("hot spots: analytic limit against the simulated one") {
   const double limit = *e.max_throughput_per_s;
   std::printf("page-locked HISTORY: analytic limit %.1f TPS (%s)\n", limit,
               e.max_throughput_limited_by.c_str());
-  const auto throughput_at = [&](double rate, bool& saturated) {
-    const SystemModel m = parse_model(with(history, {{"workload.arrival_rate_per_s", rate}}));
-    // The CLI's population bound: near its limit the simulator has long excursions (a HISTORY
-    // queue of a few thousand that drains again) that run_for's 3000 would call saturation.
-    TxSimOptions o = run_for(200.0);
-    o.max_population = TxSimOptions{}.max_population;
-    const TxSimReport r = simulate_transactions(m, o);
-    saturated = r.saturated;
-    const double x = r.system("throughput_per_s")->estimate.mean;
-    std::printf("  simulated at %.1f TPS: throughput %.1f%s (%s, %.0f s, %llu tx)\n", rate, x,
-                saturated ? " (saturated)" : "", r.stop_reason.c_str(), r.simulated_time_s,
-                static_cast<unsigned long long>(r.transactions));
-    return x;
-  };
-  // The measured limit (a regression fails) ...
-  CHECK(limit == doctest::Approx(158.6).epsilon(0.02));
-  // ... which the simulator does not sustain 10 % beyond, while it sustains 130 TPS. Between,
-  // its runs collapse by chance (deadlock restarts while the HISTORY queue is long): at 0.9 x
-  // the analytic limit (142.7 TPS) `tpeval simulate` sustains 200 s with seeds 1-7, this test's
-  // stream (seed 13) collapses after about 100 s - so the simulated limit is 143-160 TPS.
-  bool saturated = false;
-  const double below = throughput_at(130.0, saturated);
-  CHECK_FALSE(saturated);
-  CHECK(below >= 0.97 * 130.0);
-  const double above = throughput_at(1.1 * limit, saturated);
-  CHECK((saturated || above < 0.97 * 1.1 * limit));
-
-  const SystemModel hot =
-      parse_model(with(hot_page_model(1.0), {{"workload.arrival_rate_per_s", 33.0}}));
-  const TxSimReport r = simulate_transactions(hot, run_for(120.0));
-  CHECK_FALSE(r.saturated);
-  const Evaluation eh = evaluate(hot);
-  REQUIRE(eh.max_throughput_per_s);
+  CHECK(sustained_runs(history, 155.0) >= 3);
+  CHECK(sustained_runs(history, 160.0) < 3);
   std::printf(
-      "hot page, 100 %%: analytic limit %.1f TPS (%s); the simulator sustains 33 (and 36) TPS, "
-      "gap to 36: %.1f %% (target <= 10 %%)\n",
-      *eh.max_throughput_per_s, eh.max_throughput_limited_by.c_str(),
-      100.0 * (1.0 - *eh.max_throughput_per_s / 36.0));
-  CHECK(*eh.max_throughput_per_s == doctest::Approx(30.1).epsilon(0.02));
+      "page-locked HISTORY: simulated limit 155-160 TPS, analytic %+.0f %% (target 10 %%)\n",
+      100.0 * (limit / 157.5 - 1.0));
+  // The measured limit (a regression fails), target missed: see above.
+  CHECK(limit == doctest::Approx(191.1).epsilon(0.02));
+
+  // One hot page near its limit: the response time at 30 TPS (82 % of the simulated limit) is
+  // +37 % here (seed 13, 400 s: 201 against 147 ms) and +27 % in `tpeval validate` (seed 1: 201
+  // against 158 ms): target 15 % missed (measured 2026-11-30). The analytic holding time of the hot
+  // lock grows with the load (41.3 -> 42.2 ms from 10 to 25 TPS, conflict probability +4 % against
+  // the simulator at 25 TPS), the simulator's does not, and the queue's 1 / (1 - rho) magnifies
+  // that near saturation.
+  const double err = response_error(hot, 30.0, 400.0, "hot page, 100 % (measured gap)");
+  CHECK(err < 0.40);
 }
 
 TEST_CASE("read-only and partly updating types, SSD device stages: analytic vs simulated") {
@@ -307,12 +337,12 @@ TEST_CASE("hot spots: repeated appends to a held HISTORY page are no new lock re
 
 // Issue #13: response-time percentiles on a hot spot. The lock wait was one exponential stage
 // per conflict; the wait for a page of end-of-file inserts is spread over its B inserters and
-// less variable (the lock model's second moment gives SCV 0.44 per wait at 100 TPS). Measured
-// 2026-11-30 (page-locked HISTORY, 100 TPS): p99 analytic 1292 ms (1744 before) against 771 ms
-// simulated here (seed 13; `tpeval validate`, seed 1: 841 ms): +68 % (+126 % before).
-// validate's percentile check still fails there (target missed), so the test asserts the
-// measured gap (a regression fails) and that the wait is below exponential.
-TEST_CASE("hot spots: response-time p99 of page-locked HISTORY (target missed, measured)") {
+// less variable (the lock model's second moment gives SCV 0.44 per wait at 100 TPS). The
+// number of waits was then binomial over all lock requests at their mean conflict probability,
+// but nearly every transaction waits for its HISTORY page (and few for BRANCH): now the lock
+// model gives the wait's variance per transaction as the sum of its requests' own (p99 1140 ->
+// 821 ms against 841 simulated by `tpeval validate`, seed 1; p50 -21 -> -8 %).
+TEST_CASE("hot spots: response-time p99 of page-locked HISTORY") {
   const SystemModel m = parse_model(
       with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"},
                                   {"workload.arrival_rate_per_s", 100.0}}));
@@ -327,5 +357,45 @@ TEST_CASE("hot spots: response-time p99 of page-locked HISTORY (target missed, m
   const double err = *a / s->mean - 1.0;
   std::printf("page-locked HISTORY, 100 TPS: p99 analytic %.0f ms, simulated %.0f ms (%+.1f %%)\n",
               *a, s->mean, 100.0 * err);
-  CHECK(err < 0.75);
+  CHECK(std::abs(err) <= 0.10);  // validate's tolerance
+}
+
+// Issue #13: `tpeval validate` passes on hot-spot points - every metric it compares, by its rule
+// (model/agreement.hpp, tolerance 10 %). Page-locked HISTORY at 30 / 60 TPS and one hot page
+// locked by 10 / 30 / 100 % of the transactions at about a third of their limits. Not yet: one
+// hot page locked by every transaction at 20 TPS (lock wait +13 %) and page-locked HISTORY at
+// 100 TPS (deadlock probability 0.0080 against 0.0041; measured 2026-11-30, `tpeval validate`,
+// seed 1).
+TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
+  struct Point {
+    std::string label;
+    nlohmann::json doc;
+    double rate;
+  };
+  const auto history =
+      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
+  const std::vector<Point> points = {{"page-locked HISTORY", history, 30},
+                                     {"page-locked HISTORY", history, 60},
+                                     {"hot page, 100 %", hot_page_model(1.0), 10},
+                                     {"hot page, 30 %", hot_page_model(0.3), 40},
+                                     {"hot page, 10 %", hot_page_model(0.1), 60}};
+  for (const auto& p : points) {
+    CAPTURE(p.label);
+    CAPTURE(p.rate);
+    const SystemModel m = parse_model(with(p.doc, {{"workload.arrival_rate_per_s", p.rate}}));
+    const Evaluation e = evaluate(m, EvaluateOptions{false});
+    const TxSimReport r = simulate_transactions(m, fixed_length(std::max(300.0, 40000.0 / p.rate)));
+    REQUIRE_FALSE(r.saturated);
+    int failed = 0;
+    const auto rows = compare_metrics(e, m, r, 0.10);
+    CHECK(rows.size() > 40);
+    for (const MetricComparison& row : rows) {
+      if (!row.pass) ++failed;
+      CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
+                                         << ", simulated " << row.simulated.mean << " +- "
+                                         << row.simulated.half_width);
+    }
+    std::printf("  validate %-22s %5.1f TPS: %zu metrics, %d outside the rule\n", p.label.c_str(),
+                p.rate, rows.size(), failed);
+  }
 }
