@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 #include "model/cluster_buffer.hpp"
@@ -74,6 +75,9 @@ struct Point {
   /// Cluster: mean FCFS queueing delay of one visit (burst, message) per CPU and network
   /// station, seconds; empty with one node.
   std::vector<double> visit_wait_s;
+  /// The lock model's last iterate, to start the solve of a nearby (higher) rate from it in the
+  /// maximum-throughput search (issue #16); null when there are no lock classes or they thrash.
+  std::shared_ptr<const solver::locking::LockIterationState> lock_state;
 };
 
 /// Reference-weighted averages of the nodes' buffer ratios (for the system-wide report).
@@ -596,9 +600,15 @@ solver::locking::ClassContention merge_count_classes(const TransactionType& type
   return out;
 }
 
+/// Past iterates the lock model's Anderson acceleration combines: a handful is the usual choice
+/// (Walker & Ni 2011 use 1-50); 5 cut the iterations of the real-load model's maximum-throughput
+/// search near lock thrashing from thousands per solve to tens (bench/RESULTS.md, issue #16).
+constexpr std::size_t kLockAndersonDepth = 5;
+
 /// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
 /// whole system: every class's requests compete for the same granules.
-void lock_contention(const Prepared& pr, Point& pt) {
+void lock_contention(const Prepared& pr, Point& pt,
+                     const solver::locking::LockIterationState* start = nullptr) {
   const auto& m = pr.model;
   const auto& dm = pr.demand;
   const std::size_t nc = dm.types.size();
@@ -683,7 +693,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
   solver::locking::LockOptions lo;
   lo.tolerance = 1e-8;
   lo.max_iterations = 5000;
-  const auto lc = solver::locking::analyze_lock_contention(lw, lo);
+  lo.anderson_depth = kLockAndersonDepth;
+  lo.start = start;
+  lo.results_when_thrashing = false;  // a thrashing point is only named (saturated)
+  auto lc = solver::locking::analyze_lock_contention(lw, lo);
   if (lc.thrashing) {
     pt.saturated = true;
     pt.bottleneck =
@@ -691,6 +704,7 @@ void lock_contention(const Prepared& pr, Point& pt) {
     pt.reason = lc.diagnosis.empty() ? "no stable lock operating point" : lc.diagnosis;
     return;
   }
+  pt.lock_state = std::make_shared<const solver::locking::LockIterationState>(std::move(lc.state));
   pt.deadlock_rate_per_s = lc.deadlock_rate_per_s;
   pt.blocked_share = lc.blocked_share;
   double requests = 0.0;
@@ -871,7 +885,9 @@ void mpl_limit(const Prepared& pr, Point& pt, double total_rate,
   pt.mean_active = mean_active;
 }
 
-Point solve_at(const Prepared& pr, double total_rate) {
+/// `lock_start`: the lock model's state at a lower rate to start from (bisect_rate).
+Point solve_at(const Prepared& pr, double total_rate,
+               const solver::locking::LockIterationState* lock_start = nullptr) {
   const auto& dm = pr.demand;
   const std::size_t ns = dm.stations.size();
   const std::size_t nc = dm.types.size();
@@ -891,7 +907,7 @@ Point solve_at(const Prepared& pr, double total_rate) {
     for (auto& tp : pt.types) tp.breakdown = ResponseBreakdown{};
     class_times(pr, pt, cpu_held_ms);
   }
-  lock_contention(pr, pt);
+  lock_contention(pr, pt, lock_start);
   if (pt.saturated) return pt;
   for (std::size_t c = 0; c < nc; ++c) pt.mean_active += pt.types[c].rate * pt.types[c].response_s;
   if (pr.model.policies.mpl && total_rate > 0) mpl_limit(pr, pt, total_rate, cpu_held_ms);
@@ -1159,7 +1175,8 @@ std::optional<double> page_request_time(const Prepared& pr, const Point& pt) {
 }
 
 /// The stations' loads alone at a total rate (step 1 of solve_at): enough to judge utilizations.
-Point loads_at(const Prepared& pr, double total_rate) {
+Point loads_at(const Prepared& pr, double total_rate,
+               const solver::locking::LockIterationState* = nullptr) {
   Point pt;
   pt.offered.assign(pr.demand.stations.size(), 0.0);
   pt.stretch.assign(pr.demand.stations.size(), 1.0);
@@ -1172,13 +1189,21 @@ Point loads_at(const Prepared& pr, double total_rate) {
 }
 
 /// The largest total arrival rate (same mix) at which `acceptable` holds for the point `at`
-/// computes, by bisection below the linear capacity bound; also the point just beyond it.
-template <class Acceptable, class At = Point (*)(const Prepared&, double)>
-double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At at = solve_at) {
+/// computes, by bisection below the linear capacity bound; also the point just beyond it and
+/// (`below`, when it was computed) the point at the rate returned. Each point's lock model starts
+/// from the state of the highest acceptable rate so far (issue #16: near lock thrashing a solve
+/// from zero waits took thousands of iterations); acceptable points lie below the lock model's
+/// fold, so that start lies below the operating point sought.
+template <class Acceptable,
+          class At = Point (*)(const Prepared&, double, const solver::locking::LockIterationState*)>
+double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At at = solve_at,
+                   Point* below = nullptr) {
   double hi = capacity_bound(pr);
   if (!std::isfinite(hi)) hi = 1e9;
   double lo = 0.0;
-  Point at_hi = at(pr, hi);
+  Point at_hi = at(pr, hi, nullptr);
+  Point at_lo;
+  bool have_lo = false;
   if (acceptable(at_hi)) {
     // Only delays and locks could limit; the linear bound was not reached (cannot happen with
     // a finite CPU, kept for safety).
@@ -1186,16 +1211,19 @@ double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At 
   } else {
     for (int i = 0; i < 60 && (hi - lo) > 1e-5 * hi; ++i) {
       const double mid = 0.5 * (lo + hi);
-      Point p = at(pr, mid);
+      Point p = at(pr, mid, have_lo ? at_lo.lock_state.get() : nullptr);
       if (!acceptable(p)) {
         hi = mid;
         at_hi = std::move(p);
       } else {
         lo = mid;
+        at_lo = std::move(p);
+        have_lo = true;
       }
     }
   }
   if (beyond) *beyond = std::move(at_hi);
+  if (below && have_lo) *below = std::move(at_lo);
   return lo;
 }
 
@@ -1204,9 +1232,10 @@ double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At 
 /// conflicts come from the open model at the rate x (N - 1) / N; utilizations and rates are those
 /// of x. For a single-server station this is exactly the Bard-Schweitzer approximation of MVA,
 /// R = D (1 + (N - 1) / N Q) (Lazowska et al. QSP §7.4.2), and exact for N = 1.
-Point closed_point(const Prepared& pr, double x, long n) {
+Point closed_point(const Prepared& pr, double x, long n,
+                   const solver::locking::LockIterationState* lock_start = nullptr) {
   const double seen = x * static_cast<double>(n - 1) / static_cast<double>(n);
-  Point pt = solve_at(pr, seen);
+  Point pt = solve_at(pr, seen, lock_start);
   if (pt.saturated) return pt;
   Point loads = loads_at(pr, x);
   if (loads.saturated) return loads;
@@ -1256,7 +1285,10 @@ void add_closed_excess(const Point& beyond, double excess_s, Point& pt) {
 Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
   const long n = t.count;
   const double z = t.think_time_ms / 1000.0;
-  const auto at = [n](const Prepared& p, double x) { return closed_point(p, x, n); };
+  const auto at = [n](const Prepared& p, double x,
+                      const solver::locking::LockIterationState* start) {
+    return closed_point(p, x, n, start);
+  };
   const auto fits = [&pr, n, z](const Point& p) {
     return !p.saturated && point_rate(p) * (point_response_s(pr, p) + z) <= static_cast<double>(n);
   };
@@ -1271,9 +1303,9 @@ Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
 
 void report_max_throughput(const Prepared& pr, Evaluation& ev) {
   const auto& dm = pr.demand;
-  Point at_hi;
+  Point at_hi, below;
   const double lo = bisect_rate(
-      pr, [](const Point& p) { return !p.saturated; }, &at_hi);
+      pr, [](const Point& p) { return !p.saturated; }, &at_hi, solve_at, &below);
   ev.max_throughput_per_s = lo;
   ev.max_throughput_limited_by = at_hi.saturated ? at_hi.bottleneck : "none";
   // Lock thrashing right at a server's capacity is caused by that server's queueing (lock
@@ -1281,7 +1313,7 @@ void report_max_throughput(const Prepared& pr, Evaluation& ev) {
   if ((at_hi.bottleneck.rfind("lock thrashing", 0) == 0 ||
        at_hi.bottleneck.rfind("lock queue", 0) == 0) &&
       lo > 0) {
-    const Point at_lo = solve_at(pr, lo);
+    const Point at_lo = below.types.empty() ? solve_at(pr, lo) : std::move(below);
     int worst = -1;
     double worst_rho = 0.0;
     for (std::size_t k = 0; k < dm.stations.size(); ++k) {
