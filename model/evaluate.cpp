@@ -366,6 +366,15 @@ void class_times(const Prepared& pr, Point& pt,
   }
 }
 
+/// Per partition, the partitions clustered with it (in index order).
+std::vector<std::vector<std::size_t>> clustered_partitions(const SystemModel& m) {
+  std::vector<std::vector<std::size_t>> on(m.partitions.size());
+  for (std::size_t q = 0; q < m.partitions.size(); ++q)
+    if (const auto& host = m.partitions[q].clustered_with)
+      on[static_cast<std::size_t>(*host)].push_back(q);
+  return on;
+}
+
 /// How long and how variable each lock request's step is (docs/locking.md "Steps of different
 /// length", "How `tpeval eval` feeds it"). The simulator runs a transaction as BOT, then per
 /// reference lock, page, CPU (transaction_engine.cpp next_reference; L2354), the references in
@@ -436,6 +445,10 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
     const auto& host = m.partitions[p].clustered_with;
     return fixed && host && lock_part[p] < 0 && refs[static_cast<std::size_t>(*host)] > 0;
   };
+  const auto clustered_on = clustered_partitions(m);
+  std::vector<int> access_on(np, -1);  // per lock partition: the first access to it
+  for (std::size_t a = c.accesses.size(); a-- > 0;)
+    if (c.accesses[a].partition < np) access_on[c.accesses[a].partition] = static_cast<int>(a);
   std::vector<double> leading(np, 0.0);  // per clustered partition
   for (std::size_t p = 0; p < np; ++p) {
     const auto& host = m.partitions[p].clustered_with;
@@ -460,9 +473,9 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
   double lock_seconds = 0.0;
   for (std::size_t p = 0; p < np; ++p) {
     if (refs[p] <= 0 || glued(p)) continue;
-    auto acc = std::find_if(c.accesses.begin(), c.accesses.end(), [&](const auto& a) {
-      return lock_part[p] >= 0 && a.partition == static_cast<std::size_t>(lock_part[p]);
-    });
+    auto acc = lock_part[p] >= 0 && access_on[static_cast<std::size_t>(lock_part[p])] >= 0
+                   ? c.accesses.begin() + access_on[static_cast<std::size_t>(lock_part[p])]
+                   : c.accesses.end();
     if (acc == c.accesses.end()) {
       add_unlocked(refs[p] - leading[p], block_refs[p] / refs[p], block_misses[p] / refs[p]);
       continue;
@@ -470,8 +483,7 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
     // Its own requests, less the clustered partitions' leading ones; a repeated reference to a
     // granule already held comes after its lock: part of that lock's block.
     double own = acc->lock_requests;
-    for (std::size_t r = 0; r < np; ++r)
-      if (m.partitions[r].clustered_with == static_cast<int>(p)) own -= leading[r];
+    for (const std::size_t r : clustered_on[p]) own -= leading[r];
     own = std::clamp(own, 1e-9, refs[p]);
     const auto [mean, var] = block(block_refs[p] / own, block_misses[p] / own);
     acc->step_time_s = mean;
@@ -625,7 +637,10 @@ void lock_contention(const Prepared& pr, Point& pt,
       lw.partitions.back().sequence_batch = m.partitions[p].blocking_factor;
   }
   std::vector<int> lock_class(nc, -1);
-  std::vector<std::size_t> lock_type;  // per lock class
+  // Per transaction type its lock classes, and per partition those clustered with it: lookups
+  // instead of scans (O(types^2) and O(partitions^2) per solve at 10^4 of them, issue #16).
+  std::vector<std::vector<std::size_t>> classes_of_type(m.transaction_types.size());
+  const auto clustered_on = clustered_partitions(m);
   // Per lock partition: record references and distinct lock requests per second. A page of
   // end-of-file inserts has blocking-factor records, but a transaction that appends several
   // of them holds its lock for all: the page's queue has B x distinct / references requesters.
@@ -646,10 +661,8 @@ void lock_contention(const Prepared& pr, Point& pt,
       // A granule the transaction already holds is not requested again (routing.hpp); a
       // clustered reference made before its host's locks a host page of its own.
       double leading = 0.0;
-      for (std::size_t q = 0; q < m.partitions.size(); ++q)
-        if (m.partitions[q].clustered_with == static_cast<int>(p) &&
-            lock_granules(m.partitions[q]) <= 0)
-          leading += leading_clustered_requests(type, q, p);
+      for (const std::size_t q : clustered_on[p])
+        if (lock_granules(m.partitions[q]) <= 0) leading += leading_clustered_requests(type, q, p);
       const double distinct =
           leading + distinct_lock_requests(
                         type, p, lw.partitions[static_cast<std::size_t>(lock_part[p])].granules);
@@ -670,10 +683,12 @@ void lock_contention(const Prepared& pr, Point& pt,
     // the summed rate: exact for Poisson arrivals, and it keeps the contention model's
     // class-pair terms at types^2 rather than (types x nodes)^2 (types with a fixed count).
     if (count_points(type).size() == 1 && count_points(type).front().first == type.references) {
-      std::size_t same = 0;
-      while (same < lw.classes.size() &&
-             !(lock_type[same] == d.type && same_lock_behaviour(lw.classes[same], lc)))
-        ++same;
+      std::size_t same = lw.classes.size();
+      for (const std::size_t k : classes_of_type[d.type])
+        if (same_lock_behaviour(lw.classes[k], lc)) {
+          same = k;
+          break;
+        }
       if (same < lw.classes.size()) {
         lock_class[c] = static_cast<int>(same);
         lw.classes[same].arrival_rate_per_s += lc.arrival_rate_per_s;
@@ -683,7 +698,8 @@ void lock_contention(const Prepared& pr, Point& pt,
     }
     lock_class[c] = static_cast<int>(lw.classes.size());
     add_count_classes(type, std::move(lc), lw);
-    lock_type.resize(lw.classes.size(), d.type);
+    for (std::size_t k = static_cast<std::size_t>(lock_class[c]); k < lw.classes.size(); ++k)
+      classes_of_type[d.type].push_back(k);
   }
   if (lw.classes.empty()) return;
   for (std::size_t lp = 0; lp < lw.partitions.size(); ++lp)
