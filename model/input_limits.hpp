@@ -37,7 +37,12 @@ inline constexpr std::int64_t kMaxTerminals = 1'000'000;
 /// workload.think_time_ms: at most a day.
 inline constexpr double kMaxThinkTimeMs = 86'400'000.0;
 
-/// Transaction types x partitions: every type holds a dense row of reference shares.
-inline constexpr double kMaxTypePartitionPairs = 1e7;
+/// Transaction types x partitions. One evaluation costs O(types x partitions) per iteration of
+/// the lock model's mean-value solution and some hundreds of iterations (about 20 solves in the
+/// maximum-throughput search, bench/RESULTS.md, issue #16), besides a dense row of reference
+/// shares per type: 10^4 types of the 4-partition Debit-Credit model (4 x 10^4 pairs) take a few
+/// seconds, the real-load model's 10^4 types x 13 partitions took 46 s. Beyond this the input is
+/// refused up front rather than run for minutes.
+inline constexpr double kMaxTypePartitionPairs = 50'000;
 
 }  // namespace tpeval::model
