@@ -585,7 +585,11 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   LockContention out;
   bool diverged = false;
   std::string divergence_reason;
+  const LockIterationState cold_state{wait_per_request,  wait_on,      wait2_on,
+                                      wait_per_conflict, moment_ratio, share_hot};
+  bool warm_started = false;
   if (const LockIterationState* s = options.start; s && state_fits(*s, nc, np)) {
+    warm_started = true;
     wait_per_request = s->wait_per_request;
     wait_on = s->wait_on;
     wait2_on = s->wait2_on;
@@ -798,61 +802,108 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   bool accelerate = anderson.has_value();
   double best_change = std::numeric_limits<double>::infinity();
   std::size_t since_best = 0;
+  std::vector<double> x_start;
+  if (accelerate) pack(x_start);
+  // Near thrashing a stable operating point has an unstable twin just above it (the two meet
+  // where thrashing sets in), and an accelerated step can land beyond the stable one. Lowered
+  // waits are pushed back up at the stable point and further down at the unstable one.
+  const auto stable_operating_point = [&] {
+    constexpr double kProbe = 1e-4;  // relative lowering of every wait
+    std::vector<double> at_point, lowered;
+    pack(at_point);
+    lowered = at_point;
+    for (std::size_t i = 0; i < lagged_at; ++i) lowered[i] *= 1 - kProbe;
+    unpack(lowered);
+    const std::vector<double> z_new = evaluate(wait_per_request);
+    double drift = 0;
+    for (std::size_t c = 0; c < nc; ++c) drift += state_weight[c] * (z_new[c] - lowered[c]);
+    unpack(at_point);
+    return drift >= 0;
+  };
+  bool accelerated_steps = false;
+  std::size_t attempt_start = 0;  // the first iteration of the current attempt
 
   std::vector<double> x_before, g, x_next;  // reused: no allocation per iteration
   std::size_t it = 0;
-  for (; it < options.max_iterations; ++it) {
-    if (accelerate) pack(x_before);
-    const std::vector<double> z_new = evaluate(wait_per_request);
-    double change = 0;
-    bool blown = false;
-    for (std::size_t c = 0; c < nc; ++c) {
-      const LockClass& cls = workload.classes[c];
-      const double r0 = totals[c].requests * totals[c].step_s + cls.commit_time_s;
-      const double scale = std::max(wait_per_request[c], r0 > 0 ? r0 : 1.0);
-      change = std::max(change, std::abs(z_new[c] - wait_per_request[c]) / scale);
-      const double next = (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
-      wait_per_request[c] = next;
-      const double r = totals[c].requests * (totals[c].step_s + next) + cls.commit_time_s;
-      if (!std::isfinite(next) || (r0 > 0 && r > options.max_expansion * r0)) blown = true;
-    }
-    if (blown) {
-      diverged = true;
-      divergence_reason = fmt::format(
-          "lock waits grow without bound (response time beyond {:.6g} times its value without "
-          "waits)",
-          options.max_expansion);
-      break;
-    }
-    if (!accelerate) {
-      if (change <= options.tolerance) {
+  for (;;) {  // accelerated; after an unstable point accelerated from zero, then plain
+    for (; it < options.max_iterations; ++it) {
+      if (accelerate) pack(x_before);
+      const std::vector<double> z_new = evaluate(wait_per_request);
+      double change = 0;
+      bool blown = false;
+      for (std::size_t c = 0; c < nc; ++c) {
+        const LockClass& cls = workload.classes[c];
+        const double r0 = totals[c].requests * totals[c].step_s + cls.commit_time_s;
+        const double scale = std::max(wait_per_request[c], r0 > 0 ? r0 : 1.0);
+        change = std::max(change, std::abs(z_new[c] - wait_per_request[c]) / scale);
+        const double next =
+            (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
+        wait_per_request[c] = next;
+        const double r = totals[c].requests * (totals[c].step_s + next) + cls.commit_time_s;
+        if (!std::isfinite(next) || (r0 > 0 && r > options.max_expansion * r0)) blown = true;
+      }
+      if (blown) {
+        diverged = true;
+        divergence_reason = fmt::format(
+            "lock waits grow without bound (response time beyond {:.6g} times its value without "
+            "waits)",
+            options.max_expansion);
+        break;
+      }
+      if (!accelerate) {
+        if (change <= options.tolerance) {
+          out.converged = true;
+          ++it;
+          break;
+        }
+        continue;
+      }
+      pack(g);  // the damped step
+      if (it > attempt_start &&
+          std::max(change, partition_change(x_before, g)) <= options.tolerance) {
         out.converged = true;
         ++it;
         break;
       }
-      continue;
+      if (it == attempt_start) continue;  // the first step leaves "no evaluation yet"
+      // Without a fixed point (beyond thrashing) the residual stalls: continue with the damped
+      // steps alone, which then diverge as they would have from the start.
+      if (change < 0.5 * best_change) {
+        best_change = change;
+        since_best = 0;
+      } else if (++since_best > 2 * options.anderson_depth + 10) {
+        accelerate = false;
+        continue;
+      }
+      anderson->next(x_before, g, x_next);
+      if (admissible(x_next, g)) {
+        unpack(x_next);
+        accelerated_steps = true;
+      } else {
+        anderson->reset();
+      }
     }
-    pack(g);  // the damped step
-    if (it > 0 && std::max(change, partition_change(x_before, g)) <= options.tolerance) {
-      out.converged = true;
-      ++it;
-      break;
-    }
-    if (it == 0) continue;  // the first step leaves "no evaluation yet"
-    // Without a fixed point (beyond thrashing) the residual stalls: continue with the damped
-    // steps alone, which then diverge as they would have from the start.
-    if (change < 0.5 * best_change) {
-      best_change = change;
-      since_best = 0;
-    } else if (++since_best > 2 * options.anderson_depth + 10) {
-      accelerate = false;
-      continue;
-    }
-    anderson->next(x_before, g, x_next);
-    if (admissible(x_next, g)) {
-      unpack(x_next);
+    if (!out.converged || !accelerated_steps || stable_operating_point()) break;
+    // The unstable twin: once more accelerated from zero waits if the start was another
+    // solve's state (it lay close to the twin), then plainly from the start.
+    out.converged = false;
+    accelerated_steps = false;
+    attempt_start = it;
+    best_change = std::numeric_limits<double>::infinity();
+    since_best = 0;
+    anderson->reset();
+    if (warm_started) {
+      warm_started = false;
+      wait_per_request = cold_state.wait_per_request;
+      wait_on = cold_state.wait_on;
+      wait2_on = cold_state.wait2_on;
+      wait_per_conflict = cold_state.wait_per_conflict;
+      moment_ratio = cold_state.residual_moment_ratio;
+      share_hot = cold_state.hot_spot_share;
+      accelerate = true;
     } else {
-      anderson->reset();
+      unpack(x_start);
+      accelerate = false;
     }
   }
   out.iterations = it;
