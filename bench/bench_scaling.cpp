@@ -2,10 +2,10 @@
 // network <= 0.5 s and <= 200 MB (BM_Solve100kStationsProcess; peak RSS with
 // bench/run_scaling.sh), and `tpeval eval` of 10^4 transaction types or 10^4 partitions <= 1 s
 // (BM_EvalTypesProcess, BM_EvalPartitionsProcess: the real-load model, Tab. 6-5, with its types
-// repeated or its partitions split, as bench/run_scaling.sh builds them; the 50,000 types x
-// partitions of model/input_limits.hpp admit 3,000 of its types and 10^4 partitions with its
-// first 4 types; BM_EvalDebitCreditTypesProcess: 10^4 types of the 4-partition Debit-Credit
-// default). The in-process
+// repeated or its partitions split, as bench/run_scaling.sh builds them; the 20,000 types x
+// partitions of model/input_limits.hpp admit 1,500 of its types and 10^4 partitions with its
+// first 2 types; BM_EvalDebitCreditTypesProcess: 10^4 types of the Debit-Credit default on its
+// BRANCH and ACCOUNT partitions). The in-process
 // BM_LockContention* figures isolate one solve of the lock model, where that evaluation spends
 // its time. The CLI figures run the built binary (TPEVAL_BINARY) through std::system.
 #include <benchmark/benchmark.h>
@@ -125,21 +125,27 @@ void many_items(benchmark::internal::Benchmark* b) {
   b->Arg(100)->Arg(1'000)->Arg(10'000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 }
 
-/// The real load's types repeated; 3,000 stand for 10^4 (13 partitions admit at most 3,846).
+/// The real load's types repeated; 1,500 stand for 10^4 (13 partitions admit at most 1,538).
 void BM_EvalTypesProcess(benchmark::State& state) {
-  const int n = static_cast<int>(std::min<std::int64_t>(state.range(0), 3'000));
+  const int n = static_cast<int>(std::min<std::int64_t>(state.range(0), 1'500));
   state.SetLabel(std::to_string(n) + " types x 13 partitions");
   const fs::path file = repeated_types(n);
   for (auto _ : state) run_or_fail(state, "eval '" + file.string() + "' --format json");
 }
 BENCHMARK(BM_EvalTypesProcess)->Apply(many_items);
 
-/// The Debit-Credit default (4 partitions) with its type repeated.
+/// The Debit-Credit default on its BRANCH and ACCOUNT partitions, its type repeated.
 void BM_EvalDebitCreditTypesProcess(benchmark::State& state) {
   const auto n = static_cast<int>(state.range(0));
   std::ifstream in(std::string(TPEVAL_SOURCE_DIR) + "/examples/models/debit_credit_default.json");
   json doc = json::parse(in);
-  const json type = doc["workload"]["transaction_types"][0];
+  json kept = json::array();
+  for (const auto& p : doc["database"]["partitions"])
+    if (p["name"] == "BRANCH" || p["name"] == "ACCOUNT") kept.push_back(p);
+  doc["database"]["partitions"] = std::move(kept);
+  json type = doc["workload"]["transaction_types"][0];
+  type["reference_shares"] = {{"BRANCH", 0.5}, {"ACCOUNT", 0.5}};
+  type.erase("update_shares");
   json out = json::array();
   for (int k = 0; k < n; ++k) {
     json t = type;
@@ -153,10 +159,10 @@ void BM_EvalDebitCreditTypesProcess(benchmark::State& state) {
 }
 BENCHMARK(BM_EvalDebitCreditTypesProcess)->Apply(many_items);
 
-/// The real load's partitions split; with 10^4 partitions its first 4 types (of 12).
+/// The real load's partitions split; with 10^4 partitions its first 2 types (of 12).
 void BM_EvalPartitionsProcess(benchmark::State& state) {
   const auto n = static_cast<int>(state.range(0));
-  const std::size_t types = n > 4'000 ? 4 : 12;
+  const std::size_t types = n > 1'666 ? 2 : 12;
   state.SetLabel(std::to_string(types) + " types");
   const fs::path file = split_partitions(n, types);
   for (auto _ : state) run_or_fail(state, "eval '" + file.string() + "' --format json");
