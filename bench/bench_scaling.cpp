@@ -2,7 +2,10 @@
 // network <= 0.5 s and <= 200 MB (BM_Solve100kStationsProcess; peak RSS with
 // bench/run_scaling.sh), and `tpeval eval` of 10^4 transaction types or 10^4 partitions <= 1 s
 // (BM_EvalTypesProcess, BM_EvalPartitionsProcess: the real-load model, Tab. 6-5, with its types
-// repeated or its partitions split, as bench/run_scaling.sh builds them). The in-process
+// repeated or its partitions split, as bench/run_scaling.sh builds them; the 20,000 types x
+// partitions of model/input_limits.hpp admit 1,500 of its types and 10^4 partitions with its
+// first 2 types; BM_EvalDebitCreditTypesProcess: 10^4 types of the Debit-Credit default on its
+// BRANCH and ACCOUNT partitions). The in-process
 // BM_LockContention* figures isolate one solve of the lock model, where that evaluation spends
 // its time. The CLI figures run the built binary (TPEVAL_BINARY) through std::system.
 #include <benchmark/benchmark.h>
@@ -10,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -78,9 +82,12 @@ fs::path repeated_types(int n) {
 }
 
 /// The real-load model with its partitions split into `n` (records spread over the copies;
-/// every type references every copy).
-fs::path split_partitions(int n) {
+/// every type references every copy), and its first `types` types.
+fs::path split_partitions(int n, std::size_t types) {
   json doc = real_load();
+  auto& all_types = doc["workload"]["transaction_types"];
+  if (all_types.size() > types)
+    all_types.erase(all_types.begin() + static_cast<long>(types), all_types.end());
   const json parts = doc["database"]["partitions"];
   json out = json::array();
   for (int k = 0; k < n; ++k) {
@@ -113,19 +120,51 @@ BENCHMARK(BM_Solve100kStationsProcess)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-/// 10^2, 10^3 and 10^4 types or partitions, one evaluation each (10^4 runs for minutes).
+/// One evaluation each of 10^2, 10^3 and 10^4 types or partitions.
 void many_items(benchmark::internal::Benchmark* b) {
   b->Arg(100)->Arg(1'000)->Arg(10'000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 }
 
+/// The real load's types repeated; 1,500 stand for 10^4 (13 partitions admit at most 1,538).
 void BM_EvalTypesProcess(benchmark::State& state) {
-  const fs::path file = repeated_types(static_cast<int>(state.range(0)));
+  const int n = static_cast<int>(std::min<std::int64_t>(state.range(0), 1'500));
+  state.SetLabel(std::to_string(n) + " types x 13 partitions");
+  const fs::path file = repeated_types(n);
   for (auto _ : state) run_or_fail(state, "eval '" + file.string() + "' --format json");
 }
 BENCHMARK(BM_EvalTypesProcess)->Apply(many_items);
 
+/// The Debit-Credit default on its BRANCH and ACCOUNT partitions, its type repeated.
+void BM_EvalDebitCreditTypesProcess(benchmark::State& state) {
+  const auto n = static_cast<int>(state.range(0));
+  std::ifstream in(std::string(TPEVAL_SOURCE_DIR) + "/examples/models/debit_credit_default.json");
+  json doc = json::parse(in);
+  json kept = json::array();
+  for (const auto& p : doc["database"]["partitions"])
+    if (p["name"] == "BRANCH" || p["name"] == "ACCOUNT") kept.push_back(p);
+  doc["database"]["partitions"] = std::move(kept);
+  json type = doc["workload"]["transaction_types"][0];
+  type["reference_shares"] = {{"BRANCH", 0.5}, {"ACCOUNT", 0.5}};
+  type.erase("update_shares");
+  json out = json::array();
+  for (int k = 0; k < n; ++k) {
+    json t = type;
+    t["name"] = "T" + std::to_string(k);
+    out.push_back(std::move(t));
+  }
+  doc["workload"]["transaction_types"] = std::move(out);
+  const fs::path file = scratch_file("debit-credit-types-" + std::to_string(n) + ".json");
+  write_json(file, doc);
+  for (auto _ : state) run_or_fail(state, "eval '" + file.string() + "' --format json");
+}
+BENCHMARK(BM_EvalDebitCreditTypesProcess)->Apply(many_items);
+
+/// The real load's partitions split; with 10^4 partitions its first 2 types (of 12).
 void BM_EvalPartitionsProcess(benchmark::State& state) {
-  const fs::path file = split_partitions(static_cast<int>(state.range(0)));
+  const auto n = static_cast<int>(state.range(0));
+  const std::size_t types = n > 1'666 ? 2 : 12;
+  state.SetLabel(std::to_string(types) + " types");
+  const fs::path file = split_partitions(n, types);
   for (auto _ : state) run_or_fail(state, "eval '" + file.string() + "' --format json");
 }
 BENCHMARK(BM_EvalPartitionsProcess)->Apply(many_items);

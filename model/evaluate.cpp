@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 #include "model/cluster_buffer.hpp"
@@ -76,6 +77,9 @@ struct Point {
   /// Cluster: mean FCFS queueing delay of one visit (burst, message) per CPU and network
   /// station, seconds; empty with one node.
   std::vector<double> visit_wait_s;
+  /// The lock model's last iterate, to start the solve of a nearby (higher) rate from it in the
+  /// maximum-throughput search (issue #16); null when there are no lock classes or they thrash.
+  std::shared_ptr<const solver::locking::LockIterationState> lock_state;
 };
 
 /// Reference-weighted averages of the nodes' buffer ratios (for the system-wide report).
@@ -422,6 +426,15 @@ void class_times(const Prepared& pr, Point& pt,
   }
 }
 
+/// Per partition, the partitions clustered with it (in index order).
+std::vector<std::vector<std::size_t>> clustered_partitions(const SystemModel& m) {
+  std::vector<std::vector<std::size_t>> on(m.partitions.size());
+  for (std::size_t q = 0; q < m.partitions.size(); ++q)
+    if (const auto& host = m.partitions[q].clustered_with)
+      on[static_cast<std::size_t>(*host)].push_back(q);
+  return on;
+}
+
 /// How long and how variable each lock request's step is (docs/locking.md "Steps of different
 /// length", "How `tpeval eval` feeds it"). The simulator runs a transaction as BOT, then per
 /// reference lock, page, CPU (transaction_engine.cpp next_reference; L2354), the references in
@@ -492,6 +505,10 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
     const auto& host = m.partitions[p].clustered_with;
     return fixed && host && lock_part[p] < 0 && refs[static_cast<std::size_t>(*host)] > 0;
   };
+  const auto clustered_on = clustered_partitions(m);
+  std::vector<int> access_on(np, -1);  // per lock partition: the first access to it
+  for (std::size_t a = c.accesses.size(); a-- > 0;)
+    if (c.accesses[a].partition < np) access_on[c.accesses[a].partition] = static_cast<int>(a);
   std::vector<double> leading(np, 0.0);  // per clustered partition
   for (std::size_t p = 0; p < np; ++p) {
     const auto& host = m.partitions[p].clustered_with;
@@ -516,9 +533,9 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
   double lock_seconds = 0.0;
   for (std::size_t p = 0; p < np; ++p) {
     if (refs[p] <= 0 || glued(p)) continue;
-    auto acc = std::find_if(c.accesses.begin(), c.accesses.end(), [&](const auto& a) {
-      return lock_part[p] >= 0 && a.partition == static_cast<std::size_t>(lock_part[p]);
-    });
+    auto acc = lock_part[p] >= 0 && access_on[static_cast<std::size_t>(lock_part[p])] >= 0
+                   ? c.accesses.begin() + access_on[static_cast<std::size_t>(lock_part[p])]
+                   : c.accesses.end();
     if (acc == c.accesses.end()) {
       add_unlocked(refs[p] - leading[p], block_refs[p] / refs[p], block_misses[p] / refs[p]);
       continue;
@@ -526,8 +543,7 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
     // Its own requests, less the clustered partitions' leading ones; a repeated reference to a
     // granule already held comes after its lock: part of that lock's block.
     double own = acc->lock_requests;
-    for (std::size_t r = 0; r < np; ++r)
-      if (m.partitions[r].clustered_with == static_cast<int>(p)) own -= leading[r];
+    for (const std::size_t r : clustered_on[p]) own -= leading[r];
     own = std::clamp(own, 1e-9, refs[p]);
     const auto [mean, var] = block(block_refs[p] / own, block_misses[p] / own);
     acc->step_time_s = mean;
@@ -660,9 +676,15 @@ solver::locking::ClassContention merge_count_classes(const TransactionType& type
   return out;
 }
 
+/// Past iterates the lock model's Anderson acceleration combines: a handful is the usual choice
+/// (Walker & Ni 2011 use 1-50); 5 cut the iterations of the real-load model's maximum-throughput
+/// search near lock thrashing from thousands per solve to tens (bench/RESULTS.md, issue #16).
+constexpr std::size_t kLockAndersonDepth = 5;
+
 /// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
 /// whole system: every class's requests compete for the same granules.
-void lock_contention(const Prepared& pr, Point& pt) {
+void lock_contention(const Prepared& pr, Point& pt,
+                     const solver::locking::LockIterationState* start = nullptr) {
   const auto& m = pr.model;
   const auto& dm = pr.demand;
   const std::size_t nc = dm.types.size();
@@ -679,7 +701,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
       lw.partitions.back().sequence_batch = m.partitions[p].blocking_factor;
   }
   std::vector<int> lock_class(nc, -1);
-  std::vector<std::size_t> lock_type;  // per lock class
+  // Per transaction type its lock classes, and per partition those clustered with it: lookups
+  // instead of scans (O(types^2) and O(partitions^2) per solve at 10^4 of them, issue #16).
+  std::vector<std::vector<std::size_t>> classes_of_type(m.transaction_types.size());
+  const auto clustered_on = clustered_partitions(m);
   // Per lock partition: record references and distinct lock requests per second. A page of
   // end-of-file inserts has blocking-factor records, but a transaction that appends several
   // of them holds its lock for all: the page's queue has B x distinct / references requesters.
@@ -700,10 +725,8 @@ void lock_contention(const Prepared& pr, Point& pt) {
       // A granule the transaction already holds is not requested again (routing.hpp); a
       // clustered reference made before its host's locks a host page of its own.
       double leading = 0.0;
-      for (std::size_t q = 0; q < m.partitions.size(); ++q)
-        if (m.partitions[q].clustered_with == static_cast<int>(p) &&
-            lock_granules(m.partitions[q]) <= 0)
-          leading += leading_clustered_requests(type, q, p);
+      for (const std::size_t q : clustered_on[p])
+        if (lock_granules(m.partitions[q]) <= 0) leading += leading_clustered_requests(type, q, p);
       const double distinct =
           leading + distinct_lock_requests(
                         type, p, lw.partitions[static_cast<std::size_t>(lock_part[p])].granules);
@@ -724,10 +747,12 @@ void lock_contention(const Prepared& pr, Point& pt) {
     // the summed rate: exact for Poisson arrivals, and it keeps the contention model's
     // class-pair terms at types^2 rather than (types x nodes)^2 (types with a fixed count).
     if (count_points(type).size() == 1 && count_points(type).front().first == type.references) {
-      std::size_t same = 0;
-      while (same < lw.classes.size() &&
-             !(lock_type[same] == d.type && same_lock_behaviour(lw.classes[same], lc)))
-        ++same;
+      std::size_t same = lw.classes.size();
+      for (const std::size_t k : classes_of_type[d.type])
+        if (same_lock_behaviour(lw.classes[k], lc)) {
+          same = k;
+          break;
+        }
       if (same < lw.classes.size()) {
         lock_class[c] = static_cast<int>(same);
         lw.classes[same].arrival_rate_per_s += lc.arrival_rate_per_s;
@@ -737,7 +762,8 @@ void lock_contention(const Prepared& pr, Point& pt) {
     }
     lock_class[c] = static_cast<int>(lw.classes.size());
     add_count_classes(type, std::move(lc), lw);
-    lock_type.resize(lw.classes.size(), d.type);
+    for (std::size_t k = static_cast<std::size_t>(lock_class[c]); k < lw.classes.size(); ++k)
+      classes_of_type[d.type].push_back(k);
   }
   if (lw.classes.empty()) return;
   for (std::size_t lp = 0; lp < lw.partitions.size(); ++lp)
@@ -747,7 +773,10 @@ void lock_contention(const Prepared& pr, Point& pt) {
   solver::locking::LockOptions lo;
   lo.tolerance = 1e-8;
   lo.max_iterations = 5000;
-  const auto lc = solver::locking::analyze_lock_contention(lw, lo);
+  lo.anderson_depth = kLockAndersonDepth;
+  lo.start = start;
+  lo.results_when_thrashing = false;  // a thrashing point is only named (saturated)
+  auto lc = solver::locking::analyze_lock_contention(lw, lo);
   if (lc.thrashing) {
     pt.saturated = true;
     pt.bottleneck =
@@ -755,6 +784,7 @@ void lock_contention(const Prepared& pr, Point& pt) {
     pt.reason = lc.diagnosis.empty() ? "no stable lock operating point" : lc.diagnosis;
     return;
   }
+  pt.lock_state = std::make_shared<const solver::locking::LockIterationState>(std::move(lc.state));
   pt.deadlock_rate_per_s = lc.deadlock_rate_per_s;
   pt.blocked_share = lc.blocked_share;
   double requests = 0.0;
@@ -936,7 +966,9 @@ void mpl_limit(const Prepared& pr, Point& pt, double total_rate,
   pt.mean_active = mean_active;
 }
 
-Point solve_at(const Prepared& pr, double total_rate) {
+/// `lock_start`: the lock model's state at a lower rate to start from (bisect_rate).
+Point solve_at(const Prepared& pr, double total_rate,
+               const solver::locking::LockIterationState* lock_start = nullptr) {
   const auto& dm = pr.demand;
   const std::size_t ns = dm.stations.size();
   const std::size_t nc = dm.types.size();
@@ -956,7 +988,7 @@ Point solve_at(const Prepared& pr, double total_rate) {
     for (auto& tp : pt.types) tp.breakdown = ResponseBreakdown{};
     class_times(pr, pt, cpu_held_ms);
   }
-  lock_contention(pr, pt);
+  lock_contention(pr, pt, lock_start);
   if (pt.saturated) return pt;
   for (std::size_t c = 0; c < nc; ++c) pt.mean_active += pt.types[c].rate * pt.types[c].response_s;
   if (pr.model.policies.mpl && total_rate > 0) mpl_limit(pr, pt, total_rate, cpu_held_ms);
@@ -1230,7 +1262,8 @@ std::optional<double> page_request_time(const Prepared& pr, const Point& pt) {
 }
 
 /// The stations' loads alone at a total rate (step 1 of solve_at): enough to judge utilizations.
-Point loads_at(const Prepared& pr, double total_rate) {
+Point loads_at(const Prepared& pr, double total_rate,
+               const solver::locking::LockIterationState* = nullptr) {
   Point pt;
   pt.offered.assign(pr.demand.stations.size(), 0.0);
   pt.stretch.assign(pr.demand.stations.size(), 1.0);
@@ -1243,13 +1276,21 @@ Point loads_at(const Prepared& pr, double total_rate) {
 }
 
 /// The largest total arrival rate (same mix) at which `acceptable` holds for the point `at`
-/// computes, by bisection below the linear capacity bound; also the point just beyond it.
-template <class Acceptable, class At = Point (*)(const Prepared&, double)>
-double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At at = solve_at) {
+/// computes, by bisection below the linear capacity bound; also the point just beyond it and
+/// (`below`, when it was computed) the point at the rate returned. Each point's lock model starts
+/// from the state of the highest acceptable rate so far (issue #16: near lock thrashing a solve
+/// from zero waits took thousands of iterations); acceptable points lie below the lock model's
+/// fold, so that start lies below the operating point sought.
+template <class Acceptable,
+          class At = Point (*)(const Prepared&, double, const solver::locking::LockIterationState*)>
+double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At at = solve_at,
+                   Point* below = nullptr) {
   double hi = capacity_bound(pr);
   if (!std::isfinite(hi)) hi = 1e9;
   double lo = 0.0;
-  Point at_hi = at(pr, hi);
+  Point at_hi = at(pr, hi, nullptr);
+  Point at_lo;
+  bool have_lo = false;
   if (acceptable(at_hi)) {
     // Only delays and locks could limit; the linear bound was not reached (cannot happen with
     // a finite CPU, kept for safety).
@@ -1257,16 +1298,19 @@ double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At 
   } else {
     for (int i = 0; i < 60 && (hi - lo) > 1e-5 * hi; ++i) {
       const double mid = 0.5 * (lo + hi);
-      Point p = at(pr, mid);
+      Point p = at(pr, mid, have_lo ? at_lo.lock_state.get() : nullptr);
       if (!acceptable(p)) {
         hi = mid;
         at_hi = std::move(p);
       } else {
         lo = mid;
+        at_lo = std::move(p);
+        have_lo = true;
       }
     }
   }
   if (beyond) *beyond = std::move(at_hi);
+  if (below && have_lo) *below = std::move(at_lo);
   return lo;
 }
 
@@ -1275,9 +1319,10 @@ double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At 
 /// conflicts come from the open model at the rate x (N - 1) / N; utilizations and rates are those
 /// of x. For a single-server station this is exactly the Bard-Schweitzer approximation of MVA,
 /// R = D (1 + (N - 1) / N Q) (Lazowska et al. QSP §7.4.2), and exact for N = 1.
-Point closed_point(const Prepared& pr, double x, long n) {
+Point closed_point(const Prepared& pr, double x, long n,
+                   const solver::locking::LockIterationState* lock_start = nullptr) {
   const double seen = x * static_cast<double>(n - 1) / static_cast<double>(n);
-  Point pt = solve_at(pr, seen);
+  Point pt = solve_at(pr, seen, lock_start);
   if (pt.saturated) return pt;
   Point loads = loads_at(pr, x);
   if (loads.saturated) return loads;
@@ -1327,7 +1372,10 @@ void add_closed_excess(const Point& beyond, double excess_s, Point& pt) {
 Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
   const long n = t.count;
   const double z = t.think_time_ms / 1000.0;
-  const auto at = [n](const Prepared& p, double x) { return closed_point(p, x, n); };
+  const auto at = [n](const Prepared& p, double x,
+                      const solver::locking::LockIterationState* start) {
+    return closed_point(p, x, n, start);
+  };
   const auto fits = [&pr, n, z](const Point& p) {
     return !p.saturated && point_rate(p) * (point_response_s(pr, p) + z) <= static_cast<double>(n);
   };
@@ -1342,9 +1390,9 @@ Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
 
 void report_max_throughput(const Prepared& pr, Evaluation& ev) {
   const auto& dm = pr.demand;
-  Point at_hi;
+  Point at_hi, below;
   const double lo = bisect_rate(
-      pr, [](const Point& p) { return !p.saturated; }, &at_hi);
+      pr, [](const Point& p) { return !p.saturated; }, &at_hi, solve_at, &below);
   ev.max_throughput_per_s = lo;
   ev.max_throughput_limited_by = at_hi.saturated ? at_hi.bottleneck : "none";
   // Lock thrashing right at a server's capacity is caused by that server's queueing (lock
@@ -1352,7 +1400,7 @@ void report_max_throughput(const Prepared& pr, Evaluation& ev) {
   if ((at_hi.bottleneck.rfind("lock thrashing", 0) == 0 ||
        at_hi.bottleneck.rfind("lock queue", 0) == 0) &&
       lo > 0) {
-    const Point at_lo = solve_at(pr, lo);
+    const Point at_lo = below.types.empty() ? solve_at(pr, lo) : std::move(below);
     int worst = -1;
     double worst_rho = 0.0;
     for (std::size_t k = 0; k < dm.stations.size(); ++k) {

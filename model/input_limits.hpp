@@ -37,7 +37,13 @@ inline constexpr std::int64_t kMaxTerminals = 1'000'000;
 /// workload.think_time_ms: at most a day.
 inline constexpr double kMaxThinkTimeMs = 86'400'000.0;
 
-/// Transaction types x partitions: every type holds a dense row of reference shares.
-inline constexpr double kMaxTypePartitionPairs = 1e7;
+/// Transaction types x partitions. One evaluation costs O(types x partitions) per iteration of
+/// the lock model's mean-value solution and some hundreds of iterations (about 20 solves in the
+/// maximum-throughput search), besides a dense row of reference shares per type. Measured on the
+/// 2-core VM under load (bench/RESULTS.md, issue #16): 10^4 types on 2 partitions or 10^4
+/// partitions with 2 types about 4 s of CPU, 10^3 real-load types (13 partitions) 2.3 s, 4 x 10^4
+/// pairs 4-17 s, the real load's 10^4 types x 13 partitions 46 s. Beyond the limit the input is
+/// refused up front rather than run for minutes.
+inline constexpr double kMaxTypePartitionPairs = 20'000;
 
 }  // namespace tpeval::model

@@ -4,6 +4,8 @@
 #include "model/metrics_registry.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "model/response_variability.hpp"
@@ -22,10 +24,32 @@ using TypeField = std::function<double(const TypeResult&)>;
 constexpr double kMs = 1000.0;
 constexpr double kPct = 100.0;
 
-const TypeResult* find_type(const Evaluation& e, const std::string& name) {
-  for (const auto& t : e.types)
-    if (t.name == name) return &t;
+/// Positions by name of the evaluation all_analytic_metrics is listing, on its thread and for the
+/// duration of that call: it looks up every owner of every metric, and a scan per lookup made
+/// listing 10^4 types or partitions O(n^2) (issue #16). The first of equal names wins, as in a
+/// scan.
+struct OwnerIndex {
+  const Evaluation* evaluation = nullptr;
+  std::unordered_map<std::string_view, std::size_t> types, partitions;
+};
+thread_local const OwnerIndex* listing = nullptr;
+
+template <class Result>
+const Result* find_named(const Evaluation& e, const std::vector<Result>& all,
+                         std::unordered_map<std::string_view, std::size_t> OwnerIndex::*index,
+                         const std::string& name) {
+  if (listing && listing->evaluation == &e) {
+    const auto& by_name = listing->*index;
+    const auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : &all[it->second];
+  }
+  for (const auto& r : all)
+    if (r.name == name) return &r;
   return nullptr;
+}
+
+const TypeResult* find_type(const Evaluation& e, const std::string& name) {
+  return find_named(e, e.types, &OwnerIndex::types, name);
 }
 const ServerResult* find_server(const Evaluation& e, const std::string& name) {
   for (const auto& s : e.servers)
@@ -33,9 +57,7 @@ const ServerResult* find_server(const Evaluation& e, const std::string& name) {
   return nullptr;
 }
 const PartitionResult* find_partition(const Evaluation& e, const std::string& name) {
-  for (const auto& p : e.partitions)
-    if (p.name == name) return &p;
-  return nullptr;
+  return find_named(e, e.partitions, &OwnerIndex::partitions, name);
 }
 
 // Arrival-share-weighted mean of a per-transaction quantity over the transaction types.
@@ -665,6 +687,17 @@ std::optional<MetricEstimate> simulated_metric(const SimulationView& view,
 }
 
 std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
+  OwnerIndex index{&e, {}, {}};
+  for (std::size_t t = 0; t < e.types.size(); ++t) index.types.emplace(e.types[t].name, t);
+  for (std::size_t p = 0; p < e.partitions.size(); ++p)
+    index.partitions.emplace(e.partitions[p].name, p);
+  struct Listing {
+    explicit Listing(const OwnerIndex* i) : previous(listing) { listing = i; }
+    ~Listing() { listing = previous; }
+    const OwnerIndex* previous;
+    Listing(const Listing&) = delete;
+    Listing& operator=(const Listing&) = delete;
+  } scope(&index);
   std::vector<NamedValue> out;
   for (const auto& m : metric_registry()) {
     if (m.needs_max_throughput && !e.max_throughput_per_s) continue;

@@ -383,7 +383,7 @@ SystemModel parse_model(const nlohmann::json& document) {
     types.fail(std::to_string(type_elements.size()) + " transaction types x " +
                std::to_string(m.partitions.size()) + " partitions exceed the limit of " +
                std::to_string(static_cast<long long>(kMaxTypePartitionPairs)) +
-               " reference shares");
+               " types x partitions (the cost of an evaluation grows with their product)");
   std::unordered_map<std::string, int> type_index;
   for (const auto& tj : type_elements) {
     tj.expect_only({"name", "mix", "references", "update_share", "update_shares",

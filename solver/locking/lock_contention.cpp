@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "solver/io/json_input.hpp"
+#include "solver/locking/anderson_acceleration.hpp"
 #include "solver/locking/hot_spot.hpp"
 
 namespace tpeval::solver::locking {
@@ -295,6 +296,18 @@ std::vector<double> two_cycle_deadlock_sums(const DeadlockInputs& in) {
                           : deadlock_sum_by_pairs(in, c, before, after, by_partition);
   }
   return result;
+}
+
+/// A start state for `nc` classes on `np` partitions (LockOptions::start).
+bool state_fits(const LockIterationState& s, std::size_t nc, std::size_t np) {
+  const auto rows_fit = [&](const std::vector<std::vector<double>>& rows) {
+    return rows.size() == nc &&
+           std::all_of(rows.begin(), rows.end(), [np](const auto& r) { return r.size() == np; });
+  };
+  return s.wait_per_request.size() == nc && s.wait_per_conflict.size() == nc &&
+         s.residual_moment_ratio.size() == nc && s.hot_spot_share.size() == np &&
+         s.cold_share.size() == np && s.same_queue_share.size() == np && rows_fit(s.wait_on) &&
+         rows_fit(s.wait2_on);
 }
 
 }  // namespace
@@ -593,17 +606,37 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     const double c2 = e1 > 0 ? std::max(0.0, e2 / (e1 * e1) - 1.0) : 0.0;
     return 4.0 * (1.0 + 2.0 * c2) / (3.0 * (1.0 + c2));
   };
+  // Its value at the last evaluation (iteration state, like wait_per_conflict; 4/3 before any).
+  std::vector<double> moment_ratio(nc, 4.0 / 3.0);
   auto class_variance = [&](std::size_t c, double z) {
     const LockClass& cls = workload.classes[c];
     ClassVariance v;
     v.commit = cls.commit_time_scv * cls.commit_time_s * cls.commit_time_s;
-    if (z > 0) v.wait = std::max(0.0, residual_moment_ratio(c) * z * wait_per_conflict[c] - z * z);
+    if (z > 0) v.wait = std::max(0.0, moment_ratio[c] * z * wait_per_conflict[c] - z * z);
     return v;
   };
 
   LockContention out;
   bool diverged = false;
   std::string divergence_reason;
+  const LockIterationState zero_wait_state{wait_per_request,  wait_on,      wait2_on,
+                                           wait_per_conflict, moment_ratio, share_hot,
+                                           cold_ratio,        same_queue};
+  bool warm_started = false;
+  const auto restore = [&](const LockIterationState& s) {
+    wait_per_request = s.wait_per_request;
+    wait_on = s.wait_on;
+    wait2_on = s.wait2_on;
+    wait_per_conflict = s.wait_per_conflict;
+    moment_ratio = s.residual_moment_ratio;
+    share_hot = s.hot_spot_share;
+    cold_ratio = s.cold_share;
+    same_queue = s.same_queue_share;
+  };
+  if (const LockIterationState* s = options.start; s && state_fits(*s, nc, np)) {
+    warm_started = true;
+    restore(*s);
+  }
 
   // One evaluation of the model for the current waits; returns the new waits per request.
   auto evaluate = [&](const std::vector<double>& z) {
@@ -689,6 +722,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       double cold_conflicts = 0;                      // the same outside hot spots
       double wait_weighted = 0;                       // sum of k_p * P(conflict) * residual hold
       const double ratio = residual_moment_ratio(c);  // E[W^2] / W^2 of a residual wait
+      moment_ratio[c] = ratio;
       for (std::size_t p = 0; p < np; ++p) {
         const double kp = totals[c].requests_on[p];
         if (kp <= 0) continue;
@@ -740,36 +774,196 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     return z_new;
   };
 
-  std::size_t it = 0;
-  for (; it < options.max_iterations; ++it) {
-    const std::vector<double> z_new = evaluate(wait_per_request);
-    double change = 0;
-    bool blown = false;
+  // Anderson acceleration over the whole iteration state, so that one evaluation is a function
+  // of it alone: the waits per class, per class and partition and their second moments (on the
+  // scale of the class's response time without waits), then the lagged wait per conflict, the
+  // residual moment ratio and the hot-spot shares (dimensionless).
+  std::optional<AndersonAcceleration> anderson;
+  std::vector<double> state_weight;
+  // wait_per_conflict, moment_ratio, share_hot, cold_ratio, same_queue
+  const std::size_t lagged_at = nc * (1 + 2 * np);
+  if (options.anderson_depth > 0) {
+    state_weight.assign(lagged_at + 2 * nc + 3 * np, 1.0);
     for (std::size_t c = 0; c < nc; ++c) {
-      const LockClass& cls = workload.classes[c];
-      const double r0 = totals[c].requests * totals[c].step_s + cls.commit_time_s;
-      const double scale = std::max(wait_per_request[c], r0 > 0 ? r0 : 1.0);
-      change = std::max(change, std::abs(z_new[c] - wait_per_request[c]) / scale);
-      const double next = (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
-      wait_per_request[c] = next;
-      const double r = totals[c].requests * (totals[c].step_s + next) + cls.commit_time_s;
-      if (!std::isfinite(next) || (r0 > 0 && r > options.max_expansion * r0)) blown = true;
+      const double r0 = totals[c].requests * totals[c].step_s + workload.classes[c].commit_time_s;
+      const double w = 1.0 / (r0 > 0 ? r0 : 1.0);
+      state_weight[c] = w;
+      for (std::size_t p = 0; p < np; ++p) {
+        state_weight[nc + c * np + p] = w;
+        state_weight[nc * (1 + np) + c * np + p] = w * w;
+      }
+      state_weight[lagged_at + c] = w;
     }
-    if (blown) {
-      diverged = true;
-      divergence_reason = fmt::format(
-          "lock waits grow without bound (response time beyond {:.6g} times its value without "
-          "waits)",
-          options.max_expansion);
-      break;
+    anderson.emplace(options.anderson_depth, state_weight);
+  }
+  const auto pack = [&](std::vector<double>& x) {
+    x.assign(wait_per_request.begin(), wait_per_request.end());
+    x.reserve(lagged_at + 2 * nc + 3 * np);
+    for (const auto& row : wait_on) x.insert(x.end(), row.begin(), row.end());
+    for (const auto& row : wait2_on) x.insert(x.end(), row.begin(), row.end());
+    x.insert(x.end(), wait_per_conflict.begin(), wait_per_conflict.end());
+    x.insert(x.end(), moment_ratio.begin(), moment_ratio.end());
+    x.insert(x.end(), share_hot.begin(), share_hot.end());
+    x.insert(x.end(), cold_ratio.begin(), cold_ratio.end());
+    x.insert(x.end(), same_queue.begin(), same_queue.end());
+  };
+  const auto unpack = [&](const std::vector<double>& x) {
+    std::copy_n(x.begin(), nc, wait_per_request.begin());
+    for (std::size_t c = 0; c < nc; ++c) {
+      std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc + c * np), np, wait_on[c].begin());
+      std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np) + c * np), np,
+                  wait2_on[c].begin());
     }
-    if (change <= options.tolerance) {
-      out.converged = true;
-      ++it;
-      break;
+    const auto at = [&](std::size_t i) { return x.begin() + static_cast<std::ptrdiff_t>(i); };
+    std::copy_n(at(lagged_at), nc, wait_per_conflict.begin());
+    std::copy_n(at(lagged_at + nc), nc, moment_ratio.begin());
+    std::copy_n(at(lagged_at + 2 * nc), np, share_hot.begin());
+    std::copy_n(at(lagged_at + 2 * nc + np), np, cold_ratio.begin());
+    std::copy_n(at(lagged_at + 2 * nc + 2 * np), np, same_queue.begin());
+  };
+  // An accelerated step is taken only with finite, non-negative waits within max_expansion
+  // (components still at -1, "no evaluation yet", stay so); otherwise the damped one.
+  const auto admissible = [&](std::vector<double>& x, const std::vector<double>& damped_x) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (!std::isfinite(x[i])) return false;
+      x[i] = damped_x[i] < 0 ? damped_x[i] : std::max(0.0, x[i]);
+    }
+    for (std::size_t p = 0; p < np; ++p) {
+      double& share = x[lagged_at + 2 * nc + p];
+      share = std::min(share, 1.0);
+      double& cold = x[lagged_at + 2 * nc + np + p];
+      cold = std::min(cold, 1.0);
+      double& same = x[lagged_at + 2 * nc + 2 * np + p];
+      same = std::min(same, 1.0);
+    }
+    for (std::size_t c = 0; c < nc; ++c) {
+      const double r0 = totals[c].requests * totals[c].step_s + workload.classes[c].commit_time_s;
+      const double r =
+          totals[c].requests * (totals[c].step_s + x[c]) + workload.classes[c].commit_time_s;
+      if (r0 > 0 && r > options.max_expansion * r0) return false;
+    }
+    return true;
+  };
+  // Largest weighted change of the per-partition waits and of the lagged quantities in the
+  // damped step, relative like the waits' own stopping rule (accelerated steps must also have
+  // settled these).
+  const auto partition_change = [&](const std::vector<double>& x, const std::vector<double>& g) {
+    double change = 0;
+    for (std::size_t i = nc; i < x.size(); ++i) {
+      if (x[i] < 0 || g[i] < 0) continue;
+      const double scaled = state_weight[i] * std::abs(g[i] - x[i]) / options.damping;
+      change = std::max(change, scaled / std::max(1.0, state_weight[i] * std::abs(x[i])));
+    }
+    return change;
+  };
+  bool accelerate = anderson.has_value();
+  double best_change = std::numeric_limits<double>::infinity();
+  std::size_t since_best = 0;
+  std::vector<double> x_start;
+  if (accelerate) pack(x_start);
+  // Near thrashing a stable operating point has an unstable twin just above it (the two meet
+  // where thrashing sets in), and an accelerated step can land beyond the stable one. Lowered
+  // waits are pushed back up at the stable point and further down at the unstable one.
+  const auto stable_operating_point = [&] {
+    constexpr double kProbe = 1e-4;  // relative lowering of every wait
+    std::vector<double> at_point, lowered;
+    pack(at_point);
+    lowered = at_point;
+    for (std::size_t i = 0; i < lagged_at; ++i) lowered[i] *= 1 - kProbe;
+    unpack(lowered);
+    const std::vector<double> z_new = evaluate(wait_per_request);
+    double drift = 0;
+    for (std::size_t c = 0; c < nc; ++c) drift += state_weight[c] * (z_new[c] - lowered[c]);
+    unpack(at_point);
+    return drift >= 0;
+  };
+  bool accelerated_steps = false;
+  std::size_t attempt_start = 0;  // the first iteration of the current attempt
+
+  std::vector<double> x_before, g, x_next;  // reused: no allocation per iteration
+  std::size_t it = 0;
+  for (;;) {  // accelerated; after an unstable point accelerated from zero, then plain
+    for (; it < options.max_iterations; ++it) {
+      if (accelerate) pack(x_before);
+      const std::vector<double> z_new = evaluate(wait_per_request);
+      double change = 0;
+      bool blown = false;
+      for (std::size_t c = 0; c < nc; ++c) {
+        const LockClass& cls = workload.classes[c];
+        const double r0 = totals[c].requests * totals[c].step_s + cls.commit_time_s;
+        const double scale = std::max(wait_per_request[c], r0 > 0 ? r0 : 1.0);
+        change = std::max(change, std::abs(z_new[c] - wait_per_request[c]) / scale);
+        const double next =
+            (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
+        wait_per_request[c] = next;
+        const double r = totals[c].requests * (totals[c].step_s + next) + cls.commit_time_s;
+        if (!std::isfinite(next) || (r0 > 0 && r > options.max_expansion * r0)) blown = true;
+      }
+      if (blown) {
+        diverged = true;
+        divergence_reason = fmt::format(
+            "lock waits grow without bound (response time beyond {:.6g} times its value without "
+            "waits)",
+            options.max_expansion);
+        break;
+      }
+      if (!accelerate) {
+        if (change <= options.tolerance) {
+          out.converged = true;
+          ++it;
+          break;
+        }
+        continue;
+      }
+      pack(g);  // the damped step
+      if (it > attempt_start &&
+          std::max(change, partition_change(x_before, g)) <= options.tolerance) {
+        out.converged = true;
+        ++it;
+        break;
+      }
+      if (it == attempt_start) continue;  // the first step leaves "no evaluation yet"
+      // Without a fixed point (beyond thrashing) the residual stalls: continue with the damped
+      // steps alone, which then diverge as they would have from the start.
+      if (change < 0.5 * best_change) {
+        best_change = change;
+        since_best = 0;
+      } else if (++since_best > 2 * options.anderson_depth + 10) {
+        accelerate = false;
+        continue;
+      }
+      anderson->next(x_before, g, x_next);
+      if (admissible(x_next, g)) {
+        unpack(x_next);
+        accelerated_steps = true;
+      } else {
+        anderson->reset();
+      }
+    }
+    if (!out.converged || !accelerated_steps || stable_operating_point()) break;
+    // The unstable twin: once more accelerated from zero waits if the start was another
+    // solve's state (it lay close to the twin), then plainly from the start.
+    out.converged = false;
+    accelerated_steps = false;
+    attempt_start = it;
+    best_change = std::numeric_limits<double>::infinity();
+    since_best = 0;
+    anderson->reset();
+    if (warm_started) {
+      warm_started = false;
+      restore(zero_wait_state);
+      accelerate = true;
+    } else {
+      unpack(x_start);
+      accelerate = false;
     }
   }
   out.iterations = it;
+  if (!diverged) {
+    // The state the next iteration would start from (before the refresh below damps once more).
+    out.state = {wait_per_request, wait_on,   wait2_on,   wait_per_conflict,
+                 moment_ratio,     share_hot, cold_ratio, same_queue};
+  }
   evaluate(wait_per_request);  // refresh all derived quantities at the final waits
 
   // Per-partition summary.
@@ -806,7 +1000,9 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   DeadlockInputs deadlock_in{
       workload, totals, profile, held_x, held_s, population, std::vector<double>(nc, 0.0)};
   for (std::size_t c = 0; c < nc; ++c) deadlock_in.own_seen[c] = others_seen(c, c, population);
-  const std::vector<double> p_deadlock = two_cycle_deadlock_sums(deadlock_in);
+  const std::vector<double> p_deadlock = diverged && !options.results_when_thrashing
+                                             ? std::vector<double>(nc, 0.0)
+                                             : two_cycle_deadlock_sums(deadlock_in);
   double total_population = 0, blocked = 0, eta_weighted = 0, alpha_weighted = 0;
   double k2n_over_d = 0;
   for (std::size_t c = 0; c < nc; ++c) {

@@ -152,6 +152,25 @@ struct PartitionContention {
   double hot_spot_share = 0;
 };
 
+/// Where the mean-value iteration stood at its last iterate: the mean waits per request and per
+/// class and partition, and the lagged quantities an iteration reads from the one before. A solve
+/// of a nearby workload (the same classes and partitions at a slightly higher load, as in a
+/// search for the maximum throughput) started from it needs a few iterations instead of hundreds.
+struct LockIterationState {
+  std::vector<double> wait_per_request;       ///< z_c, per class
+  std::vector<std::vector<double>> wait_on;   ///< mean wait per request of class c on p
+  std::vector<std::vector<double>> wait2_on;  ///< its second moment
+  std::vector<double> wait_per_conflict;      ///< per class
+  std::vector<double> residual_moment_ratio;  ///< E[W^2] / W^2 per class
+  std::vector<double> hot_spot_share;         ///< per partition
+  /// Per partition: the share of the waits there that a hot granule's holder still meets (the
+  /// lock-seconds held outside hot queues, lock_contention.cpp `cold_ratio`; 1 without hot spots).
+  std::vector<double> cold_share;
+  /// Per partition: the share of its queued transactions that queue for one given granule
+  /// (lock_contention.cpp `same_queue`).
+  std::vector<double> same_queue_share;
+};
+
 struct LockContention {
   std::vector<ClassContention> classes;
   std::vector<PartitionContention> partitions;
@@ -170,6 +189,8 @@ struct LockContention {
   std::string diagnosis;       ///< one sentence for people: why it thrashes, or ""
   std::size_t iterations = 0;  ///< inner mean-value iterations
   bool converged = false;
+  /// The last iterate (for LockOptions::start of a nearby solve); empty when the waits diverged.
+  LockIterationState state;
 };
 
 struct LockOptions {
@@ -178,6 +199,20 @@ struct LockOptions {
   double damping = 0.5;  ///< weight of the new iterate in (0, 1]
   /// Response-time expansion R / R_no_wait beyond which the model declares thrashing.
   double max_expansion = 1e3;
+  /// > 0: Anderson acceleration of the damped iteration with this many past iterates (Walker &
+  /// Ni, SIAM J. Numer. Anal. 49(4) 2011), safeguarded: a step that is not finite, negative or
+  /// beyond max_expansion falls back to the damped step. Same fixed point and stopping rule
+  /// (the damped update changes the waits by at most `tolerance`), far fewer iterations near
+  /// thrashing, where the damped iteration contracts slowly. 0: plain damped substitution.
+  std::size_t anderson_depth = 0;
+  /// Start from this state (a previous solve's LockContention::state) instead of zero waits;
+  /// ignored unless its sizes match the workload. Start below the operating point (the state
+  /// of a lower load) so the iteration still finds the lowest, stable one.
+  const LockIterationState* start = nullptr;
+  /// false: when the waits diverge (thrashing) the per-class results after the diagnosis
+  /// (deadlock sums, which cost O(classes^2 x partitions) at blown-up waits) are not computed;
+  /// for callers that only need the diagnosis.
+  bool results_when_thrashing = true;
 };
 
 /// Throws io::InputError naming the field ("partitions[0].granules: must be >= 1").
