@@ -383,6 +383,7 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
     }
   }
   if (!any) return out;
+  std::vector<double> best_gain(nc, 0.0);
   for (std::size_t p = 0; p < np; ++p) {
     std::vector<double> load(ns, 0.0);  // serialized commit load per station (busy servers)
     double total = 0.0;
@@ -399,23 +400,22 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
       }
     }
     if (total <= 0) continue;
+    std::vector<double> serial(pt.stretch);  // stretch at the other load only
+    for (std::size_t k = 0; k < ns; ++k)
+      if (load[k] > 0)
+        serial[k] = stretch_factor(dm.stations[k].servers, std::max(0.0, pt.offered[k] - load[k]));
     for (std::size_t c = 0; c < nc; ++c) {
       if (held[c].empty() || held[c][p] <= 0) continue;
       const double x = std::min(1.0, held[c][p]);
-      std::vector<double> s(pt.stretch);
-      double gain = 0.0;
-      for (std::size_t k = 0; k < ns; ++k) {
-        if (load[k] <= 0) continue;
-        const double other = std::max(0.0, pt.offered[k] - load[k]);
-        s[k] = x * stretch_factor(dm.stations[k].servers, other) + (1.0 - x) * pt.stretch[k];
-        gain += (pt.stretch[k] - s[k]) * dm.types[c].wait_ms[commit_phase][k];
-      }
-      // the partition that shortens the commit most
-      double best = 0.0;
-      if (!out[c].empty())
-        for (std::size_t k = 0; k < ns; ++k)
-          best += (pt.stretch[k] - out[c][k]) * dm.types[c].wait_ms[commit_phase][k];
-      if (gain > best) out[c] = std::move(s);
+      double gain = 0.0;  // commit-phase ms saved; the partition that saves most is taken
+      for (std::size_t k = 0; k < ns; ++k)
+        if (load[k] > 0)
+          gain += x * (pt.stretch[k] - serial[k]) * dm.types[c].wait_ms[commit_phase][k];
+      if (gain <= best_gain[c]) continue;
+      best_gain[c] = gain;
+      out[c] = pt.stretch;
+      for (std::size_t k = 0; k < ns; ++k)
+        if (load[k] > 0) out[c][k] = x * serial[k] + (1.0 - x) * pt.stretch[k];
     }
   }
   return out;
