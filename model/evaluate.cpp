@@ -334,6 +334,97 @@ double node_update_rate(const Prepared& pr, const Point& pt, std::size_t node) {
 }
 
 /// Step 2: residence times per class and phase, without lock waits.
+/// Commits serialized by a hot lock (issue #13, docs/locking.md "Log wait of serialized
+/// commits"). Strict 2PL holds an exclusive lock through the commit's log write (and FORCE
+/// writes), so the transactions holding the same granule commit one after another: their
+/// commit I/O is never in a device queue together. Seen from the tagged holder they are a chain
+/// of population one at the device - its own commit -, and by the arrival theorem (Reiser &
+/// Lavenberg 1980; Sevcik & Mitrani 1981; Lazowska et al. QSP §6.4.1) a customer of a chain
+/// with population one finds none of its chain ahead: it queues only behind the other load, a
+/// mixed network's closed class at population one, R = S / (1 - U_other) (QSP §7.4, eq. 7.12;
+/// with m servers the Erlang C stretch at the other load). The serialized load of lock partition
+/// p at station k is sum_c lambda_c pi_cp W_ck: pi_cp = min(1, k_cp u_cp / G_p) the probability
+/// that a class-c transaction holds a given one of p's G_p granules exclusively at its commit
+/// (hot_spot_share's form, solver/locking/hot_spot.hpp), W_ck its waited commit-phase load at
+/// k (log page, FORCE writes; at most its load there). A class holding an exclusive lock on p
+/// with probability x_cp = min(1, k_cp u_cp) waits at commit with the stretch at U_k - L_pk
+/// with probability x_cp, the full one otherwise; p is the partition that excludes the most.
+/// One hot page locked by every transaction: the commit is the bare log write, as simulated.
+/// With many granules pi_cp is tiny and nothing changes. Returns the commit-phase stretch per
+/// station for class c (empty: the plain stretch).
+std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, const Point& pt) {
+  const auto& m = pr.model;
+  const auto& dm = pr.demand;
+  const std::size_t ns = dm.stations.size(), nc = dm.types.size(), np = m.partitions.size();
+  std::vector<std::vector<double>> out(nc);
+  const auto io_station = [&](std::size_t k) {
+    const StationKind kind = dm.stations[k].kind;
+    return static_cast<int>(k) != dm.extended_memory && kind != StationKind::cpu &&
+           kind != StationKind::network;
+  };
+  // Per class and partition: probability of holding an exclusive lock on p at commit.
+  std::vector<std::vector<double>> held(nc);
+  std::vector<double> granules(np, 0.0);
+  bool any = false;
+  // End-of-file inserts (sequence partitions) are left out: a page serves at most its blocking
+  // factor of consecutive inserters and the next page's inserters do not wait for them, so only
+  // part of the partition's commits are serialized, and the sequence queue already agrees (-5 /
+  // -6 % at 130 / 140 TPS page-locked HISTORY; this rule applied to it gave -30 / -37 %).
+  for (std::size_t p = 0; p < np; ++p)
+    if (m.partitions[p].access != AccessPattern::append)
+      granules[p] = lock_granules(m.partitions[p]);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto& d = dm.types[c];
+    if (pt.types[c].rate <= 0) continue;
+    const auto& type = m.transaction_types[d.type];
+    for (std::size_t p = 0; p < np; ++p) {
+      if (granules[p] <= 0 || references_per_tx(m, d.type, p) <= 0) continue;
+      const double x = distinct_lock_requests(type, p, granules[p]) * update_share_of(type, p);
+      if (x <= 0) continue;
+      held[c].resize(np, 0.0);
+      held[c][p] = x;
+      any = true;
+    }
+  }
+  if (!any) return out;
+  std::vector<double> best_gain(nc, 0.0);
+  for (std::size_t p = 0; p < np; ++p) {
+    std::vector<double> load(ns, 0.0);  // serialized commit load per station (busy servers)
+    double total = 0.0;
+    for (std::size_t c = 0; c < nc; ++c) {
+      if (held[c].empty() || held[c][p] <= 0) continue;
+      const double pi = std::min(1.0, held[c][p] / granules[p]);
+      const auto& d = dm.types[c];
+      for (std::size_t k = 0; k < ns; ++k) {
+        if (!io_station(k)) continue;
+        const double w = std::min(d.load_ms[k], d.wait_ms[commit_phase][k]);
+        if (w <= 0) continue;
+        load[k] += pt.types[c].rate * pi * w / 1000.0;
+        total += pt.types[c].rate * pi * w / 1000.0;
+      }
+    }
+    if (total <= 0) continue;
+    std::vector<double> serial(pt.stretch);  // stretch at the other load only
+    for (std::size_t k = 0; k < ns; ++k)
+      if (load[k] > 0)
+        serial[k] = stretch_factor(dm.stations[k].servers, std::max(0.0, pt.offered[k] - load[k]));
+    for (std::size_t c = 0; c < nc; ++c) {
+      if (held[c].empty() || held[c][p] <= 0) continue;
+      const double x = std::min(1.0, held[c][p]);
+      double gain = 0.0;  // commit-phase ms saved; the partition that saves most is taken
+      for (std::size_t k = 0; k < ns; ++k)
+        if (load[k] > 0)
+          gain += x * (pt.stretch[k] - serial[k]) * dm.types[c].wait_ms[commit_phase][k];
+      if (gain <= best_gain[c]) continue;
+      best_gain[c] = gain;
+      out[c] = pt.stretch;
+      for (std::size_t k = 0; k < ns; ++k)
+        if (load[k] > 0) out[c][k] = x * serial[k] + (1.0 - x) * pt.stretch[k];
+    }
+  }
+  return out;
+}
+
 void class_times(const Prepared& pr, Point& pt,
                  const std::vector<std::array<double, 2>>& cpu_held_ms) {
   const auto& m = pr.model;
@@ -355,6 +446,7 @@ void class_times(const Prepared& pr, Point& pt,
   }
   pt.overflow = overflow;
   const bool cluster = m.nodes.size() > 1;
+  const auto serialized = serialized_commit_stretch(pr, pt);
 
   for (std::size_t c = 0; c < dm.types.size(); ++c) {
     const auto& d = dm.types[c];
@@ -388,9 +480,11 @@ void class_times(const Prepared& pr, Point& pt,
         const StationKind kind = dm.stations[k].kind;
         const bool visits = cluster && (kind == StationKind::cpu || kind == StationKind::network);
         const double io_s =
-            visits
-                ? d.wait_ms[ph][k] / 1000.0 + d.wait_bursts[ph][k] * pt.visit_wait_s[k]
-                : (d.wait_ms[ph][k] + d.overflow_ms[ph][k] * overflow[k]) * pt.stretch[k] / 1000.0;
+            visits ? d.wait_ms[ph][k] / 1000.0 + d.wait_bursts[ph][k] * pt.visit_wait_s[k]
+                   : (d.wait_ms[ph][k] + d.overflow_ms[ph][k] * overflow[k]) *
+                         (ph == commit_phase && !serialized[c].empty() ? serialized[c][k]
+                                                                       : pt.stretch[k]) /
+                         1000.0;
         if (io_s <= 0) continue;
         phase_s[ph] += io_s;
         if (static_cast<int>(k) == eh) {

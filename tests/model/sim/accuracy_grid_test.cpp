@@ -115,7 +115,7 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
   // 140 TPS was +18 / +32 % (at 130 / 145) until a hot granule's holder stopped waiting for
   // the transactions queued behind it (solver/locking/lock_contention.cpp, issue #13): now
   // -5 / -6 %. One hot page locked by every transaction at 30 TPS (82 % of its simulated
-  // limit) is still +27 %: see the limit test.
+  // limit) is still +17 %: see the limit test.
   Agreement worst;
   struct Point {
     std::string label;
@@ -150,12 +150,13 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
 // (a single run near the limit may collapse by chance or survive by chance). The limit lies
 // between the highest sustained rate and the lowest one that is not.
 //
-// One hot page locked by every transaction: analytic 34.7 TPS (was 30.1 while the hot holder
-// waited for locks of transactions queued behind it); simulated between 36 and 38 TPS (measured
-// 2026-11-30): within 10 % of either end.
+// One hot page locked by every transaction: analytic 36.0 TPS (30.1 while the hot holder
+// waited for locks of transactions queued behind it, 34.7 while its commit queued at the log
+// behind the commits serialized with it, model/evaluate.cpp serialized_commit_stretch);
+// simulated between 36 and 38 TPS (measured 2026-11-30): within 10 % of either end.
 //
 // Page-locked HISTORY: target missed, the test asserts the measured values. The analytic limit
-// is the log disk at 191 TPS (lock waits 90 % of the response time near it, so the name mentions
+// is the log disk at 191.4 TPS (lock waits 90 % of the response time near it, so the name mentions
 // HISTORY); the simulated limit is between 155 and 160 TPS (seeds 1-5 all sustain 155, none
 // 160), +21 % against the analytic one. The simulator's limit there is a metastable collapse,
 // not a mean-value fold: at 150-160 TPS its deadlock probability stays about 0.6 % per
@@ -210,16 +211,18 @@ TEST_CASE("hot spots: analytic limit against the simulated one") {
       "page-locked HISTORY: simulated limit 155-160 TPS, analytic %+.0f %% (target 10 %%)\n",
       100.0 * (limit / 157.5 - 1.0));
   // The measured limit (a regression fails), target missed: see above.
-  CHECK(limit == doctest::Approx(191.1).epsilon(0.02));
+  CHECK(limit == doctest::Approx(191.4).epsilon(0.02));
 
   // One hot page near its limit: the response time at 30 TPS (82 % of the simulated limit) is
-  // +37 % here (seed 13, 400 s: 201 against 147 ms) and +27 % in `tpeval validate` (seed 1: 201
-  // against 158 ms): target 15 % missed (measured 2026-11-30). The analytic holding time of the hot
-  // lock grows with the load (41.3 -> 42.2 ms from 10 to 25 TPS, conflict probability +4 % against
-  // the simulator at 25 TPS), the simulator's does not, and the queue's 1 / (1 - rho) magnifies
-  // that near saturation.
+  // +17 % here (seed 13, 400 s: 172 against 147 ms; it was +37 %, 201 ms, while the hot holders'
+  // commits queued behind each other at the log, model/evaluate.cpp serialized_commit_stretch):
+  // target 15 % still missed (measured 2026-11-30), so the measured value is asserted. What is
+  // left: the analytic holding time of the hot lock grows with the load (conflict probability
+  // +4 % against the simulator at 25 TPS), the simulator's does not, and the queue's
+  // 1 / (1 - rho) magnifies that near saturation; and this seed's simulated mean is low (seed 1
+  // in `tpeval validate`: 158 ms, against which the analytic 172 ms is +9 %).
   const double err = response_error(hot, 30.0, 400.0, "hot page, 100 % (measured gap)");
-  CHECK(err < 0.40);
+  CHECK(err < 0.20);
 }
 
 TEST_CASE("read-only and partly updating types, SSD device stages: analytic vs simulated") {
