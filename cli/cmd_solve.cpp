@@ -332,13 +332,13 @@ SolveInput read_input(const SolveArguments& args, const std::string& source) {
     input.model = parse_input_file(source, [&] { return io::parse_jmva(text); });
     return input;
   }
-  const nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
-                                          : io::read_json_file(args.network_file);
-  input.model.network =
-      parse_input_file(source, [&] { return io::parse_network(io::JsonNode(doc, "")); });
-  if (doc.contains("name") && doc["name"].is_string()) input.name = doc["name"].get<std::string>();
-  if (doc.contains("description") && doc["description"].is_string())
-    input.model.description = doc["description"].get<std::string>();
+  const std::string text =
+      args.example ? io::example_network_json() : io::read_input_text(args.network_file);
+  io::NetworkDocument doc =
+      parse_input_file(source, [&] { return io::parse_network_text(text, source); });
+  input.model.network = std::move(doc.network);
+  input.name = std::move(doc.name);
+  input.model.description = std::move(doc.description);
   return input;
 }
 
