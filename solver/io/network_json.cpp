@@ -21,12 +21,9 @@ using solver::Network;
 using solver::Station;
 using solver::StationKind;
 
-// Input limits (docs/network-format.md, "Limits"): beyond them a solver's memory or time would
-// explode, or a value would not fit the solver's integer types.
-constexpr std::int64_t max_servers = 1'000'000;
-constexpr std::int64_t max_population = 1'000'000'000;
-/// Classes x stations: the demand and visit matrices are dense (16 bytes per entry).
-constexpr std::int64_t max_class_station_pairs = 10'000'000;
+using network_limits::max_class_station_pairs;
+using network_limits::max_population;
+using network_limits::max_servers;
 
 /// Station (or class) name -> index, so that name lookups stay O(1) for 10^5 stations.
 using NameIndex = std::unordered_map<std::string, int>;

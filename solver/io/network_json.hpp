@@ -6,6 +6,7 @@
 // missing demands, unknown station names, ...).
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -17,6 +18,15 @@
 #include "solver/network/network.hpp"
 
 namespace tpeval::io {
+
+/// Input limits of the network file (docs/network-format.md, "Limits"): beyond them a solver's
+/// memory or time would explode, or a value would not fit the solver's integer types.
+namespace network_limits {
+inline constexpr std::int64_t max_servers = 1'000'000;
+inline constexpr std::int64_t max_population = 1'000'000'000;
+/// Classes x stations: the demand and visit matrices are dense (16 bytes per entry).
+inline constexpr std::int64_t max_class_station_pairs = 10'000'000;
+}  // namespace network_limits
 
 solver::Network parse_network(const JsonNode& root);
 inline solver::Network parse_network(const nlohmann::json& doc) {

@@ -36,10 +36,10 @@ using solver::Network;
 using solver::Station;
 using solver::StationKind;
 
-// The limits of the reference reader (network_json.cpp); beyond them this reader defers to it.
-constexpr std::int64_t max_servers = 1'000'000;
-constexpr std::int64_t max_population = 1'000'000'000;
-constexpr std::int64_t max_class_station_pairs = 10'000'000;
+// Beyond the limits this reader defers to the reference reader, which names them.
+using network_limits::max_class_station_pairs;
+using network_limits::max_population;
+using network_limits::max_servers;
 
 /// A number as the lexer delivered it: integral literals keep their integer value.
 struct Number {
