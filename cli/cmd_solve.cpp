@@ -332,13 +332,13 @@ SolveInput read_input(const SolveArguments& args, const std::string& source) {
     input.model = parse_input_file(source, [&] { return io::parse_jmva(text); });
     return input;
   }
-  const nlohmann::json doc = args.example ? io::parse_json_text(io::example_network_json(), source)
-                                          : io::read_json_file(args.network_file);
-  input.model.network =
-      parse_input_file(source, [&] { return io::parse_network(io::JsonNode(doc, "")); });
-  if (doc.contains("name") && doc["name"].is_string()) input.name = doc["name"].get<std::string>();
-  if (doc.contains("description") && doc["description"].is_string())
-    input.model.description = doc["description"].get<std::string>();
+  const std::string text =
+      args.example ? io::example_network_json() : io::read_input_text(args.network_file);
+  io::NetworkDocument doc =
+      parse_input_file(source, [&] { return io::parse_network_text(text, source); });
+  input.model.network = std::move(doc.network);
+  input.name = std::move(doc.name);
+  input.model.description = std::move(doc.description);
   return input;
 }
 
@@ -413,7 +413,7 @@ void run_solve(const SolveArguments& args) {
   if (!args.example && args.network_file.empty())
     throw io::InputError("", "give a network file (tpeval solve NETWORK.json) or --example");
   const std::string source = args.example ? "example" : args.network_file;
-  const SolveInput input = read_input(args, source);
+  SolveInput input = read_input(args, source);
   if (!args.export_format.empty()) {
     run_export(args, input, source);
     return;
@@ -421,8 +421,12 @@ void run_solve(const SolveArguments& args) {
   if (args.with_results) throw io::InputError("--with-results", "applies to --export jmva only");
   if (!args.output_file.empty()) throw io::InputError("--output", "applies to --export only");
 
-  const auto points = parse_input_file(source, [&] { return io::expand_what_if(input.model); });
   const bool sweep = input.model.has_what_if;
+  // Without a sweep the one network is moved, not copied (10^5 stations, issue #16).
+  const auto points =
+      sweep ? parse_input_file(source, [&] { return io::expand_what_if(input.model); })
+            : std::vector<io::JmvaPoint>{
+                  {std::numeric_limits<double>::quiet_NaN(), std::move(input.model.network)}};
   std::string title = "'" + source + "'";
   if (!input.name.empty()) title = "'" + input.name + "' (" + source + ")";
   // One network is printed straight to stdout (solved and checked before anything is printed;

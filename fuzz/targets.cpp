@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -87,9 +88,54 @@ bool has_non_finite_token(std::string_view text) {
   return false;
 }
 
+namespace {
+bool same_network(const solver::Network& a, const solver::Network& b) {
+  const auto same_station = [](const solver::Station& x, const solver::Station& y) {
+    return x.name == y.name && x.kind == y.kind && x.discipline == y.discipline &&
+           x.servers == y.servers && x.rate_multipliers == y.rate_multipliers &&
+           x.service_scv == y.service_scv;
+  };
+  const auto same_class = [](const solver::JobClass& x, const solver::JobClass& y) {
+    return x.name == y.name && x.kind == y.kind && x.arrival_rate_per_s == y.arrival_rate_per_s &&
+           x.population == y.population && x.think_time_s == y.think_time_s;
+  };
+  return std::equal(a.stations.begin(), a.stations.end(), b.stations.begin(), b.stations.end(),
+                    same_station) &&
+         std::equal(a.classes.begin(), a.classes.end(), b.classes.begin(), b.classes.end(),
+                    same_class) &&
+         a.demand_s == b.demand_s && a.visits == b.visits;
+}
+
+/// The one-pass reader (io::parse_network_text_fast) must never accept what the reference reader
+/// refuses, and must read the same network, name and description when both accept.
+void check_one_pass_reader(std::string_view data, const solver::Network* reference,
+                           const std::string& reference_error) {
+  const auto fast = io::parse_network_text_fast(data);
+  if (!fast) return;
+  if (!reference)
+    throw FuzzFinding("the one-pass network reader accepts a file parse_network refuses: " +
+                      reference_error);
+  const nlohmann::json doc = io::parse_json_text(data, "network.json");
+  const auto text_member = [&](const char* key) {
+    return doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>() : std::string();
+  };
+  if (!same_network(fast->network, *reference) || fast->name != text_member("name") ||
+      fast->description != text_member("description"))
+    throw FuzzFinding("the one-pass network reader reads another network than parse_network");
+}
+}  // namespace
+
 void network_target(std::string_view data) {
   try {
-    const solver::Network network = io::parse_network(io::parse_json_text(data, "network.json"));
+    const solver::Network network = [&] {
+      try {
+        return io::parse_network(io::parse_json_text(data, "network.json"));
+      } catch (const io::InputError& e) {
+        check_one_pass_reader(data, nullptr, e.what());
+        throw;
+      }
+    }();
+    check_one_pass_reader(data, &network, "");
     if (!cheap_to_solve(network)) return;
     try {
       const solver::Solution s = solver::solve(network);

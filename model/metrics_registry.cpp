@@ -4,6 +4,7 @@
 #include "model/metrics_registry.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -543,7 +544,11 @@ std::vector<MetricSpec> build() {
         }),
         measured(S::server, "utilization", kPct), F::small_percent);
   b.add("offered_load", "servers", "mean number of busy servers demanded (lambda x D)", S::server,
-        per_server([](const ServerResult& s) { return s.offered_load; }),
+        per_server([](const ServerResult& s) -> std::optional<double> {
+          // Beyond the double range (a saturated point, named as such): null, never inf.
+          if (!std::isfinite(s.offered_load)) return std::nullopt;
+          return s.offered_load;
+        }),
         measured(S::server, "offered_load"), F::small_count);
 
   // Buffer partitions.

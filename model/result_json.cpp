@@ -1,6 +1,8 @@
 // Evaluation -> JSON (see result_json.hpp).
 #include "model/result_json.hpp"
 
+#include <cmath>
+
 #include "model/metrics_registry.hpp"
 
 namespace tpeval::model {
@@ -113,13 +115,16 @@ nlohmann::json to_json(const Evaluation& e) {
                      {"deadlock_probability", t.deadlock_probability}});
   }
   json servers = json::array();
-  for (const auto& s : e.servers)
+  for (const auto& s : e.servers) {
+    // Beyond the double range (a saturated point, named so): null, never inf.
+    const json offered = std::isfinite(s.offered_load) ? json(s.offered_load) : json(nullptr);
     servers.push_back({{"name", s.name},
                        {"kind", station_kind_name(s.kind)},
                        {"servers", s.servers > 0 ? json(s.servers) : json("enough")},
-                       {"offered_load", s.offered_load},
+                       {"offered_load", offered},
                        {"utilization", s.utilization},
                        {"residence_factor", s.mean_residence_factor}});
+  }
   json partitions = json::array();
   for (const auto& p : e.partitions)
     partitions.push_back({{"name", p.name},

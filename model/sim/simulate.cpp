@@ -79,13 +79,18 @@ void check_capacity(const SystemModel& model) {
         load_ms += (d.cpu_instructions[0] + d.cpu_instructions[1]) * d.ms_per_instruction;
       offered += cd.rate_per_s[c] * load_ms / 1000.0;
     }
-    if (offered >= st.servers)
-      throw des::SimulationError(
-          "unstable model: the offered load of server '" + st.name + "' is " + number(offered) +
-          " busy servers but it has " + std::to_string(st.servers) + " (utilization " +
-          number(100.0 * offered / st.servers) + " %); no steady state exists at arrival rate " +
-          number(model.arrival_rate_per_s) +
-          "/s. Lower workload.arrival_rate_per_s or add capacity.");
+    if (offered >= st.servers) {
+      // Never "inf" (issue #16): an overflowing load is named as such.
+      const std::string load = std::isfinite(offered)
+                                   ? number(offered) + " busy servers but it has " +
+                                         std::to_string(st.servers) + " (utilization " +
+                                         number(100.0 * offered / st.servers) + " %)"
+                                   : "beyond the double range";
+      throw des::SimulationError("unstable model: the offered load of server '" + st.name +
+                                 "' is " + load + "; no steady state exists at arrival rate " +
+                                 number(model.arrival_rate_per_s) +
+                                 "/s. Lower workload.arrival_rate_per_s or add capacity.");
+    }
   }
 }
 

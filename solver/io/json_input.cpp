@@ -168,6 +168,10 @@ nlohmann::json parse_json_text(std::string_view text, std::string_view source_na
 }
 
 nlohmann::json read_json_file(const std::string& file_name) {
+  return parse_json_text(read_input_text(file_name), file_name);
+}
+
+std::string read_input_text(const std::string& file_name) {
   std::error_code ec;
   if (std::filesystem::is_directory(file_name, ec))
     throw InputError(file_name, "is a directory, not a JSON file");
@@ -189,7 +193,7 @@ nlohmann::json read_json_file(const std::string& file_name) {
                                       std::to_string(kMaxInputBytes >> 20) + " MiB");
   }
   if (in.bad()) throw InputError(file_name, "cannot read file");
-  return parse_json_text(text, file_name);
+  return text;
 }
 
 std::string closest_name(std::string_view name, const std::vector<std::string>& allowed) {

@@ -49,6 +49,8 @@ nlohmann::json parse_json_text(std::string_view text, std::string_view source_na
 /// Reads and parses a file; an unreadable file, a directory or a file beyond kMaxInputBytes is an
 /// InputError with the file name as path.
 nlohmann::json read_json_file(const std::string& file_name);
+/// Reads a file's text with the checks of read_json_file (for readers that parse it themselves).
+std::string read_input_text(const std::string& file_name);
 
 /// The allowed name closest to `name` by edit distance, or "" when none is reasonably close.
 std::string closest_name(std::string_view name, const std::vector<std::string>& allowed);

@@ -6,7 +6,11 @@
 // missing demands, unknown station names, ...).
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -15,10 +19,36 @@
 
 namespace tpeval::io {
 
+/// Input limits of the network file (docs/network-format.md, "Limits"): beyond them a solver's
+/// memory or time would explode, or a value would not fit the solver's integer types.
+namespace network_limits {
+inline constexpr std::int64_t max_servers = 1'000'000;
+inline constexpr std::int64_t max_population = 1'000'000'000;
+/// Classes x stations: the demand and visit matrices are dense (16 bytes per entry).
+inline constexpr std::int64_t max_class_station_pairs = 10'000'000;
+}  // namespace network_limits
+
 solver::Network parse_network(const JsonNode& root);
 inline solver::Network parse_network(const nlohmann::json& doc) {
   return parse_network(JsonNode(doc, ""));
 }
+
+/// A network file's content: the network and the file's optional name and description.
+struct NetworkDocument {
+  solver::Network network;
+  std::string name;
+  std::string description;
+};
+
+/// Reads network-file text (`source_name` names it in errors): the same result and the same
+/// errors as parse_network(parse_json_text(text, source_name)), whose JSON-path errors it throws
+/// unprefixed. Valid files are read in one SAX pass without a DOM (a 10^5-station network in a
+/// fraction of the time); anything else is left to parse_network (solver/io/network_text.cpp).
+NetworkDocument parse_network_text(std::string_view text, std::string_view source_name);
+/// The one-pass reader alone: the document when it recognises the text as a valid network file
+/// of the common form, nullopt otherwise (then parse_network decides). Exposed for the tests and
+/// the fuzz target, which check that it never accepts what parse_network refuses.
+std::optional<NetworkDocument> parse_network_text_fast(std::string_view text);
 
 /// The documented, stable JSON form of a solution (per class, per station, per class x station).
 nlohmann::json solution_to_json(const solver::Network& network, const solver::Solution& solution);

@@ -85,6 +85,19 @@ TEST_CASE("edge cases stay finite and non-negative") {
   CHECK(big.hs_hit_ratio == doctest::Approx((1 + 1 + 1 + 0.95) / 4).epsilon(1e-6));
 }
 
+TEST_CASE("an offered load beyond the double range is saturation, and null in the result") {
+  // Fuzz finding (fuzz/regressions/model/cpu_offered_load_overflow.json): 1e300 TPS of 5e25
+  // commit instructions overflow the CPU's offered load to inf, which the result object held.
+  const Evaluation e = eval_default({{"workload.arrival_rate_per_s", 1e300},
+                                     {"workload.transaction_types[0].instructions.commit", 5e25}});
+  CHECK(e.saturated);
+  CHECK(e.saturation_reason.find("beyond the double range") != std::string::npos);
+  const nlohmann::json j = to_json(e);
+  check_clean(j);
+  CHECK(j["servers"][0]["offered_load"].is_null());
+  CHECK(j["metrics"]["offered_load:cpu"]["value"].is_null());
+}
+
 TEST_CASE("at 1 TPS locks never saturate, even when misses only write victims") {
   // Regression: with ACCOUNT packed into 50 pages everything but HISTORY stays in HS, so the
   // reference-phase I/O is the victim writes of HISTORY's new pages (no reads). The lock model's
