@@ -107,6 +107,18 @@ double response_error(const nlohmann::json& doc, double rate, double seconds,
   return err;
 }
 
+/// A configuration and the arrival rate it is checked at.
+struct DocumentPoint {
+  std::string label;
+  nlohmann::json doc;
+  double rate;
+};
+
+/// The default model with HISTORY locked by page: every transaction locks its last page.
+nlohmann::json page_locked_history() {
+  return with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
+}
+
 }  // namespace
 
 TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analytic vs simulated") {
@@ -117,13 +129,8 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
   // -5 / -6 %. One hot page locked by every transaction at 30 TPS (82 % of its simulated
   // limit) is still +17 %: see the limit test.
   Agreement worst;
-  struct Point {
-    std::string label;
-    nlohmann::json doc;
-    double rate;
-  };
-  const auto history =
-      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
+  using Point = DocumentPoint;
+  const auto history = page_locked_history();
   const std::vector<Point> points = {
       {"page-locked HISTORY", history, 30},         {"page-locked HISTORY", history, 60},
       {"page-locked HISTORY", history, 100},        {"page-locked HISTORY", history, 130},
@@ -198,8 +205,7 @@ TEST_CASE("hot spots: analytic limit against the simulated one") {
   CHECK(hot_limit >= 0.9 * 38.0);
   CHECK(hot_limit <= 1.1 * 36.0);
 
-  const auto history =
-      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
+  const auto history = page_locked_history();
   const Evaluation e = evaluate(parse_model(history));
   REQUIRE(e.max_throughput_per_s);
   const double limit = *e.max_throughput_per_s;
@@ -370,13 +376,8 @@ TEST_CASE("hot spots: response-time p99 of page-locked HISTORY") {
 // 100 TPS (deadlock probability 0.0080 against 0.0041; measured 2026-11-30, `tpeval validate`,
 // seed 1).
 TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
-  struct Point {
-    std::string label;
-    nlohmann::json doc;
-    double rate;
-  };
-  const auto history =
-      with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}});
+  using Point = DocumentPoint;
+  const auto history = page_locked_history();
   const std::vector<Point> points = {{"page-locked HISTORY", history, 30},
                                      {"page-locked HISTORY", history, 60},
                                      {"hot page, 100 %", hot_page_model(1.0), 10},
