@@ -146,37 +146,47 @@ void print_table(std::ostream& out, const std::string& title, const Network& net
   classes.print(out, "Classes (response time excludes think time)");
   out << '\n';
 
-  Table stations({"station", "kind", "servers", "utilization_%_per_server", "busy_servers",
-                  "mean_jobs", "throughput_per_s"});
-  for (int k = 0; k < network.station_count(); ++k) {
-    const auto& st = network.stations[k];
-    const bool queue = st.kind == StationKind::queue;
-    std::string kind =
-        queue ? (st.discipline == solver::Discipline::ps ? "queue/ps" : "queue/fcfs") : "delay";
-    if (st.load_dependent()) kind += "/ld";
-    stations.add_row({st.name, kind, queue ? std::to_string(st.servers) : "infinite",
+  // The station and class x station tables have a row per station: their rows are formatted
+  // as they are printed, not kept (10^5 stations, issue #16).
+  print_generated_table(
+      out, "Stations (utilization per server = busy servers / servers)",
+      {"station", "kind", "servers", "utilization_%_per_server", "busy_servers", "mean_jobs",
+       "throughput_per_s"},
+      static_cast<std::size_t>(network.station_count()), [&](std::size_t row, RowCells& cells) {
+        const int k = static_cast<int>(row);
+        const auto& st = network.stations[k];
+        const bool queue = st.kind == StationKind::queue;
+        std::string kind =
+            queue ? (st.discipline == solver::Discipline::ps ? "queue/ps" : "queue/fcfs") : "delay";
+        if (st.load_dependent()) kind += "/ld";
+        cells.assign({st.name, kind, queue ? std::to_string(st.servers) : "infinite",
                       queue ? percent(solution.station_utilization(k)) : "-",
                       number(solution.busy_servers(k)), number(solution.mean_jobs.col(k).sum()),
                       number(solution.throughput_per_s.col(k).sum())});
-  }
-  stations.print(out, "Stations (utilization per server = busy servers / servers)");
+      });
   out << '\n';
 
-  Table pairs({"class", "station", "visits", "demand_s", "residence_time_s",
-               "response_time_per_visit_s", "mean_jobs", "utilization_%"});
+  std::vector<std::pair<int, int>> shown;  // (class, station) pairs with a demand
   for (int c = 0; c < network.class_count(); ++c)
     for (int k = 0; k < network.station_count(); ++k) {
       if (network.demand_s(c, k) <= 0) continue;
-      pairs.add_row({network.classes[c].name, network.stations[k].name,
-                     number(network.visits.size() ? network.visits(c, k) : 1.0),
-                     number(network.demand_s(c, k)), number(solution.residence_time_s(c, k)),
-                     number(solution.response_time_per_visit_s(network, c, k)),
-                     number(solution.mean_jobs(c, k)),
-                     network.stations[k].kind == StationKind::queue
-                         ? percent(solution.utilization(c, k))
-                         : "-"});
+      shown.emplace_back(c, k);
     }
-  pairs.print(out, "Class x station (residence time = all visits of one job)");
+  print_generated_table(
+      out, "Class x station (residence time = all visits of one job)",
+      {"class", "station", "visits", "demand_s", "residence_time_s", "response_time_per_visit_s",
+       "mean_jobs", "utilization_%"},
+      shown.size(), [&](std::size_t row, RowCells& cells) {
+        const auto [c, k] = shown[row];
+        cells.assign({network.classes[c].name, network.stations[k].name,
+                      number(network.visits.size() ? network.visits(c, k) : 1.0),
+                      number(network.demand_s(c, k)), number(solution.residence_time_s(c, k)),
+                      number(solution.response_time_per_visit_s(network, c, k)),
+                      number(solution.mean_jobs(c, k)),
+                      network.stations[k].kind == StationKind::queue
+                          ? percent(solution.utilization(c, k))
+                          : "-"});
+      });
 
   if (bounds) {
     if (!bounds->closed.empty()) {
@@ -212,26 +222,10 @@ void print_table(std::ostream& out, const std::string& title, const Network& net
   }
 }
 
-/// CSV rows written as they come (a CSV needs no column widths: a 10^5-station solution is not
-/// held in memory, issue #16).
-class CsvRows {
- public:
-  CsvRows(std::ostream& out, const std::vector<std::string>& headers) : out_(out) {
-    add_row(headers);
-  }
-  void add_row(const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << csv_cell(cells[i]);
-    out_ << '\n';
-  }
-
- private:
-  std::ostream& out_;
-};
-
 void print_csv(std::ostream& out, const Network& network, const Solution& solution,
                const std::optional<BoundsReport>& bounds) {
   // One long table: section, class, station, metric, value (docs/network-format.md).
-  CsvRows t(out, {"section", "class", "station", "metric", "value"});
+  CsvWriter t(out, {"section", "class", "station", "metric", "value"});
   const auto num = [](double v) { return general(v, 10); };
   t.add_row({"solution", "", "", "method", solution.method});
   t.add_row({"solution", "", "", "iterations", std::to_string(solution.iterations)});
