@@ -416,11 +416,13 @@ void run_solve(const SolveArguments& args) {
   if (!args.output_file.empty()) throw io::InputError("--output", "applies to --export only");
 
   const bool sweep = input.model.has_what_if;
-  // Without a sweep the one network is moved, not copied (10^5 stations, issue #16).
-  const auto points =
-      sweep ? parse_input_file(source, [&] { return io::expand_what_if(input.model); })
-            : std::vector<io::JmvaPoint>{
-                  {std::numeric_limits<double>::quiet_NaN(), std::move(input.model.network)}};
+  // Without a sweep the one network is moved, not copied (10^5 stations, issue #16). Not through
+  // a braced list: a vector copies the elements of its initializer_list.
+  std::vector<io::JmvaPoint> points;
+  if (sweep)
+    points = parse_input_file(source, [&] { return io::expand_what_if(input.model); });
+  else
+    points.push_back({std::numeric_limits<double>::quiet_NaN(), std::move(input.model.network)});
   std::string title = "'" + source + "'";
   if (!input.name.empty()) title = "'" + input.name + "' (" + source + ")";
   // One network is printed straight to stdout (solved and checked before anything is printed;

@@ -252,7 +252,7 @@ std::string random_cell(tpeval::solver::des::RandomStream& stream, const std::ve
 }  // namespace
 
 TEST_CASE("cli format: fixed, general and percent print what the fmt-based formatter printed") {
-  for (double x : varied_values(20000)) {
+  for (double x : varied_values(5000)) {
     CAPTURE(x);
     for (int significant : {1, 3, 4, 5, 6, 10, 17}) {
       CAPTURE(significant);
@@ -276,11 +276,11 @@ TEST_CASE("cli format: fixed, general and percent print what the fmt-based forma
 TEST_CASE("cli format: one-pass Table prints byte for byte what the string-row Table printed") {
   const std::vector<double> values = varied_values(500);
   tpeval::solver::des::RandomStream stream(16, "table_format_test.tables");
-  for (int trial = 0; trial < 200; ++trial) {
+  for (int trial = 0; trial < 120; ++trial) {
     CAPTURE(trial);
     const std::size_t columns = 1 + static_cast<std::size_t>(stream.uniform01() * 12);
     // Trial 0 is longer than one 64 KiB output block.
-    const std::size_t rows = trial == 0 ? 3000 : static_cast<std::size_t>(stream.uniform01() * 30);
+    const std::size_t rows = trial == 0 ? 2000 : static_cast<std::size_t>(stream.uniform01() * 30);
     std::vector<std::string> headers;
     for (std::size_t c = 0; c < columns; ++c)
       headers.push_back(c % 3 == 2 ? "" : "h" + std::string(c % 5, 'x') + std::to_string(c));
