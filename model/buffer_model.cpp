@@ -175,23 +175,23 @@ void partition_levels(const SystemModel& model, const cache::HierarchyStreamResu
   }
 }
 
-/// Hit ratios over all references (weighted by each partition's references per transaction).
-void average_levels(BufferLevels& out) {
+}  // namespace
+
+void BufferLevels::average_hit_ratios() {
   double total_refs = 0.0;
-  for (const auto& b : out.partitions) {
+  hs_hit_ratio = eh_hit_ratio = dc_hit_ratio = 0.0;
+  for (const auto& b : partitions) {
     total_refs += b.references_per_tx;
-    out.hs_hit_ratio += b.references_per_tx * b.hs_hit_ratio;
-    out.eh_hit_ratio += b.references_per_tx * b.eh_hit_ratio;
-    out.dc_hit_ratio += b.references_per_tx * b.dc_hit_ratio;
+    hs_hit_ratio += b.references_per_tx * b.hs_hit_ratio;
+    eh_hit_ratio += b.references_per_tx * b.eh_hit_ratio;
+    dc_hit_ratio += b.references_per_tx * b.dc_hit_ratio;
   }
   if (total_refs > 0) {
-    out.hs_hit_ratio /= total_refs;
-    out.eh_hit_ratio /= total_refs;
-    out.dc_hit_ratio /= total_refs;
+    hs_hit_ratio /= total_refs;
+    eh_hit_ratio /= total_refs;
+    dc_hit_ratio /= total_refs;
   }
 }
-
-}  // namespace
 
 BufferLevels evaluate_buffers(const SystemModel& model) {
   const Storage& storage = model.storage;
@@ -225,7 +225,7 @@ BufferLevels evaluate_buffers(const SystemModel& model) {
     const auto p = static_cast<std::size_t>(s.partition[i]);
     partition_levels(model, first.streams[i], s.in_eh[i], dc_hit[i], p, out.partitions[p]);
   }
-  average_levels(out);
+  out.average_hit_ratios();
   return out;
 }
 
