@@ -22,7 +22,6 @@
 #include "solver/mva/closed.hpp"
 #include "solver/network/network.hpp"
 #include "solver/open/expected_maximum.hpp"
-#include "solver/open/feedback_wait.hpp"
 #include "solver/open/flow_equivalent.hpp"
 #include "solver/open/single_queue.hpp"
 
@@ -162,22 +161,17 @@ double own_burst_ms2(const Prepared& pr, std::size_t c, const std::array<double,
 /// Cluster CPUs and the network serve visits of very different length (multi-ms transaction
 /// bursts, 0.5 ms message bursts, 10 us messages, GEH releases without work) first come, first
 /// served: every visit waits for the work queued before it, whatever its own length (ch7.md
-/// §1.9: the 6.5 ms page request is mostly CPU queueing). For Poisson visits M/G/m (Lee &
-/// Longton's two-moment form, ch. peers-and-formulas.md; the M/G/1 Pollaczek-Khinchine mean for
-/// m = 1): W_q = C(m, a) / (m - a) * E[S^2] / (2 E[S]), with exponential visits of mean s_v
-/// E[S^2] / (2 E[S]) = sum s_v^2 / sum s_v - a visit without work adds no waiting for the
-/// others. A node's CPU visits are not Poisson (issue #11): most come from the node's own active
-/// transactions, back from a disk I/O or a remote round trip a few ms after their last visit,
-/// before the CPU has forgotten the load their departure left. Only the excess of the mix over
-/// M/M/m's wait depends on that (solver/open/feedback_wait.hpp): a visit of a transaction of
-/// another node and a transaction's first visit (BOT, the open arrivals) see it in full, the
-/// other visits of the node's own transactions in the share Z / (Z + tau), Z their mean
-/// absence from the CPU (`with_absences`: from the response times of the first pass; without,
-/// every visit counts as independent).
+/// §1.9: the 6.5 ms page request is mostly CPU queueing). M/G/m (Lee & Longton's two-moment
+/// form, ch. peers-and-formulas.md; the M/G/1 Pollaczek-Khinchine mean for m = 1): W_q =
+/// C(m, a) / (m - a) * E[S^2] / (2 E[S]), with exponential visits of mean s_v E[S^2] / (2 E[S]) =
+/// sum s_v^2 / sum s_v - a visit without work adds no waiting for the others. The visits to a
+/// node's CPU come from the transactions active there, one visit at a time each: an arriving
+/// visit finds the queue of the other N - 1 (arrival theorem, Schweitzer's estimate
+/// Q(N - 1) = (N - 1) / N Q(N), as in solver/mva/schweitzer), with N the node's mean number of
+/// active transactions (`active`, empty: the open-queue value).
 void visit_waits(const Prepared& pr, Point& pt, const std::vector<std::array<double, 2>>& held_ms,
-                 bool with_absences) {
+                 const std::vector<double>& active) {
   const auto& dm = pr.demand;
-  const std::vector<double> last_wait_s = pt.visit_wait_s;
   pt.visit_wait_s.assign(dm.stations.size(), 0.0);
   for (std::size_t k = 0; k < dm.stations.size(); ++k) {
     const auto& s = dm.stations[k];
@@ -191,34 +185,15 @@ void visit_waits(const Prepared& pr, Point& pt, const std::vector<std::array<dou
         ms2_rate += pt.types[c].rate * own_burst_ms2(pr, c, held_ms[c]);
     }
     if (visit_rate <= 0 || pt.offered[k] <= 0) continue;
-    const double mean_s = pt.offered[k] / visit_rate;
     const double residual_s = ms2_rate / (pt.offered[k] * 1000.0) / 1000.0;
-    const double scv = std::max(0.0, 2.0 * residual_s / mean_s - 1.0);
-    double share = 1.0;
-    if (s.kind == StationKind::cpu && with_absences && k < last_wait_s.size()) {
-      const double tau_s = solver::open::relaxation_time_s(s.servers, pt.offered[k], mean_s);
-      double weighted = 0.0;
-      for (std::size_t c = 0; c < dm.types.size(); ++c) {
-        const auto& d = dm.types[c];
-        const double visits = d.bursts[k];
-        if (visits <= 0) continue;
-        double own_share = 1.0;
-        if (static_cast<int>(k) == dm.layout.cpu[d.node] && visits > 1.0) {
-          // Time away from the CPU between the transaction's visits: its response time less its
-          // time at the CPU (visits' waits, CPU holding, own message bursts).
-          const double at_cpu_s =
-              visits * last_wait_s[k] + (held_ms[c][0] + held_ms[c][1] + d.load_ms[k]) / 1000.0;
-          const double absence_s =
-              std::max(0.0, pt.types[c].response_s - at_cpu_s) / (visits - 1.0);
-          own_share =
-              (1.0 + (visits - 1.0) * solver::open::independent_share(absence_s, tau_s)) / visits;
-        }
-        weighted += pt.types[c].rate * visits * own_share;
-      }
-      share = std::clamp(weighted / visit_rate, 0.0, 1.0);
-    }
-    pt.visit_wait_s[k] =
-        solver::open::feedback_mgm_wait_s(s.servers, pt.offered[k], mean_s, scv, share);
+    double wait_s =
+        solver::open::erlang_c(s.servers, pt.offered[k]) * residual_s / (s.servers - pt.offered[k]);
+    if (s.kind == StationKind::cpu && s.node >= 0 &&
+        static_cast<std::size_t>(s.node) < active.size() &&
+        active[static_cast<std::size_t>(s.node)] > 1.0)
+      wait_s *= (active[static_cast<std::size_t>(s.node)] - 1.0) /
+                active[static_cast<std::size_t>(s.node)];
+    pt.visit_wait_s[k] = wait_s;
   }
 }
 
@@ -278,6 +253,15 @@ double broadcast_wait_s(const Prepared& pr, const Point& pt, const TypeDemand& d
                                                    d.broadcast_legs, leg_mean, std::sqrt(leg_var)));
 }
 
+/// Mean number of transactions active per node (arrival rate x response time without the input
+/// queue): the population whose CPU visits queue at the node (visit_waits).
+std::vector<double> active_per_node(const Prepared& pr, const Point& pt) {
+  std::vector<double> n(pr.model.nodes.size(), 0.0);
+  for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
+    n[pr.demand.types[c].node] += pt.types[c].rate * pt.types[c].response_s;
+  return n;
+}
+
 /// Step 1: offered load and residence factor of every station (EH first: its queueing
 /// lengthens the CPU holding time of synchronous accesses, L2376, L2420). Marks the point
 /// saturated when a station's offered load reaches its servers.
@@ -334,7 +318,7 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
     else
       pt.stretch[k] = stretch_factor(servers, pt.offered[k]);
   }
-  if (pr.model.nodes.size() > 1 && !pt.saturated) visit_waits(pr, pt, cpu_held_ms, false);
+  if (pr.model.nodes.size() > 1 && !pt.saturated) visit_waits(pr, pt, cpu_held_ms, {});
 }
 
 /// Log writers per second: transactions that update something write a log page and wait for a
@@ -1092,9 +1076,9 @@ Point solve_at(const Prepared& pr, double total_rate,
   if (pt.saturated) return pt;
   class_times(pr, pt, cpu_held_ms);
   if (pr.model.nodes.size() > 1) {
-    // The CPU visit waits depend on the transactions' absences from the CPU between visits,
-    // which the first pass estimates (visit_waits); the second pass uses them.
-    visit_waits(pr, pt, cpu_held_ms, true);
+    // The CPU visit waits depend on the nodes' active transactions, which the first pass
+    // estimates (visit_waits); the second pass uses them.
+    visit_waits(pr, pt, cpu_held_ms, active_per_node(pr, pt));
     for (auto& tp : pt.types) tp.breakdown = ResponseBreakdown{};
     class_times(pr, pt, cpu_held_ms);
   }
