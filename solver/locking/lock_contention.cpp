@@ -86,19 +86,22 @@ double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
 /// a prefix and a suffix sum per partition, so leaving one class out costs O(1) and loses
 /// nothing to cancellation (subtracting a dominant own term from the total would). O(classes x
 /// partitions) instead of O(classes^2 x partitions) per evaluation (issue #16).
+/// Each term is evaluated once (into `terms`, reused storage), not once per pass.
 template <class Term>
 void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
-                            std::vector<std::vector<double>>& out) {
+                            std::vector<std::vector<double>>& out, std::vector<double>& terms) {
+  terms.resize(nc);
   for (std::size_t p = 0; p < np; ++p) {
     double before = 0;
     for (std::size_t o = 0; o < nc; ++o) {
+      terms[o] = term(o, p);
       out[o][p] = before;
-      before += term(o, p);
+      before += terms[o];
     }
     double after = 0;
     for (std::size_t o = nc; o-- > 0;) {
       out[o][p] += after;
-      after += term(o, p);
+      after += terms[o];
     }
   }
 }
@@ -600,6 +603,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   };
   FromOtherClasses from_others{held_x, held_x, held_x, held_x};
   std::vector<double> sequence_x(np, 0.0), sequence_s(np, 0.0);  // all classes' locks held
+  std::vector<double> other_terms, throughput(nc, 0.0);          // scratch of one evaluation
 
   // Variances shared by all locks of a class for the mean wait z per request. A request waits
   // W (the wait per conflict of the last evaluation) with probability P = z / W and not at all
@@ -663,6 +667,10 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         held_s[c][p] = r > 0 ? hold[c].s[p] / r : 0.0;
       }
     }
+    for (std::size_t o = 0; o < nc; ++o) {
+      const double r = profile[o].response_time_s;
+      throughput[o] = r > 0 ? population[o] / r : 0.0;  // of the class, once (not per partition)
+    }
     // Per partition: requests in flight and locks held per granule (the hot-spot weight and the
     // granule utilization of the lock queue), and for sequence partitions the queue of a page.
     for (std::size_t p = 0; p < np; ++p) {
@@ -671,8 +679,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       for (std::size_t o = 0; o < nc; ++o) {
         in_flight += population[o] * totals[o].requests_on[p];
         held += population[o] * (held_x[o][p] + held_s[o][p]);
-        const double r = profile[o].response_time_s;
-        const double x_o = r > 0 ? population[o] / r : 0.0;  // throughput of the class
+        const double x_o = throughput[o];
         rate += x_o * totals[o].requests_on[p];
         hold1 += x_o * (hold[o].x[p] + hold[o].s[p]);
         hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
@@ -707,22 +714,22 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     };
     sum_over_other_classes(
         nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_x[o][p]; },
-        from_others.x);
+        from_others.x, other_terms);
     sum_over_other_classes(
         nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_s[o][p]; },
-        from_others.s);
+        from_others.s, other_terms);
     sum_over_other_classes(
         nc, np,
         [&](std::size_t o, std::size_t p) {
           return residual_seconds(o, population[o], hold[o].x2, p);
         },
-        from_others.resid_x);
+        from_others.resid_x, other_terms);
     sum_over_other_classes(
         nc, np,
         [&](std::size_t o, std::size_t p) {
           return residual_seconds(o, population[o], hold[o].s2, p);
         },
-        from_others.resid_s);
+        from_others.resid_s, other_terms);
     std::vector<double> z_new(nc, 0.0);
     for (std::size_t c = 0; c < nc; ++c) {
       if (totals[c].requests <= 0) continue;
