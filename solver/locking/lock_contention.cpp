@@ -86,19 +86,22 @@ double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
 /// a prefix and a suffix sum per partition, so leaving one class out costs O(1) and loses
 /// nothing to cancellation (subtracting a dominant own term from the total would). O(classes x
 /// partitions) instead of O(classes^2 x partitions) per evaluation (issue #16).
+/// Each term is evaluated once (into `terms`, reused storage), not once per pass.
 template <class Term>
 void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
-                            std::vector<std::vector<double>>& out) {
+                            std::vector<std::vector<double>>& out, std::vector<double>& terms) {
+  terms.resize(nc);
   for (std::size_t p = 0; p < np; ++p) {
     double before = 0;
     for (std::size_t o = 0; o < nc; ++o) {
+      terms[o] = term(o, p);
       out[o][p] = before;
-      before += term(o, p);
+      before += terms[o];
     }
     double after = 0;
     for (std::size_t o = nc; o-- > 0;) {
       out[o][p] += after;
-      after += term(o, p);
+      after += terms[o];
     }
   }
 }
@@ -434,6 +437,15 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   // Lock-seconds and squared lock-seconds per class and partition, split by mode.
   struct Holding {
     std::vector<double> x, s, x2, s2;
+    /// All zero on first use; afterwards only the entries of `cls`'s accesses can be non-zero.
+    void clear_accessed(const LockClass& cls, std::size_t np) {
+      if (x.size() != np) {
+        for (auto* v : {&x, &s, &x2, &s2}) v->assign(np, 0.0);
+        return;
+      }
+      for (const PartitionAccess& acc : cls.accesses)
+        x[acc.partition] = s[acc.partition] = x2[acc.partition] = s2[acc.partition] = 0.0;
+    }
   };
   // First and second moments of the holding times, per class and partition, split by mode.
   // Lock i of access a is held for the rest of its own step (half of a step of mean s_a and
@@ -470,13 +482,15 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   std::vector<double> same_queue(np, 0.0);
   // `cold`: the lock-seconds a transaction holds while it is not queued at a hot granule (its
   // waits on partition q weighted by 1 - hot_spot_share(q)).
-  auto holdings = [&](std::size_t c, double z, const ClassVariance& var, bool cold = false) {
+  // Written into `h`, whose storage is reused from one iteration to the next (issue #16: four
+  // allocations per class and call, 8 x 10^4 per iteration with 10^4 classes). Only the
+  // partitions the class accesses are non-zero: those are cleared (`h` starts all zero).
+  auto holdings = [&](std::size_t c, double z, const ClassVariance& var, bool cold, Holding& h) {
     const LockClass& cls = workload.classes[c];
     const ClassTotals& tot = totals[c];
-    Holding h{std::vector<double>(np, 0.0), std::vector<double>(np, 0.0),
-              std::vector<double>(np, 0.0), std::vector<double>(np, 0.0)};
+    h.clear_accessed(cls, np);
     const double k = tot.requests;
-    if (k <= 0) return h;
+    if (k <= 0) return;
     const double n = std::max(k - 1.0, 0.0);
     // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
     const double sum_m = k * n / 2.0;
@@ -559,7 +573,6 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       h.x2[acc.partition] += sq * acc.exclusive_share;
       h.s2[acc.partition] += sq * (1 - acc.exclusive_share);
     }
-    return h;
   };
   auto sum = [](const std::vector<double>& v) {
     double t = 0;
@@ -590,6 +603,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   };
   FromOtherClasses from_others{held_x, held_x, held_x, held_x};
   std::vector<double> sequence_x(np, 0.0), sequence_s(np, 0.0);  // all classes' locks held
+  std::vector<double> other_terms, throughput(nc, 0.0);          // scratch of one evaluation
 
   // Variances shared by all locks of a class for the mean wait z per request. A request waits
   // W (the wait per conflict of the last evaluation) with probability P = z / W and not at all
@@ -643,8 +657,8 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     for (std::size_t c = 0; c < nc; ++c) {
       const LockClass& cls = workload.classes[c];
       profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls);
-      hold[c] = holdings(c, z[c], class_variance(c, z[c]));
-      hold_cold[c] = holdings(c, z[c], class_variance(c, z[c]), true);
+      holdings(c, z[c], class_variance(c, z[c]), false, hold[c]);
+      holdings(c, z[c], class_variance(c, z[c]), true, hold_cold[c]);
       const double r = profile[c].response_time_s;
       population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
       for (std::size_t p = 0; p < np; ++p) {
@@ -652,6 +666,10 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
         held_x[c][p] = r > 0 ? hold[c].x[p] / r : 0.0;
         held_s[c][p] = r > 0 ? hold[c].s[p] / r : 0.0;
       }
+    }
+    for (std::size_t o = 0; o < nc; ++o) {
+      const double r = profile[o].response_time_s;
+      throughput[o] = r > 0 ? population[o] / r : 0.0;  // of the class, once (not per partition)
     }
     // Per partition: requests in flight and locks held per granule (the hot-spot weight and the
     // granule utilization of the lock queue), and for sequence partitions the queue of a page.
@@ -661,8 +679,7 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       for (std::size_t o = 0; o < nc; ++o) {
         in_flight += population[o] * totals[o].requests_on[p];
         held += population[o] * (held_x[o][p] + held_s[o][p]);
-        const double r = profile[o].response_time_s;
-        const double x_o = r > 0 ? population[o] / r : 0.0;  // throughput of the class
+        const double x_o = throughput[o];
         rate += x_o * totals[o].requests_on[p];
         hold1 += x_o * (hold[o].x[p] + hold[o].s[p]);
         hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
@@ -697,22 +714,22 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     };
     sum_over_other_classes(
         nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_x[o][p]; },
-        from_others.x);
+        from_others.x, other_terms);
     sum_over_other_classes(
         nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_s[o][p]; },
-        from_others.s);
+        from_others.s, other_terms);
     sum_over_other_classes(
         nc, np,
         [&](std::size_t o, std::size_t p) {
           return residual_seconds(o, population[o], hold[o].x2, p);
         },
-        from_others.resid_x);
+        from_others.resid_x, other_terms);
     sum_over_other_classes(
         nc, np,
         [&](std::size_t o, std::size_t p) {
           return residual_seconds(o, population[o], hold[o].s2, p);
         },
-        from_others.resid_s);
+        from_others.resid_s, other_terms);
     std::vector<double> z_new(nc, 0.0);
     for (std::size_t c = 0; c < nc; ++c) {
       if (totals[c].requests <= 0) continue;
@@ -1049,7 +1066,8 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     // requests, which links 0.226 to Tay's eta < 0.7 (Thomasian, ICDE 1991).
     ClassVariance active_var = class_variance(c, 0.0);  // no waits: steps and commit only
     active_var.wait = 0;
-    const Holding active_hold = holdings(c, 0.0, active_var);
+    Holding active_hold;
+    holdings(c, 0.0, active_var, false, active_hold);
     const double active_seconds = sum(active_hold.x) + sum(active_hold.s);
     const double w1 = active_seconds > 0
                           ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)
