@@ -138,7 +138,8 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
       {"hot page, 10 %", hot_page_model(0.1), 60},  {"hot page, 10 %", hot_page_model(0.1), 120},
       {"hot page, 30 %", hot_page_model(0.3), 40},  {"hot page, 30 %", hot_page_model(0.3), 70},
       {"hot page, 100 %", hot_page_model(1.0), 10}, {"hot page, 100 %", hot_page_model(1.0), 20},
-      {"hot page, 100 %", hot_page_model(1.0), 24},
+      {"hot page, 100 %", hot_page_model(1.0), 24}, {"hot page, 100 %", hot_page_model(1.0), 30},
+      {"hot page, 100 %", hot_page_model(1.0), 33},
   };
   for (const auto& p : points) {
     // Long enough at low rates to turn the buffers over (about 30,000 transactions).
