@@ -56,8 +56,6 @@ struct TypePoint {
   double grant_notifications = 0.0;     ///< GEH locking: messages announcing a remote grant
   /// Per model partition: lock requests per transaction that can wait, and their X share.
   std::vector<double> partition_lock_requests, partition_exclusive_share;
-  /// Per phase, the SCV of one device operation (io_stage_scv in class_times).
-  std::array<double, 2> io_operation_scv{1.0, 1.0};
 };
 
 struct Point {
@@ -427,23 +425,6 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
   return out;
 }
 
-/// SCV of one device operation from the residence times of its stations (disk, controller,
-/// transfer; per device pool, summed over the phase's operations): an operation passes them one
-/// after the other, each an exponential stage (M/M/m residence; the simulator samples every
-/// stage exponentially), so its variance is the sum of the stages' squared means and its SCV
-/// sum_k r_k^2 / (sum_k r_k)^2 - the operations' count cancels per pool. Pools are weighted by
-/// their squared time. Issue #13: a log write of 5 + 1 + 0.4 ms has SCV 0.64, not the 1 of
-/// one exponential; the hot lock's holding time (held through it) had SCV 0.895 against 0.83
-/// simulated, and its M/G/1 queue waited 4 % too long.
-double io_stage_scv(const std::vector<double>& pool_s, const std::vector<double>& pool_sq) {
-  double sq = 0.0, whole = 0.0;
-  for (std::size_t i = 0; i < pool_s.size(); ++i) {
-    sq += pool_sq[i];
-    whole += pool_s[i] * pool_s[i];
-  }
-  return whole > 0 ? sq / whole : 1.0;
-}
-
 void class_times(const Prepared& pr, Point& pt,
                  const std::vector<std::array<double, 2>>& cpu_held_ms) {
   const auto& m = pr.model;
@@ -473,8 +454,6 @@ void class_times(const Prepared& pr, Point& pt,
     auto& tp = pt.types[c];
     auto& br = tp.breakdown;
     std::array<double, 2> phase_s{};
-    // Per phase and device pool: the residence times of its stations (io_stage_scv).
-    std::array<std::vector<double>, 2> pool_io_s, pool_io_sq;
     for (int ph = 0; ph < 2; ++ph) {
       const double service = d.cpu_instructions[ph] * d.ms_per_instruction / 1000.0;
       const double eh_s =
@@ -508,15 +487,6 @@ void class_times(const Prepared& pr, Point& pt,
                          1000.0;
         if (io_s <= 0) continue;
         phase_s[ph] += io_s;
-        if (const int pool = dm.stations[k].pool; pool >= 0 && !visits) {
-          const auto at = static_cast<std::size_t>(pool);
-          if (pool_io_s[ph].size() <= at) {
-            pool_io_s[ph].resize(at + 1, 0.0);
-            pool_io_sq[ph].resize(at + 1, 0.0);
-          }
-          pool_io_s[ph][at] += io_s;
-          pool_io_sq[ph][at] += io_s * io_s;
-        }
         if (static_cast<int>(k) == eh) {
           br.extended_memory_s += io_s;
         } else if (kind == StationKind::cpu || kind == StationKind::network) {
@@ -544,8 +514,6 @@ void class_times(const Prepared& pr, Point& pt,
       br.commit_io_s += group_wait;
       phase_s[commit_phase] += group_wait;
     }
-    for (int ph = 0; ph < 2; ++ph)
-      tp.io_operation_scv[ph] = io_stage_scv(pool_io_s[ph], pool_io_sq[ph]);
     tp.reference_phase_s = phase_s[reference_phase];
     tp.commit_phase_s = phase_s[commit_phase];
     tp.response_s = phase_s[0] + phase_s[1];
@@ -577,7 +545,7 @@ std::vector<std::vector<std::size_t>> clustered_partitions(const SystemModel& m)
 /// a reference also waits for page I/O when its page is not buffered, which depends on the
 /// partition (L2633). Service times are exponential as in the M/M/m stations: a CPU burst has
 /// SCV 1, an I/O episode (the read plus the synchronous victim write before it, L2368) is n
-/// such operations, SCV c/n with c the SCV of one operation's stages (io_stage_scv).
+/// such operations, SCV 1/n.
 void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
                 const std::vector<int>& lock_part, solver::locking::LockClass& c) {
   const auto& m = pr.model;
@@ -613,14 +581,12 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
                            : 0.0;
   const double cpu_s = all_refs > 0 ? (other_s - bot_s) / all_refs : 0.0;
   // A block of `bursts` references with `q` I/O episodes: mean and variance.
-  // An operation's SCV is that of its stations' stages (io_stage_scv).
-  const double op_scv = tp.io_operation_scv[reference_phase];
   const auto block = [&](double bursts, double q) {
     double var = bursts * cpu_s * cpu_s;
     if (has_io && q <= 1.0)
-      var += q * (1.0 + op_scv / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
+      var += q * (1.0 + 1.0 / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
     else if (has_io)  // several episodes per step: their sum, q * ops operations
-      var += q * op_scv * episode_s * episode_s / ops;
+      var += q * episode_s * episode_s / ops;
     return std::pair{bursts * cpu_s + (has_io ? q * episode_s : 0.0), var};
   };
   // A clustered partition's references follow their host's in the same block (fixed counts),
@@ -687,8 +653,7 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
     const double commit_io_s = std::min(tp.breakdown.commit_io_s, tp.commit_phase_s);
     const double commit_cpu_s = tp.commit_phase_s - commit_io_s;
     const double commit_ops = std::max(1.0, d.log_writes + d.force_writes);
-    commit_var = commit_cpu_s * commit_cpu_s +
-                 tp.io_operation_scv[commit_phase] * commit_io_s * commit_io_s / commit_ops;
+    commit_var = commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops;
   }
   c.commit_time_s = tp.commit_phase_s + 0.5 * unlocked_s;
   c.commit_time_scv =

