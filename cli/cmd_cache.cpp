@@ -273,150 +273,168 @@ std::string kind_name(const cache::ReferenceStream& s) {
   return "independent";
 }
 
+/// What `tpeval cache` prints: the JSON document, or a table with its title.
+struct CacheReport {
+  nlohmann::json json;
+  std::vector<std::string> header{"stream", "kind", "rate"};
+  std::vector<std::vector<std::string>> rows;
+  std::string title;
+};
+
+/// An infinite characteristic time (all items fit, the level never fills) does not exist as a
+/// number: null, as everywhere in the JSON output; the table says why.
+nlohmann::json time_json(double t) {
+  return std::isfinite(t) ? nlohmann::json(t) : nlohmann::json(nullptr);
+}
+
+void cluster_report(const CacheRequest& r, CacheReport& out) {
+  const auto c = r.method == "simulate" ? cache::simulate_cluster(r.streams, r.cluster_config,
+                                                                  r.references, r.warmup, r.seed)
+                                        : cache::che_cluster(r.streams, r.cluster_config);
+  out.header.insert(out.header.end(), {"hit %", "page request %", "disk %"});
+  auto& json = out.json;
+  json["nodes"] = r.cluster_config.node_count;
+  json["invalidation"] = cache::to_string(r.cluster_config.invalidation);
+  json["write_strategy"] = cache::to_string(r.cluster_config.write_strategy);
+  if (r.method != "simulate") json["characteristic_time"] = time_json(c.characteristic_time);
+  out.title = "LRU per node, " + std::to_string(r.cluster_config.node_count) + " nodes, " +
+              cache::to_string(r.cluster_config.invalidation) + " invalidation (" + r.method + ")";
+  for (std::size_t i = 0; i < c.streams.size(); ++i) {
+    const auto& s = c.streams[i];
+    out.rows.push_back({s.name, kind_name(r.streams[i]), general(s.reference_rate),
+                        percent(s.hit_ratio, 2), percent(s.page_request_ratio, 2),
+                        percent(s.disk_read_ratio, 2)});
+    json["streams"].push_back({{"name", s.name},
+                               {"reference_rate", s.reference_rate},
+                               {"hit_ratio", s.hit_ratio},
+                               {"page_request_ratio", s.page_request_ratio},
+                               {"disk_read_ratio", s.disk_read_ratio}});
+  }
+  out.rows.push_back({"total", "", general(cache::total_reference_rate(r.streams)),
+                      percent(c.hit_ratio, 2), percent(c.page_request_ratio, 2),
+                      percent(c.disk_read_ratio, 2)});
+  json["hit_ratio"] = c.hit_ratio;
+  json["page_request_ratio"] = c.page_request_ratio;
+  json["disk_read_ratio"] = c.disk_read_ratio;
+}
+
+void king_report(const CacheRequest& r, CacheReport& out) {
+  const int buffer = static_cast<int>(r.buffer_items);
+  if (buffer != r.buffer_items)
+    throw io::InputError("--buffer", "king needs an integral buffer size");
+  const auto hits = cache::king_stream_hit_ratios(r.streams, buffer);
+  out.header.push_back("hit %");
+  out.title = "LRU, King's exact method";
+  double total = 0.0;
+  const double rate = cache::total_reference_rate(r.streams);
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    const auto& s = r.streams[i];
+    total += s.reference_rate / rate * hits[i];
+    out.rows.push_back({s.name, kind_name(s), general(s.reference_rate), percent(hits[i], 2)});
+    out.json["streams"].push_back(
+        {{"name", s.name}, {"reference_rate", s.reference_rate}, {"hit_ratio", hits[i]}});
+  }
+  out.rows.push_back({"total", "", general(rate), percent(total, 2)});
+  out.json["hit_ratio"] = total;
+}
+
+std::string hierarchy_title(const CacheRequest& r, const cache::HierarchyResult& h, bool two) {
+  std::string title = "LRU buffer of " + general(r.buffer_items) + " items" +
+                      (two ? " + " + cache::to_string(r.hierarchy.level2) + " of " +
+                                 general(r.hierarchy.level2_items) + " (" +
+                                 cache::to_string(r.hierarchy.policy) + ")"
+                           : std::string()) +
+                      ", " + cache::to_string(r.hierarchy.write_strategy) + " (" + r.method + ")";
+  if (r.method != "simulate") {
+    const double t1 = h.level1_characteristic_time;
+    title += "\ncharacteristic time t1 = " +
+             (std::isinf(t1) ? std::string("none (all items fit)") : general(t1));
+    if (two) {
+      const double t2 = h.level2_characteristic_time;
+      title +=
+          ", T2 = " + (std::isinf(t2) ? std::string("none (level 2 never fills)") : general(t2));
+    }
+  }
+  return title;
+}
+
+void hierarchy_report(const CacheRequest& r, CacheReport& out) {
+  const auto h = r.method == "simulate" ? cache::simulate_hierarchy(r.streams, r.hierarchy,
+                                                                    r.references, r.warmup, r.seed)
+                                        : cache::che_hierarchy(r.streams, r.hierarchy);
+  const bool two = r.hierarchy.level2 != cache::Level2Kind::none;
+  out.header.insert(out.header.end(), {"L1 hit %"});
+  if (two) out.header.push_back("L2 hit %");
+  out.header.insert(out.header.end(), {"miss %", "disk reads", "writebacks", "commit writes"});
+  if (two) out.header.push_back("L2 writes");
+  auto& json = out.json;
+  json["write_strategy"] = cache::to_string(r.hierarchy.write_strategy);
+  json["level2"] = {{"kind", cache::to_string(r.hierarchy.level2)},
+                    {"items", r.hierarchy.level2_items},
+                    {"policy", cache::to_string(r.hierarchy.policy)}};
+  if (r.method != "simulate") {
+    json["level1_characteristic_time"] = time_json(h.level1_characteristic_time);
+    if (two) json["level2_characteristic_time"] = time_json(h.level2_characteristic_time);
+  }
+  auto add = [&](const std::string& name, const std::string& kind, double rate,
+                 const auto& levels) {
+    std::vector<std::string> row{name, kind, general(rate), percent(levels.level1_hit_ratio, 2)};
+    if (two) row.push_back(percent(levels.level2_hit_ratio, 2));
+    row.insert(row.end(),
+               {percent(levels.miss_ratio, 2), general(levels.disk_read_rate, 4),
+                general(levels.dirty_writeback_rate, 4), general(levels.commit_write_rate, 4)});
+    if (two) row.push_back(general(levels.level2_write_rate, 4));
+    out.rows.push_back(row);
+  };
+  for (std::size_t i = 0; i < h.streams.size(); ++i) {
+    const auto& s = h.streams[i];
+    add(s.name, kind_name(r.streams[i]), s.reference_rate, s);
+    json["streams"].push_back({{"name", s.name},
+                               {"reference_rate", s.reference_rate},
+                               {"level1_hit_ratio", s.level1_hit_ratio},
+                               {"level2_hit_ratio", s.level2_hit_ratio},
+                               {"miss_ratio", s.miss_ratio},
+                               {"disk_read_rate", s.disk_read_rate},
+                               {"level2_read_rate", s.level2_read_rate},
+                               {"dirty_writeback_rate", s.dirty_writeback_rate},
+                               {"commit_write_rate", s.commit_write_rate},
+                               {"level2_write_rate", s.level2_write_rate},
+                               {"disk_write_rate", s.disk_write_rate}});
+  }
+  add("total", "", cache::total_reference_rate(r.streams), h);
+  json["level1_hit_ratio"] = h.level1_hit_ratio;
+  json["level2_hit_ratio"] = h.level2_hit_ratio;
+  json["miss_ratio"] = h.miss_ratio;
+  json["disk_read_rate"] = h.disk_read_rate;
+  json["dirty_writeback_rate"] = h.dirty_writeback_rate;
+  json["commit_write_rate"] = h.commit_write_rate;
+  json["level2_write_rate"] = h.level2_write_rate;
+  out.title = hierarchy_title(r, h, two);
+}
+
 void run_cache(const CacheOptions& options) {
   const CacheRequest r = build_request(options);
   const OutputFormat format = parse_format(options.format);
-  nlohmann::json json;
-  json["method"] = r.method;
-  json["buffer_items"] = r.buffer_items;
-  std::vector<std::string> header{"stream", "kind", "rate"};
-  std::vector<std::vector<std::string>> rows;
-  auto time_json = [](double t) {
-    // An infinite characteristic time (all items fit, the level never fills) does not exist as a
-    // number: null, as everywhere in the JSON output; the table says why.
-    return std::isfinite(t) ? nlohmann::json(t) : nlohmann::json(nullptr);
-  };
-  std::string title;
-
-  if (r.cluster) {
-    const auto c = r.method == "simulate" ? cache::simulate_cluster(r.streams, r.cluster_config,
-                                                                    r.references, r.warmup, r.seed)
-                                          : cache::che_cluster(r.streams, r.cluster_config);
-    header.insert(header.end(), {"hit %", "page request %", "disk %"});
-    json["nodes"] = r.cluster_config.node_count;
-    json["invalidation"] = cache::to_string(r.cluster_config.invalidation);
-    json["write_strategy"] = cache::to_string(r.cluster_config.write_strategy);
-    if (r.method != "simulate") json["characteristic_time"] = time_json(c.characteristic_time);
-    title = "LRU per node, " + std::to_string(r.cluster_config.node_count) + " nodes, " +
-            cache::to_string(r.cluster_config.invalidation) + " invalidation (" + r.method + ")";
-    for (std::size_t i = 0; i < c.streams.size(); ++i) {
-      const auto& s = c.streams[i];
-      rows.push_back({s.name, kind_name(r.streams[i]), general(s.reference_rate),
-                      percent(s.hit_ratio, 2), percent(s.page_request_ratio, 2),
-                      percent(s.disk_read_ratio, 2)});
-      json["streams"].push_back({{"name", s.name},
-                                 {"reference_rate", s.reference_rate},
-                                 {"hit_ratio", s.hit_ratio},
-                                 {"page_request_ratio", s.page_request_ratio},
-                                 {"disk_read_ratio", s.disk_read_ratio}});
-    }
-    rows.push_back({"total", "", general(cache::total_reference_rate(r.streams)),
-                    percent(c.hit_ratio, 2), percent(c.page_request_ratio, 2),
-                    percent(c.disk_read_ratio, 2)});
-    json["hit_ratio"] = c.hit_ratio;
-    json["page_request_ratio"] = c.page_request_ratio;
-    json["disk_read_ratio"] = c.disk_read_ratio;
-  } else if (r.method == "king") {
-    const int buffer = static_cast<int>(r.buffer_items);
-    if (buffer != r.buffer_items)
-      throw io::InputError("--buffer", "king needs an integral buffer size");
-    const auto hits = cache::king_stream_hit_ratios(r.streams, buffer);
-    header.push_back("hit %");
-    title = "LRU, King's exact method";
-    double total = 0.0;
-    const double rate = cache::total_reference_rate(r.streams);
-    for (std::size_t i = 0; i < hits.size(); ++i) {
-      const auto& s = r.streams[i];
-      total += s.reference_rate / rate * hits[i];
-      rows.push_back({s.name, kind_name(s), general(s.reference_rate), percent(hits[i], 2)});
-      json["streams"].push_back(
-          {{"name", s.name}, {"reference_rate", s.reference_rate}, {"hit_ratio", hits[i]}});
-    }
-    rows.push_back({"total", "", general(rate), percent(total, 2)});
-    json["hit_ratio"] = total;
-  } else {
-    const auto h =
-        r.method == "simulate"
-            ? cache::simulate_hierarchy(r.streams, r.hierarchy, r.references, r.warmup, r.seed)
-            : cache::che_hierarchy(r.streams, r.hierarchy);
-    const bool two = r.hierarchy.level2 != cache::Level2Kind::none;
-    header.insert(header.end(), {"L1 hit %"});
-    if (two) header.push_back("L2 hit %");
-    header.insert(header.end(), {"miss %", "disk reads", "writebacks", "commit writes"});
-    if (two) header.push_back("L2 writes");
-    json["write_strategy"] = cache::to_string(r.hierarchy.write_strategy);
-    json["level2"] = {{"kind", cache::to_string(r.hierarchy.level2)},
-                      {"items", r.hierarchy.level2_items},
-                      {"policy", cache::to_string(r.hierarchy.policy)}};
-    if (r.method != "simulate") {
-      json["level1_characteristic_time"] = time_json(h.level1_characteristic_time);
-      if (two) json["level2_characteristic_time"] = time_json(h.level2_characteristic_time);
-    }
-    title = "LRU buffer of " + general(r.buffer_items) + " items" +
-            (two ? " + " + cache::to_string(r.hierarchy.level2) + " of " +
-                       general(r.hierarchy.level2_items) + " (" +
-                       cache::to_string(r.hierarchy.policy) + ")"
-                 : std::string()) +
-            ", " + cache::to_string(r.hierarchy.write_strategy) + " (" + r.method + ")";
-    auto add = [&](const std::string& name, const std::string& kind, double rate, double l1,
-                   double l2, double miss, double reads, double writebacks, double commits,
-                   double l2w) {
-      std::vector<std::string> row{name, kind, general(rate), percent(l1, 2)};
-      if (two) row.push_back(percent(l2, 2));
-      row.insert(row.end(), {percent(miss, 2), general(reads, 4), general(writebacks, 4),
-                             general(commits, 4)});
-      if (two) row.push_back(general(l2w, 4));
-      rows.push_back(row);
-    };
-    for (std::size_t i = 0; i < h.streams.size(); ++i) {
-      const auto& s = h.streams[i];
-      add(s.name, kind_name(r.streams[i]), s.reference_rate, s.level1_hit_ratio, s.level2_hit_ratio,
-          s.miss_ratio, s.disk_read_rate, s.dirty_writeback_rate, s.commit_write_rate,
-          s.level2_write_rate);
-      json["streams"].push_back({{"name", s.name},
-                                 {"reference_rate", s.reference_rate},
-                                 {"level1_hit_ratio", s.level1_hit_ratio},
-                                 {"level2_hit_ratio", s.level2_hit_ratio},
-                                 {"miss_ratio", s.miss_ratio},
-                                 {"disk_read_rate", s.disk_read_rate},
-                                 {"level2_read_rate", s.level2_read_rate},
-                                 {"dirty_writeback_rate", s.dirty_writeback_rate},
-                                 {"commit_write_rate", s.commit_write_rate},
-                                 {"level2_write_rate", s.level2_write_rate},
-                                 {"disk_write_rate", s.disk_write_rate}});
-    }
-    add("total", "", cache::total_reference_rate(r.streams), h.level1_hit_ratio, h.level2_hit_ratio,
-        h.miss_ratio, h.disk_read_rate, h.dirty_writeback_rate, h.commit_write_rate,
-        h.level2_write_rate);
-    json["level1_hit_ratio"] = h.level1_hit_ratio;
-    json["level2_hit_ratio"] = h.level2_hit_ratio;
-    json["miss_ratio"] = h.miss_ratio;
-    json["disk_read_rate"] = h.disk_read_rate;
-    json["dirty_writeback_rate"] = h.dirty_writeback_rate;
-    json["commit_write_rate"] = h.commit_write_rate;
-    json["level2_write_rate"] = h.level2_write_rate;
-    if (r.method != "simulate") {
-      const double t1 = h.level1_characteristic_time;
-      title += "\ncharacteristic time t1 = " +
-               (std::isinf(t1) ? std::string("none (all items fit)") : general(t1));
-      if (two) {
-        const double t2 = h.level2_characteristic_time;
-        title +=
-            ", T2 = " + (std::isinf(t2) ? std::string("none (level 2 never fills)") : general(t2));
-      }
-    }
-  }
+  CacheReport report;
+  report.json["method"] = r.method;
+  report.json["buffer_items"] = r.buffer_items;
+  if (r.cluster)
+    cluster_report(r, report);
+  else if (r.method == "king")
+    king_report(r, report);
+  else
+    hierarchy_report(r, report);
 
   if (format == OutputFormat::json) {
-    std::cout << json.dump(2) << '\n';
+    std::cout << report.json.dump(2) << '\n';
     return;
   }
-  Table table(header);
-  for (auto& row : rows) table.add_row(row);
+  Table table(report.header);
+  for (auto& row : report.rows) table.add_row(row);
   if (format == OutputFormat::csv)
     table.print_csv(std::cout);
   else
-    table.print(std::cout, title);
+    table.print(std::cout, report.title);
 }
 
 }  // namespace

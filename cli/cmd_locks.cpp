@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cli/command.hpp"
@@ -116,6 +117,128 @@ Request from_options(const LocksOptions& o) {
   return r;
 }
 
+/// Names of the partitions read so far, for duplicate checks and O(1) lookups.
+using PartitionIndex = std::unordered_map<std::string, std::size_t>;
+
+/// One partition: uniform granules, access weights, or a hot/cold split. `distinct_granules`
+/// gets the granules before skew (the most locks a transaction can hold there).
+lk::LockPartition read_lock_partition(const io::JsonNode& p, std::size_t index,
+                                      double& distinct_granules) {
+  p.expect_only({"name", "granules", "access_weights", "hot_access_share", "hot_granule_share"});
+  lk::LockPartition part;
+  part.name = p.has("name") ? p.at("name").as_string() : "partition " + std::to_string(index);
+  if (p.has("access_weights")) {
+    if (p.has("granules") || p.has("hot_access_share")) {
+      p.at("access_weights").fail("give either access_weights or granules");
+    }
+    try {
+      const auto weights = p.at("access_weights").as_number_array();
+      distinct_granules = static_cast<double>(weights.size());
+      part.granules = lk::effective_granules(weights);
+    } catch (const io::InputError& e) {
+      // effective_granules names "access_weights[i]"; re-root it at this partition.
+      const std::string suffix = e.path().substr(std::string("access_weights").size());
+      throw io::InputError(io::child_path(p.path(), "access_weights") + suffix, e.reason());
+    }
+    return part;
+  }
+  const auto g = p.at("granules");
+  part.granules = g.as_number();
+  if (!(part.granules >= 1)) g.fail("must be a number >= 1");
+  distinct_granules = part.granules;
+  if (p.has("hot_access_share") != p.has("hot_granule_share")) {
+    p.fail("hot_access_share and hot_granule_share go together");
+  }
+  if (p.has("hot_access_share")) {
+    const double a = p.at("hot_access_share").as_probability();
+    const auto hg = p.at("hot_granule_share");
+    const double b = hg.as_probability();
+    if (b <= 0 || b >= 1) hg.fail("must be in (0, 1)");
+    part.granules = lk::effective_granules_hot_cold(part.granules, a, b);
+  }
+  return part;
+}
+
+/// One access of a class: its partition (by name or index), lock requests and their kind.
+lk::PartitionAccess read_access(const io::JsonNode& a, const lk::LockWorkload& workload,
+                                const PartitionIndex& names,
+                                const std::vector<double>& distinct_granules) {
+  a.expect_only({"partition", "lock_requests", "exclusive_share", "request_position", "step_time_s",
+                 "step_time_scv"});
+  lk::PartitionAccess acc;
+  const auto part = a.at("partition");
+  if (part.is_string()) {
+    const std::string name = part.as_string();
+    const auto it = names.find(name);
+    if (it == names.end()) part.fail("no partition named '" + name + "'");
+    acc.partition = it->second;
+  } else {
+    acc.partition = static_cast<std::size_t>(part.as_integer(0));
+    if (acc.partition >= workload.partitions.size()) {
+      part.fail("no partition with index " + std::to_string(acc.partition));
+    }
+  }
+  acc.lock_requests = a.at("lock_requests").as_non_negative();
+  if (acc.lock_requests > distinct_granules[acc.partition])
+    a.at("lock_requests")
+        .fail("a transaction requests " + general(acc.lock_requests, 6) + " locks but partition '" +
+              workload.partitions[acc.partition].name + "' has only " +
+              general(distinct_granules[acc.partition], 6) + " granules");
+  acc.exclusive_share = a.has("exclusive_share") ? a.at("exclusive_share").as_probability() : 1.0;
+  if (a.has("request_position")) acc.request_position = a.at("request_position").as_probability();
+  // Steps of different length: a request on a buffered partition is a short CPU step, one
+  // on a disk-resident partition waits for I/O (docs/locking.md).
+  if (a.has("step_time_s")) acc.step_time_s = a.at("step_time_s").as_non_negative();
+  if (a.has("step_time_scv")) acc.step_time_scv = a.at("step_time_scv").as_non_negative();
+  return acc;
+}
+
+lk::LockClass read_lock_class(const io::JsonNode& c, const lk::LockWorkload& workload,
+                              const PartitionIndex& names,
+                              const std::vector<double>& distinct_granules) {
+  c.expect_only({"name", "concurrent_transactions", "arrival_rate_per_s", "step_time_s",
+                 "step_time_scv", "commit_time_s", "commit_time_scv", "accesses"});
+  lk::LockClass cls;
+  cls.name =
+      c.has("name") ? c.at("name").as_string() : "class " + std::to_string(workload.classes.size());
+  if (c.has("concurrent_transactions") == c.has("arrival_rate_per_s")) {
+    c.fail("give exactly one of concurrent_transactions and arrival_rate_per_s");
+  }
+  if (c.has("concurrent_transactions")) {
+    cls.concurrent_transactions = c.at("concurrent_transactions").as_non_negative();
+  } else {
+    cls.arrival_rate_per_s = c.at("arrival_rate_per_s").as_non_negative();
+  }
+  cls.step_time_s = c.at("step_time_s").as_non_negative();
+  cls.commit_time_s = c.has("commit_time_s") ? c.at("commit_time_s").as_non_negative() : 0.0;
+  // Variability of the steps and of the commit phase (squared coefficients of variation;
+  // 0 = deterministic, 1 = exponential): a blocked request waits the length-biased residual.
+  if (c.has("step_time_scv")) cls.step_time_scv = c.at("step_time_scv").as_non_negative();
+  if (c.has("commit_time_scv")) cls.commit_time_scv = c.at("commit_time_scv").as_non_negative();
+  for (const io::JsonNode& a : c.at("accesses").elements())
+    cls.accesses.push_back(read_access(a, workload, names, distinct_granules));
+  return cls;
+}
+
+void read_lock_options(const io::JsonNode& opt, lk::LockOptions& options) {
+  opt.expect_only({"tolerance", "max_iterations", "damping", "max_expansion"});
+  if (opt.has("tolerance")) options.tolerance = opt.at("tolerance").as_positive();
+  if (opt.has("max_iterations")) {
+    options.max_iterations =
+        static_cast<std::size_t>(opt.at("max_iterations").as_int_in_range(1, 1'000'000));
+  }
+  if (opt.has("damping")) {
+    const auto d = opt.at("damping");
+    options.damping = d.as_positive();
+    if (options.damping > 1) d.fail("must be in (0, 1]");
+  }
+  if (opt.has("max_expansion")) {
+    const auto m = opt.at("max_expansion");
+    options.max_expansion = m.as_positive();
+    if (options.max_expansion <= 1) m.fail("must be > 1");
+  }
+}
+
 Request from_file(const std::string& file) {
   Request r;
   const nlohmann::json doc = io::read_json_file(file);
@@ -124,125 +247,21 @@ Request from_file(const std::string& file) {
   const auto partitions = root.at("partitions").elements();
   if (partitions.empty()) root.at("partitions").fail("must list at least one partition");
   std::vector<double> distinct_granules;  // before skew: the most locks a transaction can hold
+  PartitionIndex names;
   for (const io::JsonNode& p : partitions) {
-    p.expect_only({"name", "granules", "access_weights", "hot_access_share", "hot_granule_share"});
-    lk::LockPartition part;
-    part.name = p.has("name") ? p.at("name").as_string()
-                              : "partition " + std::to_string(r.workload.partitions.size());
-    for (const lk::LockPartition& other : r.workload.partitions) {
-      if (other.name == part.name)
-        p.at("name").fail("duplicate partition name '" + part.name + "'");
-    }
-    if (p.has("access_weights")) {
-      if (p.has("granules") || p.has("hot_access_share")) {
-        p.at("access_weights").fail("give either access_weights or granules");
-      }
-      try {
-        const auto weights = p.at("access_weights").as_number_array();
-        distinct_granules.push_back(static_cast<double>(weights.size()));
-        part.granules = lk::effective_granules(weights);
-      } catch (const io::InputError& e) {
-        // effective_granules names "access_weights[i]"; re-root it at this partition.
-        const std::string suffix = e.path().substr(std::string("access_weights").size());
-        throw io::InputError(io::child_path(p.path(), "access_weights") + suffix, e.reason());
-      }
-    } else {
-      const auto g = p.at("granules");
-      part.granules = g.as_number();
-      if (!(part.granules >= 1)) g.fail("must be a number >= 1");
-      distinct_granules.push_back(part.granules);
-      if (p.has("hot_access_share") != p.has("hot_granule_share")) {
-        p.fail("hot_access_share and hot_granule_share go together");
-      }
-      if (p.has("hot_access_share")) {
-        const double a = p.at("hot_access_share").as_probability();
-        const auto hg = p.at("hot_granule_share");
-        const double b = hg.as_probability();
-        if (b <= 0 || b >= 1) hg.fail("must be in (0, 1)");
-        part.granules = lk::effective_granules_hot_cold(part.granules, a, b);
-      }
-    }
-    r.workload.partitions.push_back(part);
+    const std::size_t index = r.workload.partitions.size();
+    double distinct = 0.0;
+    lk::LockPartition part = read_lock_partition(p, index, distinct);
+    if (!names.emplace(part.name, index).second)
+      p.at("name").fail("duplicate partition name '" + part.name + "'");
+    distinct_granules.push_back(distinct);
+    r.workload.partitions.push_back(std::move(part));
   }
   const auto classes = root.at("classes").elements();
   if (classes.empty()) root.at("classes").fail("must list at least one class");
-  for (const io::JsonNode& c : classes) {
-    c.expect_only({"name", "concurrent_transactions", "arrival_rate_per_s", "step_time_s",
-                   "step_time_scv", "commit_time_s", "commit_time_scv", "accesses"});
-    lk::LockClass cls;
-    cls.name = c.has("name") ? c.at("name").as_string()
-                             : "class " + std::to_string(r.workload.classes.size());
-    if (c.has("concurrent_transactions") == c.has("arrival_rate_per_s")) {
-      c.fail("give exactly one of concurrent_transactions and arrival_rate_per_s");
-    }
-    if (c.has("concurrent_transactions")) {
-      cls.concurrent_transactions = c.at("concurrent_transactions").as_non_negative();
-    } else {
-      cls.arrival_rate_per_s = c.at("arrival_rate_per_s").as_non_negative();
-    }
-    cls.step_time_s = c.at("step_time_s").as_non_negative();
-    cls.commit_time_s = c.has("commit_time_s") ? c.at("commit_time_s").as_non_negative() : 0.0;
-    // Variability of the steps and of the commit phase (squared coefficients of variation;
-    // 0 = deterministic, 1 = exponential): a blocked request waits the length-biased residual.
-    if (c.has("step_time_scv")) cls.step_time_scv = c.at("step_time_scv").as_non_negative();
-    if (c.has("commit_time_scv")) cls.commit_time_scv = c.at("commit_time_scv").as_non_negative();
-    for (const io::JsonNode& a : c.at("accesses").elements()) {
-      a.expect_only({"partition", "lock_requests", "exclusive_share", "request_position",
-                     "step_time_s", "step_time_scv"});
-      lk::PartitionAccess acc;
-      const auto part = a.at("partition");
-      if (part.is_string()) {
-        const std::string name = part.as_string();
-        bool found = false;
-        for (std::size_t i = 0; i < r.workload.partitions.size(); ++i) {
-          if (r.workload.partitions[i].name == name) {
-            acc.partition = i;
-            found = true;
-          }
-        }
-        if (!found) part.fail("no partition named '" + name + "'");
-      } else {
-        acc.partition = static_cast<std::size_t>(part.as_integer(0));
-        if (acc.partition >= r.workload.partitions.size()) {
-          part.fail("no partition with index " + std::to_string(acc.partition));
-        }
-      }
-      acc.lock_requests = a.at("lock_requests").as_non_negative();
-      if (acc.lock_requests > distinct_granules[acc.partition])
-        a.at("lock_requests")
-            .fail("a transaction requests " + general(acc.lock_requests, 6) +
-                  " locks but partition '" + r.workload.partitions[acc.partition].name +
-                  "' has only " + general(distinct_granules[acc.partition], 6) + " granules");
-      acc.exclusive_share =
-          a.has("exclusive_share") ? a.at("exclusive_share").as_probability() : 1.0;
-      if (a.has("request_position"))
-        acc.request_position = a.at("request_position").as_probability();
-      // Steps of different length: a request on a buffered partition is a short CPU step, one
-      // on a disk-resident partition waits for I/O (docs/locking.md).
-      if (a.has("step_time_s")) acc.step_time_s = a.at("step_time_s").as_non_negative();
-      if (a.has("step_time_scv")) acc.step_time_scv = a.at("step_time_scv").as_non_negative();
-      cls.accesses.push_back(acc);
-    }
-    r.workload.classes.push_back(cls);
-  }
-  if (auto opt = root.find("options")) {
-    opt->expect_only({"tolerance", "max_iterations", "damping", "max_expansion"});
-    if (opt->has("tolerance")) r.options.tolerance = opt->at("tolerance").as_positive();
-    if (opt->has("max_iterations")) {
-      r.options.max_iterations =
-          static_cast<std::size_t>(opt->at("max_iterations").as_int_in_range(1, 1'000'000));
-    }
-    if (opt->has("damping")) {
-      const auto d = opt->at("damping");
-      r.options.damping = d.as_positive();
-      if (r.options.damping > 1) d.fail("must be in (0, 1]");
-    }
-    if (opt->has("max_expansion")) {
-      const auto m = opt->at("max_expansion");
-      r.options.max_expansion = m.as_positive();
-      if (r.options.max_expansion <= 1) m.fail("must be > 1");
-    }
-  }
+  for (const io::JsonNode& c : classes)
+    r.workload.classes.push_back(read_lock_class(c, r.workload, names, distinct_granules));
+  if (auto opt = root.find("options")) read_lock_options(*opt, r.options);
   lk::validate(r.workload);  // remaining checks; its paths are the JSON paths
   return r;
 }
@@ -251,76 +270,62 @@ std::string ms(double seconds) {
   return fixed(seconds * 1000, 3);
 }
 
-void run_locks(const LocksOptions& o) {
-  const OutputFormat format = parse_format(o.format);
-  const bool any_option = o.transactions || o.arrival_rate || o.locks || o.granules ||
-                          o.write_share || o.step_ms || o.commit_ms || o.hold_ms ||
-                          o.request_position;
-  if (!o.file.empty() && any_option) {
-    throw io::InputError(o.file, "give either a JSON file or workload options, not both");
-  }
-  const Request req = o.file.empty() ? from_options(o)
-                                     : parse_input_file(o.file, [&] { return from_file(o.file); });
-  const lk::LockContention r = lk::analyze_lock_contention(req.workload, req.options);
+/// At thrashing there is no operating point: the times, locks held and shares of the last
+/// iterate are not results, so they are null (JSON), empty (CSV) or "thrashing" (table).
+class LocksReport {
+ public:
+  LocksReport(const Request& req, const lk::LockContention& r) : req_(req), r_(r) {}
 
-  // At thrashing there is no operating point: the times, locks held and shares of the last
-  // iterate are not results, so they are null (JSON), empty (CSV) or "thrashing" (table).
-  const bool none = r.thrashing;
-  using nlohmann::json;
-  const auto value = [&](double v) { return none ? json(nullptr) : json(v); };
-  const auto text = [&](const std::string& t) { return none ? std::string("thrashing") : t; };
-  const auto n_value = [&](const lk::ClassContention& c, std::size_t i) {
-    // N is an input with --transactions, a result (rate x R) with --arrival-rate.
-    return req.workload.classes[i].arrival_rate_per_s > 0 ? value(c.concurrent_transactions)
-                                                          : json(c.concurrent_transactions);
-  };
-  json j;
-  j["classes"] = json::array();
-  for (std::size_t i = 0; i < r.classes.size(); ++i) {
-    const lk::ClassContention& c = r.classes[i];
-    j["classes"].push_back({{"name", c.name},
-                            {"concurrent_transactions", n_value(c, i)},
-                            {"throughput_per_s", value(c.throughput_per_s)},
-                            {"lock_requests", c.lock_requests},
-                            {"conflict_probability", value(c.conflict_probability)},
-                            {"conflicts_per_transaction", value(c.conflicts_per_transaction)},
-                            {"wait_per_conflict_s", value(c.wait_per_conflict_s)},
-                            {"blocking_time_s", value(c.blocking_time_s)},
-                            {"lock_holding_time_s", value(c.lock_holding_time_s)},
-                            {"response_time_no_wait_s", c.response_time_no_wait_s},
-                            {"response_time_s", value(c.response_time_s)},
-                            {"mean_locks_held", value(c.mean_locks_held)},
-                            {"deadlock_probability", value(c.deadlock_probability)},
-                            {"blocked_share", value(c.blocked_share)}});
+  nlohmann::json to_json() const {
+    using nlohmann::json;
+    json j;
+    j["classes"] = json::array();
+    for (std::size_t i = 0; i < r_.classes.size(); ++i) {
+      const lk::ClassContention& c = r_.classes[i];
+      j["classes"].push_back({{"name", c.name},
+                              {"concurrent_transactions", n_value(c, i)},
+                              {"throughput_per_s", value(c.throughput_per_s)},
+                              {"lock_requests", c.lock_requests},
+                              {"conflict_probability", value(c.conflict_probability)},
+                              {"conflicts_per_transaction", value(c.conflicts_per_transaction)},
+                              {"wait_per_conflict_s", value(c.wait_per_conflict_s)},
+                              {"blocking_time_s", value(c.blocking_time_s)},
+                              {"lock_holding_time_s", value(c.lock_holding_time_s)},
+                              {"response_time_no_wait_s", c.response_time_no_wait_s},
+                              {"response_time_s", value(c.response_time_s)},
+                              {"mean_locks_held", value(c.mean_locks_held)},
+                              {"deadlock_probability", value(c.deadlock_probability)},
+                              {"blocked_share", value(c.blocked_share)}});
+    }
+    j["partitions"] = json::array();
+    for (const lk::PartitionContention& p : r_.partitions) {
+      j["partitions"].push_back(
+          {{"name", p.name},
+           {"granules", p.granules},
+           {"exclusive_locks_held", value(p.exclusive_locks_held)},
+           {"shared_locks_held", value(p.shared_locks_held)},
+           {"exclusive_conflict_probability", value(p.exclusive_conflict_probability)},
+           {"shared_conflict_probability", value(p.shared_conflict_probability)}});
+    }
+    j["blocked_share"] = value(r_.blocked_share);
+    j["deadlock_rate_per_s"] = value(r_.deadlock_rate_per_s);
+    j["tay_workload"] = r_.tay_workload;
+    j["conflicts_per_transaction"] = value(r_.conflicts_per_transaction);
+    j["thomasian_alpha"] = r_.thomasian_alpha;
+    j["thomasian_alpha_threshold"] = lk::thomasian_alpha_threshold();
+    j["thomasian_beta"] = r_.thomasian_beta ? json(*r_.thomasian_beta) : json();
+    j["thrashing"] = r_.thrashing;
+    j["bottleneck"] = r_.bottleneck;
+    j["diagnosis"] = r_.diagnosis;
+    j["converged"] = r_.converged;
+    j["iterations"] = r_.iterations;
+    return j;
   }
-  j["partitions"] = json::array();
-  for (const lk::PartitionContention& p : r.partitions) {
-    j["partitions"].push_back(
-        {{"name", p.name},
-         {"granules", p.granules},
-         {"exclusive_locks_held", value(p.exclusive_locks_held)},
-         {"shared_locks_held", value(p.shared_locks_held)},
-         {"exclusive_conflict_probability", value(p.exclusive_conflict_probability)},
-         {"shared_conflict_probability", value(p.shared_conflict_probability)}});
-  }
-  j["blocked_share"] = value(r.blocked_share);
-  j["deadlock_rate_per_s"] = value(r.deadlock_rate_per_s);
-  j["tay_workload"] = r.tay_workload;
-  j["conflicts_per_transaction"] = value(r.conflicts_per_transaction);
-  j["thomasian_alpha"] = r.thomasian_alpha;
-  j["thomasian_alpha_threshold"] = lk::thomasian_alpha_threshold();
-  j["thomasian_beta"] = r.thomasian_beta ? json(*r.thomasian_beta) : json();
-  j["thrashing"] = r.thrashing;
-  j["bottleneck"] = r.bottleneck;
-  j["diagnosis"] = r.diagnosis;
-  j["converged"] = r.converged;
-  j["iterations"] = r.iterations;
-  if (format == OutputFormat::json) {
-    std::cout << j.dump(2) << '\n';
-    return;
-  }
-  if (format == OutputFormat::csv) {
-    // One long table: section, name, metric, value (empty where no value exists).
+
+  /// One long table: section, name, metric, value (empty where no value exists).
+  void print_csv(std::ostream& out) const {
+    using nlohmann::json;
+    const json j = to_json();
     Table t({"section", "name", "metric", "value"});
     const auto cell = [](const json& v) {
       if (v.is_null()) return std::string();
@@ -336,51 +341,103 @@ void run_locks(const LocksOptions& o) {
                        item["name"].get<std::string>(), k, cell(v)});
     for (const auto& [k, v] : j.items())
       if (k != "classes" && k != "partitions") t.add_row({"system", "", k, cell(v)});
-    t.print_csv(std::cout);
-    return;
+    t.print_csv(out);
   }
 
-  Table classes({"class", "N", "X/s", "k", "P(conflict)", "conflicts/tx", "wait/conflict ms",
-                 "blocking ms", "hold ms", "R no wait ms", "R ms", "blocked %", "P(deadlock)"});
-  for (std::size_t i = 0; i < r.classes.size(); ++i) {
-    const lk::ClassContention& c = r.classes[i];
-    classes.add_row({c.name,
-                     n_value(c, i).is_null() ? "thrashing" : general(c.concurrent_transactions, 4),
-                     text(general(c.throughput_per_s, 4)), general(c.lock_requests, 4),
-                     text(general(c.conflict_probability, 4)),
-                     text(general(c.conflicts_per_transaction, 4)), text(ms(c.wait_per_conflict_s)),
-                     text(ms(c.blocking_time_s)), text(ms(c.lock_holding_time_s)),
-                     ms(c.response_time_no_wait_s), text(ms(c.response_time_s)),
-                     text(percent(c.blocked_share)), text(general(c.deadlock_probability, 4))});
-  }
-  Table partitions(
-      {"partition", "granules", "X locks held", "S locks held", "P(conflict) X", "P(conflict) S"});
-  for (const lk::PartitionContention& p : r.partitions) {
-    partitions.add_row({p.name, general(p.granules), text(general(p.exclusive_locks_held, 4)),
-                        text(general(p.shared_locks_held, 4)),
-                        text(general(p.exclusive_conflict_probability, 4)),
-                        text(general(p.shared_conflict_probability, 4))});
-  }
-  Table summary({"indicator", "value", "limit"});
-  summary.add_row({"Tay k^2 N / D", general(r.tay_workload, 4), "~1.5"});
-  summary.add_row(
-      {"conflicts per transaction", text(general(r.conflicts_per_transaction, 4)), "0.7"});
-  summary.add_row({"Thomasian alpha", general(r.thomasian_alpha, 4),
-                   fixed(lk::thomasian_alpha_threshold(), 3)});
-  summary.add_row({"Thomasian beta", r.thomasian_beta ? general(*r.thomasian_beta, 4) : "-", ""});
-  summary.add_row({"blocked share %", text(percent(r.blocked_share)), ""});
-  summary.add_row({"deadlocks per s", text(general(r.deadlock_rate_per_s, 4)), ""});
-  summary.add_row({"thrashing", r.thrashing ? "yes" : "no", ""});
-  classes.print_wrapped(std::cout,
-                        r.thrashing ? "Strict 2PL lock contention: THRASHING (no operating "
+  void print_table(std::ostream& out) const {
+    class_table().print_wrapped(out,
+                                r_.thrashing
+                                    ? "Strict 2PL lock contention: THRASHING (no operating "
                                       "point; the values below are not defined)"
                                     : "Strict 2PL lock contention (mean-value model)",
-                        1);
-  std::cout << '\n';
-  partitions.print(std::cout);
-  std::cout << '\n';
-  summary.print(std::cout);
-  if (!r.diagnosis.empty()) std::cout << '\n' << r.diagnosis << '\n';
+                                1);
+    out << '\n';
+    partition_table().print(out);
+    out << '\n';
+    summary_table().print(out);
+    if (!r_.diagnosis.empty()) out << '\n' << r_.diagnosis << '\n';
+  }
+
+ private:
+  nlohmann::json value(double v) const {
+    return r_.thrashing ? nlohmann::json(nullptr) : nlohmann::json(v);
+  }
+  std::string text(const std::string& t) const {
+    return r_.thrashing ? std::string("thrashing") : t;
+  }
+  /// N is an input with --transactions, a result (rate x R) with --arrival-rate.
+  nlohmann::json n_value(const lk::ClassContention& c, std::size_t i) const {
+    return req_.workload.classes[i].arrival_rate_per_s > 0
+               ? value(c.concurrent_transactions)
+               : nlohmann::json(c.concurrent_transactions);
+  }
+
+  Table class_table() const {
+    Table classes({"class", "N", "X/s", "k", "P(conflict)", "conflicts/tx", "wait/conflict ms",
+                   "blocking ms", "hold ms", "R no wait ms", "R ms", "blocked %", "P(deadlock)"});
+    for (std::size_t i = 0; i < r_.classes.size(); ++i) {
+      const lk::ClassContention& c = r_.classes[i];
+      classes.add_row(
+          {c.name, n_value(c, i).is_null() ? "thrashing" : general(c.concurrent_transactions, 4),
+           text(general(c.throughput_per_s, 4)), general(c.lock_requests, 4),
+           text(general(c.conflict_probability, 4)), text(general(c.conflicts_per_transaction, 4)),
+           text(ms(c.wait_per_conflict_s)), text(ms(c.blocking_time_s)),
+           text(ms(c.lock_holding_time_s)), ms(c.response_time_no_wait_s),
+           text(ms(c.response_time_s)), text(percent(c.blocked_share)),
+           text(general(c.deadlock_probability, 4))});
+    }
+    return classes;
+  }
+
+  Table partition_table() const {
+    Table partitions({"partition", "granules", "X locks held", "S locks held", "P(conflict) X",
+                      "P(conflict) S"});
+    for (const lk::PartitionContention& p : r_.partitions) {
+      partitions.add_row({p.name, general(p.granules), text(general(p.exclusive_locks_held, 4)),
+                          text(general(p.shared_locks_held, 4)),
+                          text(general(p.exclusive_conflict_probability, 4)),
+                          text(general(p.shared_conflict_probability, 4))});
+    }
+    return partitions;
+  }
+
+  Table summary_table() const {
+    Table summary({"indicator", "value", "limit"});
+    summary.add_row({"Tay k^2 N / D", general(r_.tay_workload, 4), "~1.5"});
+    summary.add_row(
+        {"conflicts per transaction", text(general(r_.conflicts_per_transaction, 4)), "0.7"});
+    summary.add_row({"Thomasian alpha", general(r_.thomasian_alpha, 4),
+                     fixed(lk::thomasian_alpha_threshold(), 3)});
+    summary.add_row(
+        {"Thomasian beta", r_.thomasian_beta ? general(*r_.thomasian_beta, 4) : "-", ""});
+    summary.add_row({"blocked share %", text(percent(r_.blocked_share)), ""});
+    summary.add_row({"deadlocks per s", text(general(r_.deadlock_rate_per_s, 4)), ""});
+    summary.add_row({"thrashing", r_.thrashing ? "yes" : "no", ""});
+    return summary;
+  }
+
+  const Request& req_;
+  const lk::LockContention& r_;
+};
+
+void run_locks(const LocksOptions& o) {
+  const OutputFormat format = parse_format(o.format);
+  const bool any_option = o.transactions || o.arrival_rate || o.locks || o.granules ||
+                          o.write_share || o.step_ms || o.commit_ms || o.hold_ms ||
+                          o.request_position;
+  if (!o.file.empty() && any_option) {
+    throw io::InputError(o.file, "give either a JSON file or workload options, not both");
+  }
+  const Request req = o.file.empty() ? from_options(o)
+                                     : parse_input_file(o.file, [&] { return from_file(o.file); });
+  const lk::LockContention r = lk::analyze_lock_contention(req.workload, req.options);
+  const LocksReport report(req, r);
+  if (format == OutputFormat::json)
+    std::cout << report.to_json().dump(2) << '\n';
+  else if (format == OutputFormat::csv)
+    report.print_csv(std::cout);
+  else
+    report.print_table(std::cout);
 }
 
 }  // namespace

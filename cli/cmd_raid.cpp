@@ -72,104 +72,113 @@ std::int64_t parse_count(const std::string& option, const std::string& text,
   return value;
 }
 
-void run_raid(const RaidOptions& o) {
-  const OutputFormat format = parse_format(o.format);
-  const std::int64_t n = parse_count("--disks", o.disks, 1);
-  const std::int64_t g = o.group.empty() ? n : parse_count("--group", o.group, 1);
-  if (g > n) throw io::InputError("--group", "must not exceed --disks");
-  if (n % g != 0) {
+/// The array as the options describe it, checked, and what tpeval computes for it.
+struct RaidResult {
+  std::int64_t n = 0, g = 0, groups = 0, spares = 0;
+  double mttf_h = 0, mttr_h = 0, total_disks = 0, closed_h = 0, plain_h = 0;
+  rel::Redundancy scheme = rel::Redundancy::raid5;
+  rel::IoMultipliers io;
+  std::optional<rel::MarkovMttdl> exact;
+};
+
+RaidResult evaluate_raid(const RaidOptions& o) {
+  RaidResult r;
+  r.n = parse_count("--disks", o.disks, 1);
+  r.g = o.group.empty() ? r.n : parse_count("--group", o.group, 1);
+  if (r.g > r.n) throw io::InputError("--group", "must not exceed --disks");
+  if (r.n % r.g != 0) {
     throw io::InputError("--group", "must divide --disks (N/G groups of G data disks)");
   }
-  const double mttf_h = parse_duration_h("--mttf", o.mttf);
-  const double mttr_h = parse_duration_h("--mttr", o.mttr);
-  if (mttr_h >= mttf_h) throw io::InputError("--mttr", "must be shorter than --mttf");
-  const std::int64_t spares = parse_count("--hot-spares", o.hot_spares, 0);
-  if (spares > 0 && !o.exact) {
+  r.mttf_h = parse_duration_h("--mttf", o.mttf);
+  r.mttr_h = parse_duration_h("--mttr", o.mttr);
+  if (r.mttr_h >= r.mttf_h) throw io::InputError("--mttr", "must be shorter than --mttf");
+  r.spares = parse_count("--hot-spares", o.hot_spares, 0);
+  if (r.spares > 0 && !o.exact) {
     throw io::InputError("--hot-spares", "needs --exact (the closed forms have no spares)");
   }
-  if (spares > 0 && (!o.rebuild || !o.spare_replacement)) {
+  if (r.spares > 0 && (!o.rebuild || !o.spare_replacement)) {
     throw io::InputError("--hot-spares", "needs --rebuild and --spare-replacement");
   }
-  if (spares == 0 && (o.rebuild || o.spare_replacement)) {
+  if (r.spares == 0 && (o.rebuild || o.spare_replacement)) {
     throw io::InputError(o.rebuild ? "--rebuild" : "--spare-replacement",
                          "only used with --hot-spares");
   }
-
-  const auto groups = n / g;
-  const double total_disks =
-      rel::parity_array_disks(static_cast<double>(n), static_cast<double>(g));
-  const double closed_h =
-      rel::mttdl_parity_h(mttf_h, mttr_h, static_cast<double>(n), static_cast<double>(g));
-  const double plain_h = rel::mttdl_no_redundancy_h(mttf_h, static_cast<double>(n));
-  const rel::Redundancy scheme = g == 1 ? rel::Redundancy::mirroring : rel::Redundancy::raid5;
-  const rel::IoMultipliers io = rel::io_multipliers(scheme, static_cast<double>(g));
-
-  std::optional<rel::MarkovMttdl> exact;
+  const auto n = static_cast<double>(r.n), g = static_cast<double>(r.g);
+  r.groups = r.n / r.g;
+  r.total_disks = rel::parity_array_disks(n, g);
+  r.closed_h = rel::mttdl_parity_h(r.mttf_h, r.mttr_h, n, g);
+  r.plain_h = rel::mttdl_no_redundancy_h(r.mttf_h, n);
+  r.scheme = r.g == 1 ? rel::Redundancy::mirroring : rel::Redundancy::raid5;
+  r.io = rel::io_multipliers(r.scheme, g);
   if (o.exact) {
     rel::ArrayReliabilityModel m;
-    m.groups = groups;
-    m.disks_per_group = g + 1;
+    m.groups = r.groups;
+    m.disks_per_group = r.g + 1;
     m.fault_tolerance = 1;
-    m.mttf_h = mttf_h;
-    m.mttr_h = mttr_h;
-    m.hot_spares = static_cast<int>(spares);
-    if (spares > 0) {
+    m.mttf_h = r.mttf_h;
+    m.mttr_h = r.mttr_h;
+    m.hot_spares = static_cast<int>(r.spares);
+    if (r.spares > 0) {
       m.rebuild_h = parse_duration_h("--rebuild", *o.rebuild);
       m.spare_replacement_h = parse_duration_h("--spare-replacement", *o.spare_replacement);
     }
-    exact = rel::mttdl_markov(m);
+    r.exact = rel::mttdl_markov(m);
   }
+  return r;
+}
 
-  if (format == OutputFormat::json) {
-    nlohmann::json j;
-    j["data_disks"] = n;
-    j["group_data_disks"] = g;
-    j["groups"] = groups;
-    j["total_disks"] = total_disks;
-    j["scheme"] = rel::to_string(scheme);
-    j["mttf_h"] = mttf_h;
-    j["mttr_h"] = mttr_h;
-    j["capacity_overhead"] = io.capacity_overhead;
-    j["mttdl_no_redundancy_h"] = plain_h;
-    j["mttdl_h"] = closed_h;
-    j["mttdl_years"] = closed_h / rel::kHoursPerYear;
-    if (exact) {
-      j["exact"] = {{"mttdl_h", exact->mttdl_h},
-                    {"mttdl_years", exact->mttdl_h / rel::kHoursPerYear},
-                    {"states", exact->states},
-                    {"hot_spares", spares},
-                    {"ratio_to_closed_form", exact->mttdl_h / closed_h}};
-    }
-    j["io_multipliers"] = {{"read", io.read},
-                           {"small_write", io.small_write},
-                           {"small_write_reads", io.small_write_reads},
-                           {"full_stripe_write", io.full_stripe_write},
-                           {"full_stripe_write_per_block", io.full_stripe_write_per_block},
-                           {"degraded_read", io.degraded_read},
-                           {"degraded_read_failed_disk", io.degraded_read_failed}};
-    std::cout << j.dump(2) << '\n';
-    return;
+nlohmann::json raid_json(const RaidResult& r) {
+  nlohmann::json j;
+  j["data_disks"] = r.n;
+  j["group_data_disks"] = r.g;
+  j["groups"] = r.groups;
+  j["total_disks"] = r.total_disks;
+  j["scheme"] = rel::to_string(r.scheme);
+  j["mttf_h"] = r.mttf_h;
+  j["mttr_h"] = r.mttr_h;
+  j["capacity_overhead"] = r.io.capacity_overhead;
+  j["mttdl_no_redundancy_h"] = r.plain_h;
+  j["mttdl_h"] = r.closed_h;
+  j["mttdl_years"] = r.closed_h / rel::kHoursPerYear;
+  if (r.exact) {
+    j["exact"] = {{"mttdl_h", r.exact->mttdl_h},
+                  {"mttdl_years", r.exact->mttdl_h / rel::kHoursPerYear},
+                  {"states", r.exact->states},
+                  {"hot_spares", r.spares},
+                  {"ratio_to_closed_form", r.exact->mttdl_h / r.closed_h}};
   }
+  const rel::IoMultipliers& io = r.io;
+  j["io_multipliers"] = {{"read", io.read},
+                         {"small_write", io.small_write},
+                         {"small_write_reads", io.small_write_reads},
+                         {"full_stripe_write", io.full_stripe_write},
+                         {"full_stripe_write_per_block", io.full_stripe_write_per_block},
+                         {"degraded_read", io.degraded_read},
+                         {"degraded_read_failed_disk", io.degraded_read_failed}};
+  return j;
+}
 
+Table raid_table(const RaidResult& r) {
+  const rel::IoMultipliers& io = r.io;
   Table table({"quantity", "value", "unit"});
-  table.add_row({"data disks N", std::to_string(n), "disks"});
-  table.add_row({"data disks per group G", std::to_string(g), "disks"});
-  table.add_row({"parity groups N/G", std::to_string(groups), "groups"});
-  table.add_row({"total disks N + N/G", general(total_disks), "disks"});
+  table.add_row({"data disks N", std::to_string(r.n), "disks"});
+  table.add_row({"data disks per group G", std::to_string(r.g), "disks"});
+  table.add_row({"parity groups N/G", std::to_string(r.groups), "groups"});
+  table.add_row({"total disks N + N/G", general(r.total_disks), "disks"});
   table.add_row({"capacity overhead", percent(io.capacity_overhead), "%"});
-  table.add_row({"MTTF per disk", general(mttf_h), "h"});
-  table.add_row({"MTTR per disk", general(mttr_h), "h"});
-  table.add_row({"MTTDL without redundancy (eq. 5.1)", general(plain_h), "h"});
-  table.add_row({"MTTDL (eq. 5.2)", general(closed_h), "h"});
-  table.add_row({"MTTDL (eq. 5.2)", general(closed_h / rel::kHoursPerYear, 4), "years"});
-  if (exact) {
-    const std::string label = spares > 0
-                                  ? "MTTDL exact CTMC, " + std::to_string(spares) + " hot spare(s)"
-                                  : std::string("MTTDL exact CTMC");
-    table.add_row({label, general(exact->mttdl_h), "h"});
-    table.add_row({label, general(exact->mttdl_h / rel::kHoursPerYear, 4), "years"});
-    table.add_row({"exact / closed form", fixed(exact->mttdl_h / closed_h, 4), ""});
-    table.add_row({"CTMC states", std::to_string(exact->states), ""});
+  table.add_row({"MTTF per disk", general(r.mttf_h), "h"});
+  table.add_row({"MTTR per disk", general(r.mttr_h), "h"});
+  table.add_row({"MTTDL without redundancy (eq. 5.1)", general(r.plain_h), "h"});
+  table.add_row({"MTTDL (eq. 5.2)", general(r.closed_h), "h"});
+  table.add_row({"MTTDL (eq. 5.2)", general(r.closed_h / rel::kHoursPerYear, 4), "years"});
+  if (r.exact) {
+    const std::string label =
+        r.spares > 0 ? "MTTDL exact CTMC, " + std::to_string(r.spares) + " hot spare(s)"
+                     : std::string("MTTDL exact CTMC");
+    table.add_row({label, general(r.exact->mttdl_h), "h"});
+    table.add_row({label, general(r.exact->mttdl_h / rel::kHoursPerYear, 4), "years"});
+    table.add_row({"exact / closed form", fixed(r.exact->mttdl_h / r.closed_h, 4), ""});
+    table.add_row({"CTMC states", std::to_string(r.exact->states), ""});
   }
   table.add_row({"I/Os per read", general(io.read), "I/O"});
   table.add_row({"I/Os per small write", general(io.small_write), "I/O"});
@@ -177,12 +186,23 @@ void run_raid(const RaidOptions& o) {
   table.add_row({"I/Os per full-group write", general(io.full_stripe_write), "I/O"});
   table.add_row({"I/Os per read, degraded group", general(io.degraded_read, 4), "I/O"});
   table.add_row({"I/Os per read of the failed disk", general(io.degraded_read_failed), "I/O"});
+  return table;
+}
+
+void run_raid(const RaidOptions& o) {
+  const OutputFormat format = parse_format(o.format);
+  const RaidResult r = evaluate_raid(o);
+  if (format == OutputFormat::json) {
+    std::cout << raid_json(r).dump(2) << '\n';
+    return;
+  }
+  const Table table = raid_table(r);
   if (format == OutputFormat::csv) {
     table.print_csv(std::cout);
   } else {
-    table.print(std::cout, "Disk array " + rel::to_string(scheme) + ": " + std::to_string(n) +
-                               " data disks in " + std::to_string(groups) + " group(s) of " +
-                               std::to_string(g) + " + 1");
+    table.print(std::cout, "Disk array " + rel::to_string(r.scheme) + ": " + std::to_string(r.n) +
+                               " data disks in " + std::to_string(r.groups) + " group(s) of " +
+                               std::to_string(r.g) + " + 1");
   }
 }
 

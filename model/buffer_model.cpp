@@ -80,118 +80,152 @@ double references_per_tx(const SystemModel& model, std::size_t t, std::size_t p)
   return type.references * type.reference_shares[p];
 }
 
-BufferLevels evaluate_buffers(const SystemModel& model) {
-  const Node& node = model.nodes.front();
-  const Storage& storage = model.storage;
+namespace {
+
+/// Reference and page-write intensities per partition for the average transaction. Writes to a
+/// clustered partition modify the page of its host (TELLER in the BRANCH page).
+struct Intensities {
+  std::vector<double> refs, page_writes;
+};
+
+Intensities intensities(const SystemModel& model) {
   const std::size_t np = model.partitions.size();
   double total_mix = 0.0;
   for (const auto& t : model.transaction_types) total_mix += t.mix;
-
-  // Reference and write intensities per average transaction.
-  std::vector<double> refs(np, 0.0), writes(np, 0.0);
+  Intensities in{std::vector<double>(np, 0.0), {}};
+  std::vector<double> writes(np, 0.0);
   for (std::size_t t = 0; t < model.transaction_types.size(); ++t) {
     const double w = model.transaction_types[t].mix / total_mix;
     for (std::size_t p = 0; p < np; ++p) {
       const double r = w * references_per_tx(model, t, p);
-      refs[p] += r;
+      in.refs[p] += r;
       writes[p] += r * update_share_of(model.transaction_types[t], p);
     }
   }
-  // Writes to a clustered partition modify the page of its host (TELLER in the BRANCH page).
-  std::vector<double> page_writes = writes;
+  in.page_writes = writes;
   for (std::size_t p = 0; p < np; ++p)
     if (model.partitions[p].clustered_with)
-      page_writes[*model.partitions[p].clustered_with] += writes[p];
+      in.page_writes[*model.partitions[p].clustered_with] += writes[p];
+  return in;
+}
 
+bool any_of(const std::vector<bool>& v) {
+  return std::find(v.begin(), v.end(), true) != v.end();
+}
+
+/// Level 1, plus the EH extended buffer when a stream is admitted to it.
+cache::HierarchyConfig main_memory_levels(const SystemModel& model, const Streams& s,
+                                          const cache::HierarchyConfig& base) {
+  cache::HierarchyConfig eh = base;
+  if (!any_of(s.in_eh)) return eh;
   const bool force = model.policies.update_strategy == UpdateStrategy::force;
+  eh.level2 = cache::Level2Kind::extended_memory;
+  eh.level2_items = static_cast<double>(model.storage.extended_memory.buffer_pages);
+  for (std::size_t i = 0; i < s.streams.size(); ++i) {
+    cache::Level2Admission a{s.in_eh[i], s.policy[i]};
+    // FORCE without commit writes into EH: only the (clean) victims can migrate (L2374).
+    if (force && !model.policies.force_writes_to_extended_buffer) {
+      if (a.policy == cache::MigrationPolicy::modified) a.admitted = false;
+      a.policy = cache::MigrationPolicy::unmodified;
+    }
+    eh.admission.push_back(a);
+  }
+  return eh;
+}
+
+/// The disk cache's hit ratio per stream (0 for streams it does not hold). Below an EH buffer it
+/// sees the misses of HS + EH, which (exclusive EH, NOFORCE) act as one LRU of the combined size
+/// (L2559, A9); with no EH buffer this is exact.
+std::vector<double> disk_cache_hits(const SystemModel& model, const Streams& s,
+                                    const cache::HierarchyConfig& base,
+                                    const cache::HierarchyConfig& main_memory, BufferLevels& out) {
+  std::vector<double> dc_hit(s.streams.size(), 0.0);
+  if (!any_of(s.in_dc)) return dc_hit;
+  const Storage& storage = model.storage;
+  cache::HierarchyConfig dc = base;
+  if (any_of(s.in_eh)) dc.level1_items += main_memory.level2_items;
+  dc.level2 = storage.disk_cache.type == DiskCacheType::non_volatile
+                  ? cache::Level2Kind::nonvolatile_disk_cache
+                  : cache::Level2Kind::volatile_disk_cache;
+  dc.level2_items = static_cast<double>(storage.disk_cache.pages);
+  for (std::size_t i = 0; i < s.streams.size(); ++i)
+    dc.admission.push_back({static_cast<bool>(s.in_dc[i]), cache::MigrationPolicy::all});
+  const cache::HierarchyResult second = cache::che_hierarchy(s.streams, dc);
+  out.dc_characteristic_time = second.level2_characteristic_time;
+  for (std::size_t i = 0; i < s.streams.size(); ++i) dc_hit[i] = second.streams[i].level2_hit_ratio;
+  return dc_hit;
+}
+
+/// A partition's hit, miss, eviction and migration ratios from its stream's results.
+void partition_levels(const SystemModel& model, const cache::HierarchyStreamResult& r, bool in_eh,
+                      double dc_hit, std::size_t p, PartitionBuffer& b) {
+  const auto& part = model.partitions[p];
+  b.hs_hit_ratio = r.level1_hit_ratio;
+  b.eh_hit_ratio = in_eh ? r.level2_hit_ratio : 0.0;
+  b.dc_hit_ratio = std::max(0.0, std::min(dc_hit, 1.0 - b.hs_hit_ratio - b.eh_hit_ratio));
+  if (part.clustered_with) return;  // no page of its own: never missed, never evicted
+  const double miss = 1.0 - b.hs_hit_ratio;
+  b.eviction_ratio = miss;
+  b.read_miss_ratio = miss;
+  if (part.access == AccessPattern::append && !model.policies.append_new_page_read)
+    b.read_miss_ratio = std::max(0.0, miss - 1.0 / std::max(1.0, part.blocking_factor));
+  if (r.level1_miss_rate > 0) {
+    b.modified_probability = std::min(1.0, r.modified_victim_rate / r.level1_miss_rate);
+    if (in_eh) b.migration_probability = r.level2_victim_write_rate / r.level1_miss_rate;
+  }
+}
+
+}  // namespace
+
+void BufferLevels::average_hit_ratios() {
+  double total_refs = 0.0;
+  hs_hit_ratio = eh_hit_ratio = dc_hit_ratio = 0.0;
+  for (const auto& b : partitions) {
+    total_refs += b.references_per_tx;
+    hs_hit_ratio += b.references_per_tx * b.hs_hit_ratio;
+    eh_hit_ratio += b.references_per_tx * b.eh_hit_ratio;
+    dc_hit_ratio += b.references_per_tx * b.dc_hit_ratio;
+  }
+  if (total_refs > 0) {
+    hs_hit_ratio /= total_refs;
+    eh_hit_ratio /= total_refs;
+    dc_hit_ratio /= total_refs;
+  }
+}
+
+BufferLevels evaluate_buffers(const SystemModel& model) {
+  const Storage& storage = model.storage;
+  const std::size_t np = model.partitions.size();
+  const Intensities in = intensities(model);
   const bool eh_buffer = storage.extended_memory.buffer_pages > 0;
   const bool dc_buffer =
       storage.disk_cache.type != DiskCacheType::none && storage.disk_cache.pages > 0;
-  const Streams s = make_streams(model, refs, page_writes, eh_buffer, dc_buffer);
+  const Streams s = make_streams(model, in.refs, in.page_writes, eh_buffer, dc_buffer);
 
   BufferLevels out;
   out.partitions.resize(np);
   for (std::size_t p = 0; p < np; ++p) {
-    out.partitions[p].references_per_tx = refs[p];
+    out.partitions[p].references_per_tx = in.refs[p];
     out.partitions[p].hs_hit_ratio = 1.0;  // resident or unreferenced unless a stream says else
   }
   if (s.streams.empty()) return out;
 
   cache::HierarchyConfig base;
-  base.level1_items = static_cast<double>(node.buffer_pages);
-  base.write_strategy = force ? cache::WriteStrategy::force : cache::WriteStrategy::noforce;
-
-  // Level 1 (+ the EH extended buffer when there is one).
-  cache::HierarchyConfig eh = base;
-  const bool any_eh = std::find(s.in_eh.begin(), s.in_eh.end(), true) != s.in_eh.end();
-  if (any_eh) {
-    eh.level2 = cache::Level2Kind::extended_memory;
-    eh.level2_items = static_cast<double>(storage.extended_memory.buffer_pages);
-    for (std::size_t i = 0; i < s.streams.size(); ++i) {
-      cache::Level2Admission a{s.in_eh[i], s.policy[i]};
-      // FORCE without commit writes into EH: only the (clean) victims can migrate (L2374).
-      if (force && !model.policies.force_writes_to_extended_buffer) {
-        if (a.policy == cache::MigrationPolicy::modified) a.admitted = false;
-        a.policy = cache::MigrationPolicy::unmodified;
-      }
-      eh.admission.push_back(a);
-    }
-  }
-  const cache::HierarchyResult first = cache::che_hierarchy(s.streams, eh);
+  base.level1_items = static_cast<double>(model.nodes.front().buffer_pages);
+  base.write_strategy = model.policies.update_strategy == UpdateStrategy::force
+                            ? cache::WriteStrategy::force
+                            : cache::WriteStrategy::noforce;
+  const cache::HierarchyConfig main_memory = main_memory_levels(model, s, base);
+  const cache::HierarchyResult first = cache::che_hierarchy(s.streams, main_memory);
   out.hs_characteristic_time = first.level1_characteristic_time;
   out.eh_characteristic_time = first.level2_characteristic_time;
-
-  // The disk cache. Below an EH buffer it sees the misses of HS + EH, which (exclusive EH,
-  // NOFORCE) act as one LRU of the combined size (L2559, A9); with no EH buffer this is exact.
-  std::vector<double> dc_hit(s.streams.size(), 0.0);
-  const bool any_dc = std::find(s.in_dc.begin(), s.in_dc.end(), true) != s.in_dc.end();
-  if (any_dc) {
-    cache::HierarchyConfig dc = base;
-    if (any_eh) dc.level1_items += eh.level2_items;
-    dc.level2 = storage.disk_cache.type == DiskCacheType::non_volatile
-                    ? cache::Level2Kind::nonvolatile_disk_cache
-                    : cache::Level2Kind::volatile_disk_cache;
-    dc.level2_items = static_cast<double>(storage.disk_cache.pages);
-    for (std::size_t i = 0; i < s.streams.size(); ++i)
-      dc.admission.push_back({static_cast<bool>(s.in_dc[i]), cache::MigrationPolicy::all});
-    const cache::HierarchyResult second = cache::che_hierarchy(s.streams, dc);
-    out.dc_characteristic_time = second.level2_characteristic_time;
-    for (std::size_t i = 0; i < s.streams.size(); ++i)
-      dc_hit[i] = second.streams[i].level2_hit_ratio;
-  }
+  const std::vector<double> dc_hit = disk_cache_hits(model, s, base, main_memory, out);
 
   for (std::size_t i = 0; i < s.streams.size(); ++i) {
-    const auto& r = first.streams[i];
     const auto p = static_cast<std::size_t>(s.partition[i]);
-    const auto& part = model.partitions[p];
-    auto& b = out.partitions[p];
-    b.hs_hit_ratio = r.level1_hit_ratio;
-    b.eh_hit_ratio = s.in_eh[i] ? r.level2_hit_ratio : 0.0;
-    b.dc_hit_ratio = std::max(0.0, std::min(dc_hit[i], 1.0 - b.hs_hit_ratio - b.eh_hit_ratio));
-    if (part.clustered_with) continue;  // no page of its own: never missed, never evicted
-    const double miss = 1.0 - b.hs_hit_ratio;
-    b.eviction_ratio = miss;
-    b.read_miss_ratio = miss;
-    if (part.access == AccessPattern::append && !model.policies.append_new_page_read)
-      b.read_miss_ratio = std::max(0.0, miss - 1.0 / std::max(1.0, part.blocking_factor));
-    if (r.level1_miss_rate > 0) {
-      b.modified_probability = std::min(1.0, r.modified_victim_rate / r.level1_miss_rate);
-      if (s.in_eh[i]) b.migration_probability = r.level2_victim_write_rate / r.level1_miss_rate;
-    }
+    partition_levels(model, first.streams[i], s.in_eh[i], dc_hit[i], p, out.partitions[p]);
   }
-
-  double total_refs = 0.0;
-  for (const auto& b : out.partitions) {
-    total_refs += b.references_per_tx;
-    out.hs_hit_ratio += b.references_per_tx * b.hs_hit_ratio;
-    out.eh_hit_ratio += b.references_per_tx * b.eh_hit_ratio;
-    out.dc_hit_ratio += b.references_per_tx * b.dc_hit_ratio;
-  }
-  if (total_refs > 0) {
-    out.hs_hit_ratio /= total_refs;
-    out.eh_hit_ratio /= total_refs;
-    out.dc_hit_ratio /= total_refs;
-  }
+  out.average_hit_ratios();
   return out;
 }
 

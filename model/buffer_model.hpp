@@ -48,6 +48,9 @@ struct BufferLevels {
   double hs_hit_ratio = 0.0;
   double eh_hit_ratio = 0.0;
   double dc_hit_ratio = 0.0;
+
+  /// Sets the three overall hit ratios to the reference-weighted means of the partitions'.
+  void average_hit_ratios();
 };
 
 /// References per transaction of type t to partition p.

@@ -201,18 +201,7 @@ std::vector<BufferLevels> evaluate_cluster_buffers(
         pb.migration_probability = std::min(1.0, migrated_misses[p] / weight[p] / miss);
       }
     }
-    double total_refs = 0.0;
-    for (const auto& pb : b.partitions) {
-      total_refs += pb.references_per_tx;
-      b.hs_hit_ratio += pb.references_per_tx * pb.hs_hit_ratio;
-      b.eh_hit_ratio += pb.references_per_tx * pb.eh_hit_ratio;
-      b.dc_hit_ratio += pb.references_per_tx * pb.dc_hit_ratio;
-    }
-    if (total_refs > 0) {
-      b.hs_hit_ratio /= total_refs;
-      b.eh_hit_ratio /= total_refs;
-      b.dc_hit_ratio /= total_refs;
-    }
+    b.average_hit_ratios();
   }
   return out;
 }

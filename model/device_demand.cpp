@@ -150,116 +150,132 @@ DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers)
 
 namespace {
 
+/// Pages evicted from HS per transaction, by partition: in steady state as many as the page
+/// misses of that partition, so a miss evicts a page of partition q with probability E_q / E.
+std::vector<double> evictions_per_tx(const SystemModel& model, const BufferLevels& buffers) {
+  std::vector<double> eviction(model.partitions.size(), 0.0);
+  for (std::size_t q = 0; q < eviction.size(); ++q) {
+    const auto& pb = buffers.partitions[q];
+    eviction[q] = pb.references_per_tx * pb.eviction_ratio;
+  }
+  return eviction;
+}
+
+/// Reference phase: BOT, then per reference lock + page fix + CPU (L2350-2356). Returns the
+/// page misses per transaction.
+double reference_phase_demand(const SystemModel& model, const BufferLevels& buffers,
+                              const std::vector<std::vector<double>>& routing, Builder& b,
+                              std::size_t t, TypeDemand& d) {
+  const auto& type = model.transaction_types[t];
+  b.set_phase(reference_phase);
+  b.cpu(type.instructions.bot + type.references * type.instructions.per_reference);
+  double misses = 0.0;
+  for (std::size_t p = 0; p < model.partitions.size(); ++p) {
+    const double refs = references_per_tx(model, t, p);
+    if (refs <= 0) continue;
+    const auto& part = model.partitions[p];
+    const auto& pb = buffers.partitions[p];
+    misses += refs * pb.eviction_ratio;
+    const double eh_hits = refs * pb.eh_hit_ratio;
+    const double dc_hits = refs * pb.dc_hit_ratio;
+    const double device_reads = std::max(0.0, refs * pb.read_miss_ratio - eh_hits - dc_hits);
+    const double own = own_authority_read_share(model, routing, p, d.node);
+    d.page_requests += refs * pb.page_request_ratio * (1.0 - own);
+    b.read_pages(part.allocation.device, refs * pb.page_request_ratio * own);
+    b.read_pages(part.allocation.device, eh_hits, ReadSource::extended_buffer);
+    b.read_pages(part.allocation.device, dc_hits, ReadSource::disk_cache);
+    b.read_pages(part.allocation.device, device_reads);
+  }
+  return misses;
+}
+
+/// Each miss frees a frame first: the dirty victim is written synchronously (NOFORCE,
+/// "synchronous write-back", L2368, rule 9); under FORCE victims are clean (L2513). Victims
+/// migrate into the EH buffer by its migration policy; a migrated modified page is written
+/// through to disk asynchronously (L2372).
+void victim_write_demand(const SystemModel& model, const BufferLevels& buffers, double misses,
+                         Builder& b, TypeDemand& d) {
+  const std::vector<double> eviction = evictions_per_tx(model, buffers);
+  double eviction_total = 0.0;
+  for (double e : eviction) eviction_total += e;
+  if (!(misses > 0 && eviction_total > 0)) return;
+  const bool force = model.policies.update_strategy == UpdateStrategy::force;
+  for (std::size_t q = 0; q < eviction.size(); ++q) {
+    if (eviction[q] <= 0) continue;
+    const auto& part = model.partitions[q];
+    const auto& pb = buffers.partitions[q];
+    const double victims = misses * eviction[q] / eviction_total;
+    const double dirty = force ? 0.0 : pb.modified_probability;
+    const double migrated = victims * pb.migration_probability;
+    b.eh_access(migrated);
+    if (!force) b.write_through(part.allocation.device, migrated * dirty);
+    const double written = (victims - migrated) * dirty;
+    d.victim_writes += written + migrated * dirty;
+    b.write_pages(part.allocation.device, part.allocation.write_buffer, part.allocation.disk_cache,
+                  written, model.policies.victim_write_synchronous);
+  }
+}
+
+/// FORCE: the modified pages are written at commit. Distinct modified pages: one per update for
+/// random partitions; an append partition fills its current page (HISTORY: 1 page per
+/// transaction, L2513).
+void force_write_demand(const SystemModel& model, std::size_t t, Builder& b, TypeDemand& d) {
+  const auto& type = model.transaction_types[t];
+  const auto& pol = model.policies;
+  const std::size_t np = model.partitions.size();
+  std::vector<double> writes(np, 0.0);
+  double total = 0.0;
+  for (std::size_t p = 0; p < np; ++p) {
+    const auto& part = model.partitions[p];
+    const double updates = references_per_tx(model, t, p) * update_share_of(type, p);
+    if (updates <= 0 || part.clustered_with || part.allocation.device == "main_memory") continue;
+    writes[p] = part.access == AccessPattern::random
+                    ? updates
+                    : std::min(updates, 1.0 + updates / part.blocking_factor);
+    total += writes[p];
+  }
+  // Parallel FORCE writes (open, §1.12): the transaction waits about one write's time.
+  const double weight = pol.force_writes_parallel && total > 1.0 ? 1.0 / total : 1.0;
+  for (std::size_t p = 0; p < np; ++p) {
+    if (writes[p] <= 0) continue;
+    const auto& part = model.partitions[p];
+    d.force_writes += writes[p];
+    if (part.allocation.extended_buffer && model.storage.extended_memory.buffer_pages > 0 &&
+        pol.force_writes_to_extended_buffer) {
+      // Into the NV EH buffer (replicated, L2374), then written through asynchronously.
+      b.eh_access(writes[p], weight);
+      d.synchronous_writes += writes[p];
+      b.write_through(part.allocation.device, writes[p]);
+    } else {
+      b.write_pages(part.allocation.device, part.allocation.write_buffer,
+                    part.allocation.disk_cache, writes[p], true, weight);
+    }
+  }
+}
+
 void build_class(const SystemModel& model, const BufferLevels& buffers,
                  const std::vector<std::vector<double>>& routing, Builder& b, std::size_t t,
                  TypeDemand& d) {
-  const Node& node = model.nodes[d.node];
-  const Storage& storage = model.storage;
-  const std::size_t np = model.partitions.size();
-  const bool force = model.policies.update_strategy == UpdateStrategy::force;
-  const auto& pol = model.policies;
+  const auto& type = model.transaction_types[t];
+  d.type = t;
+  const double misses = reference_phase_demand(model, buffers, routing, b, t, d);
+  d.page_misses = misses;
+  victim_write_demand(model, buffers, misses, b, d);
 
-  // Victims: in steady state the pages evicted from HS are, per partition, as many as the page
-  // misses of that partition, so a miss evicts a page of partition q with probability E_q / E.
-  std::vector<double> eviction(np, 0.0);
-  double eviction_total = 0.0;
-  for (std::size_t q = 0; q < np; ++q) {
-    const auto& pb = buffers.partitions[q];
-    eviction[q] = pb.references_per_tx * pb.eviction_ratio;
-    eviction_total += eviction[q];
-  }
-
-  {
-    const auto& type = model.transaction_types[t];
-    d.type = t;
-    // --- Reference phase: BOT, then per reference lock + page fix + CPU (L2350-2356) ----------
-    b.set_phase(reference_phase);
-    b.cpu(type.instructions.bot + type.references * type.instructions.per_reference);
-    double misses = 0.0;
-    for (std::size_t p = 0; p < np; ++p) {
-      const double refs = references_per_tx(model, t, p);
-      if (refs <= 0) continue;
-      const auto& part = model.partitions[p];
-      const auto& pb = buffers.partitions[p];
-      misses += refs * pb.eviction_ratio;
-      const double eh_hits = refs * pb.eh_hit_ratio;
-      const double dc_hits = refs * pb.dc_hit_ratio;
-      const double device_reads = std::max(0.0, refs * pb.read_miss_ratio - eh_hits - dc_hits);
-      const double own = own_authority_read_share(model, routing, p, d.node);
-      d.page_requests += refs * pb.page_request_ratio * (1.0 - own);
-      b.read_pages(part.allocation.device, refs * pb.page_request_ratio * own);
-      b.read_pages(part.allocation.device, eh_hits, ReadSource::extended_buffer);
-      b.read_pages(part.allocation.device, dc_hits, ReadSource::disk_cache);
-      b.read_pages(part.allocation.device, device_reads);
-    }
-    d.page_misses = misses;
-    // Each miss frees a frame first: the dirty victim is written synchronously (NOFORCE,
-    // "synchronous write-back", L2368, rule 9); under FORCE victims are clean (L2513). Victims
-    // migrate into the EH buffer by its migration policy; a migrated modified page is written
-    // through to disk asynchronously (L2372).
-    if (misses > 0 && eviction_total > 0) {
-      for (std::size_t q = 0; q < np; ++q) {
-        if (eviction[q] <= 0) continue;
-        const auto& part = model.partitions[q];
-        const auto& pb = buffers.partitions[q];
-        const double victims = misses * eviction[q] / eviction_total;
-        const double dirty = force ? 0.0 : pb.modified_probability;
-        const double migrated = victims * pb.migration_probability;
-        b.eh_access(migrated);
-        if (!force) b.write_through(part.allocation.device, migrated * dirty);
-        const double written = (victims - migrated) * dirty;
-        d.victim_writes += written + migrated * dirty;
-        b.write_pages(part.allocation.device, part.allocation.write_buffer,
-                      part.allocation.disk_cache, written, pol.victim_write_synchronous);
-      }
-    }
-
-    // --- Commit phase: commit CPU, FORCE writes, log write, then lock release (L2356-2360) -----
-    b.set_phase(commit_phase);
-    b.cpu(type.instructions.commit);
-    if (force) {
-      std::vector<double> writes(np, 0.0);
-      double total = 0.0;
-      for (std::size_t p = 0; p < np; ++p) {
-        const auto& part = model.partitions[p];
-        const double updates = references_per_tx(model, t, p) * update_share_of(type, p);
-        if (updates <= 0 || part.clustered_with || part.allocation.device == "main_memory")
-          continue;
-        // Distinct modified pages: one per update for random partitions; an append partition
-        // fills its current page (HISTORY: 1 page per transaction, L2513).
-        writes[p] = part.access == AccessPattern::random
-                        ? updates
-                        : std::min(updates, 1.0 + updates / part.blocking_factor);
-        total += writes[p];
-      }
-      // Parallel FORCE writes (open, §1.12): the transaction waits about one write's time.
-      const double weight = pol.force_writes_parallel && total > 1.0 ? 1.0 / total : 1.0;
-      for (std::size_t p = 0; p < np; ++p) {
-        if (writes[p] <= 0) continue;
-        const auto& part = model.partitions[p];
-        d.force_writes += writes[p];
-        if (part.allocation.extended_buffer && storage.extended_memory.buffer_pages > 0 &&
-            pol.force_writes_to_extended_buffer) {
-          // Into the NV EH buffer (replicated, L2374), then written through asynchronously.
-          b.eh_access(writes[p], weight);
-          d.synchronous_writes += writes[p];
-          b.write_through(part.allocation.device, writes[p]);
-        } else {
-          b.write_pages(part.allocation.device, part.allocation.write_buffer,
-                        part.allocation.disk_cache, writes[p], true, weight);
-        }
-      }
-    }
-    if (const double updating = update_probability(model, t); updating > 0) {
-      // One log page per update transaction (L2368), none for one that updated nothing; group
-      // commit shares it (L1352): the device does 1/g writes per transaction, but every member
-      // of the group waits for the whole write (weight g on the waited time), as in the
-      // simulator, where the last member writes the page and completes the others with it.
-      const double g = node.log.group_commit_size;
-      const double log_pages = updating / g;
-      d.log_writes = log_pages;
-      b.write_pages(node.log.device, node.log.write_buffer, false, log_pages, true, g);
-    }
+  // --- Commit phase: commit CPU, FORCE writes, log write, then lock release (L2356-2360) -----
+  b.set_phase(commit_phase);
+  b.cpu(type.instructions.commit);
+  if (model.policies.update_strategy == UpdateStrategy::force) force_write_demand(model, t, b, d);
+  if (const double updating = update_probability(model, t); updating > 0) {
+    // One log page per update transaction (L2368), none for one that updated nothing; group
+    // commit shares it (L1352): the device does 1/g writes per transaction, but every member
+    // of the group waits for the whole write (weight g on the waited time), as in the
+    // simulator, where the last member writes the page and completes the others with it.
+    const double g = model.nodes[d.node].log.group_commit_size;
+    const double log_pages = updating / g;
+    d.log_writes = log_pages;
+    b.write_pages(model.nodes[d.node].log.device, model.nodes[d.node].log.write_buffer, false,
+                  log_pages, true, g);
   }
 }
 

@@ -345,11 +345,10 @@ void add_cluster_metrics(Builder& b) {
         measured(S::node, "local_lock_share", kPct), F::small_percent);
 }
 
-std::vector<MetricSpec> build() {
+/// System-wide metrics: rates, response time, saturation, utilization, hit ratios, locks.
+void add_system_metrics(Builder& b) {
   using S = MetricScope;
   using F = AgreementFloor;
-  Builder b;
-  // System.
   b.add("arrival_rate_per_s", "1/s", "offered arrival rate, all types", S::system,
         system([](const Evaluation& e) { return e.arrival_rate_per_s; }));
   b.add("throughput_per_s", "1/s", "throughput (= arrival rate unless saturated)", S::system,
@@ -414,7 +413,12 @@ std::vector<MetricSpec> build() {
   b.add("mean_active_transactions", "count", "mean number of transactions in the system", S::system,
         steady([](const Evaluation& e) { return e.mean_active_transactions; }),
         measured(S::system, "mean_active_transactions"), F::small_count);
+}
 
+/// Per transaction: system (arrival-weighted) and per type; sums of simulated counters.
+void add_transaction_metrics(Builder& b) {
+  using S = MetricScope;
+  using F = AgreementFloor;
   // Per transaction: system (arrival-weighted) and per type.
   b.add("response_time_ms", "ms", "response time of the type (null when saturated)", S::type,
         per_type([](const TypeResult& t) -> std::optional<double> {
@@ -488,7 +492,12 @@ std::vector<MetricSpec> build() {
           return weighted(e, [](const TypeResult& t) { return t.io_operations - t.log_writes; });
         }),
         sim_single_type({{"io_operations"}, {"log_writes", 1.0, -1.0}}), F::small_count);
+}
 
+/// Parts of the response time (ms, null when saturated).
+void add_response_parts(Builder& b) {
+  using S = MetricScope;
+  using F = AgreementFloor;
   // Parts of the response time (ms, null when saturated).
   b.part(
       "cpu_service_ms", "CPU service per transaction",
@@ -535,7 +544,12 @@ std::vector<MetricSpec> build() {
             return std::nullopt;
           return kPct * weighted(e, io_delay_s) / *e.mean_response_time_s;
         }));
+}
 
+/// Per server (station) metrics.
+void add_server_metrics(Builder& b) {
+  using S = MetricScope;
+  using F = AgreementFloor;
   // Servers.
   b.add("utilization_pct", "%", "utilization per server (null for pools of \"enough\" devices)",
         S::server, per_server([](const ServerResult& s) -> std::optional<double> {
@@ -550,7 +564,12 @@ std::vector<MetricSpec> build() {
           return s.offered_load;
         }),
         measured(S::server, "offered_load"), F::small_count);
+}
 
+/// Per buffer partition metrics.
+void add_partition_metrics(Builder& b) {
+  using S = MetricScope;
+  using F = AgreementFloor;
   // Buffer partitions.
   b.add("references_per_s", "1/s", "record references per second to the partition", S::partition,
         per_partition([](const PartitionResult& p) { return p.references_per_s; }),
@@ -576,6 +595,15 @@ std::vector<MetricSpec> build() {
         return p->lock_conflict_probability;
       },
       measured(S::partition, "lock_conflict_probability"), F::small_probability);
+}
+
+std::vector<MetricSpec> build() {
+  Builder b;
+  add_system_metrics(b);
+  add_transaction_metrics(b);
+  add_response_parts(b);
+  add_server_metrics(b);
+  add_partition_metrics(b);
   add_percentiles(b);
   add_cluster_metrics(b);
   return std::move(b.list);

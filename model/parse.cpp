@@ -5,6 +5,7 @@
 #include <numeric>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/input_limits.hpp"
@@ -314,64 +315,119 @@ double SystemModel::type_arrival_rate_per_s(std::size_t t) const {
   return total_mix > 0 ? arrival_rate_per_s * transaction_types[t].mix / total_mix : 0.0;
 }
 
-SystemModel parse_model(const nlohmann::json& document) {
-  const JsonNode root(document, "");
-  root.expect_only({"$schema", "name", "description", "generator", "nodes", "cluster", "database",
-                    "workload", "policies"});
-  SystemModel m;
-  if (auto v = root.find("name")) m.name = v->as_string();
-  if (auto v = root.find("description")) v->as_string();
-  if (auto g = root.find("generator")) {
-    // Informational: records how the document was generated (kept for round trips).
-    g->expect_only({"kind", "sized_for_tps", "branch_teller_clustering", "other_branch_share"});
-    if (auto k = g->find("kind")) k->as_choice({"debit_credit", "real_load", "lock_experiment"});
-    if (auto v = g->find("sized_for_tps")) v->as_positive();
-    if (auto v = g->find("branch_teller_clustering")) v->as_bool();
-    if (auto v = g->find("other_branch_share")) v->as_probability();
+namespace {
+
+/// Informational: records how the document was generated (kept for round trips).
+void check_generator(const JsonNode& g) {
+  g.expect_only({"kind", "sized_for_tps", "branch_teller_clustering", "other_branch_share"});
+  if (auto k = g.find("kind")) k->as_choice({"debit_credit", "real_load", "lock_experiment"});
+  if (auto v = g.find("sized_for_tps")) v->as_positive();
+  if (auto v = g.find("branch_teller_clustering")) v->as_bool();
+  if (auto v = g.find("other_branch_share")) v->as_probability();
+}
+
+/// Partition names to indices, O(1) per lookup (10^4 partitions), with a "did you mean" hint.
+class PartitionNames {
+ public:
+  /// Adds a name; false if it is already there.
+  bool add(const std::string& name) {
+    if (!index_.emplace(name, static_cast<int>(names_.size())).second) return false;
+    names_.push_back(name);
+    return true;
   }
+  int index(const JsonNode& where, const std::string& name) const {
+    if (const auto it = index_.find(name); it != index_.end()) return it->second;
+    std::string reason = "unknown partition '" + name + "'";
+    const std::string s = io::closest_name(name, names_);
+    if (!s.empty()) reason += " (did you mean '" + s + "'?)";
+    where.fail(reason);
+  }
+  const std::string& name(int i) const { return names_[static_cast<std::size_t>(i)]; }
 
-  const JsonNode nodes = root.at("nodes");
-  const auto node_elements = nodes.elements();
-  if (node_elements.empty()) nodes.fail("must hold at least one node");
-  m.storage = parse_storage(node_elements.front());
-  for (std::size_t i = 0; i < node_elements.size(); ++i)
-    m.nodes.push_back(parse_node(node_elements[i], m.storage, i == 0));
-  const Storage& node = m.storage;
+ private:
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, int> index_;
+};
 
-  const JsonNode db = root.at("database");
+PartitionNames parse_database(const JsonNode& db, SystemModel& m) {
   db.expect_only({"partitions"});
   const JsonNode parts = db.at("partitions");
   const auto part_elements = parts.elements();
   if (part_elements.empty()) parts.fail("must hold at least one partition");
-  std::vector<std::string> part_names;
-  std::unordered_map<std::string, int> part_index;  // O(1) lookups for 10^4 partitions
+  PartitionNames names;
   for (const auto& pj : part_elements) {
-    Partition p = parse_partition(pj, node);
-    if (!part_index.emplace(p.name, static_cast<int>(part_names.size())).second)
-      pj.at("name").fail("duplicate partition name '" + p.name + "'");
-    part_names.push_back(p.name);
+    Partition p = parse_partition(pj, m.storage);
+    if (!names.add(p.name)) pj.at("name").fail("duplicate partition name '" + p.name + "'");
     m.partitions.push_back(std::move(p));
   }
-  const auto partition_index = [&](const JsonNode& where, const std::string& name) {
-    if (const auto it = part_index.find(name); it != part_index.end()) return it->second;
-    std::string reason = "unknown partition '" + name + "'";
-    const std::string s = io::closest_name(name, part_names);
-    if (!s.empty()) reason += " (did you mean '" + s + "'?)";
-    where.fail(reason);
-  };
   for (std::size_t i = 0; i < part_elements.size(); ++i) {
     if (auto c = part_elements[i].find("clustered_with"); c && !c->json().is_null()) {
-      const int target = partition_index(*c, c->as_string());
+      const int target = names.index(*c, c->as_string());
       if (target == static_cast<int>(i)) c->fail("a partition cannot be clustered with itself");
       if (m.partitions[target].clustered_with)
-        c->fail("'" + part_names[target] + "' is itself clustered; chains are not supported");
+        c->fail("'" + names.name(target) + "' is itself clustered; chains are not supported");
       if (m.partitions[i].access != AccessPattern::random)
         c->fail("only random-access partitions can be clustered");
       m.partitions[i].clustered_with = target;
     }
   }
+  return names;
+}
 
-  const JsonNode wl = root.at("workload");
+/// reference_shares: relative shares per partition, normalised to sum 1 (Tab. 6-4/6-5, L2304).
+void parse_reference_shares(const JsonNode& shares, const PartitionNames& names,
+                            const SystemModel& m, TransactionType& t) {
+  t.reference_shares.assign(m.partitions.size(), 0.0);
+  if (!shares.is_object())
+    shares.fail("must be an object mapping partition names to relative shares");
+  for (const auto& [name, value] : shares.members())
+    t.reference_shares[names.index(value, name)] = value.as_non_negative();
+  const double sum = std::accumulate(t.reference_shares.begin(), t.reference_shares.end(), 0.0);
+  if (!(sum > 0)) shares.fail("must give at least one partition a positive share");
+  for (auto& s : t.reference_shares) s /= sum;
+  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+    const auto& part = m.partitions[p];
+    if (part.clustered_with && t.reference_shares[p] > 0 &&
+        t.reference_shares[p] > t.reference_shares[*part.clustered_with] + 1e-12)
+      shares.fail("references to clustered partition '" + part.name +
+                  "' must not exceed those to '" + m.partitions[*part.clustered_with].name +
+                  "' (each follows a reference to the same page)");
+  }
+}
+
+/// One transaction type; `seen` holds the names of the types before it (duplicates are refused).
+TransactionType parse_transaction_type(const JsonNode& tj, const PartitionNames& names,
+                                       const SystemModel& m,
+                                       std::unordered_set<std::string>& seen) {
+  tj.expect_only({"name", "mix", "references", "update_share", "update_shares", "reference_shares",
+                  "instructions"});
+  TransactionType t;
+  t.name = tj.at("name").as_string();
+  if (!seen.insert(t.name).second)
+    tj.at("name").fail("duplicate transaction type '" + t.name + "'");
+  t.mix = number_or(tj, "mix", 1.0, &JsonNode::as_non_negative);
+  parse_references(tj.at("references"), t);
+  t.update_share = number_or(tj, "update_share", 0.0, &JsonNode::as_probability);
+  t.update_shares.assign(m.partitions.size(), t.update_share);
+  if (auto us = tj.find("update_shares")) {
+    if (!us->is_object())
+      us->fail("must be an object mapping partition names to update probabilities");
+    for (const auto& [name, value] : us->members())
+      t.update_shares[names.index(value, name)] = value.as_probability();
+  }
+  parse_reference_shares(tj.at("reference_shares"), names, m, t);
+  if (auto ins = tj.find("instructions")) {
+    ins->expect_only({"bot", "per_reference", "commit"});
+    t.instructions.bot = number_or(*ins, "bot", t.instructions.bot, &JsonNode::as_non_negative);
+    t.instructions.per_reference =
+        number_or(*ins, "per_reference", t.instructions.per_reference, &JsonNode::as_non_negative);
+    t.instructions.commit =
+        number_or(*ins, "commit", t.instructions.commit, &JsonNode::as_non_negative);
+  }
+  return t;
+}
+
+void parse_workload(const JsonNode& wl, const PartitionNames& names, SystemModel& m) {
   wl.expect_only({"arrival_rate_per_s", "terminals", "think_time_ms", "transaction_types"});
   parse_arrivals(wl, m);
   const JsonNode types = wl.at("transaction_types");
@@ -384,73 +440,52 @@ SystemModel parse_model(const nlohmann::json& document) {
                std::to_string(m.partitions.size()) + " partitions exceed the limit of " +
                std::to_string(static_cast<long long>(kMaxTypePartitionPairs)) +
                " types x partitions (the cost of an evaluation grows with their product)");
-  std::unordered_map<std::string, int> type_index;
+  std::unordered_set<std::string> type_names;
   for (const auto& tj : type_elements) {
-    tj.expect_only({"name", "mix", "references", "update_share", "update_shares",
-                    "reference_shares", "instructions"});
-    TransactionType t;
-    t.name = tj.at("name").as_string();
-    if (!type_index.emplace(t.name, static_cast<int>(type_index.size())).second)
-      tj.at("name").fail("duplicate transaction type '" + t.name + "'");
-    t.mix = number_or(tj, "mix", 1.0, &JsonNode::as_non_negative);
-    parse_references(tj.at("references"), t);
-    t.update_share = number_or(tj, "update_share", 0.0, &JsonNode::as_probability);
-    t.update_shares.assign(m.partitions.size(), t.update_share);
-    if (auto us = tj.find("update_shares")) {
-      if (!us->is_object())
-        us->fail("must be an object mapping partition names to update probabilities");
-      for (const auto& [name, value] : us->members())
-        t.update_shares[partition_index(value, name)] = value.as_probability();
-    }
-    t.reference_shares.assign(m.partitions.size(), 0.0);
-    const JsonNode shares = tj.at("reference_shares");
-    if (!shares.is_object())
-      shares.fail("must be an object mapping partition names to relative shares");
-    for (const auto& [name, value] : shares.members())
-      t.reference_shares[partition_index(value, name)] = value.as_non_negative();
-    const double sum = std::accumulate(t.reference_shares.begin(), t.reference_shares.end(), 0.0);
-    if (!(sum > 0)) shares.fail("must give at least one partition a positive share");
-    // The matrix is relative (Tab. 6-4/6-5, L2304): rows are normalised to sum 1.
-    for (auto& s : t.reference_shares) s /= sum;
-    for (std::size_t p = 0; p < m.partitions.size(); ++p) {
-      const auto& part = m.partitions[p];
-      if (part.clustered_with && t.reference_shares[p] > 0 &&
-          t.reference_shares[p] > t.reference_shares[*part.clustered_with] + 1e-12)
-        shares.fail("references to clustered partition '" + part.name +
-                    "' must not exceed those to '" + m.partitions[*part.clustered_with].name +
-                    "' (each follows a reference to the same page)");
-    }
-    if (auto ins = tj.find("instructions")) {
-      ins->expect_only({"bot", "per_reference", "commit"});
-      t.instructions.bot = number_or(*ins, "bot", t.instructions.bot, &JsonNode::as_non_negative);
-      t.instructions.per_reference = number_or(*ins, "per_reference", t.instructions.per_reference,
-                                               &JsonNode::as_non_negative);
-      t.instructions.commit =
-          number_or(*ins, "commit", t.instructions.commit, &JsonNode::as_non_negative);
-    }
-    m.transaction_types.push_back(std::move(t));
+    m.transaction_types.push_back(parse_transaction_type(tj, names, m, type_names));
   }
   double total_mix = 0.0;
   for (const auto& t : m.transaction_types) total_mix += t.mix;
   if (!(total_mix > 0)) types.fail("at least one transaction type needs a positive mix");
+}
 
-  if (auto pol = root.find("policies")) {
-    pol->expect_only({"update_strategy", "victim_write", "force_writes_to_extended_buffer",
-                      "force_writes", "mpl", "append_new_page_read"});
-    auto& p = m.policies;
-    if (auto v = pol->find("update_strategy"))
-      p.update_strategy = v->as_choice({"noforce", "force"}) == "force" ? UpdateStrategy::force
-                                                                        : UpdateStrategy::noforce;
-    if (auto v = pol->find("victim_write"))
-      p.victim_write_synchronous = v->as_choice({"synchronous", "asynchronous"}) == "synchronous";
-    p.force_writes_to_extended_buffer =
-        bool_or(*pol, "force_writes_to_extended_buffer", p.force_writes_to_extended_buffer);
-    if (auto v = pol->find("force_writes"))
-      p.force_writes_parallel = v->as_choice({"sequential", "parallel"}) == "parallel";
-    if (auto v = pol->find("mpl"); v && !v->json().is_null())
-      p.mpl = v->as_int_in_range(1, kMaxMpl);
-    p.append_new_page_read = bool_or(*pol, "append_new_page_read", p.append_new_page_read);
-  }
+void parse_policies(const JsonNode& pol, Policies& p) {
+  pol.expect_only({"update_strategy", "victim_write", "force_writes_to_extended_buffer",
+                   "force_writes", "mpl", "append_new_page_read"});
+  if (auto v = pol.find("update_strategy"))
+    p.update_strategy = v->as_choice({"noforce", "force"}) == "force" ? UpdateStrategy::force
+                                                                      : UpdateStrategy::noforce;
+  if (auto v = pol.find("victim_write"))
+    p.victim_write_synchronous = v->as_choice({"synchronous", "asynchronous"}) == "synchronous";
+  p.force_writes_to_extended_buffer =
+      bool_or(pol, "force_writes_to_extended_buffer", p.force_writes_to_extended_buffer);
+  if (auto v = pol.find("force_writes"))
+    p.force_writes_parallel = v->as_choice({"sequential", "parallel"}) == "parallel";
+  if (auto v = pol.find("mpl"); v && !v->json().is_null()) p.mpl = v->as_int_in_range(1, kMaxMpl);
+  p.append_new_page_read = bool_or(pol, "append_new_page_read", p.append_new_page_read);
+}
+
+}  // namespace
+
+SystemModel parse_model(const nlohmann::json& document) {
+  const JsonNode root(document, "");
+  root.expect_only({"$schema", "name", "description", "generator", "nodes", "cluster", "database",
+                    "workload", "policies"});
+  SystemModel m;
+  if (auto v = root.find("name")) m.name = v->as_string();
+  if (auto v = root.find("description")) v->as_string();
+  if (auto g = root.find("generator")) check_generator(*g);
+
+  const JsonNode nodes = root.at("nodes");
+  const auto node_elements = nodes.elements();
+  if (node_elements.empty()) nodes.fail("must hold at least one node");
+  m.storage = parse_storage(node_elements.front());
+  for (std::size_t i = 0; i < node_elements.size(); ++i)
+    m.nodes.push_back(parse_node(node_elements[i], m.storage, i == 0));
+
+  const PartitionNames names = parse_database(root.at("database"), m);
+  parse_workload(root.at("workload"), names, m);
+  if (auto pol = root.find("policies")) parse_policies(*pol, m.policies);
   parse_cluster(root, m);
   return m;
 }

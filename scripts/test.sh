@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then
 #  1. builds with clang++ and -fsanitize=address,undefined (plus the libFuzzer harnesses) and runs
-#     every test under it, then runs each fuzz harness for 25 s (scripts/fuzz.sh; ~2.5 min);
+#     every test under it except the long statistical ones listed in tests/CMakeLists.txt
+#     (TPEVAL_RELEASE_ONLY_TESTS: ctest lists them as "Disabled"), then runs each fuzz harness for
+#     25 s (scripts/fuzz.sh; ~2.5 min);
 #  2. builds the release configuration with g++ (warnings are errors) and runs every test.
 # ctest's closing summary is the release run's: it lists every test case (doctest cases are
 # registered with ctest one by one).

@@ -218,126 +218,160 @@ std::vector<std::string> read_configurations(const JsonNode& node, const StudyCo
   return out;
 }
 
-Expectation read_expectation(const JsonNode& node, const StudyContext& ctx,
-                             std::vector<std::string>& metrics) {
-  if (!node.is_object()) node.fail("must be an object");
-  const std::string kind_text = node.at("kind").as_choice(
-      {"value", "ordering", "saturation", "difference", "monotonic", "crossing", "unchecked"});
-  std::vector<std::string> allowed = {"id", "source", "statement", "note", "kind"};
-  const auto allow = [&](std::initializer_list<const char*> keys) {
-    for (const char* k : keys) allowed.emplace_back(k);
-  };
-  Expectation x;
-  x.path = node.path();
-  x.id = node.at("id").as_string();
-  x.source = node.at("source").as_string();
-  x.statement = node.at("statement").as_string();
-  if (x.id.empty()) node.at("id").fail("must not be empty");
-  if (x.source.empty()) node.at("source").fail("must cite the book figure/table and line");
-  if (auto n = node.find("note")) x.note = n->as_string();
-  const auto read_metric = [&]() {
-    const JsonNode m = node.at("metric");
-    x.metric = m.as_string();
-    check_metric_name(x.metric, m.path());
-    if (std::find(metrics.begin(), metrics.end(), x.metric) == metrics.end())
-      metrics.push_back(x.metric);
-  };
-  const auto read_axis_name = [&]() {
-    const JsonNode a = node.at("axis");
-    x.axis = a.as_string();
-    if (!find_axis(*ctx.axes, x.axis)) a.fail("no sweep axis named '" + x.axis + "'");
-  };
-  const auto read_where_opt = [&]() {
-    if (auto w = node.find("where")) x.where = read_where(*w, ctx);
-  };
-  if (kind_text == "value") {
-    x.kind = ExpectationKind::value;
-    allow({"metric", "configuration", "configurations", "where", "target", "tolerance",
-           "relative_tolerance", "min", "max"});
-    node.expect_only(allowed);
-    read_metric();
-    x.configurations = read_configurations(node, ctx);
-    read_where_opt();
-    x.bounds = read_bounds(node, true);
-  } else if (kind_text == "ordering") {
-    x.kind = ExpectationKind::ordering;
-    allow({"metric", "configurations", "where", "strict"});
-    node.expect_only(allowed);
-    read_metric();
-    x.configurations = read_configurations(node, ctx);
-    if (x.configurations.size() < 2) node.at("configurations").fail("needs at least two");
-    read_where_opt();
-    if (auto s = node.find("strict")) x.strict = s->as_bool();
-  } else if (kind_text == "saturation") {
-    x.kind = ExpectationKind::saturation;
-    allow({"configuration", "configurations", "where", "min", "max", "limited_by"});
-    node.expect_only(allowed);
-    x.metric = "max_throughput_per_s";
-    if (std::find(metrics.begin(), metrics.end(), x.metric) == metrics.end())
-      metrics.push_back(x.metric);
-    x.configurations = read_configurations(node, ctx);
-    read_where_opt();
-    x.bounds = read_bounds(node, true);
-    if (auto l = node.find("limited_by")) x.limited_by = l->as_string();
-  } else if (kind_text == "difference") {
-    x.kind = ExpectationKind::difference;
-    allow({"metric", "points", "relative", "target", "tolerance", "relative_tolerance", "min",
-           "max"});
-    node.expect_only(allowed);
-    read_metric();
-    const JsonNode pts = node.at("points");
+/// Reads one expectation: the common fields, then the fields of its kind. One object per
+/// expectation; `metrics` collects the metrics the expectations need.
+class ExpectationReader {
+ public:
+  ExpectationReader(const JsonNode& node, const StudyContext& ctx,
+                    std::vector<std::string>& metrics)
+      : node_(node), ctx_(ctx), metrics_(metrics) {}
+
+  Expectation read() {
+    if (!node_.is_object()) node_.fail("must be an object");
+    const std::string kind = node_.at("kind").as_choice(
+        {"value", "ordering", "saturation", "difference", "monotonic", "crossing", "unchecked"});
+    x_.path = node_.path();
+    x_.id = node_.at("id").as_string();
+    x_.source = node_.at("source").as_string();
+    x_.statement = node_.at("statement").as_string();
+    if (x_.id.empty()) node_.at("id").fail("must not be empty");
+    if (x_.source.empty()) node_.at("source").fail("must cite the book figure/table and line");
+    if (auto n = node_.find("note")) x_.note = n->as_string();
+    if (kind == "value")
+      value();
+    else if (kind == "ordering")
+      ordering();
+    else if (kind == "saturation")
+      saturation();
+    else if (kind == "difference")
+      difference();
+    else if (kind == "monotonic")
+      monotonic();
+    else if (kind == "crossing")
+      crossing();
+    else
+      unchecked();
+    return x_;
+  }
+
+ private:
+  /// The keys of the kind besides the common ones; anything else is refused.
+  void keys(std::initializer_list<const char*> kind_keys) {
+    std::vector<std::string> allowed = {"id", "source", "statement", "note", "kind"};
+    for (const char* k : kind_keys) allowed.emplace_back(k);
+    node_.expect_only(allowed);
+  }
+  void need_metric(const std::string& name) {
+    if (std::find(metrics_.begin(), metrics_.end(), name) == metrics_.end())
+      metrics_.push_back(name);
+  }
+  void metric() {
+    const JsonNode m = node_.at("metric");
+    x_.metric = m.as_string();
+    check_metric_name(x_.metric, m.path());
+    need_metric(x_.metric);
+  }
+  void axis_name() {
+    const JsonNode a = node_.at("axis");
+    x_.axis = a.as_string();
+    if (!find_axis(*ctx_.axes, x_.axis)) a.fail("no sweep axis named '" + x_.axis + "'");
+  }
+  void where_opt() {
+    if (auto w = node_.find("where")) x_.where = read_where(*w, ctx_);
+  }
+
+  void value() {
+    x_.kind = ExpectationKind::value;
+    keys({"metric", "configuration", "configurations", "where", "target", "tolerance",
+          "relative_tolerance", "min", "max"});
+    metric();
+    x_.configurations = read_configurations(node_, ctx_);
+    where_opt();
+    x_.bounds = read_bounds(node_, true);
+  }
+  void ordering() {
+    x_.kind = ExpectationKind::ordering;
+    keys({"metric", "configurations", "where", "strict"});
+    metric();
+    x_.configurations = read_configurations(node_, ctx_);
+    if (x_.configurations.size() < 2) node_.at("configurations").fail("needs at least two");
+    where_opt();
+    if (auto s = node_.find("strict")) x_.strict = s->as_bool();
+  }
+  void saturation() {
+    x_.kind = ExpectationKind::saturation;
+    keys({"configuration", "configurations", "where", "min", "max", "limited_by"});
+    x_.metric = "max_throughput_per_s";
+    need_metric(x_.metric);
+    x_.configurations = read_configurations(node_, ctx_);
+    where_opt();
+    x_.bounds = read_bounds(node_, true);
+    if (auto l = node_.find("limited_by")) x_.limited_by = l->as_string();
+  }
+  void difference() {
+    x_.kind = ExpectationKind::difference;
+    keys({"metric", "points", "relative", "target", "tolerance", "relative_tolerance", "min",
+          "max"});
+    metric();
+    const JsonNode pts = node_.at("points");
     const auto elements = pts.elements();
     // Two points: first - second. Four: (first - second) - (third - fourth), the change of a
     // gap (e.g. "the FORCE penalty grows with n", Rahm 1993 L3248).
     if (elements.size() != 2 && elements.size() != 4)
       pts.fail("needs two points (first - second) or four ((first - second) - (third - fourth))");
-    for (const auto& p : elements) {
-      p.expect_only({"configuration", "where"});
-      PointSelector s;
-      check_configuration(p.at("configuration"), ctx);
-      s.configuration = p.at("configuration").as_string();
-      if (auto w = p.find("where")) s.where = read_where(*w, ctx);
-      bool single = s.where.size() == ctx.axes->size();
-      for (const auto& w : s.where) single = single && w.second.size() == 1;
-      if (!single) p.fail("'where' must fix every sweep axis to one value (one point)");
-      x.points.push_back(std::move(s));
-    }
-    if (auto r = node.find("relative")) {
-      x.relative = r->as_bool();
-      if (x.relative && x.points.size() == 4)
+    for (const auto& p : elements) x_.points.push_back(point(p));
+    if (auto r = node_.find("relative")) {
+      x_.relative = r->as_bool();
+      if (x_.relative && x_.points.size() == 4)
         r->fail("a relative difference needs two points, not four");
     }
-    x.bounds = read_bounds(node, true);
-  } else if (kind_text == "monotonic") {
-    x.kind = ExpectationKind::monotonic;
-    allow({"metric", "configuration", "configurations", "axis", "direction", "strict", "where"});
-    node.expect_only(allowed);
-    read_metric();
-    x.configurations = read_configurations(node, ctx);
-    read_axis_name();
-    x.increasing = node.at("direction").as_choice({"increasing", "decreasing"}) == "increasing";
-    if (auto s = node.find("strict")) x.strict = s->as_bool();
-    read_where_opt();  // may also restrict the values along `axis` itself
-  } else if (kind_text == "crossing") {
-    x.kind = ExpectationKind::crossing;
-    allow({"metric", "configuration", "configurations", "axis", "factor", "where", "min", "max"});
-    node.expect_only(allowed);
-    read_metric();
-    x.configurations = read_configurations(node, ctx);
-    read_axis_name();
-    x.factor = node.at("factor").as_positive();
-    if (x.factor == 1.0) node.at("factor").fail("must differ from 1 (> 1: rising, < 1: falling)");
-    read_where_opt();
-    x.bounds = read_bounds(node, true);
-  } else {
-    x.kind = ExpectationKind::unchecked;
-    allow({"reason"});
-    node.expect_only(allowed);
-    x.reason = node.at("reason").as_string();
-    if (x.reason.empty()) node.at("reason").fail("must say why the target is not checked");
+    x_.bounds = read_bounds(node_, true);
   }
-  return x;
-}
+  /// One point of a difference: a configuration and a 'where' that fixes every axis.
+  PointSelector point(const JsonNode& p) const {
+    p.expect_only({"configuration", "where"});
+    PointSelector s;
+    check_configuration(p.at("configuration"), ctx_);
+    s.configuration = p.at("configuration").as_string();
+    if (auto w = p.find("where")) s.where = read_where(*w, ctx_);
+    bool single = s.where.size() == ctx_.axes->size();
+    for (const auto& w : s.where) single = single && w.second.size() == 1;
+    if (!single) p.fail("'where' must fix every sweep axis to one value (one point)");
+    return s;
+  }
+  void monotonic() {
+    x_.kind = ExpectationKind::monotonic;
+    keys({"metric", "configuration", "configurations", "axis", "direction", "strict", "where"});
+    metric();
+    x_.configurations = read_configurations(node_, ctx_);
+    axis_name();
+    x_.increasing = node_.at("direction").as_choice({"increasing", "decreasing"}) == "increasing";
+    if (auto s = node_.find("strict")) x_.strict = s->as_bool();
+    where_opt();  // may also restrict the values along `axis` itself
+  }
+  void crossing() {
+    x_.kind = ExpectationKind::crossing;
+    keys({"metric", "configuration", "configurations", "axis", "factor", "where", "min", "max"});
+    metric();
+    x_.configurations = read_configurations(node_, ctx_);
+    axis_name();
+    x_.factor = node_.at("factor").as_positive();
+    if (x_.factor == 1.0) node_.at("factor").fail("must differ from 1 (> 1: rising, < 1: falling)");
+    where_opt();
+    x_.bounds = read_bounds(node_, true);
+  }
+  void unchecked() {
+    x_.kind = ExpectationKind::unchecked;
+    keys({"reason"});
+    x_.reason = node_.at("reason").as_string();
+    if (x_.reason.empty()) node_.at("reason").fail("must say why the target is not checked");
+  }
+
+  const JsonNode& node_;
+  const StudyContext& ctx_;
+  std::vector<std::string>& metrics_;
+  Expectation x_;
+};
 
 json builtin_model(const JsonNode& node) {
   const std::string name = node.as_choice({"debit_credit", "real_load", "lock_experiment"});
@@ -418,18 +452,11 @@ std::string Bounds::describe() const {
   return "any";
 }
 
-Study parse_study(const json& document, const std::string& study_dir) {
-  const JsonNode root(document, "");
-  if (!root.is_object()) root.fail("a study must be a JSON object");
-  root.expect_only({"$schema", "name", "title", "description", "source", "base", "overrides",
-                    "configurations", "sweep", "metrics", "mode", "simulation", "expectations"});
-  Study s;
-  s.name = identifier(root.at("name"));
-  s.title = root.find("title") ? root.at("title").as_string() : s.name;
-  if (auto d = root.find("description")) s.description = d->as_string();
-  if (auto d = root.find("source")) s.source = d->as_string();
+namespace {
 
-  // Base model: a built-in document or a file; the embedded default when absent.
+/// Base model: a built-in document or a file; the embedded default when absent. Study-level
+/// overrides are applied and the result checked.
+void read_base(const JsonNode& root, const std::string& study_dir, Study& s) {
   if (auto b = root.find("base")) {
     b->expect_only({"builtin", "file"});
     if (b->has("builtin") == b->has("file")) b->fail("needs exactly one of 'builtin' and 'file'");
@@ -460,9 +487,10 @@ Study parse_study(const json& document, const std::string& study_dir) {
       rethrow_in(o->path(), e);
     }
   }
+}
 
-  StudyContext ctx;
-  const JsonNode configs = root.at("configurations");
+/// The configurations: names unique, each one's overrides give a valid model.
+void read_configuration_list(const JsonNode& configs, Study& s, StudyContext& ctx) {
   for (const auto& c : configs.elements()) {
     c.expect_only({"name", "label", "overrides"});
     Configuration conf;
@@ -483,19 +511,19 @@ Study parse_study(const json& document, const std::string& study_dir) {
     s.configurations.push_back(std::move(conf));
   }
   if (s.configurations.empty()) configs.fail("needs at least one configuration");
+}
 
-  if (auto sw = root.find("sweep")) {
-    for (const auto& a : sw->elements()) s.axes.push_back(read_axis(a, s.base_document));
-    if (s.axes.size() > 2) sw->fail("at most two sweep axes");
-    if (s.axes.size() == 2 && s.axes[0].values.size() * s.axes[1].values.size() > 100'000)
-      sw->fail("the two axes give " + std::to_string(s.axes[0].values.size()) + " x " +
-               std::to_string(s.axes[1].values.size()) + " points; at most 100000 allowed");
-    if (s.axes.size() == 2 && s.axes[0].name == s.axes[1].name)
-      sw->elements()[1].at("name").fail("duplicate axis name");
-  }
-  ctx.axes = &s.axes;
+void read_sweep(const JsonNode& sw, Study& s) {
+  for (const auto& a : sw.elements()) s.axes.push_back(read_axis(a, s.base_document));
+  if (s.axes.size() > 2) sw.fail("at most two sweep axes");
+  if (s.axes.size() == 2 && s.axes[0].values.size() * s.axes[1].values.size() > 100'000)
+    sw.fail("the two axes give " + std::to_string(s.axes[0].values.size()) + " x " +
+            std::to_string(s.axes[1].values.size()) + " points; at most 100000 allowed");
+  if (s.axes.size() == 2 && s.axes[0].name == s.axes[1].name)
+    sw.elements()[1].at("name").fail("duplicate axis name");
+}
 
-  const JsonNode metrics = root.at("metrics");
+void read_metric_list(const JsonNode& metrics, Study& s) {
   for (const auto& m : metrics.elements()) {
     const std::string name = m.as_string();
     check_metric_name(name, m.path());
@@ -504,26 +532,46 @@ Study parse_study(const json& document, const std::string& study_dir) {
     s.metrics.push_back(name);
   }
   if (s.metrics.empty()) metrics.fail("needs at least one metric");
+}
 
+void read_simulation_settings(const JsonNode& sim, Study& s) {
+  sim.expect_only({"seed", "precision", "max_time_s", "max_wall_time_s"});
+  if (auto v = sim.find("seed")) s.simulation.seed = static_cast<std::uint64_t>(v->as_integer(0));
+  if (auto v = sim.find("precision")) {
+    s.simulation.precision = v->as_positive();
+    if (s.simulation.precision >= 1.0) v->fail("must be a relative half-width below 1");
+  }
+  if (auto v = sim.find("max_time_s")) s.simulation.max_time_s = v->as_positive();
+  if (auto v = sim.find("max_wall_time_s")) s.simulation.max_wall_time_s = v->as_positive();
+}
+
+}  // namespace
+
+Study parse_study(const json& document, const std::string& study_dir) {
+  const JsonNode root(document, "");
+  if (!root.is_object()) root.fail("a study must be a JSON object");
+  root.expect_only({"$schema", "name", "title", "description", "source", "base", "overrides",
+                    "configurations", "sweep", "metrics", "mode", "simulation", "expectations"});
+  Study s;
+  s.name = identifier(root.at("name"));
+  s.title = root.find("title") ? root.at("title").as_string() : s.name;
+  if (auto d = root.find("description")) s.description = d->as_string();
+  if (auto d = root.find("source")) s.source = d->as_string();
+  read_base(root, study_dir, s);
+
+  StudyContext ctx;
+  read_configuration_list(root.at("configurations"), s, ctx);
+  if (auto sw = root.find("sweep")) read_sweep(*sw, s);
+  ctx.axes = &s.axes;
+  read_metric_list(root.at("metrics"), s);
   if (auto m = root.find("mode")) {
     const std::string mode = m->as_choice({"analytic", "simulate", "both"});
     s.mode = mode == "simulate" ? Mode::simulate : mode == "both" ? Mode::both : Mode::analytic;
   }
-  if (auto sim = root.find("simulation")) {
-    sim->expect_only({"seed", "precision", "max_time_s", "max_wall_time_s"});
-    if (auto v = sim->find("seed"))
-      s.simulation.seed = static_cast<std::uint64_t>(v->as_integer(0));
-    if (auto v = sim->find("precision")) {
-      s.simulation.precision = v->as_positive();
-      if (s.simulation.precision >= 1.0) v->fail("must be a relative half-width below 1");
-    }
-    if (auto v = sim->find("max_time_s")) s.simulation.max_time_s = v->as_positive();
-    if (auto v = sim->find("max_wall_time_s")) s.simulation.max_wall_time_s = v->as_positive();
-  }
-
+  if (auto sim = root.find("simulation")) read_simulation_settings(*sim, s);
   if (auto ex = root.find("expectations")) {
     for (const auto& e : ex->elements())
-      s.expectations.push_back(read_expectation(e, ctx, s.metrics));
+      s.expectations.push_back(ExpectationReader(e, ctx, s.metrics).read());
   }
   for (const auto& m : s.metrics)
     if (metric_needs_max_throughput(m)) s.needs_max_throughput = true;

@@ -150,6 +150,95 @@ PointResult point_from_json(const json& j) {
   return r;
 }
 
+namespace {
+
+/// The study journal (`--journal`): one JSON line per finished point, so an interrupted study
+/// resumes where it stopped. The last line per point key wins; unreadable lines (an interrupted
+/// write) are skipped, so the worst an interruption costs is the point being written.
+class Journal {
+ public:
+  explicit Journal(std::string file) : file_(std::move(file)) {
+    if (file_.empty()) return;
+    std::ifstream in(file_);
+    std::string line;
+    while (std::getline(in, line)) {
+      json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (j.is_object() && j.contains("key") && j.contains("result") && j["key"].is_string())
+        entries_[j["key"].get<std::string>()] = std::move(j["result"]);
+    }
+  }
+
+  /// The journal's result for a point, if it is there, readable, of the same fingerprint and not
+  /// a refused simulation (a newer simulator may accept it).
+  std::optional<PointResult> reusable(const Point& point, const std::string& print) const {
+    const auto it = entries_.find(point.key());
+    if (it == entries_.end()) return std::nullopt;
+    try {
+      PointResult r = point_from_json(it->second);
+      const bool refused = r.simulated && !r.simulated->not_simulated.empty();
+      if (r.fingerprint != print || refused) return std::nullopt;
+      r.reused = true;
+      return r;
+    } catch (const json::exception&) {
+      return std::nullopt;  // a malformed entry is recomputed
+    }
+  }
+
+  void open_for_append() {
+    if (file_.empty()) return;
+    // An interrupted write leaves a last line without its newline: end it first, so the next
+    // entry starts on a line of its own instead of being glued to the fragment.
+    bool needs_newline = false;
+    {
+      std::ifstream last(file_, std::ios::binary | std::ios::ate);
+      if (last && last.tellg() > 0) {
+        last.seekg(-1, std::ios::end);
+        needs_newline = last.get() != '\n';
+      }
+    }
+    out_.open(file_, std::ios::app);
+    if (!out_) throw io::InputError(file_, "cannot write the journal file");
+    if (needs_newline) out_ << '\n';
+  }
+
+  void append(const Point& point, const PointResult& r) {
+    if (!out_.is_open()) return;
+    out_ << line(point, r) << '\n';
+    out_.flush();
+  }
+
+  /// Compacts the journal to one line per point of this run: refused simulations are recomputed
+  /// (and appended) on every run, so the appended history would otherwise grow without bound.
+  /// The new journal is written beside the old one and renamed over it, so an interruption
+  /// leaves one of the two whole.
+  void compact(const std::vector<Point>& points,
+               const std::vector<std::optional<PointResult>>& results,
+               const std::vector<std::size_t>& selected) {
+    if (!out_.is_open()) return;
+    out_.close();
+    const std::string compacted = file_ + ".tmp";
+    {
+      std::ofstream tmp(compacted, std::ios::trunc);
+      for (const std::size_t i : selected) tmp << line(points[i], *results[i]) << '\n';
+      if (!tmp) throw io::InputError(compacted, "cannot write the journal file");
+    }
+    std::error_code ec;
+    std::filesystem::rename(compacted, file_, ec);
+    if (ec) throw io::InputError(file_, "cannot replace the journal: " + ec.message());
+  }
+
+ private:
+  static std::string line(const Point& point, const PointResult& r) {
+    return json{{"key", point.key()}, {"result", to_json(r)}}.dump();
+  }
+
+  std::string file_;
+  std::unordered_map<std::string, json> entries_;
+  std::ofstream out_;
+};
+
+}  // namespace
+
 std::vector<PointResult> run_study(const Study& study, const RunOptions& options) {
   if (options.mode == Mode::simulate && !options.simulator)
     throw io::InputError("mode",
@@ -162,19 +251,7 @@ std::vector<PointResult> run_study(const Study& study, const RunOptions& options
   // The fingerprint records whether a simulation step ran, so adding one later recomputes.
   const Mode effective =
       options.mode == Mode::both && !options.simulator ? Mode::analytic : options.mode;
-
-  // Journal: the last line per point key wins; unreadable lines (an interrupted write) are
-  // skipped, so the worst an interruption costs is the point being written.
-  std::unordered_map<std::string, json> journal;
-  if (!options.journal_file.empty()) {
-    std::ifstream in(options.journal_file);
-    std::string line;
-    while (std::getline(in, line)) {
-      json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-      if (j.is_object() && j.contains("key") && j.contains("result") && j["key"].is_string())
-        journal[j["key"].get<std::string>()] = std::move(j["result"]);
-    }
-  }
+  Journal journal(options.journal_file);
 
   std::vector<std::optional<PointResult>> results(points.size());
   std::vector<std::string> prints(points.size());
@@ -186,75 +263,28 @@ std::vector<PointResult> run_study(const Study& study, const RunOptions& options
   progress.total = selected.size();
   for (const std::size_t i : selected) {
     prints[i] = fingerprint(points[i], study, effective);
-    const auto it = journal.find(points[i].key());
-    if (it != journal.end()) {
-      try {
-        PointResult r = point_from_json(it->second);
-        // A point the simulator refused is recomputed: a newer simulator may accept it.
-        const bool refused = r.simulated && !r.simulated->not_simulated.empty();
-        if (r.fingerprint == prints[i] && !refused) {
-          r.reused = true;
-          results[i] = std::move(r);
-          ++progress.reused;
-          ++progress.done;
-          continue;
-        }
-      } catch (const json::exception&) {
-        // A malformed journal entry is recomputed.
-      }
+    if (auto r = journal.reusable(points[i], prints[i])) {
+      results[i] = std::move(r);
+      ++progress.reused;
+      ++progress.done;
+    } else {
+      todo.push_back(i);
     }
-    todo.push_back(i);
   }
 
-  std::ofstream journal_out;
-  if (!options.journal_file.empty()) {
-    // An interrupted write leaves a last line without its newline: end it first, so the next
-    // entry starts on a line of its own instead of being glued to the fragment.
-    bool needs_newline = false;
-    {
-      std::ifstream last(options.journal_file, std::ios::binary | std::ios::ate);
-      if (last && last.tellg() > 0) {
-        last.seekg(-1, std::ios::end);
-        needs_newline = last.get() != '\n';
-      }
-    }
-    journal_out.open(options.journal_file, std::ios::app);
-    if (!journal_out) throw io::InputError(options.journal_file, "cannot write the journal file");
-    if (needs_newline) journal_out << '\n';
-  }
-  std::mutex mutex;  // guards journal_out and progress
+  journal.open_for_append();
+  std::mutex mutex;  // guards the journal and progress
   if (options.progress) options.progress(progress);
   solver::parallel_for(todo.size(), options.jobs, [&](std::size_t k) {
     const std::size_t i = todo[k];
     PointResult r = evaluate_point(points[i], study, options, prints[i]);
     const std::lock_guard<std::mutex> lock(mutex);
-    if (journal_out.is_open()) {
-      journal_out << json{{"key", points[i].key()}, {"result", to_json(r)}}.dump() << '\n';
-      journal_out.flush();
-    }
+    journal.append(points[i], r);
     results[i] = std::move(r);
     ++progress.done;
     if (options.progress) options.progress(progress);
   });
-
-  // Compact the journal to one line per point of this run: refused simulations are recomputed
-  // (and appended) on every run, so the appended history would otherwise grow without bound. The
-  // new journal is written beside the old one and renamed over it, so an interruption leaves one
-  // of the two whole.
-  if (journal_out.is_open()) {
-    journal_out.close();
-    const std::string compacted = options.journal_file + ".tmp";
-    {
-      std::ofstream tmp(compacted, std::ios::trunc);
-      for (const std::size_t i : selected)
-        tmp << json{{"key", points[i].key()}, {"result", to_json(*results[i])}}.dump() << '\n';
-      if (!tmp) throw io::InputError(compacted, "cannot write the journal file");
-    }
-    std::error_code ec;
-    std::filesystem::rename(compacted, options.journal_file, ec);
-    if (ec)
-      throw io::InputError(options.journal_file, "cannot replace the journal: " + ec.message());
-  }
+  journal.compact(points, results, selected);
 
   std::vector<PointResult> out;
   out.reserve(selected.size());

@@ -32,6 +32,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "solver/cache/che.hpp"
@@ -360,7 +362,10 @@ double level2_occupancy(const std::vector<std::vector<Cycle>>& cycles,
       const HierarchyConfig own = stream_config(config, i);
       const auto dirty = level2_outcome(c, own, t1, t2, true);
       const auto clean = level2_outcome(c, own, t1, t2, false);
-      total += c.rate * (c.dirty * dirty.occupancy + (1.0 - c.dirty) * clean.occupancy);
+      // A branch that never happens adds nothing, also when its occupancy is infinite (a
+      // sequential item never re-referenced stays forever at T2 = infinity): 0 x inf is NaN.
+      const auto share = [](double p, double occupancy) { return p > 0.0 ? p * occupancy : 0.0; };
+      total += c.rate * (share(c.dirty, dirty.occupancy) + share(1.0 - c.dirty, clean.occupancy));
     }
   return total;
 }
@@ -405,7 +410,10 @@ HierarchyResult che_hierarchy(const std::vector<ReferenceStream>& streams,
       auto f = [&](double t) { return level2_occupancy(cycles, config, t1, t) - capacity; };
       double hi =
           std::max({std::isfinite(t1) ? t1 : 0.0, capacity / total_reference_rate(streams), 1e-12});
-      for (int i = 0; i < 2000 && f(hi) < 0.0; ++i) hi *= 2.0;
+      for (int i = 0; i < 2000 && f(hi) < 0.0 && std::isfinite(hi); ++i) hi *= 2.0;
+      if (!(std::isfinite(hi) && f(hi) >= 0.0))
+        throw std::logic_error("che_hierarchy: no finite level-2 characteristic time fills " +
+                               std::to_string(capacity) + " items");
       double lo = 0.0;
       std::uintmax_t max_iterations = 200;
       const auto root = boost::math::tools::toms748_solve(

@@ -55,6 +55,88 @@ struct Plan {
   std::size_t quantities() const { return time_index() + 1; }
 };
 
+/// Visits per class and station: the network's, or one per station with demand.
+Eigen::MatrixXd plan_visits(const Network& network) {
+  Eigen::MatrixXd visits = network.visits.size() != 0
+                               ? network.visits
+                               : Eigen::MatrixXd((network.demand_s.array() > 0).cast<double>());
+  for (int c = 0; c < network.class_count(); ++c)
+    for (int k = 0; k < network.station_count(); ++k)
+      if (network.demand_s(c, k) > 0 && !(visits(c, k) > 0))
+        throw SimulationError("class " + quoted(network.classes[c].name) +
+                              " has demand at station " + quoted(network.stations[k].name) +
+                              " but no visits there");
+  return visits;
+}
+
+/// A class's routing: after each visit the job moves to station k with probability
+/// visits_k / (1 + total visits), and leaves (or returns to its think time) otherwise.
+std::vector<std::pair<double, int>> class_routes(const Eigen::MatrixXd& visits, int c) {
+  std::vector<std::pair<double, int>> route;
+  const double total_visits = visits.row(c).sum();
+  double cumulative = 0.0;
+  for (int k = 0; k < visits.cols(); ++k) {
+    if (visits(c, k) > 0) {
+      cumulative += visits(c, k) / (1.0 + total_visits);
+      route.emplace_back(cumulative, static_cast<int>(k));
+    }
+  }
+  return route;
+}
+
+/// Whether class c has arrivals or jobs; adds its throughput bound (arrival rate, or the closed
+/// class's asymptotic bound) to `throughput_bound`.
+bool class_active(const Network& network, int c, double& throughput_bound) {
+  const JobClass& jc = network.classes[c];
+  if (jc.kind == ClassKind::open) {
+    throughput_bound += jc.arrival_rate_per_s;
+    return jc.arrival_rate_per_s > 0;
+  }
+  if (jc.population <= 0) return false;
+  const double demand = network.demand_s.row(c).sum();
+  const double max_demand = network.demand_s.row(c).maxCoeff();
+  if (jc.think_time_s + demand <= 0)
+    throw SimulationError(
+        "closed class " + quoted(jc.name) +
+        " has zero think time and zero demand: its jobs would cycle without time passing");
+  double bound = static_cast<double>(jc.population) / (jc.think_time_s + demand);
+  if (max_demand > 0) bound = std::min(bound, 1.0 / max_demand);
+  throughput_bound += bound;
+  return true;
+}
+
+/// Every closed job is an object of the run: bound their number (docs/network-format.md).
+void check_closed_jobs(const Network& network) {
+  constexpr long max_closed_jobs = 1'000'000;
+  long closed_jobs = 0;
+  for (const JobClass& jc : network.classes)
+    if (jc.kind == ClassKind::closed) closed_jobs += jc.population;
+  if (closed_jobs > max_closed_jobs)
+    throw SimulationError("the closed classes hold " + std::to_string(closed_jobs) +
+                          " jobs; the simulator holds at most " + std::to_string(max_closed_jobs));
+}
+
+/// Open classes alone must leave every queueing station below capacity (BCMP stability of the
+/// open part; closed jobs are finitely many).
+void check_open_stability(const Network& network) {
+  for (int k = 0; k < network.station_count(); ++k) {
+    const Station& st = network.stations[k];
+    if (st.kind == StationKind::delay) continue;
+    double open_load = 0.0;
+    for (int c = 0; c < network.class_count(); ++c)
+      if (network.classes[c].kind == ClassKind::open)
+        open_load += network.classes[c].arrival_rate_per_s * network.demand_s(c, k);
+    const double capacity =
+        st.load_dependent() ? st.rate_multipliers.back() : static_cast<double>(st.servers);
+    if (open_load >= capacity) {
+      throw SimulationError(fmt::format(
+          "unstable: the open classes load station {} to utilization {:.6g} >= 1 (offered {:.6g} "
+          "server-seconds per second, capacity {:.6g}); lower the arrival rates or add capacity",
+          quoted(st.name), open_load / capacity, open_load, capacity));
+    }
+  }
+}
+
 Plan make_plan(const Network& network, const SimulationOptions& options) {
   try {
     validate(network);
@@ -69,80 +151,23 @@ Plan make_plan(const Network& network, const SimulationOptions& options) {
   plan.stations = network.station_count();
   const int C = plan.classes;
   const int K = plan.stations;
-  plan.visits = network.visits.size() != 0
-                    ? network.visits
-                    : Eigen::MatrixXd((network.demand_s.array() > 0).cast<double>());
-  for (int c = 0; c < C; ++c)
-    for (int k = 0; k < K; ++k)
-      if (network.demand_s(c, k) > 0 && !(plan.visits(c, k) > 0))
-        throw SimulationError("class " + quoted(network.classes[c].name) +
-                              " has demand at station " + quoted(network.stations[k].name) +
-                              " but no visits there");
+  plan.visits = plan_visits(network);
 
   double throughput_bound = 0.0;
   bool any_active = false;
   plan.routes.resize(C);
   plan.active.resize(C);
   for (int c = 0; c < C; ++c) {
-    const JobClass& jc = network.classes[c];
-    const double total_visits = plan.visits.row(c).sum();
-    double cumulative = 0.0;
-    for (int k = 0; k < K; ++k) {
-      if (plan.visits(c, k) > 0) {
-        cumulative += plan.visits(c, k) / (1.0 + total_visits);
-        plan.routes[c].emplace_back(cumulative, k);
-      }
-    }
-    const double demand = network.demand_s.row(c).sum();
-    const double max_demand = network.demand_s.row(c).maxCoeff();
-    if (jc.kind == ClassKind::open) {
-      plan.active[c] = jc.arrival_rate_per_s > 0;
-      throughput_bound += jc.arrival_rate_per_s;
-    } else {
-      plan.active[c] = jc.population > 0;
-      if (plan.active[c]) {
-        if (jc.think_time_s + demand <= 0)
-          throw SimulationError(
-              "closed class " + quoted(jc.name) +
-              " has zero think time and zero demand: its jobs would cycle without time passing");
-        double bound = static_cast<double>(jc.population) / (jc.think_time_s + demand);
-        if (max_demand > 0) bound = std::min(bound, 1.0 / max_demand);
-        throughput_bound += bound;
-      }
-    }
+    plan.routes[c] = class_routes(plan.visits, c);
+    plan.active[c] = class_active(network, c, throughput_bound);
     any_active = any_active || plan.active[c];
   }
   if (!any_active)
     throw SimulationError(
         "nothing to simulate: every open class has arrival rate 0 and every closed class "
         "population 0");
-  // Every closed job is an object of the run: bound their number (docs/network-format.md).
-  constexpr long max_closed_jobs = 1'000'000;
-  long closed_jobs = 0;
-  for (const JobClass& jc : network.classes)
-    if (jc.kind == ClassKind::closed) closed_jobs += jc.population;
-  if (closed_jobs > max_closed_jobs)
-    throw SimulationError("the closed classes hold " + std::to_string(closed_jobs) +
-                          " jobs; the simulator holds at most " + std::to_string(max_closed_jobs));
-
-  // Open classes alone must leave every queueing station below capacity (BCMP stability of the
-  // open part; closed jobs are finitely many).
-  for (int k = 0; k < K; ++k) {
-    const Station& st = network.stations[k];
-    if (st.kind == StationKind::delay) continue;
-    double open_load = 0.0;
-    for (int c = 0; c < C; ++c)
-      if (network.classes[c].kind == ClassKind::open)
-        open_load += network.classes[c].arrival_rate_per_s * network.demand_s(c, k);
-    const double capacity =
-        st.load_dependent() ? st.rate_multipliers.back() : static_cast<double>(st.servers);
-    if (open_load >= capacity) {
-      throw SimulationError(fmt::format(
-          "unstable: the open classes load station {} to utilization {:.6g} >= 1 (offered {:.6g} "
-          "server-seconds per second, capacity {:.6g}); lower the arrival rates or add capacity",
-          quoted(st.name), open_load / capacity, open_load, capacity));
-    }
-  }
+  check_closed_jobs(network);
+  check_open_stability(network);
 
   plan.service.reserve(static_cast<std::size_t>(C) * K);
   for (int c = 0; c < C; ++c)

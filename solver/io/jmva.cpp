@@ -831,11 +831,10 @@ void append_solution(pugi::xml_node model_node, const JmvaResult& r, bool what_i
 
 }  // namespace
 
-std::string write_jmva(const JmvaModel& model, const std::vector<JmvaResult>& results) {
-  const Network& n = model.network;
-  solver::validate(n);
-  // A closed model's multi-server or load-dependent queue is an <ldstation> with one service
-  // time per total population 1..N (as LINE's writeJMVA does); the list must cover every point.
+namespace {
+
+/// The largest total closed population over the base network and every what-if point.
+long largest_total_population(const JmvaModel& model) {
   long total_population = 0;
   for (const auto& point : expand_what_if(model)) {
     long total = 0;
@@ -843,6 +842,115 @@ std::string write_jmva(const JmvaModel& model, const std::vector<JmvaResult>& re
       if (c.kind == ClassKind::closed) total += c.population;
     total_population = std::max(total_population, total);
   }
+  return total_population;
+}
+
+void append_classes(pugi::xml_node parameters, const Network& n) {
+  pugi::xml_node classes = parameters.append_child("classes");
+  classes.append_attribute("number") = std::to_string(n.class_count()).c_str();
+  for (const auto& c : n.classes) {
+    if (c.kind == ClassKind::closed) {
+      pugi::xml_node e = classes.append_child("closedclass");
+      e.append_attribute("name") = c.name.c_str();
+      e.append_attribute("population") = std::to_string(c.population).c_str();
+    } else {
+      pugi::xml_node e = classes.append_child("openclass");
+      e.append_attribute("name") = c.name.c_str();
+      e.append_attribute("rate") = format_number(c.arrival_rate_per_s).c_str();
+    }
+  }
+}
+
+/// One station. A closed model's multi-server or load-dependent queue is an <ldstation> with one
+/// service time per total population 1..N (as LINE's writeJMVA does); the list must cover every
+/// point, so it is refused beyond max_ld_entries.
+void append_station(pugi::xml_node stations, const Network& n, int k, bool closed_model,
+                    long total_population) {
+  const Station& st = n.stations[k];
+  const bool ld =
+      closed_model && st.kind == StationKind::queue && (st.servers > 1 || st.load_dependent());
+  if (ld && total_population > max_ld_entries)
+    throw InputError(element_path("stations", static_cast<std::size_t>(k)),
+                     "JMVA needs one service time per total population 1.." +
+                         std::to_string(total_population) +
+                         " for this multi-server or "
+                         "load-dependent station; at most " +
+                         std::to_string(max_ld_entries));
+  const char* element = st.kind == StationKind::delay ? "delaystation"
+                        : ld                          ? "ldstation"
+                                                      : "listation";
+  pugi::xml_node e = stations.append_child(element);
+  e.append_attribute("name") = st.name.c_str();
+  if (st.kind == StationKind::queue)
+    e.append_attribute("servers") = ld ? "1" : std::to_string(st.servers).c_str();
+  pugi::xml_node times = e.append_child("servicetimes");
+  for (int c = 0; c < n.class_count(); ++c) {
+    const double v = n.visits(c, k);
+    const double s = v > 0 ? n.demand_s(c, k) / v : 0.0;
+    if (!ld) {
+      add_text_child(times, "servicetime", n.classes[c].name.c_str(), format_number(s));
+      continue;
+    }
+    std::string list;
+    for (long jobs = 1; jobs <= std::max(total_population, 1L); ++jobs) {
+      if (jobs > 1) list += ';';
+      list += format_number(s / st.rate_multiplier(jobs));
+    }
+    add_text_child(times, "servicetimes", n.classes[c].name.c_str(), list);
+  }
+  pugi::xml_node visits = e.append_child("visits");
+  for (int c = 0; c < n.class_count(); ++c)
+    add_text_child(visits, "visit", n.classes[c].name.c_str(), format_number(n.visits(c, k)));
+}
+
+/// Reference stations: a closed class's is one it visits once per job (so JMT's class throughput
+/// is tpeval's), else the first it visits; an open class's is the arrival process.
+void append_reference_stations(pugi::xml_node parameters, const Network& n) {
+  pugi::xml_node reference = parameters.append_child("ReferenceStation");
+  reference.append_attribute("number") = std::to_string(n.class_count()).c_str();
+  for (int c = 0; c < n.class_count(); ++c) {
+    std::string ref = "Arrival Process";
+    if (n.classes[c].kind == ClassKind::closed) {
+      int chosen = -1;
+      for (int k = 0; k < n.station_count() && chosen < 0; ++k)
+        if (n.visits(c, k) == 1.0) chosen = k;
+      for (int k = 0; k < n.station_count() && chosen < 0; ++k)
+        if (n.visits(c, k) > 0) chosen = k;
+      ref = n.stations[std::max(chosen, 0)].name;
+    }
+    pugi::xml_node e = reference.append_child("Class");
+    e.append_attribute("name") = n.classes[c].name.c_str();
+    e.append_attribute("refStation") = ref.c_str();
+  }
+}
+
+void append_algorithm_and_what_if(pugi::xml_node root, const JmvaModel& model) {
+  const Network& n = model.network;
+  pugi::xml_node alg = root.append_child("algParams");
+  pugi::xml_node type = alg.append_child("algType");
+  type.append_attribute("maxSamples") = "10000";
+  type.append_attribute("name") = "MVA";
+  type.append_attribute("tolerance") = "1.0E-7";
+  alg.append_child("compareAlgs").append_attribute("value") = "false";
+  if (!model.has_what_if) return;
+  const JmvaWhatIf& w = model.what_if;
+  pugi::xml_node e = root.append_child("whatIf");
+  if (w.class_index >= 0) e.append_attribute("className") = n.classes[w.class_index].name.c_str();
+  if (w.station_index >= 0)
+    e.append_attribute("stationName") = n.stations[w.station_index].name.c_str();
+  e.append_attribute("type") = w.type.c_str();
+  std::string values;
+  for (std::size_t i = 0; i < w.values.size(); ++i)
+    values += (i ? ";" : "") + format_number(w.values[i]);
+  e.append_attribute("values") = values.c_str();
+}
+
+}  // namespace
+
+std::string write_jmva(const JmvaModel& model, const std::vector<JmvaResult>& results) {
+  const Network& n = model.network;
+  solver::validate(n);
+  const long total_population = largest_total_population(model);
   const bool closed_model = !n.has_open_classes();
 
   pugi::xml_document doc;
@@ -859,93 +967,13 @@ std::string write_jmva(const JmvaModel& model, const std::vector<JmvaResult>& re
         .set_value(model.description.c_str());
 
   pugi::xml_node parameters = root.append_child("parameters");
-  pugi::xml_node classes = parameters.append_child("classes");
-  classes.append_attribute("number") = std::to_string(n.class_count()).c_str();
-  for (const auto& c : n.classes) {
-    if (c.kind == ClassKind::closed) {
-      pugi::xml_node e = classes.append_child("closedclass");
-      e.append_attribute("name") = c.name.c_str();
-      e.append_attribute("population") = std::to_string(c.population).c_str();
-    } else {
-      pugi::xml_node e = classes.append_child("openclass");
-      e.append_attribute("name") = c.name.c_str();
-      e.append_attribute("rate") = format_number(c.arrival_rate_per_s).c_str();
-    }
-  }
+  append_classes(parameters, n);
   pugi::xml_node stations = parameters.append_child("stations");
   stations.append_attribute("number") = std::to_string(n.station_count()).c_str();
-  for (int k = 0; k < n.station_count(); ++k) {
-    const Station& st = n.stations[k];
-    const bool ld =
-        closed_model && st.kind == StationKind::queue && (st.servers > 1 || st.load_dependent());
-    if (ld && total_population > max_ld_entries)
-      throw InputError(element_path("stations", static_cast<std::size_t>(k)),
-                       "JMVA needs one service time per total population 1.." +
-                           std::to_string(total_population) +
-                           " for this multi-server or "
-                           "load-dependent station; at most " +
-                           std::to_string(max_ld_entries));
-    const char* element = st.kind == StationKind::delay ? "delaystation"
-                          : ld                          ? "ldstation"
-                                                        : "listation";
-    pugi::xml_node e = stations.append_child(element);
-    e.append_attribute("name") = st.name.c_str();
-    if (st.kind == StationKind::queue)
-      e.append_attribute("servers") = ld ? "1" : std::to_string(st.servers).c_str();
-    pugi::xml_node times = e.append_child("servicetimes");
-    for (int c = 0; c < n.class_count(); ++c) {
-      const double v = n.visits(c, k);
-      const double s = v > 0 ? n.demand_s(c, k) / v : 0.0;
-      if (!ld) {
-        add_text_child(times, "servicetime", n.classes[c].name.c_str(), format_number(s));
-        continue;
-      }
-      std::string list;
-      for (long jobs = 1; jobs <= std::max(total_population, 1L); ++jobs) {
-        if (jobs > 1) list += ';';
-        list += format_number(s / st.rate_multiplier(jobs));
-      }
-      add_text_child(times, "servicetimes", n.classes[c].name.c_str(), list);
-    }
-    pugi::xml_node visits = e.append_child("visits");
-    for (int c = 0; c < n.class_count(); ++c)
-      add_text_child(visits, "visit", n.classes[c].name.c_str(), format_number(n.visits(c, k)));
-  }
-  pugi::xml_node reference = parameters.append_child("ReferenceStation");
-  reference.append_attribute("number") = std::to_string(n.class_count()).c_str();
-  for (int c = 0; c < n.class_count(); ++c) {
-    std::string ref = "Arrival Process";
-    if (n.classes[c].kind == ClassKind::closed) {
-      // A station visited once per job, so JMT's class throughput is tpeval's.
-      int chosen = -1;
-      for (int k = 0; k < n.station_count() && chosen < 0; ++k)
-        if (n.visits(c, k) == 1.0) chosen = k;
-      for (int k = 0; k < n.station_count() && chosen < 0; ++k)
-        if (n.visits(c, k) > 0) chosen = k;
-      ref = n.stations[std::max(chosen, 0)].name;
-    }
-    pugi::xml_node e = reference.append_child("Class");
-    e.append_attribute("name") = n.classes[c].name.c_str();
-    e.append_attribute("refStation") = ref.c_str();
-  }
-  pugi::xml_node alg = root.append_child("algParams");
-  pugi::xml_node type = alg.append_child("algType");
-  type.append_attribute("maxSamples") = "10000";
-  type.append_attribute("name") = "MVA";
-  type.append_attribute("tolerance") = "1.0E-7";
-  alg.append_child("compareAlgs").append_attribute("value") = "false";
-  if (model.has_what_if) {
-    const JmvaWhatIf& w = model.what_if;
-    pugi::xml_node e = root.append_child("whatIf");
-    if (w.class_index >= 0) e.append_attribute("className") = n.classes[w.class_index].name.c_str();
-    if (w.station_index >= 0)
-      e.append_attribute("stationName") = n.stations[w.station_index].name.c_str();
-    e.append_attribute("type") = w.type.c_str();
-    std::string values;
-    for (std::size_t i = 0; i < w.values.size(); ++i)
-      values += (i ? ";" : "") + format_number(w.values[i]);
-    e.append_attribute("values") = values.c_str();
-  }
+  for (int k = 0; k < n.station_count(); ++k)
+    append_station(stations, n, k, closed_model, total_population);
+  append_reference_stations(parameters, n);
+  append_algorithm_and_what_if(root, model);
   for (std::size_t i = 0; i < results.size(); ++i)
     append_solution(root, results[i], model.has_what_if, i);
 

@@ -80,6 +80,10 @@ LockQueueWait sequence_granule_wait(double request_rate_per_s, double hold_mean_
 
 double hot_spot_share(double requests_in_flight, double granules) {
   if (granules <= 0 || requests_in_flight <= 0) return 0.0;
+  // One granule: every request joins its queue, an M/G/1 queue at any load (Pollaczek-Khinchine
+  // holds however few requests are in flight). Issue #13: one hot page at 10 TPS (0.56 requests
+  // in flight) waited 8.3 ms against 9.5 simulated with the share 0.56.
+  if (granules <= 1.0) return 1.0;
   return std::min(1.0, requests_in_flight / granules);
 }
 

@@ -21,112 +21,148 @@ namespace {
 /// Gauss-Seidel sweeps a core needs near saturation; the sweeps that follow confirm the
 /// tolerance (and own the result if Newton fails, in which case `queue_jobs` is left untouched).
 /// Returns the Newton steps taken (0 when it failed or was not allowed to run).
+class NewtonCore {
+ public:
+  NewtonCore(const AmvaModel& model, const std::vector<int>& population,
+             const std::vector<double>& shift)
+      : model_(model),
+        population_(population),
+        shift_(shift),
+        classes_(model.class_count()),
+        stations_(model.station_count()) {
+    for (int c = 0; c < classes_; ++c)
+      if (population[c] > 0) active_.push_back(c);
+    n_ = static_cast<int>(active_.size());
+    queue_total_.resize(stations_);
+    rate_sum_.resize(stations_);
+  }
+
+  /// The dense C x C Jacobian costs O(C^2) memory and O(C^3) per LU: beyond a few hundred
+  /// classes the sweeps alone are cheaper (they own the result when Newton does not run).
+  bool applicable(int max_steps) const {
+    constexpr int max_newton_classes = 400;
+    return n_ > 0 && max_steps >= 1 && n_ <= max_newton_classes;
+  }
+
+  int solve(int max_steps, std::vector<double>& throughput, std::vector<double>& queue_jobs) {
+    Eigen::VectorXd x(n_), h(n_), trial(n_), h_trial(n_);
+    for (int i = 0; i < n_; ++i) x(i) = throughput[active_[i]];
+    if (!evaluate(x, h)) return 0;
+    int steps = 0;
+    for (; steps < max_steps && size(h) > 1e-13; ++steps) {
+      const Eigen::VectorXd delta = jacobian(x, h).partialPivLu().solve(-h);
+      if (!delta.allFinite()) return 0;
+      double t = 1.0;
+      bool accepted = false;
+      for (int halving = 0; halving < 40; ++halving, t *= 0.5) {
+        trial = x + t * delta;
+        if (evaluate(trial, h_trial) && size(h_trial) < size(h)) {
+          accepted = true;
+          break;
+        }
+      }
+      if (!accepted) return 0;
+      x = trial;
+      h = h_trial;
+    }
+    if (size(h) > 1e-10) return 0;
+    evaluate(x, h);  // refresh queue_total for x
+    write_back(x, throughput, queue_jobs);
+    return steps;
+  }
+
+ private:
+  std::size_t cell(int k, int c) const { return static_cast<std::size_t>(k * classes_ + c); }
+
+  /// Evaluates h at `at`; false if X leaves the domain (X > 0, sum_c a_kc < 1).
+  bool evaluate(const Eigen::VectorXd& at, Eigen::VectorXd& out) {
+    for (int i = 0; i < n_; ++i)
+      if (!(at(i) > 0)) return false;
+    for (int k = 0; k < stations_; ++k) {
+      double a_sum = 0, ab_sum = 0;
+      for (int i = 0; i < n_; ++i) {
+        const int c = active_[i];
+        const double q = model_.queue_demand[cell(k, c)];
+        const double a = at(i) * q / (1 + at(i) * q / population_[c]);
+        a_sum += a;
+        ab_sum += a * (1 + shift_[cell(k, c)]);
+      }
+      if (!(a_sum < 1)) return false;
+      rate_sum_(k) = a_sum;
+      queue_total_(k) = ab_sum / (1 - a_sum);
+    }
+    for (int i = 0; i < n_; ++i) {
+      const int c = active_[i];
+      double cycle = model_.think_s[c];
+      for (int k = 0; k < stations_; ++k) {
+        const double q = model_.queue_demand[cell(k, c)];
+        cycle += q * (1 + shift_[cell(k, c)] + queue_total_(k)) / (1 + at(i) * q / population_[c]) +
+                 model_.delay_demand[cell(k, c)];
+      }
+      out(i) = at(i) * cycle - population_[c];
+    }
+    return true;
+  }
+
+  double size(const Eigen::VectorXd& v) const {
+    double worst = 0;
+    for (int i = 0; i < n_; ++i) worst = std::max(worst, std::abs(v(i)) / population_[active_[i]]);
+    return worst;
+  }
+
+  /// dh_c/dX_c' = delta_cc' (T_c - X_c sum_k q^2 (b + Q_k) / (n_c e^2))
+  ///              + X_c sum_k (q_kc / e_kc) dQ_k/dX_c',
+  /// dQ_k/dX_c' = q_kc' / e_kc'^2 (b_kc' + Q_k) / (1 - sum_c a_kc), e_kc = 1 + X_c q_kc / n_c,
+  /// at x with residual h (queue_total_ and rate_sum_ of the last evaluate(x)).
+  Eigen::MatrixXd jacobian(const Eigen::VectorXd& x, const Eigen::VectorXd& h) const {
+    Eigen::MatrixXd w(n_, stations_), g(stations_, n_);
+    Eigen::VectorXd diagonal(n_);
+    for (int i = 0; i < n_; ++i) {
+      const int c = active_[i];
+      double own = 0;
+      for (int k = 0; k < stations_; ++k) {
+        const double q = model_.queue_demand[cell(k, c)];
+        const double e = 1 + x(i) * q / population_[c];
+        const double level = 1 + shift_[cell(k, c)] + queue_total_(k);
+        w(i, k) = q / e;
+        g(k, i) = q / (e * e) * level / (1 - rate_sum_(k));
+        own += q * q * level / (population_[c] * e * e);
+      }
+      diagonal(i) = (h(i) + population_[c]) / x(i) - x(i) * own;  // T_c - X_c sum ...
+    }
+    Eigen::MatrixXd j = x.asDiagonal() * (w * g);
+    j.diagonal() += diagonal;
+    return j;
+  }
+
+  void write_back(const Eigen::VectorXd& x, std::vector<double>& throughput,
+                  std::vector<double>& queue_jobs) const {
+    for (int i = 0; i < n_; ++i) {
+      const int c = active_[i];
+      throughput[c] = x(i);
+      for (int k = 0; k < stations_; ++k) {
+        const double q = model_.queue_demand[cell(k, c)];
+        const double a = x(i) * q / (1 + x(i) * q / population_[c]);
+        queue_jobs[cell(k, c)] = a * (1 + shift_[cell(k, c)] + queue_total_(k));
+      }
+    }
+  }
+
+  const AmvaModel& model_;
+  const std::vector<int>& population_;
+  const std::vector<double>& shift_;
+  const int classes_, stations_;
+  std::vector<int> active_;
+  int n_ = 0;
+  Eigen::VectorXd queue_total_, rate_sum_;
+};
+
 int newton_core(const AmvaModel& model, const std::vector<int>& population,
                 const std::vector<double>& shift, int max_steps, std::vector<double>& throughput,
                 std::vector<double>& queue_jobs) {
-  const int classes = model.class_count(), stations = model.station_count();
-  std::vector<int> active;
-  for (int c = 0; c < classes; ++c)
-    if (population[c] > 0) active.push_back(c);
-  const int n_active = static_cast<int>(active.size());
-  // The dense C x C Jacobian costs O(C^2) memory and O(C^3) per LU: beyond a few hundred classes
-  // the sweeps alone are cheaper (they own the result when Newton does not run).
-  constexpr int max_newton_classes = 400;
-  if (n_active == 0 || max_steps < 1 || n_active > max_newton_classes) return 0;
-  Eigen::VectorXd x(n_active), h(n_active), trial(n_active), h_trial(n_active);
-  for (int i = 0; i < n_active; ++i) x(i) = throughput[active[i]];
-  Eigen::VectorXd queue_total(stations), rate_sum(stations);
-  Eigen::MatrixXd w(n_active, stations), g(stations, n_active);
-
-  // Evaluates h at `at`; false if X leaves the domain (X > 0, sum_c a_kc < 1).
-  auto evaluate = [&](const Eigen::VectorXd& at, Eigen::VectorXd& out) {
-    for (int i = 0; i < n_active; ++i)
-      if (!(at(i) > 0)) return false;
-    for (int k = 0; k < stations; ++k) {
-      double a_sum = 0, ab_sum = 0;
-      for (int i = 0; i < n_active; ++i) {
-        const int c = active[i];
-        const std::size_t cell = static_cast<std::size_t>(k * classes + c);
-        const double q = model.queue_demand[cell];
-        const double a = at(i) * q / (1 + at(i) * q / population[c]);
-        a_sum += a;
-        ab_sum += a * (1 + shift[cell]);
-      }
-      if (!(a_sum < 1)) return false;
-      rate_sum(k) = a_sum;
-      queue_total(k) = ab_sum / (1 - a_sum);
-    }
-    for (int i = 0; i < n_active; ++i) {
-      const int c = active[i];
-      double cycle = model.think_s[c];
-      for (int k = 0; k < stations; ++k) {
-        const std::size_t cell = static_cast<std::size_t>(k * classes + c);
-        const double q = model.queue_demand[cell];
-        cycle += q * (1 + shift[cell] + queue_total(k)) / (1 + at(i) * q / population[c]) +
-                 model.delay_demand[cell];
-      }
-      out(i) = at(i) * cycle - population[c];
-    }
-    return true;
-  };
-  auto size = [&](const Eigen::VectorXd& v) {
-    double worst = 0;
-    for (int i = 0; i < n_active; ++i)
-      worst = std::max(worst, std::abs(v(i)) / population[active[i]]);
-    return worst;
-  };
-
-  if (!evaluate(x, h)) return 0;
-  int steps = 0;
-  for (; steps < max_steps && size(h) > 1e-13; ++steps) {
-    // Jacobian: dh_c/dX_c' = delta_cc' (T_c - X_c sum_k q^2 (b + Q_k) / (n_c e^2))
-    //                        + X_c sum_k (q_kc / e_kc) dQ_k/dX_c',
-    // dQ_k/dX_c' = q_kc' / e_kc'^2 (b_kc' + Q_k) / (1 - sum_c a_kc), e_kc = 1 + X_c q_kc / n_c.
-    Eigen::VectorXd diagonal(n_active);
-    for (int i = 0; i < n_active; ++i) {
-      const int c = active[i];
-      double own = 0;
-      for (int k = 0; k < stations; ++k) {
-        const std::size_t cell = static_cast<std::size_t>(k * classes + c);
-        const double q = model.queue_demand[cell];
-        const double e = 1 + x(i) * q / population[c];
-        const double level = 1 + shift[cell] + queue_total(k);
-        w(i, k) = q / e;
-        g(k, i) = q / (e * e) * level / (1 - rate_sum(k));
-        own += q * q * level / (population[c] * e * e);
-      }
-      diagonal(i) = (h(i) + population[c]) / x(i) - x(i) * own;  // T_c - X_c sum ...
-    }
-    Eigen::MatrixXd jacobian = x.asDiagonal() * (w * g);
-    jacobian.diagonal() += diagonal;
-    const Eigen::VectorXd delta = jacobian.partialPivLu().solve(-h);
-    if (!delta.allFinite()) return 0;
-    double t = 1.0;
-    bool accepted = false;
-    for (int halving = 0; halving < 40; ++halving, t *= 0.5) {
-      trial = x + t * delta;
-      if (evaluate(trial, h_trial) && size(h_trial) < size(h)) {
-        accepted = true;
-        break;
-      }
-    }
-    if (!accepted) return 0;
-    x = trial;
-    h = h_trial;
-  }
-  if (size(h) > 1e-10) return 0;
-  evaluate(x, h);  // refresh queue_total for x
-  for (int i = 0; i < n_active; ++i) {
-    const int c = active[i];
-    throughput[c] = x(i);
-    for (int k = 0; k < stations; ++k) {
-      const std::size_t cell = static_cast<std::size_t>(k * classes + c);
-      const double q = model.queue_demand[cell];
-      const double a = x(i) * q / (1 + x(i) * q / population[c]);
-      queue_jobs[cell] = a * (1 + shift[cell] + queue_total(k));
-    }
-  }
-  return steps;
+  NewtonCore core(model, population, shift);
+  if (!core.applicable(max_steps)) return 0;
+  return core.solve(max_steps, throughput, queue_jobs);
 }
 
 }  // namespace

@@ -134,7 +134,9 @@ struct ArrayState {
 
 }  // namespace
 
-MarkovMttdl mttdl_markov(const ArrayReliabilityModel& m) {
+namespace {
+
+void validate_array_model(const ArrayReliabilityModel& m) {
   if (m.groups < 1) throw io::InputError("groups", "must be an integer >= 1");
   if (m.fault_tolerance < 0) throw io::InputError("fault_tolerance", "must be >= 0");
   if (m.disks_per_group < m.fault_tolerance + 1) {
@@ -150,142 +152,181 @@ MarkovMttdl mttdl_markov(const ArrayReliabilityModel& m) {
     require_positive(m.rebuild_h, "rebuild_h");
     require_positive(m.spare_replacement_h, "spare_replacement_h");
   }
+}
+
+/// Truncation: the number of groups under repair at once is about Poisson with mean
+/// rho = disks * lambda * (longest repair) (M/G/infinity). States with more than `cap` degraded
+/// groups are not built; a further failure there counts as data loss. That adds a loss rate of
+/// about P(cap) * disks * lambda to the true one, about rho * lambda * (disks per group), so
+/// P(cap) = rho^cap / cap! < 1e-16 * rho / groups keeps the relative error below 1e-16: the
+/// result is a lower bound exact to double precision, and arrays of hundreds of groups need a
+/// few hundred states instead of groups^2 * spares.
+std::int64_t degraded_groups_cap(const ArrayReliabilityModel& m) {
+  const double longest_repair_h = std::max(m.mttr_h, m.hot_spares > 0 ? m.rebuild_h : 0.0);
   const double lambda = 1.0 / m.mttf_h;
-  const std::int64_t g = m.disks_per_group;
-  if (m.fault_tolerance == 0) {
-    return {m.mttf_h / static_cast<double>(m.groups * g), 1};
-  }
-
-  // Enumerate the reachable transient states breadth-first, collecting transitions.
-  std::map<ArrayState, std::int64_t> index;
-  std::vector<ArrayState> states;
-  std::vector<Eigen::Triplet<double>> triplets;  // generator restricted to transient states
-  std::vector<double> exit_rate;
-
-  auto id_of = [&](const ArrayState& s) {
-    auto [it, inserted] = index.emplace(s, static_cast<std::int64_t>(states.size()));
-    if (inserted) {
-      states.push_back(s);
-      exit_rate.push_back(0.0);
-    }
-    return it->second;
-  };
-  const bool spares = m.hot_spares > 0;
-  ArrayState start;
-  start.level.assign(spares ? 2 : static_cast<std::size_t>(m.fault_tolerance), 0);
-  id_of(start);
-  constexpr std::int64_t kMaxStates = 2'000'000;
-  // Truncation: the number of groups under repair at once is about Poisson with mean
-  // rho = disks * lambda * (longest repair) (M/G/infinity). States with more than `cap` degraded
-  // groups are not built; a further failure there counts as data loss. That adds a loss rate of
-  // about P(cap) * disks * lambda to the true one, about rho * lambda * (disks per group), so
-  // P(cap) = rho^cap / cap! < 1e-16 * rho / groups keeps the relative error below 1e-16: the
-  // result is a lower bound exact to double precision, and arrays of hundreds of groups need a
-  // few hundred states instead of groups^2 * spares.
-  const double longest_repair_h = std::max(m.mttr_h, spares ? m.rebuild_h : 0.0);
-  const double rho = static_cast<double>(m.groups * g) * lambda * longest_repair_h;
+  const double rho = static_cast<double>(m.groups * m.disks_per_group) * lambda * longest_repair_h;
   const double negligible = 1e-16 * std::min(rho, 1.0) / static_cast<double>(m.groups);
   std::int64_t cap = 1;
   for (double tail = rho; cap < m.groups && tail >= negligible; ++cap) {
     tail *= rho / static_cast<double>(cap + 1);
   }
-  cap = std::max<std::int64_t>(cap, std::min<std::int64_t>(m.groups, 3));
+  return std::max<std::int64_t>(cap, std::min<std::int64_t>(m.groups, 3));
+}
 
-  for (std::size_t cur = 0; cur < states.size(); ++cur) {
-    if (static_cast<std::int64_t>(states.size()) > kMaxStates) {
-      throw io::InputError("groups", "the Markov chain has more than 2,000,000 states");
+/// The transient part of the array's failure/repair chain, enumerated breadth-first from the
+/// healthy state; data loss is the one absorbing state (rates into it count in exit_rate only).
+class ArrayChain {
+ public:
+  explicit ArrayChain(const ArrayReliabilityModel& m)
+      : m_(m),
+        lambda_(1.0 / m.mttf_h),
+        g_(m.disks_per_group),
+        spares_(m.hot_spares > 0),
+        cap_(degraded_groups_cap(m)) {
+    ArrayState start;
+    start.level.assign(spares_ ? 2 : static_cast<std::size_t>(m.fault_tolerance), 0);
+    id_of(start);
+    for (std::size_t cur = 0; cur < states_.size(); ++cur) {
+      if (static_cast<std::int64_t>(states_.size()) > kMaxStates) {
+        throw io::InputError("groups", "the Markov chain has more than 2,000,000 states");
+      }
+      cur_ = cur;
+      const ArrayState s = states_[cur];
+      if (spares_)
+        spare_transitions(s);
+      else
+        parity_transitions(s);
     }
-    const ArrayState s = states[cur];
-    const auto row = static_cast<std::int64_t>(cur);
-    auto add = [&](const ArrayState& to, double rate) {
-      if (rate <= 0) return;
-      exit_rate[cur] += rate;
-      triplets.emplace_back(row, id_of(to), rate);
-    };
-    auto lose = [&](double rate) { exit_rate[cur] += rate; };  // into the absorbing state
+  }
 
-    if (spares) {
-      const std::int64_t rebuilding = s.level[0], waiting = s.level[1];
-      const std::int64_t healthy = m.groups - rebuilding - waiting;
-      // A healthy group loses a disk: rebuild onto a free spare if there is one.
-      if (healthy > 0 && rebuilding + waiting >= cap) {
-        lose(static_cast<double>(healthy * g) * lambda);
-      } else if (healthy > 0) {
-        ArrayState to = s;
-        if (s.spares_missing < m.hot_spares) {
-          ++to.level[0];
-          ++to.spares_missing;
-        } else {
-          ++to.level[1];
-        }
-        add(to, static_cast<double>(healthy * g) * lambda);
-      }
-      lose(static_cast<double>((rebuilding + waiting) * (g - 1)) * lambda);
-      if (rebuilding > 0) {
-        ArrayState to = s;
-        --to.level[0];
-        add(to, static_cast<double>(rebuilding) / m.rebuild_h);
-      }
-      if (waiting > 0) {
-        ArrayState to = s;
-        --to.level[1];
-        add(to, static_cast<double>(waiting) / m.mttr_h);
-      }
-      if (s.spares_missing > 0) {
-        ArrayState to = s;
-        --to.spares_missing;
-        add(to, static_cast<double>(s.spares_missing) / m.spare_replacement_h);
-      }
-    } else {
-      const int f = m.fault_tolerance;
-      std::int64_t degraded = 0;
-      for (std::int64_t c : s.level) degraded += c;
-      const std::int64_t healthy = m.groups - degraded;
-      if (healthy > 0 && degraded >= cap) {
-        lose(static_cast<double>(healthy * g) * lambda);
-      } else if (healthy > 0) {
-        ArrayState to = s;
+  /// Mean time to absorption from the healthy state: t solves (-Q_T) t = 1.
+  MarkovMttdl mean_time_to_data_loss() const {
+    const auto n = static_cast<Eigen::Index>(states_.size());
+    std::vector<Eigen::Triplet<double>> a;
+    a.reserve(triplets_.size() + states_.size());
+    for (const auto& t : triplets_) a.emplace_back(t.row(), t.col(), -t.value());
+    for (Eigen::Index i = 0; i < n; ++i)
+      a.emplace_back(i, i, exit_rate_[static_cast<std::size_t>(i)]);
+    Eigen::SparseMatrix<double> matrix(n, n);
+    matrix.setFromTriplets(a.begin(), a.end());
+    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
+    lu.compute(matrix);
+    if (lu.info() != Eigen::Success) {
+      throw std::runtime_error("mttdl_markov: singular generator (no path to data loss?)");
+    }
+    const Eigen::VectorXd t = lu.solve(Eigen::VectorXd::Ones(n));
+    return {t(0), static_cast<std::int64_t>(n)};
+  }
+
+ private:
+  static constexpr std::int64_t kMaxStates = 2'000'000;
+
+  std::int64_t id_of(const ArrayState& s) {
+    auto [it, inserted] = index_.emplace(s, static_cast<std::int64_t>(states_.size()));
+    if (inserted) {
+      states_.push_back(s);
+      exit_rate_.push_back(0.0);
+    }
+    return it->second;
+  }
+  void add(const ArrayState& to, double rate) {
+    if (rate <= 0) return;
+    exit_rate_[cur_] += rate;
+    triplets_.emplace_back(static_cast<std::int64_t>(cur_), id_of(to), rate);
+  }
+  void lose(double rate) { exit_rate_[cur_] += rate; }  // into the absorbing state
+
+  /// Fault tolerance 1 with hot spares: level = {groups rebuilding onto a spare, groups waiting
+  /// for a plain repair}.
+  void spare_transitions(const ArrayState& s) {
+    const std::int64_t rebuilding = s.level[0], waiting = s.level[1];
+    const std::int64_t healthy = m_.groups - rebuilding - waiting;
+    // A healthy group loses a disk: rebuild onto a free spare if there is one.
+    if (healthy > 0 && rebuilding + waiting >= cap_) {
+      lose(static_cast<double>(healthy * g_) * lambda_);
+    } else if (healthy > 0) {
+      ArrayState to = s;
+      if (s.spares_missing < m_.hot_spares) {
         ++to.level[0];
-        add(to, static_cast<double>(healthy * g) * lambda);
+        ++to.spares_missing;
+      } else {
+        ++to.level[1];
       }
-      for (int i = 0; i < f; ++i) {
-        const std::int64_t c = s.level[static_cast<std::size_t>(i)];
-        if (c == 0) continue;
-        const int failed = i + 1;
-        // Another disk of such a group fails.
-        const double fail_rate = static_cast<double>(c * (g - failed)) * lambda;
-        if (failed == f) {
-          lose(fail_rate);
-        } else {
-          ArrayState to = s;
-          --to.level[static_cast<std::size_t>(i)];
-          ++to.level[static_cast<std::size_t>(i + 1)];
-          add(to, fail_rate);
-        }
-        // Each failed disk is repaired independently (parallel repair).
+      add(to, static_cast<double>(healthy * g_) * lambda_);
+    }
+    lose(static_cast<double>((rebuilding + waiting) * (g_ - 1)) * lambda_);
+    if (rebuilding > 0) {
+      ArrayState to = s;
+      --to.level[0];
+      add(to, static_cast<double>(rebuilding) / m_.rebuild_h);
+    }
+    if (waiting > 0) {
+      ArrayState to = s;
+      --to.level[1];
+      add(to, static_cast<double>(waiting) / m_.mttr_h);
+    }
+    if (s.spares_missing > 0) {
+      ArrayState to = s;
+      --to.spares_missing;
+      add(to, static_cast<double>(s.spares_missing) / m_.spare_replacement_h);
+    }
+  }
+
+  /// Fault tolerance f without spares: level[i] = groups with i + 1 failed disks.
+  void parity_transitions(const ArrayState& s) {
+    const int f = m_.fault_tolerance;
+    std::int64_t degraded = 0;
+    for (std::int64_t c : s.level) degraded += c;
+    const std::int64_t healthy = m_.groups - degraded;
+    if (healthy > 0 && degraded >= cap_) {
+      lose(static_cast<double>(healthy * g_) * lambda_);
+    } else if (healthy > 0) {
+      ArrayState to = s;
+      ++to.level[0];
+      add(to, static_cast<double>(healthy * g_) * lambda_);
+    }
+    for (int i = 0; i < f; ++i) {
+      const std::int64_t c = s.level[static_cast<std::size_t>(i)];
+      if (c == 0) continue;
+      const int failed = i + 1;
+      // Another disk of such a group fails.
+      const double fail_rate = static_cast<double>(c * (g_ - failed)) * lambda_;
+      if (failed == f) {
+        lose(fail_rate);
+      } else {
         ArrayState to = s;
         --to.level[static_cast<std::size_t>(i)];
-        if (i > 0) ++to.level[static_cast<std::size_t>(i - 1)];
-        add(to, static_cast<double>(c * failed) / m.mttr_h);
+        ++to.level[static_cast<std::size_t>(i + 1)];
+        add(to, fail_rate);
       }
+      // Each failed disk is repaired independently (parallel repair).
+      ArrayState to = s;
+      --to.level[static_cast<std::size_t>(i)];
+      if (i > 0) ++to.level[static_cast<std::size_t>(i - 1)];
+      add(to, static_cast<double>(c * failed) / m_.mttr_h);
     }
   }
 
-  // Mean time to absorption t solves (-Q_T) t = 1.
-  const auto n = static_cast<Eigen::Index>(states.size());
-  std::vector<Eigen::Triplet<double>> a;
-  a.reserve(triplets.size() + states.size());
-  for (const auto& t : triplets) a.emplace_back(t.row(), t.col(), -t.value());
-  for (Eigen::Index i = 0; i < n; ++i) a.emplace_back(i, i, exit_rate[static_cast<std::size_t>(i)]);
-  Eigen::SparseMatrix<double> matrix(n, n);
-  matrix.setFromTriplets(a.begin(), a.end());
-  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
-  lu.compute(matrix);
-  if (lu.info() != Eigen::Success) {
-    throw std::runtime_error("mttdl_markov: singular generator (no path to data loss?)");
+  const ArrayReliabilityModel& m_;
+  const double lambda_;   ///< failure rate of one disk, 1 / MTTF
+  const std::int64_t g_;  ///< disks per group
+  const bool spares_;
+  const std::int64_t cap_;  ///< degraded groups beyond which a failure counts as loss
+  std::map<ArrayState, std::int64_t> index_;
+  std::vector<ArrayState> states_;
+  std::vector<Eigen::Triplet<double>> triplets_;  // generator restricted to transient states
+  std::vector<double> exit_rate_;
+  std::size_t cur_ = 0;  ///< the state whose transitions are being added
+};
+
+}  // namespace
+
+MarkovMttdl mttdl_markov(const ArrayReliabilityModel& m) {
+  validate_array_model(m);
+  if (m.fault_tolerance == 0) {
+    return {m.mttf_h / static_cast<double>(m.groups * m.disks_per_group), 1};
   }
-  const Eigen::VectorXd t = lu.solve(Eigen::VectorXd::Ones(n));
-  return {t(0), static_cast<std::int64_t>(n)};
+  return ArrayChain(m).mean_time_to_data_loss();
 }
 
 // ---------------------------------------------------------------------------------------------

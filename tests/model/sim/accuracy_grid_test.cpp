@@ -127,7 +127,13 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
   // 140 TPS was +18 / +32 % (at 130 / 145) until a hot granule's holder stopped waiting for
   // the transactions queued behind it (solver/locking/lock_contention.cpp, issue #13): now
   // -5 / -6 %. One hot page locked by every transaction at 30 TPS (82 % of its simulated
-  // limit) is still +17 %: see the limit test.
+  // limit) was +17 % in 400 s of seed 13; over 1000 s it is +10 % (seeds 1-4 over 1500 s average
+  // 157.5 ms against the analytic 172). The hot lock's mean holding time agrees within 1 % at
+  // 10-30 TPS (27.5 ms analytic, 26.9-27.5 simulated: it does not grow with the load in either
+  // engine); its SCV is 0.895 against the simulator's 0.83 (each device operation is one
+  // exponential here, three exponential stages in the simulator; docs/locking.md). At 33 TPS
+  // (90 % of the limit) single runs range widely (241-281 ms over seeds 1, 2, 13): not a point a
+  // seeded test can hold to 15 %.
   Agreement worst;
   using Point = DocumentPoint;
   const auto history = page_locked_history();
@@ -138,7 +144,7 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
       {"hot page, 10 %", hot_page_model(0.1), 60},  {"hot page, 10 %", hot_page_model(0.1), 120},
       {"hot page, 30 %", hot_page_model(0.3), 40},  {"hot page, 30 %", hot_page_model(0.3), 70},
       {"hot page, 100 %", hot_page_model(1.0), 10}, {"hot page, 100 %", hot_page_model(1.0), 20},
-      {"hot page, 100 %", hot_page_model(1.0), 24},
+      {"hot page, 100 %", hot_page_model(1.0), 24}, {"hot page, 100 %", hot_page_model(1.0), 30},
   };
   for (const auto& p : points) {
     // Long enough at low rates to turn the buffers over (about 30,000 transactions).
@@ -219,16 +225,7 @@ TEST_CASE("hot spots: analytic limit against the simulated one") {
   // The measured limit (a regression fails), target missed: see above.
   CHECK(limit == doctest::Approx(191.4).epsilon(0.02));
 
-  // One hot page near its limit: the response time at 30 TPS (82 % of the simulated limit) is
-  // +17 % here (seed 13, 400 s: 172 against 147 ms; it was +37 %, 201 ms, while the hot holders'
-  // commits queued behind each other at the log, model/evaluate.cpp serialized_commit_stretch):
-  // target 15 % still missed (measured 2026-11-30), so the measured value is asserted. What is
-  // left: the analytic holding time of the hot lock grows with the load (conflict probability
-  // +4 % against the simulator at 25 TPS), the simulator's does not, and the queue's
-  // 1 / (1 - rho) magnifies that near saturation; and this seed's simulated mean is low (seed 1
-  // in `tpeval validate`: 158 ms, against which the analytic 172 ms is +9 %).
-  const double err = response_error(hot, 30.0, 400.0, "hot page, 100 % (measured gap)");
-  CHECK(err < 0.20);
+  // One hot page near its limit, 30 TPS: now in the response-time grid above (within 15 %).
 }
 
 TEST_CASE("read-only and partly updating types, SSD device stages: analytic vs simulated") {
@@ -370,19 +367,24 @@ TEST_CASE("hot spots: response-time p99 of page-locked HISTORY") {
 }
 
 // Issue #13: `tpeval validate` passes on hot-spot points - every metric it compares, by its rule
-// (model/agreement.hpp, tolerance 10 %). Page-locked HISTORY at 30 / 60 TPS and one hot page
-// locked by 10 / 30 / 100 % of the transactions at about a third of their limits. Not yet: one
-// hot page locked by every transaction at 20 TPS (lock wait +13 %) and page-locked HISTORY at
-// 100 TPS (deadlock probability 0.0080 against 0.0041; measured 2026-11-30, `tpeval validate`,
-// seed 1).
+// (model/agreement.hpp, tolerance 10 %). Page-locked HISTORY at 30 / 60 / 100 TPS and one hot
+// page locked by 10 / 30 / 100 % of the transactions at about a third of their limits and by
+// every transaction at 20 / 24 TPS (55 / 66 % of its limit). Before (measured 2026-11-30,
+// `tpeval validate`, seed 1): page-locked HISTORY at 100 TPS deadlock probability 0.0080
+// against 0.0041. The deadlock probability of page-locked HISTORY is also held to 15 % (or the
+// simulator's interval): it was +33 / +95 % at 60 / 100 TPS (the end-of-file page's queue,
+// sequence_deadlock_terms in solver/locking/lock_contention.cpp). Not yet: one hot page at 30
+// TPS, p99 778 against 605 ms (+29 %; the mean +9 %): the two-moment (gamma) percentile of a
+// response dominated by an M/G/1 wait, which has an atom at 0; the hot type at a 30 % share,
+// 70 TPS: its p99 329 against 274 ms (+20 %).
 TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
   using Point = DocumentPoint;
   const auto history = page_locked_history();
-  const std::vector<Point> points = {{"page-locked HISTORY", history, 30},
-                                     {"page-locked HISTORY", history, 60},
-                                     {"hot page, 100 %", hot_page_model(1.0), 10},
-                                     {"hot page, 30 %", hot_page_model(0.3), 40},
-                                     {"hot page, 10 %", hot_page_model(0.1), 60}};
+  const std::vector<Point> points = {
+      {"page-locked HISTORY", history, 30},         {"page-locked HISTORY", history, 60},
+      {"page-locked HISTORY", history, 100},        {"hot page, 100 %", hot_page_model(1.0), 10},
+      {"hot page, 100 %", hot_page_model(1.0), 20}, {"hot page, 100 %", hot_page_model(1.0), 24},
+      {"hot page, 30 %", hot_page_model(0.3), 40},  {"hot page, 10 %", hot_page_model(0.1), 60}};
   for (const auto& p : points) {
     CAPTURE(p.label);
     CAPTURE(p.rate);
@@ -401,5 +403,12 @@ TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
     }
     std::printf("  validate %-22s %5.1f TPS: %zu metrics, %d outside the rule\n", p.label.c_str(),
                 p.rate, rows.size(), failed);
+    if (p.label != "page-locked HISTORY") continue;
+    const auto a = analytic_metric(e, "deadlock_probability");
+    const auto sd = simulated_metric(SimulationView{m, r}, "deadlock_probability");
+    REQUIRE((a && sd));
+    std::printf("    deadlock probability analytic %.5f, simulated %.5f +- %.5f\n", *a, sd->mean,
+                sd->half_width);
+    CHECK(std::abs(*a - sd->mean) <= std::max(0.15 * sd->mean, sd->half_width));
   }
 }

@@ -62,7 +62,12 @@ SystemModel cluster_model(int nodes, const Sets& sets) {
 /// c_a^2 = 0.2-0.6), more than the arrival-theorem factor (N - 1) / N = 0.92 takes off. An
 /// analytic rule for that needs the arrival variability of a non-product-form FCFS station in
 /// the transaction network (QNA-style, Whitt 1983; its superposition rule alone gives c_a^2
-/// about 0.7 here): open.
+/// about 0.7 here): open. The mechanism is reproduced on one FCFS CPU in
+/// tests/solver/des/core_test.cpp ("visits fed back by their own transactions", "fed-back short
+/// visits"): it needs unequal visit lengths and comes from the short visits fed back between a
+/// transaction's bursts; a rule by the visits' absence from the CPU (relaxation-time share) fixed
+/// these cases but broke broadcast invalidation and was rejected (docs/cluster.md, "The CPU-wait
+/// gap: what was measured and tried", with the measured numbers).
 bool cpu_wait_overestimated(const SystemModel& m) {
   return m.cluster.locking == GlobalLocking::primary_copy && m.cluster.routing == Routing::random &&
          m.nodes.size() >= 5;

@@ -116,3 +116,26 @@ TEST_CASE("hierarchy: an admission list of the wrong length is an input error") 
   CHECK_THROWS_WITH_AS(cache::che_hierarchy(dc::streams(), config), doctest::Contains("admission"),
                        tpeval::io::InputError);
 }
+
+TEST_CASE("hierarchy: a read-only sequential stream under the 'modified' EH policy never fills "
+          "level 2") {
+  // Found while refactoring `tpeval cache`: the never re-referenced sequential items would stay
+  // forever at T2 = infinity, but none migrates (clean victims, 'modified' policy). Their share 0
+  // times the infinite occupancy was NaN, and the T2 search failed with an internal error.
+  const std::vector<cache::ReferenceStream> streams{
+      cache::sequential_stream("seq", 0.5, 8.0), cache::independent_class("a", 1000, 0.01)};
+  cache::HierarchyConfig config;
+  config.level1_items = 800;
+  config.level2 = cache::Level2Kind::extended_memory;
+  config.level2_items = 2000;
+  config.policy = cache::MigrationPolicy::modified;
+  const auto r = cache::che_hierarchy(streams, config);
+  CHECK(std::isinf(r.level2_characteristic_time));
+  CHECK(r.level2_hit_ratio == 0.0);
+  CHECK(r.streams[0].level1_hit_ratio == doctest::Approx(7.0 / 8.0));
+  // The same streams with the 'all' policy do fill level 2 (the sequential victims migrate).
+  config.policy = cache::MigrationPolicy::all;
+  const auto all = cache::che_hierarchy(streams, config);
+  CHECK(std::isfinite(all.level2_characteristic_time));
+  CHECK(all.level2_hit_ratio > 0.0);
+}
