@@ -298,7 +298,8 @@ std::vector<double> two_cycle_deadlock_sums(const DeadlockInputs& in) {
       }
     }
   }
-  std::vector<double> before(np + 1), after(np + 1), by_partition(np);
+  // by_partition first: else GCC 12 at -O3 reports a false -Walloc-size-larger-than for it.
+  std::vector<double> by_partition(np), before(np + 1), after(np + 1);
   for (std::size_t c = 0; c < nc; ++c) {
     const ClassTotals& tc = in.totals[c];
     if (tc.requests <= 0) continue;
@@ -449,11 +450,56 @@ void validate(const LockWorkload& workload) {
   }
 }
 
-LockContention analyze_lock_contention(const LockWorkload& workload, const LockOptions& options) {
-  validate(workload);
+namespace {
+
+double sum(const std::vector<double>& v) {
+  double t = 0;
+  for (double x : v) t += x;
+  return t;
+}
+
+// Lock-seconds and squared lock-seconds per class and partition, split by mode.
+struct Holding {
+  std::vector<double> x, s, x2, s2;
+  /// All zero on first use; afterwards only the entries of `cls`'s accesses can be non-zero.
+  void clear_accessed(const LockClass& cls, std::size_t np) {
+    if (x.size() != np) {
+      for (auto* v : {&x, &s, &x2, &s2}) v->assign(np, 0.0);
+      return;
+    }
+    for (const PartitionAccess& acc : cls.accesses)
+      x[acc.partition] = s[acc.partition] = x2[acc.partition] = s2[acc.partition] = 0.0;
+  }
+};
+
+// What a requester of class c meets on partition p from the *other* classes (population x
+// locks held, and their length-biased residual lock-seconds); its own class is added with
+// others_seen(c, c).
+struct FromOtherClasses {
+  std::vector<std::vector<double>> x, s, resid_x, resid_s;
+};
+
+// All requests' waits of a class (first and second moments, and the first outside hot-granule
+// queues), summed over the partitions with the requests on each as weights.
+struct AllWaits {
+  double first = 0, second = 0, first_cold = 0;
+};
+
+// The wait that stretches each later step of a held lock: mean and variance.
+struct LaterWait {
+  double mean = 0, variance = 0;
+};
+
+// Running sums of one class's waits over the partitions (LockModel::evaluate).
+struct WaitSums {
+  double conflicts = 0;       // sum over partitions of k_p * P(conflict)
+  double cold_conflicts = 0;  // the same outside hot spots
+  double wait_weighted = 0;   // sum of k_p * P(conflict) * residual hold
+};
+
+std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
   const std::size_t np = workload.partitions.size();
   const std::size_t nc = workload.classes.size();
-
   std::vector<ClassTotals> totals(nc);
   for (std::size_t c = 0; c < nc; ++c) {
     totals[c].requests_on.assign(np, 0.0);
@@ -470,29 +516,85 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     }
     if (totals[c].requests > 0) totals[c].step_s /= totals[c].requests;
   }
-  auto exclusive_share = [&](std::size_t c, std::size_t p) {
-    return exclusive_share_of(totals[c], p);
-  };
-  auto is_open = [&](std::size_t c) { return workload.classes[c].arrival_rate_per_s > 0; };
-  auto others_seen = [&](std::size_t requester, std::size_t o, const std::vector<double>& n) {
+  return totals;
+}
+
+/// The mean-value iteration of analyze_lock_contention for one workload: the iteration state
+/// (waits per class and per class and partition, and the lagged quantities), one evaluation of
+/// the model for the current waits, the damped and Anderson-accelerated iteration over it, and
+/// the results at the final waits. One object per call.
+class LockModel {
+ public:
+  LockModel(const LockWorkload& workload, const LockOptions& options);
+  /// Iterates to the fixed point (or divergence, or the iteration limit).
+  void iterate();
+  /// The results at the final waits (evaluates the model once more).
+  LockContention results();
+
+ private:
+  bool is_open(std::size_t c) const { return workload.classes[c].arrival_rate_per_s > 0; }
+  double others_seen(std::size_t requester, std::size_t o) const {
     // Other transactions seen by a requester: N - 1 of its own class when the population is
     // fixed (closed, Tay et al.), N for Poisson arrivals (an arrival sees the time average).
-    return (o == requester && !is_open(requester)) ? std::max(n[o] - 1.0, 0.0) : n[o];
-  };
+    return (o == requester && !is_open(requester)) ? std::max(population[o] - 1.0, 0.0)
+                                                   : population[o];
+  }
+  double exclusive_share(std::size_t c, std::size_t p) const {
+    return exclusive_share_of(totals[c], p);
+  }
+  // Both are iteration state, damped like the mean waits (options.damping).
+  void damped(double& state, double value) const {
+    state = state < 0 ? value : (1 - options.damping) * state + options.damping * value;
+  }
+  // The response time of class c without waits.
+  double response_time_no_wait(std::size_t c) const {
+    return totals[c].requests * totals[c].step_s + workload.classes[c].commit_time_s;
+  }
 
-  // Lock-seconds and squared lock-seconds per class and partition, split by mode.
-  struct Holding {
-    std::vector<double> x, s, x2, s2;
-    /// All zero on first use; afterwards only the entries of `cls`'s accesses can be non-zero.
-    void clear_accessed(const LockClass& cls, std::size_t np) {
-      if (x.size() != np) {
-        for (auto* v : {&x, &s, &x2, &s2}) v->assign(np, 0.0);
-        return;
-      }
-      for (const PartitionAccess& acc : cls.accesses)
-        x[acc.partition] = s[acc.partition] = x2[acc.partition] = s2[acc.partition] = 0.0;
-    }
-  };
+  AllWaits all_waits(std::size_t c, double z, bool cold, double n) const;
+  LaterWait later_wait(std::size_t c, std::size_t p, double z, double wait_var, bool cold, double n,
+                       const AllWaits& all) const;
+  void holdings(std::size_t c, double z, const ClassVariance& var, bool cold, Holding& h) const;
+  double residual_moment_ratio(std::size_t c) const;
+  ClassVariance class_variance(std::size_t c, double z) const;
+  LockIterationState state() const {
+    return {wait_per_request, wait_on,   wait2_on,   wait_per_conflict,
+            moment_ratio,     share_hot, cold_ratio, same_queue};
+  }
+  void restore(const LockIterationState& s);
+
+  std::vector<double> evaluate(const std::vector<double>& z);
+  void evaluate_classes(const std::vector<double>& z);
+  void evaluate_partitions();
+  void sum_from_other_classes();
+  double residual_seconds(std::size_t o, double count, const std::vector<double>& second_moment,
+                          std::size_t p) const;
+  void sequence_partition_wait(std::size_t c, std::size_t p, WaitSums& sums);
+  void partition_wait(std::size_t c, std::size_t p, double own, double ratio, WaitSums& sums);
+
+  void set_up_anderson();
+  void pack(std::vector<double>& x) const;
+  void unpack(const std::vector<double>& x);
+  bool admissible(std::vector<double>& x, const std::vector<double>& damped_x) const;
+  double partition_change(const std::vector<double>& x, const std::vector<double>& g) const;
+  bool stable_operating_point();
+  bool damp_waits(const std::vector<double>& z_new, double& change);
+  void iterate_attempt();
+  void anderson_step(double change);
+
+  void partition_results(LockContention& out) const;
+  DeadlockInputs deadlock_inputs() const;
+  ClassContention class_result(std::size_t c, double p_deadlock, double& alpha) const;
+  double active_wait(std::size_t c) const;
+  void add_tay_workload(std::size_t c, double& k2n_over_d) const;
+  void diagnose(LockContention& out) const;
+
+  const LockWorkload& workload;
+  const LockOptions& options;
+  const std::size_t np;
+  const std::size_t nc;
+  const std::vector<ClassTotals> totals;
+
   // First and second moments of the holding times, per class and partition, split by mode.
   // Lock i of access a is held for the rest of its own step (half of a step of mean s_a and
   // variance v_a: mean s_a / 2, variance v_a / 2, as one of two independent halves), the
@@ -509,506 +611,591 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
   // their mean wait (k z - z_p) / (k - 1) stretches its later steps - the same finite-population
   // view as for the step means below. It matters for hot spots: a transaction that holds the hot
   // lock does not wait for it again.
-  std::vector<std::vector<double>> wait_on(nc, std::vector<double>(np, -1.0));
-  std::vector<double> share_hot(np, 0.0);  // hot_spot_share per partition (last evaluation)
-  std::vector<std::vector<double>> wait2_on(nc, std::vector<double>(np, 0.0));  // E[wait^2]
-  // Both are iteration state, damped like the mean waits (options.damping).
-  const auto damped = [&](double& state, double value) {
-    state = state < 0 ? value : (1 - options.damping) * state + options.damping * value;
-  };
+  std::vector<std::vector<double>> wait_on;
+  std::vector<double> share_hot;              // hot_spot_share per partition (last evaluation)
+  std::vector<std::vector<double>> wait2_on;  // E[wait^2]
   // Share of the waits on a partition that a hot lock's holder still meets: the second moment of
   // its holders' lock-seconds outside hot-granule queues over all of it (last evaluation; see
-  // `cold` below). 1 until known.
-  std::vector<double> cold_ratio(np, 1.0);
+  // `cold` in holdings()). 1 until known.
+  std::vector<double> cold_ratio;
   // Share of the transactions queued on a partition that queue for one given granule (its
   // holder's): the hot-spot share over the D granules - 1 for one hot page, about 0 for many
   // granules (the lock experiment's small partition of 1000 pages keeps its contention model;
   // with the share alone its analytic response time fell again above 300 TPS). End-of-file
-  // inserts: all queued inserters (see the holder's z_cold below).
-  std::vector<double> same_queue(np, 0.0);
-  // `cold`: the lock-seconds a transaction holds while it is not queued at a hot granule (its
-  // waits on partition q weighted by 1 - hot_spot_share(q)).
-  // Written into `h`, whose storage is reused from one iteration to the next (issue #16: four
-  // allocations per class and call, 8 x 10^4 per iteration with 10^4 classes). Only the
-  // partitions the class accesses are non-zero: those are cleared (`h` starts all zero).
-  auto holdings = [&](std::size_t c, double z, const ClassVariance& var, bool cold, Holding& h) {
-    const LockClass& cls = workload.classes[c];
-    const ClassTotals& tot = totals[c];
-    h.clear_accessed(cls, np);
-    const double k = tot.requests;
-    if (k <= 0) return;
-    const double n = std::max(k - 1.0, 0.0);
-    // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
-    const double sum_m = k * n / 2.0;
-    const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
-    // All requests' waits (first and second moments), the same for every access: summed once,
-    // not once per access (O(partitions) instead of O(partitions^2) per class, issue #16).
-    double all_first = 0, all_second = 0, all_first_cold = 0;
-    if (n > 0 && z > 0)
-      for (std::size_t q = 0; q < np; ++q) {
-        const double weight = cold ? 1.0 - same_queue[q] : 1.0;
-        all_first += weight * tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
-        all_second += weight * tot.requests_on[q] * wait2_on[c][q];
-        all_first_cold += cold_ratio[q] * tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
-      }
-    for (const PartitionAccess& acc : cls.accesses) {
-      const double s_a = effective_step(cls, acc);
-      const double v_a = effective_step_scv(cls, acc) * s_a * s_a;
-      double mu = 0, sigma2 = 0, vbar = 0;  // the other n steps
-      if (n > 0) {
-        mu = std::max(0.0, (k * tot.step_s - s_a) / n);
-        sigma2 = std::max(0.0, (tot.step_sq_sum - s_a * s_a) / n - mu * mu);
-        vbar = std::max(0.0, (tot.within_var_sum - v_a) / n);
-      }
-      const double fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;  // sigma^2 / (n - 1)
-      double z_later = z;
-      // The waits' variance comes from long waits behind blocked holders. The holder of a hot
-      // granule never waits for those queued behind it (that wait would close a cycle: a
-      // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
-      // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
-      // analytic limit was 116 TPS against about 150 simulated).
-      const double wait_var_weight = 1.0 - share_hot[acc.partition];
-      double later_var = vbar + wait_var_weight * var.wait;
-      if (n > 0 && z > 0 && wait_on[c][acc.partition] >= 0) {
-        // The other requests' waits: mean and variance without this request's own.
-        const double own_weight = cold ? 1.0 - same_queue[acc.partition] : 1.0;
-        z_later = std::max(0.0, (all_first - own_weight * wait_on[c][acc.partition]) / n);
-        if (!cold) {
-          // Nor does the holder of a hot granule wait for a lock held by a transaction queued
-          // behind it: that request closes a cycle and is a deadlock (the requester is the
-          // victim, L2364), not a wait. Its later requests meet only the lock-seconds of
-          // transactions outside the hot queue (cold_ratio). Issue #13: one hot page locked by
-          // every transaction, analytic limit 30.1 -> 34.7 TPS against 36 simulated (the hot
-          // holder's BRANCH waits grew with the hot queue, and the queue diverged at 88 %);
-          // page-locked HISTORY at 130 / 145 TPS: response +18 / +32 % -> -5 / -4 %. For
-          // end-of-file inserts all queued inserters count, not only those at the holder's own
-          // page (1 / max(1, utilization) of them, about 1/5 at 130 TPS): that gave +16 / +31 %
-          // (measured 2026-11-30), so the waits for inserters queued at the later pages are
-          // short too - the mean-value residual would count them in full.
-          const double s_p = same_queue[acc.partition];
-          const double z_cold = std::max(
-              0.0, (all_first_cold - cold_ratio[acc.partition] * wait_on[c][acc.partition]) / n);
-          z_later = (1.0 - s_p) * z_later + s_p * z_cold;
-        }
-        const double second = std::max(0.0, (all_second - wait2_on[c][acc.partition]) / n);
-        later_var = vbar + wait_var_weight * std::max(0.0, second - z_later * z_later);
-      }
-      const double later_step = mu + z_later;
-      // Own (half) step + commit.
-      const double a0 = cls.own_step_held * s_a + cls.commit_time_s;
-      const double var0 = cls.own_step_held * v_a + var.commit;
-      double ls = 0, sq = 0;
-      if (acc.request_position < 0) {
-        // Spread evenly: each of the k positions equally likely.
-        const double e1 = k * a0 + later_step * sum_m;
-        const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
-                          later_step * later_step * sum_m2 + later_var * sum_m +
-                          fpc_scale * std::max(0.0, n * sum_m - sum_m2);
-        ls = acc.lock_requests * e1 / k;
-        sq = acc.lock_requests * e2 / k;
-      } else {
-        // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
-        const double m = n * (1.0 - acc.request_position);
-        const double hold = a0 + m * later_step;
-        const double variance = var0 + m * later_var + fpc_scale * m * (n - m);
-        ls = acc.lock_requests * hold;
-        sq = acc.lock_requests * (hold * hold + variance);
-      }
-      h.x[acc.partition] += ls * acc.exclusive_share;
-      h.s[acc.partition] += ls * (1 - acc.exclusive_share);
-      h.x2[acc.partition] += sq * acc.exclusive_share;
-      h.s2[acc.partition] += sq * (1 - acc.exclusive_share);
-    }
-  };
-  auto sum = [](const std::vector<double>& v) {
-    double t = 0;
-    for (double x : v) t += x;
-    return t;
-  };
+  // inserts: all queued inserters (see the holder's z_cold in holdings()).
+  std::vector<double> same_queue;
 
   // State of the mean-value iteration: z_c, the mean lock wait per request of class c.
-  std::vector<double> wait_per_request(nc, 0.0);
-  std::vector<HoldingProfile> profile(nc);
-  std::vector<Holding> hold(nc);
-  std::vector<Holding> hold_cold(nc);  // outside hot-granule queues (holdings(..., true))
-  std::vector<double> population(nc, 0.0);
-  std::vector<double> conflict_prob(nc, 0.0);
-  std::vector<double> wait_per_conflict(nc, 0.0);
+  std::vector<double> wait_per_request;
+  std::vector<HoldingProfile> profile;
+  std::vector<Holding> hold;
+  std::vector<Holding> hold_cold;  // outside hot-granule queues (holdings(..., true))
+  std::vector<double> population;
+  std::vector<double> conflict_prob;
+  std::vector<double> wait_per_conflict;
   // Conflicts per request outside hot spots (those feed Thomasian's alpha; a hot granule is a
   // queue, docs/locking.md "Hot spots").
-  std::vector<double> cold_conflict_prob(nc, 0.0);
-  std::vector<double> granule_rho(np, 0.0);      // locks held per granule (raw)
-  std::vector<LockQueueWait> sequence_wait(np);  // sequence partitions only
-  std::vector<SequenceHold> sequence_hold(np);   // sequence partitions only
-  std::vector<std::vector<double>> held_x(nc, std::vector<double>(np, 0.0));
-  std::vector<std::vector<double>> held_s(nc, std::vector<double>(np, 0.0));
-  // What a requester of class c meets on partition p from the *other* classes (population x
-  // locks held, and their length-biased residual lock-seconds); its own class is added with
-  // others_seen(c, c).
-  struct FromOtherClasses {
-    std::vector<std::vector<double>> x, s, resid_x, resid_s;
-  };
-  FromOtherClasses from_others{held_x, held_x, held_x, held_x};
-  std::vector<double> sequence_x(np, 0.0), sequence_s(np, 0.0);  // all classes' locks held
-  std::vector<double> other_terms, throughput(nc, 0.0);          // scratch of one evaluation
+  std::vector<double> cold_conflict_prob;
+  std::vector<double> granule_rho;           // locks held per granule (raw)
+  std::vector<LockQueueWait> sequence_wait;  // sequence partitions only
+  std::vector<SequenceHold> sequence_hold;   // sequence partitions only
+  std::vector<std::vector<double>> held_x;
+  std::vector<std::vector<double>> held_s;
+  FromOtherClasses from_others;
+  std::vector<double> sequence_x, sequence_s;   // all classes' locks held
+  std::vector<double> other_terms, throughput;  // scratch of one evaluation
+  // The residual moment ratio at the last evaluation (iteration state, like wait_per_conflict;
+  // 4/3 before any).
+  std::vector<double> moment_ratio;
 
-  // Variances shared by all locks of a class for the mean wait z per request. A request waits
-  // W (the wait per conflict of the last evaluation) with probability P = z / W and not at all
-  // otherwise: Var(wait) = P E[W^2] - z^2 = (E[W^2] / W^2) z W - z^2. W is the residual of a
-  // length-biased holding time h, E[W^2] = E[h^3] / (3 E[h]); with a gamma-distributed h of
-  // squared coefficient of variation c^2 (two-moment fit of the holding profile of the last
-  // evaluation, the requester's own class standing for its blockers) that gives
-  //   E[W^2] / W^2 = 4 (1 + 2 c^2) / (3 (1 + c^2)),
-  // 4/3 for fixed holds (uniform residual), 2 for exponential ones.
-  auto residual_moment_ratio = [&](std::size_t c) {
-    const double k = totals[c].requests;
-    const double e1 = k > 0 ? (sum(hold[c].x) + sum(hold[c].s)) / k : 0.0;
-    const double e2 = k > 0 ? (sum(hold[c].x2) + sum(hold[c].s2)) / k : 0.0;
-    const double c2 = e1 > 0 ? std::max(0.0, e2 / (e1 * e1) - 1.0) : 0.0;
-    return 4.0 * (1.0 + 2.0 * c2) / (3.0 * (1.0 + c2));
-  };
-  // Its value at the last evaluation (iteration state, like wait_per_conflict; 4/3 before any).
-  std::vector<double> moment_ratio(nc, 4.0 / 3.0);
-  auto class_variance = [&](std::size_t c, double z) {
-    const LockClass& cls = workload.classes[c];
-    ClassVariance v;
-    v.commit = cls.commit_time_scv * cls.commit_time_s * cls.commit_time_s;
-    if (z > 0) v.wait = std::max(0.0, moment_ratio[c] * z * wait_per_conflict[c] - z * z);
-    return v;
-  };
-
-  LockContention out;
   bool diverged = false;
   std::string divergence_reason;
-  const LockIterationState zero_wait_state{wait_per_request,  wait_on,      wait2_on,
-                                           wait_per_conflict, moment_ratio, share_hot,
-                                           cold_ratio,        same_queue};
+  bool converged = false;
+  const LockIterationState zero_wait_state;
   bool warm_started = false;
-  const auto restore = [&](const LockIterationState& s) {
-    wait_per_request = s.wait_per_request;
-    wait_on = s.wait_on;
-    wait2_on = s.wait2_on;
-    wait_per_conflict = s.wait_per_conflict;
-    moment_ratio = s.residual_moment_ratio;
-    share_hot = s.hot_spot_share;
-    cold_ratio = s.cold_share;
-    same_queue = s.same_queue_share;
-  };
+
+  // Anderson acceleration over the whole iteration state (set_up_anderson).
+  std::optional<AndersonAcceleration> anderson;
+  std::vector<double> state_weight;
+  // wait_per_conflict, moment_ratio, share_hot, cold_ratio, same_queue
+  const std::size_t lagged_at;
+  bool accelerate = false;
+  double best_change = std::numeric_limits<double>::infinity();
+  std::size_t since_best = 0;
+  std::vector<double> x_start;
+  bool accelerated_steps = false;
+  std::size_t attempt_start = 0;            // the first iteration of the current attempt
+  std::vector<double> x_before, g, x_next;  // reused: no allocation per iteration
+  std::size_t it = 0;
+};
+
+LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
+    : workload(workload_),
+      options(options_),
+      np(workload_.partitions.size()),
+      nc(workload_.classes.size()),
+      totals(class_totals(workload_)),
+      wait_on(nc, std::vector<double>(np, -1.0)),
+      share_hot(np, 0.0),
+      wait2_on(nc, std::vector<double>(np, 0.0)),
+      cold_ratio(np, 1.0),
+      same_queue(np, 0.0),
+      wait_per_request(nc, 0.0),
+      profile(nc),
+      hold(nc),
+      hold_cold(nc),
+      population(nc, 0.0),
+      conflict_prob(nc, 0.0),
+      wait_per_conflict(nc, 0.0),
+      cold_conflict_prob(nc, 0.0),
+      granule_rho(np, 0.0),
+      sequence_wait(np),
+      sequence_hold(np),
+      held_x(nc, std::vector<double>(np, 0.0)),
+      held_s(nc, std::vector<double>(np, 0.0)),
+      from_others{held_x, held_x, held_x, held_x},
+      sequence_x(np, 0.0),
+      sequence_s(np, 0.0),
+      throughput(nc, 0.0),
+      moment_ratio(nc, 4.0 / 3.0),
+      zero_wait_state(state()),
+      lagged_at(nc * (1 + 2 * np)) {
   if (const LockIterationState* s = options.start; s && state_fits(*s, nc, np)) {
     warm_started = true;
     restore(*s);
   }
-
-  // One evaluation of the model for the current waits; returns the new waits per request.
-  auto evaluate = [&](const std::vector<double>& z) {
-    for (std::size_t c = 0; c < nc; ++c) {
-      const LockClass& cls = workload.classes[c];
-      profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls);
-      holdings(c, z[c], class_variance(c, z[c]), false, hold[c]);
-      holdings(c, z[c], class_variance(c, z[c]), true, hold_cold[c]);
-      const double r = profile[c].response_time_s;
-      population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
-      for (std::size_t p = 0; p < np; ++p) {
-        // Time-average locks held by one transaction (Little: lock-seconds / life time).
-        held_x[c][p] = r > 0 ? hold[c].x[p] / r : 0.0;
-        held_s[c][p] = r > 0 ? hold[c].s[p] / r : 0.0;
-      }
-    }
-    for (std::size_t o = 0; o < nc; ++o) {
-      const double r = profile[o].response_time_s;
-      throughput[o] = r > 0 ? population[o] / r : 0.0;  // of the class, once (not per partition)
-    }
-    // Per partition: requests in flight and locks held per granule (the hot-spot weight and the
-    // granule utilization of the lock queue), and for sequence partitions the queue of a page.
-    for (std::size_t p = 0; p < np; ++p) {
-      const LockPartition& part = workload.partitions[p];
-      double in_flight = 0, held = 0, rate = 0, hold1 = 0, hold2 = 0, hold2_cold = 0;
-      for (std::size_t o = 0; o < nc; ++o) {
-        in_flight += population[o] * totals[o].requests_on[p];
-        held += population[o] * (held_x[o][p] + held_s[o][p]);
-        const double x_o = throughput[o];
-        rate += x_o * totals[o].requests_on[p];
-        hold1 += x_o * (hold[o].x[p] + hold[o].s[p]);
-        hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
-        hold2_cold += x_o * (hold_cold[o].x2[p] + hold_cold[o].s2[p]);
-      }
-      // A request's wait on p is proportional to the others' residual lock-seconds there,
-      // sum X_o E[hold^2] / 2 (conflict probability x length-biased residual).
-      cold_ratio[p] = hold2 > 0 ? std::clamp(hold2_cold / hold2, 0.0, 1.0) : 1.0;
-      if (part.sequence_batch > 0) {
-        sequence_x[p] = sequence_s[p] = 0;
-        for (std::size_t o = 0; o < nc; ++o) {
-          sequence_x[p] += population[o] * held_x[o][p];
-          sequence_s[p] += population[o] * held_s[o][p];
-        }
-        share_hot[p] = 1.0;
-        const double mean = rate > 0 ? hold1 / rate : 0.0;
-        const double scv = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
-        sequence_wait[p] = sequence_granule_wait(rate, mean, scv, part.sequence_batch);
-        sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
-        granule_rho[p] = sequence_wait[p].utilization;
-        same_queue[p] = share_hot[p];
-      } else {
-        share_hot[p] = hot_spot_share(in_flight, part.granules);
-        granule_rho[p] = held / part.granules;
-        same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
-      }
-    }
-    // `count` transactions of class o: their residual lock-seconds on p.
-    const auto residual_seconds = [&](std::size_t o, double count,
-                                      const std::vector<double>& second_moment, std::size_t p) {
-      const double r = profile[o].response_time_s;
-      return r > 0 ? count * second_moment[p] / (2 * r) : 0.0;
-    };
-    sum_over_other_classes(
-        nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_x[o][p]; },
-        from_others.x, other_terms);
-    sum_over_other_classes(
-        nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_s[o][p]; },
-        from_others.s, other_terms);
-    sum_over_other_classes(
-        nc, np,
-        [&](std::size_t o, std::size_t p) {
-          return residual_seconds(o, population[o], hold[o].x2, p);
-        },
-        from_others.resid_x, other_terms);
-    sum_over_other_classes(
-        nc, np,
-        [&](std::size_t o, std::size_t p) {
-          return residual_seconds(o, population[o], hold[o].s2, p);
-        },
-        from_others.resid_s, other_terms);
-    std::vector<double> z_new(nc, 0.0);
-    for (std::size_t c = 0; c < nc; ++c) {
-      if (totals[c].requests <= 0) continue;
-      // The requester's own class: N - 1 others when closed (others_seen).
-      const double own = others_seen(c, c, population);
-      double conflicts = 0;                           // sum over partitions of k_p * P(conflict)
-      double cold_conflicts = 0;                      // the same outside hot spots
-      double wait_weighted = 0;                       // sum of k_p * P(conflict) * residual hold
-      const double ratio = residual_moment_ratio(c);  // E[W^2] / W^2 of a residual wait
-      moment_ratio[c] = ratio;
-      for (std::size_t p = 0; p < np; ++p) {
-        const double kp = totals[c].requests_on[p];
-        if (kp <= 0) continue;
-        const double d = workload.partitions[p].granules;
-        if (workload.partitions[p].sequence_batch > 0) {
-          // A page of end-of-file inserts: its lock queue (shared requests wait only behind
-          // exclusive holders, in proportion).
-          const double hx = sequence_x[p], hs = sequence_s[p];
-          const double w = exclusive_share(c, p);
-          const double fx = hx + hs > 0 ? hx / (hx + hs) : 0.0;
-          const double mode = w + (1 - w) * fx;
-          conflicts += kp * mode * sequence_wait[p].wait_probability;
-          wait_weighted += kp * mode * sequence_wait[p].mean_wait_s;
-          damped(wait_on[c][p], mode * sequence_wait[p].mean_wait_s);
-          damped(wait2_on[c][p], mode * sequence_wait[p].wait_second_moment_s2);
-          continue;
-        }
-        // Locks held by the others, and (a conflicting lock is met at a random moment of its
-        // holding, length-biased, so the wait is its mean residual holding time
-        // sum hold^2 / (2 sum hold); weighting by locks held gives others * x2 / (2 R)) their
-        // residual lock-seconds.
-        const double hx = from_others.x[c][p] + own * held_x[c][p];
-        const double hs = from_others.s[c][p] + own * held_s[c][p];
-        const double resid_x = from_others.resid_x[c][p] + residual_seconds(c, own, hold[c].x2, p);
-        const double resid_s = from_others.resid_s[c][p] + residual_seconds(c, own, hold[c].s2, p);
-        const double p_exclusive = std::min(1.0, (hx + hs) / d);
-        const double p_shared = std::min(1.0, hx / d);
-        const double w = exclusive_share(c, p);
-        // A conflicting request also waits for those queued before it: the M/G/1 factor
-        // 1 / (1 - rho) at the granule utilization, weighted by the hot-spot share (1 for a
-        // hot granule, about 1 - and the contention model alone - for many granules).
-        const double queue = queue_wait_factor(granule_rho[p], share_hot[p]);
-        const double wait_exclusive = (hx + hs) > 0 ? queue * (resid_x + resid_s) / (hx + hs) : 0.0;
-        const double wait_shared = hx > 0 ? queue * resid_x / hx : 0.0;
-        const double conflicts_p = kp * (w * p_exclusive + (1 - w) * p_shared);
-        conflicts += conflicts_p;
-        if (share_hot[p] < 1.0) cold_conflicts += conflicts_p;
-        const double wait_p = w * p_exclusive * wait_exclusive + (1 - w) * p_shared * wait_shared;
-        wait_weighted += kp * wait_p;
-        damped(wait_on[c][p], wait_p);
-        damped(wait2_on[c][p], ratio * (w * p_exclusive * wait_exclusive * wait_exclusive +
-                                        (1 - w) * p_shared * wait_shared * wait_shared));
-      }
-      conflict_prob[c] = conflicts / totals[c].requests;
-      cold_conflict_prob[c] = cold_conflicts / totals[c].requests;
-      wait_per_conflict[c] = conflicts > 0 ? wait_weighted / conflicts : 0.0;
-      z_new[c] = wait_weighted / totals[c].requests;
-    }
-    return z_new;
-  };
-
-  // Anderson acceleration over the whole iteration state, so that one evaluation is a function
-  // of it alone: the waits per class, per class and partition and their second moments (on the
-  // scale of the class's response time without waits), then the lagged wait per conflict, the
-  // residual moment ratio and the hot-spot shares (dimensionless).
-  std::optional<AndersonAcceleration> anderson;
-  std::vector<double> state_weight;
-  // wait_per_conflict, moment_ratio, share_hot, cold_ratio, same_queue
-  const std::size_t lagged_at = nc * (1 + 2 * np);
-  if (options.anderson_depth > 0) {
-    state_weight.assign(lagged_at + 2 * nc + 3 * np, 1.0);
-    for (std::size_t c = 0; c < nc; ++c) {
-      const double r0 = totals[c].requests * totals[c].step_s + workload.classes[c].commit_time_s;
-      const double w = 1.0 / (r0 > 0 ? r0 : 1.0);
-      state_weight[c] = w;
-      for (std::size_t p = 0; p < np; ++p) {
-        state_weight[nc + c * np + p] = w;
-        state_weight[nc * (1 + np) + c * np + p] = w * w;
-      }
-      state_weight[lagged_at + c] = w;
-    }
-    anderson.emplace(options.anderson_depth, state_weight);
-  }
-  const auto pack = [&](std::vector<double>& x) {
-    x.assign(wait_per_request.begin(), wait_per_request.end());
-    x.reserve(lagged_at + 2 * nc + 3 * np);
-    for (const auto& row : wait_on) x.insert(x.end(), row.begin(), row.end());
-    for (const auto& row : wait2_on) x.insert(x.end(), row.begin(), row.end());
-    x.insert(x.end(), wait_per_conflict.begin(), wait_per_conflict.end());
-    x.insert(x.end(), moment_ratio.begin(), moment_ratio.end());
-    x.insert(x.end(), share_hot.begin(), share_hot.end());
-    x.insert(x.end(), cold_ratio.begin(), cold_ratio.end());
-    x.insert(x.end(), same_queue.begin(), same_queue.end());
-  };
-  const auto unpack = [&](const std::vector<double>& x) {
-    std::copy_n(x.begin(), nc, wait_per_request.begin());
-    for (std::size_t c = 0; c < nc; ++c) {
-      std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc + c * np), np, wait_on[c].begin());
-      std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np) + c * np), np,
-                  wait2_on[c].begin());
-    }
-    const auto at = [&](std::size_t i) { return x.begin() + static_cast<std::ptrdiff_t>(i); };
-    std::copy_n(at(lagged_at), nc, wait_per_conflict.begin());
-    std::copy_n(at(lagged_at + nc), nc, moment_ratio.begin());
-    std::copy_n(at(lagged_at + 2 * nc), np, share_hot.begin());
-    std::copy_n(at(lagged_at + 2 * nc + np), np, cold_ratio.begin());
-    std::copy_n(at(lagged_at + 2 * nc + 2 * np), np, same_queue.begin());
-  };
-  // An accelerated step is taken only with finite, non-negative waits within max_expansion
-  // (components still at -1, "no evaluation yet", stay so); otherwise the damped one.
-  const auto admissible = [&](std::vector<double>& x, const std::vector<double>& damped_x) {
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      if (!std::isfinite(x[i])) return false;
-      x[i] = damped_x[i] < 0 ? damped_x[i] : std::max(0.0, x[i]);
-    }
-    for (std::size_t p = 0; p < np; ++p) {
-      double& share = x[lagged_at + 2 * nc + p];
-      share = std::min(share, 1.0);
-      double& cold = x[lagged_at + 2 * nc + np + p];
-      cold = std::min(cold, 1.0);
-      double& same = x[lagged_at + 2 * nc + 2 * np + p];
-      same = std::min(same, 1.0);
-    }
-    for (std::size_t c = 0; c < nc; ++c) {
-      const double r0 = totals[c].requests * totals[c].step_s + workload.classes[c].commit_time_s;
-      const double r =
-          totals[c].requests * (totals[c].step_s + x[c]) + workload.classes[c].commit_time_s;
-      if (r0 > 0 && r > options.max_expansion * r0) return false;
-    }
-    return true;
-  };
-  // Largest weighted change of the per-partition waits and of the lagged quantities in the
-  // damped step, relative like the waits' own stopping rule (accelerated steps must also have
-  // settled these).
-  const auto partition_change = [&](const std::vector<double>& x, const std::vector<double>& g) {
-    double change = 0;
-    for (std::size_t i = nc; i < x.size(); ++i) {
-      if (x[i] < 0 || g[i] < 0) continue;
-      const double scaled = state_weight[i] * std::abs(g[i] - x[i]) / options.damping;
-      change = std::max(change, scaled / std::max(1.0, state_weight[i] * std::abs(x[i])));
-    }
-    return change;
-  };
-  bool accelerate = anderson.has_value();
-  double best_change = std::numeric_limits<double>::infinity();
-  std::size_t since_best = 0;
-  std::vector<double> x_start;
+  set_up_anderson();
+  accelerate = anderson.has_value();
   if (accelerate) pack(x_start);
-  // Near thrashing a stable operating point has an unstable twin just above it (the two meet
-  // where thrashing sets in), and an accelerated step can land beyond the stable one. Lowered
-  // waits are pushed back up at the stable point and further down at the unstable one.
-  const auto stable_operating_point = [&] {
-    constexpr double kProbe = 1e-4;  // relative lowering of every wait
-    std::vector<double> at_point, lowered;
-    pack(at_point);
-    lowered = at_point;
-    for (std::size_t i = 0; i < lagged_at; ++i) lowered[i] *= 1 - kProbe;
-    unpack(lowered);
-    const std::vector<double> z_new = evaluate(wait_per_request);
-    double drift = 0;
-    for (std::size_t c = 0; c < nc; ++c) drift += state_weight[c] * (z_new[c] - lowered[c]);
-    unpack(at_point);
-    return drift >= 0;
-  };
-  bool accelerated_steps = false;
-  std::size_t attempt_start = 0;  // the first iteration of the current attempt
+}
 
-  std::vector<double> x_before, g, x_next;  // reused: no allocation per iteration
-  std::size_t it = 0;
-  for (;;) {  // accelerated; after an unstable point accelerated from zero, then plain
-    for (; it < options.max_iterations; ++it) {
-      if (accelerate) pack(x_before);
-      const std::vector<double> z_new = evaluate(wait_per_request);
-      double change = 0;
-      bool blown = false;
-      for (std::size_t c = 0; c < nc; ++c) {
-        const LockClass& cls = workload.classes[c];
-        const double r0 = totals[c].requests * totals[c].step_s + cls.commit_time_s;
-        const double scale = std::max(wait_per_request[c], r0 > 0 ? r0 : 1.0);
-        change = std::max(change, std::abs(z_new[c] - wait_per_request[c]) / scale);
-        const double next =
-            (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
-        wait_per_request[c] = next;
-        const double r = totals[c].requests * (totals[c].step_s + next) + cls.commit_time_s;
-        if (!std::isfinite(next) || (r0 > 0 && r > options.max_expansion * r0)) blown = true;
+// All requests' waits (first and second moments), the same for every access: summed once,
+// not once per access (O(partitions) instead of O(partitions^2) per class, issue #16).
+AllWaits LockModel::all_waits(std::size_t c, double z, bool cold, double n) const {
+  AllWaits all;
+  const ClassTotals& tot = totals[c];
+  if (n > 0 && z > 0)
+    for (std::size_t q = 0; q < np; ++q) {
+      const double weight = cold ? 1.0 - same_queue[q] : 1.0;
+      all.first += weight * tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
+      all.second += weight * tot.requests_on[q] * wait2_on[c][q];
+      all.first_cold += cold_ratio[q] * tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
+    }
+  return all;
+}
+
+// The wait of each of the later steps of a lock of class c taken on partition p (mean and
+// variance; `all` as in holdings()).
+LaterWait LockModel::later_wait(std::size_t c, std::size_t p, double z, double wait_var, bool cold,
+                                double n, const AllWaits& all) const {
+  LaterWait later{z, wait_var};
+  if (!(n > 0 && z > 0 && wait_on[c][p] >= 0)) return later;
+  // The other requests' waits: mean and variance without this request's own.
+  const double own_weight = cold ? 1.0 - same_queue[p] : 1.0;
+  later.mean = std::max(0.0, (all.first - own_weight * wait_on[c][p]) / n);
+  if (!cold) {
+    // Nor does the holder of a hot granule wait for a lock held by a transaction queued
+    // behind it: that request closes a cycle and is a deadlock (the requester is the
+    // victim, L2364), not a wait. Its later requests meet only the lock-seconds of
+    // transactions outside the hot queue (cold_ratio). Issue #13: one hot page locked by
+    // every transaction, analytic limit 30.1 -> 34.7 TPS against 36 simulated (the hot
+    // holder's BRANCH waits grew with the hot queue, and the queue diverged at 88 %);
+    // page-locked HISTORY at 130 / 145 TPS: response +18 / +32 % -> -5 / -4 %. For
+    // end-of-file inserts all queued inserters count, not only those at the holder's own
+    // page (1 / max(1, utilization) of them, about 1/5 at 130 TPS): that gave +16 / +31 %
+    // (measured 2026-11-30), so the waits for inserters queued at the later pages are
+    // short too - the mean-value residual would count them in full.
+    const double s_p = same_queue[p];
+    const double z_cold = std::max(0.0, (all.first_cold - cold_ratio[p] * wait_on[c][p]) / n);
+    later.mean = (1.0 - s_p) * later.mean + s_p * z_cold;
+  }
+  const double second = std::max(0.0, (all.second - wait2_on[c][p]) / n);
+  later.variance = std::max(0.0, second - later.mean * later.mean);
+  return later;
+}
+
+// `cold`: the lock-seconds a transaction holds while it is not queued at a hot granule (its
+// waits on partition q weighted by 1 - hot_spot_share(q)).
+// Written into `h`, whose storage is reused from one iteration to the next (issue #16: four
+// allocations per class and call, 8 x 10^4 per iteration with 10^4 classes). Only the
+// partitions the class accesses are non-zero: those are cleared (`h` starts all zero).
+void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, bool cold,
+                         Holding& h) const {
+  const LockClass& cls = workload.classes[c];
+  const ClassTotals& tot = totals[c];
+  h.clear_accessed(cls, np);
+  const double k = tot.requests;
+  if (k <= 0) return;
+  const double n = std::max(k - 1.0, 0.0);
+  // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
+  const double sum_m = k * n / 2.0;
+  const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
+  const AllWaits all = all_waits(c, z, cold, n);
+  for (const PartitionAccess& acc : cls.accesses) {
+    const double s_a = effective_step(cls, acc);
+    const double v_a = effective_step_scv(cls, acc) * s_a * s_a;
+    double mu = 0, sigma2 = 0, vbar = 0;  // the other n steps
+    if (n > 0) {
+      mu = std::max(0.0, (k * tot.step_s - s_a) / n);
+      sigma2 = std::max(0.0, (tot.step_sq_sum - s_a * s_a) / n - mu * mu);
+      vbar = std::max(0.0, (tot.within_var_sum - v_a) / n);
+    }
+    const double fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;  // sigma^2 / (n - 1)
+    // The waits' variance comes from long waits behind blocked holders. The holder of a hot
+    // granule never waits for those queued behind it (that wait would close a cycle: a
+    // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
+    // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
+    // analytic limit was 116 TPS against about 150 simulated).
+    const double wait_var_weight = 1.0 - share_hot[acc.partition];
+    const LaterWait later = later_wait(c, acc.partition, z, var.wait, cold, n, all);
+    const double later_var = vbar + wait_var_weight * later.variance;
+    const double later_step = mu + later.mean;
+    // Own (half) step + commit.
+    const double a0 = cls.own_step_held * s_a + cls.commit_time_s;
+    const double var0 = cls.own_step_held * v_a + var.commit;
+    double ls = 0, sq = 0;
+    if (acc.request_position < 0) {
+      // Spread evenly: each of the k positions equally likely.
+      const double e1 = k * a0 + later_step * sum_m;
+      const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
+                        later_step * later_step * sum_m2 + later_var * sum_m +
+                        fpc_scale * std::max(0.0, n * sum_m - sum_m2);
+      ls = acc.lock_requests * e1 / k;
+      sq = acc.lock_requests * e2 / k;
+    } else {
+      // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
+      const double m = n * (1.0 - acc.request_position);
+      const double hold_s = a0 + m * later_step;
+      const double variance = var0 + m * later_var + fpc_scale * m * (n - m);
+      ls = acc.lock_requests * hold_s;
+      sq = acc.lock_requests * (hold_s * hold_s + variance);
+    }
+    h.x[acc.partition] += ls * acc.exclusive_share;
+    h.s[acc.partition] += ls * (1 - acc.exclusive_share);
+    h.x2[acc.partition] += sq * acc.exclusive_share;
+    h.s2[acc.partition] += sq * (1 - acc.exclusive_share);
+  }
+}
+
+// Variances shared by all locks of a class for the mean wait z per request. A request waits
+// W (the wait per conflict of the last evaluation) with probability P = z / W and not at all
+// otherwise: Var(wait) = P E[W^2] - z^2 = (E[W^2] / W^2) z W - z^2. W is the residual of a
+// length-biased holding time h, E[W^2] = E[h^3] / (3 E[h]); with a gamma-distributed h of
+// squared coefficient of variation c^2 (two-moment fit of the holding profile of the last
+// evaluation, the requester's own class standing for its blockers) that gives
+//   E[W^2] / W^2 = 4 (1 + 2 c^2) / (3 (1 + c^2)),
+// 4/3 for fixed holds (uniform residual), 2 for exponential ones.
+double LockModel::residual_moment_ratio(std::size_t c) const {
+  const double k = totals[c].requests;
+  const double e1 = k > 0 ? (sum(hold[c].x) + sum(hold[c].s)) / k : 0.0;
+  const double e2 = k > 0 ? (sum(hold[c].x2) + sum(hold[c].s2)) / k : 0.0;
+  const double c2 = e1 > 0 ? std::max(0.0, e2 / (e1 * e1) - 1.0) : 0.0;
+  return 4.0 * (1.0 + 2.0 * c2) / (3.0 * (1.0 + c2));
+}
+
+ClassVariance LockModel::class_variance(std::size_t c, double z) const {
+  const LockClass& cls = workload.classes[c];
+  ClassVariance v;
+  v.commit = cls.commit_time_scv * cls.commit_time_s * cls.commit_time_s;
+  if (z > 0) v.wait = std::max(0.0, moment_ratio[c] * z * wait_per_conflict[c] - z * z);
+  return v;
+}
+
+void LockModel::restore(const LockIterationState& s) {
+  wait_per_request = s.wait_per_request;
+  wait_on = s.wait_on;
+  wait2_on = s.wait2_on;
+  wait_per_conflict = s.wait_per_conflict;
+  moment_ratio = s.residual_moment_ratio;
+  share_hot = s.hot_spot_share;
+  cold_ratio = s.cold_share;
+  same_queue = s.same_queue_share;
+}
+
+// One evaluation of the model for the current waits; returns the new waits per request.
+std::vector<double> LockModel::evaluate(const std::vector<double>& z) {
+  evaluate_classes(z);
+  evaluate_partitions();
+  sum_from_other_classes();
+  std::vector<double> z_new(nc, 0.0);
+  for (std::size_t c = 0; c < nc; ++c) {
+    if (totals[c].requests <= 0) continue;
+    // The requester's own class: N - 1 others when closed (others_seen).
+    const double own = others_seen(c, c);
+    WaitSums sums;
+    const double ratio = residual_moment_ratio(c);  // E[W^2] / W^2 of a residual wait
+    moment_ratio[c] = ratio;
+    for (std::size_t p = 0; p < np; ++p) {
+      if (totals[c].requests_on[p] <= 0) continue;
+      if (workload.partitions[p].sequence_batch > 0) {
+        sequence_partition_wait(c, p, sums);
+      } else {
+        partition_wait(c, p, own, ratio, sums);
       }
-      if (blown) {
-        diverged = true;
-        divergence_reason = fmt::format(
-            "lock waits grow without bound (response time beyond {:.6g} times its value without "
-            "waits)",
-            options.max_expansion);
-        break;
+    }
+    conflict_prob[c] = sums.conflicts / totals[c].requests;
+    cold_conflict_prob[c] = sums.cold_conflicts / totals[c].requests;
+    wait_per_conflict[c] = sums.conflicts > 0 ? sums.wait_weighted / sums.conflicts : 0.0;
+    z_new[c] = sums.wait_weighted / totals[c].requests;
+  }
+  return z_new;
+}
+
+// Per class: holding profile, holdings, population and locks held for the waits z.
+void LockModel::evaluate_classes(const std::vector<double>& z) {
+  for (std::size_t c = 0; c < nc; ++c) {
+    const LockClass& cls = workload.classes[c];
+    profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls);
+    holdings(c, z[c], class_variance(c, z[c]), false, hold[c]);
+    holdings(c, z[c], class_variance(c, z[c]), true, hold_cold[c]);
+    const double r = profile[c].response_time_s;
+    population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
+    for (std::size_t p = 0; p < np; ++p) {
+      // Time-average locks held by one transaction (Little: lock-seconds / life time).
+      held_x[c][p] = r > 0 ? hold[c].x[p] / r : 0.0;
+      held_s[c][p] = r > 0 ? hold[c].s[p] / r : 0.0;
+    }
+  }
+  for (std::size_t o = 0; o < nc; ++o) {
+    const double r = profile[o].response_time_s;
+    throughput[o] = r > 0 ? population[o] / r : 0.0;  // of the class, once (not per partition)
+  }
+}
+
+// Per partition: requests in flight and locks held per granule (the hot-spot weight and the
+// granule utilization of the lock queue), and for sequence partitions the queue of a page.
+void LockModel::evaluate_partitions() {
+  for (std::size_t p = 0; p < np; ++p) {
+    const LockPartition& part = workload.partitions[p];
+    double in_flight = 0, held = 0, rate = 0, hold1 = 0, hold2 = 0, hold2_cold = 0;
+    for (std::size_t o = 0; o < nc; ++o) {
+      in_flight += population[o] * totals[o].requests_on[p];
+      held += population[o] * (held_x[o][p] + held_s[o][p]);
+      const double x_o = throughput[o];
+      rate += x_o * totals[o].requests_on[p];
+      hold1 += x_o * (hold[o].x[p] + hold[o].s[p]);
+      hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
+      hold2_cold += x_o * (hold_cold[o].x2[p] + hold_cold[o].s2[p]);
+    }
+    // A request's wait on p is proportional to the others' residual lock-seconds there,
+    // sum X_o E[hold^2] / 2 (conflict probability x length-biased residual).
+    cold_ratio[p] = hold2 > 0 ? std::clamp(hold2_cold / hold2, 0.0, 1.0) : 1.0;
+    if (part.sequence_batch > 0) {
+      sequence_x[p] = sequence_s[p] = 0;
+      for (std::size_t o = 0; o < nc; ++o) {
+        sequence_x[p] += population[o] * held_x[o][p];
+        sequence_s[p] += population[o] * held_s[o][p];
       }
-      if (!accelerate) {
-        if (change <= options.tolerance) {
-          out.converged = true;
-          ++it;
-          break;
-        }
-        continue;
-      }
-      pack(g);  // the damped step
-      if (it > attempt_start &&
-          std::max(change, partition_change(x_before, g)) <= options.tolerance) {
-        out.converged = true;
+      share_hot[p] = 1.0;
+      const double mean = rate > 0 ? hold1 / rate : 0.0;
+      const double scv = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
+      sequence_wait[p] = sequence_granule_wait(rate, mean, scv, part.sequence_batch);
+      sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
+      granule_rho[p] = sequence_wait[p].utilization;
+      same_queue[p] = share_hot[p];
+    } else {
+      share_hot[p] = hot_spot_share(in_flight, part.granules);
+      granule_rho[p] = held / part.granules;
+      same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
+    }
+  }
+}
+
+// `count` transactions of class o: their residual lock-seconds on p.
+double LockModel::residual_seconds(std::size_t o, double count,
+                                   const std::vector<double>& second_moment, std::size_t p) const {
+  const double r = profile[o].response_time_s;
+  return r > 0 ? count * second_moment[p] / (2 * r) : 0.0;
+}
+
+void LockModel::sum_from_other_classes() {
+  sum_over_other_classes(
+      nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_x[o][p]; },
+      from_others.x, other_terms);
+  sum_over_other_classes(
+      nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_s[o][p]; },
+      from_others.s, other_terms);
+  sum_over_other_classes(
+      nc, np,
+      [&](std::size_t o, std::size_t p) {
+        return residual_seconds(o, population[o], hold[o].x2, p);
+      },
+      from_others.resid_x, other_terms);
+  sum_over_other_classes(
+      nc, np,
+      [&](std::size_t o, std::size_t p) {
+        return residual_seconds(o, population[o], hold[o].s2, p);
+      },
+      from_others.resid_s, other_terms);
+}
+
+// A page of end-of-file inserts: its lock queue (shared requests wait only behind exclusive
+// holders, in proportion).
+void LockModel::sequence_partition_wait(std::size_t c, std::size_t p, WaitSums& sums) {
+  const double kp = totals[c].requests_on[p];
+  const double hx = sequence_x[p], hs = sequence_s[p];
+  const double w = exclusive_share(c, p);
+  const double fx = hx + hs > 0 ? hx / (hx + hs) : 0.0;
+  const double mode = w + (1 - w) * fx;
+  sums.conflicts += kp * mode * sequence_wait[p].wait_probability;
+  sums.wait_weighted += kp * mode * sequence_wait[p].mean_wait_s;
+  damped(wait_on[c][p], mode * sequence_wait[p].mean_wait_s);
+  damped(wait2_on[c][p], mode * sequence_wait[p].wait_second_moment_s2);
+}
+
+// A request of class c on an ordinary partition p (`own`: the others of its own class it sees;
+// `ratio`: E[W^2] / W^2 of a residual wait).
+void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double ratio,
+                               WaitSums& sums) {
+  const double kp = totals[c].requests_on[p];
+  const double d = workload.partitions[p].granules;
+  // Locks held by the others, and (a conflicting lock is met at a random moment of its
+  // holding, length-biased, so the wait is its mean residual holding time
+  // sum hold^2 / (2 sum hold); weighting by locks held gives others * x2 / (2 R)) their
+  // residual lock-seconds.
+  const double hx = from_others.x[c][p] + own * held_x[c][p];
+  const double hs = from_others.s[c][p] + own * held_s[c][p];
+  const double resid_x = from_others.resid_x[c][p] + residual_seconds(c, own, hold[c].x2, p);
+  const double resid_s = from_others.resid_s[c][p] + residual_seconds(c, own, hold[c].s2, p);
+  const double p_exclusive = std::min(1.0, (hx + hs) / d);
+  const double p_shared = std::min(1.0, hx / d);
+  const double w = exclusive_share(c, p);
+  // A conflicting request also waits for those queued before it: the M/G/1 factor
+  // 1 / (1 - rho) at the granule utilization, weighted by the hot-spot share (1 for a
+  // hot granule, about 1 - and the contention model alone - for many granules).
+  const double queue = queue_wait_factor(granule_rho[p], share_hot[p]);
+  const double wait_exclusive = (hx + hs) > 0 ? queue * (resid_x + resid_s) / (hx + hs) : 0.0;
+  const double wait_shared = hx > 0 ? queue * resid_x / hx : 0.0;
+  const double conflicts_p = kp * (w * p_exclusive + (1 - w) * p_shared);
+  sums.conflicts += conflicts_p;
+  if (share_hot[p] < 1.0) sums.cold_conflicts += conflicts_p;
+  const double wait_p = w * p_exclusive * wait_exclusive + (1 - w) * p_shared * wait_shared;
+  sums.wait_weighted += kp * wait_p;
+  damped(wait_on[c][p], wait_p);
+  damped(wait2_on[c][p], ratio * (w * p_exclusive * wait_exclusive * wait_exclusive +
+                                  (1 - w) * p_shared * wait_shared * wait_shared));
+}
+
+// Anderson acceleration over the whole iteration state, so that one evaluation is a function
+// of it alone: the waits per class, per class and partition and their second moments (on the
+// scale of the class's response time without waits), then the lagged wait per conflict, the
+// residual moment ratio and the hot-spot shares (dimensionless).
+void LockModel::set_up_anderson() {
+  if (options.anderson_depth <= 0) return;
+  state_weight.assign(lagged_at + 2 * nc + 3 * np, 1.0);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const double r0 = response_time_no_wait(c);
+    const double w = 1.0 / (r0 > 0 ? r0 : 1.0);
+    state_weight[c] = w;
+    for (std::size_t p = 0; p < np; ++p) {
+      state_weight[nc + c * np + p] = w;
+      state_weight[nc * (1 + np) + c * np + p] = w * w;
+    }
+    state_weight[lagged_at + c] = w;
+  }
+  anderson.emplace(options.anderson_depth, state_weight);
+}
+
+void LockModel::pack(std::vector<double>& x) const {
+  x.assign(wait_per_request.begin(), wait_per_request.end());
+  x.reserve(lagged_at + 2 * nc + 3 * np);
+  for (const auto& row : wait_on) x.insert(x.end(), row.begin(), row.end());
+  for (const auto& row : wait2_on) x.insert(x.end(), row.begin(), row.end());
+  x.insert(x.end(), wait_per_conflict.begin(), wait_per_conflict.end());
+  x.insert(x.end(), moment_ratio.begin(), moment_ratio.end());
+  x.insert(x.end(), share_hot.begin(), share_hot.end());
+  x.insert(x.end(), cold_ratio.begin(), cold_ratio.end());
+  x.insert(x.end(), same_queue.begin(), same_queue.end());
+}
+
+void LockModel::unpack(const std::vector<double>& x) {
+  std::copy_n(x.begin(), nc, wait_per_request.begin());
+  for (std::size_t c = 0; c < nc; ++c) {
+    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc + c * np), np, wait_on[c].begin());
+    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np) + c * np), np,
+                wait2_on[c].begin());
+  }
+  const auto at = [&](std::size_t i) { return x.begin() + static_cast<std::ptrdiff_t>(i); };
+  std::copy_n(at(lagged_at), nc, wait_per_conflict.begin());
+  std::copy_n(at(lagged_at + nc), nc, moment_ratio.begin());
+  std::copy_n(at(lagged_at + 2 * nc), np, share_hot.begin());
+  std::copy_n(at(lagged_at + 2 * nc + np), np, cold_ratio.begin());
+  std::copy_n(at(lagged_at + 2 * nc + 2 * np), np, same_queue.begin());
+}
+
+// An accelerated step is taken only with finite, non-negative waits within max_expansion
+// (components still at -1, "no evaluation yet", stay so); otherwise the damped one.
+bool LockModel::admissible(std::vector<double>& x, const std::vector<double>& damped_x) const {
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i])) return false;
+    x[i] = damped_x[i] < 0 ? damped_x[i] : std::max(0.0, x[i]);
+  }
+  for (std::size_t p = 0; p < np; ++p) {
+    double& share = x[lagged_at + 2 * nc + p];
+    share = std::min(share, 1.0);
+    double& cold = x[lagged_at + 2 * nc + np + p];
+    cold = std::min(cold, 1.0);
+    double& same = x[lagged_at + 2 * nc + 2 * np + p];
+    same = std::min(same, 1.0);
+  }
+  for (std::size_t c = 0; c < nc; ++c) {
+    const double r0 = response_time_no_wait(c);
+    const double r =
+        totals[c].requests * (totals[c].step_s + x[c]) + workload.classes[c].commit_time_s;
+    if (r0 > 0 && r > options.max_expansion * r0) return false;
+  }
+  return true;
+}
+
+// Largest weighted change of the per-partition waits and of the lagged quantities in the
+// damped step, relative like the waits' own stopping rule (accelerated steps must also have
+// settled these).
+double LockModel::partition_change(const std::vector<double>& x,
+                                   const std::vector<double>& g_x) const {
+  double change = 0;
+  for (std::size_t i = nc; i < x.size(); ++i) {
+    if (x[i] < 0 || g_x[i] < 0) continue;
+    const double scaled = state_weight[i] * std::abs(g_x[i] - x[i]) / options.damping;
+    change = std::max(change, scaled / std::max(1.0, state_weight[i] * std::abs(x[i])));
+  }
+  return change;
+}
+
+// Near thrashing a stable operating point has an unstable twin just above it (the two meet
+// where thrashing sets in), and an accelerated step can land beyond the stable one. Lowered
+// waits are pushed back up at the stable point and further down at the unstable one.
+bool LockModel::stable_operating_point() {
+  constexpr double kProbe = 1e-4;  // relative lowering of every wait
+  std::vector<double> at_point, lowered;
+  pack(at_point);
+  lowered = at_point;
+  for (std::size_t i = 0; i < lagged_at; ++i) lowered[i] *= 1 - kProbe;
+  unpack(lowered);
+  const std::vector<double> z_new = evaluate(wait_per_request);
+  double drift = 0;
+  for (std::size_t c = 0; c < nc; ++c) drift += state_weight[c] * (z_new[c] - lowered[c]);
+  unpack(at_point);
+  return drift >= 0;
+}
+
+// The damped step of the waits per request towards z_new; `change` is the largest relative
+// change. False when the waits grow without bound (then diverged).
+bool LockModel::damp_waits(const std::vector<double>& z_new, double& change) {
+  bool blown = false;
+  for (std::size_t c = 0; c < nc; ++c) {
+    const LockClass& cls = workload.classes[c];
+    const double r0 = totals[c].requests * totals[c].step_s + cls.commit_time_s;
+    const double scale = std::max(wait_per_request[c], r0 > 0 ? r0 : 1.0);
+    change = std::max(change, std::abs(z_new[c] - wait_per_request[c]) / scale);
+    const double next = (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
+    wait_per_request[c] = next;
+    const double r = totals[c].requests * (totals[c].step_s + next) + cls.commit_time_s;
+    if (!std::isfinite(next) || (r0 > 0 && r > options.max_expansion * r0)) blown = true;
+  }
+  if (!blown) return true;
+  diverged = true;
+  divergence_reason = fmt::format(
+      "lock waits grow without bound (response time beyond {:.6g} times its value without "
+      "waits)",
+      options.max_expansion);
+  return false;
+}
+
+// One attempt: damped (and, while `accelerate`, accelerated) steps until convergence,
+// divergence or the iteration limit.
+void LockModel::iterate_attempt() {
+  for (; it < options.max_iterations; ++it) {
+    if (accelerate) pack(x_before);
+    const std::vector<double> z_new = evaluate(wait_per_request);
+    double change = 0;
+    if (!damp_waits(z_new, change)) break;
+    if (!accelerate) {
+      if (change <= options.tolerance) {
+        converged = true;
         ++it;
         break;
       }
-      if (it == attempt_start) continue;  // the first step leaves "no evaluation yet"
-      // Without a fixed point (beyond thrashing) the residual stalls: continue with the damped
-      // steps alone, which then diverge as they would have from the start.
-      if (change < 0.5 * best_change) {
-        best_change = change;
-        since_best = 0;
-      } else if (++since_best > 2 * options.anderson_depth + 10) {
-        accelerate = false;
-        continue;
-      }
-      anderson->next(x_before, g, x_next);
-      if (admissible(x_next, g)) {
-        unpack(x_next);
-        accelerated_steps = true;
-      } else {
-        anderson->reset();
-      }
+      continue;
     }
-    if (!out.converged || !accelerated_steps || stable_operating_point()) break;
+    pack(g);  // the damped step
+    if (it > attempt_start &&
+        std::max(change, partition_change(x_before, g)) <= options.tolerance) {
+      converged = true;
+      ++it;
+      break;
+    }
+    if (it == attempt_start) continue;  // the first step leaves "no evaluation yet"
+    anderson_step(change);
+  }
+}
+
+// Replaces the damped step g by the accelerated one where that is admissible.
+void LockModel::anderson_step(double change) {
+  // Without a fixed point (beyond thrashing) the residual stalls: continue with the damped
+  // steps alone, which then diverge as they would have from the start.
+  if (change < 0.5 * best_change) {
+    best_change = change;
+    since_best = 0;
+  } else if (++since_best > 2 * options.anderson_depth + 10) {
+    accelerate = false;
+    return;
+  }
+  anderson->next(x_before, g, x_next);
+  if (admissible(x_next, g)) {
+    unpack(x_next);
+    accelerated_steps = true;
+  } else {
+    anderson->reset();
+  }
+}
+
+void LockModel::iterate() {
+  for (;;) {  // accelerated; after an unstable point accelerated from zero, then plain
+    iterate_attempt();
+    if (!converged || !accelerated_steps || stable_operating_point()) break;
     // The unstable twin: once more accelerated from zero waits if the start was another
     // solve's state (it lay close to the twin), then plainly from the start.
-    out.converged = false;
+    converged = false;
     accelerated_steps = false;
     attempt_start = it;
     best_change = std::numeric_limits<double>::infinity();
@@ -1023,15 +1210,51 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       accelerate = false;
     }
   }
+}
+
+LockContention LockModel::results() {
+  LockContention out;
+  out.converged = converged;
   out.iterations = it;
   if (!diverged) {
     // The state the next iteration would start from (before the refresh below damps once more).
-    out.state = {wait_per_request, wait_on,   wait2_on,   wait_per_conflict,
-                 moment_ratio,     share_hot, cold_ratio, same_queue};
+    out.state = state();
   }
   evaluate(wait_per_request);  // refresh all derived quantities at the final waits
+  partition_results(out);
 
-  // Per-partition summary.
+  // Per-class results, deadlocks and thrashing indicators.
+  const std::vector<double> p_deadlock = diverged && !options.results_when_thrashing
+                                             ? std::vector<double>(nc, 0.0)
+                                             : two_cycle_deadlock_sums(deadlock_inputs());
+  double total_population = 0, blocked = 0, eta_weighted = 0, alpha_weighted = 0;
+  double k2n_over_d = 0;
+  for (std::size_t c = 0; c < nc; ++c) {
+    double alpha = 0;
+    const ClassContention r = class_result(c, p_deadlock[c], alpha);
+    out.deadlock_rate_per_s += r.throughput_per_s * r.deadlock_probability;
+    total_population += population[c];
+    blocked += population[c] * r.blocked_share;
+    eta_weighted += population[c] * r.conflicts_per_transaction;
+    alpha_weighted += population[c] * alpha;
+    add_tay_workload(c, k2n_over_d);
+    out.classes.push_back(r);
+  }
+  if (total_population > 0) {
+    out.blocked_share = blocked / total_population;
+    out.conflicts_per_transaction = eta_weighted / total_population;
+    out.thomasian_alpha = alpha_weighted / total_population;
+  }
+  out.tay_workload = k2n_over_d;
+  out.thomasian_beta = thomasian_beta(out.thomasian_alpha);
+  out.thrashing = diverged || !out.thomasian_beta.has_value();
+  diagnose(out);
+  return out;
+}
+
+// Per-partition summary and the bottleneck (the used partition of highest conflict
+// probability).
+void LockModel::partition_results(LockContention& out) const {
   for (std::size_t p = 0; p < np; ++p) {
     PartitionContention pc;
     pc.name = workload.partitions[p].name;
@@ -1060,108 +1283,104 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
       out.bottleneck = out.partitions[p].name;
     }
   }
+}
 
-  // Per-class results, deadlocks and thrashing indicators.
-  DeadlockInputs deadlock_in{
+DeadlockInputs LockModel::deadlock_inputs() const {
+  DeadlockInputs in{
       workload, totals, profile, held_x, held_s, population, std::vector<double>(nc, 0.0),
       {},       {},     {},      {}};
-  for (std::size_t c = 0; c < nc; ++c) deadlock_in.own_seen[c] = others_seen(c, c, population);
-  deadlock_in.blockers_ahead.assign(np, 0.0);
-  deadlock_in.back_share.assign(np, 1.0);
-  deadlock_in.sequence_wait_s.assign(np, 0.0);
-  deadlock_in.sequence_held.assign(np, 0.0);
+  for (std::size_t c = 0; c < nc; ++c) in.own_seen[c] = others_seen(c, c);
+  in.blockers_ahead.assign(np, 0.0);
+  in.back_share.assign(np, 1.0);
+  in.sequence_wait_s.assign(np, 0.0);
+  in.sequence_held.assign(np, 0.0);
   for (std::size_t p = 0; p < np; ++p) {
     if (workload.partitions[p].sequence_batch <= 0) continue;
     const auto [ahead, open] = sequence_deadlock_terms(sequence_wait[p], sequence_hold[p],
                                                        workload.partitions[p].sequence_batch);
-    deadlock_in.blockers_ahead[p] = ahead;
-    deadlock_in.back_share[p] = open;
-    deadlock_in.sequence_wait_s[p] = sequence_wait[p].mean_wait_s;
-    deadlock_in.sequence_held[p] = sequence_x[p] + sequence_s[p];
+    in.blockers_ahead[p] = ahead;
+    in.back_share[p] = open;
+    in.sequence_wait_s[p] = sequence_wait[p].mean_wait_s;
+    in.sequence_held[p] = sequence_x[p] + sequence_s[p];
   }
-  const std::vector<double> p_deadlock = diverged && !options.results_when_thrashing
-                                             ? std::vector<double>(nc, 0.0)
-                                             : two_cycle_deadlock_sums(deadlock_in);
-  double total_population = 0, blocked = 0, eta_weighted = 0, alpha_weighted = 0;
-  double k2n_over_d = 0;
-  for (std::size_t c = 0; c < nc; ++c) {
-    const LockClass& cls = workload.classes[c];
-    ClassContention r;
-    r.name = cls.name;
-    r.concurrent_transactions = population[c];
-    r.lock_requests = totals[c].requests;
-    r.response_time_no_wait_s =
-        cls.lead_time_s + totals[c].requests * totals[c].step_s + cls.commit_time_s;
-    r.response_time_s = profile[c].response_time_s;
-    r.throughput_per_s = r.response_time_s > 0 ? population[c] / r.response_time_s : 0.0;
-    r.conflict_probability = conflict_prob[c];
-    r.conflicts_per_transaction = conflict_prob[c] * totals[c].requests;
-    r.wait_per_conflict_s = wait_per_conflict[c];
-    {
-      double second = 0;  // sum over partitions of k_p E[W_p^2] (waits of 0 included)
-      for (std::size_t p = 0; p < np; ++p) second += totals[c].requests_on[p] * wait2_on[c][p];
-      const double conflicts = conflict_prob[c] * totals[c].requests;
-      r.wait_second_moment_s2 = conflicts > 0 ? second / conflicts : 0.0;
-      double variance = 0;
-      for (std::size_t p = 0; p < np; ++p) {
-        const double mean = std::max(0.0, wait_on[c][p]);
-        variance += totals[c].requests_on[p] * std::max(0.0, wait2_on[c][p] - mean * mean);
-      }
-      r.blocking_time_variance_s2 = variance;
-    }
-    r.blocking_time_s = totals[c].requests * wait_per_request[c];
-    const double lock_seconds = sum(hold[c].x) + sum(hold[c].s);
-    r.mean_locks_held = r.response_time_s > 0 ? lock_seconds / r.response_time_s : 0;
-    r.lock_holding_time_s = totals[c].requests > 0 ? lock_seconds / totals[c].requests : 0;
-    r.blocked_share = r.response_time_s > 0 ? r.blocking_time_s / r.response_time_s : 0;
+  return in;
+}
 
-    // Deadlock (two-cycles): a request of c is blocked by o, and o later requests, in a
-    // conflicting mode, one of the locks c already holds (Thomasian & Ryu, TSE 1991; this
-    // gives (N-1) k^4 / (12 D^2) for the uniform exclusive case, see
-    // two_cycle_deadlock_probability).
-    r.deadlock_probability = std::min(1.0, p_deadlock[c]);
-    out.deadlock_rate_per_s += r.throughput_per_s * r.deadlock_probability;
-
-    // Thomasian's alpha = eta * W1 / R with W1 the wait when blocked by an *active* transaction
-    // and R the response time of an active (never blocked) transaction: both from the holding
-    // profile without waits, so alpha grows with the load and W1 / R -> 1/3 for uniform
-    // requests, which links 0.226 to Tay's eta < 0.7 (Thomasian, ICDE 1991).
-    ClassVariance active_var = class_variance(c, 0.0);  // no waits: steps and commit only
-    active_var.wait = 0;
-    Holding active_hold;
-    holdings(c, 0.0, active_var, false, active_hold);
-    const double active_seconds = sum(active_hold.x) + sum(active_hold.s);
-    const double w1 = active_seconds > 0
-                          ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)
-                          : 0.0;
-    // Conflicts on hot spots are queueing, not the chains of blocked lock holders that alpha
-    // measures: they count only through the waits they add to the holding times.
-    const double alpha =
-        r.response_time_no_wait_s > 0
-            ? cold_conflict_prob[c] * totals[c].requests * w1 / r.response_time_no_wait_s
-            : 0.0;
-    total_population += population[c];
-    blocked += population[c] * r.blocked_share;
-    eta_weighted += population[c] * r.conflicts_per_transaction;
-    alpha_weighted += population[c] * alpha;
-    // k^2 N / D_eff summed over partitions, with the collision weight of shared/exclusive mixes.
+// The results of class c at the final waits (`p_deadlock`: its two-cycle deadlock sum);
+// `alpha` is set to its Thomasian alpha.
+ClassContention LockModel::class_result(std::size_t c, double p_deadlock, double& alpha) const {
+  const LockClass& cls = workload.classes[c];
+  ClassContention r;
+  r.name = cls.name;
+  r.concurrent_transactions = population[c];
+  r.lock_requests = totals[c].requests;
+  r.response_time_no_wait_s =
+      cls.lead_time_s + totals[c].requests * totals[c].step_s + cls.commit_time_s;
+  r.response_time_s = profile[c].response_time_s;
+  r.throughput_per_s = r.response_time_s > 0 ? population[c] / r.response_time_s : 0.0;
+  r.conflict_probability = conflict_prob[c];
+  r.conflicts_per_transaction = conflict_prob[c] * totals[c].requests;
+  r.wait_per_conflict_s = wait_per_conflict[c];
+  {
+    double second = 0;  // sum over partitions of k_p E[W_p^2] (waits of 0 included)
+    for (std::size_t p = 0; p < np; ++p) second += totals[c].requests_on[p] * wait2_on[c][p];
+    const double conflicts = conflict_prob[c] * totals[c].requests;
+    r.wait_second_moment_s2 = conflicts > 0 ? second / conflicts : 0.0;
+    double variance = 0;
     for (std::size_t p = 0; p < np; ++p) {
-      const double kp = totals[c].requests_on[p];
-      if (kp <= 0) continue;
-      const double d_eff =
-          effective_granules_shared(workload.partitions[p].granules, exclusive_share(c, p));
-      if (std::isfinite(d_eff)) k2n_over_d += kp * kp * population[c] / d_eff;
+      const double mean = std::max(0.0, wait_on[c][p]);
+      variance += totals[c].requests_on[p] * std::max(0.0, wait2_on[c][p] - mean * mean);
     }
-    out.classes.push_back(r);
+    r.blocking_time_variance_s2 = variance;
   }
-  if (total_population > 0) {
-    out.blocked_share = blocked / total_population;
-    out.conflicts_per_transaction = eta_weighted / total_population;
-    out.thomasian_alpha = alpha_weighted / total_population;
+  r.blocking_time_s = totals[c].requests * wait_per_request[c];
+  const double lock_seconds = sum(hold[c].x) + sum(hold[c].s);
+  r.mean_locks_held = r.response_time_s > 0 ? lock_seconds / r.response_time_s : 0;
+  r.lock_holding_time_s = totals[c].requests > 0 ? lock_seconds / totals[c].requests : 0;
+  r.blocked_share = r.response_time_s > 0 ? r.blocking_time_s / r.response_time_s : 0;
+
+  // Deadlock (two-cycles): a request of c is blocked by o, and o later requests, in a
+  // conflicting mode, one of the locks c already holds (Thomasian & Ryu, TSE 1991; this
+  // gives (N-1) k^4 / (12 D^2) for the uniform exclusive case, see
+  // two_cycle_deadlock_probability).
+  r.deadlock_probability = std::min(1.0, p_deadlock);
+
+  // Conflicts on hot spots are queueing, not the chains of blocked lock holders that alpha
+  // measures: they count only through the waits they add to the holding times.
+  alpha = r.response_time_no_wait_s > 0 ? cold_conflict_prob[c] * totals[c].requests *
+                                              active_wait(c) / r.response_time_no_wait_s
+                                        : 0.0;
+  return r;
+}
+
+// Thomasian's alpha = eta * W1 / R with W1 the wait when blocked by an *active* transaction
+// and R the response time of an active (never blocked) transaction: both from the holding
+// profile without waits, so alpha grows with the load and W1 / R -> 1/3 for uniform
+// requests, which links 0.226 to Tay's eta < 0.7 (Thomasian, ICDE 1991). This is W1.
+double LockModel::active_wait(std::size_t c) const {
+  ClassVariance active_var = class_variance(c, 0.0);  // no waits: steps and commit only
+  active_var.wait = 0;
+  Holding active_hold;
+  holdings(c, 0.0, active_var, false, active_hold);
+  const double active_seconds = sum(active_hold.x) + sum(active_hold.s);
+  return active_seconds > 0 ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)
+                            : 0.0;
+}
+
+// k^2 N / D_eff summed over partitions, with the collision weight of shared/exclusive mixes.
+void LockModel::add_tay_workload(std::size_t c, double& k2n_over_d) const {
+  for (std::size_t p = 0; p < np; ++p) {
+    const double kp = totals[c].requests_on[p];
+    if (kp <= 0) continue;
+    const double d_eff =
+        effective_granules_shared(workload.partitions[p].granules, exclusive_share(c, p));
+    if (std::isfinite(d_eff)) k2n_over_d += kp * kp * population[c] / d_eff;
   }
-  out.tay_workload = k2n_over_d;
-  out.thomasian_beta = thomasian_beta(out.thomasian_alpha);
-  out.thrashing = diverged || !out.thomasian_beta.has_value();
+}
+
+// The diagnosis: a saturated hot lock queue, thrashing (divergence or Thomasian's alpha) or no
+// convergence.
+void LockModel::diagnose(LockContention& out) const {
   // A hot granule whose lock queue is (nearly) full: saturation of a queue, named as such. The
   // waits are capped just below utilization 1 (queue_wait_factor), so a saturated queue shows
   // as a utilization at or above 0.99, or as divergence with the queue above 0.9.
@@ -1199,7 +1418,15 @@ LockContention analyze_lock_contention(const LockWorkload& workload, const LockO
     out.diagnosis = "lock model did not converge within " + std::to_string(options.max_iterations) +
                     " iterations";
   }
-  return out;
+}
+
+}  // namespace
+
+LockContention analyze_lock_contention(const LockWorkload& workload, const LockOptions& options) {
+  validate(workload);
+  LockModel model(workload, options);
+  model.iterate();
+  return model.results();
 }
 
 // ---------------------------------------------------------------------------------------------
