@@ -542,7 +542,7 @@ class LockModel {
   double exclusive_share(std::size_t c, std::size_t p) const {
     return exclusive_share_of(totals[c], p);
   }
-  // Both are iteration state, damped like the mean waits (options.damping).
+  // A damped update of iteration state (a state below 0, no value yet, takes the value).
   void damped(double& state, double value) const {
     state = state < 0 ? value : (1 - options.damping) * state + options.damping * value;
   }
@@ -595,25 +595,16 @@ class LockModel {
   const std::size_t nc;
   const std::vector<ClassTotals> totals;
 
-  // First and second moments of the holding times, per class and partition, split by mode.
-  // Lock i of access a is held for the rest of its own step (half of a step of mean s_a and
-  // variance v_a: mean s_a / 2, variance v_a / 2, as one of two independent halves), the
-  // m = k - i later steps and the commit phase. The later steps are m of the other n = k - 1
-  // steps of the transaction, taken in random order, i.e. drawn without replacement from a
-  // fixed mix (mean mu_a, spread of the means sigma_a^2, mean own variance vbar_a); each is
-  // stretched by the lock wait z. Sampling without replacement gives
-  //   Var(later) = m (vbar_a + Var wait) + sigma_a^2 m (n - m) / (n - 1)
-  // (finite-population correction: a transaction has exactly its k_p steps of each kind).
-  // E[hold^2] = E[hold]^2 + Var(hold) enters the length-biased residual E[h^2] / (2 E[h])
-  // that a blocked request waits (Thomasian & Ryu, TSE 17(5) 1991: steps of different length).
   // Mean lock wait per request of class c on partition p at the last evaluation (-1: none yet).
   // A lock taken by a request on p is held through the *other* requests of the transaction, so
   // their mean wait (k z - z_p) / (k - 1) stretches its later steps - the same finite-population
-  // view as for the step means below. It matters for hot spots: a transaction that holds the hot
-  // lock does not wait for it again.
+  // view as for the step means in holdings(). It matters for hot spots: a transaction that holds
+  // the hot lock does not wait for it again.
   std::vector<std::vector<double>> wait_on;
   std::vector<double> share_hot;              // hot_spot_share per partition (last evaluation)
   std::vector<std::vector<double>> wait2_on;  // E[wait^2]
+  // wait_on and wait2_on are iteration state, damped like the mean waits (options.damping).
+
   // Share of the waits on a partition that a hot lock's holder still meets: the second moment of
   // its holders' lock-seconds outside hot-granule queues over all of it (last evaluation; see
   // `cold` in holdings()). 1 until known.
@@ -666,7 +657,7 @@ class LockModel {
   bool accelerated_steps = false;
   std::size_t attempt_start = 0;            // the first iteration of the current attempt
   std::vector<double> x_before, g, x_next;  // reused: no allocation per iteration
-  std::size_t it = 0;
+  std::size_t it = 0;                       // iterations done
 };
 
 LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
@@ -754,6 +745,17 @@ LaterWait LockModel::later_wait(std::size_t c, std::size_t p, double z, double w
   return later;
 }
 
+// First and second moments of the holding times, per class and partition, split by mode.
+// Lock i of access a is held for the rest of its own step (half of a step of mean s_a and
+// variance v_a: mean s_a / 2, variance v_a / 2, as one of two independent halves), the
+// m = k - i later steps and the commit phase. The later steps are m of the other n = k - 1
+// steps of the transaction, taken in random order, i.e. drawn without replacement from a
+// fixed mix (mean mu_a, spread of the means sigma_a^2, mean own variance vbar_a); each is
+// stretched by the lock wait z. Sampling without replacement gives
+//   Var(later) = m (vbar_a + Var wait) + sigma_a^2 m (n - m) / (n - 1)
+// (finite-population correction: a transaction has exactly its k_p steps of each kind).
+// E[hold^2] = E[hold]^2 + Var(hold) enters the length-biased residual E[h^2] / (2 E[h])
+// that a blocked request waits (Thomasian & Ryu, TSE 17(5) 1991: steps of different length).
 // `cold`: the lock-seconds a transaction holds while it is not queued at a hot granule (its
 // waits on partition q weighted by 1 - hot_spot_share(q)).
 // Written into `h`, whose storage is reused from one iteration to the next (issue #16: four
