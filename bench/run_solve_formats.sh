@@ -12,14 +12,7 @@ stations=${3:-100000}
 runs=${4:-5}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-python3 - "$stations" >"$dir/net.json" <<'PY'
-import json, sys
-n = int(sys.argv[1])
-stations = [{"name": f"s{k}", "discipline": "fcfs"} for k in range(n)]
-demands = {f"s{k}": 0.5 / n * (1 + k % 7) / 4 for k in range(n)}
-print(json.dumps({"name": f"open-{n}", "stations": stations,
-                  "classes": [{"name": "tx", "arrival_rate_per_s": 1.0, "demands_s": demands}]}))
-PY
+python3 "$(dirname "$0")/open_network.py" "$stations" >"$dir/net.json"
 echo "network: $stations stations, $(du -h "$dir/net.json" | cut -f1); $runs runs each; $(nproc) cores," \
   "load $(cut -d' ' -f1-3 /proc/loadavg)"
 binaries=("$build/tpeval")
