@@ -775,25 +775,37 @@ solver::locking::ClassContention merge_count_classes(const TransactionType& type
 /// search near lock thrashing from thousands per solve to tens (bench/RESULTS.md, issue #16).
 constexpr std::size_t kLockAndersonDepth = 5;
 
-/// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
-/// whole system: every class's requests compete for the same granules.
-void lock_contention(const Prepared& pr, Point& pt,
-                     const solver::locking::LockIterationState* start = nullptr) {
-  const auto& m = pr.model;
-  const auto& dm = pr.demand;
-  const std::size_t nc = dm.types.size();
-  solver::locking::LockWorkload lw;
-  std::vector<int> lock_part(m.partitions.size(), -1);
+/// The lock model's partitions: those with lockable granules (`lock_part[p]` is the lock
+/// partition of model partition p, -1 for none).
+struct LockPartitions {
+  std::vector<solver::locking::LockPartition> partitions;
+  std::vector<int> lock_part;
+};
+
+LockPartitions lock_partitions(const SystemModel& m) {
+  LockPartitions out;
+  out.lock_part.assign(m.partitions.size(), -1);
   for (std::size_t p = 0; p < m.partitions.size(); ++p) {
     const double granules = lock_granules(m.partitions[p]);
     if (granules <= 0) continue;
-    lock_part[p] = static_cast<int>(lw.partitions.size());
-    lw.partitions.push_back({m.partitions[p].name, granules});
+    out.lock_part[p] = static_cast<int>(out.partitions.size());
+    out.partitions.push_back({m.partitions[p].name, granules});
     // End-of-file inserts take a page's records in turn: a page is a lock queue of at most
     // blocking-factor requesters (docs/locking.md "Hot spots"), as the simulator hands them out.
     if (m.partitions[p].access == AccessPattern::append)
-      lw.partitions.back().sequence_batch = m.partitions[p].blocking_factor;
+      out.partitions.back().sequence_batch = m.partitions[p].blocking_factor;
   }
+  return out;
+}
+
+/// The lock classes of the workload, one per type (per node in a cluster, merged across
+/// symmetric nodes), with their accesses; fills the types' lock request counts. Returns each
+/// demand class's lock class (-1 for none).
+std::vector<int> lock_classes(const Prepared& pr, Point& pt, const std::vector<int>& lock_part,
+                              solver::locking::LockWorkload& lw) {
+  const auto& m = pr.model;
+  const auto& dm = pr.demand;
+  const std::size_t nc = dm.types.size();
   std::vector<int> lock_class(nc, -1);
   // Per transaction type its lock classes, and per partition those clustered with it: lookups
   // instead of scans (O(types^2) and O(partitions^2) per solve at 10^4 of them, issue #16).
@@ -859,30 +871,21 @@ void lock_contention(const Prepared& pr, Point& pt,
     for (std::size_t k = static_cast<std::size_t>(lock_class[c]); k < lw.classes.size(); ++k)
       classes_of_type[d.type].push_back(k);
   }
-  if (lw.classes.empty()) return;
   for (std::size_t lp = 0; lp < lw.partitions.size(); ++lp)
     if (lw.partitions[lp].sequence_batch > 0 && append_refs[lp] > 0)
       lw.partitions[lp].sequence_batch =
           std::max(1.0, lw.partitions[lp].sequence_batch * append_locks[lp] / append_refs[lp]);
-  solver::locking::LockOptions lo;
-  lo.tolerance = 1e-8;
-  lo.max_iterations = 5000;
-  lo.anderson_depth = kLockAndersonDepth;
-  lo.start = start;
-  lo.results_when_thrashing = false;  // a thrashing point is only named (saturated)
-  auto lc = solver::locking::analyze_lock_contention(lw, lo);
-  if (lc.thrashing) {
-    pt.saturated = true;
-    pt.bottleneck =
-        (lc.lock_queue_saturated ? "lock queue on " : "lock thrashing on ") + lc.bottleneck;
-    pt.reason = lc.diagnosis.empty() ? "no stable lock operating point" : lc.diagnosis;
-    return;
-  }
-  pt.lock_state = std::make_shared<const solver::locking::LockIterationState>(std::move(lc.state));
-  pt.deadlock_rate_per_s = lc.deadlock_rate_per_s;
-  pt.blocked_share = lc.blocked_share;
+  return lock_class;
+}
+
+/// The lock model's answer per type: lock waits, conflict and deadlock probabilities, and the
+/// system's conflict probability per request.
+void apply_lock_waits(const Prepared& pr, Point& pt, const solver::locking::LockContention& lc,
+                      const std::vector<int>& lock_class) {
+  const auto& m = pr.model;
+  const auto& dm = pr.demand;
   double requests = 0.0;
-  for (std::size_t c = 0; c < nc; ++c) {
+  for (std::size_t c = 0; c < dm.types.size(); ++c) {
     if (lock_class[c] < 0) continue;
     const auto cc = merge_count_classes(m.transaction_types[dm.types[c].type], lc, lock_class[c]);
     auto& tp = pt.types[c];
@@ -901,31 +904,43 @@ void lock_contention(const Prepared& pr, Point& pt,
     requests += tp.rate * all;
   }
   if (requests > 0) pt.conflict_probability /= requests;
-  // GEH locking: a request that waits for a holder at another node is granted by a message
-  // from that node (ch7.md §5, "no messages except grant notifications to waiting nodes").
-  if (m.cluster.locking == GlobalLocking::geh_lock_table && m.nodes.size() > 1)
-    for (std::size_t c = 0; c < nc; ++c) {
-      const auto& d = dm.types[c];
-      auto& tp = pt.types[c];
-      for (std::size_t p = 0; p < tp.partition_lock_requests.size(); ++p) {
-        const double k = tp.partition_lock_requests[p];
-        if (lock_part[p] < 0 || k <= 0) continue;
-        // Each request waits with its mode's conflict probability: the real load's 98 % shared
-        // requests rarely meet an X lock (it was every request at the X probability: 2.6
-        // messages per transaction analytic against 0.33 simulated at 8 nodes).
-        const auto& part = lc.partitions[lock_part[p]];
-        const double u = tp.partition_exclusive_share[p];
-        tp.grant_notifications +=
-            k *
-            (u * part.exclusive_conflict_probability + (1 - u) * part.shared_conflict_probability) *
-            remote_holder_share(pr, p, d.node);
-      }
+}
+
+/// GEH locking: a request that waits for a holder at another node is granted by a message from
+/// that node (ch7.md §5, "no messages except grant notifications to waiting nodes").
+void add_grant_notifications(const Prepared& pr, Point& pt,
+                             const solver::locking::LockContention& lc,
+                             const std::vector<int>& lock_part) {
+  const auto& m = pr.model;
+  if (m.cluster.locking != GlobalLocking::geh_lock_table || m.nodes.size() <= 1) return;
+  for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
+    const auto& d = pr.demand.types[c];
+    auto& tp = pt.types[c];
+    for (std::size_t p = 0; p < tp.partition_lock_requests.size(); ++p) {
+      const double k = tp.partition_lock_requests[p];
+      if (lock_part[p] < 0 || k <= 0) continue;
+      // Each request waits with its mode's conflict probability: the real load's 98 % shared
+      // requests rarely meet an X lock (it was every request at the X probability: 2.6
+      // messages per transaction analytic against 0.33 simulated at 8 nodes).
+      const auto& part = lc.partitions[lock_part[p]];
+      const double u = tp.partition_exclusive_share[p];
+      tp.grant_notifications +=
+          k *
+          (u * part.exclusive_conflict_probability + (1 - u) * part.shared_conflict_probability) *
+          remote_holder_share(pr, p, d.node);
     }
+  }
+}
+
+/// The X-conflict probability per model partition; a clustered partition's own requests
+/// (leading_clustered_requests) are on its host's pages.
+void set_partition_conflicts(const SystemModel& m, Point& pt,
+                             const solver::locking::LockContention& lc,
+                             const std::vector<int>& lock_part) {
   pt.partition_conflict.assign(m.partitions.size(), 0.0);
   for (std::size_t p = 0; p < m.partitions.size(); ++p)
     if (lock_part[p] >= 0)
       pt.partition_conflict[p] = lc.partitions[lock_part[p]].exclusive_conflict_probability;
-  // A clustered partition's own requests (leading_clustered_requests) are on its host's pages.
   for (std::size_t q = 0; q < m.partitions.size(); ++q) {
     const auto& host = m.partitions[q].clustered_with;
     if (!host || lock_part[q] >= 0 || lock_part[static_cast<std::size_t>(*host)] < 0) continue;
@@ -935,6 +950,37 @@ void lock_contention(const Prepared& pr, Point& pt,
                                                   static_cast<std::size_t>(*host)) > 0;
     if (leads) pt.partition_conflict[q] = pt.partition_conflict[static_cast<std::size_t>(*host)];
   }
+}
+
+/// Step 3: lock contention (strict 2PL, locks held to the end of commit; ch6-5.md §1.6) over the
+/// whole system: every class's requests compete for the same granules.
+void lock_contention(const Prepared& pr, Point& pt,
+                     const solver::locking::LockIterationState* start = nullptr) {
+  LockPartitions parts = lock_partitions(pr.model);
+  solver::locking::LockWorkload lw;
+  lw.partitions = std::move(parts.partitions);
+  const std::vector<int> lock_class = lock_classes(pr, pt, parts.lock_part, lw);
+  if (lw.classes.empty()) return;
+  solver::locking::LockOptions lo;
+  lo.tolerance = 1e-8;
+  lo.max_iterations = 5000;
+  lo.anderson_depth = kLockAndersonDepth;
+  lo.start = start;
+  lo.results_when_thrashing = false;  // a thrashing point is only named (saturated)
+  auto lc = solver::locking::analyze_lock_contention(lw, lo);
+  if (lc.thrashing) {
+    pt.saturated = true;
+    pt.bottleneck =
+        (lc.lock_queue_saturated ? "lock queue on " : "lock thrashing on ") + lc.bottleneck;
+    pt.reason = lc.diagnosis.empty() ? "no stable lock operating point" : lc.diagnosis;
+    return;
+  }
+  pt.lock_state = std::make_shared<const solver::locking::LockIterationState>(std::move(lc.state));
+  pt.deadlock_rate_per_s = lc.deadlock_rate_per_s;
+  pt.blocked_share = lc.blocked_share;
+  apply_lock_waits(pr, pt, lc, lock_class);
+  add_grant_notifications(pr, pt, lc, parts.lock_part);
+  set_partition_conflicts(pr.model, pt, lc, parts.lock_part);
 }
 
 /// The single-class closed network behind one node's MPL: the node's classes, weighted by their
