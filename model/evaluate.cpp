@@ -529,6 +529,73 @@ std::vector<std::vector<std::size_t>> clustered_partitions(const SystemModel& m)
   return on;
 }
 
+/// The reference phase of one type as blocks of CPU bursts and I/O episodes.
+struct ReferenceWork {
+  std::vector<double> refs, misses;  ///< per partition, per transaction
+  bool has_io = false;
+  double episode_s = 0.0;  ///< mean I/O episode
+  double ops = 1.0;        ///< device operations per episode
+  double bot_s = 0.0;      ///< BOT's share of the non-I/O time
+  double cpu_s = 0.0;      ///< non-I/O time per reference
+
+  /// A block of `bursts` references with `q` I/O episodes: mean and variance.
+  std::pair<double, double> block(double bursts, double q) const {
+    double var = bursts * cpu_s * cpu_s;
+    if (has_io && q <= 1.0)
+      var += q * (1.0 + 1.0 / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
+    else if (has_io)  // several episodes per step: their sum, q * ops operations
+      var += q * episode_s * episode_s / ops;
+    return std::pair{bursts * cpu_s + (has_io ? q * episode_s : 0.0), var};
+  }
+};
+
+ReferenceWork reference_work(const Prepared& pr, const TypeDemand& d, const TypePoint& tp) {
+  const auto& m = pr.model;
+  const auto& buffers = pr.buffers[d.node];
+  const std::size_t np = m.partitions.size();
+  ReferenceWork w;
+  double io_ref_s = 0.0;
+  for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
+  // I/O episodes are the HS misses of the reference phase: each may write a dirty victim
+  // synchronously (L2368) and then reads the page (unless it is a new append page, or comes
+  // from EH, whose time is counted in extended_memory_s). Counting misses rather than reads
+  // keeps misses that only write a victim (an append partition's new page) from being folded
+  // into a few read episodes of enormous length.
+  w.refs.assign(np, 0.0);
+  w.misses.assign(np, 0.0);
+  double episodes = 0.0, all_refs = 0.0;
+  for (std::size_t p = 0; p < np; ++p) {
+    w.refs[p] = references_per_tx(m, d.type, p);
+    w.misses[p] = w.refs[p] * buffers.partitions[p].eviction_ratio;
+    episodes += w.misses[p];
+    all_refs += w.refs[p];
+  }
+  w.has_io = io_ref_s > 0 && episodes > 0;
+  w.episode_s = w.has_io ? io_ref_s / episodes : 0.0;
+  // Device operations per episode: reads that took device time plus synchronous victim writes.
+  const double io_reads = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
+  const double victim_writes = std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes);
+  w.ops = w.has_io ? std::max(1.0, (io_reads + victim_writes) / episodes) : 1.0;
+  // Non-I/O time (CPU with its queueing, EH, messages): BOT's share by its instructions.
+  const double other_s = std::max(0.0, tp.reference_phase_s - io_ref_s);
+  const double phase_instructions = d.cpu_instructions[reference_phase];
+  w.bot_s = phase_instructions > 0
+                ? other_s * std::min(1.0, m.transaction_types[d.type].instructions.bot /
+                                              phase_instructions)
+                : 0.0;
+  w.cpu_s = all_refs > 0 ? (other_s - w.bot_s) / all_refs : 0.0;
+  return w;
+}
+
+/// Commit: CPU plus log write and FORCE writes, each exponential; the variance of the phase.
+double commit_variance(const TypeDemand& d, const TypePoint& tp) {
+  if (tp.commit_phase_s <= 0) return 0.0;
+  const double commit_io_s = std::min(tp.breakdown.commit_io_s, tp.commit_phase_s);
+  const double commit_cpu_s = tp.commit_phase_s - commit_io_s;
+  const double commit_ops = std::max(1.0, d.log_writes + d.force_writes);
+  return commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops;
+}
+
 /// How long and how variable each lock request's step is (docs/locking.md "Steps of different
 /// length", "How `tpeval eval` feeds it"). The simulator runs a transaction as BOT, then per
 /// reference lock, page, CPU (transaction_engine.cpp next_reference; L2354), the references in
@@ -549,46 +616,9 @@ std::vector<std::vector<std::size_t>> clustered_partitions(const SystemModel& m)
 void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
                 const std::vector<int>& lock_part, solver::locking::LockClass& c) {
   const auto& m = pr.model;
-  const auto& buffers = pr.buffers[d.node];
   const std::size_t np = m.partitions.size();
-  double io_ref_s = 0.0;
-  for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
-  // I/O episodes are the HS misses of the reference phase: each may write a dirty victim
-  // synchronously (L2368) and then reads the page (unless it is a new append page, or comes
-  // from EH, whose time is counted in extended_memory_s). Counting misses rather than reads
-  // keeps misses that only write a victim (an append partition's new page) from being folded
-  // into a few read episodes of enormous length.
-  std::vector<double> refs(np, 0.0), misses(np, 0.0);
-  double episodes = 0.0, all_refs = 0.0;
-  for (std::size_t p = 0; p < np; ++p) {
-    refs[p] = references_per_tx(m, d.type, p);
-    misses[p] = refs[p] * buffers.partitions[p].eviction_ratio;
-    episodes += misses[p];
-    all_refs += refs[p];
-  }
-  const bool has_io = io_ref_s > 0 && episodes > 0;
-  const double episode_s = has_io ? io_ref_s / episodes : 0.0;
-  // Device operations per episode: reads that took device time plus synchronous victim writes.
-  const double io_reads = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
-  const double victim_writes = std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes);
-  const double ops = has_io ? std::max(1.0, (io_reads + victim_writes) / episodes) : 1.0;
-  // Non-I/O time (CPU with its queueing, EH, messages): BOT's share by its instructions.
-  const double other_s = std::max(0.0, tp.reference_phase_s - io_ref_s);
-  const double phase_instructions = d.cpu_instructions[reference_phase];
-  const double bot_s = phase_instructions > 0
-                           ? other_s * std::min(1.0, m.transaction_types[d.type].instructions.bot /
-                                                         phase_instructions)
-                           : 0.0;
-  const double cpu_s = all_refs > 0 ? (other_s - bot_s) / all_refs : 0.0;
-  // A block of `bursts` references with `q` I/O episodes: mean and variance.
-  const auto block = [&](double bursts, double q) {
-    double var = bursts * cpu_s * cpu_s;
-    if (has_io && q <= 1.0)
-      var += q * (1.0 + 1.0 / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
-    else if (has_io)  // several episodes per step: their sum, q * ops operations
-      var += q * episode_s * episode_s / ops;
-    return std::pair{bursts * cpu_s + (has_io ? q * episode_s : 0.0), var};
-  };
+  const ReferenceWork w = reference_work(pr, d, tp);
+  const auto& refs = w.refs;
   // A clustered partition's references follow their host's in the same block (fixed counts),
   // unless they take locks of their own (record locks). Drawn references are blocks of their
   // own; those made before the host's lock a host page (leading_clustered_requests), counted
@@ -609,17 +639,17 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
     if (host && lock_part[p] < 0 && lock_part[static_cast<std::size_t>(*host)] >= 0)
       leading[p] = leading_clustered_requests(type, p, static_cast<std::size_t>(*host));
   }
-  std::vector<double> block_refs(refs), block_misses(misses);
+  std::vector<double> block_refs(refs), block_misses(w.misses);
   for (std::size_t p = 0; p < np; ++p) {
     if (!glued(p)) continue;
     const auto host = static_cast<std::size_t>(*m.partitions[p].clustered_with);
     block_refs[host] += refs[p];
-    block_misses[host] += misses[p];
+    block_misses[host] += w.misses[p];
   }
   double unlocked_s = 0.0, unlocked_var = 0.0;  // the blocks without a lock request: U
   const auto add_unlocked = [&](double count, double bursts, double q) {
     if (count <= 0) return;
-    const auto [mean, var] = block(bursts, q);
+    const auto [mean, var] = w.block(bursts, q);
     unlocked_s += count * mean;
     // after a given lock with probability 1/2: variance of that share of the holding
     unlocked_var += count * (0.25 * mean * mean + 0.5 * var);
@@ -639,22 +669,15 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
     double own = acc->lock_requests;
     for (const std::size_t r : clustered_on[p]) own -= leading[r];
     own = std::clamp(own, 1e-9, refs[p]);
-    const auto [mean, var] = block(block_refs[p] / own, block_misses[p] / own);
+    const auto [mean, var] = w.block(block_refs[p] / own, block_misses[p] / own);
     acc->step_time_s = mean;
     acc->step_time_scv = mean > 0 ? var / (mean * mean) : 0.0;
     lock_seconds += acc->lock_requests * mean;
   }
   c.own_step_held = 1.0;
   c.step_time_s = tp.lock_requests > 0 ? lock_seconds / tp.lock_requests : 0.0;
-  c.lead_time_s = bot_s + 0.5 * unlocked_s;
-  // Commit: CPU plus log write and FORCE writes, each exponential.
-  double commit_var = 0.0;
-  if (tp.commit_phase_s > 0) {
-    const double commit_io_s = std::min(tp.breakdown.commit_io_s, tp.commit_phase_s);
-    const double commit_cpu_s = tp.commit_phase_s - commit_io_s;
-    const double commit_ops = std::max(1.0, d.log_writes + d.force_writes);
-    commit_var = commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops;
-  }
+  c.lead_time_s = w.bot_s + 0.5 * unlocked_s;
+  const double commit_var = commit_variance(d, tp);
   c.commit_time_s = tp.commit_phase_s + 0.5 * unlocked_s;
   c.commit_time_scv =
       c.commit_time_s > 0 ? (commit_var + unlocked_var) / (c.commit_time_s * c.commit_time_s) : 0.0;
