@@ -84,9 +84,12 @@ void validate(const ValidateArgs& a, Context& context) {
   for (const Row& r : rows) failed += r.pass ? 0 : 1;
   if (failed > 0) context.exit_code = 1;
 
-  const auto rel = [](const Row& r) {
-    return r.simulated.mean != 0.0 ? (r.analytic - r.simulated.mean) / std::abs(r.simulated.mean)
-                                   : 0.0;
+  // Relative to the simulated value; undefined (null, "-") when only that is 0.
+  const auto rel = [](const Row& r) -> std::optional<double> {
+    if (r.simulated.mean != 0.0)
+      return (r.analytic - r.simulated.mean) / std::abs(r.simulated.mean);
+    if (r.analytic == 0.0) return 0.0;
+    return std::nullopt;
   };
   if (format == OutputFormat::json) {
     nlohmann::json j;
@@ -96,17 +99,18 @@ void validate(const ValidateArgs& a, Context& context) {
     j["failed_metrics"] = failed;
     nlohmann::json list = nlohmann::json::array();
     for (const Row& r : rows)
-      list.push_back({{"section", r.section},
-                      {"name", r.owner},
-                      {"metric", r.metric},
-                      {"unit", r.unit},
-                      {"analytic", r.analytic},
-                      {"simulated", r.simulated.mean},
-                      {"half_width", r.simulated.half_width},
-                      {"relative_difference", rel(r)},
-                      {"absolute_floor", r.floor},
-                      {"pass", r.pass},
-                      {"passed_by", r.passed_by}});
+      list.push_back(
+          {{"section", r.section},
+           {"name", r.owner},
+           {"metric", r.metric},
+           {"unit", r.unit},
+           {"analytic", r.analytic},
+           {"simulated", r.simulated.mean},
+           {"half_width", r.simulated.half_width},
+           {"relative_difference", rel(r) ? nlohmann::json(*rel(r)) : nlohmann::json(nullptr)},
+           {"absolute_floor", r.floor},
+           {"pass", r.pass},
+           {"passed_by", r.passed_by}});
     j["metrics"] = std::move(list);
     j["simulation"] = simulation_report_json(m, *report)["simulation"];
     out << j.dump(2) << '\n';
@@ -116,8 +120,8 @@ void validate(const ValidateArgs& a, Context& context) {
       {"section", "name", "metric", "unit", "analytic", "simulated", "+- 95 %", "diff %", "ok"});
   for (const Row& r : rows)
     t.add_row({r.section, r.owner, r.metric, r.unit, general(r.analytic, 6),
-               general(r.simulated.mean, 6), general(r.simulated.half_width, 3), percent(rel(r), 1),
-               r.pass ? "yes (" + r.passed_by + ")" : "NO"});
+               general(r.simulated.mean, 6), general(r.simulated.half_width, 3),
+               rel(r) ? percent(*rel(r), 1) : "-", r.pass ? "yes (" + r.passed_by + ")" : "NO"});
   if (format == OutputFormat::csv) {
     t.print_csv(out);
     return;

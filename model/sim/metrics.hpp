@@ -17,6 +17,7 @@
 
 #include "model/description.hpp"
 #include "model/device_demand.hpp"
+#include "solver/des/output_analysis.hpp"
 
 namespace tpeval::model::sim {
 
@@ -125,6 +126,10 @@ struct MetricDefinition {
   int denominator = 0;
   double scale = 1.0;
   bool stopping = false;  ///< part of the stop rule on relative half-width
+  /// Events per exposure (poisson) or a share of trials (binomial): the interval is at least the
+  /// exact interval of the count (solver/des/output_analysis.hpp), so that a rare event seen
+  /// never or a few times gets an honest interval instead of 0 +- 0.
+  solver::des::CountModel counts = solver::des::CountModel::none;
 };
 
 class MetricLayout {

@@ -172,7 +172,8 @@ std::vector<des::Measure> measures_of(const MetricLayout& layout) {
     out.push_back({{static_cast<std::size_t>(d.numerator)},
                    static_cast<std::size_t>(d.denominator),
                    d.scale,
-                   d.stopping});
+                   d.stopping,
+                   d.counts});
   return out;
 }
 
@@ -238,9 +239,9 @@ struct Observation {
   std::size_t count = 0;  ///< observed intervals
 };
 
-std::vector<Observation> observations(const des::PreciseRun& run,
-                                      const std::vector<std::unique_ptr<TransactionEngine>>& engines,
-                                      double interval_s) {
+std::vector<Observation> observations(
+    const des::PreciseRun& run, const std::vector<std::unique_ptr<TransactionEngine>>& engines,
+    double interval_s) {
   std::vector<Observation> out;
   for (std::size_t r = 0; r < engines.size(); ++r) {
     const std::size_t n = engines[r]->intervals();
@@ -287,7 +288,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   check_cluster(model);
   // A closed workload is always stable: at most one transaction per terminal.
   if (options.check_capacity && !model.terminals) check_capacity(model);
-  check_id_limits(model);  // packed page/lock ids (reference_generator.hpp)
+  check_id_limits(model);          // packed page/lock ids (reference_generator.hpp)
   check_simulated_servers(model);  // one resource per disk (server_limits.hpp)
   // The page buffers are exact LRU lists (solver/cache/lru_buffer.hpp) of fewer than 2^31 pages.
   const Storage& storage = model.storage;

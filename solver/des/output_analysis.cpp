@@ -1,6 +1,8 @@
 #include "solver/des/output_analysis.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -70,6 +72,48 @@ Estimate ratio_interval(std::span<const double> numerators, std::span<const doub
                                             sample_skewness(residuals), n) *
                  std::sqrt(squares / static_cast<double>(n - 1) / static_cast<double>(n)) /
                  mean_den;
+  return e;
+}
+
+double exact_count_half_width(double count, double exposure, CountModel model, double confidence) {
+  if (model == CountModel::none || !(exposure > 0.0)) return 0.0;
+  const double alpha = 1.0 - confidence;
+  const double k = std::max(0.0, std::round(count));
+  double lower = 0.0;
+  double upper = 0.0;
+  double rate = 0.0;
+  if (model == CountModel::poisson) {
+    // Garwood: the Poisson mean's limits are gamma quantiles, chi2(alpha/2; 2k)/2 and
+    // chi2(1 - alpha/2; 2k + 2)/2; divided by the exposure.
+    lower = k > 0.0 ? boost::math::gamma_p_inv(k, alpha / 2.0) : 0.0;
+    upper = boost::math::gamma_p_inv(k + 1.0, 1.0 - alpha / 2.0);
+    rate = k;
+    lower /= exposure;
+    upper /= exposure;
+    rate /= exposure;
+  } else {
+    // Clopper-Pearson: beta quantiles Beta(alpha/2; k, n - k + 1) and Beta(1 - alpha/2; k + 1,
+    // n - k).
+    const double n = std::max(k, std::round(exposure));
+    if (n < 1.0) return 0.0;
+    lower = k > 0.0 ? boost::math::ibeta_inv(k, n - k + 1.0, alpha / 2.0) : 0.0;
+    upper = k < n ? boost::math::ibeta_inv(k + 1.0, n - k, 1.0 - alpha / 2.0) : 1.0;
+    rate = k / n;
+  }
+  return std::max(rate - lower, upper - rate);
+}
+
+Estimate count_bounded_interval(Estimate e, double count, double exposure, CountModel model,
+                                std::size_t batches, double confidence) {
+  if (model == CountModel::none) return e;
+  if (!(exposure > 0.0)) {
+    // No trial at all: a share could be anything in [0, 1] (Clopper-Pearson with n = 0).
+    if (model == CountModel::binomial) e.half_width = std::max(e.half_width, 1.0);
+    return e;
+  }
+  const double rarer = model == CountModel::binomial ? std::min(count, exposure - count) : count;
+  if (rarer >= kNormalEventsPerBatch * static_cast<double>(batches)) return e;
+  e.half_width = std::max(e.half_width, exact_count_half_width(count, exposure, model, confidence));
   return e;
 }
 

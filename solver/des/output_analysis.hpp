@@ -17,7 +17,14 @@
 // Tafazzoli, Steiger, Wilson et al., INFORMS J. Computing 23(2), 2011): response-time batch means
 // are right-skewed, their low estimates come with small variances, and a plain t interval then
 // misses low far more often than high (M/M/1 at rho = 0.8: 29 of 38 misses low, coverage 92.4 %;
-// with the adjustment 94.4 %, docs/simulation.md "Interval coverage").
+// with the adjustment 94.4 %, docs/simulation.md "Interval coverage"). A ratio whose numerator
+// counts events and saw too few of them for the batches' counts to be near normal (fewer than 5
+// per batch of the rarer outcome, the textbook condition n p >= 5 for the normal approximation of
+// a count) gets at least the exact interval of its count (count_bounded_interval): with no event
+// at all the batches say 0 +- 0, while the count alone still bounds the rate (Garwood 1936 for
+// Poisson counts, Clopper & Pearson 1934 for a share of trials). Above that the batch means stand:
+// a share of stratified trials (every transaction references BRANCH, a near-certain hit, and
+// ACCOUNT, a near-certain miss) varies far less than a binomial count.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +52,33 @@ Estimate t_interval(std::span<const double> values, double confidence = 0.95);
 /// numerator - ratio x denominator.
 Estimate ratio_interval(std::span<const double> numerators, std::span<const double> denominators,
                         double confidence = 0.95);
+
+/// What the numerator of a ratio measure counts (for exact_count_half_width).
+enum class CountModel {
+  none,      ///< not a count of events (seconds, job-seconds, busy time, instructions)
+  poisson,   ///< events per unit of the denominator (per second, per completion)
+  binomial,  ///< successes among the denominator's trials (hits of references, conflicts of
+             ///< requests)
+};
+
+/// Half-width of the interval centred on count / exposure that contains the exact two-sided
+/// interval at `confidence` for `count` observed events: Garwood's chi-square interval for a
+/// Poisson mean (Garwood, Biometrika 28, 1936), Clopper & Pearson's beta interval for a proportion
+/// of `exposure` trials (Biometrika 26, 1934). Counts and trials are rounded to integers. 0 for
+/// CountModel::none or exposure <= 0. With no event it is the upper limit, -ln((1 - confidence) /
+/// 2) / exposure for a Poisson count (3.69 / exposure at 95 %).
+double exact_count_half_width(double count, double exposure, CountModel model,
+                              double confidence = 0.95);
+
+/// The fewest events of the rarer outcome per batch for which a count's batch means are trusted.
+inline constexpr double kNormalEventsPerBatch = 5.0;
+
+/// `e` (the ratio interval of `batches` batches or replications) with its half-width raised to
+/// exact_count_half_width(count, exposure, model) when the rarer outcome - the count, or for a
+/// share also the trials without the event - is below kNormalEventsPerBatch per batch. A share of
+/// no trials at all gets the half-width 1 (its value could be anything in [0, 1]).
+Estimate count_bounded_interval(Estimate e, double count, double exposure, CountModel model,
+                                std::size_t batches, double confidence = 0.95);
 
 /// Sample skewness m3 / m2^(3/2) (0 for fewer than 3 values or no variance).
 double sample_skewness(std::span<const double> values);

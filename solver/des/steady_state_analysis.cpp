@@ -96,6 +96,11 @@ Estimate estimate_measure(const Measure& m, std::span<const IntervalSeries> seri
   double total = 0.0;
   for (double d : den) total += d;
   if (total > 0.0) e = ratio_interval(num, den, confidence);
+  if (m.counts != CountModel::none) {
+    double count = 0.0;
+    for (double v : num) count += v;
+    e = count_bounded_interval(e, count, total, m.counts, num.size(), confidence);
+  }
   e.mean *= m.scale;
   e.half_width *= std::abs(m.scale);
   if (!std::isfinite(e.half_width)) e.half_width = 0.0;

@@ -32,6 +32,8 @@ struct Measure {
   std::size_t denominator = 0;
   double scale = 1.0;
   bool stopping = false;  ///< its relative half-width is part of the stop rule
+  /// What the numerator counts: a count's interval is at least its exact count interval.
+  CountModel counts = CountModel::none;
 };
 
 /// Which counters the analysis reads besides the measures.
@@ -65,7 +67,8 @@ bool batches_independent(const IntervalSeries& s, const SeriesLayout& layout, st
                          int batches);
 
 /// The estimate of `m` over series[r] from row first[r] on (see the header comment). A measure
-/// whose denominator is 0 everywhere is 0 +- 0.
+/// whose denominator is 0 everywhere is 0 +- 0 (a share of no trials 0 +- 1); a count of few
+/// events gets at least the exact interval of its total (count_bounded_interval).
 Estimate estimate_measure(const Measure& m, std::span<const IntervalSeries> series,
                           std::span<const std::size_t> first, int batches, double confidence);
 
