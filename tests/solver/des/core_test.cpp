@@ -2,6 +2,7 @@
 // analysis, each against a property that fails when the piece is wrong.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -397,19 +398,23 @@ TEST_CASE(
 namespace {
 /// Transactions arriving as a Poisson stream, each making the visits of `pattern_s` (mean visit
 /// lengths, exponential work) to one FCFS resource in order, away for an exponential absence of
-/// mean `absence_s` between two of its visits - a node's CPU fed by its own transactions, which
-/// come back after a disk I/O or a remote round trip - plus, optionally, a Poisson stream of
-/// visits of mean `independent_mean_s` (other nodes' work). Records every visit's wait.
+/// mean `absence_s` between two of its visits (0: back at once, at the end of the queue) - a
+/// node's CPU fed by its own transactions, which come back after a disk I/O or a remote round
+/// trip - plus, optionally, a Poisson stream of visits of mean `independent_mean_s` (other nodes'
+/// work) and a Poisson stream of observers without work, whose waits are the resource's
+/// time-average FCFS wait (PASTA). Records every visit's wait.
 struct FeedbackVisits : EventHandler, ResourceClient {
   static constexpr std::uint64_t kIndependent = ~std::uint64_t{0};
+  static constexpr std::uint64_t kObserver = kIndependent - 1;
   double rate_per_s = 0.0, absence_s = 0.0, warm_s = 0.0;
-  double independent_rate_per_s = 0.0, independent_mean_s = 0.0;
+  double independent_rate_per_s = 0.0, independent_mean_s = 0.0, observer_rate_per_s = 0.0;
   std::vector<double> pattern_s;
-  RandomStream arrivals{11, "transactions"}, work{11, "work"}, away{11, "absences"};
+  RandomStream arrivals{11, "transactions"}, work{11, "work"}, away{11, "absences"},
+      observers{11, "observers"};
   std::vector<double> arrival_s, work_s;
   std::vector<std::size_t> next_visit;  // per transaction: index of its next visit in the pattern
   std::vector<std::uint64_t> transaction_of;  // per visit
-  double wait_sum_s = 0.0, visits = 0.0;
+  double wait_sum_s = 0.0, visits = 0.0, observer_wait_sum_s = 0.0, observations = 0.0;
   FcfsStation* station = nullptr;
   std::uint32_t id = 0;
   void visit(Simulation& sim, std::uint64_t tx) {
@@ -420,7 +425,13 @@ struct FeedbackVisits : EventHandler, ResourceClient {
     station->arrive(sim, arrival_s.size() - 1, 0, work_s.back());
   }
   void handle(Simulation& sim, const Event& e) override {
-    if (e.kind == 2) {  // an independent visit
+    if (e.kind == 3) {  // an observer: a visit without work
+      sim.schedule_in(observers.exponential(1.0 / observer_rate_per_s), id, 3, 0);
+      arrival_s.push_back(sim.now_s());
+      work_s.push_back(0.0);
+      transaction_of.push_back(kObserver);
+      station->arrive(sim, arrival_s.size() - 1, 0, 0.0);
+    } else if (e.kind == 2) {  // an independent visit
       sim.schedule_in(arrivals.exponential(1.0 / independent_rate_per_s), id, 2, 0);
       arrival_s.push_back(sim.now_s());
       work_s.push_back(work.exponential(independent_mean_s));
@@ -435,36 +446,68 @@ struct FeedbackVisits : EventHandler, ResourceClient {
     }
   }
   void service_completed(Simulation& sim, int, JobId job) override {
+    const std::uint64_t tx = transaction_of[job];
     if (arrival_s[job] >= warm_s) {
-      wait_sum_s += sim.now_s() - arrival_s[job] - work_s[job];
+      const double wait_s = sim.now_s() - arrival_s[job] - work_s[job];
+      if (tx == kObserver) {
+        observer_wait_sum_s += wait_s;
+        observations += 1.0;
+        return;
+      }
+      wait_sum_s += wait_s;
       visits += 1.0;
     }
-    const std::uint64_t tx = transaction_of[job];
-    if (tx != kIndependent && next_visit[tx] < pattern_s.size())
-      sim.schedule_in(away.exponential(absence_s), id, 1, tx);
+    if (tx != kIndependent && tx != kObserver && next_visit[tx] < pattern_s.size())
+      sim.schedule_in(absence_s > 0 ? away.exponential(absence_s) : 0.0, id, 1, tx);
   }
   void server_granted(Simulation&, int, JobId) override {}
 };
+
+/// One run of FeedbackVisits: `rate_per_s` transactions per second at `servers` FCFS servers,
+/// `horizon_s` after 20 s warm-up (observers at 2000 per second when `observe`).
+struct FeedbackRun {
+  std::vector<double> pattern_s;
+  double absence_s = 0.0, rate_per_s = 100.0;
+  double independent_rate_per_s = 0.0, independent_mean_s = 0.0;
+  int servers = 4;
+  double horizon_s = 300.0;
+  bool observe = false;
+};
+struct FeedbackWaits {
+  double visits_ms = 0.0;        ///< mean wait of a visit (transactions' and independent)
+  double time_average_ms = 0.0;  ///< mean wait of an observer without work (0 if none)
+};
+FeedbackWaits feedback_waits(const FeedbackRun& run) {
+  Simulation sim;
+  FeedbackVisits fv;
+  fv.rate_per_s = run.rate_per_s;
+  fv.independent_rate_per_s = run.independent_rate_per_s;
+  fv.independent_mean_s = run.independent_mean_s;
+  fv.observer_rate_per_s = run.observe ? 2000.0 : 0.0;
+  fv.absence_s = run.absence_s;
+  fv.pattern_s = run.pattern_s;
+  fv.warm_s = 20.0;
+  fv.id = sim.add_handler(fv);
+  FcfsStation cpu(sim, fv, 0, 1, run.servers);
+  fv.station = &cpu;
+  sim.schedule_at(0.0, fv.id, 0, 0);
+  if (run.independent_rate_per_s > 0) sim.schedule_at(0.0, fv.id, 2, 0);
+  if (run.observe) sim.schedule_at(0.0, fv.id, 3, 0);
+  sim.run_until(20.0 + run.horizon_s);
+  return {1000.0 * fv.wait_sum_s / fv.visits,
+          fv.observations > 0 ? 1000.0 * fv.observer_wait_sum_s / fv.observations : 0.0};
+}
 
 /// Mean FCFS wait (ms) of the visits of 100 transactions per second with the given visit pattern
 /// and mean absence (and independent Poisson visits) at 4 servers, 300 s after 20 s warm-up.
 double feedback_wait_ms(const std::vector<double>& pattern_s, double absence_s,
                         double independent_rate_per_s = 0.0, double independent_mean_s = 0.0) {
-  Simulation sim;
-  FeedbackVisits fv;
-  fv.rate_per_s = 100.0;
-  fv.independent_rate_per_s = independent_rate_per_s;
-  fv.independent_mean_s = independent_mean_s;
-  fv.absence_s = absence_s;
-  fv.pattern_s = pattern_s;
-  fv.warm_s = 20.0;
-  fv.id = sim.add_handler(fv);
-  FcfsStation cpu(sim, fv, 0, 1, 4);
-  fv.station = &cpu;
-  sim.schedule_at(0.0, fv.id, 0, 0);
-  if (independent_rate_per_s > 0) sim.schedule_at(0.0, fv.id, 2, 0);
-  sim.run_until(320.0);
-  return 1000.0 * fv.wait_sum_s / fv.visits;
+  FeedbackRun run;
+  run.pattern_s = pattern_s;
+  run.absence_s = absence_s;
+  run.independent_rate_per_s = independent_rate_per_s;
+  run.independent_mean_s = independent_mean_s;
+  return feedback_waits(run).visits_ms;
 }
 }  // namespace
 
@@ -538,4 +581,138 @@ TEST_CASE(
   CHECK(shorts_fed_back_ms / lee_longton_ms < 0.8);  // measured 0.67
   CHECK(longs_fed_back_ms / lee_longton_ms > 0.95);
   CHECK(longs_fed_back_ms / lee_longton_ms < 1.2);  // measured 1.08
+}
+
+TEST_CASE(
+    "des resources: most of the feedback reduction is in the time-average FCFS wait, not only in "
+    "what the fed-back visits see (issue #11)") {
+  // The 10-node primary-copy mix of the test above, fed back after 3 ms absences, with observers
+  // without work arriving as a Poisson stream: their wait is the resource's time-average wait.
+  // Measured (seed 11): visits wait 0.62 of Lee & Longton, observers 0.68 - the queue itself is
+  // shorter than M/G/m's, so a rule that keeps the M/G/m time average and corrects only what a
+  // fed-back kind sees (an arrival-theorem or "queue seen less own contribution" factor) cannot
+  // reach the measured wait; the per-visit waits must feed back into the queue length through
+  // Little's law (docs/cluster.md, "The CPU-wait gap").
+  const double long_s = 4.35e-3, short_s = 0.63e-3;
+  FeedbackRun run;
+  run.pattern_s = {long_s};
+  for (int i = 0; i < 5; ++i) run.pattern_s.insert(run.pattern_s.end(), {short_s, short_s, long_s});
+  run.absence_s = 3e-3;
+  run.observe = true;
+  double sum_s = 0.0, sum2_s2 = 0.0;
+  for (double s : run.pattern_s) sum_s += s, sum2_s2 += s * s;
+  const double a = 100.0 * sum_s;
+  const double lee_longton_ms =
+      1000.0 * tpeval::solver::open::erlang_c(4, a) / (4.0 - a) * sum2_s2 / sum_s;
+  const FeedbackWaits w = feedback_waits(run);
+  MESSAGE("visits " << w.visits_ms << " ms, time average " << w.time_average_ms
+                    << " ms, Lee-Longton " << lee_longton_ms << " ms");
+  CHECK(w.time_average_ms / lee_longton_ms < 0.75);  // measured 0.68
+  CHECK(w.time_average_ms / lee_longton_ms > 0.55);
+  CHECK(w.visits_ms / w.time_average_ms > 0.85);  // measured 0.92
+  CHECK(w.visits_ms / w.time_average_ms < 0.98);
+}
+
+namespace {
+/// One visit of the departure-epoch rule below: its rate, its mean (exponential) length and the
+/// visit it is fed back from (-1: a first visit or an independent one, both Poisson).
+struct RuleVisit {
+  double rate_per_s = 0.0, mean_s = 0.0;
+  int predecessor = -1;
+};
+
+/// The candidate rule of issue #11 (docs/cluster.md "The CPU-wait gap") for one FCFS server and
+/// immediate feedback, as mean-value equations: the mean work in the queue is the residual of
+/// the visit in service plus the waiting visits, W = sum r s^2 + sum r W_v s (exponential
+/// lengths, Little's law per visit); a Poisson visit sees W (PASTA); a visit fed back at its
+/// predecessor's departure sees the work that arrived during the predecessor's stay, rho (W_p +
+/// s_p) - for one server the work left behind by a departure (Kleinrock vol. 1 §5: FCFS work
+/// is drained in arrival order), with the others arriving at their mean rate. Returns the mean
+/// wait of a visit, seconds.
+double departure_view_wait_s(const std::vector<RuleVisit>& v) {
+  double rho = 0.0, residual = 0.0, rate = 0.0;
+  for (const auto& x : v) {
+    rho += x.rate_per_s * x.mean_s;
+    residual += x.rate_per_s * x.mean_s * x.mean_s;
+    rate += x.rate_per_s;
+  }
+  std::vector<double> w(v.size(), residual / (1.0 - rho));
+  for (int it = 0; it < 100000; ++it) {  // a contraction (weights sum to rho < 1)
+    double mean_work = residual;
+    for (std::size_t i = 0; i < v.size(); ++i) mean_work += v[i].rate_per_s * w[i] * v[i].mean_s;
+    double change = 0.0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const int p = v[i].predecessor;
+      const double next =
+          p < 0 ? mean_work
+                : rho * (w[static_cast<std::size_t>(p)] + v[static_cast<std::size_t>(p)].mean_s);
+      change = std::max(change, std::abs(next - w[i]));
+      w[i] = next;
+    }
+    if (change < 1e-12) break;
+  }
+  double sum = 0.0;
+  for (std::size_t i = 0; i < v.size(); ++i) sum += v[i].rate_per_s * w[i];
+  return sum / rate;
+}
+
+/// The rule's visits for `rate_per_s` transactions with the visits `pattern_s` fed back one
+/// after the other, plus independent Poisson visits.
+std::vector<RuleVisit> rule_visits(const FeedbackRun& run) {
+  std::vector<RuleVisit> v;
+  for (std::size_t i = 0; i < run.pattern_s.size(); ++i)
+    v.push_back({run.rate_per_s, run.pattern_s[i], static_cast<int>(i) - 1});
+  if (run.independent_rate_per_s > 0)
+    v.push_back({run.independent_rate_per_s, run.independent_mean_s, -1});
+  return v;
+}
+}  // namespace
+
+TEST_CASE(
+    "des resources: a visit fed back at once waits what its predecessor's departure left behind "
+    "(one server, issue #11)") {
+  // One FCFS server at 81 % (25 transactions per second), visits fed back at once to the end of
+  // the queue, in the three structures of the tests above: the 10-node mix (L S S L ... L), ten
+  // short visits fed back with independent long bursts, six long bursts fed back with
+  // independent short visits. The departure-epoch rule (departure_view_wait_s) predicts 0.565,
+  // 0.554 and 1.123 of the M/G/1 (Pollaczek-Khinchine) wait - the smoothing by fed-back short
+  // visits and the roughening by fed-back long ones alike; measured over 2000 s 0.60, 0.57 and
+  // 1.12 (seed 11; the mean of six seeds in a separate simulator 0.564, 0.556, 1.117, spread
+  // 0.53-0.61, 0.54-0.57, 1.07-1.15). With a positive absence the rule needs the workload's
+  // relaxation and, for several servers, a multi-server form: docs/cluster.md records how far it
+  // gets.
+  const double long_s = 4.35e-3, short_s = 0.63e-3;
+  std::vector<FeedbackRun> runs(3);
+  runs[0].pattern_s = {long_s};
+  for (int i = 0; i < 5; ++i)
+    runs[0].pattern_s.insert(runs[0].pattern_s.end(), {short_s, short_s, long_s});
+  runs[1].pattern_s.assign(10, short_s);
+  runs[1].independent_rate_per_s = 150.0;
+  runs[1].independent_mean_s = long_s;
+  runs[2].pattern_s.assign(6, long_s);
+  runs[2].independent_rate_per_s = 250.0;
+  runs[2].independent_mean_s = short_s;
+  std::vector<double> measured, predicted;
+  for (auto& run : runs) {
+    run.rate_per_s = 25.0;
+    run.servers = 1;
+    run.absence_s = 0.0;
+    run.horizon_s = 2000.0;
+    const auto v = rule_visits(run);
+    double rho = 0.0, residual = 0.0;
+    for (const auto& x : v)
+      rho += x.rate_per_s * x.mean_s, residual += x.rate_per_s * x.mean_s * x.mean_s;
+    const double pollaczek_khinchine_s = residual / (1.0 - rho);
+    measured.push_back(feedback_waits(run).visits_ms / 1000.0 / pollaczek_khinchine_s);
+    predicted.push_back(departure_view_wait_s(v) / pollaczek_khinchine_s);
+  }
+  MESSAGE("W / M/G/1 measured " << measured[0] << ", " << measured[1] << ", " << measured[2]
+                                << "; departure-epoch rule " << predicted[0] << ", " << predicted[1]
+                                << ", " << predicted[2]);
+  CHECK(predicted[0] == doctest::Approx(0.565).epsilon(0.01));
+  CHECK(predicted[1] == doctest::Approx(0.554).epsilon(0.01));
+  CHECK(predicted[2] == doctest::Approx(1.123).epsilon(0.01));
+  CHECK(std::abs(measured[0] / predicted[0] - 1.0) < 0.1);
+  CHECK(std::abs(measured[1] / predicted[1] - 1.0) < 0.05);
+  CHECK(std::abs(measured[2] / predicted[2] - 1.0) < 0.06);
 }
