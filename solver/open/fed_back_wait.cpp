@@ -32,7 +32,8 @@ double rbm_mean_from(double t, double x) {
 }
 
 /// Nodes and weights of 16-point Gauss-Laguerre quadrature (weight e^{-x} on [0, inf)), by
-/// Newton's method on the Laguerre recurrence (Press et al., Numerical Recipes §4.5, gaulag).
+/// Newton's method on the Laguerre recurrence (Press et al., Numerical Recipes 3rd ed. §4.6,
+/// gaulag).
 struct Laguerre {
   static constexpr int n = 16;
   std::array<double, n> x{}, w{};
