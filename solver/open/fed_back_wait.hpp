@@ -20,7 +20,7 @@
 // 81 % load over absences of 0-30 ms, where Lee & Longton is up to 45 % off; at four servers and
 // 70 % load with 10 ms absences it is 12-15 % high. The cluster model does not use it: in the
 // cluster its visit streams close the primary-copy gap but move the GEH and affinity
-// configurations 8-20 % high (docs/cluster.md, "The CPU-wait gap"); kept, tested, for the
+// configurations 8-22 % high (docs/cluster.md, "The CPU-wait gap"); kept, tested, for the
 // multi-server form that is still open.
 //
 // Contract: fed_back_wait_ratios() returns for every visit its mean wait divided by the wait of
