@@ -2,6 +2,7 @@
 // analysis, each against a property that fails when the piece is wrong.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -16,6 +17,7 @@
 #include "solver/des/ps_station.hpp"
 #include "solver/des/random_stream.hpp"
 #include "solver/des/simulation.hpp"
+#include "solver/open/fed_back_wait.hpp"
 #include "solver/open/single_queue.hpp"
 
 using namespace tpeval::solver::des;
@@ -451,19 +453,23 @@ TEST_CASE(
 namespace {
 /// Transactions arriving as a Poisson stream, each making the visits of `pattern_s` (mean visit
 /// lengths, exponential work) to one FCFS resource in order, away for an exponential absence of
-/// mean `absence_s` between two of its visits - a node's CPU fed by its own transactions, which
-/// come back after a disk I/O or a remote round trip - plus, optionally, a Poisson stream of
-/// visits of mean `independent_mean_s` (other nodes' work). Records every visit's wait.
+/// mean `absence_s` between two of its visits (0: back at once, at the end of the queue) - a
+/// node's CPU fed by its own transactions, which come back after a disk I/O or a remote round
+/// trip - plus, optionally, a Poisson stream of visits of mean `independent_mean_s` (other nodes'
+/// work) and a Poisson stream of observers without work, whose waits are the resource's
+/// time-average FCFS wait (PASTA). Records every visit's wait.
 struct FeedbackVisits : EventHandler, ResourceClient {
   static constexpr std::uint64_t kIndependent = ~std::uint64_t{0};
+  static constexpr std::uint64_t kObserver = kIndependent - 1;
   double rate_per_s = 0.0, absence_s = 0.0, warm_s = 0.0;
-  double independent_rate_per_s = 0.0, independent_mean_s = 0.0;
+  double independent_rate_per_s = 0.0, independent_mean_s = 0.0, observer_rate_per_s = 0.0;
   std::vector<double> pattern_s;
-  RandomStream arrivals{11, "transactions"}, work{11, "work"}, away{11, "absences"};
+  RandomStream arrivals{11, "transactions"}, work{11, "work"}, away{11, "absences"},
+      observers{11, "observers"};
   std::vector<double> arrival_s, work_s;
   std::vector<std::size_t> next_visit;  // per transaction: index of its next visit in the pattern
   std::vector<std::uint64_t> transaction_of;  // per visit
-  double wait_sum_s = 0.0, visits = 0.0;
+  double wait_sum_s = 0.0, visits = 0.0, observer_wait_sum_s = 0.0, observations = 0.0;
   FcfsStation* station = nullptr;
   std::uint32_t id = 0;
   void visit(Simulation& sim, std::uint64_t tx) {
@@ -474,7 +480,13 @@ struct FeedbackVisits : EventHandler, ResourceClient {
     station->arrive(sim, arrival_s.size() - 1, 0, work_s.back());
   }
   void handle(Simulation& sim, const Event& e) override {
-    if (e.kind == 2) {  // an independent visit
+    if (e.kind == 3) {  // an observer: a visit without work
+      sim.schedule_in(observers.exponential(1.0 / observer_rate_per_s), id, 3, 0);
+      arrival_s.push_back(sim.now_s());
+      work_s.push_back(0.0);
+      transaction_of.push_back(kObserver);
+      station->arrive(sim, arrival_s.size() - 1, 0, 0.0);
+    } else if (e.kind == 2) {  // an independent visit
       sim.schedule_in(arrivals.exponential(1.0 / independent_rate_per_s), id, 2, 0);
       arrival_s.push_back(sim.now_s());
       work_s.push_back(work.exponential(independent_mean_s));
@@ -489,36 +501,68 @@ struct FeedbackVisits : EventHandler, ResourceClient {
     }
   }
   void service_completed(Simulation& sim, int, JobId job) override {
+    const std::uint64_t tx = transaction_of[job];
     if (arrival_s[job] >= warm_s) {
-      wait_sum_s += sim.now_s() - arrival_s[job] - work_s[job];
+      const double wait_s = sim.now_s() - arrival_s[job] - work_s[job];
+      if (tx == kObserver) {
+        observer_wait_sum_s += wait_s;
+        observations += 1.0;
+        return;
+      }
+      wait_sum_s += wait_s;
       visits += 1.0;
     }
-    const std::uint64_t tx = transaction_of[job];
-    if (tx != kIndependent && next_visit[tx] < pattern_s.size())
-      sim.schedule_in(away.exponential(absence_s), id, 1, tx);
+    if (tx != kIndependent && tx != kObserver && next_visit[tx] < pattern_s.size())
+      sim.schedule_in(absence_s > 0 ? away.exponential(absence_s) : 0.0, id, 1, tx);
   }
   void server_granted(Simulation&, int, JobId) override {}
 };
+
+/// One run of FeedbackVisits: `rate_per_s` transactions per second at `servers` FCFS servers,
+/// `horizon_s` after 20 s warm-up (observers at 2000 per second when `observe`).
+struct FeedbackRun {
+  std::vector<double> pattern_s;
+  double absence_s = 0.0, rate_per_s = 100.0;
+  double independent_rate_per_s = 0.0, independent_mean_s = 0.0;
+  int servers = 4;
+  double horizon_s = 300.0;
+  bool observe = false;
+};
+struct FeedbackWaits {
+  double visits_ms = 0.0;        ///< mean wait of a visit (transactions' and independent)
+  double time_average_ms = 0.0;  ///< mean wait of an observer without work (0 if none)
+};
+FeedbackWaits feedback_waits(const FeedbackRun& run) {
+  Simulation sim;
+  FeedbackVisits fv;
+  fv.rate_per_s = run.rate_per_s;
+  fv.independent_rate_per_s = run.independent_rate_per_s;
+  fv.independent_mean_s = run.independent_mean_s;
+  fv.observer_rate_per_s = run.observe ? 2000.0 : 0.0;
+  fv.absence_s = run.absence_s;
+  fv.pattern_s = run.pattern_s;
+  fv.warm_s = 20.0;
+  fv.id = sim.add_handler(fv);
+  FcfsStation cpu(sim, fv, 0, 1, run.servers);
+  fv.station = &cpu;
+  sim.schedule_at(0.0, fv.id, 0, 0);
+  if (run.independent_rate_per_s > 0) sim.schedule_at(0.0, fv.id, 2, 0);
+  if (run.observe) sim.schedule_at(0.0, fv.id, 3, 0);
+  sim.run_until(20.0 + run.horizon_s);
+  return {1000.0 * fv.wait_sum_s / fv.visits,
+          fv.observations > 0 ? 1000.0 * fv.observer_wait_sum_s / fv.observations : 0.0};
+}
 
 /// Mean FCFS wait (ms) of the visits of 100 transactions per second with the given visit pattern
 /// and mean absence (and independent Poisson visits) at 4 servers, 300 s after 20 s warm-up.
 double feedback_wait_ms(const std::vector<double>& pattern_s, double absence_s,
                         double independent_rate_per_s = 0.0, double independent_mean_s = 0.0) {
-  Simulation sim;
-  FeedbackVisits fv;
-  fv.rate_per_s = 100.0;
-  fv.independent_rate_per_s = independent_rate_per_s;
-  fv.independent_mean_s = independent_mean_s;
-  fv.absence_s = absence_s;
-  fv.pattern_s = pattern_s;
-  fv.warm_s = 20.0;
-  fv.id = sim.add_handler(fv);
-  FcfsStation cpu(sim, fv, 0, 1, 4);
-  fv.station = &cpu;
-  sim.schedule_at(0.0, fv.id, 0, 0);
-  if (independent_rate_per_s > 0) sim.schedule_at(0.0, fv.id, 2, 0);
-  sim.run_until(320.0);
-  return 1000.0 * fv.wait_sum_s / fv.visits;
+  FeedbackRun run;
+  run.pattern_s = pattern_s;
+  run.absence_s = absence_s;
+  run.independent_rate_per_s = independent_rate_per_s;
+  run.independent_mean_s = independent_mean_s;
+  return feedback_waits(run).visits_ms;
 }
 }  // namespace
 
@@ -592,4 +636,160 @@ TEST_CASE(
   CHECK(shorts_fed_back_ms / lee_longton_ms < 0.8);  // measured 0.67
   CHECK(longs_fed_back_ms / lee_longton_ms > 0.95);
   CHECK(longs_fed_back_ms / lee_longton_ms < 1.2);  // measured 1.08
+}
+
+TEST_CASE(
+    "des resources: most of the feedback reduction is in the time-average FCFS wait, not only in "
+    "what the fed-back visits see (issue #11)") {
+  // The 10-node primary-copy mix of the test above, fed back after 3 ms absences, with observers
+  // without work arriving as a Poisson stream: their wait is the resource's time-average wait.
+  // Measured (seed 11): visits wait 0.62 of Lee & Longton, observers 0.68 - the queue itself is
+  // shorter than M/G/m's, so a rule that keeps the M/G/m time average and corrects only what a
+  // fed-back kind sees (an arrival-theorem or "queue seen less own contribution" factor) cannot
+  // reach the measured wait; the per-visit waits must feed back into the queue length through
+  // Little's law (docs/cluster.md, "The CPU-wait gap").
+  const double long_s = 4.35e-3, short_s = 0.63e-3;
+  FeedbackRun run;
+  run.pattern_s = {long_s};
+  for (int i = 0; i < 5; ++i) run.pattern_s.insert(run.pattern_s.end(), {short_s, short_s, long_s});
+  run.absence_s = 3e-3;
+  run.observe = true;
+  double sum_s = 0.0, sum2_s2 = 0.0;
+  for (double s : run.pattern_s) sum_s += s, sum2_s2 += s * s;
+  const double a = 100.0 * sum_s;
+  const double lee_longton_ms =
+      1000.0 * tpeval::solver::open::erlang_c(4, a) / (4.0 - a) * sum2_s2 / sum_s;
+  const FeedbackWaits w = feedback_waits(run);
+  MESSAGE("visits " << w.visits_ms << " ms, time average " << w.time_average_ms
+                    << " ms, Lee-Longton " << lee_longton_ms << " ms");
+  CHECK(w.time_average_ms / lee_longton_ms < 0.75);  // measured 0.68
+  CHECK(w.time_average_ms / lee_longton_ms > 0.55);
+  CHECK(w.visits_ms / w.time_average_ms > 0.85);  // measured 0.92
+  CHECK(w.visits_ms / w.time_average_ms < 0.98);
+}
+
+namespace {
+/// The visits of FeedbackRun as the fed-back streams of solver/open/fed_back_wait.hpp: the
+/// transactions' visits in order, each fed back from the one before after the run's absence,
+/// and the independent Poisson visits.
+std::vector<tpeval::solver::open::FedBackVisit> rule_visits(const FeedbackRun& run) {
+  std::vector<tpeval::solver::open::FedBackVisit> v(run.pattern_s.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    v[i].rate_per_s = run.rate_per_s;
+    v[i].mean_s = run.pattern_s[i];
+    if (i > 0) v[i].from.push_back({i - 1, 1.0, run.absence_s});
+  }
+  if (run.independent_rate_per_s > 0) {
+    v.emplace_back();
+    v.back().rate_per_s = run.independent_rate_per_s;
+    v.back().mean_s = run.independent_mean_s;
+  }
+  return v;
+}
+
+/// Measured and predicted mean wait of a visit, both divided by Lee & Longton's M/G/m wait of
+/// the same visits (Poisson).
+struct RuleCheck {
+  double measured = 0.0, predicted = 0.0;
+};
+RuleCheck check_rule(const FeedbackRun& run) {
+  const auto v = rule_visits(run);
+  double a = 0.0, sum2 = 0.0, rate = 0.0;
+  for (const auto& x : v) {
+    a += x.rate_per_s * x.mean_s;
+    sum2 += x.rate_per_s * x.mean_s * x.mean_s;
+    rate += x.rate_per_s;
+  }
+  const double lee_longton_s =
+      tpeval::solver::open::erlang_c(run.servers, a) / (run.servers - a) * sum2 / a;
+  const auto ratio = tpeval::solver::open::fed_back_wait_ratios(run.servers, v);
+  double predicted = 0.0;
+  for (std::size_t i = 0; i < v.size(); ++i) predicted += v[i].rate_per_s * ratio[i];
+  return {feedback_waits(run).visits_ms / 1000.0 / lee_longton_s, predicted / rate};
+}
+
+/// The three structures of the tests above at `servers` FCFS servers and 81 % load: the 10-node
+/// mix (L S S L ... L), ten short visits fed back with independent long bursts, six long bursts
+/// fed back with independent short visits.
+std::vector<FeedbackRun> feedback_structures(int servers, double absence_s, double horizon_s) {
+  const double long_s = 4.35e-3, short_s = 0.63e-3;
+  const double scale = servers / 4.0;
+  std::vector<FeedbackRun> runs(3);
+  runs[0].pattern_s = {long_s};
+  for (int i = 0; i < 5; ++i)
+    runs[0].pattern_s.insert(runs[0].pattern_s.end(), {short_s, short_s, long_s});
+  runs[1].pattern_s.assign(10, short_s);
+  runs[1].independent_rate_per_s = 600.0 * scale;
+  runs[1].independent_mean_s = long_s;
+  runs[2].pattern_s.assign(6, long_s);
+  runs[2].independent_rate_per_s = 1000.0 * scale;
+  runs[2].independent_mean_s = short_s;
+  for (auto& run : runs) {
+    run.rate_per_s = 100.0 * scale;
+    run.servers = servers;
+    run.absence_s = absence_s;
+    run.horizon_s = horizon_s;
+  }
+  return runs;
+}
+}  // namespace
+
+TEST_CASE(
+    "des resources: the departure-epoch rule predicts the FCFS wait of fed-back visits at one "
+    "server (issue #11)") {
+  // solver/open/fed_back_wait.hpp against the three structures at one server (25 transactions
+  // per second, 81 %), fed back at once and after 30 ms absences. Measured (seed 11, 1000 s;
+  // W / M/G/1, rule in brackets): at once 0.60 (0.56), 0.58 (0.55), 1.14 (1.12); after 30 ms
+  // 0.74 (0.67), 0.79 (0.77), 1.07 (1.10) - within 10 % where Lee & Longton is up to 45 % off,
+  // the smoothing by fed-back short visits and the roughening by fed-back long ones alike.
+  for (const double absence_s : {0.0, 30e-3}) {
+    CAPTURE(absence_s);
+    const auto runs = feedback_structures(1, absence_s, 1000.0);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      CAPTURE(i);
+      const RuleCheck r = check_rule(runs[i]);
+      MESSAGE("one server, absence " << absence_s * 1000 << " ms, structure " << i
+                                     << ": W / M/G/1 measured " << r.measured << ", rule "
+                                     << r.predicted);
+      CHECK(std::abs(r.predicted / r.measured - 1.0) < 0.12);
+    }
+  }
+  CHECK(check_rule(feedback_structures(1, 0.0, 1.0)[0]).predicted ==
+        doctest::Approx(0.5645).epsilon(0.002));
+}
+
+TEST_CASE(
+    "des resources: the departure-epoch rule at four FCFS servers: right at 81 %, too little "
+    "reduction at 70 % with longer absences (issue #11)") {
+  // Four servers, taken by the rule as one four times as fast (Köllerström 1974). At 81 %
+  // (100 transactions per second, 300 s, seed 11; W / M/G/m measured, rule in brackets):
+  // absence 0: 0.60 (0.56), 0.57 (0.55), 1.11 (1.12); 3 ms: 0.62 (0.61), 0.67 (0.69), 1.08
+  // (1.11); 30 ms: 0.81 (0.81), 0.87 (0.90), 1.08 (1.06). At 70 % load with 10 ms absences the
+  // rule's reduction relaxes too fast (the fast server's relaxation time is too short for four
+  // servers at moderate load): measured 0.72 and 0.80 against 0.82 and 0.90 - the multi-server
+  // form is open (docs/cluster.md).
+  for (const double absence_s : {0.0, 3e-3, 30e-3}) {
+    CAPTURE(absence_s);
+    const auto runs = feedback_structures(4, absence_s, 300.0);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      CAPTURE(i);
+      const RuleCheck r = check_rule(runs[i]);
+      MESSAGE("four servers, absence " << absence_s * 1000 << " ms, structure " << i
+                                       << ": W / M/G/m measured " << r.measured << ", rule "
+                                       << r.predicted);
+      CHECK(std::abs(r.predicted / r.measured - 1.0) < 0.1);
+    }
+  }
+  auto moderate = feedback_structures(4, 10e-3, 300.0);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    FeedbackRun run = moderate[i];
+    run.rate_per_s *= 0.7 / 0.81;
+    run.independent_rate_per_s *= 0.7 / 0.81;
+    const RuleCheck r = check_rule(run);
+    MESSAGE("four servers at 70 %, absence 10 ms, structure " << i << ": measured " << r.measured
+                                                              << ", rule " << r.predicted);
+    CHECK(r.predicted / r.measured > 1.06);
+    CHECK(r.predicted / r.measured < 1.35);
+  }
 }

@@ -1,0 +1,130 @@
+#include "solver/open/fed_back_wait.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace tpeval::solver::open {
+namespace {
+
+/// log of the standard normal upper tail, accurate far out (asymptotic series beyond 20).
+double log_normal_tail(double z) {
+  if (z < 20.0) return std::log(0.5 * std::erfc(z / std::numbers::sqrt2));
+  const double z2 = z * z;
+  return -0.5 * z2 - std::log(z * std::sqrt(2.0 * std::numbers::pi)) +
+         std::log1p(-1.0 / z2 + 3.0 / (z2 * z2));
+}
+
+/// E[Z(t) | Z(0) = x] for canonical RBM: the integral over y of P(Z(t) > y) = Phi^c((y - x +
+/// t) / sqrt t) + e^{-2y} Phi((t - x - y) / sqrt t) (Harrison 1985 §1.8), done in closed form.
+double rbm_mean_from(double t, double x) {
+  if (t <= 0.0) return x;
+  const double rt = std::sqrt(t);
+  const double a = (t - x) / rt;
+  const double upper = std::exp(log_normal_tail(a));  // Phi^c(a)
+  const double density = std::exp(-0.5 * a * a) / std::sqrt(2.0 * std::numbers::pi);
+  const double first = rt * (density - a * upper);
+  const double second =
+      0.5 * (1.0 - upper) - 0.5 * std::exp(2.0 * x + log_normal_tail((t + x) / rt));
+  return std::max(0.0, first + second);
+}
+
+/// Nodes and weights of 16-point Gauss-Laguerre quadrature (weight e^{-x} on [0, inf)), by
+/// Newton's method on the Laguerre recurrence (Press et al., Numerical Recipes 3rd ed. §4.6,
+/// gaulag).
+struct Laguerre {
+  static constexpr int n = 16;
+  std::array<double, n> x{}, w{};
+  Laguerre() {
+    double z = 0.0;
+    for (int i = 0; i < n; ++i) {
+      if (i == 0)
+        z = 3.0 / (1.0 + 2.4 * n);
+      else if (i == 1)
+        z += 15.0 / (1.0 + 2.5 * n);
+      else
+        z += (1.0 + 2.55 * (i - 1)) / (1.9 * (i - 1)) * (z - x[static_cast<std::size_t>(i - 2)]);
+      double p1 = 1.0, p2 = 0.0, pp = 0.0;
+      for (int it = 0; it < 100; ++it) {
+        p1 = 1.0;
+        p2 = 0.0;
+        for (int j = 0; j < n; ++j) {
+          const double p3 = p2;
+          p2 = p1;
+          p1 = ((2 * j + 1 - z) * p2 - j * p3) / (j + 1);
+        }
+        pp = (n * p1 - n * p2) / z;
+        const double z1 = z;
+        z = z1 - p1 / pp;
+        if (std::abs(z - z1) <= 3e-14 * z) break;
+      }
+      x[static_cast<std::size_t>(i)] = z;
+      w[static_cast<std::size_t>(i)] = -1.0 / (pp * n * p2);
+    }
+  }
+};
+
+}  // namespace
+
+double rbm_mean_from_exponential(double t, double start_mean) {
+  if (t <= 0.0) return start_mean;
+  if (start_mean <= 0.0) return rbm_mean_from(t, 0.0);
+  static const Laguerre q;
+  double sum = 0.0;
+  for (int i = 0; i < Laguerre::n; ++i)
+    sum += q.w[static_cast<std::size_t>(i)] *
+           rbm_mean_from(t, start_mean * q.x[static_cast<std::size_t>(i)]);
+  return sum;
+}
+
+std::vector<double> fed_back_wait_ratios(int servers, const std::vector<FedBackVisit>& visits) {
+  const std::size_t n = visits.size();
+  for (const auto& v : visits) {
+    double shares = 0.0;
+    for (const auto& f : v.from) {
+      if (f.visit >= n || f.share < 0 || f.absence_s < 0)
+        throw std::invalid_argument("fed_back_wait_ratios: bad predecessor");
+      shares += f.share;
+    }
+    if (shares > 1.0 + 1e-9) throw std::invalid_argument("fed_back_wait_ratios: shares above 1");
+  }
+  std::vector<double> ratio(n, 1.0);
+  if (servers < 1) return ratio;
+  // One server `servers` times as fast.
+  std::vector<double> s(n);
+  double rho = 0.0, residual = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    s[i] = visits[i].mean_s / servers;
+    rho += visits[i].rate_per_s * s[i];
+    residual += visits[i].rate_per_s * s[i] * s[i];
+  }
+  if (rho <= 0.0 || rho >= 1.0 || residual <= 0.0) return ratio;
+  const double poisson_s = residual / (1.0 - rho);  // Pollaczek-Khinchine, exponential lengths
+  std::vector<double> w(n, poisson_s);
+  for (int it = 0; it < 2000; ++it) {
+    double work = residual;
+    for (std::size_t i = 0; i < n; ++i) work += visits[i].rate_per_s * w[i] * s[i];
+    const double scale = 2.0 * work;               // RBM space unit: stationary mean 1/2 <-> work
+    const double time_unit = scale / (1.0 - rho);  // space unit / drift
+    double change = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double poisson_share = 1.0, next = 0.0;
+      for (const auto& f : visits[i].from) {
+        poisson_share -= f.share;
+        const double left = rho * (w[f.visit] + s[f.visit]);
+        next += f.share * scale * rbm_mean_from_exponential(f.absence_s / time_unit, left / scale);
+      }
+      next += std::max(0.0, poisson_share) * work;
+      next = 0.5 * (w[i] + next);
+      change = std::max(change, std::abs(next - w[i]));
+      w[i] = next;
+    }
+    if (change < 1e-10 * poisson_s) break;
+  }
+  for (std::size_t i = 0; i < n; ++i) ratio[i] = w[i] / poisson_s;
+  return ratio;
+}
+
+}  // namespace tpeval::solver::open
