@@ -173,8 +173,8 @@ TEST_CASE("lock model: a warm start from a lower load reaches the cold start's o
     const auto warm = analyze_lock_contention(w, o);
     CHECK(warm.converged);
     check_same(warm, cold, 1e-6);
-    // Fewer iterations than the plain cold solve (near 0.999 the accelerated warm solve lands on
-    // the unstable twin of the operating point, finds it unstable and continues plainly).
+    // Fewer iterations than the plain cold solve (near 0.999 the accelerated warm solve may land on
+    // the unstable twin of the operating point, find it unstable and continue plainly).
     CHECK(warm.iterations < analyze_lock_contention(w, plain(1e-10)).iterations);
     // The plain iteration from the same start reaches the same point.
     LockOptions damped = plain(1e-10);
