@@ -693,6 +693,25 @@ std::vector<std::string> metric_owners(const Evaluation& e, MetricScope scope) {
   return out;
 }
 
+namespace {
+// The number of metric_owners(e, scope).
+std::size_t owner_count(const Evaluation& e, MetricScope scope) {
+  switch (scope) {
+    case MetricScope::system:
+      return 1;
+    case MetricScope::type:
+      return e.types.size();
+    case MetricScope::server:
+      return e.servers.size();
+    case MetricScope::partition:
+      return e.partitions.size();
+    case MetricScope::node:
+      return e.nodes.size();
+  }
+  return 0;
+}
+}  // namespace
+
 std::string metric_full_name(const MetricSpec& spec, const std::string& owner) {
   return spec.scope == MetricScope::system ? spec.name : spec.name + ":" + owner;
 }
@@ -731,11 +750,19 @@ std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
     Listing(const Listing&) = delete;
     Listing& operator=(const Listing&) = delete;
   } scope(&index);
+  // Sized up front: with 10^4 types the growing vector's moves of its strings were 6 % of
+  // `tpeval eval --format json` (issue #16).
+  std::size_t count = 0;
+  for (const auto& m : metric_registry())
+    if (!m.needs_max_throughput || e.max_throughput_per_s) count += owner_count(e, m.scope);
   std::vector<NamedValue> out;
+  out.reserve(count);
   for (const auto& m : metric_registry()) {
     if (m.needs_max_throughput && !e.max_throughput_per_s) continue;
-    for (const auto& owner : metric_owners(e, m.scope))
-      out.push_back({metric_full_name(m, owner), m.unit, m.analytic(e, owner), &m, owner});
+    for (auto& owner : metric_owners(e, m.scope)) {
+      std::string name = metric_full_name(m, owner);
+      out.push_back({std::move(name), m.unit, m.analytic(e, owner), &m, std::move(owner)});
+    }
   }
   return out;
 }

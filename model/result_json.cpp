@@ -57,8 +57,8 @@ nlohmann::json cluster_json(const Evaluation& e) {
 
 nlohmann::json metrics_json(const Evaluation& e) {
   nlohmann::json out = nlohmann::json::object();
-  for (const auto& m : all_analytic_metrics(e))
-    out[m.name] = {{"value", optional_number(m.value)}, {"unit", m.unit}};
+  for (auto& m : all_analytic_metrics(e))
+    out[std::move(m.name)] = {{"value", optional_number(m.value)}, {"unit", std::move(m.unit)}};
   return out;
 }
 

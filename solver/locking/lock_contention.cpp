@@ -68,18 +68,32 @@ double effective_step_scv(const LockClass& cls, const PartitionAccess& acc) {
   return acc.step_time_scv >= 0 ? acc.step_time_scv : cls.step_time_scv;
 }
 
+// The parts of a lock's holding time (LockModel::holdings) that do not depend on the waits, per
+// access of a class: computed once per solve instead of once per access and iteration (issue
+// #16: with 10^4 partitions the per-access divisions were a large part of each iteration).
+struct AccessSteps {
+  double step = 0;            // s_a, its own step
+  double own_variance = 0;    // v_a, that step's variance
+  double later_mean = 0;      // mu, mean of the other n steps
+  double later_own_var = 0;   // vbar, their mean own variance
+  double fpc_scale = 0;       // sigma^2 / (n - 1), spread of their means
+  double own_and_commit = 0;  // own_step_held s_a + commit time
+  double own_held_var = 0;    // own_step_held v_a
+};
+
 struct ClassTotals {
   double requests = 0;
-  std::vector<double> requests_on;   // per partition
-  std::vector<double> exclusive_on;  // exclusive requests per partition
-  double step_s = 0;                 // mean step over all requests, sum k_a s_a / k
-  double step_sq_sum = 0;            // sum k_a s_a^2 (spread of the step means)
-  double within_var_sum = 0;         // sum k_a scv_a s_a^2 (randomness of each step)
+  std::vector<double> requests_on;         // per partition
+  std::vector<double> exclusive_on;        // exclusive requests per partition
+  double step_s = 0;                       // mean step over all requests, sum k_a s_a / k
+  double step_sq_sum = 0;                  // sum k_a s_a^2 (spread of the step means)
+  double within_var_sum = 0;               // sum k_a scv_a s_a^2 (randomness of each step)
+  std::vector<double> exclusive_share_on;  // exclusive_on / requests_on per partition
+  std::vector<AccessSteps> steps;          // per access (LockClass::accesses)
 };
 
 double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
-  const double k = tot.requests_on[p];
-  return k > 0 ? tot.exclusive_on[p] / k : 0.0;
+  return tot.exclusive_share_on[p];
 }
 
 /// For every class c and partition p, the sum over the *other* classes o != c of term(o, p):
@@ -497,6 +511,30 @@ struct WaitSums {
   double wait_weighted = 0;   // sum of k_p * P(conflict) * residual hold
 };
 
+// AccessSteps of each access of `cls` (`tot`: its totals, step_s already the mean).
+std::vector<AccessSteps> access_steps(const LockClass& cls, const ClassTotals& tot) {
+  std::vector<AccessSteps> out;
+  out.reserve(cls.accesses.size());
+  const double k = tot.requests;
+  const double n = std::max(k - 1.0, 0.0);
+  for (const PartitionAccess& acc : cls.accesses) {
+    AccessSteps a;
+    a.step = effective_step(cls, acc);
+    a.own_variance = effective_step_scv(cls, acc) * a.step * a.step;
+    double sigma2 = 0;
+    if (n > 0) {
+      a.later_mean = std::max(0.0, (k * tot.step_s - a.step) / n);
+      sigma2 = std::max(0.0, (tot.step_sq_sum - a.step * a.step) / n - a.later_mean * a.later_mean);
+      a.later_own_var = std::max(0.0, (tot.within_var_sum - a.own_variance) / n);
+    }
+    a.fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;
+    a.own_and_commit = cls.own_step_held * a.step + cls.commit_time_s;
+    a.own_held_var = cls.own_step_held * a.own_variance;
+    out.push_back(a);
+  }
+  return out;
+}
+
 std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
   const std::size_t np = workload.partitions.size();
   const std::size_t nc = workload.classes.size();
@@ -515,6 +553,12 @@ std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
           acc.lock_requests * effective_step_scv(workload.classes[c], acc) * step * step;
     }
     if (totals[c].requests > 0) totals[c].step_s /= totals[c].requests;
+    totals[c].exclusive_share_on.assign(np, 0.0);
+    for (std::size_t p = 0; p < np; ++p) {
+      const double k = totals[c].requests_on[p];
+      totals[c].exclusive_share_on[p] = k > 0 ? totals[c].exclusive_on[p] / k : 0.0;
+    }
+    totals[c].steps = access_steps(workload.classes[c], totals[c]);
   }
   return totals;
 }
@@ -578,6 +622,8 @@ class LockModel {
   bool admissible(std::vector<double>& x, const std::vector<double>& damped_x) const;
   double partition_change(const std::vector<double>& x, const std::vector<double>& g) const;
   bool stable_operating_point();
+  bool stable_above_warm_start();
+  double drift_at(const std::vector<double>& x);
   bool damp_waits(const std::vector<double>& z_new, double& change);
   void iterate_attempt();
   void anderson_step(double change);
@@ -773,16 +819,11 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, bool
   const double sum_m = k * n / 2.0;
   const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
   const AllWaits all = all_waits(c, z, cold, n);
-  for (const PartitionAccess& acc : cls.accesses) {
-    const double s_a = effective_step(cls, acc);
-    const double v_a = effective_step_scv(cls, acc) * s_a * s_a;
-    double mu = 0, sigma2 = 0, vbar = 0;  // the other n steps
-    if (n > 0) {
-      mu = std::max(0.0, (k * tot.step_s - s_a) / n);
-      sigma2 = std::max(0.0, (tot.step_sq_sum - s_a * s_a) / n - mu * mu);
-      vbar = std::max(0.0, (tot.within_var_sum - v_a) / n);
-    }
-    const double fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;  // sigma^2 / (n - 1)
+  for (std::size_t i = 0; i < cls.accesses.size(); ++i) {
+    const PartitionAccess& acc = cls.accesses[i];
+    const AccessSteps& steps = tot.steps[i];
+    const double mu = steps.later_mean, vbar = steps.later_own_var;  // the other n steps
+    const double fpc_scale = steps.fpc_scale;                        // sigma^2 / (n - 1)
     // The waits' variance comes from long waits behind blocked holders. The holder of a hot
     // granule never waits for those queued behind it (that wait would close a cycle: a
     // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
@@ -793,8 +834,8 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, bool
     const double later_var = vbar + wait_var_weight * later.variance;
     const double later_step = mu + later.mean;
     // Own (half) step + commit.
-    const double a0 = cls.own_step_held * s_a + cls.commit_time_s;
-    const double var0 = cls.own_step_held * v_a + var.commit;
+    const double a0 = steps.own_and_commit;
+    const double var0 = steps.own_held_var + var.commit;
     double ls = 0, sq = 0;
     if (acc.request_position < 0) {
       // Spread evenly: each of the k positions equally likely.
@@ -1107,6 +1148,7 @@ double LockModel::partition_change(const std::vector<double>& x,
 // where thrashing sets in), and an accelerated step can land beyond the stable one. Lowered
 // waits are pushed back up at the stable point and further down at the unstable one.
 bool LockModel::stable_operating_point() {
+  if (warm_started) return stable_above_warm_start();
   constexpr double kProbe = 1e-4;  // relative lowering of every wait
   std::vector<double> at_point, lowered;
   pack(at_point);
@@ -1118,6 +1160,38 @@ bool LockModel::stable_operating_point() {
   for (std::size_t c = 0; c < nc; ++c) drift += state_weight[c] * (z_new[c] - lowered[c]);
   unpack(at_point);
   return drift >= 0;
+}
+
+// The drift of the class waits (weighted sum of the update minus the state) at the state x;
+// the model's state is left at x's evaluation.
+double LockModel::drift_at(const std::vector<double>& x) {
+  unpack(x);
+  const std::vector<double> z_new = evaluate(wait_per_request);
+  double drift = 0;
+  for (std::size_t c = 0; c < nc; ++c) drift += state_weight[c] * (z_new[c] - x[c]);
+  return drift;
+}
+
+// The same test for a solve started from a lower load's operating point x_w (the search for
+// the maximum throughput, issue #16): the probe moves the whole state - waits and lagged
+// quantities alike - a little towards x_w, the direction in which the operating point moves
+// with the load (near thrashing that of the map's slowest mode), and the drift there is taken
+// relative to the drift at the point itself (the stopping error). Lowering the waits alone
+// left the lagged quantities inconsistent with them: near thrashing (10^4 partitions, 0.2 %
+// below the fold) that drift came out negative at the stable point itself, and its solves
+// were redone from zero and then plainly (200-1,400 iterations each instead of 15), the plain
+// iteration stopping short of the point the accelerated one had found (1e-5 relative).
+bool LockModel::stable_above_warm_start() {
+  constexpr double kProbe = 1e-3;  // share of the way back to the warm start
+  std::vector<double> at_point, lowered;
+  pack(at_point);
+  lowered = at_point;
+  for (std::size_t i = 0; i < lowered.size(); ++i)
+    lowered[i] += kProbe * (x_start[i] - at_point[i]);
+  const double at_drift = drift_at(at_point);
+  const double lowered_drift = drift_at(lowered);
+  unpack(at_point);
+  return lowered_drift - at_drift >= 0;
 }
 
 // The damped step of the waits per request towards z_new; `change` is the largest relative

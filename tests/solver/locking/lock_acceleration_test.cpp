@@ -173,8 +173,8 @@ TEST_CASE("lock model: a warm start from a lower load reaches the cold start's o
     const auto warm = analyze_lock_contention(w, o);
     CHECK(warm.converged);
     check_same(warm, cold, 1e-6);
-    // Fewer iterations than the plain cold solve (near 0.999 the accelerated warm solve lands on
-    // the unstable twin of the operating point, finds it unstable and continues plainly).
+    // Fewer iterations than the plain cold solve (near 0.999 the accelerated warm solve may land on
+    // the unstable twin of the operating point, find it unstable and continue plainly).
     CHECK(warm.iterations < analyze_lock_contention(w, plain(1e-10)).iterations);
     // The plain iteration from the same start reaches the same point.
     LockOptions damped = plain(1e-10);
@@ -190,4 +190,52 @@ TEST_CASE("lock model: a warm start from a lower load reaches the cold start's o
   const auto cold = analyze_lock_contention(other, plain(1e-10));
   CHECK(ignored.iterations == cold.iterations);
   check_same(ignored, cold, 1e-15);
+}
+
+TEST_CASE("lock model: warm starts on a sweep of loads around thrashing keep the plain verdicts") {
+  // The search for the maximum throughput starts each solve from the last sustainable one's
+  // state; its stability test (lock_contention.cpp `stable_above_warm_start`) must neither
+  // accept an unstable twin nor reject the stable point (issue #16).
+  const double limit = thrashing_load();  // plain verdict: sustainable here, thrashing at +1e-3
+  const auto start = analyze_lock_contention(workload(0.98 * limit), accelerated(1e-10));
+  REQUIRE(start.converged);
+  std::size_t warm_iterations = 0, plain_iterations = 0;
+  for (const double load : {0.99 * limit, 0.997 * limit, 0.999 * limit, 0.9999 * limit, limit,
+                            limit + 1e-3, 1.001 * (limit + 1e-3), 1.01 * limit, 1.1 * limit}) {
+    CAPTURE(load / limit);
+    const LockWorkload w = workload(load);
+    const auto plain_default = analyze_lock_contention(w, plain(1e-10));
+    LockOptions o = accelerated(1e-10);
+    o.start = &start.state;
+    const auto warm = analyze_lock_contention(w, o);
+    CHECK(warm.thrashing == plain_default.thrashing);
+    CHECK(warm.bottleneck == plain_default.bottleneck);
+    if (plain_default.thrashing) continue;
+    CHECK(warm.converged);
+    check_same(warm, analyze_lock_contention(w, plain(1e-13)), 1e-6);
+    warm_iterations += warm.iterations;
+    plain_iterations += plain_default.iterations;
+  }
+  MESSAGE("iterations of the sustainable loads: warm accelerated "
+          << warm_iterations << ", plain cold " << plain_iterations);
+  CHECK(warm_iterations * 3 < plain_iterations);
+}
+
+TEST_CASE("lock model: a bisection with warm starts finds the plain bisection's limit") {
+  // As model/evaluate.cpp bisect_rate: each solve starts from the highest sustainable one's state.
+  double lo = 0.01, hi = 10.0;
+  LockContention at_lo;
+  while (hi - lo > 1e-3) {
+    const double mid = 0.5 * (lo + hi);
+    LockOptions o = accelerated(1e-8);
+    if (!at_lo.state.wait_per_request.empty()) o.start = &at_lo.state;
+    auto r = analyze_lock_contention(workload(mid), o);
+    if (r.thrashing) {
+      hi = mid;
+    } else {
+      lo = mid;
+      at_lo = std::move(r);
+    }
+  }
+  CHECK(lo == thrashing_load());
 }
