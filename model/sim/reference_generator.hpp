@@ -16,13 +16,13 @@
 //   (L2315, L2525). The record is taken when the insert is made, not when the transaction
 //   arrives ("an insert at the current end of file", ch6-5.md §1.4): place_appends() takes the
 //   transaction's records of that partition, consecutive ones, at its first insert there (so
-//   its inserts share a page as the analytic model assumes); a restart keeps them. One node
-//   only: clusters still take them at arrival (their page requests were validated that way;
-//   taken when made, the 2-node GEH example's page_request_ms fell 10 % below the analytic
-//   value - not re-examined yet). Issue #13:
+//   its inserts share a page as the analytic model assumes); a restart keeps them. Issue #13:
 //   taken at arrival, an insert made late in a transaction found its page already started by
 //   later arrivals (a read, not a new page), which made the hot lock's later steps shorter
-//   under load. A sequential partition continues from a random start record.
+//   under load. One node only: clusters still take them at arrival (their page requests were
+//   validated that way; taken when made, the 2-node GEH example's page_request_ms fell 10 %
+//   below the analytic value, not re-examined yet), and so does an append partition that hosts
+//   clustered records. A sequential partition continues from a random start record.
 // - A partition clustered with a host (TELLER in BRANCH, L2402) stores its records in the host's
 //   pages; a reference to it goes to a record in the host page the transaction already touched
 //   (its teller works at its branch), else to a random one; such references are placed right
