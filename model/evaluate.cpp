@@ -80,6 +80,9 @@ struct Point {
   /// The lock model's last iterate, to start the solve of a nearby (higher) rate from it in the
   /// maximum-throughput search (issue #16); null when there are no lock classes or they thrash.
   std::shared_ptr<const solver::locking::LockIterationState> lock_state;
+  /// Per model partition: the page utilization (request rate x mean holding time) of a locked
+  /// append partition's page queue, from the lock model (0 elsewhere; empty: none such).
+  std::vector<double> sequence_utilization;
 };
 
 /// Reference-weighted averages of the nodes' buffer ratios (for the system-wide report).
@@ -366,13 +369,23 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
   std::vector<std::vector<double>> held(nc);
   std::vector<double> granules(np, 0.0);
   bool any = false;
-  // End-of-file inserts (sequence partitions) are left out: a page serves at most its blocking
-  // factor of consecutive inserters and the next page's inserters do not wait for them, so only
-  // part of the partition's commits are serialized, and the sequence queue already agrees (-5 /
-  // -6 % at 130 / 140 TPS page-locked HISTORY; this rule applied to it gave -30 / -37 %).
-  for (std::size_t p = 0; p < np; ++p)
-    if (m.partitions[p].access != AccessPattern::append)
+  // End-of-file inserts (sequence partitions): the inserters of one page commit one after
+  // another, those of other pages do not wait for them. The pages held at once are the page
+  // queue's utilization rho (Little: request rate x holding time, one holder per held page), so
+  // a holder's commit is serialized with 1 / max(1, rho) of the partition's: its granules for
+  // this rule are max(1, rho), from the lock model's last solve (sequence_utilization; before
+  // it, the partition is left out). Issue #13: page-locked HISTORY at 30 TPS, where rho < 1, the
+  // commit had the M/M/1 log wait (7.5 ms against the simulated 6.4) and the HISTORY lock's
+  // holding time was 4 % long (lock wait +11 %). With every commit serialized (granules 1) the
+  // response at 130 / 140 TPS was -30 / -37 % (measured against the simulator that took an
+  // insert's record at arrival).
+  for (std::size_t p = 0; p < np; ++p) {
+    if (m.partitions[p].access != AccessPattern::append) {
       granules[p] = lock_granules(m.partitions[p]);
+    } else if (p < pt.sequence_utilization.size() && pt.sequence_utilization[p] > 0) {
+      granules[p] = std::max(1.0, pt.sequence_utilization[p]);
+    }
+  }
   for (std::size_t c = 0; c < nc; ++c) {
     const auto& d = dm.types[c];
     if (pt.types[c].rate <= 0) continue;
@@ -999,6 +1012,12 @@ void lock_contention(const Prepared& pr, Point& pt,
     return;
   }
   pt.lock_state = std::make_shared<const solver::locking::LockIterationState>(std::move(lc.state));
+  for (std::size_t p = 0; p < pr.model.partitions.size(); ++p) {
+    const int lp = parts.lock_part[p];
+    if (lp < 0 || lw.partitions[static_cast<std::size_t>(lp)].sequence_batch <= 0) continue;
+    pt.sequence_utilization.resize(pr.model.partitions.size(), 0.0);
+    pt.sequence_utilization[p] = lc.partitions[static_cast<std::size_t>(lp)].queue_utilization;
+  }
   pt.deadlock_rate_per_s = lc.deadlock_rate_per_s;
   pt.blocked_share = lc.blocked_share;
   apply_lock_waits(pr, pt, lc, lock_class);
@@ -1129,13 +1148,16 @@ void mpl_limit(const Prepared& pr, Point& pt, double total_rate,
   pt.mean_active = mean_active;
 }
 
-/// `lock_start`: the lock model's state at a lower rate to start from (bisect_rate).
-Point solve_at(const Prepared& pr, double total_rate,
-               const solver::locking::LockIterationState* lock_start = nullptr) {
+/// One solve; `sequence_utilization`: the page utilizations of locked append partitions from a
+/// previous solve (serialized_commit_stretch), empty for none.
+Point solve_once(const Prepared& pr, double total_rate,
+                 const solver::locking::LockIterationState* lock_start,
+                 const std::vector<double>& sequence_utilization) {
   const auto& dm = pr.demand;
   const std::size_t ns = dm.stations.size();
   const std::size_t nc = dm.types.size();
   Point pt;
+  pt.sequence_utilization = sequence_utilization;
   pt.offered.assign(ns, 0.0);
   pt.stretch.assign(ns, 1.0);
   pt.types.resize(nc);
@@ -1156,6 +1178,19 @@ Point solve_at(const Prepared& pr, double total_rate,
   for (std::size_t c = 0; c < nc; ++c) pt.mean_active += pt.types[c].rate * pt.types[c].response_s;
   if (pr.model.policies.mpl && total_rate > 0) mpl_limit(pr, pt, total_rate, cpu_held_ms);
   return pt;
+}
+
+/// `lock_start`: the lock model's state at a lower rate to start from (bisect_rate). With a
+/// locked append partition the commit times depend on its page utilization, which the lock model
+/// gives: one more solve with it (serialized_commit_stretch).
+Point solve_at(const Prepared& pr, double total_rate,
+               const solver::locking::LockIterationState* lock_start = nullptr) {
+  Point pt = solve_once(pr, total_rate, lock_start, {});
+  if (pt.saturated || pt.sequence_utilization.empty()) return pt;
+  const std::vector<double> utilization = pt.sequence_utilization;
+  // From the caller's start, not this solve's state: the second solve's waits are lower, and
+  // the iteration is to find the lowest operating point.
+  return solve_once(pr, total_rate, lock_start, utilization);
 }
 
 Prepared prepare(const SystemModel& model) {

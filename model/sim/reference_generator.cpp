@@ -67,6 +67,9 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
         p < model.cluster.other_node_share.size() ? model.cluster.other_node_share[p] : 0.0);
   }
   append_cursor_.assign(np * nodes_, 0);
+  hosts_clustered_.assign(np, 0);
+  for (std::size_t p = 0; p < np; ++p)
+    if (geometry_[p].clustered) hosts_clustered_[geometry_[p].owner] = 1;
   last_page_.assign(np, -1);
   sequential_next_.assign(np, -1);
 
@@ -152,8 +155,20 @@ Reference ReferenceGenerator::make(std::uint32_t partition, bool update,
   } else {
     switch (g.access) {
       case AccessPattern::append:
+        if (!hosts_clustered_[partition] && nodes_ < 2) {
+          // Taken when the insert is made (place_appends). A partition that hosts clustered
+          // records takes it now, since their pages follow this one; so do clusters (each
+          // node's own end page), whose analytic agreement is not re-measured yet.
+          r.append_pending = true;
+          r.locked = g.lock != LockGranularity::none;
+          return r;
+        }
         record = appended_record(partition, node);
-        break;
+        locate(r, record);
+        page_number = r.page & kMaxIdNumber;
+        if (last_page_[g.owner] < 0 || g.owner == partition)
+          last_page_[g.owner] = static_cast<std::int64_t>(page_number);
+        return r;
       case AccessPattern::sequential:
         if (sequential_next_[partition] < 0)
           sequential_next_[partition] = static_cast<std::int64_t>(below(stream, g.records));
@@ -166,29 +181,40 @@ Reference ReferenceGenerator::make(std::uint32_t partition, bool update,
     }
     page_number = static_cast<std::uint64_t>(static_cast<double>(record) / g.records_per_page);
     page_number = std::min(page_number, g.pages - 1);
-    if (g.access == AccessPattern::append) {
-      const auto first = static_cast<std::uint64_t>(
-          std::ceil(static_cast<double>(page_number) * g.records_per_page));
-      r.new_page = record == first;
-    }
   }
   if (last_page_[g.owner] < 0 || g.owner == partition)
     last_page_[g.owner] = static_cast<std::int64_t>(page_number);
   r.page = page_id(g.owner, page_number);
-  switch (g.lock) {
-    case LockGranularity::none:
-      r.locked = false;
-      break;
-    case LockGranularity::page:
-      r.locked = true;
-      r.lock = r.page;
-      break;
-    case LockGranularity::record:
-      r.locked = true;
-      r.lock = (std::uint64_t{1} << 63) | (static_cast<std::uint64_t>(partition) << 44) | record;
-      break;
-  }
+  r.locked = g.lock != LockGranularity::none;
+  if (g.lock == LockGranularity::page) r.lock = r.page;
+  if (g.lock == LockGranularity::record)
+    r.lock = (std::uint64_t{1} << 63) | (static_cast<std::uint64_t>(partition) << 44) | record;
   return r;
+}
+
+void ReferenceGenerator::locate(Reference& r, std::uint64_t record) const {
+  const Geometry& g = geometry_[r.partition];
+  std::uint64_t page_number =
+      static_cast<std::uint64_t>(static_cast<double>(record) / g.records_per_page);
+  page_number = std::min(page_number, g.pages - 1);
+  const auto first =
+      static_cast<std::uint64_t>(std::ceil(static_cast<double>(page_number) * g.records_per_page));
+  r.new_page = record == first;
+  r.page = page_id(g.owner, page_number);
+  if (g.lock == LockGranularity::page) r.lock = r.page;
+  if (g.lock == LockGranularity::record)
+    r.lock = (std::uint64_t{1} << 63) | (static_cast<std::uint64_t>(r.partition) << 44) | record;
+}
+
+void ReferenceGenerator::place_appends(std::vector<Reference>& refs, std::size_t at,
+                                       std::size_t node) {
+  const std::uint32_t partition = refs[at].partition;
+  for (std::size_t k = at; k < refs.size(); ++k) {
+    Reference& r = refs[k];
+    if (!r.append_pending || r.partition != partition) continue;
+    locate(r, appended_record(partition, node));
+    r.append_pending = false;
+  }
 }
 
 std::size_t ReferenceGenerator::draw_count(const TypePlan& plan,

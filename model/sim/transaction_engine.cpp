@@ -377,6 +377,8 @@ void TransactionEngine::cpu_done(std::uint32_t tx) {
 void TransactionEngine::next_reference(std::uint32_t tx) {
   Tx& t = txs_[tx];
   if (t.next_ref >= t.refs.size()) return commit(tx);
+  // An end-of-file insert takes its record now, at the current end of file (issue #13).
+  if (t.refs[t.next_ref].append_pending) references_.place_appends(t.refs, t.next_ref, t.node);
   const Reference& r = t.refs[t.next_ref];
   if (r.locked && cluster_) return plan_cluster_lock(tx);
   const LockMode mode = r.update ? LockMode::exclusive : LockMode::shared;

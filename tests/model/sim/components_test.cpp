@@ -85,6 +85,12 @@ TEST_CASE("Debit-Credit references: one record of each type, TELLER in its BRANC
   for (int i = 0; i < 200; ++i) {
     gen.generate(0, stream, refs);
     REQUIRE(refs.size() == 4);
+    // The HISTORY insert takes its record when it is made (issue #13): pending until then.
+    for (std::size_t k = 0; k < refs.size(); ++k) {
+      CHECK(refs[k].append_pending == (m.partitions[refs[k].partition].name == "HISTORY"));
+      if (refs[k].append_pending) gen.place_appends(refs, k);
+      CHECK_FALSE(refs[k].append_pending);
+    }
     std::set<std::uint32_t> parts;
     std::set<std::uint64_t> pages;
     std::uint64_t branch_page = 0, teller_page = 1;
@@ -115,6 +121,35 @@ TEST_CASE("Debit-Credit references: one record of each type, TELLER in its BRANC
   }
   CHECK(history_pages.size() == 10);  // 200 inserts / 20 per page
   CHECK(new_history_pages == 10);
+}
+
+TEST_CASE("append references take their records when made, in the order they are made") {
+  // Issue #13: an insert at the current end of file (ch6-5.md §1.4). Two transactions generated
+  // in arrival order whose inserts are made in the other order: the later arrival, inserting
+  // first, takes the first record - the new page -, and the earlier one the next record.
+  const SystemModel m = parse_model(debit_credit_model());
+  ReferenceGenerator gen(m);
+  tpeval::solver::des::RandomStream stream(7, "test", 0);
+  std::vector<Reference> first, second;
+  gen.generate(0, stream, first);
+  gen.generate(0, stream, second);
+  const auto history = [&](const std::vector<Reference>& refs) {
+    for (std::size_t k = 0; k < refs.size(); ++k)
+      if (m.partitions[refs[k].partition].name == "HISTORY") return k;
+    return refs.size();
+  };
+  const std::size_t a = history(first), b = history(second);
+  REQUIRE(a < first.size());
+  REQUIRE(b < second.size());
+  gen.place_appends(second, b);
+  gen.place_appends(first, a);
+  CHECK(second[b].new_page);  // record 0: the first of page 0
+  CHECK_FALSE(first[a].new_page);
+  CHECK(first[a].page == second[b].page);
+  // A restart keeps the placed record: placing again changes nothing.
+  const std::uint64_t page = first[a].page;
+  gen.place_appends(first, a);
+  CHECK(first[a].page == page);
 }
 
 TEST_CASE("buffer manager: NOFORCE exclusive EH buffer and disk-cache insertion rules") {
