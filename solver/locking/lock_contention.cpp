@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "solver/io/json_input.hpp"
-#include "solver/locking/anderson_acceleration.hpp"
+#include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/locking/hot_spot.hpp"
 
 namespace tpeval::solver::locking {
@@ -692,7 +692,7 @@ class LockModel {
   bool warm_started = false;
 
   // Anderson acceleration over the whole iteration state (set_up_anderson).
-  std::optional<AndersonAcceleration> anderson;
+  std::optional<fixed_point::AndersonAcceleration> anderson;
   std::vector<double> state_weight;
   // wait_per_conflict, moment_ratio, share_hot, cold_ratio, same_queue
   const std::size_t lagged_at;

@@ -8,10 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "solver/locking/anderson_acceleration.hpp"
+#include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/locking/lock_contention.hpp"
 
 using namespace tpeval::solver::locking;
+using tpeval::solver::fixed_point::AndersonAcceleration;
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include <deque>
 #include <vector>
 
-namespace tpeval::solver::locking {
+namespace tpeval::solver::fixed_point {
 
 class AndersonAcceleration {
  public:
@@ -38,4 +38,4 @@ class AndersonAcceleration {
   std::size_t count_ = 0, head_ = 0;
 };
 
-}  // namespace tpeval::solver::locking
+}  // namespace tpeval::solver::fixed_point

@@ -1,8 +1,8 @@
-#include "solver/locking/anderson_acceleration.hpp"
+#include "solver/fixed_point/anderson_acceleration.hpp"
 
 #include <stdexcept>
 
-namespace tpeval::solver::locking {
+namespace tpeval::solver::fixed_point {
 
 AndersonAcceleration::AndersonAcceleration(std::size_t depth, std::vector<double> weights)
     : depth_(depth),
@@ -57,4 +57,4 @@ void AndersonAcceleration::next(const std::vector<double>& x, const std::vector<
   ov.noalias() -= delta_g_.leftCols(m) * gamma;
 }
 
-}  // namespace tpeval::solver::locking
+}  // namespace tpeval::solver::fixed_point
