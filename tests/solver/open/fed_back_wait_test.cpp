@@ -11,7 +11,7 @@
 
 using namespace tpeval::solver::open;
 
-TEST_CASE("fed-back wait: RBM started from its stationary exponential stays there; others relax") {
+TEST_CASE("fed-back wait: RBM started from its stationary exponential stays there, others relax") {
   // Canonical RBM (drift -1, variance 1) is stationary with an exponential of mean 1/2
   // (Harrison 1985 §5.6): started there its mean stays 1/2 at every t - a check of the closed
   // form and the Gauss-Laguerre average together (16 nodes: within 0.1 %, the largest error at
@@ -36,7 +36,7 @@ TEST_CASE("fed-back wait: RBM started from its stationary exponential stays ther
 }
 
 TEST_CASE(
-    "fed-back wait: Poisson visits and long absences give the Poisson wait; bad input refused") {
+    "fed-back wait: Poisson visits and long absences give the Poisson wait, bad input is refused") {
   std::vector<FedBackVisit> v(2);
   v[0].rate_per_s = 500.0;
   v[0].mean_s = 1e-3;
