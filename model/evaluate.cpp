@@ -1279,8 +1279,8 @@ Point solve_once(const Prepared& pr, double total_rate,
   if (pt.saturated) return pt;
   class_times(pr, pt, cpu_held_ms);
   if (pr.model.nodes.size() > 1) {
-    // The CPU visit waits depend on the transactions' absences from their CPU, which the first
-    // pass estimates (visit_waits); the second pass uses them.
+    // The CPU visit waits depend on the transactions' absences from their CPU and on the nodes'
+    // active transactions, which the first pass estimates (visit_waits); the second uses them.
     visit_waits(pr, pt, cpu_held_ms, true, active_per_node(pr, pt));
     for (auto& tp : pt.types) tp.breakdown = ResponseBreakdown{};
     class_times(pr, pt, cpu_held_ms);
