@@ -52,6 +52,30 @@ void check_agreement(const SystemModel& m, const Evaluation& e, const TxSimRepor
   }
 }
 
+/// Every metric validate compares agrees, except the recorded ones - lock wait and response-time
+/// percentiles at high CPU utilization - which may fail only low, above 0.7 of the simulated
+/// value (measured: 0.75-0.84), so that a regression fails. Returns the metrics judged by the
+/// rule.
+int check_all_but_recorded_lows(const SystemModel& m, const Evaluation& e, const TxSimReport& r) {
+  const auto recorded = [](const std::string& metric) {
+    return metric.starts_with("response_time_p") || metric == "lock_wait_ms";
+  };
+  int judged = 0;
+  for (const MetricComparison& row : compare_metrics(e, m, r, kTolerance)) {
+    CAPTURE(row.owner);
+    CAPTURE(row.metric);
+    if (!row.pass && recorded(row.metric)) {
+      CHECK(row.analytic < row.simulated.mean);
+      CHECK(row.analytic > 0.7 * row.simulated.mean);
+      continue;
+    }
+    ++judged;
+    CHECK_MESSAGE(row.pass, "analytic " << row.analytic << ", simulated " << row.simulated.mean
+                                        << " +- " << row.simulated.half_width);
+  }
+  return judged;
+}
+
 }  // namespace
 
 TEST_CASE("cluster simulator: validate agreement, Debit-Credit at 100 TPS per node") {
@@ -366,23 +390,7 @@ TEST_CASE("cluster simulator: broadcast invalidation at 5 nodes, 100 TPS per nod
   const Evaluation e = evaluate(m);
   const TxSimReport r = simulate_transactions(m, fixed_length(600.0));
   REQUIRE_FALSE(r.saturated);
-  const auto recorded = [](const std::string& metric) {
-    return metric.starts_with("response_time_p") || metric == "lock_wait_ms";
-  };
-  int judged = 0;
-  for (const MetricComparison& row : compare_metrics(e, m, r, kTolerance)) {
-    CAPTURE(row.owner);
-    CAPTURE(row.metric);
-    if (!row.pass && recorded(row.metric)) {
-      CHECK(row.analytic < row.simulated.mean);
-      CHECK(row.analytic > 0.7 * row.simulated.mean);
-      continue;
-    }
-    ++judged;
-    CHECK_MESSAGE(row.pass, "analytic " << row.analytic << ", simulated " << row.simulated.mean
-                                        << " +- " << row.simulated.half_width);
-  }
-  CHECK(judged > 60);
+  CHECK(check_all_but_recorded_lows(m, e, r) > 60);
 }
 
 TEST_CASE("cluster simulator: broadcast invalidation sends 2 (n - 1) messages per update") {
@@ -442,4 +450,18 @@ TEST_CASE("cluster simulator: group commit, one log per node, agrees on every me
     CAPTURE(nodes);
     check_cluster_validates(nodes, 100, {{"nodes[0].log.group_commit_size", 3}});
   }
+}
+
+TEST_CASE("cluster simulator: lock waits and percentiles at 88 % CPU without broadcast: recorded") {
+  // Off the book's points: 2 nodes, GEH locking, 130 TPS per node, CPUs at 88 %. The mean
+  // response time, the CPU wait and the conflict probability agree (validate, seed 1: -1 %, +2 %,
+  // -2 %); the lock wait (6.4 against 8.5 ms) and p95 / p99 (-18 / -30 %) are low, as with
+  // broadcast invalidation at 89 %: once CPU waits dominate, lock holding and response times
+  // vary more in the simulator than the analytic moments say (docs/cluster.md). Recorded in its
+  // direction and size.
+  const SystemModel m = cluster_model(2, {{"workload.arrival_rate_per_s", 130.0}});
+  const Evaluation e = evaluate(m);
+  const TxSimReport r = simulate_transactions(m, fixed_length(300.0));
+  REQUIRE_FALSE(r.saturated);
+  CHECK(check_all_but_recorded_lows(m, e, r) > 60);
 }
