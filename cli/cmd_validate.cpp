@@ -41,6 +41,48 @@ struct ValidateArgs {
 
 using Row = model::MetricComparison;
 
+/// The verdict when at least one engine finds no steady state: they agree only if both say so
+/// (`report` null: the simulator refused the model, `refusal` says why). In every format;
+/// returns the verdict.
+bool report_no_steady_state(const model::Evaluation& e, const model::sim::TxSimReport* report,
+                            const std::string& refusal, OutputFormat format, std::ostream& out) {
+  const bool sim_saturated = !report || report->saturated;
+  const bool agree = e.saturated && sim_saturated;
+  const std::string analytic =
+      e.saturated ? e.bottleneck + ": " + e.saturation_reason : std::string();
+  const std::string simulated = !report             ? "refused: " + refusal
+                                : report->saturated ? report->saturation_reason
+                                                    : std::string();
+  if (format == OutputFormat::json) {
+    const auto reason = [](const std::string& r) {
+      return r.empty() ? nlohmann::json(nullptr) : nlohmann::json(r);
+    };
+    nlohmann::json j{{"model", e.model_name},
+                     {"passed", agree},
+                     {"steady_state", {{"analytic", !e.saturated}, {"simulated", !sim_saturated}}},
+                     {"no_steady_state_reason",
+                      {{"analytic", reason(analytic)}, {"simulated", reason(simulated)}}}};
+    out << j.dump(2) << '\n';
+    return agree;
+  }
+  if (format == OutputFormat::csv) {
+    Table t({"engine", "steady_state", "reason"});
+    t.add_row({"analytic", e.saturated ? "no" : "yes", analytic});
+    t.add_row({"simulated", sim_saturated ? "no" : "yes", simulated});
+    t.print_csv(out);
+    return agree;
+  }
+  out << "Model: " << e.model_name << "\nAnalytic: "
+      << (e.saturated ? "SATURATED (" + analytic + ")" : std::string("not saturated"))
+      << "\nSimulation: "
+      << (!report             ? simulated
+          : report->saturated ? "SATURATED (" + simulated + ")"
+                              : std::string("not saturated"))
+      << "\nValidation " << (agree ? "PASSED: both find no steady state" : "FAILED: they disagree")
+      << '\n';
+  return agree;
+}
+
 void validate(const ValidateArgs& a, Context& context) {
   const std::string source = model_source_name(a.sim.file);
   const model::SystemModel m = load_model_with_sets(a.sim.file, a.sim.sets);
@@ -63,19 +105,9 @@ void validate(const ValidateArgs& a, Context& context) {
 
   if (e.saturated || !report || report->saturated) {
     // No steady state on at least one side: they agree only if both say so.
-    const bool sim_saturated = !report || report->saturated;
     if (!report && !e.saturated) throw io::InputError(source, refusal);
-    const bool agree = e.saturated && sim_saturated;
-    out << "Model: " << e.model_name << "\nAnalytic: "
-        << (e.saturated ? "SATURATED (" + e.bottleneck + ": " + e.saturation_reason + ")"
-                        : std::string("not saturated"))
-        << "\nSimulation: "
-        << (!report             ? "refused: " + refusal
-            : report->saturated ? "SATURATED (" + report->saturation_reason + ")"
-                                : std::string("not saturated"))
-        << "\nValidation "
-        << (agree ? "PASSED: both find no steady state" : "FAILED: they disagree") << '\n';
-    if (!agree) context.exit_code = 1;
+    if (!report_no_steady_state(e, report ? &*report : nullptr, refusal, format, out))
+      context.exit_code = 1;
     return;
   }
 

@@ -60,6 +60,21 @@ TEST_CASE("validate: a saturated model passes only when both sides find no stead
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("both find no steady state") != std::string::npos);
+  // The same verdict in the format asked for (it was always text).
+  const CliRun json = run("--set workload.arrival_rate_per_s=1000 --format json");
+  INFO(json.out << json.err);
+  CHECK(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j["passed"] == true);
+  CHECK(j["steady_state"]["analytic"] == false);
+  CHECK(j["steady_state"]["simulated"] == false);
+  CHECK(j["no_steady_state_reason"]["analytic"].get<std::string>().find("cpu") !=
+        std::string::npos);
+  CHECK(j["no_steady_state_reason"]["simulated"].get<std::string>().starts_with("refused: "));
+  const CliRun csv = run("--set workload.arrival_rate_per_s=1000 --format csv");
+  CHECK(csv.exit_code == 0);
+  CHECK(csv.out.starts_with("engine,steady_state,reason\nanalytic,no,"));
+  CHECK(csv.out.find("\nsimulated,no,") != std::string::npos);
 }
 
 TEST_CASE("validate: the Debit-Credit cluster example, per node and in total (#11)") {
