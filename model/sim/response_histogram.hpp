@@ -9,10 +9,12 @@
 // bounded (sparse bins: at most one entry per (type, bin) that occurred). Bins are 1/kBinsPerDecade
 // of a decade wide from 1 us to 10^6 s; a quantile is interpolated geometrically inside its bin
 // (error far below 1/kBinsPerDecade of a decade, ~4.7 %). response_percentiles() estimates the
-// p-quantile of each type (and of all types pooled, owner "") by batch means of per-batch
-// quantiles (Law & Kelton, Simulation Modeling and Analysis, 4th ed. §9.5.3, batch means applied
-// to a quantile estimator; the batch quantiles are nearly independent for long batches) or, with
-// several replications, one quantile per replication; the interval is Student-t on those values.
+// p-quantile of each type (and of all types pooled, owner "") by sectioning: the quantile of the
+// whole observed run, with a Student-t interval from the spread of the per-batch quantiles (or,
+// with several replications, the per-replication ones) around it (Asmussen & Glynn, Stochastic
+// Simulation, 2007, §III.5a; Nakayama, ACM TOMACS 24(4), 2014; batch quantiles are nearly
+// independent for long batches, Law & Kelton, 4th ed. §9.5.3). The mean of the batch quantiles,
+// used before, is biased low for high quantiles when the batches differ.
 #pragma once
 
 #include <cstddef>
@@ -72,7 +74,8 @@ struct PercentileEstimate {
 };
 
 /// p50, p90, p95 and p99 of every type and of all types, from one histogram per batch (or per
-/// replication): the mean of the per-batch quantiles with a Student-t interval.
+/// replication): the quantile of all batches pooled, with the sectioning interval of the
+/// per-batch quantiles around it.
 std::vector<PercentileEstimate> response_percentiles(
     const std::vector<ResponseHistogram::Bins>& batches, std::size_t types, double confidence);
 

@@ -42,6 +42,20 @@ Estimate t_interval(std::span<const double> values, double confidence) {
   return e;
 }
 
+Estimate sectioning_interval(double whole_run, std::span<const double> sections,
+                             double confidence) {
+  const std::size_t n = sections.size();
+  if (n < 2) throw std::invalid_argument("a sectioning interval needs at least two sections");
+  double squares = 0.0;
+  for (double v : sections) squares += (v - whole_run) * (v - whole_run);
+  Estimate e;
+  e.mean = whole_run;
+  e.degrees_of_freedom = static_cast<int>(n - 1);
+  e.half_width = student_t_quantile(confidence, e.degrees_of_freedom) *
+                 std::sqrt(squares / static_cast<double>(n - 1) / static_cast<double>(n));
+  return e;
+}
+
 Estimate ratio_interval(std::span<const double> numerators, std::span<const double> denominators,
                         double confidence) {
   const std::size_t n = numerators.size();

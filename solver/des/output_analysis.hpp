@@ -47,6 +47,16 @@ double student_t_quantile(double confidence, int degrees_of_freedom);
 /// Mean and t interval of independent observations (n >= 2).
 Estimate t_interval(std::span<const double> values, double confidence = 0.95);
 
+/// Sectioning (Asmussen & Glynn, Stochastic Simulation, 2007, §III.5a; Nakayama, ACM TOMACS
+/// 24(4) 2014): the point estimate is `whole_run`, the estimator applied to the whole run (for a
+/// quantile: the quantile of the pooled sample), and the t interval's spread is that of the
+/// same estimator on the n sections (batches, replications) around it, S² = Σ (v_i − whole_run)²
+/// / (n − 1). For a nonlinear estimator such as a quantile the mean of the section values is
+/// biased towards the sections' small-sample value (a p99 of one batch is lower on average than
+/// the p99 of the run when batches differ); the whole-run value is not (n >= 2).
+Estimate sectioning_interval(double whole_run, std::span<const double> sections,
+                             double confidence = 0.95);
+
 /// Ratio sum(numerators) / sum(denominators) with the ratio-estimator interval over pairs
 /// (n >= 2, sum of denominators > 0), its quantile adjusted for the skewness of the residuals
 /// numerator - ratio x denominator.

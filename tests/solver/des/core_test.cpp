@@ -287,6 +287,53 @@ TEST_CASE("des analysis: t interval and ratio interval against hand computation"
   CHECK(r.half_width == doctest::Approx(0.0));
 }
 
+TEST_CASE("des analysis: sectioning interval against hand computation") {
+  // Whole-run value 2, sections 1..4: S^2 = (1 + 0 + 1 + 4) / 3 = 2, half width t_{0.975,3}
+  // sqrt(2/4).
+  const std::vector<double> v{1.0, 2.0, 3.0, 4.0};
+  const Estimate e = sectioning_interval(2.0, v);
+  CHECK(e.mean == 2.0);
+  CHECK(e.degrees_of_freedom == 3);
+  CHECK(e.half_width == doctest::Approx(3.182446305 * std::sqrt(2.0 / 4.0)).epsilon(1e-8));
+  const std::vector<double> one{1.0};
+  CHECK_THROWS_AS(sectioning_interval(1.0, one), std::invalid_argument);
+}
+
+// The p99 of exponential(1) samples, true value ln 100 = 4.605, from 20 sections of 100: one
+// section's p99 is biased low (the 99th of 100 order statistics has mean H_100 - H_1 = 4.19), so
+// the mean of the section quantiles with its t interval misses the true value most of the time,
+// while sectioning (the whole run's p99, the sections' spread around it; Asmussen & Glynn 2007
+// §III.5a) covers it. Measured over 400 runs (seed 5): batch means cover in 39 %, sectioning in
+// 93 % (nominal 95 %).
+TEST_CASE(
+    "des analysis: a quantile's sectioning interval covers where batch means of quantiles do not") {
+  RandomStream s(5);
+  const auto p99 = [](std::vector<double> x) {  // nearest rank, ceil(0.99 n)
+    std::sort(x.begin(), x.end());
+    return x[static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(x.size()))) - 1];
+  };
+  const double truth = std::log(100.0);
+  const int runs = 400;
+  int covered_batch_means = 0, covered_sectioning = 0;
+  for (int run = 0; run < runs; ++run) {
+    std::vector<double> all, sections;
+    for (int b = 0; b < 20; ++b) {
+      std::vector<double> section;
+      for (int i = 0; i < 100; ++i) section.push_back(-std::log(s.uniform01()));
+      sections.push_back(p99(section));
+      all.insert(all.end(), section.begin(), section.end());
+    }
+    const Estimate batch_means = t_interval(sections);
+    const Estimate sectioned = sectioning_interval(p99(all), sections);
+    covered_batch_means += std::abs(batch_means.mean - truth) <= batch_means.half_width;
+    covered_sectioning += std::abs(sectioned.mean - truth) <= sectioned.half_width;
+  }
+  MESSAGE("p99 coverage: batch means " << covered_batch_means << " / " << runs << ", sectioning "
+                                       << covered_sectioning << " / " << runs);
+  CHECK(covered_sectioning >= 0.90 * runs);
+  CHECK(covered_batch_means < 0.60 * runs);
+}
+
 TEST_CASE("des analysis: exact count intervals (Garwood, Clopper-Pearson) bound rare counts") {
   // Garwood (1936): no event in an exposure of 1000 -> [0, -ln(0.025) / 1000]; 5 events ->
   // [chi2(0.025; 10) / 2, chi2(0.975; 12) / 2] = [1.6235, 11.6683], the wider side 6.6683.
