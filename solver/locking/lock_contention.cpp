@@ -6,8 +6,8 @@
 #include <cmath>
 #include <limits>
 
-#include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/io/json_input.hpp"
+#include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/locking/hot_spot.hpp"
 #include "solver/open/mg1_wait_moments.hpp"
 
@@ -1426,11 +1426,11 @@ void LockModel::single_granule_deadlock_terms(std::size_t p, DeadlockInputs& in)
 // wait2_on takes a wait as the holder's residual scaled by the queue factor, with the moment
 // ratio of the class's whole holding profile (moment_ratio). On a hot granule (hot-spot share 1,
 // not an end-of-file page) the wait is the M/G/1 queue of its holders, whose waited time has
-// E[W^2] / E[W]^2 = 2 rho + (1 - rho) E[R^2] / E[R]^2 with the granule's own holding-time SCV
-// (solver/open/mg1_wait_moments.hpp; Takacs). Issue #13, one hot page at 30 TPS: the class's
-// profile (its locks held through the hot-queue wait) gave the ratio 2.32, M/G/1 2.0; the
-// simulated wait of those that wait has SCV 0.92 (ratio 1.92). Only the reported moments change:
-// the iteration (and with it every mean) keeps wait2_on.
+// E[W^2 | W > 0] / E[W | W > 0]^2 = 2 rho + (1 - rho) E[R^2] / E[R]^2 with the granule's own
+// holding-time SCV (solver/open/mg1_wait_moments.hpp; Takacs). Issue #13, one hot page at 30
+// TPS: the class's profile (its locks held through the hot-queue wait) gave about 2.3, M/G/1
+// 2.0; the simulated wait of those that wait has SCV 0.92 (ratio 1.92). Only the reported
+// moments change: the iteration (and with it every mean) keeps wait2_on.
 double LockModel::reported_wait2(std::size_t c, std::size_t p) const {
   if (workload.partitions[p].sequence_batch > 0 || share_hot[p] < 1.0 || !(moment_ratio[c] > 0))
     return wait2_on[c][p];
