@@ -9,6 +9,7 @@
 #include "solver/io/json_input.hpp"
 #include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/locking/hot_spot.hpp"
+#include "solver/open/mg1_wait_moments.hpp"
 
 namespace tpeval::solver::locking {
 
@@ -630,7 +631,9 @@ class LockModel {
 
   void partition_results(LockContention& out) const;
   DeadlockInputs deadlock_inputs() const;
+  void single_granule_deadlock_terms(std::size_t p, DeadlockInputs& in) const;
   ClassContention class_result(std::size_t c, double p_deadlock, double& alpha) const;
+  double reported_wait2(std::size_t c, std::size_t p) const;
   double active_wait(std::size_t c) const;
   void add_tay_workload(std::size_t c, double& k2n_over_d) const;
   void diagnose(LockContention& out) const;
@@ -674,8 +677,10 @@ class LockModel {
   // queue, docs/locking.md "Hot spots").
   std::vector<double> cold_conflict_prob;
   std::vector<double> granule_rho;           // locks held per granule (raw)
+  std::vector<double> hold_scv;              // SCV of a lock's holding time per partition
+  std::vector<double> hot_held;              // locks held per partition (not sequence ones)
   std::vector<LockQueueWait> sequence_wait;  // sequence partitions only
-  std::vector<SequenceHold> sequence_hold;   // sequence partitions only
+  std::vector<SequenceHold> sequence_hold;   // holding-time moments, every partition
   std::vector<std::vector<double>> held_x;
   std::vector<std::vector<double>> held_s;
   FromOtherClasses from_others;
@@ -726,6 +731,8 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       wait_per_conflict(nc, 0.0),
       cold_conflict_prob(nc, 0.0),
       granule_rho(np, 0.0),
+      hold_scv(np, 0.0),
+      hot_held(np, 0.0),
       sequence_wait(np),
       sequence_hold(np),
       held_x(nc, std::vector<double>(np, 0.0)),
@@ -979,6 +986,10 @@ void LockModel::evaluate_partitions() {
     } else {
       share_hot[p] = hot_spot_share(in_flight, part.granules);
       granule_rho[p] = held / part.granules;
+      const double mean = rate > 0 ? hold1 / rate : 0.0;
+      hold_scv[p] = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
+      sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
+      hot_held[p] = held;
       same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
     }
   }
@@ -1371,7 +1382,10 @@ DeadlockInputs LockModel::deadlock_inputs() const {
   in.sequence_wait_s.assign(np, 0.0);
   in.sequence_held.assign(np, 0.0);
   for (std::size_t p = 0; p < np; ++p) {
-    if (workload.partitions[p].sequence_batch <= 0) continue;
+    if (workload.partitions[p].sequence_batch <= 0) {
+      single_granule_deadlock_terms(p, in);
+      continue;
+    }
     const auto [ahead, open] = sequence_deadlock_terms(sequence_wait[p], sequence_hold[p],
                                                        workload.partitions[p].sequence_batch);
     in.blockers_ahead[p] = ahead;
@@ -1380,6 +1394,48 @@ DeadlockInputs LockModel::deadlock_inputs() const {
     in.sequence_held[p] = sequence_x[p] + sequence_s[p];
   }
   return in;
+}
+
+// A partition of one granule is one FCFS queue (hot-spot share 1), as an end-of-file page
+// without the batch: a request that waits there waits for everyone ahead of it, and of a
+// transaction holding another lock only the request on p still to be made closes a cycle there
+// (sequence_deadlock_terms (a) and (c), the page never closes). Issue #13, one hot page at 33
+// TPS: 0.0034 deadlocks per transaction against 0.0049 simulated; the simulator's victims request
+// BRANCH (94 %): a holder of the hot page requests the BRANCH page of a transaction queued
+// behind it.
+void LockModel::single_granule_deadlock_terms(std::size_t p, DeadlockInputs& in) const {
+  if (workload.partitions[p].granules > 1.0 || share_hot[p] < 1.0) return;
+  double rate = 0, waited = 0;
+  for (std::size_t c = 0; c < nc; ++c) {
+    rate += throughput[c] * totals[c].requests_on[p];
+    waited += throughput[c] * totals[c].requests_on[p] * std::max(0.0, wait_on[c][p]);
+  }
+  if (!(rate > 0)) return;
+  LockQueueWait wait;
+  wait.wait_probability = std::min(1.0, granule_rho[p]);
+  wait.mean_wait_s = waited / rate;
+  const auto [ahead, open] =
+      sequence_deadlock_terms(wait, sequence_hold[p], std::numeric_limits<double>::infinity());
+  in.blockers_ahead[p] = ahead;
+  in.back_share[p] = open;
+  in.sequence_wait_s[p] = wait.mean_wait_s;
+  in.sequence_held[p] = hot_held[p];
+}
+
+// E[W^2] of a request of c on p for the reported wait variance (the percentiles). The iteration's
+// wait2_on takes a wait as the holder's residual scaled by the queue factor, with the moment
+// ratio of the class's whole holding profile (moment_ratio). On a hot granule (hot-spot share 1,
+// not an end-of-file page) the wait is the M/G/1 queue of its holders, whose waited time has
+// E[W^2 | W > 0] / E[W | W > 0]^2 = 2 rho + (1 - rho) E[R^2] / E[R]^2 with the granule's own
+// holding-time SCV (solver/open/mg1_wait_moments.hpp; Takacs). Issue #13, one hot page at 30
+// TPS: the class's profile (its locks held through the hot-queue wait) gave about 2.3, M/G/1
+// 2.0; the simulated wait of those that wait has SCV 0.92 (ratio 1.92). Only the reported
+// moments change: the iteration (and with it every mean) keeps wait2_on.
+double LockModel::reported_wait2(std::size_t c, std::size_t p) const {
+  if (workload.partitions[p].sequence_batch > 0 || share_hot[p] < 1.0 || !(moment_ratio[c] > 0))
+    return wait2_on[c][p];
+  const double rho = std::clamp(granule_rho[p], 0.0, 0.999);
+  return wait2_on[c][p] * open::mg1_waited_moment_ratio(rho, hold_scv[p]) / moment_ratio[c];
 }
 
 // The results of class c at the final waits (`p_deadlock`: its two-cycle deadlock sum);
@@ -1399,13 +1455,13 @@ ClassContention LockModel::class_result(std::size_t c, double p_deadlock, double
   r.wait_per_conflict_s = wait_per_conflict[c];
   {
     double second = 0;  // sum over partitions of k_p E[W_p^2] (waits of 0 included)
-    for (std::size_t p = 0; p < np; ++p) second += totals[c].requests_on[p] * wait2_on[c][p];
+    for (std::size_t p = 0; p < np; ++p) second += totals[c].requests_on[p] * reported_wait2(c, p);
     const double conflicts = conflict_prob[c] * totals[c].requests;
     r.wait_second_moment_s2 = conflicts > 0 ? second / conflicts : 0.0;
     double variance = 0;
     for (std::size_t p = 0; p < np; ++p) {
       const double mean = std::max(0.0, wait_on[c][p]);
-      variance += totals[c].requests_on[p] * std::max(0.0, wait2_on[c][p] - mean * mean);
+      variance += totals[c].requests_on[p] * std::max(0.0, reported_wait2(c, p) - mean * mean);
     }
     r.blocking_time_variance_s2 = variance;
   }

@@ -163,6 +163,15 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
 // lock's holding time fell with the load (27.45 -> 27.12 ms at 3 -> 33 TPS; docs/locking.md
 // "One hot page near its limit"). Also checked: the analytic holding time (conflict
 // probability on HOT = rho = rate x holding time), as measured.
+// Percentiles (same runs; issue #13): p50 / p90 within validate's 10 %. p95 / p99 are recorded
+// high in their direction and size, +14 / +33 % against the mean of the four runs' estimates
+// (they were +28 / +56 % before a hot granule's wait took the M/G/1 second moment, solver/open/
+// mg1_wait_moments.hpp). Two parts, measured with seed 1 (docs/locking.md "One hot page near its
+// limit"): the simulator's estimate is the mean of per-batch quantiles, below the quantile of the
+// whole run at this load (p99 1037 against 1185 ms, p95 795 against 834 ms), and against the
+// latter the analytic p99 is +12 %, from the mean wait (+4 %) and a simulated wait that is less
+// spread among those that wait (SCV 0.85 against M/G/1's 1.0; likely the deadlocks, more
+// frequent when the queue is long, each of which ends a hot-lock holding early).
 TEST_CASE("hot spots: one hot page at 90 % of its simulated limit") {
   const double rate = 33.0;
   const SystemModel m =
@@ -176,15 +185,53 @@ TEST_CASE("hot spots: one hot page at 90 % of its simulated limit") {
               1000.0 * *e.mean_response_time_s, hold_ms);
   CHECK(hold_ms == doctest::Approx(27.52).epsilon(0.005));
   double simulated = 0.0;
+  const std::vector<std::string> percentiles = {"response_time_p50_ms", "response_time_p90_ms",
+                                                "response_time_p95_ms", "response_time_p99_ms"};
+  std::vector<double> simulated_percentiles(percentiles.size(), 0.0);
+  double simulated_deadlocks = 0.0;
   for (const std::uint64_t seed : {1, 2, 3, 13}) {
     const TxSimReport r = simulate_transactions(m, fixed_length(3600.0, seed));
     REQUIRE_FALSE(r.saturated);
     simulated += r.system("mean_response_time_s")->estimate.mean / 4.0;
+    for (std::size_t i = 0; i < percentiles.size(); ++i) {
+      const auto s = simulated_metric(SimulationView{m, r}, percentiles[i]);
+      REQUIRE(s);
+      simulated_percentiles[i] += s->mean / 4.0;
+    }
+    const auto d = simulated_metric(SimulationView{m, r}, "deadlock_probability");
+    REQUIRE(d);
+    simulated_deadlocks += d->mean / 4.0;
   }
   const double err = *e.mean_response_time_s / simulated - 1.0;
   std::printf("  seeds 1, 2, 3, 13 over 3600 s: simulated %.1f ms, analytic %+.1f %%\n",
               1000.0 * simulated, 100.0 * err);
   CHECK(std::abs(err) <= 0.15);  // issue #13's target
+  std::vector<double> errors;
+  for (std::size_t i = 0; i < percentiles.size(); ++i) {
+    const auto a = analytic_metric(e, percentiles[i]);
+    REQUIRE(a);
+    errors.push_back(*a / simulated_percentiles[i] - 1.0);
+    std::printf("  %s: analytic %.0f ms, simulated %.0f ms (%+.1f %%)\n", percentiles[i].c_str(),
+                *a, simulated_percentiles[i], 100.0 * errors.back());
+  }
+  CHECK(std::abs(errors[0]) <= 0.10);  // p50, validate's tolerance
+  CHECK(std::abs(errors[1]) <= 0.10);  // p90
+  // Recorded misses (see above): p95 +14 %, p99 +33 %.
+  CHECK(errors[2] > 0.10);
+  CHECK(errors[2] < 0.20);
+  CHECK(errors[3] > 0.25);
+  CHECK(errors[3] < 0.40);
+  // Deadlocks per transaction: 0.00336 analytic against 0.00449 over the four runs (-25 %) while
+  // a request waiting for the hot page counted only its holder as its blocker; counting everyone
+  // ahead of it in the queue, and of a holder's requests on the page only those still to be
+  // made (solver/locking/lock_contention.cpp single_granule_deadlock_terms): 0.00531, +18 %
+  // (seed 1 alone: 0.0049, +8 %). Recorded at that size.
+  const auto a = analytic_metric(e, "deadlock_probability");
+  REQUIRE(a);
+  const double deadlock_err = *a / simulated_deadlocks - 1.0;
+  std::printf("  deadlock probability: analytic %.5f, simulated %.5f (%+.1f %%)\n", *a,
+              simulated_deadlocks, 100.0 * deadlock_err);
+  CHECK(std::abs(deadlock_err) <= 0.20);
 }
 
 // Issue #13's limit target: the analytic limit within 10 % of the simulated one.
@@ -405,17 +452,21 @@ TEST_CASE("hot spots: response-time p99 of page-locked HISTORY") {
 // Issue #13: `tpeval validate` passes on hot-spot points - every metric it compares, by its rule
 // (model/agreement.hpp, tolerance 10 %). Page-locked HISTORY at 30 / 60 / 100 TPS and one hot
 // page locked by 10 / 30 / 100 % of the transactions at about a third of their limits and by
-// every transaction at 20 / 24 TPS (55 / 66 % of its limit). Before (measured 2026-11-30,
+// every transaction at 20 / 24 / 30 TPS (55 / 66 / 82 % of its limit). Before (measured 2026-11-30,
 // `tpeval validate`, seed 1): page-locked HISTORY at 100 TPS deadlock probability 0.0080
 // against 0.0041. The deadlock probability of page-locked HISTORY is also held to 15 % (or the
 // simulator's interval): it was +33 / +95 % at 60 / 100 TPS (the end-of-file page's queue,
-// sequence_deadlock_terms in solver/locking/lock_contention.cpp). Page-locked HISTORY runs
+// sequence_deadlock_terms in solver/locking/lock_contention.cpp), and so is the one hot page's
+// (single_granule_deadlock_terms; 10 / 20 / 24 / 30 TPS here: 0.00016 / 0.00050 / 0.00083 /
+// 0.00229 against 0.00021 / 0.00062 / 0.00094 / 0.00255). Page-locked HISTORY runs
 // 1500 s at least: a deadlock is rare (0.35 % of the transactions at 100 TPS, 140 in 400 s, a
 // +-17 % spread by itself). Page-locked HISTORY at 30 TPS, lock wait: 53.2 ms analytic against
 // 47.9 simulated (+11 %) once the simulator took an insert's record when it inserts (issue #13),
 // 49.7 since the inserters of one page commit serialized (model/evaluate.cpp
-// serialized_commit_stretch). Not yet: one hot page at 30 TPS, p99 778 against 645 ms (+21 %;
-// `tpeval validate`, seed 1, 3600 s; the mean +3.5 %).
+// serialized_commit_stretch). One hot page at 30 TPS (82 % of its simulated limit): p99 778
+// against 645 ms (+21 %; `tpeval validate`, seed 1, 3600 s; the mean +3.5 %) until a hot
+// granule's wait took the M/G/1 second moment (solver/open/mg1_wait_moments.hpp): 693 ms, and
+// over this test's 1333 s every metric passes.
 TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
   using Point = DocumentPoint;
   const auto history = page_locked_history();
@@ -423,7 +474,8 @@ TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
       {"page-locked HISTORY", history, 30},         {"page-locked HISTORY", history, 60},
       {"page-locked HISTORY", history, 100},        {"hot page, 100 %", hot_page_model(1.0), 10},
       {"hot page, 100 %", hot_page_model(1.0), 20}, {"hot page, 100 %", hot_page_model(1.0), 24},
-      {"hot page, 30 %", hot_page_model(0.3), 40},  {"hot page, 10 %", hot_page_model(0.1), 60}};
+      {"hot page, 100 %", hot_page_model(1.0), 30}, {"hot page, 30 %", hot_page_model(0.3), 40},
+      {"hot page, 10 %", hot_page_model(0.1), 60}};
   for (const auto& p : points) {
     CAPTURE(p.label);
     CAPTURE(p.rate);
@@ -444,7 +496,7 @@ TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
     }
     std::printf("  validate %-22s %5.1f TPS: %zu metrics, %d outside the rule\n", p.label.c_str(),
                 p.rate, rows.size(), failed);
-    if (p.label != "page-locked HISTORY") continue;
+    if (p.label != "page-locked HISTORY" && p.label != "hot page, 100 %") continue;
     const auto a = analytic_metric(e, "deadlock_probability");
     const auto sd = simulated_metric(SimulationView{m, r}, "deadlock_probability");
     REQUIRE((a && sd));
