@@ -70,9 +70,9 @@ SequenceStallResult sequence_stall_stability(const SequenceStallInput& in) {
   r.lower_hold_s = in.hold_mean_s;
   if (lambda <= 0 || in.hold_mean_s <= 0 || in.stalls_per_waiter <= 0 || in.batch <= 1) return r;
   // Birth-death chain: pi_k = pi_{k-1} lambda / mu(k), pi_0 = 1 (logs). The mean first passage
-  // from n1 to n2 is sum_{k=n1}^{n2-1} (sum_{j<=k} pi_j) / (lambda pi_k) (e.g. Karlin & Taylor,
-  // A First Course in Stochastic Processes, 1975, ch. 4 §7); once it exceeds the horizon the
-  // scan stops (each further term only adds).
+  // from n1 to n2 is sum_{k=n1}^{n2-1} (sum_{j<=k} pi_j) / (lambda pi_k) (Karlin & Taylor 1975,
+  // birth and death processes; docs/sources.md); once it exceeds the horizon the scan stops (each
+  // further term only adds).
   double log_pi = 0, log_mass = 0, hold = in.hold_mean_s, passage = 0;
   bool lower = false;
   for (std::size_t n = 1; n <= in.max_states; ++n) {
