@@ -94,8 +94,9 @@ SequenceStallResult sequence_stall_stability(const SequenceStallInput& in) {
   // pi_j / pi_n0 is below the Poisson(n0) ratio, n0 = lambda W(hold) <= n1; the chain starts 12
   // standard deviations below n0 (a relative mass of e^-70 left out), reflecting there.
   const double n0 = lambda * queue_at(in, in.hold_mean_s).wait_s;
-  const auto first = static_cast<std::size_t>(std::max(1.0, std::floor(n0 - 12 * std::sqrt(n0))));
-  if (first > in.max_states) return r;  // not examined
+  const double start = std::max(1.0, std::floor(n0 - 12 * std::sqrt(n0)));
+  if (!(start <= static_cast<double>(in.max_states))) return r;  // not examined
+  const auto first = static_cast<std::size_t>(start);
   double log_pi = 0, log_mass = 0, hold = in.hold_mean_s, passage = 0;
   bool lower = false;
   for (std::size_t n = first; n <= in.max_states; ++n) {
@@ -104,7 +105,10 @@ SequenceStallResult sequence_stall_stability(const SequenceStallInput& in) {
     if (h && wait <= 0) return r;  // nobody waits: no queue to grow
     const double mu = h ? static_cast<double>(n) / wait : 0.0;
     if (!lower) {
-      if (!h) break;  // no lower state: the stalls diverge before the queue can settle
+      if (!h) {  // no lower state: the stalls diverge before the queue can settle
+        r.lower_state = r.sustainable = false;
+        return r;
+      }
       hold = *h;
       if (mu < lambda) {
         log_pi += std::log(lambda / mu);
@@ -130,9 +134,8 @@ SequenceStallResult sequence_stall_stability(const SequenceStallInput& in) {
       return r;
     }
   }
-  r.lower_state = lower;
-  r.sustainable = lower;  // no middle state within max_states: nothing examined beyond
-  r.passage_time_s = lower ? std::numeric_limits<double>::infinity() : 0.0;
+  // No lower or no middle state within max_states: nothing examined beyond, nothing claimed.
+  r.passage_time_s = std::numeric_limits<double>::infinity();
   return r;
 }
 

@@ -117,6 +117,19 @@ TEST_CASE("sequence stalls: beyond the fold there is no lower state") {
   CHECK(sequence_stall_departure_rate(in, 10) == 0.0);
 }
 
+TEST_CASE("sequence stalls: states beyond max_states are not examined, nor claimed") {
+  // The lower state (about 34 queued) lies beyond a chain of 10 states: no verdict of collapse.
+  SequenceStallInput in = history_like(100);
+  in.stalls_per_waiter = 0.001;
+  in.max_states = 10;
+  const SequenceStallResult r = sequence_stall_stability(in);
+  CHECK(r.sustainable);
+  CHECK(r.lower_waiters == 0.0);
+  // A queue that cannot even start is not examined either (no UB on a huge lower bound).
+  in.request_rate_per_s = 1e300;
+  CHECK(sequence_stall_stability(in).sustainable);
+}
+
 TEST_CASE("sequence stalls: stalls per waiter from the request order") {
   LockWorkload w;
   w.partitions = {{"BRANCH", 500, 0}, {"HISTORY", 0, 20}, {"ACCOUNT", 1e7, 0}};
