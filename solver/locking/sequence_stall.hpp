@@ -14,8 +14,9 @@
 // its middle state n2 (the next n with death rate < request rate, or the first n without a
 // holding time) the unstable one beyond which the queue grows without bound. The rate is
 // sustainable when the chain has a lower state and its mean first-passage time from n1 to n2
-// is at least `horizon_s`. docs/locking.md "Holder stalls at an end-of-file page" gives the
-// argument, the measurements and the sources.
+// is at least `horizon_s`; it is not when the holding time diverges before the lower state.
+// States beyond `max_states` are not examined (and no collapse is claimed). docs/locking.md "Holder
+// stalls at an end-of-file page" gives the argument, the measurements and the sources.
 #pragma once
 
 #include <cstddef>
@@ -38,7 +39,7 @@ struct SequenceStallInput {
 
 struct SequenceStallResult {
   bool sustainable = true;
-  bool lower_state = true;    ///< false: the death rate never reaches the request rate
+  bool lower_state = true;    ///< false: the stalls diverge before deaths reach the births
   double lower_waiters = 0;   ///< n1 (0 when there is none)
   double middle_waiters = 0;  ///< n2; 0 when the scan stopped before it (passage >= horizon)
   double passage_time_s = 0;  ///< mean first passage n1 -> n2 (a lower bound when stopped)
