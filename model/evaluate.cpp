@@ -923,6 +923,12 @@ solver::locking::ClassContention merge_count_classes(const TransactionType& type
 /// search near lock thrashing from thousands per solve to tens (bench/RESULTS.md, issue #16).
 constexpr std::size_t kLockAndersonDepth = 5;
 
+/// How long the lower operating point of an end-of-file lock queue must last to count as
+/// sustainable (solver/locking/sequence_stall.hpp): one hour, the period for which a sizing
+/// assumes its peak rate (docs/locking.md "Holder stalls at an end-of-file page"). The mean time
+/// to collapse falls by orders of magnitude per few TPS, so the limit depends little on it.
+constexpr double kSequenceStallHorizonS = 3600.0;
+
 /// The lock model's partitions: those with lockable granules (`lock_part[p]` is the lock
 /// partition of model partition p, -1 for none).
 struct LockPartitions {
@@ -1115,6 +1121,7 @@ void lock_contention(const Prepared& pr, Point& pt,
   lo.anderson_depth = kLockAndersonDepth;
   lo.start = start;
   lo.results_when_thrashing = false;  // a thrashing point is only named (saturated)
+  lo.sequence_stall_horizon_s = kSequenceStallHorizonS;
   auto lc = solver::locking::analyze_lock_contention(lw, lo);
   if (lc.thrashing) {
     pt.saturated = true;

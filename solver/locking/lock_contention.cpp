@@ -9,6 +9,7 @@
 #include "solver/io/json_input.hpp"
 #include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/locking/hot_spot.hpp"
+#include "solver/locking/sequence_stall.hpp"
 #include "solver/open/mg1_wait_moments.hpp"
 
 namespace tpeval::solver::locking {
@@ -637,6 +638,7 @@ class LockModel {
   double active_wait(std::size_t c) const;
   void add_tay_workload(std::size_t c, double& k2n_over_d) const;
   void diagnose(LockContention& out) const;
+  void check_sequence_stalls(LockContention& out) const;
 
   const LockWorkload& workload;
   const LockOptions& options;
@@ -1336,6 +1338,7 @@ LockContention LockModel::results() {
   out.thomasian_beta = thomasian_beta(out.thomasian_alpha);
   out.thrashing = diverged || !out.thomasian_beta.has_value();
   diagnose(out);
+  if (!out.thrashing && options.sequence_stall_horizon_s > 0) check_sequence_stalls(out);
   return out;
 }
 
@@ -1507,6 +1510,43 @@ void LockModel::add_tay_workload(std::size_t c, double& k2n_over_d) const {
     const double d_eff =
         effective_granules_shared(workload.partitions[p].granules, exclusive_share(c, p));
     if (std::isfinite(d_eff)) k2n_over_d += kp * kp * population[c] / d_eff;
+  }
+}
+
+// Holder stalls at end-of-file pages (sequence_stall.hpp; docs/locking.md "Holder stalls at an
+// end-of-file page", issue #13): the mean values have a lower operating point, but the queue of
+// inserters leaves it within the horizon - a metastable collapse, reported as thrashing.
+void LockModel::check_sequence_stalls(LockContention& out) const {
+  for (std::size_t p = 0; p < np; ++p) {
+    const double batch = workload.partitions[p].sequence_batch;
+    if (batch <= 0) continue;
+    const SequenceHold& h = sequence_hold[p];
+    SequenceStallInput in;
+    in.request_rate_per_s = h.rate_per_s;
+    in.hold_mean_s = h.mean_s;
+    in.hold_scv = h.mean_s > 0 ? std::max(0.0, h.second_s2 / (h.mean_s * h.mean_s) - 1.0) : 0.0;
+    in.batch = batch;
+    // Those queued at the holder's own page: 1 / (pages held at once), Little's rho.
+    const double own_share = 1.0 / std::max(1.0, h.rate_per_s * h.mean_s);
+    in.stalls_per_waiter = sequence_stalls_per_waiter(workload, p, throughput, own_share);
+    in.horizon_s = options.sequence_stall_horizon_s;
+    const SequenceStallResult r = sequence_stall_stability(in);
+    if (r.sustainable) continue;
+    out.thrashing = true;
+    out.bottleneck = workload.partitions[p].name;
+    out.diagnosis =
+        r.lower_state
+            ? fmt::format(
+                  "no lasting operating point (holder stalls): the {:.4g} transactions queued for "
+                  "the end-of-file pages of partition '{}' reach {:.4g}, beyond which their "
+                  "holders' stalls make the queue grow, in {:.3g} s on average (< {:.4g} s)",
+                  r.lower_waiters, out.bottleneck, r.middle_waiters, r.passage_time_s, in.horizon_s)
+            : fmt::format(
+                  "no stable operating point (holder stalls): the holders of the end-of-file "
+                  "pages of partition '{}' stall behind the transactions queued for them "
+                  "without bound",
+                  out.bottleneck);
+    return;
   }
 }
 

@@ -213,6 +213,10 @@ struct LockOptions {
   /// (deadlock sums, which cost O(classes^2 x partitions) at blown-up waits) are not computed;
   /// for callers that only need the diagnosis.
   bool results_when_thrashing = true;
+  /// > 0: an end-of-file (sequence) partition counts as thrashing when the queue of its
+  /// inserters leaves the lower operating point within this many seconds on average, through
+  /// the stalls of page holders behind queued transactions (sequence_stall.hpp). 0: not checked.
+  double sequence_stall_horizon_s = 0;
 };
 
 /// Throws io::InputError naming the field ("partitions[0].granules: must be >= 1").

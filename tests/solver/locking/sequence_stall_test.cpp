@@ -1,0 +1,158 @@
+// Holder stalls at an end-of-file lock queue (solver/locking/sequence_stall.hpp, docs/locking.md
+// "Holder stalls at an end-of-file page", issue #13).
+#include <doctest/doctest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "solver/locking/hot_spot.hpp"
+#include "solver/locking/lock_contention.hpp"
+#include "solver/locking/sequence_stall.hpp"
+
+using namespace tpeval::solver::locking;
+
+namespace {
+
+/// Page-locked HISTORY of the Debit-Credit default near 160 TPS: 20 records per page, a page
+/// lock held about 35 ms, one BRANCH page of 500 locked before or after it (1/2 each), so a
+/// holder stalls with 0.5 x 0.5 / 500 per queued inserter (less those at its own page).
+SequenceStallInput history_like(double rate) {
+  SequenceStallInput in;
+  in.request_rate_per_s = rate;
+  in.hold_mean_s = 0.035;
+  in.hold_scv = 1.0;
+  in.batch = 20;
+  in.stalls_per_waiter = 0.25 / 500 * (1.0 - 1.0 / (rate * 0.035));
+  return in;
+}
+
+/// Mean first-passage time from `from` to `to` of the birth-death chain with births `lambda`
+/// and deaths `mu[k]` (reflecting at 0), by the linear system of the hitting times
+/// (lambda + mu_k) T_k = 1 + lambda T_{k+1} + mu_k T_{k-1}, T_to = 0: independent of the
+/// product-form sum the unit uses.
+double hitting_time(double lambda, const std::vector<double>& mu, int from, int to) {
+  const int n = to;  // unknowns T_0 .. T_{to-1}
+  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, n);
+  Eigen::VectorXd b = Eigen::VectorXd::Ones(n);
+  for (int k = 0; k < n; ++k) {
+    const double m = k == 0 ? 0.0 : mu[static_cast<std::size_t>(k)];
+    a(k, k) = lambda + m;
+    if (k + 1 < n) a(k, k + 1) = -lambda;
+    if (k > 0) a(k, k - 1) = -m;
+  }
+  const Eigen::VectorXd t = a.partialPivLu().solve(b);
+  return t(from);
+}
+
+}  // namespace
+
+TEST_CASE("sequence stalls: without stalls every rate is sustainable") {
+  SequenceStallInput in = history_like(160);
+  in.stalls_per_waiter = 0;
+  const SequenceStallResult r = sequence_stall_stability(in);
+  CHECK(r.sustainable);
+  CHECK(r.lower_state);
+}
+
+TEST_CASE("sequence stalls: the lower state is the mean-value queue (Little)") {
+  // Few stalls: the lower state is the first n >= lambda W(h) with h barely above the bare
+  // holding time.
+  SequenceStallInput in = history_like(100);
+  in.stalls_per_waiter = 1e-7;
+  const SequenceStallResult r = sequence_stall_stability(in);
+  const double w = sequence_granule_wait(100, 0.035, 1.0, 20).mean_wait_s;
+  CHECK(r.sustainable);
+  CHECK(r.lower_waiters == doctest::Approx(std::ceil(100 * w)).epsilon(0.03));
+  CHECK(r.lower_hold_s == doctest::Approx(0.035).epsilon(1e-3));
+}
+
+TEST_CASE("sequence stalls: passage time against the hitting-time equations") {
+  // A chain whose middle state is near (strong stalls), horizon out of reach, so the unit sums
+  // the whole passage from n1 to n2.
+  SequenceStallInput in = history_like(100);
+  in.stalls_per_waiter = 0.001;
+  in.horizon_s = std::numeric_limits<double>::infinity();
+  const SequenceStallResult r = sequence_stall_stability(in);
+  REQUIRE(r.lower_state);
+  REQUIRE(r.middle_waiters > r.lower_waiters);
+  const int n2 = static_cast<int>(r.middle_waiters);
+  std::vector<double> mu(static_cast<std::size_t>(n2) + 1, 0.0);
+  for (int k = 1; k <= n2; ++k)
+    mu[static_cast<std::size_t>(k)] = sequence_stall_departure_rate(in, k);
+  // The states of the result: the first death rate >= births, the next one below.
+  const int n1 = static_cast<int>(r.lower_waiters);
+  CHECK(mu[static_cast<std::size_t>(n1)] >= 100);
+  CHECK(mu[static_cast<std::size_t>(n1 - 1)] < 100);
+  CHECK(mu[static_cast<std::size_t>(n2)] < 100);
+  const double expected = hitting_time(100, mu, n1, n2);
+  MESSAGE("n1 " << n1 << ", n2 " << n2 << ", passage " << r.passage_time_s << " s");
+  CHECK(r.passage_time_s == doctest::Approx(expected).epsilon(1e-6));
+}
+
+TEST_CASE("sequence stalls: the time to collapse falls with the rate and crosses the horizon") {
+  double last = std::numeric_limits<double>::infinity();
+  bool crossed = false;
+  for (double rate = 140; rate <= 220; rate += 10) {
+    SequenceStallInput in = history_like(rate);
+    in.horizon_s = std::numeric_limits<double>::infinity();
+    const SequenceStallResult r = sequence_stall_stability(in);
+    const double t = r.lower_state ? r.passage_time_s : 0.0;
+    CHECK((t < last || t == 0.0));
+    last = t;
+    in.horizon_s = 3600;
+    crossed = crossed || !sequence_stall_stability(in).sustainable;
+  }
+  CHECK(crossed);
+}
+
+TEST_CASE("sequence stalls: beyond the fold there is no lower state") {
+  // Stalls so frequent that the holding time has no finite value once a few transactions queue.
+  SequenceStallInput in = history_like(100);
+  in.stalls_per_waiter = 0.2;
+  const SequenceStallResult r = sequence_stall_stability(in);
+  CHECK_FALSE(r.lower_state);
+  CHECK_FALSE(r.sustainable);
+  CHECK(sequence_stall_departure_rate(in, 10) == 0.0);
+}
+
+TEST_CASE("sequence stalls: states beyond max_states are not examined, nor claimed") {
+  // The lower state (about 34 queued) lies beyond a chain of 10 states: no verdict of collapse.
+  SequenceStallInput in = history_like(100);
+  in.stalls_per_waiter = 0.001;
+  in.max_states = 10;
+  const SequenceStallResult r = sequence_stall_stability(in);
+  CHECK(r.sustainable);
+  CHECK(r.lower_waiters == 0.0);
+  // A queue that cannot even start is not examined either (no UB on a huge lower bound).
+  in.request_rate_per_s = 1e300;
+  CHECK(sequence_stall_stability(in).sustainable);
+}
+
+TEST_CASE("sequence stalls: stalls per waiter from the request order") {
+  LockWorkload w;
+  w.partitions = {{"BRANCH", 500, 0}, {"HISTORY", 0, 20}, {"ACCOUNT", 1e7, 0}};
+  LockClass c;
+  c.name = "debit_credit";
+  c.arrival_rate_per_s = 100;
+  c.accesses = {{0, 1, 1.0}, {1, 1, 1.0}, {2, 1, 1.0}};
+  w.classes = {c};
+  const std::vector<double> x = {100};
+  // Random order: BRANCH after HISTORY for the holder (1/2), before it for a queued one (1/2).
+  CHECK(sequence_stalls_per_waiter(w, 1, x, 0.0) ==
+        doctest::Approx(0.25 / 500 + 0.25 / 1e7).epsilon(1e-12));
+  CHECK(sequence_stalls_per_waiter(w, 1, x, 0.2) ==
+        doctest::Approx(0.8 * (0.25 / 500 + 0.25 / 1e7)).epsilon(1e-12));
+  // BRANCH always first: no holder requests it later; always last: no queued one holds it.
+  w.classes[0].accesses[0].request_position = 0;
+  w.classes[0].accesses[1].request_position = 0.5;
+  w.classes[0].accesses[2].request_position = 1;
+  CHECK(sequence_stalls_per_waiter(w, 1, x, 0.0) == doctest::Approx(0.0));
+  // Shared BRANCH locks do not block each other: only ACCOUNT (exclusive) is left.
+  w.classes[0].accesses[0].request_position = -1;
+  w.classes[0].accesses[1].request_position = -1;
+  w.classes[0].accesses[2].request_position = -1;
+  w.classes[0].accesses[0].exclusive_share = 0;
+  CHECK(sequence_stalls_per_waiter(w, 1, x, 0.0) == doctest::Approx(0.25 / 1e7).epsilon(1e-12));
+}
