@@ -158,7 +158,8 @@ static void print_evaluation(const model::Evaluation& e, OutputFormat format, st
       print_table(e, out);
       break;
     case OutputFormat::json:
-      out << model::to_json(e).dump(2) << '\n';
+      model::write_json(e, out);  // streamed: 10^4 types make a tree of 10^6 nodes (issue #16)
+      out << '\n';
       break;
     case OutputFormat::csv:
       print_csv(e, out);

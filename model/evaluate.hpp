@@ -152,6 +152,12 @@ struct Evaluation {
 struct EvaluateOptions {
   bool find_max_throughput = true;
   double cpu_utilization_cap = 0.8;  ///< for max_throughput_per_node_at_cpu_cap_per_s
+  /// The maximum-throughput search as the plain bisection, one full solve per step (tests: the
+  /// reference the search is checked against; the answer is the same).
+  bool plain_max_throughput_search = false;
+  /// When set, receives the number of full solves (station loads, lock model, MPL) the
+  /// maximum-throughput search made (tests and benchmarks; issue #16).
+  int* max_throughput_solves = nullptr;
 };
 
 Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options = {});

@@ -1,6 +1,7 @@
 // Evaluation -> JSON (see result_json.hpp).
 #include "model/result_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "model/metrics_registry.hpp"
@@ -80,88 +81,163 @@ const char* station_kind_name(StationKind kind) {
   return "unknown";
 }
 
-nlohmann::json to_json(const Evaluation& e) {
+namespace {
+
+nlohmann::json type_json(const TypeResult& t) {
+  nlohmann::json io = nlohmann::json::object();
+  for (const auto& [device, s] : t.breakdown.io_s) io[device] = s;
+  return {{"name", t.name},
+          {"arrival_rate_per_s", t.arrival_rate_per_s},
+          {"throughput_per_s", t.throughput_per_s},
+          {"response_time_s", optional_number(t.response_time_s)},
+          {"breakdown",
+           {{"cpu_service_s", t.breakdown.cpu_service_s},
+            {"cpu_wait_s", t.breakdown.cpu_wait_s},
+            {"extended_memory_s", t.breakdown.extended_memory_s},
+            {"io_s", io},
+            {"lock_wait_s", t.breakdown.lock_wait_s},
+            {"commit_io_s", t.breakdown.commit_io_s},
+            {"input_queue_s", t.breakdown.input_queue_s}}},
+          {"per_transaction",
+           {{"page_misses", t.page_misses},
+            {"reads", t.reads},
+            {"device_reads", t.device_reads},
+            {"victim_writes", t.victim_writes},
+            {"force_writes", t.force_writes},
+            {"log_writes", t.log_writes},
+            {"synchronous_writes", t.synchronous_writes},
+            {"asynchronous_writes", t.asynchronous_writes},
+            {"extended_memory_accesses", t.eh_accesses},
+            {"io_operations", t.io_operations},
+            {"cpu_instructions", t.cpu_instructions},
+            {"lock_requests", t.lock_requests}}},
+          {"conflict_probability", t.conflict_probability},
+          {"deadlock_probability", t.deadlock_probability}};
+}
+
+nlohmann::json server_json(const ServerResult& s) {
   using nlohmann::json;
-  json types = json::array();
-  for (const auto& t : e.types) {
-    json io = json::object();
-    for (const auto& [device, s] : t.breakdown.io_s) io[device] = s;
-    types.push_back({{"name", t.name},
-                     {"arrival_rate_per_s", t.arrival_rate_per_s},
-                     {"throughput_per_s", t.throughput_per_s},
-                     {"response_time_s", optional_number(t.response_time_s)},
-                     {"breakdown",
-                      {{"cpu_service_s", t.breakdown.cpu_service_s},
-                       {"cpu_wait_s", t.breakdown.cpu_wait_s},
-                       {"extended_memory_s", t.breakdown.extended_memory_s},
-                       {"io_s", io},
-                       {"lock_wait_s", t.breakdown.lock_wait_s},
-                       {"commit_io_s", t.breakdown.commit_io_s},
-                       {"input_queue_s", t.breakdown.input_queue_s}}},
-                     {"per_transaction",
-                      {{"page_misses", t.page_misses},
-                       {"reads", t.reads},
-                       {"device_reads", t.device_reads},
-                       {"victim_writes", t.victim_writes},
-                       {"force_writes", t.force_writes},
-                       {"log_writes", t.log_writes},
-                       {"synchronous_writes", t.synchronous_writes},
-                       {"asynchronous_writes", t.asynchronous_writes},
-                       {"extended_memory_accesses", t.eh_accesses},
-                       {"io_operations", t.io_operations},
-                       {"cpu_instructions", t.cpu_instructions},
-                       {"lock_requests", t.lock_requests}}},
-                     {"conflict_probability", t.conflict_probability},
-                     {"deadlock_probability", t.deadlock_probability}});
-  }
-  json servers = json::array();
-  for (const auto& s : e.servers) {
-    // Beyond the double range (a saturated point, named so): null, never inf.
-    const json offered = std::isfinite(s.offered_load) ? json(s.offered_load) : json(nullptr);
-    servers.push_back({{"name", s.name},
-                       {"kind", station_kind_name(s.kind)},
-                       {"servers", s.servers > 0 ? json(s.servers) : json("enough")},
-                       {"offered_load", offered},
-                       {"utilization", s.utilization},
-                       {"residence_factor", s.mean_residence_factor}});
-  }
-  json partitions = json::array();
-  for (const auto& p : e.partitions)
-    partitions.push_back({{"name", p.name},
-                          {"references_per_s", p.references_per_s},
-                          {"hs_hit_ratio", p.hs_hit_ratio},
-                          {"eh_hit_ratio", p.eh_hit_ratio},
-                          {"dc_hit_ratio", p.dc_hit_ratio},
-                          {"dirty_victim_probability", p.dirty_victim_probability},
-                          {"lock_conflict_probability", p.lock_conflict_probability}});
-  json out = {{"model", e.model_name},
-              {"arrival_rate_per_s", e.arrival_rate_per_s},
-              // No steady state at a saturated point: no throughput either (null, not 0).
-              {"throughput_per_s", e.saturated ? json(nullptr) : json(e.throughput_per_s)},
-              {"saturated", e.saturated},
-              {"bottleneck", e.saturated ? json(e.bottleneck) : json(nullptr)},
-              {"saturation_reason", e.saturated ? json(e.saturation_reason) : json(nullptr)},
-              {"mean_response_time_s", optional_number(e.mean_response_time_s)},
-              {"max_throughput_per_s", optional_number(e.max_throughput_per_s)},
-              {"max_throughput_limited_by", e.max_throughput_limited_by},
-              {"hit_ratios",
-               {{"hs", e.hs_hit_ratio},
-                {"extended_memory", e.eh_hit_ratio},
-                {"disk_cache", e.dc_hit_ratio}}},
-              {"conflict_probability", e.conflict_probability},
-              {"deadlock_rate_per_s", e.deadlock_rate_per_s},
-              {"blocked_share", e.blocked_share},
-              {"mean_active_transactions", e.mean_active_transactions},
-              {"transaction_types", types},
-              {"servers", servers},
-              {"partitions", partitions},
-              {"metrics", metrics_json(e)},
-              {"warnings", e.warnings}};
-  if (!e.nodes.empty()) out["cluster"] = cluster_json(e);
+  // Beyond the double range (a saturated point, named so): null, never inf.
+  const json offered = std::isfinite(s.offered_load) ? json(s.offered_load) : json(nullptr);
+  return {{"name", s.name},
+          {"kind", station_kind_name(s.kind)},
+          {"servers", s.servers > 0 ? json(s.servers) : json("enough")},
+          {"offered_load", offered},
+          {"utilization", s.utilization},
+          {"residence_factor", s.mean_residence_factor}};
+}
+
+nlohmann::json partition_json(const PartitionResult& p) {
+  return {{"name", p.name},
+          {"references_per_s", p.references_per_s},
+          {"hs_hit_ratio", p.hs_hit_ratio},
+          {"eh_hit_ratio", p.eh_hit_ratio},
+          {"dc_hit_ratio", p.dc_hit_ratio},
+          {"dirty_victim_probability", p.dirty_victim_probability},
+          {"lock_conflict_probability", p.lock_conflict_probability}};
+}
+
+/// The members of the evaluation document, in key order: nlohmann's object keeps its keys sorted
+/// (std::map), and the streaming writer prints them as they come. One list for the tree
+/// (to_json) and the stream (write_json); the per-entry objects are small trees either way.
+template <class Sink>
+void evaluation_members(const Evaluation& e, Sink& sink) {
+  using nlohmann::json;
+  sink.member("arrival_rate_per_s", e.arrival_rate_per_s);
+  sink.member("blocked_share", e.blocked_share);
+  sink.member("bottleneck", e.saturated ? json(e.bottleneck) : json(nullptr));
+  if (!e.nodes.empty()) sink.member("cluster", cluster_json(e));
+  sink.member("conflict_probability", e.conflict_probability);
+  sink.member("deadlock_rate_per_s", e.deadlock_rate_per_s);
+  sink.member("hit_ratios", {{"hs", e.hs_hit_ratio},
+                             {"extended_memory", e.eh_hit_ratio},
+                             {"disk_cache", e.dc_hit_ratio}});
+  sink.member("max_throughput_limited_by", e.max_throughput_limited_by);
+  sink.member("max_throughput_per_s", optional_number(e.max_throughput_per_s));
+  sink.member("mean_active_transactions", e.mean_active_transactions);
+  sink.member("mean_response_time_s", optional_number(e.mean_response_time_s));
+  sink.metrics("metrics", e);
+  sink.member("model", e.model_name);
+  sink.array("partitions", e.partitions, partition_json);
+  sink.member("saturated", e.saturated);
+  sink.member("saturation_reason", e.saturated ? json(e.saturation_reason) : json(nullptr));
+  sink.array("servers", e.servers, server_json);
   if (e.terminals)
-    out["terminals"] = {{"count", e.terminals->count},
-                        {"think_time_ms", e.terminals->think_time_ms}};
+    sink.member("terminals",
+                {{"count", e.terminals->count}, {"think_time_ms", e.terminals->think_time_ms}});
+  // No steady state at a saturated point: no throughput either (null, not 0).
+  sink.member("throughput_per_s", e.saturated ? json(nullptr) : json(e.throughput_per_s));
+  sink.array("transaction_types", e.types, type_json);
+  sink.member("warnings", e.warnings);
+}
+
+/// evaluation_members into a tree.
+struct TreeSink {
+  nlohmann::json& out;
+  void member(const char* key, nlohmann::json v) { out[key] = std::move(v); }
+  template <class Entry, class ToJson>
+  void array(const char* key, const std::vector<Entry>& entries, ToJson to_json_entry) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& entry : entries) a.push_back(to_json_entry(entry));
+    out[key] = std::move(a);
+  }
+  void metrics(const char* key, const Evaluation& e) { out[key] = metrics_json(e); }
+};
+
+/// evaluation_members onto a stream.
+struct StreamSink {
+  io::JsonStreamWriter& writer;
+  void member(const char* key, const nlohmann::json& v) { writer.member(key, v); }
+  template <class Entry, class ToJson>
+  void array(const char* key, const std::vector<Entry>& entries, ToJson to_json_entry) {
+    writer.key(key);
+    writer.begin_array();
+    for (const auto& entry : entries) writer.value(to_json_entry(entry));
+    writer.end();
+  }
+  void metrics(const char* key, const Evaluation& e) {
+    writer.key(key);
+    write_metrics_json(e, writer);
+  }
+};
+
+}  // namespace
+
+void write_metrics_json(const Evaluation& e, io::JsonStreamWriter& writer) {
+  const std::vector<NamedValue> all = all_analytic_metrics(e);
+  // In the tree's order: sorted by name, the last of equal names kept (json::operator[]).
+  std::vector<const NamedValue*> order;
+  order.reserve(all.size());
+  for (const auto& m : all) order.push_back(&m);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const NamedValue* a, const NamedValue* b) { return a->name < b->name; });
+  writer.begin_object();
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const NamedValue& m = *order[i];
+    if (i + 1 < order.size() && order[i + 1]->name == m.name) continue;
+    writer.key(m.name);
+    writer.begin_object();
+    writer.member("unit", m.unit);
+    writer.member("value", optional_number(m.value));
+    writer.end();
+  }
+  writer.end();
+}
+
+nlohmann::json to_json(const Evaluation& e) {
+  nlohmann::json out = nlohmann::json::object();
+  TreeSink sink{out};
+  evaluation_members(e, sink);
   return out;
+}
+
+void write_json(const Evaluation& e, std::ostream& out) {
+  io::JsonStreamWriter writer(out, 2);
+  StreamSink sink{writer};
+  writer.begin_object();
+  evaluation_members(e, sink);
+  writer.end();
+  writer.finish();
 }
 
 }  // namespace tpeval::model

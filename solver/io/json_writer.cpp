@@ -1,0 +1,116 @@
+// JSON written as produced (see json_writer.hpp). The layout reproduces nlohmann's pretty printer
+// (nlohmann/detail/output/serializer.hpp, dump() with pretty_print): "{" or "[", then each member
+// or element on its own line indented by (depth * indent) spaces, separated by ",\n", then a
+// newline and the closing bracket at the container's own depth; "{}" and "[]" when empty. Values
+// and keys go through that serializer itself, so numbers and escapes cannot drift from it.
+// nlohmann::detail::serializer is that library's internal class (the one json::dump uses; the
+// same in every 3.x release, Debian 12 ships 3.11.2); a change there would show in
+// tests/solver/io/json_writer_test.cpp, which compares the text with dump() for every kind of
+// value.
+#include "solver/io/json_writer.hpp"
+
+#include <stdexcept>
+
+namespace tpeval::io {
+namespace {
+constexpr std::size_t kBlockBytes = 1 << 16;
+}  // namespace
+
+JsonStreamWriter::JsonStreamWriter(std::ostream& out, int indent)
+    : out_(out), indent_(indent > 0 ? static_cast<unsigned>(indent) : 0U) {
+  if (indent < 0) throw std::logic_error("JsonStreamWriter: the compact layout is not supported");
+  buffer_.reserve(kBlockBytes + 4096);
+  serializer_ = std::make_unique<nlohmann::detail::serializer<nlohmann::json>>(
+      nlohmann::detail::output_adapter<char, std::string>(buffer_), ' ');
+}
+
+JsonStreamWriter::~JsonStreamWriter() = default;
+
+void JsonStreamWriter::indent_line(std::size_t depth) {
+  buffer_.append(depth * indent_, ' ');
+}
+
+void JsonStreamWriter::flush_if_full() {
+  if (buffer_.size() < kBlockBytes) return;
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+}
+
+void JsonStreamWriter::before_value() {
+  if (levels_.empty()) {
+    if (done_) throw std::logic_error("JsonStreamWriter: a second top-level value");
+    return;
+  }
+  Level& level = levels_.back();
+  if (level.object) {
+    if (!level.has_key) throw std::logic_error("JsonStreamWriter: an object member without key");
+    level.has_key = false;
+    return;
+  }
+  buffer_ += level.empty ? "\n" : ",\n";
+  level.empty = false;
+  indent_line(levels_.size());
+}
+
+void JsonStreamWriter::key(std::string_view name) {
+  if (levels_.empty() || !levels_.back().object || levels_.back().has_key)
+    throw std::logic_error("JsonStreamWriter: a key outside an object or after another key");
+  Level& level = levels_.back();
+  if (!level.empty && name <= level.last_key)
+    throw std::logic_error("JsonStreamWriter: key '" + std::string(name) + "' after '" +
+                           level.last_key + "' (keys must ascend, as in nlohmann's std::map)");
+  buffer_ += level.empty ? "\n" : ",\n";
+  level.empty = false;
+  level.has_key = true;
+  level.last_key.assign(name);
+  indent_line(levels_.size());
+  serializer_->dump(nlohmann::json(level.last_key), true, false, indent_);
+  buffer_ += ": ";
+}
+
+void JsonStreamWriter::value(const nlohmann::json& v) {
+  before_value();
+  serializer_->dump(v, true, false, indent_, static_cast<unsigned>(levels_.size()) * indent_);
+  if (levels_.empty()) done_ = true;
+  flush_if_full();
+}
+
+void JsonStreamWriter::member(std::string_view name, const nlohmann::json& v) {
+  key(name);
+  value(v);
+}
+
+void JsonStreamWriter::begin_object() {
+  before_value();
+  buffer_ += '{';
+  levels_.push_back({true, true, false, {}});
+}
+
+void JsonStreamWriter::begin_array() {
+  before_value();
+  buffer_ += '[';
+  levels_.push_back({false, true, false, {}});
+}
+
+void JsonStreamWriter::end() {
+  if (levels_.empty()) throw std::logic_error("JsonStreamWriter: end() without an open container");
+  if (levels_.back().has_key) throw std::logic_error("JsonStreamWriter: a key without its value");
+  const bool object = levels_.back().object;
+  const bool empty = levels_.back().empty;
+  levels_.pop_back();
+  if (!empty) {
+    buffer_ += '\n';
+    indent_line(levels_.size());
+  }
+  buffer_ += object ? '}' : ']';
+  if (levels_.empty()) done_ = true;
+  flush_if_full();
+}
+
+void JsonStreamWriter::finish() {
+  if (!levels_.empty()) throw std::logic_error("JsonStreamWriter: a container left open");
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+}
+
+}  // namespace tpeval::io

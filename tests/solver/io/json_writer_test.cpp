@@ -1,0 +1,105 @@
+// The streaming JSON writer prints what nlohmann::json::dump(indent) prints for the same
+// document (solver/io/json_writer.hpp), and refuses a document it would print differently.
+#include <doctest/doctest.h>
+
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "solver/io/json_writer.hpp"
+
+using nlohmann::json;
+using tpeval::io::JsonStreamWriter;
+
+namespace {
+
+/// Writes `doc` through the writer, containers member by member (leaves as single values).
+void stream(const json& doc, JsonStreamWriter& w) {
+  if (doc.is_object()) {
+    w.begin_object();
+    for (const auto& [k, v] : doc.items()) {
+      w.key(k);
+      stream(v, w);
+    }
+    w.end();
+  } else if (doc.is_array()) {
+    w.begin_array();
+    for (const auto& v : doc) stream(v, w);
+    w.end();
+  } else {
+    w.value(doc);
+  }
+}
+
+std::string streamed(const json& doc, int indent) {
+  std::ostringstream out;
+  JsonStreamWriter w(out, indent);
+  stream(doc, w);
+  w.finish();
+  return out.str();
+}
+
+json sample_document() {
+  json doc = json::parse(R"({
+    "zeta": [1, -2, 3.5, 1e300, 1e-300, 0.1, 100.0, -0.0, 12345678901234567890],
+    "alpha": {"b": true, "a": null, "c": "tab\t quote\" backslash\\ newline\n \u00e9 \u0001"},
+    "empty_object": {}, "empty_array": [], "nested": [[], {}, [{}], {"x": []}],
+    "text": "", "M": {"Z": 1, "A": {"k": [null]}}
+  })");
+  doc["max"] = std::numeric_limits<double>::max();
+  doc["min_positive"] = std::numeric_limits<double>::denorm_min();
+  doc["third"] = 1.0 / 3.0;
+  doc["unsigned"] = std::numeric_limits<std::uint64_t>::max();
+  doc["negative"] = std::numeric_limits<std::int64_t>::min();
+  return doc;
+}
+
+}  // namespace
+
+TEST_CASE("json_writer: the same text as nlohmann's dump for every kind of value and indent") {
+  const json doc = sample_document();
+  for (int indent : {0, 1, 2, 4}) {
+    CAPTURE(indent);
+    CHECK(streamed(doc, indent) == doc.dump(indent));
+  }
+  // Top-level scalars and empty containers.
+  for (const json& v : {json(nullptr), json(2.5), json("x"), json::object(), json::array()})
+    CHECK(streamed(v, 2) == v.dump(2));
+}
+
+TEST_CASE("json_writer: a document larger than the write block is written whole and in order") {
+  json doc = json::object();
+  for (int k = 0; k < 20000; ++k)
+    doc["name:" + std::to_string(k)] = {{"unit", "ms"}, {"value", k * 0.001}};
+  const std::string text = streamed(doc, 2);
+  CHECK(text.size() > 100000);
+  CHECK(text == doc.dump(2));
+}
+
+TEST_CASE("json_writer: a key out of std::map order or an unbalanced document is refused") {
+  std::ostringstream out;
+  {
+    JsonStreamWriter w(out, 2);
+    w.begin_object();
+    w.member("b", 1);
+    CHECK_THROWS_AS(w.key("a"), std::logic_error);  // nlohmann would print "a" first
+    CHECK_THROWS_AS(w.key("b"), std::logic_error);  // nlohmann keeps one of equal keys
+    w.member("c", 2);
+    CHECK_THROWS_AS(w.finish(), std::logic_error);  // the object is still open
+    w.end();
+    CHECK_THROWS_AS(w.end(), std::logic_error);
+    CHECK_THROWS_AS(w.value(3), std::logic_error);  // a second top-level value
+    w.finish();
+  }
+  CHECK(out.str() == json{{"b", 1}, {"c", 2}}.dump(2));
+  JsonStreamWriter w(out, 2);
+  w.begin_object();
+  CHECK_THROWS_AS(w.value(1), std::logic_error);  // a member without its key
+  w.key("a");
+  CHECK_THROWS_AS(w.key("b"), std::logic_error);  // two keys in a row
+  CHECK_THROWS_AS(w.end(), std::logic_error);     // a key without its value
+  w.begin_array();
+  CHECK_THROWS_AS(w.key("x"), std::logic_error);  // a key inside an array
+  CHECK_THROWS_AS(JsonStreamWriter(out, -1), std::logic_error);
+}
