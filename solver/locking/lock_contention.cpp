@@ -711,6 +711,11 @@ class LockModel {
   std::vector<double> plain_last, plain_step, plain_now;
   double divergent_steps = 0;    // plain steps a jump stands for, once divergence is proven
   std::size_t settle_steps = 0;  // plain steps after a jump before the next ratio is taken
+  // A cap of the model bound at the last evaluation: a conflict probability at 1 or a lock queue
+  // at the utilization where its wait factor stops growing (queue_wait_factor).
+  bool caps_bind = false;
+  std::vector<double> before_jump;  // the state a jump left, until its first evaluation
+  bool jumps_off = false;           // a jump reached a cap: no more jumps in this solve
 };
 
 LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
@@ -907,6 +912,11 @@ void LockModel::restore(const LockIterationState& s) {
 std::vector<double> LockModel::evaluate(const std::vector<double>& z) {
   evaluate_classes(z);
   evaluate_partitions();
+  // queue_wait_factor stops growing just below utilization 1 (and a sequence partition's queue
+  // is saturated at 1).
+  const double capped = queue_wait_factor(2.0, 1.0);
+  caps_bind = std::any_of(granule_rho.begin(), granule_rho.end(),
+                          [capped](double rho) { return queue_wait_factor(rho, 1.0) >= capped; });
   sum_from_other_classes();
   std::vector<double> z_new(nc, 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
@@ -1048,6 +1058,7 @@ void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double 
   const double hs = from_others.s[c][p] + own * held_s[c][p];
   const double resid_x = from_others.resid_x[c][p] + residual_seconds(c, own, hold[c].x2, p);
   const double resid_s = from_others.resid_s[c][p] + residual_seconds(c, own, hold[c].s2, p);
+  caps_bind = caps_bind || hx + hs >= d;
   const double p_exclusive = std::min(1.0, (hx + hs) / d);
   const double p_shared = std::min(1.0, hx / d);
   const double w = exclusive_share(c, p);
@@ -1278,20 +1289,37 @@ void LockModel::iterate_attempt() {
 //    diverges - the plain verdict - and no fixed point exists at this load. A jump then stands for
 //    K plain steps (K d_{n-1}; K = 1024, four times more per proof) until the waits blow up as
 //    they would have.
-// Where the argument is not exact: the per-partition cold shares (`cold_ratio`, lock-seconds
-// outside hot queues) fall as the waits grow and feed back with the opposite sign (a hot lock's
-// holder meets fewer waits). They are left out of the order and of q, which therefore rests on
-// the others; the tests sweep loads across the fold, with hot spots, for unchanged verdicts
-// (tests/solver/locking/lock_fold_test.cpp). A step that lowers any other component (a cap, a
-// lagged quantity catching up) makes no claim: the plain iteration goes on. A cold solve (the
-// user's own point) is never extrapolated: its path, diagnosis and output are the plain ones.
+// Where the argument is not exact, and what guards it:
+//  - the caps of the model (a conflict probability min(1, .), the lock-queue factor's limit just
+//    below utilization 1) make G concave where they bind: no jump is made while one binds, and
+//    a jump whose first evaluation finds one binding is undone, with no more jumps in the solve;
+//  - the per-partition cold shares (`cold_ratio`, lock-seconds outside hot queues) fall as the
+//    waits grow and feed back with the opposite sign (a hot lock's holder meets fewer waits):
+//    they are left out of the order and of q, which rest on the other components;
+//  - a jump is at most kMaxJumpGrowth of the class waits, whatever q allows.
+// The tests sweep loads across the fold for the plain verdicts, operating points and names
+// (tests/solver/locking/lock_fold_test.cpp). A step that lowers any other component (a lagged
+// quantity catching up) makes no claim: the plain iteration goes on. A cold solve (the user's own
+// point) is never extrapolated: its path, diagnosis and output are the plain ones.
 void LockModel::monotone_extrapolation() {
   constexpr double kMinJumpSteps = 2;  // a jump shorter than this is not worth a restart
   // Plain steps after a jump before the next ratio is taken: the jump disturbs the fast modes,
   // which damp by about half per step, and their ratios would set q (after 2 steps the rejection
   // at 10^4 partitions took 751 iterations, after 8 steps 171).
   constexpr std::size_t kSettleSteps = 8;
+  constexpr double kMaxJumpGrowth = 0.05;
   constexpr double kDivergentSteps = 1024;  // plain steps the first jump beyond the fold stands for
+  if (jumps_off) return;
+  if (!before_jump.empty()) {
+    // The first evaluation after a jump: where it reached a cap the map is no longer convex
+    // there - back to the plain path, without jumps.
+    if (caps_bind) {
+      unpack(before_jump);
+      jumps_off = true;
+      return;
+    }
+    before_jump.clear();
+  }
   plain_now.clear();
   pack(plain_now);
   const std::size_t n = plain_now.size();
@@ -1309,19 +1337,30 @@ void LockModel::monotone_extrapolation() {
   } else if (q) {
     steps = *q * *q / (1 - *q);
   }
-  if (!(steps >= kMinJumpSteps)) {
+  // At most kMaxJumpGrowth more wait per class (never more than the bound above): short jumps
+  // with plain steps between them keep the state near the plain path's. The waits then blow up
+  // from a state like the plain one, and the lock queue named is the plain one's (with longer
+  // jumps a 60-partition sweep named another of several equal hot spots).
+  for (std::size_t c = 0; q && c < nc; ++c) {
+    if (!(plain_step[c] > 0)) continue;
+    steps = std::min(steps, kMaxJumpGrowth * plain_now[c] / plain_step[c]);
+  }
+  if (!(steps >= kMinJumpSteps) || caps_bind) {
     if (plain_step.size() != n) plain_step.resize(n);
     for (std::size_t i = 0; i < n; ++i) plain_step[i] = plain_now[i] - plain_last[i];
     plain_last = plain_now;
     return;
   }
+  before_jump = plain_now;
   for (std::size_t i = 0; i < n; ++i) plain_now[i] += steps * plain_step[i];
   for (std::size_t i = lagged_at + 2 * nc; i < n; ++i)  // shares: in [0, 1]
     plain_now[i] = std::clamp(plain_now[i], 0.0, 1.0);
   plain_last.clear();
   plain_step.clear();
-  if (!std::all_of(plain_now.begin(), plain_now.end(), [](double v) { return std::isfinite(v); }))
+  if (!std::all_of(plain_now.begin(), plain_now.end(), [](double v) { return std::isfinite(v); })) {
+    before_jump.clear();
     return;
+  }
   unpack(plain_now);
   settle_steps = kSettleSteps;
 }
