@@ -9,6 +9,7 @@
 #include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/io/json_input.hpp"
 #include "solver/locking/hot_spot.hpp"
+#include "solver/locking/monotone_extrapolation.hpp"
 
 namespace tpeval::solver::locking {
 
@@ -1331,11 +1332,12 @@ void LockModel::monotone_extrapolation() {
   }
   const std::optional<double> q = monotone_step_ratio();
   double steps = 0;  // plain steps of at least d_{n-1} each that the plain iterates pass
-  if (q && *q >= 1) {
+  const MonotoneStepBound bound = q ? monotone_step_bound(*q) : MonotoneStepBound{};
+  if (bound.divergent) {
     divergent_steps = std::max(kDivergentSteps, 4 * divergent_steps);
     steps = divergent_steps;
-  } else if (q) {
-    steps = *q * *q / (1 - *q);
+  } else {
+    steps = bound.steps;
   }
   // At most kMaxJumpGrowth more wait per class (never more than the bound above): short jumps
   // with plain steps between them keep the state near the plain path's. The waits then blow up
@@ -1380,8 +1382,10 @@ std::optional<double> LockModel::monotone_step_ratio() const {
     if (plain_last[i] < 0 || step < 0 || plain_step[i] < 0) return std::nullopt;
     if (plain_step[i] > 0) q = std::min(q, step / plain_step[i]);
   }
+  // The class waits must rise by more than rounding: steps of a few ulps have ratios of noise.
+  constexpr double kRounding = 1e-13;
   for (std::size_t c = 0; c < nc; ++c)
-    if (totals[c].requests > 0 && !(plain_step[c] > 0)) return std::nullopt;
+    if (totals[c].requests > 0 && !(plain_step[c] > kRounding * plain_now[c])) return std::nullopt;
   return q;
 }
 

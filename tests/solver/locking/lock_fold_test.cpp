@@ -7,12 +7,14 @@
 // the unstable twin.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "solver/locking/lock_contention.hpp"
+#include "solver/locking/monotone_extrapolation.hpp"
 
 using namespace tpeval::solver::locking;
 
@@ -234,4 +236,39 @@ TEST_CASE("lock fold: warm solves across the fold keep the plain verdicts, many 
     MESSAGE("accelerated warm solves near the fold on another point than the plain one: "
             << n.accelerated_elsewhere);
   }
+}
+
+TEST_CASE("lock fold: the step bound on a convex map, on both sides of its fold") {
+  // x <- (1 - d) x + d (a + b x^2): order-preserving and convex, a fixed point
+  // x* = (1 - sqrt(1 - 4ab)) / (2b) iff a <= 1 / (4b) (the fold). Just below the fold the
+  // plain steps shrink with ratio 1 - d sqrt(1 - 4ab) -> 1 (0.995 at 1 - 1e-4 of it), so a rule
+  // that calls slowly shrinking steps divergent (q >= 0.99, say) or jumps by Aitken's full tail
+  // with a larger ratio passes the fixed point and fails here; just beyond the fold the steps
+  // stop shrinking and the bound says so before the iterates blow up.
+  const double b = 10, d = 0.5, fold = 1 / (4 * b);
+  for (const double share : {0.5, 0.9, 0.99, 0.999, 0.9999, 1.0001, 1.001, 1.01, 1.1}) {
+    CAPTURE(share);
+    const double a = share * fold;
+    const bool exists = a <= fold;
+    const double fixed = exists ? (1 - std::sqrt(1 - 4 * a * b)) / (2 * b) : 0.0;
+    double x_prev = 0, x = (1 - d) * 0 + d * a, step_prev = x - x_prev;
+    bool claimed = false;
+    for (int n = 0; n < 200'000 && x < 10 / b; ++n) {
+      const double next = (1 - d) * x + d * (a + b * x * x);
+      const double step = next - x;
+      if (step <= 1e-8 * next) break;  // converged (tpeval eval's lock tolerance), before rounding
+      const MonotoneStepBound bound = monotone_step_bound(step / step_prev);
+      if (bound.divergent) {
+        claimed = true;
+        break;
+      }
+      if (exists) CHECK(next + bound.steps * step_prev <= fixed * (1 + 1e-12));
+      x_prev = x;
+      x = next;
+      step_prev = step;
+    }
+    CHECK(claimed == !exists);
+  }
+  CHECK_FALSE(monotone_step_bound(std::nan("")).divergent);
+  CHECK(monotone_step_bound(0.5).steps == doctest::Approx(0.5));
 }
