@@ -1326,7 +1326,7 @@ void LockModel::monotone_extrapolation() {
   const std::size_t n = plain_now.size();
   if (settle_steps > 0) --settle_steps;
   if (plain_last.size() != n || settle_steps > 0) {
-    plain_last = plain_now;
+    plain_last.swap(plain_now);  // plain_now is packed afresh next time
     plain_step.clear();
     return;
   }
@@ -1350,7 +1350,7 @@ void LockModel::monotone_extrapolation() {
   if (!(steps >= kMinJumpSteps) || caps_bind) {
     if (plain_step.size() != n) plain_step.resize(n);
     for (std::size_t i = 0; i < n; ++i) plain_step[i] = plain_now[i] - plain_last[i];
-    plain_last = plain_now;
+    plain_last.swap(plain_now);  // plain_now is packed afresh next time
     return;
   }
   before_jump = plain_now;
