@@ -6,9 +6,10 @@
 #include <cmath>
 #include <limits>
 
-#include "solver/io/json_input.hpp"
 #include "solver/fixed_point/anderson_acceleration.hpp"
+#include "solver/io/json_input.hpp"
 #include "solver/locking/hot_spot.hpp"
+#include "solver/locking/monotone_extrapolation.hpp"
 #include "solver/locking/sequence_stall.hpp"
 #include "solver/open/mg1_wait_moments.hpp"
 
@@ -627,6 +628,8 @@ class LockModel {
   bool stable_above_warm_start();
   double drift_at(const std::vector<double>& x);
   bool damp_waits(const std::vector<double>& z_new, double& change);
+  void monotone_extrapolation();
+  std::optional<double> monotone_step_ratio() const;
   void iterate_attempt();
   void anderson_step(double change);
 
@@ -711,6 +714,16 @@ class LockModel {
   std::size_t attempt_start = 0;            // the first iteration of the current attempt
   std::vector<double> x_before, g, x_next;  // reused: no allocation per iteration
   std::size_t it = 0;                       // iterations done
+  // The plain phase of a warm-started solve (monotone_extrapolation): the last iterate and step.
+  const bool extrapolate_plain;
+  std::vector<double> plain_last, plain_step, plain_now;
+  double divergent_steps = 0;    // plain steps a jump stands for, once divergence is proven
+  std::size_t settle_steps = 0;  // plain steps after a jump before the next ratio is taken
+  // A cap of the model bound at the last evaluation: a conflict probability at 1 or a lock queue
+  // at the utilization where its wait factor stops growing (queue_wait_factor).
+  bool caps_bind = false;
+  std::vector<double> before_jump;  // the state a jump left, until its first evaluation
+  bool jumps_off = false;           // a jump reached a cap: no more jumps in this solve
 };
 
 LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
@@ -745,7 +758,8 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       throughput(nc, 0.0),
       moment_ratio(nc, 4.0 / 3.0),
       zero_wait_state(state()),
-      lagged_at(nc * (1 + 2 * np)) {
+      lagged_at(nc * (1 + 2 * np)),
+      extrapolate_plain(options.start != nullptr && state_fits(*options.start, nc, np)) {
   if (const LockIterationState* s = options.start; s && state_fits(*s, nc, np)) {
     warm_started = true;
     restore(*s);
@@ -908,6 +922,11 @@ void LockModel::restore(const LockIterationState& s) {
 std::vector<double> LockModel::evaluate(const std::vector<double>& z) {
   evaluate_classes(z);
   evaluate_partitions();
+  // queue_wait_factor stops growing just below utilization 1 (and a sequence partition's queue
+  // is saturated at 1).
+  const double capped = queue_wait_factor(2.0, 1.0);
+  caps_bind = std::any_of(granule_rho.begin(), granule_rho.end(),
+                          [capped](double rho) { return queue_wait_factor(rho, 1.0) >= capped; });
   sum_from_other_classes();
   std::vector<double> z_new(nc, 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
@@ -1053,6 +1072,7 @@ void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double 
   const double hs = from_others.s[c][p] + own * held_s[c][p];
   const double resid_x = from_others.resid_x[c][p] + residual_seconds(c, own, hold[c].x2, p);
   const double resid_s = from_others.resid_s[c][p] + residual_seconds(c, own, hold[c].s2, p);
+  caps_bind = caps_bind || hx + hs >= d;
   const double p_exclusive = std::min(1.0, (hx + hs) / d);
   const double p_shared = std::min(1.0, hx / d);
   const double w = exclusive_share(c, p);
@@ -1244,6 +1264,7 @@ void LockModel::iterate_attempt() {
         ++it;
         break;
       }
+      if (extrapolate_plain) monotone_extrapolation();
       continue;
     }
     pack(g);  // the damped step
@@ -1256,6 +1277,129 @@ void LockModel::iterate_attempt() {
     if (it == attempt_start) continue;  // the first step leaves "no evaluation yet"
     anderson_step(change);
   }
+}
+
+// Monotone extrapolation of the plain (damped) iteration x_{n+1} = G(x_n) of a warm-started solve
+// (the search for the maximum throughput, issue #16), and its proof that the load is beyond the
+// fold. Beyond the fold the plain steps creep past the "ghost" of the vanished operating point
+// for hundreds to thousands of iterations (10^4 partitions: 1,890 of the search's 2,331), their
+// steps first shrinking, then growing until the waits blow up.
+//
+// The argument (docs/locking.md "Beyond the fold: monotone extrapolation"). G is order-preserving
+// (longer waits -> longer holding -> more transactions and locks held -> more conflicts and longer
+// residuals: a larger new state) and order-convex (its Jacobian J >= 0 grows along increasing
+// paths: lock-seconds are linear in the waits, residual lock-seconds quadratic, the queue factor
+// 1 / (1 - rho) convex; the setting of Newton's method for monotone systems, Esparza, Kiefer &
+// Luttenberger, JACM 57(6) 2010). The solve starts from a lower load's operating point, below
+// every fixed point at this load (G grows with the load), so the plain iterates stay below every
+// fixed point x* (x_n <= x* gives x_{n+1} = G(x_n) <= G(x*) = x*). Let the last two steps
+// d_{n-1} = x_n - x_{n-1} and d_n = x_{n+1} - x_n be >= 0 in every component and
+// q = min_i d_n,i / d_{n-1},i over d_{n-1},i > 0. Convexity gives J(x_n) d_{n-1} >= d_n >=
+// q d_{n-1}, and every later step d_{n+k} >= J(x_n)^k d_n >= q^{k+1} d_{n-1}. Hence
+//  - q < 1: the plain iterates pass y = x_{n+1} + q^2 / (1 - q) d_{n-1} (the sum of those lower
+//    bounds), so y <= x* as well: a jump there skips plain steps and never passes the operating
+//    point (Aitken's extrapolation with the smallest ratio, and one power of q less);
+//  - q >= 1: the steps never shrink below d_{n-1}, whose class waits are > 0: the plain iteration
+//    diverges - the plain verdict - and no fixed point exists at this load. A jump then stands for
+//    K plain steps (K d_{n-1}; K = 1024, four times more per proof) until the waits blow up as
+//    they would have.
+// Where the argument is not exact, and what guards it:
+//  - the caps of the model (a conflict probability min(1, .), the lock-queue factor's limit just
+//    below utilization 1) make G concave where they bind: no jump is made while one binds, and
+//    a jump whose first evaluation finds one binding is undone, with no more jumps in the solve;
+//  - the per-partition cold shares (`cold_ratio`, lock-seconds outside hot queues) fall as the
+//    waits grow and feed back with the opposite sign (a hot lock's holder meets fewer waits):
+//    they are left out of the order and of q, which rest on the other components;
+//  - a jump is at most kMaxJumpGrowth of the class waits, whatever q allows.
+// The tests sweep loads across the fold for the plain verdicts, operating points and names
+// (tests/solver/locking/lock_fold_test.cpp). A step that lowers any other component (a lagged
+// quantity catching up) makes no claim: the plain iteration goes on. A cold solve (the user's own
+// point) is never extrapolated: its path, diagnosis and output are the plain ones.
+void LockModel::monotone_extrapolation() {
+  constexpr double kMinJumpSteps = 2;  // a jump shorter than this is not worth a restart
+  // Plain steps after a jump before the next ratio is taken: the jump disturbs the fast modes,
+  // which damp by about half per step, and their ratios would set q (after 2 steps the rejection
+  // at 10^4 partitions took 751 iterations, after 8 steps 171).
+  constexpr std::size_t kSettleSteps = 8;
+  constexpr double kMaxJumpGrowth = 0.05;
+  constexpr double kDivergentSteps = 1024;  // plain steps the first jump beyond the fold stands for
+  if (jumps_off) return;
+  if (!before_jump.empty()) {
+    // The first evaluation after a jump: where it reached a cap the map is no longer convex
+    // there - back to the plain path, without jumps.
+    if (caps_bind) {
+      unpack(before_jump);
+      jumps_off = true;
+      return;
+    }
+    before_jump.clear();
+  }
+  plain_now.clear();
+  pack(plain_now);
+  const std::size_t n = plain_now.size();
+  if (settle_steps > 0) --settle_steps;
+  if (plain_last.size() != n || settle_steps > 0) {
+    plain_last.swap(plain_now);  // plain_now is packed afresh next time
+    plain_step.clear();
+    return;
+  }
+  const std::optional<double> q = monotone_step_ratio();
+  double steps = 0;  // plain steps of at least d_{n-1} each that the plain iterates pass
+  const MonotoneStepBound bound = q ? monotone_step_bound(*q) : MonotoneStepBound{};
+  if (bound.divergent) {
+    divergent_steps = std::max(kDivergentSteps, 4 * divergent_steps);
+    steps = divergent_steps;
+  } else {
+    steps = bound.steps;
+  }
+  // At most kMaxJumpGrowth more wait per class (never more than the bound above): short jumps
+  // with plain steps between them keep the state near the plain path's. The waits then blow up
+  // from a state like the plain one, and the lock queue named is the plain one's (with longer
+  // jumps a 60-partition sweep named another of several equal hot spots).
+  for (std::size_t c = 0; q && c < nc; ++c) {
+    if (!(plain_step[c] > 0)) continue;
+    steps = std::min(steps, kMaxJumpGrowth * plain_now[c] / plain_step[c]);
+  }
+  if (!(steps >= kMinJumpSteps) || caps_bind) {
+    if (plain_step.size() != n) plain_step.resize(n);
+    for (std::size_t i = 0; i < n; ++i) plain_step[i] = plain_now[i] - plain_last[i];
+    plain_last.swap(plain_now);  // plain_now is packed afresh next time
+    return;
+  }
+  before_jump = plain_now;
+  for (std::size_t i = 0; i < n; ++i) plain_now[i] += steps * plain_step[i];
+  for (std::size_t i = lagged_at + 2 * nc; i < n; ++i)  // shares: in [0, 1]
+    plain_now[i] = std::clamp(plain_now[i], 0.0, 1.0);
+  plain_last.clear();
+  plain_step.clear();
+  if (!std::all_of(plain_now.begin(), plain_now.end(), [](double v) { return std::isfinite(v); })) {
+    before_jump.clear();
+    return;
+  }
+  unpack(plain_now);
+  settle_steps = kSettleSteps;
+}
+
+// q of monotone_extrapolation for the last two plain steps (plain_step = d_{n-1}, plain_now -
+// plain_last = d_n), or none when they are not both >= 0 in every ordered component or some class
+// wait did not rise.
+std::optional<double> LockModel::monotone_step_ratio() const {
+  const std::size_t n = plain_now.size();
+  if (plain_step.size() != n) return std::nullopt;
+  // The cold shares fall as the waits grow: left out of the order (see above).
+  const std::size_t cold_at = lagged_at + 2 * nc + np, cold_end = cold_at + np;
+  double q = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i >= cold_at && i < cold_end) continue;
+    const double step = plain_now[i] - plain_last[i];
+    if (plain_last[i] < 0 || step < 0 || plain_step[i] < 0) return std::nullopt;
+    if (plain_step[i] > 0) q = std::min(q, step / plain_step[i]);
+  }
+  // The class waits must rise by more than rounding: steps of a few ulps have ratios of noise.
+  constexpr double kRounding = 1e-13;
+  for (std::size_t c = 0; c < nc; ++c)
+    if (totals[c].requests > 0 && !(plain_step[c] > kRounding * plain_now[c])) return std::nullopt;
+  return q;
 }
 
 // Replaces the damped step g by the accelerated one where that is admissible.
