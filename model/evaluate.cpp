@@ -1295,6 +1295,7 @@ void cpu_wait_covariances(const Prepared& pr, Point& pt,
     // Visits of unequal length (message bursts) as exponential ones of the same residual work,
     // sum s_v^2 / sum s_v (as visit_waits): the queue's work process keeps its mean and variance.
     const double equivalent_s = ms2_rate / (offered * 1000.0) / 1000.0;
+    if (!(equivalent_s > 0) || !std::isfinite(equivalent_s) || !(offered < servers)) continue;
     // The queue-length states grow as 1 / (1 - rho): above 98 % the correlation at 98 % stands
     // in (near 1 over a transaction's life there anyway). The exponential fit costs O(states),
     // the exact form states x events, 100 times the rest of a solve (ch. 6.5 lock study).
