@@ -26,6 +26,7 @@
 #include "solver/open/fed_back_wait.hpp"
 #include "solver/open/flow_equivalent.hpp"
 #include "solver/open/single_queue.hpp"
+#include "solver/open/wait_correlation.hpp"
 
 namespace tpeval::model {
 namespace {
@@ -56,6 +57,8 @@ struct TypePoint {
   double lock_wait_scv = 1.0;           ///< of one wait per blocked request
   double lock_wait_variance_s2 = -1.0;  ///< of the lock wait per transaction (< 0: unknown)
   double grant_notifications = 0.0;     ///< GEH locking: messages announcing a remote grant
+  /// Sum over pairs of its CPU visits of the covariance of their waits, s^2 (cpu_wait_covariances)
+  double cpu_wait_covariance_s2 = 0.0;
   /// Per model partition: lock requests per transaction that can wait, and their X share.
   std::vector<double> partition_lock_requests, partition_exclusive_share;
 };
@@ -810,6 +813,11 @@ void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
   c.commit_time_s = tp.commit_phase_s + 0.5 * unlocked_s;
   c.commit_time_scv =
       c.commit_time_s > 0 ? (commit_var + unlocked_var) / (c.commit_time_s * c.commit_time_s) : 0.0;
+  // Correlated CPU waits (cpu_wait_covariances): the mean covariance of two of its visits stands
+  // for two of its pieces (a block or the commit phase is about one CPU visit).
+  const double visits = d.wait_bursts[0][static_cast<std::size_t>(pr.demand.layout.cpu[d.node])] +
+                        d.wait_bursts[1][static_cast<std::size_t>(pr.demand.layout.cpu[d.node])];
+  c.step_covariance_s2 = visits > 1 ? tp.cpu_wait_covariance_s2 / (visits * (visits - 1.0)) : 0.0;
 }
 
 /// Share of the lock holders on partition p that a lock request of node i meets at another node:
@@ -840,6 +848,7 @@ double remote_holder_share(const Prepared& pr, std::size_t p, std::size_t i) {
 bool same_lock_behaviour(const solver::locking::LockClass& a, const solver::locking::LockClass& b) {
   if (a.step_time_s != b.step_time_s || a.commit_time_s != b.commit_time_s ||
       a.step_time_scv != b.step_time_scv || a.commit_time_scv != b.commit_time_scv ||
+      a.step_covariance_s2 != b.step_covariance_s2 ||
       a.concurrent_transactions != b.concurrent_transactions ||
       a.accesses.size() != b.accesses.size())
     return false;
@@ -1272,6 +1281,54 @@ void mpl_limit(const Prepared& pr, Point& pt, double total_rate,
   pt.mean_active = mean_active;
 }
 
+/// Issue #13: a transaction's CPU visits see correlated waits. Near saturation a long CPU queue
+/// stays long for longer than a transaction lives (91 % CPU, one node: the simulator's waits of
+/// one transaction's visits correlate at 0.82, and the variance of their sum is 5 times that of
+/// independent waits; docs/locking.md "Correlated CPU waits"). The covariance of two visits t
+/// apart is the M/M/m queue's wait correlation at lag t (solver/open/wait_correlation.hpp) times
+/// the variance of one visit's wait, W^2 (2 / C - 1) (visit_moments); the n waited visits are
+/// taken evenly spread over the response time R (lags d R / n). Stored per class: the sum over
+/// ordered pairs, which lengthens the lock holding times' second moment (lock_steps) and the
+/// response-time variance (response_variability.cpp).
+void cpu_wait_covariances(const Prepared& pr, Point& pt,
+                          const std::vector<std::array<double, 2>>& held_ms) {
+  const auto& dm = pr.demand;
+  for (std::size_t node = 0; node < dm.layout.cpu.size(); ++node) {
+    const auto k = static_cast<std::size_t>(dm.layout.cpu[node]);
+    const int servers = dm.stations[k].servers;
+    const double offered = pt.offered[k];
+    double ms2_rate = 0.0;
+    for (std::size_t c = 0; c < dm.types.size(); ++c) {
+      const auto& d = dm.types[c];
+      ms2_rate += pt.types[c].rate * d.burst_ms2[k];
+      if (d.node == node) ms2_rate += pt.types[c].rate * own_burst_ms2(pr, c, held_ms[c]);
+    }
+    if (servers < 1 || !(offered > 0) || !(ms2_rate > 0)) continue;
+    // Visits of unequal length (message bursts) as exponential ones of the same residual work,
+    // sum s_v^2 / sum s_v (as visit_waits): the queue's work process keeps its mean and variance.
+    const double equivalent_s = ms2_rate / (offered * 1000.0) / 1000.0;
+    if (!(equivalent_s > 0) || !std::isfinite(equivalent_s) || !(offered < servers)) continue;
+    // The queue-length states grow as 1 / (1 - rho): above 98 % the correlation at 98 % stands
+    // in (near 1 over a transaction's life there anyway). The exponential fit costs O(states),
+    // the exact form states x events, 100 times the rest of a solve (ch. 6.5 lock study).
+    const auto fit = solver::open::mmm_wait_correlation_fit(
+        servers, std::min(offered, 0.98 * servers), equivalent_s);
+    const double waiting = solver::open::erlang_c(servers, offered);
+    for (std::size_t c = 0; c < dm.types.size(); ++c) {
+      const auto& d = dm.types[c];
+      auto& tp = pt.types[c];
+      const double n = d.wait_bursts[0][k] + d.wait_bursts[1][k];
+      if (d.node != node || n <= 1 || !(tp.breakdown.cpu_wait_s > 0) || !(waiting > 0)) continue;
+      const double w = tp.breakdown.cpu_wait_s / n;
+      const double variance = w * w * (2.0 / waiting - 1.0);
+      double pairs = 0.0;  // sum over d of (n - d) r(d R / n): the pairs d visits apart
+      for (double lag = 1.0; lag < n; lag += 1.0)
+        pairs += (n - lag) * fit.at(lag * tp.response_s / n);
+      tp.cpu_wait_covariance_s2 = 2.0 * variance * pairs;
+    }
+  }
+}
+
 /// One solve; `sequence_utilization`: the page utilizations of locked append partitions from a
 /// previous solve (serialized_commit_stretch), empty for none.
 Point solve_once(const Prepared& pr, double total_rate,
@@ -1297,6 +1354,7 @@ Point solve_once(const Prepared& pr, double total_rate,
     for (auto& tp : pt.types) tp.breakdown = ResponseBreakdown{};
     class_times(pr, pt, cpu_held_ms);
   }
+  cpu_wait_covariances(pr, pt, cpu_held_ms);
   lock_contention(pr, pt, lock_start);
   if (pt.saturated) return pt;
   for (std::size_t c = 0; c < nc; ++c) pt.mean_active += pt.types[c].rate * pt.types[c].response_s;
@@ -1450,6 +1508,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(r.deadlock_probability, tp.deadlock_probability);
     add(r.lock_wait_scv, tp.lock_wait_scv);
     add(r.lock_wait_variance_s2, tp.lock_wait_variance_s2);
+    add(r.cpu_wait_covariance_s2, tp.cpu_wait_covariance_s2);
     if (tp.lock_wait_variance_s2 < 0) unknown_lock_variance = true;
     auto& br = r.breakdown;
     const auto& cb = tp.breakdown;

@@ -72,6 +72,9 @@ struct TypeResult {
   /// Variance of the lock wait per transaction (the lock model's sum over requests), s^2; < 0
   /// when unknown (then the percentiles count Binomial(lock requests, conflict P) waits).
   double lock_wait_variance_s2 = -1.0;
+  /// Sum over pairs of its CPU visits of the covariance of their waits, s^2 (correlated waits
+  /// near CPU saturation; model/evaluate.cpp cpu_wait_covariances); 0 when independent.
+  double cpu_wait_covariance_s2 = 0.0;
   // Cluster, per transaction.
   double messages = 0.0;
   double page_requests = 0.0;

@@ -33,6 +33,7 @@ double response_time_scv(const TransactionType& type, const TypeResult& t,
   double io_s = 0.0;
   for (const auto& part : b.io_s) io_s += part.second;
   double var = fixed_stages(b.cpu_service_s + b.cpu_wait_s, type.references + 2.0);
+  var += t.cpu_wait_covariance_s2;  // the visits' waits are correlated (issue #13)
   var += fixed_stages(b.extended_memory_s, t.eh_accesses);
   var += fixed_stages(b.commit_io_s, t.log_writes + t.force_writes);
   const double frac = t.page_misses - std::floor(t.page_misses);

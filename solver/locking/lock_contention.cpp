@@ -459,6 +459,10 @@ void validate(const LockWorkload& workload) {
       throw io::InputError(io::child_path(path, "commit_time_scv"),
                            "must be a non-negative number");
     }
+    if (!finite_non_negative(cls.step_covariance_s2)) {
+      throw io::InputError(io::child_path(path, "step_covariance_s2"),
+                           "must be a non-negative number");
+    }
     if (requests > 0 && step_seconds == 0 && cls.commit_time_s == 0) {
       throw io::InputError(io::child_path(path, "step_time_s"),
                            "step_time_s and commit_time_s cannot both be 0 (locks would be held "
@@ -859,20 +863,26 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, bool
     // Own (half) step + commit.
     const double a0 = steps.own_and_commit;
     const double var0 = steps.own_held_var + var.commit;
+    // Correlated pieces (step_covariance_s2): m later steps, the own step and the commit phase
+    // make j = m + 2 pieces and j (j - 1) covariances; summed over the positions below.
+    const double pair_cov = cls.step_covariance_s2;
+    const double extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
     double ls = 0, sq = 0;
     if (acc.request_position < 0) {
       // Spread evenly: each of the k positions equally likely.
       const double e1 = k * a0 + later_step * sum_m;
+      const double pairs = sum_m2 + (2.0 * extra + 1.0) * sum_m + k * extra * (extra + 1.0);
       const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
                         later_step * later_step * sum_m2 + later_var * sum_m +
-                        fpc_scale * std::max(0.0, n * sum_m - sum_m2);
+                        fpc_scale * std::max(0.0, n * sum_m - sum_m2) + pair_cov * pairs;
       ls = acc.lock_requests * e1 / k;
       sq = acc.lock_requests * e2 / k;
     } else {
       // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
       const double m = n * (1.0 - acc.request_position);
       const double hold_s = a0 + m * later_step;
-      const double variance = var0 + m * later_var + fpc_scale * m * (n - m);
+      const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
+                              pair_cov * (m + 1.0 + extra) * (m + extra);
       ls = acc.lock_requests * hold_s;
       sq = acc.lock_requests * (hold_s * hold_s + variance);
     }

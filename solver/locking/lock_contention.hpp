@@ -103,6 +103,12 @@ struct LockClass {
   /// Time before the first request that holds no lock (BOT processing), part of the response
   /// time only.
   double lead_time_s = 0;
+  /// Covariance (s^2) of any two distinct pieces of one transaction's holding time - its steps
+  /// and its commit phase. 0 (default): independent, as in Tay et al. and Thomasian & Ryu. Steps
+  /// that queue at a server whose queue changes slowly (a CPU near saturation) wait alike: a
+  /// lock held over j pieces then varies by j (j - 1) times this more (issue #13,
+  /// solver/open/wait_correlation.hpp).
+  double step_covariance_s2 = 0;
 };
 
 struct LockWorkload {

@@ -52,21 +52,17 @@ void check_agreement(const SystemModel& m, const Evaluation& e, const TxSimRepor
   }
 }
 
-/// Every metric validate compares agrees, except the recorded ones - lock wait and response-time
-/// percentiles at high CPU utilization - which may fail only low, above 0.7 of the simulated
-/// value (measured: 0.75-0.84), so that a regression fails. Returns the metrics judged by the
-/// rule.
-int check_all_but_recorded_lows(const SystemModel& m, const Evaluation& e, const TxSimReport& r) {
-  const auto recorded = [](const std::string& metric) {
-    return metric.starts_with("response_time_p") || metric == "lock_wait_ms";
-  };
+/// Every metric validate compares agrees, except the lock wait at high CPU utilization, which
+/// may fail only low, above 0.75 of the simulated value (measured: 0.76), so that a regression
+/// fails. Returns the metrics judged by the rule.
+int check_all_but_low_lock_wait(const SystemModel& m, const Evaluation& e, const TxSimReport& r) {
   int judged = 0;
   for (const MetricComparison& row : compare_metrics(e, m, r, kTolerance)) {
     CAPTURE(row.owner);
     CAPTURE(row.metric);
-    if (!row.pass && recorded(row.metric)) {
+    if (!row.pass && row.metric == "lock_wait_ms") {
       CHECK(row.analytic < row.simulated.mean);
-      CHECK(row.analytic > 0.7 * row.simulated.mean);
+      CHECK(row.analytic > 0.75 * row.simulated.mean);
       continue;
     }
     ++judged;
@@ -381,16 +377,17 @@ TEST_CASE("cluster simulator: broadcast invalidation at 5 nodes, 100 TPS per nod
   // 25.4 ms, sd 19.1; measured in the simulator, 200 s). Issue #11: the analytic model times
   // the broadcast as that fork-join (model/evaluate.cpp broadcast_wait_s: 41 ms), and the
   // response time (181 against 187 ms), conflicts and active transactions agree. What remains is
-  // recorded in its direction and size: the lock wait (11.2 against 13.8 ms) and the response
-  // percentiles (p99 416 against 499 ms) are low: the lock model's holding time and the
-  // response-time distribution are less variable than the simulator's at 89 % CPU (the old
-  // broadcast rule's longer commit phase hid that).
+  // recorded: the lock wait (11.2 against 13.8 ms) and the response percentiles (p99 416
+  // against 499 ms) were low: the lock holding and response times vary more at 89 % CPU, where
+  // a transaction's CPU waits are correlated (issue #13; the old broadcast rule's longer commit
+  // phase hid that). With their covariance (model/evaluate.cpp cpu_wait_covariances) the lock
+  // wait is 12.6 against 13.8 ms and p99 464 against 499 ms: every metric agrees.
   const SystemModel m = cluster_model(
       5, {{"workload.arrival_rate_per_s", 100.0}, {"cluster.coherence", "broadcast"}});
   const Evaluation e = evaluate(m);
   const TxSimReport r = simulate_transactions(m, fixed_length(600.0));
   REQUIRE_FALSE(r.saturated);
-  CHECK(check_all_but_recorded_lows(m, e, r) > 60);
+  CHECK(check_validate_metrics(e, m, r) > 60);
 }
 
 TEST_CASE("cluster simulator: broadcast invalidation sends 2 (n - 1) messages per update") {
@@ -452,16 +449,18 @@ TEST_CASE("cluster simulator: group commit, one log per node, agrees on every me
   }
 }
 
-TEST_CASE("cluster simulator: lock waits and percentiles at 88 % CPU without broadcast: recorded") {
+TEST_CASE("cluster simulator: lock wait at 88 % CPU without broadcast: recorded") {
   // Off the book's points: 2 nodes, GEH locking, 130 TPS per node, CPUs at 88 %. The mean
   // response time, the CPU wait and the conflict probability agree (validate, seed 1: -1 %, +2 %,
-  // -2 %); the lock wait (6.4 against 8.5 ms) and p95 / p99 (-18 / -30 %) are low, as with
-  // broadcast invalidation at 89 %: once CPU waits dominate, lock holding and response times
-  // vary more in the simulator than the analytic moments say (docs/cluster.md). Recorded in its
-  // direction and size.
+  // -2 %). The percentiles were low too (p95 / p99 -18 / -30 %): a transaction's CPU waits are
+  // correlated at 0.72 there (measured), which the model now adds (issue #13,
+  // model/evaluate.cpp cpu_wait_covariances); they agree. The lock wait stays low (6.5 against
+  // 8.6 ms): a blocked request that finds another queued before it also waits that one's whole
+  // holding time (9 % of the conflicts), which the lock model counts only in the hot-spot share
+  // (docs/cluster.md). Recorded in its direction and size.
   const SystemModel m = cluster_model(2, {{"workload.arrival_rate_per_s", 130.0}});
   const Evaluation e = evaluate(m);
   const TxSimReport r = simulate_transactions(m, fixed_length(300.0));
   REQUIRE_FALSE(r.saturated);
-  CHECK(check_all_but_recorded_lows(m, e, r) > 60);
+  CHECK(check_all_but_low_lock_wait(m, e, r) > 60);
 }
