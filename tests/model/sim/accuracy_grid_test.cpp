@@ -163,15 +163,11 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
 // lock's holding time fell with the load (27.45 -> 27.12 ms at 3 -> 33 TPS; docs/locking.md
 // "One hot page near its limit"). Also checked: the analytic holding time (conflict
 // probability on HOT = rho = rate x holding time), as measured.
-// Percentiles (same runs; issue #13): p50 / p90 within validate's 10 %. p95 / p99 are recorded
-// high in their direction and size, +14 / +33 % against the mean of the four runs' estimates
-// (they were +28 / +56 % before a hot granule's wait took the M/G/1 second moment, solver/open/
-// mg1_wait_moments.hpp). Two parts, measured with seed 1 (docs/locking.md "One hot page near its
-// limit"): the simulator's estimate is the mean of per-batch quantiles, below the quantile of the
-// whole run at this load (p99 1037 against 1185 ms, p95 795 against 834 ms), and against the
-// latter the analytic p99 is +12 %, from the mean wait (+4 %) and a simulated wait that is less
-// spread among those that wait (SCV 0.85 against M/G/1's 1.0; likely the deadlocks, more
-// frequent when the queue is long, each of which ends a hot-lock holding early).
+// Percentiles (same runs; issue #13): all four within validate's 10 %. p95 / p99 were +28 / +56 %
+// before a hot granule's wait took the M/G/1 second moment (solver/open/mg1_wait_moments.hpp),
+// then +14 / +33 % against the mean of the simulator's per-batch quantiles, which lies below the
+// quantile of the whole run at this load (seed 1: p99 1037 against 1185 ms); the simulator now
+// reports the whole run's quantile (sectioning, model/sim/response_histogram.hpp): +8.8 / +9.1 %.
 TEST_CASE("hot spots: one hot page at 90 % of its simulated limit") {
   const double rate = 33.0;
   const SystemModel m =
@@ -214,13 +210,11 @@ TEST_CASE("hot spots: one hot page at 90 % of its simulated limit") {
     std::printf("  %s: analytic %.0f ms, simulated %.0f ms (%+.1f %%)\n", percentiles[i].c_str(),
                 *a, simulated_percentiles[i], 100.0 * errors.back());
   }
-  CHECK(std::abs(errors[0]) <= 0.10);  // p50, validate's tolerance
-  CHECK(std::abs(errors[1]) <= 0.10);  // p90
-  // Recorded misses (see above): p95 +14 %, p99 +33 %.
-  CHECK(errors[2] > 0.10);
-  CHECK(errors[2] < 0.20);
-  CHECK(errors[3] > 0.25);
-  CHECK(errors[3] < 0.40);
+  // validate's tolerance on every percentile. p95 / p99 were +14 / +33 % against the mean of
+  // the simulator's batch quantiles, which is biased low for high quantiles; against the whole
+  // run's quantiles (sectioning, model/sim/response_histogram.hpp) +8.8 / +9.1 % (p50 / p90
+  // +7.3 / +8.0 %).
+  for (const double error : errors) CHECK(std::abs(error) <= 0.10);
   // Deadlocks per transaction: 0.00336 analytic against 0.00449 over the four runs (-25 %) while
   // a request waiting for the hot page counted only its holder as its blocker; counting everyone
   // ahead of it in the queue, and of a holder's requests on the page only those still to be

@@ -52,17 +52,26 @@ void check_agreement(const SystemModel& m, const Evaluation& e, const TxSimRepor
   }
 }
 
-/// Every metric validate compares agrees, except the lock wait at high CPU utilization, which
-/// may fail only low, above 0.75 of the simulated value (measured: 0.76), so that a regression
-/// fails. Returns the metrics judged by the rule.
-int check_all_but_low_lock_wait(const SystemModel& m, const Evaluation& e, const TxSimReport& r) {
+/// A metric recorded as analytically low: it may fail only below the simulated value and above
+/// `lowest_ratio` of it, so that a regression fails.
+struct RecordedLow {
+  std::string metric;
+  double lowest_ratio;
+};
+
+/// Every metric validate compares agrees, except the recorded lows. Returns the metrics judged
+/// by the rule.
+int check_all_but_recorded_lows(const SystemModel& m, const Evaluation& e, const TxSimReport& r,
+                                const std::vector<RecordedLow>& lows) {
   int judged = 0;
   for (const MetricComparison& row : compare_metrics(e, m, r, kTolerance)) {
     CAPTURE(row.owner);
     CAPTURE(row.metric);
-    if (!row.pass && row.metric == "lock_wait_ms") {
+    const auto low = std::find_if(lows.begin(), lows.end(),
+                                  [&row](const RecordedLow& l) { return l.metric == row.metric; });
+    if (!row.pass && low != lows.end()) {
       CHECK(row.analytic < row.simulated.mean);
-      CHECK(row.analytic > 0.75 * row.simulated.mean);
+      CHECK(row.analytic > low->lowest_ratio * row.simulated.mean);
       continue;
     }
     ++judged;
@@ -449,7 +458,7 @@ TEST_CASE("cluster simulator: group commit, one log per node, agrees on every me
   }
 }
 
-TEST_CASE("cluster simulator: lock wait at 88 % CPU without broadcast: recorded") {
+TEST_CASE("cluster simulator: lock wait and p99 at 88 % CPU without broadcast: recorded") {
   // Off the book's points: 2 nodes, GEH locking, 130 TPS per node, CPUs at 88 %. The mean
   // response time, the CPU wait and the conflict probability agree (validate, seed 1: -1 %, +2 %,
   // -2 %). The percentiles were low too (p95 / p99 -18 / -30 %): a transaction's CPU waits are
@@ -457,10 +466,14 @@ TEST_CASE("cluster simulator: lock wait at 88 % CPU without broadcast: recorded"
   // model/evaluate.cpp cpu_wait_covariances); they agree. The lock wait stays low (6.5 against
   // 8.6 ms): a blocked request that finds another queued before it also waits that one's whole
   // holding time (9 % of the conflicts), which the lock model counts only in the hot-spot share
-  // (docs/cluster.md). Recorded in its direction and size.
+  // (docs/cluster.md). Recorded in its direction and size. Since the simulator's percentiles
+  // are the whole run's quantiles (sectioning, model/sim/response_histogram.hpp; the mean of
+  // batch quantiles was biased low) its p99 is higher: 382 +- 30 ms against the analytic 319
+  // (-16.5 %, seed 1, 300 s; -17 % over 3600 s), also recorded.
   const SystemModel m = cluster_model(2, {{"workload.arrival_rate_per_s", 130.0}});
   const Evaluation e = evaluate(m);
   const TxSimReport r = simulate_transactions(m, fixed_length(300.0));
   REQUIRE_FALSE(r.saturated);
-  CHECK(check_all_but_low_lock_wait(m, e, r) > 60);
+  CHECK(check_all_but_recorded_lows(m, e, r,
+                                    {{"lock_wait_ms", 0.75}, {"response_time_p99_ms", 0.80}}) > 60);
 }
