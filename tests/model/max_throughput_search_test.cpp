@@ -3,7 +3,6 @@
 // server's capacity (issue #16), and at most its probes' solves more where it cannot use them.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <string>
 
 #include "model/result_json.hpp"
@@ -13,11 +12,6 @@ using namespace tpeval::model;
 using namespace tpeval::model::testing;
 
 namespace {
-
-nlohmann::json example(const std::string& name) {
-  std::ifstream in(std::string(TPEVAL_SOURCE_DIR) + "/examples/models/" + name);
-  return nlohmann::json::parse(in);
-}
 
 struct Searched {
   Evaluation evaluation;
@@ -53,26 +47,6 @@ std::pair<int, int> compare_searches(const nlohmann::json& doc) {
 }
 
 }  // namespace
-
-/// The Debit-Credit default on BRANCH and ACCOUNT with its type repeated `n` times (the model
-/// of bench_scaling's BM_EvalDebitCreditTypesProcess).
-nlohmann::json repeated_types(int n) {
-  nlohmann::json doc = default_model();
-  nlohmann::json kept = nlohmann::json::array();
-  for (const auto& p : doc["database"]["partitions"])
-    if (p["name"] == "BRANCH" || p["name"] == "ACCOUNT") kept.push_back(p);
-  doc["database"]["partitions"] = kept;
-  nlohmann::json type = doc["workload"]["transaction_types"][0];
-  type["reference_shares"] = {{"BRANCH", 0.5}, {"ACCOUNT", 0.5}};
-  type.erase("update_shares");
-  nlohmann::json types = nlohmann::json::array();
-  for (int k = 0; k < n; ++k) {
-    type["name"] = "T" + std::to_string(k);
-    types.push_back(type);
-  }
-  doc["workload"]["transaction_types"] = types;
-  return doc;
-}
 
 TEST_CASE("max throughput search: thrashing near the log disk's capacity takes fewer solves") {
   // The default and its type repeated: Thomasian's alpha crosses 0.226 a few TPS below the log

@@ -3,7 +3,6 @@
 // many transaction types (owner names whose order differs from their numbers').
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -14,31 +13,6 @@ using namespace tpeval::model;
 using namespace tpeval::model::testing;
 
 namespace {
-
-nlohmann::json example(const std::string& name) {
-  std::ifstream in(std::string(TPEVAL_SOURCE_DIR) + "/examples/models/" + name);
-  return nlohmann::json::parse(in);
-}
-
-/// The Debit-Credit default on BRANCH and ACCOUNT with its type repeated `n` times (the model
-/// of bench_scaling's BM_EvalDebitCreditTypesProcess).
-nlohmann::json repeated_types(int n) {
-  nlohmann::json doc = default_model();
-  nlohmann::json kept = nlohmann::json::array();
-  for (const auto& p : doc["database"]["partitions"])
-    if (p["name"] == "BRANCH" || p["name"] == "ACCOUNT") kept.push_back(p);
-  doc["database"]["partitions"] = kept;
-  nlohmann::json type = doc["workload"]["transaction_types"][0];
-  type["reference_shares"] = {{"BRANCH", 0.5}, {"ACCOUNT", 0.5}};
-  type.erase("update_shares");
-  nlohmann::json types = nlohmann::json::array();
-  for (int k = 0; k < n; ++k) {
-    type["name"] = "T" + std::to_string(k);
-    types.push_back(type);
-  }
-  doc["workload"]["transaction_types"] = types;
-  return doc;
-}
 
 /// Streamed and tree-built text of one evaluation; the streamed text also parses to the tree.
 void check_same_document(const Evaluation& e) {

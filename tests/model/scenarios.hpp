@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,34 @@ inline Evaluation eval(const nlohmann::json& doc, bool max_throughput = true) {
 
 inline Evaluation eval_default(const Sets& sets, bool max_throughput = true) {
   return eval(with(default_model(), sets), max_throughput);
+}
+
+/// A model of examples/models/ by file name.
+inline nlohmann::json example(const std::string& name) {
+  std::ifstream in(std::string(TPEVAL_SOURCE_DIR) + "/examples/models/" + name);
+  return nlohmann::json::parse(in);
+}
+
+/// The Debit-Credit default on BRANCH and ACCOUNT with its type repeated `n` times (the model
+/// of bench_scaling's BM_EvalDebitCreditTypesProcess).
+inline nlohmann::json repeated_types(int n) {
+  nlohmann::json doc = default_model();
+  nlohmann::json kept = nlohmann::json::array();
+  for (const auto& p : doc["database"]["partitions"]) {
+    const std::string name = p.at("name").get<std::string>();
+    if (name == "BRANCH" || name == "ACCOUNT") kept.push_back(p);
+  }
+  doc["database"]["partitions"] = kept;
+  nlohmann::json type = doc["workload"]["transaction_types"][0];
+  type["reference_shares"] = {{"BRANCH", 0.5}, {"ACCOUNT", 0.5}};
+  type.erase("update_shares");
+  nlohmann::json types = nlohmann::json::array();
+  for (int k = 0; k < n; ++k) {
+    type["name"] = "T" + std::to_string(k);
+    types.push_back(type);
+  }
+  doc["workload"]["transaction_types"] = types;
+  return doc;
 }
 
 /// Sets a value for every Debit-Credit partition (BRANCH, TELLER, ACCOUNT, HISTORY).

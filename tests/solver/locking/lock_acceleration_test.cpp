@@ -10,38 +10,13 @@
 
 #include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/locking/lock_contention.hpp"
+#include "workloads.hpp"
 
 using namespace tpeval::solver::locking;
 using tpeval::solver::fixed_point::AndersonAcceleration;
+using tpeval::solver::locking::testing::hot_spot_workload;
 
 namespace {
-
-/// Seven open and closed classes on a hot partition, a medium one, a large one and an
-/// end-of-file sequence partition, with per-access steps and shared/exclusive mixes; `load`
-/// scales the arrival rates and closed populations (about 1 is close to thrashing).
-LockWorkload workload(double load, double hot_granules = 8) {
-  LockWorkload w;
-  w.partitions = {{"hot", hot_granules}, {"branch", 50}, {"account", 20000}, {"history", 1, 4}};
-  for (int i = 0; i < 7; ++i) {
-    LockClass c;
-    c.name = "c" + std::to_string(i);
-    c.accesses = {{0, 1.0, i % 3 == 0 ? 1.0 : 0.6, i % 2 ? 1.0 : -1.0},
-                  {1, 0.5 * i, 0.3 + 0.1 * i},
-                  {2, 3.0 + i, 0.5, -1, 0.01 * (1 + i % 3), 0.5 * i},
-                  {3, i % 2 ? 1.0 : 0.0, 1.0}};
-    if (i % 2) {
-      c.concurrent_transactions = 1.0 + load * i;
-    } else {
-      c.arrival_rate_per_s = load * (20.0 + 5 * i);
-    }
-    c.step_time_s = 0.003 + 0.001 * i;
-    c.commit_time_s = 0.004;
-    c.step_time_scv = 0.2 * i;
-    c.commit_time_scv = 1;
-    w.classes.push_back(c);
-  }
-  return w;
-}
 
 LockOptions plain(double tolerance) {
   LockOptions o;
@@ -80,7 +55,7 @@ double thrashing_load() {
   double lo = 0.01, hi = 10.0;
   while (hi - lo > 1e-3) {
     const double mid = 0.5 * (lo + hi);
-    (analyze_lock_contention(workload(mid), plain(1e-10)).thrashing ? hi : lo) = mid;
+    (analyze_lock_contention(hot_spot_workload(mid), plain(1e-10)).thrashing ? hi : lo) = mid;
   }
   return lo;
 }
@@ -110,7 +85,7 @@ TEST_CASE("lock model: accelerated and plain solutions agree, far from and near 
   CHECK(limit > 0.05);
   for (const double share : {0.1, 0.5, 0.9, 0.99}) {
     CAPTURE(share);
-    const LockWorkload w = workload(share * limit);
+    const LockWorkload w = hot_spot_workload(share * limit);
     // Both to a tight tolerance: the same fixed point to 1e-9.
     const auto p = analyze_lock_contention(w, plain(1e-13));
     const auto a = analyze_lock_contention(w, accelerated(1e-13));
@@ -127,7 +102,7 @@ TEST_CASE("lock model: accelerated and plain solutions agree, far from and near 
     CHECK(ad.iterations <= pd.iterations);
   }
   // Near thrashing the damped iteration contracts slowly; acceleration cuts the iterations.
-  const LockWorkload near = workload(0.999 * limit);
+  const LockWorkload near = hot_spot_workload(0.999 * limit);
   const auto pd = analyze_lock_contention(near, plain(1e-10));
   const auto ad = analyze_lock_contention(near, accelerated(1e-10));
   MESSAGE("iterations at 0.999 of the thrashing load: plain " << pd.iterations << ", accelerated "
@@ -138,11 +113,11 @@ TEST_CASE("lock model: accelerated and plain solutions agree, far from and near 
 
 TEST_CASE("lock model: the same thrashing verdict with acceleration, and a warm start") {
   const double limit = thrashing_load();
-  const auto below = analyze_lock_contention(workload(0.9 * limit), accelerated(1e-10));
+  const auto below = analyze_lock_contention(hot_spot_workload(0.9 * limit), accelerated(1e-10));
   REQUIRE_FALSE(below.thrashing);
   for (const double share : {1.01, 1.1, 2.0, 5.0}) {
     CAPTURE(share);
-    const LockWorkload w = workload(share * limit);
+    const LockWorkload w = hot_spot_workload(share * limit);
     CHECK(analyze_lock_contention(w, plain(1e-10)).thrashing);
     CHECK(analyze_lock_contention(w, accelerated(1e-10)).thrashing);
     LockOptions warm = accelerated(1e-10);
@@ -162,12 +137,12 @@ TEST_CASE("lock model: the same thrashing verdict with acceleration, and a warm 
 
 TEST_CASE("lock model: a warm start from a lower load reaches the cold start's operating point") {
   const double limit = thrashing_load();
-  const auto lower = analyze_lock_contention(workload(0.95 * limit), accelerated(1e-10));
+  const auto lower = analyze_lock_contention(hot_spot_workload(0.95 * limit), accelerated(1e-10));
   REQUIRE(lower.converged);
   REQUIRE(lower.state.wait_per_request.size() == 7);
   for (const double share : {0.96, 0.99, 0.999}) {
     CAPTURE(share);
-    const LockWorkload w = workload(share * limit);
+    const LockWorkload w = hot_spot_workload(share * limit);
     const auto cold = analyze_lock_contention(w, plain(1e-13));
     LockOptions o = accelerated(1e-10);
     o.start = &lower.state;
@@ -183,7 +158,7 @@ TEST_CASE("lock model: a warm start from a lower load reaches the cold start's o
     check_same(analyze_lock_contention(w, damped), cold, 1e-6);
   }
   // A state of another workload's shape is ignored: the cold solution, iteration for iteration.
-  LockWorkload other = workload(0.5 * limit);
+  LockWorkload other = hot_spot_workload(0.5 * limit);
   other.partitions.push_back({"extra", 100});
   LockOptions o = plain(1e-10);
   o.start = &lower.state;
@@ -198,13 +173,13 @@ TEST_CASE("lock model: warm starts on a sweep of loads around thrashing keep the
   // state; its stability test (lock_contention.cpp `stable_above_warm_start`) must neither
   // accept an unstable twin nor reject the stable point (issue #16).
   const double limit = thrashing_load();  // plain verdict: sustainable here, thrashing at +1e-3
-  const auto start = analyze_lock_contention(workload(0.98 * limit), accelerated(1e-10));
+  const auto start = analyze_lock_contention(hot_spot_workload(0.98 * limit), accelerated(1e-10));
   REQUIRE(start.converged);
   std::size_t warm_iterations = 0, plain_iterations = 0;
   for (const double load : {0.99 * limit, 0.997 * limit, 0.999 * limit, 0.9999 * limit, limit,
                             limit + 1e-3, 1.001 * (limit + 1e-3), 1.01 * limit, 1.1 * limit}) {
     CAPTURE(load / limit);
-    const LockWorkload w = workload(load);
+    const LockWorkload w = hot_spot_workload(load);
     const auto plain_default = analyze_lock_contention(w, plain(1e-10));
     LockOptions o = accelerated(1e-10);
     o.start = &start.state;
@@ -230,7 +205,7 @@ TEST_CASE("lock model: a bisection with warm starts finds the plain bisection's 
     const double mid = 0.5 * (lo + hi);
     LockOptions o = accelerated(1e-8);
     if (!at_lo.state.wait_per_request.empty()) o.start = &at_lo.state;
-    auto r = analyze_lock_contention(workload(mid), o);
+    auto r = analyze_lock_contention(hot_spot_workload(mid), o);
     if (r.thrashing) {
       hi = mid;
     } else {

@@ -15,39 +15,14 @@
 
 #include "solver/locking/lock_contention.hpp"
 #include "solver/locking/monotone_extrapolation.hpp"
+#include "workloads.hpp"
 
 using namespace tpeval::solver::locking;
+using tpeval::solver::locking::testing::hot_spot_workload;
 
 namespace {
 
 using Workload = std::function<LockWorkload(double)>;
-
-/// Seven open and closed classes on a hot partition of `hot_granules`, a medium one, a large one
-/// and an end-of-file sequence partition (as lock_acceleration_test.cpp); `load` scales the
-/// arrival rates and closed populations.
-LockWorkload hot_spot_workload(double load, double hot_granules) {
-  LockWorkload w;
-  w.partitions = {{"hot", hot_granules}, {"branch", 50}, {"account", 20000}, {"history", 1, 4}};
-  for (int i = 0; i < 7; ++i) {
-    LockClass c;
-    c.name = "c" + std::to_string(i);
-    c.accesses = {{0, 1.0, i % 3 == 0 ? 1.0 : 0.6, i % 2 ? 1.0 : -1.0},
-                  {1, 0.5 * i, 0.3 + 0.1 * i},
-                  {2, 3.0 + i, 0.5, -1, 0.01 * (1 + i % 3), 0.5 * i},
-                  {3, i % 2 ? 1.0 : 0.0, 1.0}};
-    if (i % 2) {
-      c.concurrent_transactions = 1.0 + load * i;
-    } else {
-      c.arrival_rate_per_s = load * (20.0 + 5 * i);
-    }
-    c.step_time_s = 0.003 + 0.001 * i;
-    c.commit_time_s = 0.004;
-    c.step_time_scv = 0.2 * i;
-    c.commit_time_scv = 1;
-    w.classes.push_back(c);
-  }
-  return w;
-}
 
 /// Uniform access without hot spots (Tay et al. 1985): two open classes with 8 and 16 exclusive
 /// requests on 2,000 granules and one shared-mostly class; `load` scales the arrival rates.
