@@ -605,7 +605,9 @@ class LockModel {
   AllWaits all_waits(std::size_t c, double z, bool cold, double n) const;
   LaterWait later_wait(std::size_t c, std::size_t p, double z, double wait_var, bool cold, double n,
                        const AllWaits& all) const;
-  void holdings(std::size_t c, double z, const ClassVariance& var, bool cold, Holding& h) const;
+  /// All waits into `h`; with `cold_h`, also those outside hot-granule queues (`cold`).
+  void holdings(std::size_t c, double z, const ClassVariance& var, Holding& h,
+                Holding* cold_h = nullptr) const;
   double residual_moment_ratio(std::size_t c) const;
   ClassVariance class_variance(std::size_t c, double z) const;
   LockIterationState state() const {
@@ -678,7 +680,7 @@ class LockModel {
   std::vector<double> wait_per_request;
   std::vector<HoldingProfile> profile;
   std::vector<Holding> hold;
-  std::vector<Holding> hold_cold;  // outside hot-granule queues (holdings(..., true))
+  std::vector<Holding> hold_cold;  // outside hot-granule queues (holdings(..., &cold_h))
   std::vector<double> population;
   std::vector<double> conflict_prob;
   std::vector<double> wait_per_conflict;
@@ -834,18 +836,24 @@ LaterWait LockModel::later_wait(std::size_t c, std::size_t p, double z, double w
 // Written into `h`, whose storage is reused from one iteration to the next (issue #16: four
 // allocations per class and call, 8 x 10^4 per iteration with 10^4 classes). Only the
 // partitions the class accesses are non-zero: those are cleared (`h` starts all zero).
-void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, bool cold,
-                         Holding& h) const {
+void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Holding& h,
+                         Holding* cold_h) const {
   const LockClass& cls = workload.classes[c];
   const ClassTotals& tot = totals[c];
   h.clear_accessed(cls, np);
+  if (cold_h) cold_h->clear_accessed(cls, np);
   const double k = tot.requests;
   if (k <= 0) return;
   const double n = std::max(k - 1.0, 0.0);
   // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
   const double sum_m = k * n / 2.0;
   const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
-  const AllWaits all = all_waits(c, z, cold, n);
+  const AllWaits all = all_waits(c, z, false, n);
+  const AllWaits all_cold = cold_h ? all_waits(c, z, true, n) : AllWaits{};
+  // Correlated pieces (step_covariance_s2): m later steps, the own step and the commit phase
+  // make j = m + 2 pieces and j (j - 1) covariances; summed over the positions below.
+  const double pair_cov = cls.step_covariance_s2;
+  const double extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
   for (std::size_t i = 0; i < cls.accesses.size(); ++i) {
     const PartitionAccess& acc = cls.accesses[i];
     const AccessSteps& steps = tot.steps[i];
@@ -857,39 +865,40 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, bool
     // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
     // analytic limit was 116 TPS against about 150 simulated).
     const double wait_var_weight = 1.0 - share_hot[acc.partition];
-    const LaterWait later = later_wait(c, acc.partition, z, var.wait, cold, n, all);
-    const double later_var = vbar + wait_var_weight * later.variance;
-    const double later_step = mu + later.mean;
     // Own (half) step + commit.
     const double a0 = steps.own_and_commit;
     const double var0 = steps.own_held_var + var.commit;
-    // Correlated pieces (step_covariance_s2): m later steps, the own step and the commit phase
-    // make j = m + 2 pieces and j (j - 1) covariances; summed over the positions below.
-    const double pair_cov = cls.step_covariance_s2;
-    const double extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
-    double ls = 0, sq = 0;
-    if (acc.request_position < 0) {
-      // Spread evenly: each of the k positions equally likely.
-      const double e1 = k * a0 + later_step * sum_m;
-      const double pairs = sum_m2 + (2.0 * extra + 1.0) * sum_m + k * extra * (extra + 1.0);
-      const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
-                        later_step * later_step * sum_m2 + later_var * sum_m +
-                        fpc_scale * std::max(0.0, n * sum_m - sum_m2) + pair_cov * pairs;
-      ls = acc.lock_requests * e1 / k;
-      sq = acc.lock_requests * e2 / k;
-    } else {
-      // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
-      const double m = n * (1.0 - acc.request_position);
-      const double hold_s = a0 + m * later_step;
-      const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
-                              pair_cov * (m + 1.0 + extra) * (m + extra);
-      ls = acc.lock_requests * hold_s;
-      sq = acc.lock_requests * (hold_s * hold_s + variance);
-    }
-    h.x[acc.partition] += ls * acc.exclusive_share;
-    h.s[acc.partition] += ls * (1 - acc.exclusive_share);
-    h.x2[acc.partition] += sq * acc.exclusive_share;
-    h.s2[acc.partition] += sq * (1 - acc.exclusive_share);
+    // Both profiles (all waits, and those outside hot-granule queues) in one pass over the
+    // accesses: they differ only in the later steps' wait (issue #16).
+    const auto add = [&](const LaterWait& later, Holding& out) {
+      const double later_var = vbar + wait_var_weight * later.variance;
+      const double later_step = mu + later.mean;
+      double ls = 0, sq = 0;
+      if (acc.request_position < 0) {
+        // Spread evenly: each of the k positions equally likely.
+        const double e1 = k * a0 + later_step * sum_m;
+        const double pairs = sum_m2 + (2.0 * extra + 1.0) * sum_m + k * extra * (extra + 1.0);
+        const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
+                          later_step * later_step * sum_m2 + later_var * sum_m +
+                          fpc_scale * std::max(0.0, n * sum_m - sum_m2) + pair_cov * pairs;
+        ls = acc.lock_requests * e1 / k;
+        sq = acc.lock_requests * e2 / k;
+      } else {
+        // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
+        const double m = n * (1.0 - acc.request_position);
+        const double hold_s = a0 + m * later_step;
+        const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
+                                pair_cov * (m + 1.0 + extra) * (m + extra);
+        ls = acc.lock_requests * hold_s;
+        sq = acc.lock_requests * (hold_s * hold_s + variance);
+      }
+      out.x[acc.partition] += ls * acc.exclusive_share;
+      out.s[acc.partition] += ls * (1 - acc.exclusive_share);
+      out.x2[acc.partition] += sq * acc.exclusive_share;
+      out.s2[acc.partition] += sq * (1 - acc.exclusive_share);
+    };
+    add(later_wait(c, acc.partition, z, var.wait, false, n, all), h);
+    if (cold_h) add(later_wait(c, acc.partition, z, var.wait, true, n, all_cold), *cold_h);
   }
 }
 
@@ -967,8 +976,7 @@ void LockModel::evaluate_classes(const std::vector<double>& z) {
   for (std::size_t c = 0; c < nc; ++c) {
     const LockClass& cls = workload.classes[c];
     profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls);
-    holdings(c, z[c], class_variance(c, z[c]), false, hold[c]);
-    holdings(c, z[c], class_variance(c, z[c]), true, hold_cold[c]);
+    holdings(c, z[c], class_variance(c, z[c]), hold[c], &hold_cold[c]);
     const double r = profile[c].response_time_s;
     population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
     for (std::size_t p = 0; p < np; ++p) {
@@ -1650,7 +1658,7 @@ double LockModel::active_wait(std::size_t c) const {
   ClassVariance active_var = class_variance(c, 0.0);  // no waits: steps and commit only
   active_var.wait = 0;
   Holding active_hold;
-  holdings(c, 0.0, active_var, false, active_hold);
+  holdings(c, 0.0, active_var, active_hold);
   const double active_seconds = sum(active_hold.x) + sum(active_hold.s);
   return active_seconds > 0 ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)
                             : 0.0;
