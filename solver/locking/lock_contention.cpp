@@ -690,6 +690,7 @@ class LockModel {
   std::vector<double> granule_rho;           // locks held per granule (raw)
   std::vector<double> hold_scv;              // SCV of a lock's holding time per partition
   std::vector<double> hot_held;              // locks held per partition (not sequence ones)
+  std::vector<double> queue_factor;          // queue_wait_factor per partition (not sequence ones)
   std::vector<LockQueueWait> sequence_wait;  // sequence partitions only
   std::vector<SequenceHold> sequence_hold;   // holding-time moments, every partition
   std::vector<std::vector<double>> held_x;
@@ -754,6 +755,7 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       granule_rho(np, 0.0),
       hold_scv(np, 0.0),
       hot_held(np, 0.0),
+      queue_factor(np, 1.0),
       sequence_wait(np),
       sequence_hold(np),
       held_x(nc, std::vector<double>(np, 0.0)),
@@ -943,9 +945,11 @@ std::vector<double> LockModel::evaluate(const std::vector<double>& z) {
   evaluate_partitions();
   // queue_wait_factor stops growing just below utilization 1 (and a sequence partition's queue
   // is saturated at 1).
+  // Below 0.998 the factor is about half the cap: no division needed to rule it out.
   const double capped = queue_wait_factor(2.0, 1.0);
-  caps_bind = std::any_of(granule_rho.begin(), granule_rho.end(),
-                          [capped](double rho) { return queue_wait_factor(rho, 1.0) >= capped; });
+  caps_bind = std::any_of(granule_rho.begin(), granule_rho.end(), [capped](double rho) {
+    return rho >= 0.998 && queue_wait_factor(rho, 1.0) >= capped;
+  });
   sum_from_other_classes();
   std::vector<double> z_new(nc, 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
@@ -1030,6 +1034,7 @@ void LockModel::evaluate_partitions() {
       sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
       hot_held[p] = held;
       same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
+      queue_factor[p] = queue_wait_factor(granule_rho[p], share_hot[p]);
     }
   }
 }
@@ -1097,7 +1102,7 @@ void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double 
   // A conflicting request also waits for those queued before it: the M/G/1 factor
   // 1 / (1 - rho) at the granule utilization, weighted by the hot-spot share (1 for a
   // hot granule, about 1 - and the contention model alone - for many granules).
-  const double queue = queue_wait_factor(granule_rho[p], share_hot[p]);
+  const double queue = queue_factor[p];  // queue_wait_factor(granule_rho[p], share_hot[p])
   const double wait_exclusive = (hx + hs) > 0 ? queue * (resid_x + resid_s) / (hx + hs) : 0.0;
   const double wait_shared = hx > 0 ? queue * resid_x / hx : 0.0;
   const double conflicts_p = kp * (w * p_exclusive + (1 - w) * p_shared);
