@@ -637,7 +637,7 @@ class LockModel {
   void monotone_extrapolation();
   std::optional<double> monotone_step_ratio() const;
   void iterate_attempt();
-  void anderson_step(double change);
+  bool anderson_step(double change);
 
   void partition_results(LockContention& out) const;
   DeadlockInputs deadlock_inputs() const;
@@ -1276,8 +1276,10 @@ bool LockModel::damp_waits(const std::vector<double>& z_new, double& change) {
 // One attempt: damped (and, while `accelerate`, accelerated) steps until convergence,
 // divergence or the iteration limit.
 void LockModel::iterate_attempt() {
+  bool x_before_packed = false;  // x_before already holds the state (swapped in below)
   for (; it < options.max_iterations; ++it) {
-    if (accelerate) pack(x_before);
+    if (accelerate && !x_before_packed) pack(x_before);
+    x_before_packed = false;
     const std::vector<double> z_new = evaluate(wait_per_request);
     double change = 0;
     if (!damp_waits(z_new, change)) break;
@@ -1297,8 +1299,15 @@ void LockModel::iterate_attempt() {
       ++it;
       break;
     }
-    if (it == attempt_start) continue;  // the first step leaves "no evaluation yet"
-    anderson_step(change);
+    if (it == attempt_start) {  // the first step leaves "no evaluation yet"
+      x_before.swap(g);         // the state is the damped step's: no copy next time
+      x_before_packed = true;
+      continue;
+    }
+    const bool accepted = anderson_step(change);
+    // The next state is the accelerated step (unpacked from x_next) or the damped one (g).
+    x_before.swap(accepted ? x_next : g);
+    x_before_packed = true;
   }
 }
 
@@ -1425,8 +1434,8 @@ std::optional<double> LockModel::monotone_step_ratio() const {
   return q;
 }
 
-// Replaces the damped step g by the accelerated one where that is admissible.
-void LockModel::anderson_step(double change) {
+// Replaces the damped step g by the accelerated one where that is admissible (then true).
+bool LockModel::anderson_step(double change) {
   // Without a fixed point (beyond thrashing) the residual stalls: continue with the damped
   // steps alone, which then diverge as they would have from the start.
   if (change < 0.5 * best_change) {
@@ -1434,15 +1443,16 @@ void LockModel::anderson_step(double change) {
     since_best = 0;
   } else if (++since_best > 2 * options.anderson_depth + 10) {
     accelerate = false;
-    return;
+    return false;
   }
   anderson->next(x_before, g, x_next);
   if (admissible(x_next, g)) {
     unpack(x_next);
     accelerated_steps = true;
-  } else {
-    anderson->reset();
+    return true;
   }
+  anderson->reset();
+  return false;
 }
 
 void LockModel::iterate() {
