@@ -605,7 +605,9 @@ class LockModel {
   AllWaits all_waits(std::size_t c, double z, bool cold, double n) const;
   LaterWait later_wait(std::size_t c, std::size_t p, double z, double wait_var, bool cold, double n,
                        const AllWaits& all) const;
-  void holdings(std::size_t c, double z, const ClassVariance& var, bool cold, Holding& h) const;
+  /// All waits into `h`; with `cold_h`, also those outside hot-granule queues (`cold`).
+  void holdings(std::size_t c, double z, const ClassVariance& var, Holding& h,
+                Holding* cold_h = nullptr) const;
   double residual_moment_ratio(std::size_t c) const;
   ClassVariance class_variance(std::size_t c, double z) const;
   LockIterationState state() const {
@@ -635,7 +637,7 @@ class LockModel {
   void monotone_extrapolation();
   std::optional<double> monotone_step_ratio() const;
   void iterate_attempt();
-  void anderson_step(double change);
+  bool anderson_step(double change);
 
   void partition_results(LockContention& out) const;
   DeadlockInputs deadlock_inputs() const;
@@ -678,7 +680,7 @@ class LockModel {
   std::vector<double> wait_per_request;
   std::vector<HoldingProfile> profile;
   std::vector<Holding> hold;
-  std::vector<Holding> hold_cold;  // outside hot-granule queues (holdings(..., true))
+  std::vector<Holding> hold_cold;  // outside hot-granule queues (holdings(..., &cold_h))
   std::vector<double> population;
   std::vector<double> conflict_prob;
   std::vector<double> wait_per_conflict;
@@ -688,6 +690,7 @@ class LockModel {
   std::vector<double> granule_rho;           // locks held per granule (raw)
   std::vector<double> hold_scv;              // SCV of a lock's holding time per partition
   std::vector<double> hot_held;              // locks held per partition (not sequence ones)
+  std::vector<double> queue_factor;          // queue_wait_factor per partition (not sequence ones)
   std::vector<LockQueueWait> sequence_wait;  // sequence partitions only
   std::vector<SequenceHold> sequence_hold;   // holding-time moments, every partition
   std::vector<std::vector<double>> held_x;
@@ -752,6 +755,7 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       granule_rho(np, 0.0),
       hold_scv(np, 0.0),
       hot_held(np, 0.0),
+      queue_factor(np, 1.0),
       sequence_wait(np),
       sequence_hold(np),
       held_x(nc, std::vector<double>(np, 0.0)),
@@ -834,18 +838,24 @@ LaterWait LockModel::later_wait(std::size_t c, std::size_t p, double z, double w
 // Written into `h`, whose storage is reused from one iteration to the next (issue #16: four
 // allocations per class and call, 8 x 10^4 per iteration with 10^4 classes). Only the
 // partitions the class accesses are non-zero: those are cleared (`h` starts all zero).
-void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, bool cold,
-                         Holding& h) const {
+void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Holding& h,
+                         Holding* cold_h) const {
   const LockClass& cls = workload.classes[c];
   const ClassTotals& tot = totals[c];
   h.clear_accessed(cls, np);
+  if (cold_h) cold_h->clear_accessed(cls, np);
   const double k = tot.requests;
   if (k <= 0) return;
   const double n = std::max(k - 1.0, 0.0);
   // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
   const double sum_m = k * n / 2.0;
   const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
-  const AllWaits all = all_waits(c, z, cold, n);
+  const AllWaits all = all_waits(c, z, false, n);
+  const AllWaits all_cold = cold_h ? all_waits(c, z, true, n) : AllWaits{};
+  // Correlated pieces (step_covariance_s2): m later steps, the own step and the commit phase
+  // make j = m + 2 pieces and j (j - 1) covariances; summed over the positions below.
+  const double pair_cov = cls.step_covariance_s2;
+  const double extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
   for (std::size_t i = 0; i < cls.accesses.size(); ++i) {
     const PartitionAccess& acc = cls.accesses[i];
     const AccessSteps& steps = tot.steps[i];
@@ -857,39 +867,40 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, bool
     // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
     // analytic limit was 116 TPS against about 150 simulated).
     const double wait_var_weight = 1.0 - share_hot[acc.partition];
-    const LaterWait later = later_wait(c, acc.partition, z, var.wait, cold, n, all);
-    const double later_var = vbar + wait_var_weight * later.variance;
-    const double later_step = mu + later.mean;
     // Own (half) step + commit.
     const double a0 = steps.own_and_commit;
     const double var0 = steps.own_held_var + var.commit;
-    // Correlated pieces (step_covariance_s2): m later steps, the own step and the commit phase
-    // make j = m + 2 pieces and j (j - 1) covariances; summed over the positions below.
-    const double pair_cov = cls.step_covariance_s2;
-    const double extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
-    double ls = 0, sq = 0;
-    if (acc.request_position < 0) {
-      // Spread evenly: each of the k positions equally likely.
-      const double e1 = k * a0 + later_step * sum_m;
-      const double pairs = sum_m2 + (2.0 * extra + 1.0) * sum_m + k * extra * (extra + 1.0);
-      const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
-                        later_step * later_step * sum_m2 + later_var * sum_m +
-                        fpc_scale * std::max(0.0, n * sum_m - sum_m2) + pair_cov * pairs;
-      ls = acc.lock_requests * e1 / k;
-      sq = acc.lock_requests * e2 / k;
-    } else {
-      // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
-      const double m = n * (1.0 - acc.request_position);
-      const double hold_s = a0 + m * later_step;
-      const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
-                              pair_cov * (m + 1.0 + extra) * (m + extra);
-      ls = acc.lock_requests * hold_s;
-      sq = acc.lock_requests * (hold_s * hold_s + variance);
-    }
-    h.x[acc.partition] += ls * acc.exclusive_share;
-    h.s[acc.partition] += ls * (1 - acc.exclusive_share);
-    h.x2[acc.partition] += sq * acc.exclusive_share;
-    h.s2[acc.partition] += sq * (1 - acc.exclusive_share);
+    // Both profiles (all waits, and those outside hot-granule queues) in one pass over the
+    // accesses: they differ only in the later steps' wait (issue #16).
+    const auto add = [&](const LaterWait& later, Holding& out) {
+      const double later_var = vbar + wait_var_weight * later.variance;
+      const double later_step = mu + later.mean;
+      double ls = 0, sq = 0;
+      if (acc.request_position < 0) {
+        // Spread evenly: each of the k positions equally likely.
+        const double e1 = k * a0 + later_step * sum_m;
+        const double pairs = sum_m2 + (2.0 * extra + 1.0) * sum_m + k * extra * (extra + 1.0);
+        const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
+                          later_step * later_step * sum_m2 + later_var * sum_m +
+                          fpc_scale * std::max(0.0, n * sum_m - sum_m2) + pair_cov * pairs;
+        ls = acc.lock_requests * e1 / k;
+        sq = acc.lock_requests * e2 / k;
+      } else {
+        // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
+        const double m = n * (1.0 - acc.request_position);
+        const double hold_s = a0 + m * later_step;
+        const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
+                                pair_cov * (m + 1.0 + extra) * (m + extra);
+        ls = acc.lock_requests * hold_s;
+        sq = acc.lock_requests * (hold_s * hold_s + variance);
+      }
+      out.x[acc.partition] += ls * acc.exclusive_share;
+      out.s[acc.partition] += ls * (1 - acc.exclusive_share);
+      out.x2[acc.partition] += sq * acc.exclusive_share;
+      out.s2[acc.partition] += sq * (1 - acc.exclusive_share);
+    };
+    add(later_wait(c, acc.partition, z, var.wait, false, n, all), h);
+    if (cold_h) add(later_wait(c, acc.partition, z, var.wait, true, n, all_cold), *cold_h);
   }
 }
 
@@ -934,9 +945,11 @@ std::vector<double> LockModel::evaluate(const std::vector<double>& z) {
   evaluate_partitions();
   // queue_wait_factor stops growing just below utilization 1 (and a sequence partition's queue
   // is saturated at 1).
+  // Below 0.998 the factor is about half the cap: no division needed to rule it out.
   const double capped = queue_wait_factor(2.0, 1.0);
-  caps_bind = std::any_of(granule_rho.begin(), granule_rho.end(),
-                          [capped](double rho) { return queue_wait_factor(rho, 1.0) >= capped; });
+  caps_bind = std::any_of(granule_rho.begin(), granule_rho.end(), [capped](double rho) {
+    return rho >= 0.998 && queue_wait_factor(rho, 1.0) >= capped;
+  });
   sum_from_other_classes();
   std::vector<double> z_new(nc, 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
@@ -967,8 +980,7 @@ void LockModel::evaluate_classes(const std::vector<double>& z) {
   for (std::size_t c = 0; c < nc; ++c) {
     const LockClass& cls = workload.classes[c];
     profile[c] = holding_profile(totals[c].requests, totals[c].step_s, z[c], cls);
-    holdings(c, z[c], class_variance(c, z[c]), false, hold[c]);
-    holdings(c, z[c], class_variance(c, z[c]), true, hold_cold[c]);
+    holdings(c, z[c], class_variance(c, z[c]), hold[c], &hold_cold[c]);
     const double r = profile[c].response_time_s;
     population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
     for (std::size_t p = 0; p < np; ++p) {
@@ -1022,6 +1034,7 @@ void LockModel::evaluate_partitions() {
       sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
       hot_held[p] = held;
       same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
+      queue_factor[p] = queue_wait_factor(granule_rho[p], share_hot[p]);
     }
   }
 }
@@ -1089,7 +1102,7 @@ void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double 
   // A conflicting request also waits for those queued before it: the M/G/1 factor
   // 1 / (1 - rho) at the granule utilization, weighted by the hot-spot share (1 for a
   // hot granule, about 1 - and the contention model alone - for many granules).
-  const double queue = queue_wait_factor(granule_rho[p], share_hot[p]);
+  const double queue = queue_factor[p];  // queue_wait_factor(granule_rho[p], share_hot[p])
   const double wait_exclusive = (hx + hs) > 0 ? queue * (resid_x + resid_s) / (hx + hs) : 0.0;
   const double wait_shared = hx > 0 ? queue * resid_x / hx : 0.0;
   const double conflicts_p = kp * (w * p_exclusive + (1 - w) * p_shared);
@@ -1263,8 +1276,10 @@ bool LockModel::damp_waits(const std::vector<double>& z_new, double& change) {
 // One attempt: damped (and, while `accelerate`, accelerated) steps until convergence,
 // divergence or the iteration limit.
 void LockModel::iterate_attempt() {
+  bool x_before_packed = false;  // x_before already holds the state (swapped in below)
   for (; it < options.max_iterations; ++it) {
-    if (accelerate) pack(x_before);
+    if (accelerate && !x_before_packed) pack(x_before);
+    x_before_packed = false;
     const std::vector<double> z_new = evaluate(wait_per_request);
     double change = 0;
     if (!damp_waits(z_new, change)) break;
@@ -1284,8 +1299,15 @@ void LockModel::iterate_attempt() {
       ++it;
       break;
     }
-    if (it == attempt_start) continue;  // the first step leaves "no evaluation yet"
-    anderson_step(change);
+    if (it == attempt_start) {  // the first step leaves "no evaluation yet"
+      x_before.swap(g);         // the state is the damped step's: no copy next time
+      x_before_packed = true;
+      continue;
+    }
+    const bool accepted = anderson_step(change);
+    // The next state is the accelerated step (unpacked from x_next) or the damped one (g).
+    x_before.swap(accepted ? x_next : g);
+    x_before_packed = true;
   }
 }
 
@@ -1412,8 +1434,8 @@ std::optional<double> LockModel::monotone_step_ratio() const {
   return q;
 }
 
-// Replaces the damped step g by the accelerated one where that is admissible.
-void LockModel::anderson_step(double change) {
+// Replaces the damped step g by the accelerated one where that is admissible (then true).
+bool LockModel::anderson_step(double change) {
   // Without a fixed point (beyond thrashing) the residual stalls: continue with the damped
   // steps alone, which then diverge as they would have from the start.
   if (change < 0.5 * best_change) {
@@ -1421,15 +1443,16 @@ void LockModel::anderson_step(double change) {
     since_best = 0;
   } else if (++since_best > 2 * options.anderson_depth + 10) {
     accelerate = false;
-    return;
+    return false;
   }
   anderson->next(x_before, g, x_next);
   if (admissible(x_next, g)) {
     unpack(x_next);
     accelerated_steps = true;
-  } else {
-    anderson->reset();
+    return true;
   }
+  anderson->reset();
+  return false;
 }
 
 void LockModel::iterate() {
@@ -1650,7 +1673,7 @@ double LockModel::active_wait(std::size_t c) const {
   ClassVariance active_var = class_variance(c, 0.0);  // no waits: steps and commit only
   active_var.wait = 0;
   Holding active_hold;
-  holdings(c, 0.0, active_var, false, active_hold);
+  holdings(c, 0.0, active_var, active_hold);
   const double active_seconds = sum(active_hold.x) + sum(active_hold.s);
   return active_seconds > 0 ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)
                             : 0.0;
