@@ -767,7 +767,14 @@ std::optional<MetricEstimate> simulated_metric(const SimulationView& view,
   return ref.spec->simulated(view, ref.owner);
 }
 
-std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
+std::size_t analytic_metric_count(const Evaluation& e) {
+  std::size_t count = 0;
+  for (const auto& m : metric_registry())
+    if (!m.needs_max_throughput || e.max_throughput_per_s) count += owner_count(e, m.scope);
+  return count;
+}
+
+void for_each_analytic_metric(const Evaluation& e, const AnalyticVisitor& visit) {
   OwnerIndex index;
   index.evaluation = &e;
   index.types.reserve(e.types.size());
@@ -784,13 +791,6 @@ std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
     Listing(const Listing&) = delete;
     Listing& operator=(const Listing&) = delete;
   } scope(&index);
-  // Sized up front: with 10^4 types the growing vector's moves of its strings were 6 % of
-  // `tpeval eval --format json` (issue #16).
-  std::size_t count = 0;
-  for (const auto& m : metric_registry())
-    if (!m.needs_max_throughput || e.max_throughput_per_s) count += owner_count(e, m.scope);
-  std::vector<NamedValue> out;
-  out.reserve(count);
   for (const auto& m : metric_registry()) {
     if (m.needs_max_throughput && !e.max_throughput_per_s) continue;
     // The owners' own strings (no copied list): the analytic accessors find them by position.
@@ -798,9 +798,20 @@ std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
     for (std::size_t i = 0; i < owners; ++i) {
       const std::string& owner = owner_name(e, m.scope, i);
       index.position = i;
-      out.push_back({metric_full_name(m, owner), m.unit, m.analytic(e, owner), &m, owner});
+      visit(m, owner, m.analytic(e, owner));
     }
   }
+}
+
+std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
+  // Sized up front: with 10^4 types the growing vector's moves of its strings were 6 % of
+  // `tpeval eval --format json` (issue #16).
+  std::vector<NamedValue> out;
+  out.reserve(analytic_metric_count(e));
+  for_each_analytic_metric(
+      e, [&out](const MetricSpec& m, const std::string& owner, std::optional<double> value) {
+        out.push_back({metric_full_name(m, owner), m.unit, value, &m, owner});
+      });
   return out;
 }
 
