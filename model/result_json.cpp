@@ -219,6 +219,9 @@ struct MetricEntry {
 /// The byte order of the full names (std::string's operator<) of two entries, compared piece by
 /// piece: <0, 0 or >0.
 int compare_full_names(const MetricEntry& a, const MetricEntry& b) {
+  // Most comparisons of the sort are within one family: the same "name:" before the owners.
+  if (a.spec == b.spec)
+    return a.spec->scope == MetricScope::system ? 0 : a.owner->compare(*b.owner);
   static constexpr std::string_view colon = ":";
   const auto piece = [](const MetricEntry& m, int i) -> std::string_view {
     if (i == 0) return m.spec->name;
