@@ -29,17 +29,23 @@ constexpr double kPct = 100.0;
 /// duration of that call: it looks up every owner of every metric, and a scan per lookup made
 /// listing 10^4 types or partitions O(n^2) (issue #16). The first of equal names wins, as in a
 /// scan.
+/// `position` is the place of the owner being listed in its family: a lookup of that very string
+/// (by address) is answered without hashing, when the family's names are distinct.
 struct OwnerIndex {
   const Evaluation* evaluation = nullptr;
   std::unordered_map<std::string_view, std::size_t> types, partitions;
+  std::size_t position = 0;
+  bool distinct_types = false, distinct_partitions = false;
 };
 thread_local const OwnerIndex* listing = nullptr;
 
 template <class Result>
 const Result* find_named(const Evaluation& e, const std::vector<Result>& all,
                          std::unordered_map<std::string_view, std::size_t> OwnerIndex::*index,
-                         const std::string& name) {
+                         bool OwnerIndex::*distinct, const std::string& name) {
   if (listing && listing->evaluation == &e) {
+    const std::size_t at = listing->position;
+    if (listing->*distinct && at < all.size() && &all[at].name == &name) return &all[at];
     const auto& by_name = listing->*index;
     const auto it = by_name.find(name);
     return it == by_name.end() ? nullptr : &all[it->second];
@@ -50,7 +56,7 @@ const Result* find_named(const Evaluation& e, const std::vector<Result>& all,
 }
 
 const TypeResult* find_type(const Evaluation& e, const std::string& name) {
-  return find_named(e, e.types, &OwnerIndex::types, name);
+  return find_named(e, e.types, &OwnerIndex::types, &OwnerIndex::distinct_types, name);
 }
 const ServerResult* find_server(const Evaluation& e, const std::string& name) {
   for (const auto& s : e.servers)
@@ -58,7 +64,8 @@ const ServerResult* find_server(const Evaluation& e, const std::string& name) {
   return nullptr;
 }
 const PartitionResult* find_partition(const Evaluation& e, const std::string& name) {
-  return find_named(e, e.partitions, &OwnerIndex::partitions, name);
+  return find_named(e, e.partitions, &OwnerIndex::partitions, &OwnerIndex::distinct_partitions,
+                    name);
 }
 
 // Arrival-share-weighted mean of a per-transaction quantity over the transaction types.
@@ -710,10 +717,32 @@ std::size_t owner_count(const Evaluation& e, MetricScope scope) {
   }
   return 0;
 }
+
+// The i-th of metric_owners(e, scope), by reference.
+const std::string& owner_name(const Evaluation& e, MetricScope scope, std::size_t i) {
+  static const std::string system;
+  switch (scope) {
+    case MetricScope::system:
+      return system;
+    case MetricScope::type:
+      return e.types[i].name;
+    case MetricScope::server:
+      return e.servers[i].name;
+    case MetricScope::partition:
+      return e.partitions[i].name;
+    case MetricScope::node:
+      return e.nodes[i].name;
+  }
+  return system;
+}
 }  // namespace
 
 std::string metric_full_name(const MetricSpec& spec, const std::string& owner) {
-  return spec.scope == MetricScope::system ? spec.name : spec.name + ":" + owner;
+  if (spec.scope == MetricScope::system) return spec.name;
+  std::string name;
+  name.reserve(spec.name.size() + 1 + owner.size());
+  name.append(spec.name).append(1, ':').append(owner);
+  return name;
 }
 
 std::optional<double> analytic_metric(const Evaluation& e, const std::string& name) {
@@ -738,11 +767,23 @@ std::optional<MetricEstimate> simulated_metric(const SimulationView& view,
   return ref.spec->simulated(view, ref.owner);
 }
 
-std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
-  OwnerIndex index{&e, {}, {}};
+std::size_t analytic_metric_count(const Evaluation& e) {
+  std::size_t count = 0;
+  for (const auto& m : metric_registry())
+    if (!m.needs_max_throughput || e.max_throughput_per_s) count += owner_count(e, m.scope);
+  return count;
+}
+
+void for_each_analytic_metric(const Evaluation& e, const AnalyticVisitor& visit) {
+  OwnerIndex index;
+  index.evaluation = &e;
+  index.types.reserve(e.types.size());
   for (std::size_t t = 0; t < e.types.size(); ++t) index.types.emplace(e.types[t].name, t);
+  index.partitions.reserve(e.partitions.size());
   for (std::size_t p = 0; p < e.partitions.size(); ++p)
     index.partitions.emplace(e.partitions[p].name, p);
+  index.distinct_types = index.types.size() == e.types.size();
+  index.distinct_partitions = index.partitions.size() == e.partitions.size();
   struct Listing {
     explicit Listing(const OwnerIndex* i) : previous(listing) { listing = i; }
     ~Listing() { listing = previous; }
@@ -750,20 +791,27 @@ std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
     Listing(const Listing&) = delete;
     Listing& operator=(const Listing&) = delete;
   } scope(&index);
-  // Sized up front: with 10^4 types the growing vector's moves of its strings were 6 % of
-  // `tpeval eval --format json` (issue #16).
-  std::size_t count = 0;
-  for (const auto& m : metric_registry())
-    if (!m.needs_max_throughput || e.max_throughput_per_s) count += owner_count(e, m.scope);
-  std::vector<NamedValue> out;
-  out.reserve(count);
   for (const auto& m : metric_registry()) {
     if (m.needs_max_throughput && !e.max_throughput_per_s) continue;
-    for (auto& owner : metric_owners(e, m.scope)) {
-      std::string name = metric_full_name(m, owner);
-      out.push_back({std::move(name), m.unit, m.analytic(e, owner), &m, std::move(owner)});
+    // The owners' own strings (no copied list): the analytic accessors find them by position.
+    const std::size_t owners = owner_count(e, m.scope);
+    for (std::size_t i = 0; i < owners; ++i) {
+      const std::string& owner = owner_name(e, m.scope, i);
+      index.position = i;
+      visit(m, owner, m.analytic(e, owner));
     }
   }
+}
+
+std::vector<NamedValue> all_analytic_metrics(const Evaluation& e) {
+  // Sized up front: with 10^4 types the growing vector's moves of its strings were 6 % of
+  // `tpeval eval --format json` (issue #16).
+  std::vector<NamedValue> out;
+  out.reserve(analytic_metric_count(e));
+  for_each_analytic_metric(
+      e, [&out](const MetricSpec& m, const std::string& owner, std::optional<double> value) {
+        out.push_back({metric_full_name(m, owner), m.unit, value, &m, owner});
+      });
   return out;
 }
 

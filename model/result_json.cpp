@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/metrics_registry.hpp"
 
@@ -203,21 +206,69 @@ struct StreamSink {
 
 }  // namespace
 
+namespace {
+
+/// One metric of the streamed listing: its name is spec->name, then ":" and the owner for a
+/// family, never built as a string (10^4 types: 2x10^5 names, issue #16).
+struct MetricEntry {
+  const MetricSpec* spec;
+  const std::string* owner;
+  std::optional<double> value;
+};
+
+/// The byte order of the full names (std::string's operator<) of two entries, compared piece by
+/// piece: <0, 0 or >0.
+int compare_full_names(const MetricEntry& a, const MetricEntry& b) {
+  // Most comparisons of the sort are within one family: the same "name:" before the owners.
+  if (a.spec == b.spec)
+    return a.spec->scope == MetricScope::system ? 0 : a.owner->compare(*b.owner);
+  static constexpr std::string_view colon = ":";
+  const auto piece = [](const MetricEntry& m, int i) -> std::string_view {
+    if (i == 0) return m.spec->name;
+    if (m.spec->scope == MetricScope::system) return {};
+    return i == 1 ? colon : std::string_view(*m.owner);
+  };
+  int ia = 0, ib = 0;
+  std::string_view ra = piece(a, 0), rb = piece(b, 0);
+  while (true) {
+    while (ra.empty() && ia < 2) ra = piece(a, ++ia);
+    while (rb.empty() && ib < 2) rb = piece(b, ++ib);
+    if (ra.empty() || rb.empty()) return (ra.empty() ? 0 : 1) - (rb.empty() ? 0 : 1);
+    const std::size_t n = std::min(ra.size(), rb.size());
+    if (const int c = ra.substr(0, n).compare(rb.substr(0, n))) return c;
+    ra.remove_prefix(n);
+    rb.remove_prefix(n);
+  }
+}
+
+}  // namespace
+
 void write_metrics_json(const Evaluation& e, io::JsonStreamWriter& writer) {
-  const std::vector<NamedValue> all = all_analytic_metrics(e);
+  std::vector<MetricEntry> all;
+  all.reserve(analytic_metric_count(e));
+  for_each_analytic_metric(
+      e, [&all](const MetricSpec& m, const std::string& owner, std::optional<double> value) {
+        all.push_back({&m, &owner, value});
+      });
   // In the tree's order: sorted by name, the last of equal names kept (json::operator[]).
-  std::vector<const NamedValue*> order;
-  order.reserve(all.size());
-  for (const auto& m : all) order.push_back(&m);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const NamedValue* a, const NamedValue* b) { return a->name < b->name; });
+  std::stable_sort(all.begin(), all.end(), [](const MetricEntry& a, const MetricEntry& b) {
+    return compare_full_names(a, b) < 0;
+  });
+  // The unit's JSON string once per registry entry, not once per metric.
+  std::vector<nlohmann::json> units;
+  units.reserve(metric_registry().size());
+  for (const auto& spec : metric_registry()) units.emplace_back(spec.unit);
+  const MetricSpec* const first_spec = metric_registry().data();
+  std::string key;
   writer.begin_object();
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    const NamedValue& m = *order[i];
-    if (i + 1 < order.size() && order[i + 1]->name == m.name) continue;
-    writer.key(m.name);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const MetricEntry& m = all[i];
+    if (i + 1 < all.size() && compare_full_names(all[i + 1], m) == 0) continue;
+    key.assign(m.spec->name);
+    if (m.spec->scope != MetricScope::system) key.append(1, ':').append(*m.owner);
+    writer.key(key);
     writer.begin_object();
-    writer.member("unit", m.unit);
+    writer.member("unit", units[static_cast<std::size_t>(m.spec - first_spec)]);
     writer.member("value", optional_number(m.value));
     writer.end();
   }

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "model/metrics_registry.hpp"
 #include "model/result_json.hpp"
 #include "scenarios.hpp"
 
@@ -71,4 +72,37 @@ TEST_CASE("result_json: the streamed document is the tree's text, nulls of satur
     REQUIRE(e.types.size() == 120);
     check_same_document(e);
   }
+}
+
+TEST_CASE("result_json: metric names compared piece by piece sort as the built strings do") {
+  // Owner names with bytes just below and above ':' (0x3a) after a common prefix: the streamed
+  // listing, which never builds "name:owner", must still come in the strings' byte order.
+  nlohmann::json doc = repeated_types(7);
+  const char* names[] = {"T", "T 1", "T:1", "T;1", "T_1", "t", "T:"};
+  for (int k = 0; k < 7; ++k) doc["workload"]["transaction_types"][k]["name"] = names[k];
+  const auto e = eval(doc, false);
+  REQUIRE(e.types.size() == 7);
+  check_same_document(e);
+}
+
+TEST_CASE("metrics_registry: the listing without names visits all_analytic_metrics in order") {
+  const auto e = eval(repeated_types(30), false);
+  const auto all = all_analytic_metrics(e);
+  CHECK(analytic_metric_count(e) == all.size());
+  std::size_t visited = 0;
+  std::size_t mismatches = 0;
+  for_each_analytic_metric(
+      e, [&](const MetricSpec& m, const std::string& owner, std::optional<double> value) {
+        if (visited >= all.size() || all[visited].spec != &m || all[visited].owner != owner ||
+            all[visited].value != value || all[visited].name != metric_full_name(m, owner))
+          ++mismatches;
+        ++visited;
+      });
+  CHECK(visited == all.size());
+  CHECK(mismatches == 0);
+  // The listing finds each owner by position; a lookup by name (a scan) gives the same values.
+  std::size_t differ = 0;
+  for (const auto& m : all)
+    if (analytic_metric(e, m.name) != m.value) ++differ;
+  CHECK(differ == 0);
 }
