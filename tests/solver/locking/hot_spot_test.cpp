@@ -84,8 +84,11 @@ TEST_CASE("hot-spot share and the blended queue factor") {
   CHECK(std::isfinite(queue_wait_factor(1.5, 1.0)));
 }
 
-TEST_CASE("a single hot granule is a queue, not thrashing") {
-  // Every transaction locks one hot granule (last of its 4 requests) and 3 of 100,000 others.
+namespace {
+
+/// Every transaction locks one hot granule (last of its 4 requests, held half a 5 ms step plus
+/// the 5 ms commit: 7.5 ms, fixed) and 3 of 100,000 others; one class "t", rate to be set.
+LockWorkload single_hot_granule_workload() {
   LockWorkload w;
   w.partitions = {{"cold", 100000.0}, {"hot", 1.0}};
   LockClass c;
@@ -93,6 +96,16 @@ TEST_CASE("a single hot granule is a queue, not thrashing") {
   c.step_time_s = 0.005;
   c.commit_time_s = 0.005;
   c.accesses = {{0, 3.0, 1.0}, {1, 1.0, 1.0, 1.0}};
+  w.classes = {c};
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("a single hot granule is a queue, not thrashing") {
+  // Every transaction locks one hot granule (last of its 4 requests) and 3 of 100,000 others.
+  LockWorkload w = single_hot_granule_workload();
+  LockClass c = w.classes.front();
   // Hot lock held for half a step + commit = 7.5 ms (fixed steps): rho = lambda * 7.5 ms.
   for (double rate : {40.0, 80.0, 120.0}) {
     c.arrival_rate_per_s = rate;
@@ -121,13 +134,8 @@ TEST_CASE("a single hot granule is a queue, not thrashing") {
 // (its cold locks held 7.5-22.5 ms plus the hot wait) gave the wait the residual moment ratio of
 // that mix: a variance 5 / -1 / 27 % off at rho = 0.3 / 0.6 / 0.9.
 TEST_CASE("a single hot granule: the wait's variance is the M/G/1 wait's") {
-  LockWorkload w;
-  w.partitions = {{"cold", 100000.0}, {"hot", 1.0}};
-  LockClass c;
-  c.name = "t";
-  c.step_time_s = 0.005;
-  c.commit_time_s = 0.005;
-  c.accesses = {{0, 3.0, 1.0}, {1, 1.0, 1.0, 1.0}};
+  LockWorkload w = single_hot_granule_workload();
+  LockClass c = w.classes.front();
   for (double rate : {40.0, 80.0, 120.0}) {
     c.arrival_rate_per_s = rate;
     w.classes = {c};
