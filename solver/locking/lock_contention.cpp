@@ -623,6 +623,8 @@ class LockModel {
   double residual_seconds(std::size_t o, double count, const std::vector<double>& second_moment,
                           std::size_t p) const;
   void sequence_partition_wait(std::size_t c, std::size_t p, WaitSums& sums);
+  LockQueueWait sequence_partition_queue(std::size_t p, const SequenceHold& h) const;
+  SequenceStallInput sequence_stall_input(std::size_t p, const SequenceHold& h) const;
   void partition_wait(std::size_t c, std::size_t p, double own, double ratio, WaitSums& sums);
 
   void set_up_anderson();
@@ -1021,10 +1023,11 @@ void LockModel::evaluate_partitions() {
       }
       share_hot[p] = 1.0;
       const double mean = rate > 0 ? hold1 / rate : 0.0;
-      const double scv = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
-      sequence_wait[p] = sequence_granule_wait(rate, mean, scv, part.sequence_batch);
       sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
-      granule_rho[p] = sequence_wait[p].utilization;
+      sequence_wait[p] = sequence_partition_queue(p, sequence_hold[p]);
+      // Pages held at once without the stalls (the serialized commits' granules,
+      // model/evaluate.cpp).
+      granule_rho[p] = rate * mean;
       same_queue[p] = share_hot[p];
     } else {
       share_hot[p] = hot_spot_share(in_flight, part.granules);
@@ -1065,6 +1068,25 @@ void LockModel::sum_from_other_classes() {
         return residual_seconds(o, population[o], hold[o].s2, p);
       },
       from_others.resid_s, other_terms);
+}
+
+// The queue of an end-of-file page at the lower state of its inserters' chain, with the holder
+// stalls (sequence_stall_wait; docs/locking.md "Holder stalls at an end-of-file page", issue #13).
+LockQueueWait LockModel::sequence_partition_queue(std::size_t p, const SequenceHold& h) const {
+  return sequence_stall_wait(sequence_stall_input(p, h));
+}
+
+// The chain of the inserters queued for end-of-file partition p at holding time h (no horizon).
+SequenceStallInput LockModel::sequence_stall_input(std::size_t p, const SequenceHold& h) const {
+  SequenceStallInput in;
+  in.request_rate_per_s = h.rate_per_s;
+  in.hold_mean_s = h.mean_s;
+  in.hold_scv = h.mean_s > 0 ? std::max(0.0, h.second_s2 / (h.mean_s * h.mean_s) - 1.0) : 0.0;
+  in.batch = workload.partitions[p].sequence_batch;
+  // Those queued at the holder's own page: 1 / (pages held at once), Little's rho.
+  const double own_share = 1.0 / std::max(1.0, h.rate_per_s * h.mean_s);
+  in.stalls_per_waiter = sequence_stalls_per_waiter(workload, p, throughput, own_share);
+  return in;
 }
 
 // A page of end-of-file inserts: its lock queue (shared requests wait only behind exclusive
@@ -1695,17 +1717,8 @@ void LockModel::add_tay_workload(std::size_t c, double& k2n_over_d) const {
 // inserters leaves it within the horizon - a metastable collapse, reported as thrashing.
 void LockModel::check_sequence_stalls(LockContention& out) const {
   for (std::size_t p = 0; p < np; ++p) {
-    const double batch = workload.partitions[p].sequence_batch;
-    if (batch <= 0) continue;
-    const SequenceHold& h = sequence_hold[p];
-    SequenceStallInput in;
-    in.request_rate_per_s = h.rate_per_s;
-    in.hold_mean_s = h.mean_s;
-    in.hold_scv = h.mean_s > 0 ? std::max(0.0, h.second_s2 / (h.mean_s * h.mean_s) - 1.0) : 0.0;
-    in.batch = batch;
-    // Those queued at the holder's own page: 1 / (pages held at once), Little's rho.
-    const double own_share = 1.0 / std::max(1.0, h.rate_per_s * h.mean_s);
-    in.stalls_per_waiter = sequence_stalls_per_waiter(workload, p, throughput, own_share);
+    if (workload.partitions[p].sequence_batch <= 0) continue;
+    SequenceStallInput in = sequence_stall_input(p, sequence_hold[p]);
     in.horizon_s = options.sequence_stall_horizon_s;
     const SequenceStallResult r = sequence_stall_stability(in);
     if (r.sustainable) continue;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "solver/locking/hot_spot.hpp"
 
@@ -137,6 +138,72 @@ SequenceStallResult sequence_stall_stability(const SequenceStallInput& in) {
   // No lower or no middle state within max_states: nothing examined beyond, nothing claimed.
   r.passage_time_s = std::numeric_limits<double>::infinity();
   return r;
+}
+
+namespace {
+
+/// Mean and second moment of a stall at holding time `hold_s`: the blocker's residual wait R
+/// (length-biased; a gamma fit of the wait W of SCV c gives E[R] = E[W](1 + c)/2 and
+/// E[R^2] = E[W]^2 (1 + c)(1 + 2c)/3) plus its holding time (mean hold_s, SCV `hold_scv`).
+std::pair<double, double> stall_moments(const SequenceStallInput& in, double hold_s) {
+  const LockQueueWait w =
+      sequence_granule_wait(in.request_rate_per_s, hold_s, in.hold_scv, in.batch);
+  const double m = w.mean_wait_s;
+  const double c = m > 0 ? std::max(0.0, w.wait_second_moment_s2 / (m * m) - 1.0) : 0.0;
+  const double r1 = m * (1.0 + c) / 2.0;
+  const double r2 = m * m * (1.0 + c) * (1.0 + 2.0 * c) / 3.0;
+  return {r1 + hold_s, r2 + 2.0 * r1 * hold_s + hold_s * hold_s * (1.0 + in.hold_scv)};
+}
+
+}  // namespace
+
+LockQueueWait sequence_stall_wait(const SequenceStallInput& in) {
+  const LockQueueWait plain =
+      sequence_granule_wait(in.request_rate_per_s, in.hold_mean_s, in.hold_scv, in.batch);
+  const double lambda = in.request_rate_per_s;
+  if (lambda <= 0 || in.hold_mean_s <= 0 || in.stalls_per_waiter <= 0 || in.batch <= 1)
+    return plain;
+  // The chain of sequence_stall_stability, from the same start: pi_n (logs, relative to the
+  // start) up to its middle state or until the states carry no mass (e^-40 below the largest).
+  const double n0 = lambda * queue_at(in, in.hold_mean_s).wait_s;
+  const double start = std::max(1.0, std::floor(n0 - 12 * std::sqrt(n0)));
+  if (!(start <= static_cast<double>(in.max_states))) return plain;
+  double log_pi = 0, log_top = 0, hold = in.hold_mean_s;
+  double mass = 0, stall1 = 0, stall2 = 0;
+  bool lower = false;
+  for (auto n = static_cast<std::size_t>(start); n <= in.max_states; ++n) {
+    const double waiters = static_cast<double>(n);
+    const auto h = hold_at_state(in, waiters, hold);
+    if (!h) break;  // no holding time beyond: the chain cannot pass here
+    hold = *h;
+    const double wait = queue_at(in, hold).wait_s;
+    if (wait <= 0) return plain;
+    const double mu = waiters / wait;
+    if (lower && mu < lambda) break;  // the middle state: beyond it the collapsed state
+    if (mu >= lambda) lower = true;
+    if (log_pi > log_top) log_top = log_pi;
+    if (lower && log_pi < log_top - 40) break;
+    const double weight = std::exp(log_pi);
+    const auto [d1, d2] = stall_moments(in, hold);
+    const double stalls = std::min(1.0, in.stalls_per_waiter * waiters);
+    mass += weight;
+    stall1 += weight * stalls * d1;
+    stall2 += weight * stalls * d2;
+    log_pi += std::log(lambda / mu);
+    // Keep the weights finite: rescale once the logs grow large (the ratios are what count).
+    if (log_pi > 600) {
+      const double scale = std::exp(-600.0);
+      mass *= scale, stall1 *= scale, stall2 *= scale;
+      log_pi -= 600, log_top -= 600;
+    }
+  }
+  if (!lower || !(mass > 0)) return plain;
+  stall1 /= mass;
+  stall2 /= mass;
+  const double h1 = in.hold_mean_s + stall1;
+  const double h2 = in.hold_mean_s * in.hold_mean_s * (1.0 + in.hold_scv) +
+                    2.0 * in.hold_mean_s * stall1 + stall2;
+  return sequence_granule_wait(lambda, h1, std::max(0.0, h2 / (h1 * h1) - 1.0), in.batch);
 }
 
 namespace {

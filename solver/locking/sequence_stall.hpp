@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "solver/locking/hot_spot.hpp"
 #include "solver/locking/lock_contention.hpp"
 
 namespace tpeval::solver::locking {
@@ -52,6 +53,17 @@ SequenceStallResult sequence_stall_stability(const SequenceStallInput& in);
 /// Its death rate at `waiters` >= 1 queued transactions, n / W(h(n)) per second; 0 when the
 /// stalls admit no finite holding time there.
 double sequence_stall_departure_rate(const SequenceStallInput& in, double waiters);
+
+/// The wait of a request on the sequence partition at the chain's lower state, with the holder
+/// stalls in the holding time (docs/locking.md "Holder stalls at an end-of-file page", "The
+/// waits at the lower state"): over the chain's stationary distribution pi_n below its middle
+/// state, a holding stalls with probability a n for D(n) = the blocker's residual wait plus its
+/// holding time (a gamma fit of the wait at h(n) for E[D^2]); the stall's mean and second
+/// moment, averaged over pi, are added to the holding time of `hold_mean_s` and `hold_scv`, and
+/// the wait is sequence_granule_wait at that holding time. Without stalls (a = 0, batch <= 1,
+/// no rate) or without a lower state (the stability check reports that) it is the plain
+/// sequence_granule_wait. `horizon_s` and `max_states` bound the scan as above.
+LockQueueWait sequence_stall_wait(const SequenceStallInput& in);
 
 /// Stalls per holding of a granule of sequence partition `p` and per transaction queued for it,
 /// from the workload's requests: a holder of class c stalls on a later request of partition q
