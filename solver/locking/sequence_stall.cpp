@@ -181,6 +181,7 @@ LockQueueWait sequence_stall_wait(const SequenceStallInput& in) {
     const double mu = waiters / wait;
     if (lower && mu < lambda) break;  // the middle state: beyond it the collapsed state
     if (mu >= lambda) lower = true;
+    log_pi += std::log(lambda / mu);  // pi_n = pi_{n-1} lambda / mu_n
     if (log_pi > log_top) log_top = log_pi;
     if (lower && log_pi < log_top - 40) break;
     const double weight = std::exp(log_pi);
@@ -189,7 +190,6 @@ LockQueueWait sequence_stall_wait(const SequenceStallInput& in) {
     mass += weight;
     stall1 += weight * stalls * d1;
     stall2 += weight * stalls * d2;
-    log_pi += std::log(lambda / mu);
     // Keep the weights finite: rescale once the logs grow large (the ratios are what count).
     if (log_pi > 600) {
       const double scale = std::exp(-600.0);
