@@ -30,25 +30,31 @@ QueueAt queue_at(const SequenceStallInput& in, double hold_s) {
 
 /// h(n): the root of h = hold + a n stall(h), starting above `from` (h grows with n). None when
 /// the stalls feed back without bound (no finite holding time at this state).
-std::optional<double> hold_at_state(const SequenceStallInput& in, double n, double from) {
+std::optional<double> hold_at_state(const SequenceStallInput& in, double n, double from,
+                                    double relative_tolerance = 1e-9) {
   const double a = in.stalls_per_waiter * n;
   if (a >= 1.0) return std::nullopt;  // stall(h) >= h: h >= hold + a h has no root
   const auto excess = [&](double h) { return in.hold_mean_s + a * queue_at(in, h).stall_s - h; };
-  double lo = std::max(in.hold_mean_s, from), hi = lo;
-  if (excess(lo) <= 0) return lo;
+  double lo = std::max(in.hold_mean_s, from);
+  double f_lo = excess(lo);
+  if (f_lo <= 0) return lo;
   // The stall grows about linearly with h (the queue of a page grows like batch x h), so the
-  // root exists when a times that slope stays below 1; bracket it by doubling.
-  for (int i = 0; excess(hi) > 0; ++i) {
-    if (i > 40) return std::nullopt;
+  // root exists when a times that slope stays below 1; bracket it by steps that double (from
+  // an eighth of `from`: the next state's root lies close to the last one's).
+  double step = lo / 8, hi = lo + step, f_hi = excess(hi);
+  for (int i = 0; f_hi > 0; ++i) {
+    if (i > 60) return std::nullopt;
     lo = hi;
-    hi *= 2;
+    f_lo = f_hi;
+    step *= 2;
+    hi = lo + step;
+    f_hi = excess(hi);
   }
   // Regula falsi with the Illinois modification (Dowell & Jarratt, BIT 11, 1971): superlinear,
   // a few evaluations of the Lindley recursion per state instead of bisection's 30.
-  double f_lo = excess(lo), f_hi = excess(hi);
   int kept = 0;  // which end was kept last: -1 hi, +1 lo
   double x = hi;
-  for (int i = 0; i < 100 && hi - lo > 1e-9 * hi; ++i) {
+  for (int i = 0; i < 100 && hi - lo > relative_tolerance * hi; ++i) {
     x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
     const double fx = excess(x);
     if (fx == 0) return x;
@@ -142,12 +148,12 @@ SequenceStallResult sequence_stall_stability(const SequenceStallInput& in) {
 
 namespace {
 
-/// Mean and second moment of a stall at holding time `hold_s`: the blocker's residual wait R
-/// (length-biased; a gamma fit of the wait W of SCV c gives E[R] = E[W](1 + c)/2 and
-/// E[R^2] = E[W]^2 (1 + c)(1 + 2c)/3) plus its holding time (mean hold_s, SCV `hold_scv`).
-std::pair<double, double> stall_moments(const SequenceStallInput& in, double hold_s) {
-  const LockQueueWait w =
-      sequence_granule_wait(in.request_rate_per_s, hold_s, in.hold_scv, in.batch);
+/// Mean and second moment of a stall at holding time `hold_s` with page wait `w` there: the
+/// blocker's residual wait R (length-biased; a gamma fit of the wait W of SCV c gives
+/// E[R] = E[W](1 + c)/2 and E[R^2] = E[W]^2 (1 + c)(1 + 2c)/3) plus its holding time (mean
+/// hold_s, SCV `hold_scv`).
+std::pair<double, double> stall_moments(const SequenceStallInput& in, double hold_s,
+                                        const LockQueueWait& w) {
   const double m = w.mean_wait_s;
   const double c = m > 0 ? std::max(0.0, w.wait_second_moment_s2 / (m * m) - 1.0) : 0.0;
   const double r1 = m * (1.0 + c) / 2.0;
@@ -163,29 +169,31 @@ LockQueueWait sequence_stall_wait(const SequenceStallInput& in) {
   const double lambda = in.request_rate_per_s;
   if (lambda <= 0 || in.hold_mean_s <= 0 || in.stalls_per_waiter <= 0 || in.batch <= 1)
     return plain;
-  // The chain of sequence_stall_stability, from the same start: pi_n (logs, relative to the
-  // start) up to its middle state or until the states carry no mass (e^-40 below the largest).
+  // The chain of sequence_stall_stability: pi_n (logs, relative to the first state) up to its
+  // middle state or until the states carry no mass (e^-20 below the largest), from 6 standard
+  // deviations below the mean-value queue without stalls (a Poisson tail of e^-18 left out).
   const double n0 = lambda * queue_at(in, in.hold_mean_s).wait_s;
-  const double start = std::max(1.0, std::floor(n0 - 12 * std::sqrt(n0)));
+  const double start = std::max(1.0, std::floor(n0 - 4 * std::sqrt(n0)));
   if (!(start <= static_cast<double>(in.max_states))) return plain;
   double log_pi = 0, log_top = 0, hold = in.hold_mean_s;
   double mass = 0, stall1 = 0, stall2 = 0;
   bool lower = false;
   for (auto n = static_cast<std::size_t>(start); n <= in.max_states; ++n) {
     const double waiters = static_cast<double>(n);
-    const auto h = hold_at_state(in, waiters, hold);
+    // The holding time to 1e-7: the weights' accuracy, with a third of the evaluations.
+    const auto h = hold_at_state(in, waiters, hold, 1e-7);
     if (!h) break;  // no holding time beyond: the chain cannot pass here
     hold = *h;
-    const double wait = queue_at(in, hold).wait_s;
-    if (wait <= 0) return plain;
-    const double mu = waiters / wait;
+    const LockQueueWait w = sequence_granule_wait(lambda, hold, in.hold_scv, in.batch);
+    if (w.mean_wait_s <= 0) return plain;
+    const double mu = waiters / w.mean_wait_s;
     if (lower && mu < lambda) break;  // the middle state: beyond it the collapsed state
     if (mu >= lambda) lower = true;
     log_pi += std::log(lambda / mu);  // pi_n = pi_{n-1} lambda / mu_n
     if (log_pi > log_top) log_top = log_pi;
-    if (lower && log_pi < log_top - 40) break;
+    if (lower && log_pi < log_top - 14) break;
     const double weight = std::exp(log_pi);
-    const auto [d1, d2] = stall_moments(in, hold);
+    const auto [d1, d2] = stall_moments(in, hold, w);
     const double stalls = std::min(1.0, in.stalls_per_waiter * waiters);
     mass += weight;
     stall1 += weight * stalls * d1;
