@@ -512,3 +512,39 @@ TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
     CHECK(std::abs(*a - sd->mean) <= std::max(0.15 * sd->mean, sd->half_width));
   }
 }
+
+// Issue #13: page-locked HISTORY at 148 TPS, 90 % of its simulated limit (about 165 TPS, the
+// limit test above). The HISTORY page holders stall behind inserters queued for other pages (a
+// BRANCH page held by one of them): in the simulator 2.4 % of the holdings, about 250 ms each,
+// which raise the page lock's holding time from about 33.7 to 39.7 ms and its SCV to 2.4
+// (instrumented simulator, seed 1, 3600 s; docs/locking.md "The waits at the lower state").
+// Without them in the page queue (measured 2026-11-30, `tpeval validate`, seed 1) the lock wait
+// was -10.8 %, p95 / p99 -15 / -26 %; with the stalls of the inserters' chain at its lower state
+// (solver/locking/sequence_stall.hpp sequence_stall_wait) every metric passes on seeds 1 and 3.
+TEST_CASE("hot spots: validate's metrics agree on page-locked HISTORY at 90 % of its limit") {
+  const SystemModel m =
+      parse_model(with(page_locked_history(), {{"workload.arrival_rate_per_s", 148}}));
+  const Evaluation e = evaluate(m, EvaluateOptions{false});
+  for (const std::uint64_t seed : {1, 3}) {
+    CAPTURE(seed);
+    const TxSimReport r = simulate_transactions(m, fixed_length(3600.0, seed));
+    REQUIRE_FALSE(r.saturated);
+    int failed = 0;
+    for (const MetricComparison& row : compare_metrics(e, m, r, 0.10)) {
+      if (!row.pass) ++failed;
+      CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
+                                         << ", simulated " << row.simulated.mean << " +- "
+                                         << row.simulated.half_width);
+    }
+    std::printf("  validate page-locked HISTORY 148 TPS, seed %llu: %d outside the rule\n",
+                static_cast<unsigned long long>(seed), failed);
+    for (const char* metric :
+         {"lock_wait_ms", "response_time_ms", "response_time_p95_ms", "response_time_p99_ms"}) {
+      const auto a = analytic_metric(e, metric);
+      const auto s = simulated_metric(SimulationView{m, r}, metric);
+      REQUIRE((a && s));
+      std::printf("    %-20s analytic %7.1f, simulated %7.1f (%+.1f %%)\n", metric, *a, s->mean,
+                  100.0 * (*a - s->mean) / s->mean);
+    }
+  }
+}
