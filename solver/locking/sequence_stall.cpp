@@ -170,18 +170,20 @@ LockQueueWait sequence_stall_wait(const SequenceStallInput& in) {
   if (lambda <= 0 || in.hold_mean_s <= 0 || in.stalls_per_waiter <= 0 || in.batch <= 1)
     return plain;
   // The chain of sequence_stall_stability: pi_n (logs, relative to the first state) up to its
-  // middle state or until the states carry no mass (e^-20 below the largest), from 6 standard
-  // deviations below the mean-value queue without stalls (a Poisson tail of e^-18 left out).
+  // middle state or until the states carry no mass (e^-30 below the largest), from 8 standard
+  // deviations below the mean-value queue without stalls (a Poisson tail of e^-32 left out): the
+  // truncation moves the wait by less than the fixed point's tolerance.
   const double n0 = lambda * queue_at(in, in.hold_mean_s).wait_s;
-  const double start = std::max(1.0, std::floor(n0 - 4 * std::sqrt(n0)));
+  const double start = std::max(1.0, std::floor(n0 - 8 * std::sqrt(n0)));
   if (!(start <= static_cast<double>(in.max_states))) return plain;
   double log_pi = 0, log_top = 0, hold = in.hold_mean_s;
   double mass = 0, stall1 = 0, stall2 = 0;
   bool lower = false;
   for (auto n = static_cast<std::size_t>(start); n <= in.max_states; ++n) {
     const double waiters = static_cast<double>(n);
-    // The holding time to 1e-7: the weights' accuracy, with a third of the evaluations.
-    const auto h = hold_at_state(in, waiters, hold, 1e-7);
+    // The holding time to 1e-11: the page wait feeds the lock model's fixed point, solved to
+    // 1e-10 in the tests; a coarser root would make its map noisy.
+    const auto h = hold_at_state(in, waiters, hold, 1e-11);
     if (!h) break;  // no holding time beyond: the chain cannot pass here
     hold = *h;
     const LockQueueWait w = sequence_granule_wait(lambda, hold, in.hold_scv, in.batch);
@@ -191,7 +193,7 @@ LockQueueWait sequence_stall_wait(const SequenceStallInput& in) {
     if (mu >= lambda) lower = true;
     log_pi += std::log(lambda / mu);  // pi_n = pi_{n-1} lambda / mu_n
     if (log_pi > log_top) log_top = log_pi;
-    if (lower && log_pi < log_top - 14) break;
+    if (lower && log_pi < log_top - 30) break;
     const double weight = std::exp(log_pi);
     const auto [d1, d2] = stall_moments(in, hold, w);
     const double stalls = std::min(1.0, in.stalls_per_waiter * waiters);

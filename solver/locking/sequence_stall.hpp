@@ -62,9 +62,9 @@ double sequence_stall_departure_rate(const SequenceStallInput& in, double waiter
 /// moment, averaged over pi, are added to the holding time of `hold_mean_s` and `hold_scv`, and
 /// the wait is sequence_granule_wait at that holding time. Without stalls (a = 0, batch <= 1,
 /// no rate) or without a lower state (the stability check reports that) it is the plain
-/// sequence_granule_wait. The scan covers the states from 4 standard deviations below the
-/// mean-value queue without stalls to e^-14 below the largest weight (or the middle state, or
-/// `max_states`); `horizon_s` is not used.
+/// sequence_granule_wait. The scan covers the states from 8 standard deviations below the
+/// mean-value queue without stalls to e^-30 below the largest weight (or the middle state, or
+/// `max_states`), each state's holding time to 1e-11; `horizon_s` is not used.
 LockQueueWait sequence_stall_wait(const SequenceStallInput& in);
 
 /// Stalls per holding of a granule of sequence partition `p` and per transaction queued for it,
