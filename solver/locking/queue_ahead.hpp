@@ -12,8 +12,10 @@
 // the whole holding time of each one queued before it); one that already holds locks of the
 // partition is a link of a conflict chain, which the contention model's thrashing bound
 // (Thomasian's alpha, whose cubic counts the waits behind blocked transactions) and its fixed
-// point already carry. docs/locking.md "Hot spots" ("Wait behind those queued") gives the rule,
-// what was measured and what it leaves.
+// point already carry. For the mean wait that second part is a compensation, not a derivation:
+// the simulator waits behind queued many-lock transactions too, and the model's residual there is
+// too long by about as much. docs/locking.md "Hot spots" ("Wait behind those queued") gives the
+// rule, what was measured and what it leaves.
 #pragma once
 
 namespace tpeval::solver::locking {
