@@ -10,6 +10,7 @@
 #include "solver/io/json_input.hpp"
 #include "solver/locking/hot_spot.hpp"
 #include "solver/locking/monotone_extrapolation.hpp"
+#include "solver/locking/queue_ahead.hpp"
 #include "solver/locking/sequence_stall.hpp"
 #include "solver/open/mg1_wait_moments.hpp"
 
@@ -1003,11 +1004,13 @@ void LockModel::evaluate_partitions() {
   for (std::size_t p = 0; p < np; ++p) {
     const LockPartition& part = workload.partitions[p];
     double in_flight = 0, held = 0, rate = 0, hold1 = 0, hold2 = 0, hold2_cold = 0;
+    double first_rate = 0;  // requests that are their transaction's first on p
     for (std::size_t o = 0; o < nc; ++o) {
       in_flight += population[o] * totals[o].requests_on[p];
       held += population[o] * (held_x[o][p] + held_s[o][p]);
       const double x_o = throughput[o];
       rate += x_o * totals[o].requests_on[p];
+      first_rate += x_o * std::min(1.0, totals[o].requests_on[p]);
       hold1 += x_o * (hold[o].x[p] + hold[o].s[p]);
       hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
       hold2_cold += x_o * (hold_cold[o].x2[p] + hold_cold[o].s2[p]);
@@ -1037,7 +1040,8 @@ void LockModel::evaluate_partitions() {
       sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
       hot_held[p] = held;
       same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
-      queue_factor[p] = queue_wait_factor(granule_rho[p], share_hot[p]);
+      queue_factor[p] =
+          queue_wait_factor(granule_rho[p], queue_ahead_share(share_hot[p], first_rate, rate));
     }
   }
 }
@@ -1122,9 +1126,10 @@ void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double 
   const double p_shared = std::min(1.0, hx / d);
   const double w = exclusive_share(c, p);
   // A conflicting request also waits for those queued before it: the M/G/1 factor
-  // 1 / (1 - rho) at the granule utilization, weighted by the hot-spot share (1 for a
-  // hot granule, about 1 - and the contention model alone - for many granules).
-  const double queue = queue_factor[p];  // queue_wait_factor(granule_rho[p], share_hot[p])
+  // 1 / (1 - rho) at the granule utilization, weighted by queue_ahead_share (1 for a hot
+  // granule and where each transaction requests the partition once; about the hot-spot share -
+  // the contention model alone - for many locks per transaction on many granules).
+  const double queue = queue_factor[p];  // set in evaluate_partitions()
   const double wait_exclusive = (hx + hs) > 0 ? queue * (resid_x + resid_s) / (hx + hs) : 0.0;
   const double wait_shared = hx > 0 ? queue * resid_x / hx : 0.0;
   const double conflicts_p = kp * (w * p_exclusive + (1 - w) * p_shared);

@@ -463,17 +463,19 @@ TEST_CASE("cluster simulator: lock wait and p99 at 88 % CPU without broadcast: r
   // response time, the CPU wait and the conflict probability agree (validate, seed 1: -1 %, +2 %,
   // -2 %). The percentiles were low too (p95 / p99 -18 / -30 %): a transaction's CPU waits are
   // correlated at 0.72 there (measured), which the model now adds (issue #13,
-  // model/evaluate.cpp cpu_wait_covariances); they agree. The lock wait stays low (6.5 against
+  // model/evaluate.cpp cpu_wait_covariances); they agree. The lock wait was low (6.5 against
   // 8.6 ms): a blocked request that finds another queued before it also waits that one's whole
-  // holding time (9 % of the conflicts), which the lock model counts only in the hot-spot share
-  // (docs/cluster.md). Recorded in its direction and size. Since the simulator's percentiles
-  // are the whole run's quantiles (sectioning, model/sim/response_histogram.hpp; the mean of
-  // batch quantiles was biased low) its p99 is higher: 382 +- 30 ms against the analytic 319
-  // (-16.5 %, seed 1, 300 s; -17 % over 3600 s), also recorded.
+  // holding time (9 % of the conflicts), which the lock model counted only in the hot-spot share.
+  // Every transaction requests BRANCH once, so that wait now counts in full
+  // (solver/locking/queue_ahead.hpp): 7.2 ms, within validate's rule; judged like every metric.
+  // Since the simulator's percentiles are the whole run's quantiles (sectioning,
+  // model/sim/response_histogram.hpp; the mean of batch quantiles was biased low) its p99 is
+  // higher: 382 +- 30 ms against the analytic 323 (-15.5 %, seed 1, 300 s; it was 319, -16.5 %),
+  // recorded: the holding time varies more in the simulator (SCV 0.36 against 0.25,
+  // docs/cluster.md).
   const SystemModel m = cluster_model(2, {{"workload.arrival_rate_per_s", 130.0}});
   const Evaluation e = evaluate(m);
   const TxSimReport r = simulate_transactions(m, fixed_length(300.0));
   REQUIRE_FALSE(r.saturated);
-  CHECK(check_all_but_recorded_lows(m, e, r,
-                                    {{"lock_wait_ms", 0.75}, {"response_time_p99_ms", 0.80}}) > 60);
+  CHECK(check_all_but_recorded_lows(m, e, r, {{"response_time_p99_ms", 0.80}}) > 60);
 }
