@@ -647,6 +647,11 @@ class LockModel {
   double active_wait(std::size_t c) const;
   void add_tay_workload(std::size_t c, double& k2n_over_d) const;
   void diagnose(LockContention& out) const;
+  std::vector<double> no_wait_granule_load() const;
+  std::size_t saturated_queue(const std::vector<std::size_t>& candidates,
+                              std::vector<std::size_t>& equal, const std::vector<double>& load,
+                              bool by_granules = true) const;
+  std::string loaded_alike(const std::vector<std::size_t>& equal) const;
   void check_sequence_stalls(LockContention& out) const;
 
   const LockWorkload& workload;
@@ -1758,42 +1763,142 @@ void LockModel::check_sequence_stalls(LockContention& out) const {
   }
 }
 
+// The lock-seconds per second and granule that the inputs put on each partition, without lock
+// waits: sum over classes of throughput x lock-seconds per transaction / granules (throughput: the
+// arrival rate, or N over the response time without waits). A function of the model alone, the
+// same on every iteration path (diagnose names a saturated queue by it).
+std::vector<double> LockModel::no_wait_granule_load() const {
+  std::vector<double> load(np, 0.0);
+  Holding h;
+  for (std::size_t c = 0; c < nc; ++c) {
+    const LockClass& cls = workload.classes[c];
+    const double r0 =
+        holding_profile(totals[c].requests, totals[c].step_s, 0.0, cls).response_time_s;
+    const double x0 =
+        is_open(c) ? cls.arrival_rate_per_s : (r0 > 0 ? cls.concurrent_transactions / r0 : 0.0);
+    h.x.assign(np, 0.0);
+    h.s.assign(np, 0.0);
+    h.x2.assign(np, 0.0);
+    h.s2.assign(np, 0.0);
+    ClassVariance none;  // no waits: steps and commit only (as active_wait)
+    none.commit = cls.commit_time_scv * cls.commit_time_s * cls.commit_time_s;
+    holdings(c, 0.0, none, h);
+    for (std::size_t p = 0; p < np; ++p) load[p] += x0 * (h.x[p] + h.s[p]);
+  }
+  for (std::size_t p = 0; p < np; ++p) load[p] /= workload.partitions[p].granules;
+  return load;
+}
+
+// Which saturated hot lock queue to name (issue #16). The name must not depend on the iteration
+// path: when the waits diverge, the state where they blow up differs between a plain, an
+// accelerated and a warm-started solve (after one to thousands of steps), and its utilizations
+// named any of several equal hot spots, or a large or a less loaded partition (its full queues
+// are all hot spots there, e.g. all 13 partitions of the real-load model at 1e5 - 1e6). So the
+// name comes from the inputs: the queue that fills first is the one with the fewest granules to
+// spread over (as before), then the one whose granules the inputs load most, the lock-seconds per
+// second and granule without waits (no_wait_granule_load; waits stretch all holding times alike,
+// to first order), then the first declared. Queues of as many granules loaded alike (to 1e-9) are
+// equal: `equal` gets the others.
+// With `by_granules` false the granules do not count (diagnose: the partition named when the
+// waits diverge without a full queue).
+std::size_t LockModel::saturated_queue(const std::vector<std::size_t>& candidates,
+                                       std::vector<std::size_t>& equal,
+                                       const std::vector<double>& load, bool by_granules) const {
+  constexpr double kSameLoad = 1e-9;
+  const auto granules = [&](std::size_t p) {
+    return by_granules ? workload.partitions[p].granules : 0.0;
+  };
+  double fewest = std::numeric_limits<double>::infinity(), most = 0;
+  for (const std::size_t p : candidates) fewest = std::min(fewest, granules(p));
+  for (const std::size_t p : candidates)
+    if (granules(p) == fewest) most = std::max(most, load[p]);
+  std::size_t named = np;
+  equal.clear();
+  for (const std::size_t p : candidates) {  // in declaration order
+    if (granules(p) != fewest || load[p] < most * (1 - kSameLoad)) continue;
+    if (named == np) {
+      named = p;
+    } else {
+      equal.push_back(p);
+    }
+  }
+  return named;
+}
+
+// "; loaded alike: 'B', 'C'" for the partitions `equal` to the one named, or "".
+std::string LockModel::loaded_alike(const std::vector<std::size_t>& equal) const {
+  std::string s;
+  for (std::size_t i = 0; i < equal.size(); ++i)
+    s += (i ? ", '" : "; loaded alike: '") + workload.partitions[equal[i]].name + "'";
+  return s;
+}
+
 // The diagnosis: a saturated hot lock queue, thrashing (divergence or Thomasian's alpha) or no
 // convergence.
 void LockModel::diagnose(LockContention& out) const {
   // A hot granule whose lock queue is (nearly) full: saturation of a queue, named as such. The
   // waits are capped just below utilization 1 (queue_wait_factor), so a saturated queue shows
-  // as a utilization at or above 0.99, or as divergence with the queue above 0.9.
-  std::size_t hot_worst = np;
+  // as a utilization at or above 0.99, or as divergence with the queue above 0.9. At a fixed
+  // point the full queues are candidates; when the waits diverge, every hot spot is (the
+  // blown-up state says that a queue is full, not which: saturated_queue).
+  std::vector<std::size_t> full, hot;
   for (std::size_t p = 0; p < np; ++p) {
     if (share_hot[p] < 0.5 || workload.partitions[p].sequence_batch > 0) continue;
-    const bool full = granule_rho[p] >= 0.99 || (diverged && granule_rho[p] >= 0.9);
-    // The hottest granule is the one with the fewest granules to spread over (the queue that
-    // fills first); utilization breaks ties.
-    const auto hotter = [&](std::size_t a, std::size_t b) {
-      const double da = workload.partitions[a].granules, db = workload.partitions[b].granules;
-      return da != db ? da < db : granule_rho[a] > granule_rho[b];
-    };
-    if (full && (hot_worst == np || hotter(p, hot_worst))) hot_worst = p;
+    hot.push_back(p);
+    if (granule_rho[p] >= 0.99 || (diverged && granule_rho[p] >= 0.9)) full.push_back(p);
   }
-  if (hot_worst < np) {
+  if (!full.empty()) {
+    const std::vector<double> load = no_wait_granule_load();
+    std::vector<std::size_t> equal;
+    const std::size_t hot_worst = saturated_queue(diverged ? hot : full, equal, load);
     out.lock_queue_saturated = true;
     out.thrashing = true;
     out.bottleneck = workload.partitions[hot_worst].name;
     std::ostringstream s;
     s.precision(3);
     s << "no stable operating point (lock queue saturated): the lock queue on partition '"
-      << out.bottleneck << "' is full, its granules are held " << granule_rho[hot_worst]
-      << " of the time (hot spot)";
-    out.diagnosis = s.str();
+      << out.bottleneck << "' is full";
+    if (diverged) {
+      s << " (hot spot; without lock waits its granules are held " << load[hot_worst]
+        << " of the time)";
+    } else {
+      s << ", its granules are held " << granule_rho[hot_worst] << " of the time (hot spot)";
+    }
+    out.diagnosis = s.str() + loaded_alike(equal);
   } else if (diverged) {
+    // Likewise the partition of highest conflict probability: in the blown-up state many are at
+    // 1 (the first of them was named); without waits a partition's conflict probability is the
+    // locks held per granule, its no_wait_granule_load.
+    std::vector<std::size_t> used, equal;
+    for (std::size_t p = 0; p < np; ++p)
+      for (std::size_t c = 0; c < nc; ++c)
+        if (totals[c].requests_on[p] > 0) {
+          used.push_back(p);
+          break;
+        }
+    if (!used.empty()) {
+      const std::size_t worst = saturated_queue(used, equal, no_wait_granule_load(), false);
+      out.bottleneck = workload.partitions[worst].name;
+    }
     out.diagnosis = "no stable operating point (thrashing): " + divergence_reason +
-                    "; highest conflict probability on partition '" + out.bottleneck + "'";
+                    "; highest conflict probability on partition '" + out.bottleneck + "'" +
+                    loaded_alike(equal);
   } else if (!out.thomasian_beta) {
+    // At a fixed point: the partitions of the same conflict probability (to 1e-9) are listed.
+    std::vector<std::size_t> equal;
+    double named_p = -1;
+    for (const PartitionContention& pc : out.partitions)
+      if (pc.name == out.bottleneck) named_p = pc.exclusive_conflict_probability;
+    for (std::size_t p = 0; p < np; ++p) {
+      const double cp = out.partitions[p].exclusive_conflict_probability;
+      if (out.partitions[p].name != out.bottleneck && named_p > 0 &&
+          std::abs(cp - named_p) <= 1e-9 * named_p)
+        equal.push_back(p);
+    }
     out.diagnosis = fmt::format(
         "thrashing: Thomasian's alpha = {:.3g} >= {:.3g}; highest conflict probability on "
-        "partition '{}'",
-        out.thomasian_alpha, thomasian_alpha_threshold(), out.bottleneck);
+        "partition '{}'{}",
+        out.thomasian_alpha, thomasian_alpha_threshold(), out.bottleneck, loaded_alike(equal));
   } else if (!out.converged) {
     out.diagnosis = "lock model did not converge within " + std::to_string(options.max_iterations) +
                     " iterations";
