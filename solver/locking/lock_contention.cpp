@@ -645,6 +645,7 @@ class LockModel {
   ClassContention class_result(std::size_t c, double p_deadlock, double& alpha) const;
   double reported_wait2(std::size_t c, std::size_t p) const;
   double active_wait(std::size_t c) const;
+  void no_wait_holdings(std::size_t c, Holding& h) const;
   void add_tay_workload(std::size_t c, double& k2n_over_d) const;
   void diagnose(LockContention& out) const;
   std::vector<double> no_wait_granule_load() const;
@@ -1706,13 +1707,19 @@ ClassContention LockModel::class_result(std::size_t c, double p_deadlock, double
 // profile without waits, so alpha grows with the load and W1 / R -> 1/3 for uniform
 // requests, which links 0.226 to Tay's eta < 0.7 (Thomasian, ICDE 1991). This is W1.
 double LockModel::active_wait(std::size_t c) const {
-  ClassVariance active_var = class_variance(c, 0.0);  // no waits: steps and commit only
-  active_var.wait = 0;
   Holding active_hold;
-  holdings(c, 0.0, active_var, active_hold);
+  no_wait_holdings(c, active_hold);
   const double active_seconds = sum(active_hold.x) + sum(active_hold.s);
   return active_seconds > 0 ? (sum(active_hold.x2) + sum(active_hold.s2)) / (2 * active_seconds)
                             : 0.0;
+}
+
+// The holding profile of class c without lock waits (steps and commit only) into `h`, all zero
+// before.
+void LockModel::no_wait_holdings(std::size_t c, Holding& h) const {
+  ClassVariance active_var = class_variance(c, 0.0);  // no waits: steps and commit only
+  active_var.wait = 0;
+  holdings(c, 0.0, active_var, h);
 }
 
 // k^2 N / D_eff summed over partitions, with the collision weight of shared/exclusive mixes.
@@ -1776,13 +1783,8 @@ std::vector<double> LockModel::no_wait_granule_load() const {
         holding_profile(totals[c].requests, totals[c].step_s, 0.0, cls).response_time_s;
     const double x0 =
         is_open(c) ? cls.arrival_rate_per_s : (r0 > 0 ? cls.concurrent_transactions / r0 : 0.0);
-    h.x.assign(np, 0.0);
-    h.s.assign(np, 0.0);
-    h.x2.assign(np, 0.0);
-    h.s2.assign(np, 0.0);
-    ClassVariance none;  // no waits: steps and commit only (as active_wait)
-    none.commit = cls.commit_time_scv * cls.commit_time_s * cls.commit_time_s;
-    holdings(c, 0.0, none, h);
+    for (auto* v : {&h.x, &h.s, &h.x2, &h.s2}) v->assign(np, 0.0);
+    no_wait_holdings(c, h);
     for (std::size_t p = 0; p < np; ++p) load[p] += x0 * (h.x[p] + h.s[p]);
   }
   for (std::size_t p = 0; p < np; ++p) load[p] /= workload.partitions[p].granules;
