@@ -114,9 +114,10 @@ bool same_point(const LockContention& a, const LockContention& b, double epsilon
 
 struct SweepCounts {
   std::size_t rejected = 0, sustained = 0;
-  /// Accelerated warm solves within 1e-4 of the fold that settle on another point than the plain
-  /// one (stable_above_warm_start accepts the unstable twin there; also without the
-  /// extrapolation, which never runs in those solves' accelerated phase).
+  /// Accelerated warm solves that settle on another point than the plain one: the unstable twin
+  /// just above it near the fold (lock_contention.cpp `stable_above_warm_start` must reject it;
+  /// its one-step drift test accepted the twin of an 8-granule hot spot at 0.9999 and 1.0 of the
+  /// fold, 2-3.5 % above the plain point).
   std::size_t accelerated_elsewhere = 0;
   std::size_t beyond_iterations = 0, beyond_plain_iterations = 0;
 };
@@ -130,7 +131,8 @@ SweepCounts sweep_across_fold(const Workload& workload, double start_share) {
   REQUIRE(start.converged);
   REQUIRE_FALSE(start.thrashing);
   SweepCounts counts;
-  for (const double share : {0.9, 0.99, 0.999, 0.9999, 1.0, 1.0001, 1.001, 1.01, 1.1, 2.0}) {
+  for (const double share :
+       {0.9, 0.99, 0.999, 0.9999, 0.99995, 1.0, 1.0001, 1.001, 1.01, 1.1, 2.0}) {
     CAPTURE(share);
     const LockWorkload w = workload(share * fold);
     const auto reference = analyze_lock_contention(w, plain(1e-10));
@@ -153,11 +155,9 @@ SweepCounts sweep_across_fold(const Workload& workload, double start_share) {
       }
       ++counts.sustained;
       CHECK(warm.converged);
-      if (depth == 0) {
-        check_same_point(warm, analyze_lock_contention(w, plain(1e-13)), 1e-6);
-      } else if (!same_point(warm, analyze_lock_contention(w, plain(1e-13)), 1e-6)) {
-        ++counts.accelerated_elsewhere;
-      }
+      const auto fine = analyze_lock_contention(w, plain(1e-13));
+      if (depth > 0 && !same_point(warm, fine, 1e-6)) ++counts.accelerated_elsewhere;
+      check_same_point(warm, fine, 1e-6);
     }
   }
   return counts;
@@ -173,14 +173,14 @@ TEST_CASE("lock fold: warm solves across the fold keep the plain verdicts, hot s
       const SweepCounts n =
           sweep_across_fold([hot](double load) { return hot_spot_workload(load, hot); }, start);
       CHECK(n.rejected == 10);  // 1.0001 .. 2.0, plain and accelerated
-      CHECK(n.sustained == 10);
+      CHECK(n.sustained == 12);
       // The end-of-file partition's queue and the hot granule's caps leave few jumps here: the
       // warm plain solves take (nearly) the plain number of iterations.
       CHECK(n.beyond_iterations <= n.beyond_plain_iterations);
       MESSAGE("just beyond the fold (1.0001 to 1.01): warm plain "
-              << n.beyond_iterations << " iterations, plain from zero " << n.beyond_plain_iterations
-              << "; accelerated warm solves near the fold on "
-              << "another point than the plain one: " << n.accelerated_elsewhere);
+              << n.beyond_iterations << " iterations, plain from zero "
+              << n.beyond_plain_iterations);
+      CHECK(n.accelerated_elsewhere == 0);
     }
   }
 }
@@ -190,9 +190,8 @@ TEST_CASE("lock fold: warm solves across the fold keep the plain verdicts, unifo
     CAPTURE(start);
     const SweepCounts n = sweep_across_fold(uniform_workload, start);
     CHECK(n.rejected == 10);
-    CHECK(n.sustained == 10);
-    MESSAGE("accelerated warm solves near the fold on another point than the plain one: "
-            << n.accelerated_elsewhere);
+    CHECK(n.sustained == 12);
+    CHECK(n.accelerated_elsewhere == 0);
   }
 }
 
@@ -201,15 +200,14 @@ TEST_CASE("lock fold: warm solves across the fold keep the plain verdicts, many 
     CAPTURE(start);
     const SweepCounts n = sweep_across_fold(many_partitions_workload, start);
     CHECK(n.rejected == 10);
-    CHECK(n.sustained == 10);
+    CHECK(n.sustained == 12);
     // Just beyond the fold the plain iteration passes the vanished point slowly; the
     // extrapolation jumps ahead where no cap of the model binds (a conflict probability of 1 on
     // these 2-page partitions stops it; the speed-up at 10^4 partitions is in bench/RESULTS.md).
     MESSAGE("just beyond the fold: extrapolated plain "
             << n.beyond_iterations << " iterations, plain from zero " << n.beyond_plain_iterations);
     CHECK(n.beyond_iterations < n.beyond_plain_iterations);
-    MESSAGE("accelerated warm solves near the fold on another point than the plain one: "
-            << n.accelerated_elsewhere);
+    CHECK(n.accelerated_elsewhere == 0);
   }
 }
 
