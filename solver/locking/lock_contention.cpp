@@ -84,6 +84,25 @@ struct AccessSteps {
   double own_held_var = 0;    // own_step_held v_a
 };
 
+// The fields of a class's accesses that holdings() reads, one array per field in the order of
+// LockClass::accesses (issue #16: contiguous arrays let the compiler take two accesses at a time).
+struct AccessColumns {
+  std::vector<std::size_t> partition;
+  std::vector<double> lock_requests, exclusive_share, request_position;
+  std::vector<double> later_mean, later_own_var, fpc_scale, own_and_commit, own_held_var;
+  void push(const PartitionAccess& acc, const AccessSteps& a) {
+    partition.push_back(acc.partition);
+    lock_requests.push_back(acc.lock_requests);
+    exclusive_share.push_back(acc.exclusive_share);
+    request_position.push_back(acc.request_position);
+    later_mean.push_back(a.later_mean);
+    later_own_var.push_back(a.later_own_var);
+    fpc_scale.push_back(a.fpc_scale);
+    own_and_commit.push_back(a.own_and_commit);
+    own_held_var.push_back(a.own_held_var);
+  }
+};
+
 struct ClassTotals {
   double requests = 0;
   std::vector<double> requests_on;         // per partition
@@ -92,7 +111,7 @@ struct ClassTotals {
   double step_sq_sum = 0;                  // sum k_a s_a^2 (spread of the step means)
   double within_var_sum = 0;               // sum k_a scv_a s_a^2 (randomness of each step)
   std::vector<double> exclusive_share_on;  // exclusive_on / requests_on per partition
-  std::vector<AccessSteps> steps;          // per access (LockClass::accesses)
+  AccessColumns steps;                     // per access (LockClass::accesses)
 };
 
 double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
@@ -482,14 +501,14 @@ double sum(const std::vector<double>& v) {
 // Lock-seconds and squared lock-seconds per class and partition, split by mode.
 struct Holding {
   std::vector<double> x, s, x2, s2;
-  /// All zero on first use; afterwards only the entries of `cls`'s accesses can be non-zero.
-  void clear_accessed(const LockClass& cls, std::size_t np) {
-    if (x.size() != np) {
+  /// All zero on first use; afterwards only the entries of the partitions a class accesses
+  /// (`accessed`, per access) can be non-zero. When it accesses many, all are cleared at once.
+  void clear_accessed(const std::vector<std::size_t>& accessed, std::size_t np) {
+    if (x.size() != np || 4 * accessed.size() >= np) {
       for (auto* v : {&x, &s, &x2, &s2}) v->assign(np, 0.0);
       return;
     }
-    for (const PartitionAccess& acc : cls.accesses)
-      x[acc.partition] = s[acc.partition] = x2[acc.partition] = s2[acc.partition] = 0.0;
+    for (const std::size_t p : accessed) x[p] = s[p] = x2[p] = s2[p] = 0.0;
   }
 };
 
@@ -506,6 +525,12 @@ struct AllWaits {
   double first = 0, second = 0, first_cold = 0;
 };
 
+// Working arrays of holdings() for one class, per access: the state of its partition, and the
+// access's lock-seconds and squared lock-seconds.
+struct HoldingScratch {
+  std::vector<double> wait, wait2, same, cold, hot, seconds, squares;
+};
+
 // The wait that stretches each later step of a held lock: mean and variance.
 struct LaterWait {
   double mean = 0, variance = 0;
@@ -519,9 +544,8 @@ struct WaitSums {
 };
 
 // AccessSteps of each access of `cls` (`tot`: its totals, step_s already the mean).
-std::vector<AccessSteps> access_steps(const LockClass& cls, const ClassTotals& tot) {
-  std::vector<AccessSteps> out;
-  out.reserve(cls.accesses.size());
+AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot) {
+  AccessColumns out;
   const double k = tot.requests;
   const double n = std::max(k - 1.0, 0.0);
   for (const PartitionAccess& acc : cls.accesses) {
@@ -537,7 +561,7 @@ std::vector<AccessSteps> access_steps(const LockClass& cls, const ClassTotals& t
     a.fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;
     a.own_and_commit = cls.own_step_held * a.step + cls.commit_time_s;
     a.own_held_var = cls.own_step_held * a.own_variance;
-    out.push_back(a);
+    out.push(acc, a);
   }
   return out;
 }
@@ -603,8 +627,6 @@ class LockModel {
   }
 
   AllWaits all_waits(std::size_t c, double z, bool cold, double n) const;
-  LaterWait later_wait(std::size_t c, std::size_t p, double z, double wait_var, bool cold, double n,
-                       const AllWaits& all) const;
   /// All waits into `h`; with `cold_h`, also those outside hot-granule queues (`cold`).
   void holdings(std::size_t c, double z, const ClassVariance& var, Holding& h,
                 Holding* cold_h = nullptr) const;
@@ -701,6 +723,7 @@ class LockModel {
   FromOtherClasses from_others;
   std::vector<double> sequence_x, sequence_s;   // all classes' locks held
   std::vector<double> other_terms, throughput;  // scratch of one evaluation
+  mutable HoldingScratch holding_scratch;       // scratch of holdings() (const: also for results)
   // The residual moment ratio at the last evaluation (iteration state, like wait_per_conflict;
   // 4/3 before any).
   std::vector<double> moment_ratio;
@@ -797,16 +820,21 @@ AllWaits LockModel::all_waits(std::size_t c, double z, bool cold, double n) cons
   return all;
 }
 
-// The wait of each of the later steps of a lock of class c taken on partition p (mean and
-// variance; `all` as in holdings()).
-LaterWait LockModel::later_wait(std::size_t c, std::size_t p, double z, double wait_var, bool cold,
-                                double n, const AllWaits& all) const {
-  LaterWait later{z, wait_var};
-  if (!(n > 0 && z > 0 && wait_on[c][p] >= 0)) return later;
+// The wait of each of the later steps of a lock taken on a partition (mean and variance; `all` as
+// in holdings()): `wait`, `wait2` the class's mean wait and its second moment there (wait_on,
+// wait2_on), `same` and `cold_share` the partition's same_queue and cold_ratio. The class's mean
+// wait z and variance `wait_var` where the class has no other requests (`active` false: n = 0 or
+// z = 0) or no wait there yet. Every quotient is computed and the result then selected (no
+// branch: holdings() takes two accesses at a time, issue #16); `n` is the number of the class's
+// other requests, or any positive number when not `active`.
+template <bool cold>
+[[gnu::always_inline]] inline LaterWait later_wait(double wait, double wait2, double same,
+                                                   double cold_share, double n, const AllWaits& all,
+                                                   bool active, double z, double wait_var) {
   // The other requests' waits: mean and variance without this request's own.
-  const double own_weight = cold ? 1.0 - same_queue[p] : 1.0;
-  later.mean = std::max(0.0, (all.first - own_weight * wait_on[c][p]) / n);
-  if (!cold) {
+  const double own_weight = cold ? 1.0 - same : 1.0;
+  double mean = std::max(0.0, (all.first - own_weight * wait) / n);
+  if constexpr (!cold) {
     // Nor does the holder of a hot granule wait for a lock held by a transaction queued
     // behind it: that request closes a cycle and is a deadlock (the requester is the
     // victim, L2364), not a wait. Its later requests meet only the lock-seconds of
@@ -818,13 +846,103 @@ LaterWait LockModel::later_wait(std::size_t c, std::size_t p, double z, double w
     // page (1 / max(1, utilization) of them, about 1/5 at 130 TPS): that gave +16 / +31 %
     // (measured 2026-11-30), so the waits for inserters queued at the later pages are
     // short too - the mean-value residual would count them in full.
-    const double s_p = same_queue[p];
-    const double z_cold = std::max(0.0, (all.first_cold - cold_ratio[p] * wait_on[c][p]) / n);
-    later.mean = (1.0 - s_p) * later.mean + s_p * z_cold;
+    const double z_cold = std::max(0.0, (all.first_cold - cold_share * wait) / n);
+    mean = (1.0 - same) * mean + same * z_cold;
   }
-  const double second = std::max(0.0, (all.second - wait2_on[c][p]) / n);
-  later.variance = std::max(0.0, second - later.mean * later.mean);
-  return later;
+  const double second = std::max(0.0, (all.second - wait2) / n);
+  const bool known = active & (wait >= 0);  // (no branch)
+  const double later_mean = known ? mean : z;
+  const double variance = std::max(0.0, second - later_mean * later_mean);
+  return {later_mean, known ? variance : wait_var};
+}
+
+// Forward: the loop of holdings() over a class's accesses.
+struct HoldingShape;
+template <bool cold>
+void access_holds(std::size_t na, const HoldingShape& sh, const AllWaits& waits, bool active,
+                  double n_div, double z, double wait_var, const double* __restrict wait,
+                  const double* __restrict wait2, const double* __restrict same,
+                  const double* __restrict cold_share, const double* __restrict wait_var_weight,
+                  const AccessColumns& col, double* __restrict seconds, double* __restrict squares);
+
+// What holdings() needs of a class that is the same for all its accesses.
+struct HoldingShape {
+  double k = 0, n = 0;      // requests, and the others of one of them
+  double sum_m = 0;         // sum over the positions of the later steps m
+  double sum_m2 = 0;        // sum of m^2
+  double pair_cov = 0;      // step_covariance_s2
+  double extra = 0;         // 1 with a commit phase (a piece)
+  double pairs = 0;         // sum over the positions of the covariance pairs
+  double spread_pairs = 0;  // max(0, n sum_m - sum_m2): the finite-population term's weight
+  double commit_var = 0;    // variance of the commit phase
+};
+
+// Lock-seconds and squared lock-seconds of one access (before the split by mode).
+struct AccessHold {
+  double seconds = 0, squares = 0;
+};
+
+// The holding time of access i of a class (columns `col`) whose later steps wait `later`;
+// `wait_var_weight` = 1 - hot_spot_share of its partition. Both forms (spread evenly, or all at
+// one position) are computed and one selected (no branch, see later_wait).
+[[gnu::always_inline]] inline AccessHold access_hold(const LaterWait& later, double wait_var_weight,
+                                                     const HoldingShape& sh, double lock_requests,
+                                                     double request_position, double mu,
+                                                     double vbar, double fpc_scale, double a0,
+                                                     double own_held_var) {
+  // mu, vbar: the other n steps' mean and own variance; fpc_scale = sigma^2 / (n - 1); a0 the
+  // own (half) step + commit.
+  const double k = sh.k, n = sh.n, sum_m = sh.sum_m, sum_m2 = sh.sum_m2;
+  const double var0 = own_held_var + sh.commit_var;
+  const double later_var = vbar + wait_var_weight * later.variance;
+  const double later_step = mu + later.mean;
+  // Spread evenly: each of the k positions equally likely.
+  const double e1 = k * a0 + later_step * sum_m;
+  const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
+                    later_step * later_step * sum_m2 + later_var * sum_m +
+                    fpc_scale * sh.spread_pairs + sh.pair_cov * sh.pairs;
+  // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
+  const double m = n * (1.0 - request_position);
+  const double hold_s = a0 + m * later_step;
+  const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
+                          sh.pair_cov * (m + 1.0 + sh.extra) * (m + sh.extra);
+  const double spread_seconds = lock_requests * e1 / k;
+  const double spread_squares = lock_requests * e2 / k;
+  const double at_seconds = lock_requests * hold_s;
+  const double at_squares = lock_requests * (hold_s * hold_s + variance);
+  const bool spread = request_position < 0;
+  return {spread ? spread_seconds : at_seconds, spread ? spread_squares : at_squares};
+}
+
+// The holding times (lock-seconds and their squares) of the `na` accesses of a class, from each
+// access's partition state (gathered: wait, wait2, same, cold_share, wait_var_weight) and its
+// columns. Restrict-qualified arrays and no branches in the loop: two accesses at a time
+// (issue #16).
+template <bool cold>
+void access_holds(std::size_t na, const HoldingShape& sh, const AllWaits& waits, bool active,
+                  double n_div, double z, double wait_var, const double* __restrict wait,
+                  const double* __restrict wait2, const double* __restrict same,
+                  const double* __restrict cold_share, const double* __restrict wait_var_weight,
+                  const AccessColumns& col, double* __restrict seconds,
+                  double* __restrict squares) {
+  const double* __restrict lock_requests = col.lock_requests.data();
+  const double* __restrict request_position = col.request_position.data();
+  const double* __restrict later_mean = col.later_mean.data();
+  const double* __restrict later_own_var = col.later_own_var.data();
+  const double* __restrict fpc_scale = col.fpc_scale.data();
+  const double* __restrict own_and_commit = col.own_and_commit.data();
+  const double* __restrict own_held_var = col.own_held_var.data();
+  const HoldingShape shape = sh;
+  const AllWaits all = waits;
+  for (std::size_t i = 0; i < na; ++i) {
+    const LaterWait later = later_wait<cold>(wait[i], wait2[i], same[i], cold_share[i], n_div, all,
+                                             active, z, wait_var);
+    const AccessHold a = access_hold(later, wait_var_weight[i], shape, lock_requests[i],
+                                     request_position[i], later_mean[i], later_own_var[i],
+                                     fpc_scale[i], own_and_commit[i], own_held_var[i]);
+    seconds[i] = a.seconds;
+    squares[i] = a.squares;
+  }
 }
 
 // First and second moments of the holding times, per class and partition, split by mode.
@@ -847,65 +965,73 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
                          Holding* cold_h) const {
   const LockClass& cls = workload.classes[c];
   const ClassTotals& tot = totals[c];
-  h.clear_accessed(cls, np);
-  if (cold_h) cold_h->clear_accessed(cls, np);
-  const double k = tot.requests;
-  if (k <= 0) return;
+  h.clear_accessed(tot.steps.partition, np);
+  if (cold_h) cold_h->clear_accessed(tot.steps.partition, np);
+  HoldingShape sh;
+  sh.k = tot.requests;
+  if (sh.k <= 0) return;
+  const double k = sh.k;
   const double n = std::max(k - 1.0, 0.0);
+  sh.n = n;
   // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
-  const double sum_m = k * n / 2.0;
-  const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
+  sh.sum_m = k * n / 2.0;
+  sh.sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
   const AllWaits all = all_waits(c, z, false, n);
   const AllWaits all_cold = cold_h ? all_waits(c, z, true, n) : AllWaits{};
   // Correlated pieces (step_covariance_s2): m later steps, the own step and the commit phase
   // make j = m + 2 pieces and j (j - 1) covariances; summed over the positions below.
-  const double pair_cov = cls.step_covariance_s2;
-  const double extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
-  for (std::size_t i = 0; i < cls.accesses.size(); ++i) {
-    const PartitionAccess& acc = cls.accesses[i];
-    const AccessSteps& steps = tot.steps[i];
-    const double mu = steps.later_mean, vbar = steps.later_own_var;  // the other n steps
-    const double fpc_scale = steps.fpc_scale;                        // sigma^2 / (n - 1)
+  sh.pair_cov = cls.step_covariance_s2;
+  sh.extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
+  sh.pairs = sh.sum_m2 + (2.0 * sh.extra + 1.0) * sh.sum_m + k * sh.extra * (sh.extra + 1.0);
+  sh.spread_pairs = std::max(0.0, n * sh.sum_m - sh.sum_m2);
+  sh.commit_var = var.commit;
+  const bool active = n > 0 && z > 0;
+  const double n_div = active ? n : 1.0;  // (quotients are discarded when not active)
+  const double wait_var = var.wait;
+  // Each access's partition state, gathered into contiguous arrays; then the holding times of
+  // all accesses in flat loops (two at a time), then added to the partitions in access order.
+  const AccessColumns& col = tot.steps;
+  const std::size_t na = col.partition.size();
+  HoldingScratch& sc = holding_scratch;
+  for (auto* v : {&sc.wait, &sc.wait2, &sc.same, &sc.cold, &sc.hot, &sc.seconds, &sc.squares})
+    v->resize(na);
+  const std::vector<double>& wait_c = wait_on[c];
+  const std::vector<double>& wait2_c = wait2_on[c];
+  for (std::size_t i = 0; i < na; ++i) {
+    const std::size_t p = col.partition[i];
+    sc.wait[i] = wait_c[p];
+    sc.wait2[i] = wait2_c[p];
+    sc.same[i] = same_queue[p];
+    sc.cold[i] = cold_ratio[p];
     // The waits' variance comes from long waits behind blocked holders. The holder of a hot
     // granule never waits for those queued behind it (that wait would close a cycle: a
     // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
     // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
     // analytic limit was 116 TPS against about 150 simulated).
-    const double wait_var_weight = 1.0 - share_hot[acc.partition];
-    // Own (half) step + commit.
-    const double a0 = steps.own_and_commit;
-    const double var0 = steps.own_held_var + var.commit;
-    // Both profiles (all waits, and those outside hot-granule queues) in one pass over the
-    // accesses: they differ only in the later steps' wait (issue #16).
-    const auto add = [&](const LaterWait& later, Holding& out) {
-      const double later_var = vbar + wait_var_weight * later.variance;
-      const double later_step = mu + later.mean;
-      double ls = 0, sq = 0;
-      if (acc.request_position < 0) {
-        // Spread evenly: each of the k positions equally likely.
-        const double e1 = k * a0 + later_step * sum_m;
-        const double pairs = sum_m2 + (2.0 * extra + 1.0) * sum_m + k * extra * (extra + 1.0);
-        const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
-                          later_step * later_step * sum_m2 + later_var * sum_m +
-                          fpc_scale * std::max(0.0, n * sum_m - sum_m2) + pair_cov * pairs;
-        ls = acc.lock_requests * e1 / k;
-        sq = acc.lock_requests * e2 / k;
-      } else {
-        // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
-        const double m = n * (1.0 - acc.request_position);
-        const double hold_s = a0 + m * later_step;
-        const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
-                                pair_cov * (m + 1.0 + extra) * (m + extra);
-        ls = acc.lock_requests * hold_s;
-        sq = acc.lock_requests * (hold_s * hold_s + variance);
-      }
-      out.x[acc.partition] += ls * acc.exclusive_share;
-      out.s[acc.partition] += ls * (1 - acc.exclusive_share);
-      out.x2[acc.partition] += sq * acc.exclusive_share;
-      out.s2[acc.partition] += sq * (1 - acc.exclusive_share);
-    };
-    add(later_wait(c, acc.partition, z, var.wait, false, n, all), h);
-    if (cold_h) add(later_wait(c, acc.partition, z, var.wait, true, n, all_cold), *cold_h);
+    sc.hot[i] = 1.0 - share_hot[p];
+  }
+  // Both profiles (all waits, and those outside hot-granule queues): they differ only in the
+  // later steps' wait (issue #16).
+  const auto holds = [&]<bool cold>(const AllWaits& waits) {
+    access_holds<cold>(na, sh, waits, active, n_div, z, wait_var, sc.wait.data(), sc.wait2.data(),
+                       sc.same.data(), sc.cold.data(), sc.hot.data(), col, sc.seconds.data(),
+                       sc.squares.data());
+  };
+  const auto add_to = [&](Holding& out) {
+    for (std::size_t i = 0; i < na; ++i) {
+      const std::size_t p = col.partition[i];
+      const double xs = col.exclusive_share[i];
+      out.x[p] += sc.seconds[i] * xs;
+      out.s[p] += sc.seconds[i] * (1 - xs);
+      out.x2[p] += sc.squares[i] * xs;
+      out.s2[p] += sc.squares[i] * (1 - xs);
+    }
+  };
+  holds.template operator()<false>(all);
+  add_to(h);
+  if (cold_h) {
+    holds.template operator()<true>(all_cold);
+    add_to(*cold_h);
   }
 }
 
