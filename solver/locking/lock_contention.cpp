@@ -90,6 +90,9 @@ struct AccessColumns {
   std::vector<std::size_t> partition;
   std::vector<double> lock_requests, exclusive_share, request_position;
   std::vector<double> later_mean, later_own_var, fpc_scale, own_and_commit, own_held_var;
+  /// Access i is on partition i, for every partition (holdings() then reads the partitions'
+  /// arrays directly).
+  bool every_partition_in_order = false;
   void push(const PartitionAccess& acc, const AccessSteps& a) {
     partition.push_back(acc.partition);
     lock_requests.push_back(acc.lock_requests);
@@ -528,7 +531,7 @@ struct AllWaits {
 // Working arrays of holdings() for one class, per access: the state of its partition, and the
 // access's lock-seconds and squared lock-seconds.
 struct HoldingScratch {
-  std::vector<double> wait, wait2, same, cold, hot, seconds, squares;
+  std::vector<double> wait, wait2, same, cold, hot, seconds, squares, seconds_cold, squares_cold;
 };
 
 // The wait that stretches each later step of a held lock: mean and variance.
@@ -590,6 +593,10 @@ std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
       totals[c].exclusive_share_on[p] = k > 0 ? totals[c].exclusive_on[p] / k : 0.0;
     }
     totals[c].steps = access_steps(workload.classes[c], totals[c]);
+    const std::vector<std::size_t>& on = totals[c].steps.partition;
+    totals[c].steps.every_partition_in_order = on.size() == np;
+    for (std::size_t i = 0; i < on.size() && totals[c].steps.every_partition_in_order; ++i)
+      totals[c].steps.every_partition_in_order = on[i] == i;
   }
   return totals;
 }
@@ -856,15 +863,6 @@ template <bool cold>
   return {later_mean, known ? variance : wait_var};
 }
 
-// Forward: the loop of holdings() over a class's accesses.
-struct HoldingShape;
-template <bool cold>
-void access_holds(std::size_t na, const HoldingShape& sh, const AllWaits& waits, bool active,
-                  double n_div, double z, double wait_var, const double* __restrict wait,
-                  const double* __restrict wait2, const double* __restrict same,
-                  const double* __restrict cold_share, const double* __restrict wait_var_weight,
-                  const AccessColumns& col, double* __restrict seconds, double* __restrict squares);
-
 // What holdings() needs of a class that is the same for all its accesses.
 struct HoldingShape {
   double k = 0, n = 0;      // requests, and the others of one of them
@@ -915,16 +913,19 @@ struct AccessHold {
 }
 
 // The holding times (lock-seconds and their squares) of the `na` accesses of a class, from each
-// access's partition state (gathered: wait, wait2, same, cold_share, wait_var_weight) and its
-// columns. Restrict-qualified arrays and no branches in the loop: two accesses at a time
-// (issue #16).
-template <bool cold>
-void access_holds(std::size_t na, const HoldingShape& sh, const AllWaits& waits, bool active,
-                  double n_div, double z, double wait_var, const double* __restrict wait,
-                  const double* __restrict wait2, const double* __restrict same,
-                  const double* __restrict cold_share, const double* __restrict wait_var_weight,
-                  const AccessColumns& col, double* __restrict seconds,
-                  double* __restrict squares) {
+// access's partition state (wait, wait2, same, cold_share, share_hot: gathered per access, or the
+// partitions' own arrays when the class accesses every partition in order) and its columns, for
+// all waits and (`with_cold`) for those outside hot-granule queues: both profiles differ only in
+// the later steps' wait. Restrict-qualified arrays and no branches in the loop: two accesses at a
+// time (issue #16).
+template <bool with_cold>
+void access_holds(std::size_t na, const HoldingShape& sh, const AllWaits& all_in,
+                  const AllWaits& cold_in, bool active, double n_div, double z, double wait_var,
+                  const double* __restrict wait, const double* __restrict wait2,
+                  const double* __restrict same, const double* __restrict cold_share,
+                  const double* __restrict share_hot, const AccessColumns& col,
+                  double* __restrict seconds, double* __restrict squares,
+                  double* __restrict seconds_cold, double* __restrict squares_cold) {
   const double* __restrict lock_requests = col.lock_requests.data();
   const double* __restrict request_position = col.request_position.data();
   const double* __restrict later_mean = col.later_mean.data();
@@ -933,15 +934,30 @@ void access_holds(std::size_t na, const HoldingShape& sh, const AllWaits& waits,
   const double* __restrict own_and_commit = col.own_and_commit.data();
   const double* __restrict own_held_var = col.own_held_var.data();
   const HoldingShape shape = sh;
-  const AllWaits all = waits;
+  const AllWaits all = all_in, all_cold = cold_in;
   for (std::size_t i = 0; i < na; ++i) {
-    const LaterWait later = later_wait<cold>(wait[i], wait2[i], same[i], cold_share[i], n_div, all,
-                                             active, z, wait_var);
-    const AccessHold a = access_hold(later, wait_var_weight[i], shape, lock_requests[i],
+    // The waits' variance comes from long waits behind blocked holders. The holder of a hot
+    // granule never waits for those queued behind it (that wait would close a cycle: a
+    // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
+    // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
+    // analytic limit was 116 TPS against about 150 simulated).
+    const double wait_var_weight = 1.0 - share_hot[i];
+    const LaterWait later = later_wait<false>(wait[i], wait2[i], same[i], cold_share[i], n_div, all,
+                                              active, z, wait_var);
+    const AccessHold a = access_hold(later, wait_var_weight, shape, lock_requests[i],
                                      request_position[i], later_mean[i], later_own_var[i],
                                      fpc_scale[i], own_and_commit[i], own_held_var[i]);
     seconds[i] = a.seconds;
     squares[i] = a.squares;
+    if constexpr (with_cold) {
+      const LaterWait later_cold = later_wait<true>(wait[i], wait2[i], same[i], cold_share[i],
+                                                    n_div, all_cold, active, z, wait_var);
+      const AccessHold b = access_hold(later_cold, wait_var_weight, shape, lock_requests[i],
+                                       request_position[i], later_mean[i], later_own_var[i],
+                                       fpc_scale[i], own_and_commit[i], own_held_var[i]);
+      seconds_cold[i] = b.seconds;
+      squares_cold[i] = b.squares;
+    }
   }
 }
 
@@ -988,51 +1004,52 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
   const bool active = n > 0 && z > 0;
   const double n_div = active ? n : 1.0;  // (quotients are discarded when not active)
   const double wait_var = var.wait;
-  // Each access's partition state, gathered into contiguous arrays; then the holding times of
-  // all accesses in flat loops (two at a time), then added to the partitions in access order.
+  // Each access's partition state (gathered into contiguous arrays unless the class accesses
+  // every partition in order); then the holding times of all accesses in a flat loop (two at a
+  // time), then added to the partitions in access order.
   const AccessColumns& col = tot.steps;
   const std::size_t na = col.partition.size();
   HoldingScratch& sc = holding_scratch;
-  for (auto* v : {&sc.wait, &sc.wait2, &sc.same, &sc.cold, &sc.hot, &sc.seconds, &sc.squares})
-    v->resize(na);
-  const std::vector<double>& wait_c = wait_on[c];
-  const std::vector<double>& wait2_c = wait2_on[c];
-  for (std::size_t i = 0; i < na; ++i) {
-    const std::size_t p = col.partition[i];
-    sc.wait[i] = wait_c[p];
-    sc.wait2[i] = wait2_c[p];
-    sc.same[i] = same_queue[p];
-    sc.cold[i] = cold_ratio[p];
-    // The waits' variance comes from long waits behind blocked holders. The holder of a hot
-    // granule never waits for those queued behind it (that wait would close a cycle: a
-    // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
-    // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
-    // analytic limit was 116 TPS against about 150 simulated).
-    sc.hot[i] = 1.0 - share_hot[p];
+  for (auto* v : {&sc.seconds, &sc.squares, &sc.seconds_cold, &sc.squares_cold}) v->resize(na);
+  const double *wait = wait_on[c].data(), *wait2 = wait2_on[c].data();
+  const double *same = same_queue.data(), *cold = cold_ratio.data(), *hot = share_hot.data();
+  if (!col.every_partition_in_order) {
+    for (auto* v : {&sc.wait, &sc.wait2, &sc.same, &sc.cold, &sc.hot}) v->resize(na);
+    for (std::size_t i = 0; i < na; ++i) {
+      const std::size_t p = col.partition[i];
+      sc.wait[i] = wait[p];
+      sc.wait2[i] = wait2[p];
+      sc.same[i] = same[p];
+      sc.cold[i] = cold[p];
+      sc.hot[i] = hot[p];
+    }
+    wait = sc.wait.data();
+    wait2 = sc.wait2.data();
+    same = sc.same.data();
+    cold = sc.cold.data();
+    hot = sc.hot.data();
   }
-  // Both profiles (all waits, and those outside hot-granule queues): they differ only in the
-  // later steps' wait (issue #16).
-  const auto holds = [&]<bool cold>(const AllWaits& waits) {
-    access_holds<cold>(na, sh, waits, active, n_div, z, wait_var, sc.wait.data(), sc.wait2.data(),
-                       sc.same.data(), sc.cold.data(), sc.hot.data(), col, sc.seconds.data(),
-                       sc.squares.data());
-  };
-  const auto add_to = [&](Holding& out) {
+  if (cold_h) {
+    access_holds<true>(na, sh, all, all_cold, active, n_div, z, wait_var, wait, wait2, same, cold,
+                       hot, col, sc.seconds.data(), sc.squares.data(), sc.seconds_cold.data(),
+                       sc.squares_cold.data());
+  } else {
+    access_holds<false>(na, sh, all, all_cold, active, n_div, z, wait_var, wait, wait2, same, cold,
+                        hot, col, sc.seconds.data(), sc.squares.data(), nullptr, nullptr);
+  }
+  const auto add_to = [&](const std::vector<double>& seconds, const std::vector<double>& squares,
+                          Holding& out) {
     for (std::size_t i = 0; i < na; ++i) {
       const std::size_t p = col.partition[i];
       const double xs = col.exclusive_share[i];
-      out.x[p] += sc.seconds[i] * xs;
-      out.s[p] += sc.seconds[i] * (1 - xs);
-      out.x2[p] += sc.squares[i] * xs;
-      out.s2[p] += sc.squares[i] * (1 - xs);
+      out.x[p] += seconds[i] * xs;
+      out.s[p] += seconds[i] * (1 - xs);
+      out.x2[p] += squares[i] * xs;
+      out.s2[p] += squares[i] * (1 - xs);
     }
   };
-  holds.template operator()<false>(all);
-  add_to(h);
-  if (cold_h) {
-    holds.template operator()<true>(all_cold);
-    add_to(*cold_h);
-  }
+  add_to(sc.seconds, sc.squares, h);
+  if (cold_h) add_to(sc.seconds_cold, sc.squares_cold, *cold_h);
 }
 
 // Variances shared by all locks of a class for the mean wait z per request. A request waits
