@@ -125,22 +125,26 @@ double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
 /// a prefix and a suffix sum per partition, so leaving one class out costs O(1) and loses
 /// nothing to cancellation (subtracting a dominant own term from the total would). O(classes x
 /// partitions) instead of O(classes^2 x partitions) per evaluation (issue #16).
-/// Each term is evaluated once (into `terms`, reused storage), not once per pass.
+/// `terms` is reused storage.
 template <class Term>
 void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
                             std::vector<std::vector<double>>& out, std::vector<double>& terms) {
-  terms.resize(nc);
-  for (std::size_t p = 0; p < np; ++p) {
-    double before = 0;
-    for (std::size_t o = 0; o < nc; ++o) {
-      terms[o] = term(o, p);
-      out[o][p] = before;
-      before += terms[o];
+  // One class at a time over all partitions (contiguous rows), the running sums per partition in
+  // `terms`: for each (c, p) the same additions in the same order as a pass per partition.
+  terms.assign(np, 0.0);  // the classes before o
+  for (std::size_t o = 0; o < nc; ++o) {
+    std::vector<double>& row = out[o];
+    for (std::size_t p = 0; p < np; ++p) {
+      row[p] = terms[p];
+      terms[p] += term(o, p);
     }
-    double after = 0;
-    for (std::size_t o = nc; o-- > 0;) {
-      out[o][p] += after;
-      after += terms[o];
+  }
+  terms.assign(np, 0.0);  // the classes after o
+  for (std::size_t o = nc; o-- > 0;) {
+    std::vector<double>& row = out[o];
+    for (std::size_t p = 0; p < np; ++p) {
+      row[p] += terms[p];
+      terms[p] += term(o, p);
     }
   }
 }
@@ -528,6 +532,73 @@ struct AllWaits {
   double first = 0, second = 0, first_cold = 0;
 };
 
+// Per partition, sums over the classes (in flight, locks held, request rate, lock-seconds and
+// their squares, those outside hot-granule queues) and quotients of them (evaluate_partitions).
+struct PartitionSums {
+  std::vector<double> in_flight, held, rate, hold1, hold2, hold2_cold;
+  std::vector<double> cold_ratio, rho, mean, scv, second;
+};
+
+// Adds one class's terms to the per-partition sums (evaluate_partitions: `n_o` its population,
+// `x_o` its throughput, `requests_on`, `hx`, `hs` per partition).
+void add_partition_terms(std::size_t np, double n_o, double x_o,
+                         const double* __restrict requests_on, const double* __restrict hx,
+                         const double* __restrict hs, const double* __restrict x,
+                         const double* __restrict s, const double* __restrict x2,
+                         const double* __restrict s2, const double* __restrict cx2,
+                         const double* __restrict cs2, double* __restrict in_flight,
+                         double* __restrict held, double* __restrict rate, double* __restrict hold1,
+                         double* __restrict hold2, double* __restrict hold2_cold) {
+  for (std::size_t p = 0; p < np; ++p) {
+    in_flight[p] += n_o * requests_on[p];
+    held[p] += n_o * (hx[p] + hs[p]);
+    rate[p] += x_o * requests_on[p];
+    hold1[p] += x_o * (x[p] + s[p]);
+    hold2[p] += x_o * (x2[p] + s2[p]);
+    hold2_cold[p] += x_o * (cx2[p] + cs2[p]);
+  }
+}
+
+// The quotients of the per-partition sums (every operand loaded unconditionally, so that the
+// loop has no branch).
+void partition_quotient_terms(std::size_t np, const double* __restrict granules,
+                              const double* __restrict held, const double* __restrict rate,
+                              const double* __restrict hold1, const double* __restrict hold2,
+                              const double* __restrict hold2_cold, double* __restrict cold,
+                              double* __restrict rho, double* __restrict mean_out,
+                              double* __restrict scv, double* __restrict second) {
+  for (std::size_t p = 0; p < np; ++p) {
+    const double r = rate[p], h1 = hold1[p], h2 = hold2[p], h2_cold = hold2_cold[p];
+    // A request's wait on p is proportional to the others' residual lock-seconds there,
+    // sum X_o E[hold^2] / 2 (conflict probability x length-biased residual).
+    // std::clamp(h2_cold / h2, 0.0, 1.0) written out (the same comparisons, on values)
+    const double share = h2_cold / h2;
+    const double at_least_0 = share < 0.0 ? 0.0 : share;
+    cold[p] = h2 > 0 ? (1.0 < at_least_0 ? 1.0 : at_least_0) : 1.0;
+    rho[p] = held[p] / granules[p];
+    const double mean = r > 0 ? h1 / r : 0.0;
+    mean_out[p] = mean;
+    scv[p] = mean > 0 ? std::max(0.0, h2 / r / (mean * mean) - 1.0) : 0.0;
+    second[p] = r > 0 ? h2 / r : 0.0;
+  }
+}
+
+// add_partition_terms for class o's holdings `h` and `cold` (those outside hot-granule queues).
+void add_class_to_partition_sums(std::size_t np, double n_o, double x_o, const double* requests_on,
+                                 const double* hx, const double* hs, const Holding& h,
+                                 const Holding& cold, PartitionSums& sums) {
+  add_partition_terms(np, n_o, x_o, requests_on, hx, hs, h.x.data(), h.s.data(), h.x2.data(),
+                      h.s2.data(), cold.x2.data(), cold.s2.data(), sums.in_flight.data(),
+                      sums.held.data(), sums.rate.data(), sums.hold1.data(), sums.hold2.data(),
+                      sums.hold2_cold.data());
+}
+
+void partition_quotients(std::size_t np, const double* granules, PartitionSums& sums) {
+  partition_quotient_terms(np, granules, sums.held.data(), sums.rate.data(), sums.hold1.data(),
+                           sums.hold2.data(), sums.hold2_cold.data(), sums.cold_ratio.data(),
+                           sums.rho.data(), sums.mean.data(), sums.scv.data(), sums.second.data());
+}
+
 // Working arrays of holdings() for one class, per access: the state of its partition, and the
 // access's lock-seconds and squared lock-seconds.
 struct HoldingScratch {
@@ -649,6 +720,7 @@ class LockModel {
   void evaluate_classes(const std::vector<double>& z);
   void held_and_residuals(std::size_t c);
   void evaluate_partitions();
+  void partition_sums();
   void sum_from_other_classes();
   double residual_seconds(std::size_t o, double count, const std::vector<double>& second_moment,
                           std::size_t p) const;
@@ -730,6 +802,9 @@ class LockModel {
   FromOtherClasses from_others;
   std::vector<double> sequence_x, sequence_s;   // all classes' locks held
   std::vector<double> other_terms, throughput;  // scratch of one evaluation
+  PartitionSums partition_sums_;                // scratch of evaluate_partitions()
+  std::vector<double> granules_;                // LockPartition::granules per partition
+  std::vector<char> sequence_;                  // LockPartition::sequence_batch > 0 per partition
   mutable HoldingScratch holding_scratch;       // scratch of holdings() (const: also for results)
   // The residual moment ratio at the last evaluation (iteration state, like wait_per_conflict;
   // 4/3 before any).
@@ -803,6 +878,11 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       zero_wait_state(state()),
       lagged_at(nc * (1 + 2 * np)),
       extrapolate_plain(options.start != nullptr && state_fits(*options.start, nc, np)) {
+  granules_.reserve(np);
+  for (const LockPartition& part : workload.partitions) {
+    granules_.push_back(part.granules);
+    sequence_.push_back(part.sequence_batch > 0 ? 1 : 0);
+  }
   if (const LockIterationState* s = options.start; s && state_fits(*s, nc, np)) {
     warm_started = true;
     restore(*s);
@@ -1062,8 +1142,17 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
 // 4/3 for fixed holds (uniform residual), 2 for exponential ones.
 double LockModel::residual_moment_ratio(std::size_t c) const {
   const double k = totals[c].requests;
-  const double e1 = k > 0 ? (sum(hold[c].x) + sum(hold[c].s)) / k : 0.0;
-  const double e2 = k > 0 ? (sum(hold[c].x2) + sum(hold[c].s2)) / k : 0.0;
+  // The four sums of sum() in one pass (four independent chains of additions, each in order).
+  const Holding& h = hold[c];
+  double sx = 0, ss = 0, sx2 = 0, ss2 = 0;
+  for (std::size_t p = 0; p < h.x.size(); ++p) {
+    sx += h.x[p];
+    ss += h.s[p];
+    sx2 += h.x2[p];
+    ss2 += h.s2[p];
+  }
+  const double e1 = k > 0 ? (sx + ss) / k : 0.0;
+  const double e2 = k > 0 ? (sx2 + ss2) / k : 0.0;
   const double c2 = e1 > 0 ? std::max(0.0, e2 / (e1 * e1) - 1.0) : 0.0;
   return 4.0 * (1.0 + 2.0 * c2) / (3.0 * (1.0 + c2));
 }
@@ -1109,7 +1198,7 @@ std::vector<double> LockModel::evaluate(const std::vector<double>& z) {
     moment_ratio[c] = ratio;
     for (std::size_t p = 0; p < np; ++p) {
       if (totals[c].requests_on[p] <= 0) continue;
-      if (workload.partitions[p].sequence_batch > 0) {
+      if (sequence_[p]) {
         sequence_partition_wait(c, p, sums);
       } else {
         partition_wait(c, p, own, ratio, sums);
@@ -1176,21 +1265,13 @@ void LockModel::held_and_residuals(std::size_t c) {
 // Per partition: requests in flight and locks held per granule (the hot-spot weight and the
 // granule utilization of the lock queue), and for sequence partitions the queue of a page.
 void LockModel::evaluate_partitions() {
+  partition_sums();
+  PartitionSums& sums = partition_sums_;
   for (std::size_t p = 0; p < np; ++p) {
     const LockPartition& part = workload.partitions[p];
-    double in_flight = 0, held = 0, rate = 0, hold1 = 0, hold2 = 0, hold2_cold = 0;
-    for (std::size_t o = 0; o < nc; ++o) {
-      in_flight += population[o] * totals[o].requests_on[p];
-      held += population[o] * (held_x[o][p] + held_s[o][p]);
-      const double x_o = throughput[o];
-      rate += x_o * totals[o].requests_on[p];
-      hold1 += x_o * (hold[o].x[p] + hold[o].s[p]);
-      hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
-      hold2_cold += x_o * (hold_cold[o].x2[p] + hold_cold[o].s2[p]);
-    }
-    // A request's wait on p is proportional to the others' residual lock-seconds there,
-    // sum X_o E[hold^2] / 2 (conflict probability x length-biased residual).
-    cold_ratio[p] = hold2 > 0 ? std::clamp(hold2_cold / hold2, 0.0, 1.0) : 1.0;
+    const double in_flight = sums.in_flight[p], held = sums.held[p], rate = sums.rate[p];
+    const double mean = sums.mean[p], scv = sums.scv[p], second = sums.second[p];
+    cold_ratio[p] = sums.cold_ratio[p];
     if (part.sequence_batch > 0) {
       sequence_x[p] = sequence_s[p] = 0;
       for (std::size_t o = 0; o < nc; ++o) {
@@ -1198,23 +1279,36 @@ void LockModel::evaluate_partitions() {
         sequence_s[p] += population[o] * held_s[o][p];
       }
       share_hot[p] = 1.0;
-      const double mean = rate > 0 ? hold1 / rate : 0.0;
-      const double scv = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
       sequence_wait[p] = sequence_granule_wait(rate, mean, scv, part.sequence_batch);
-      sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
+      sequence_hold[p] = {rate, mean, second};
       granule_rho[p] = sequence_wait[p].utilization;
       same_queue[p] = share_hot[p];
     } else {
       share_hot[p] = hot_spot_share(in_flight, part.granules);
-      granule_rho[p] = held / part.granules;
-      const double mean = rate > 0 ? hold1 / rate : 0.0;
-      hold_scv[p] = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
-      sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
+      granule_rho[p] = sums.rho[p];
+      hold_scv[p] = scv;
+      sequence_hold[p] = {rate, mean, second};
       hot_held[p] = held;
       same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
       queue_factor[p] = queue_wait_factor(granule_rho[p], share_hot[p]);
     }
   }
+}
+
+// The sums over the classes per partition that evaluate_partitions() needs, and the quotients of
+// them that are the same for every partition, in flat loops over the partitions (one class at a
+// time, in class order: the same sums; two partitions at a time, issue #16).
+void LockModel::partition_sums() {
+  PartitionSums& sums = partition_sums_;
+  for (auto* v :
+       {&sums.in_flight, &sums.held, &sums.rate, &sums.hold1, &sums.hold2, &sums.hold2_cold})
+    v->assign(np, 0.0);
+  for (auto* v : {&sums.cold_ratio, &sums.rho, &sums.mean, &sums.scv, &sums.second}) v->resize(np);
+  for (std::size_t o = 0; o < nc; ++o) {
+    add_class_to_partition_sums(np, population[o], throughput[o], totals[o].requests_on.data(),
+                                held_x[o].data(), held_s[o].data(), hold[o], hold_cold[o], sums);
+  }
+  partition_quotients(np, granules_.data(), sums);
 }
 
 // `count` transactions of class o: their residual lock-seconds on p.
@@ -1259,7 +1353,7 @@ void LockModel::sequence_partition_wait(std::size_t c, std::size_t p, WaitSums& 
 void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double ratio,
                                WaitSums& sums) {
   const double kp = totals[c].requests_on[p];
-  const double d = workload.partitions[p].granules;
+  const double d = granules_[p];
   // Locks held by the others, and (a conflicting lock is met at a random moment of its
   // holding, length-biased, so the wait is its mean residual holding time
   // sum hold^2 / (2 sum hold); weighting by locks held gives others * x2 / (2 R)) their
