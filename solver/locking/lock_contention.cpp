@@ -704,7 +704,7 @@ class LockModel {
     return totals[c].requests * totals[c].step_s + workload.classes[c].commit_time_s;
   }
 
-  AllWaits all_waits(std::size_t c, double z, bool cold, double n) const;
+  void all_waits(std::size_t c, double z, double n, AllWaits& all, AllWaits* cold) const;
   /// All waits into `h`; with `cold_h`, also those outside hot-granule queues (`cold`).
   void holdings(std::size_t c, double z, const ClassVariance& var, Holding& h,
                 Holding* cold_h = nullptr) const;
@@ -732,6 +732,7 @@ class LockModel {
   void unpack(const std::vector<double>& x);
   bool admissible(std::vector<double>& x, const std::vector<double>& damped_x) const;
   double partition_change(const std::vector<double>& x, const std::vector<double>& g) const;
+  mutable std::vector<double> change_terms;  // scratch of partition_change
   bool stable_operating_point();
   bool stable_above_warm_start();
   double drift_at(const std::vector<double>& x);
@@ -894,17 +895,30 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
 
 // All requests' waits (first and second moments), the same for every access: summed once,
 // not once per access (O(partitions) instead of O(partitions^2) per class, issue #16).
-AllWaits LockModel::all_waits(std::size_t c, double z, bool cold, double n) const {
-  AllWaits all;
-  const ClassTotals& tot = totals[c];
-  if (n > 0 && z > 0)
-    for (std::size_t q = 0; q < np; ++q) {
-      const double weight = cold ? 1.0 - same_queue[q] : 1.0;
-      all.first += weight * tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
-      all.second += weight * tot.requests_on[q] * wait2_on[c][q];
-      all.first_cold += cold_ratio[q] * tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
-    }
-  return all;
+// With `cold`, also those outside hot-granule queues (each wait on q weighted by 1 - same_queue)
+// in the same pass: independent chains of additions, each in partition order (issue #16).
+void LockModel::all_waits(std::size_t c, double z, double n, AllWaits& all, AllWaits* cold) const {
+  all = AllWaits{};
+  if (cold) *cold = AllWaits{};
+  if (!(n > 0 && z > 0)) return;
+  const double* requests_on = totals[c].requests_on.data();
+  const double* wait = wait_on[c].data();
+  const double* wait2 = wait2_on[c].data();
+  const double* same = same_queue.data();
+  const double* cold_share = cold_ratio.data();
+  const auto add = [&](std::size_t q, double weight, AllWaits& to) {
+    to.first += weight * requests_on[q] * std::max(0.0, wait[q]);
+    to.second += weight * requests_on[q] * wait2[q];
+    to.first_cold += cold_share[q] * requests_on[q] * std::max(0.0, wait[q]);
+  };
+  if (!cold) {
+    for (std::size_t q = 0; q < np; ++q) add(q, 1.0, all);
+    return;
+  }
+  for (std::size_t q = 0; q < np; ++q) {
+    add(q, 1.0, all);
+    add(q, 1.0 - same[q], *cold);
+  }
 }
 
 // The wait of each of the later steps of a lock taken on a partition (mean and variance; `all` as
@@ -1072,8 +1086,8 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
   // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
   sh.sum_m = k * n / 2.0;
   sh.sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
-  const AllWaits all = all_waits(c, z, false, n);
-  const AllWaits all_cold = cold_h ? all_waits(c, z, true, n) : AllWaits{};
+  AllWaits all, all_cold;
+  all_waits(c, z, n, all, cold_h ? &all_cold : nullptr);
   // Correlated pieces (step_covariance_s2): m later steps, the own step and the commit phase
   // make j = m + 2 pieces and j (j - 1) covariances; summed over the positions below.
   sh.pair_cov = cls.step_covariance_s2;
@@ -1462,13 +1476,30 @@ bool LockModel::admissible(std::vector<double>& x, const std::vector<double>& da
 // settled these).
 double LockModel::partition_change(const std::vector<double>& x,
                                    const std::vector<double>& g_x) const {
-  double change = 0;
-  for (std::size_t i = nc; i < x.size(); ++i) {
-    if (x[i] < 0 || g_x[i] < 0) continue;
-    const double scaled = state_weight[i] * std::abs(g_x[i] - x[i]) / options.damping;
-    change = std::max(change, scaled / std::max(1.0, state_weight[i] * std::abs(x[i])));
+  // The quotients first, two at a time (a component with no value yet counts 0, which cannot
+  // raise the maximum of values >= 0), then their maximum in two interleaved chains: every
+  // quotient is >= 0 or NaN, and std::max skips a NaN either way (issue #16).
+  const std::size_t n = x.size();
+  change_terms.resize(n);
+  const double damping = options.damping;
+  const double* __restrict xs = x.data();
+  const double* __restrict gs = g_x.data();
+  const double* __restrict weight = state_weight.data();
+  double* __restrict terms = change_terms.data();
+  for (std::size_t i = nc; i < n; ++i) {
+    const double xi = xs[i], gi = gs[i], wi = weight[i];
+    const double scaled = wi * std::abs(gi - xi) / damping;
+    const double term = scaled / std::max(1.0, wi * std::abs(xi));
+    terms[i] = (xi < 0) | (gi < 0) ? 0.0 : term;
   }
-  return change;
+  double even = 0, odd = 0;
+  std::size_t i = nc;
+  for (; i + 1 < n; i += 2) {
+    even = std::max(even, terms[i]);
+    odd = std::max(odd, terms[i + 1]);
+  }
+  if (i < n) even = std::max(even, terms[i]);
+  return std::max(even, odd);
 }
 
 // Near thrashing a stable operating point has an unstable twin just above it (the two meet
