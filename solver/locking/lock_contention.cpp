@@ -85,25 +85,44 @@ struct AccessSteps {
 };
 
 // The fields of a class's accesses that holdings() reads, one array per field in the order of
-// LockClass::accesses (issue #16: contiguous arrays let the compiler take two accesses at a time).
-struct AccessColumns {
+// LockClass::accesses (issue #16: contiguous arrays let the compiler take two accesses at a time),
+// all in one allocation (with 10^4 classes, one per field and class would be 10^5 per solve).
+class AccessColumns {
+ public:
+  enum Field {
+    lock_requests,
+    exclusive_share,
+    request_position,
+    later_mean,
+    later_own_var,
+    fpc_scale,
+    own_and_commit,
+    own_held_var,
+    fields
+  };
+  explicit AccessColumns(std::size_t accesses) : count_(accesses), values_(fields * accesses, 0.0) {
+    partition.reserve(accesses);
+  }
+  const double* operator[](Field f) const { return values_.data() + f * count_; }
+  void push(const PartitionAccess& acc, const AccessSteps& a) {
+    const std::size_t i = partition.size();
+    partition.push_back(acc.partition);
+    for (const auto& [field, value] :
+         {std::pair{lock_requests, acc.lock_requests},
+          std::pair{exclusive_share, acc.exclusive_share},
+          std::pair{request_position, acc.request_position}, std::pair{later_mean, a.later_mean},
+          std::pair{later_own_var, a.later_own_var}, std::pair{fpc_scale, a.fpc_scale},
+          std::pair{own_and_commit, a.own_and_commit}, std::pair{own_held_var, a.own_held_var}})
+      values_[field * count_ + i] = value;
+  }
   std::vector<std::size_t> partition;
-  std::vector<double> lock_requests, exclusive_share, request_position;
-  std::vector<double> later_mean, later_own_var, fpc_scale, own_and_commit, own_held_var;
   /// Access i is on partition i, for every partition (holdings() then reads the partitions'
   /// arrays directly).
   bool every_partition_in_order = false;
-  void push(const PartitionAccess& acc, const AccessSteps& a) {
-    partition.push_back(acc.partition);
-    lock_requests.push_back(acc.lock_requests);
-    exclusive_share.push_back(acc.exclusive_share);
-    request_position.push_back(acc.request_position);
-    later_mean.push_back(a.later_mean);
-    later_own_var.push_back(a.later_own_var);
-    fpc_scale.push_back(a.fpc_scale);
-    own_and_commit.push_back(a.own_and_commit);
-    own_held_var.push_back(a.own_held_var);
-  }
+
+ private:
+  std::size_t count_;
+  std::vector<double> values_;
 };
 
 struct ClassTotals {
@@ -114,7 +133,7 @@ struct ClassTotals {
   double step_sq_sum = 0;                  // sum k_a s_a^2 (spread of the step means)
   double within_var_sum = 0;               // sum k_a scv_a s_a^2 (randomness of each step)
   std::vector<double> exclusive_share_on;  // exclusive_on / requests_on per partition
-  AccessColumns steps;                     // per access (LockClass::accesses)
+  AccessColumns steps{0};                  // per access (LockClass::accesses)
 };
 
 double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
@@ -619,7 +638,7 @@ struct WaitSums {
 
 // AccessSteps of each access of `cls` (`tot`: its totals, step_s already the mean).
 AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot) {
-  AccessColumns out;
+  AccessColumns out(cls.accesses.size());
   const double k = tot.requests;
   const double n = std::max(k - 1.0, 0.0);
   for (const PartitionAccess& acc : cls.accesses) {
@@ -799,7 +818,8 @@ class LockModel {
   std::vector<std::vector<double>> held_x;
   std::vector<std::vector<double>> held_s;
   // residual_seconds(c, population[c], hold[c].x2 / .s2, p) (held_and_residuals)
-  std::vector<std::vector<double>> resid_term_x, resid_term_s;
+  // [c * np + p] (one allocation each)
+  std::vector<double> resid_term_x, resid_term_s;
   FromOtherClasses from_others;
   std::vector<double> sequence_x, sequence_s;   // all classes' locks held
   std::vector<double> other_terms, throughput;  // scratch of one evaluation
@@ -869,8 +889,8 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       sequence_hold(np),
       held_x(nc, std::vector<double>(np, 0.0)),
       held_s(nc, std::vector<double>(np, 0.0)),
-      resid_term_x(held_x),
-      resid_term_s(held_x),
+      resid_term_x(nc * np, 0.0),
+      resid_term_s(nc * np, 0.0),
       from_others{held_x, held_x, held_x, held_x},
       sequence_x(np, 0.0),
       sequence_s(np, 0.0),
@@ -1059,13 +1079,13 @@ TPEVAL_WIDE_VECTORS void access_holds(
     const double* __restrict cold_share, const double* __restrict share_hot,
     const AccessColumns& col, double* __restrict seconds, double* __restrict squares,
     double* __restrict seconds_cold, double* __restrict squares_cold) {
-  const double* __restrict lock_requests = col.lock_requests.data();
-  const double* __restrict request_position = col.request_position.data();
-  const double* __restrict later_mean = col.later_mean.data();
-  const double* __restrict later_own_var = col.later_own_var.data();
-  const double* __restrict fpc_scale = col.fpc_scale.data();
-  const double* __restrict own_and_commit = col.own_and_commit.data();
-  const double* __restrict own_held_var = col.own_held_var.data();
+  const double* __restrict lock_requests = col[AccessColumns::lock_requests];
+  const double* __restrict request_position = col[AccessColumns::request_position];
+  const double* __restrict later_mean = col[AccessColumns::later_mean];
+  const double* __restrict later_own_var = col[AccessColumns::later_own_var];
+  const double* __restrict fpc_scale = col[AccessColumns::fpc_scale];
+  const double* __restrict own_and_commit = col[AccessColumns::own_and_commit];
+  const double* __restrict own_held_var = col[AccessColumns::own_held_var];
   const HoldingShape shape = sh;
   const AllWaits all = all_in, all_cold = cold_in;
   for (std::size_t i = 0; i < na; ++i) {
@@ -1174,7 +1194,7 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
                           Holding& out) {
     for (std::size_t i = 0; i < na; ++i) {
       const std::size_t p = col.partition[i];
-      const double xs = col.exclusive_share[i];
+      const double xs = col[AccessColumns::exclusive_share][i];
       out.x[p] += seconds[i] * xs;
       out.s[p] += seconds[i] * (1 - xs);
       out.x2[p] += squares[i] * xs;
@@ -1296,8 +1316,8 @@ void LockModel::held_and_residuals(std::size_t c) {
   const double* s2 = hold[c].s2.data();
   double* hx = held_x[c].data();
   double* hs = held_s[c].data();
-  double* rx = resid_term_x[c].data();
-  double* rs = resid_term_s[c].data();
+  double* rx = resid_term_x.data() + c * np;
+  double* rs = resid_term_s.data() + c * np;
   if (!(r > 0)) {
     std::fill_n(hx, np, 0.0);
     std::fill_n(hs, np, 0.0);
@@ -1373,11 +1393,11 @@ void LockModel::sum_from_other_classes() {
       from_others.s, other_terms);
   // residual_seconds(o, population[o], hold[o].x2 / .s2, p), computed in held_and_residuals.
   sum_over_other_classes(
-      nc, np, [&](std::size_t o, std::size_t p) { return resid_term_x[o][p]; }, from_others.resid_x,
-      other_terms);
+      nc, np, [&](std::size_t o, std::size_t p) { return resid_term_x[o * np + p]; },
+      from_others.resid_x, other_terms);
   sum_over_other_classes(
-      nc, np, [&](std::size_t o, std::size_t p) { return resid_term_s[o][p]; }, from_others.resid_s,
-      other_terms);
+      nc, np, [&](std::size_t o, std::size_t p) { return resid_term_s[o * np + p]; },
+      from_others.resid_s, other_terms);
 }
 
 // A page of end-of-file inserts: its lock queue (shared requests wait only behind exclusive
@@ -1408,10 +1428,12 @@ void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double 
   const double hs = from_others.s[c][p] + own * held_s[c][p];
   // (an open class sees its whole population: the terms held_and_residuals computed)
   const bool whole = own == population[c];
-  const double resid_x = from_others.resid_x[c][p] +
-                         (whole ? resid_term_x[c][p] : residual_seconds(c, own, hold[c].x2, p));
-  const double resid_s = from_others.resid_s[c][p] +
-                         (whole ? resid_term_s[c][p] : residual_seconds(c, own, hold[c].s2, p));
+  const double resid_x =
+      from_others.resid_x[c][p] +
+      (whole ? resid_term_x[c * np + p] : residual_seconds(c, own, hold[c].x2, p));
+  const double resid_s =
+      from_others.resid_s[c][p] +
+      (whole ? resid_term_s[c * np + p] : residual_seconds(c, own, hold[c].s2, p));
   caps_bind = caps_bind || hx + hs >= d;
   const double p_exclusive = std::min(1.0, (hx + hs) / d);
   const double p_shared = std::min(1.0, hx / d);
