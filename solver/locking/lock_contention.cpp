@@ -1012,7 +1012,7 @@ TPEVAL_WIDE_VECTORS void change_quotients(std::size_t from, std::size_t n, doubl
     const double xi = xs[i], gi = gs[i], wi = weight[i];
     const double scaled = wi * std::abs(gi - xi) / damping;
     const double term = scaled / std::max(1.0, wi * std::abs(xi));
-    terms[i] = (xi < 0) | (gi < 0) ? 0.0 : term;
+    terms[i] = ((xi < 0) | (gi < 0)) ? 0.0 : term;
   }
 }
 
