@@ -1338,7 +1338,7 @@ void LockModel::evaluate_partitions() {
     const double in_flight = sums.in_flight[p], held = sums.held[p], rate = sums.rate[p];
     const double mean = sums.mean[p], scv = sums.scv[p], second = sums.second[p];
     cold_ratio[p] = sums.cold_ratio[p];
-    if (part.sequence_batch > 0) {
+    if (sequence_[p]) {
       sequence_x[p] = sequence_s[p] = 0;
       for (std::size_t o = 0; o < nc; ++o) {
         sequence_x[p] += population[o] * held_x[o][p];
@@ -1350,12 +1350,12 @@ void LockModel::evaluate_partitions() {
       granule_rho[p] = sequence_wait[p].utilization;
       same_queue[p] = share_hot[p];
     } else {
-      share_hot[p] = hot_spot_share(in_flight, part.granules);
+      share_hot[p] = hot_spot_share(in_flight, granules_[p]);
       granule_rho[p] = sums.rho[p];
       hold_scv[p] = scv;
       sequence_hold[p] = {rate, mean, second};
       hot_held[p] = held;
-      same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
+      same_queue[p] = share_hot[p] / std::max(1.0, granules_[p]);
       queue_factor[p] = queue_wait_factor(granule_rho[p], share_hot[p]);
     }
   }
