@@ -85,6 +85,47 @@ struct AccessSteps {
   double own_held_var = 0;    // own_step_held v_a
 };
 
+// The fields of a class's accesses that holdings() reads, one array per field in the order of
+// LockClass::accesses (issue #16: contiguous arrays let the compiler take two accesses at a time),
+// all in one allocation (with 10^4 classes, one per field and class would be 10^5 per solve).
+class AccessColumns {
+ public:
+  enum Field {
+    lock_requests,
+    exclusive_share,
+    request_position,
+    later_mean,
+    later_own_var,
+    fpc_scale,
+    own_and_commit,
+    own_held_var,
+    fields
+  };
+  explicit AccessColumns(std::size_t accesses) : count_(accesses), values_(fields * accesses, 0.0) {
+    partition.reserve(accesses);
+  }
+  const double* operator[](Field f) const { return values_.data() + f * count_; }
+  void push(const PartitionAccess& acc, const AccessSteps& a) {
+    const std::size_t i = partition.size();
+    partition.push_back(acc.partition);
+    for (const auto& [field, value] :
+         {std::pair{lock_requests, acc.lock_requests},
+          std::pair{exclusive_share, acc.exclusive_share},
+          std::pair{request_position, acc.request_position}, std::pair{later_mean, a.later_mean},
+          std::pair{later_own_var, a.later_own_var}, std::pair{fpc_scale, a.fpc_scale},
+          std::pair{own_and_commit, a.own_and_commit}, std::pair{own_held_var, a.own_held_var}})
+      values_[field * count_ + i] = value;
+  }
+  std::vector<std::size_t> partition;
+  /// Access i is on partition i, for every partition (holdings() then reads the partitions'
+  /// arrays directly).
+  bool every_partition_in_order = false;
+
+ private:
+  std::size_t count_;
+  std::vector<double> values_;
+};
+
 struct ClassTotals {
   double requests = 0;
   std::vector<double> requests_on;         // per partition
@@ -93,7 +134,7 @@ struct ClassTotals {
   double step_sq_sum = 0;                  // sum k_a s_a^2 (spread of the step means)
   double within_var_sum = 0;               // sum k_a scv_a s_a^2 (randomness of each step)
   std::vector<double> exclusive_share_on;  // exclusive_on / requests_on per partition
-  std::vector<AccessSteps> steps;          // per access (LockClass::accesses)
+  AccessColumns steps{0};                  // per access (LockClass::accesses)
 };
 
 double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
@@ -104,22 +145,26 @@ double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
 /// a prefix and a suffix sum per partition, so leaving one class out costs O(1) and loses
 /// nothing to cancellation (subtracting a dominant own term from the total would). O(classes x
 /// partitions) instead of O(classes^2 x partitions) per evaluation (issue #16).
-/// Each term is evaluated once (into `terms`, reused storage), not once per pass.
+/// `terms` is reused storage.
 template <class Term>
 void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
                             std::vector<std::vector<double>>& out, std::vector<double>& terms) {
-  terms.resize(nc);
-  for (std::size_t p = 0; p < np; ++p) {
-    double before = 0;
-    for (std::size_t o = 0; o < nc; ++o) {
-      terms[o] = term(o, p);
-      out[o][p] = before;
-      before += terms[o];
+  // One class at a time over all partitions (contiguous rows), the running sums per partition in
+  // `terms`: for each (c, p) the same additions in the same order as a pass per partition.
+  terms.assign(np, 0.0);  // the classes before o
+  for (std::size_t o = 0; o < nc; ++o) {
+    std::vector<double>& row = out[o];
+    for (std::size_t p = 0; p < np; ++p) {
+      row[p] = terms[p];
+      terms[p] += term(o, p);
     }
-    double after = 0;
-    for (std::size_t o = nc; o-- > 0;) {
-      out[o][p] += after;
-      after += terms[o];
+  }
+  terms.assign(np, 0.0);  // the classes after o
+  for (std::size_t o = nc; o-- > 0;) {
+    std::vector<double>& row = out[o];
+    for (std::size_t p = 0; p < np; ++p) {
+      row[p] += terms[p];
+      terms[p] += term(o, p);
     }
   }
 }
@@ -483,14 +528,14 @@ double sum(const std::vector<double>& v) {
 // Lock-seconds and squared lock-seconds per class and partition, split by mode.
 struct Holding {
   std::vector<double> x, s, x2, s2;
-  /// All zero on first use; afterwards only the entries of `cls`'s accesses can be non-zero.
-  void clear_accessed(const LockClass& cls, std::size_t np) {
-    if (x.size() != np) {
+  /// All zero on first use; afterwards only the entries of the partitions a class accesses
+  /// (`accessed`, per access) can be non-zero. When it accesses many, all are cleared at once.
+  void clear_accessed(const std::vector<std::size_t>& accessed, std::size_t np) {
+    if (x.size() != np || 4 * accessed.size() >= np) {
       for (auto* v : {&x, &s, &x2, &s2}) v->assign(np, 0.0);
       return;
     }
-    for (const PartitionAccess& acc : cls.accesses)
-      x[acc.partition] = s[acc.partition] = x2[acc.partition] = s2[acc.partition] = 0.0;
+    for (const std::size_t p : accessed) x[p] = s[p] = x2[p] = s2[p] = 0.0;
   }
 };
 
@@ -507,6 +552,81 @@ struct AllWaits {
   double first = 0, second = 0, first_cold = 0;
 };
 
+// Per partition, sums over the classes (in flight, locks held, request rate, lock-seconds and
+// their squares, those outside hot-granule queues) and quotients of them (evaluate_partitions).
+struct PartitionSums {
+  std::vector<double> in_flight, held, rate, hold1, hold2, hold2_cold;
+  std::vector<double> first_rate;  // requests that are their transaction's first on p (queue_ahead)
+  std::vector<double> cold_ratio, rho, mean, scv, second;
+};
+
+// Adds one class's terms to the per-partition sums (evaluate_partitions: `n_o` its population,
+// `x_o` its throughput, `requests_on`, `hx`, `hs` per partition).
+void add_partition_terms(std::size_t np, double n_o, double x_o,
+                         const double* __restrict requests_on, const double* __restrict hx,
+                         const double* __restrict hs, const double* __restrict x,
+                         const double* __restrict s, const double* __restrict x2,
+                         const double* __restrict s2, const double* __restrict cx2,
+                         const double* __restrict cs2, double* __restrict in_flight,
+                         double* __restrict held, double* __restrict rate, double* __restrict hold1,
+                         double* __restrict hold2, double* __restrict hold2_cold) {
+  for (std::size_t p = 0; p < np; ++p) {
+    in_flight[p] += n_o * requests_on[p];
+    held[p] += n_o * (hx[p] + hs[p]);
+    rate[p] += x_o * requests_on[p];
+    hold1[p] += x_o * (x[p] + s[p]);
+    hold2[p] += x_o * (x2[p] + s2[p]);
+    hold2_cold[p] += x_o * (cx2[p] + cs2[p]);
+  }
+}
+
+// The quotients of the per-partition sums (every operand loaded unconditionally, so that the
+// loop has no branch).
+void partition_quotient_terms(std::size_t np, const double* __restrict granules,
+                              const double* __restrict held, const double* __restrict rate,
+                              const double* __restrict hold1, const double* __restrict hold2,
+                              const double* __restrict hold2_cold, double* __restrict cold,
+                              double* __restrict rho, double* __restrict mean_out,
+                              double* __restrict scv, double* __restrict second) {
+  for (std::size_t p = 0; p < np; ++p) {
+    const double r = rate[p], h1 = hold1[p], h2 = hold2[p], h2_cold = hold2_cold[p];
+    // A request's wait on p is proportional to the others' residual lock-seconds there,
+    // sum X_o E[hold^2] / 2 (conflict probability x length-biased residual).
+    // std::clamp(h2_cold / h2, 0.0, 1.0) written out (the same comparisons, on values)
+    const double share = h2_cold / h2;
+    const double at_least_0 = share < 0.0 ? 0.0 : share;
+    cold[p] = h2 > 0 ? (1.0 < at_least_0 ? 1.0 : at_least_0) : 1.0;
+    rho[p] = held[p] / granules[p];
+    const double mean = r > 0 ? h1 / r : 0.0;
+    mean_out[p] = mean;
+    scv[p] = mean > 0 ? std::max(0.0, h2 / r / (mean * mean) - 1.0) : 0.0;
+    second[p] = r > 0 ? h2 / r : 0.0;
+  }
+}
+
+// add_partition_terms for class o's holdings `h` and `cold` (those outside hot-granule queues).
+void add_class_to_partition_sums(std::size_t np, double n_o, double x_o, const double* requests_on,
+                                 const double* hx, const double* hs, const Holding& h,
+                                 const Holding& cold, PartitionSums& sums) {
+  add_partition_terms(np, n_o, x_o, requests_on, hx, hs, h.x.data(), h.s.data(), h.x2.data(),
+                      h.s2.data(), cold.x2.data(), cold.s2.data(), sums.in_flight.data(),
+                      sums.held.data(), sums.rate.data(), sums.hold1.data(), sums.hold2.data(),
+                      sums.hold2_cold.data());
+  for (std::size_t p = 0; p < np; ++p) sums.first_rate[p] += x_o * std::min(1.0, requests_on[p]);
+}
+
+void partition_quotients(std::size_t np, const double* granules, PartitionSums& sums) {
+  partition_quotient_terms(np, granules, sums.held.data(), sums.rate.data(), sums.hold1.data(),
+                           sums.hold2.data(), sums.hold2_cold.data(), sums.cold_ratio.data(),
+                           sums.rho.data(), sums.mean.data(), sums.scv.data(), sums.second.data());
+}
+
+// Working arrays of holdings() for one class, per access: the state of its partition, and the
+// access's lock-seconds and squared lock-seconds.
+struct HoldingScratch {
+  std::vector<double> wait, wait2, same, cold, hot, seconds, squares, seconds_cold, squares_cold;
+};
+
 // The wait that stretches each later step of a held lock: mean and variance.
 struct LaterWait {
   double mean = 0, variance = 0;
@@ -520,9 +640,8 @@ struct WaitSums {
 };
 
 // AccessSteps of each access of `cls` (`tot`: its totals, step_s already the mean).
-std::vector<AccessSteps> access_steps(const LockClass& cls, const ClassTotals& tot) {
-  std::vector<AccessSteps> out;
-  out.reserve(cls.accesses.size());
+AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot) {
+  AccessColumns out(cls.accesses.size());
   const double k = tot.requests;
   const double n = std::max(k - 1.0, 0.0);
   for (const PartitionAccess& acc : cls.accesses) {
@@ -538,7 +657,7 @@ std::vector<AccessSteps> access_steps(const LockClass& cls, const ClassTotals& t
     a.fpc_scale = n > 1 ? sigma2 / (n - 1) : 0.0;
     a.own_and_commit = cls.own_step_held * a.step + cls.commit_time_s;
     a.own_held_var = cls.own_step_held * a.own_variance;
-    out.push_back(a);
+    out.push(acc, a);
   }
   return out;
 }
@@ -567,6 +686,10 @@ std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
       totals[c].exclusive_share_on[p] = k > 0 ? totals[c].exclusive_on[p] / k : 0.0;
     }
     totals[c].steps = access_steps(workload.classes[c], totals[c]);
+    const std::vector<std::size_t>& on = totals[c].steps.partition;
+    totals[c].steps.every_partition_in_order = on.size() == np;
+    for (std::size_t i = 0; i < on.size() && totals[c].steps.every_partition_in_order; ++i)
+      totals[c].steps.every_partition_in_order = on[i] == i;
   }
   return totals;
 }
@@ -603,9 +726,7 @@ class LockModel {
     return totals[c].requests * totals[c].step_s + workload.classes[c].commit_time_s;
   }
 
-  AllWaits all_waits(std::size_t c, double z, bool cold, double n) const;
-  LaterWait later_wait(std::size_t c, std::size_t p, double z, double wait_var, bool cold, double n,
-                       const AllWaits& all) const;
+  void all_waits(std::size_t c, double z, double n, AllWaits& all, AllWaits* cold) const;
   /// All waits into `h`; with `cold_h`, also those outside hot-granule queues (`cold`).
   void holdings(std::size_t c, double z, const ClassVariance& var, Holding& h,
                 Holding* cold_h = nullptr) const;
@@ -619,7 +740,9 @@ class LockModel {
 
   std::vector<double> evaluate(const std::vector<double>& z);
   void evaluate_classes(const std::vector<double>& z);
+  void held_and_residuals(std::size_t c);
   void evaluate_partitions();
+  void partition_sums();
   void sum_from_other_classes();
   double residual_seconds(std::size_t o, double count, const std::vector<double>& second_moment,
                           std::size_t p) const;
@@ -633,6 +756,7 @@ class LockModel {
   void unpack(const std::vector<double>& x);
   bool admissible(std::vector<double>& x, const std::vector<double>& damped_x) const;
   double partition_change(const std::vector<double>& x, const std::vector<double>& g) const;
+  mutable std::vector<double> change_terms;  // scratch of partition_change
   bool stable_operating_point();
   bool stable_above_warm_start();
   void plain_probe_step(std::vector<double>& x);
@@ -704,9 +828,16 @@ class LockModel {
   std::vector<SequenceHold> sequence_hold;   // holding-time moments, every partition
   std::vector<std::vector<double>> held_x;
   std::vector<std::vector<double>> held_s;
+  // residual_seconds(c, population[c], hold[c].x2 / .s2, p) (held_and_residuals)
+  // [c * np + p] (one allocation each)
+  std::vector<double> resid_term_x, resid_term_s;
   FromOtherClasses from_others;
   std::vector<double> sequence_x, sequence_s;   // all classes' locks held
   std::vector<double> other_terms, throughput;  // scratch of one evaluation
+  PartitionSums partition_sums_;                // scratch of evaluate_partitions()
+  std::vector<double> granules_;                // LockPartition::granules per partition
+  std::vector<char> sequence_;                  // LockPartition::sequence_batch > 0 per partition
+  mutable HoldingScratch holding_scratch;       // scratch of holdings() (const: also for results)
   // The residual moment ratio at the last evaluation (iteration state, like wait_per_conflict;
   // 4/3 before any).
   std::vector<double> moment_ratio;
@@ -769,6 +900,8 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       sequence_hold(np),
       held_x(nc, std::vector<double>(np, 0.0)),
       held_s(nc, std::vector<double>(np, 0.0)),
+      resid_term_x(nc * np, 0.0),
+      resid_term_s(nc * np, 0.0),
       from_others{held_x, held_x, held_x, held_x},
       sequence_x(np, 0.0),
       sequence_s(np, 0.0),
@@ -777,6 +910,11 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       zero_wait_state(state()),
       lagged_at(nc * (1 + 2 * np)),
       extrapolate_plain(options.start != nullptr && state_fits(*options.start, nc, np)) {
+  granules_.reserve(np);
+  for (const LockPartition& part : workload.partitions) {
+    granules_.push_back(part.granules);
+    sequence_.push_back(part.sequence_batch > 0 ? 1 : 0);
+  }
   if (const LockIterationState* s = options.start; s && state_fits(*s, nc, np)) {
     warm_started = true;
     restore(*s);
@@ -788,29 +926,47 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
 
 // All requests' waits (first and second moments), the same for every access: summed once,
 // not once per access (O(partitions) instead of O(partitions^2) per class, issue #16).
-AllWaits LockModel::all_waits(std::size_t c, double z, bool cold, double n) const {
-  AllWaits all;
-  const ClassTotals& tot = totals[c];
-  if (n > 0 && z > 0)
-    for (std::size_t q = 0; q < np; ++q) {
-      const double weight = cold ? 1.0 - same_queue[q] : 1.0;
-      all.first += weight * tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
-      all.second += weight * tot.requests_on[q] * wait2_on[c][q];
-      all.first_cold += cold_ratio[q] * tot.requests_on[q] * std::max(0.0, wait_on[c][q]);
-    }
-  return all;
+// With `cold`, also those outside hot-granule queues (each wait on q weighted by 1 - same_queue)
+// in the same pass: independent chains of additions, each in partition order (issue #16).
+void LockModel::all_waits(std::size_t c, double z, double n, AllWaits& all, AllWaits* cold) const {
+  all = AllWaits{};
+  if (cold) *cold = AllWaits{};
+  if (!(n > 0 && z > 0)) return;
+  const double* requests_on = totals[c].requests_on.data();
+  const double* wait = wait_on[c].data();
+  const double* wait2 = wait2_on[c].data();
+  const double* same = same_queue.data();
+  const double* cold_share = cold_ratio.data();
+  const auto add = [&](std::size_t q, double weight, AllWaits& to) {
+    to.first += weight * requests_on[q] * std::max(0.0, wait[q]);
+    to.second += weight * requests_on[q] * wait2[q];
+    to.first_cold += cold_share[q] * requests_on[q] * std::max(0.0, wait[q]);
+  };
+  if (!cold) {
+    for (std::size_t q = 0; q < np; ++q) add(q, 1.0, all);
+    return;
+  }
+  for (std::size_t q = 0; q < np; ++q) {
+    add(q, 1.0, all);
+    add(q, 1.0 - same[q], *cold);
+  }
 }
 
-// The wait of each of the later steps of a lock of class c taken on partition p (mean and
-// variance; `all` as in holdings()).
-LaterWait LockModel::later_wait(std::size_t c, std::size_t p, double z, double wait_var, bool cold,
-                                double n, const AllWaits& all) const {
-  LaterWait later{z, wait_var};
-  if (!(n > 0 && z > 0 && wait_on[c][p] >= 0)) return later;
+// The wait of each of the later steps of a lock taken on a partition (mean and variance; `all` as
+// in holdings()): `wait`, `wait2` the class's mean wait and its second moment there (wait_on,
+// wait2_on), `same` and `cold_share` the partition's same_queue and cold_ratio. The class's mean
+// wait z and variance `wait_var` where the class has no other requests (`active` false: n = 0 or
+// z = 0) or no wait there yet. Every quotient is computed and the result then selected (no
+// branch: holdings() takes two accesses at a time, issue #16); `n` is the number of the class's
+// other requests, or any positive number when not `active`.
+template <bool cold>
+[[gnu::always_inline]] inline LaterWait later_wait(double wait, double wait2, double same,
+                                                   double cold_share, double n, const AllWaits& all,
+                                                   bool active, double z, double wait_var) {
   // The other requests' waits: mean and variance without this request's own.
-  const double own_weight = cold ? 1.0 - same_queue[p] : 1.0;
-  later.mean = std::max(0.0, (all.first - own_weight * wait_on[c][p]) / n);
-  if (!cold) {
+  const double own_weight = cold ? 1.0 - same : 1.0;
+  double mean = std::max(0.0, (all.first - own_weight * wait) / n);
+  if constexpr (!cold) {
     // Nor does the holder of a hot granule wait for a lock held by a transaction queued
     // behind it: that request closes a cycle and is a deadlock (the requester is the
     // victim, L2364), not a wait. Its later requests meet only the lock-seconds of
@@ -822,13 +978,151 @@ LaterWait LockModel::later_wait(std::size_t c, std::size_t p, double z, double w
     // page (1 / max(1, utilization) of them, about 1/5 at 130 TPS): that gave +16 / +31 %
     // (measured 2026-11-30), so the waits for inserters queued at the later pages are
     // short too - the mean-value residual would count them in full.
-    const double s_p = same_queue[p];
-    const double z_cold = std::max(0.0, (all.first_cold - cold_ratio[p] * wait_on[c][p]) / n);
-    later.mean = (1.0 - s_p) * later.mean + s_p * z_cold;
+    const double z_cold = std::max(0.0, (all.first_cold - cold_share * wait) / n);
+    mean = (1.0 - same) * mean + same * z_cold;
   }
-  const double second = std::max(0.0, (all.second - wait2_on[c][p]) / n);
-  later.variance = std::max(0.0, second - later.mean * later.mean);
-  return later;
+  const double second = std::max(0.0, (all.second - wait2) / n);
+  const bool known = active & (wait >= 0);  // (no branch)
+  const double later_mean = known ? mean : z;
+  const double variance = std::max(0.0, second - later_mean * later_mean);
+  return {later_mean, known ? variance : wait_var};
+}
+
+// Loops that divide many independent values: also compiled for AVX2 (four divisions at a time),
+// chosen at run time where the CPU has it. AVX2 alone, without FMA: every operation stays the
+// same IEEE operation, so the values are those of the default build (issue #16).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define TPEVAL_WIDE_VECTORS [[gnu::target_clones("avx2", "default")]]
+#else
+#define TPEVAL_WIDE_VECTORS
+#endif
+
+// LockModel::held_and_residuals for a response time r > 0 and `count` transactions.
+TPEVAL_WIDE_VECTORS void held_quotients(std::size_t np, double r, double count,
+                                        const double* __restrict x, const double* __restrict s,
+                                        const double* __restrict x2, const double* __restrict s2,
+                                        double* __restrict hx, double* __restrict hs,
+                                        double* __restrict rx, double* __restrict rs) {
+  for (std::size_t p = 0; p < np; ++p) {
+    hx[p] = x[p] / r;
+    hs[p] = s[p] / r;
+  }
+  for (std::size_t p = 0; p < np; ++p) {
+    rx[p] = count * x2[p] / (2 * r);
+    rs[p] = count * s2[p] / (2 * r);
+  }
+}
+
+// The quotients of LockModel::partition_change from component `from` on (a component with no
+// value yet counts 0, which cannot raise the maximum of values >= 0).
+TPEVAL_WIDE_VECTORS void change_quotients(std::size_t from, std::size_t n, double damping,
+                                          const double* __restrict xs, const double* __restrict gs,
+                                          const double* __restrict weight,
+                                          double* __restrict terms) {
+  for (std::size_t i = from; i < n; ++i) {
+    const double xi = xs[i], gi = gs[i], wi = weight[i];
+    const double scaled = wi * std::abs(gi - xi) / damping;
+    const double term = scaled / std::max(1.0, wi * std::abs(xi));
+    terms[i] = ((xi < 0) | (gi < 0)) ? 0.0 : term;
+  }
+}
+
+// What holdings() needs of a class that is the same for all its accesses.
+struct HoldingShape {
+  double k = 0, n = 0;      // requests, and the others of one of them
+  double sum_m = 0;         // sum over the positions of the later steps m
+  double sum_m2 = 0;        // sum of m^2
+  double pair_cov = 0;      // step_covariance_s2
+  double extra = 0;         // 1 with a commit phase (a piece)
+  double pairs = 0;         // sum over the positions of the covariance pairs
+  double spread_pairs = 0;  // max(0, n sum_m - sum_m2): the finite-population term's weight
+  double commit_var = 0;    // variance of the commit phase
+};
+
+// Lock-seconds and squared lock-seconds of one access (before the split by mode).
+struct AccessHold {
+  double seconds = 0, squares = 0;
+};
+
+// The holding time of access i of a class (columns `col`) whose later steps wait `later`;
+// `wait_var_weight` = 1 - hot_spot_share of its partition. Both forms (spread evenly, or all at
+// one position) are computed and one selected (no branch, see later_wait).
+[[gnu::always_inline]] inline AccessHold access_hold(const LaterWait& later, double wait_var_weight,
+                                                     const HoldingShape& sh, double lock_requests,
+                                                     double request_position, double mu,
+                                                     double vbar, double fpc_scale, double a0,
+                                                     double own_held_var) {
+  // mu, vbar: the other n steps' mean and own variance; fpc_scale = sigma^2 / (n - 1); a0 the
+  // own (half) step + commit.
+  const double k = sh.k, n = sh.n, sum_m = sh.sum_m, sum_m2 = sh.sum_m2;
+  const double var0 = own_held_var + sh.commit_var;
+  const double later_var = vbar + wait_var_weight * later.variance;
+  const double later_step = mu + later.mean;
+  // Spread evenly: each of the k positions equally likely.
+  const double e1 = k * a0 + later_step * sum_m;
+  const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
+                    later_step * later_step * sum_m2 + later_var * sum_m +
+                    fpc_scale * sh.spread_pairs + sh.pair_cov * sh.pairs;
+  // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
+  const double m = n * (1.0 - request_position);
+  const double hold_s = a0 + m * later_step;
+  const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
+                          sh.pair_cov * (m + 1.0 + sh.extra) * (m + sh.extra);
+  const double spread_seconds = lock_requests * e1 / k;
+  const double spread_squares = lock_requests * e2 / k;
+  const double at_seconds = lock_requests * hold_s;
+  const double at_squares = lock_requests * (hold_s * hold_s + variance);
+  const bool spread = request_position < 0;
+  return {spread ? spread_seconds : at_seconds, spread ? spread_squares : at_squares};
+}
+
+// The holding times (lock-seconds and their squares) of the `na` accesses of a class, from each
+// access's partition state (wait, wait2, same, cold_share, share_hot: gathered per access, or the
+// partitions' own arrays when the class accesses every partition in order) and its columns, for
+// all waits and (`with_cold`) for those outside hot-granule queues: both profiles differ only in
+// the later steps' wait. Restrict-qualified arrays and no branches in the loop: two accesses at a
+// time (issue #16).
+template <bool with_cold>
+TPEVAL_WIDE_VECTORS void access_holds(
+    std::size_t na, const HoldingShape& sh, const AllWaits& all_in, const AllWaits& cold_in,
+    bool active, double n_div, double z, double wait_var, const double* __restrict wait,
+    const double* __restrict wait2, const double* __restrict same,
+    const double* __restrict cold_share, const double* __restrict share_hot,
+    const AccessColumns& col, double* __restrict seconds, double* __restrict squares,
+    double* __restrict seconds_cold, double* __restrict squares_cold) {
+  const double* __restrict lock_requests = col[AccessColumns::lock_requests];
+  const double* __restrict request_position = col[AccessColumns::request_position];
+  const double* __restrict later_mean = col[AccessColumns::later_mean];
+  const double* __restrict later_own_var = col[AccessColumns::later_own_var];
+  const double* __restrict fpc_scale = col[AccessColumns::fpc_scale];
+  const double* __restrict own_and_commit = col[AccessColumns::own_and_commit];
+  const double* __restrict own_held_var = col[AccessColumns::own_held_var];
+  const HoldingShape shape = sh;
+  const AllWaits all = all_in, all_cold = cold_in;
+  for (std::size_t i = 0; i < na; ++i) {
+    // The waits' variance comes from long waits behind blocked holders. The holder of a hot
+    // granule never waits for those queued behind it (that wait would close a cycle: a
+    // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
+    // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
+    // analytic limit was 116 TPS against about 150 simulated).
+    const double wait_var_weight = 1.0 - share_hot[i];
+    const LaterWait later = later_wait<false>(wait[i], wait2[i], same[i], cold_share[i], n_div, all,
+                                              active, z, wait_var);
+    const AccessHold a = access_hold(later, wait_var_weight, shape, lock_requests[i],
+                                     request_position[i], later_mean[i], later_own_var[i],
+                                     fpc_scale[i], own_and_commit[i], own_held_var[i]);
+    seconds[i] = a.seconds;
+    squares[i] = a.squares;
+    if constexpr (with_cold) {
+      const LaterWait later_cold = later_wait<true>(wait[i], wait2[i], same[i], cold_share[i],
+                                                    n_div, all_cold, active, z, wait_var);
+      const AccessHold b = access_hold(later_cold, wait_var_weight, shape, lock_requests[i],
+                                       request_position[i], later_mean[i], later_own_var[i],
+                                       fpc_scale[i], own_and_commit[i], own_held_var[i]);
+      seconds_cold[i] = b.seconds;
+      squares_cold[i] = b.squares;
+    }
+  }
 }
 
 // First and second moments of the holding times, per class and partition, split by mode.
@@ -851,66 +1145,75 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
                          Holding* cold_h) const {
   const LockClass& cls = workload.classes[c];
   const ClassTotals& tot = totals[c];
-  h.clear_accessed(cls, np);
-  if (cold_h) cold_h->clear_accessed(cls, np);
-  const double k = tot.requests;
-  if (k <= 0) return;
+  h.clear_accessed(tot.steps.partition, np);
+  if (cold_h) cold_h->clear_accessed(tot.steps.partition, np);
+  HoldingShape sh;
+  sh.k = tot.requests;
+  if (sh.k <= 0) return;
+  const double k = sh.k;
   const double n = std::max(k - 1.0, 0.0);
+  sh.n = n;
   // Positions i = 1..k: m = k - i over 0..k-1 (closed forms, non-integer k allowed).
-  const double sum_m = k * n / 2.0;
-  const double sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
-  const AllWaits all = all_waits(c, z, false, n);
-  const AllWaits all_cold = cold_h ? all_waits(c, z, true, n) : AllWaits{};
+  sh.sum_m = k * n / 2.0;
+  sh.sum_m2 = n * k * (2.0 * k - 1.0) / 6.0;
+  AllWaits all, all_cold;
+  all_waits(c, z, n, all, cold_h ? &all_cold : nullptr);
   // Correlated pieces (step_covariance_s2): m later steps, the own step and the commit phase
   // make j = m + 2 pieces and j (j - 1) covariances; summed over the positions below.
-  const double pair_cov = cls.step_covariance_s2;
-  const double extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
-  for (std::size_t i = 0; i < cls.accesses.size(); ++i) {
-    const PartitionAccess& acc = cls.accesses[i];
-    const AccessSteps& steps = tot.steps[i];
-    const double mu = steps.later_mean, vbar = steps.later_own_var;  // the other n steps
-    const double fpc_scale = steps.fpc_scale;                        // sigma^2 / (n - 1)
-    // The waits' variance comes from long waits behind blocked holders. The holder of a hot
-    // granule never waits for those queued behind it (that wait would close a cycle: a
-    // deadlock, resolved at once, L2364), so a hot lock's later steps keep only the mean wait
-    // (weight 1 - hot_spot_share; issue #13: with it the page-locked HISTORY default's
-    // analytic limit was 116 TPS against about 150 simulated).
-    const double wait_var_weight = 1.0 - share_hot[acc.partition];
-    // Own (half) step + commit.
-    const double a0 = steps.own_and_commit;
-    const double var0 = steps.own_held_var + var.commit;
-    // Both profiles (all waits, and those outside hot-granule queues) in one pass over the
-    // accesses: they differ only in the later steps' wait (issue #16).
-    const auto add = [&](const LaterWait& later, Holding& out) {
-      const double later_var = vbar + wait_var_weight * later.variance;
-      const double later_step = mu + later.mean;
-      double ls = 0, sq = 0;
-      if (acc.request_position < 0) {
-        // Spread evenly: each of the k positions equally likely.
-        const double e1 = k * a0 + later_step * sum_m;
-        const double pairs = sum_m2 + (2.0 * extra + 1.0) * sum_m + k * extra * (extra + 1.0);
-        const double e2 = k * (a0 * a0 + var0) + 2.0 * a0 * later_step * sum_m +
-                          later_step * later_step * sum_m2 + later_var * sum_m +
-                          fpc_scale * std::max(0.0, n * sum_m - sum_m2) + pair_cov * pairs;
-        ls = acc.lock_requests * e1 / k;
-        sq = acc.lock_requests * e2 / k;
-      } else {
-        // All at position u of the sequence: m = (k - 1)(1 - u) later steps.
-        const double m = n * (1.0 - acc.request_position);
-        const double hold_s = a0 + m * later_step;
-        const double variance = var0 + m * later_var + fpc_scale * m * (n - m) +
-                                pair_cov * (m + 1.0 + extra) * (m + extra);
-        ls = acc.lock_requests * hold_s;
-        sq = acc.lock_requests * (hold_s * hold_s + variance);
-      }
-      out.x[acc.partition] += ls * acc.exclusive_share;
-      out.s[acc.partition] += ls * (1 - acc.exclusive_share);
-      out.x2[acc.partition] += sq * acc.exclusive_share;
-      out.s2[acc.partition] += sq * (1 - acc.exclusive_share);
-    };
-    add(later_wait(c, acc.partition, z, var.wait, false, n, all), h);
-    if (cold_h) add(later_wait(c, acc.partition, z, var.wait, true, n, all_cold), *cold_h);
+  sh.pair_cov = cls.step_covariance_s2;
+  sh.extra = cls.commit_time_s > 0 ? 1.0 : 0.0;  // the commit phase, a piece
+  sh.pairs = sh.sum_m2 + (2.0 * sh.extra + 1.0) * sh.sum_m + k * sh.extra * (sh.extra + 1.0);
+  sh.spread_pairs = std::max(0.0, n * sh.sum_m - sh.sum_m2);
+  sh.commit_var = var.commit;
+  const bool active = n > 0 && z > 0;
+  const double n_div = active ? n : 1.0;  // (quotients are discarded when not active)
+  const double wait_var = var.wait;
+  // Each access's partition state (gathered into contiguous arrays unless the class accesses
+  // every partition in order); then the holding times of all accesses in a flat loop (two at a
+  // time), then added to the partitions in access order.
+  const AccessColumns& col = tot.steps;
+  const std::size_t na = col.partition.size();
+  HoldingScratch& sc = holding_scratch;
+  for (auto* v : {&sc.seconds, &sc.squares, &sc.seconds_cold, &sc.squares_cold}) v->resize(na);
+  const double *wait = wait_on[c].data(), *wait2 = wait2_on[c].data();
+  const double *same = same_queue.data(), *cold = cold_ratio.data(), *hot = share_hot.data();
+  if (!col.every_partition_in_order) {
+    for (auto* v : {&sc.wait, &sc.wait2, &sc.same, &sc.cold, &sc.hot}) v->resize(na);
+    for (std::size_t i = 0; i < na; ++i) {
+      const std::size_t p = col.partition[i];
+      sc.wait[i] = wait[p];
+      sc.wait2[i] = wait2[p];
+      sc.same[i] = same[p];
+      sc.cold[i] = cold[p];
+      sc.hot[i] = hot[p];
+    }
+    wait = sc.wait.data();
+    wait2 = sc.wait2.data();
+    same = sc.same.data();
+    cold = sc.cold.data();
+    hot = sc.hot.data();
   }
+  if (cold_h) {
+    access_holds<true>(na, sh, all, all_cold, active, n_div, z, wait_var, wait, wait2, same, cold,
+                       hot, col, sc.seconds.data(), sc.squares.data(), sc.seconds_cold.data(),
+                       sc.squares_cold.data());
+  } else {
+    access_holds<false>(na, sh, all, all_cold, active, n_div, z, wait_var, wait, wait2, same, cold,
+                        hot, col, sc.seconds.data(), sc.squares.data(), nullptr, nullptr);
+  }
+  const auto add_to = [&](const std::vector<double>& seconds, const std::vector<double>& squares,
+                          Holding& out) {
+    for (std::size_t i = 0; i < na; ++i) {
+      const std::size_t p = col.partition[i];
+      const double xs = col[AccessColumns::exclusive_share][i];
+      out.x[p] += seconds[i] * xs;
+      out.s[p] += seconds[i] * (1 - xs);
+      out.x2[p] += squares[i] * xs;
+      out.s2[p] += squares[i] * (1 - xs);
+    }
+  };
+  add_to(sc.seconds, sc.squares, h);
+  if (cold_h) add_to(sc.seconds_cold, sc.squares_cold, *cold_h);
 }
 
 // Variances shared by all locks of a class for the mean wait z per request. A request waits
@@ -923,8 +1226,17 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
 // 4/3 for fixed holds (uniform residual), 2 for exponential ones.
 double LockModel::residual_moment_ratio(std::size_t c) const {
   const double k = totals[c].requests;
-  const double e1 = k > 0 ? (sum(hold[c].x) + sum(hold[c].s)) / k : 0.0;
-  const double e2 = k > 0 ? (sum(hold[c].x2) + sum(hold[c].s2)) / k : 0.0;
+  // The four sums of sum() in one pass (four independent chains of additions, each in order).
+  const Holding& h = hold[c];
+  double sx = 0, ss = 0, sx2 = 0, ss2 = 0;
+  for (std::size_t p = 0; p < h.x.size(); ++p) {
+    sx += h.x[p];
+    ss += h.s[p];
+    sx2 += h.x2[p];
+    ss2 += h.s2[p];
+  }
+  const double e1 = k > 0 ? (sx + ss) / k : 0.0;
+  const double e2 = k > 0 ? (sx2 + ss2) / k : 0.0;
   const double c2 = e1 > 0 ? std::max(0.0, e2 / (e1 * e1) - 1.0) : 0.0;
   return 4.0 * (1.0 + 2.0 * c2) / (3.0 * (1.0 + c2));
 }
@@ -970,7 +1282,7 @@ std::vector<double> LockModel::evaluate(const std::vector<double>& z) {
     moment_ratio[c] = ratio;
     for (std::size_t p = 0; p < np; ++p) {
       if (totals[c].requests_on[p] <= 0) continue;
-      if (workload.partitions[p].sequence_batch > 0) {
+      if (sequence_[p]) {
         sequence_partition_wait(c, p, sums);
       } else {
         partition_wait(c, p, own, ratio, sums);
@@ -992,11 +1304,7 @@ void LockModel::evaluate_classes(const std::vector<double>& z) {
     holdings(c, z[c], class_variance(c, z[c]), hold[c], &hold_cold[c]);
     const double r = profile[c].response_time_s;
     population[c] = is_open(c) ? cls.arrival_rate_per_s * r : cls.concurrent_transactions;
-    for (std::size_t p = 0; p < np; ++p) {
-      // Time-average locks held by one transaction (Little: lock-seconds / life time).
-      held_x[c][p] = r > 0 ? hold[c].x[p] / r : 0.0;
-      held_s[c][p] = r > 0 ? hold[c].s[p] / r : 0.0;
-    }
+    held_and_residuals(c);
   }
   for (std::size_t o = 0; o < nc; ++o) {
     const double r = profile[o].response_time_s;
@@ -1004,52 +1312,82 @@ void LockModel::evaluate_classes(const std::vector<double>& z) {
   }
 }
 
+// Per partition, the time-average locks held by one transaction of class c (Little: lock-seconds
+// / life time) and the residual lock-seconds of the class's population (residual_seconds, the
+// terms of sum_from_other_classes and of a requester's own class). Flat loops over contiguous
+// arrays with the test of r outside, so that the compiler divides two values at a time (issue
+// #16: these divisions were about a tenth of an evaluation with 10^4 partitions); every value is
+// the same expression as before.
+void LockModel::held_and_residuals(std::size_t c) {
+  const double r = profile[c].response_time_s;
+  const double count = population[c];
+  const double* x = hold[c].x.data();
+  const double* s = hold[c].s.data();
+  const double* x2 = hold[c].x2.data();
+  const double* s2 = hold[c].s2.data();
+  double* hx = held_x[c].data();
+  double* hs = held_s[c].data();
+  double* rx = resid_term_x.data() + c * np;
+  double* rs = resid_term_s.data() + c * np;
+  if (!(r > 0)) {
+    std::fill_n(hx, np, 0.0);
+    std::fill_n(hs, np, 0.0);
+    std::fill_n(rx, np, 0.0);
+    std::fill_n(rs, np, 0.0);
+    return;
+  }
+  held_quotients(np, r, count, x, s, x2, s2, hx, hs, rx, rs);
+}
+
 // Per partition: requests in flight and locks held per granule (the hot-spot weight and the
 // granule utilization of the lock queue), and for sequence partitions the queue of a page.
 void LockModel::evaluate_partitions() {
+  partition_sums();
+  PartitionSums& sums = partition_sums_;
   for (std::size_t p = 0; p < np; ++p) {
-    const LockPartition& part = workload.partitions[p];
-    double in_flight = 0, held = 0, rate = 0, hold1 = 0, hold2 = 0, hold2_cold = 0;
-    double first_rate = 0;  // requests that are their transaction's first on p
-    for (std::size_t o = 0; o < nc; ++o) {
-      in_flight += population[o] * totals[o].requests_on[p];
-      held += population[o] * (held_x[o][p] + held_s[o][p]);
-      const double x_o = throughput[o];
-      rate += x_o * totals[o].requests_on[p];
-      first_rate += x_o * std::min(1.0, totals[o].requests_on[p]);
-      hold1 += x_o * (hold[o].x[p] + hold[o].s[p]);
-      hold2 += x_o * (hold[o].x2[p] + hold[o].s2[p]);
-      hold2_cold += x_o * (hold_cold[o].x2[p] + hold_cold[o].s2[p]);
-    }
-    // A request's wait on p is proportional to the others' residual lock-seconds there,
-    // sum X_o E[hold^2] / 2 (conflict probability x length-biased residual).
-    cold_ratio[p] = hold2 > 0 ? std::clamp(hold2_cold / hold2, 0.0, 1.0) : 1.0;
-    if (part.sequence_batch > 0) {
+    const double in_flight = sums.in_flight[p], held = sums.held[p], rate = sums.rate[p];
+    const double mean = sums.mean[p], scv = sums.scv[p], second = sums.second[p];
+    cold_ratio[p] = sums.cold_ratio[p];
+    if (sequence_[p]) {
       sequence_x[p] = sequence_s[p] = 0;
       for (std::size_t o = 0; o < nc; ++o) {
         sequence_x[p] += population[o] * held_x[o][p];
         sequence_s[p] += population[o] * held_s[o][p];
       }
       share_hot[p] = 1.0;
-      const double mean = rate > 0 ? hold1 / rate : 0.0;
-      sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
+      sequence_hold[p] = {rate, mean, second};
       sequence_wait[p] = sequence_partition_queue(p, sequence_hold[p]);
       // Pages held at once without the stalls (the serialized commits' granules,
       // model/evaluate.cpp).
       granule_rho[p] = rate * mean;
       same_queue[p] = share_hot[p];
     } else {
-      share_hot[p] = hot_spot_share(in_flight, part.granules);
-      granule_rho[p] = held / part.granules;
-      const double mean = rate > 0 ? hold1 / rate : 0.0;
-      hold_scv[p] = mean > 0 ? std::max(0.0, hold2 / rate / (mean * mean) - 1.0) : 0.0;
-      sequence_hold[p] = {rate, mean, rate > 0 ? hold2 / rate : 0.0};
+      share_hot[p] = hot_spot_share(in_flight, granules_[p]);
+      granule_rho[p] = sums.rho[p];
+      hold_scv[p] = scv;
+      sequence_hold[p] = {rate, mean, second};
       hot_held[p] = held;
-      same_queue[p] = share_hot[p] / std::max(1.0, part.granules);
-      queue_factor[p] =
-          queue_wait_factor(granule_rho[p], queue_ahead_share(share_hot[p], first_rate, rate));
+      same_queue[p] = share_hot[p] / std::max(1.0, granules_[p]);
+      queue_factor[p] = queue_wait_factor(
+          granule_rho[p], queue_ahead_share(share_hot[p], sums.first_rate[p], rate));
     }
   }
+}
+
+// The sums over the classes per partition that evaluate_partitions() needs, and the quotients of
+// them that are the same for every partition, in flat loops over the partitions (one class at a
+// time, in class order: the same sums; two partitions at a time, issue #16).
+void LockModel::partition_sums() {
+  PartitionSums& sums = partition_sums_;
+  for (auto* v : {&sums.in_flight, &sums.held, &sums.rate, &sums.hold1, &sums.hold2,
+                  &sums.hold2_cold, &sums.first_rate})
+    v->assign(np, 0.0);
+  for (auto* v : {&sums.cold_ratio, &sums.rho, &sums.mean, &sums.scv, &sums.second}) v->resize(np);
+  for (std::size_t o = 0; o < nc; ++o) {
+    add_class_to_partition_sums(np, population[o], throughput[o], totals[o].requests_on.data(),
+                                held_x[o].data(), held_s[o].data(), hold[o], hold_cold[o], sums);
+  }
+  partition_quotients(np, granules_.data(), sums);
 }
 
 // `count` transactions of class o: their residual lock-seconds on p.
@@ -1066,17 +1404,12 @@ void LockModel::sum_from_other_classes() {
   sum_over_other_classes(
       nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_s[o][p]; },
       from_others.s, other_terms);
+  // residual_seconds(o, population[o], hold[o].x2 / .s2, p), computed in held_and_residuals.
   sum_over_other_classes(
-      nc, np,
-      [&](std::size_t o, std::size_t p) {
-        return residual_seconds(o, population[o], hold[o].x2, p);
-      },
+      nc, np, [&](std::size_t o, std::size_t p) { return resid_term_x[o * np + p]; },
       from_others.resid_x, other_terms);
   sum_over_other_classes(
-      nc, np,
-      [&](std::size_t o, std::size_t p) {
-        return residual_seconds(o, population[o], hold[o].s2, p);
-      },
+      nc, np, [&](std::size_t o, std::size_t p) { return resid_term_s[o * np + p]; },
       from_others.resid_s, other_terms);
 }
 
@@ -1118,15 +1451,21 @@ void LockModel::sequence_partition_wait(std::size_t c, std::size_t p, WaitSums& 
 void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double ratio,
                                WaitSums& sums) {
   const double kp = totals[c].requests_on[p];
-  const double d = workload.partitions[p].granules;
+  const double d = granules_[p];
   // Locks held by the others, and (a conflicting lock is met at a random moment of its
   // holding, length-biased, so the wait is its mean residual holding time
   // sum hold^2 / (2 sum hold); weighting by locks held gives others * x2 / (2 R)) their
   // residual lock-seconds.
   const double hx = from_others.x[c][p] + own * held_x[c][p];
   const double hs = from_others.s[c][p] + own * held_s[c][p];
-  const double resid_x = from_others.resid_x[c][p] + residual_seconds(c, own, hold[c].x2, p);
-  const double resid_s = from_others.resid_s[c][p] + residual_seconds(c, own, hold[c].s2, p);
+  // (an open class sees its whole population: the terms held_and_residuals computed)
+  const bool whole = own == population[c];
+  const double resid_x =
+      from_others.resid_x[c][p] +
+      (whole ? resid_term_x[c * np + p] : residual_seconds(c, own, hold[c].x2, p));
+  const double resid_s =
+      from_others.resid_s[c][p] +
+      (whole ? resid_term_s[c * np + p] : residual_seconds(c, own, hold[c].s2, p));
   caps_bind = caps_bind || hx + hs >= d;
   const double p_exclusive = std::min(1.0, (hx + hs) / d);
   const double p_shared = std::min(1.0, hx / d);
@@ -1224,13 +1563,21 @@ bool LockModel::admissible(std::vector<double>& x, const std::vector<double>& da
 // settled these).
 double LockModel::partition_change(const std::vector<double>& x,
                                    const std::vector<double>& g_x) const {
-  double change = 0;
-  for (std::size_t i = nc; i < x.size(); ++i) {
-    if (x[i] < 0 || g_x[i] < 0) continue;
-    const double scaled = state_weight[i] * std::abs(g_x[i] - x[i]) / options.damping;
-    change = std::max(change, scaled / std::max(1.0, state_weight[i] * std::abs(x[i])));
+  // The quotients first (change_quotients), then their maximum in two interleaved chains: every
+  // quotient is >= 0 or NaN, and std::max skips a NaN either way (issue #16).
+  const std::size_t n = x.size();
+  change_terms.resize(n);
+  change_quotients(nc, n, options.damping, x.data(), g_x.data(), state_weight.data(),
+                   change_terms.data());
+  const double* terms = change_terms.data();
+  double even = 0, odd = 0;
+  std::size_t i = nc;
+  for (; i + 1 < n; i += 2) {
+    even = std::max(even, terms[i]);
+    odd = std::max(odd, terms[i + 1]);
   }
-  return change;
+  if (i < n) even = std::max(even, terms[i]);
+  return std::max(even, odd);
 }
 
 // Near thrashing a stable operating point has an unstable twin just above it (the two meet
