@@ -447,11 +447,12 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
 /// group commit (a read-only transaction writes none).
 /// Update transactions per second at `node`'s log (each node has its own log and its own commit
 /// groups, ch7.md §2.1).
-double node_update_rate(const Prepared& pr, const Point& pt, std::size_t node) {
-  double rate = 0.0;
+/// All nodes at once (one pass over the classes: once per class it was O(types^2), issue #16).
+std::vector<double> node_update_rates(const Prepared& pr, const Point& pt) {
+  std::vector<double> rate(pr.model.nodes.size(), 0.0);
   for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
-    if (pr.demand.types[c].node == node)
-      rate += pt.types[c].rate * update_probability(pr.model, pr.demand.types[c].type);
+    rate[pr.demand.types[c].node] +=
+        pt.types[c].rate * update_probability(pr.model, pr.demand.types[c].type);
   return rate;
 }
 
@@ -579,6 +580,7 @@ void class_times(const Prepared& pr, Point& pt,
   pt.overflow = overflow;
   const bool cluster = m.nodes.size() > 1;
   const auto serialized = serialized_commit_stretch(pr, pt);
+  std::vector<double> node_updates;  // per node, at the first class with group commits
 
   for (std::size_t c = 0; c < dm.types.size(); ++c) {
     const auto& d = dm.types[c];
@@ -639,8 +641,9 @@ void class_times(const Prepared& pr, Point& pt,
     // Group commit: a transaction waits on average for half a group of its node's update
     // transactions to arrive (L1352, L1364).
     const int g = m.nodes[d.node].log.group_commit_size;
-    const double log_writer = update_probability(m, d.type);  // share that writes a log page
-    const double updates = g > 1 ? node_update_rate(pr, pt, d.node) : 0.0;
+    const double log_writer = g > 1 ? update_probability(m, d.type) : 0.0;  // writes a log page
+    if (g > 1 && node_updates.empty()) node_updates = node_update_rates(pr, pt);
+    const double updates = g > 1 ? node_updates[d.node] : 0.0;
     if (g > 1 && log_writer > 0 && updates > 0) {
       const double group_wait = log_writer * (g - 1) / (2.0 * updates);
       br.commit_io_s += group_wait;
@@ -1211,7 +1214,7 @@ solver::Network node_mpl_network(const Prepared& pr, const Point& pt, std::size_
     if (dm.types[t].node != node) continue;
     delay_s += pr.class_share[t] / node_share * pt.types[t].breakdown.lock_wait_s;
   }
-  const double updates = node_update_rate(pr, pt, node);
+  const double updates = node_update_rates(pr, pt)[node];
   const int g = m.nodes[node].log.group_commit_size;
   if (g > 1 && updates > 0) delay_s += (g - 1) / (2.0 * updates);
   if (delay_s > 0) {
@@ -1549,12 +1552,16 @@ std::optional<ClosedQueues> closed_queues(const Prepared& pr, const Point& pt) {
 void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
   const auto& model = pr.model;
   double mean_response = 0.0;
+  // Each type's classes (one per node) in one pass, and the closed queues once: a scan per type
+  // was O(types^2), 5 % of `eval` at 10^4 types (issue #16).
+  std::vector<std::vector<std::size_t>> classes_of(model.transaction_types.size());
+  for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
+    classes_of[pr.demand.types[c].type].push_back(c);
+  const std::optional<ClosedQueues> queues = closed_queues(pr, pt);
+  ev.types.reserve(model.transaction_types.size());
   for (std::size_t t = 0; t < model.transaction_types.size(); ++t) {
-    std::vector<std::size_t> classes;
-    for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
-      if (pr.demand.types[c].type == t) classes.push_back(c);
-    TypeResult r = type_result(pr, pt, t, classes);
-    r.response_time_scv = response_time_scv(model.transaction_types[t], r, closed_queues(pr, pt));
+    TypeResult r = type_result(pr, pt, t, classes_of[t]);
+    r.response_time_scv = response_time_scv(model.transaction_types[t], r, queues);
     if (!pt.saturated && r.response_time_s) mean_response += pr.mix_share[t] * *r.response_time_s;
     ev.messages_per_tx += pr.mix_share[t] * r.messages;
     ev.page_requests_per_tx += pr.mix_share[t] * r.page_requests;
