@@ -49,6 +49,8 @@ class JsonStreamWriter {
     std::string last_key;
   };
   void before_value();
+  /// A key or string value as nlohmann prints it, quoted and escaped.
+  void quoted(std::string_view text);
   void indent_line(std::size_t depth);
   void flush_if_full();
 
