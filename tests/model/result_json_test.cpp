@@ -67,6 +67,13 @@ TEST_CASE("result_json: the streamed document is the tree's text, nulls of satur
                                       {"workload.terminals", 1000},
                                       {"workload.think_time_ms", 10000}}));
   }
+  SUBCASE("devices out of order and one named twice: sorted, the last value kept") {
+    Evaluation e = eval_default({});
+    REQUIRE(!e.types.empty());
+    e.types[0].breakdown.io_s = {{"log_disk", 0.25}, {"db_disks", 0.5}, {"log_disk", 0.75}};
+    check_same_document(e);
+    CHECK(to_json(e)["transaction_types"][0]["breakdown"]["io_s"]["log_disk"] == 0.75);
+  }
   SUBCASE("120 types: owners T10 before T2, as std::map orders them") {
     const auto e = eval(repeated_types(120), false);
     REQUIRE(e.types.size() == 120);
