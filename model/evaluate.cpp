@@ -48,6 +48,9 @@ struct ClassLocks {
   std::vector<double> refs, misses, leading, block_refs, block_misses;
   double episodes = 0.0, all_refs = 0.0;  ///< sums of misses and refs
   std::vector<int> access_on;             ///< per lock partition: its first access (-1: none)
+  /// Per model partition other than an append one: the exclusive locks it holds there at commit,
+  /// on the partition's lock granules (serialized_commit_stretch).
+  std::vector<double> commit_exclusive;
 };
 
 struct Prepared {
@@ -496,18 +499,29 @@ std::vector<double> node_update_rates(const Prepared& pr, const Point& pt) {
 /// One hot page locked by every transaction: the commit is the bare log write, as simulated.
 /// With many granules pi_cp is tiny and nothing changes. Returns the commit-phase stretch per
 /// station for class c (empty: the plain stretch).
-std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, const Point& pt) {
+/// serialized_commit_stretch's answer: per class and station, flat (one allocation per solve, not
+/// one per class: issue #16).
+struct CommitStretch {
+  std::size_t stations = 0;
+  std::vector<char> has;        ///< per class: its commit phase has its own stretch
+  std::vector<double> stretch;  ///< [class * stations + station]
+  bool own(std::size_t c) const { return !has.empty() && has[c]; }
+  double at(std::size_t c, std::size_t k) const { return stretch[c * stations + k]; }
+};
+
+CommitStretch serialized_commit_stretch(const Prepared& pr, const Point& pt) {
   const auto& m = pr.model;
   const auto& dm = pr.demand;
   const std::size_t ns = dm.stations.size(), nc = dm.types.size(), np = m.partitions.size();
-  std::vector<std::vector<double>> out(nc);
+  CommitStretch out;
+  out.stations = ns;
   const auto io_station = [&](std::size_t k) {
     const StationKind kind = dm.stations[k].kind;
     return static_cast<int>(k) != dm.extended_memory && kind != StationKind::cpu &&
            kind != StationKind::network;
   };
-  // Per class and partition: probability of holding an exclusive lock on p at commit.
-  std::vector<std::vector<double>> held(nc);
+  // Per class and partition: probability of holding an exclusive lock on p at commit (0: none).
+  std::vector<double> held(nc * np, 0.0);
   std::vector<double> granules(np, 0.0);
   bool any = false;
   // End-of-file inserts (sequence partitions): the inserters of one page commit one after
@@ -532,11 +546,14 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
     if (pt.types[c].rate <= 0) continue;
     const auto& type = m.transaction_types[d.type];
     for (std::size_t p = 0; p < np; ++p) {
-      if (granules[p] <= 0 || references_per_tx(m, d.type, p) <= 0) continue;
-      const double x = distinct_lock_requests(type, p, granules[p]) * update_share_of(type, p);
+      if (granules[p] <= 0 || pr.class_locks[c].refs[p] <= 0) continue;
+      // (the granules of a partition other than an append one are the model's: computed once)
+      const double x =
+          m.partitions[p].access != AccessPattern::append
+              ? pr.class_locks[c].commit_exclusive[p]
+              : distinct_lock_requests(type, p, granules[p]) * update_share_of(type, p);
       if (x <= 0) continue;
-      held[c].resize(np, 0.0);
-      held[c][p] = x;
+      held[c * np + p] = x;
       any = true;
     }
   }
@@ -546,8 +563,8 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
     std::vector<double> load(ns, 0.0);  // serialized commit load per station (busy servers)
     double total = 0.0;
     for (std::size_t c = 0; c < nc; ++c) {
-      if (held[c].empty() || held[c][p] <= 0) continue;
-      const double pi = std::min(1.0, held[c][p] / granules[p]);
+      if (held[c * np + p] <= 0) continue;
+      const double pi = std::min(1.0, held[c * np + p] / granules[p]);
       const auto& d = dm.types[c];
       for (std::size_t k = 0; k < ns; ++k) {
         if (!io_station(k)) continue;
@@ -563,17 +580,22 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
       if (load[k] > 0)
         serial[k] = stretch_factor(dm.stations[k].servers, std::max(0.0, pt.offered[k] - load[k]));
     for (std::size_t c = 0; c < nc; ++c) {
-      if (held[c].empty() || held[c][p] <= 0) continue;
-      const double x = std::min(1.0, held[c][p]);
+      if (held[c * np + p] <= 0) continue;
+      const double x = std::min(1.0, held[c * np + p]);
       double gain = 0.0;  // commit-phase ms saved; the partition that saves most is taken
       for (std::size_t k = 0; k < ns; ++k)
         if (load[k] > 0)
           gain += x * (pt.stretch[k] - serial[k]) * dm.types[c].wait_ms[commit_phase][k];
       if (gain <= best_gain[c]) continue;
       best_gain[c] = gain;
-      out[c] = pt.stretch;
+      if (out.has.empty()) {
+        out.has.assign(nc, 0);
+        out.stretch.assign(nc * ns, 0.0);
+      }
+      out.has[c] = 1;
       for (std::size_t k = 0; k < ns; ++k)
-        if (load[k] > 0) out[c][k] = x * serial[k] + (1.0 - x) * pt.stretch[k];
+        out.stretch[c * ns + k] =
+            load[k] > 0 ? x * serial[k] + (1.0 - x) * pt.stretch[k] : pt.stretch[k];
     }
   }
   return out;
@@ -637,8 +659,8 @@ void class_times(const Prepared& pr, Point& pt,
         const double io_s =
             visits ? d.wait_ms[ph][k] / 1000.0 + d.wait_bursts[ph][k] * pt.visit_wait_s[k]
                    : (d.wait_ms[ph][k] + d.overflow_ms[ph][k] * overflow[k]) *
-                         (ph == commit_phase && !serialized[c].empty() ? serialized[c][k]
-                                                                       : pt.stretch[k]) /
+                         (ph == commit_phase && serialized.own(c) ? serialized.at(c, k)
+                                                                  : pt.stretch[k]) /
                          1000.0;
         if (io_s <= 0) continue;
         phase_s[ph] += io_s;
@@ -1048,6 +1070,19 @@ void class_accesses(const Prepared& pr, std::size_t c, const LockPartitions& par
   }
 }
 
+/// ClassLocks::commit_exclusive (after the reference counts).
+void commit_exclusives(const Prepared& pr, const TypeDemand& d, ClassLocks& cl) {
+  const auto& m = pr.model;
+  const auto& type = m.transaction_types[d.type];
+  cl.commit_exclusive.assign(m.partitions.size(), 0.0);
+  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+    const double granules = lock_granules(m.partitions[p]);
+    if (m.partitions[p].access == AccessPattern::append || granules <= 0 || cl.refs[p] <= 0)
+      continue;
+    cl.commit_exclusive[p] = distinct_lock_requests(type, p, granules) * update_share_of(type, p);
+  }
+}
+
 /// Every class's ClassLocks (prepare).
 std::vector<ClassLocks> class_locks(const Prepared& pr) {
   const LockPartitions parts = lock_partitions(pr.model);
@@ -1057,6 +1092,7 @@ std::vector<ClassLocks> class_locks(const Prepared& pr) {
     class_accesses(pr, c, parts, out[c]);
     reference_counts(pr, d, out[c]);
     block_structure(pr, pr.model.transaction_types[d.type], out[c]);
+    commit_exclusives(pr, d, out[c]);
   }
   return out;
 }
