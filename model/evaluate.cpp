@@ -1947,6 +1947,7 @@ class RateSearch {
   struct Solved {
     double rate = 0.0;
     Point point;
+    bool bisection = false;  ///< a rate the bisection asked for (not a probe of jump_to_limit)
   };
 
   bool acceptable(double rate) {
@@ -1979,7 +1980,22 @@ class RateSearch {
     return fine;
   }
 
-  bool solve(double rate) { return record(rate, solve_point(rate)); }
+  bool solve(double rate) {
+    Point p = solve_point(rate);
+    if (!p.saturated) release_passed_points();
+    const bool fine = record(rate, std::move(p));
+    if (fine) ok_.back().bisection = true;
+    return fine;
+  }
+
+  /// The bisection's answer is the highest rate it accepted, so once it accepts one, the lower
+  /// rates it asked for cannot be returned by point_at: their per-class results are dropped
+  /// (10^4 types: 2 MB per point kept to the end, issue #16). Their lock states stay (the starts
+  /// of later solves), and so do the probes' points (which only a tie could make the answer).
+  void release_passed_points() {
+    for (auto& q : ok_)
+      if (q.bisection) std::vector<TypePoint>().swap(q.point.types);
+  }
 
   /// Probes just below and just above the rate at which Thomasian's alpha reaches its
   /// thrashing threshold, estimated from the solved points nearest to it, once per new bracket,
