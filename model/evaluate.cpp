@@ -1947,7 +1947,6 @@ class RateSearch {
   struct Solved {
     double rate = 0.0;
     Point point;
-    bool bisection = false;  ///< a rate the bisection asked for (not a probe of jump_to_limit)
   };
 
   bool acceptable(double rate) {
@@ -1983,18 +1982,19 @@ class RateSearch {
   bool solve(double rate) {
     Point p = solve_point(rate);
     if (!p.saturated) release_passed_points();
-    const bool fine = record(rate, std::move(p));
-    if (fine) ok_.back().bisection = true;
-    return fine;
+    return record(rate, std::move(p));
   }
 
-  /// The bisection's answer is the highest rate it accepted, so once it accepts one, the lower
-  /// rates it asked for cannot be returned by point_at: their per-class results are dropped
-  /// (10^4 types: 2 MB per point kept to the end, issue #16). Their lock states stay (the starts
-  /// of later solves), and so do the probes' points (which only a tie could make the answer).
+  /// The bisection's answer is the highest rate it accepts, and point_at starts a solve from the
+  /// highest accepted state below its rate: once the bisection accepts a rate, no point solved
+  /// below it can be returned or started from. Only their alphas stay (alpha_limit_estimate);
+  /// 10^4 types kept 3.5 MB per point to the end (issue #16).
   void release_passed_points() {
-    for (auto& q : ok_)
-      if (q.bisection) std::vector<TypePoint>().swap(q.point.types);
+    for (auto& q : ok_) {
+      Point alpha_only;
+      alpha_only.lock_alpha = q.point.lock_alpha;
+      q.point = std::move(alpha_only);
+    }
   }
 
   /// Probes just below and just above the rate at which Thomasian's alpha reaches its
