@@ -450,11 +450,14 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
     pt.offered[dm.layout.cpu[d.node]] +=
         pt.types[c].rate * (cpu_held_ms[c][0] + cpu_held_ms[c][1]) / 1000.0;
   }
-  // Everything else (and work a class places on other nodes' CPUs or unwaited on its own).
-  for (std::size_t k = 0; k < ns; ++k) {
-    if (static_cast<int>(k) == eh) continue;
-    for (std::size_t c = 0; c < nc; ++c)
-      pt.offered[k] += pt.types[c].rate * dm.types[c].load_ms[k] / 1000.0;
+  // Everything else (and work a class places on other nodes' CPUs or unwaited on its own); class
+  // by class, each station's sum in the same order as station by station (one pass over the
+  // classes' loads instead of one per station, issue #16).
+  for (std::size_t c = 0; c < nc; ++c) {
+    const double rate = pt.types[c].rate;
+    const auto& load_ms = dm.types[c].load_ms;
+    for (std::size_t k = 0; k < ns; ++k)
+      if (static_cast<int>(k) != eh) pt.offered[k] += rate * load_ms[k] / 1000.0;
   }
   for (std::size_t k = 0; k < ns; ++k) {
     if (static_cast<int>(k) == eh) continue;
