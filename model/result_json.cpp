@@ -332,7 +332,7 @@ void sort_by_ranks(std::vector<MetricEntry>& all, std::vector<std::uint64_t>& ke
           std::lower_bound(owners.begin(), owners.end(), m.owner, std::less<const std::string*>());
       owner = owner_rank[static_cast<std::size_t>(at - owners.begin())];
     }
-    keys[i] = prefix_rank[static_cast<std::size_t>(m.spec - first_spec)] << 32 | owner;
+    keys[i] = (prefix_rank[static_cast<std::size_t>(m.spec - first_spec)] << 32) | owner;
     order[i] = i;
   }
   std::stable_sort(order.begin(), order.end(),
