@@ -2,7 +2,9 @@
 // (nlohmann/detail/output/serializer.hpp, dump() with pretty_print): "{" or "[", then each member
 // or element on its own line indented by (depth * indent) spaces, separated by ",\n", then a
 // newline and the closing bracket at the container's own depth; "{}" and "[]" when empty. Values
-// and keys go through that serializer itself, so numbers and escapes cannot drift from it.
+// and keys go through that serializer itself, so numbers and escapes cannot drift from it; only
+// keys and strings it would copy unchanged (printable ASCII without '"' and '\\') are copied
+// here directly (verbatim below).
 // nlohmann::detail::serializer is that library's internal class (the one json::dump uses; the
 // same in every 3.x release, Debian 12 ships 3.11.2); a change there would show in
 // tests/solver/io/json_writer_test.cpp, which compares the text with dump() for every kind of
