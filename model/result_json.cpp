@@ -281,6 +281,7 @@ struct MetricEntry {
   const MetricSpec* spec;
   const std::string* owner;
   std::optional<double> value;
+  std::uint64_t key = 0;  ///< its place in the name order (sort_by_ranks)
 };
 
 /// Sorts `all` stably in the byte order of the full names ("name", "name:owner": std::string's
@@ -290,7 +291,7 @@ struct MetricEntry {
 /// does. Each entry's key is the rank of its "name" / "name:" among the registry's and the rank
 /// of its owner among the owners (ties for equal strings); equal keys are equal names. (Sorting
 /// 2.5x10^5 entries by their names was a fifth of the listing at 10^4 types, issue #16.)
-void sort_by_ranks(std::vector<MetricEntry>& all, std::vector<std::uint64_t>& keys) {
+void sort_by_ranks(std::vector<MetricEntry>& all) {
   const auto& registry = metric_registry();
   std::vector<std::string> prefix(registry.size());
   for (std::size_t i = 0; i < registry.size(); ++i) {
@@ -322,31 +323,17 @@ void sort_by_ranks(std::vector<MetricEntry>& all, std::vector<std::uint64_t>& ke
     owner_rank[by_value[i]] =
         owner_rank[by_value[i - 1]] + (*owners[by_value[i]] == *owners[by_value[i - 1]] ? 0 : 1);
   const MetricSpec* const first_spec = registry.data();
-  std::vector<std::size_t> order(all.size());
-  keys.resize(all.size());
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    const MetricEntry& m = all[i];
+  for (MetricEntry& m : all) {
     std::uint64_t owner = 0;
     if (m.spec->scope != MetricScope::system) {
       const auto at =
           std::lower_bound(owners.begin(), owners.end(), m.owner, std::less<const std::string*>());
       owner = owner_rank[static_cast<std::size_t>(at - owners.begin())];
     }
-    keys[i] = (prefix_rank[static_cast<std::size_t>(m.spec - first_spec)] << 32) | owner;
-    order[i] = i;
+    m.key = (prefix_rank[static_cast<std::size_t>(m.spec - first_spec)] << 32) | owner;
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [&keys](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
-  std::vector<MetricEntry> sorted;
-  std::vector<std::uint64_t> sorted_keys;
-  sorted.reserve(all.size());
-  sorted_keys.reserve(all.size());
-  for (const std::size_t i : order) {
-    sorted.push_back(all[i]);
-    sorted_keys.push_back(keys[i]);
-  }
-  all.swap(sorted);
-  keys.swap(sorted_keys);
+  std::stable_sort(all.begin(), all.end(),
+                   [](const MetricEntry& a, const MetricEntry& b) { return a.key < b.key; });
 }
 
 }  // namespace
@@ -356,11 +343,10 @@ void write_metrics_json(const Evaluation& e, io::JsonStreamWriter& writer) {
   all.reserve(analytic_metric_count(e));
   for_each_analytic_metric(
       e, [&all](const MetricSpec& m, const std::string& owner, std::optional<double> value) {
-        all.push_back({&m, &owner, value});
+        all.push_back({&m, &owner, value, 0});
       });
   // In the tree's order: sorted by name, the last of equal names kept (json::operator[]).
-  std::vector<std::uint64_t> keys;  // equal keys: equal names
-  sort_by_ranks(all, keys);
+  sort_by_ranks(all);  // equal keys: equal names
   // The unit's JSON string once per registry entry, not once per metric.
   std::vector<nlohmann::json> units;
   units.reserve(metric_registry().size());
@@ -370,7 +356,7 @@ void write_metrics_json(const Evaluation& e, io::JsonStreamWriter& writer) {
   writer.begin_object();
   for (std::size_t i = 0; i < all.size(); ++i) {
     const MetricEntry& m = all[i];
-    if (i + 1 < all.size() && keys[i + 1] == keys[i]) continue;
+    if (i + 1 < all.size() && all[i + 1].key == m.key) continue;
     key.assign(m.spec->name);
     if (m.spec->scope != MetricScope::system) key.append(1, ':').append(*m.owner);
     writer.key(key);
