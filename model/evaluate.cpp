@@ -32,14 +32,40 @@
 namespace tpeval::model {
 namespace {
 
+/// What a demand class's lock requests are and where its references go: fixed by the model, the
+/// same in every solve (built once, not once per solve and class: at 10^4 types a dozen small
+/// vectors per class and solve, issue #16). `lock_classes` and `lock_steps` use it.
+struct ClassLocks {
+  /// Per locked partition it requests: the lock partition, distinct requests and X share (step
+  /// times are set per solve by lock_steps).
+  std::vector<solver::locking::PartitionAccess> accesses;
+  std::vector<double> access_references;  ///< per access: the references behind it (k)
+  double lock_requests = 0.0;             ///< that can conflict
+  double free_lock_requests = 0.0;        ///< that never conflict (TypePoint)
+  /// Per model partition (empty when it requests no lock): requests and their X share.
+  std::vector<double> partition_lock_requests, partition_exclusive_share;
+  /// Per model partition: references and HS misses per transaction, the clustered partitions'
+  /// leading requests, and the references and misses of each partition's block (lock_steps).
+  std::vector<double> refs, misses, leading, block_refs, block_misses;
+  double episodes = 0.0, all_refs = 0.0;  ///< sums of misses and refs
+  std::vector<int> access_on;             ///< per lock partition: its first access (-1: none)
+  /// Per model partition other than an append one: the exclusive locks it holds there at commit,
+  /// on the partition's lock granules (serialized_commit_stretch).
+  std::vector<double> commit_exclusive;
+};
+
 struct Prepared {
   const SystemModel& model;
   std::vector<std::vector<double>> routing;  // [type][node]
   std::vector<BufferLevels> buffers;         // per node
   BufferLevels system_buffers;               // one node: buffers[0]; cluster: averages
   DemandModel demand;
-  std::vector<double> mix_share;    // per type, arrival share
-  std::vector<double> class_share;  // per class (type x node), arrival share
+  std::vector<double> mix_share;                       // per type, arrival share
+  std::vector<double> class_share;                     // per class (type x node), arrival share
+  std::vector<std::vector<std::size_t>> clustered_on;  // per partition, those clustered with it
+  std::vector<int> lock_part;           // per model partition its lock partition (-1: none)
+  std::vector<char> single_count;       // per type: a fixed reference count (one lock class)
+  std::vector<ClassLocks> class_locks;  // per class
 };
 
 struct TypePoint {
@@ -60,8 +86,6 @@ struct TypePoint {
   double grant_notifications = 0.0;     ///< GEH locking: messages announcing a remote grant
   /// Sum over pairs of its CPU visits of the covariance of their waits, s^2 (cpu_wait_covariances)
   double cpu_wait_covariance_s2 = 0.0;
-  /// Per model partition: lock requests per transaction that can wait, and their X share.
-  std::vector<double> partition_lock_requests, partition_exclusive_share;
 };
 
 struct Point {
@@ -427,11 +451,14 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
     pt.offered[dm.layout.cpu[d.node]] +=
         pt.types[c].rate * (cpu_held_ms[c][0] + cpu_held_ms[c][1]) / 1000.0;
   }
-  // Everything else (and work a class places on other nodes' CPUs or unwaited on its own).
-  for (std::size_t k = 0; k < ns; ++k) {
-    if (static_cast<int>(k) == eh) continue;
-    for (std::size_t c = 0; c < nc; ++c)
-      pt.offered[k] += pt.types[c].rate * dm.types[c].load_ms[k] / 1000.0;
+  // Everything else (and work a class places on other nodes' CPUs or unwaited on its own); class
+  // by class, each station's sum in the same order as station by station (one pass over the
+  // classes' loads instead of one per station, issue #16).
+  for (std::size_t c = 0; c < nc; ++c) {
+    const double rate = pt.types[c].rate;
+    const auto& load_ms = dm.types[c].load_ms;
+    for (std::size_t k = 0; k < ns; ++k)
+      if (static_cast<int>(k) != eh) pt.offered[k] += rate * load_ms[k] / 1000.0;
   }
   for (std::size_t k = 0; k < ns; ++k) {
     if (static_cast<int>(k) == eh) continue;
@@ -448,11 +475,12 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
 /// group commit (a read-only transaction writes none).
 /// Update transactions per second at `node`'s log (each node has its own log and its own commit
 /// groups, ch7.md §2.1).
-double node_update_rate(const Prepared& pr, const Point& pt, std::size_t node) {
-  double rate = 0.0;
+/// All nodes at once (one pass over the classes: once per class it was O(types^2), issue #16).
+std::vector<double> node_update_rates(const Prepared& pr, const Point& pt) {
+  std::vector<double> rate(pr.model.nodes.size(), 0.0);
   for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
-    if (pr.demand.types[c].node == node)
-      rate += pt.types[c].rate * update_probability(pr.model, pr.demand.types[c].type);
+    rate[pr.demand.types[c].node] +=
+        pt.types[c].rate * update_probability(pr.model, pr.demand.types[c].type);
   return rate;
 }
 
@@ -475,18 +503,29 @@ double node_update_rate(const Prepared& pr, const Point& pt, std::size_t node) {
 /// One hot page locked by every transaction: the commit is the bare log write, as simulated.
 /// With many granules pi_cp is tiny and nothing changes. Returns the commit-phase stretch per
 /// station for class c (empty: the plain stretch).
-std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, const Point& pt) {
+/// serialized_commit_stretch's answer: per class and station, flat (one allocation per solve, not
+/// one per class: issue #16).
+struct CommitStretch {
+  std::size_t stations = 0;
+  std::vector<char> has;        ///< per class: its commit phase has its own stretch
+  std::vector<double> stretch;  ///< [class * stations + station]
+  bool own(std::size_t c) const { return !has.empty() && has[c]; }
+  double at(std::size_t c, std::size_t k) const { return stretch[c * stations + k]; }
+};
+
+CommitStretch serialized_commit_stretch(const Prepared& pr, const Point& pt) {
   const auto& m = pr.model;
   const auto& dm = pr.demand;
   const std::size_t ns = dm.stations.size(), nc = dm.types.size(), np = m.partitions.size();
-  std::vector<std::vector<double>> out(nc);
+  CommitStretch out;
+  out.stations = ns;
   const auto io_station = [&](std::size_t k) {
     const StationKind kind = dm.stations[k].kind;
     return static_cast<int>(k) != dm.extended_memory && kind != StationKind::cpu &&
            kind != StationKind::network;
   };
-  // Per class and partition: probability of holding an exclusive lock on p at commit.
-  std::vector<std::vector<double>> held(nc);
+  // Per class and partition: probability of holding an exclusive lock on p at commit (0: none).
+  std::vector<double> held(nc * np, 0.0);
   std::vector<double> granules(np, 0.0);
   bool any = false;
   // End-of-file inserts (sequence partitions): the inserters of one page commit one after
@@ -511,11 +550,14 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
     if (pt.types[c].rate <= 0) continue;
     const auto& type = m.transaction_types[d.type];
     for (std::size_t p = 0; p < np; ++p) {
-      if (granules[p] <= 0 || references_per_tx(m, d.type, p) <= 0) continue;
-      const double x = distinct_lock_requests(type, p, granules[p]) * update_share_of(type, p);
+      if (granules[p] <= 0 || pr.class_locks[c].refs[p] <= 0) continue;
+      // (the granules of a partition other than an append one are the model's: computed once)
+      const double x =
+          m.partitions[p].access != AccessPattern::append
+              ? pr.class_locks[c].commit_exclusive[p]
+              : distinct_lock_requests(type, p, granules[p]) * update_share_of(type, p);
       if (x <= 0) continue;
-      held[c].resize(np, 0.0);
-      held[c][p] = x;
+      held[c * np + p] = x;
       any = true;
     }
   }
@@ -525,9 +567,9 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
     std::vector<double> load(ns, 0.0);  // serialized commit load per station (busy servers)
     double total = 0.0, commits = 0.0;  // commits: per second, by holders of p's granules
     for (std::size_t c = 0; c < nc; ++c) {
-      if (held[c].empty() || held[c][p] <= 0) continue;
-      const double pi = std::min(1.0, held[c][p] / granules[p]);
-      commits += pt.types[c].rate * std::min(1.0, held[c][p]);
+      if (held[c * np + p] <= 0) continue;
+      const double pi = std::min(1.0, held[c * np + p] / granules[p]);
+      commits += pt.types[c].rate * std::min(1.0, held[c * np + p]);
       const auto& d = dm.types[c];
       for (std::size_t k = 0; k < ns; ++k) {
         if (!io_station(k)) continue;
@@ -554,17 +596,22 @@ std::vector<std::vector<double>> serialized_commit_stretch(const Prepared& pr, c
       }
     }
     for (std::size_t c = 0; c < nc; ++c) {
-      if (held[c].empty() || held[c][p] <= 0) continue;
-      const double x = std::min(1.0, held[c][p]);
+      if (held[c * np + p] <= 0) continue;
+      const double x = std::min(1.0, held[c * np + p]);
       double gain = 0.0;  // commit-phase ms saved; the partition that saves most is taken
       for (std::size_t k = 0; k < ns; ++k)
         if (load[k] > 0)
           gain += x * (pt.stretch[k] - serial[k]) * dm.types[c].wait_ms[commit_phase][k];
       if (gain <= best_gain[c]) continue;
       best_gain[c] = gain;
-      out[c] = pt.stretch;
+      if (out.has.empty()) {
+        out.has.assign(nc, 0);
+        out.stretch.assign(nc * ns, 0.0);
+      }
+      out.has[c] = 1;
       for (std::size_t k = 0; k < ns; ++k)
-        if (load[k] > 0) out[c][k] = x * serial[k] + (1.0 - x) * pt.stretch[k];
+        out.stretch[c * ns + k] =
+            load[k] > 0 ? x * serial[k] + (1.0 - x) * pt.stretch[k] : pt.stretch[k];
     }
   }
   return out;
@@ -592,6 +639,7 @@ void class_times(const Prepared& pr, Point& pt,
   pt.overflow = overflow;
   const bool cluster = m.nodes.size() > 1;
   const auto serialized = serialized_commit_stretch(pr, pt);
+  std::vector<double> node_updates;  // per node, at the first class with group commits
 
   for (std::size_t c = 0; c < dm.types.size(); ++c) {
     const auto& d = dm.types[c];
@@ -627,8 +675,8 @@ void class_times(const Prepared& pr, Point& pt,
         const double io_s =
             visits ? d.wait_ms[ph][k] / 1000.0 + d.wait_bursts[ph][k] * pt.visit_wait_s[k]
                    : (d.wait_ms[ph][k] + d.overflow_ms[ph][k] * overflow[k]) *
-                         (ph == commit_phase && !serialized[c].empty() ? serialized[c][k]
-                                                                       : pt.stretch[k]) /
+                         (ph == commit_phase && serialized.own(c) ? serialized.at(c, k)
+                                                                  : pt.stretch[k]) /
                          1000.0;
         if (io_s <= 0) continue;
         phase_s[ph] += io_s;
@@ -652,8 +700,9 @@ void class_times(const Prepared& pr, Point& pt,
     // Group commit: a transaction waits on average for half a group of its node's update
     // transactions to arrive (L1352, L1364).
     const int g = m.nodes[d.node].log.group_commit_size;
-    const double log_writer = update_probability(m, d.type);  // share that writes a log page
-    const double updates = g > 1 ? node_update_rate(pr, pt, d.node) : 0.0;
+    const double log_writer = g > 1 ? update_probability(m, d.type) : 0.0;  // writes a log page
+    if (g > 1 && node_updates.empty()) node_updates = node_update_rates(pr, pt);
+    const double updates = g > 1 ? node_updates[d.node] : 0.0;
     if (g > 1 && log_writer > 0 && updates > 0) {
       const double group_wait = log_writer * (g - 1) / (2.0 * updates);
       br.commit_io_s += group_wait;
@@ -676,7 +725,6 @@ std::vector<std::vector<std::size_t>> clustered_partitions(const SystemModel& m)
 
 /// The reference phase of one type as blocks of CPU bursts and I/O episodes.
 struct ReferenceWork {
-  std::vector<double> refs, misses;  ///< per partition, per transaction
   bool has_io = false;
   double episode_s = 0.0;  ///< mean I/O episode
   double ops = 1.0;        ///< device operations per episode
@@ -694,27 +742,35 @@ struct ReferenceWork {
   }
 };
 
-ReferenceWork reference_work(const Prepared& pr, const TypeDemand& d, const TypePoint& tp) {
+/// The references and HS misses per partition of class `c` (ClassLocks::refs, misses).
+void reference_counts(const Prepared& pr, const TypeDemand& d, ClassLocks& cl) {
   const auto& m = pr.model;
   const auto& buffers = pr.buffers[d.node];
   const std::size_t np = m.partitions.size();
-  ReferenceWork w;
-  double io_ref_s = 0.0;
-  for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
   // I/O episodes are the HS misses of the reference phase: each may write a dirty victim
   // synchronously (L2368) and then reads the page (unless it is a new append page, or comes
   // from EH, whose time is counted in extended_memory_s). Counting misses rather than reads
   // keeps misses that only write a victim (an append partition's new page) from being folded
   // into a few read episodes of enormous length.
-  w.refs.assign(np, 0.0);
-  w.misses.assign(np, 0.0);
-  double episodes = 0.0, all_refs = 0.0;
+  cl.refs.assign(np, 0.0);
+  cl.misses.assign(np, 0.0);
+  cl.episodes = cl.all_refs = 0.0;
   for (std::size_t p = 0; p < np; ++p) {
-    w.refs[p] = references_per_tx(m, d.type, p);
-    w.misses[p] = w.refs[p] * buffers.partitions[p].eviction_ratio;
-    episodes += w.misses[p];
-    all_refs += w.refs[p];
+    cl.refs[p] = references_per_tx(m, d.type, p);
+    cl.misses[p] = cl.refs[p] * buffers.partitions[p].eviction_ratio;
+    cl.episodes += cl.misses[p];
+    cl.all_refs += cl.refs[p];
   }
+}
+
+ReferenceWork reference_work(const Prepared& pr, std::size_t c, const TypePoint& tp) {
+  const auto& m = pr.model;
+  const auto& d = pr.demand.types[c];
+  const ClassLocks& cl = pr.class_locks[c];
+  ReferenceWork w;
+  double io_ref_s = 0.0;
+  for (const auto& e : tp.breakdown.io_s) io_ref_s += e.second;
+  const double episodes = cl.episodes, all_refs = cl.all_refs;
   w.has_io = io_ref_s > 0 && episodes > 0;
   w.episode_s = w.has_io ? io_ref_s / episodes : 0.0;
   // Device operations per episode: reads that took device time plus synchronous victim writes.
@@ -758,39 +814,59 @@ double commit_variance(const TypeDemand& d, const TypePoint& tp) {
 /// partition (L2633). Service times are exponential as in the M/M/m stations: a CPU burst has
 /// SCV 1, an I/O episode (the read plus the synchronous victim write before it, L2368) is n
 /// such operations, SCV 1/n.
-void lock_steps(const Prepared& pr, const TypeDemand& d, const TypePoint& tp,
-                const std::vector<int>& lock_part, solver::locking::LockClass& c) {
+/// A clustered partition's references follow their host's in the same block (fixed counts),
+/// unless they take locks of their own (record locks). Drawn references are blocks of their
+/// own; those made before the host's lock a host page (leading_clustered_requests), counted
+/// with the host's requests.
+bool glued_to_host(const Prepared& pr, const TransactionType& type, const ClassLocks& cl,
+                   std::size_t p) {
+  const auto& host = pr.model.partitions[p].clustered_with;
+  return host && pr.lock_part[p] < 0 && cl.refs[static_cast<std::size_t>(*host)] > 0 &&
+         fixed_reference_counts(type);
+}
+
+/// lock_steps' fixed parts of class `cl` (after its accesses and reference counts): the first
+/// access per lock partition, the clustered partitions' leading requests, each block's
+/// references and misses.
+void block_structure(const Prepared& pr, const TransactionType& type, ClassLocks& cl) {
   const auto& m = pr.model;
+  const auto& lock_part = pr.lock_part;
   const std::size_t np = m.partitions.size();
-  const ReferenceWork w = reference_work(pr, d, tp);
-  const auto& refs = w.refs;
-  // A clustered partition's references follow their host's in the same block (fixed counts),
-  // unless they take locks of their own (record locks). Drawn references are blocks of their
-  // own; those made before the host's lock a host page (leading_clustered_requests), counted
-  // with the host's requests.
-  const auto& type = m.transaction_types[d.type];
-  const bool fixed = fixed_reference_counts(type);
-  const auto glued = [&](std::size_t p) {
-    const auto& host = m.partitions[p].clustered_with;
-    return fixed && host && lock_part[p] < 0 && refs[static_cast<std::size_t>(*host)] > 0;
-  };
-  const auto clustered_on = clustered_partitions(m);
-  std::vector<int> access_on(np, -1);  // per lock partition: the first access to it
-  for (std::size_t a = c.accesses.size(); a-- > 0;)
-    if (c.accesses[a].partition < np) access_on[c.accesses[a].partition] = static_cast<int>(a);
-  std::vector<double> leading(np, 0.0);  // per clustered partition
+  cl.access_on.assign(np, -1);  // per lock partition: the first access to it
+  for (std::size_t a = cl.accesses.size(); a-- > 0;)
+    if (cl.accesses[a].partition < np) cl.access_on[cl.accesses[a].partition] = static_cast<int>(a);
+  cl.leading.assign(np, 0.0);  // per clustered partition
   for (std::size_t p = 0; p < np; ++p) {
     const auto& host = m.partitions[p].clustered_with;
     if (host && lock_part[p] < 0 && lock_part[static_cast<std::size_t>(*host)] >= 0)
-      leading[p] = leading_clustered_requests(type, p, static_cast<std::size_t>(*host));
+      cl.leading[p] = leading_clustered_requests(type, p, static_cast<std::size_t>(*host));
   }
-  std::vector<double> block_refs(refs), block_misses(w.misses);
+  cl.block_refs = cl.refs;
+  cl.block_misses = cl.misses;
   for (std::size_t p = 0; p < np; ++p) {
-    if (!glued(p)) continue;
+    if (!glued_to_host(pr, type, cl, p)) continue;
     const auto host = static_cast<std::size_t>(*m.partitions[p].clustered_with);
-    block_refs[host] += refs[p];
-    block_misses[host] += w.misses[p];
+    cl.block_refs[host] += cl.refs[p];
+    cl.block_misses[host] += cl.misses[p];
   }
+}
+
+void lock_steps(const Prepared& pr, std::size_t cls, const TypePoint& tp,
+                solver::locking::LockClass& c) {
+  const auto& m = pr.model;
+  const auto& d = pr.demand.types[cls];
+  const ClassLocks& cl = pr.class_locks[cls];
+  const auto& lock_part = pr.lock_part;
+  const std::size_t np = m.partitions.size();
+  const ReferenceWork w = reference_work(pr, cls, tp);
+  const auto& refs = cl.refs;
+  const auto& type = m.transaction_types[d.type];
+  const auto& clustered_on = pr.clustered_on;
+  const auto& access_on = cl.access_on;
+  const auto& leading = cl.leading;
+  const auto& block_refs = cl.block_refs;
+  const auto& block_misses = cl.block_misses;
+  const auto glued = [&](std::size_t p) { return glued_to_host(pr, type, cl, p); };
   double unlocked_s = 0.0, unlocked_var = 0.0;  // the blocks without a lock request: U
   const auto add_unlocked = [&](double count, double bursts, double q) {
     if (count <= 0) return;
@@ -978,61 +1054,104 @@ LockPartitions lock_partitions(const SystemModel& m) {
   return out;
 }
 
+/// The lock requests of class `c` (ClassLocks), as the lock model's accesses.
+void class_accesses(const Prepared& pr, std::size_t c, const LockPartitions& parts,
+                    ClassLocks& cl) {
+  const auto& m = pr.model;
+  const auto& d = pr.demand.types[c];
+  const auto& type = m.transaction_types[d.type];
+  const auto& lock_part = parts.lock_part;
+  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+    const double k = references_per_tx(m, d.type, p);
+    if (lock_part[p] < 0 && m.partitions[p].lock_granularity != LockGranularity::none &&
+        !m.partitions[p].clustered_with)
+      cl.free_lock_requests += k;
+    if (lock_part[p] < 0 || k <= 0) continue;
+    // A granule the transaction already holds is not requested again (routing.hpp); a
+    // clustered reference made before its host's locks a host page of its own.
+    double leading = 0.0;
+    for (const std::size_t q : pr.clustered_on[p])
+      if (lock_granules(m.partitions[q]) <= 0) leading += leading_clustered_requests(type, q, p);
+    const double distinct =
+        leading + distinct_lock_requests(
+                      type, p, parts.partitions[static_cast<std::size_t>(lock_part[p])].granules);
+    cl.accesses.push_back(
+        {static_cast<std::size_t>(lock_part[p]), distinct, update_share_of(type, p), -1.0});
+    cl.access_references.push_back(k);
+    cl.lock_requests += distinct;
+    cl.partition_lock_requests.resize(m.partitions.size(), 0.0);
+    cl.partition_exclusive_share.resize(m.partitions.size(), 0.0);
+    cl.partition_lock_requests[p] = distinct;
+    cl.partition_exclusive_share[p] = update_share_of(type, p);
+  }
+}
+
+/// ClassLocks::commit_exclusive (after the reference counts).
+void commit_exclusives(const Prepared& pr, const TypeDemand& d, ClassLocks& cl) {
+  const auto& m = pr.model;
+  const auto& type = m.transaction_types[d.type];
+  cl.commit_exclusive.assign(m.partitions.size(), 0.0);
+  for (std::size_t p = 0; p < m.partitions.size(); ++p) {
+    const double granules = lock_granules(m.partitions[p]);
+    if (m.partitions[p].access == AccessPattern::append || granules <= 0 || cl.refs[p] <= 0)
+      continue;
+    cl.commit_exclusive[p] = distinct_lock_requests(type, p, granules) * update_share_of(type, p);
+  }
+}
+
+/// Every class's ClassLocks (prepare).
+std::vector<ClassLocks> class_locks(const Prepared& pr) {
+  const LockPartitions parts = lock_partitions(pr.model);
+  std::vector<ClassLocks> out(pr.demand.types.size());
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    const auto& d = pr.demand.types[c];
+    class_accesses(pr, c, parts, out[c]);
+    reference_counts(pr, d, out[c]);
+    block_structure(pr, pr.model.transaction_types[d.type], out[c]);
+    commit_exclusives(pr, d, out[c]);
+  }
+  return out;
+}
+
 /// The lock classes of the workload, one per type (per node in a cluster, merged across
 /// symmetric nodes), with their accesses; fills the types' lock request counts. Returns each
 /// demand class's lock class (-1 for none).
-std::vector<int> lock_classes(const Prepared& pr, Point& pt, const std::vector<int>& lock_part,
-                              solver::locking::LockWorkload& lw) {
+std::vector<int> lock_classes(const Prepared& pr, Point& pt, solver::locking::LockWorkload& lw) {
   const auto& m = pr.model;
   const auto& dm = pr.demand;
   const std::size_t nc = dm.types.size();
   std::vector<int> lock_class(nc, -1);
-  // Per transaction type its lock classes, and per partition those clustered with it: lookups
-  // instead of scans (O(types^2) and O(partitions^2) per solve at 10^4 of them, issue #16).
+  // Per transaction type its lock classes: lookups instead of scans (O(types^2) per solve at
+  // 10^4 of them, issue #16).
   std::vector<std::vector<std::size_t>> classes_of_type(m.transaction_types.size());
-  const auto clustered_on = clustered_partitions(m);
   // Per lock partition: record references and distinct lock requests per second. A page of
   // end-of-file inserts has blocking-factor records, but a transaction that appends several
   // of them holds its lock for all: the page's queue has B x distinct / references requesters.
   std::vector<double> append_refs(lw.partitions.size(), 0.0), append_locks(append_refs);
+  lw.classes.reserve(nc);
   for (std::size_t c = 0; c < nc; ++c) {
     const auto& d = dm.types[c];
     const auto& type = m.transaction_types[d.type];
+    const ClassLocks& cl = pr.class_locks[c];
     auto& tp = pt.types[c];
     if (tp.rate <= 0) continue;
-    solver::locking::LockClass lc;
-    lc.name = m.nodes.size() > 1 ? type.name + "@" + m.nodes[d.node].name : type.name;
-    for (std::size_t p = 0; p < m.partitions.size(); ++p) {
-      const double k = references_per_tx(m, d.type, p);
-      if (lock_part[p] < 0 && m.partitions[p].lock_granularity != LockGranularity::none &&
-          !m.partitions[p].clustered_with)
-        tp.free_lock_requests += k;
-      if (lock_part[p] < 0 || k <= 0) continue;
-      // A granule the transaction already holds is not requested again (routing.hpp); a
-      // clustered reference made before its host's locks a host page of its own.
-      double leading = 0.0;
-      for (const std::size_t q : clustered_on[p])
-        if (lock_granules(m.partitions[q]) <= 0) leading += leading_clustered_requests(type, q, p);
-      const double distinct =
-          leading + distinct_lock_requests(
-                        type, p, lw.partitions[static_cast<std::size_t>(lock_part[p])].granules);
-      lc.accesses.push_back(
-          {static_cast<std::size_t>(lock_part[p]), distinct, update_share_of(type, p), -1.0});
-      tp.lock_requests += distinct;
-      tp.partition_lock_requests.resize(m.partitions.size(), 0.0);
-      tp.partition_exclusive_share.resize(m.partitions.size(), 0.0);
-      tp.partition_lock_requests[p] = distinct;
-      tp.partition_exclusive_share[p] = update_share_of(type, p);
-      append_refs[static_cast<std::size_t>(lock_part[p])] += tp.rate * k;
-      append_locks[static_cast<std::size_t>(lock_part[p])] += tp.rate * distinct;
+    tp.free_lock_requests = cl.free_lock_requests;
+    tp.lock_requests = cl.lock_requests;
+    for (std::size_t a = 0; a < cl.accesses.size(); ++a) {
+      const std::size_t lp = cl.accesses[a].partition;
+      append_refs[lp] += tp.rate * cl.access_references[a];
+      append_locks[lp] += tp.rate * cl.accesses[a].lock_requests;
     }
     if (tp.lock_requests <= 0) continue;
+    solver::locking::LockClass lc;
+    lc.name = m.nodes.size() > 1 ? type.name + "@" + m.nodes[d.node].name : type.name;
+    lc.accesses = cl.accesses;
     lc.arrival_rate_per_s = tp.rate;
-    lock_steps(pr, d, tp, lock_part, lc);
+    lock_steps(pr, c, tp, lc);
     // The same type behaving the same on several nodes (symmetric nodes) is one open class of
     // the summed rate: exact for Poisson arrivals, and it keeps the contention model's
     // class-pair terms at types^2 rather than (types x nodes)^2 (types with a fixed count).
-    if (count_points(type).size() == 1 && count_points(type).front().first == type.references) {
+    if (pr.single_count[d.type]) {
       std::size_t same = lw.classes.size();
       for (const std::size_t k : classes_of_type[d.type])
         if (same_lock_behaviour(lw.classes[k], lc)) {
@@ -1047,7 +1166,10 @@ std::vector<int> lock_classes(const Prepared& pr, Point& pt, const std::vector<i
       }
     }
     lock_class[c] = static_cast<int>(lw.classes.size());
-    add_count_classes(type, std::move(lc), lw);
+    if (pr.single_count[d.type])
+      lw.classes.push_back(std::move(lc));
+    else
+      add_count_classes(type, std::move(lc), lw);
     for (std::size_t k = static_cast<std::size_t>(lock_class[c]); k < lw.classes.size(); ++k)
       classes_of_type[d.type].push_back(k);
   }
@@ -1067,7 +1189,13 @@ void apply_lock_waits(const Prepared& pr, Point& pt, const solver::locking::Lock
   double requests = 0.0;
   for (std::size_t c = 0; c < dm.types.size(); ++c) {
     if (lock_class[c] < 0) continue;
-    const auto cc = merge_count_classes(m.transaction_types[dm.types[c].type], lc, lock_class[c]);
+    const std::size_t t = dm.types[c].type;
+    // A type of a fixed count is one class: its result as it is, not a copy.
+    solver::locking::ClassContention merged;
+    if (!pr.single_count[t])
+      merged = merge_count_classes(m.transaction_types[t], lc, lock_class[c]);
+    const auto& cc =
+        pr.single_count[t] ? lc.classes[static_cast<std::size_t>(lock_class[c])] : merged;
     auto& tp = pt.types[c];
     tp.breakdown.lock_wait_s = cc.blocking_time_s;
     tp.response_s += cc.blocking_time_s;
@@ -1096,14 +1224,16 @@ void add_grant_notifications(const Prepared& pr, Point& pt,
   for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
     const auto& d = pr.demand.types[c];
     auto& tp = pt.types[c];
-    for (std::size_t p = 0; p < tp.partition_lock_requests.size(); ++p) {
-      const double k = tp.partition_lock_requests[p];
+    if (tp.rate <= 0) continue;  // (its lock requests were not counted)
+    const ClassLocks& cl = pr.class_locks[c];
+    for (std::size_t p = 0; p < cl.partition_lock_requests.size(); ++p) {
+      const double k = cl.partition_lock_requests[p];
       if (lock_part[p] < 0 || k <= 0) continue;
       // Each request waits with its mode's conflict probability: the real load's 98 % shared
       // requests rarely meet an X lock (it was every request at the X probability: 2.6
       // messages per transaction analytic against 0.33 simulated at 8 nodes).
       const auto& part = lc.partitions[lock_part[p]];
-      const double u = tp.partition_exclusive_share[p];
+      const double u = cl.partition_exclusive_share[p];
       tp.grant_notifications +=
           k *
           (u * part.exclusive_conflict_probability + (1 - u) * part.shared_conflict_probability) *
@@ -1139,7 +1269,7 @@ void lock_contention(const Prepared& pr, Point& pt,
   LockPartitions parts = lock_partitions(pr.model);
   solver::locking::LockWorkload lw;
   lw.partitions = std::move(parts.partitions);
-  const std::vector<int> lock_class = lock_classes(pr, pt, parts.lock_part, lw);
+  const std::vector<int> lock_class = lock_classes(pr, pt, lw);
   if (lw.classes.empty()) return;
   solver::locking::LockOptions lo;
   lo.tolerance = 1e-8;
@@ -1224,7 +1354,7 @@ solver::Network node_mpl_network(const Prepared& pr, const Point& pt, std::size_
     if (dm.types[t].node != node) continue;
     delay_s += pr.class_share[t] / node_share * pt.types[t].breakdown.lock_wait_s;
   }
-  const double updates = node_update_rate(pr, pt, node);
+  const double updates = node_update_rates(pr, pt)[node];
   const int g = m.nodes[node].log.group_commit_size;
   if (g > 1 && updates > 0) delay_s += (g - 1) / (2.0 * updates);
   if (delay_s > 0) {
@@ -1389,7 +1519,7 @@ Point solve_at(const Prepared& pr, double total_rate,
 }
 
 Prepared prepare(const SystemModel& model) {
-  Prepared pr{model, routing_fractions(model), {}, {}, {}, {}, {}};
+  Prepared pr{model, routing_fractions(model), {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (model.nodes.size() == 1) {
     pr.buffers.push_back(evaluate_buffers(model));
     pr.system_buffers = pr.buffers.front();
@@ -1406,6 +1536,13 @@ Prepared prepare(const SystemModel& model) {
     pr.class_share.push_back(model.nodes.size() == 1
                                  ? pr.mix_share[d.type]
                                  : pr.mix_share[d.type] * pr.routing[d.type][d.node]);
+  pr.clustered_on = clustered_partitions(model);
+  pr.lock_part = lock_partitions(model).lock_part;
+  for (const auto& t : model.transaction_types) {
+    const auto points = count_points(t);
+    pr.single_count.push_back(points.size() == 1 && points.front().first == t.references);
+  }
+  pr.class_locks = class_locks(pr);
   return pr;
 }
 
@@ -1562,12 +1699,16 @@ std::optional<ClosedQueues> closed_queues(const Prepared& pr, const Point& pt) {
 void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
   const auto& model = pr.model;
   double mean_response = 0.0;
+  // Each type's classes (one per node) in one pass, and the closed queues once: a scan per type
+  // was O(types^2), 5 % of `eval` at 10^4 types (issue #16).
+  std::vector<std::vector<std::size_t>> classes_of(model.transaction_types.size());
+  for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
+    classes_of[pr.demand.types[c].type].push_back(c);
+  const std::optional<ClosedQueues> queues = closed_queues(pr, pt);
+  ev.types.reserve(model.transaction_types.size());
   for (std::size_t t = 0; t < model.transaction_types.size(); ++t) {
-    std::vector<std::size_t> classes;
-    for (std::size_t c = 0; c < pr.demand.types.size(); ++c)
-      if (pr.demand.types[c].type == t) classes.push_back(c);
-    TypeResult r = type_result(pr, pt, t, classes);
-    r.response_time_scv = response_time_scv(model.transaction_types[t], r, closed_queues(pr, pt));
+    TypeResult r = type_result(pr, pt, t, classes_of[t]);
+    r.response_time_scv = response_time_scv(model.transaction_types[t], r, queues);
     if (!pt.saturated && r.response_time_s) mean_response += pr.mix_share[t] * *r.response_time_s;
     ev.messages_per_tx += pr.mix_share[t] * r.messages;
     ev.page_requests_per_tx += pr.mix_share[t] * r.page_requests;
@@ -1854,7 +1995,23 @@ class RateSearch {
     return fine;
   }
 
-  bool solve(double rate) { return record(rate, solve_point(rate)); }
+  bool solve(double rate) {
+    Point p = solve_point(rate);
+    if (!p.saturated) release_passed_points();
+    return record(rate, std::move(p));
+  }
+
+  /// The bisection's answer is the highest rate it accepts, and point_at starts a solve from the
+  /// highest accepted state below its rate: once the bisection accepts a rate, no point solved
+  /// below it can be returned or started from. Only their alphas stay (alpha_limit_estimate);
+  /// 10^4 types kept 3.5 MB per point to the end (issue #16).
+  void release_passed_points() {
+    for (auto& q : ok_) {
+      Point alpha_only;
+      alpha_only.lock_alpha = q.point.lock_alpha;
+      q.point = std::move(alpha_only);
+    }
+  }
 
   /// Probes just below and just above the rate at which Thomasian's alpha reaches its
   /// thrashing threshold, estimated from the solved points nearest to it, once per new bracket,

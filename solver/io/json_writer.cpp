@@ -2,19 +2,44 @@
 // (nlohmann/detail/output/serializer.hpp, dump() with pretty_print): "{" or "[", then each member
 // or element on its own line indented by (depth * indent) spaces, separated by ",\n", then a
 // newline and the closing bracket at the container's own depth; "{}" and "[]" when empty. Values
-// and keys go through that serializer itself, so numbers and escapes cannot drift from it.
+// and keys go through that serializer itself, so numbers and escapes cannot drift from it; only
+// keys and strings it would copy unchanged (printable ASCII without '"' and '\\') are copied
+// here directly (verbatim below).
 // nlohmann::detail::serializer is that library's internal class (the one json::dump uses; the
 // same in every 3.x release, Debian 12 ships 3.11.2); a change there would show in
 // tests/solver/io/json_writer_test.cpp, which compares the text with dump() for every kind of
 // value.
 #include "solver/io/json_writer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace tpeval::io {
 namespace {
 constexpr std::size_t kBlockBytes = 1 << 16;
+
+/// Text that nlohmann's dump_escaped copies unchanged (ensure_ascii off): printable ASCII but the
+/// quote and the backslash. Such keys and strings (every metric name and unit) are written
+/// directly: through the serializer each cost a heap string for the json value and a UTF-8 decode
+/// per byte (a third of the metric listing's time at 10^4 types, issue #16).
+bool verbatim(std::string_view text) {
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte > 0x7e || byte == '"' || byte == '\\') return false;
+  }
+  return true;
+}
 }  // namespace
+
+void JsonStreamWriter::quoted(std::string_view text) {
+  if (verbatim(text)) {
+    buffer_ += '"';
+    buffer_.append(text);
+    buffer_ += '"';
+  } else {
+    serializer_->dump(nlohmann::json(std::string(text)), true, false, indent_);
+  }
+}
 
 JsonStreamWriter::JsonStreamWriter(std::ostream& out, int indent)
     : out_(out), indent_(indent > 0 ? static_cast<unsigned>(indent) : 0U) {
@@ -59,18 +84,38 @@ void JsonStreamWriter::key(std::string_view name) {
   if (!level.empty && name <= level.last_key)
     throw std::logic_error("JsonStreamWriter: key '" + std::string(name) + "' after '" +
                            level.last_key + "' (keys must ascend, as in nlohmann's std::map)");
-  buffer_ += level.empty ? "\n" : ",\n";
+  const bool first = level.empty;
   level.empty = false;
   level.has_key = true;
   level.last_key.assign(name);
+  if (verbatim(name)) {
+    // The usual key (10^6 of them for 10^4 types, issue #16): separator, indent, "name": at once.
+    const std::size_t depth = levels_.size() * indent_;
+    const std::size_t at = buffer_.size();
+    buffer_.resize(at + (first ? 1 : 2) + depth + name.size() + 4);
+    char* out = buffer_.data() + at;
+    if (!first) *out++ = ',';
+    *out++ = '\n';
+    out = std::fill_n(out, depth, ' ');
+    *out++ = '"';
+    out = std::copy(name.begin(), name.end(), out);
+    *out++ = '"';
+    *out++ = ':';
+    *out = ' ';
+    return;
+  }
+  buffer_ += first ? "\n" : ",\n";
   indent_line(levels_.size());
-  serializer_->dump(nlohmann::json(level.last_key), true, false, indent_);
+  quoted(name);
   buffer_ += ": ";
 }
 
 void JsonStreamWriter::value(const nlohmann::json& v) {
   before_value();
-  serializer_->dump(v, true, false, indent_, static_cast<unsigned>(levels_.size()) * indent_);
+  if (v.is_string())
+    quoted(v.get_ref<const std::string&>());
+  else
+    serializer_->dump(v, true, false, indent_, static_cast<unsigned>(levels_.size()) * indent_);
   if (levels_.empty()) done_ = true;
   flush_if_full();
 }

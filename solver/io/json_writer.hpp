@@ -3,7 +3,8 @@
 // Contract: a JsonStreamWriter prints exactly the text nlohmann::json::dump(indent) prints for
 // the same document (indent >= 0: one member or element per line, `"key": value`, "{}" and "[]"
 // for empty containers): values are printed by nlohmann's own serializer, so numbers, strings
-// and escapes are byte-identical. nlohmann's default json keeps object keys sorted (std::map), so
+// and escapes are byte-identical (keys and strings of plain printable ASCII, which it copies
+// unchanged, are copied directly). nlohmann's default json keeps object keys sorted (std::map), so
 // the keys of each object must come in ascending byte order; a key out of order, a value
 // without its key, or an unbalanced end throws std::logic_error (a programming error, never an
 // input error). Text is buffered and written in blocks; finish() writes the rest and checks that
@@ -49,6 +50,8 @@ class JsonStreamWriter {
     std::string last_key;
   };
   void before_value();
+  /// A key or string value as nlohmann prints it, quoted and escaped.
+  void quoted(std::string_view text);
   void indent_line(std::size_t depth);
   void flush_if_full();
 

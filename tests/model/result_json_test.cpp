@@ -67,6 +67,13 @@ TEST_CASE("result_json: the streamed document is the tree's text, nulls of satur
                                       {"workload.terminals", 1000},
                                       {"workload.think_time_ms", 10000}}));
   }
+  SUBCASE("devices out of order and one named twice: sorted, the last value kept") {
+    Evaluation e = eval_default({});
+    REQUIRE(!e.types.empty());
+    e.types[0].breakdown.io_s = {{"log_disk", 0.25}, {"db_disks", 0.5}, {"log_disk", 0.75}};
+    check_same_document(e);
+    CHECK(to_json(e)["transaction_types"][0]["breakdown"]["io_s"]["log_disk"] == 0.75);
+  }
   SUBCASE("120 types: owners T10 before T2, as std::map orders them") {
     const auto e = eval(repeated_types(120), false);
     REQUIRE(e.types.size() == 120);
@@ -83,6 +90,15 @@ TEST_CASE("result_json: metric names compared piece by piece sort as the built s
   const auto e = eval(doc, false);
   REQUIRE(e.types.size() == 7);
   check_same_document(e);
+}
+
+TEST_CASE("metrics_registry: no metric name has a ':' (NAME:OWNER splits at the first)") {
+  // write_metrics_json orders the listing by "name" / "name:" and then the owner, which is the
+  // order of the full names only when no name has a ':'.
+  std::size_t with_colon = 0;
+  for (const auto& m : metric_registry())
+    if (m.name.find(':') != std::string::npos) ++with_colon;
+  CHECK(with_colon == 0);
 }
 
 TEST_CASE("metrics_registry: the listing without names visits all_analytic_metrics in order") {

@@ -68,6 +68,26 @@ TEST_CASE("json_writer: the same text as nlohmann's dump for every kind of value
     CHECK(streamed(v, 2) == v.dump(2));
 }
 
+TEST_CASE("json_writer: keys and strings that need escapes are escaped as nlohmann escapes them") {
+  // Plain printable ASCII is copied directly; everything else goes through nlohmann's escaping.
+  json doc = json::object();
+  const std::string pieces[] = {
+      "plain key:T1", "quote\"",           "back\\slash",  "tab\t",  std::string(1, '\x01'),
+      "del\x7f",      "\xc3\xa9t\xc3\xa9", "~ tilde {}[]", " space", ""};
+  for (const std::string& p : pieces) {
+    doc[p] = p;
+    doc["k " + p] = json::array({p, json::object({{p, p}})});
+  }
+  for (int indent : {0, 2}) {
+    CAPTURE(indent);
+    CHECK(streamed(doc, indent) == doc.dump(indent));
+  }
+  for (const std::string& p : pieces) CHECK(streamed(json(p), 2) == json(p).dump(2));
+  // Invalid UTF-8 is refused as dump() refuses it (nlohmann's type_error 316).
+  CHECK_THROWS_AS(streamed(json("bad \xff byte"), 2), json::type_error);
+  CHECK_THROWS_AS(streamed(json::object({{"bad \xff key", 1}}), 2), json::type_error);
+}
+
 TEST_CASE("json_writer: a document larger than the write block is written whole and in order") {
   json doc = json::object();
   for (int k = 0; k < 20000; ++k)
