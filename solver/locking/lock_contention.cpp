@@ -8,6 +8,7 @@
 
 #include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/io/json_input.hpp"
+#include "solver/locking/collatz_wielandt.hpp"
 #include "solver/locking/hot_spot.hpp"
 #include "solver/locking/monotone_extrapolation.hpp"
 #include "solver/locking/queue_ahead.hpp"
@@ -1279,32 +1280,30 @@ bool LockModel::stable_operating_point() {
 bool LockModel::stable_above_warm_start() {
   constexpr double kProbe = 1e-3;        // share of the way back to the warm start
   constexpr std::size_t kMaxSteps = 60;  // plain steps before the test gives up (undecided)
-  constexpr double kSettled = 0.25;      // last change of r / |1 - r|
-  std::vector<double> at_point, y;
+  std::vector<double> at_point, y, before, after;
   pack(at_point);
   y = at_point;
   for (std::size_t i = 0; i < y.size(); ++i) y[i] += kProbe * (x_start[i] - at_point[i]);
-  // The deviation of the class waits from x_a (below it: > 0), on the stopping rule's scale; a
-  // start above x_a gives deviations < 0 and the same ratios.
-  const auto deviation = [&] {
-    double d = 0;
-    for (std::size_t c = 0; c < nc; ++c) d += state_weight[c] * (at_point[c] - y[c]);
-    return d;
+  // The deviation below x_a of every component of the state (those still "no evaluation yet"
+  // count as none).
+  const auto deviation_below = [&](std::vector<double>& e) {
+    e.resize(y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) e[i] = at_point[i] < 0 ? 0.0 : at_point[i] - y[i];
   };
-  double below = deviation();
+  deviation_below(before);
+  const std::vector<double> first = before;
   bool stable = false;
-  double r_last = std::numeric_limits<double>::quiet_NaN();
-  for (std::size_t n = 0; n < kMaxSteps && below != 0; ++n) {
+  for (std::size_t n = 0; n < kMaxSteps; ++n) {
     plain_probe_step(y);
-    const double next = deviation();
-    const double r = next / below;
-    below = next;
-    if (!std::isfinite(r)) break;
-    if (std::abs(r - r_last) <= kSettled * std::abs(1 - r)) {
-      stable = r < 1;
+    deviation_below(after);
+    const RatioBounds bounds = component_ratio_bounds(first, before, after);
+    if (bounds.used == 0) break;
+    if (bounds.low >= 0 && bounds.high < 1) {
+      stable = true;
       break;
     }
-    r_last = r;
+    if (bounds.low > 1) break;
+    before.swap(after);
   }
   unpack(at_point);
   return stable;
