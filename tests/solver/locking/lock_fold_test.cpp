@@ -156,7 +156,7 @@ SweepCounts sweep_across_fold(const Workload& workload, double start_share) {
           // At most one iteration more than from zero waits. The first evaluation from zero
           // waits takes every lagged quantity from that state (a cold share of 1, the
           // end-of-file partition's wait from the first stall scan), above the warm state's in
-          // a few components; measured on these workloads (twinfix, issue 16): from the 4th
+          // a few components; measured on the 8-granule hot spot (twinfix, issue 16): from the 4th
           // iterate k on, the state from zero waits lies below the warm one at k + 1 in every
           // component. The plain map keeps that order (order-preserving; the extrapolation only
           // moves up below every fixed point), so the warm iterates never fall more than one
