@@ -9,7 +9,7 @@ namespace tpeval::solver::locking {
 RatioBounds component_ratio_bounds(const std::vector<double>& first,
                                    const std::vector<double>& before,
                                    const std::vector<double>& after) {
-  // A component below 1e-6 of its first deviation has left the probe's modes (a decay by 10^6 in
+  // A component below 1e-6 of its first step has left the probe's modes (a decay by 10^6 in
   // at most 60 steps is a ratio below 0.8): what is left of it is rounding of the evaluation.
   constexpr double kRelevant = 1e-6;
   RatioBounds b{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),

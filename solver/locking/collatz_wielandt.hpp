@@ -3,15 +3,15 @@
 // v >= 0, v != 0, rho(J) >= min_i (J v)_i / v_i over v_i > 0, and for v > 0,
 // rho(J) <= max_i (J v)_i / v_i. The lock model's twin test (lock_contention.cpp
 // `stable_above_warm_start`, docs/locking.md "Warm starts: the twin test") applies it to
-// successive deviations of plain probe steps below an operating point, e_{n+1} ~ J e_n, whose
-// component ratios close in on rho(J) from both sides as the iteration proceeds.
+// successive plain steps of a probe near an operating point, d_{n+1} ~ J d_n, whose component
+// ratios close in on rho(J) from both sides as the iteration proceeds.
 //
 // Contract: component_ratio_bounds(first, before, after) takes the ratios after_i / before_i over
-// the components whose deviation is still a measurable part of the first one (first_i != 0 and
+// the components whose step is still a measurable part of the first one (first_i != 0 and
 // |before_i| > kRelevant |first_i|: components that have died out are rounding, not a mode; a
-// deviation of either sign, -v gives the same ratios), and
+// step of either sign, -v gives the same ratios), and
 // returns their least (`low`) and greatest (`high`) and how many were `used` (0: no bound; then
-// low = +inf, high = -inf). Negative ratios count as they are (a deviation that changed sign
+// low = +inf, high = -inf). Negative ratios count as they are (a component that changed sign
 // contradicts J >= 0 and keeps `low` below 1). Pure; the three vectors have the same size.
 #pragma once
 

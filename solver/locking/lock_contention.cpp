@@ -1263,22 +1263,22 @@ bool LockModel::stable_operating_point() {
 // spectral radius of J(x_a) is at least 1 (Collatz-Wielandt). So a fixed point with rho(J) < 1
 // is x*, and the twin has rho(J) > 1 (the two meet at the fold, rho = 1). The probe moves the
 // whole state a little towards x_w (waits and lagged quantities alike; lowering the waits alone
-// leaves the lagged ones inconsistent with them) and takes plain steps; successive deviations
-// e_{n+1} ~ J e_n with J >= 0 bound rho from both sides by their least and greatest component
+// leaves the lagged ones inconsistent with them) and takes plain steps; successive steps
+// d_{n+1} ~ J d_n with J >= 0 bound rho from both sides by their least and greatest component
 // ratios (Collatz-Wielandt, collatz_wielandt.hpp), a bracket that narrows step by step. The
 // greatest below 1 (no component changed sign) accepts x_a, the least above 1 rejects it.
 // Near the fold neither a one-step drift nor a "settled" ratio of summed class waits is enough:
 // the transient modes dominate the first steps. A 2-granule hot spot at 0.9999 of its fold
 // (merged histtail + highlock model) gave summed ratios 0.914, 0.917, 0.948 ... 0.997, then
 // 1.0072 at a twin 3 % above x*; the rule "last change below a quarter of the distance from 1"
-// accepted it after two steps; the component bounds reject it after nine.
+// accepted it after two steps; the component bounds reject it.
 // Undecided after kMaxSteps counts as unstable: the solve is redone (accelerated from zero, then
 // plainly) - slower, never the twin. The limit of the test is the probe's size: a twin closer to
-// x* than the probe (only just below the fold, where the two meet) has the probe below x*, its
-// deviation settles at x_a - x* - accepted, within the probe of x*. A probe of 1e-5 instead of
-// 1e-3 met the stopping rule's residual (tolerance 1e-8 in `tpeval eval`): 1,120 of the 5,320
-// tests of studies/lock_conflicts.json rejected a stable point (45 % more evaluations, the same
-// output).
+// x* than the probe (only just below the fold, where the two meet) has the probe below x*, which
+// converges to x* with steps that die out - accepted, within the probe of x*. A probe of 1e-5
+// instead of 1e-3 met the stopping rule's residual (tolerance 1e-8 in `tpeval eval`): 1,120 of the
+// 5,320 tests of studies/lock_conflicts.json rejected a stable point (45 % more evaluations, the
+// same output).
 bool LockModel::stable_above_warm_start() {
   constexpr double kProbe = 1e-3;        // share of the way back to the warm start
   constexpr std::size_t kMaxSteps = 60;  // plain steps before the test gives up (undecided)
