@@ -147,14 +147,15 @@ double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
 /// nothing to cancellation (subtracting a dominant own term from the total would). O(classes x
 /// partitions) instead of O(classes^2 x partitions) per evaluation (issue #16).
 /// `terms` is reused storage.
+/// `out` is one class x partition array (row o at o * np).
 template <class Term>
 void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
-                            std::vector<std::vector<double>>& out, std::vector<double>& terms) {
+                            std::vector<double>& out, std::vector<double>& terms) {
   // One class at a time over all partitions (contiguous rows), the running sums per partition in
   // `terms`: for each (c, p) the same additions in the same order as a pass per partition.
   terms.assign(np, 0.0);  // the classes before o
   for (std::size_t o = 0; o < nc; ++o) {
-    std::vector<double>& row = out[o];
+    double* row = out.data() + o * np;
     for (std::size_t p = 0; p < np; ++p) {
       row[p] = terms[p];
       terms[p] += term(o, p);
@@ -162,7 +163,7 @@ void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
   }
   terms.assign(np, 0.0);  // the classes after o
   for (std::size_t o = nc; o-- > 0;) {
-    std::vector<double>& row = out[o];
+    double* row = out.data() + o * np;
     for (std::size_t p = 0; p < np; ++p) {
       row[p] += terms[p];
       terms[p] += term(o, p);
@@ -170,13 +171,26 @@ void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
   }
 }
 
+/// A class x partition array in one allocation (row c at c * np): rows[c][p] as with a vector
+/// per class, without a dozen small vectors per class and solve (10^4 classes, issue #16).
+class ClassRows {
+ public:
+  ClassRows(std::size_t nc, std::size_t np) : np_(np), values_(nc * np, 0.0) {}
+  double* operator[](std::size_t c) { return values_.data() + c * np_; }
+  const double* operator[](std::size_t c) const { return values_.data() + c * np_; }
+
+ private:
+  std::size_t np_;
+  std::vector<double> values_;
+};
+
 /// What the two-cycle deadlock sum needs, at the final waits.
 struct DeadlockInputs {
   const LockWorkload& workload;
   const std::vector<ClassTotals>& totals;
   const std::vector<HoldingProfile>& profile;
-  const std::vector<std::vector<double>>& held_x;  // per transaction of class c on partition p
-  const std::vector<std::vector<double>>& held_s;
+  const ClassRows& held_x;  // per transaction of class c on partition p
+  const ClassRows& held_s;
   const std::vector<double>& population;
   std::vector<double> own_seen;  // transactions of its own class a requester sees (others_seen)
   // End-of-file (sequence) partitions only, else 0 and 1: the transactions a waiting request
@@ -523,31 +537,58 @@ void validate(const LockWorkload& workload) {
 
 namespace {
 
-double sum(const std::vector<double>& v) {
+// One column of a Holding: its partitions' values in the Holding's one allocation.
+struct HoldingColumn {
+  double* values = nullptr;
+  std::size_t count = 0;
+  double& operator[](std::size_t p) { return values[p]; }
+  double operator[](std::size_t p) const { return values[p]; }
+  double* data() { return values; }
+  const double* data() const { return values; }
+  std::size_t size() const { return count; }
+};
+
+double sum(const HoldingColumn& v) {
   double t = 0;
-  for (double x : v) t += x;
+  for (std::size_t p = 0; p < v.size(); ++p) t += v[p];
   return t;
 }
 
-// Lock-seconds and squared lock-seconds per class and partition, split by mode.
+// Lock-seconds and squared lock-seconds per class and partition, split by mode: four columns of
+// one allocation (two per class and solve instead of eight, 10^4 classes: issue #16).
 struct Holding {
-  std::vector<double> x, s, x2, s2;
+  HoldingColumn x, s, x2, s2;
+  Holding() = default;
+  Holding(const Holding&) = delete;  // the columns point into values_
+  Holding& operator=(const Holding&) = delete;
+  /// All np entries of every column zero.
+  void reset(std::size_t np) {
+    values_.assign(4 * np, 0.0);
+    x = {values_.data(), np};
+    s = {values_.data() + np, np};
+    x2 = {values_.data() + 2 * np, np};
+    s2 = {values_.data() + 3 * np, np};
+  }
   /// All zero on first use; afterwards only the entries of the partitions a class accesses
   /// (`accessed`, per access) can be non-zero. When it accesses many, all are cleared at once.
   void clear_accessed(const std::vector<std::size_t>& accessed, std::size_t np) {
     if (x.size() != np || 4 * accessed.size() >= np) {
-      for (auto* v : {&x, &s, &x2, &s2}) v->assign(np, 0.0);
+      reset(np);
       return;
     }
     for (const std::size_t p : accessed) x[p] = s[p] = x2[p] = s2[p] = 0.0;
   }
+
+ private:
+  std::vector<double> values_;
 };
 
 // What a requester of class c meets on partition p from the *other* classes (population x
 // locks held, and their length-biased residual lock-seconds); its own class is added with
-// others_seen(c, c).
+// others_seen(c, c). Each one class x partition array, (c, p) at c * np + p: one allocation
+// each per solve, not one per class (10^4 classes, issue #16).
 struct FromOtherClasses {
-  std::vector<std::vector<double>> x, s, resid_x, resid_s;
+  std::vector<double> x, s, resid_x, resid_s;
 };
 
 // All requests' waits of a class (first and second moments, and the first outside hot-granule
@@ -748,7 +789,7 @@ class LockModel {
   void evaluate_partitions();
   void partition_sums();
   void sum_from_other_classes();
-  double residual_seconds(std::size_t o, double count, const std::vector<double>& second_moment,
+  double residual_seconds(std::size_t o, double count, const double* second_moment,
                           std::size_t p) const;
   void sequence_partition_wait(std::size_t c, std::size_t p, WaitSums& sums);
   LockQueueWait sequence_partition_queue(std::size_t p, const SequenceHold& h) const;
@@ -830,8 +871,8 @@ class LockModel {
   std::vector<double> queue_factor;          // queue_wait_factor per partition (not sequence ones)
   std::vector<LockQueueWait> sequence_wait;  // sequence partitions only
   std::vector<SequenceHold> sequence_hold;   // holding-time moments, every partition
-  std::vector<std::vector<double>> held_x;
-  std::vector<std::vector<double>> held_s;
+  ClassRows held_x;
+  ClassRows held_s;
   // residual_seconds(c, population[c], hold[c].x2 / .s2, p) (held_and_residuals)
   // [c * np + p] (one allocation each)
   std::vector<double> resid_term_x, resid_term_s;
@@ -902,11 +943,12 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       queue_factor(np, 1.0),
       sequence_wait(np),
       sequence_hold(np),
-      held_x(nc, std::vector<double>(np, 0.0)),
-      held_s(nc, std::vector<double>(np, 0.0)),
+      held_x(nc, np),
+      held_s(nc, np),
       resid_term_x(nc * np, 0.0),
       resid_term_s(nc * np, 0.0),
-      from_others{held_x, held_x, held_x, held_x},
+      from_others{std::vector<double>(nc * np, 0.0), std::vector<double>(nc * np, 0.0),
+                  std::vector<double>(nc * np, 0.0), std::vector<double>(nc * np, 0.0)},
       sequence_x(np, 0.0),
       sequence_s(np, 0.0),
       throughput(nc, 0.0),
@@ -1329,8 +1371,8 @@ void LockModel::held_and_residuals(std::size_t c) {
   const double* s = hold[c].s.data();
   const double* x2 = hold[c].x2.data();
   const double* s2 = hold[c].s2.data();
-  double* hx = held_x[c].data();
-  double* hs = held_s[c].data();
+  double* hx = held_x[c];
+  double* hs = held_s[c];
   double* rx = resid_term_x.data() + c * np;
   double* rs = resid_term_s.data() + c * np;
   if (!(r > 0)) {
@@ -1389,14 +1431,14 @@ void LockModel::partition_sums() {
   for (auto* v : {&sums.cold_ratio, &sums.rho, &sums.mean, &sums.scv, &sums.second}) v->resize(np);
   for (std::size_t o = 0; o < nc; ++o) {
     add_class_to_partition_sums(np, population[o], throughput[o], totals[o].requests_on.data(),
-                                held_x[o].data(), held_s[o].data(), hold[o], hold_cold[o], sums);
+                                held_x[o], held_s[o], hold[o], hold_cold[o], sums);
   }
   partition_quotients(np, granules_.data(), sums);
 }
 
 // `count` transactions of class o: their residual lock-seconds on p.
-double LockModel::residual_seconds(std::size_t o, double count,
-                                   const std::vector<double>& second_moment, std::size_t p) const {
+double LockModel::residual_seconds(std::size_t o, double count, const double* second_moment,
+                                   std::size_t p) const {
   const double r = profile[o].response_time_s;
   return r > 0 ? count * second_moment[p] / (2 * r) : 0.0;
 }
@@ -1460,16 +1502,16 @@ void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double 
   // holding, length-biased, so the wait is its mean residual holding time
   // sum hold^2 / (2 sum hold); weighting by locks held gives others * x2 / (2 R)) their
   // residual lock-seconds.
-  const double hx = from_others.x[c][p] + own * held_x[c][p];
-  const double hs = from_others.s[c][p] + own * held_s[c][p];
+  const double hx = from_others.x[c * np + p] + own * held_x[c][p];
+  const double hs = from_others.s[c * np + p] + own * held_s[c][p];
   // (an open class sees its whole population: the terms held_and_residuals computed)
   const bool whole = own == population[c];
   const double resid_x =
-      from_others.resid_x[c][p] +
-      (whole ? resid_term_x[c * np + p] : residual_seconds(c, own, hold[c].x2, p));
+      from_others.resid_x[c * np + p] +
+      (whole ? resid_term_x[c * np + p] : residual_seconds(c, own, hold[c].x2.data(), p));
   const double resid_s =
-      from_others.resid_s[c][p] +
-      (whole ? resid_term_s[c * np + p] : residual_seconds(c, own, hold[c].s2, p));
+      from_others.resid_s[c * np + p] +
+      (whole ? resid_term_s[c * np + p] : residual_seconds(c, own, hold[c].s2.data(), p));
   caps_bind = caps_bind || hx + hs >= d;
   const double p_exclusive = std::min(1.0, (hx + hs) / d);
   const double p_shared = std::min(1.0, hx / d);
@@ -2164,7 +2206,7 @@ std::vector<double> LockModel::no_wait_granule_load() const {
         holding_profile(totals[c].requests, totals[c].step_s, 0.0, cls).response_time_s;
     const double x0 =
         is_open(c) ? cls.arrival_rate_per_s : (r0 > 0 ? cls.concurrent_transactions / r0 : 0.0);
-    for (auto* v : {&h.x, &h.s, &h.x2, &h.s2}) v->assign(np, 0.0);
+    h.reset(np);
     no_wait_holdings(c, h);
     for (std::size_t p = 0; p < np; ++p) load[p] += x0 * (h.x[p] + h.s[p]);
   }
