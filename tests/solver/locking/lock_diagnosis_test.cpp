@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "solver/locking/lock_contention.hpp"
+#include "workloads.hpp"
 
 using namespace tpeval::solver::locking;
 
@@ -25,25 +26,11 @@ using Workload = std::function<LockWorkload(double)>;
 /// requests per partition cycle through 0.05 .. 0.25 (p % 5), so q29 and q59 are the most loaded
 /// hot spots, loaded alike; `raise_q17` gives q17 their requests too (three equal hot spots).
 LockWorkload equal_hot_spots(double load, bool raise_q17 = false) {
-  LockWorkload w;
-  for (int p = 0; p < 60; ++p)
-    w.partitions.push_back({"q" + std::to_string(p), p % 6 == 5 ? 2.05 : 40.0 + 30 * (p % 7)});
-  for (int i = 0; i < 2; ++i) {
-    LockClass c;
-    c.name = "t" + std::to_string(i);
-    for (std::size_t p = 0; p < w.partitions.size(); ++p) {
-      const double requests = raise_q17 && p == 17 ? 5 : 1 + static_cast<double>(p % 5);
-      c.accesses.push_back({p, 0.05 * requests, i ? 0.3 : 0.9});
-    }
-    c.arrival_rate_per_s = load * (i ? 30.0 : 60.0);
-    c.step_time_s = 0.004;
-    c.commit_time_s = 0.01;
-    c.step_time_scv = 0.5;
-    c.commit_time_scv = 1;
-    c.own_step_held = 1;
-    w.classes.push_back(c);
-  }
-  return w;
+  return testing::sixty_partitions_workload(
+      load, [](int) { return 2.05; },
+      [raise_q17](std::size_t p) {
+        return raise_q17 && p == 17 ? 5.0 : 1 + static_cast<double>(p % 5);
+      });
 }
 
 LockWorkload three_equal_hot_spots(double load) {

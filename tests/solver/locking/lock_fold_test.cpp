@@ -54,24 +54,9 @@ LockWorkload uniform_workload(double load) {
 /// the sweep's names are compared where one hot spot is the smallest and the most requested
 /// (q29; q59 is requested as often).
 LockWorkload many_partitions_workload(double load) {
-  LockWorkload w;
-  for (int p = 0; p < 60; ++p)
-    w.partitions.push_back(
-        {"q" + std::to_string(p), p % 6 == 5 ? (p == 29 ? 2.0 : 2.05) : 40.0 + 30 * (p % 7)});
-  for (int i = 0; i < 2; ++i) {
-    LockClass c;
-    c.name = "t" + std::to_string(i);
-    for (std::size_t p = 0; p < w.partitions.size(); ++p)
-      c.accesses.push_back({p, 0.05 * (1 + static_cast<double>(p % 5)), i ? 0.3 : 0.9});
-    c.arrival_rate_per_s = load * (i ? 30.0 : 60.0);
-    c.step_time_s = 0.004;
-    c.commit_time_s = 0.01;
-    c.step_time_scv = 0.5;
-    c.commit_time_scv = 1;
-    c.own_step_held = 1;
-    w.classes.push_back(c);
-  }
-  return w;
+  return testing::sixty_partitions_workload(
+      load, [](int p) { return p == 29 ? 2.0 : 2.05; },
+      [](std::size_t p) { return 1 + static_cast<double>(p % 5); });
 }
 
 LockOptions plain(double tolerance) {

@@ -35,4 +35,30 @@ inline LockWorkload hot_spot_workload(double load, double hot_granules = 8) {
   return w;
 }
 
+/// Sixty partitions (the real-load model split into partitions, bench/run_scaling.sh, at a small
+/// size): every sixth a hot spot of `hot_pages(p)` pages, the others 40 .. 220 pages; two classes
+/// (60 and 30 TPS x `load`, 90 % and 30 % exclusive) request `requests(p)` times 0.05 locks of
+/// partition p.
+template <class HotPages, class Requests>
+LockWorkload sixty_partitions_workload(double load, HotPages hot_pages, Requests requests) {
+  LockWorkload w;
+  for (int p = 0; p < 60; ++p)
+    w.partitions.push_back(
+        {"q" + std::to_string(p), p % 6 == 5 ? hot_pages(p) : 40.0 + 30 * (p % 7)});
+  for (int i = 0; i < 2; ++i) {
+    LockClass c;
+    c.name = "t" + std::to_string(i);
+    for (std::size_t p = 0; p < w.partitions.size(); ++p)
+      c.accesses.push_back({p, 0.05 * requests(p), i ? 0.3 : 0.9});
+    c.arrival_rate_per_s = load * (i ? 30.0 : 60.0);
+    c.step_time_s = 0.004;
+    c.commit_time_s = 0.01;
+    c.step_time_scv = 0.5;
+    c.commit_time_scv = 1;
+    c.own_step_held = 1;
+    w.classes.push_back(c);
+  }
+  return w;
+}
+
 }  // namespace tpeval::solver::locking::testing
