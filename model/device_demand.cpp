@@ -170,6 +170,7 @@ double reference_phase_demand(const SystemModel& model, const BufferLevels& buff
   b.set_phase(reference_phase);
   b.cpu(type.instructions.bot + type.references * type.instructions.per_reference);
   double misses = 0.0;
+  if (model.nodes.size() > 1) d.page_request_steps.assign(model.partitions.size(), 0.0);
   for (std::size_t p = 0; p < model.partitions.size(); ++p) {
     const double refs = references_per_tx(model, t, p);
     if (refs <= 0) continue;
@@ -181,6 +182,10 @@ double reference_phase_demand(const SystemModel& model, const BufferLevels& buff
     const double device_reads = std::max(0.0, refs * pb.read_miss_ratio - eh_hits - dc_hits);
     const double own = own_authority_read_share(model, routing, p, d.node);
     d.page_requests += refs * pb.page_request_ratio * (1.0 - own);
+    // A page request is a round trip of its own, except under primary copy, where the page
+    // comes with the lock grant (model/cluster_demand.cpp).
+    if (model.nodes.size() > 1 && model.cluster.locking != GlobalLocking::primary_copy)
+      d.page_request_steps[p] += refs * pb.page_request_ratio * (1.0 - own);
     b.read_pages(part.allocation.device, refs * pb.page_request_ratio * own);
     b.read_pages(part.allocation.device, eh_hits, ReadSource::extended_buffer);
     b.read_pages(part.allocation.device, dc_hits, ReadSource::disk_cache);

@@ -64,6 +64,12 @@ struct TypeDemand {
   std::array<double, 2> message_cpu_ms{};
   std::array<double, 2> message_cpu_visits{};
   double page_requests = 0.0;        ///< pages fetched from another node's buffer
+  /// Per model partition (empty without a cluster): the page requests made at the references of
+  /// that partition that are round trips of their own (not under primary copy, whose grant
+  /// brings the page), per transaction. Each is a step that a reference takes with a probability
+  /// after its lock (issue #13): the evaluator times it as one (model/evaluate.cpp
+  /// remote_trip_moments), not spread over all references.
+  std::vector<double> page_request_steps;
   double lock_requests = 0.0;        ///< lock requests (for the local-lock share)
   double local_lock_requests = 0.0;  ///< granted without a message (PCL / central)
   double messages = 0.0;             ///< messages sent on behalf of the transaction

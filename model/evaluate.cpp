@@ -45,8 +45,9 @@ struct ClassLocks {
   /// Per model partition (empty when it requests no lock): requests and their X share.
   std::vector<double> partition_lock_requests, partition_exclusive_share;
   /// Per model partition: references and HS misses per transaction, the clustered partitions'
-  /// leading requests, and the references and misses of each partition's block (lock_steps).
-  std::vector<double> refs, misses, leading, block_refs, block_misses;
+  /// leading requests, and the references and misses of each partition's block (lock_steps);
+  /// cluster: the page requests (TypeDemand::page_request_steps) per partition and block.
+  std::vector<double> refs, misses, leading, block_refs, block_misses, trips, block_trips;
   double episodes = 0.0, all_refs = 0.0;  ///< sums of misses and refs
   std::vector<int> access_on;             ///< per lock partition: its first access (-1: none)
   /// Per model partition other than an append one: the exclusive locks it holds there at commit,
@@ -73,6 +74,11 @@ struct TypePoint {
   ResponseBreakdown breakdown;
   double response_s = 0.0;
   double reference_phase_s = 0.0;  // without lock waits
+  /// Cluster: the page requests of the reference phase (TypeDemand::page_request_steps) - one
+  /// request's mean and variance, s and s^2 - and their time and variance per transaction
+  /// (remote_trip_moments).
+  double trip_s = 0.0, trip_variance_s2 = 0.0;
+  double trips_s = 0.0, trips_variance_s2 = 0.0;
   double commit_phase_s = 0.0;
   double lock_requests = 0.0;  // that can conflict (the lock model's steps)
   /// Requests that never conflict, counted as the simulator counts them (issue #13): new records
@@ -400,6 +406,75 @@ double broadcast_wait_s(const Prepared& pr, const Point& pt, const TypeDemand& d
                                                    d.broadcast_legs, leg_mean, std::sqrt(leg_var)));
 }
 
+/// Mean and variance (s, s^2) of the round trips that a step makes `trips` of on average, each
+/// of mean `trip_s` and variance `trip_variance_s2`: a step makes one with probability x <= 1 (a
+/// Bernoulli mixture: mean x t, second moment x E[t^2]; issue #13), more than one as floor(x)
+/// and one more with the rest.
+std::pair<double, double> trip_step(double trips, double trip_s, double trip_variance_s2) {
+  if (!(trips > 0) || !(trip_s > 0)) return {0.0, 0.0};
+  if (trips <= 1.0)
+    return {trips * trip_s,
+            trips * (trip_variance_s2 + trip_s * trip_s) - trips * trips * trip_s * trip_s};
+  const double rest = trips - std::floor(trips);
+  return {trips * trip_s, trips * trip_variance_s2 + rest * (1.0 - rest) * trip_s * trip_s};
+}
+
+/// The page requests of class c's reference phase (issue #13): a page request is a step that a
+/// reference of partition p takes, after its lock, with probability page_request_steps[p] /
+/// references (measured: about a third of the 2-node GEH transactions make one, 26 ms each), not
+/// time spread over every reference, as it was. One request is the requester's short send and
+/// long receive, the holder's receive and reply - sent into the same queue the moment the receive
+/// ends, so its wait is the receive's, as broadcast_wait_s takes it - and both transfers
+/// (visit_moments), at most the phase's waited remote time `remote_s` per request. Sets one
+/// request's moments and the mean and variance of the requests per transaction, the references'
+/// steps independent.
+void remote_trip_moments(const Prepared& pr, Point& pt, std::size_t c, double remote_s) {
+  const auto& m = pr.model;
+  const auto& d = pr.demand.types[c];
+  auto& tp = pt.types[c];
+  tp.trip_s = tp.trip_variance_s2 = tp.trips_s = tp.trips_variance_s2 = 0.0;
+  double trips = 0.0;
+  for (double x : d.page_request_steps) trips += x;
+  if (!(trips > 0) || !(remote_s > 0)) return;
+  const auto& mc = m.cluster.messages;
+  const auto& layout = pr.demand.layout;
+  const auto burst_s = [&](std::size_t node, double instructions) {
+    return instructions / (m.nodes[node].cpu_mips * 1000.0) / 1000.0;
+  };
+  const auto [send_mean, send_var] =
+      visit_moments(pr, pt, layout.cpu[d.node], burst_s(d.node, mc.short_instructions));
+  const auto [receive_mean, receive_var] =
+      visit_moments(pr, pt, layout.cpu[d.node], burst_s(d.node, mc.long_instructions));
+  const auto [out_mean, out_var] = visit_moments(
+      pr, pt, layout.network, mc.short_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
+  const auto [back_mean, back_var] = visit_moments(
+      pr, pt, layout.network, mc.long_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
+  double holder_mean = 0.0, holder_var = 0.0;  // any other node
+  const double others = static_cast<double>(m.nodes.size() - 1);
+  for (std::size_t j = 0; j < m.nodes.size(); ++j) {
+    if (j == d.node) continue;
+    const double in = burst_s(j, mc.short_instructions), out = burst_s(j, mc.long_instructions);
+    const double w = pt.visit_wait_s[static_cast<std::size_t>(layout.cpu[j])];
+    const double wait_var = visit_moments(pr, pt, layout.cpu[j], 0.0).second;
+    holder_mean += (2.0 * w + in + out) / others;
+    holder_var += (4.0 * wait_var + in * in + out * out) / others;
+  }
+  const double mean = send_mean + out_mean + holder_mean + back_mean + receive_mean;
+  const double var = send_var + out_var + holder_var + back_var + receive_var;
+  const double scv = mean > 0 ? var / (mean * mean) : 1.0;
+  tp.trip_s = std::min(mean, remote_s / trips);
+  tp.trip_variance_s2 = scv * tp.trip_s * tp.trip_s;
+  const ClassLocks& cl = pr.class_locks[c];
+  for (std::size_t p = 0; p < d.page_request_steps.size(); ++p) {
+    if (!(d.page_request_steps[p] > 0)) continue;
+    const double refs = p < cl.refs.size() && cl.refs[p] > 0 ? cl.refs[p] : 1.0;
+    const auto [step_mean, step_var] =
+        trip_step(d.page_request_steps[p] / refs, tp.trip_s, tp.trip_variance_s2);
+    tp.trips_s += refs * step_mean;
+    tp.trips_variance_s2 += refs * step_var;
+  }
+}
+
 /// Mean number of transactions active per node (arrival rate x response time without the input
 /// queue): the population whose CPU visits queue at the node (visit_waits).
 std::vector<double> active_per_node(const Prepared& pr, const Point& pt) {
@@ -647,6 +722,7 @@ void class_times(const Prepared& pr, Point& pt,
     auto& tp = pt.types[c];
     auto& br = tp.breakdown;
     std::array<double, 2> phase_s{};
+    double reference_remote_s = 0.0;  // waited remote time of the reference phase
     for (int ph = 0; ph < 2; ++ph) {
       const double service = d.cpu_instructions[ph] * d.ms_per_instruction / 1000.0;
       const double eh_s =
@@ -667,6 +743,7 @@ void class_times(const Prepared& pr, Point& pt,
         const double broadcast_s = ph == commit_phase ? broadcast_wait_s(pr, pt, d) : 0.0;
         br.remote_s += message_s + broadcast_s;
         phase_s[ph] += message_s + broadcast_s;
+        if (ph == reference_phase) reference_remote_s += message_s;
       }
       for (std::size_t k = 0; k < ns; ++k) {
         if (static_cast<int>(k) == cpu) continue;
@@ -684,6 +761,7 @@ void class_times(const Prepared& pr, Point& pt,
           br.extended_memory_s += io_s;
         } else if (kind == StationKind::cpu || kind == StationKind::network) {
           br.remote_s += io_s;
+          if (ph == reference_phase) reference_remote_s += io_s;
         } else if (ph == commit_phase) {
           br.commit_io_s += io_s;
         } else {
@@ -709,6 +787,7 @@ void class_times(const Prepared& pr, Point& pt,
       phase_s[commit_phase] += group_wait;
     }
     tp.reference_phase_s = phase_s[reference_phase];
+    if (cluster) remote_trip_moments(pr, pt, c, reference_remote_s);
     tp.commit_phase_s = phase_s[commit_phase];
     tp.response_s = phase_s[0] + phase_s[1];
   }
@@ -729,16 +808,19 @@ struct ReferenceWork {
   double episode_s = 0.0;  ///< mean I/O episode
   double ops = 1.0;        ///< device operations per episode
   double bot_s = 0.0;      ///< BOT's share of the non-I/O time
-  double cpu_s = 0.0;      ///< non-I/O time per reference
+  double cpu_s = 0.0;      ///< non-I/O time per reference, page requests apart
+  double trip_s = 0.0, trip_variance_s2 = 0.0;  ///< one page request (remote_trip_moments)
 
-  /// A block of `bursts` references with `q` I/O episodes: mean and variance.
-  std::pair<double, double> block(double bursts, double q) const {
+  /// A block of `bursts` references with `q` I/O episodes and `trips` page requests: mean and
+  /// variance.
+  std::pair<double, double> block(double bursts, double q, double trips = 0.0) const {
     double var = bursts * cpu_s * cpu_s;
     if (has_io && q <= 1.0)
       var += q * (1.0 + 1.0 / ops) * episode_s * episode_s - q * q * episode_s * episode_s;
     else if (has_io)  // several episodes per step: their sum, q * ops operations
       var += q * episode_s * episode_s / ops;
-    return std::pair{bursts * cpu_s + (has_io ? q * episode_s : 0.0), var};
+    const auto [trip_mean, trip_var] = trip_step(trips, trip_s, trip_variance_s2);
+    return std::pair{bursts * cpu_s + (has_io ? q * episode_s : 0.0) + trip_mean, var + trip_var};
   }
 };
 
@@ -754,6 +836,8 @@ void reference_counts(const Prepared& pr, const TypeDemand& d, ClassLocks& cl) {
   // into a few read episodes of enormous length.
   cl.refs.assign(np, 0.0);
   cl.misses.assign(np, 0.0);
+  cl.trips = d.page_request_steps;
+  cl.trips.resize(np, 0.0);
   cl.episodes = cl.all_refs = 0.0;
   for (std::size_t p = 0; p < np; ++p) {
     cl.refs[p] = references_per_tx(m, d.type, p);
@@ -777,8 +861,11 @@ ReferenceWork reference_work(const Prepared& pr, std::size_t c, const TypePoint&
   const double io_reads = d.reads - std::min(d.eh_accesses, d.reads - d.device_reads);
   const double victim_writes = std::max(0.0, d.synchronous_writes - d.log_writes - d.force_writes);
   w.ops = w.has_io ? std::max(1.0, (io_reads + victim_writes) / episodes) : 1.0;
-  // Non-I/O time (CPU with its queueing, EH, messages): BOT's share by its instructions.
-  const double other_s = std::max(0.0, tp.reference_phase_s - io_ref_s);
+  // Non-I/O time (CPU with its queueing, EH, messages): BOT's share by its instructions. The
+  // page requests are steps of the references that make them (remote_trip_moments).
+  w.trip_s = tp.trip_s;
+  w.trip_variance_s2 = tp.trip_variance_s2;
+  const double other_s = std::max(0.0, tp.reference_phase_s - io_ref_s - tp.trips_s);
   const double phase_instructions = d.cpu_instructions[reference_phase];
   w.bot_s = phase_instructions > 0
                 ? other_s * std::min(1.0, m.transaction_types[d.type].instructions.bot /
@@ -843,11 +930,13 @@ void block_structure(const Prepared& pr, const TransactionType& type, ClassLocks
   }
   cl.block_refs = cl.refs;
   cl.block_misses = cl.misses;
+  cl.block_trips = cl.trips;
   for (std::size_t p = 0; p < np; ++p) {
     if (!glued_to_host(pr, type, cl, p)) continue;
     const auto host = static_cast<std::size_t>(*m.partitions[p].clustered_with);
     cl.block_refs[host] += cl.refs[p];
     cl.block_misses[host] += cl.misses[p];
+    cl.block_trips[host] += cl.trips[p];
   }
 }
 
@@ -866,11 +955,12 @@ void lock_steps(const Prepared& pr, std::size_t cls, const TypePoint& tp,
   const auto& leading = cl.leading;
   const auto& block_refs = cl.block_refs;
   const auto& block_misses = cl.block_misses;
+  const auto& block_trips = cl.block_trips;
   const auto glued = [&](std::size_t p) { return glued_to_host(pr, type, cl, p); };
   double unlocked_s = 0.0, unlocked_var = 0.0;  // the blocks without a lock request: U
-  const auto add_unlocked = [&](double count, double bursts, double q) {
+  const auto add_unlocked = [&](double count, double bursts, double q, double trips) {
     if (count <= 0) return;
-    const auto [mean, var] = w.block(bursts, q);
+    const auto [mean, var] = w.block(bursts, q, trips);
     unlocked_s += count * mean;
     // after a given lock with probability 1/2: variance of that share of the holding
     unlocked_var += count * (0.25 * mean * mean + 0.5 * var);
@@ -882,7 +972,8 @@ void lock_steps(const Prepared& pr, std::size_t cls, const TypePoint& tp,
                    ? c.accesses.begin() + access_on[static_cast<std::size_t>(lock_part[p])]
                    : c.accesses.end();
     if (acc == c.accesses.end()) {
-      add_unlocked(refs[p] - leading[p], block_refs[p] / refs[p], block_misses[p] / refs[p]);
+      add_unlocked(refs[p] - leading[p], block_refs[p] / refs[p], block_misses[p] / refs[p],
+                   block_trips[p] / refs[p]);
       continue;
     }
     // Its own requests, less the clustered partitions' leading ones; a repeated reference to a
@@ -890,7 +981,8 @@ void lock_steps(const Prepared& pr, std::size_t cls, const TypePoint& tp,
     double own = acc->lock_requests;
     for (const std::size_t r : clustered_on[p]) own -= leading[r];
     own = std::clamp(own, 1e-9, refs[p]);
-    const auto [mean, var] = w.block(block_refs[p] / own, block_misses[p] / own);
+    const auto [mean, var] =
+        w.block(block_refs[p] / own, block_misses[p] / own, block_trips[p] / own);
     acc->step_time_s = mean;
     acc->step_time_scv = mean > 0 ? var / (mean * mean) : 0.0;
     lock_seconds += acc->lock_requests * mean;
@@ -1659,6 +1751,8 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(r.lock_wait_scv, tp.lock_wait_scv);
     add(r.lock_wait_variance_s2, tp.lock_wait_variance_s2);
     add(r.cpu_wait_covariance_s2, tp.cpu_wait_covariance_s2);
+    add(r.remote_trips_s, tp.trips_s);
+    add(r.remote_trips_variance_s2, tp.trips_variance_s2);
     if (tp.lock_wait_variance_s2 < 0) unknown_lock_variance = true;
     auto& br = r.breakdown;
     const auto& cb = tp.breakdown;

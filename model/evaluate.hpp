@@ -75,6 +75,11 @@ struct TypeResult {
   /// Sum over pairs of its CPU visits of the covariance of their waits, s^2 (correlated waits
   /// near CPU saturation; model/evaluate.cpp cpu_wait_covariances); 0 when independent.
   double cpu_wait_covariance_s2 = 0.0;
+  /// Cluster: the part of breakdown.remote_s that its page requests take, s, and its variance,
+  /// s^2: each a step that a reference takes with a probability (model/evaluate.cpp
+  /// remote_trip_moments; issue #13).
+  double remote_trips_s = 0.0;
+  double remote_trips_variance_s2 = 0.0;
   // Cluster, per transaction.
   double messages = 0.0;
   double page_requests = 0.0;

@@ -64,8 +64,12 @@ double response_time_scv(const TransactionType& type, const TypeResult& t,
           : random_stages(b.lock_wait_s, conflicts, conflicts * (1.0 - t.conflict_probability),
                           wait_stages);
   var += lock_var / std::max(1.0, blocked);
-  var +=
-      fixed_stages(b.input_queue_s, closed ? closed->input_queue : 1.0) + b.remote_s * b.remote_s;
+  // Remote waits: page requests are steps that references take with a probability (their
+  // variance from the evaluator, issue #13); the rest is one exponential.
+  const double trips_s = std::clamp(t.remote_trips_s, 0.0, b.remote_s);
+  const double other_remote_s = b.remote_s - trips_s;
+  var += fixed_stages(b.input_queue_s, closed ? closed->input_queue : 1.0) +
+         (trips_s > 0 ? t.remote_trips_variance_s2 : 0.0) + other_remote_s * other_remote_s;
   // A variable number of references k scales the reference-dependent part with k: it adds
   // scv_k x (that part)^2 (law of total variance, the part being proportional to k).
   const double m = type.references;

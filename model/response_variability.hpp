@@ -13,7 +13,9 @@
 // with r = T / E[N]. The input-queue wait (MPL) is exponential in an open system (the M/M/1-like
 // queue of the flow-equivalent server); with terminals the queues are bounded and a wait behind
 // q transactions is about Erlang-q (q from Little's law, ClosedQueues), for the input queue and
-// the lock waits. Remote waits (clusters) count as one exponential.
+// the lock waits. Remote waits (clusters) count as one exponential, except the page requests:
+// each a step that a reference takes with a probability (the evaluator's variance of their sum,
+// TypeResult::remote_trips_variance_s2; issue #13).
 // A variable number of references (SCV c) adds c x (reference-dependent part)^2.
 // Correlations between the parts (a busy period lengthens all of them) are neglected, so the
 // SCV is an estimate; the percentiles follow by a two-moment gamma fit (solver/open/

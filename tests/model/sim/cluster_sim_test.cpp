@@ -470,12 +470,18 @@ TEST_CASE("cluster simulator: lock wait and p99 at 88 % CPU without broadcast: r
   // (solver/locking/queue_ahead.hpp): 7.2 ms, within validate's rule; judged like every metric.
   // Since the simulator's percentiles are the whole run's quantiles (sectioning,
   // model/sim/response_histogram.hpp; the mean of batch quantiles was biased low) its p99 is
-  // higher: 382 +- 30 ms against the analytic 323 (-15.5 %, seed 1, 300 s; it was 319, -16.5 %),
-  // recorded: the holding time varies more in the simulator (SCV 0.36 against 0.25,
-  // docs/cluster.md).
+  // higher: 382 +- 30 ms against the analytic 323 (-15.5 %, seed 1, 300 s; it was 319, -16.5 %).
+  // The BRANCH lock's holding time varies more in the simulator (SCV 0.35 against 0.25). The page
+  // requests (a third of the transactions, 26 ms each) are now a step of the BRANCH reference
+  // that makes one instead of time spread over every reference (model/evaluate.cpp
+  // remote_trip_moments; issue #13): lock wait 7.2 -> 7.8 ms (-16 -> -9 %), p99 323 -> 332 ms
+  // (-13.3 %, outside validate's 15 % percentile floor by 0.8 ms; seed 2: -12.3 %, passes). Most
+  // of the gap is elsewhere: the holdings without a page request vary more too (SCV 0.35
+  // simulated against 0.26 analytic; docs/cluster.md): recorded (the analytic p99 above 0.85 of
+  // the simulated, 0.87 now).
   const SystemModel m = cluster_model(2, {{"workload.arrival_rate_per_s", 130.0}});
   const Evaluation e = evaluate(m);
   const TxSimReport r = simulate_transactions(m, fixed_length(300.0));
   REQUIRE_FALSE(r.saturated);
-  CHECK(check_all_but_recorded_lows(m, e, r, {{"response_time_p99_ms", 0.80}}) > 60);
+  CHECK(check_all_but_recorded_lows(m, e, r, {{"response_time_p99_ms", 0.85}}) > 60);
 }
