@@ -42,11 +42,15 @@ void AndersonAcceleration::next(const std::vector<double>& x, const std::vector<
       gram_(j, col) = gram_(col, j);
     }
   }
-  previous_f_ = f_;
   previous_g_ = gv;
   has_previous_ = true;
   out.assign(g.begin(), g.end());
-  if (count_ == 0) return;
+  // f_ becomes the previous residual by a swap, not a copy (f_ is written afresh next time; 10^4
+  // partitions: 70,000 values per step, issue #16).
+  if (count_ == 0) {
+    previous_f_.swap(f_);
+    return;
+  }
   const auto m = static_cast<Eigen::Index>(count_);
   // Columns are used in ring order; the least-squares solution does not depend on their order.
   const Eigen::VectorXd rhs = delta_f_.leftCols(m).transpose() * f_;
@@ -55,6 +59,7 @@ void AndersonAcceleration::next(const std::vector<double>& x, const std::vector<
       gram_.topLeftCorner(m, m).completeOrthogonalDecomposition().solve(rhs);
   Eigen::Map<Eigen::VectorXd> ov(out.data(), n);
   ov.noalias() -= delta_g_.leftCols(m) * gamma;
+  previous_f_.swap(f_);
 }
 
 }  // namespace tpeval::solver::fixed_point

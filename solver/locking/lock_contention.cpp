@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "solver/fixed_point/anderson_acceleration.hpp"
@@ -153,20 +154,22 @@ void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
                             std::vector<double>& out, std::vector<double>& terms) {
   // One class at a time over all partitions (contiguous rows), the running sums per partition in
   // `terms`: for each (c, p) the same additions in the same order as a pass per partition.
-  terms.assign(np, 0.0);  // the classes before o
+  // The first class of each pass stores its terms (the 0 + v of sums started at 0; its row gets
+  // 0, or keeps its value: no clearing pass, issue #16).
+  terms.resize(np);  // the classes before o
   for (std::size_t o = 0; o < nc; ++o) {
     double* row = out.data() + o * np;
     for (std::size_t p = 0; p < np; ++p) {
-      row[p] = terms[p];
-      terms[p] += term(o, p);
+      row[p] = o == 0 ? 0.0 : terms[p];
+      terms[p] = o == 0 ? term(o, p) : terms[p] + term(o, p);
     }
   }
-  terms.assign(np, 0.0);  // the classes after o
-  for (std::size_t o = nc; o-- > 0;) {
+  for (std::size_t o = nc; o-- > 0;) {  // the classes after o
     double* row = out.data() + o * np;
+    const bool last = o + 1 == nc;
     for (std::size_t p = 0; p < np; ++p) {
-      row[p] += terms[p];
-      terms[p] += term(o, p);
+      if (!last) row[p] += terms[p];
+      terms[p] = last ? term(o, p) : terms[p] + term(o, p);
     }
   }
 }
@@ -578,6 +581,10 @@ struct Holding {
     }
     for (const std::size_t p : accessed) x[p] = s[p] = x2[p] = s2[p] = 0.0;
   }
+  /// Columns of np entries, their values left as they are (every one is written next).
+  void size_for(std::size_t np) {
+    if (x.size() != np) reset(np);
+  }
 
  private:
   std::vector<double> values_;
@@ -606,7 +613,9 @@ struct PartitionSums {
 };
 
 // Adds one class's terms to the per-partition sums (evaluate_partitions: `n_o` its population,
-// `x_o` its throughput, `requests_on`, `hx`, `hs` per partition).
+// `x_o` its throughput, `requests_on`, `hx`, `hs` per partition). `first`: the first class's
+// terms are stored, the 0 + v of a sum started at 0 (no clearing pass: issue #16).
+template <bool first>
 void add_partition_terms(std::size_t np, double n_o, double x_o,
                          const double* __restrict requests_on, const double* __restrict hx,
                          const double* __restrict hs, const double* __restrict x,
@@ -615,13 +624,14 @@ void add_partition_terms(std::size_t np, double n_o, double x_o,
                          const double* __restrict cs2, double* __restrict in_flight,
                          double* __restrict held, double* __restrict rate, double* __restrict hold1,
                          double* __restrict hold2, double* __restrict hold2_cold) {
+  const auto add = [](double& sum, double term) { sum = first ? term : sum + term; };
   for (std::size_t p = 0; p < np; ++p) {
-    in_flight[p] += n_o * requests_on[p];
-    held[p] += n_o * (hx[p] + hs[p]);
-    rate[p] += x_o * requests_on[p];
-    hold1[p] += x_o * (x[p] + s[p]);
-    hold2[p] += x_o * (x2[p] + s2[p]);
-    hold2_cold[p] += x_o * (cx2[p] + cs2[p]);
+    add(in_flight[p], n_o * requests_on[p]);
+    add(held[p], n_o * (hx[p] + hs[p]));
+    add(rate[p], x_o * requests_on[p]);
+    add(hold1[p], x_o * (x[p] + s[p]));
+    add(hold2[p], x_o * (x2[p] + s2[p]));
+    add(hold2_cold[p], x_o * (cx2[p] + cs2[p]));
   }
 }
 
@@ -650,14 +660,19 @@ void partition_quotient_terms(std::size_t np, const double* __restrict granules,
 }
 
 // add_partition_terms for class o's holdings `h` and `cold` (those outside hot-granule queues).
+template <bool first>
 void add_class_to_partition_sums(std::size_t np, double n_o, double x_o, const double* requests_on,
                                  const double* hx, const double* hs, const Holding& h,
                                  const Holding& cold, PartitionSums& sums) {
-  add_partition_terms(np, n_o, x_o, requests_on, hx, hs, h.x.data(), h.s.data(), h.x2.data(),
-                      h.s2.data(), cold.x2.data(), cold.s2.data(), sums.in_flight.data(),
-                      sums.held.data(), sums.rate.data(), sums.hold1.data(), sums.hold2.data(),
-                      sums.hold2_cold.data());
-  for (std::size_t p = 0; p < np; ++p) sums.first_rate[p] += x_o * std::min(1.0, requests_on[p]);
+  add_partition_terms<first>(np, n_o, x_o, requests_on, hx, hs, h.x.data(), h.s.data(), h.x2.data(),
+                             h.s2.data(), cold.x2.data(), cold.s2.data(), sums.in_flight.data(),
+                             sums.held.data(), sums.rate.data(), sums.hold1.data(),
+                             sums.hold2.data(), sums.hold2_cold.data());
+  double* first_rate = sums.first_rate.data();
+  for (std::size_t p = 0; p < np; ++p) {
+    const double term = x_o * std::min(1.0, requests_on[p]);
+    first_rate[p] = first ? term : first_rate[p] + term;
+  }
 }
 
 void partition_quotients(std::size_t np, const double* granules, PartitionSums& sums) {
@@ -795,6 +810,11 @@ class LockModel {
   LockQueueWait sequence_partition_queue(std::size_t p, const SequenceHold& h) const;
   SequenceStallInput sequence_stall_input(std::size_t p, const SequenceHold& h) const;
   void partition_wait(std::size_t c, std::size_t p, double own, double ratio, WaitSums& sums);
+  // From this many partitions on, evaluate() takes a class's waits in flat loops (class_waits).
+  static constexpr std::size_t kFlatWaitPartitions = 16;
+  void class_waits(std::size_t c, double own, double ratio, WaitSums& sums);
+  std::vector<double> wait_use;                                            // scratch of class_waits
+  std::vector<double> wait_conflicts, wait_weighted, wait_new, wait2_new;  // scratch of class_waits
 
   void set_up_anderson();
   void pack(std::vector<double>& x) const;
@@ -1073,6 +1093,92 @@ TPEVAL_WIDE_VECTORS void change_quotients(std::size_t from, std::size_t n, doubl
   }
 }
 
+// LockModel::partition_wait's arithmetic for every partition of one class at once (class_waits):
+// the same operations on each value, four divisions a partition, in a loop without branches (the
+// quotients of unused partitions are computed and discarded). `use` is false for the partitions
+// the loop leaves alone (no requests, or a sequence partition). Writes each used partition's
+// conflicts and k_p x wait into `conflicts`, `weighted` and damps its wait_on / wait2_on; true if
+// some used partition's locks held reach its granules (a cap binds).
+struct PartitionWaitRow {
+  const double *requests_on, *granules, *exclusive_share, *queue_factor;
+  const double *from_x, *from_s, *from_resid_x, *from_resid_s;  // from_others, row c
+  const double *held_x, *held_s;                                // held_x / held_s, row c
+  const double *resid_term_x, *resid_term_s;                    // (whole population)
+  const double *hold_x2, *hold_s2;                              // hold[c] (others_seen < N)
+  const double* use;                                            // 1 or 0
+};
+template <bool whole>
+TPEVAL_WIDE_VECTORS bool partition_wait_row(std::size_t np, const PartitionWaitRow& in, double own,
+                                            double response_s, double ratio, double damping,
+                                            double* __restrict wait_on, double* __restrict wait2_on,
+                                            double* __restrict conflicts,
+                                            double* __restrict weighted,
+                                            double* __restrict new_wait,
+                                            double* __restrict new_wait2) {
+  const double* __restrict kps = in.requests_on;
+  const double* __restrict granules = in.granules;
+  const double* __restrict ws = in.exclusive_share;
+  const double* __restrict queues = in.queue_factor;
+  const double* __restrict fx = in.from_x;
+  const double* __restrict fs = in.from_s;
+  const double* __restrict frx = in.from_resid_x;
+  const double* __restrict frs = in.from_resid_s;
+  const double* __restrict hxs = in.held_x;
+  const double* __restrict hss = in.held_s;
+  const double* __restrict rtx = in.resid_term_x;
+  const double* __restrict rts = in.resid_term_s;
+  const double* __restrict x2 = in.hold_x2;
+  const double* __restrict s2 = in.hold_s2;
+  const double* __restrict use = in.use;
+  std::int64_t caps = 0;  // (an integer of the doubles' width: the loop vectorizes)
+  for (std::size_t p = 0; p < np; ++p) {
+    const double kp = kps[p];
+    const double d = granules[p];
+    const double hx = fx[p] + own * hxs[p];
+    const double hs = fs[p] + own * hss[p];
+    // residual_seconds(c, own, x2 / s2, p) unless the class sees its whole population
+    double resid_x = 0, resid_s = 0;
+    if constexpr (whole) {
+      resid_x = frx[p] + rtx[p];
+      resid_s = frs[p] + rts[p];
+    } else {
+      resid_x = frx[p] + (response_s > 0 ? own * x2[p] / (2 * response_s) : 0.0);
+      resid_s = frs[p] + (response_s > 0 ? own * s2[p] / (2 * response_s) : 0.0);
+    }
+    const bool used = use[p] != 0.0;
+    caps |= static_cast<std::int64_t>(used & (hx + hs >= d));
+    const double p_exclusive = std::min(1.0, (hx + hs) / d);
+    const double p_shared = std::min(1.0, hx / d);
+    const double w = ws[p];
+    const double queue = queues[p];
+    // (divisors made positive where the quotient is discarded: GCC would otherwise keep each
+    // division in a branch of its own, and the loop would not vectorize)
+    const double wait_exclusive_q = queue * (resid_x + resid_s) / (hx + hs > 0 ? hx + hs : 1.0);
+    const double wait_shared_q = queue * resid_x / (hx > 0 ? hx : 1.0);
+    const double wait_exclusive = (hx + hs) > 0 ? wait_exclusive_q : 0.0;
+    const double wait_shared = hx > 0 ? wait_shared_q : 0.0;
+    const double conflicts_p = kp * (w * p_exclusive + (1 - w) * p_shared);
+    const double wait_p = w * p_exclusive * wait_exclusive + (1 - w) * p_shared * wait_shared;
+    const double wait2_p = ratio * (w * p_exclusive * wait_exclusive * wait_exclusive +
+                                    (1 - w) * p_shared * wait_shared * wait_shared);
+    conflicts[p] = conflicts_p;
+    weighted[p] = kp * wait_p;
+    new_wait[p] = wait_p;
+    new_wait2[p] = wait2_p;
+  }
+  // damped(): a state below 0 (no value yet) takes the value
+  for (std::size_t p = 0; p < np; ++p) {
+    const double old = wait_on[p], old2 = wait2_on[p];
+    const double wait_p = new_wait[p], wait2_p = new_wait2[p];
+    const double damped = old < 0 ? wait_p : (1 - damping) * old + damping * wait_p;
+    const double damped2 = old2 < 0 ? wait2_p : (1 - damping) * old2 + damping * wait2_p;
+    const bool used = use[p] != 0.0;
+    wait_on[p] = used ? damped : old;
+    wait2_on[p] = used ? damped2 : old2;
+  }
+  return caps != 0;
+}
+
 // What holdings() needs of a class that is the same for all its accesses.
 struct HoldingShape {
   double k = 0, n = 0;      // requests, and the others of one of them
@@ -1120,6 +1226,22 @@ struct AccessHold {
   const double at_squares = lock_requests * (hold_s * hold_s + variance);
   const bool spread = request_position < 0;
   return {spread ? spread_seconds : at_seconds, spread ? spread_squares : at_squares};
+}
+
+// Holdings of a class that accesses every partition once, in order: access i's lock-seconds and
+// squares split by mode into partition i (holdings(); each entry the 0 + v the sum would give).
+TPEVAL_WIDE_VECTORS void store_holdings(std::size_t na, const double* __restrict seconds,
+                                        const double* __restrict squares,
+                                        const double* __restrict exclusive_share,
+                                        double* __restrict x, double* __restrict s,
+                                        double* __restrict x2, double* __restrict s2) {
+  for (std::size_t i = 0; i < na; ++i) {
+    const double xs = exclusive_share[i];
+    x[i] = seconds[i] * xs;
+    s[i] = seconds[i] * (1 - xs);
+    x2[i] = squares[i] * xs;
+    s2[i] = squares[i] * (1 - xs);
+  }
 }
 
 // The holding times (lock-seconds and their squares) of the `na` accesses of a class, from each
@@ -1191,8 +1313,16 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
                          Holding* cold_h) const {
   const LockClass& cls = workload.classes[c];
   const ClassTotals& tot = totals[c];
-  h.clear_accessed(tot.steps.partition, np);
-  if (cold_h) cold_h->clear_accessed(tot.steps.partition, np);
+  // A class that accesses every partition once, in order, writes every entry below: no clearing
+  // pass first (10^4 partitions: 1.3 MB filled per evaluation, issue #16).
+  const bool writes_all = tot.steps.every_partition_in_order && tot.requests > 0;
+  if (writes_all) {
+    h.size_for(np);
+    if (cold_h) cold_h->size_for(np);
+  } else {
+    h.clear_accessed(tot.steps.partition, np);
+    if (cold_h) cold_h->clear_accessed(tot.steps.partition, np);
+  }
   HoldingShape sh;
   sh.k = tot.requests;
   if (sh.k <= 0) return;
@@ -1249,6 +1379,11 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
   }
   const auto add_to = [&](const std::vector<double>& seconds, const std::vector<double>& squares,
                           Holding& out) {
+    if (writes_all) {  // access i on partition i: the values 0 + v would have
+      store_holdings(na, seconds.data(), squares.data(), col[AccessColumns::exclusive_share],
+                     out.x.data(), out.s.data(), out.x2.data(), out.s2.data());
+      return;
+    }
     for (std::size_t i = 0; i < na; ++i) {
       const std::size_t p = col.partition[i];
       const double xs = col[AccessColumns::exclusive_share][i];
@@ -1326,12 +1461,16 @@ std::vector<double> LockModel::evaluate(const std::vector<double>& z) {
     WaitSums sums;
     const double ratio = residual_moment_ratio(c);  // E[W^2] / W^2 of a residual wait
     moment_ratio[c] = ratio;
-    for (std::size_t p = 0; p < np; ++p) {
-      if (totals[c].requests_on[p] <= 0) continue;
-      if (sequence_[p]) {
-        sequence_partition_wait(c, p, sums);
-      } else {
-        partition_wait(c, p, own, ratio, sums);
+    if (np >= kFlatWaitPartitions) {
+      class_waits(c, own, ratio, sums);
+    } else {
+      for (std::size_t p = 0; p < np; ++p) {
+        if (totals[c].requests_on[p] <= 0) continue;
+        if (sequence_[p]) {
+          sequence_partition_wait(c, p, sums);
+        } else {
+          partition_wait(c, p, own, ratio, sums);
+        }
       }
     }
     conflict_prob[c] = sums.conflicts / totals[c].requests;
@@ -1425,13 +1564,21 @@ void LockModel::evaluate_partitions() {
 // time, in class order: the same sums; two partitions at a time, issue #16).
 void LockModel::partition_sums() {
   PartitionSums& sums = partition_sums_;
-  for (auto* v : {&sums.in_flight, &sums.held, &sums.rate, &sums.hold1, &sums.hold2,
-                  &sums.hold2_cold, &sums.first_rate})
-    v->assign(np, 0.0);
-  for (auto* v : {&sums.cold_ratio, &sums.rho, &sums.mean, &sums.scv, &sums.second}) v->resize(np);
+  for (auto* v :
+       {&sums.in_flight, &sums.held, &sums.rate, &sums.hold1, &sums.hold2, &sums.hold2_cold,
+        &sums.first_rate, &sums.cold_ratio, &sums.rho, &sums.mean, &sums.scv, &sums.second})
+    v->resize(np);
+  if (nc == 0) {
+    for (auto* v : {&sums.in_flight, &sums.held, &sums.rate, &sums.hold1, &sums.hold2,
+                    &sums.hold2_cold, &sums.first_rate})
+      v->assign(np, 0.0);
+  }
+  // The sums start with class 0's terms (stored), then add the others' in class order.
   for (std::size_t o = 0; o < nc; ++o) {
-    add_class_to_partition_sums(np, population[o], throughput[o], totals[o].requests_on.data(),
-                                held_x[o], held_s[o], hold[o], hold_cold[o], sums);
+    (o == 0 ? add_class_to_partition_sums<true>
+            : add_class_to_partition_sums<false>)(np, population[o], throughput[o],
+                                                  totals[o].requests_on.data(), held_x[o],
+                                                  held_s[o], hold[o], hold_cold[o], sums);
   }
   partition_quotients(np, granules_.data(), sums);
 }
@@ -1531,6 +1678,53 @@ void LockModel::partition_wait(std::size_t c, std::size_t p, double own, double 
   damped(wait_on[c][p], wait_p);
   damped(wait2_on[c][p], ratio * (w * p_exclusive * wait_exclusive * wait_exclusive +
                                   (1 - w) * p_shared * wait_shared * wait_shared));
+}
+
+// evaluate()'s waits of class c on every partition, as partition_wait and
+// sequence_partition_wait give them one partition at a time: partition_wait's arithmetic in one
+// flat loop (partition_wait_row), then the sums over the partitions in partition order, with the
+// sequence partitions in their places (the same additions in the same order; issue #16).
+void LockModel::class_waits(std::size_t c, double own, double ratio, WaitSums& sums) {
+  const double* requests_on = totals[c].requests_on.data();
+  wait_use.resize(np);
+  for (std::size_t p = 0; p < np; ++p)
+    wait_use[p] = !(requests_on[p] <= 0) && !sequence_[p] ? 1.0 : 0.0;
+  wait_conflicts.resize(np);
+  wait_weighted.resize(np);
+  wait_new.resize(np);
+  wait2_new.resize(np);
+  const std::size_t row = c * np;
+  const PartitionWaitRow in{requests_on,
+                            granules_.data(),
+                            totals[c].exclusive_share_on.data(),
+                            queue_factor.data(),
+                            from_others.x.data() + row,
+                            from_others.s.data() + row,
+                            from_others.resid_x.data() + row,
+                            from_others.resid_s.data() + row,
+                            held_x[c],
+                            held_s[c],
+                            resid_term_x.data() + row,
+                            resid_term_s.data() + row,
+                            hold[c].x2.data(),
+                            hold[c].s2.data(),
+                            wait_use.data()};
+  const auto row_waits =
+      own == population[c] ? partition_wait_row<true> : partition_wait_row<false>;
+  caps_bind = row_waits(np, in, own, profile[c].response_time_s, ratio, options.damping,
+                        wait_on[c].data(), wait2_on[c].data(), wait_conflicts.data(),
+                        wait_weighted.data(), wait_new.data(), wait2_new.data()) ||
+              caps_bind;
+  for (std::size_t p = 0; p < np; ++p) {
+    if (requests_on[p] <= 0) continue;
+    if (sequence_[p]) {
+      sequence_partition_wait(c, p, sums);
+      continue;
+    }
+    sums.conflicts += wait_conflicts[p];
+    if (share_hot[p] < 1.0) sums.cold_conflicts += wait_conflicts[p];
+    sums.wait_weighted += wait_weighted[p];
+  }
 }
 
 // Anderson acceleration over the whole iteration state, so that one evaluation is a function
