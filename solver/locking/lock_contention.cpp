@@ -175,9 +175,16 @@ void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
 /// per class, without a dozen small vectors per class and solve (10^4 classes, issue #16).
 class ClassRows {
  public:
-  ClassRows(std::size_t nc, std::size_t np) : np_(np), values_(nc * np, 0.0) {}
+  ClassRows(std::size_t nc, std::size_t np, double value = 0.0)
+      : np_(np), values_(nc * np, value) {}
   double* operator[](std::size_t c) { return values_.data() + c * np_; }
   const double* operator[](std::size_t c) const { return values_.data() + c * np_; }
+  /// All rows back to back (row c at c * np).
+  const std::vector<double>& values() const { return values_; }
+  /// Takes all rows from `values` (of the same length).
+  void assign(const std::vector<double>& values) {
+    std::copy(values.begin(), values.end(), values_.begin());
+  }
 
  private:
   std::size_t np_;
@@ -428,10 +435,7 @@ std::pair<double, double> sequence_deadlock_terms(const LockQueueWait& wait, con
 
 /// A start state for `nc` classes on `np` partitions (LockOptions::start).
 bool state_fits(const LockIterationState& s, std::size_t nc, std::size_t np) {
-  const auto rows_fit = [&](const std::vector<std::vector<double>>& rows) {
-    return rows.size() == nc &&
-           std::all_of(rows.begin(), rows.end(), [np](const auto& r) { return r.size() == np; });
-  };
+  const auto rows_fit = [&](const std::vector<double>& rows) { return rows.size() == nc * np; };
   return s.wait_per_request.size() == nc && s.wait_per_conflict.size() == nc &&
          s.residual_moment_ratio.size() == nc && s.hot_spot_share.size() == np &&
          s.cold_share.size() == np && s.same_queue_share.size() == np && rows_fit(s.wait_on) &&
@@ -778,8 +782,8 @@ class LockModel {
   double residual_moment_ratio(std::size_t c) const;
   ClassVariance class_variance(std::size_t c, double z) const;
   LockIterationState state() const {
-    return {wait_per_request, wait_on,   wait2_on,   wait_per_conflict,
-            moment_ratio,     share_hot, cold_ratio, same_queue};
+    return {wait_per_request, wait_on.values(), wait2_on.values(), wait_per_conflict,
+            moment_ratio,     share_hot,        cold_ratio,        same_queue};
   }
   void restore(const LockIterationState& s);
 
@@ -838,9 +842,9 @@ class LockModel {
   // their mean wait (k z - z_p) / (k - 1) stretches its later steps - the same finite-population
   // view as for the step means in holdings(). It matters for hot spots: a transaction that holds
   // the hot lock does not wait for it again.
-  std::vector<std::vector<double>> wait_on;
+  ClassRows wait_on;
   std::vector<double> share_hot;              // hot_spot_share per partition (last evaluation)
-  std::vector<std::vector<double>> wait2_on;  // E[wait^2]
+  ClassRows wait2_on;                         // E[wait^2]
   // wait_on and wait2_on are iteration state, damped like the mean waits (options.damping).
 
   // Share of the waits on a partition that a hot lock's holder still meets: the second moment of
@@ -924,9 +928,9 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       np(workload_.partitions.size()),
       nc(workload_.classes.size()),
       totals(class_totals(workload_)),
-      wait_on(nc, std::vector<double>(np, -1.0)),
+      wait_on(nc, np, -1.0),
       share_hot(np, 0.0),
-      wait2_on(nc, std::vector<double>(np, 0.0)),
+      wait2_on(nc, np),
       cold_ratio(np, 1.0),
       same_queue(np, 0.0),
       wait_per_request(nc, 0.0),
@@ -979,8 +983,8 @@ void LockModel::all_waits(std::size_t c, double z, double n, AllWaits& all, AllW
   if (cold) *cold = AllWaits{};
   if (!(n > 0 && z > 0)) return;
   const double* requests_on = totals[c].requests_on.data();
-  const double* wait = wait_on[c].data();
-  const double* wait2 = wait2_on[c].data();
+  const double* wait = wait_on[c];
+  const double* wait2 = wait2_on[c];
   const double* same = same_queue.data();
   const double* cold_share = cold_ratio.data();
   const auto add = [&](std::size_t q, double weight, AllWaits& to) {
@@ -1221,7 +1225,7 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
   const std::size_t na = col.partition.size();
   HoldingScratch& sc = holding_scratch;
   for (auto* v : {&sc.seconds, &sc.squares, &sc.seconds_cold, &sc.squares_cold}) v->resize(na);
-  const double *wait = wait_on[c].data(), *wait2 = wait2_on[c].data();
+  const double *wait = wait_on[c], *wait2 = wait2_on[c];
   const double *same = same_queue.data(), *cold = cold_ratio.data(), *hot = share_hot.data();
   if (!col.every_partition_in_order) {
     for (auto* v : {&sc.wait, &sc.wait2, &sc.same, &sc.cold, &sc.hot}) v->resize(na);
@@ -1297,8 +1301,8 @@ ClassVariance LockModel::class_variance(std::size_t c, double z) const {
 
 void LockModel::restore(const LockIterationState& s) {
   wait_per_request = s.wait_per_request;
-  wait_on = s.wait_on;
-  wait2_on = s.wait2_on;
+  wait_on.assign(s.wait_on);
+  wait2_on.assign(s.wait2_on);
   wait_per_conflict = s.wait_per_conflict;
   moment_ratio = s.residual_moment_ratio;
   share_hot = s.hot_spot_share;
@@ -1556,8 +1560,8 @@ void LockModel::set_up_anderson() {
 void LockModel::pack(std::vector<double>& x) const {
   x.assign(wait_per_request.begin(), wait_per_request.end());
   x.reserve(lagged_at + 2 * nc + 3 * np);
-  for (const auto& row : wait_on) x.insert(x.end(), row.begin(), row.end());
-  for (const auto& row : wait2_on) x.insert(x.end(), row.begin(), row.end());
+  x.insert(x.end(), wait_on.values().begin(), wait_on.values().end());
+  x.insert(x.end(), wait2_on.values().begin(), wait2_on.values().end());
   x.insert(x.end(), wait_per_conflict.begin(), wait_per_conflict.end());
   x.insert(x.end(), moment_ratio.begin(), moment_ratio.end());
   x.insert(x.end(), share_hot.begin(), share_hot.end());
@@ -1568,9 +1572,8 @@ void LockModel::pack(std::vector<double>& x) const {
 void LockModel::unpack(const std::vector<double>& x) {
   std::copy_n(x.begin(), nc, wait_per_request.begin());
   for (std::size_t c = 0; c < nc; ++c) {
-    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc + c * np), np, wait_on[c].begin());
-    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np) + c * np), np,
-                wait2_on[c].begin());
+    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc + c * np), np, wait_on[c]);
+    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np) + c * np), np, wait2_on[c]);
   }
   const auto at = [&](std::size_t i) { return x.begin() + static_cast<std::ptrdiff_t>(i); };
   std::copy_n(at(lagged_at), nc, wait_per_conflict.begin());
