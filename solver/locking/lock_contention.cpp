@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/io/json_input.hpp"
@@ -127,15 +128,16 @@ class AccessColumns {
   std::vector<double> values_;
 };
 
+// The per-partition rows are views into one class x partition array per model
+// (LockModel::totals_on; 10^4 classes allocated three small vectors each per solve, issue #16).
 struct ClassTotals {
   double requests = 0;
-  std::vector<double> requests_on;         // per partition
-  std::vector<double> exclusive_on;        // exclusive requests per partition
-  double step_s = 0;                       // mean step over all requests, sum k_a s_a / k
-  double step_sq_sum = 0;                  // sum k_a s_a^2 (spread of the step means)
-  double within_var_sum = 0;               // sum k_a scv_a s_a^2 (randomness of each step)
-  std::vector<double> exclusive_share_on;  // exclusive_on / requests_on per partition
-  AccessColumns steps{0};                  // per access (LockClass::accesses)
+  std::span<double> requests_on;         // per partition
+  double step_s = 0;                     // mean step over all requests, sum k_a s_a / k
+  double step_sq_sum = 0;                // sum k_a s_a^2 (spread of the step means)
+  double within_var_sum = 0;             // sum k_a scv_a s_a^2 (randomness of each step)
+  std::span<double> exclusive_share_on;  // exclusive requests / requests_on per partition
+  AccessColumns steps{0};                // per access (LockClass::accesses)
 };
 
 double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
@@ -711,17 +713,20 @@ AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot) {
   return out;
 }
 
-std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
+/// `rows`: the storage of the per-partition rows (two class x partition arrays).
+std::vector<ClassTotals> class_totals(const LockWorkload& workload, std::vector<double>& rows) {
   const std::size_t np = workload.partitions.size();
   const std::size_t nc = workload.classes.size();
   std::vector<ClassTotals> totals(nc);
+  rows.assign(2 * nc * np, 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
-    totals[c].requests_on.assign(np, 0.0);
-    totals[c].exclusive_on.assign(np, 0.0);
+    totals[c].requests_on = {rows.data() + c * np, np};
+    // (the exclusive requests per partition, divided by requests_on below, in place)
+    totals[c].exclusive_share_on = {rows.data() + (nc + c) * np, np};
     for (const PartitionAccess& acc : workload.classes[c].accesses) {
       totals[c].requests += acc.lock_requests;
       totals[c].requests_on[acc.partition] += acc.lock_requests;
-      totals[c].exclusive_on[acc.partition] += acc.lock_requests * acc.exclusive_share;
+      totals[c].exclusive_share_on[acc.partition] += acc.lock_requests * acc.exclusive_share;
       const double step = effective_step(workload.classes[c], acc);
       totals[c].step_s += acc.lock_requests * step;
       totals[c].step_sq_sum += acc.lock_requests * step * step;
@@ -729,10 +734,10 @@ std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
           acc.lock_requests * effective_step_scv(workload.classes[c], acc) * step * step;
     }
     if (totals[c].requests > 0) totals[c].step_s /= totals[c].requests;
-    totals[c].exclusive_share_on.assign(np, 0.0);
     for (std::size_t p = 0; p < np; ++p) {
       const double k = totals[c].requests_on[p];
-      totals[c].exclusive_share_on[p] = k > 0 ? totals[c].exclusive_on[p] / k : 0.0;
+      double& share = totals[c].exclusive_share_on[p];
+      share = k > 0 ? share / k : 0.0;
     }
     totals[c].steps = access_steps(workload.classes[c], totals[c]);
     const std::vector<std::size_t>& on = totals[c].steps.partition;
@@ -835,6 +840,7 @@ class LockModel {
   const LockOptions& options;
   const std::size_t np;
   const std::size_t nc;
+  std::vector<double> totals_on;  // the rows of `totals` (class_totals)
   const std::vector<ClassTotals> totals;
 
   // Mean lock wait per request of class c on partition p at the last evaluation (-1: none yet).
@@ -927,7 +933,7 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       options(options_),
       np(workload_.partitions.size()),
       nc(workload_.classes.size()),
-      totals(class_totals(workload_)),
+      totals(class_totals(workload_, totals_on)),
       wait_on(nc, np, -1.0),
       share_hot(np, 0.0),
       wait2_on(nc, np),
