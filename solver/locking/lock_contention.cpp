@@ -569,6 +569,10 @@ struct Holding {
   Holding& operator=(const Holding&) = delete;
   /// All np entries of every column zero.
   void reset(std::size_t np) {
+    if (values_.size() == 4 * np) {  // the columns already point into values_
+      std::fill(values_.begin(), values_.end(), 0.0);
+      return;
+    }
     values_.assign(4 * np, 0.0);
     x = {values_.data(), np};
     s = {values_.data() + np, np};
@@ -1577,10 +1581,9 @@ void LockModel::pack(std::vector<double>& x) const {
 
 void LockModel::unpack(const std::vector<double>& x) {
   std::copy_n(x.begin(), nc, wait_per_request.begin());
-  for (std::size_t c = 0; c < nc; ++c) {
-    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc + c * np), np, wait_on[c]);
-    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np) + c * np), np, wait2_on[c]);
-  }
+  // wait_on and wait2_on: one block each (their rows back to back, as pack() wrote them)
+  std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc), nc * np, wait_on[0]);
+  std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np)), nc * np, wait2_on[0]);
   const auto at = [&](std::size_t i) { return x.begin() + static_cast<std::ptrdiff_t>(i); };
   std::copy_n(at(lagged_at), nc, wait_per_conflict.begin());
   std::copy_n(at(lagged_at + nc), nc, moment_ratio.begin());
