@@ -89,7 +89,8 @@ struct AccessSteps {
 
 // The fields of a class's accesses that holdings() reads, one array per field in the order of
 // LockClass::accesses (issue #16: contiguous arrays let the compiler take two accesses at a time),
-// all in one allocation (with 10^4 classes, one per field and class would be 10^5 per solve).
+// all in one allocation (with 10^4 classes, one per field and class would be 10^5 per solve),
+// kept by LockModel for all classes (`totals_on`, `access_partitions`: none per class).
 class AccessColumns {
  public:
   enum Field {
@@ -103,13 +104,16 @@ class AccessColumns {
     own_held_var,
     fields
   };
-  explicit AccessColumns(std::size_t accesses) : count_(accesses), values_(fields * accesses, 0.0) {
-    partition.reserve(accesses);
-  }
-  const double* operator[](Field f) const { return values_.data() + f * count_; }
+  AccessColumns() = default;
+  /// The columns in `values` (fields x accesses) and the partitions in `partitions` (accesses),
+  /// both kept by the caller; push() fills them in access order.
+  AccessColumns(double* values, std::size_t* partitions, std::size_t accesses)
+      : partition(partitions, 0), count_(accesses), values_(values) {}
+  const double* operator[](Field f) const { return values_ + f * count_; }
   void push(const PartitionAccess& acc, const AccessSteps& a) {
     const std::size_t i = partition.size();
-    partition.push_back(acc.partition);
+    partition = {partition.data(), i + 1};
+    partition[i] = acc.partition;
     for (const auto& [field, value] :
          {std::pair{lock_requests, acc.lock_requests},
           std::pair{exclusive_share, acc.exclusive_share},
@@ -118,14 +122,14 @@ class AccessColumns {
           std::pair{own_and_commit, a.own_and_commit}, std::pair{own_held_var, a.own_held_var}})
       values_[field * count_ + i] = value;
   }
-  std::vector<std::size_t> partition;
+  std::span<std::size_t> partition;  // per access
   /// Access i is on partition i, for every partition (holdings() then reads the partitions'
   /// arrays directly).
   bool every_partition_in_order = false;
 
  private:
-  std::size_t count_;
-  std::vector<double> values_;
+  std::size_t count_ = 0;
+  double* values_ = nullptr;
 };
 
 // The per-partition rows are views into one class x partition array per model
@@ -137,7 +141,7 @@ struct ClassTotals {
   double step_sq_sum = 0;                // sum k_a s_a^2 (spread of the step means)
   double within_var_sum = 0;             // sum k_a scv_a s_a^2 (randomness of each step)
   std::span<double> exclusive_share_on;  // exclusive requests / requests_on per partition
-  AccessColumns steps{0};                // per access (LockClass::accesses)
+  AccessColumns steps;                   // per access (LockClass::accesses)
 };
 
 double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
@@ -462,13 +466,14 @@ void validate(const LockWorkload& workload) {
   }
   for (std::size_t c = 0; c < workload.classes.size(); ++c) {
     const LockClass& cls = workload.classes[c];
-    const std::string path = class_path(c);
+    // The class's JSON path is built only for an error (10^4 classes per solve, issue #16).
+    const auto path = [c] { return class_path(c); };
     double requests = 0, step_seconds = 0;
     for (std::size_t a = 0; a < cls.accesses.size(); ++a) {
       const PartitionAccess& acc = cls.accesses[a];
       // Built only for an error (10^4 classes: two strings per access and solve, issue #16).
       const auto apath = [&path, a] {
-        return io::element_path(io::child_path(path, "accesses"), a);
+        return io::element_path(io::child_path(path(), "accesses"), a);
       };
       if (acc.partition >= workload.partitions.size()) {
         throw io::InputError(
@@ -498,43 +503,45 @@ void validate(const LockWorkload& workload) {
       step_seconds += acc.lock_requests * std::max(0.0, effective_step(cls, acc));
     }
     if (!finite_non_negative(cls.concurrent_transactions)) {
-      throw io::InputError(io::child_path(path, "concurrent_transactions"),
+      throw io::InputError(io::child_path(path(), "concurrent_transactions"),
                            "must be a non-negative number");
     }
     if (!finite_non_negative(cls.arrival_rate_per_s)) {
-      throw io::InputError(io::child_path(path, "arrival_rate_per_s"),
+      throw io::InputError(io::child_path(path(), "arrival_rate_per_s"),
                            "must be a non-negative number");
     }
     if (cls.concurrent_transactions > 0 && cls.arrival_rate_per_s > 0) {
-      throw io::InputError(path,
+      throw io::InputError(path(),
                            "give either concurrent_transactions or arrival_rate_per_s, "
                            "not both");
     }
     if (!finite_non_negative(cls.step_time_s)) {
-      throw io::InputError(io::child_path(path, "step_time_s"), "must be a non-negative number");
+      throw io::InputError(io::child_path(path(), "step_time_s"), "must be a non-negative number");
     }
     if (!finite_non_negative(cls.commit_time_s)) {
-      throw io::InputError(io::child_path(path, "commit_time_s"), "must be a non-negative number");
+      throw io::InputError(io::child_path(path(), "commit_time_s"),
+                           "must be a non-negative number");
     }
     if (!finite_non_negative(cls.step_time_scv)) {
-      throw io::InputError(io::child_path(path, "step_time_scv"), "must be a non-negative number");
+      throw io::InputError(io::child_path(path(), "step_time_scv"),
+                           "must be a non-negative number");
     }
     if (!(cls.own_step_held >= 0 && cls.own_step_held <= 1)) {
-      throw io::InputError(io::child_path(path, "own_step_held"), "must be in [0, 1]");
+      throw io::InputError(io::child_path(path(), "own_step_held"), "must be in [0, 1]");
     }
     if (!finite_non_negative(cls.lead_time_s)) {
-      throw io::InputError(io::child_path(path, "lead_time_s"), "must be a non-negative number");
+      throw io::InputError(io::child_path(path(), "lead_time_s"), "must be a non-negative number");
     }
     if (!finite_non_negative(cls.commit_time_scv)) {
-      throw io::InputError(io::child_path(path, "commit_time_scv"),
+      throw io::InputError(io::child_path(path(), "commit_time_scv"),
                            "must be a non-negative number");
     }
     if (!finite_non_negative(cls.step_covariance_s2)) {
-      throw io::InputError(io::child_path(path, "step_covariance_s2"),
+      throw io::InputError(io::child_path(path(), "step_covariance_s2"),
                            "must be a non-negative number");
     }
     if (requests > 0 && step_seconds == 0 && cls.commit_time_s == 0) {
-      throw io::InputError(io::child_path(path, "step_time_s"),
+      throw io::InputError(io::child_path(path(), "step_time_s"),
                            "step_time_s and commit_time_s cannot both be 0 (locks would be held "
                            "for no time)");
     }
@@ -567,10 +574,18 @@ struct Holding {
   Holding() = default;
   Holding(const Holding&) = delete;  // the columns point into values_
   Holding& operator=(const Holding&) = delete;
+  /// The four columns in `storage` (4 np values, all zero, kept by the caller) instead of an
+  /// allocation of their own (LockModel's records: one array for all classes, issue #16).
+  void bind(double* storage, std::size_t np) {
+    x = {storage, np};
+    s = {storage + np, np};
+    x2 = {storage + 2 * np, np};
+    s2 = {storage + 3 * np, np};
+  }
   /// All np entries of every column zero.
   void reset(std::size_t np) {
-    if (values_.size() == 4 * np) {  // the columns already point into values_
-      std::fill(values_.begin(), values_.end(), 0.0);
+    if (x.size() == np) {  // the columns are in place (values_ or bound), back to back
+      std::fill_n(x.data(), 4 * np, 0.0);
       return;
     }
     values_.assign(4 * np, 0.0);
@@ -581,7 +596,7 @@ struct Holding {
   }
   /// All zero on first use; afterwards only the entries of the partitions a class accesses
   /// (`accessed`, per access) can be non-zero. When it accesses many, all are cleared at once.
-  void clear_accessed(const std::vector<std::size_t>& accessed, std::size_t np) {
+  void clear_accessed(std::span<const std::size_t> accessed, std::size_t np) {
     if (x.size() != np || 4 * accessed.size() >= np) {
       reset(np);
       return;
@@ -694,9 +709,11 @@ struct WaitSums {
   double wait_weighted = 0;   // sum of k_p * P(conflict) * residual hold
 };
 
-// AccessSteps of each access of `cls` (`tot`: its totals, step_s already the mean).
-AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot) {
-  AccessColumns out(cls.accesses.size());
+// AccessSteps of each access of `cls` (`tot`: its totals, step_s already the mean), into
+// `values` (AccessColumns::fields x accesses) and `partitions` (accesses).
+AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot, double* values,
+                           std::size_t* partitions) {
+  AccessColumns out(values, partitions, cls.accesses.size());
   const double k = tot.requests;
   const double n = std::max(k - 1.0, 0.0);
   for (const PartitionAccess& acc : cls.accesses) {
@@ -717,12 +734,19 @@ AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot) {
   return out;
 }
 
-/// `rows`: the storage of the per-partition rows (two class x partition arrays).
-std::vector<ClassTotals> class_totals(const LockWorkload& workload, std::vector<double>& rows) {
+/// `rows`: the storage of the per-partition rows (two class x partition arrays) and of the
+/// access columns (AccessColumns::fields per access, all classes'); `partitions` that of the
+/// accesses' partitions.
+std::vector<ClassTotals> class_totals(const LockWorkload& workload, std::vector<double>& rows,
+                                      std::vector<std::size_t>& partitions) {
   const std::size_t np = workload.partitions.size();
   const std::size_t nc = workload.classes.size();
   std::vector<ClassTotals> totals(nc);
-  rows.assign(2 * nc * np, 0.0);
+  std::size_t accesses = 0;
+  for (const LockClass& cls : workload.classes) accesses += cls.accesses.size();
+  rows.assign(2 * nc * np + AccessColumns::fields * accesses, 0.0);
+  partitions.assign(accesses, 0);
+  std::size_t first_access = 0;
   for (std::size_t c = 0; c < nc; ++c) {
     totals[c].requests_on = {rows.data() + c * np, np};
     // (the exclusive requests per partition, divided by requests_on below, in place)
@@ -743,8 +767,11 @@ std::vector<ClassTotals> class_totals(const LockWorkload& workload, std::vector<
       double& share = totals[c].exclusive_share_on[p];
       share = k > 0 ? share / k : 0.0;
     }
-    totals[c].steps = access_steps(workload.classes[c], totals[c]);
-    const std::vector<std::size_t>& on = totals[c].steps.partition;
+    totals[c].steps = access_steps(workload.classes[c], totals[c],
+                                   rows.data() + 2 * nc * np + AccessColumns::fields * first_access,
+                                   partitions.data() + first_access);
+    first_access += workload.classes[c].accesses.size();
+    const std::span<std::size_t> on = totals[c].steps.partition;
     totals[c].steps.every_partition_in_order = on.size() == np;
     for (std::size_t i = 0; i < on.size() && totals[c].steps.every_partition_in_order; ++i)
       totals[c].steps.every_partition_in_order = on[i] == i;
@@ -844,7 +871,8 @@ class LockModel {
   const LockOptions& options;
   const std::size_t np;
   const std::size_t nc;
-  std::vector<double> totals_on;  // the rows of `totals` (class_totals)
+  std::vector<double> totals_on;  // the rows and access columns of `totals` (class_totals)
+  std::vector<std::size_t> access_partitions;  // the accesses' partitions of `totals`
   const std::vector<ClassTotals> totals;
 
   // Mean lock wait per request of class c on partition p at the last evaluation (-1: none yet).
@@ -871,6 +899,7 @@ class LockModel {
   // State of the mean-value iteration: z_c, the mean lock wait per request of class c.
   std::vector<double> wait_per_request;
   std::vector<HoldingProfile> profile;
+  std::vector<double> holding_on;  // the columns of hold and hold_cold (4 np per record)
   std::vector<Holding> hold;
   std::vector<Holding> hold_cold;  // outside hot-granule queues (holdings(..., &cold_h))
   std::vector<double> population;
@@ -937,7 +966,7 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       options(options_),
       np(workload_.partitions.size()),
       nc(workload_.classes.size()),
-      totals(class_totals(workload_, totals_on)),
+      totals(class_totals(workload_, totals_on, access_partitions)),
       wait_on(nc, np, -1.0),
       share_hot(np, 0.0),
       wait2_on(nc, np),
@@ -970,6 +999,11 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       zero_wait_state(state()),
       lagged_at(nc * (1 + 2 * np)),
       extrapolate_plain(options.start != nullptr && state_fits(*options.start, nc, np)) {
+  holding_on.assign(8 * nc * np, 0.0);
+  for (std::size_t c = 0; c < nc; ++c) {
+    hold[c].bind(holding_on.data() + 4 * c * np, np);
+    hold_cold[c].bind(holding_on.data() + 4 * (nc + c) * np, np);
+  }
   granules_.reserve(np);
   for (const LockPartition& part : workload.partitions) {
     granules_.push_back(part.granules);
