@@ -999,6 +999,15 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       zero_wait_state(state()),
       lagged_at(nc * (1 + 2 * np)),
       extrapolate_plain(options.start != nullptr && state_fits(*options.start, nc, np)) {
+  // holdings()' scratch: once for the class with the most accesses, not resized per call.
+  std::size_t most_accesses = 0;
+  for (const LockClass& cls : workload.classes)
+    most_accesses = std::max(most_accesses, cls.accesses.size());
+  for (auto* v :
+       {&holding_scratch.wait, &holding_scratch.wait2, &holding_scratch.same, &holding_scratch.cold,
+        &holding_scratch.hot, &holding_scratch.seconds, &holding_scratch.squares,
+        &holding_scratch.seconds_cold, &holding_scratch.squares_cold})
+    v->assign(most_accesses, 0.0);
   holding_on.assign(8 * nc * np, 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
     hold[c].bind(holding_on.data() + 4 * c * np, np);
@@ -1267,12 +1276,10 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
   // time), then added to the partitions in access order.
   const AccessColumns& col = tot.steps;
   const std::size_t na = col.partition.size();
-  HoldingScratch& sc = holding_scratch;
-  for (auto* v : {&sc.seconds, &sc.squares, &sc.seconds_cold, &sc.squares_cold}) v->resize(na);
+  HoldingScratch& sc = holding_scratch;  // sized for the most accesses of a class (LockModel())
   const double *wait = wait_on[c], *wait2 = wait2_on[c];
   const double *same = same_queue.data(), *cold = cold_ratio.data(), *hot = share_hot.data();
   if (!col.every_partition_in_order) {
-    for (auto* v : {&sc.wait, &sc.wait2, &sc.same, &sc.cold, &sc.hot}) v->resize(na);
     for (std::size_t i = 0; i < na; ++i) {
       const std::size_t p = col.partition[i];
       sc.wait[i] = wait[p];
