@@ -31,20 +31,21 @@ constexpr std::size_t kBlockBytes = 1 << 16;
 bool verbatim(std::string_view text) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const auto plain = [&has_zero](std::uint64_t w) {
+    const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+    const std::uint64_t above_tilde = ((w + ones * (0x7f - 0x7e)) | w) & highs;
+    return !(below_space | above_tilde | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\')));
+  };
   std::size_t i = 0;
   for (; i + 8 <= text.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, text.data() + i, 8);
-    const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
-    const std::uint64_t above_tilde = ((w + ones * (0x7f - 0x7e)) | w) & highs;
-    if (below_space | above_tilde | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\')))
-      return false;
+    if (!plain(w)) return false;
   }
-  for (; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte > 0x7e || byte == '"' || byte == '\\') return false;
-  }
-  return true;
+  if (i == text.size()) return true;
+  std::uint64_t rest = ones * 'a';  // the last bytes, padded with a plain byte
+  std::memcpy(&rest, text.data() + i, text.size() - i);
+  return plain(rest);
 }
 }  // namespace
 
