@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "model/metrics_registry.hpp"
@@ -307,13 +308,13 @@ void sort_by_ranks(std::vector<MetricEntry>& all) {
   for (std::size_t i = 1; i < by_prefix.size(); ++i)
     prefix_rank[by_prefix[i]] =
         prefix_rank[by_prefix[i - 1]] + (prefix[by_prefix[i]] == prefix[by_prefix[i - 1]] ? 0 : 1);
-  // Owners: the distinct strings (by address), ranked by value.
-  std::vector<const std::string*> owners;
-  owners.reserve(all.size());
+  // Owners: the distinct strings (by address), ranked by value. Collected in a set first: each
+  // owner comes once per metric of its scope (2.5x10^5 entries, 10^4 owners at 10^4 types).
+  std::unordered_set<const std::string*> distinct;
   for (const MetricEntry& m : all)
-    if (m.spec->scope != MetricScope::system) owners.push_back(m.owner);
+    if (m.spec->scope != MetricScope::system) distinct.insert(m.owner);
+  std::vector<const std::string*> owners(distinct.begin(), distinct.end());
   std::sort(owners.begin(), owners.end(), std::less<const std::string*>());
-  owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
   std::vector<std::size_t> by_value(owners.size());
   for (std::size_t i = 0; i < by_value.size(); ++i) by_value[i] = i;
   std::sort(by_value.begin(), by_value.end(),

@@ -12,6 +12,8 @@
 #include "solver/io/json_writer.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace tpeval::io {
@@ -22,12 +24,28 @@ constexpr std::size_t kBlockBytes = 1 << 16;
 /// quote and the backslash. Such keys and strings (every metric name and unit) are written
 /// directly: through the serializer each cost a heap string for the json value and a UTF-8 decode
 /// per byte (a third of the metric listing's time at 10^4 types, issue #16).
+/// Checked eight bytes at a time (10^6 keys for 10^4 types): whether any byte of the word is
+/// below 0x20, above 0x7e, '"' or '\\' - the exact presence tests "hasless", "hasmore" and
+/// "haszero" of S. E. Anderson's "Bit Twiddling Hacks" (a borrow or carry between bytes can
+/// only follow a byte that already qualifies).
 bool verbatim(std::string_view text) {
-  for (const char ch : text) {
-    const auto byte = static_cast<unsigned char>(ch);
-    if (byte < 0x20 || byte > 0x7e || byte == '"' || byte == '\\') return false;
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const auto plain = [&has_zero](std::uint64_t w) {
+    const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+    const std::uint64_t above_tilde = ((w + ones * (0x7f - 0x7e)) | w) & highs;
+    return !(below_space | above_tilde | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\')));
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    if (!plain(w)) return false;
   }
-  return true;
+  if (i == text.size()) return true;
+  std::uint64_t rest = ones * 'a';  // the last bytes, padded with a plain byte
+  std::memcpy(&rest, text.data() + i, text.size() - i);
+  return plain(rest);
 }
 }  // namespace
 

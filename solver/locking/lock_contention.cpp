@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 
 #include "solver/fixed_point/anderson_acceleration.hpp"
 #include "solver/io/json_input.hpp"
@@ -89,7 +91,8 @@ struct AccessSteps {
 
 // The fields of a class's accesses that holdings() reads, one array per field in the order of
 // LockClass::accesses (issue #16: contiguous arrays let the compiler take two accesses at a time),
-// all in one allocation (with 10^4 classes, one per field and class would be 10^5 per solve).
+// all in one allocation (with 10^4 classes, one per field and class would be 10^5 per solve),
+// kept by LockModel for all classes (`totals_on`, `access_partitions`: none per class).
 class AccessColumns {
  public:
   enum Field {
@@ -103,13 +106,16 @@ class AccessColumns {
     own_held_var,
     fields
   };
-  explicit AccessColumns(std::size_t accesses) : count_(accesses), values_(fields * accesses, 0.0) {
-    partition.reserve(accesses);
-  }
-  const double* operator[](Field f) const { return values_.data() + f * count_; }
+  AccessColumns() = default;
+  /// The columns in `values` (fields x accesses) and the partitions in `partitions` (accesses),
+  /// both kept by the caller; push() fills them in access order.
+  AccessColumns(double* values, std::size_t* partitions, std::size_t accesses)
+      : partition(partitions, 0), count_(accesses), values_(values) {}
+  const double* operator[](Field f) const { return values_ + f * count_; }
   void push(const PartitionAccess& acc, const AccessSteps& a) {
     const std::size_t i = partition.size();
-    partition.push_back(acc.partition);
+    partition = {partition.data(), i + 1};
+    partition[i] = acc.partition;
     for (const auto& [field, value] :
          {std::pair{lock_requests, acc.lock_requests},
           std::pair{exclusive_share, acc.exclusive_share},
@@ -118,25 +124,26 @@ class AccessColumns {
           std::pair{own_and_commit, a.own_and_commit}, std::pair{own_held_var, a.own_held_var}})
       values_[field * count_ + i] = value;
   }
-  std::vector<std::size_t> partition;
+  std::span<std::size_t> partition;  // per access
   /// Access i is on partition i, for every partition (holdings() then reads the partitions'
   /// arrays directly).
   bool every_partition_in_order = false;
 
  private:
-  std::size_t count_;
-  std::vector<double> values_;
+  std::size_t count_ = 0;
+  double* values_ = nullptr;
 };
 
+// The per-partition rows are views into one class x partition array per model
+// (LockModel::totals_on; 10^4 classes allocated three small vectors each per solve, issue #16).
 struct ClassTotals {
   double requests = 0;
-  std::vector<double> requests_on;         // per partition
-  std::vector<double> exclusive_on;        // exclusive requests per partition
-  double step_s = 0;                       // mean step over all requests, sum k_a s_a / k
-  double step_sq_sum = 0;                  // sum k_a s_a^2 (spread of the step means)
-  double within_var_sum = 0;               // sum k_a scv_a s_a^2 (randomness of each step)
-  std::vector<double> exclusive_share_on;  // exclusive_on / requests_on per partition
-  AccessColumns steps{0};                  // per access (LockClass::accesses)
+  std::span<double> requests_on;         // per partition
+  double step_s = 0;                     // mean step over all requests, sum k_a s_a / k
+  double step_sq_sum = 0;                // sum k_a s_a^2 (spread of the step means)
+  double within_var_sum = 0;             // sum k_a scv_a s_a^2 (randomness of each step)
+  std::span<double> exclusive_share_on;  // exclusive requests / requests_on per partition
+  AccessColumns steps;                   // per access (LockClass::accesses)
 };
 
 double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
@@ -148,28 +155,33 @@ double exclusive_share_of(const ClassTotals& tot, std::size_t p) {
 /// nothing to cancellation (subtracting a dominant own term from the total would). O(classes x
 /// partitions) instead of O(classes^2 x partitions) per evaluation (issue #16).
 /// `terms` is reused storage.
-/// `out` is one class x partition array (row o at o * np).
-template <class Term>
+/// K such sums at once: term(o, p) returns the K terms, out[k] is the k-th class x partition
+/// array (row o at o * np). One pass for all K: with few partitions per class the loops cost
+/// more than the additions (10^4 classes on 2 partitions: four passes were 5 % of the run).
+template <std::size_t K, class Term>
 void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
-                            std::vector<double>& out, std::vector<double>& terms) {
+                            const std::array<std::vector<double>*, K>& out,
+                            std::vector<double>& terms) {
   // One class at a time over all partitions (contiguous rows), the running sums per partition in
   // `terms`: for each (c, p) the same additions in the same order as a pass per partition.
-  // The first class of each pass stores its terms (the 0 + v of sums started at 0; its row gets
-  // 0, or keeps its value: no clearing pass, issue #16).
-  terms.resize(np);  // the classes before o
+  terms.assign(K * np, 0.0);  // the classes before o
   for (std::size_t o = 0; o < nc; ++o) {
-    double* row = out.data() + o * np;
     for (std::size_t p = 0; p < np; ++p) {
-      row[p] = o == 0 ? 0.0 : terms[p];
-      terms[p] = o == 0 ? term(o, p) : terms[p] + term(o, p);
+      const std::array<double, K> t = term(o, p);
+      for (std::size_t k = 0; k < K; ++k) {
+        (*out[k])[o * np + p] = terms[k * np + p];
+        terms[k * np + p] += t[k];
+      }
     }
   }
-  for (std::size_t o = nc; o-- > 0;) {  // the classes after o
-    double* row = out.data() + o * np;
-    const bool last = o + 1 == nc;
+  terms.assign(K * np, 0.0);  // the classes after o
+  for (std::size_t o = nc; o-- > 0;) {
     for (std::size_t p = 0; p < np; ++p) {
-      if (!last) row[p] += terms[p];
-      terms[p] = last ? term(o, p) : terms[p] + term(o, p);
+      const std::array<double, K> t = term(o, p);
+      for (std::size_t k = 0; k < K; ++k) {
+        (*out[k])[o * np + p] += terms[k * np + p];
+        terms[k * np + p] += t[k];
+      }
     }
   }
 }
@@ -178,9 +190,16 @@ void sum_over_other_classes(std::size_t nc, std::size_t np, const Term& term,
 /// per class, without a dozen small vectors per class and solve (10^4 classes, issue #16).
 class ClassRows {
  public:
-  ClassRows(std::size_t nc, std::size_t np) : np_(np), values_(nc * np, 0.0) {}
+  ClassRows(std::size_t nc, std::size_t np, double value = 0.0)
+      : np_(np), values_(nc * np, value) {}
   double* operator[](std::size_t c) { return values_.data() + c * np_; }
   const double* operator[](std::size_t c) const { return values_.data() + c * np_; }
+  /// All rows back to back (row c at c * np).
+  const std::vector<double>& values() const { return values_; }
+  /// Takes all rows from `values` (of the same length).
+  void assign(const std::vector<double>& values) {
+    std::copy(values.begin(), values.end(), values_.begin());
+  }
 
  private:
   std::size_t np_;
@@ -431,10 +450,7 @@ std::pair<double, double> sequence_deadlock_terms(const LockQueueWait& wait, con
 
 /// A start state for `nc` classes on `np` partitions (LockOptions::start).
 bool state_fits(const LockIterationState& s, std::size_t nc, std::size_t np) {
-  const auto rows_fit = [&](const std::vector<std::vector<double>>& rows) {
-    return rows.size() == nc &&
-           std::all_of(rows.begin(), rows.end(), [np](const auto& r) { return r.size() == np; });
-  };
+  const auto rows_fit = [&](const std::vector<double>& rows) { return rows.size() == nc * np; };
   return s.wait_per_request.size() == nc && s.wait_per_conflict.size() == nc &&
          s.residual_moment_ratio.size() == nc && s.hot_spot_share.size() == np &&
          s.cold_share.size() == np && s.same_queue_share.size() == np && rows_fit(s.wait_on) &&
@@ -459,13 +475,14 @@ void validate(const LockWorkload& workload) {
   }
   for (std::size_t c = 0; c < workload.classes.size(); ++c) {
     const LockClass& cls = workload.classes[c];
-    const std::string path = class_path(c);
+    // The class's JSON path is built only for an error (10^4 classes per solve, issue #16).
+    const auto path = [c] { return class_path(c); };
     double requests = 0, step_seconds = 0;
     for (std::size_t a = 0; a < cls.accesses.size(); ++a) {
       const PartitionAccess& acc = cls.accesses[a];
       // Built only for an error (10^4 classes: two strings per access and solve, issue #16).
       const auto apath = [&path, a] {
-        return io::element_path(io::child_path(path, "accesses"), a);
+        return io::element_path(io::child_path(path(), "accesses"), a);
       };
       if (acc.partition >= workload.partitions.size()) {
         throw io::InputError(
@@ -495,43 +512,45 @@ void validate(const LockWorkload& workload) {
       step_seconds += acc.lock_requests * std::max(0.0, effective_step(cls, acc));
     }
     if (!finite_non_negative(cls.concurrent_transactions)) {
-      throw io::InputError(io::child_path(path, "concurrent_transactions"),
+      throw io::InputError(io::child_path(path(), "concurrent_transactions"),
                            "must be a non-negative number");
     }
     if (!finite_non_negative(cls.arrival_rate_per_s)) {
-      throw io::InputError(io::child_path(path, "arrival_rate_per_s"),
+      throw io::InputError(io::child_path(path(), "arrival_rate_per_s"),
                            "must be a non-negative number");
     }
     if (cls.concurrent_transactions > 0 && cls.arrival_rate_per_s > 0) {
-      throw io::InputError(path,
+      throw io::InputError(path(),
                            "give either concurrent_transactions or arrival_rate_per_s, "
                            "not both");
     }
     if (!finite_non_negative(cls.step_time_s)) {
-      throw io::InputError(io::child_path(path, "step_time_s"), "must be a non-negative number");
+      throw io::InputError(io::child_path(path(), "step_time_s"), "must be a non-negative number");
     }
     if (!finite_non_negative(cls.commit_time_s)) {
-      throw io::InputError(io::child_path(path, "commit_time_s"), "must be a non-negative number");
+      throw io::InputError(io::child_path(path(), "commit_time_s"),
+                           "must be a non-negative number");
     }
     if (!finite_non_negative(cls.step_time_scv)) {
-      throw io::InputError(io::child_path(path, "step_time_scv"), "must be a non-negative number");
+      throw io::InputError(io::child_path(path(), "step_time_scv"),
+                           "must be a non-negative number");
     }
     if (!(cls.own_step_held >= 0 && cls.own_step_held <= 1)) {
-      throw io::InputError(io::child_path(path, "own_step_held"), "must be in [0, 1]");
+      throw io::InputError(io::child_path(path(), "own_step_held"), "must be in [0, 1]");
     }
     if (!finite_non_negative(cls.lead_time_s)) {
-      throw io::InputError(io::child_path(path, "lead_time_s"), "must be a non-negative number");
+      throw io::InputError(io::child_path(path(), "lead_time_s"), "must be a non-negative number");
     }
     if (!finite_non_negative(cls.commit_time_scv)) {
-      throw io::InputError(io::child_path(path, "commit_time_scv"),
+      throw io::InputError(io::child_path(path(), "commit_time_scv"),
                            "must be a non-negative number");
     }
     if (!finite_non_negative(cls.step_covariance_s2)) {
-      throw io::InputError(io::child_path(path, "step_covariance_s2"),
+      throw io::InputError(io::child_path(path(), "step_covariance_s2"),
                            "must be a non-negative number");
     }
     if (requests > 0 && step_seconds == 0 && cls.commit_time_s == 0) {
-      throw io::InputError(io::child_path(path, "step_time_s"),
+      throw io::InputError(io::child_path(path(), "step_time_s"),
                            "step_time_s and commit_time_s cannot both be 0 (locks would be held "
                            "for no time)");
     }
@@ -564,8 +583,20 @@ struct Holding {
   Holding() = default;
   Holding(const Holding&) = delete;  // the columns point into values_
   Holding& operator=(const Holding&) = delete;
+  /// The four columns in `storage` (4 np values, all zero, kept by the caller) instead of an
+  /// allocation of their own (LockModel's records: one array for all classes, issue #16).
+  void bind(double* storage, std::size_t np) {
+    x = {storage, np};
+    s = {storage + np, np};
+    x2 = {storage + 2 * np, np};
+    s2 = {storage + 3 * np, np};
+  }
   /// All np entries of every column zero.
   void reset(std::size_t np) {
+    if (x.size() == np) {  // the columns are in place (values_ or bound), back to back
+      std::fill_n(x.data(), 4 * np, 0.0);
+      return;
+    }
     values_.assign(4 * np, 0.0);
     x = {values_.data(), np};
     s = {values_.data() + np, np};
@@ -574,7 +605,7 @@ struct Holding {
   }
   /// All zero on first use; afterwards only the entries of the partitions a class accesses
   /// (`accessed`, per access) can be non-zero. When it accesses many, all are cleared at once.
-  void clear_accessed(const std::vector<std::size_t>& accessed, std::size_t np) {
+  void clear_accessed(std::span<const std::size_t> accessed, std::size_t np) {
     if (x.size() != np || 4 * accessed.size() >= np) {
       reset(np);
       return;
@@ -699,9 +730,11 @@ struct WaitSums {
   double wait_weighted = 0;   // sum of k_p * P(conflict) * residual hold
 };
 
-// AccessSteps of each access of `cls` (`tot`: its totals, step_s already the mean).
-AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot) {
-  AccessColumns out(cls.accesses.size());
+// AccessSteps of each access of `cls` (`tot`: its totals, step_s already the mean), into
+// `values` (AccessColumns::fields x accesses) and `partitions` (accesses).
+AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot, double* values,
+                           std::size_t* partitions) {
+  AccessColumns out(values, partitions, cls.accesses.size());
   const double k = tot.requests;
   const double n = std::max(k - 1.0, 0.0);
   for (const PartitionAccess& acc : cls.accesses) {
@@ -722,17 +755,27 @@ AccessColumns access_steps(const LockClass& cls, const ClassTotals& tot) {
   return out;
 }
 
-std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
+/// `rows`: the storage of the per-partition rows (two class x partition arrays) and of the
+/// access columns (AccessColumns::fields per access, all classes'); `partitions` that of the
+/// accesses' partitions.
+std::vector<ClassTotals> class_totals(const LockWorkload& workload, std::vector<double>& rows,
+                                      std::vector<std::size_t>& partitions) {
   const std::size_t np = workload.partitions.size();
   const std::size_t nc = workload.classes.size();
   std::vector<ClassTotals> totals(nc);
+  std::size_t accesses = 0;
+  for (const LockClass& cls : workload.classes) accesses += cls.accesses.size();
+  rows.assign(2 * nc * np + AccessColumns::fields * accesses, 0.0);
+  partitions.assign(accesses, 0);
+  std::size_t first_access = 0;
   for (std::size_t c = 0; c < nc; ++c) {
-    totals[c].requests_on.assign(np, 0.0);
-    totals[c].exclusive_on.assign(np, 0.0);
+    totals[c].requests_on = {rows.data() + c * np, np};
+    // (the exclusive requests per partition, divided by requests_on below, in place)
+    totals[c].exclusive_share_on = {rows.data() + (nc + c) * np, np};
     for (const PartitionAccess& acc : workload.classes[c].accesses) {
       totals[c].requests += acc.lock_requests;
       totals[c].requests_on[acc.partition] += acc.lock_requests;
-      totals[c].exclusive_on[acc.partition] += acc.lock_requests * acc.exclusive_share;
+      totals[c].exclusive_share_on[acc.partition] += acc.lock_requests * acc.exclusive_share;
       const double step = effective_step(workload.classes[c], acc);
       totals[c].step_s += acc.lock_requests * step;
       totals[c].step_sq_sum += acc.lock_requests * step * step;
@@ -740,13 +783,16 @@ std::vector<ClassTotals> class_totals(const LockWorkload& workload) {
           acc.lock_requests * effective_step_scv(workload.classes[c], acc) * step * step;
     }
     if (totals[c].requests > 0) totals[c].step_s /= totals[c].requests;
-    totals[c].exclusive_share_on.assign(np, 0.0);
     for (std::size_t p = 0; p < np; ++p) {
       const double k = totals[c].requests_on[p];
-      totals[c].exclusive_share_on[p] = k > 0 ? totals[c].exclusive_on[p] / k : 0.0;
+      double& share = totals[c].exclusive_share_on[p];
+      share = k > 0 ? share / k : 0.0;
     }
-    totals[c].steps = access_steps(workload.classes[c], totals[c]);
-    const std::vector<std::size_t>& on = totals[c].steps.partition;
+    totals[c].steps = access_steps(workload.classes[c], totals[c],
+                                   rows.data() + 2 * nc * np + AccessColumns::fields * first_access,
+                                   partitions.data() + first_access);
+    first_access += workload.classes[c].accesses.size();
+    const std::span<std::size_t> on = totals[c].steps.partition;
     totals[c].steps.every_partition_in_order = on.size() == np;
     for (std::size_t i = 0; i < on.size() && totals[c].steps.every_partition_in_order; ++i)
       totals[c].steps.every_partition_in_order = on[i] == i;
@@ -793,8 +839,8 @@ class LockModel {
   double residual_moment_ratio(std::size_t c) const;
   ClassVariance class_variance(std::size_t c, double z) const;
   LockIterationState state() const {
-    return {wait_per_request, wait_on,   wait2_on,   wait_per_conflict,
-            moment_ratio,     share_hot, cold_ratio, same_queue};
+    return {wait_per_request, wait_on.values(), wait2_on.values(), wait_per_conflict,
+            moment_ratio,     share_hot,        cold_ratio,        same_queue};
   }
   void restore(const LockIterationState& s);
 
@@ -851,6 +897,8 @@ class LockModel {
   const LockOptions& options;
   const std::size_t np;
   const std::size_t nc;
+  std::vector<double> totals_on;  // the rows and access columns of `totals` (class_totals)
+  std::vector<std::size_t> access_partitions;  // the accesses' partitions of `totals`
   const std::vector<ClassTotals> totals;
 
   // Mean lock wait per request of class c on partition p at the last evaluation (-1: none yet).
@@ -858,9 +906,9 @@ class LockModel {
   // their mean wait (k z - z_p) / (k - 1) stretches its later steps - the same finite-population
   // view as for the step means in holdings(). It matters for hot spots: a transaction that holds
   // the hot lock does not wait for it again.
-  std::vector<std::vector<double>> wait_on;
-  std::vector<double> share_hot;              // hot_spot_share per partition (last evaluation)
-  std::vector<std::vector<double>> wait2_on;  // E[wait^2]
+  ClassRows wait_on;
+  std::vector<double> share_hot;  // hot_spot_share per partition (last evaluation)
+  ClassRows wait2_on;             // E[wait^2]
   // wait_on and wait2_on are iteration state, damped like the mean waits (options.damping).
 
   // Share of the waits on a partition that a hot lock's holder still meets: the second moment of
@@ -877,6 +925,7 @@ class LockModel {
   // State of the mean-value iteration: z_c, the mean lock wait per request of class c.
   std::vector<double> wait_per_request;
   std::vector<HoldingProfile> profile;
+  std::vector<double> holding_on;  // the columns of hold and hold_cold (4 np per record)
   std::vector<Holding> hold;
   std::vector<Holding> hold_cold;  // outside hot-granule queues (holdings(..., &cold_h))
   std::vector<double> population;
@@ -943,10 +992,10 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       options(options_),
       np(workload_.partitions.size()),
       nc(workload_.classes.size()),
-      totals(class_totals(workload_)),
-      wait_on(nc, std::vector<double>(np, -1.0)),
+      totals(class_totals(workload_, totals_on, access_partitions)),
+      wait_on(nc, np, -1.0),
       share_hot(np, 0.0),
-      wait2_on(nc, std::vector<double>(np, 0.0)),
+      wait2_on(nc, np),
       cold_ratio(np, 1.0),
       same_queue(np, 0.0),
       wait_per_request(nc, 0.0),
@@ -976,6 +1025,20 @@ LockModel::LockModel(const LockWorkload& workload_, const LockOptions& options_)
       zero_wait_state(state()),
       lagged_at(nc * (1 + 2 * np)),
       extrapolate_plain(options.start != nullptr && state_fits(*options.start, nc, np)) {
+  // holdings()' scratch: once for the class with the most accesses, not resized per call.
+  std::size_t most_accesses = 0;
+  for (const LockClass& cls : workload.classes)
+    most_accesses = std::max(most_accesses, cls.accesses.size());
+  for (auto* v :
+       {&holding_scratch.wait, &holding_scratch.wait2, &holding_scratch.same, &holding_scratch.cold,
+        &holding_scratch.hot, &holding_scratch.seconds, &holding_scratch.squares,
+        &holding_scratch.seconds_cold, &holding_scratch.squares_cold})
+    v->assign(most_accesses, 0.0);
+  holding_on.assign(8 * nc * np, 0.0);
+  for (std::size_t c = 0; c < nc; ++c) {
+    hold[c].bind(holding_on.data() + 4 * c * np, np);
+    hold_cold[c].bind(holding_on.data() + 4 * (nc + c) * np, np);
+  }
   granules_.reserve(np);
   for (const LockPartition& part : workload.partitions) {
     granules_.push_back(part.granules);
@@ -999,8 +1062,8 @@ void LockModel::all_waits(std::size_t c, double z, double n, AllWaits& all, AllW
   if (cold) *cold = AllWaits{};
   if (!(n > 0 && z > 0)) return;
   const double* requests_on = totals[c].requests_on.data();
-  const double* wait = wait_on[c].data();
-  const double* wait2 = wait2_on[c].data();
+  const double* wait = wait_on[c];
+  const double* wait2 = wait2_on[c];
   const double* same = same_queue.data();
   const double* cold_share = cold_ratio.data();
   const auto add = [&](std::size_t q, double weight, AllWaits& to) {
@@ -1349,12 +1412,10 @@ void LockModel::holdings(std::size_t c, double z, const ClassVariance& var, Hold
   // time), then added to the partitions in access order.
   const AccessColumns& col = tot.steps;
   const std::size_t na = col.partition.size();
-  HoldingScratch& sc = holding_scratch;
-  for (auto* v : {&sc.seconds, &sc.squares, &sc.seconds_cold, &sc.squares_cold}) v->resize(na);
-  const double *wait = wait_on[c].data(), *wait2 = wait2_on[c].data();
+  HoldingScratch& sc = holding_scratch;  // sized for the most accesses of a class (LockModel())
+  const double *wait = wait_on[c], *wait2 = wait2_on[c];
   const double *same = same_queue.data(), *cold = cold_ratio.data(), *hot = share_hot.data();
   if (!col.every_partition_in_order) {
-    for (auto* v : {&sc.wait, &sc.wait2, &sc.same, &sc.cold, &sc.hot}) v->resize(na);
     for (std::size_t i = 0; i < na; ++i) {
       const std::size_t p = col.partition[i];
       sc.wait[i] = wait[p];
@@ -1432,8 +1493,8 @@ ClassVariance LockModel::class_variance(std::size_t c, double z) const {
 
 void LockModel::restore(const LockIterationState& s) {
   wait_per_request = s.wait_per_request;
-  wait_on = s.wait_on;
-  wait2_on = s.wait2_on;
+  wait_on.assign(s.wait_on);
+  wait2_on.assign(s.wait2_on);
   wait_per_conflict = s.wait_per_conflict;
   moment_ratio = s.residual_moment_ratio;
   share_hot = s.hot_spot_share;
@@ -1591,19 +1652,14 @@ double LockModel::residual_seconds(std::size_t o, double count, const double* se
 }
 
 void LockModel::sum_from_other_classes() {
-  sum_over_other_classes(
-      nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_x[o][p]; },
-      from_others.x, other_terms);
-  sum_over_other_classes(
-      nc, np, [&](std::size_t o, std::size_t p) { return population[o] * held_s[o][p]; },
-      from_others.s, other_terms);
   // residual_seconds(o, population[o], hold[o].x2 / .s2, p), computed in held_and_residuals.
-  sum_over_other_classes(
-      nc, np, [&](std::size_t o, std::size_t p) { return resid_term_x[o * np + p]; },
-      from_others.resid_x, other_terms);
-  sum_over_other_classes(
-      nc, np, [&](std::size_t o, std::size_t p) { return resid_term_s[o * np + p]; },
-      from_others.resid_s, other_terms);
+  sum_over_other_classes<4>(
+      nc, np,
+      [&](std::size_t o, std::size_t p) {
+        return std::array<double, 4>{population[o] * held_x[o][p], population[o] * held_s[o][p],
+                                     resid_term_x[o * np + p], resid_term_s[o * np + p]};
+      },
+      {&from_others.x, &from_others.s, &from_others.resid_x, &from_others.resid_s}, other_terms);
 }
 
 // The queue of an end-of-file page at the lower state of its inserters' chain, with the holder
@@ -1711,9 +1767,9 @@ void LockModel::class_waits(std::size_t c, double own, double ratio, WaitSums& s
                             wait_use.data()};
   const auto row_waits =
       own == population[c] ? partition_wait_row<true> : partition_wait_row<false>;
-  caps_bind = row_waits(np, in, own, profile[c].response_time_s, ratio, options.damping,
-                        wait_on[c].data(), wait2_on[c].data(), wait_conflicts.data(),
-                        wait_weighted.data(), wait_new.data(), wait2_new.data()) ||
+  caps_bind = row_waits(np, in, own, profile[c].response_time_s, ratio, options.damping, wait_on[c],
+                        wait2_on[c], wait_conflicts.data(), wait_weighted.data(), wait_new.data(),
+                        wait2_new.data()) ||
               caps_bind;
   for (std::size_t p = 0; p < np; ++p) {
     if (requests_on[p] <= 0) continue;
@@ -1750,8 +1806,8 @@ void LockModel::set_up_anderson() {
 void LockModel::pack(std::vector<double>& x) const {
   x.assign(wait_per_request.begin(), wait_per_request.end());
   x.reserve(lagged_at + 2 * nc + 3 * np);
-  for (const auto& row : wait_on) x.insert(x.end(), row.begin(), row.end());
-  for (const auto& row : wait2_on) x.insert(x.end(), row.begin(), row.end());
+  x.insert(x.end(), wait_on.values().begin(), wait_on.values().end());
+  x.insert(x.end(), wait2_on.values().begin(), wait2_on.values().end());
   x.insert(x.end(), wait_per_conflict.begin(), wait_per_conflict.end());
   x.insert(x.end(), moment_ratio.begin(), moment_ratio.end());
   x.insert(x.end(), share_hot.begin(), share_hot.end());
@@ -1761,11 +1817,9 @@ void LockModel::pack(std::vector<double>& x) const {
 
 void LockModel::unpack(const std::vector<double>& x) {
   std::copy_n(x.begin(), nc, wait_per_request.begin());
-  for (std::size_t c = 0; c < nc; ++c) {
-    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc + c * np), np, wait_on[c].begin());
-    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np) + c * np), np,
-                wait2_on[c].begin());
-  }
+  // wait_on and wait2_on: one block each (their rows back to back, as pack() wrote them)
+  std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc), nc * np, wait_on[0]);
+  std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(nc * (1 + np)), nc * np, wait2_on[0]);
   const auto at = [&](std::size_t i) { return x.begin() + static_cast<std::ptrdiff_t>(i); };
   std::copy_n(at(lagged_at), nc, wait_per_conflict.begin());
   std::copy_n(at(lagged_at + nc), nc, moment_ratio.begin());

@@ -164,8 +164,10 @@ struct PartitionContention {
 /// search for the maximum throughput) started from it needs a few iterations instead of hundreds.
 struct LockIterationState {
   std::vector<double> wait_per_request;       ///< z_c, per class
-  std::vector<std::vector<double>> wait_on;   ///< mean wait per request of class c on p
-  std::vector<std::vector<double>> wait2_on;  ///< its second moment
+  /// Mean wait per request of class c on partition p, at [c * partitions + p] (one allocation,
+  /// not one per class: 10^4 classes copied it per solve, issue #16).
+  std::vector<double> wait_on;
+  std::vector<double> wait2_on;               ///< its second moment, at [c * partitions + p]
   std::vector<double> wait_per_conflict;      ///< per class
   std::vector<double> residual_moment_ratio;  ///< E[W^2] / W^2 per class
   std::vector<double> hot_spot_share;         ///< per partition

@@ -151,6 +151,20 @@ TEST_CASE("response-time quantiles: gamma by two moments") {
   CHECK(0.5 * (std::exp(-q) + std::exp(-q / 3)) == doctest::Approx(0.1).epsilon(1e-6));
 }
 
+TEST_CASE("response-time percentiles of a type: a kept quantile is the one computed") {
+  // response_time_quantile_s keeps its last results per (mean, SCV, p): types alternating between
+  // more parameter pairs than it keeps must still get exactly moment_quantile's answer.
+  TypeResult t;
+  for (int round = 0; round < 3; ++round)
+    for (int k = 0; k < 12; ++k)
+      for (double p : {0.5, 0.99}) {
+        t.response_time_s = 0.01 * (1 + k % 5);
+        t.response_time_scv = 0.1 * (1 + k % 7);
+        CHECK(*response_time_quantile_s(t, p) ==
+              tpeval::solver::open::moment_quantile(*t.response_time_s, t.response_time_scv, p));
+      }
+}
+
 TEST_CASE("response-time percentiles of the analytic model: ordered, around the mean") {
   const Evaluation e = eval_default({{"workload.arrival_rate_per_s", 150}});
   const auto& t = e.types[0];

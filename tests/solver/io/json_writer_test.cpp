@@ -2,6 +2,7 @@
 // document (solver/io/json_writer.hpp), and refuses a document it would print differently.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -86,6 +87,35 @@ TEST_CASE("json_writer: keys and strings that need escapes are escaped as nlohma
   // Invalid UTF-8 is refused as dump() refuses it (nlohmann's type_error 316).
   CHECK_THROWS_AS(streamed(json("bad \xff byte"), 2), json::type_error);
   CHECK_THROWS_AS(streamed(json::object({{"bad \xff key", 1}}), 2), json::type_error);
+}
+
+TEST_CASE("json_writer: every byte at every place of a word is copied or escaped as dump() does") {
+  // Plain text is recognised eight bytes at a time: each of the 256 bytes at each position of
+  // strings across one and two words (and the tail) must give dump()'s text or its refusal.
+  const auto text_or_refusal = [](const std::function<std::string()>& write) {
+    try {
+      return write();
+    } catch (const json::type_error&) {
+      return std::string("type_error");
+    }
+  };
+  int differing = 0;
+  for (std::size_t length : {1U, 7U, 8U, 9U, 16U, 19U}) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string s(length, 'a');
+        s[at] = static_cast<char>(byte);
+        const json as_value(s);
+        const json as_key = json::object({{s, 1}});
+        if (text_or_refusal([&] { return streamed(as_value, 2); }) !=
+                text_or_refusal([&] { return as_value.dump(2); }) ||
+            text_or_refusal([&] { return streamed(as_key, 2); }) !=
+                text_or_refusal([&] { return as_key.dump(2); }))
+          ++differing;
+      }
+    }
+  }
+  CHECK(differing == 0);
 }
 
 TEST_CASE("json_writer: a document larger than the write block is written whole and in order") {

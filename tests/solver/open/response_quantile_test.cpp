@@ -78,3 +78,19 @@ TEST_CASE("mixture quantile: at a step of a deterministic component, and far-apa
   CHECK_THROWS_AS(mixture_quantile(apart, 1.0), std::invalid_argument);
   CHECK_THROWS_AS(mixture_quantile({{0.0, 1.0, 1.0}}, 0.5), std::invalid_argument);
 }
+
+TEST_CASE("mixture quantile: repeated components count once per repeat, interleaved in any order") {
+  // Three kinds repeated 1,000 times each, interleaved (each kind's CDF is computed once per
+  // step): the same quantile as the three kinds with the summed weights, and as the bisection.
+  const MomentComponent kinds[] = {{1.0, 0.05, 0.4}, {2.0, 0.2, 1.3}, {0.5, 1.0, 0.02}};
+  std::vector<MomentComponent> repeated;
+  for (int k = 0; k < 3000; ++k) repeated.push_back(kinds[(k * 7) % 3]);
+  repeated.push_back({0.0, 100.0, 1.0});  // weightless: ignored
+  const std::vector<MomentComponent> merged{
+      {1000.0, 0.05, 0.4}, {2000.0, 0.2, 1.3}, {500.0, 1.0, 0.02}};
+  for (double p : {0.5, 0.9, 0.99}) {
+    const double q = mixture_quantile(repeated, p);
+    CHECK(q == doctest::Approx(mixture_quantile(merged, p)).epsilon(1e-11));
+    CHECK(q == doctest::Approx(reference_quantile(merged, p)).epsilon(1e-11));
+  }
+}
