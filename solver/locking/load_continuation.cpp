@@ -34,6 +34,7 @@ std::optional<LockContention> follow_load_from_zero(const LockWorkload& workload
   LockOptions o = options;
   o.anderson_depth = std::max(o.anderson_depth, kContinuationAndersonDepth);
   o.results_when_thrashing = false;  // a failed step is only halved
+  o.max_iterations = std::min(o.max_iterations, kContinuationMaxIterations);
   std::optional<LockContention> last;
   std::size_t iterations = 0;
   double t = 0, step = kFirstContinuationStep;

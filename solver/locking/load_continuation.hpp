@@ -6,7 +6,8 @@
 // class; below 1, t N). follow_load_from_zero(w, options, solve) solves scaled_load(w, t) for t
 // rising from 0 to 1, each solve warm-started (LockOptions::start) from the operating point of the
 // one before, accelerated (Anderson depth at least kContinuationAndersonDepth); a step that finds
-// no operating point (diverged, not converged, or a full lock queue) is halved, a step that does is
+// no operating point (diverged, not converged within kContinuationMaxIterations, or a full lock
+// queue) is halved, a step that does is
 // doubled, and below kMinContinuationStep the load is given up. It returns the solve at t = 1
 // when reached (warm-started, so the twin test of lock_contention.cpp has accepted it), otherwise
 // nothing: then no operating point is found on the way up from zero load, and the divergence
@@ -26,6 +27,9 @@ inline constexpr std::size_t kContinuationAndersonDepth = 5;
 /// The first step of the load scale t, and the smallest before the load is given up.
 inline constexpr double kFirstContinuationStep = 0.25;
 inline constexpr double kMinContinuationStep = 1.0 / 64;
+/// Iterations of one step at most (below the caller's limit): a step that needs more is near the
+/// last operating point, where the plain iteration crawls (halved instead).
+inline constexpr std::size_t kContinuationMaxIterations = 1000;
 
 LockWorkload scaled_load(const LockWorkload& workload, double t);
 
