@@ -49,6 +49,7 @@ std::optional<LockContention> follow_load_from_zero(const LockWorkload& workload
       return r;
     }
     if (!operating_point(r)) {
+      if (step < kGiveUpShare * (1 - t)) break;
       step /= 2;
       continue;
     }
