@@ -17,6 +17,7 @@
 #include "model/device_demand.hpp"
 #include "model/ineffective_settings.hpp"
 #include "model/response_variability.hpp"
+#include "model/restarts.hpp"
 #include "model/routing.hpp"
 #include "model/update_shares.hpp"
 #include "solver/locking/lock_contention.hpp"
@@ -1662,6 +1663,33 @@ double capacity_bound(const Prepared& pr) {
 
 namespace {
 
+/// The classes' deadlock restarts (model/restarts.hpp), those of `node` only when given; empty
+/// at a saturated point (no steady state) or when no class deadlocks. A class whose attempts
+/// never complete counts none here (its type's restarts are null, type_result).
+std::vector<ClassRestarts> class_restarts(const Prepared& pr, const Point& pt,
+                                          std::optional<std::size_t> node) {
+  std::vector<ClassRestarts> out;
+  if (pt.saturated) return out;
+  bool any = false;
+  for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
+    const auto& d = pr.demand.types[c];
+    if (node && d.node != *node) continue;
+    const double r = restarts_per_transaction(pt.types[c].deadlock_probability).value_or(0.0);
+    any = any || r > 0;
+    out.push_back({d.type, pt.types[c].rate, r});
+  }
+  if (!any) out.clear();
+  return out;
+}
+
+/// Repeated references per reference by partition (model/restarts.hpp); empty without restarts.
+std::vector<double> restart_extra(const Prepared& pr, const Point& pt,
+                                  std::optional<std::size_t> node) {
+  const std::vector<ClassRestarts> classes = class_restarts(pr, pt, node);
+  if (classes.empty()) return {};
+  return restart_references(pr.model, classes);
+}
+
 void report_servers(const Prepared& pr, const Point& pt, Evaluation& ev) {
   const auto& dm = pr.demand;
   for (std::size_t k = 0; k < dm.stations.size(); ++k) {
@@ -1695,8 +1723,17 @@ PartitionResult partition_result(const SystemModel& model, const PartitionBuffer
 
 void report_partitions(const Prepared& pr, const Point& pt, double rate, Evaluation& ev) {
   const auto& model = pr.model;
+  // Restarts repeat references that hit (issue #13, model/restarts.hpp).
+  const std::vector<double> extra = restart_extra(pr, pt, std::nullopt);
+  if (!extra.empty()) {
+    const HitRatios h = restart_hit_ratios(pr.system_buffers, extra);
+    ev.hs_hit_ratio = h.hs;
+    ev.eh_hit_ratio = h.eh;
+    ev.dc_hit_ratio = h.dc;
+  }
   for (std::size_t p = 0; p < model.partitions.size(); ++p) {
     PartitionResult r = partition_result(model, pr.system_buffers.partitions[p], p, rate);
+    if (!extra.empty()) add_restart_references(r, extra[p]);
     if (!pt.saturated && p < pt.partition_conflict.size())
       r.lock_conflict_probability = pt.partition_conflict[p];
     ev.partitions.push_back(r);
@@ -1719,6 +1756,8 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
   // Rate-weighted means over several classes start from 0, not from the single-class defaults.
   if (classes.size() > 1) r.lock_wait_scv = r.lock_wait_variance_s2 = 0.0;
   bool unknown_lock_variance = false;
+  bool restarts_known = true;  // null when some class's attempts never complete
+  double restarts = 0.0;
   for (std::size_t c : classes) {
     const auto& d = dm.types[c];
     const double w = weight(c);
@@ -1748,6 +1787,9 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(r.lock_requests, tp.lock_requests + tp.free_lock_requests);
     add(r.conflict_probability, tp.conflict_probability);
     add(r.deadlock_probability, tp.deadlock_probability);
+    const std::optional<double> tx_restarts = restarts_per_transaction(tp.deadlock_probability);
+    restarts_known = restarts_known && tx_restarts.has_value();
+    add(restarts, tx_restarts.value_or(0.0));
     add(r.lock_wait_scv, tp.lock_wait_scv);
     add(r.lock_wait_variance_s2, tp.lock_wait_variance_s2);
     add(r.cpu_wait_covariance_s2, tp.cpu_wait_covariance_s2);
@@ -1776,6 +1818,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     if (classes.size() == 1) br.io_s = cb.io_s;
   }
   if (unknown_lock_variance) r.lock_wait_variance_s2 = -1.0;
+  if (!pt.saturated && restarts_known) r.restarts_per_transaction = restarts;
   return r;
 }
 
@@ -1813,6 +1856,14 @@ void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
     ev.mean_response_time_s = mean_response;
     ev.conflict_probability = pt.conflict_probability;
     ev.deadlock_rate_per_s = pt.deadlock_rate_per_s;
+    double restart_rate = 0.0;
+    bool all_complete = true;
+    for (const auto& tp : pt.types) {
+      const std::optional<double> r = restarts_per_transaction(tp.deadlock_probability);
+      all_complete = all_complete && r.has_value();
+      restart_rate += tp.rate * r.value_or(0.0);
+    }
+    if (all_complete) ev.restart_rate_per_s = restart_rate;
     ev.blocked_share = pt.blocked_share;
     ev.mean_active_transactions = pt.mean_active;
   }
@@ -1828,6 +1879,8 @@ void report_nodes(const Prepared& pr, const Point& pt, Evaluation& ev) {
     const int cpu = dm.layout.cpu[i];
     nr.cpu_utilization = std::min(1.0, pt.offered[cpu] / dm.stations[cpu].servers);
     nr.hs_hit_ratio = pr.buffers[i].hs_hit_ratio;
+    const std::vector<double> extra = restart_extra(pr, pt, i);
+    if (!extra.empty()) nr.hs_hit_ratio = restart_hit_ratios(pr.buffers[i], extra).hs;
     double rate = 0.0, response = 0.0, node_locks = 0.0, node_local = 0.0;
     for (std::size_t c = 0; c < dm.types.size(); ++c) {
       const auto& d = dm.types[c];
@@ -1856,10 +1909,12 @@ void report_nodes(const Prepared& pr, const Point& pt, Evaluation& ev) {
     if (local_grants && node_locks > 0) nr.local_lock_share = node_local / node_locks;
     lock_requests += node_locks;
     local += node_local;
-    for (std::size_t p = 0; p < model.partitions.size(); ++p)
+    for (std::size_t p = 0; p < model.partitions.size(); ++p) {
       nr.partitions.push_back(
           partition_result(model, pr.buffers[i].partitions[p], p,
                            pr.buffers[i].partitions[p].references_per_tx > 0 ? rate : 0.0));
+      if (!extra.empty()) add_restart_references(nr.partitions.back(), extra[p]);
+    }
     ev.nodes.push_back(std::move(nr));
   }
   if ((model.cluster.locking == GlobalLocking::primary_copy ||

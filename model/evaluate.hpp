@@ -66,6 +66,9 @@ struct TypeResult {
   double lock_requests = 0.0;
   double conflict_probability = 0.0;  ///< per lock request
   double deadlock_probability = 0.0;  ///< per transaction
+  /// Deadlock restarts per completed transaction (model/restarts.hpp); null when saturated or
+  /// when no attempt completes.
+  std::optional<double> restarts_per_transaction;
   /// SCV of one lock wait (per blocked request), from the lock model's second moment; 1 when
   /// unknown (exponential).
   double lock_wait_scv = 1.0;
@@ -139,6 +142,7 @@ struct Evaluation {
   double dc_hit_ratio = 0.0;
   double conflict_probability = 0.0;  ///< per lock request, all types
   double deadlock_rate_per_s = 0.0;
+  std::optional<double> restart_rate_per_s;  ///< deadlock restarts per second (null: saturated)
   double blocked_share = 0.0;
   double mean_active_transactions = 0.0;
   std::optional<double> max_throughput_per_s;  ///< maximum sustainable total arrival rate

@@ -415,6 +415,12 @@ void add_system_metrics(Builder& b) {
         measured(S::system, "conflict_probability"), F::small_probability);
   b.add("deadlock_rate_per_s", "1/s", "deadlocks per second", S::system,
         steady([](const Evaluation& e) { return e.deadlock_rate_per_s; }));
+  // Deadlock restarts (issue #13, model/restarts.hpp): p / (1 - p) per transaction from the
+  // deadlock probability per attempt; the simulator counts each victim's restart. (The floor is
+  // an absolute 0.01/s: a rate of a few restarts per minute is within the simulation's noise.)
+  b.add("restart_rate_per_s", "1/s", "deadlock restarts per second", S::system,
+        system([](const Evaluation& e) { return e.restart_rate_per_s; }),
+        measured(S::system, "restart_rate_per_s"), F::small_count);
   b.add("blocked_share_pct", "%", "share of active transactions waiting for a lock", S::system,
         steady([](const Evaluation& e) { return kPct * e.blocked_share; }));
   b.add("mean_active_transactions", "count", "mean number of transactions in the system", S::system,
@@ -482,6 +488,9 @@ void add_transaction_metrics(Builder& b) {
       "deadlock_probability", "probability that a transaction deadlocks",
       [](const TypeResult& t) { return t.deadlock_probability; }, "deadlock_probability",
       "probability", AgreementFloor::small_probability, true);
+  b.add("restarts_per_transaction", "per tx", "deadlock restarts per completed transaction",
+        S::type, per_type([](const TypeResult& t) { return t.restarts_per_transaction; }),
+        measured(S::type, "restarts_per_transaction"), F::small_probability);
   b.add("conflict_probability", "probability",
         "probability that a lock request of the type "
         "conflicts",

@@ -308,7 +308,10 @@ TEST_CASE("the disk cache is shared by the nodes: one cache sees every node's st
     const double storage_reads = partition(base, "BRANCH").disk_read_ratio;
     CHECK(bt.hs_hit_ratio == doctest::Approx(partition(base, "BRANCH").hs_hit_ratio));
     CHECK(bt.dc_hit_ratio > 0.9 * storage_reads);
-    CHECK(bt.dc_hit_ratio <= storage_reads + 1e-12);
+    // Per second: restarts add HS hits per reference at each configuration's own restart rate
+    // (model/restarts.hpp), the disk-cache hits and storage reads of the first attempts stay.
+    CHECK(bt.dc_hit_ratio * bt.references_per_s <=
+          storage_reads * partition(base, "BRANCH").references_per_s + 1e-12);
     CHECK(cached.page_requests_per_tx == doctest::Approx(base.page_requests_per_tx));
     CHECK(*cached.mean_response_time_s < *base.mean_response_time_s);
     // A small cache helps less than a large one.

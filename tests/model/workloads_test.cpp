@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "model/buffer_model.hpp"
 #include "model/metrics_registry.hpp"
 #include "model/response_variability.hpp"
 #include "model/routing.hpp"
@@ -232,7 +233,13 @@ TEST_CASE("variable references: parsing, moments and their effect") {
   CHECK(variable.types[0].breakdown.lock_wait_s > 1.2 * fixed.types[0].breakdown.lock_wait_s);
   CHECK(variable.types[0].conflict_probability > fixed.types[0].conflict_probability);
   CHECK(*variable.max_throughput_per_s < 0.8 * *fixed.max_throughput_per_s);
-  CHECK(variable.hs_hit_ratio == doctest::Approx(fixed.hs_hit_ratio));
+  // (the buffer model's first attempts; the reported ratios add the restarts' repeated
+  // references, more of them with more deadlocks: model/restarts.hpp)
+  CHECK(
+      evaluate_buffers(parse_model(lock_refs({{"values", {5, 15}}, {"probabilities", {0.5, 0.5}}})))
+          .hs_hit_ratio ==
+      doctest::Approx(evaluate_buffers(parse_model(lock_refs(10))).hs_hit_ratio));
+  CHECK(variable.hs_hit_ratio >= fixed.hs_hit_ratio);
   CHECK(variable.types[0].response_time_scv > fixed.types[0].response_time_scv);
   // Fixed counts written as a one-value list change nothing.
   const Evaluation one = eval(lock_refs({{"values", {10}}, {"probabilities", {1}}}));
