@@ -51,21 +51,14 @@ LockWorkload permuted(const LockWorkload& w, const std::vector<std::size_t>& ord
   return out;
 }
 
-LockOptions options(std::size_t anderson_depth, const LockIterationState* start) {
-  LockOptions o;
-  o.tolerance = 1e-10;
-  o.max_iterations = 200'000;
-  o.anderson_depth = anderson_depth;
-  o.start = start;
-  return o;
-}
+using testing::path_options;
 
 /// The highest load (to 1e-4 relative) the plain solve from zero waits sustains.
 double fold_load(const Workload& workload) {
   double lo = 0.001, hi = 50.0;
   while (hi - lo > 1e-4 * lo) {
     const double mid = 0.5 * (lo + hi);
-    (analyze_lock_contention(workload(mid), options(0, nullptr)).thrashing ? hi : lo) = mid;
+    (analyze_lock_contention(workload(mid), path_options(0, nullptr)).thrashing ? hi : lo) = mid;
   }
   return lo;
 }
@@ -79,15 +72,16 @@ void check_names_across_paths(const Workload& workload, const std::string& name,
   for (const double start_share : {0.0, 0.3, 0.9}) {
     CAPTURE(start_share);
     const LockContention start =
-        start_share > 0 ? analyze_lock_contention(workload(start_share * fold), options(0, nullptr))
-                        : LockContention{};
+        start_share > 0
+            ? analyze_lock_contention(workload(start_share * fold), path_options(0, nullptr))
+            : LockContention{};
     const LockIterationState* from = start_share > 0 ? &start.state : nullptr;
     for (const double share : {1.0001, 1.001, 1.01, 1.1, 1.5, 2.0}) {
       CAPTURE(share);
       for (const std::size_t depth : {std::size_t{0}, std::size_t{5}}) {
         CAPTURE(depth);
         const LockContention r =
-            analyze_lock_contention(workload(share * fold), options(depth, from));
+            analyze_lock_contention(workload(share * fold), path_options(depth, from));
         if (!r.thrashing) continue;  // a fixed point beyond the plain fold (accelerated)
         ++thrashing;
         saturated += r.lock_queue_saturated ? 1 : 0;

@@ -46,22 +46,15 @@ LockWorkload four_hot_spots(double load) {
 /// Where the plain solve from zero waits first blew up before the fix (5b1831e).
 constexpr double kColdPlainFold = 4.64912;
 
-LockOptions options(std::size_t anderson_depth, const LockIterationState* start = nullptr) {
-  LockOptions o;
-  o.tolerance = 1e-10;
-  o.max_iterations = 200'000;
-  o.anderson_depth = anderson_depth;
-  o.start = start;
-  return o;
-}
+using testing::path_options;
 
 /// The operating point at 0.9 x `load`, reached in steps of 10 % of the load from half of it
 /// (each warm-started from the one before): a start below the operating point at `load`.
 LockContention near_start(double load) {
-  LockContention r = analyze_lock_contention(four_hot_spots(0.5 * load), options(5));
+  LockContention r = analyze_lock_contention(four_hot_spots(0.5 * load), path_options(5));
   for (double share = 0.6; share < 0.95; share += 0.1) {
     const LockContention next =
-        analyze_lock_contention(four_hot_spots(share * load), options(5, &r.state));
+        analyze_lock_contention(four_hot_spots(share * load), path_options(5, &r.state));
     REQUIRE(next.converged);
     r = next;
   }
@@ -76,11 +69,11 @@ std::string verdict(const LockContention& r) {
 /// Plain and accelerated, from zero waits and warm from near_start: one verdict each.
 std::vector<LockContention> every_path(double load) {
   std::vector<LockContention> out;
-  out.push_back(analyze_lock_contention(four_hot_spots(load), options(0)));
-  out.push_back(analyze_lock_contention(four_hot_spots(load), options(5)));
+  out.push_back(analyze_lock_contention(four_hot_spots(load), path_options(0)));
+  out.push_back(analyze_lock_contention(four_hot_spots(load), path_options(5)));
   const LockContention start = near_start(load);
-  out.push_back(analyze_lock_contention(four_hot_spots(load), options(0, &start.state)));
-  out.push_back(analyze_lock_contention(four_hot_spots(load), options(5, &start.state)));
+  out.push_back(analyze_lock_contention(four_hot_spots(load), path_options(0, &start.state)));
+  out.push_back(analyze_lock_contention(four_hot_spots(load), path_options(5, &start.state)));
   return out;
 }
 
@@ -117,12 +110,13 @@ TEST_CASE("lock verdict: beyond the last operating point every path names one fu
     const double load = s * kColdPlainFold;
     CAPTURE(s);
     std::vector<LockContention> paths;
-    paths.push_back(analyze_lock_contention(four_hot_spots(load), options(0)));
-    paths.push_back(analyze_lock_contention(four_hot_spots(load), options(5)));
-    const LockContention start = analyze_lock_contention(four_hot_spots(0.4 * load), options(5));
+    paths.push_back(analyze_lock_contention(four_hot_spots(load), path_options(0)));
+    paths.push_back(analyze_lock_contention(four_hot_spots(load), path_options(5)));
+    const LockContention start =
+        analyze_lock_contention(four_hot_spots(0.4 * load), path_options(5));
     REQUIRE(start.converged);
-    paths.push_back(analyze_lock_contention(four_hot_spots(load), options(0, &start.state)));
-    paths.push_back(analyze_lock_contention(four_hot_spots(load), options(5, &start.state)));
+    paths.push_back(analyze_lock_contention(four_hot_spots(load), path_options(0, &start.state)));
+    paths.push_back(analyze_lock_contention(four_hot_spots(load), path_options(5, &start.state)));
     for (const LockContention& r : paths) {
       CHECK(verdict(r) == "lock queue on A");
       CHECK(r.diagnosis == paths[0].diagnosis);
@@ -142,9 +136,9 @@ TEST_CASE("lock verdict: diverged waits are thrashing without a hot spot at zero
   double lo = 0.001, hi = 500.0;
   while (hi - lo > 1e-3 * lo) {
     const double mid = 0.5 * (lo + hi);
-    (analyze_lock_contention(workload(mid), options(5)).thrashing ? hi : lo) = mid;
+    (analyze_lock_contention(workload(mid), path_options(5)).thrashing ? hi : lo) = mid;
   }
-  const LockContention start = analyze_lock_contention(workload(0.9 * lo), options(5));
+  const LockContention start = analyze_lock_contention(workload(0.9 * lo), path_options(5));
   REQUIRE(start.converged);
   for (const double s : {1.01, 1.5}) {  // (at 3 x the fold the pages are held half the time)
     CAPTURE(s);
@@ -152,7 +146,8 @@ TEST_CASE("lock verdict: diverged waits are thrashing without a hot spot at zero
     for (const std::size_t depth : {std::size_t{0}, std::size_t{5}}) {
       for (const LockIterationState* from :
            {static_cast<const LockIterationState*>(nullptr), &start.state}) {
-        const LockContention r = analyze_lock_contention(workload(s * lo), options(depth, from));
+        const LockContention r =
+            analyze_lock_contention(workload(s * lo), path_options(depth, from));
         CHECK(r.thrashing);
         CHECK_FALSE(r.lock_queue_saturated);
         if (first.empty()) first = verdict(r);

@@ -1,6 +1,7 @@
 // Lock workloads shared by the lock-model tests (acceleration, warm starts, the fold).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "solver/locking/lock_contention.hpp"
@@ -59,6 +60,18 @@ LockWorkload sixty_partitions_workload(double load, HotPages hot_pages, Requests
     w.classes.push_back(c);
   }
   return w;
+}
+
+/// Tight solver options for comparing solution paths: tolerance 1e-10, up to 200,000 iterations,
+/// Anderson depth `anderson_depth` (0: the plain damped iteration), warm-started from `start`.
+inline LockOptions path_options(std::size_t anderson_depth,
+                                const LockIterationState* start = nullptr) {
+  LockOptions o;
+  o.tolerance = 1e-10;
+  o.max_iterations = 200'000;
+  o.anderson_depth = anderson_depth;
+  o.start = start;
+  return o;
 }
 
 }  // namespace tpeval::solver::locking::testing
