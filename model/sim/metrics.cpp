@@ -109,7 +109,9 @@ MetricLayout::MetricLayout(const SystemModel& model) {
     add("type", n, "lock_requests", b + tc_lock_requests, done, 1.0, false, count);
     add("type", n, "conflict_probability", b + tc_lock_conflicts, b + tc_lock_requests, 1.0, false,
         share);
-    add("type", n, "deadlock_probability", b + tc_deadlocks, done, 1.0, false, count);
+    // Per attempt, as the analytic lock model defines it: a transaction restarted r times made
+    // r + 1 attempts, r of them deadlocked (restarts_per_transaction = p / (1 - p)).
+    add("type", n, "deadlock_probability", b + tc_deadlocks, b + tc_attempts, 1.0, false, share);
     add("type", n, "restarts_per_transaction", b + tc_restarts, done, 1.0, false, count);
   }
   for (std::size_t s = 0; s < stations_.size(); ++s) {

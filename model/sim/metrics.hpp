@@ -60,6 +60,7 @@ enum TypeCounter : int {
   tc_lock_conflicts,
   tc_deadlocks,
   tc_restarts,
+  tc_attempts,   ///< the first attempt and each restart (deadlock_probability is per attempt)
   tc_io_s_first  ///< then one reference-phase I/O time per device pool
 };
 

@@ -437,6 +437,7 @@ void TransactionEngine::abort_and_restart(std::uint32_t tx) {
   Tx& t = txs_[tx];
   t.c[tc_deadlocks] += 1;
   t.c[tc_restarts] += 1;
+  t.c[tc_attempts] += 1;
   current_[sc_deadlocks] += 1;
   current_[sc_restarts] += 1;
   std::vector<std::uint32_t> woken;
@@ -584,6 +585,7 @@ void TransactionEngine::complete(std::uint32_t tx) {
     count_node(t.node, nc_completions);
     count_node(t.node, nc_response_s, response);
   }
+  t.c[tc_attempts] += 1;  // the one that completes
   const auto base = static_cast<std::size_t>(layout_.type_base(t.type));
   current_[base + tc_completions] += 1;
   current_[base + tc_response_s] += response;
