@@ -13,6 +13,8 @@ packages=(build-essential cmake g++ clang libclang-rt-14-dev libfuzzer-14-dev li
 packages+=(slurm-wlm munge)
 # {fmt} for number formatting; help2man for the man page (built only when it is present).
 packages+=(libfmt-dev help2man)
+# gnuplot draws `tpeval whatif --plot` (cli/cmd_whatif.cpp); tests/cli/whatif_cli_test.cpp runs it.
+packages+=(gnuplot-nox)
 for arg in "$@"; do
   case "$arg" in
     --notebooks) packages+=(python3 python3-matplotlib python3-pandas jupyter-nbconvert
