@@ -6,17 +6,19 @@
 // a lock (another partition's granule) held by one of the transactions queued for the sequence
 // partition: it then holds its page until that one has passed its queue and committed. With n
 // transactions queued the chance of a stall per holding is `stalls_per_waiter` x n, the stall
-// lasts the blocker's residual wait E[W^2] / (2 E[W]) plus one holding time, and the holding
-// time h(n) solves h = hold + stalls_per_waiter n (residual(h) + h). The queued transactions
-// are a birth-death chain: births at the request rate, deaths at n / W(h(n)) (Little's law at
-// state n, W the mean wait of sequence_granule_wait at holding time h(n)). Its lower state n1
-// (first n with death rate >= request rate) is the operating point the mean-value model finds,
-// its middle state n2 (the next n with death rate < request rate, or the first n without a
-// holding time) the unstable one beyond which the queue grows without bound. The rate is
-// sustainable when the chain has a lower state and its mean first-passage time from n1 to n2
-// is at least `horizon_s`; it is not when the holding time diverges before the lower state.
-// States beyond `max_states` are not examined (and no collapse is claimed). docs/locking.md "Holder
-// stalls at an end-of-file page" gives the argument, the measurements and the sources.
+// lasts the blocker's remaining wait in that state, max(2/3 W(h), h/2) + c^2 h / 2 (a queued
+// transaction picked at random among those of the pages in service, c^2 = `hold_scv`), plus one
+// holding time, and the holding time h(n) solves h = hold + stalls_per_waiter n (remaining(h) +
+// h). The queued transactions are a birth-death chain: births at the request rate, deaths at
+// n / W(h(n)) (Little's law at state n, W the mean wait of sequence_granule_wait at holding
+// time h(n)). Its lower state n1 (first n with death rate >= request rate) is the operating
+// point the mean-value model finds, its middle state n2 (the next n with death rate < request
+// rate, or the first n without a holding time) the unstable one beyond which the queue grows
+// without bound. The rate is sustainable when the chain has a lower state and its mean
+// first-passage time from n1 to n2 is at least `horizon_s`; it is not when the holding time
+// diverges before the lower state. States beyond `max_states` are not examined (and no
+// collapse is claimed). docs/locking.md "Holder stalls at an end-of-file page" and "The stall
+// length" give the argument, the measurements and the sources.
 #pragma once
 
 #include <cstddef>
@@ -57,8 +59,8 @@ double sequence_stall_departure_rate(const SequenceStallInput& in, double waiter
 /// The wait of a request on the sequence partition at the chain's lower state, with the holder
 /// stalls in the holding time (docs/locking.md "Holder stalls at an end-of-file page", "The
 /// waits at the lower state"): over the chain's stationary distribution pi_n below its middle
-/// state, a holding stalls with probability a n for D(n) = the blocker's residual wait plus its
-/// holding time (a gamma fit of the wait at h(n) for E[D^2]); the stall's mean and second
+/// state, a holding stalls with probability a n for D(n) = the blocker's remaining wait plus its
+/// holding time, as in the chain (E[D^2] = 2 E[D]^2, as measured); the stall's mean and second
 /// moment, averaged over pi, are added to the holding time of `hold_mean_s` and `hold_scv`, and
 /// the wait is sequence_granule_wait at that holding time. Without stalls (a = 0, batch <= 1,
 /// no rate) or without a lower state (the stability check reports that) it is the plain
