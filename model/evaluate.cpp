@@ -1712,6 +1712,21 @@ double capacity_bound(const Prepared& pr) {
 
 namespace {
 
+/// Demand class c's slices of Point::deadlock_held_share and deadlock_requested_share (both
+/// left empty when the point has none).
+void class_deadlock_shares(const Prepared& pr, const Point& pt, std::size_t c,
+                           std::vector<double>& held, std::vector<double>& requested) {
+  const std::size_t np = pr.model.partitions.size();
+  held.clear();
+  requested.clear();
+  if (pt.deadlock_held_share.size() != pr.demand.types.size() * np) return;
+  const auto from = static_cast<std::ptrdiff_t>(c * np);
+  const auto to = static_cast<std::ptrdiff_t>((c + 1) * np);
+  held.assign(pt.deadlock_held_share.begin() + from, pt.deadlock_held_share.begin() + to);
+  requested.assign(pt.deadlock_requested_share.begin() + from,
+                   pt.deadlock_requested_share.begin() + to);
+}
+
 /// The classes' deadlock restarts (model/restarts.hpp), those of `node` only when given; empty
 /// at a saturated point (no steady state) or when no class deadlocks. A class whose attempts
 /// never complete counts none here (its type's restarts are null, type_result).
@@ -1726,18 +1741,31 @@ std::vector<ClassRestarts> class_restarts(const Prepared& pr, const Point& pt,
     const double r = restarts_per_transaction(pt.types[c].deadlock_probability).value_or(0.0);
     any = any || r > 0;
     out.push_back({d.type, pt.types[c].rate, r, {}, {}});
-    const std::size_t np = pr.model.partitions.size();
-    if (r > 0 && pt.deadlock_held_share.size() == pr.demand.types.size() * np) {
-      const auto from = static_cast<std::ptrdiff_t>(c * np);
-      const auto to = static_cast<std::ptrdiff_t>((c + 1) * np);
-      out.back().held_share.assign(pt.deadlock_held_share.begin() + from,
-                                   pt.deadlock_held_share.begin() + to);
-      out.back().requested_share.assign(pt.deadlock_requested_share.begin() + from,
-                                        pt.deadlock_requested_share.begin() + to);
-    }
+    if (r > 0) class_deadlock_shares(pr, pt, c, out.back().held_share, out.back().requested_share);
   }
   if (!any) out.clear();
   return out;
+}
+
+/// The work one restart of demand class `c` repeats (model/restarts.hpp, restart_work): its
+/// repeated references from the lock model's split of its deadlocks, and per partition its lock
+/// requests of one attempt - those the lock model counts and those that never conflict (records
+/// appended under record locks, class_accesses).
+RestartWork class_restart_work(const Prepared& pr, const Point& pt, std::size_t c) {
+  const auto& m = pr.model;
+  const std::size_t np = m.partitions.size();
+  const std::size_t type = pr.demand.types[c].type;
+  std::vector<double> held, requested;
+  class_deadlock_shares(pr, pt, c, held, requested);
+  const ClassLocks& cl = pr.class_locks[c];
+  std::vector<double> requests(np, 0.0);
+  for (std::size_t p = 0; p < np; ++p) {
+    if (p < cl.partition_lock_requests.size()) requests[p] = cl.partition_lock_requests[p];
+    if (pr.lock_part[p] < 0 && m.partitions[p].lock_granularity != LockGranularity::none &&
+        !m.partitions[p].clustered_with)
+      requests[p] += references_per_tx(m, type, p);
+  }
+  return restart_work(m, type, repeated_per_restart(m, type, held, requested), requests);
 }
 
 /// Repeated references per reference by partition (model/restarts.hpp); empty without restarts.
@@ -1848,6 +1876,13 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     const std::optional<double> tx_restarts = restarts_per_transaction(tp.deadlock_probability);
     restarts_known = restarts_known && tx_restarts.has_value();
     add(restarts, tx_restarts.value_or(0.0));
+    if (tx_restarts.value_or(0.0) > 0) {
+      // The work its restarts repeat, in its work counts (model/restarts.hpp).
+      const RestartWork rw = class_restart_work(pr, pt, c);
+      const double share = classes.size() == 1 ? 1.0 : w;
+      r.cpu_instructions += share * *tx_restarts * rw.cpu_instructions;
+      r.lock_requests += share * *tx_restarts * rw.lock_requests;
+    }
     add(r.lock_wait_scv, tp.lock_wait_scv);
     add(r.lock_wait_variance_s2, tp.lock_wait_variance_s2);
     add(r.cpu_wait_covariance_s2, tp.cpu_wait_covariance_s2);

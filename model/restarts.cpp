@@ -50,6 +50,22 @@ std::vector<double> repeated_per_restart(const SystemModel& model, std::size_t t
   return out;
 }
 
+RestartWork restart_work(const SystemModel& model, std::size_t type,
+                         const std::vector<double>& per_restart,
+                         const std::vector<double>& lock_requests_per_tx) {
+  const TransactionType& t = model.transaction_types[type];
+  RestartWork w;
+  w.cpu_instructions = t.instructions.bot;
+  w.lock_requests = 1.0;  // the refused request
+  for (std::size_t p = 0; p < per_restart.size(); ++p) {
+    w.cpu_instructions += t.instructions.per_reference * per_restart[p];
+    const double k = references_per_tx(model, type, p);
+    if (k > 0 && p < lock_requests_per_tx.size())
+      w.lock_requests += per_restart[p] * lock_requests_per_tx[p] / k;
+  }
+  return w;
+}
+
 std::vector<double> restart_references(const SystemModel& model,
                                        const std::vector<ClassRestarts>& classes) {
   const std::size_t np = model.partitions.size();

@@ -30,7 +30,12 @@
 // The repeated references were fixed a moment before (a restart follows at once; the LRU's
 // characteristic time is seconds to minutes on every model the tool accepts), so they hit in HS:
 // they add hits and references, not misses, I/O or victims (restart_hit_ratio and
-// add_restart_references). The repeated CPU work of a restart is not modelled yet (docs/model.md).
+// add_restart_references). Its work (restart_work): the transaction's BOT instructions and the
+// per-reference instructions of the repeated references (hits: no I/O overhead), and the lock
+// requests of the repeated references plus the refused one, which the simulator counts as a
+// request (transaction_engine.cpp next_reference). These are the work counts a transaction
+// reports (cpu_instructions_per_tx, lock_requests_per_tx); the CPU demand and the lock model's
+// steps do not include them yet (docs/model.md "Deadlock restarts").
 #pragma once
 
 #include <cstddef>
@@ -65,6 +70,19 @@ struct ClassRestarts {
 std::vector<double> repeated_per_restart(const SystemModel& model, std::size_t type,
                                          const std::vector<double>& held_share,
                                          const std::vector<double>& requested_share);
+
+/// The work one restart repeats (see the contract above).
+struct RestartWork {
+  double cpu_instructions = 0.0;
+  double lock_requests = 0.0;
+};
+
+/// The work of one restart of type `type` that repeats `per_restart` references per partition
+/// (repeated_per_restart); `lock_requests_per_tx`: per partition, the lock requests of one
+/// attempt (those that can conflict and those that cannot).
+RestartWork restart_work(const SystemModel& model, std::size_t type,
+                         const std::vector<double>& per_restart,
+                         const std::vector<double>& lock_requests_per_tx);
 
 /// Per partition: references repeated by restarts per reference of the first attempts,
 /// sum_c rate_c r_c R_cp / sum_c rate_c k_cp over the classes given (0 without references).
