@@ -21,12 +21,13 @@
 // host (fixed counts) shares the host's first reference's fate: the host's block takes the
 // H and V of both, and the glued partition repeats the host's share per reference. Without the
 // split (no lock partition of the cycle known) R_p = 2/3 k_p. On page-locked HISTORY with 50
-// BRANCH pages the cycles are HISTORY + BRANCH: the lock model puts the victim's held lock on
-// HISTORY in 0.86 of them (HISTORY's queue: a transaction that holds the hot page requests the
-// BRANCH page of one queued behind it), on BRANCH in 0.14; simulated (seeds 1-3, 55 / 60 TPS,
-// 3600 s): HISTORY 0.874-0.881, BRANCH (and TELLER) 0.119-0.127 references per restart, ACCOUNT
-// 0.703-0.715 (2/3 here: a held lock's chance to close a cycle grows with the time until the
-// closing request, which an ACCOUNT I/O between lengthens; not modelled).
+// BRANCH pages (60 TPS) the cycles are HISTORY + BRANCH: the lock model puts the victim's held
+// lock on HISTORY in 0.961 of them (HISTORY's queue: a transaction that holds the hot page
+// requests the BRANCH page of one queued behind it), on BRANCH in 0.039; simulated (seeds 1-3,
+// 55 / 60 TPS, 3600 s): HISTORY 0.874-0.881, BRANCH (and TELLER) 0.119-0.127 references per
+// restart (the lock model's split, not this rule, is the difference), ACCOUNT 0.703-0.715 (2/3
+// here: a held lock's chance to close a cycle grows with the time until the closing request,
+// which an ACCOUNT I/O between lengthens; not modelled).
 // The repeated references were fixed a moment before (a restart follows at once; the LRU's
 // characteristic time is seconds to minutes on every model the tool accepts), so they hit in HS:
 // they add hits and references, not misses, I/O or victims (restart_hit_ratio and
