@@ -23,7 +23,10 @@ std::vector<double> repeated_per_restart(const SystemModel& model, std::size_t t
   std::vector<double> k(np), held(np, 0.0), requested(np, 0.0), out(np, 0.0);
   for (std::size_t p = 0; p < np; ++p) {
     k[p] = references_per_tx(model, type, p);
-    if (split) held[p] = held_share[p], requested[p] = requested_share[p];
+    if (split) {
+      held[p] = held_share[p];
+      requested[p] = requested_share[p];
+    }
   }
   // A clustered partition glued after its host's first reference (the simulator's fixed
   // counts) is in its host's block: the block holds or requests where either does.
