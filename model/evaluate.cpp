@@ -123,6 +123,11 @@ struct Point {
   /// Thomasian's alpha at the lock model's operating point, when it reached one (also when alpha
   /// makes it thrash): the maximum-throughput search interpolates it (RateSearch).
   std::optional<double> lock_alpha;
+  /// Per demand class and model partition, at [c * partitions + p]: the share of the class's
+  /// deadlocks whose victim holds (`held`) or requests (`requested`) its lock of the cycle on
+  /// p's lock partition (solver/locking LockContention::deadlock_held_on; model/restarts.hpp);
+  /// empty when no class deadlocks.
+  std::vector<double> deadlock_held_share, deadlock_requested_share;
 };
 
 /// Reference-weighted averages of the nodes' buffer ratios (for the system-wide report).
@@ -806,10 +811,10 @@ std::vector<std::vector<std::size_t>> clustered_partitions(const SystemModel& m)
 /// The reference phase of one type as blocks of CPU bursts and I/O episodes.
 struct ReferenceWork {
   bool has_io = false;
-  double episode_s = 0.0;  ///< mean I/O episode
-  double ops = 1.0;        ///< device operations per episode
-  double bot_s = 0.0;      ///< BOT's share of the non-I/O time
-  double cpu_s = 0.0;      ///< non-I/O time per reference, page requests apart
+  double episode_s = 0.0;                       ///< mean I/O episode
+  double ops = 1.0;                             ///< device operations per episode
+  double bot_s = 0.0;                           ///< BOT's share of the non-I/O time
+  double cpu_s = 0.0;                           ///< non-I/O time per reference, page requests apart
   double trip_s = 0.0, trip_variance_s2 = 0.0;  ///< one page request (remote_trip_moments)
 
   /// A block of `bursts` references with `q` I/O episodes and `trips` page requests: mean and
@@ -1316,6 +1321,49 @@ void apply_lock_waits(const Prepared& pr, Point& pt, const solver::locking::Lock
   if (requests > 0) pt.conflict_probability /= requests;
 }
 
+/// Point::deadlock_held_share and deadlock_requested_share from the lock model's parts of the
+/// deadlock sums; a type of several counts (count classes) weights its classes' parts by their
+/// probabilities, as its deadlock probability (merge_count_classes).
+void deadlock_shares(const Prepared& pr, Point& pt, const solver::locking::LockContention& lc,
+                     const std::vector<int>& lock_class) {
+  const auto& m = pr.model;
+  const std::size_t np = m.partitions.size();
+  const std::size_t nlp = lc.partitions.size();
+  if (lc.deadlock_held_on.size() != lc.classes.size() * nlp) return;
+  std::vector<double> held(nlp), requested(nlp);
+  for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
+    if (lock_class[c] < 0 || !(pt.types[c].deadlock_probability > 0)) continue;
+    const auto& type = m.transaction_types[pr.demand.types[c].type];
+    std::fill(held.begin(), held.end(), 0.0);
+    std::fill(requested.begin(), requested.end(), 0.0);
+    auto next = static_cast<std::size_t>(lock_class[c]);
+    const auto points = pr.single_count[pr.demand.types[c].type]
+                            ? std::vector<std::pair<double, double>>{{1.0, 1.0}}
+                            : count_points(type);
+    for (const auto& [value, probability] : points) {
+      if (value <= 0) continue;
+      for (std::size_t lp = 0; lp < nlp; ++lp) {
+        held[lp] += probability * lc.deadlock_held_on[next * nlp + lp];
+        requested[lp] += probability * lc.deadlock_requested_on[next * nlp + lp];
+      }
+      ++next;
+    }
+    double all = 0.0;
+    for (const double h : held) all += h;
+    if (!(all > 0)) continue;
+    if (pt.deadlock_held_share.empty()) {
+      pt.deadlock_held_share.assign(pr.demand.types.size() * np, 0.0);
+      pt.deadlock_requested_share.assign(pr.demand.types.size() * np, 0.0);
+    }
+    for (std::size_t p = 0; p < np; ++p) {
+      const int lp = pr.lock_part[p];
+      if (lp < 0) continue;
+      pt.deadlock_held_share[c * np + p] = held[static_cast<std::size_t>(lp)] / all;
+      pt.deadlock_requested_share[c * np + p] = requested[static_cast<std::size_t>(lp)] / all;
+    }
+  }
+}
+
 /// GEH locking: a request that waits for a holder at another node is granted by a message from
 /// that node (ch7.md §5, "no messages except grant notifications to waiting nodes").
 void add_grant_notifications(const Prepared& pr, Point& pt,
@@ -1399,6 +1447,7 @@ void lock_contention(const Prepared& pr, Point& pt,
   pt.deadlock_rate_per_s = lc.deadlock_rate_per_s;
   pt.blocked_share = lc.blocked_share;
   apply_lock_waits(pr, pt, lc, lock_class);
+  deadlock_shares(pr, pt, lc, lock_class);
   add_grant_notifications(pr, pt, lc, parts.lock_part);
   set_partition_conflicts(pr.model, pt, lc, parts.lock_part);
 }
@@ -1680,6 +1729,21 @@ double capacity_bound(const Prepared& pr) {
 
 namespace {
 
+/// Demand class c's slices of Point::deadlock_held_share and deadlock_requested_share (both
+/// left empty when the point has none).
+void class_deadlock_shares(const Prepared& pr, const Point& pt, std::size_t c,
+                           std::vector<double>& held, std::vector<double>& requested) {
+  const std::size_t np = pr.model.partitions.size();
+  held.clear();
+  requested.clear();
+  if (pt.deadlock_held_share.size() != pr.demand.types.size() * np) return;
+  const auto from = static_cast<std::ptrdiff_t>(c * np);
+  const auto to = static_cast<std::ptrdiff_t>((c + 1) * np);
+  held.assign(pt.deadlock_held_share.begin() + from, pt.deadlock_held_share.begin() + to);
+  requested.assign(pt.deadlock_requested_share.begin() + from,
+                   pt.deadlock_requested_share.begin() + to);
+}
+
 /// The classes' deadlock restarts (model/restarts.hpp), those of `node` only when given; empty
 /// at a saturated point (no steady state) or when no class deadlocks. A class whose attempts
 /// never complete counts none here (its type's restarts are null, type_result).
@@ -1693,10 +1757,32 @@ std::vector<ClassRestarts> class_restarts(const Prepared& pr, const Point& pt,
     if (node && d.node != *node) continue;
     const double r = restarts_per_transaction(pt.types[c].deadlock_probability).value_or(0.0);
     any = any || r > 0;
-    out.push_back({d.type, pt.types[c].rate, r});
+    out.push_back({d.type, pt.types[c].rate, r, {}, {}});
+    if (r > 0) class_deadlock_shares(pr, pt, c, out.back().held_share, out.back().requested_share);
   }
   if (!any) out.clear();
   return out;
+}
+
+/// The work one restart of demand class `c` repeats (model/restarts.hpp, restart_work): its
+/// repeated references from the lock model's split of its deadlocks, and per partition its lock
+/// requests of one attempt - those the lock model counts and those that never conflict (records
+/// appended under record locks, class_accesses).
+RestartWork class_restart_work(const Prepared& pr, const Point& pt, std::size_t c) {
+  const auto& m = pr.model;
+  const std::size_t np = m.partitions.size();
+  const std::size_t type = pr.demand.types[c].type;
+  std::vector<double> held, requested;
+  class_deadlock_shares(pr, pt, c, held, requested);
+  const ClassLocks& cl = pr.class_locks[c];
+  std::vector<double> requests(np, 0.0);
+  for (std::size_t p = 0; p < np; ++p) {
+    if (p < cl.partition_lock_requests.size()) requests[p] = cl.partition_lock_requests[p];
+    if (pr.lock_part[p] < 0 && m.partitions[p].lock_granularity != LockGranularity::none &&
+        !m.partitions[p].clustered_with)
+      requests[p] += references_per_tx(m, type, p);
+  }
+  return restart_work(m, type, repeated_per_restart(m, type, held, requested), requests);
 }
 
 /// Repeated references per reference by partition (model/restarts.hpp); empty without restarts.
@@ -1807,6 +1893,13 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     const std::optional<double> tx_restarts = restarts_per_transaction(tp.deadlock_probability);
     restarts_known = restarts_known && tx_restarts.has_value();
     add(restarts, tx_restarts.value_or(0.0));
+    if (tx_restarts.value_or(0.0) > 0) {
+      // The work its restarts repeat, in its work counts (model/restarts.hpp).
+      const RestartWork rw = class_restart_work(pr, pt, c);
+      const double share = classes.size() == 1 ? 1.0 : w;
+      r.cpu_instructions += share * *tx_restarts * rw.cpu_instructions;
+      r.lock_requests += share * *tx_restarts * rw.lock_requests;
+    }
     add(r.lock_wait_scv, tp.lock_wait_scv);
     add(r.lock_wait_variance_s2, tp.lock_wait_variance_s2);
     add(r.cpu_wait_covariance_s2, tp.cpu_wait_covariance_s2);

@@ -269,31 +269,63 @@ double back_term(const DeadlockInputs& in, std::size_t c, std::size_t o, std::si
          in.workload.partitions[q].granules;
 }
 
+/// Where class c's deadlock sum lies (issue #13, deadlock restarts): per partition, the part in
+/// which the victim - o, whose later request closes the cycle - holds its lock there (the
+/// partition c is blocked on: `held`) and the part in which it requests there (the partition of
+/// c's held lock: `requested`). Each sums to the deadlock sum. Null pointers: not wanted.
+struct DeadlockSplit {
+  double* held = nullptr;
+  double* requested = nullptr;
+};
+
 /// The deadlock sum of class c, sum over p, o of k_p * P(blocked by o) * min(1, P(back)), with
 /// the sum over q inside P(back) taken once per class pair (prefix and suffix sums around q = p,
 /// then the q = p term without the blocked request): O(classes x partitions) per class instead
-/// of O(classes x partitions^2) (issue #16).
+/// of O(classes x partitions^2) (issue #16). `split`: its parts by partition (the requested
+/// part of (p, q) is its share back_term(q) / P(back) of the clamped term; O(partitions) more
+/// per class pair).
 double deadlock_sum_by_pairs(const DeadlockInputs& in, std::size_t c, std::vector<double>& before,
-                             std::vector<double>& after, std::vector<double>& by_partition) {
+                             std::vector<double>& after, std::vector<double>& by_partition,
+                             DeadlockSplit split = {}) {
   const std::size_t np = in.workload.partitions.size();
   const std::size_t nc = in.totals.size();
   std::fill(by_partition.begin(), by_partition.end(), 0.0);
+  std::vector<double> term, weight;  // per q: back_term(q, 0) and the clamped weight of p = q
+  if (split.requested) {
+    std::fill(split.requested, split.requested + np, 0.0);
+    term.resize(np);
+    weight.resize(np);
+  }
   for (std::size_t o = 0; o < nc; ++o) {
     if (in.totals[o].requests <= 0) continue;
     before[0] = 0;
     for (std::size_t q = 0; q < np; ++q) before[q + 1] = before[q] + back_term(in, c, o, q, 0.0);
     after[np] = 0;
     for (std::size_t q = np; q-- > 0;) after[q] = after[q + 1] + back_term(in, c, o, q, 0.0);
+    double all_weight = 0;
+    if (split.requested) std::fill(weight.begin(), weight.end(), 0.0);
     for (std::size_t p = 0; p < np; ++p) {
       if (in.totals[c].requests_on[p] <= 0) continue;
       const double p_by_o = blocked_by(in, c, o, p);
       if (p_by_o <= 0) continue;
       const double p_back = before[p] + after[p + 1] + back_term(in, c, o, p, 1.0);
       by_partition[p] += p_by_o * std::min(1.0, p_back);
+      if (split.requested && p_back > 0) {
+        weight[p] = in.totals[c].requests_on[p] * p_by_o * std::min(1.0, p_back) / p_back;
+        all_weight += weight[p];
+      }
+    }
+    if (!split.requested || all_weight <= 0) continue;
+    for (std::size_t q = 0; q < np; ++q) {
+      split.requested[q] += (before[q + 1] - before[q]) * (all_weight - weight[q]) +
+                            back_term(in, c, o, q, 1.0) * weight[q];
     }
   }
   double sum = 0;
-  for (std::size_t p = 0; p < np; ++p) sum += in.totals[c].requests_on[p] * by_partition[p];
+  for (std::size_t p = 0; p < np; ++p) {
+    sum += in.totals[c].requests_on[p] * by_partition[p];
+    if (split.held) split.held[p] = in.totals[c].requests_on[p] * by_partition[p];
+  }
   return sum;
 }
 
@@ -316,13 +348,16 @@ class DeadlockByPartitionPairs {
     }
   }
 
-  /// sum over p, o, q of k_p * others * locks(o, p) / D_p * back_term(c, o, q).
-  double sum(std::size_t c) const {
+  /// sum over p, o, q of k_p * others * locks(o, p) / D_p * back_term(c, o, q); `split`: its
+  /// terms by p (held) and by q (requested).
+  double sum(std::size_t c, DeadlockSplit split = {}) const {
+    if (split.requested) std::fill(split.requested, split.requested + np_, 0.0);
     const ClassTotals& tc = in_.totals[c];
     const double own_correction = in_.own_seen[c] - in_.population[c];
     double total = 0;
     for (std::size_t p = 0; p < np_; ++p) {
       const double kp = tc.requests_on[p];
+      if (split.held) split.held[p] = 0.0;
       if (kp <= 0) continue;
       const double w = exclusive_share_of(tc, p);
       const double own_locks =
@@ -339,9 +374,13 @@ class DeadlockByPartitionPairs {
         double by_holders = (1 - wc) * (g_xw_[i] + w * g_sw_[i]) + wc * (g_x_[i] + w * g_s_[i]);
         by_holders += own_correction * own_locks * requests_left(c, q, drop) *
                       (exclusive_share_of(tc, q) + (1 - exclusive_share_of(tc, q)) * wc);
-        over_q += c_held_on_q * by_holders / in_.workload.partitions[q].granules;
+        const double term_q = c_held_on_q * by_holders / in_.workload.partitions[q].granules;
+        over_q += term_q;
+        if (split.requested)
+          split.requested[q] += kp * term_q / in_.workload.partitions[p].granules;
       }
       total += kp * over_q / in_.workload.partitions[p].granules;
+      if (split.held) split.held[p] = kp * over_q / in_.workload.partitions[p].granules;
     }
     return total;
   }
@@ -376,10 +415,16 @@ class DeadlockByPartitionPairs {
 /// deadlock_sum_by_pairs; with more classes than partitions (and partitions few enough for
 /// partition-pair tables) the classes whose clamps provably do not bind take the
 /// partition-pair form, so the cost is O(classes x partitions x min(classes, partitions)).
-std::vector<double> two_cycle_deadlock_sums(const DeadlockInputs& in) {
+/// `held`, `requested` (not null): the sums' parts by partition (DeadlockSplit), at
+/// [c * partitions + p].
+std::vector<double> two_cycle_deadlock_sums(const DeadlockInputs& in,
+                                            std::vector<double>* held = nullptr,
+                                            std::vector<double>* requested = nullptr) {
   const std::size_t np = in.workload.partitions.size();
   const std::size_t nc = in.totals.size();
   std::vector<double> result(nc, 0.0);
+  if (held) held->assign(nc * np, 0.0);
+  if (requested) requested->assign(nc * np, 0.0);
   constexpr std::size_t kMaxPairTablePartitions = 512;  // 4 tables of 512^2 doubles: 8 MiB
   std::optional<DeadlockByPartitionPairs> by_partition_pairs;
   // Upper bounds: n_o * locks held by o on p (>= others * locks(o, p)), and o's remaining
@@ -416,8 +461,10 @@ std::vector<double> two_cycle_deadlock_sums(const DeadlockInputs& in) {
       }
     }
     unclamped = unclamped && back_bound <= 1.0;
-    result[c] = unclamped ? by_partition_pairs->sum(c)
-                          : deadlock_sum_by_pairs(in, c, before, after, by_partition);
+    const DeadlockSplit split{held ? held->data() + c * np : nullptr,
+                              requested ? requested->data() + c * np : nullptr};
+    result[c] = unclamped ? by_partition_pairs->sum(c, split)
+                          : deadlock_sum_by_pairs(in, c, before, after, by_partition, split);
   }
   return result;
 }
@@ -2220,9 +2267,11 @@ LockContention LockModel::results() {
   partition_results(out);
 
   // Per-class results, deadlocks and thrashing indicators.
-  const std::vector<double> p_deadlock = diverged && !options.results_when_thrashing
-                                             ? std::vector<double>(nc, 0.0)
-                                             : two_cycle_deadlock_sums(deadlock_inputs());
+  const std::vector<double> p_deadlock =
+      diverged && !options.results_when_thrashing
+          ? std::vector<double>(nc, 0.0)
+          : two_cycle_deadlock_sums(deadlock_inputs(), &out.deadlock_held_on,
+                                    &out.deadlock_requested_on);
   double total_population = 0, blocked = 0, eta_weighted = 0, alpha_weighted = 0;
   double k2n_over_d = 0;
   out.classes.reserve(nc);  // (grown one by one: 10^4 classes copied ~14 times, issue #16)

@@ -163,7 +163,7 @@ struct PartitionContention {
 /// of a nearby workload (the same classes and partitions at a slightly higher load, as in a
 /// search for the maximum throughput) started from it needs a few iterations instead of hundreds.
 struct LockIterationState {
-  std::vector<double> wait_per_request;       ///< z_c, per class
+  std::vector<double> wait_per_request;  ///< z_c, per class
   /// Mean wait per request of class c on partition p, at [c * partitions + p] (one allocation,
   /// not one per class: 10^4 classes copied it per solve, issue #16).
   std::vector<double> wait_on;
@@ -199,6 +199,12 @@ struct LockContention {
   bool converged = false;
   /// The last iterate (for LockOptions::start of a nearby solve); empty when the waits diverged.
   LockIterationState state;
+  /// Where each class's two-cycle deadlock sum lies, at [c * partitions + p] (issue #13, deadlock
+  /// restarts): the part whose victim - the transaction whose request closes the cycle - holds
+  /// its lock of the cycle on p (`held_on`), and the part whose victim's closing request is on p
+  /// (`requested_on`). Each sums over p to the class's sum (deadlock_probability before its
+  /// clamp to 1); empty when the deadlock sums were not computed.
+  std::vector<double> deadlock_held_on, deadlock_requested_on;
 };
 
 struct LockOptions {

@@ -255,7 +255,12 @@ TEST_CASE("hot spots: conflicts per request as the simulator counts them, no sel
   const Evaluation hot = eval_default({{"database.partitions[HISTORY].lock_granularity", "page"},
                                        {"workload.arrival_rate_per_s", 30}});
   REQUIRE_FALSE(hot.saturated);
-  CHECK(hot.types[0].lock_requests == doctest::Approx(3.0));
+  // BRANCH, ACCOUNT, HISTORY, and the requests of the aborted attempts (model/restarts.hpp): at
+  // most the three and the refused one per restart.
+  const double restarts = hot.types[0].restarts_per_transaction.value_or(-1.0);
+  REQUIRE(restarts > 0.0);
+  CHECK(hot.types[0].lock_requests > 3.0);
+  CHECK(hot.types[0].lock_requests <= 3.0 + 3.0 * restarts);
   // Measured by the simulator (seed 1, `tpeval validate`): 0.233 and 0.00082 +- 0.00019.
   CHECK(hot.conflict_probability == doctest::Approx(0.233).epsilon(0.1));
   CHECK(hot.types[0].deadlock_probability < 0.0015);

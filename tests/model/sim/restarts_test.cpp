@@ -4,9 +4,11 @@
 // restart: ACCOUNT's hit ratio was 0.04 % analytic against 2.1 % simulated.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "../scenarios.hpp"
 #include "fixed_length.hpp"
@@ -21,8 +23,8 @@
 
 using namespace tpeval::model;
 using namespace tpeval::model::sim;
-using tpeval::model::testing::with;
 using tpeval::model::sim::testing::fixed_length;
+using tpeval::model::testing::with;
 
 namespace {
 
@@ -66,11 +68,13 @@ TEST_CASE("deadlock restarts: 50 BRANCH pages, ACCOUNT's hit ratio from the dead
   CHECK(*e.types.front().restarts_per_transaction == doctest::Approx(r));
   REQUIRE(e.restart_rate_per_s.has_value());
   CHECK(*e.restart_rate_per_s == doctest::Approx(60.0 * r));
-  // The buffer model's hit ratio of the first attempts (no restarts), and the repeated share.
+  // The buffer model's hit ratio of the first attempts (no restarts), and the repeated share:
+  // ACCOUNT is in no cycle (its record locks hardly conflict), so 2/3 of a reference per restart.
   const BufferLevels levels = evaluate_buffers(m);
   const PartitionBuffer& first = levels.partitions[partition_index(m, "ACCOUNT")];
-  const double repeated = kRepeatedShare * r;  // repeated ACCOUNT references per reference
   const PartitionResult& account = partition(e, "ACCOUNT");
+  const double repeated = account.references_per_s / 60.0 - 1.0;  // per reference
+  CHECK(repeated == doctest::Approx(kRepeatedShare * r).epsilon(0.01));
   CHECK(account.hs_hit_ratio ==
         doctest::Approx((first.hs_hit_ratio + repeated) / (1.0 + repeated)));
   CHECK(account.references_per_s == doctest::Approx(60.0 * (1.0 + repeated)));
@@ -80,6 +84,84 @@ TEST_CASE("deadlock restarts: 50 BRANCH pages, ACCOUNT's hit ratio from the dead
         doctest::Approx(60.0 * (1.0 - first.hs_hit_ratio)));
   std::printf("  50 BRANCH pages, 60 TPS: p %.4f, ACCOUNT hit %.3f %% (first attempts %.3f %%)\n",
               p, 100.0 * account.hs_hit_ratio, 100.0 * first.hs_hit_ratio);
+}
+
+TEST_CASE("deadlock restarts: a restart repeats the cycle's held reference, not the refused one") {
+  const SystemModel m = fifty_branch_pages(60.0);
+  const std::size_t np = m.partitions.size();
+  const std::size_t account = partition_index(m, "ACCOUNT"), branch = partition_index(m, "BRANCH"),
+                    teller = partition_index(m, "TELLER"), history = partition_index(m, "HISTORY");
+  // Cycles of HISTORY + BRANCH: the victim holds HISTORY in 0.9 of them and requests BRANCH.
+  std::vector<double> held(np, 0.0), requested(np, 0.0);
+  held[history] = requested[branch] = 0.9;
+  held[branch] = requested[history] = 0.1;
+  const std::vector<double> r = repeated_per_restart(m, 0, held, requested);
+  CHECK(r[history] == doctest::Approx(0.9));        // held: made before the closing request
+  CHECK(r[branch] == doctest::Approx(0.1));         // requested 0.9: refused, not made
+  CHECK(r[teller] == doctest::Approx(0.1));         // right after its BRANCH (fixed counts)
+  CHECK(r[account] == doctest::Approx(2.0 / 3.0));  // outside the cycle: before it in 2 of 3
+  // Without the split, 2/3 of every reference (the rule before issue #13's split).
+  const std::vector<double> plain = repeated_per_restart(m, 0, {}, {});
+  for (std::size_t p = 0; p < np; ++p) CHECK(plain[p] == doctest::Approx(2.0 / 3.0));
+}
+
+// Issue #13: the simulator repeats per restart (seeds 1-3, 55 / 60 TPS, 3600 s) HISTORY
+// 0.874-0.881, BRANCH and TELLER 0.119-0.127, ACCOUNT 0.703-0.715 references; before the split
+// the analytic model took 2/3 of each.
+TEST_CASE("deadlock restarts: 50 BRANCH pages, the lock model's cycles are HISTORY + BRANCH") {
+  const SystemModel m = fifty_branch_pages(60.0);
+  const Evaluation e = evaluate(m, EvaluateOptions{false});
+  REQUIRE_FALSE(e.saturated);
+  const double r = e.types.front().restarts_per_transaction.value_or(0.0);
+  REQUIRE(r > 0.01);
+  const auto per_restart = [&](const std::string& name) {
+    return (partition(e, name).references_per_s / 60.0 - 1.0) / r;
+  };
+  const double history = per_restart("HISTORY"), branch = per_restart("BRANCH");
+  // Nearer the simulated 0.877 / 0.123 than 2/3 each, but the lock model puts the victim's held
+  // lock on HISTORY in 0.96 of the cycles (its `ahead` term: a holder of the page requests the
+  // BRANCH page of one queued behind it), the simulator in 0.88: the measured value is pinned.
+  CHECK(std::abs(history - 0.877) < std::abs(2.0 / 3.0 - 0.877));
+  CHECK(std::abs(branch - 0.123) < std::abs(2.0 / 3.0 - 0.123));
+  CHECK(history == doctest::Approx(0.961).epsilon(0.005));
+  CHECK(history + branch == doctest::Approx(1.0).epsilon(0.01));  // the one held lock
+  CHECK(per_restart("TELLER") == doctest::Approx(branch));
+  CHECK(per_restart("ACCOUNT") == doctest::Approx(2.0 / 3.0).epsilon(0.01));
+  std::printf("  50 BRANCH pages, 60 TPS, per restart: HISTORY %.3f, BRANCH %.3f, ACCOUNT %.3f\n",
+              history, branch, per_restart("ACCOUNT"));
+}
+
+TEST_CASE("deadlock restarts: a restart repeats BOT, its repeated references and their locks") {
+  const SystemModel m = fifty_branch_pages(60.0);
+  const std::size_t np = m.partitions.size();
+  std::vector<double> per_restart(np, 0.0), requests(np, 0.0);
+  per_restart[partition_index(m, "HISTORY")] = 0.9;
+  per_restart[partition_index(m, "BRANCH")] = per_restart[partition_index(m, "TELLER")] = 0.1;
+  per_restart[partition_index(m, "ACCOUNT")] = 2.0 / 3.0;
+  // Page locks on BRANCH (TELLER is in its page: no request of its own) and HISTORY, record
+  // locks on ACCOUNT: one request per reference each.
+  requests[partition_index(m, "HISTORY")] = requests[partition_index(m, "BRANCH")] = 1.0;
+  requests[partition_index(m, "ACCOUNT")] = 1.0;
+  const RestartWork w = restart_work(m, 0, per_restart, requests);
+  const auto& ins = m.transaction_types.front().instructions;
+  CHECK(w.cpu_instructions == doctest::Approx(ins.bot + ins.per_reference * (1.1 + 2.0 / 3.0)));
+  CHECK(w.lock_requests == doctest::Approx(1.0 + 1.0 + 2.0 / 3.0));  // and the refused one
+}
+
+// Issue #13: the simulator counts the work of the aborted attempts (seeds 1 / 2, 3600 s):
+// 262,709 +- 152 / 262,656 +- 122 instructions and 3.0813 +- 0.0034 / 3.0800 +- 0.0028 lock
+// requests per transaction; without the restarts' work the analytic counts were 259,148 and
+// 3.00.
+TEST_CASE("deadlock restarts: 50 BRANCH pages, the restarts' work in the work counts") {
+  const Evaluation e = evaluate(fifty_branch_pages(60.0), EvaluateOptions{false});
+  REQUIRE_FALSE(e.saturated);
+  const TypeResult& t = e.types.front();
+  CHECK(t.cpu_instructions > 262'534.0);
+  CHECK(t.cpu_instructions < 262'862.0);
+  CHECK(t.lock_requests > 3.0772);
+  CHECK(t.lock_requests < 3.0847);
+  std::printf("  50 BRANCH pages, 60 TPS: %.0f instructions, %.4f lock requests per tx\n",
+              t.cpu_instructions, t.lock_requests);
 }
 
 TEST_CASE("deadlock restarts: without deadlocks the hit ratios are the buffer model's") {

@@ -219,3 +219,53 @@ TEST_CASE("locking: an open class split into identical copies gives the same con
   CHECK(copies.deadlock_rate_per_s == same(one.deadlock_rate_per_s));
   CHECK(copies.blocked_share == same(one.blocked_share));
 }
+
+// Issue #13 (deadlock restarts, model/restarts.hpp): each class's deadlock sum split by the
+// partition where the victim holds its lock of the cycle and where it requests: each part sums
+// to the class's deadlock probability (where it is not clamped), and the class-pair and the
+// partition-pair forms split alike (`many` with idle partitions added takes the class pairs).
+TEST_CASE("locking: the deadlock sums split by held and requested partition") {
+  const auto check_split = [](const LockContention& r) {
+    const std::size_t np = r.partitions.size();
+    REQUIRE(r.deadlock_held_on.size() == r.classes.size() * np);
+    REQUIRE(r.deadlock_requested_on.size() == r.classes.size() * np);
+    for (std::size_t c = 0; c < r.classes.size(); ++c) {
+      CAPTURE(c);
+      double held = 0, requested = 0;
+      for (std::size_t p = 0; p < np; ++p) {
+        CHECK(r.deadlock_held_on[c * np + p] >= 0.0);
+        CHECK(r.deadlock_requested_on[c * np + p] >= 0.0);
+        held += r.deadlock_held_on[c * np + p];
+        requested += r.deadlock_requested_on[c * np + p];
+      }
+      CHECK(held == doctest::Approx(r.classes[c].deadlock_probability).epsilon(1e-12));
+      CHECK(requested == doctest::Approx(r.classes[c].deadlock_probability).epsilon(1e-12));
+    }
+  };
+  const LockContention mixed_result = analyze_lock_contention(mixed());
+  check_split(mixed_result);
+  // Class 0's victims: the hot partition (3 granules) and the end-of-file page both hold and
+  // request; the unused partition neither.
+  const std::size_t np = mixed_result.partitions.size();
+  CHECK(mixed_result.deadlock_held_on[0 * np + 0] > 0.0);
+  CHECK(mixed_result.deadlock_held_on[0 * np + 4] == 0.0);
+  CHECK(mixed_result.deadlock_requested_on[0 * np + 4] == 0.0);
+
+  const LockContention pairs = analyze_lock_contention(many(40, 2));
+  check_split(pairs);
+  LockWorkload wide = many(40, 2);
+  for (int i = 0; i < 5; ++i) wide.partitions.push_back({"idle" + std::to_string(i), 100});
+  const LockContention by_classes = analyze_lock_contention(wide);
+  check_split(by_classes);
+  const std::size_t nw = wide.partitions.size();
+  for (std::size_t c = 0; c < pairs.classes.size(); ++c) {
+    for (std::size_t p = 0; p < 3; ++p) {
+      CAPTURE(c);
+      CAPTURE(p);
+      CHECK(by_classes.deadlock_held_on[c * nw + p] ==
+            doctest::Approx(pairs.deadlock_held_on[c * 3 + p]).epsilon(1e-9));
+      CHECK(by_classes.deadlock_requested_on[c * nw + p] ==
+            doctest::Approx(pairs.deadlock_requested_on[c * 3 + p]).epsilon(1e-9));
+    }
+  }
+}
