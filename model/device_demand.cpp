@@ -245,7 +245,12 @@ void force_write_demand(const SystemModel& model, std::size_t t, Builder& b, Typ
   const auto& pol = model.policies;
   const std::size_t np = model.partitions.size();
   std::vector<double> writes(np, 0.0);
-  double total = 0.0;
+  std::vector<char> forked(np, 0);  // the write waits for a device: one of the parallel ones
+  double parallel = 0.0;
+  const auto to_extended_buffer = [&](const Partition& part) {
+    return part.allocation.extended_buffer && model.storage.extended_memory.buffer_pages > 0 &&
+           pol.force_writes_to_extended_buffer;
+  };
   for (std::size_t p = 0; p < np; ++p) {
     const auto& part = model.partitions[p];
     const double updates = references_per_tx(model, t, p) * update_share_of(type, p);
@@ -253,23 +258,29 @@ void force_write_demand(const SystemModel& model, std::size_t t, Builder& b, Typ
     writes[p] = part.access == AccessPattern::random
                     ? updates
                     : std::min(updates, 1.0 + updates / part.blocking_factor);
-    total += writes[p];
+    if (to_extended_buffer(part)) continue;
+    const IoPath path =
+        write_path(model.storage, storage_location(model.storage, part.allocation.device),
+                   part.allocation.write_buffer, part.allocation.disk_cache, true);
+    for (const IoStep& s : path)
+      if (s.kind == IoStep::Kind::device && s.wait != IoWait::background) forked[p] = 1;
+    if (forked[p]) parallel += writes[p];
   }
-  // Parallel FORCE writes (open, §1.12): the transaction waits for the last of them.
-  const double weight = pol.force_writes_parallel ? parallel_write_weight(total) : 1.0;
+  // Parallel FORCE writes (open, §1.12): the transaction waits for the last of the writes that
+  // wait for a device; EH accesses stay one after the other, as in the simulator.
+  const double weight = pol.force_writes_parallel ? parallel_write_weight(parallel) : 1.0;
   for (std::size_t p = 0; p < np; ++p) {
     if (writes[p] <= 0) continue;
     const auto& part = model.partitions[p];
     d.force_writes += writes[p];
-    if (part.allocation.extended_buffer && model.storage.extended_memory.buffer_pages > 0 &&
-        pol.force_writes_to_extended_buffer) {
+    if (to_extended_buffer(part)) {
       // Into the NV EH buffer (replicated, L2374), then written through asynchronously.
-      b.eh_access(writes[p], weight);
+      b.eh_access(writes[p]);
       d.synchronous_writes += writes[p];
       b.write_through(part.allocation.device, writes[p]);
     } else {
       b.write_pages(part.allocation.device, part.allocation.write_buffer,
-                    part.allocation.disk_cache, writes[p], true, weight);
+                    part.allocation.disk_cache, writes[p], true, forked[p] ? weight : 1.0);
     }
   }
 }
