@@ -24,6 +24,7 @@
 #include "solver/mva/closed.hpp"
 #include "solver/mva/serialized_chains.hpp"
 #include "solver/network/network.hpp"
+#include "solver/open/erlang_arrivals.hpp"
 #include "solver/open/expected_maximum.hpp"
 #include "solver/open/fed_back_wait.hpp"
 #include "solver/open/flow_equivalent.hpp"
@@ -490,6 +491,23 @@ std::vector<double> active_per_node(const Prepared& pr, const Point& pt) {
   return n;
 }
 
+/// Group commit size g whose log pages alone reach station k (1 when other writes share it or
+/// it is not a single-server log disk). Under group commit the last of g update transactions
+/// writes the group's page (L1352): the disk sees every g-th commit, Erlang-g interarrival
+/// times, not a Poisson stream.
+int log_group_arrivals(const SystemModel& m, const Station& st) {
+  if (st.kind != StationKind::disk || st.servers != 1) return 1;
+  const std::size_t node = st.node >= 0 ? static_cast<std::size_t>(st.node) : 0;
+  if (st.node < 0 && m.nodes.size() > 1) return 1;  // a pool shared by several nodes' logs
+  const LogConfig& log = m.nodes[node].log;
+  if (log.group_commit_size <= 1 || log.device != st.device ||
+      log.write_buffer != WriteBuffer::none)
+    return 1;
+  for (const auto& part : m.partitions)
+    if (part.allocation.device == st.device) return 1;
+  return log.group_commit_size;
+}
+
 /// Step 1: offered load and residence factor of every station (EH first: its queueing
 /// lengthens the CPU holding time of synchronous accesses, L2376, L2420). Marks the point
 /// saturated when a station's offered load reaches its servers.
@@ -546,6 +564,10 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
     const int servers = dm.stations[k].servers;
     if (servers > 0 && pt.offered[k] >= servers)
       saturate(static_cast<int>(k), pt.offered[k]);
+    else if (const int g = log_group_arrivals(pr.model, dm.stations[k]); g > 1)
+      // The group-commit log disk: E_g/M/1, not M/M/1 (issue #13: at 661 TPS, g = 8, the
+      // commit I/O was +21 % with the Poisson queue; solver/open/erlang_arrivals.hpp).
+      pt.stretch[k] = solver::open::ek_m1_residence_factor(g, pt.offered[k]);
     else
       pt.stretch[k] = stretch_factor(servers, pt.offered[k]);
   }

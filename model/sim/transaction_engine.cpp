@@ -550,6 +550,7 @@ void TransactionEngine::commit(std::uint32_t tx) {
       }
       buffers_[t.node].force_written(page, owner);
     }
+    if (model_.policies.force_writes_parallel) issue_in_parallel(t);
   }
   if (t.any_update) {
     // One log page per update transaction, synchronous at commit (L2368); with group commit the
@@ -564,6 +565,17 @@ void TransactionEngine::commit(std::uint32_t tx) {
     plan_commit_cluster(t);  // no log write: the lock releases follow at once
   }
   cpu_burst(tx, type.instructions.commit + t.pending_instructions);  // CPU at commit (L2354)
+}
+
+/// Parallel FORCE writes (policies.force_writes = parallel, §1.12): the waited device writes
+/// planned so far go out together and the transaction waits for the last of them (fork-join);
+/// what follows them on their paths (EH accesses, asynchronous disk stages behind a write
+/// buffer) comes after, in its order. The analytic side takes the same rule in
+/// model/device_demand.cpp force_write_demand.
+void TransactionEngine::issue_in_parallel(Tx& t) {
+  std::stable_partition(t.actions.begin(), t.actions.end(),
+                        [](const Action& a) { return a.kind == Action::device; });
+  for (Action& a : t.actions) a.parallel = a.kind == Action::device;
 }
 
 void TransactionEngine::finish(std::uint32_t tx) {
@@ -697,12 +709,23 @@ void TransactionEngine::run_actions(std::uint32_t tx) {
     if (t.next_action >= t.actions.size()) break;
     const Action a = t.actions[t.next_action];
     switch (a.kind) {
-      case Action::device:
+      case Action::device: {
         settle(t);
         t.activity = t.commit_phase ? Activity::commit_io : Activity::io;
         t.io_pool = a.pool;
-        start_device_io(tx, int(t.node), a.pool, a.page, true, a.with_disk, 0);
+        // Parallel FORCE writes: start this one and the parallel ones after it; the last to
+        // finish continues (io_stage_done), after the last of them.
+        std::size_t last = t.next_action;
+        while (a.parallel && last + 1 < t.actions.size() && t.actions[last + 1].parallel) ++last;
+        const std::size_t first = t.next_action;
+        t.next_action = last;
+        t.parallel_ios = static_cast<int>(last - first + 1);
+        for (std::size_t i = first; i <= last; ++i) {
+          const Action b = txs_[tx].actions[i];
+          start_device_io(tx, int(txs_[tx].node), b.pool, b.page, true, b.with_disk, 0);
+        }
         return;
+      }
       case Action::message:
         settle(t);
         t.activity = Activity::message;
@@ -854,7 +877,14 @@ void TransactionEngine::io_stage_done(std::uint32_t op) {
   if (o.write_buffer == 1) --dc_write_buffer_used_;
   if (o.write_buffer == 2) --eh_write_buffer_used_;
   free_ops_.push_back(op);
-  if (tx != kNoTx) action_done(tx);
+  if (tx == kNoTx) return;
+  Tx& t = txs_[tx];
+  if (t.parallel_ios > 1) {  // parallel FORCE writes: the last one continues
+    --t.parallel_ios;
+    return;
+  }
+  t.parallel_ios = 0;
+  action_done(tx);
 }
 
 void TransactionEngine::eh_access(std::uint32_t tx, double geh_entries) {

@@ -118,6 +118,8 @@ class TransactionEngine final : public solver::des::EventHandler,
   void plan_write(Tx& t, int pool, WriteBuffer write_buffer, std::uint64_t page, int owner,
                   bool waited);
   void plan_path(Tx& t, const IoPath& path, std::uint64_t page);
+  /// Parallel FORCE writes: the commit's waited device writes go out together.
+  void issue_in_parallel(Tx& t);
 
   // Clusters (model/sim/cluster_protocol.cpp): routing, global locking (GEH lock table,
   // primary copy, central), page requests, broadcast invalidation.

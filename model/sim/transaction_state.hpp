@@ -42,6 +42,7 @@ struct TransactionEngine::Action {
   std::int8_t write_buffer = 0;  ///< async_device: 0 none, 1 NV disk-cache WB, 2 EH WB
   bool with_disk = true;         ///< device: the disk server is needed (not a cache hit / SSD)
   bool front_stages = true;      ///< async_device: transfer + controller (false: disk only)
+  bool parallel = false;         ///< device: issued together with the parallel ones after it
   std::int32_t pool = -1;
   std::uint64_t page = 0;
   std::int16_t from = 0;  ///< message: sender node (with_disk = long message)
@@ -67,6 +68,7 @@ struct TransactionEngine::Tx {
   std::uint64_t remote_authorities = 0;  ///< primary copy: nodes holding our remote locks
   int remote_locks = 0;
   int pending_acks = 0;  ///< broadcast invalidation: acknowledgements still to come
+  int parallel_ios = 0;  ///< parallel FORCE writes still under way
   int io_pool = 0;
   double arrival_s = 0.0;
   double activity_start_s = 0.0;
@@ -94,6 +96,7 @@ struct TransactionEngine::Tx {
     cluster_locks = 0.0;
     remote_authorities = 0;
     remote_locks = 0;
+    parallel_ios = 0;
     pending_instructions = 0.0;
     next_ref = 0;
     actions.clear();
