@@ -23,32 +23,10 @@ for format in json csv table; do
 done
 
 # The real-load model with its types repeated (same mix per copy) or its partitions split (the
-# records of each spread over its copies; every type references every copy).
-python3 - "$source_dir/examples/models/real_load.json" "$types" "$partitions" "$dir" <<'PY'
-import copy, json, sys
-base_file, n_types, n_parts, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-base = json.load(open(base_file))
-doc = copy.deepcopy(base)
-types = doc["workload"]["transaction_types"]
-doc["workload"]["transaction_types"] = [
-    dict(copy.deepcopy(types[k % len(types)]), name=f"T{k}") for k in range(n_types)]
-json.dump(doc, open(f"{out}/types.json", "w"))
-doc = copy.deepcopy(base)
-parts = doc["database"]["partitions"]
-split = []
-for k in range(n_parts):
-    p = copy.deepcopy(parts[k % len(parts)])
-    p.update(name=f"Q{k}", clustered_with=None,
-             records=max(1.0, p["records"] * len(parts) / n_parts))
-    split.append(p)
-doc["database"]["partitions"] = split
-if n_parts > 1666:
-    doc["workload"]["transaction_types"] = doc["workload"]["transaction_types"][:2]
-for t in doc["workload"]["transaction_types"]:
-    t["reference_shares"] = {f"Q{k}": 1.0 + k % 5 for k in range(n_parts)}
-    t.pop("update_shares", None)
-json.dump(doc, open(f"{out}/partitions.json", "w"))
-PY
+# records of each spread over its copies; every type references every copy): bench/scaling_models.py.
+python3 "$(dirname "$0")/scaling_models.py" "$build/tpeval" "$dir" "$types" "$partitions"
+mv "$dir/rl-types-$types.json" "$dir/types.json"
+mv "$dir/parts-$partitions.json" "$dir/partitions.json"
 for model in types partitions; do
   count=$([ "$model" = types ] && echo "$types" || echo "$partitions")
   /usr/bin/time -f "eval, $count $model: %e s wall, %U s user, %M KiB peak RSS" \

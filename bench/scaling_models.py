@@ -4,10 +4,13 @@
   bench/scaling_models.py TPEVAL OUT_DIR [TYPES] [PARTITIONS]
 
 writes OUT_DIR/dc-types-TYPES.json (the Debit-Credit default, Tab. 6-6, reduced to its BRANCH
-and ACCOUNT partitions, with its one type repeated TYPES times at equal mix) and
-OUT_DIR/parts-PARTITIONS.json (the real-load example, Tab. 6-5, with its 13 partitions split
-into PARTITIONS copies that share the records, and only its first 2 types, each referencing every
-copy), the files bench/RESULTS.md measures since 2026-12-01.
+and ACCOUNT partitions, with its one type repeated TYPES times at equal mix),
+OUT_DIR/rl-types-TYPES.json (the real-load example, Tab. 6-5, its 12 types repeated to TYPES
+types, same mix per copy) and OUT_DIR/parts-PARTITIONS.json (the real load with its 13
+partitions split into PARTITIONS copies that share the records, every type referencing every
+copy; with more than 1,666 partitions only its first 2 types, so that types x partitions stays
+within model/input_limits.hpp's 20,000), the files bench/RESULTS.md and bench/run_scaling.sh
+measure.
 """
 import copy
 import json
@@ -33,6 +36,12 @@ json.dump(doc, open(f"{out}/dc-types-{n_types}.json", "w"))
 
 base = json.load(open(f"{source_dir}/examples/models/real_load.json"))
 doc = copy.deepcopy(base)
+types = doc["workload"]["transaction_types"]
+doc["workload"]["transaction_types"] = [
+    dict(copy.deepcopy(types[k % len(types)]), name=f"T{k}") for k in range(n_types)]
+json.dump(doc, open(f"{out}/rl-types-{n_types}.json", "w"))
+
+doc = copy.deepcopy(base)
 parts = doc["database"]["partitions"]
 split = []
 for k in range(n_parts):
@@ -41,7 +50,8 @@ for k in range(n_parts):
              records=max(1.0, p["records"] * len(parts) / n_parts))
     split.append(p)
 doc["database"]["partitions"] = split
-doc["workload"]["transaction_types"] = doc["workload"]["transaction_types"][:2]
+if n_parts > 1666:
+    doc["workload"]["transaction_types"] = doc["workload"]["transaction_types"][:2]
 for t in doc["workload"]["transaction_types"]:
     t["reference_shares"] = {f"Q{k}": 1.0 + k % 5 for k in range(n_parts)}
     t.pop("update_shares", None)

@@ -31,6 +31,19 @@ using tpeval::model::testing::with;
 
 namespace {
 
+/// Checks every row of validate's comparison (within 10 %, inside the interval or below the
+/// floor; compare_metrics) and returns how many are outside the rule.
+int check_every_metric(const std::vector<MetricComparison>& rows) {
+  int failed = 0;
+  for (const MetricComparison& row : rows) {
+    if (!row.pass) ++failed;
+    CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
+                                       << ", simulated " << row.simulated.mean << " +- "
+                                       << row.simulated.half_width);
+  }
+  return failed;
+}
+
 TxSimOptions run_for(double seconds) {
   TxSimOptions o = fixed_length(seconds, 13);
   o.max_population = 3000;
@@ -516,15 +529,9 @@ TEST_CASE("hot spots: validate's metrics agree on hot-spot points") {
     const double seconds = std::max(history_point ? 1500.0 : 300.0, 40000.0 / p.rate);
     const TxSimReport r = simulate_transactions(m, fixed_length(seconds));
     REQUIRE_FALSE(r.saturated);
-    int failed = 0;
     const auto rows = compare_metrics(e, m, r, 0.10);
     CHECK(rows.size() > 40);
-    for (const MetricComparison& row : rows) {
-      if (!row.pass) ++failed;
-      CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
-                                         << ", simulated " << row.simulated.mean << " +- "
-                                         << row.simulated.half_width);
-    }
+    const int failed = check_every_metric(rows);
     std::printf("  validate %-22s %5.1f TPS: %zu metrics, %d outside the rule\n", p.label.c_str(),
                 p.rate, rows.size(), failed);
     if (p.label != "page-locked HISTORY" && p.label != "hot page, 100 %") continue;
@@ -556,13 +563,7 @@ TEST_CASE("hot spots: validate's metrics agree on page-locked HISTORY at 90 % of
     CAPTURE(seed);
     const TxSimReport r = simulate_transactions(m, fixed_length(3600.0, seed));
     REQUIRE_FALSE(r.saturated);
-    int failed = 0;
-    for (const MetricComparison& row : compare_metrics(e, m, r, 0.10)) {
-      if (!row.pass) ++failed;
-      CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
-                                         << ", simulated " << row.simulated.mean << " +- "
-                                         << row.simulated.half_width);
-    }
+    const int failed = check_every_metric(compare_metrics(e, m, r, 0.10));
     std::printf("  validate page-locked HISTORY 148 TPS, seed %llu: %d outside the rule\n",
                 static_cast<unsigned long long>(seed), failed);
     for (const char* metric :
@@ -593,13 +594,7 @@ TEST_CASE("FORCE with parallel page writes: validate's metrics agree, 60 - 170 T
     const Evaluation e = evaluate(m, EvaluateOptions{false});
     const TxSimReport r = simulate_transactions(m, fixed_length(20000.0 / rate));
     REQUIRE_FALSE(r.saturated);
-    int failed = 0;
-    for (const MetricComparison& row : compare_metrics(e, m, r, 0.10)) {
-      if (!row.pass) ++failed;
-      CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
-                                         << ", simulated " << row.simulated.mean << " +- "
-                                         << row.simulated.half_width);
-    }
+    const int failed = check_every_metric(compare_metrics(e, m, r, 0.10));
     const auto a = analytic_metric(e, "commit_io_ms");
     const auto s = simulated_metric(SimulationView{m, r}, "commit_io_ms");
     REQUIRE((a && s));
@@ -632,9 +627,7 @@ TEST_CASE("FORCE with parallel page writes: validate's metrics agree, 60 - 170 T
   std::printf("  FORCE parallel, EH buffer, 150 TPS: commit I/O analytic %.1f, simulated %.1f ms\n",
               *a, s->mean);
   CHECK(std::abs(*a - s->mean) <= 0.05 * s->mean);
-  for (const MetricComparison& row : compare_metrics(e, eh, r, 0.10))
-    CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
-                                       << ", simulated " << row.simulated.mean);
+  check_every_metric(compare_metrics(e, eh, r, 0.10));
 }
 
 // Issue #13 (off-grid validate sweep, bench/RESULTS.md): group commit at high load. The last of
@@ -657,13 +650,7 @@ TEST_CASE("group commit: the log disk's queue of every g-th commit, validate's m
     const Evaluation e = evaluate(m, EvaluateOptions{false});
     const TxSimReport r = simulate_transactions(m, fixed_length(60.0));
     REQUIRE_FALSE(r.saturated);
-    int failed = 0;
-    for (const MetricComparison& row : compare_metrics(e, m, r, 0.10)) {
-      if (!row.pass) ++failed;
-      CHECK_MESSAGE(row.pass, row.metric << ":" << row.owner << ": analytic " << row.analytic
-                                         << ", simulated " << row.simulated.mean << " +- "
-                                         << row.simulated.half_width);
-    }
+    const int failed = check_every_metric(compare_metrics(e, m, r, 0.10));
     const auto a = analytic_metric(e, "commit_io_ms");
     const auto s = simulated_metric(SimulationView{m, r}, "commit_io_ms");
     REQUIRE((a && s));
