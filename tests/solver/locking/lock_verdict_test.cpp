@@ -101,6 +101,35 @@ TEST_CASE("lock verdict: the plain solve from zero waits finds the stable operat
   }
 }
 
+TEST_CASE("lock verdict: a warm solve from far below that diverges is followed up from zero") {
+  // Warm-started from the operating point at 0.3 of the load (a jump of 3.3 times), the plain and
+  // the accelerated iteration blew up after 1-2 steps at 1.3 .. 1.9 x kColdPlainFold on 2be1e88
+  // ("lock queue on A"), where the solves from zero waits and from 0.9 of the load find the
+  // operating point: the closed class makes the first steps swing past it from a start far
+  // below as well. Diverged warm solves with a closed class are followed up from zero now.
+  for (const double s : {1.3, 1.5, 1.9}) {
+    const double load = s * kColdPlainFold;
+    CAPTURE(s);
+    const LockContention start =
+        analyze_lock_contention(four_hot_spots(0.3 * load), path_options(5));
+    REQUIRE(start.converged);
+    const LockContention near = near_start(load);
+    const LockContention reference =
+        analyze_lock_contention(four_hot_spots(load), path_options(5, &near.state));
+    REQUIRE(verdict(reference) == "sustainable");
+    for (const std::size_t depth : {std::size_t{0}, std::size_t{5}}) {
+      CAPTURE(depth);
+      const LockContention r =
+          analyze_lock_contention(four_hot_spots(load), path_options(depth, &start.state));
+      CHECK(verdict(r) == "sustainable");
+      REQUIRE(r.classes.size() == reference.classes.size());
+      for (std::size_t c = 0; c < r.classes.size(); ++c)
+        CHECK(r.classes[c].response_time_s ==
+              doctest::Approx(reference.classes[c].response_time_s).epsilon(1e-6));
+    }
+  }
+}
+
 TEST_CASE("lock verdict: beyond the last operating point every path names one full queue") {
   // The operating point followed up from zero load ends near 2 x kColdPlainFold (the plain
   // iteration contracts ever more slowly there). Beyond it every path diverges, and the verdict -
