@@ -196,3 +196,29 @@ TEST_CASE("lock verdict: scaled_load scales arrival rates and the others a close
   CHECK(scaled_load(small, 0.5).classes[1].concurrent_transactions == doctest::Approx(0.25));
   CHECK(scaled_load(w, 1.0).classes[1].concurrent_transactions == doctest::Approx(5.0));
 }
+
+TEST_CASE("lock verdict: the load continuation closes in on the last operating point") {
+  // A stand-in lock model with an operating point up to 0.8 of the load (scaled_load's t, read
+  // off the open class's arrival rate): the following goes 0.25, 0.75, fails at 1 and halves the
+  // rest of the way (0.875, 0.8125), then closes in from below with steps that are not doubled
+  // right after a halving, each failed load solved again only from a closer start, and gives up
+  // at a step below 1/8 of the rest of the way. On 2be1e88 a failed step to 1 was halved from
+  // the step beyond it (t = 1 solved three times in a row) and a step doubled right after a
+  // halving jumped past the load that had just failed: 13 solves instead of 9.
+  const LockWorkload w = four_hot_spots(1.0);
+  std::vector<double> solved;
+  const LockSolve solve = [&](const LockWorkload& scaled, const LockOptions&) {
+    const double t = scaled.classes[0].arrival_rate_per_s / w.classes[0].arrival_rate_per_s;
+    solved.push_back(t);
+    LockContention r;
+    r.converged = t <= 0.8;
+    if (r.converged) r.state.wait_per_request = {0.0, 0.0};
+    return r;
+  };
+  CHECK_FALSE(follow_load_from_zero(w, path_options(5), solve).has_value());
+  const std::vector<double> expected = {0.25,    0.75,   1.0,      0.875, 0.8125,
+                                        0.78125, 0.8125, 0.796875, 0.8125};
+  REQUIRE(solved.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    CHECK(solved[i] == doctest::Approx(expected[i]));
+}
