@@ -1,6 +1,7 @@
-// The verdict of a lock-model solve whose waits diverged (from zero waits, or with a closed class
-// from a warm start), checked by following the operating point up from zero load (issue 16,
-// docs/locking.md "One verdict for every path").
+// The verdict of a lock-model solve whose waits diverged with a closed class, or with open classes
+// alone after a hot queue's utilization fell on the way (lock_contention.cpp
+// analyze_lock_contention), checked by following the operating point up from zero load (issue
+// 16, docs/locking.md "One verdict for every path").
 //
 // Contract: scaled_load(w, t) is w with every class's load scaled by t in (0, 1]: arrival rates
 // times t, and a closed population N >= 1 as 1 + t (N - 1) (one transaction meets no other of its
