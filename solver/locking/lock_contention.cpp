@@ -881,7 +881,6 @@ class LockModel {
   void monotone_extrapolation();
   std::optional<double> monotone_step_ratio() const;
   void iterate_attempt();
-  void note_queue_fall();
   bool anderson_step(double change);
 
   void partition_results(LockContention& out) const;
@@ -965,10 +964,13 @@ class LockModel {
   std::vector<double> moment_ratio;
 
   bool diverged = false;
-  // granule_rho of the evaluation before the last damped step (empty when the state since came
-  // from elsewhere: an accelerated step, a restart); queue_fell_: some hot queue's fell after one.
-  std::vector<double> rho_before_step;
+  // The state is the damped step from the last evaluation (whose granule_rho are still held),
+  // not an accelerated step, a jump or a restart; watch_fall: the evaluation under way compares
+  // its queue utilizations with those (evaluate_partitions); queue_fell_: one fell (queue_fell).
+  bool damped_since_evaluation = false;
+  bool watch_fall = false;
   bool queue_fell_ = false;
+  mutable std::optional<bool> open_load_full_;  // open_load_fills_a_queue, once computed
   std::string divergence_reason;
   bool converged = false;
   const LockIterationState zero_wait_state;
@@ -1597,6 +1599,23 @@ void LockModel::held_and_residuals(std::size_t c) {
   held_quotients(np, r, count, x, s, x2, s2, hx, hs, rx, rs);
 }
 
+// A hot lock queue (utilization above kHotQueue) whose utilization falls by more than kQueueFall
+// of itself from the evaluation before a damped step to the one after it (watch_fall) marks the
+// solve (queue_fell). The plain map is order-preserving where the divergence verdict of a solve
+// rests on it ("Beyond the fold"): longer waits, longer holding, fuller queues. Where the
+// per-partition quantities the holding times read from the evaluation before (waits per class
+// and partition, cold and same-queue shares) swing instead - a longer queue on one partition
+// leaves its holders less time in cold waits elsewhere - the iterates can overshoot a queue past
+// utilization 1 where an operating point exists (four hot spots of 2 granules, open classes:
+// 0.91 -> 0.62 -> 1.08 in three steps from zero waits), and the divergence is no verdict
+// (analyze_lock_contention then follows the load up from zero). A swing that overshoots fell by
+// 0.075 at the onset of the cycle and 0.13-0.76 otherwise there; the diverged solves of the
+// shipped studies whose following confirmed the divergence fall by 0.002-0.06 (40 followings in
+// force_noforce.json with 1e-3: +24 % of its instructions), those of the 10^4-partition model not
+// at all. Checked in the loop that sets the utilizations: no pass of its own.
+constexpr double kQueueFall = 0.05;
+constexpr double kHotQueue = 0.5;  // queues that matter: half full
+
 // Per partition: requests in flight and locks held per granule (the hot-spot weight and the
 // granule utilization of the lock queue), and for sequence partitions the queue of a page.
 void LockModel::evaluate_partitions() {
@@ -1621,6 +1640,9 @@ void LockModel::evaluate_partitions() {
       same_queue[p] = share_hot[p];
     } else {
       share_hot[p] = hot_spot_share(in_flight, granules_[p]);
+      if (watch_fall && granule_rho[p] > kHotQueue &&
+          sums.rho[p] < granule_rho[p] * (1 - kQueueFall))
+        queue_fell_ = true;
       granule_rho[p] = sums.rho[p];
       hold_scv[p] = scv;
       sequence_hold[p] = {rate, mean, second};
@@ -2004,15 +2026,15 @@ bool LockModel::damp_waits(const std::vector<double>& z_new, double& change) {
 // One attempt: damped (and, while `accelerate`, accelerated) steps until convergence,
 // divergence or the iteration limit.
 void LockModel::iterate_attempt() {
-  bool x_before_packed = false;  // x_before already holds the state (swapped in below)
-  rho_before_step.clear();       // the attempt's start is no step
+  bool x_before_packed = false;     // x_before already holds the state (swapped in below)
+  damped_since_evaluation = false;  // the attempt's start is no step
   for (; it < options.max_iterations; ++it) {
     if (accelerate && !x_before_packed) pack(x_before);
     x_before_packed = false;
+    watch_fall = damped_since_evaluation;
     const std::vector<double> z_new = evaluate(wait_per_request);
-    note_queue_fall();
-    rho_before_step =
-        granule_rho;  // the step below is damped unless an accelerated one replaces it
+    watch_fall = false;
+    damped_since_evaluation = true;  // unless an accelerated step replaces the damped one below
     double change = 0;
     if (!damp_waits(z_new, change)) break;
     if (!accelerate) {
@@ -2037,36 +2059,11 @@ void LockModel::iterate_attempt() {
       continue;
     }
     const bool accepted = anderson_step(change);
-    if (accepted) rho_before_step.clear();
+    if (accepted) damped_since_evaluation = false;
     // The next state is the accelerated step (unpacked from x_next) or the damped one (g).
     x_before.swap(accepted ? x_next : g);
     x_before_packed = true;
   }
-}
-
-// Whether a hot lock queue's utilization fell by more than kFall of itself from the evaluation
-// before the last damped step to this one. The plain map is order-preserving where the
-// divergence verdict of a solve rests on it ("Beyond the fold"): longer waits, longer holding,
-// fuller queues. Where the per-partition quantities the holding times read from the evaluation
-// before (waits per class and partition, cold and same-queue shares) swing instead - a longer
-// queue on one partition leaves its holders less time in cold waits elsewhere - the iterates can
-// overshoot a queue past utilization 1 where an operating point exists (four hot spots of 2
-// granules, open classes: 0.91 -> 0.62 -> 1.08 in three steps from zero waits), and the
-// divergence is no verdict (analyze_lock_contention then follows the load up from zero).
-void LockModel::note_queue_fall() {
-  // A swing that overshoots: 0.075 at the onset of the cycle, 0.13-0.76 otherwise (four hot
-  // spots, open classes); the diverged solves of the shipped studies whose following confirmed
-  // the divergence fall by 0.002-0.06 (40 followings in force_noforce.json at 1e-3: +24 % of its
-  // instructions), those of the 10^4-partition model not at all.
-  constexpr double kFall = 0.05;
-  constexpr double kHot = 0.5;  // queues that matter: half full
-  if (queue_fell_ || rho_before_step.size() != np) return;
-  for (std::size_t p = 0; p < np; ++p)
-    if (!sequence_[p] && rho_before_step[p] > kHot &&
-        granule_rho[p] < rho_before_step[p] * (1 - kFall)) {
-      queue_fell_ = true;
-      return;
-    }
 }
 
 // Monotone extrapolation of the plain (damped) iteration x_{n+1} = G(x_n) of a warm-started solve
@@ -2119,7 +2116,7 @@ void LockModel::monotone_extrapolation() {
     // there - back to the plain path, without jumps.
     if (caps_bind) {
       unpack(before_jump);
-      rho_before_step.clear();  // a step back, not a damped step
+      damped_since_evaluation = false;  // a step back, not a damped step
       jumps_off = true;
       return;
     }
@@ -2168,7 +2165,7 @@ void LockModel::monotone_extrapolation() {
     return;
   }
   unpack(plain_now);
-  rho_before_step.clear();  // a jump, not a damped step
+  damped_since_evaluation = false;  // a jump, not a damped step
   settle_steps = kSettleSteps;
 }
 
@@ -2225,11 +2222,12 @@ void LockModel::iterate() {
       // the operating point (docs/locking.md "One verdict for every path").
       from_zero = diverged = false;
       divergence_reason.clear();
-    } else if (diverged && accelerate) {
+    } else if (diverged && accelerate && !open_load_fills_a_queue()) {
       // Blown up while accelerating: the damped step from an extrapolated state, which may lie
       // beyond the unstable twin - no verdict of the plain map. The plain iteration from the
       // start decides (four hot spots, open classes: the accelerated solve from zero waits blew
-      // up after 2-10 steps at 12.1-13.4 where the plain one reaches the operating point).
+      // up after 2-10 steps at 12.1-13.4 where the plain one reaches the operating point). Not
+      // where the open classes alone fill a queue without waits (divergence on every path).
       diverged = false;
       divergence_reason.clear();
       warm_started = false;  // straight to the plain iteration from the start, below
@@ -2530,10 +2528,12 @@ std::vector<double> LockModel::no_wait_granule_load(bool open_only) const {
 // only grow with the waits, so the lock queue there is full at every state - no operating point,
 // whatever the path (analyze_lock_contention then does not follow the load up from zero).
 bool LockModel::open_load_fills_a_queue() const {
+  if (open_load_full_) return *open_load_full_;
   const std::vector<double> open_load = no_wait_granule_load(true);
+  open_load_full_ = false;
   for (std::size_t p = 0; p < np; ++p)
-    if (workload.partitions[p].sequence_batch <= 0 && open_load[p] >= 1) return true;
-  return false;
+    if (workload.partitions[p].sequence_batch <= 0 && open_load[p] >= 1) open_load_full_ = true;
+  return *open_load_full_;
 }
 
 // Which saturated hot lock queue to name (issue #16). The name must not depend on the iteration
