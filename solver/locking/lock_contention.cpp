@@ -881,6 +881,7 @@ class LockModel {
   void monotone_extrapolation();
   std::optional<double> monotone_step_ratio() const;
   void iterate_attempt();
+  void watch_last_steps();
   bool anderson_step(double change);
 
   void partition_results(LockContention& out) const;
@@ -2074,6 +2075,25 @@ void LockModel::iterate_attempt() {
   }
 }
 
+// A solve stopped by the iteration limit: two more damped steps, watched (evaluate_partitions),
+// tell a cycle between two states - a queue that falls at every other step, by 7.5 % of itself
+// at the onset of the four-hot-spot model's cycle, where it grows for hundreds of steps past
+// the watched start of the run - from a crawl. The state is left as it was.
+void LockModel::watch_last_steps() {
+  if (queue_fell_) return;
+  std::vector<double> at;
+  pack(at);
+  for (int k = 0; k < 3; ++k) {
+    watch_fall = k > 0;
+    const std::vector<double> z_new = evaluate(wait_per_request);
+    watch_fall = false;
+    for (std::size_t c = 0; c < nc; ++c)
+      wait_per_request[c] =
+          (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
+  }
+  unpack(at);
+}
+
 // Monotone extrapolation of the plain (damped) iteration x_{n+1} = G(x_n) of a warm-started solve
 // (the search for the maximum throughput, issue #16), and its proof that the load is beyond the
 // fold. Beyond the fold the plain steps creep past the "ghost" of the vanished operating point
@@ -2240,6 +2260,7 @@ void LockModel::iterate() {
       divergence_reason.clear();
       warm_started = false;  // straight to the plain iteration from the start, below
     } else if (!converged || !accelerated_steps || stable_operating_point()) {
+      if (!converged && !diverged) watch_last_steps();
       break;
     }
     // The unstable twin: once more accelerated from zero waits if the start was another
