@@ -1614,7 +1614,7 @@ void LockModel::held_and_residuals(std::size_t c) {
 // 0.075 at the onset of the cycle and 0.13-0.76 otherwise there; the diverged solves of the
 // shipped studies whose following confirmed the divergence fall by 0.002-0.06 (40 followings in
 // force_noforce.json with 1e-3: +24 % of its instructions), those of the 10^4-partition model not
-// at all. Checked in the loop that sets the utilizations: no pass of its own.
+// at all. A pass over the partitions on watched steps only (iterate_attempt).
 constexpr double kQueueFall = 0.05;
 constexpr double kHotQueue = 0.5;  // queues that matter: half full
 
@@ -1623,6 +1623,12 @@ constexpr double kHotQueue = 0.5;  // queues that matter: half full
 void LockModel::evaluate_partitions() {
   partition_sums();
   PartitionSums& sums = partition_sums_;
+  if (watch_fall && !queue_fell_) {  // granule_rho still holds the evaluation before
+    for (std::size_t p = 0; p < np; ++p)
+      if (!sequence_[p] && granule_rho[p] > kHotQueue &&
+          sums.rho[p] < granule_rho[p] * (1 - kQueueFall))
+        queue_fell_ = true;
+  }
   for (std::size_t p = 0; p < np; ++p) {
     const double in_flight = sums.in_flight[p], held = sums.held[p], rate = sums.rate[p];
     const double mean = sums.mean[p], scv = sums.scv[p], second = sums.second[p];
@@ -1642,9 +1648,6 @@ void LockModel::evaluate_partitions() {
       same_queue[p] = share_hot[p];
     } else {
       share_hot[p] = hot_spot_share(in_flight, granules_[p]);
-      if (watch_fall && granule_rho[p] > kHotQueue &&
-          sums.rho[p] < granule_rho[p] * (1 - kQueueFall))
-        queue_fell_ = true;
       granule_rho[p] = sums.rho[p];
       hold_scv[p] = scv;
       sequence_hold[p] = {rate, mean, second};
