@@ -5,6 +5,7 @@
 // one closed class: the plain iteration from zero waits blew up in 1-3 steps at 1.0001 to 1.9
 // times the load where it first did (about 4.649), while warm and accelerated solves found a
 // stable operating point there (lock_contention.cpp follow_load_from_zero, load_continuation.hpp).
+// Since verdicts2 also warm solves from far below, and the same model with open classes only.
 #include <doctest/doctest.h>
 
 #include <cmath>
