@@ -33,15 +33,18 @@ std::optional<LockContention> follow_load_from_zero(const LockWorkload& workload
                                                     const LockSolve& solve) {
   LockOptions o = options;
   o.anderson_depth = std::max(o.anderson_depth, kContinuationAndersonDepth);
-  o.results_when_thrashing = false;  // a failed step is only halved
   o.max_iterations = std::min(o.max_iterations, kContinuationMaxIterations);
   std::optional<LockContention> last;
   std::size_t iterations = 0;
   double t = 0, step = kFirstContinuationStep;
+  bool failed = false;  // the last step found no operating point
   while (step >= kMinContinuationStep) {
-    const double next = std::min(1.0, t + step);
+    // Never past t = 1: a failed step to 1 is halved from the rest of the way, not from a step
+    // beyond it (which solved t = 1 again, up to three times in a row).
+    step = std::min(step, 1 - t);
+    const double next = t + step >= 1 ? 1.0 : t + step;
     o.start = last ? &last->state : nullptr;
-    if (next >= 1) o.results_when_thrashing = options.results_when_thrashing;
+    o.results_when_thrashing = next >= 1 && options.results_when_thrashing;  // else only halved
     LockContention r = solve(next >= 1 ? workload : scaled_load(workload, next), o);
     iterations += r.iterations;
     if (next >= 1 && r.converged && !r.state.wait_per_request.empty()) {
@@ -51,11 +54,15 @@ std::optional<LockContention> follow_load_from_zero(const LockWorkload& workload
     if (!operating_point(r)) {
       if (step < kGiveUpShare * (1 - t)) break;
       step /= 2;
+      failed = true;
       continue;
     }
     last = std::move(r);
     t = next;
-    step *= 2;
+    // Doubled only after a success: right after a failure the doubled step reaches the load that
+    // failed (solved again from a start only a little closer).
+    if (!failed) step *= 2;
+    failed = false;
   }
   return std::nullopt;
 }

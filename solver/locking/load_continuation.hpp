@@ -1,5 +1,7 @@
-// The verdict of a lock-model solve whose waits diverged from zero waits, checked by following
-// the operating point up from zero load (issue 16, docs/locking.md "One verdict for every path").
+// The verdict of a lock-model solve whose waits diverged with a closed class, or with open classes
+// alone after a hot queue's utilization fell on the way (lock_contention.cpp
+// analyze_lock_contention), checked by following the operating point up from zero load (issue
+// 16, docs/locking.md "One verdict for every path").
 //
 // Contract: scaled_load(w, t) is w with every class's load scaled by t in (0, 1]: arrival rates
 // times t, and a closed population N >= 1 as 1 + t (N - 1) (one transaction meets no other of its
@@ -7,12 +9,12 @@
 // rising from 0 to 1, each solve warm-started (LockOptions::start) from the operating point of the
 // one before, accelerated (Anderson depth at least kContinuationAndersonDepth); a step that finds
 // no operating point (diverged, not converged within kContinuationMaxIterations, or a full lock
-// queue) is halved, a step that does is
-// doubled, and below kMinContinuationStep (or kGiveUpShare of the rest of the way) the load is
-// given up. It returns the solve at t = 1
-// when reached (warm-started, so the twin test of lock_contention.cpp has accepted it), otherwise
-// nothing: then no operating point is found on the way up from zero load, and the divergence
-// stands. `solve` is the lock model without this check (no recursion). Pure, given `solve`.
+// queue) is halved, a step that does is doubled (kept after a halving), a step is never longer
+// than the rest of the way to t = 1, and below kMinContinuationStep (or kGiveUpShare of the rest of
+// the way) the load is given up. It returns the solve at t = 1 when reached (warm-started, so the
+// twin test of lock_contention.cpp has accepted it), otherwise nothing: then no operating point is
+// found on the way up from zero load, and the divergence stands. `solve` is the lock model without
+// this check (no recursion). Pure, given `solve`.
 #pragma once
 
 #include <cstddef>

@@ -861,6 +861,9 @@ class LockModel {
   LockContention results();
   /// The open classes alone fill a lock queue without waits (no operating point on any path).
   bool open_load_fills_a_queue() const;
+  /// A hot lock queue's utilization fell after a damped step (the map was not order-preserving
+  /// on the way: a divergence then proves nothing; docs/locking.md "One verdict for every path").
+  bool queue_fell() const { return queue_fell_; }
 
  private:
   bool is_open(std::size_t c) const { return workload.classes[c].arrival_rate_per_s > 0; }
@@ -925,6 +928,7 @@ class LockModel {
   void monotone_extrapolation();
   std::optional<double> monotone_step_ratio() const;
   void iterate_attempt();
+  void watch_last_steps();
   bool anderson_step(double change);
 
   void partition_results(LockContention& out) const;
@@ -1008,6 +1012,14 @@ class LockModel {
   std::vector<double> moment_ratio;
 
   bool diverged = false;
+  // The state is the damped step from the last evaluation (whose granule_rho are still held),
+  // not an accelerated step, a jump or a restart; watch_fall: the evaluation under way compares
+  // its queue utilizations with those (evaluate_partitions); queue_fell_: one fell (queue_fell).
+  bool damped_since_evaluation = false;
+  std::size_t damped_run = 0;  // damped steps since the attempt's start or an accelerated step
+  bool watch_fall = false;
+  bool queue_fell_ = false;
+  mutable std::optional<bool> open_load_full_;  // open_load_fills_a_queue, once computed
   std::string divergence_reason;
   bool converged = false;
   const LockIterationState zero_wait_state;
@@ -1636,11 +1648,34 @@ void LockModel::held_and_residuals(std::size_t c) {
   held_quotients(np, r, count, x, s, x2, s2, hx, hs, rx, rs);
 }
 
+// A hot lock queue (utilization above kHotQueue) whose utilization falls by more than kQueueFall
+// of itself from the evaluation before a damped step to the one after it (watch_fall) marks the
+// solve (queue_fell). The plain map is order-preserving where the divergence verdict of a solve
+// rests on it ("Beyond the fold"): longer waits, longer holding, fuller queues. Where the
+// per-partition quantities the holding times read from the evaluation before (waits per class
+// and partition, cold and same-queue shares) swing instead - a longer queue on one partition
+// leaves its holders less time in cold waits elsewhere - the iterates can overshoot a queue past
+// utilization 1 where an operating point exists (four hot spots of 2 granules, open classes:
+// 0.91 -> 0.62 -> 1.08 in three steps from zero waits), and the divergence is no verdict
+// (analyze_lock_contention then follows the load up from zero). A swing that overshoots fell by
+// 0.075 at the onset of the cycle and 0.13-0.76 otherwise there; the diverged solves of the
+// shipped studies whose following confirmed the divergence fall by 0.002-0.06 (40 followings in
+// force_noforce.json with 1e-3: +24 % of its instructions), those of the 10^4-partition model not
+// at all. A pass over the partitions on watched steps only (iterate_attempt).
+constexpr double kQueueFall = 0.05;
+constexpr double kHotQueue = 0.5;  // queues that matter: half full
+
 // Per partition: requests in flight and locks held per granule (the hot-spot weight and the
 // granule utilization of the lock queue), and for sequence partitions the queue of a page.
 void LockModel::evaluate_partitions() {
   partition_sums();
   PartitionSums& sums = partition_sums_;
+  if (watch_fall && !queue_fell_) {  // granule_rho still holds the evaluation before
+    for (std::size_t p = 0; p < np; ++p)
+      if (!sequence_[p] && granule_rho[p] > kHotQueue &&
+          sums.rho[p] < granule_rho[p] * (1 - kQueueFall))
+        queue_fell_ = true;
+  }
   for (std::size_t p = 0; p < np; ++p) {
     const double in_flight = sums.in_flight[p], held = sums.held[p], rate = sums.rate[p];
     const double mean = sums.mean[p], scv = sums.scv[p], second = sums.second[p];
@@ -2044,10 +2079,21 @@ bool LockModel::damp_waits(const std::vector<double>& z_new, double& change) {
 // divergence or the iteration limit.
 void LockModel::iterate_attempt() {
   bool x_before_packed = false;  // x_before already holds the state (swapped in below)
+  // The swings that overshoot show within the first damped steps of a run (1-4 from zero waits,
+  // from the first step on from a warm start, a cycle at every step): only kWatchedSteps of each
+  // run are watched (the 10^4-partition model's plain runs are 10-146 steps: every one watched
+  // cost 0.35 % of its instructions).
+  constexpr std::size_t kWatchedSteps = 16;
+  damped_since_evaluation = false;  // the attempt's start is no step
+  damped_run = 0;
   for (; it < options.max_iterations; ++it) {
     if (accelerate && !x_before_packed) pack(x_before);
     x_before_packed = false;
+    watch_fall = damped_since_evaluation && damped_run <= kWatchedSteps;
     const std::vector<double> z_new = evaluate(wait_per_request);
+    watch_fall = false;
+    damped_since_evaluation = true;  // unless an accelerated step replaces the damped one below
+    ++damped_run;
     double change = 0;
     if (!damp_waits(z_new, change)) break;
     if (!accelerate) {
@@ -2072,10 +2118,30 @@ void LockModel::iterate_attempt() {
       continue;
     }
     const bool accepted = anderson_step(change);
+    if (accepted) damped_since_evaluation = false, damped_run = 0;
     // The next state is the accelerated step (unpacked from x_next) or the damped one (g).
     x_before.swap(accepted ? x_next : g);
     x_before_packed = true;
   }
+}
+
+// A solve stopped by the iteration limit: two more damped steps, watched (evaluate_partitions),
+// tell a cycle between two states - a queue that falls at every other step, by 7.5 % of itself
+// at the onset of the four-hot-spot model's cycle, where it grows for hundreds of steps past
+// the watched start of the run - from a crawl. The state is left as it was.
+void LockModel::watch_last_steps() {
+  if (queue_fell_) return;
+  std::vector<double> at;
+  pack(at);
+  for (int k = 0; k < 3; ++k) {
+    watch_fall = k > 0;
+    const std::vector<double> z_new = evaluate(wait_per_request);
+    watch_fall = false;
+    for (std::size_t c = 0; c < nc; ++c)
+      wait_per_request[c] =
+          (1 - options.damping) * wait_per_request[c] + options.damping * z_new[c];
+  }
+  unpack(at);
 }
 
 // Monotone extrapolation of the plain (damped) iteration x_{n+1} = G(x_n) of a warm-started solve
@@ -2128,6 +2194,7 @@ void LockModel::monotone_extrapolation() {
     // there - back to the plain path, without jumps.
     if (caps_bind) {
       unpack(before_jump);
+      damped_since_evaluation = false;  // a step back, not a damped step
       jumps_off = true;
       return;
     }
@@ -2176,6 +2243,7 @@ void LockModel::monotone_extrapolation() {
     return;
   }
   unpack(plain_now);
+  damped_since_evaluation = false;  // a jump, not a damped step
   settle_steps = kSettleSteps;
 }
 
@@ -2232,7 +2300,17 @@ void LockModel::iterate() {
       // the operating point (docs/locking.md "One verdict for every path").
       from_zero = diverged = false;
       divergence_reason.clear();
+    } else if (diverged && accelerate && !open_load_fills_a_queue()) {
+      // Blown up while accelerating: the damped step from an extrapolated state, which may lie
+      // beyond the unstable twin - no verdict of the plain map. The plain iteration from the
+      // start decides (four hot spots, open classes: the accelerated solve from zero waits blew
+      // up after 2-10 steps at 12.1-13.4 where the plain one reaches the operating point). Not
+      // where the open classes alone fill a queue without waits (divergence on every path).
+      diverged = false;
+      divergence_reason.clear();
+      warm_started = false;  // straight to the plain iteration from the start, below
     } else if (!converged || !accelerated_steps || stable_operating_point()) {
+      if (!converged && !diverged) watch_last_steps();
       break;
     }
     // The unstable twin: once more accelerated from zero waits if the start was another
@@ -2531,10 +2609,12 @@ std::vector<double> LockModel::no_wait_granule_load(bool open_only) const {
 // only grow with the waits, so the lock queue there is full at every state - no operating point,
 // whatever the path (analyze_lock_contention then does not follow the load up from zero).
 bool LockModel::open_load_fills_a_queue() const {
+  if (open_load_full_) return *open_load_full_;
   const std::vector<double> open_load = no_wait_granule_load(true);
+  open_load_full_ = false;
   for (std::size_t p = 0; p < np; ++p)
-    if (workload.partitions[p].sequence_batch <= 0 && open_load[p] >= 1) return true;
-  return false;
+    if (workload.partitions[p].sequence_batch <= 0 && open_load[p] >= 1) open_load_full_ = true;
+  return *open_load_full_;
 }
 
 // Which saturated hot lock queue to name (issue #16). The name must not depend on the iteration
@@ -2681,23 +2761,34 @@ void LockModel::diagnose(LockContention& out) const {
 namespace {
 
 // The lock model from the options' start; with `open_load_full`, whether the open classes alone
-// fill a lock queue (only asked when the waits diverged).
+// fill a lock queue, and with `queue_fell`, whether a hot queue's utilization fell after a
+// damped step (LockModel::queue_fell; both only asked when the waits diverged).
 LockContention solve_lock_model(const LockWorkload& workload, const LockOptions& options,
-                                bool* open_load_full = nullptr) {
+                                bool* open_load_full = nullptr, bool* queue_fell = nullptr) {
   LockModel model(workload, options);
   model.iterate();
   LockContention out = model.results();
-  if (open_load_full && !out.converged && out.state.wait_per_request.empty())  // diverged
-    *open_load_full = model.open_load_fills_a_queue();
+  if (!out.converged) {
+    if (open_load_full && out.state.wait_per_request.empty())  // diverged
+      *open_load_full = model.open_load_fills_a_queue();
+    if (queue_fell) *queue_fell = model.queue_fell();
+  }
   return out;
 }
 
-// Whether a diverged solve from zero waits is checked by following the load up from zero: only
-// with a closed class. Closed transactions hold fewer locks as their waits grow (they queue
-// instead), so the plain map is not order-preserving and its first steps from zero waits swing
-// past an operating point (docs/locking.md "One verdict for every path"); with open classes alone
-// the following cost the 10^4-partition model 15-30 % (its search's first probe is far beyond
-// the limit) and the gap is left (docs).
+// The damping of a following after a queue fell (open classes): 0.2 follows the four-hot-spot
+// model with open classes to 13.3 (with 0.5 the following gave up at 12.2 ... 13.0 and reached
+// 13.3; the plain iteration with damping 0.2 keeps an operating point to 13.7).
+constexpr double kSwingDamping = 0.2;
+
+// Whether a diverged solve is always checked by following the load up from zero: with a closed
+// class. Closed transactions hold fewer locks as their waits grow (they queue instead), so the
+// plain map is not order-preserving and its first steps - from zero waits, or from a lower load's
+// operating point far below (a warm start from 0.3 of the load) - swing past an operating point
+// (docs/locking.md "One verdict for every path"); with open classes alone the following cost the
+// 10^4-partition model 15-30 % (its search's first probe is far beyond the limit) and the gap is
+// left (docs). `tpeval eval` builds open lock classes only (its closed workloads load the lock
+// model at the arrival theorem's rate), so its searches never pay for the warm check.
 bool follow_diverged(const LockWorkload& workload) {
   return std::any_of(workload.classes.begin(), workload.classes.end(),
                      [](const LockClass& c) { return c.concurrent_transactions > 0; });
@@ -2707,19 +2798,28 @@ bool follow_diverged(const LockWorkload& workload) {
 
 LockContention analyze_lock_contention(const LockWorkload& workload, const LockOptions& options) {
   validate(workload);
-  bool open_load_full = false;
-  LockContention out = solve_lock_model(workload, options, &open_load_full);
-  // Waits that diverged from zero waits: the first steps from there can overshoot a hot lock
-  // queue where an operating point exists; the verdict is that of the load followed up from zero
-  // (load_continuation.hpp, docs/locking.md "One verdict for every path").
-  const bool cold = options.start == nullptr || !state_fits(*options.start, workload.classes.size(),
-                                                            workload.partitions.size());
-  if (cold && !out.converged && out.state.wait_per_request.empty() && !open_load_full &&
-      follow_diverged(workload)) {
+  bool open_load_full = false, queue_fell = false;
+  LockContention out = solve_lock_model(workload, options, &open_load_full, &queue_fell);
+  // Waits that diverged, from zero waits or from a warm start: the first steps can overshoot a
+  // hot lock queue where an operating point exists; the verdict is that of the load followed up
+  // from zero (load_continuation.hpp, docs/locking.md "One verdict for every path"). With open
+  // classes alone only where a hot queue's utilization fell on the way (the overshoot's mark;
+  // where the queues only rose, as in every diverged solve of the 10^4-partition model, the
+  // divergence stands without the cost of a following), and then with the damping at most
+  // kSwingDamping; so also a solve that did not converge within its iterations after a queue
+  // fell (with damping 0.5 the plain steps can cycle between two states around an operating
+  // point: four hot spots, open classes, from 12.285 on).
+  const bool closed = follow_diverged(workload);
+  const bool diverged = !out.converged && out.state.wait_per_request.empty();
+  const bool stuck = !out.converged && !diverged;
+  if (!open_load_full &&
+      ((diverged && (closed || queue_fell)) || (stuck && queue_fell && !closed))) {
     const LockSolve solve = [](const LockWorkload& w, const LockOptions& o) {
       return solve_lock_model(w, o);
     };
-    if (auto followed = follow_load_from_zero(workload, options, solve)) {
+    LockOptions follow = options;
+    if (!closed) follow.damping = std::min(follow.damping, kSwingDamping);
+    if (auto followed = follow_load_from_zero(workload, follow, solve)) {
       return std::move(*followed);
     }
   }
