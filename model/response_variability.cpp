@@ -29,7 +29,7 @@ double random_stages(double total, double mean_count, double count_variance, dou
 
 }  // namespace
 
-double response_time_scv(const TransactionType& type, const TypeResult& t,
+double response_time_scv(const TransactionType& type, const Policies& policies, const TypeResult& t,
                          const std::optional<ClosedQueues>& closed) {
   if (!t.response_time_s || !(*t.response_time_s > 0)) return 0.0;
   const auto& b = t.breakdown;
@@ -75,12 +75,20 @@ double response_time_scv(const TransactionType& type, const TypeResult& t,
          (trips_s > 0 ? t.remote_trips_variance_s2 : 0.0) + other_remote_s * other_remote_s;
   // A variable number of references k scales the reference-dependent part with k: it adds
   // scv_k x (that part)^2 (law of total variance, the part being proportional to k).
+  // Under FORCE the commit writes the pages the transaction updated: that part grows with k too.
   const double m = type.references;
   const double per_reference_s =
-      io_s + b.lock_wait_s + (b.cpu_service_s + b.cpu_wait_s) * m / (m + 2.0);
+      io_s + b.lock_wait_s + (b.cpu_service_s + b.cpu_wait_s) * m / (m + 2.0) +
+      force_commit_io_s(policies, b.commit_io_s, t.log_writes, t.force_writes);
   var += type.reference_count.scv * per_reference_s * per_reference_s;
   const double mean = *t.response_time_s;
   return var / (mean * mean);
+}
+
+double force_commit_io_s(const Policies& policies, double commit_io_s, double log_writes,
+                         double force_writes) {
+  if (policies.force_writes_parallel || !(force_writes > 0) || !(commit_io_s > 0)) return 0.0;
+  return commit_io_s * force_writes / (log_writes + force_writes);
 }
 
 namespace {

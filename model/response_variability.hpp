@@ -36,8 +36,19 @@ struct ClosedQueues {
   double lock_waits = 0.0;
 };
 
-double response_time_scv(const TransactionType& type, const TypeResult& result,
+double response_time_scv(const TransactionType& type, const Policies& policies,
+                         const TypeResult& result,
                          const std::optional<ClosedQueues>& closed = std::nullopt);
+
+/// The part of a transaction's commit I/O time that grows with its number of references: its
+/// FORCE page writes (one per page it updated), by their share of the commit's device
+/// operations (the log page write does not grow). A transaction drawn with k references instead
+/// of the mean m writes about k / m times as many pages at commit, one after the other, so its
+/// commit, and every lock held through it, lasts that much longer (issue #13). 0 under NOFORCE,
+/// and 0 for parallel FORCE writes, whose fork-join wait grows only with the harmonic number of
+/// the writes (left as the mean's; docs/model.md "Variable work per transaction").
+double force_commit_io_s(const Policies& policies, double commit_io_s, double log_writes,
+                         double force_writes);
 
 /// The p-quantile of the type's response time in seconds (nullopt without a response time).
 std::optional<double> response_time_quantile_s(const TypeResult& result, double p);
