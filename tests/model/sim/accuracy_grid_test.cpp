@@ -44,6 +44,23 @@ int check_every_metric(const std::vector<MetricComparison>& rows) {
   return failed;
 }
 
+/// One validate run of `m` over `seconds`: every metric checked (check_every_metric), and the
+/// commit I/O of both engines, which the commit-phase tests below compare.
+struct CommitIo {
+  double analytic_ms = 0, simulated_ms = 0;
+  int failed = 0;
+};
+CommitIo validate_commit_io(const SystemModel& m, double seconds) {
+  const Evaluation e = evaluate(m, EvaluateOptions{false});
+  const TxSimReport r = simulate_transactions(m, fixed_length(seconds));
+  REQUIRE_FALSE(r.saturated);
+  const int failed = check_every_metric(compare_metrics(e, m, r, 0.10));
+  const auto a = analytic_metric(e, "commit_io_ms");
+  const auto s = simulated_metric(SimulationView{m, r}, "commit_io_ms");
+  REQUIRE((a && s));
+  return {*a, s->mean, failed};
+}
+
 TxSimOptions run_for(double seconds) {
   TxSimOptions o = fixed_length(seconds, 13);
   o.max_population = 3000;
@@ -585,17 +602,11 @@ TEST_CASE("FORCE with parallel page writes: validate's metrics agree, 60 - 170 T
   for (const double rate : {60.0, 120.0, 170.0}) {
     CAPTURE(rate);
     const SystemModel m = parse_model(with(parallel, {{"workload.arrival_rate_per_s", rate}}));
-    const Evaluation e = evaluate(m, EvaluateOptions{false});
-    const TxSimReport r = simulate_transactions(m, fixed_length(20000.0 / rate));
-    REQUIRE_FALSE(r.saturated);
-    const int failed = check_every_metric(compare_metrics(e, m, r, 0.10));
-    const auto a = analytic_metric(e, "commit_io_ms");
-    const auto s = simulated_metric(SimulationView{m, r}, "commit_io_ms");
-    REQUIRE((a && s));
+    const CommitIo c = validate_commit_io(m, 20000.0 / rate);
     std::printf(
         "  FORCE parallel %5.1f TPS: commit I/O analytic %.1f, simulated %.1f ms, %d "
         "metrics outside the rule\n",
-        rate, *a, s->mean, failed);
+        rate, c.analytic_ms, c.simulated_ms, c.failed);
     if (rate != 120.0) continue;
     // The simulator's parallel writes really overlap: well below the sequential commit.
     const SystemModel seq = parse_model(with(force, {{"workload.arrival_rate_per_s", rate}}));
@@ -603,7 +614,7 @@ TEST_CASE("FORCE with parallel page writes: validate's metrics agree, 60 - 170 T
     const auto ss = simulated_metric(SimulationView{seq, rs}, "commit_io_ms");
     REQUIRE(ss);
     std::printf("  FORCE sequential 120 TPS: commit I/O simulated %.1f ms\n", ss->mean);
-    CHECK(s->mean < 0.8 * ss->mean);
+    CHECK(c.simulated_ms < 0.8 * ss->mean);
   }
   // FORCE writes into the EH buffer are EH accesses one after the other, not parallel device
   // writes: with ACCOUNT and BRANCH there only the HISTORY page waits for a disk, a fork of one
@@ -613,15 +624,10 @@ TEST_CASE("FORCE with parallel page writes: validate's metrics agree, 60 - 170 T
                                   {"database.partitions[ACCOUNT].allocation.extended_buffer", true},
                                   {"database.partitions[BRANCH].allocation.extended_buffer", true},
                                   {"workload.arrival_rate_per_s", 150.0}}));
-  const Evaluation e = evaluate(eh, EvaluateOptions{false});
-  const TxSimReport r = simulate_transactions(eh, fixed_length(150.0));
-  const auto a = analytic_metric(e, "commit_io_ms");
-  const auto s = simulated_metric(SimulationView{eh, r}, "commit_io_ms");
-  REQUIRE((a && s));
+  const CommitIo c = validate_commit_io(eh, 150.0);
   std::printf("  FORCE parallel, EH buffer, 150 TPS: commit I/O analytic %.1f, simulated %.1f ms\n",
-              *a, s->mean);
-  CHECK(std::abs(*a - s->mean) <= 0.05 * s->mean);
-  check_every_metric(compare_metrics(e, eh, r, 0.10));
+              c.analytic_ms, c.simulated_ms);
+  CHECK(std::abs(c.analytic_ms - c.simulated_ms) <= 0.05 * c.simulated_ms);
 }
 
 // Issue #13 (off-grid validate sweep, bench/RESULTS.md): group commit at high load. The last of
@@ -641,18 +647,12 @@ TEST_CASE("group commit: the log disk's queue of every g-th commit, validate's m
         parse_model(with(debit_credit_model(), {{"nodes[0].log.group_commit_size", p.group},
                                                 {"nodes[0].buffer.pages", p.pages},
                                                 {"workload.arrival_rate_per_s", p.rate}}));
-    const Evaluation e = evaluate(m, EvaluateOptions{false});
-    const TxSimReport r = simulate_transactions(m, fixed_length(60.0));
-    REQUIRE_FALSE(r.saturated);
-    const int failed = check_every_metric(compare_metrics(e, m, r, 0.10));
-    const auto a = analytic_metric(e, "commit_io_ms");
-    const auto s = simulated_metric(SimulationView{m, r}, "commit_io_ms");
-    REQUIRE((a && s));
+    const CommitIo c = validate_commit_io(m, 60.0);
     std::printf(
         "  group commit %d, %.0f TPS: commit I/O analytic %.2f, simulated %.2f ms, %d "
         "metrics outside the rule\n",
-        p.group, p.rate, *a, s->mean, failed);
-    CHECK(std::abs(*a - s->mean) <= 0.05 * s->mean);
+        p.group, p.rate, c.analytic_ms, c.simulated_ms, c.failed);
+    CHECK(std::abs(c.analytic_ms - c.simulated_ms) <= 0.05 * c.simulated_ms);
   }
 }
 
