@@ -23,26 +23,52 @@ std::string type_name(const nlohmann::json& v) {
   return "an object";
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+bool same_letter(char x, char y) {
+  return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+}
+
+/// Case-insensitive Levenshtein distance of a and b if it is at most `bound`, else bound + 1.
+/// Only the diagonal band |i - j| <= bound can hold a cell <= bound (Ukkonen 1985, "Algorithms
+/// for approximate string matching"), and a row whose minimum exceeds the bound ends the search,
+/// so the cost is O(min(|a|, |b|) * bound) instead of O(|a| * |b|). The plain quadratic version
+/// let a 64 KiB mistyped `--set` path take longer than the fuzzer's 10 s limit (issue #16).
+/// Every cell computed is taken from `cells_left`; when that runs out, the result is bound + 1.
+std::size_t bounded_edit_distance(std::string_view a, std::string_view b, std::size_t bound,
+                                  std::size_t& cells_left) {
+  if (a.size() < b.size()) std::swap(a, b);  // b is the shorter one: rows run over a
+  if (a.size() - b.size() > bound) return bound + 1;
+  const std::size_t over = bound + 1;
+  std::vector<std::size_t> row(b.size() + 1, over);
+  for (std::size_t j = 0; j <= std::min(b.size(), bound); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
+    const std::size_t first = i > bound ? i - bound : 1;
+    const std::size_t last = std::min(b.size(), i + bound);
+    if (last + 1 - first > cells_left) {
+      cells_left = 0;
+      return over;
     }
+    cells_left -= last + 1 - first;
+    std::size_t diagonal = row[first - 1];
+    row[first - 1] = first == 1 ? std::min(i, over) : over;
+    std::size_t row_min = row[first - 1];
+    for (std::size_t j = first; j <= last; ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min(
+          {above + 1, row[j - 1] + 1, diagonal + (same_letter(a[i - 1], b[j - 1]) ? 0 : 1), over});
+      diagonal = above;
+      row_min = std::min(row_min, row[j]);
+    }
+    if (last < b.size()) row[last + 1] = over;  // outside the band of the next row's reach
+    if (row_min > bound) return over;
   }
-  return row[b.size()];
+  return std::min(row[b.size()], over);
 }
 }  // namespace
 
 InputError::InputError(std::string path, std::string reason)
-    : std::runtime_error(join_message(path, reason)), path_(std::move(path)), reason_(std::move(reason)) {}
+    : std::runtime_error(join_message(path, reason)),
+      path_(std::move(path)),
+      reason_(std::move(reason)) {}
 
 namespace {
 /// Builds the DOM like nlohmann's own SAX DOM parser, but tracks the JSON path of the value being
@@ -197,18 +223,27 @@ std::string read_input_text(const std::string& file_name) {
 }
 
 std::string closest_name(std::string_view name, const std::vector<std::string>& allowed) {
+  // Only suggest when the names are plausibly the same word mistyped: at most half the letters
+  // (at least 2) differ. Longer inputs are no mistyped name, and comparing them costs time.
+  // A suggestion is a courtesy on an error path, so its search has a fixed budget of cells
+  // (about 0.1 s): a file with a million long names gets the best suggestion found within it.
+  constexpr std::size_t kLongestMistypedName = 256;
+  std::size_t cells_left = std::size_t{1} << 25;
+  if (name.size() > kLongestMistypedName) return {};
+  const std::size_t limit = std::max<std::size_t>(2, name.size() / 2);
   std::string best;
-  std::size_t best_distance = std::string::npos;
+  std::size_t best_distance = limit + 1;
   for (const auto& candidate : allowed) {
-    const std::size_t d = edit_distance(name, candidate);
+    // A closer candidate must beat the best so far; the first of equally close ones wins.
+    const std::size_t d = bounded_edit_distance(name, candidate, best_distance - 1, cells_left);
     if (d < best_distance) {
       best_distance = d;
       best = candidate;
+      if (d == 0) break;
     }
+    if (cells_left == 0) break;
   }
-  // Only suggest when the names are plausibly the same word mistyped.
-  const std::size_t limit = std::max<std::size_t>(2, name.size() / 2);
-  return best_distance <= limit ? best : std::string();
+  return best;
 }
 
 std::string child_path(std::string_view path, std::string_view key) {
@@ -223,9 +258,12 @@ std::string element_path(std::string_view path, std::size_t index) {
   return std::string(path) + "[" + std::to_string(index) + "]";
 }
 
-JsonNode::JsonNode(const nlohmann::json& value, std::string path) : value_(&value), path_(std::move(path)) {}
+JsonNode::JsonNode(const nlohmann::json& value, std::string path)
+    : value_(&value), path_(std::move(path)) {}
 
-void JsonNode::fail(const std::string& reason) const { throw InputError(path_, reason); }
+void JsonNode::fail(const std::string& reason) const {
+  throw InputError(path_, reason);
+}
 
 bool JsonNode::has(std::string_view key) const {
   return value_->is_object() && value_->find(std::string(key)) != value_->end();
@@ -249,7 +287,8 @@ std::vector<JsonNode> JsonNode::elements() const {
   if (!value_->is_array()) fail("must be an array, not " + type_name(*value_));
   std::vector<JsonNode> out;
   out.reserve(value_->size());
-  for (std::size_t i = 0; i < value_->size(); ++i) out.emplace_back((*value_)[i], element_path(path_, i));
+  for (std::size_t i = 0; i < value_->size(); ++i)
+    out.emplace_back((*value_)[i], element_path(path_, i));
   return out;
 }
 
