@@ -52,7 +52,9 @@ nlohmann::json read_json_file(const std::string& file_name);
 /// Reads a file's text with the checks of read_json_file (for readers that parse it themselves).
 std::string read_input_text(const std::string& file_name);
 
-/// The allowed name closest to `name` by edit distance, or "" when none is reasonably close.
+/// The allowed name closest to `name` by case-insensitive edit distance, or "" when none is
+/// reasonably close (at most max(2, |name| / 2) edits; names over 256 letters get none). The
+/// search is banded and has a fixed budget, so its cost is bounded on any input (issue #16).
 std::string closest_name(std::string_view name, const std::vector<std::string>& allowed);
 
 /// A JSON value together with the path that led to it. Cheap to copy (holds a reference to the
