@@ -925,8 +925,10 @@ class LockModel {
   bool stable_above_warm_start();
   void plain_probe_step(std::vector<double>& x);
   bool damp_waits(const std::vector<double>& z_new, double& change);
+  std::string blow_up_reason() const;
   void monotone_extrapolation();
   std::optional<double> monotone_step_ratio() const;
+  bool plain_blow_up_proven(double q) const;
   void iterate_attempt();
   void watch_last_steps();
   bool anderson_step(double change);
@@ -1019,6 +1021,11 @@ class LockModel {
   std::size_t damped_run = 0;  // damped steps since the attempt's start or an accelerated step
   bool watch_fall = false;
   bool queue_fell_ = false;
+  // The swings that overshoot show within the first damped steps of a run (1-4 from zero waits,
+  // from the first step on from a warm start, a cycle at every step): only kWatchedSteps of each
+  // run are watched (the 10^4-partition model's plain runs are 10-146 steps: every one watched
+  // cost 0.35 % of its instructions).
+  static constexpr std::size_t kWatchedSteps = 16;
   mutable std::optional<bool> open_load_full_;  // open_load_fills_a_queue, once computed
   std::string divergence_reason;
   bool converged = false;
@@ -1041,6 +1048,7 @@ class LockModel {
   // The plain phase of a warm-started solve (monotone_extrapolation): the last iterate and step.
   const bool extrapolate_plain;
   std::vector<double> plain_last, plain_step, plain_now;
+  bool step_for_jumps = false;   // plain_step was taken after a jump settled (not while it did)
   double divergent_steps = 0;    // plain steps a jump stands for, once divergence is proven
   std::size_t settle_steps = 0;  // plain steps after a jump before the next ratio is taken
   // A cap of the model bound at the last evaluation: a conflict probability at 1 or a lock queue
@@ -2068,22 +2076,21 @@ bool LockModel::damp_waits(const std::vector<double>& z_new, double& change) {
   }
   if (!blown) return true;
   diverged = true;
-  divergence_reason = fmt::format(
+  divergence_reason = blow_up_reason();
+  return false;
+}
+
+std::string LockModel::blow_up_reason() const {
+  return fmt::format(
       "lock waits grow without bound (response time beyond {:.6g} times its value without "
       "waits)",
       options.max_expansion);
-  return false;
 }
 
 // One attempt: damped (and, while `accelerate`, accelerated) steps until convergence,
 // divergence or the iteration limit.
 void LockModel::iterate_attempt() {
-  bool x_before_packed = false;  // x_before already holds the state (swapped in below)
-  // The swings that overshoot show within the first damped steps of a run (1-4 from zero waits,
-  // from the first step on from a warm start, a cycle at every step): only kWatchedSteps of each
-  // run are watched (the 10^4-partition model's plain runs are 10-146 steps: every one watched
-  // cost 0.35 % of its instructions).
-  constexpr std::size_t kWatchedSteps = 16;
+  bool x_before_packed = false;     // x_before already holds the state (swapped in below)
   damped_since_evaluation = false;  // the attempt's start is no step
   damped_run = 0;
   for (; it < options.max_iterations; ++it) {
@@ -2103,6 +2110,7 @@ void LockModel::iterate_attempt() {
         break;
       }
       if (extrapolate_plain) monotone_extrapolation();
+      if (diverged) break;  // the blow-up proven early (plain_blow_up_proven)
       continue;
     }
     pack(g);  // the damped step
@@ -2167,7 +2175,9 @@ void LockModel::watch_last_steps() {
 //  - q >= 1: the steps never shrink below d_{n-1}, whose class waits are > 0: the plain iteration
 //    diverges - the plain verdict - and no fixed point exists at this load. A jump then stands for
 //    K plain steps (K d_{n-1}; K = 1024, four times more per proof) until the waits blow up as
-//    they would have.
+//    they would have - unless plain_blow_up_proven ends the solve there with the blow-up's own
+//    verdict (it takes the same lower bound to the blow-up wait, with the stopping rule and the
+//    iteration limit; it also looks at the steps while a jump settles).
 // Where the argument is not exact, and what guards it:
 //  - the caps of the model (a conflict probability min(1, .), the lock-queue factor's limit just
 //    below utilization 1) make G concave where they bind: no jump is made while one binds, and
@@ -2204,12 +2214,35 @@ void LockModel::monotone_extrapolation() {
   pack(plain_now);
   const std::size_t n = plain_now.size();
   if (settle_steps > 0) --settle_steps;
-  if (plain_last.size() != n || settle_steps > 0) {
+  if (plain_last.size() != n) {
     plain_last.swap(plain_now);  // plain_now is packed afresh next time
     plain_step.clear();
+    step_for_jumps = false;
     return;
   }
-  const std::optional<double> q = monotone_step_ratio();
+  // The blow-up proof takes any two successive plain steps, also those while a jump settles
+  // (the jumps only take steps after it: step_for_jumps).
+  std::optional<double> q;
+  if (plain_step.size() == n && damped_run > kWatchedSteps) {
+    q = monotone_step_ratio();
+    if (q && plain_blow_up_proven(*q)) {
+      diverged = true;
+      divergence_reason = blow_up_reason();
+      return;
+    }
+  }
+  if (settle_steps > 0) {
+    plain_step.resize(n);
+    for (std::size_t i = 0; i < n; ++i) plain_step[i] = plain_now[i] - plain_last[i];
+    step_for_jumps = false;
+    plain_last.swap(plain_now);  // plain_now is packed afresh next time
+    return;
+  }
+  if (!step_for_jumps) {
+    q.reset();  // a step of the settling: no jump from it
+  } else if (!(plain_step.size() == n && damped_run > kWatchedSteps)) {
+    q = monotone_step_ratio();
+  }
   double steps = 0;  // plain steps of at least d_{n-1} each that the plain iterates pass
   const MonotoneStepBound bound = q ? monotone_step_bound(*q) : MonotoneStepBound{};
   if (bound.divergent) {
@@ -2229,6 +2262,7 @@ void LockModel::monotone_extrapolation() {
   if (!(steps >= kMinJumpSteps) || caps_bind) {
     if (plain_step.size() != n) plain_step.resize(n);
     for (std::size_t i = 0; i < n; ++i) plain_step[i] = plain_now[i] - plain_last[i];
+    step_for_jumps = true;
     plain_last.swap(plain_now);  // plain_now is packed afresh next time
     return;
   }
@@ -2267,6 +2301,38 @@ std::optional<double> LockModel::monotone_step_ratio() const {
   for (std::size_t c = 0; c < nc; ++c)
     if (totals[c].requests > 0 && !(plain_step[c] > kRounding * plain_now[c])) return std::nullopt;
   return q;
+}
+
+// The plain iteration's blow-up, proven from the last two plain steps before it happens (issue
+// #16; docs/locking.md "Beyond the fold: the blow-up proven early"). With q the ratio of
+// monotone_step_ratio the plain iterates are at least x_{n+1} + d_{n-1} (q^2 + ... + q^{K+1})
+// after K more steps (monotone_extrapolation's argument); where that lower bound takes a class
+// wait past the wait at which damp_waits declares the blow-up within the iterations left, and
+// every lower-bound step on the way is too large for the stopping rule (a class's change
+// |z_new - z| / max(z, r0) = step / (damping max(z, r0)) above the tolerance, z below the
+// blow-up wait), the plain iteration blows up - its own verdict, without the steps to get there
+// (in the maximum-throughput search of 10^4 partitions 140 of its 926 evaluations). No claim
+// where a cap of the model binds (the map is concave there), after a jump reached a cap, after a
+// hot queue fell, or while a later damped step of the run would still be watched for a fall
+// (evaluate_partitions): the solve then ends as it would have, step by step.
+bool LockModel::plain_blow_up_proven(double q) const {
+  if (caps_bind || jumps_off || queue_fell_ || damped_run <= kWatchedSteps) return false;
+  if (it + 1 >= options.max_iterations) return false;
+  const std::size_t steps_left = options.max_iterations - 1 - it;  // evaluations still allowed
+  for (std::size_t c = 0; c < nc; ++c) {
+    const LockClass& cls = workload.classes[c];
+    const double k = totals[c].requests;
+    const double r0 = k * totals[c].step_s + cls.commit_time_s;
+    if (!(k > 0) || !(r0 > 0)) continue;
+    // damp_waits: blown once k (step_s + z) + commit > max_expansion r0.
+    const double blow_up_wait =
+        (options.max_expansion * r0 - cls.commit_time_s) / k - totals[c].step_s;
+    const double least_step = options.tolerance * options.damping * std::max(blow_up_wait, r0);
+    if (plain_iteration_blows_up(q, plain_now[c], plain_step[c], blow_up_wait, least_step,
+                                 steps_left))
+      return true;
+  }
+  return false;
 }
 
 // Replaces the damped step g by the accelerated one where that is admissible (then true).

@@ -9,7 +9,19 @@
 // what follows: q >= 1, the iteration diverges (no fixed point above x_n; `divergent`); q < 1,
 // the iterates pass x_{n+1} + steps d_{n-1} with steps = q^2 / (1 - q), which therefore lies below
 // every fixed point. Pure; q must not be NaN (returns no claim then).
+//
+// plain_iteration_blows_up turns the same lower bound into the plain iteration's own verdict
+// for one component: from x_{n+1} = `value`, with d_{n-1} = `step` > 0 and the ratio q, the
+// iterates are at least value + step (q^2 + ... + q^{K+1}) after K more steps. It is true iff
+// that lower bound exceeds `threshold` (where the iteration declares a blow-up) after some
+// K <= `steps_left`, while every lower-bound step up to it, q^{j+1} step, is larger than
+// `least_step` (the smallest step the iteration's stopping rule does not take for convergence).
+// Then the plain iteration neither converges nor reaches its iteration limit before it blows
+// up: its verdict (docs/locking.md "Beyond the fold: the blow-up proven early"). Conservative
+// in rounding (K rounded up by one more step). Pure; any NaN gives false.
 #pragma once
+
+#include <cstddef>
 
 namespace tpeval::solver::locking {
 
@@ -19,5 +31,8 @@ struct MonotoneStepBound {
 };
 
 MonotoneStepBound monotone_step_bound(double q);
+
+bool plain_iteration_blows_up(double q, double value, double step, double threshold,
+                              double least_step, std::size_t steps_left);
 
 }  // namespace tpeval::solver::locking

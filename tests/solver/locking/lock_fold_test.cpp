@@ -276,3 +276,92 @@ TEST_CASE("lock fold: the twin test's ratio bounds bracket the spectral radius")
   CHECK(component_ratio_bounds(first, {1e-7, 0.5}, {5e-7, 0.4}).used == 1);
   CHECK(component_ratio_bounds({0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}).used == 0);
 }
+
+TEST_CASE("lock fold: the blow-up proven early on a convex map, on both sides of its fold") {
+  // The same convex map as above, iterated with the lock model's rules (tpeval eval's tolerance
+  // 1e-8 on the change |G(x) - x| / max(x, r0), damping d, a blow-up above 1000 r0, at most
+  // 5,000 iterations): plain_iteration_blows_up claims a blow-up only where the plain iteration
+  // goes on to blow up, and before it does; below the fold, where the iterates converge, never.
+  const double b = 10, d = 0.5, fold = 1 / (4 * b), r0 = 0.01, tolerance = 1e-8;
+  const double blow_up = 1000 * r0;
+  const std::size_t max_iterations = 5000;
+  for (const double share : {0.5, 0.9, 0.99, 0.999, 0.9999, 1.0, 1.0001, 1.001, 1.01, 1.1, 2.0}) {
+    CAPTURE(share);
+    const double a = share * fold;
+    double x_prev = 0, x = d * a;  // x_0 = 0, x_1 = G(0)
+    std::size_t claimed_at = 0, blown_at = 0, converged_at = 0;
+    for (std::size_t n = 1; n < max_iterations; ++n) {
+      const double next = (1 - d) * x + d * (a + b * x * x);
+      if (next > blow_up) {
+        blown_at = n;
+        break;
+      }
+      if (std::abs(next - x) / d / std::max(x, r0) <= tolerance) {
+        converged_at = n;
+        break;
+      }
+      const double q = (next - x) / (x - x_prev);
+      const double least_step = tolerance * d * std::max(blow_up, r0);
+      if (claimed_at == 0 &&
+          plain_iteration_blows_up(q, next, x - x_prev, blow_up, least_step, max_iterations - n))
+        claimed_at = n;
+      x_prev = x;
+      x = next;
+    }
+    if (share <= 1.0) {
+      if (share < 1.0) CHECK(converged_at > 0);  // at the fold itself: a crawl to the limit
+      CHECK(claimed_at == 0);
+    } else {
+      CHECK(blown_at > 0);
+      CHECK(claimed_at > 0);
+      CHECK(claimed_at < blown_at);
+      MESSAGE("blow-up proven at step " << claimed_at << " of " << blown_at);
+    }
+  }
+  // No claim where the stopping rule could end the iteration first (a smallest step the rule
+  // takes for convergence), where the iterations left do not reach the blow-up, or for NaN.
+  CHECK(plain_iteration_blows_up(1.01, 1.0, 0.01, 10.0, 0.001, 1000));
+  CHECK_FALSE(plain_iteration_blows_up(1.01, 1.0, 0.01, 10.0, 0.01, 1000));
+  CHECK_FALSE(plain_iteration_blows_up(1.01, 1.0, 0.01, 10.0, 0.001, 100));
+  CHECK_FALSE(plain_iteration_blows_up(std::nan(""), 1.0, 0.01, 10.0, 0.001, 1000));
+  // Shrinking steps: a claim only while the tail q^2 / (1 - q) of the steps passes the gap, with
+  // its last step still above the stopping rule's.
+  CHECK(plain_iteration_blows_up(0.99, 1.0, 0.1, 5.0, 1e-6, 1000));        // tail 9.8 > gap 4
+  CHECK_FALSE(plain_iteration_blows_up(0.9, 1.0, 0.1, 5.0, 1e-6, 1000));   // tail 0.81 < 4
+  CHECK_FALSE(plain_iteration_blows_up(0.99, 1.0, 0.1, 5.0, 0.06, 1000));  // steps fall below
+}
+
+TEST_CASE("lock fold: a warm solve beyond the fold stops at its proven blow-up") {
+  // tpeval eval's settings (tolerance 1e-8, at most 5,000 iterations), warm-started plainly
+  // from 0.9 of the fold: beyond the fold the solve ends where the blow-up is proven
+  // (plain_blow_up_proven), with the verdict and the diagnosis of the plain solve from zero
+  // waits (which is never stopped early), in fewer iterations than going on to the blow-up.
+  const double fold = fold_load(uniform_workload);
+  LockOptions o = plain(1e-8);
+  o.max_iterations = 5000;
+  const auto start = analyze_lock_contention(uniform_workload(0.9 * fold), o);
+  REQUIRE(start.converged);
+  std::size_t warm_iterations = 0;
+  for (const double share : {1.05, 1.1, 1.5, 2.0}) {
+    CAPTURE(share);
+    const LockWorkload w = uniform_workload(share * fold);
+    const auto reference = analyze_lock_contention(w, o);
+    LockOptions warm_options = o;
+    warm_options.start = &start.state;
+    const auto warm = analyze_lock_contention(w, warm_options);
+    CHECK(reference.thrashing);
+    CHECK_FALSE(reference.converged);  // the waits diverge (not Thomasian's alpha)
+    CHECK(warm.thrashing);
+    CHECK_FALSE(warm.converged);
+    CHECK(warm.lock_queue_saturated == reference.lock_queue_saturated);
+    CHECK(warm.bottleneck == reference.bottleneck);
+    CHECK(warm.diagnosis == reference.diagnosis);
+    warm_iterations += warm.iterations;
+    MESSAGE("warm " << warm.iterations << " iterations, from zero waits " << reference.iterations);
+  }
+  // 130 iterations on 6ae76bb (65, 43, 14, 8: the blow-up proven after 32 and 20 of the first
+  // two, measured), 72 with the stop (31, 19, 14, 8; at 1.5 and 2 the waits blow up before two
+  // plain steps past the watched start of the run give a ratio).
+  MESSAGE("warm, in all: " << warm_iterations);
+  CHECK(warm_iterations <= 80);
+}
