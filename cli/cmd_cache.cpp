@@ -172,7 +172,7 @@ void read_file(const std::string& file, CacheRequest& request) {
     cluster->expect_only({"nodes", "invalidation"});
     request.cluster = true;
     request.cluster_config.node_count =
-        static_cast<int>(cluster->at("nodes").as_int_in_range(1, 10'000));
+        static_cast<int>(cluster->at("nodes").as_int_in_range(1, cache::kMaxClusterNodes));
     if (auto inv = cluster->find("invalidation"))
       request.cluster_config.invalidation = parse_invalidation(inv->as_string(), inv->path());
   }
@@ -238,7 +238,9 @@ CacheRequest build_request(const CacheOptions& o) {
   if (r.hierarchy.level2 != cache::Level2Kind::none && !(r.hierarchy.level2_items > 0.0))
     throw io::InputError("--level2-size", "a second level needs a size > 0");
   if (o.nodes) {
-    if (*o.nodes < 1) throw io::InputError("--nodes", "must be >= 1");
+    if (*o.nodes < 1 || *o.nodes > cache::kMaxClusterNodes)
+      throw io::InputError("--nodes",
+                           "must be in [1, " + std::to_string(cache::kMaxClusterNodes) + "]");
     r.cluster = true;
     r.cluster_config.node_count = *o.nodes;
   }
@@ -418,12 +420,20 @@ void run_cache(const CacheOptions& options) {
   CacheReport report;
   report.json["method"] = r.method;
   report.json["buffer_items"] = r.buffer_items;
-  if (r.cluster)
-    cluster_report(r, report);
-  else if (r.method == "king")
-    king_report(r, report);
+  const auto compute = [&] {
+    if (r.cluster)
+      cluster_report(r, report);
+    else if (r.method == "king")
+      king_report(r, report);
+    else
+      hierarchy_report(r, report);
+  };
+  // The solvers' limits (King's stack states, the simulator's item counts) name their field;
+  // the file it came from is known here (issue #16: every error names the file).
+  if (options.file.empty())
+    compute();
   else
-    hierarchy_report(r, report);
+    parse_input_file(options.file, compute);
 
   if (format == OutputFormat::json) {
     std::cout << report.json.dump(2) << '\n';

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "solver/cache/che.hpp"
 #include "solver/cache/numerics.hpp"
@@ -632,7 +633,9 @@ ClusterNodesResult che_cluster_nodes(const std::vector<NodeStream>& streams,
 ClusterResult che_cluster(const std::vector<ReferenceStream>& streams,
                           const ClusterConfig& config) {
   validate_streams(streams);
-  if (config.node_count < 1) throw io::InputError("node_count", "must be an integer >= 1");
+  if (config.node_count < 1 || config.node_count > kMaxClusterNodes)
+    throw io::InputError("node_count",
+                         "must be an integer in [1, " + std::to_string(kMaxClusterNodes) + "]");
   if (!std::isfinite(config.buffer_items_per_node) || config.buffer_items_per_node < 0.0)
     throw io::InputError("buffer_items_per_node", "must be a finite number >= 0");
   // Identical nodes: every node runs the same streams; node 0 speaks for all.

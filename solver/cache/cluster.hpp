@@ -39,8 +39,13 @@ namespace tpeval::solver::cache {
 
 enum class Invalidation { on_request, broadcast };
 
+/// The most nodes che_cluster() takes. Its identical nodes are solved as the general model of
+/// che_cluster_nodes(), whose shared classes cost O(nodes^2) per iteration: 1,000 nodes take
+/// 0.2 s in Release, 10,000 took 26 s (issue #16). The transaction model's limit is the same.
+inline constexpr int kMaxClusterNodes = 1024;
+
 struct ClusterConfig {
-  int node_count = 1;                  ///< >= 1
+  int node_count = 1;                  ///< in [1, kMaxClusterNodes] for che_cluster()
   double buffer_items_per_node = 0.0;  ///< >= 0
   /// A miss is served by any node with a current copy (primary copy), not only by the last
   /// modifier's unwritten one (GEH or central locking).

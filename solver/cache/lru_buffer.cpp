@@ -3,6 +3,7 @@
 // simulators run tens of millions of references per second through it (bench/RESULTS.md).
 #include "solver/cache/lru_buffer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace tpeval::solver::cache {
@@ -16,13 +17,31 @@ inline std::size_t home_slot(ItemId item, std::size_t mask) {
 
 LruBuffer::LruBuffer(std::size_t capacity) : capacity_(capacity) {
   if (capacity >= npos / 2) throw std::length_error("LruBuffer: capacity above 2^31");
-  // Nodes are reserved, not built: a large buffer that is never filled costs no page touches,
-  // and push_back below never reallocates.
-  nodes_.reserve(capacity);
-  std::size_t table_size = 16;
-  while (table_size < 2 * capacity) table_size <<= 1;  // load factor <= 1/2
+  // The pool and the table grow with the items held, not with the capacity: a buffer of 10^9
+  // items that a short run never fills took an 8 GB table before its first reference (issue
+  // #16). Doubling keeps the cost amortised O(1) per insertion.
+  nodes_.reserve(std::min<std::size_t>(capacity, 1024));
+  table_.assign(16, npos);
+  mask_ = table_.size() - 1;
+}
+
+std::size_t LruBuffer::allocated_bytes() const noexcept {
+  return nodes_.capacity() * sizeof(Node) + table_.capacity() * sizeof(std::uint32_t);
+}
+
+// Doubles the table when the next node would raise its load factor above 1/2, and re-inserts the
+// items held (the list from head_; erased nodes are not in the table).
+void LruBuffer::grow_table_for(std::size_t nodes) {
+  if (2 * nodes <= table_.size()) return;
+  std::size_t table_size = table_.size();
+  while (2 * nodes > table_size) table_size <<= 1;
   table_.assign(table_size, npos);
   mask_ = table_size - 1;
+  for (std::uint32_t node = head_; node != npos; node = nodes_[node].next) {
+    std::size_t slot = home_slot(nodes_[node].item, mask_);
+    while (table_[slot] != npos) slot = (slot + 1) & mask_;
+    table_[slot] = node;
+  }
 }
 
 std::uint32_t LruBuffer::find(ItemId item) const {
@@ -113,6 +132,7 @@ bool LruBuffer::insert(ItemId item, std::uint32_t payload, ItemId* victim,
     free_ = nodes_[node].next;
     ++size_;
   } else {
+    grow_table_for(nodes_.size() + 1);
     node = static_cast<std::uint32_t>(nodes_.size());
     nodes_.push_back(Node{});
     ++size_;

@@ -2,10 +2,11 @@
 //
 // Contract: LruBuffer holds at most `capacity` items (capacity < 2^31; larger throws
 // std::length_error, so callers check sizes from input first). It is an open-addressing hash
-// table into a pool of intrusive doubly linked nodes reserved for `capacity`: O(1) per operation,
-// no allocation after construction. It is domain-free: each item carries a 32-bit payload the
-// owner interprets (a dirty flag, a tag, a version). The cache simulators (lru_simulator.hpp) and
-// the transaction simulator's buffer levels (model/sim/buffer_manager.hpp) both use it.
+// table into a pool of intrusive doubly linked nodes: O(1) per operation (amortised: the pool
+// and the table double with the items held, so memory fits the items held, not the capacity). It is
+// domain-free: each item carries a 32-bit payload the owner interprets (a dirty flag, a tag, a
+// version). The cache simulators (lru_simulator.hpp) and the transaction simulator's buffer levels
+// (model/sim/buffer_manager.hpp) both use it.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,8 @@ class LruBuffer {
   bool erase(ItemId item);
   /// Items inserted since construction: a measure of turnover (e.g. for warm-up detection).
   std::uint64_t insertions() const noexcept { return insertions_; }
+  /// Bytes of the node pool and the table: O(items held), whatever the capacity.
+  std::size_t allocated_bytes() const noexcept;
 
  private:
   static constexpr std::uint32_t npos = 0xffffffffu;
@@ -52,6 +55,7 @@ class LruBuffer {
   void unlink(std::uint32_t node);
   void push_front(std::uint32_t node);
   void table_erase(std::uint32_t node);
+  void grow_table_for(std::size_t nodes);
   std::size_t capacity_;
   std::size_t size_ = 0;
   std::vector<Node> nodes_;

@@ -50,6 +50,14 @@ TEST_CASE("king: exact LRU check values of peers-and-formulas §3.4") {
   CHECK(per_item[0] > per_item[3]);  // hotter items are buffered more often
 }
 
+TEST_CASE("king: more than 10^5 stack states are refused up front (issue #16)") {
+  const std::vector<double> p(18, 1.0);  // 18 items: C = 4 -> 73,440 states, C = 5 -> 1,028,160
+  CHECK(cache::king_lru_hit_ratio(p, 4) == doctest::Approx(4.0 / 18.0));
+  CHECK_THROWS_AS(cache::king_lru_hit_ratio(p, 5), tpeval::io::InputError);
+  CHECK_THROWS_AS(cache::king_stream_hit_ratios({cache::independent_class("a", 18, 1.0)}, 5),
+                  tpeval::io::InputError);
+}
+
 TEST_CASE("che: close to King on the check cases (§3.4: 0.57301 and 0.47491)") {
   CHECK(che_hit({0.4, 0.3, 0.2, 0.1}, 2) == doctest::Approx(0.57301).epsilon(1e-4));
   CHECK(che_hit(zipf(8, 0.8), 3) == doctest::Approx(0.47491).epsilon(1e-4));

@@ -122,3 +122,31 @@ TEST_CASE("cli cache: JSON input with path-aware errors and unknown keys rejecte
   r = run("/nonexistent/cache.json");
   CHECK(r.exit_code == 2);
 }
+
+TEST_CASE("cli cache: the cost limits refuse up front and name the file (issue #16)") {
+  // King over 18 items with a buffer of 5 enumerates 18·17·16·15·14 = 1,028,160 stack states
+  // (10^5 at most); a buffer of 4 (73,440) is still exact. The solver's error names the file.
+  const auto king = [&](int buffer) {
+    return write_temp("king" + std::to_string(buffer) + ".json",
+                      R"({"buffer_items": )" + std::to_string(buffer) +
+                          R"(, "streams": [{"items": 18, "rate_per_item": 1}], "method": "king"})");
+  };
+  auto r = run(king(4) + " --format json");
+  CHECK(r.exit_code == 0);
+  const std::string big = king(5);
+  r = run(big);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("tpeval: error: " + big + ": buffer_items: King's exact method", 0) == 0);
+  CHECK(r.err.find("limit 10^5") != std::string::npos);
+  // A cluster of more than 1,024 nodes (O(nodes^2) per iteration), in the file and as an option.
+  const std::string nodes = write_temp(
+      "nodes.json",
+      R"({"buffer_items": 10, "streams": [{"items": 100, "rate_per_item": 1, "shared": true}],
+          "cluster": {"nodes": 1025}})");
+  r = run(nodes);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(nodes + ": cluster.nodes") != std::string::npos);
+  r = run("--class 100:1 --buffer 10 --nodes 100000");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--nodes: must be in [1, 1024]") != std::string::npos);
+}

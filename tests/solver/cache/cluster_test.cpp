@@ -8,6 +8,7 @@
 
 #include "solver/cache/cluster.hpp"
 #include "solver/cache/lru_simulator.hpp"
+#include "solver/io/json_input.hpp"
 
 namespace cache = tpeval::solver::cache;
 
@@ -75,6 +76,14 @@ TEST_CASE("cluster: ch. 7 B/T hit ratios and page-request shares, analytic") {
   const auto f = cache::che_cluster(streams(2), force).streams[0];
   CHECK(f.page_request_ratio == 0.0);
   CHECK(f.disk_read_ratio == doctest::Approx(1.0 - f.hit_ratio));
+}
+
+TEST_CASE("cluster: more than kMaxClusterNodes identical nodes are refused up front (#16)") {
+  // The identical-node model costs O(nodes^2) per iteration: 10^4 nodes took 26 s in Release.
+  CHECK(cache::kMaxClusterNodes == 1024);
+  CHECK_THROWS_AS(cache::che_cluster(streams(1025), config(1025, 200)), tpeval::io::InputError);
+  CHECK_THROWS_AS(cache::che_cluster(streams(10'000), config(10'000, 200)), tpeval::io::InputError);
+  CHECK(cache::che_cluster(streams(64), config(64, 200)).streams[0].hit_ratio > 0.0);
 }
 
 TEST_CASE("cluster: ch. 7 targets by the exact multi-node simulation") {
