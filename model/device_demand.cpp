@@ -222,22 +222,6 @@ void victim_write_demand(const SystemModel& model, const BufferLevels& buffers, 
   }
 }
 
-/// Parallel FORCE writes: the transaction waits for the last of n writes started together
-/// (fork-join, enough servers). The maximum of n independent exponential times of mean s has
-/// mean s H_n, H_n = 1 + 1/2 + ... + 1/n (Renyi's representation of exponential order
-/// statistics: the gaps between them are exponential of means s/n, s/(n-1), ..., s); a write's
-/// wait is weighted H_n / n. A non-integer mean n (variable references) takes H linearly
-/// between its neighbours. Before issue #13 the weight was 1 / n ("about one write's time"),
-/// 12 ms short of the simulated fork-join at 3 writes of 16.4 ms.
-double parallel_write_weight(double n) {
-  if (!(n > 1.0)) return 1.0;
-  const double whole = std::floor(n);
-  double harmonic = 0.0;
-  for (double k = 1.0; k <= whole; k += 1.0) harmonic += 1.0 / k;
-  harmonic += (n - whole) / (whole + 1.0);
-  return harmonic / n;
-}
-
 /// FORCE: the modified pages are written at commit. Distinct modified pages: one per update for
 /// random partitions; an append partition fills its current page (HISTORY: 1 page per
 /// transaction, L2513).
@@ -360,6 +344,23 @@ void build_class(const SystemModel& model, const BufferLevels& buffers,
 }
 
 }  // namespace
+
+// Parallel FORCE writes (device_demand.hpp): the transaction waits for the last of n writes started
+// together
+/// (fork-join, enough servers). The maximum of n independent exponential times of mean s has
+/// mean s H_n, H_n = 1 + 1/2 + ... + 1/n (Renyi's representation of exponential order
+/// statistics: the gaps between them are exponential of means s/n, s/(n-1), ..., s); a write's
+/// wait is weighted H_n / n. A non-integer mean n (variable references) takes H linearly
+/// between its neighbours. Before issue #13 the weight was 1 / n ("about one write's time"),
+/// 12 ms short of the simulated fork-join at 3 writes of 16.4 ms.
+double parallel_write_weight(double n) {
+  if (!(n > 1.0)) return 1.0;
+  const double whole = std::floor(n);
+  double harmonic = 0.0;
+  for (double k = 1.0; k <= whole; k += 1.0) harmonic += 1.0 / k;
+  harmonic += (n - whole) / (whole + 1.0);
+  return harmonic / n;
+}
 
 double own_authority_read_share(const SystemModel& model,
                                 const std::vector<std::vector<double>>& routing, std::size_t p,

@@ -113,4 +113,8 @@ DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers)
 DemandModel build_demands(const SystemModel& model, const std::vector<BufferLevels>& buffers,
                           const std::vector<std::vector<double>>& routing);
 
+/// Parallel FORCE writes: a write's wait weight H_n / n when the commit waits for the last of n
+/// writes started together (the mean maximum of n exponential writes; 1 for n <= 1).
+double parallel_write_weight(double n);
+
 }  // namespace tpeval::model

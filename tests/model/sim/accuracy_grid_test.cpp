@@ -701,9 +701,8 @@ TEST_CASE("variable references: count classes of the simulator's law, every metr
 // Issue #13: parallel FORCE writes with a variable count. The fork-join of n writes waits H_n
 // writes; the mean wait is E[H_N] over the count classes, not H of the mean N (commit I/O was
 // +14 % at SCV 1.5, 140 TPS, model/device_demand.cpp force_write_demand), and a class's commit
-// grows with its own H_n (lock wait -33 % when it kept the mean's commit). The p99 is recorded:
-// -20 % at SCV 1.5 (-19 % before; the response-time variance takes no FORCE part for parallel
-// writes, model/response_variability.hpp force_commit_io_s).
+// grows with its own H_n (lock wait -33 % when it kept the mean's commit); the response-time
+// variance's count term takes the parallel FORCE part (p99 -21 % without it).
 TEST_CASE("variable references, parallel FORCE: commit I/O, lock wait and conflicts agree") {
   nlohmann::json doc = with(debit_credit_model(), {{"policies.update_strategy", "force"},
                                                    {"policies.force_writes", "parallel"},
@@ -721,11 +720,7 @@ TEST_CASE("variable references, parallel FORCE: commit I/O, lock wait and confli
     const double ratio = *a / s->mean;
     std::printf("  parallel FORCE SCV 1.5 %-20s analytic %9.4f, simulated %9.4f +- %.4f (%.3f)\n",
                 metric, *a, s->mean, s->half_width, ratio);
-    if (std::string(metric) == "response_time_p99_ms") {
-      CHECK(ratio > 0.75);  // recorded, see above
-      CHECK(ratio < 0.9);
-    } else {  // validate's rule
-      CHECK(std::abs(*a - s->mean) <= std::max(0.1 * s->mean, s->half_width));
-    }
+    // validate's rule (p99 was -21 % before the parallel part of force_commit_io_s)
+    CHECK(std::abs(*a - s->mean) <= std::max(0.1 * s->mean, s->half_width));
   }
 }
