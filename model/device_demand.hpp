@@ -43,6 +43,12 @@ struct TypeDemand {
   double device_reads = 0.0;   ///< reads that reached a disk or SSD
   double victim_writes = 0.0;  ///< write-backs of dirty LRU victims (NOFORCE)
   double force_writes = 0.0;   ///< page writes at commit (FORCE)
+  /// A variable reference count: per count class (model/reference_count.hpp count_classes) the
+  /// commit's wait for its FORCE writes in units of one write: the pages it writes one after the
+  /// other, for parallel writes H_n of the n that wait for a device (parallel_write_weight) plus
+  /// the rest; `force_wait` their average (empty and 0 for a fixed count).
+  std::vector<double> class_force_waits;
+  double force_wait = 0.0;
   double log_writes = 0.0;
   double synchronous_writes = 0.0;   ///< writes the transaction waits for (incl. log)
   double asynchronous_writes = 0.0;  ///< disk writes behind a write buffer or write-through
@@ -63,7 +69,7 @@ struct TypeDemand {
   /// as in the simulator; their load is in load_ms.
   std::array<double, 2> message_cpu_ms{};
   std::array<double, 2> message_cpu_visits{};
-  double page_requests = 0.0;        ///< pages fetched from another node's buffer
+  double page_requests = 0.0;  ///< pages fetched from another node's buffer
   /// Per model partition (empty without a cluster): the page requests made at the references of
   /// that partition that are round trips of their own (not under primary copy, whose grant
   /// brings the page), per transaction. Each is a step that a reference takes with a probability
@@ -106,5 +112,9 @@ DemandModel build_demands(const SystemModel& model, const BufferLevels& buffers)
 /// are the (type, node) pairs with a positive routing fraction, nodes inner.
 DemandModel build_demands(const SystemModel& model, const std::vector<BufferLevels>& buffers,
                           const std::vector<std::vector<double>>& routing);
+
+/// Parallel FORCE writes: a write's wait weight H_n / n when the commit waits for the last of n
+/// writes started together (the mean maximum of n exponential writes; 1 for n <= 1).
+double parallel_write_weight(double n);
 
 }  // namespace tpeval::model

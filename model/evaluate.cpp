@@ -16,6 +16,7 @@
 #include "model/cpu_visits.hpp"
 #include "model/device_demand.hpp"
 #include "model/ineffective_settings.hpp"
+#include "model/reference_count.hpp"
 #include "model/response_variability.hpp"
 #include "model/restarts.hpp"
 #include "model/routing.hpp"
@@ -41,9 +42,15 @@ struct ClassLocks {
   /// Per locked partition it requests: the lock partition, distinct requests and X share (step
   /// times are set per solve by lock_steps).
   std::vector<solver::locking::PartitionAccess> accesses;
-  std::vector<double> access_references;  ///< per access: the references behind it (k)
-  double lock_requests = 0.0;             ///< that can conflict
-  double free_lock_requests = 0.0;        ///< that never conflict (TypePoint)
+  std::vector<double> access_references;      ///< per access: the references behind it (k)
+  std::vector<std::size_t> access_partition;  ///< per access: its model partition
+  /// A variable count (Prepared::count_classes): per count class and access, the lock requests
+  /// of a transaction of that count, and its step time relative to the average's (lock_steps'
+  /// step is the average's references per own request). `accesses`, `lock_requests` and
+  /// `partition_lock_requests` are then the averages over the count law.
+  std::vector<std::vector<double>> class_requests, class_step_scale;
+  double lock_requests = 0.0;       ///< that can conflict
+  double free_lock_requests = 0.0;  ///< that never conflict (TypePoint)
   /// Per model partition (empty when it requests no lock): requests and their X share.
   std::vector<double> partition_lock_requests, partition_exclusive_share;
   /// Per model partition: references and HS misses per transaction, the clustered partitions'
@@ -66,8 +73,11 @@ struct Prepared {
   std::vector<double> mix_share;                       // per type, arrival share
   std::vector<double> class_share;                     // per class (type x node), arrival share
   std::vector<std::vector<std::size_t>> clustered_on;  // per partition, those clustered with it
-  std::vector<int> lock_part;           // per model partition its lock partition (-1: none)
-  std::vector<char> single_count;       // per type: a fixed reference count (one lock class)
+  std::vector<int> lock_part;      // per model partition its lock partition (-1: none)
+  std::vector<char> single_count;  // per type: a fixed reference count (one lock class)
+  /// Per type: the law of its reference count (model/reference_count.hpp); {{references, 1}}
+  /// for a fixed count.
+  std::vector<std::vector<CountClass>> count_classes;
   std::vector<ClassLocks> class_locks;  // per class
 };
 
@@ -963,8 +973,11 @@ void block_structure(const Prepared& pr, const TransactionType& type, ClassLocks
   cl.leading.assign(np, 0.0);  // per clustered partition
   for (std::size_t p = 0; p < np; ++p) {
     const auto& host = m.partitions[p].clustered_with;
-    if (host && lock_part[p] < 0 && lock_part[static_cast<std::size_t>(*host)] >= 0)
-      cl.leading[p] = leading_clustered_requests(type, p, static_cast<std::size_t>(*host));
+    if (!host || lock_part[p] >= 0 || lock_part[static_cast<std::size_t>(*host)] < 0) continue;
+    for (const CountClass& cc : pr.count_classes[&type - m.transaction_types.data()])
+      cl.leading[p] +=
+          cc.probability *
+          leading_clustered_requests(type, p, static_cast<std::size_t>(*host), cc.references);
   }
   cl.block_refs = cl.refs;
   cl.block_misses = cl.misses;
@@ -978,10 +991,18 @@ void block_structure(const Prepared& pr, const TransactionType& type, ClassLocks
   }
 }
 
-/// Returns the part of the commit time that grows with the class's number of references
-/// (add_count_classes): half the unlocked blocks and the FORCE writes of the commit I/O.
-double lock_steps(const Prepared& pr, std::size_t cls, const TypePoint& tp,
-                  solver::locking::LockClass& c) {
+/// The parts of the commit time that grow with a transaction's number of references
+/// (add_count_classes): half the unlocked blocks (in proportion), and the FORCE writes of the
+/// commit I/O (with their wait, TypeDemand::class_force_waits: the pages written one after the
+/// other, or the fork-join of parallel writes).
+struct ScaledCommit {
+  double unlocked_s = 0.0;
+  double force_io_s = 0.0;
+};
+
+/// Returns the class's ScaledCommit.
+ScaledCommit lock_steps(const Prepared& pr, std::size_t cls, const TypePoint& tp,
+                        solver::locking::LockClass& c) {
   const auto& m = pr.model;
   const auto& d = pr.demand.types[cls];
   const ClassLocks& cl = pr.class_locks[cls];
@@ -1039,8 +1060,10 @@ double lock_steps(const Prepared& pr, std::size_t cls, const TypePoint& tp,
   const double visits = waited_cpu_visits(pr, cls);
   c.step_covariance_s2 = visits > 1 ? tp.cpu_wait_covariance_s2 / (visits * (visits - 1.0)) : 0.0;
   const double commit_io_s = std::min(tp.breakdown.commit_io_s, tp.commit_phase_s);
-  return 0.5 * unlocked_s +
-         force_commit_io_s(m.policies, commit_io_s, d.log_writes, d.force_writes);
+  // The FORCE writes' share of the commit I/O, in units of one write (log page: one).
+  const double force_io_s =
+      d.force_wait > 0 ? commit_io_s * d.force_wait / (d.log_writes + d.force_wait) : 0.0;
+  return {0.5 * unlocked_s, force_io_s};
 }
 
 /// Share of the lock holders on partition p that a lock request of node i meets at another node:
@@ -1086,68 +1109,66 @@ bool same_lock_behaviour(const solver::locking::LockClass& a, const solver::lock
   return true;
 }
 
-/// Variable reference counts (issue #13): a transaction with v references holds v locks, so
-/// the lock model gets one class per count value v with the share p_v of the type's arrivals and
-/// v / mean times the requests (steps unchanged). Its commit phase grows by the part that
-/// scales with the references (`scaled_commit_s`: its unlocked blocks and, under FORCE, the
-/// pages it writes at commit; without it the locks of a long transaction under FORCE were held
-/// as briefly as the mean one's: at 4 references of SCV 1.5, 140 TPS, lock wait 3.0 against
-/// 9.5 ms simulated). The mean lock-seconds per
-/// transaction, E[k (k + 1)] / 2 steps, grow with the count's variance (Tay et al. 1985 use
-/// the fixed k). A count given by mean and SCV becomes the two-point distribution with that mean
-/// and variance (equal weights at m (1 -+ sqrt(scv)) for scv <= 1, else 0 and m (1 + scv)).
-std::vector<std::pair<double, double>> count_points(const TransactionType& type) {
-  const ReferenceCount& rc = type.reference_count;
-  const double m = type.references;
-  if (!rc.values.empty()) {
-    std::vector<std::pair<double, double>> out;
-    for (std::size_t i = 0; i < rc.values.size(); ++i)
-      if (rc.probabilities[i] > 0) out.emplace_back(rc.values[i], rc.probabilities[i]);
-    return out;
-  }
-  if (rc.scv <= 0) return {{m, 1.0}};
-  if (rc.scv <= 1) {
-    const double d = m * std::sqrt(rc.scv);
-    return {{m - d, 0.5}, {m + d, 0.5}};
-  }
-  return {{0.0, rc.scv / (1.0 + rc.scv)}, {m * (1.0 + rc.scv), 1.0 / (1.0 + rc.scv)}};
-}
-
-void add_count_classes(const TransactionType& type, solver::locking::LockClass lc,
-                       double scaled_commit_s, solver::locking::LockWorkload& lw) {
-  const auto points = count_points(type);
-  if (points.size() == 1 && points.front().first == type.references) {
-    lw.classes.push_back(std::move(lc));
-    return;
-  }
-  for (const auto& [value, probability] : points) {
+/// Variable reference counts (issue #13): a transaction with v references holds its own
+/// number of locks, so the lock model gets one class per count class (Prepared::count_classes,
+/// the simulator's count law, model/reference_count.hpp) with the share p_v of the type's
+/// arrivals, the requests of a transaction of v references (ClassLocks::class_requests: distinct
+/// granules and clustered leading requests at v, model/routing.hpp) and steps of its references
+/// per request. Its commit phase grows by the parts that scale with the references
+/// (ScaledCommit: its unlocked blocks and, under FORCE, the pages it writes at commit;
+/// without it the locks of a long transaction under FORCE were held as briefly as the mean
+/// one's: at 4 references of SCV 1.5, 140 TPS, lock wait 3.0 against 9.5 ms simulated). The mean
+/// lock-seconds per transaction, E[k (k + 1)] / 2 steps, grow with the count's variance (Tay et
+/// al. 1985 use the fixed k). Until the count law, a count of mean and SCV was the two-point
+/// distribution of that mean and variance and the requests grew linearly with the count: the
+/// conflict probability was 12-32 % high (bench/RESULTS.md "varref").
+void add_count_classes(const Prepared& pr, std::size_t cls, const TransactionType& type,
+                       solver::locking::LockClass lc, const ScaledCommit& scaled,
+                       solver::locking::LockWorkload& lw) {
+  const ClassLocks& cl = pr.class_locks[cls];
+  const TypeDemand& d = pr.demand.types[cls];
+  const auto& classes = pr.count_classes[pr.demand.types[cls].type];
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    const double value = classes[k].references;
     if (value <= 0) continue;  // no references, no locks: nothing to wait for
     solver::locking::LockClass sub = lc;
     sub.name += fmt::format("[{} refs]", value);
-    sub.arrival_rate_per_s *= probability;
-    for (auto& acc : sub.accesses) acc.lock_requests *= value / type.references;
+    sub.arrival_rate_per_s *= classes[k].probability;
+    double requests = 0.0, lock_seconds = 0.0;
+    for (std::size_t a = 0; a < sub.accesses.size(); ++a) {
+      auto& acc = sub.accesses[a];
+      acc.lock_requests = cl.class_requests[k][a];
+      acc.step_time_s *= cl.class_step_scale[k][a];
+      requests += acc.lock_requests;
+      lock_seconds += acc.lock_requests * acc.step_time_s;
+    }
+    sub.step_time_s = requests > 0 ? lock_seconds / requests : 0.0;
     // The commit's SCV is kept: its pieces scale alike.
-    sub.commit_time_s += scaled_commit_s * (value / type.references - 1.0);
+    sub.commit_time_s += scaled.unlocked_s * (value / type.references - 1.0);
+    if (k < d.class_force_waits.size() && d.force_wait > 0)
+      sub.commit_time_s += scaled.force_io_s * (d.class_force_waits[k] / d.force_wait - 1.0);
     lw.classes.push_back(std::move(sub));
   }
 }
 
 /// The type's lock result from its count classes (first at `first`): waits and deadlocks per
-/// transaction weighted by p_v, conflicts per request by p_v v.
-solver::locking::ClassContention merge_count_classes(const TransactionType& type,
+/// transaction weighted by p_v, conflicts per request by p_v times the class's requests.
+solver::locking::ClassContention merge_count_classes(const Prepared& pr, std::size_t cls,
                                                      const solver::locking::LockContention& lr,
                                                      int first) {
-  const auto points = count_points(type);
-  if (points.size() == 1 && points.front().first == type.references) return lr.classes[first];
+  const ClassLocks& cl = pr.class_locks[cls];
+  const auto& classes = pr.count_classes[pr.demand.types[cls].type];
   solver::locking::ClassContention out = lr.classes[first];
   out.blocking_time_s = out.conflict_probability = out.deadlock_probability = 0.0;
   out.blocking_time_variance_s2 = 0.0;
   double requests = 0.0;
   auto next = static_cast<std::size_t>(first);
-  for (const auto& point : points) {
-    const double v = point.first, p = point.second;
-    if (v <= 0) continue;
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    const double p = classes[k].probability;
+    if (classes[k].references <= 0) continue;
     const auto& r = lr.classes[next++];
+    double v = 0.0;
+    for (const double x : cl.class_requests[k]) v += x;
     out.blocking_time_s += p * r.blocking_time_s;
     out.deadlock_probability += p * r.deadlock_probability;
     out.conflict_probability += p * v * r.conflict_probability;
@@ -1194,6 +1215,47 @@ LockPartitions lock_partitions(const SystemModel& m) {
   return out;
 }
 
+/// A transaction of `references` references on lock partition p (of `granules` granules): its
+/// lock requests there and those of them that are its own references' (not the clustered
+/// partitions' leading ones).
+std::pair<double, double> access_requests(const Prepared& pr, const TransactionType& type,
+                                          std::size_t p, double granules, double references) {
+  const auto& m = pr.model;
+  double leading = 0.0;
+  for (const std::size_t q : pr.clustered_on[p])
+    if (lock_granules(m.partitions[q]) <= 0)
+      leading += leading_clustered_requests(type, q, p, references);
+  const double own = distinct_lock_requests(type, p, granules, references);
+  return {leading + own, own};
+}
+
+/// ClassLocks::class_requests and class_step_scale of a type of several counts.
+void count_class_requests(const Prepared& pr, const TransactionType& type,
+                          const LockPartitions& parts, ClassLocks& cl) {
+  const auto& classes = pr.count_classes[&type - pr.model.transaction_types.data()];
+  const std::size_t na = cl.accesses.size();
+  cl.class_requests.assign(classes.size(), std::vector<double>(na, 0.0));
+  cl.class_step_scale.assign(classes.size(), std::vector<double>(na, 1.0));
+  for (std::size_t a = 0; a < na; ++a) {
+    const std::size_t p = cl.access_partition[a];
+    const double granules = parts.partitions[cl.accesses[a].partition].granules;
+    std::vector<double> own(classes.size(), 0.0);
+    double own_mean = 0.0;
+    for (std::size_t k = 0; k < classes.size(); ++k) {
+      const auto [requests, own_requests] =
+          access_requests(pr, type, p, granules, classes[k].references);
+      cl.class_requests[k][a] = requests;
+      own[k] = own_requests;
+      own_mean += classes[k].probability * own_requests;
+    }
+    // lock_steps' step: the average's references per own request, m s / own_mean; a class of
+    // v references makes v s / own_v per request.
+    for (std::size_t k = 0; k < classes.size(); ++k)
+      if (own[k] > 0 && own_mean > 0)
+        cl.class_step_scale[k][a] = classes[k].references / type.references * own_mean / own[k];
+  }
+}
+
 /// The lock requests of class `c` (ClassLocks), as the lock model's accesses.
 void class_accesses(const Prepared& pr, std::size_t c, const LockPartitions& parts,
                     ClassLocks& cl) {
@@ -1208,16 +1270,16 @@ void class_accesses(const Prepared& pr, std::size_t c, const LockPartitions& par
       cl.free_lock_requests += k;
     if (lock_part[p] < 0 || k <= 0) continue;
     // A granule the transaction already holds is not requested again (routing.hpp); a
-    // clustered reference made before its host's locks a host page of its own.
-    double leading = 0.0;
-    for (const std::size_t q : pr.clustered_on[p])
-      if (lock_granules(m.partitions[q]) <= 0) leading += leading_clustered_requests(type, q, p);
-    const double distinct =
-        leading + distinct_lock_requests(
-                      type, p, parts.partitions[static_cast<std::size_t>(lock_part[p])].granules);
+    // clustered reference made before its host's locks a host page of its own. A variable
+    // count: the average over its law (count_class_requests).
+    const double granules = parts.partitions[static_cast<std::size_t>(lock_part[p])].granules;
+    double distinct = 0.0;
+    for (const CountClass& cc : pr.count_classes[d.type])
+      distinct += cc.probability * access_requests(pr, type, p, granules, cc.references).first;
     cl.accesses.push_back(
         {static_cast<std::size_t>(lock_part[p]), distinct, update_share_of(type, p), -1.0});
     cl.access_references.push_back(k);
+    cl.access_partition.push_back(p);
     cl.lock_requests += distinct;
     cl.partition_lock_requests.resize(m.partitions.size(), 0.0);
     cl.partition_exclusive_share.resize(m.partitions.size(), 0.0);
@@ -1235,7 +1297,10 @@ void commit_exclusives(const Prepared& pr, const TypeDemand& d, ClassLocks& cl) 
     const double granules = lock_granules(m.partitions[p]);
     if (m.partitions[p].access == AccessPattern::append || granules <= 0 || cl.refs[p] <= 0)
       continue;
-    cl.commit_exclusive[p] = distinct_lock_requests(type, p, granules) * update_share_of(type, p);
+    for (const CountClass& cc : pr.count_classes[d.type])
+      cl.commit_exclusive[p] += cc.probability *
+                                distinct_lock_requests(type, p, granules, cc.references) *
+                                update_share_of(type, p);
   }
 }
 
@@ -1246,6 +1311,8 @@ std::vector<ClassLocks> class_locks(const Prepared& pr) {
   for (std::size_t c = 0; c < out.size(); ++c) {
     const auto& d = pr.demand.types[c];
     class_accesses(pr, c, parts, out[c]);
+    if (!pr.single_count[d.type])
+      count_class_requests(pr, pr.model.transaction_types[d.type], parts, out[c]);
     reference_counts(pr, d, out[c]);
     block_structure(pr, pr.model.transaction_types[d.type], out[c]);
     commit_exclusives(pr, d, out[c]);
@@ -1287,7 +1354,7 @@ std::vector<int> lock_classes(const Prepared& pr, Point& pt, solver::locking::Lo
     lc.name = m.nodes.size() > 1 ? type.name + "@" + m.nodes[d.node].name : type.name;
     lc.accesses = cl.accesses;
     lc.arrival_rate_per_s = tp.rate;
-    const double scaled_commit_s = lock_steps(pr, c, tp, lc);
+    const ScaledCommit scaled = lock_steps(pr, c, tp, lc);
     // The same type behaving the same on several nodes (symmetric nodes) is one open class of
     // the summed rate: exact for Poisson arrivals, and it keeps the contention model's
     // class-pair terms at types^2 rather than (types x nodes)^2 (types with a fixed count).
@@ -1309,7 +1376,7 @@ std::vector<int> lock_classes(const Prepared& pr, Point& pt, solver::locking::Lo
     if (pr.single_count[d.type])
       lw.classes.push_back(std::move(lc));
     else
-      add_count_classes(type, std::move(lc), scaled_commit_s, lw);
+      add_count_classes(pr, c, type, std::move(lc), scaled, lw);
     for (std::size_t k = static_cast<std::size_t>(lock_class[c]); k < lw.classes.size(); ++k)
       classes_of_type[d.type].push_back(k);
   }
@@ -1324,7 +1391,6 @@ std::vector<int> lock_classes(const Prepared& pr, Point& pt, solver::locking::Lo
 /// system's conflict probability per request.
 void apply_lock_waits(const Prepared& pr, Point& pt, const solver::locking::LockContention& lc,
                       const std::vector<int>& lock_class) {
-  const auto& m = pr.model;
   const auto& dm = pr.demand;
   double requests = 0.0;
   for (std::size_t c = 0; c < dm.types.size(); ++c) {
@@ -1332,8 +1398,7 @@ void apply_lock_waits(const Prepared& pr, Point& pt, const solver::locking::Lock
     const std::size_t t = dm.types[c].type;
     // A type of a fixed count is one class: its result as it is, not a copy.
     solver::locking::ClassContention merged;
-    if (!pr.single_count[t])
-      merged = merge_count_classes(m.transaction_types[t], lc, lock_class[c]);
+    if (!pr.single_count[t]) merged = merge_count_classes(pr, c, lc, lock_class[c]);
     const auto& cc =
         pr.single_count[t] ? lc.classes[static_cast<std::size_t>(lock_class[c])] : merged;
     auto& tp = pt.types[c];
@@ -1366,15 +1431,13 @@ void deadlock_shares(const Prepared& pr, Point& pt, const solver::locking::LockC
   std::vector<double> held(nlp), requested(nlp);
   for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
     if (lock_class[c] < 0 || !(pt.types[c].deadlock_probability > 0)) continue;
-    const auto& type = m.transaction_types[pr.demand.types[c].type];
     std::fill(held.begin(), held.end(), 0.0);
     std::fill(requested.begin(), requested.end(), 0.0);
     auto next = static_cast<std::size_t>(lock_class[c]);
-    const auto points = pr.single_count[pr.demand.types[c].type]
-                            ? std::vector<std::pair<double, double>>{{1.0, 1.0}}
-                            : count_points(type);
-    for (const auto& [value, probability] : points) {
+    const bool single = pr.single_count[pr.demand.types[c].type];
+    for (const auto& [value, count_probability] : pr.count_classes[pr.demand.types[c].type]) {
       if (value <= 0) continue;
+      const double probability = single ? 1.0 : count_probability;
       for (std::size_t lp = 0; lp < nlp; ++lp) {
         held[lp] += probability * lc.deadlock_held_on[next * nlp + lp];
         requested[lp] += probability * lc.deadlock_requested_on[next * nlp + lp];
@@ -1711,7 +1774,7 @@ Point solve_at(const Prepared& pr, double total_rate,
 }
 
 Prepared prepare(const SystemModel& model) {
-  Prepared pr{model, routing_fractions(model), {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  Prepared pr{model, routing_fractions(model), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (model.nodes.size() == 1) {
     pr.buffers.push_back(evaluate_buffers(model));
     pr.system_buffers = pr.buffers.front();
@@ -1731,8 +1794,14 @@ Prepared prepare(const SystemModel& model) {
   pr.clustered_on = clustered_partitions(model);
   pr.lock_part = lock_partitions(model).lock_part;
   for (const auto& t : model.transaction_types) {
-    const auto points = count_points(t);
-    pr.single_count.push_back(points.size() == 1 && points.front().first == t.references);
+    // A fixed count n is one class of n references also when n is not whole (floor(n) and
+    // floor(n) + 1 in the simulator; left as the mean).
+    pr.count_classes.push_back(t.reference_count.variable() ? count_classes(t)
+                                                            : std::vector<CountClass>{});
+    const auto& classes = pr.count_classes.back();
+    pr.single_count.push_back(classes.empty() ||
+                              (classes.size() == 1 && classes.front().references == t.references));
+    if (pr.single_count.back()) pr.count_classes.back() = {{t.references, 1.0}};
   }
   pr.class_locks = class_locks(pr);
   return pr;

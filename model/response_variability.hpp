@@ -44,9 +44,10 @@ double response_time_scv(const TransactionType& type, const Policies& policies,
 /// FORCE page writes (one per page it updated), by their share of the commit's device
 /// operations (the log page write does not grow). A transaction drawn with k references instead
 /// of the mean m writes about k / m times as many pages at commit, one after the other, so its
-/// commit, and every lock held through it, lasts that much longer (issue #13). 0 under NOFORCE,
-/// and 0 for parallel FORCE writes, whose fork-join wait grows only with the harmonic number of
-/// the writes (left as the mean's; docs/model.md "Variable work per transaction").
+/// commit lasts that much longer (issue #13). 0 under NOFORCE, and 0 for parallel FORCE writes,
+/// whose fork-join wait grows only with the harmonic number of the writes. Used for the
+/// response-time variance; the lock model's count classes take each class's own FORCE wait
+/// (TypeDemand::class_force_waits; docs/model.md "Variable work per transaction").
 double force_commit_io_s(const Policies& policies, double commit_io_s, double log_writes,
                          double force_writes);
 

@@ -85,23 +85,33 @@ bool fixed_reference_counts(const TransactionType& type) {
 }
 
 double distinct_lock_requests(const TransactionType& type, std::size_t p, double granules) {
+  return distinct_lock_requests(type, p, granules, type.references);
+}
+
+double distinct_lock_requests(const TransactionType& type, std::size_t p, double granules,
+                              double references) {
   const double share = p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
-  const double k = share * type.references;
+  const double k = share * references;
   if (k <= 0 || granules <= 0) return 0.0;
   const double d = std::max(1.0, granules);
   // D (1 - (1 - x/D)^n) = -D expm1(n log1p(-x/D)): exact for large D too.
   if (d == 1.0 && (share >= 1.0 || fixed_reference_counts(type))) return 1.0;
   if (fixed_reference_counts(type)) return -d * std::expm1(k * std::log1p(-1.0 / d));
-  return -d * std::expm1(type.references * std::log1p(-share / d));
+  return -d * std::expm1(references * std::log1p(-share / d));
 }
 
 double leading_clustered_requests(const TransactionType& type, std::size_t q, std::size_t host) {
+  return leading_clustered_requests(type, q, host, type.references);
+}
+
+double leading_clustered_requests(const TransactionType& type, std::size_t q, std::size_t host,
+                                  double references) {
   const auto share = [&](std::size_t p) {
     return p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
   };
   const double sq = share(q), sh = share(host);
   if (sq <= 0 || fixed_reference_counts(type)) return 0.0;
-  return sq / (sh + sq) * -std::expm1(type.references * std::log1p(-std::min(1.0, sh + sq)));
+  return sq / (sh + sq) * -std::expm1(references * std::log1p(-std::min(1.0, sh + sq)));
 }
 
 }  // namespace tpeval::model

@@ -77,14 +77,7 @@ ReferenceGenerator::ReferenceGenerator(const SystemModel& model) {
     TypePlan plan;
     plan.references = type.references;
     for (std::size_t p = 0; p < np; ++p) plan.update_shares.push_back(update_share_of(type, p));
-    const ReferenceCount& rc = type.reference_count;
-    double cumulative = 0.0;
-    for (std::size_t i = 0; i < rc.values.size(); ++i) {
-      plan.count_values.push_back(rc.values[i]);
-      plan.count_cumulative.push_back(cumulative += rc.probabilities[i]);
-    }
-    if (rc.values.empty() && rc.scv > 0)
-      plan.count_distribution = solver::des::Distribution::from_moments(type.references, rc.scv);
+    plan.count = ReferenceCountDraw(type);
     // The rule shared with the analytic lock model (model/routing.hpp).
     const bool fixed = fixed_reference_counts(type);
     std::vector<std::uint32_t> multiset;
@@ -217,22 +210,6 @@ void ReferenceGenerator::place_appends(std::vector<Reference>& refs, std::size_t
   }
 }
 
-std::size_t ReferenceGenerator::draw_count(const TypePlan& plan,
-                                           solver::des::RandomStream& stream) {
-  double n = plan.references;
-  if (!plan.count_cumulative.empty()) {
-    const double u = stream.uniform01() * plan.count_cumulative.back();
-    const auto it =
-        std::upper_bound(plan.count_cumulative.begin(), plan.count_cumulative.end() - 1, u);
-    n = plan.count_values[static_cast<std::size_t>(it - plan.count_cumulative.begin())];
-  } else if (plan.count_distribution) {
-    n = std::min(plan.count_distribution->sample(stream), kMaxReferences);
-  }
-  auto count = static_cast<std::size_t>(std::floor(n));
-  if (stream.uniform01() < n - std::floor(n)) ++count;
-  return count;
-}
-
 void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& stream,
                                   std::vector<Reference>& out, std::size_t node) {
   out.clear();
@@ -265,7 +242,7 @@ void ReferenceGenerator::generate(std::size_t type, solver::des::RandomStream& s
     arranged_.insert(arranged_.end(), clustered_.begin(), clustered_.end());
     order_.swap(arranged_);
   } else {
-    const std::size_t count = draw_count(plan, stream);
+    const std::size_t count = plan.count.draw(stream);
     for (std::size_t k = 0; k < count; ++k) {
       const double u = stream.uniform01();
       const auto it = std::upper_bound(plan.cumulative.begin(), plan.cumulative.end(), u);

@@ -41,7 +41,7 @@
 #include <vector>
 
 #include "model/description.hpp"
-#include "solver/des/distribution.hpp"
+#include "model/reference_count.hpp"
 #include "solver/des/random_stream.hpp"
 
 namespace tpeval::model::sim {
@@ -119,15 +119,10 @@ class ReferenceGenerator {
     std::vector<double> cumulative;    ///< cumulative shares (drawn partitions)
     double references = 0.0;
     std::vector<double> update_shares;  ///< per partition (model/update_shares.hpp)
-    /// Variable reference counts: values with cumulative probabilities, or a two-moment
-    /// distribution (solver/des/distribution.hpp); both empty for a fixed count.
-    std::vector<double> count_values, count_cumulative;
-    std::optional<solver::des::Distribution> count_distribution;
+    /// The number of references of one transaction: the rule whose law the analytic model
+    /// takes (model/reference_count.hpp).
+    ReferenceCountDraw count;
   };
-
-  /// The number of references of one transaction: the mean n as floor(n) or floor(n) + 1 with
-  /// mean n; a variable count drawn first, then rounded the same way (the mean is kept).
-  static std::size_t draw_count(const TypePlan& plan, solver::des::RandomStream& stream);
 
   Reference make(std::uint32_t partition, bool update, solver::des::RandomStream& stream,
                  std::size_t node);

@@ -133,6 +133,24 @@ std::string Distribution::name() const {
   return "?";
 }
 
+std::vector<Distribution::ErlangBranch> Distribution::erlang_branches() const {
+  switch (kind_) {
+    case DistributionKind::deterministic:
+      return {{1.0, 0, 0.0}};
+    case DistributionKind::exponential:
+      return {{1.0, 1, mean_}};
+    case DistributionKind::erlang:
+      return {{1.0, phases_, a_}};
+    case DistributionKind::erlang_mixture:
+      return {{p_, phases_ - 1, a_}, {1.0 - p_, phases_, a_}};
+    case DistributionKind::hyperexponential:
+      return {{p_, 1, a_}, {1.0 - p_, 1, b_}};
+    case DistributionKind::uniform:
+      return {};
+  }
+  return {};
+}
+
 double Distribution::erlang_sample(RandomStream& stream, int phases, double phase_mean) {
   double log_sum = 0.0;
   int left = phases;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "solver/des/random_stream.hpp"
 
@@ -43,6 +44,18 @@ class Distribution {
   /// The SCV of the distribution as constructed.
   double scv() const;
   std::string name() const;
+
+  /// One branch of the distribution as a mixture of Erlang distributions: with `probability`,
+  /// the sum of `phases` exponential phases of mean `phase_mean` (0 phases: the point `mean()`).
+  struct ErlangBranch {
+    double probability = 1.0;
+    int phases = 0;
+    double phase_mean = 0.0;
+  };
+  /// The distribution as that mixture (sample() draws exactly it): one branch of 0 phases for
+  /// deterministic, one for exponential and Erlang, two for the Erlang mixture and the
+  /// hyperexponential; empty for uniform, which is no such mixture.
+  std::vector<ErlangBranch> erlang_branches() const;
 
   double sample(RandomStream& stream) const {
     switch (kind_) {
