@@ -936,6 +936,9 @@ class LockModel {
   void partition_results(LockContention& out) const;
   DeadlockInputs deadlock_inputs() const;
   void single_granule_deadlock_terms(std::size_t p, DeadlockInputs& in) const;
+  double longer_cycle_factor(const DeadlockInputs& in) const;
+  void add_longer_cycles(const DeadlockInputs& in, std::vector<double>& sums,
+                         std::vector<double>& held, std::vector<double>& requested) const;
   ClassContention class_result(std::size_t c, double p_deadlock, double& alpha) const;
   double reported_wait2(std::size_t c, std::size_t p) const;
   double active_wait(std::size_t c) const;
@@ -2411,11 +2414,12 @@ LockContention LockModel::results() {
   partition_results(out);
 
   // Per-class results, deadlocks and thrashing indicators.
-  const std::vector<double> p_deadlock =
-      diverged && !options.results_when_thrashing
-          ? std::vector<double>(nc, 0.0)
-          : two_cycle_deadlock_sums(deadlock_inputs(), &out.deadlock_held_on,
-                                    &out.deadlock_requested_on);
+  std::vector<double> p_deadlock(nc, 0.0);
+  if (!diverged || options.results_when_thrashing) {
+    const DeadlockInputs in = deadlock_inputs();
+    p_deadlock = two_cycle_deadlock_sums(in, &out.deadlock_held_on, &out.deadlock_requested_on);
+    add_longer_cycles(in, p_deadlock, out.deadlock_held_on, out.deadlock_requested_on);
+  }
   double total_population = 0, blocked = 0, eta_weighted = 0, alpha_weighted = 0;
   double k2n_over_d = 0;
   out.classes.reserve(nc);  // (grown one by one: 10^4 classes copied ~14 times, issue #16)
@@ -2500,6 +2504,67 @@ DeadlockInputs LockModel::deadlock_inputs() const {
   return in;
 }
 
+// Cycles of three and more transactions (issue #13). The two-cycle sums count a deadlock whose
+// victim's request meets a holder that waits for the victim itself. A cycle of k transactions
+// needs, between them, k - 2 holders that are themselves blocked, each by the next one: the
+// holder a blocked transaction waits for is itself blocked with probability beta, the share of
+// blocked transactions - the assumption of Thomasian's waiting chains (ICDE 1991, the two-level
+// argument behind his cubic, docs/locking.md "Thrashing indicators"; peers-and-formulas.md
+// §3.6), which makes a chain of depth i have probability beta^(i-1) - and the last one is
+// blocked by the victim as likely as the two-cycle's holder. So the k-cycles
+// are beta^(k-2) times the two-cycles, and all of them together 1 + beta + ... + beta^(n-2) times
+// (n the mean population: no cycle is longer than the transactions present; 1 / (1 - beta) for
+// many; deadlock_cycle_factor). Waits on a lock queue whose two-cycle terms already count every
+// transaction ahead as a blocker (end-of-file pages, one hot granule: blockers_ahead > 0) are left
+// out of beta: a chain through the same queue is a two-cycle there. Lock experiment, 100 TPS
+// (bench/RESULTS.md, "Deadlock restarts"): simulated 82 % two-cycles, 14 % three-cycles, 4 %
+// longer; beta = 0.154, the factor 1.18.
+double LockModel::longer_cycle_factor(const DeadlockInputs& in) const {
+  std::vector<std::size_t> queues;  // (few: a loop over all partitions per class is 10^8 steps)
+  for (std::size_t p = 0; p < np; ++p) {
+    if (in.blockers_ahead[p] > 0) queues.push_back(p);
+  }
+  double transactions = 0, blocked = 0;
+  for (std::size_t c = 0; c < nc; ++c) {
+    const double r = profile[c].response_time_s;
+    if (!(population[c] > 0) || !(r > 0)) continue;
+    double waits = totals[c].requests * std::max(0.0, wait_per_request[c]);
+    for (const std::size_t p : queues) {
+      waits -= totals[c].requests_on[p] * std::max(0.0, wait_on[c][p]);
+    }
+    transactions += population[c];
+    blocked += population[c] * std::clamp(waits / r, 0.0, 1.0);
+  }
+  return transactions > 0 ? deadlock_cycle_factor(blocked / transactions, transactions) : 1.0;
+}
+
+// The longer cycles added to the two-cycle sums `sums` and their split by partition (`held`,
+// `requested`, at [c * np + p]): the part of class c's sum whose blocked request is on p (`held`)
+// times longer_cycle_factor, except on a lock queue whose terms count every transaction ahead
+// (blockers_ahead > 0: end-of-file pages, one hot granule). Those terms were fitted to the
+// simulator's deadlock counts, which include the longer cycles (sequence_deadlock_terms,
+// single_granule_deadlock_terms): extended by the factor they overshot it (page-locked HISTORY at
+// 100 TPS 0.00375 against 0.00337 +- 0.00034, one hot page at 33 TPS +20 %; tests/model/sim/
+// accuracy_grid_test.cpp). The `requested` row is scaled with the class's sum.
+void LockModel::add_longer_cycles(const DeadlockInputs& in, std::vector<double>& sums,
+                                  std::vector<double>& held, std::vector<double>& requested) const {
+  const double longer = longer_cycle_factor(in);
+  if (longer == 1.0 || held.size() != nc * np || requested.size() != nc * np) return;
+  for (std::size_t c = 0; c < nc; ++c) {
+    double before = 0, after = 0;
+    for (std::size_t p = 0; p < np; ++p) {
+      double& part = held[c * np + p];
+      before += part;
+      if (in.blockers_ahead[p] <= 0) part *= longer;
+      after += part;
+    }
+    if (!(before > 0)) continue;
+    const double scale = after / before;
+    sums[c] *= scale;
+    for (std::size_t p = 0; p < np; ++p) requested[c * np + p] *= scale;
+  }
+}
+
 // A partition of one granule is one FCFS queue (hot-spot share 1), as an end-of-file page
 // without the batch: a request that waits there waits for everyone ahead of it, and of a
 // transaction holding another lock only the request on p still to be made closes a cycle there
@@ -2542,7 +2607,7 @@ double LockModel::reported_wait2(std::size_t c, std::size_t p) const {
   return wait2_on[c][p] * open::mg1_waited_moment_ratio(rho, hold_scv[p]) / moment_ratio[c];
 }
 
-// The results of class c at the final waits (`p_deadlock`: its two-cycle deadlock sum);
+// The results of class c at the final waits (`p_deadlock`: its deadlock sum, all cycles);
 // `alpha` is set to its Thomasian alpha.
 ClassContention LockModel::class_result(std::size_t c, double p_deadlock, double& alpha) const {
   const LockClass& cls = workload.classes[c];
@@ -2578,7 +2643,8 @@ ClassContention LockModel::class_result(std::size_t c, double p_deadlock, double
   // Deadlock (two-cycles): a request of c is blocked by o, and o later requests, in a
   // conflicting mode, one of the locks c already holds (Thomasian & Ryu, TSE 1991; this
   // gives (N-1) k^4 / (12 D^2) for the uniform exclusive case, see
-  // two_cycle_deadlock_probability).
+  // two_cycle_deadlock_probability), times deadlock_cycle_factor for the longer cycles
+  // (results(), longer_cycle_factor).
   r.deadlock_probability = std::min(1.0, p_deadlock);
 
   // Conflicts on hot spots are queueing, not the chains of blocked lock holders that alpha
@@ -2992,6 +3058,14 @@ double two_cycle_deadlock_probability(double transactions, double locks, double 
 
 double gray_wait_probability(double tps, double action_time_s, double actions, double db_size) {
   return tps * action_time_s * std::pow(actions, 3) / (2.0 * db_size);
+}
+
+double deadlock_cycle_factor(double blocked_share, double transactions) {
+  const double beta = std::clamp(blocked_share, 0.0, 1.0);
+  const double terms = transactions - 1.0;  // cycle lengths 2 .. n
+  if (!(terms > 1.0) || !(beta > 0)) return 1.0;
+  if (beta >= 1.0 - 1e-12) return terms;
+  return -std::expm1(terms * std::log(beta)) / (1.0 - beta);
 }
 
 double gray_deadlock_probability(double tps, double action_time_s, double actions, double db_size) {

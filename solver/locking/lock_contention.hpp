@@ -140,8 +140,10 @@ struct ClassContention {
   double response_time_s = 0;          ///< with lock waits
   double mean_locks_held = 0;          ///< time average over the transaction's life
   double lock_holding_time_s = 0;      ///< mean time from a request to the lock's release
-  double deadlock_probability = 0;     ///< per transaction (two-cycles, Thomasian & Ryu form)
-  double blocked_share = 0;            ///< fraction of the life spent blocked
+  /// Per transaction: the two-cycles (Thomasian & Ryu form), those blocked outside lock queues
+  /// times deadlock_cycle_factor for the longer cycles.
+  double deadlock_probability = 0;
+  double blocked_share = 0;  ///< fraction of the life spent blocked
 };
 
 struct PartitionContention {
@@ -199,9 +201,10 @@ struct LockContention {
   bool converged = false;
   /// The last iterate (for LockOptions::start of a nearby solve); empty when the waits diverged.
   LockIterationState state;
-  /// Where each class's two-cycle deadlock sum lies, at [c * partitions + p] (issue #13, deadlock
-  /// restarts): the part whose victim - the transaction whose request closes the cycle - holds
-  /// its lock of the cycle on p (`held_on`), and the part whose victim's closing request is on p
+  /// Where each class's deadlock sum (with the longer cycles, deadlock_cycle_factor) lies, at [c *
+  /// partitions + p] (issue #13, deadlock restarts): the part whose victim - the transaction whose
+  /// request closes the cycle - holds its lock of the cycle on p (`held_on`), and the part whose
+  /// victim's closing request is on p
   /// (`requested_on`). Each sums over p to the class's sum (deadlock_probability before its
   /// clamp to 1); empty when the deadlock sums were not computed.
   std::vector<double> deadlock_held_on, deadlock_requested_on;
@@ -273,6 +276,14 @@ double thomasian_beta_at_threshold();
 /// Thomasian & Ryu (TSE 1991) / Gray et al. (1981) fixed-size transactions with k exclusive
 /// requests over D granules: P(deadlock per transaction) ~ (N - 1) k^4 / (12 D^2).
 double two_cycle_deadlock_probability(double transactions, double locks, double granules);
+
+/// Deadlocks of all cycle lengths per two-cycle deadlock (issue #13): a k-cycle needs k - 2
+/// holders in a row that are themselves blocked, each with probability `blocked_share` (beta,
+/// the waiting chains of Thomasian, ICDE 1991), and no cycle is longer than the `transactions`
+/// present (n): 1 + beta + ... + beta^(n-2), 1 / (1 - beta) for large n, n - 1 at beta = 1, 1 for
+/// n <= 2 or beta = 0. analyze_lock_contention() multiplies the parts of its two-cycle sums
+/// whose blocked request is not on a lock queue that counts every transaction ahead by it.
+double deadlock_cycle_factor(double blocked_share, double transactions);
 
 /// Gray, Helland, O'Neil & Shasha (SIGMOD 1996), single node: probability that a transaction
 /// waits, PW ~ TPS * action_time * actions^3 / (2 * db_size).

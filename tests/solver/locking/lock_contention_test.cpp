@@ -227,6 +227,20 @@ TEST_CASE("locking: deadlock probability (N-1) k^4 / (12 D^2) and its k^4 growth
         doctest::Approx(r.classes[0].throughput_per_s * r.classes[0].deadlock_probability));
 }
 
+TEST_CASE("locking: cycles of three and more, 1 + beta + ... + beta^(n-2) per two-cycle") {
+  // Issue #13: a k-cycle needs k - 2 blocked holders in a row (Thomasian's waiting chains).
+  CHECK(deadlock_cycle_factor(0.0, 50) == 1.0);
+  CHECK(deadlock_cycle_factor(0.3, 2) == 1.0);    // two transactions: two-cycles only
+  CHECK(deadlock_cycle_factor(0.3, 1.5) == 1.0);  // (never below the two-cycles)
+  CHECK(deadlock_cycle_factor(0.3, 3) == doctest::Approx(1.3));
+  CHECK(deadlock_cycle_factor(0.3, 4) == doctest::Approx(1.39));
+  CHECK(deadlock_cycle_factor(0.154, 1e6) == doctest::Approx(1.0 / (1.0 - 0.154)));
+  CHECK(deadlock_cycle_factor(1.0, 7) == doctest::Approx(6.0));
+  CHECK(deadlock_cycle_factor(1.0 - 1e-9, 7) == doctest::Approx(6.0).epsilon(1e-6));
+  // analyze_lock_contention() applies it with its blocked share (tests/model/targets_test.cpp,
+  // "the deadlock rate counts cycles of three and more", against the simulator).
+}
+
 TEST_CASE("locking: open arrivals reproduce Gray et al.'s wait probability") {
   // Gray, Helland, O'Neil & Shasha (SIGMOD 1996): Transactions = TPS * Actions * Action_Time,
   // PW = TPS * Action_Time * Actions^3 / (2 DB_Size): the conflicts per transaction of the
@@ -456,7 +470,8 @@ TEST_CASE("locking: invalid workloads are InputErrors with the field path") {
 }
 
 TEST_CASE(
-    "locking: a request at the start of its step holds the whole step, and lead time holds nothing") {
+    "locking: a request at the start of its step holds the whole step, and lead time holds "
+    "nothing") {
   // Issue #11: the simulator locks before it fixes the page (lock, page, CPU; Rahm L2354), so a
   // lock is held for its whole own step. k = 4 fixed steps of 10 ms, commit 5 ms, open arrivals
   // at a rate low enough that waits do not matter: mean hold = h s + (k - 1) s / 2 + commit.
