@@ -1907,15 +1907,16 @@ double restart_change(const std::vector<AbortedWork>& loaded, const Point& pt) {
 }
 
 /// The solve of a total rate (`lock_start` as in solve_with_sequence). Deadlock restarts (issue
-/// #13): the aborted attempts' work loads the CPU and the lock model and their time is part of
-/// the response time, and the restarts per transaction come from the lock model's deadlock
+/// #13): the aborted attempts' CPU work loads the CPU - and so, through the CPU waits, the lock
+/// model's steps -, their CPU time and lock waits are part of the response time (AbortedWork,
+/// aborted_locks), and the restarts per transaction come from the lock model's deadlock
 /// probability, which depends on those loads. A fixed-point iteration on the restarts: the first
 /// solve loads none; while some class deadlocks, solve again with the aborted attempts of the
-/// previous solve, until the restarts per transaction change by less than
-/// kRestartTolerance (relative) or after kRestartSolves solves (the last one is taken). The
-/// loads grow with r and r with the loads, so from r = 0 the iterates increase towards the
-/// lowest fixed point, by a factor of about dr/dload per solve (0.02-0.05 on the models
-/// measured: two or three solves). Without deadlocks (p = 0) this is the one solve of before.
+/// previous solve, until the restarts per transaction change by less than kRestartTolerance
+/// (relative) or after kRestartSolves solves (the last one is taken). Only the CPU waits feed
+/// back, so the second solve changes r by little (50 BRANCH pages at 60 TPS: by 1e-6 of itself):
+/// two solves wherever a class deadlocks. Without deadlocks (p = 0) this is the one solve
+/// of before, and its outputs are unchanged.
 Point solve_at(const Prepared& pr, double total_rate,
                const solver::locking::LockIterationState* lock_start = nullptr) {
   Point pt = solve_with_sequence(pr, total_rate, lock_start, {});
