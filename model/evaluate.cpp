@@ -1929,6 +1929,16 @@ Point solve_at(const Prepared& pr, double total_rate,
   return pt;
 }
 
+/// A probe of the maximum-throughput search: whether `total_rate` is sustainable, judged without
+/// the deadlock restarts' loads (solve_at). They add r x the restart's work to the CPU (50 BRANCH
+/// pages at 60 TPS: 0.1 % of its capacity) and move the limits by 10^-5 of themselves (page-locked
+/// HISTORY: 162.1185 -> 162.1170 TPS), while their fixed point in every probe cost 65 % more
+/// instructions there (bench/RESULTS.md, restartload).
+Point solve_probe(const Prepared& pr, double total_rate,
+                  const solver::locking::LockIterationState* lock_start = nullptr) {
+  return solve_with_sequence(pr, total_rate, lock_start, {});
+}
+
 Prepared prepare(const SystemModel& model) {
   Prepared pr{model, routing_fractions(model), {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (model.nodes.size() == 1) {
@@ -2271,10 +2281,11 @@ std::optional<double> page_request_time(const Prepared& pr, const Point& pt) {
   return (cpu_ms + net_ms) / 1000.0 + 4.0 * cpu_wait_s + 2.0 * pt.visit_wait_s[layout.network];
 }
 
-/// The stations' loads alone at a total rate (step 1 of solve_at): enough to judge utilizations.
-Point loads_at(const Prepared& pr, double total_rate,
-               const solver::locking::LockIterationState* = nullptr) {
+/// The stations' loads alone at a total rate (step 1 of solve_at) with the aborted attempts
+/// `aborted` (deadlock restarts; empty for none): enough to judge utilizations.
+Point loads_with(const Prepared& pr, double total_rate, const std::vector<AbortedWork>& aborted) {
   Point pt;
+  pt.aborted = aborted;
   pt.offered.assign(pr.demand.stations.size(), 0.0);
   pt.stretch.assign(pr.demand.stations.size(), 1.0);
   pt.types.resize(pr.demand.types.size());
@@ -2283,6 +2294,13 @@ Point loads_at(const Prepared& pr, double total_rate,
   std::vector<std::array<double, 2>> cpu_held_ms;
   station_loads(pr, pt, cpu_held_ms);
   return pt;
+}
+
+/// The stations' loads alone at a total rate, without restarts (the linear capacity checks of
+/// the searches).
+Point loads_at(const Prepared& pr, double total_rate,
+               const solver::locking::LockIterationState* = nullptr) {
+  return loads_with(pr, total_rate, {});
 }
 
 /// The largest total arrival rate (same mix) at which `acceptable` holds for the point `at`
@@ -2334,7 +2352,7 @@ Point closed_point(const Prepared& pr, double x, long n,
   const double seen = x * static_cast<double>(n - 1) / static_cast<double>(n);
   Point pt = solve_at(pr, seen, lock_start);
   if (pt.saturated) return pt;
-  Point loads = loads_at(pr, x);
+  Point loads = loads_with(pr, x, pt.aborted);
   if (loads.saturated) return loads;
   pt.offered = std::move(loads.offered);
   if (seen > 0) pt.deadlock_rate_per_s *= x / seen;
@@ -2457,7 +2475,7 @@ class RateSearch {
   /// A full solve at `rate` from the highest acceptable state.
   Point solve_point(double rate) {
     ++solves_;
-    return solve_at(pr_, rate, ok_.empty() ? nullptr : ok_.back().point.lock_state.get());
+    return solve_probe(pr_, rate, ok_.empty() ? nullptr : ok_.back().point.lock_state.get());
   }
 
   /// Records a solved point; true if acceptable.
@@ -2560,7 +2578,7 @@ class RateSearch {
     for (const auto& q : ok_)
       if (q.rate < rate) start = q.point.lock_state.get();
     ++solves_;
-    Point p = solve_at(pr_, rate, start);
+    Point p = solve_probe(pr_, rate, start);
     // Saturated by the premise (a lower rate was); were it not, the lower rate's verdict names
     // the limit rather than "none".
     if (!p.saturated && bad_ && bad_->rate < rate) return std::move(bad_->point);
@@ -2583,7 +2601,7 @@ double max_sustainable_rate(const Prepared& pr, const EvaluateOptions& options, 
     const auto solve = [&solves](const Prepared& p, double r,
                                  const solver::locking::LockIterationState* start) {
       ++solves;
-      return solve_at(p, r, start);
+      return solve_probe(p, r, start);
     };
     rate = bisect_rate(
         pr, [](const Point& p) { return !p.saturated; }, &beyond, solve, &below);
@@ -2605,7 +2623,7 @@ void report_max_throughput(const Prepared& pr, const EvaluateOptions& options, E
   if ((at_hi.bottleneck.rfind("lock thrashing", 0) == 0 ||
        at_hi.bottleneck.rfind("lock queue", 0) == 0) &&
       lo > 0) {
-    const Point at_lo = below.types.empty() ? solve_at(pr, lo) : std::move(below);
+    const Point at_lo = below.types.empty() ? solve_probe(pr, lo) : std::move(below);
     int worst = -1;
     double worst_rho = 0.0;
     for (std::size_t k = 0; k < dm.stations.size(); ++k) {
