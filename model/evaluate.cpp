@@ -106,6 +106,19 @@ struct TypePoint {
   double cpu_wait_covariance_s2 = 0.0;
 };
 
+/// The aborted attempts of a demand class that a solve loads (deadlock restarts, issue #13;
+/// model/restarts.hpp): `restarts` per transaction, each repeating `cpu_ms` of CPU service in
+/// `cpu_bursts` bursts (BOT and one per repeated reference) and holding `lock_requests` per
+/// model partition until its refused request; `all_lock_requests`: all its lock requests, the
+/// refused one and those that never conflict included, as restart_work counts them.
+struct AbortedWork {
+  double restarts = 0.0;
+  double cpu_ms = 0.0;
+  double cpu_bursts = 0.0;
+  double all_lock_requests = 0.0;
+  std::vector<double> lock_requests;
+};
+
 struct Point {
   bool saturated = false;
   std::string bottleneck;
@@ -139,7 +152,53 @@ struct Point {
   /// p's lock partition (solver/locking LockContention::deadlock_held_on; model/restarts.hpp);
   /// empty when no class deadlocks.
   std::vector<double> deadlock_held_share, deadlock_requested_share;
+  /// Per demand class, the aborted attempts this solve loaded (solve_at: from the restarts of the
+  /// previous solve of the same rate); empty when none (no class deadlocks).
+  std::vector<AbortedWork> aborted;
 };
+
+/// Demand class c's slices of Point::deadlock_held_share and deadlock_requested_share (both
+/// left empty when the point has none).
+void class_deadlock_shares(const Prepared& pr, const Point& pt, std::size_t c,
+                           std::vector<double>& held, std::vector<double>& requested) {
+  const std::size_t np = pr.model.partitions.size();
+  held.clear();
+  requested.clear();
+  if (pt.deadlock_held_share.size() != pr.demand.types.size() * np) return;
+  const auto from = static_cast<std::ptrdiff_t>(c * np);
+  const auto to = static_cast<std::ptrdiff_t>((c + 1) * np);
+  held.assign(pt.deadlock_held_share.begin() + from, pt.deadlock_held_share.begin() + to);
+  requested.assign(pt.deadlock_requested_share.begin() + from,
+                   pt.deadlock_requested_share.begin() + to);
+}
+
+/// The work one restart of demand class `c` repeats (model/restarts.hpp, restart_work): its
+/// repeated references from the lock model's split of its deadlocks, and per partition its lock
+/// requests of one attempt - those the lock model counts and those that never conflict (records
+/// appended under record locks, class_accesses). When given, per partition: `repeated_refs` the
+/// repeated references, `held` the lock requests the aborted attempt held
+/// (repeated_lock_requests).
+RestartWork class_restart_work(const Prepared& pr, const Point& pt, std::size_t c,
+                               std::vector<double>* repeated_refs = nullptr,
+                               std::vector<double>* held = nullptr) {
+  const auto& m = pr.model;
+  const std::size_t np = m.partitions.size();
+  const std::size_t type = pr.demand.types[c].type;
+  std::vector<double> held_share, requested_share;
+  class_deadlock_shares(pr, pt, c, held_share, requested_share);
+  const ClassLocks& cl = pr.class_locks[c];
+  std::vector<double> requests(np, 0.0);
+  for (std::size_t p = 0; p < np; ++p) {
+    if (p < cl.partition_lock_requests.size()) requests[p] = cl.partition_lock_requests[p];
+    if (pr.lock_part[p] < 0 && m.partitions[p].lock_granularity != LockGranularity::none &&
+        !m.partitions[p].clustered_with)
+      requests[p] += references_per_tx(m, type, p);
+  }
+  const std::vector<double> repeated = repeated_per_restart(m, type, held_share, requested_share);
+  if (repeated_refs) *repeated_refs = repeated;
+  if (held) *held = repeated_lock_requests(m, type, repeated, requests);
+  return restart_work(m, type, repeated, requests);
+}
 
 /// Reference-weighted averages of the nodes' buffer ratios (for the system-wide report).
 BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<double>>& routing,
@@ -299,6 +358,11 @@ std::vector<solver::open::FedBackVisit> cpu_visit_streams(
       }
     }
     if (other > 1e-12) add(r * other, std::max(0.0, d.load_ms[k] - message_ms) / other / 1000.0);
+    if (!pt.aborted.empty() && pt.aborted[c].restarts > 0 && pt.aborted[c].cpu_bursts > 0) {
+      // The aborted attempts' bursts (deadlock restarts), as first visits.
+      const AbortedWork& a = pt.aborted[c];
+      add(r * a.restarts * a.cpu_bursts, a.cpu_ms / a.cpu_bursts / 1000.0);
+    }
   }
   return out;
 }
@@ -559,6 +623,10 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
                            d.geh_entry_accesses[ph] * entry_residence_ms;
     pt.offered[dm.layout.cpu[d.node]] +=
         pt.types[c].rate * (cpu_held_ms[c][0] + cpu_held_ms[c][1]) / 1000.0;
+    // The aborted attempts' CPU work (deadlock restarts; none without deadlocks).
+    if (!pt.aborted.empty() && pt.aborted[c].restarts > 0)
+      pt.offered[dm.layout.cpu[d.node]] +=
+          pt.types[c].rate * pt.aborted[c].restarts * pt.aborted[c].cpu_ms / 1000.0;
   }
   // Everything else (and work a class places on other nodes' CPUs or unwaited on its own); class
   // by class, each station's sum in the same order as station by station (one pass over the
@@ -828,6 +896,18 @@ void class_times(const Prepared& pr, Point& pt,
     if (cluster) remote_trip_moments(pr, pt, c, reference_remote_s);
     tp.commit_phase_s = phase_s[commit_phase];
     tp.response_s = phase_s[0] + phase_s[1];
+    if (!pt.aborted.empty() && pt.aborted[c].restarts > 0) {
+      // The aborted attempts' CPU time: in the response time (the simulator's runs from the
+      // first arrival to the final commit), not in the phases whose times are the lock model's
+      // steps (lock_steps: the attempt that completes).
+      const AbortedWork& a = pt.aborted[c];
+      const double service = a.restarts * a.cpu_ms / 1000.0;
+      const double wait = cluster ? a.restarts * a.cpu_bursts * pt.visit_wait_s[cpu]
+                                  : (pt.stretch[cpu] - 1.0) * service;
+      br.cpu_service_s += service;
+      br.cpu_wait_s += wait;
+      tp.response_s += service + wait;
+    }
   }
 }
 
@@ -1192,6 +1272,12 @@ constexpr std::size_t kLockAndersonDepth = 5;
 /// to collapse falls by orders of magnitude per few TPS, so the limit depends little on it.
 constexpr double kSequenceStallHorizonS = 3600.0;
 
+/// The fixed point of the deadlock restarts' loads (solve_at): stop when the restarts per
+/// transaction change by less than this share - far below what a simulation resolves (validate's
+/// half-widths of restart_rate_per_s are 3-5 %) - or after this many solves.
+constexpr double kRestartTolerance = 1e-2;
+constexpr int kRestartSolves = 8;
+
 /// The lock model's partitions: those with lockable granules (`lock_part[p]` is the lock
 /// partition of model partition p, -1 for none).
 struct LockPartitions {
@@ -1387,6 +1473,51 @@ std::vector<int> lock_classes(const Prepared& pr, Point& pt, solver::locking::Lo
   return lock_class;
 }
 
+/// What one aborted attempt of a demand class meets at its held lock requests (deadlock restarts,
+/// issue #13; AbortedWork::lock_requests): its conflicts, and its lock wait.
+struct AbortedLocks {
+  double conflicts = 0.0, wait_s = 0.0;
+};
+
+/// AbortedLocks of demand class `c` (lock class `cls`, whose lock wait per transaction is
+/// `blocking_s`): each request meets its partition's conflict probability in its mode, and waits
+/// as the class's requests there do - the class's lock wait with its requests reweighted, by
+/// partition, by the lock model's mean wait per request there (LockIterationState::wait_on).
+/// The aborted attempts' requests are not in the lock model's load: each is held only until the
+/// refused request, about a step, where a completing attempt's is held to its commit (at p = 0.03
+/// on 50 BRANCH pages, HISTORY's lock-seconds would grow by well under 1 %).
+AbortedLocks aborted_locks(const Prepared& pr, const Point& pt,
+                           const solver::locking::LockContention& lc, std::size_t c, int cls,
+                           double blocking_s) {
+  const std::size_t nlp = lc.partitions.size();
+  const ClassLocks& cl = pr.class_locks[c];
+  const AbortedWork& a = pt.aborted[c];
+  AbortedLocks out;
+  std::vector<double> own(nlp, 0.0), repeated(nlp, 0.0);
+  for (std::size_t p = 0; p < cl.partition_lock_requests.size() && p < a.lock_requests.size();
+       ++p) {
+    const int lp = pr.lock_part[p];
+    if (lp < 0) continue;  // (appended records under record locks: never conflict)
+    const auto& part = lc.partitions[static_cast<std::size_t>(lp)];
+    const double u = cl.partition_exclusive_share[p];
+    out.conflicts += a.lock_requests[p] * (u * part.exclusive_conflict_probability +
+                                           (1 - u) * part.shared_conflict_probability);
+    own[static_cast<std::size_t>(lp)] += cl.partition_lock_requests[p];
+    repeated[static_cast<std::size_t>(lp)] += a.lock_requests[p];
+  }
+  const auto* state = pt.lock_state.get();
+  if (!state || cls < 0 || state->wait_on.size() < (static_cast<std::size_t>(cls) + 1) * nlp)
+    return out;
+  double all = 0.0, aborted = 0.0;
+  for (std::size_t lp = 0; lp < nlp; ++lp) {
+    const double w = std::max(0.0, state->wait_on[static_cast<std::size_t>(cls) * nlp + lp]);
+    all += own[lp] * w;
+    aborted += repeated[lp] * w;
+  }
+  if (all > 0) out.wait_s = blocking_s * aborted / all;
+  return out;
+}
+
 /// The lock model's answer per type: lock waits, conflict and deadlock probabilities, and the
 /// system's conflict probability per request.
 void apply_lock_waits(const Prepared& pr, Point& pt, const solver::locking::LockContention& lc,
@@ -1406,14 +1537,36 @@ void apply_lock_waits(const Prepared& pr, Point& pt, const solver::locking::Lock
     tp.response_s += cc.blocking_time_s;
     // Per request as the simulator counts them: free requests never conflict (issue #13: the
     // page-locked HISTORY default was compared as 0.23 against 0.175 for this reason alone).
-    const double all = tp.lock_requests + tp.free_lock_requests;
-    tp.conflict_probability = cc.conflict_probability * tp.lock_requests / all;
+    double all = tp.lock_requests + tp.free_lock_requests;
+    double conflicts = cc.conflict_probability * tp.lock_requests, aborted_conflicts = 0.0;
+    double aborted_wait_s = 0.0;  // of one aborted attempt
+    if (!pt.aborted.empty() && pt.aborted[c].restarts > 0) {
+      // Its aborted attempts (deadlock restarts): their lock waits are the transaction's too, and
+      // their requests count as the simulator counts them - the refused one a conflict.
+      const AbortedWork& a = pt.aborted[c];
+      const AbortedLocks al = aborted_locks(pr, pt, lc, c, lock_class[c], cc.blocking_time_s);
+      aborted_wait_s = al.wait_s;
+      tp.breakdown.lock_wait_s += a.restarts * al.wait_s;
+      tp.response_s += a.restarts * al.wait_s;
+      aborted_conflicts = a.restarts * (al.conflicts + 1.0);
+      conflicts += aborted_conflicts;
+      all += a.restarts * a.all_lock_requests;
+    }
+    tp.conflict_probability = conflicts / all;
     tp.deadlock_probability = cc.deadlock_probability;
     if (cc.wait_per_conflict_s > 0 && cc.wait_second_moment_s2 > 0)
       tp.lock_wait_scv = std::max(
           0.0, cc.wait_second_moment_s2 / (cc.wait_per_conflict_s * cc.wait_per_conflict_s) - 1.0);
     tp.lock_wait_variance_s2 = cc.blocking_time_variance_s2;
+    if (aborted_wait_s > 0 && tp.lock_wait_variance_s2 >= 0) {
+      // The aborted attempts' waits: N of them, geometric with mean r and variance r (1 + r),
+      // each of mean w and SCV 1 (one blocked request's wait, mostly): Var = r w^2 (2 + r). Most
+      // transactions never restart - a rare long part, not a longer response for all.
+      const double r = pt.aborted[c].restarts;
+      tp.lock_wait_variance_s2 += r * aborted_wait_s * aborted_wait_s * (2.0 + r);
+    }
     pt.conflict_probability += tp.rate * tp.lock_requests * cc.conflict_probability;
+    if (aborted_conflicts > 0) pt.conflict_probability += tp.rate * aborted_conflicts;
     requests += tp.rate * all;
   }
   if (requests > 0) pt.conflict_probability /= requests;
@@ -1728,15 +1881,18 @@ void cpu_wait_covariances(const Prepared& pr, Point& pt,
 }
 
 /// One solve; `sequence_utilization`: the page utilizations of locked append partitions from a
-/// previous solve (serialized_commit_stretch), empty for none.
+/// previous solve (serialized_commit_stretch), empty for none; `aborted`: the aborted attempts
+/// to load (solve_at), empty for none.
 Point solve_once(const Prepared& pr, double total_rate,
                  const solver::locking::LockIterationState* lock_start,
-                 const std::vector<double>& sequence_utilization) {
+                 const std::vector<double>& sequence_utilization,
+                 const std::vector<AbortedWork>& aborted) {
   const auto& dm = pr.demand;
   const std::size_t ns = dm.stations.size();
   const std::size_t nc = dm.types.size();
   Point pt;
   pt.sequence_utilization = sequence_utilization;
+  pt.aborted = aborted;
   pt.offered.assign(ns, 0.0);
   pt.stretch.assign(ns, 1.0);
   pt.types.resize(nc);
@@ -1762,15 +1918,88 @@ Point solve_once(const Prepared& pr, double total_rate,
 
 /// `lock_start`: the lock model's state at a lower rate to start from (bisect_rate). With a
 /// locked append partition the commit times depend on its page utilization, which the lock model
-/// gives: one more solve with it (serialized_commit_stretch).
-Point solve_at(const Prepared& pr, double total_rate,
-               const solver::locking::LockIterationState* lock_start = nullptr) {
-  Point pt = solve_once(pr, total_rate, lock_start, {});
+/// gives: one more solve with it (serialized_commit_stretch). `aborted`: the aborted attempts to
+/// load (solve_at).
+Point solve_with_sequence(const Prepared& pr, double total_rate,
+                          const solver::locking::LockIterationState* lock_start,
+                          const std::vector<AbortedWork>& aborted) {
+  Point pt = solve_once(pr, total_rate, lock_start, {}, aborted);
   if (pt.saturated || pt.sequence_utilization.empty()) return pt;
   const std::vector<double> utilization = pt.sequence_utilization;
   // From the caller's start, not this solve's state: the second solve's waits are lower, and
   // the iteration is to find the lowest operating point.
-  return solve_once(pr, total_rate, lock_start, utilization);
+  return solve_once(pr, total_rate, lock_start, utilization, aborted);
+}
+
+/// Per demand class, the aborted attempts of point `pt`'s deadlock restarts (model/restarts.hpp):
+/// r = p / (1 - p) per transaction with the work restart_work counts; empty when no class
+/// deadlocks (or `pt` is saturated, or some class's attempts never complete: p = 1 is lock
+/// thrashing, named by the lock model).
+std::vector<AbortedWork> aborted_work(const Prepared& pr, const Point& pt) {
+  std::vector<AbortedWork> out;
+  if (pt.saturated) return out;
+  const std::size_t nc = pr.demand.types.size();
+  for (std::size_t c = 0; c < nc; ++c) {
+    const std::optional<double> r = restarts_per_transaction(pt.types[c].deadlock_probability);
+    if (!r) return {};
+    if (!(*r > 0)) continue;
+    out.resize(nc);
+    AbortedWork& a = out[c];
+    a.restarts = *r;
+    std::vector<double> repeated;
+    const RestartWork w = class_restart_work(pr, pt, c, &repeated, &a.lock_requests);
+    a.cpu_ms = w.cpu_instructions * pr.demand.types[c].ms_per_instruction;
+    a.cpu_bursts = 1.0;  // BOT
+    for (const double k : repeated) a.cpu_bursts += k;
+    a.all_lock_requests = w.lock_requests;
+  }
+  return out;
+}
+
+/// Largest relative change of the restarts per transaction from the ones `loaded` to those of
+/// `pt` (one when a class's restarts appear or vanish).
+double restart_change(const std::vector<AbortedWork>& loaded, const Point& pt) {
+  double change = 0.0;
+  for (std::size_t c = 0; c < pt.types.size(); ++c) {
+    const double was = c < loaded.size() ? loaded[c].restarts : 0.0;
+    const double now = restarts_per_transaction(pt.types[c].deadlock_probability).value_or(0.0);
+    if (was == now) continue;
+    change = std::max(change, was > 0 && now > 0 ? std::abs(now - was) / now : 1.0);
+  }
+  return change;
+}
+
+/// The solve of a total rate (`lock_start` as in solve_with_sequence). Deadlock restarts (issue
+/// #13): the aborted attempts' CPU work loads the CPU - and so, through the CPU waits, the lock
+/// model's steps -, their CPU time and lock waits are part of the response time (AbortedWork,
+/// aborted_locks), and the restarts per transaction come from the lock model's deadlock
+/// probability, which depends on those loads. A fixed-point iteration on the restarts: the first
+/// solve loads none; while some class deadlocks, solve again with the aborted attempts of the
+/// previous solve, until the restarts per transaction change by less than kRestartTolerance
+/// (relative) or after kRestartSolves solves (the last one is taken). Only the CPU waits feed
+/// back, so the second solve changes r by little (50 BRANCH pages at 60 TPS: by 1e-6 of itself):
+/// two solves wherever a class deadlocks. Without deadlocks (p = 0) this is the one solve
+/// of before, and its outputs are unchanged.
+Point solve_at(const Prepared& pr, double total_rate,
+               const solver::locking::LockIterationState* lock_start = nullptr) {
+  Point pt = solve_with_sequence(pr, total_rate, lock_start, {});
+  for (int solves = 1; solves < kRestartSolves && !pt.saturated; ++solves) {
+    if (restart_change(pt.aborted, pt) <= kRestartTolerance) break;
+    std::vector<AbortedWork> aborted = aborted_work(pr, pt);
+    if (aborted.empty()) break;
+    pt = solve_with_sequence(pr, total_rate, lock_start, aborted);
+  }
+  return pt;
+}
+
+/// A probe of the maximum-throughput search: whether `total_rate` is sustainable, judged without
+/// the deadlock restarts' loads (solve_at). They add r x the restart's work to the CPU (50 BRANCH
+/// pages at 60 TPS: 0.1 % of its capacity) and move the limits by 10^-5 of themselves (page-locked
+/// HISTORY: 162.1185 -> 162.1170 TPS), while their fixed point in every probe cost 65 % more
+/// instructions there (bench/RESULTS.md, restartload).
+Point solve_probe(const Prepared& pr, double total_rate,
+                  const solver::locking::LockIterationState* lock_start = nullptr) {
+  return solve_with_sequence(pr, total_rate, lock_start, {});
 }
 
 Prepared prepare(const SystemModel& model) {
@@ -1831,21 +2060,6 @@ double capacity_bound(const Prepared& pr) {
 
 namespace {
 
-/// Demand class c's slices of Point::deadlock_held_share and deadlock_requested_share (both
-/// left empty when the point has none).
-void class_deadlock_shares(const Prepared& pr, const Point& pt, std::size_t c,
-                           std::vector<double>& held, std::vector<double>& requested) {
-  const std::size_t np = pr.model.partitions.size();
-  held.clear();
-  requested.clear();
-  if (pt.deadlock_held_share.size() != pr.demand.types.size() * np) return;
-  const auto from = static_cast<std::ptrdiff_t>(c * np);
-  const auto to = static_cast<std::ptrdiff_t>((c + 1) * np);
-  held.assign(pt.deadlock_held_share.begin() + from, pt.deadlock_held_share.begin() + to);
-  requested.assign(pt.deadlock_requested_share.begin() + from,
-                   pt.deadlock_requested_share.begin() + to);
-}
-
 /// The classes' deadlock restarts (model/restarts.hpp), those of `node` only when given; empty
 /// at a saturated point (no steady state) or when no class deadlocks. A class whose attempts
 /// never complete counts none here (its type's restarts are null, type_result).
@@ -1864,27 +2078,6 @@ std::vector<ClassRestarts> class_restarts(const Prepared& pr, const Point& pt,
   }
   if (!any) out.clear();
   return out;
-}
-
-/// The work one restart of demand class `c` repeats (model/restarts.hpp, restart_work): its
-/// repeated references from the lock model's split of its deadlocks, and per partition its lock
-/// requests of one attempt - those the lock model counts and those that never conflict (records
-/// appended under record locks, class_accesses).
-RestartWork class_restart_work(const Prepared& pr, const Point& pt, std::size_t c) {
-  const auto& m = pr.model;
-  const std::size_t np = m.partitions.size();
-  const std::size_t type = pr.demand.types[c].type;
-  std::vector<double> held, requested;
-  class_deadlock_shares(pr, pt, c, held, requested);
-  const ClassLocks& cl = pr.class_locks[c];
-  std::vector<double> requests(np, 0.0);
-  for (std::size_t p = 0; p < np; ++p) {
-    if (p < cl.partition_lock_requests.size()) requests[p] = cl.partition_lock_requests[p];
-    if (pr.lock_part[p] < 0 && m.partitions[p].lock_granularity != LockGranularity::none &&
-        !m.partitions[p].clustered_with)
-      requests[p] += references_per_tx(m, type, p);
-  }
-  return restart_work(m, type, repeated_per_restart(m, type, held, requested), requests);
 }
 
 /// Repeated references per reference by partition (model/restarts.hpp); empty without restarts.
@@ -2157,10 +2350,11 @@ std::optional<double> page_request_time(const Prepared& pr, const Point& pt) {
   return (cpu_ms + net_ms) / 1000.0 + 4.0 * cpu_wait_s + 2.0 * pt.visit_wait_s[layout.network];
 }
 
-/// The stations' loads alone at a total rate (step 1 of solve_at): enough to judge utilizations.
-Point loads_at(const Prepared& pr, double total_rate,
-               const solver::locking::LockIterationState* = nullptr) {
+/// The stations' loads alone at a total rate (step 1 of solve_at) with the aborted attempts
+/// `aborted` (deadlock restarts; empty for none): enough to judge utilizations.
+Point loads_with(const Prepared& pr, double total_rate, const std::vector<AbortedWork>& aborted) {
   Point pt;
+  pt.aborted = aborted;
   pt.offered.assign(pr.demand.stations.size(), 0.0);
   pt.stretch.assign(pr.demand.stations.size(), 1.0);
   pt.types.resize(pr.demand.types.size());
@@ -2169,6 +2363,13 @@ Point loads_at(const Prepared& pr, double total_rate,
   std::vector<std::array<double, 2>> cpu_held_ms;
   station_loads(pr, pt, cpu_held_ms);
   return pt;
+}
+
+/// The stations' loads alone at a total rate, without restarts (the linear capacity checks of
+/// the searches).
+Point loads_at(const Prepared& pr, double total_rate,
+               const solver::locking::LockIterationState* = nullptr) {
+  return loads_with(pr, total_rate, {});
 }
 
 /// The largest total arrival rate (same mix) at which `acceptable` holds for the point `at`
@@ -2220,7 +2421,7 @@ Point closed_point(const Prepared& pr, double x, long n,
   const double seen = x * static_cast<double>(n - 1) / static_cast<double>(n);
   Point pt = solve_at(pr, seen, lock_start);
   if (pt.saturated) return pt;
-  Point loads = loads_at(pr, x);
+  Point loads = loads_with(pr, x, pt.aborted);
   if (loads.saturated) return loads;
   pt.offered = std::move(loads.offered);
   if (seen > 0) pt.deadlock_rate_per_s *= x / seen;
@@ -2343,7 +2544,7 @@ class RateSearch {
   /// A full solve at `rate` from the highest acceptable state.
   Point solve_point(double rate) {
     ++solves_;
-    return solve_at(pr_, rate, ok_.empty() ? nullptr : ok_.back().point.lock_state.get());
+    return solve_probe(pr_, rate, ok_.empty() ? nullptr : ok_.back().point.lock_state.get());
   }
 
   /// Records a solved point; true if acceptable.
@@ -2446,7 +2647,7 @@ class RateSearch {
     for (const auto& q : ok_)
       if (q.rate < rate) start = q.point.lock_state.get();
     ++solves_;
-    Point p = solve_at(pr_, rate, start);
+    Point p = solve_probe(pr_, rate, start);
     // Saturated by the premise (a lower rate was); were it not, the lower rate's verdict names
     // the limit rather than "none".
     if (!p.saturated && bad_ && bad_->rate < rate) return std::move(bad_->point);
@@ -2469,7 +2670,7 @@ double max_sustainable_rate(const Prepared& pr, const EvaluateOptions& options, 
     const auto solve = [&solves](const Prepared& p, double r,
                                  const solver::locking::LockIterationState* start) {
       ++solves;
-      return solve_at(p, r, start);
+      return solve_probe(p, r, start);
     };
     rate = bisect_rate(
         pr, [](const Point& p) { return !p.saturated; }, &beyond, solve, &below);
@@ -2491,7 +2692,7 @@ void report_max_throughput(const Prepared& pr, const EvaluateOptions& options, E
   if ((at_hi.bottleneck.rfind("lock thrashing", 0) == 0 ||
        at_hi.bottleneck.rfind("lock queue", 0) == 0) &&
       lo > 0) {
-    const Point at_lo = below.types.empty() ? solve_at(pr, lo) : std::move(below);
+    const Point at_lo = below.types.empty() ? solve_probe(pr, lo) : std::move(below);
     int worst = -1;
     double worst_rho = 0.0;
     for (std::size_t k = 0; k < dm.stations.size(); ++k) {

@@ -60,13 +60,25 @@ RestartWork restart_work(const SystemModel& model, std::size_t type,
   RestartWork w;
   w.cpu_instructions = t.instructions.bot;
   w.lock_requests = 1.0;  // the refused request
+  const std::vector<double> held =
+      repeated_lock_requests(model, type, per_restart, lock_requests_per_tx);
   for (std::size_t p = 0; p < per_restart.size(); ++p) {
     w.cpu_instructions += t.instructions.per_reference * per_restart[p];
-    const double k = references_per_tx(model, type, p);
-    if (k > 0 && p < lock_requests_per_tx.size())
-      w.lock_requests += per_restart[p] * lock_requests_per_tx[p] / k;
+    w.lock_requests += held[p];
   }
   return w;
+}
+
+std::vector<double> repeated_lock_requests(const SystemModel& model, std::size_t type,
+                                           const std::vector<double>& per_restart,
+                                           const std::vector<double>& lock_requests_per_tx) {
+  std::vector<double> out(per_restart.size(), 0.0);
+  for (std::size_t p = 0; p < per_restart.size(); ++p) {
+    const double k = references_per_tx(model, type, p);
+    if (k > 0 && p < lock_requests_per_tx.size())
+      out[p] = per_restart[p] * lock_requests_per_tx[p] / k;
+  }
+  return out;
 }
 
 std::vector<double> restart_references(const SystemModel& model,

@@ -35,8 +35,10 @@
 // per-reference instructions of the repeated references (hits: no I/O overhead), and the lock
 // requests of the repeated references plus the refused one, which the simulator counts as a
 // request (transaction_engine.cpp next_reference). These are the work counts a transaction
-// reports (cpu_instructions_per_tx, lock_requests_per_tx); the CPU demand and the lock model's
-// steps do not include them yet (docs/model.md "Deadlock restarts").
+// reports (cpu_instructions_per_tx, lock_requests_per_tx), and the analytic evaluation loads
+// them (model/evaluate.cpp solve_at, docs/model.md "Deadlock restarts"): the aborted attempts'
+// CPU work on the CPU, their held lock requests as a lock class of their own, their time in the
+// response time.
 #pragma once
 
 #include <cstddef>
@@ -84,6 +86,13 @@ struct RestartWork {
 RestartWork restart_work(const SystemModel& model, std::size_t type,
                          const std::vector<double>& per_restart,
                          const std::vector<double>& lock_requests_per_tx);
+
+/// Per partition, the lock requests an aborted attempt of type `type` made and held before its
+/// refused one (restart_work's, without the refused request): a partition's requests of one
+/// attempt in proportion to its repeated references, `per_restart[p] / k_p`.
+std::vector<double> repeated_lock_requests(const SystemModel& model, std::size_t type,
+                                           const std::vector<double>& per_restart,
+                                           const std::vector<double>& lock_requests_per_tx);
 
 /// Per partition: references repeated by restarts per reference of the first attempts,
 /// sum_c rate_c r_c R_cp / sum_c rate_c k_cp over the classes given (0 without references).

@@ -164,6 +164,59 @@ TEST_CASE("deadlock restarts: 50 BRANCH pages, the restarts' work in the work co
               t.cpu_instructions, t.lock_requests);
 }
 
+// Issue #13: the restarts' work was counted but not loaded - cpu_service_ms 5.183 analytic against
+// 5.254 +- 0.010 / 5.255 +- 0.011 simulated (seeds 1 / 2, 3600 s), CPU utilization 7.77 against
+// 7.87 / 7.90 %. The aborted attempts' CPU work is now the CPU's load and the transaction's CPU
+// time: the CPU service per transaction is the work count's instructions at the node's speed.
+TEST_CASE("deadlock restarts: 50 BRANCH pages, the aborted attempts' CPU work loads the CPU") {
+  const SystemModel m = fifty_branch_pages(60.0);
+  const Evaluation e = evaluate(m, EvaluateOptions{false});
+  REQUIRE_FALSE(e.saturated);
+  const TypeResult& t = e.types.front();
+  REQUIRE(t.restarts_per_transaction.value_or(0.0) > 0.01);
+  const Node& node = m.nodes.front();
+  const double ms_per_instruction = 1.0 / (node.cpu_mips * 1000.0);
+  CHECK(1000.0 * t.breakdown.cpu_service_s ==
+        doctest::Approx(t.cpu_instructions * ms_per_instruction).epsilon(1e-6));
+  const auto utilization = analytic_metric(e, "cpu_utilization_pct");
+  REQUIRE(utilization);
+  CHECK(*utilization == doctest::Approx(100.0 * 60.0 * t.cpu_instructions * ms_per_instruction /
+                                        1000.0 / node.cpu_count)
+                            .epsilon(1e-6));
+  std::printf("  50 BRANCH pages, 60 TPS: cpu_service_ms %.4f, CPU %.3f %%\n",
+              1000.0 * t.breakdown.cpu_service_s, *utilization);
+}
+
+// Issue #13: the simulator's response time runs from the first arrival to the final commit, its
+// lock wait and conflicts count every attempt's. Measured with a debugging patch of
+// model/sim/transaction_engine.cpp (not committed; seeds 1 / 2, 3600 s): an aborted attempt
+// lasted 203 / 211 ms, 176 / 184 ms of it lock waits (the victim waited in HISTORY's queue
+// before it requested the BRANCH page), 2.5 ms CPU; the attempts that completed waited 162.5 /
+// 165.9 ms. The model adds per restart the repeated CPU work and the waits of the repeated lock
+// requests (145 ms: the class's waits per request), and counts the refused request as a
+// conflict: conflict_probability 0.3366 -> 0.3459 against 0.3457 +- 0.0016 / 0.3465 +- 0.0016.
+// The response time 216.06 -> 220.49 ms against 214.25 +- 4.68 / 218.74 +- 6.36: the
+// completing attempts' lock wait is 170.3 ms analytic against 162.5 / 165.9 simulated, which the
+// missing aborted time had hidden (pinned below; docs/model.md "Deadlock restarts").
+TEST_CASE("deadlock restarts: 50 BRANCH pages, the aborted attempts' time and conflicts") {
+  const Evaluation e = evaluate(fifty_branch_pages(60.0), EvaluateOptions{false});
+  REQUIRE_FALSE(e.saturated);
+  const TypeResult& t = e.types.front();
+  const double r = t.restarts_per_transaction.value_or(0.0);
+  REQUIRE(r > 0.01);
+  REQUIRE(t.response_time_s.has_value());
+  // The aborted attempts' lock waits: r x 145 ms on the completing attempt's 170.3 ms.
+  CHECK(1000.0 * t.breakdown.lock_wait_s > 170.3 + r * 140.0);
+  CHECK(1000.0 * t.breakdown.lock_wait_s < 170.3 + r * 150.0);
+  CHECK(1000.0 * *t.response_time_s == doctest::Approx(220.49).epsilon(0.002));
+  // The refused request is a conflict (each restart has one): inside seed 1's interval.
+  CHECK(t.conflict_probability > 0.34572 - 0.00161);
+  CHECK(t.conflict_probability < 0.34572 + 0.00161);
+  std::printf("  50 BRANCH pages, 60 TPS: lock wait %.2f ms, response %.2f ms, conflicts %.4f\n",
+              1000.0 * t.breakdown.lock_wait_s, 1000.0 * *t.response_time_s,
+              t.conflict_probability);
+}
+
 TEST_CASE("deadlock restarts: without deadlocks the hit ratios are the buffer model's") {
   // Record locks everywhere and HISTORY unlocked (the default): deadlocks are rare but not 0.
   const SystemModel m =
@@ -196,6 +249,12 @@ TEST_CASE("deadlock restarts: validate's metrics agree on 50 BRANCH pages at 55 
                                          << row.simulated.half_width);
     }
     CHECK(restart_rows == 2);
+    // The aborted attempts' CPU work (issue #13): cpu_service_ms inside the simulated interval
+    // (5.183 analytic against 5.254 +- 0.010 at 60 TPS before).
+    const auto cpu_a = analytic_metric(e, "cpu_service_ms");
+    const auto cpu_s = simulated_metric(SimulationView{m, rep}, "cpu_service_ms");
+    REQUIRE((cpu_a && cpu_s));
+    CHECK(std::abs(*cpu_a - cpu_s->mean) <= cpu_s->half_width);
     const auto a = analytic_metric(e, "hs_hit_pct:ACCOUNT");
     const auto s = simulated_metric(SimulationView{m, rep}, "hs_hit_pct:ACCOUNT");
     REQUIRE((a && s));
