@@ -133,6 +133,16 @@ TEST_CASE("cli locks: JSON workload with two partitions and path-aware errors") 
   r = run_tpeval("locks '" + tpeval::test::write_scratch_file("share.json", share).string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("classes[0].accesses[0].exclusive_share:") != std::string::npos);
+
+  // A damping that cannot converge within the iteration limit is refused up front (issue #16).
+  const std::string damping = R"({"partitions": [{"name": "a", "granules": 10}],
+    "classes": [{"arrival_rate_per_s": 1, "step_time_s": 0.01,
+                 "accesses": [{"partition": "a", "lock_requests": 2}]}],
+    "options": {"damping": 1e-9}})";
+  r = run_tpeval("locks '" + tpeval::test::write_scratch_file("damping.json", damping).string() +
+                 "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("options.damping: must be in [0.01, 1]") != std::string::npos);
 }
 
 TEST_CASE("cli locks: bad options exit 2") {

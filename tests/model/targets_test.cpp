@@ -373,8 +373,10 @@ TEST_CASE("lock experiment: the deadlock rate counts cycles of three and more (i
   REQUIRE_FALSE(e.saturated);
   REQUIRE(e.restart_rate_per_s);
   const double rate = *e.restart_rate_per_s;
-  for (const auto& [mean, half_width] : {std::pair{0.2605, 0.0082}, std::pair{0.2588, 0.0091},
-                                         std::pair{0.2537, 0.0101}, std::pair{0.2594, 0.0065}}) {
+  for (const auto& interval : {std::pair{0.2605, 0.0082}, std::pair{0.2588, 0.0091},
+                               std::pair{0.2537, 0.0101}, std::pair{0.2594, 0.0065}}) {
+    const double mean = interval.first;  // (clang 14 cannot CAPTURE a structured binding)
+    const double half_width = interval.second;
     CAPTURE(mean);
     CHECK(std::abs(rate - mean) <= half_width);
   }
