@@ -138,6 +138,11 @@ struct Point {
   /// Cluster: mean FCFS queueing delay of one visit (burst, message) per CPU and network
   /// station, seconds; empty with one node.
   std::vector<double> visit_wait_s;
+  /// Cluster: Erlang C's waiting probability C(m, a) of every CPU and network station at its
+  /// `offered` load (0 without load), once per point (visit_waits): visit_moments asks for it per
+  /// class and node, O(classes x nodes) times a point (issue #16: 256 nodes of the real load
+  /// spent a third of 47 s in these Erlang C evaluations); empty with one node.
+  std::vector<double> wait_probability;
   /// The lock model's last iterate, to start the solve of a nearby (higher) rate from it in the
   /// maximum-throughput search (issue #16); null when there are no lock classes or they thrash.
   std::shared_ptr<const solver::locking::LockIterationState> lock_state;
@@ -387,6 +392,15 @@ std::vector<solver::open::FedBackVisit> cpu_visit_streams(
 void visit_waits(const Prepared& pr, Point& pt, const std::vector<std::array<double, 2>>& held_ms,
                  bool fed_back, const std::vector<double>& active = {}) {
   const auto& dm = pr.demand;
+  if (!fed_back) {
+    pt.wait_probability.assign(dm.stations.size(), 0.0);
+    for (std::size_t k = 0; k < dm.stations.size(); ++k) {
+      const auto& s = dm.stations[k];
+      if ((s.kind == StationKind::cpu || s.kind == StationKind::network) && s.servers > 0 &&
+          pt.offered[k] > 0)
+        pt.wait_probability[k] = solver::open::erlang_c(s.servers, pt.offered[k]);
+    }
+  }
   std::vector<double> previous = pt.visit_wait_s;
   if (previous.size() != dm.stations.size()) previous.assign(dm.stations.size(), 0.0);
   pt.visit_wait_s.assign(dm.stations.size(), 0.0);
@@ -404,8 +418,7 @@ void visit_waits(const Prepared& pr, Point& pt, const std::vector<std::array<dou
     }
     if (visit_rate <= 0 || pt.offered[k] <= 0) continue;
     const double residual_s = ms2_rate / (pt.offered[k] * 1000.0) / 1000.0;
-    poisson_wait_s[k] =
-        solver::open::erlang_c(s.servers, pt.offered[k]) * residual_s / (s.servers - pt.offered[k]);
+    poisson_wait_s[k] = pt.wait_probability[k] * residual_s / (s.servers - pt.offered[k]);
   }
   if (!fed_back) {
     pt.visit_wait_s = poisson_wait_s;
@@ -434,12 +447,9 @@ void visit_waits(const Prepared& pr, Point& pt, const std::vector<std::array<dou
 /// Mean and variance (s, s^2) of one FCFS visit at station k of `length_s` exponential service:
 /// the visit waits with probability C(m, a) (Erlang C), then about exponentially, so its wait W
 /// has E[W^2] = 2 W^2 / C (the M/M/m waiting-time distribution, Kleinrock vol. 1 §3.5).
-std::pair<double, double> visit_moments(const Prepared& pr, const Point& pt, int k,
-                                        double length_s) {
+std::pair<double, double> visit_moments(const Point& pt, int k, double length_s) {
   const double w = pt.visit_wait_s[static_cast<std::size_t>(k)];
-  const int servers = pr.demand.stations[static_cast<std::size_t>(k)].servers;
-  const double c =
-      servers > 0 && pt.offered[k] > 0 ? solver::open::erlang_c(servers, pt.offered[k]) : 0.0;
+  const double c = pt.wait_probability[static_cast<std::size_t>(k)];
   const double wait_var = c > 0 ? w * w * (2.0 / c - 1.0) : 0.0;
   return {w + length_s, std::max(0.0, wait_var) + length_s * length_s};
 }
@@ -465,16 +475,16 @@ double broadcast_wait_s(const Prepared& pr, const Point& pt, const TypeDemand& d
   };
   const int own = layout.cpu[d.node];
   const double own_burst_s = burst_s(d.node);
-  const auto [own_mean, own_var] = visit_moments(pr, pt, own, own_burst_s);
-  const auto [net_mean, net_var] = visit_moments(
-      pr, pt, layout.network, mc.short_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
+  const auto [own_mean, own_var] = visit_moments(pt, own, own_burst_s);
+  const auto [net_mean, net_var] =
+      visit_moments(pt, layout.network, mc.short_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
   // The remote pair: the acknowledgement is sent the moment the receive ends, into the same
   // queue, so its wait is taken equal to the receive's (variance 4 var W, not 2).
   double remote_mean = 0.0, remote_var = 0.0;
   for (std::size_t j = 0; j < m.nodes.size(); ++j) {
     if (j == d.node) continue;
     const double s = burst_s(j);
-    const auto [mean, var] = visit_moments(pr, pt, layout.cpu[j], s);
+    const auto [mean, var] = visit_moments(pt, layout.cpu[j], s);
     remote_mean += 2.0 * mean / static_cast<double>(m.nodes.size() - 1);
     remote_var += (4.0 * (var - s * s) + 2.0 * s * s) / static_cast<double>(m.nodes.size() - 1);
   }
@@ -523,20 +533,20 @@ void remote_trip_moments(const Prepared& pr, Point& pt, std::size_t c, double re
     return instructions / (m.nodes[node].cpu_mips * 1000.0) / 1000.0;
   };
   const auto [send_mean, send_var] =
-      visit_moments(pr, pt, layout.cpu[d.node], burst_s(d.node, mc.short_instructions));
+      visit_moments(pt, layout.cpu[d.node], burst_s(d.node, mc.short_instructions));
   const auto [receive_mean, receive_var] =
-      visit_moments(pr, pt, layout.cpu[d.node], burst_s(d.node, mc.long_instructions));
-  const auto [out_mean, out_var] = visit_moments(
-      pr, pt, layout.network, mc.short_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
-  const auto [back_mean, back_var] = visit_moments(
-      pr, pt, layout.network, mc.long_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
+      visit_moments(pt, layout.cpu[d.node], burst_s(d.node, mc.long_instructions));
+  const auto [out_mean, out_var] =
+      visit_moments(pt, layout.network, mc.short_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
+  const auto [back_mean, back_var] =
+      visit_moments(pt, layout.network, mc.long_bytes / (mc.bandwidth_mb_per_s * 1000.0) / 1000.0);
   double holder_mean = 0.0, holder_var = 0.0;  // any other node
   const double others = static_cast<double>(m.nodes.size() - 1);
   for (std::size_t j = 0; j < m.nodes.size(); ++j) {
     if (j == d.node) continue;
     const double in = burst_s(j, mc.short_instructions), out = burst_s(j, mc.long_instructions);
     const double w = pt.visit_wait_s[static_cast<std::size_t>(layout.cpu[j])];
-    const double wait_var = visit_moments(pr, pt, layout.cpu[j], 0.0).second;
+    const double wait_var = visit_moments(pt, layout.cpu[j], 0.0).second;
     holder_mean += (2.0 * w + in + out) / others;
     holder_var += (4.0 * wait_var + in * in + out * out) / others;
   }

@@ -46,4 +46,21 @@ inline constexpr double kMaxThinkTimeMs = 86'400'000.0;
 /// refused up front rather than run for minutes.
 inline constexpr double kMaxTypePartitionPairs = 20'000;
 
+/// Nodes of a cluster (`cluster.nodes`, or the entries of `nodes`): the simulator's page
+/// directory records at most 64 holder nodes per page (model/sim/page_directory.hpp), so a
+/// larger cluster could not be validated, and the analytic evaluation's cost grows with the
+/// square of the node count (each demand class holds a row over every node's stations): the real
+/// load took 3.5 s at 64 nodes, 12 s at 128 and 47 s (295 MB) at 256; with Erlang C once per
+/// station and point, 1.2 s at 64 and 4.4 s at 128 (bench/RESULTS.md, issue #16, "Clusters that
+/// scale"). Was 1,024.
+inline constexpr int kMaxNodes = 64;
+
+/// Transaction types x nodes of a cluster (its demand classes). Several per-class steps of the
+/// cluster model sum over every type (a partition's reference rates per node, read
+/// authorisations), so an evaluation costs about types^2 x nodes: 10^4 types took 56 s on 2 nodes
+/// and 120 s on 4, 1,000 types on 8 nodes 5-8 s; at this limit at most about 5 s (the real
+/// load's 13 partitions with 1,000 types on 2 nodes; bench/RESULTS.md, issue #16, "Clusters
+/// that scale"). One node keeps kMaxTypePartitionPairs only.
+inline constexpr double kMaxClusterTypeNodes = 2'000;
+
 }  // namespace tpeval::model

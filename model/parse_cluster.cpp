@@ -6,14 +6,12 @@
 #include <string>
 #include <unordered_set>
 
+#include "model/input_limits.hpp"
+
 namespace tpeval::model {
 namespace {
 
 using io::JsonNode;
-
-/// Largest cluster the analytic model accepts: its cost grows with n^2 x partitions (per-node
-/// buffer streams of every key range).
-constexpr int kMaxNodes = 1024;
 
 double number_or(const JsonNode& obj, std::string_view key, double fallback,
                  double (JsonNode::*getter)() const) {
@@ -48,6 +46,9 @@ void expand_nodes(const JsonNode& root, const JsonNode& cluster, SystemModel& m)
   const auto given = cluster.find("nodes");
   const int listed = m.node_count();
   int n = listed;
+  if (listed > kMaxNodes)
+    root.at("nodes").fail("lists " + std::to_string(listed) + " nodes; at most " +
+                          std::to_string(kMaxNodes) + " nodes are supported");
   if (given) {
     const auto v = given->as_integer(1);
     if (v > kMaxNodes) given->fail("at most " + std::to_string(kMaxNodes) + " nodes are supported");
@@ -72,6 +73,20 @@ void expand_nodes(const JsonNode& root, const JsonNode& cluster, SystemModel& m)
     if (!seen.insert(m.nodes[i].name).second)
       elements[std::min(i, elements.size() - 1)].at("name").fail("duplicate node name '" +
                                                                  m.nodes[i].name + "'");
+}
+
+/// The demand classes (types x nodes) bounded up front: the cluster model's cost grows with
+/// types^2 x nodes (model/input_limits.hpp kMaxClusterTypeNodes).
+void check_cluster_size(const JsonNode& root, const JsonNode& cluster, const SystemModel& m) {
+  const std::size_t n = m.nodes.size();
+  const std::size_t types = m.transaction_types.size();
+  if (n < 2 || static_cast<double>(types) * static_cast<double>(n) <= kMaxClusterTypeNodes) return;
+  const auto given = cluster.find("nodes");
+  (given ? *given : root.at("nodes"))
+      .fail(std::to_string(types) + " transaction types x " + std::to_string(n) +
+            " nodes exceed the limit of " +
+            std::to_string(static_cast<long long>(kMaxClusterTypeNodes)) +
+            " types x nodes (a cluster evaluation's cost grows with types^2 x nodes)");
 }
 
 void parse_protocols(const JsonNode& cluster, Cluster& c, int n) {
@@ -245,6 +260,7 @@ void parse_cluster(const JsonNode& root, SystemModel& m) {
   m.cluster.present = true;
   expand_nodes(root, *cluster, m);
   const int n = m.node_count();
+  check_cluster_size(root, *cluster, m);
   m.cluster.nodes = n;
   parse_protocols(*cluster, m.cluster, n);
   if (n == 1) m.cluster.locking = GlobalLocking::none;

@@ -29,7 +29,7 @@ constexpr const char* kSchema = R"json({
     },
     "nodes": {
       "description": "Processing nodes. The first entry also holds the storage shared by all nodes (devices, disk_cache, extended_memory = the GEH of a cluster); later entries may not repeat it. With a cluster section and one entry, cluster.nodes identical copies are made.",
-      "type": "array", "minItems": 1, "maxItems": 1024,
+      "type": "array", "minItems": 1, "maxItems": 64,
       "items": {
         "type": "object",
         "additionalProperties": false,
@@ -166,7 +166,7 @@ constexpr const char* kSchema = R"json({
       "description": "Several DBMS nodes sharing the disks (DB-sharing, Rahm 1993 ch. 7). See docs/cluster.md.",
       "type": "object", "additionalProperties": false,
       "properties": {
-        "nodes": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 1, "description": "Number of nodes; identical copies of the single entry of 'nodes', or the length of 'nodes'."},
+        "nodes": {"type": "integer", "minimum": 1, "maximum": 64, "default": 1, "description": "Number of nodes; identical copies of the single entry of 'nodes', or the length of 'nodes'. At most 64, and at most 2000 transaction types x nodes (docs/model.md, Input limits)."},
         "coupling": {"enum": ["none", "close", "loose"], "description": "Follows from 'locking' when not given: geh_lock_table -> close, primary_copy/central -> loose."},
         "locking": {"enum": ["geh_lock_table", "primary_copy", "central"], "default": "geh_lock_table", "description": "Global concurrency control (Rahm 1993 7.5)."},
         "coherence": {"enum": ["on_request", "broadcast"], "default": "on_request", "description": "Invalidation by change counters at lock time, or broadcast at every update commit (L2967-2977)."},

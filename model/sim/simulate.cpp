@@ -15,6 +15,7 @@
 #include "model/cluster_buffer.hpp"
 #include "model/cluster_demand.hpp"
 #include "model/device_demand.hpp"
+#include "model/input_limits.hpp"
 #include "model/routing.hpp"
 #include "model/sim/metrics.hpp"
 #include "model/sim/page_directory.hpp"
@@ -96,6 +97,9 @@ void check_capacity(const SystemModel& model) {
 
 /// What the simulator does not model in a cluster, refused with the path and the reason.
 void check_cluster(const SystemModel& model) {
+  // The model refuses larger clusters up front (model/input_limits.hpp); this stays as the
+  // directory's own guard.
+  static_assert(PageDirectory::kMaxNodes >= kMaxNodes);
   const std::size_t n = model.nodes.size();
   if (n < 2) return;
   if (n > static_cast<std::size_t>(PageDirectory::kMaxNodes))

@@ -352,7 +352,30 @@ TEST_CASE("cluster input errors name the path and the reason") {
              {"cluster.routing_table", {{"debit_credit", {1, 0, 0}}}}}) ==
         "cluster.routing_table.debit_credit: must hold one fraction per node (2), not 3");
   CHECK(err({{"cluster.nodes", 0}}).rfind("cluster.nodes:", 0) == 0);
-  CHECK(err({{"cluster.nodes", 5000}}) == "cluster.nodes: at most 1024 nodes are supported");
+  // Clusters beyond what the simulator can validate, or whose cost (types^2 x nodes) would run
+  // for minutes, are refused up front (model/input_limits.hpp; issue #16).
+  CHECK(err({{"cluster.nodes", 5000}}) == "cluster.nodes: at most 64 nodes are supported");
+  CHECK(err({{"cluster.nodes", 65}}) == "cluster.nodes: at most 64 nodes are supported");
+  CHECK_NOTHROW(parse_model(with(doc, {{"cluster.nodes", 64}})));
+  auto many_types = doc;
+  auto& types = many_types["workload"]["transaction_types"];
+  while (types.size() < 1001) {
+    auto copy = types[0];
+    copy["name"] = "t" + std::to_string(types.size());
+    types.push_back(copy);
+  }
+  CHECK_NOTHROW(parse_model(with(many_types, {{"cluster.nodes", 1}})));
+  CHECK(error_of([&] {
+          parse_model(with(many_types, {{"cluster.nodes", 2}}));
+        }) ==
+        "cluster.nodes: 1001 transaction types x 2 nodes exceed the limit of 2000 types x nodes "
+        "(a cluster evaluation's cost grows with types^2 x nodes)");
+  auto listed = default_model();
+  listed["cluster"] = doc["cluster"];
+  listed["cluster"].erase("nodes");
+  for (int i = 2; i <= 65; ++i) listed["nodes"].push_back({{"name", "node" + std::to_string(i)}});
+  CHECK(error_of([&] { parse_model(listed); }) ==
+        "nodes: lists 65 nodes; at most 64 nodes are supported");
   // Several node entries need a cluster section; storage is given once.
   auto two = default_model();
   two["nodes"].push_back({{"name", "node2"}});
