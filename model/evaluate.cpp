@@ -79,6 +79,10 @@ struct Prepared {
   /// for a fixed count.
   std::vector<std::vector<CountClass>> count_classes;
   std::vector<ClassLocks> class_locks;  // per class
+  /// Cluster with GEH locking: remote_holder_share of partition p for node i at [p * nodes + i],
+  /// once per model (it sums over every type: per class and solve it made a cluster's cost grow
+  /// with types^2, issue #16); empty otherwise.
+  std::vector<double> remote_holder;
 };
 
 struct TypePoint {
@@ -1646,7 +1650,7 @@ void add_grant_notifications(const Prepared& pr, Point& pt,
       tp.grant_notifications +=
           k *
           (u * part.exclusive_conflict_probability + (1 - u) * part.shared_conflict_probability) *
-          remote_holder_share(pr, p, d.node);
+          pr.remote_holder[p * m.nodes.size() + d.node];
     }
   }
 }
@@ -2013,7 +2017,7 @@ Point solve_probe(const Prepared& pr, double total_rate,
 }
 
 Prepared prepare(const SystemModel& model) {
-  Prepared pr{model, routing_fractions(model), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  Prepared pr{model, routing_fractions(model), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (model.nodes.size() == 1) {
     pr.buffers.push_back(evaluate_buffers(model));
     pr.system_buffers = pr.buffers.front();
@@ -2043,6 +2047,10 @@ Prepared prepare(const SystemModel& model) {
     if (pr.single_count.back()) pr.count_classes.back() = {{t.references, 1.0}};
   }
   pr.class_locks = class_locks(pr);
+  if (model.nodes.size() > 1 && model.cluster.locking == GlobalLocking::geh_lock_table)
+    for (std::size_t p = 0; p < model.partitions.size(); ++p)
+      for (std::size_t i = 0; i < model.nodes.size(); ++i)
+        pr.remote_holder.push_back(remote_holder_share(pr, p, i));
   return pr;
 }
 
