@@ -735,7 +735,8 @@ CommitStretch serialized_commit_stretch(const Prepared& pr, const Point& pt) {
   // insert's record at arrival).
   for (std::size_t p = 0; p < np; ++p) {
     if (m.partitions[p].access != AccessPattern::append) {
-      granules[p] = lock_granules(m.partitions[p]);
+      // (a partition whose locks its host's page covers is serialized by the host's)
+      granules[p] = pr.lock_part[p] >= 0 ? lock_granules(m.partitions[p]) : 0.0;
     } else if (p < pt.sequence_utilization.size() && pt.sequence_utilization[p] > 0) {
       granules[p] = std::max(1.0, pt.sequence_utilization[p]);
     }
@@ -1297,14 +1298,18 @@ constexpr int kRestartSolves = 8;
 struct LockPartitions {
   std::vector<solver::locking::LockPartition> partitions;
   std::vector<int> lock_part;
+  std::vector<char> covered;  ///< per model partition: clustered_locks_covered
 };
 
 LockPartitions lock_partitions(const SystemModel& m) {
   LockPartitions out;
   out.lock_part.assign(m.partitions.size(), -1);
+  out.covered.assign(m.partitions.size(), 0);
   for (std::size_t p = 0; p < m.partitions.size(); ++p) {
     const double granules = lock_granules(m.partitions[p]);
     if (granules <= 0) continue;
+    out.covered[p] = clustered_locks_covered(m, p);
+    if (out.covered[p]) continue;
     out.lock_part[p] = static_cast<int>(out.partitions.size());
     out.partitions.push_back({m.partitions[p].name, granules});
     // End-of-file inserts take a page's records in turn: a page is a lock queue of at most
@@ -1365,8 +1370,10 @@ void class_accesses(const Prepared& pr, std::size_t c, const LockPartitions& par
   const auto& lock_part = parts.lock_part;
   for (std::size_t p = 0; p < m.partitions.size(); ++p) {
     const double k = references_per_tx(m, d.type, p);
+    // Requests that never conflict: record locks on appended records, and those a held host
+    // page covers (clustered_locks_covered). A page-clustered partition has no lock of its own.
     if (lock_part[p] < 0 && m.partitions[p].lock_granularity != LockGranularity::none &&
-        !m.partitions[p].clustered_with)
+        (!m.partitions[p].clustered_with || parts.covered[p]))
       cl.free_lock_requests += k;
     if (lock_part[p] < 0 || k <= 0) continue;
     // A granule the transaction already holds is not requested again (routing.hpp); a
@@ -1395,7 +1402,8 @@ void commit_exclusives(const Prepared& pr, const TypeDemand& d, ClassLocks& cl) 
   cl.commit_exclusive.assign(m.partitions.size(), 0.0);
   for (std::size_t p = 0; p < m.partitions.size(); ++p) {
     const double granules = lock_granules(m.partitions[p]);
-    if (m.partitions[p].access == AccessPattern::append || granules <= 0 || cl.refs[p] <= 0)
+    if (m.partitions[p].access == AccessPattern::append || granules <= 0 || pr.lock_part[p] < 0 ||
+        cl.refs[p] <= 0)
       continue;
     for (const CountClass& cc : pr.count_classes[d.type])
       cl.commit_exclusive[p] += cc.probability *

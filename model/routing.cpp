@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "model/buffer_model.hpp"
+#include "model/update_shares.hpp"
 
 namespace tpeval::model {
 
@@ -112,6 +113,22 @@ double leading_clustered_requests(const TransactionType& type, std::size_t q, st
   const double sq = share(q), sh = share(host);
   if (sq <= 0 || fixed_reference_counts(type)) return 0.0;
   return sq / (sh + sq) * -std::expm1(references * std::log1p(-std::min(1.0, sh + sq)));
+}
+
+bool clustered_locks_covered(const SystemModel& model, std::size_t q) {
+  const Partition& part = model.partitions[q];
+  if (!part.clustered_with || lock_granules(part) <= 0) return false;
+  const std::size_t host = *part.clustered_with;
+  const Partition& host_part = model.partitions[host];
+  if (host_part.lock_granularity != LockGranularity::page || lock_granules(host_part) <= 0)
+    return false;
+  for (std::size_t t = 0; t < model.transaction_types.size(); ++t) {
+    const TransactionType& type = model.transaction_types[t];
+    if (!(references_per_tx(model, t, q) > 0)) continue;
+    if (!fixed_reference_counts(type) || !(references_per_tx(model, t, host) >= 1.0)) return false;
+    if (update_share_of(type, host) < 1.0 && update_share_of(type, q) > 0.0) return false;
+  }
+  return true;
 }
 
 }  // namespace tpeval::model

@@ -292,3 +292,30 @@ TEST_CASE("hot spots: a transaction requests the distinct granules it locks (iss
                                   {"workload.arrival_rate_per_s", 60.0}})));
   CHECK(e.types[0].lock_requests == doctest::Approx(3.75).epsilon(0.01));
 }
+
+TEST_CASE("clustered record locks: a held host page covers them only when every holder holds it") {
+  const Sets teller_records = {{"database.partitions[TELLER].lock_granularity", "record"}};
+  const auto covered = [&](const Sets& more) {
+    return clustered_locks_covered(parse_model(with(debit_credit_model(), teller_records + more)),
+                                   1);
+  };
+  // Debit-Credit: every TELLER reference follows its BRANCH's, which locks the page exclusively.
+  CHECK(covered({}));
+  // BRANCH page-locked but TELLER page-clustered: no TELLER lock at all (nothing to cover).
+  CHECK_FALSE(clustered_locks_covered(parse_model(debit_credit_model()), 1));
+  // Drawn references: a TELLER reference may come first, in a page of its own.
+  CHECK_FALSE(covered({{"workload.transaction_types[0].references", 5}}));
+  // A shared BRANCH lock does not keep two TELLER updaters apart; reading TELLER it does.
+  CHECK_FALSE(covered({{"workload.transaction_types[0].update_shares", {{"BRANCH", 0.0}}}}));
+  CHECK(covered(
+      {{"workload.transaction_types[0].update_shares", {{"BRANCH", 0.0}, {"TELLER", 0.0}}}}));
+  // Record-locked BRANCH: the page is not held.
+  CHECK_FALSE(covered({{"database.partitions[BRANCH].lock_granularity", "record"}}));
+  // The analytic model: TELLER's requests counted, none of them conflicting.
+  const Evaluation e = evaluate(parse_model(
+      with(debit_credit_model(), teller_records + Sets{{"workload.arrival_rate_per_s", 150.0}})));
+  REQUIRE_FALSE(e.saturated);
+  CHECK(e.types[0].lock_requests == doctest::Approx(3.0));
+  for (const auto& p : e.partitions)
+    if (p.name == "TELLER") CHECK(p.lock_conflict_probability == 0.0);
+}
