@@ -13,8 +13,8 @@
 //                 "accesses": [{"partition": "small", "lock_requests": 8,
 //                               "exclusive_share": 1, "request_position": 1,
 //                               "step_time_s": 0.001, "step_time_scv": 1}]}],
-//    "options": {"tolerance": 1e-10, "max_iterations": 10000, "damping": 0.5}}   (damping in [0.01,
-//    1])
+//    "options": {"tolerance": 1e-10, "max_iterations": 10000, "damping": 0.5}}
+// (damping in [0.01, 1]).
 // A partition may give "access_weights" (relative access frequencies of its granules) or
 // "hot_access_share" + "hot_granule_share" instead of uniform access; the model then uses the
 // effective number of granules. Errors name the option or JSON path (exit 2); so do impossible
