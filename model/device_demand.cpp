@@ -275,7 +275,7 @@ void force_write_demand(const SystemModel& model, std::size_t t, Builder& b, Typ
   // Parallel FORCE writes (open, §1.12): the transaction waits for the last of the writes that
   // wait for a device; EH accesses stay one after the other, as in the simulator.
   double weight = pol.force_writes_parallel ? parallel_write_weight(parallel) : 1.0;
-  if (type.reference_count.variable()) {
+  if (count_varies(type)) {
     // A variable count (issue #13): the writes of each count class of the simulator's count law
     // (an append partition's page is written once however many records the transaction
     // appends, so they grow more slowly than the count), and the fork-join's wait is the

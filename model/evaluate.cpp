@@ -2045,10 +2045,9 @@ Prepared prepare(const SystemModel& model) {
   pr.clustered_on = clustered_partitions(model);
   pr.lock_part = lock_partitions(model).lock_part;
   for (const auto& t : model.transaction_types) {
-    // A fixed count n is one class of n references also when n is not whole (floor(n) and
-    // floor(n) + 1 in the simulator; left as the mean).
-    pr.count_classes.push_back(t.reference_count.variable() ? count_classes(t)
-                                                            : std::vector<CountClass>{});
+    // A fixed count n that is not whole is two classes, floor(n) and floor(n) + 1, as the
+    // simulator draws it (count_varies).
+    pr.count_classes.push_back(count_varies(t) ? count_classes(t) : std::vector<CountClass>{});
     const auto& classes = pr.count_classes.back();
     pr.single_count.push_back(classes.empty() ||
                               (classes.size() == 1 && classes.front().references == t.references));

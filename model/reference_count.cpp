@@ -186,6 +186,10 @@ std::vector<CountClass> count_classes(const TransactionType& type) {
   return {{n0, 1.0 - frac}, {n0 + 1.0, frac}};
 }
 
+bool count_varies(const TransactionType& type) {
+  return type.reference_count.variable() || type.references != std::floor(type.references);
+}
+
 double count_generating_function(const TransactionType& type, double q) {
   const ReferenceCount& rc = type.reference_count;
   double sum = 0.0;

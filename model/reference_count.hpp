@@ -64,6 +64,12 @@ class ReferenceCountDraw {
 /// a fixed count n is floor(n) and floor(n) + 1 (one class when n is whole).
 std::vector<CountClass> count_classes(const TransactionType& type);
 
+/// Whether a transaction's count varies: a variable law, or a fixed mean that is not whole
+/// (floor(n) or floor(n) + 1 references); then count_classes() gives more than one class, which
+/// the lock model, the log writes and the FORCE writes take (issue #13: a fixed 4.5 was one lock
+/// class of 4.5 references).
+bool count_varies(const TransactionType& type);
+
 /// E[q^K] of the drawn count K, q in [0, 1].
 double count_generating_function(const TransactionType& type, double q);
 
