@@ -61,6 +61,15 @@ CommitIo validate_commit_io(const SystemModel& m, double seconds) {
   return {*a, s->mean, failed};
 }
 
+/// validate's comparison rows of the default model with `sets`, simulated for `seconds` (seed 1).
+std::vector<MetricComparison> default_model_rows(const Sets& sets, double seconds) {
+  const SystemModel m = parse_model(with(debit_credit_model(), sets));
+  const Evaluation e = evaluate(m, EvaluateOptions{false});
+  const TxSimReport r = simulate_transactions(m, fixed_length(seconds));
+  REQUIRE_FALSE(r.saturated);
+  return compare_metrics(e, m, r, 0.10);
+}
+
 TxSimOptions run_for(double seconds) {
   TxSimOptions o = fixed_length(seconds, 13);
   o.max_population = 3000;
@@ -733,13 +742,10 @@ TEST_CASE("variable references, parallel FORCE: commit I/O, lock wait and confli
 // conflict (clustered_locks_covered).
 TEST_CASE(
     "record-locked TELLER in page-locked BRANCH pages: no TELLER conflicts, validate agrees") {
-  const SystemModel m = parse_model(
-      with(debit_credit_model(), {{"database.partitions[TELLER].lock_granularity", "record"},
-                                  {"workload.arrival_rate_per_s", 150.0}}));
-  const Evaluation e = evaluate(m, EvaluateOptions{false});
-  const TxSimReport r = simulate_transactions(m, fixed_length(400.0));
-  REQUIRE_FALSE(r.saturated);
-  const std::vector<MetricComparison> rows = compare_metrics(e, m, r, 0.10);
+  const std::vector<MetricComparison> rows =
+      default_model_rows({{"database.partitions[TELLER].lock_granularity", "record"},
+                          {"workload.arrival_rate_per_s", 150.0}},
+                         400.0);
   CHECK(check_every_metric(rows) == 0);
   bool seen = false;
   for (const auto& row : rows) {
@@ -767,14 +773,11 @@ TEST_CASE(
 // below the simulated intervals at seeds 1 and 2 (600 s: 72.2 against 74.6 +- 0.8 ms, 100.7
 // against 103.2 +- 0.8 ms); with the two classes 74.9 and 103.6 ms.
 TEST_CASE("a fixed count that is not whole: two count classes, FORCE commit agrees") {
-  const SystemModel m =
-      parse_model(with(debit_credit_model(), {{"workload.transaction_types[0].references", 4.5},
-                                              {"policies.update_strategy", "force"},
-                                              {"workload.arrival_rate_per_s", 140.0}}));
-  const Evaluation e = evaluate(m, EvaluateOptions{false});
-  const TxSimReport r = simulate_transactions(m, fixed_length(600.0));
-  REQUIRE_FALSE(r.saturated);
-  const std::vector<MetricComparison> rows = compare_metrics(e, m, r, 0.10);
+  const std::vector<MetricComparison> rows =
+      default_model_rows({{"workload.transaction_types[0].references", 4.5},
+                          {"policies.update_strategy", "force"},
+                          {"workload.arrival_rate_per_s", 140.0}},
+                         600.0);
   CHECK(check_every_metric(rows) == 0);
   for (const auto& row : rows) {
     if (row.section != "system") continue;
