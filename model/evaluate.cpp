@@ -1882,9 +1882,15 @@ void cpu_wait_covariances(const Prepared& pr, Point& pt,
     // The queue-length states grow as 1 / (1 - rho): above 98 % the correlation at 98 % stands
     // in (near 1 over a transaction's life there anyway). The exponential fit costs O(states),
     // the exact form states x events, 100 times the rest of a solve (ch. 6.5 lock study).
+    const double waiting = solver::open::erlang_c(servers, offered);
+    // The fit builds the queue-length chain from 0 past `servers` (at most 200,000 states): a
+    // queue that practically never waits has no wait correlation, and beyond 10^4 servers a
+    // visit's mean wait is below S / (10^4 (1 - rho)), its covariances (of order W^2) negligible -
+    // both are left out (fuzz_set: 429,497,297 CPUs at 0.001 % made the chain overflow, an
+    // internal error).
+    if (!(waiting > 1e-12) || servers > 10'000) continue;
     const auto fit = solver::open::mmm_wait_correlation_fit(
         servers, std::min(offered, 0.98 * servers), equivalent_s);
-    const double waiting = solver::open::erlang_c(servers, offered);
     for (std::size_t c = 0; c < dm.types.size(); ++c) {
       const auto& d = dm.types[c];
       auto& tp = pt.types[c];

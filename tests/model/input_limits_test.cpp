@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/debit_credit.hpp"
+#include "model/evaluate.hpp"
 #include "model/overrides.hpp"
 #include "model/parse.hpp"
 #include "model/sim/reference_generator.hpp"
@@ -129,4 +130,21 @@ TEST_CASE("model limits: --set values that break JSON limits are errors naming t
         std::string::npos);
   // Text that is not JSON stays a string value.
   CHECK(parse_assignment("nodes[0].log.device=ssd").value == "ssd");
+}
+
+TEST_CASE("model limits: huge CPU counts evaluate, idle or near saturation") {
+  // The correlated-CPU-wait term builds a queue-length chain past the server count: 429,497,297
+  // CPUs (fuzz_set) and 10^5 busy CPUs in the maximum-throughput search overflowed it as an
+  // internal error; such queues have no wait correlation worth the chain (model/evaluate.cpp
+  // cpu_wait_covariances).
+  for (const double mips : {50.0, 0.001, 0.0001}) {
+    for (const double cpus : {429'497'297.0, 100'000.0, 10'001.0}) {
+      CAPTURE(mips);
+      CAPTURE(cpus);
+      nlohmann::json doc = default_model();
+      set_parameter(doc, "nodes[0].cpu.count", cpus);
+      set_parameter(doc, "nodes[0].cpu.mips", mips);
+      CHECK_NOTHROW(evaluate(parse_model(doc)));
+    }
+  }
 }
