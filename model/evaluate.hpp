@@ -78,6 +78,10 @@ struct TypeResult {
   /// Sum over pairs of its CPU visits of the covariance of their waits, s^2 (correlated waits
   /// near CPU saturation; model/evaluate.cpp cpu_wait_covariances); 0 when independent.
   double cpu_wait_covariance_s2 = 0.0;
+  /// With an MPL: the probability that a transaction waits for a slot at all (every slot taken
+  /// as it arrives); its wait, given that, is about exponential (model/evaluate.cpp
+  /// mpl_input_queue). 1 without an MPL.
+  double input_queue_wait_probability = 1.0;
   /// Cluster: the part of breakdown.remote_s that its page requests take, s, and its variance,
   /// s^2: each a step that a reference takes with a probability (model/evaluate.cpp
   /// remote_trip_moments; issue #13).

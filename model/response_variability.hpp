@@ -10,8 +10,9 @@
 // number of stages is random: reference-phase I/O episodes (HS misses, floor(n) + Bernoulli; each
 // episode its device operations, a victim write and a read, as equal stages) and
 // lock waits (Binomial(lock requests, conflict probability)), variance E[N] r^2 + Var(N) r^2
-// with r = T / E[N]. The input-queue wait (MPL) is exponential in an open system (the M/M/1-like
-// queue of the flow-equivalent server); with terminals the queues are bounded and a wait behind
+// with r = T / E[N]. The input-queue wait (MPL) in an open system is 0 or, with the probability
+// that every slot is taken, about exponential (TypeResult::input_queue_wait_probability); with
+// terminals the queues are bounded and a wait behind
 // q transactions is about Erlang-q (q from Little's law, ClosedQueues), for the input queue and
 // the lock waits. Remote waits (clusters) count as one exponential, except the page requests:
 // each a step that a reference takes with a probability (the evaluator's variance of their sum,

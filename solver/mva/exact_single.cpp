@@ -185,6 +185,48 @@ std::vector<double> exact_single_throughputs(const Network& network, int c, long
   return x;
 }
 
+std::vector<double> mean_jobs_over_population(const Network& network, int c,
+                                              const std::vector<double>& probability) {
+  if (probability.empty()) throw std::invalid_argument("population distribution is empty");
+  const long n_max = static_cast<long>(probability.size()) - 1;
+  const std::vector<double> x = exact_single_throughputs(network, c, n_max);
+  const SingleClassModel m = single_class_model(network, c);
+  // The remainder station: the multi-server/load-dependent queue of the largest demand.
+  int rest = -1;
+  for (int i = 0; i < static_cast<int>(m.queues.size()); ++i)
+    if (!m.queues[i].profile.simple() &&
+        (rest < 0 || m.queues[i].demand_s > m.queues[rest].demand_s))
+      rest = i;
+  std::vector<double> jobs(m.queues.size(), 0.0);
+  std::vector<double> out(static_cast<std::size_t>(network.station_count()), 0.0);
+  double mean_throughput = 0.0;
+  for (long n = 1; n <= n_max; ++n) {
+    const double xn = x[static_cast<std::size_t>(n - 1)];
+    double others = xn * m.think_s;
+    for (int i = 0; i < static_cast<int>(m.queues.size()); ++i) {
+      if (i == rest) continue;
+      const QueueStation& q = m.queues[i];
+      if (q.profile.simple()) {
+        jobs[i] = xn * q.demand_s * (1.0 + jobs[i]);
+      } else {
+        const double servers = q.profile.tail_rate();  // Seidmann et al. 1987
+        jobs[i] = xn * (q.demand_s / servers * (1.0 + jobs[i]) +
+                        q.demand_s * std::max(0.0, servers - 1.0) / servers);
+      }
+      others += jobs[i];
+    }
+    if (rest >= 0) jobs[rest] = std::max(0.0, static_cast<double>(n) - others);
+    const double pn = probability[static_cast<std::size_t>(n)];
+    mean_throughput += pn * xn;
+    for (std::size_t i = 0; i < m.queues.size(); ++i)
+      out[static_cast<std::size_t>(m.queues[i].index)] += pn * jobs[i];
+  }
+  for (int k = 0; k < network.station_count(); ++k)
+    if (network.stations[k].kind == StationKind::delay)
+      out[static_cast<std::size_t>(k)] = mean_throughput * network.demand_s(c, k);
+  return out;
+}
+
 Solution solve_exact_single(const Network& network, int c) {
   check_closed_network(network);
   if (c < 0 || c >= network.class_count()) throw std::invalid_argument("class index out of range");

@@ -43,4 +43,20 @@ Solution solve_exact_single(const Network& network, int class_index);
 std::vector<double> exact_single_throughputs(const Network& network, int class_index,
                                              long max_population);
 
+/// Mean number of class `class_index` jobs at each station (indexed as network.stations) when
+/// the population itself is random: sum_n P(n) Q_k(n), with P(n) = population_probability[n]
+/// for n = 0..N (summing to 1) and Q_k(n) the class's exact MVA queue lengths at population n.
+/// This is the subsystem behind a flow-equivalent server seen from its station's side: the
+/// population inside an MPL-limited system varies with the input queue (Lazowska et al., QSP
+/// §8.4 - the hierarchical model's submodel measures weighted by the high-level model's state
+/// probabilities). Exact at single-server and delay stations (Q_k(n) = X(n) D_k (1 + Q_k(n-1))
+/// with the exact X(n)), and at one multi-server or load-dependent station, the one of the
+/// largest demand, which holds the rest of the population, n - sum of the others. Any further
+/// such station (a cluster node's messages to other nodes' multi-CPU processors) takes Seidmann
+/// et al.'s (1987) split into a single server of demand D / m and a delay of D (m - 1) / m,
+/// which keeps the cost at O(N M) time and O(M) memory (its exact marginals for every n would
+/// cost O(N^2) per station). Throws std::invalid_argument as exact_single_throughputs.
+std::vector<double> mean_jobs_over_population(const Network& network, int class_index,
+                                              const std::vector<double>& population_probability);
+
 }  // namespace tpeval::solver

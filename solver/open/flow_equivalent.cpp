@@ -1,6 +1,8 @@
 // Open queue in front of a flow-equivalent server (see flow_equivalent.hpp).
 #include "solver/open/flow_equivalent.hpp"
 
+#include <utility>
+
 namespace tpeval::solver::open {
 
 std::optional<FlowEquivalentMeasures> flow_equivalent_queue(const std::vector<double>& x,
@@ -28,7 +30,9 @@ std::optional<FlowEquivalentMeasures> flow_equivalent_queue(const std::vector<do
   // sum_{n>N} n p_N r^(n-N) = p_N (N r/(1-r) + r/(1-r)^2)
   mean_n += p[limit] * (limit * r / (1.0 - r) + r / ((1.0 - r) * (1.0 - r)));
   mean_inside += limit * tail;
-  return FlowEquivalentMeasures{mean_n / norm, mean_inside / norm};
+  p[limit] += tail;
+  for (double& pn : p) pn /= norm;
+  return FlowEquivalentMeasures{mean_n / norm, mean_inside / norm, std::move(p)};
 }
 
 }  // namespace tpeval::solver::open

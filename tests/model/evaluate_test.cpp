@@ -56,9 +56,33 @@ TEST_CASE("MPL: a large MPL reproduces the open model, MPL 1 serialises transact
         doctest::Approx(1.0 / *single.mean_response_time_s).epsilon(0.01));
   REQUIRE(one.types[0].response_time_s);
   CHECK(one.types[0].breakdown.input_queue_s > 0.0);
-  // M/M/1 with service 1/X(1): R = 1 / (X - lambda).
+  // M/G/1 with service S = 1/X(1) of the SCV C^2 of the unloaded response time: the
+  // Pollaczek-Khinchine wait, the M/M/1 wait 1 / (X - lambda) - S times (1 + C^2) / 2. The
+  // exponential flow-equivalent server alone (C^2 = 1) gave R = 1 / (X - lambda) (issue #13).
+  const double x = *one.max_throughput_per_s;
+  const double scv = single.types[0].response_time_scv;
+  CHECK(scv > 0.05);
+  CHECK(scv < 0.9);
   CHECK(*one.types[0].response_time_s ==
-        doctest::Approx(1.0 / (*one.max_throughput_per_s - 15.0)).epsilon(0.01));
+        doctest::Approx(1.0 / x + (1.0 / (x - 15.0) - 1.0 / x) * (1.0 + scv) / 2.0).epsilon(0.01));
+}
+
+TEST_CASE("MPL: it cuts the queueing waits inside, not the service, and re-solves the locks") {
+  // Issue #13: one factor on every part scaled the CPU service with the waits and kept the open
+  // solve's conflicts. The cap on the population inside shortens the queues (closed network at
+  // the flow-equivalent server's population distribution); the service times stay.
+  const Sets at{{"workload.arrival_rate_per_s", 170}};
+  const auto open = eval_default(at, false);
+  const auto capped = eval_default(at + Sets{{"policies.mpl", 20}}, false);
+  REQUIRE((open.types[0].response_time_s && capped.types[0].response_time_s));
+  const auto& o = open.types[0].breakdown;
+  const auto& c = capped.types[0].breakdown;
+  CHECK(c.cpu_service_s == doctest::Approx(o.cpu_service_s).epsilon(1e-12));
+  CHECK(c.cpu_wait_s < o.cpu_wait_s);
+  CHECK(c.commit_io_s < 0.9 * o.commit_io_s);  // the log disk at 85 %: its queue is capped
+  CHECK(c.input_queue_s > 0.0);
+  CHECK(capped.conflict_probability < open.conflict_probability);
+  CHECK(capped.mean_active_transactions <= 20.0);
 }
 
 TEST_CASE("saturation is reported with the bottleneck and without response times") {

@@ -344,3 +344,67 @@ TEST_CASE("exact mva: invalid networks are rejected, not solved") {
   net.classes[0].kind = ClassKind::closed;
   CHECK_THROWS_AS(throughput_curve(net, -1), std::invalid_argument);
 }
+
+// mean_jobs_over_population: the station queues of a population-limited subsystem at its
+// flow-equivalent server's population distribution (Lazowska et al., QSP §8.4), issue #13.
+namespace {
+
+Network mpl_subsystem(int second_cpu_servers) {
+  Network net;
+  net.stations = {queue_station("cpu", 4), queue_station("disk1"), queue_station("disk2"),
+                  delay_station("locks"), queue_station("remote_cpu", second_cpu_servers)};
+  net.classes = {{"c", ClassKind::closed, 0, 12, 0.0}};
+  net.demand_s.resize(1, 5);
+  net.demand_s << 0.026, 0.012, 0.008, 0.004, 0.003;
+  net.visits = Eigen::MatrixXd::Ones(1, 5);
+  return net;
+}
+
+Eigen::VectorXd exact_jobs_at(Network net, long n) {
+  net.classes[0].population = n;
+  return solve_exact_single(net, 0).mean_jobs.row(0).transpose();
+}
+
+}  // namespace
+
+TEST_CASE("exact mva: station queues over a population distribution, one multi-server station") {
+  const Network net = mpl_subsystem(1);
+  SUBCASE("a point mass at N is exact MVA at N") {
+    std::vector<double> p(13, 0.0);
+    p[12] = 1.0;
+    const std::vector<double> jobs = mean_jobs_over_population(net, 0, p);
+    const Eigen::VectorXd exact = exact_jobs_at(net, 12);
+    for (int k = 0; k < 5; ++k) CHECK(jobs[k] == doctest::Approx(exact(k)).epsilon(1e-9));
+  }
+  SUBCASE("a distribution weights the exact queues of each population") {
+    std::vector<double> p(13, 0.0);
+    p[0] = 0.1, p[3] = 0.2, p[7] = 0.3, p[12] = 0.4;
+    const std::vector<double> jobs = mean_jobs_over_population(net, 0, p);
+    double total = 0.0;
+    for (int k = 0; k < 5; ++k) {
+      const double expected = 0.2 * exact_jobs_at(net, 3)(k) + 0.3 * exact_jobs_at(net, 7)(k) +
+                              0.4 * exact_jobs_at(net, 12)(k);
+      CHECK(jobs[k] == doctest::Approx(expected).epsilon(1e-9));
+      total += jobs[k];
+    }
+    CHECK(total == doctest::Approx(0.2 * 3 + 0.3 * 7 + 0.4 * 12).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("exact mva: station queues over a population distribution, two multi-server stations") {
+  // The second multi-server station (smaller demand) takes Seidmann's split; the larger one
+  // holds the rest, so the population is kept exactly and the queues stay close to exact.
+  const Network net = mpl_subsystem(2);
+  std::vector<double> p(13, 0.0);
+  p[5] = 0.5, p[12] = 0.5;
+  const std::vector<double> jobs = mean_jobs_over_population(net, 0, p);
+  double total = 0.0;
+  for (int k = 0; k < 5; ++k) {
+    const double exact = 0.5 * exact_jobs_at(net, 5)(k) + 0.5 * exact_jobs_at(net, 12)(k);
+    CAPTURE(k);
+    CHECK(jobs[k] == doctest::Approx(exact).epsilon(0.02));
+    total += jobs[k];
+  }
+  CHECK(total == doctest::Approx(8.5).epsilon(1e-12));
+  CHECK_THROWS_AS(mean_jobs_over_population(net, 0, {}), std::invalid_argument);
+}
