@@ -90,6 +90,38 @@ class Builder {
     }
   }
 
+  /// Records `trials` Bernoulli trials of one page along `path` each (DeviceTrials), when the
+  /// path waits for a device stage.
+  void trials(const IoPath& path, double trials, double probability) {
+    if (!(trials > 0) || !(probability > 0)) return;
+    for (const IoStep& s : path) {
+      if (s.kind != IoStep::Kind::device || s.wait != IoWait::waited) continue;
+      const auto& dev = storage_.devices[s.pool];
+      const auto& ps = pools_[s.pool];
+      if (!occupies_device(dev, s.with_disk) || ps.disk < 0) continue;
+      DeviceTrials t;
+      t.trials = trials;
+      t.probability = std::min(1.0, probability);
+      t.stations = {ps.transfer, ps.controller, ps.disk};
+      t.ms = {dev.transfer_ms, dev.controller_ms, dev.access_time_ms};
+      cur_->device_trials.push_back(t);
+    }
+  }
+
+  /// Trials of reads of a partition (or the log) from its allocation (trials()).
+  void read_trials(const std::string& device, double trials, double probability) {
+    this->trials(read_path(storage_, storage_location(storage_, device), ReadSource::storage),
+                 trials, probability);
+  }
+
+  /// Trials of writes to an allocation (trials()).
+  void write_trials(const std::string& device, WriteBuffer write_buffer, bool dc_cached,
+                    bool waited, double trials, double probability) {
+    this->trials(
+        write_path(storage_, storage_location(storage_, device), write_buffer, dc_cached, waited),
+        trials, probability);
+  }
+
   /// n pages along an I/O path (model/io_path.hpp, the rule both engines use).
   void apply(const IoPath& path, double n, double weight = 1.0) {
     if (n <= 0) return;
@@ -191,6 +223,7 @@ double reference_phase_demand(const SystemModel& model, const BufferLevels& buff
     b.read_pages(part.allocation.device, eh_hits, ReadSource::extended_buffer);
     b.read_pages(part.allocation.device, dc_hits, ReadSource::disk_cache);
     b.read_pages(part.allocation.device, device_reads);
+    b.read_trials(part.allocation.device, refs, device_reads / refs);
   }
   return misses;
 }
@@ -200,7 +233,7 @@ double reference_phase_demand(const SystemModel& model, const BufferLevels& buff
 /// migrate into the EH buffer by its migration policy; a migrated modified page is written
 /// through to disk asynchronously (L2372).
 void victim_write_demand(const SystemModel& model, const BufferLevels& buffers, double misses,
-                         Builder& b, TypeDemand& d) {
+                         double references, Builder& b, TypeDemand& d) {
   const std::vector<double> eviction = evictions_per_tx(model, buffers);
   double eviction_total = 0.0;
   for (double e : eviction) eviction_total += e;
@@ -219,6 +252,11 @@ void victim_write_demand(const SystemModel& model, const BufferLevels& buffers, 
     d.victim_writes += written + migrated * dirty;
     b.write_pages(part.allocation.device, part.allocation.write_buffer, part.allocation.disk_cache,
                   written, model.policies.victim_write_synchronous);
+    // A victim write comes with a miss: as trials over the references, one per miss on average.
+    if (references > 0)
+      b.write_trials(part.allocation.device, part.allocation.write_buffer,
+                     part.allocation.disk_cache, model.policies.victim_write_synchronous,
+                     references, written / references);
   }
 }
 
@@ -324,7 +362,10 @@ void build_class(const SystemModel& model, const BufferLevels& buffers,
   d.type = t;
   const double misses = reference_phase_demand(model, buffers, routing, b, t, d);
   d.page_misses = misses;
-  victim_write_demand(model, buffers, misses, b, d);
+  double references = 0.0;
+  for (std::size_t p = 0; p < model.partitions.size(); ++p)
+    references += std::max(0.0, references_per_tx(model, t, p));
+  victim_write_demand(model, buffers, misses, references, b, d);
 
   // --- Commit phase: commit CPU, FORCE writes, log write, then lock release (L2356-2360) -----
   b.set_phase(commit_phase);

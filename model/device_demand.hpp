@@ -25,6 +25,20 @@ namespace tpeval::model {
 
 enum Phase { reference_phase = 0, commit_phase = 1 };
 
+/// Reference-phase device operations a transaction waits for at a device stage (a disk, an SSD
+/// with an access time), as Bernoulli trials: `trials` of them, each an operation with
+/// `probability` - the page reads that miss every buffer and cache, and the synchronous writes
+/// of dirty victims before them. An operation waits at up to three stations (`stations`, -1 for
+/// none: transfer, controller, device) for `ms` each. Their count's distribution, not only its
+/// mean, shapes the response-time percentiles (issue #13: most transactions of a Debit-Credit
+/// with the log and ACCOUNT on NVMe never wait for a disk).
+struct DeviceTrials {
+  double trials = 0.0;
+  double probability = 0.0;
+  std::array<int, 3> stations{-1, -1, -1};
+  std::array<double, 3> ms{};
+};
+
 /// The demand of one class: transactions of one type running on one node (with one node, one
 /// class per type, in type order).
 struct TypeDemand {
@@ -53,7 +67,8 @@ struct TypeDemand {
   double synchronous_writes = 0.0;   ///< writes the transaction waits for (incl. log)
   double asynchronous_writes = 0.0;  ///< disk writes behind a write buffer or write-through
   double eh_accesses = 0.0;
-  double io_operations = 0.0;  ///< disk and SSD I/Os (each costs the I/O overhead)
+  double io_operations = 0.0;               ///< disk and SSD I/Os (each costs the I/O overhead)
+  std::vector<DeviceTrials> device_trials;  ///< waited reference-phase device operations
   // Cluster work (model/cluster_demand.hpp); all zero with one node.
   std::array<double, 2> geh_entry_accesses{};  ///< per phase: synchronous, CPU held
   /// CPU and network visits (bursts, messages) per station, all of them and those waited for

@@ -2398,6 +2398,116 @@ void report_partitions(const Prepared& pr, const Point& pt, double rate, Evaluat
   }
 }
 
+/// The largest count of slow operations whose distribution the percentiles mix over one by one;
+/// beyond a mean of kMaxSlowOperationsMean their sum is about normal and the gamma fit of the
+/// whole response time takes it.
+constexpr std::size_t kSlowOperationPmfLength = 64;
+constexpr double kMaxSlowOperationsMean = 16.0;
+
+/// P(K = k) of `trials` Bernoulli trials of `probability` convolved into `pmf` (the binomial's
+/// terms by their ratio recurrence; a fractional last trial keeps the mean).
+void add_binomial_trials(std::vector<double>& pmf, double trials, double probability) {
+  const double whole = std::floor(trials);
+  // Only the binomial's first min(n + 1, length) terms exist, and only the pmf's support so far.
+  const std::size_t terms =
+      static_cast<std::size_t>(std::min(whole, static_cast<double>(pmf.size() - 1))) + 1;
+  std::vector<double> binomial(terms, 0.0);
+  const double q = 1.0 - probability;
+  if (q <= 0) {
+    if (whole < static_cast<double>(pmf.size())) binomial[terms - 1] = 1.0;
+  } else {
+    binomial[0] = std::exp(whole * std::log(q));
+    for (std::size_t k = 0; k + 1 < terms; ++k)
+      binomial[k + 1] = binomial[k] * (whole - static_cast<double>(k)) /
+                        static_cast<double>(k + 1) * probability / q;
+  }
+  const double last = (trials - whole) * probability;  // the fractional trial
+  std::size_t support = pmf.size();
+  while (support > 1 && pmf[support - 1] == 0.0) --support;
+  std::vector<double> out(pmf.size(), 0.0);
+  for (std::size_t i = 0; i < support; ++i) {
+    if (pmf[i] == 0.0) continue;
+    for (std::size_t j = 0; j < terms && i + j < out.size(); ++j) {
+      const double both = pmf[i] * binomial[j];
+      out[i + j] += both * (1.0 - last);
+      if (i + j + 1 < out.size()) out[i + j + 1] += both * last;
+    }
+  }
+  pmf = std::move(out);
+}
+
+/// TypeResult::slow_operation_* of demand class c at the point: its waited reference-phase
+/// device operations (TypeDemand::device_trials), each the sum of its stations' residence times;
+/// the slow ones take at least half the time of the slowest (one disk pool, or disks alike),
+/// the others stay in the response time's gamma part.
+void slow_operations(const Prepared& pr, const Point& pt, std::size_t c, TypeResult& r) {
+  const auto& trials = pr.demand.types[c].device_trials;
+  std::vector<double> time_s(trials.size(), 0.0), squares(trials.size(), 0.0);
+  double slowest = 0.0;
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      const int k = trials[i].stations[j];
+      if (k < 0) continue;
+      const double stage_s = trials[i].ms[j] * pt.stretch[static_cast<std::size_t>(k)] / 1000.0;
+      time_s[i] += stage_s;
+      squares[i] += stage_s * stage_s;  // exponential stages
+    }
+    slowest = std::max(slowest, time_s[i]);
+  }
+  double count = 0.0, time = 0.0, second = 0.0;
+  std::vector<double> pmf(kSlowOperationPmfLength, 0.0);
+  pmf[0] = 1.0;
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    if (!(slowest > 0) || time_s[i] < 0.5 * slowest) continue;
+    const double n = trials[i].trials * trials[i].probability;
+    count += n;
+    time += n * time_s[i];
+    second += n * (time_s[i] * time_s[i] + squares[i]);
+    if (count > kMaxSlowOperationsMean) return;
+    add_binomial_trials(pmf, trials[i].trials, trials[i].probability);
+  }
+  if (!(count > 0)) return;
+  r.slow_operation_pmf = std::move(pmf);
+  r.slow_operation_s = time / count;
+  const double mean_square = second / count;
+  r.slow_operation_scv =
+      std::max(0.0, mean_square / (r.slow_operation_s * r.slow_operation_s) - 1.0);
+}
+
+/// TypeResult::slow_operation_* of a type from its classes (slow_operations), mixed by `weight`
+/// (the pmfs by class, the operation's moments by the classes' expected counts); none when a
+/// class has none or too many.
+template <class Weight>
+void slow_type_operations(const Prepared& pr, const Point& pt,
+                          const std::vector<std::size_t>& classes, const Weight& weight,
+                          TypeResult& r) {
+  if (classes.size() == 1) {
+    slow_operations(pr, pt, classes.front(), r);
+    return;
+  }
+  std::vector<double> pmf(kSlowOperationPmfLength, 0.0);
+  double count = 0.0, time = 0.0, second = 0.0;
+  for (const std::size_t c : classes) {
+    TypeResult one;
+    slow_operations(pr, pt, c, one);
+    if (one.slow_operation_pmf.empty()) return;
+    double mean = 0.0;
+    for (std::size_t k = 0; k < pmf.size(); ++k) {
+      pmf[k] += weight(c) * one.slow_operation_pmf[k];
+      mean += static_cast<double>(k) * one.slow_operation_pmf[k];
+    }
+    const double t = one.slow_operation_s;
+    count += weight(c) * mean;
+    time += weight(c) * mean * t;
+    second += weight(c) * mean * t * t * (1.0 + one.slow_operation_scv);
+  }
+  if (!(count > 0)) return;
+  r.slow_operation_pmf = std::move(pmf);
+  r.slow_operation_s = time / count;
+  r.slow_operation_scv =
+      std::max(0.0, second / count / (r.slow_operation_s * r.slow_operation_s) - 1.0);
+}
+
 /// Per transaction type: the classes of the type (one per node) weighted by their rates.
 TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
                        const std::vector<std::size_t>& classes) {
@@ -2483,6 +2593,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
 
     if (classes.size() == 1) br.io_s = cb.io_s;
   }
+  if (!pt.saturated) slow_type_operations(pr, pt, classes, weight, r);
   if (unknown_lock_variance) r.lock_wait_variance_s2 = -1.0;
   if (!pt.saturated && restarts_known) r.restarts_per_transaction = restarts;
   return r;

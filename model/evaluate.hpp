@@ -50,6 +50,13 @@ struct TypeResult {
   double throughput_per_s = 0.0;
   std::optional<double> response_time_s;  ///< nullopt when saturated
   double response_time_scv = 0.0;  ///< estimate (model/response_variability.hpp), for percentiles
+  /// The reference-phase operations it waits for at its slowest device stages (page reads that
+  /// miss every buffer, synchronous victim writes; issue #13): P(k of them) for k = 0.., one's
+  /// mean time, s, with its queueing, and that time's SCV; the pmf is empty when there are none
+  /// or too many to matter one by one. The percentiles mix over k (response_variability.hpp).
+  std::vector<double> slow_operation_pmf;
+  double slow_operation_s = 0.0;
+  double slow_operation_scv = 1.0;
   ResponseBreakdown breakdown;
   // Per transaction.
   double page_misses = 0.0;

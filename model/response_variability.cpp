@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 #include "model/device_demand.hpp"
 #include "solver/open/response_quantile.hpp"
@@ -28,6 +29,49 @@ double random_stages(double total, double mean_count, double count_variance, dou
   return (mean_count / std::max(1.0, stages) + count_variance) * r * r;
 }
 
+/// The slow operations' count K (TypeResult::slow_operation_pmf): E[K], and the variance their
+/// times add, E[K] Var(T) + Var(K) E[T]^2 (a random sum, Wald).
+struct SlowOperations {
+  double mean_count = 0.0;
+  double variance_s2 = 0.0;
+};
+SlowOperations slow_operations(const TypeResult& t) {
+  SlowOperations s;
+  double second = 0.0;
+  for (std::size_t k = 0; k < t.slow_operation_pmf.size(); ++k) {
+    const auto kd = static_cast<double>(k);
+    s.mean_count += kd * t.slow_operation_pmf[k];
+    second += kd * kd * t.slow_operation_pmf[k];
+  }
+  const double time = t.slow_operation_s;
+  const double count_variance = std::max(0.0, second - s.mean_count * s.mean_count);
+  s.variance_s2 = s.mean_count * time * time * t.slow_operation_scv + count_variance * time * time;
+  return s;
+}
+
+/// The response time as a mixture over its slow operations' count k (TypeResult::
+/// slow_operation_pmf): each component the rest of the response time (its variance what the
+/// slow operations leave of the total) plus k operations; one component without them.
+std::vector<solver::open::MomentComponent> response_components(const TypeResult& t, double weight) {
+  const double mean = *t.response_time_s;
+  if (t.slow_operation_pmf.empty()) return {{weight, mean, t.response_time_scv}};
+  const SlowOperations slow = slow_operations(t);
+  const double time = t.slow_operation_s;
+  const double rest_variance = std::max(0.0, t.response_time_scv * mean * mean - slow.variance_s2);
+  std::vector<solver::open::MomentComponent> parts;
+  for (std::size_t k = 0; k < t.slow_operation_pmf.size(); ++k) {
+    const double p = t.slow_operation_pmf[k];
+    if (!(p > 1e-12)) continue;
+    const auto kd = static_cast<double>(k);
+    const double component_mean = mean + (kd - slow.mean_count) * time;
+    if (!(component_mean > 0)) continue;
+    const double variance = rest_variance + kd * time * time * t.slow_operation_scv;
+    parts.push_back({weight * p, component_mean, variance / (component_mean * component_mean)});
+  }
+  if (parts.empty()) return {{weight, mean, t.response_time_scv}};
+  return parts;
+}
+
 }  // namespace
 
 double response_time_scv(const TransactionType& type, const Policies& policies, const TypeResult& t,
@@ -44,7 +88,12 @@ double response_time_scv(const TransactionType& type, const Policies& policies, 
   // An I/O episode (HS miss) is a synchronous victim write and/or a read: device operations.
   const double operations =
       t.page_misses > 0 ? (t.device_reads + t.victim_writes) / t.page_misses : 1.0;
-  var += random_stages(io_s, t.page_misses, frac * (1.0 - frac), operations);
+  // The slow device operations by their count's distribution (slow_operation_variance_s2); the
+  // rest of the I/O time as before.
+  const SlowOperations slow = slow_operations(t);
+  const double rest_io_s = std::max(0.0, io_s - slow.mean_count * t.slow_operation_s);
+  var +=
+      random_stages(rest_io_s, t.page_misses, frac * (1.0 - frac), operations) + slow.variance_s2;
   // With terminals the lock queues are bounded too: the number of blocked transactions is
   // binomial over the N terminals, about Poisson with mean q (q = throughput x lock wait,
   // Little), and a wait behind Poisson(q) holders of exponential length h has variance 2 q h^2
@@ -127,10 +176,54 @@ double kept_moment_quantile(double mean, double scv, double p) {
   return q;
 }
 
+/// mixture_quantile with its last few results kept per thread, as kept_moment_quantile: a type's
+/// components over its slow operations (response_components) match bit for bit those of the
+/// types of its kind.
+double kept_mixture_quantile(const std::vector<solver::open::MomentComponent>& parts, double p) {
+  struct Kept {
+    std::vector<solver::open::MomentComponent> parts;
+    double p = 0, quantile = 0;
+  };
+  thread_local std::array<Kept, 8> kept{};
+  thread_local std::size_t next = 0;
+  const auto same = [](const std::vector<solver::open::MomentComponent>& a,
+                       const std::vector<solver::open::MomentComponent>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i].weight != b[i].weight || a[i].mean != b[i].mean || a[i].scv != b[i].scv)
+        return false;
+    return true;
+  };
+  for (const Kept& k : kept)
+    if (!k.parts.empty() && k.p == p && same(k.parts, parts)) return k.quantile;
+  const double q = solver::open::mixture_quantile(parts, p);
+  kept[next] = {parts, p, q};
+  next = (next + 1) % kept.size();
+  return q;
+}
+
+/// The components with equal mean and SCV summed into one (10^4 types of a few kinds are a few
+/// components, not 10^4 gamma CDFs per step of the root search; issue #16).
+std::vector<solver::open::MomentComponent> merged(
+    std::vector<solver::open::MomentComponent> parts) {
+  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) {
+    return a.mean != b.mean ? a.mean < b.mean : a.scv < b.scv;
+  });
+  std::vector<solver::open::MomentComponent> out;
+  for (const auto& part : parts) {
+    if (!out.empty() && out.back().mean == part.mean && out.back().scv == part.scv)
+      out.back().weight += part.weight;
+    else
+      out.push_back(part);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<double> response_time_quantile_s(const TypeResult& t, double p) {
   if (!t.response_time_s) return std::nullopt;
+  if (!t.slow_operation_pmf.empty()) return kept_mixture_quantile(response_components(t, 1.0), p);
   return kept_moment_quantile(*t.response_time_s, t.response_time_scv, p);
 }
 
@@ -140,10 +233,10 @@ std::optional<double> system_response_time_quantile_s(const Evaluation& e, doubl
   for (const auto& t : e.types) {
     if (!t.response_time_s) return std::nullopt;
     if (t.arrival_rate_per_s > 0)
-      parts.push_back({t.arrival_rate_per_s, *t.response_time_s, t.response_time_scv});
+      for (const auto& part : response_components(t, t.arrival_rate_per_s)) parts.push_back(part);
   }
   if (parts.empty()) return std::nullopt;
-  return solver::open::mixture_quantile(parts, p);
+  return solver::open::mixture_quantile(merged(std::move(parts)), p);
 }
 
 }  // namespace tpeval::model
