@@ -97,6 +97,9 @@ struct TypePoint {
   double trip_s = 0.0, trip_variance_s2 = 0.0;
   double trips_s = 0.0, trips_variance_s2 = 0.0;
   double commit_phase_s = 0.0;
+  /// Variance of breakdown.commit_io_s, s^2: each station's operations of their own length (a log
+  /// write on NVMe and a FORCE write to a disk are not equal stages), the group-commit wait.
+  double commit_io_variance_s2 = 0.0;
   double lock_requests = 0.0;  // that can conflict (the lock model's steps)
   /// Requests that never conflict, counted as the simulator counts them (issue #13): new records
   /// appended under record locks. (A clustered partition's page lock is its host's, already held
@@ -846,6 +849,23 @@ CommitStretch serialized_commit_stretch(const Prepared& pr, const Point& pt) {
   return out;
 }
 
+/// The service time of one operation at a device station, ms (its pool's transfer, controller or
+/// access time); 0 elsewhere.
+double operation_ms(const SystemModel& m, const Station& s) {
+  if (s.pool < 0) return 0.0;
+  const auto& dev = m.storage.devices[static_cast<std::size_t>(s.pool)];
+  switch (s.kind) {
+    case StationKind::disk:
+      return dev.access_time_ms;
+    case StationKind::controller:
+      return dev.controller_ms;
+    case StationKind::transfer:
+      return dev.transfer_ms;
+    default:
+      return 0.0;
+  }
+}
+
 void class_times(const Prepared& pr, Point& pt,
                  const std::vector<std::array<double, 2>>& cpu_held_ms) {
   const auto& m = pr.model;
@@ -876,6 +896,7 @@ void class_times(const Prepared& pr, Point& pt,
     auto& tp = pt.types[c];
     auto& br = tp.breakdown;
     std::array<double, 2> phase_s{};
+    tp.commit_io_variance_s2 = 0.0;
     double reference_remote_s = 0.0;  // waited remote time of the reference phase
     for (int ph = 0; ph < 2; ++ph) {
       const double service = d.cpu_instructions[ph] * d.ms_per_instruction / 1000.0;
@@ -903,12 +924,11 @@ void class_times(const Prepared& pr, Point& pt,
         if (static_cast<int>(k) == cpu) continue;
         const StationKind kind = dm.stations[k].kind;
         const bool visits = cluster && (kind == StationKind::cpu || kind == StationKind::network);
+        const double stretch =
+            ph == commit_phase && serialized.own(c) ? serialized.at(c, k) : pt.stretch[k];
         const double io_s =
             visits ? d.wait_ms[ph][k] / 1000.0 + d.wait_bursts[ph][k] * pt.visit_wait_s[k]
-                   : (d.wait_ms[ph][k] + d.overflow_ms[ph][k] * overflow[k]) *
-                         (ph == commit_phase && serialized.own(c) ? serialized.at(c, k)
-                                                                  : pt.stretch[k]) /
-                         1000.0;
+                   : (d.wait_ms[ph][k] + d.overflow_ms[ph][k] * overflow[k]) * stretch / 1000.0;
         if (io_s <= 0) continue;
         phase_s[ph] += io_s;
         if (static_cast<int>(k) == eh) {
@@ -918,6 +938,8 @@ void class_times(const Prepared& pr, Point& pt,
           if (ph == reference_phase) reference_remote_s += io_s;
         } else if (ph == commit_phase) {
           br.commit_io_s += io_s;
+          // Its operations here, each of one exponential residence r: variance io_s x r.
+          tp.commit_io_variance_s2 += io_s * operation_ms(m, dm.stations[k]) * stretch / 1000.0;
         } else {
           const std::string& dev = dm.stations[k].device;
           auto it = std::find_if(br.io_s.begin(), br.io_s.end(),
@@ -939,6 +961,10 @@ void class_times(const Prepared& pr, Point& pt,
       const double group_wait = log_writer * (g - 1) / (2.0 * updates);
       br.commit_io_s += group_wait;
       phase_s[commit_phase] += group_wait;
+      // The wait for the g - 1 - i later members, i uniform on 0..g-1, each exponential of 1/u:
+      // E[g - 1 - i] / u^2 + Var(i) / u^2.
+      tp.commit_io_variance_s2 +=
+          log_writer * ((g - 1) / 2.0 + (g * g - 1) / 12.0) / (updates * updates);
     }
     tp.reference_phase_s = phase_s[reference_phase];
     if (cluster) remote_trip_moments(pr, pt, c, reference_remote_s);
@@ -1052,12 +1078,11 @@ double waited_cpu_visits(const Prepared& pr, std::size_t cls) {
 }
 
 /// Commit: CPU plus log write and FORCE writes, each exponential; the variance of the phase.
-double commit_variance(const TypeDemand& d, const TypePoint& tp) {
+double commit_variance(const TypePoint& tp) {
   if (tp.commit_phase_s <= 0) return 0.0;
   const double commit_io_s = std::min(tp.breakdown.commit_io_s, tp.commit_phase_s);
   const double commit_cpu_s = tp.commit_phase_s - commit_io_s;
-  const double commit_ops = std::max(1.0, d.log_writes + d.force_writes);
-  return commit_cpu_s * commit_cpu_s + commit_io_s * commit_io_s / commit_ops;
+  return commit_cpu_s * commit_cpu_s + tp.commit_io_variance_s2;
 }
 
 /// How long and how variable each lock request's step is (docs/locking.md "Steps of different
@@ -1179,7 +1204,7 @@ ScaledCommit lock_steps(const Prepared& pr, std::size_t cls, const TypePoint& tp
   c.own_step_held = 1.0;
   c.step_time_s = tp.lock_requests > 0 ? lock_seconds / tp.lock_requests : 0.0;
   c.lead_time_s = w.bot_s + 0.5 * unlocked_s;
-  const double commit_var = commit_variance(d, tp);
+  const double commit_var = commit_variance(tp);
   c.commit_time_s = tp.commit_phase_s + 0.5 * unlocked_s;
   c.commit_time_scv =
       c.commit_time_s > 0 ? (commit_var + unlocked_var) / (c.commit_time_s * c.commit_time_s) : 0.0;
@@ -2522,7 +2547,9 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
   };
   r.arrival_rate_per_s = classes.size() == 1 ? pt.types[classes.front()].rate : rate;
   // Rate-weighted means over several classes start from 0, not from the single-class defaults.
-  if (classes.size() > 1) r.lock_wait_scv = r.lock_wait_variance_s2 = 0.0;
+  if (classes.size() > 1)
+    r.lock_wait_scv = r.lock_wait_variance_s2 = r.input_queue_wait_probability =
+        r.commit_io_variance_s2 = 0.0;
   bool unknown_lock_variance = false;
   bool restarts_known = true;  // null when some class's attempts never complete
   double restarts = 0.0;
@@ -2569,6 +2596,7 @@ TypeResult type_result(const Prepared& pr, const Point& pt, std::size_t t,
     add(r.lock_wait_variance_s2, tp.lock_wait_variance_s2);
     add(r.cpu_wait_covariance_s2, tp.cpu_wait_covariance_s2);
     add(r.input_queue_wait_probability, tp.input_queue_wait_probability);
+    add(r.commit_io_variance_s2, tp.commit_io_variance_s2);
     add(r.remote_trips_s, tp.trips_s);
     add(r.remote_trips_variance_s2, tp.trips_variance_s2);
     if (tp.lock_wait_variance_s2 < 0) unknown_lock_variance = true;

@@ -89,6 +89,9 @@ struct TypeResult {
   /// as it arrives); its wait, given that, is about exponential (model/evaluate.cpp
   /// mpl_input_queue). 1 without an MPL.
   double input_queue_wait_probability = 1.0;
+  /// Variance of breakdown.commit_io_s, s^2 (each station's operations of their own length, the
+  /// group-commit wait); < 0 when unknown (then the commit's writes count as equal stages).
+  double commit_io_variance_s2 = -1.0;
   /// Cluster: the part of breakdown.remote_s that its page requests take, s, and its variance,
   /// s^2: each a step that a reference takes with a probability (model/evaluate.cpp
   /// remote_trip_moments; issue #13).

@@ -5,8 +5,9 @@
 // result (0 when the type has no response time). Method (docs/model.md "Response-time
 // percentiles"): the response time is a sum of independent exponential stages, as in the M/M/m
 // stations of the analytic model (the sojourn time of an M/M/1 queue is exponential, Kleinrock,
-// Queueing Systems I, §3.2): CPU bursts (references + 2, with their queueing), EH accesses, commit
-// writes (log + FORCE) - each part a fixed number of equal stages, variance T^2/n - and parts whose
+// Queueing Systems I, §3.2): CPU bursts (references + 2, with their queueing), EH accesses - each
+// part a fixed number of equal stages, variance T^2/n -, commit writes (log + FORCE) by their
+// stations' own operation lengths (TypeResult::commit_io_variance_s2), and parts whose
 // number of stages is random: reference-phase I/O episodes (HS misses, floor(n) + Bernoulli; each
 // episode its device operations, a victim write and a read, as equal stages) and
 // lock waits (Binomial(lock requests, conflict probability)), variance E[N] r^2 + Var(N) r^2

@@ -852,17 +852,22 @@ TEST_CASE("MPL: the closed network's queues inside, the input queue, validate's 
 // HISTORY misses of 16 ms: a response time of two modes. One gamma of its two moments put the
 // p50 at +34 to +37 % and the p99 at -64 to -67 % (200 and 462 TPS); the percentiles now mix over
 // the count of slow operations (TypeResult::slow_operation_pmf).
-TEST_CASE("NVMe for the log and ACCOUNT: percentiles of a response time of two modes agree") {
+TEST_CASE(
+    "NVMe for the log and ACCOUNT: percentiles of a response time of two modes agree, FORCE too") {
   const Sets nvme{{"nodes[0].devices[ssd].access_time_ms", 0.08},
                   {"nodes[0].devices[ssd].count", 3},
                   {"nodes[0].devices[ssd].controller_ms", 0.0},
                   {"nodes[0].devices[ssd].transfer_ms", 0.004},
                   {"nodes[0].log.device", "ssd"},
                   {"database.partitions[ACCOUNT].allocation.device", "ssd"}};
-  for (double rate : {200.0, 462.0}) {
+  // Under FORCE at 640 TPS the commit writes BRANCH, TELLER and HISTORY to disks (16 ms each)
+  // and ACCOUNT and the log to NVMe (0.1 ms): as five equal stages the p99 was -16 %; each
+  // station's operations by their own length (TypePoint::commit_io_variance_s2).
+  for (double rate : {200.0, 462.0, 640.0}) {
     CAPTURE(rate);
+    const Sets force = rate > 600 ? Sets{{"policies.update_strategy", "force"}} : Sets{};
     const std::vector<MetricComparison> rows =
-        default_model_rows(nvme + Sets{{"workload.arrival_rate_per_s", rate}}, 600.0);
+        default_model_rows(nvme + force + Sets{{"workload.arrival_rate_per_s", rate}}, 600.0);
     const int failed = check_every_metric(rows);
     for (const auto& row : rows)
       if (row.section == "system" && row.metric.rfind("response_time_p", 0) == 0)
