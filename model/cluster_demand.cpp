@@ -229,9 +229,9 @@ void geh_lock_table(const SystemModel& m, Work& w, TypeDemand& d) {
   // write of an updating transaction (model/cpu_visits.hpp, both engines).
   w.geh_entries(locks * geh_acquire_entries(g), reference_phase);
   w.geh_entries(locks * geh_release_entries(g), commit_phase);
-  // With group commit only the member that writes the log queues for this visit; the others'
-  // wait for it (they complete with that member) is neglected, as the simulator counts it in
-  // neither their CPU wait nor their commit I/O (about 1 ms of (1 - 1/g) of the updates).
+  // With group commit only the member that writes the log queues for this visit; the others
+  // wait for it in their commit I/O (they complete with that member; model/evaluate.cpp
+  // class_times, issue #13).
   if (locks > 0 && geh_release_entries(g) > 0)
     w.own_cpu_visits(update_probability(m, d.type) *
                          geh_release_cpu_visits(true, m.nodes[d.node].log.group_commit_size),
