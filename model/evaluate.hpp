@@ -57,6 +57,9 @@ struct TypeResult {
   std::vector<double> slow_operation_pmf;
   double slow_operation_s = 0.0;
   double slow_operation_scv = 1.0;
+  /// The percentiles may mix over its lock waits' count when they are rare (an open workload
+  /// with the lock model's variance; model/response_variability.cpp lock_episodes).
+  bool rare_lock_waits = false;
   ResponseBreakdown breakdown;
   // Per transaction.
   double page_misses = 0.0;

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 #include "model/device_demand.hpp"
@@ -49,25 +50,106 @@ SlowOperations slow_operations(const TypeResult& t) {
   return s;
 }
 
-/// The response time as a mixture over its slow operations' count k (TypeResult::
-/// slow_operation_pmf): each component the rest of the response time (its variance what the
-/// slow operations leave of the total) plus k operations; one component without them.
+/// A part of the response time made of a random number K of episodes: P(K = k), and one
+/// episode's mean and variance (s, s^2).
+struct EpisodeGroup {
+  std::vector<double> pmf;
+  double mean_s = 0.0;
+  double variance_s2 = 0.0;
+  double mean_count() const {
+    double m = 0.0;
+    for (std::size_t k = 0; k < pmf.size(); ++k) m += static_cast<double>(k) * pmf[k];
+    return m;
+  }
+  /// E[K] Var(T) + Var(K) E[T]^2 (Wald).
+  double total_variance_s2() const {
+    double m = 0.0, second = 0.0;
+    for (std::size_t k = 0; k < pmf.size(); ++k) {
+      m += static_cast<double>(k) * pmf[k];
+      second += static_cast<double>(k) * static_cast<double>(k) * pmf[k];
+    }
+    return m * variance_s2 + std::max(0.0, second - m * m) * mean_s * mean_s;
+  }
+};
+
+/// The lock waits as episodes when most transactions wait for no lock (P(no conflict) >= 1/2):
+/// K ~ Binomial(requests, conflict probability), the waits' variance the lock model's
+/// (TypeResult::lock_wait_variance_s2; the per-wait variance what the count's spread leaves of
+/// it). Only for open workloads (`rare_lock_waits`: the closed form's variance differs).
+std::optional<EpisodeGroup> lock_episodes(const TypeResult& t) {
+  const double n = t.lock_requests, p = t.conflict_probability;
+  if (!t.rare_lock_waits || !(t.lock_wait_variance_s2 >= 0) || !(n > 0) || !(p > 0) || !(p < 1) ||
+      !(t.breakdown.lock_wait_s > 0))
+    return std::nullopt;
+  const double none = std::exp(n * std::log1p(-p));
+  if (none < 0.5) return std::nullopt;
+  EpisodeGroup g;
+  // P(K = k) by the binomial's ratio recurrence (n need not be whole), until it is negligible.
+  g.pmf.push_back(none);
+  for (std::size_t k = 0; k < 16 && static_cast<double>(k) + 1 <= n + 1; ++k) {
+    const double next =
+        g.pmf.back() * (n - static_cast<double>(k)) / static_cast<double>(k + 1) * p / (1.0 - p);
+    if (!(next > 1e-14)) break;
+    g.pmf.push_back(next);
+  }
+  double total = 0.0;
+  for (const double q : g.pmf) total += q;
+  for (double& q : g.pmf) q /= total;
+  const double count = g.mean_count();
+  if (!(count > 0)) return std::nullopt;
+  g.mean_s = t.breakdown.lock_wait_s / count;
+  double second = 0.0;
+  for (std::size_t k = 0; k < g.pmf.size(); ++k)
+    second += static_cast<double>(k) * static_cast<double>(k) * g.pmf[k];
+  const double count_variance = std::max(0.0, second - count * count);
+  g.variance_s2 =
+      std::max(0.0, (t.lock_wait_variance_s2 - count_variance * g.mean_s * g.mean_s) / count);
+  return g;
+}
+
+/// The parts of a response time whose count of episodes shapes it: the slow device operations
+/// (TypeResult::slow_operation_pmf) and rare lock waits (lock_episodes).
+std::vector<EpisodeGroup> episode_groups(const TypeResult& t) {
+  std::vector<EpisodeGroup> groups;
+  if (!t.slow_operation_pmf.empty())
+    groups.push_back({t.slow_operation_pmf, t.slow_operation_s,
+                      t.slow_operation_s * t.slow_operation_s * t.slow_operation_scv});
+  if (auto lock = lock_episodes(t)) groups.push_back(std::move(*lock));
+  return groups;
+}
+
+/// The response time as a mixture over its episode counts (episode_groups): each component the
+/// rest of the response time (its variance what the groups leave of the total) plus k_g
+/// episodes of each group g; one component without groups.
 std::vector<solver::open::MomentComponent> response_components(const TypeResult& t, double weight) {
   const double mean = *t.response_time_s;
-  if (t.slow_operation_pmf.empty()) return {{weight, mean, t.response_time_scv}};
-  const SlowOperations slow = slow_operations(t);
-  const double time = t.slow_operation_s;
-  const double rest_variance = std::max(0.0, t.response_time_scv * mean * mean - slow.variance_s2);
-  std::vector<solver::open::MomentComponent> parts;
-  for (std::size_t k = 0; k < t.slow_operation_pmf.size(); ++k) {
-    const double p = t.slow_operation_pmf[k];
-    if (!(p > 1e-12)) continue;
-    const auto kd = static_cast<double>(k);
-    const double component_mean = mean + (kd - slow.mean_count) * time;
-    if (!(component_mean > 0)) continue;
-    const double variance = rest_variance + kd * time * time * t.slow_operation_scv;
-    parts.push_back({weight * p, component_mean, variance / (component_mean * component_mean)});
+  const std::vector<EpisodeGroup> groups = episode_groups(t);
+  if (groups.empty()) return {{weight, mean, t.response_time_scv}};
+  double rest_variance = t.response_time_scv * mean * mean;
+  for (const auto& g : groups) rest_variance -= g.total_variance_s2();
+  rest_variance = std::max(0.0, rest_variance);
+  // The cartesian product of the groups' counts, each term's weight, mean and variance.
+  struct Term {
+    double p, mean, variance;
+  };
+  std::vector<Term> terms{{1.0, mean, rest_variance}};
+  for (const auto& g : groups) {
+    const double count = g.mean_count();
+    std::vector<Term> next;
+    for (const Term& term : terms)
+      for (std::size_t k = 0; k < g.pmf.size(); ++k) {
+        const double p = term.p * g.pmf[k];
+        if (!(p > 1e-12)) continue;
+        const auto kd = static_cast<double>(k);
+        next.push_back(
+            {p, term.mean + (kd - count) * g.mean_s, term.variance + kd * g.variance_s2});
+      }
+    terms = std::move(next);
   }
+  std::vector<solver::open::MomentComponent> parts;
+  for (const Term& term : terms)
+    if (term.mean > 0)
+      parts.push_back({weight * term.p, term.mean, term.variance / (term.mean * term.mean)});
   if (parts.empty()) return {{weight, mean, t.response_time_scv}};
   return parts;
 }
@@ -227,7 +309,8 @@ std::vector<solver::open::MomentComponent> merged(
 
 std::optional<double> response_time_quantile_s(const TypeResult& t, double p) {
   if (!t.response_time_s) return std::nullopt;
-  if (!t.slow_operation_pmf.empty()) return kept_mixture_quantile(response_components(t, 1.0), p);
+  const auto parts = response_components(t, 1.0);
+  if (parts.size() > 1) return kept_mixture_quantile(parts, p);
   return kept_moment_quantile(*t.response_time_s, t.response_time_scv, p);
 }
 

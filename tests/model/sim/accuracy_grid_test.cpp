@@ -895,3 +895,28 @@ TEST_CASE("group commit in a GEH cluster: the followers wait for the writer's re
   std::printf("GEH group commit, 3 nodes, g = 4: commit I/O analytic %.2f, simulated %.2f ms\n",
               io.analytic_ms, io.simulated_ms);
 }
+
+// Issue #13 (bench/RESULTS.md "Off-grid validate sweep", item 5): the real load's p99 was -14 %
+// (every type -13.5 ... -15.3 %) at 30 % of its limit: its 32 ms of lock waits per transaction
+// come from a few transactions waiting long (P(no conflict) about 0.9), a second mode that one
+// gamma of the two moments cannot take. The percentiles mix over the count of lock waits when
+// they are rare (model/response_variability.cpp lock_episodes).
+TEST_CASE("real load at 30 % of its limit: the percentiles of rare long lock waits agree") {
+  const SystemModel m =
+      parse_model(with(real_load_model(), {{"workload.arrival_rate_per_s", 93.89}}));
+  const Evaluation e = evaluate(m, EvaluateOptions{false});
+  const TxSimReport r = simulate_transactions(m, fixed_length(600.0));
+  REQUIRE_FALSE(r.saturated);
+  int checked = 0;
+  for (const auto& row : compare_metrics(e, m, r, 0.10)) {
+    if (row.section != "system" || row.metric.rfind("response_time_p", 0) != 0) continue;
+    const double error = row.analytic / row.simulated.mean - 1.0;
+    std::printf("real load, 93.89 TPS: %s analytic %.1f, simulated %.1f +- %.1f (%+.1f %%)\n",
+                row.metric.c_str(), row.analytic, row.simulated.mean, row.simulated.half_width,
+                100.0 * error);
+    CAPTURE(row.metric);
+    CHECK(std::abs(error) <= 0.05);
+    ++checked;
+  }
+  CHECK(checked == 4);
+}
