@@ -114,7 +114,13 @@ std::vector<EpisodeGroup> episode_groups(const TypeResult& t) {
   if (!t.slow_operation_pmf.empty())
     groups.push_back({t.slow_operation_pmf, t.slow_operation_s,
                       t.slow_operation_s * t.slow_operation_s * t.slow_operation_scv});
-  if (auto lock = lock_episodes(t)) groups.push_back(std::move(*lock));
+  // The lock waits only where they shape the distribution: a tenth of its variance or more (10^4
+  // Debit-Credit types with their few short waits took 4.9 s instead of 0.9 s for quantiles of
+  // mixtures that equal the gamma's).
+  const double variance =
+      t.response_time_s ? t.response_time_scv * *t.response_time_s * *t.response_time_s : 0.0;
+  if (auto lock = lock_episodes(t); lock && lock->total_variance_s2() >= 0.1 * variance)
+    groups.push_back(std::move(*lock));
   return groups;
 }
 
