@@ -5,7 +5,10 @@
 # eval in every format on the examples, the default, page-locked HISTORY, the 5-node cluster, the
 # real load at 50..300 TPS and closed workloads; whatif sweeps and compares; every study in
 # analytic mode as CSV; eval --format json of each EXTRA_MODEL. Prints one line per difference
-# and the count; exit 1 when any output differs.
+# and the count; exit 1 when any output differs. With COMPARE_REL_TOL set (e.g. 1e-12), outputs
+# whose numbers differ by at most that relative amount and are otherwise equal count as "equal
+# within tolerance" (bench/numeric_diff.py; a refactor that reorders floating-point operations)
+# and are counted apart.
 set -uo pipefail
 base=$1
 new=$2
@@ -15,6 +18,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cases=0
 diffs=0
+within=0
 
 # compare NAME ARGS...: runs both binaries (stdout and exit code) and compares.
 compare() {
@@ -28,6 +32,14 @@ compare() {
   # (a study's stderr says how long it took: not compared)
   if [ "$base_rc" != "$new_rc" ] || ! cmp -s "$dir/base.out" "$dir/new.out" ||
     { [ "${name#study}" = "$name" ] && ! cmp -s "$dir/base.err" "$dir/new.err"; }; then
+    if [ -n "${COMPARE_REL_TOL:-}" ] && [ "$base_rc" = "$new_rc" ] &&
+      python3 "$source_dir/bench/numeric_diff.py" "$dir/base.out" "$dir/new.out" "$COMPARE_REL_TOL" >"$dir/num" &&
+      { [ "${name#study}" != "$name" ] ||
+        python3 "$source_dir/bench/numeric_diff.py" "$dir/base.err" "$dir/new.err" "$COMPARE_REL_TOL" >/dev/null; }; then
+      within=$((within + 1))
+      echo "WITHIN TOLERANCE: $name$(cat "$dir/num")"
+      return
+    fi
     diffs=$((diffs + 1))
     echo "DIFFERS: $name (exit $base_rc vs $new_rc)"
     diff "$dir/base.out" "$dir/new.out" | head -6
@@ -65,5 +77,5 @@ for study in "$source_dir"/studies/*.json; do
   compare "study $(basename "$study")" study "$study" --mode analytic --format csv --fresh --out "$dir/study-out" --force
 done
 for model in "$@"; do compare "eval $(basename "$model") json" eval "$model" --format json; done
-echo "$cases cases, $diffs differ"
+echo "$cases cases, $diffs differ${COMPARE_REL_TOL:+, $within equal within relative $COMPARE_REL_TOL}"
 [ "$diffs" = 0 ]

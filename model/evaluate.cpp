@@ -26,6 +26,7 @@
 #include "solver/mva/exact_single.hpp"
 #include "solver/mva/serialized_chains.hpp"
 #include "solver/network/network.hpp"
+#include "solver/open/count_moments.hpp"
 #include "solver/open/erlang_arrivals.hpp"
 #include "solver/open/expected_maximum.hpp"
 #include "solver/open/fed_back_wait.hpp"
@@ -1982,21 +1983,16 @@ std::vector<double> mpl_wait_factors(const Prepared& pr,
 /// The squared coefficient of variation of the time a node's transactions spend inside its MPL:
 /// each class's from its breakdown (response_time_scv), mixed by the classes' rates.
 double inside_time_scv(const Prepared& pr, const Point& pt, std::size_t node) {
-  double rate = 0.0, first = 0.0, second = 0.0;
+  solver::open::MomentMix inside;
   for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
     const auto& d = pr.demand.types[c];
     const auto& tp = pt.types[c];
     if (d.node != node || !(tp.rate > 0)) continue;
     const TypeResult r = type_result(pr, pt, d.type, {c});
-    const double scv = response_time_scv(pr.model.transaction_types[d.type], pr.model.policies, r);
-    rate += tp.rate;
-    first += tp.rate * tp.response_s;
-    second += tp.rate * tp.response_s * tp.response_s * (1.0 + scv);
+    inside.add_scv(tp.rate, tp.response_s,
+                   response_time_scv(pr.model.transaction_types[d.type], pr.model.policies, r));
   }
-  if (!(rate > 0) || !(first > 0)) return 1.0;
-  first /= rate;
-  second /= rate;
-  return std::max(0.0, second / (first * first) - 1.0);
+  return inside.positive() ? inside.scv() : 1.0;
 }
 
 /// The squared coefficient of variation of the service a node's transaction takes at the most
@@ -2013,17 +2009,14 @@ double bottleneck_service_scv(const Prepared& pr, const Point& pt, const NodeMpl
     if (u > worst) worst = u, bottleneck = nm.model_station[j];
   }
   if (bottleneck != pr.demand.layout.cpu[node]) return 1.0;
-  double rate = 0.0, first = 0.0, second = 0.0;
+  solver::open::MomentMix service;
   for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
     if (pr.demand.types[c].node != node || !(pt.types[c].rate > 0)) continue;
     const auto& held = pt.cpu_held_ms[c];
     const double mean = held[0] + held[1];
-    rate += pt.types[c].rate;
-    first += pt.types[c].rate * mean;
-    second += pt.types[c].rate * (mean * mean + own_burst_ms2(pr, c, held));
+    service.add(pt.types[c].rate, mean, mean * mean + own_burst_ms2(pr, c, held));
   }
-  if (!(first > 0)) return 1.0;
-  return std::max(0.0, second * rate / (first * first) - 1.0);
+  return service.positive() ? service.scv() : 1.0;
 }
 
 /// Step 4b: the wait for an MPL slot, from the flow-equivalent server of each node's closed
@@ -2458,18 +2451,10 @@ constexpr double kMaxSlowOperationsMean = 16.0;
 void add_binomial_trials(std::vector<double>& pmf, double trials, double probability) {
   const double whole = std::floor(trials);
   // Only the binomial's first min(n + 1, length) terms exist, and only the pmf's support so far.
-  const std::size_t terms =
-      static_cast<std::size_t>(std::min(whole, static_cast<double>(pmf.size() - 1))) + 1;
-  std::vector<double> binomial(terms, 0.0);
-  const double q = 1.0 - probability;
-  if (q <= 0) {
-    if (whole < static_cast<double>(pmf.size())) binomial[terms - 1] = 1.0;
-  } else {
-    binomial[0] = std::exp(whole * std::log(q));
-    for (std::size_t k = 0; k + 1 < terms; ++k)
-      binomial[k + 1] = binomial[k] * (whole - static_cast<double>(k)) /
-                        static_cast<double>(k + 1) * probability / q;
-  }
+  const std::vector<double> binomial = solver::open::binomial_pmf(
+      whole, probability,
+      static_cast<std::size_t>(std::min(whole, static_cast<double>(pmf.size() - 1))) + 1);
+  const std::size_t terms = binomial.size();
   const double last = (trials - whole) * probability;  // the fractional trial
   std::size_t support = pmf.size();
   while (support > 1 && pmf[support - 1] == 0.0) --support;
@@ -2503,24 +2488,20 @@ void slow_operations(const Prepared& pr, const Point& pt, std::size_t c, TypeRes
     }
     slowest = std::max(slowest, time_s[i]);
   }
-  double count = 0.0, time = 0.0, second = 0.0;
+  solver::open::MomentMix operation;  // one slow operation's time, by the expected counts
   std::vector<double> pmf(kSlowOperationPmfLength, 0.0);
   pmf[0] = 1.0;
   for (std::size_t i = 0; i < trials.size(); ++i) {
     if (!(slowest > 0) || time_s[i] < 0.5 * slowest) continue;
-    const double n = trials[i].trials * trials[i].probability;
-    count += n;
-    time += n * time_s[i];
-    second += n * (time_s[i] * time_s[i] + squares[i]);
-    if (count > kMaxSlowOperationsMean) return;
+    operation.add(trials[i].trials * trials[i].probability, time_s[i],
+                  time_s[i] * time_s[i] + squares[i]);
+    if (operation.weight() > kMaxSlowOperationsMean) return;
     add_binomial_trials(pmf, trials[i].trials, trials[i].probability);
   }
-  if (!(count > 0)) return;
+  if (!operation.positive()) return;
   r.slow_operation_pmf = std::move(pmf);
-  r.slow_operation_s = time / count;
-  const double mean_square = second / count;
-  r.slow_operation_scv =
-      std::max(0.0, mean_square / (r.slow_operation_s * r.slow_operation_s) - 1.0);
+  r.slow_operation_s = operation.mean();
+  r.slow_operation_scv = operation.scv();
 }
 
 /// TypeResult::slow_operation_* of a type from its classes (slow_operations), mixed by `weight`
@@ -2535,26 +2516,19 @@ void slow_type_operations(const Prepared& pr, const Point& pt,
     return;
   }
   std::vector<double> pmf(kSlowOperationPmfLength, 0.0);
-  double count = 0.0, time = 0.0, second = 0.0;
+  solver::open::MomentMix operation;
   for (const std::size_t c : classes) {
     TypeResult one;
     slow_operations(pr, pt, c, one);
     if (one.slow_operation_pmf.empty()) return;
-    double mean = 0.0;
-    for (std::size_t k = 0; k < pmf.size(); ++k) {
-      pmf[k] += weight(c) * one.slow_operation_pmf[k];
-      mean += static_cast<double>(k) * one.slow_operation_pmf[k];
-    }
-    const double t = one.slow_operation_s;
-    count += weight(c) * mean;
-    time += weight(c) * mean * t;
-    second += weight(c) * mean * t * t * (1.0 + one.slow_operation_scv);
+    for (std::size_t k = 0; k < pmf.size(); ++k) pmf[k] += weight(c) * one.slow_operation_pmf[k];
+    operation.add_scv(weight(c) * solver::open::count_moments(one.slow_operation_pmf).mean,
+                      one.slow_operation_s, one.slow_operation_scv);
   }
-  if (!(count > 0)) return;
+  if (!operation.positive()) return;
   r.slow_operation_pmf = std::move(pmf);
-  r.slow_operation_s = time / count;
-  r.slow_operation_scv =
-      std::max(0.0, second / count / (r.slow_operation_s * r.slow_operation_s) - 1.0);
+  r.slow_operation_s = operation.mean();
+  r.slow_operation_scv = operation.scv();
 }
 
 /// Per transaction type: the classes of the type (one per node) weighted by their rates.

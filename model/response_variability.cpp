@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "model/device_demand.hpp"
+#include "solver/open/count_moments.hpp"
 #include "solver/open/response_quantile.hpp"
 
 namespace tpeval::model {
@@ -30,47 +31,25 @@ double random_stages(double total, double mean_count, double count_variance, dou
   return (mean_count / std::max(1.0, stages) + count_variance) * r * r;
 }
 
-/// The slow operations' count K (TypeResult::slow_operation_pmf): E[K], and the variance their
-/// times add, E[K] Var(T) + Var(K) E[T]^2 (a random sum, Wald).
-struct SlowOperations {
-  double mean_count = 0.0;
-  double variance_s2 = 0.0;
-};
-SlowOperations slow_operations(const TypeResult& t) {
-  SlowOperations s;
-  double second = 0.0;
-  for (std::size_t k = 0; k < t.slow_operation_pmf.size(); ++k) {
-    const auto kd = static_cast<double>(k);
-    s.mean_count += kd * t.slow_operation_pmf[k];
-    second += kd * kd * t.slow_operation_pmf[k];
-  }
-  const double time = t.slow_operation_s;
-  const double count_variance = std::max(0.0, second - s.mean_count * s.mean_count);
-  s.variance_s2 = s.mean_count * time * time * t.slow_operation_scv + count_variance * time * time;
-  return s;
-}
-
 /// A part of the response time made of a random number K of episodes: P(K = k), and one
 /// episode's mean and variance (s, s^2).
 struct EpisodeGroup {
   std::vector<double> pmf;
   double mean_s = 0.0;
   double variance_s2 = 0.0;
-  double mean_count() const {
-    double m = 0.0;
-    for (std::size_t k = 0; k < pmf.size(); ++k) m += static_cast<double>(k) * pmf[k];
-    return m;
-  }
+  double mean_count() const { return solver::open::count_moments(pmf).mean; }
   /// E[K] Var(T) + Var(K) E[T]^2 (Wald).
   double total_variance_s2() const {
-    double m = 0.0, second = 0.0;
-    for (std::size_t k = 0; k < pmf.size(); ++k) {
-      m += static_cast<double>(k) * pmf[k];
-      second += static_cast<double>(k) * static_cast<double>(k) * pmf[k];
-    }
-    return m * variance_s2 + std::max(0.0, second - m * m) * mean_s * mean_s;
+    return solver::open::random_sum_variance(solver::open::count_moments(pmf), mean_s, variance_s2);
   }
 };
+
+/// The slow device operations as episodes (TypeResult::slow_operation_pmf).
+std::optional<EpisodeGroup> slow_episodes(const TypeResult& t) {
+  if (t.slow_operation_pmf.empty()) return std::nullopt;
+  return EpisodeGroup{t.slow_operation_pmf, t.slow_operation_s,
+                      t.slow_operation_s * t.slow_operation_s * t.slow_operation_scv};
+}
 
 /// The lock waits as episodes when most transactions wait for no lock (P(no conflict) >= 1/2):
 /// K ~ Binomial(requests, conflict probability), the waits' variance the lock model's
@@ -81,29 +60,18 @@ std::optional<EpisodeGroup> lock_episodes(const TypeResult& t) {
   if (!t.rare_lock_waits || !(t.lock_wait_variance_s2 >= 0) || !(n > 0) || !(p > 0) || !(p < 1) ||
       !(t.breakdown.lock_wait_s > 0))
     return std::nullopt;
-  const double none = std::exp(n * std::log1p(-p));
-  if (none < 0.5) return std::nullopt;
+  if (std::exp(n * std::log1p(-p)) < 0.5) return std::nullopt;
+  // P(K = k) up to 17 terms, until it is negligible, renormalized.
   EpisodeGroup g;
-  // P(K = k) by the binomial's ratio recurrence (n need not be whole), until it is negligible.
-  g.pmf.push_back(none);
-  for (std::size_t k = 0; k < 16 && static_cast<double>(k) + 1 <= n + 1; ++k) {
-    const double next =
-        g.pmf.back() * (n - static_cast<double>(k)) / static_cast<double>(k + 1) * p / (1.0 - p);
-    if (!(next > 1e-14)) break;
-    g.pmf.push_back(next);
-  }
+  g.pmf = solver::open::binomial_pmf(n, p, 17, 1e-14);
   double total = 0.0;
   for (const double q : g.pmf) total += q;
   for (double& q : g.pmf) q /= total;
-  const double count = g.mean_count();
-  if (!(count > 0)) return std::nullopt;
-  g.mean_s = t.breakdown.lock_wait_s / count;
-  double second = 0.0;
-  for (std::size_t k = 0; k < g.pmf.size(); ++k)
-    second += static_cast<double>(k) * static_cast<double>(k) * g.pmf[k];
-  const double count_variance = std::max(0.0, second - count * count);
+  const auto count = solver::open::count_moments(g.pmf);
+  if (!(count.mean > 0)) return std::nullopt;
+  g.mean_s = t.breakdown.lock_wait_s / count.mean;
   g.variance_s2 =
-      std::max(0.0, (t.lock_wait_variance_s2 - count_variance * g.mean_s * g.mean_s) / count);
+      std::max(0.0, (t.lock_wait_variance_s2 - count.variance * g.mean_s * g.mean_s) / count.mean);
   return g;
 }
 
@@ -111,9 +79,7 @@ std::optional<EpisodeGroup> lock_episodes(const TypeResult& t) {
 /// (TypeResult::slow_operation_pmf) and rare lock waits (lock_episodes).
 std::vector<EpisodeGroup> episode_groups(const TypeResult& t) {
   std::vector<EpisodeGroup> groups;
-  if (!t.slow_operation_pmf.empty())
-    groups.push_back({t.slow_operation_pmf, t.slow_operation_s,
-                      t.slow_operation_s * t.slow_operation_s * t.slow_operation_scv});
+  if (auto slow = slow_episodes(t)) groups.push_back(std::move(*slow));
   // The lock waits only where they shape the distribution: a tenth of its variance or more (10^4
   // Debit-Credit types with their few short waits took 4.9 s instead of 0.9 s for quantiles of
   // mixtures that equal the gamma's).
@@ -182,10 +148,10 @@ double response_time_scv(const TransactionType& type, const Policies& policies, 
       t.page_misses > 0 ? (t.device_reads + t.victim_writes) / t.page_misses : 1.0;
   // The slow device operations by their count's distribution (slow_operation_variance_s2); the
   // rest of the I/O time as before.
-  const SlowOperations slow = slow_operations(t);
-  const double rest_io_s = std::max(0.0, io_s - slow.mean_count * t.slow_operation_s);
-  var +=
-      random_stages(rest_io_s, t.page_misses, frac * (1.0 - frac), operations) + slow.variance_s2;
+  const auto slow = slow_episodes(t);
+  const double rest_io_s = std::max(0.0, io_s - (slow ? slow->mean_count() * slow->mean_s : 0.0));
+  var += random_stages(rest_io_s, t.page_misses, frac * (1.0 - frac), operations) +
+         (slow ? slow->total_variance_s2() : 0.0);
   // With terminals the lock queues are bounded too: the number of blocked transactions is
   // binomial over the N terminals, about Poisson with mean q (q = throughput x lock wait,
   // Little), and a wait behind Poisson(q) holders of exponential length h has variance 2 q h^2
