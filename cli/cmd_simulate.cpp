@@ -35,6 +35,7 @@ struct SimulateArguments {
   std::string file;
   std::vector<std::string> sets;
   bool max_events_given = false;
+  bool warm_start = false;
   std::uint64_t seed = 1;
   double precision = 0.02;
   double confidence = 0.95;
@@ -203,6 +204,7 @@ int simulate_model(const SimulateArguments& a) {
   m.replications = a.replications;
   m.jobs = a.jobs;
   m.format = a.format;
+  m.warm_start = a.warm_start;
   return run_model_simulation(m, std::cout);
 }
 
@@ -218,6 +220,9 @@ void simulate_file(const SimulateArguments& a, Context& context) {
   }
   if (!a.sets.empty())
     throw io::InputError(a.file, "--set applies to transaction-model files, not to networks");
+  if (a.warm_start)
+    throw io::InputError(a.file,
+                         "--warm-start fills a transaction model's buffers; a network has none");
   const solver::Network network = parse_input_file(a.file, [&] { return io::parse_network(doc); });
   SimulationResult result;
   const SimulationOptions options = to_options(a);
@@ -285,6 +290,10 @@ void add_simulate_command(CLI::App& app, Context& context) {
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  cmd->add_flag("--warm-start", args->warm_start,
+                "Fill the buffers before the first arrival (an untimed pass of the reference "
+                "strings), so that a cold start's misses cannot tip a run near a lock limit into "
+                "lock thrashing");
   cmd->callback([args, cmd, &context] {
     args->max_events_given = cmd->count("--max-events") > 0;
     simulate_file(*args, context);

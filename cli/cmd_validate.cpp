@@ -83,6 +83,23 @@ bool report_no_steady_state(const model::Evaluation& e, const model::sim::TxSimR
   return agree;
 }
 
+/// A hint when the simulated run of an open workload fell behind its arrivals (saturated, or a
+/// throughput below 90 % of the arrival rate) while the analytic model finds a steady state and
+/// the run started cold: near a lock limit a cold start's misses can tip a run into lock
+/// thrashing that stays once the buffers are warm (docs/transaction-simulation.md "Cold start").
+void hint_cold_start(const std::string& source, const model::SystemModel& m,
+                     const model::Evaluation& e, const model::sim::TxSimReport* report,
+                     const model::sim::TxSimOptions& options) {
+  if (options.warm_start || m.terminals || e.saturated || !report) return;
+  const model::sim::SimulatedMetric* x = report->system("throughput_per_s");
+  const bool behind = report->saturated || (x && x->estimate.mean < 0.9 * e.arrival_rate_per_s);
+  if (!behind) return;
+  std::cerr << "tpeval: note: " << source
+            << ": the simulated run fell behind its arrivals while the analytic model finds a "
+               "steady state; a run that starts with empty buffers can fall into lock thrashing "
+               "that stays once they are warm - try --warm-start\n";
+}
+
 void validate(const ValidateArgs& a, Context& context) {
   const std::string source = model_source_name(a.sim.file);
   const model::SystemModel m = load_model_with_sets(a.sim.file, a.sim.sets);
@@ -100,6 +117,7 @@ void validate(const ValidateArgs& a, Context& context) {
     refusal = err.what();
   }
   if (options.progress) std::cerr << '\n';
+  hint_cold_start(source, m, e, report ? &*report : nullptr, options);
   std::ostream& out = std::cout;
   const OutputFormat format = parse_format(a.sim.format);
 
@@ -203,6 +221,8 @@ void add_validate_command(CLI::App& app, Context& context) {
   cmd->add_option("--format", args->sim.format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  cmd->add_flag("--warm-start", args->sim.warm_start,
+                "Simulate from filled buffers (see `tpeval simulate --warm-start`)");
   cmd->callback([args, &context] { validate(*args, context); });
 }
 

@@ -100,6 +100,7 @@ model::sim::TxSimOptions simulation_options(const ModelSimulationArgs& a) {
   o.max_events = a.max_events;
   o.replications = a.replications;
   o.threads = a.jobs;
+  o.warm_start = a.warm_start;
   o.progress = terminal_progress("tpeval: ");
   return o;
 }

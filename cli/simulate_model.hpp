@@ -38,6 +38,7 @@ struct ModelSimulationArgs {
   int replications = 1;
   int jobs = 0;  ///< threads for replications (0: all cores)
   std::string format = "table";
+  bool warm_start = false;  ///< model::sim::TxSimOptions::warm_start
 };
 
 /// True when `document` is a transaction-system model (top-level "nodes", "database" or

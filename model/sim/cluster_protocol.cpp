@@ -53,8 +53,8 @@ void TransactionEngine::init_cluster() {
   }
 }
 
-std::uint32_t TransactionEngine::route(std::uint32_t type) {
-  return static_cast<std::uint32_t>(pick(routing_cdf_[type], routing_stream_.uniform01()));
+std::uint32_t TransactionEngine::route(std::uint32_t type, solver::des::RandomStream& stream) {
+  return static_cast<std::uint32_t>(pick(routing_cdf_[type], stream.uniform01()));
 }
 
 void TransactionEngine::count_node(std::size_t node, int counter, double amount) {
@@ -200,10 +200,9 @@ void TransactionEngine::lock_action(std::uint32_t tx) {
   run_actions(tx);
 }
 
-bool TransactionEngine::remote_source(const Tx& t, std::uint64_t page) const {
-  if (t.shipped) return true;
+bool TransactionEngine::page_request_source(std::size_t node, std::uint64_t page) const {
   if (force_ || model_.cluster.locking == GlobalLocking::primary_copy) return false;
-  return directory_.dirty_holder(page, static_cast<int>(t.node)) >= 0;
+  return directory_.dirty_holder(page, static_cast<int>(node)) >= 0;
 }
 
 bool TransactionEngine::plan_page_source(Tx& t, std::uint64_t page, std::uint32_t /*owner*/) {

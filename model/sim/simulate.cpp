@@ -313,6 +313,7 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   EngineSettings settings;
   settings.service_scv = options.service_scv;
   settings.max_population = options.max_population;
+  settings.warm_start = options.warm_start;
   settings.interval_s = options.interval_s > 0.0
                             ? options.interval_s
                             : std::clamp(20.0 / nominal_rate_per_s(model), 0.005, 2.0);
@@ -333,6 +334,8 @@ TxSimReport simulate_transactions(const SystemModel& model, const TxSimOptions& 
   report.replications = reps;
   report.confidence = options.confidence;
   report.interval_method = reps == 1 ? "batch means" : "independent replications";
+  if (options.warm_start)
+    report.warmup_method = "buffers filled before the start + " + report.warmup_method;
   const std::vector<des::Measure> measures = measures_of(layout);
   const des::PreciseRun run = des::run_until_precise(
       replications, measures, precision_settings(options, settings.interval_s));

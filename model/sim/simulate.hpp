@@ -8,7 +8,8 @@
 // otherwise returns, for every metric named as in the analytic report (model/sim/metrics.hpp), the
 // mean and the half-width of its two-sided interval at `confidence`, plus how the intervals were
 // obtained. Warm-up: every observation interval before the buffers have been turned over
-// (engine warm-up) and then MSER-5 on the number of transactions in the system are discarded.
+// (engine warm-up; with warm_start the buffers are filled before the first arrival, so this is
+// at once) and then MSER-5 on the number of transactions in the system are discarded.
 // One replication uses batch means (`batches` batches of whole intervals); R >= 2 use independent
 // replications; both use the ratio-estimator interval of sum(numerator) / sum(denominator). The
 // run-until-precise driver (solver/des/run_until_precise.hpp, shared with the network simulator)
@@ -49,6 +50,9 @@ struct TxSimOptions {
   long max_population = 20'000;
   bool check_capacity = true;
   double interval_s = 0.0;  ///< observation interval; 0: about 20 arrivals
+  /// Fill the buffers before the first arrival by an untimed pass of the reference strings on
+  /// their own stream (model/sim/warm_start.cpp); false: every run starts with empty buffers.
+  bool warm_start = false;
   /// Called after every round from the calling thread (may be empty).
   std::function<void(const solver::des::SimulationProgress&)> progress;
 };

@@ -118,6 +118,7 @@ TransactionEngine::TransactionEngine(const SystemModel& model, const MetricLayou
     terminal_stream_.emplace_back(seed, "terminals", replication);
     for (long i = 0; i < model.terminals->count; ++i) think();
   }
+  if (settings_.warm_start) warm_buffers(seed, replication);
   for (std::size_t t = 0; t < type_rate_per_s_.size(); ++t)
     if (type_rate_per_s_[t] > 0)
       simulation_.schedule_in(arrival_streams_[t].exponential(1.0 / type_rate_per_s_[t]), handler_,
@@ -177,25 +178,29 @@ void TransactionEngine::close_interval() {
     // Buffer warm-up: every level is full or no longer changes. A full LRU buffer holds exactly
     // the most recently used distinct pages, whatever the start: its state is then a steady-state
     // one (no initial-condition bias left in the hit ratios).
-    bool all = true;
-    for (std::size_t i = 0; i < buffers_.size(); ++i) {
-      const BufferManager& b = buffers_[i];
-      const BufferManager::LruBuffer* levels[3] = {&b.hs(), &b.eh(), &b.dc()};
-      for (std::size_t k = 0; k < 3; ++k) {
-        const std::uint64_t ins = levels[k]->insertions();
-        const std::size_t cap = levels[k]->capacity();
-        std::uint64_t& last = last_insertions_[3 * i + k];
-        const bool turned = cap == 0 || levels[k]->size() >= cap || ins == last;
-        all = all && turned;
-        last = ins;
-      }
-    }
-    if (all) {
+    if (buffers_turned_over()) {
       warm_ = true;
       warm_interval_ = closed_;
     }
   }
   if (!warm_) warm_interval_ = closed_;
+}
+
+bool TransactionEngine::buffers_turned_over() {
+  bool all = true;
+  for (std::size_t i = 0; i < buffers_.size(); ++i) {
+    const BufferManager& b = buffers_[i];
+    const BufferManager::LruBuffer* levels[3] = {&b.hs(), &b.eh(), &b.dc()};
+    for (std::size_t k = 0; k < 3; ++k) {
+      const std::uint64_t ins = levels[k]->insertions();
+      const std::size_t cap = levels[k]->capacity();
+      std::uint64_t& last = last_insertions_[3 * i + k];
+      const bool turned = cap == 0 || levels[k]->size() >= cap || ins == last;
+      all = all && turned;
+      last = ins;
+    }
+  }
+  return all;
 }
 
 void TransactionEngine::handle(des::Simulation& simulation, const des::Event& event) {
@@ -294,7 +299,7 @@ void TransactionEngine::arrive(std::uint32_t type) {
   Tx& t = txs_[tx];
   t.reset(layout_.pools());
   t.type = type;
-  t.node = cluster_ ? route(type) : 0;
+  t.node = cluster_ ? route(type, routing_stream_) : 0;
   t.arrival_s = simulation_.now_s();
   t.activity_start_s = t.arrival_s;
   t.activity = Activity::input_queue;
@@ -450,17 +455,9 @@ void TransactionEngine::abort_and_restart(std::uint32_t tx) {
 void TransactionEngine::fix_page(std::uint32_t tx) {
   Tx& t = txs_[tx];
   const Reference& r = t.refs[t.next_ref];
-  const bool reads = !(r.new_page && !model_.policies.append_new_page_read);
+  const bool reads = reads_page(r);
   BufferManager& buffers = buffers_[t.node];
-  // A cluster node's copy may be superseded by another node's update (on-request invalidation:
-  // the change counter checked at lock time shows it, L2973).
-  const bool current = !cluster_ || directory_.holds(r.page, static_cast<int>(t.node));
-  // Another node's buffer will supply the page (unless this node's EH buffer holds it): the
-  // disk cache is not involved (ch7.md §2.2, the analytic rule of solver/cache/cluster.hpp).
-  const bool remote = cluster_ && reads && remote_source(t, r.page);
-  const std::uint32_t version = cluster_ ? directory_.version(r.page) : 0;
-  const PageFix f =
-      buffers.fix(r.page, r.page_partition, r.update, reads, current, remote, version);
+  const PageFix f = fix_in_buffers(t.node, r, t.shipped);
   const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
   current_[sc_references] += 1;
   current_[pb + pc_references] += 1;
@@ -489,12 +486,7 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
     if (f.victim) {
       const std::uint32_t vowner = page_partition(f.victim_page);
       const Allocation& va = model_.partitions[vowner].allocation;
-      bool victim_modified = f.victim_modified;
-      if (cluster_) {
-        // A superseded copy need not be written back (its current version is elsewhere).
-        victim_modified = victim_modified && directory_.holds(f.victim_page, int(t.node));
-        directory_.evicted(f.victim_page, static_cast<int>(t.node));
-      }
+      const bool victim_modified = victim_write_due(t.node, f);
       if (f.victim_migrated) {
         // The victim moves into the EH buffer (synchronous EH write); a modified one is also
         // written through to disk asynchronously (rule 6, L2372).
@@ -515,15 +507,42 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
       plan_read(t, r.page, r.page_partition, f.eh_hit, f.dc_hit);
   }
   t.shipped = false;
-  if (cluster_ && !buffers.resident(r.page_partition)) {
-    directory_.referenced(r.page, static_cast<int>(t.node), r.update);
-    // Broadcast invalidation drops the other copies (their invalidation message goes at commit;
-    // nobody can reference the page before, the X lock is held until the acknowledgements).
-    if (r.update && broadcast_)
-      for (std::size_t j = 0; j < buffers_.size(); ++j)
-        if (j != t.node) buffers_[j].invalidate(r.page);
-  }
+  note_reference(t.node, r);
   run_actions(tx);
+}
+
+bool TransactionEngine::reads_page(const Reference& r) const {
+  return !(r.new_page && !model_.policies.append_new_page_read);
+}
+
+PageFix TransactionEngine::fix_in_buffers(std::size_t node, const Reference& r, bool shipped) {
+  const bool reads = reads_page(r);
+  // A cluster node's copy may be superseded by another node's update (on-request invalidation:
+  // the change counter checked at lock time shows it, L2973).
+  const bool current = !cluster_ || directory_.holds(r.page, static_cast<int>(node));
+  // Another node's buffer will supply the page (unless this node's EH buffer holds it): the
+  // disk cache is not involved (ch7.md §2.2, the analytic rule of solver/cache/cluster.hpp).
+  const bool remote = cluster_ && reads && (shipped || page_request_source(node, r.page));
+  const std::uint32_t version = cluster_ ? directory_.version(r.page) : 0;
+  return buffers_[node].fix(r.page, r.page_partition, r.update, reads, current, remote, version);
+}
+
+bool TransactionEngine::victim_write_due(std::size_t node, const PageFix& f) {
+  if (!cluster_) return f.victim_modified;
+  // A superseded copy need not be written back (its current version is elsewhere).
+  const bool due = f.victim_modified && directory_.holds(f.victim_page, static_cast<int>(node));
+  directory_.evicted(f.victim_page, static_cast<int>(node));
+  return due;
+}
+
+void TransactionEngine::note_reference(std::size_t node, const Reference& r) {
+  if (!cluster_ || buffers_[node].resident(r.page_partition)) return;
+  directory_.referenced(r.page, static_cast<int>(node), r.update);
+  // Broadcast invalidation drops the other copies (their invalidation message goes at commit;
+  // nobody can reference the page before, the X lock is held until the acknowledgements).
+  if (r.update && broadcast_)
+    for (std::size_t j = 0; j < buffers_.size(); ++j)
+      if (j != node) buffers_[j].invalidate(r.page);
 }
 
 void TransactionEngine::commit(std::uint32_t tx) {
@@ -538,8 +557,7 @@ void TransactionEngine::commit(std::uint32_t tx) {
       const std::uint32_t owner = page_partition(page);
       const Allocation& a = model_.partitions[owner].allocation;
       t.c[tc_force_writes] += 1;
-      if (buffers_[t.node].uses_extended_buffer(owner) &&
-          model_.policies.force_writes_to_extended_buffer) {
+      if (force_to_extended_buffer(t.node, owner)) {
         // Into the NV EH buffer (replicated, L2374), written through to disk asynchronously.
         t.c[tc_synchronous_writes] += 1;
         plan_eh(t);
@@ -659,12 +677,17 @@ void TransactionEngine::plan_read(Tx& t, std::uint64_t page, std::uint32_t owner
 
 void TransactionEngine::plan_write(Tx& t, int pool, WriteBuffer write_buffer, std::uint64_t page,
                                    int owner, bool waited) {
-  BufferManager& buffers = buffers_[t.node];
+  plan_path(t, disk_cache_write(t.node, pool, write_buffer, page, owner, waited), page);
+}
+
+IoPath TransactionEngine::disk_cache_write(std::size_t node, int pool, WriteBuffer write_buffer,
+                                           std::uint64_t page, int owner, bool waited) {
+  BufferManager& buffers = buffers_[node];
   const bool dc_cached = owner >= 0 && buffers.uses_disk_cache(static_cast<std::uint32_t>(owner));
-  const IoPath path = write_path(storage_, pool, write_buffer, dc_cached, waited);
+  IoPath path = write_path(storage_, pool, write_buffer, dc_cached, waited);
   if (path.passes_disk_cache && owner >= 0)
     buffers.write_to_disk_cache(page, static_cast<std::uint32_t>(owner));
-  plan_path(t, path, page);
+  return path;
 }
 
 /// Turns an I/O path (model/io_path.hpp, the rule the analytic demands use too) into actions.

@@ -47,6 +47,8 @@ struct EngineSettings {
   double interval_s = 0.1;       ///< length of one observation interval
   double service_scv = 1.0;      ///< SCV of CPU bursts and device service times
   long max_population = 20'000;  ///< more transactions in the system = saturated
+  /// Fill the buffers before the first arrival (model/sim/warm_start.cpp); false: start empty.
+  bool warm_start = false;
 };
 
 enum class EngineStatus { running, saturated, event_budget };
@@ -111,6 +113,31 @@ class TransactionEngine final : public solver::des::EventHandler,
   void abort_and_restart(std::uint32_t tx);
   void wake(const std::vector<std::uint32_t>& woken, int releaser_node = -1);
 
+  // Warm start (model/sim/warm_start.cpp): the buffers filled by an untimed pass of the
+  // reference strings before the first arrival.
+  void warm_buffers(std::uint64_t seed, int replication);
+  bool buffers_turned_over();
+  /// The buffer-state rules of one reference on `node`, shared by fix_page and the warm start:
+  /// whether the page of a miss comes from another node without a lock grant's shipping
+  /// (NOFORCE page request to the dirty holder), whether an LRU victim's write is due (a
+  /// cluster's superseded copy is not written back; its directory entry goes), and the
+  /// directory's note of the reference (with broadcast invalidation of the other copies).
+  bool page_request_source(std::size_t node, std::uint64_t page) const;
+  /// Whether a reference reads its page (not a fresh append page without the read).
+  bool reads_page(const Reference& r) const;
+  /// The buffers' fix of reference `r` on `node` (`shipped`: the page came with the lock grant).
+  PageFix fix_in_buffers(std::size_t node, const Reference& r, bool shipped);
+  /// FORCE at commit: the modified page goes to the NV EH buffer (else along its device path).
+  bool force_to_extended_buffer(std::size_t node, std::uint32_t owner) const {
+    return buffers_[node].uses_extended_buffer(owner) &&
+           model_.policies.force_writes_to_extended_buffer;
+  }
+  bool victim_write_due(std::size_t node, const PageFix& f);
+  void note_reference(std::size_t node, const Reference& r);
+  /// The write path of `page` (plan_write), its disk-cache copy updated when the path passes it.
+  IoPath disk_cache_write(std::size_t node, int pool, WriteBuffer write_buffer, std::uint64_t page,
+                          int owner, bool waited);
+
   // Planning of I/O actions.
   void plan_read(Tx& t, std::uint64_t page, std::uint32_t owner, bool eh_hit, bool dc_hit);
   /// `pool` = device pool, kMainMemory or kExtendedMemory; `owner` = partition of the page
@@ -124,11 +151,8 @@ class TransactionEngine final : public solver::des::EventHandler,
   // Clusters (model/sim/cluster_protocol.cpp): routing, global locking (GEH lock table,
   // primary copy, central), page requests, broadcast invalidation.
   void init_cluster();
-  std::uint32_t route(std::uint32_t type);
+  std::uint32_t route(std::uint32_t type, solver::des::RandomStream& stream);
   void plan_cluster_lock(std::uint32_t tx);
-  /// Whether the page of a missed reference comes from another node (shipped with a grant, or
-  /// a page request to a holder of the current version).
-  bool remote_source(const Tx& t, std::uint64_t page) const;
   bool plan_page_source(Tx& t, std::uint64_t page, std::uint32_t owner);
   void plan_message(Tx& t, int from, int to, bool long_message, int mark = 0);
   void plan_geh(Tx& t, double entries);

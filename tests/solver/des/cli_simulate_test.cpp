@@ -82,3 +82,22 @@ TEST_CASE("des cli: impossible runs exit 2 with the reason, unreached precision 
   const CliRun missing = run("/nonexistent/net.json");
   CHECK(missing.exit_code == 2);
 }
+
+TEST_CASE(
+    "des cli: --warm-start fills a transaction model's buffers and is refused for a network") {
+  const std::string file = write("mm1", kMM1);
+  const CliRun network = run(file + " --warm-start");
+  CHECK(network.exit_code == 2);
+  CHECK(network.err.find(file + ": --warm-start fills a transaction model's buffers") !=
+        std::string::npos);
+  const CliRun model = run("--warm-start --max-time 20 --format json");
+  INFO(model.err);
+  REQUIRE(model.exit_code <= 1);  // 1: the precision not reached within 20 s
+  const auto doc = nlohmann::json::parse(model.out);
+  CHECK(doc["simulation"]["warmup_method"] ==
+        "buffers filled before the start + buffer turnover + MSER-5");
+  const CliRun validate =
+      tpeval::test::run_tpeval("validate --warm-start --max-time 20 --format json");
+  CHECK(validate.exit_code <= 1);
+  CHECK(validate.out.find("buffers filled before the start") != std::string::npos);
+}
