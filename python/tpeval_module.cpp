@@ -115,7 +115,7 @@ std::string evaluate_json(const std::string& text, const std::string& source,
 std::string simulate_json(const std::string& text, const std::string& source,
                           const Overrides& overrides, std::uint64_t seed, double precision,
                           double confidence, double max_time_s, double min_time_s,
-                          std::uint64_t max_events, int replications, int jobs) {
+                          std::uint64_t max_events, int replications, int jobs, bool warm_start) {
   return sourced(source, [&] {
     const nlohmann::json doc = model_document(text, source, overrides);
     if (!cli::is_transaction_model(doc))
@@ -132,6 +132,7 @@ std::string simulate_json(const std::string& text, const std::string& source,
     args.max_events = max_events;
     args.replications = replications;
     args.jobs = jobs;
+    args.warm_start = warm_start;
     model::sim::TxSimOptions options = cli::simulation_options(args);
     options.progress = nullptr;  // no terminal line from inside Python
     try {
@@ -175,7 +176,7 @@ PYBIND11_MODULE(_tpeval, m) {
   m.def("simulate_json", &simulate_json, py::arg("text"), py::arg("source"), py::arg("overrides"),
         py::arg("seed"), py::arg("precision"), py::arg("confidence"), py::arg("max_time_s"),
         py::arg("min_time_s"), py::arg("max_events"), py::arg("replications"), py::arg("jobs"),
-        py::call_guard<py::gil_scoped_release>());
+        py::arg("warm_start"), py::call_guard<py::gil_scoped_release>());
   m.def("default_model_json", [] { return model::default_model().dump(); });
   m.def("parse_sweep", &parse_sweep, py::arg("text"));
 }

@@ -151,11 +151,12 @@ def whatif(model=None, sweep=None, compare=None, overrides=None):
 
 
 def simulate(model=None, overrides=None, seed=1, precision=0.02, confidence=0.95, max_time_s=None,
-             min_time_s=0.0, max_events=1_000_000_000, replications=1, jobs=0):
+             min_time_s=0.0, max_events=1_000_000_000, replications=1, jobs=0, warm_start=False):
     """Simulates a transaction-system model (TPSIM); returns the dict `tpeval simulate
-    --format json` prints: every metric with mean and 95 % half-width."""
+    --format json` prints: every metric with mean and 95 % half-width. warm_start=True fills the
+    buffers before the first arrival (`tpeval simulate --warm-start`)."""
     text, source = _text(model, "model")
     return json.loads(_tpeval.simulate_json(
         text, source, _overrides(overrides), int(seed), float(precision), float(confidence),
         math.inf if max_time_s is None else float(max_time_s), float(min_time_s), int(max_events),
-        int(replications), int(jobs)))
+        int(replications), int(jobs), bool(warm_start)))

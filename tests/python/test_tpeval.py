@@ -128,3 +128,13 @@ def test_simulate_equals_cli():
     for doc in (got, expected):
         del doc["simulation"]["wall_time_s"]
     assert got == expected
+
+
+def test_simulate_warm_start_equals_cli():
+    expected = cli_json("simulate", "--seed", "7", "--precision", "0.2", "--warm-start",
+                        "--format", "json")
+    got = tpeval.simulate(seed=7, precision=0.2, warm_start=True)
+    for doc in (got, expected):
+        del doc["simulation"]["wall_time_s"]
+    assert got == expected
+    assert got["simulation"]["warmup_method"].startswith("buffers filled before the start")
