@@ -176,6 +176,12 @@ int run_model_simulation(const ModelSimulationArgs& args, std::ostream& out) {
   if (report.saturated) {
     std::cerr << "tpeval: warning: " << model_source_name(args.file) << ": "
               << report.saturation_reason << '\n';
+    // Lock thrashing of an open run that started with empty buffers may be the cold start's
+    // (docs/transaction-simulation.md "Cold start"): say how to tell.
+    if (!args.warm_start && !m.terminals && report.bottleneck.rfind("lock thrashing", 0) == 0)
+      std::cerr << "tpeval: note: " << model_source_name(args.file)
+                << ": the run started with empty buffers; if their misses tipped it into lock "
+                   "thrashing, --warm-start shows the warm system\n";
     return 1;
   }
   if (!report.precision_reached) {

@@ -96,6 +96,19 @@ TEST_CASE(
   const auto doc = nlohmann::json::parse(model.out);
   CHECK(doc["simulation"]["warmup_method"] ==
         "buffers filled before the start + buffer turnover + MSER-5");
+  // Lock thrashing of a cold open run gets a note naming the option (the lock experiment at 300
+  // TPS, about twice its limit: saturated within 70 simulated s); a warm run does not.
+  const std::string thrashing = std::string(TPEVAL_SOURCE_DIR) +
+                                "/examples/models/lock_experiment.json --set "
+                                "workload.arrival_rate_per_s=300 --max-time 300 --format json";
+  const CliRun cold = run(thrashing);
+  CHECK(cold.exit_code == 1);
+  CHECK(cold.err.find("lock thrashing on small") != std::string::npos);
+  CHECK(cold.err.find("--warm-start shows the warm system") != std::string::npos);
+  const CliRun warm = run(thrashing + " --warm-start");
+  CHECK(warm.exit_code == 1);
+  CHECK(warm.err.find("lock thrashing on small") != std::string::npos);
+  CHECK(warm.err.find("--warm-start shows") == std::string::npos);
   const CliRun validate =
       tpeval::test::run_tpeval("validate --warm-start --max-time 20 --format json");
   CHECK(validate.exit_code <= 1);
