@@ -535,7 +535,7 @@ void read_metric_list(const JsonNode& metrics, Study& s) {
 }
 
 void read_simulation_settings(const JsonNode& sim, Study& s) {
-  sim.expect_only({"seed", "precision", "max_time_s", "max_wall_time_s"});
+  sim.expect_only({"seed", "precision", "max_time_s", "max_wall_time_s", "warm_start"});
   if (auto v = sim.find("seed")) s.simulation.seed = static_cast<std::uint64_t>(v->as_integer(0));
   if (auto v = sim.find("precision")) {
     s.simulation.precision = v->as_positive();
@@ -543,6 +543,7 @@ void read_simulation_settings(const JsonNode& sim, Study& s) {
   }
   if (auto v = sim.find("max_time_s")) s.simulation.max_time_s = v->as_positive();
   if (auto v = sim.find("max_wall_time_s")) s.simulation.max_wall_time_s = v->as_positive();
+  if (auto v = sim.find("warm_start")) s.simulation.warm_start = v->as_bool();
 }
 
 }  // namespace

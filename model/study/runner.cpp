@@ -90,6 +90,8 @@ std::string fingerprint(const Point& point, const Study& study, Mode mode) {
                        {"precision", study.simulation.precision},
                        {"max_time_s", study.simulation.max_time_s},
                        {"max_wall_time_s", study.simulation.max_wall_time_s}};
+  // Only when set: the fingerprints of cold points stay what they were.
+  if (mode != Mode::analytic && study.simulation.warm_start) f["simulation"]["warm_start"] = true;
   return fmt::format("{:016x}", fnv1a(f.dump()));
 }
 

@@ -30,6 +30,7 @@ SimulatedPoint simulate_point(const SystemModel& model, const SimulationSettings
   o.precision = settings.precision;
   o.max_time_s = settings.max_time_s;
   o.max_wall_time_s = settings.max_wall_time_s;
+  o.warm_start = settings.warm_start;
   o.threads = 1;  // the runner already runs one point per core
   SimulatedPoint p;
   TxSimReport report;

@@ -111,6 +111,8 @@ struct SimulationSettings {
   double precision = 0.05;        ///< relative 95 % half-width of the response time
   double max_time_s = 600.0;      ///< simulated seconds per point at most (warm-up included)
   double max_wall_time_s = 60.0;  ///< wall-clock seconds per point at most
+  /// Fill the buffers before the first arrival (sim::TxSimOptions::warm_start); false: cold.
+  bool warm_start = false;
 };
 
 struct Study {

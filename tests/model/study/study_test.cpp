@@ -166,6 +166,24 @@ TEST_CASE("study: parsing errors name the JSON path") {
   CHECK(parse_error(d).rfind("base.file: ", 0) == 0);
 }
 
+TEST_CASE("study: simulation.warm_start is read, checked and part of the fingerprint when set") {
+  json d = small_study();
+  CHECK_FALSE(st::parse_study(d).simulation.warm_start);  // cold, as the shipped studies
+  const auto point = st::expand_points(st::parse_study(d)).front();
+  const std::string cold = st::fingerprint(point, st::parse_study(d), st::Mode::simulate);
+  d["simulation"] = {{"warm_start", true}};
+  const auto warm_study = st::parse_study(d);
+  CHECK(warm_study.simulation.warm_start);
+  CHECK(st::fingerprint(point, warm_study, st::Mode::simulate) != cold);
+  // The analytic part of a point does not depend on it.
+  CHECK(st::fingerprint(point, warm_study, st::Mode::analytic) ==
+        st::fingerprint(point, st::parse_study(small_study()), st::Mode::analytic));
+  d["simulation"] = {{"warm_start", "yes"}};
+  CHECK(parse_error(d).rfind("simulation.warm_start: ", 0) == 0);
+  d["simulation"] = {{"warm_strat", true}};
+  CHECK(parse_error(d).rfind("simulation.warm_strat: unknown key", 0) == 0);
+}
+
 TEST_CASE("study: expansion is configurations x axis 1 x axis 2 with the values set") {
   const auto s = st::parse_study(small_study());
   const auto points = st::expand_points(s);
