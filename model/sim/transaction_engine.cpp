@@ -456,7 +456,6 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
   Tx& t = txs_[tx];
   const Reference& r = t.refs[t.next_ref];
   const bool reads = reads_page(r);
-  BufferManager& buffers = buffers_[t.node];
   const PageFix f = fix_in_buffers(t.node, r, t.shipped);
   const std::size_t pb = static_cast<std::size_t>(layout_.partition_base(r.partition));
   current_[sc_references] += 1;
@@ -473,34 +472,19 @@ void TransactionEngine::fix_page(std::uint32_t tx) {
     current_[sc_dc_hits] += 1;
     current_[pb + pc_dc_hits] += 1;
   }
-  if (r.update) {
-    t.any_update = true;
-    if (force_ && !buffers.resident(r.page_partition) &&
-        std::find(t.modified.begin(), t.modified.end(), r.page) == t.modified.end())
-      t.modified.push_back(r.page);
-  }
+  if (r.update) t.any_update = true;
+  note_modified(t.node, r, t.modified);
   t.actions.clear();
   t.next_action = 0;
   if (!f.hs_hit) {
     t.c[tc_page_misses] += 1;
     if (f.victim) {
-      const std::uint32_t vowner = page_partition(f.victim_page);
-      const Allocation& va = model_.partitions[vowner].allocation;
       const bool victim_modified = victim_write_due(t.node, f);
-      if (f.victim_migrated) {
-        // The victim moves into the EH buffer (synchronous EH write); a modified one is also
-        // written through to disk asynchronously (rule 6, L2372).
-        plan_eh(t);
-        if (victim_modified) {
-          t.c[tc_victim_writes] += 1;
-          plan_write(t, partition_pool_[vowner], WriteBuffer::none, f.victim_page,
-                     static_cast<int>(vowner), false);
-        }
-      } else if (victim_modified) {
-        // NOFORCE "synchronous write-back": the dirty victim is written before the read (rule 9).
+      const PageWrite w = victim_write(f);
+      if (w.extended_buffer) plan_eh(t);  // a migrated victim moves into the EH buffer
+      if (victim_modified) {
         t.c[tc_victim_writes] += 1;
-        plan_write(t, partition_pool_[vowner], va.write_buffer, f.victim_page,
-                   static_cast<int>(vowner), model_.policies.victim_write_synchronous);
+        plan_write(t, w.pool, w.buffer, f.victim_page, w.owner, w.waited);
       }
     }
     if (reads && (f.eh_hit || !(cluster_ && plan_page_source(t, r.page, r.page_partition))))
@@ -525,6 +509,34 @@ PageFix TransactionEngine::fix_in_buffers(std::size_t node, const Reference& r, 
   const bool remote = cluster_ && reads && (shipped || page_request_source(node, r.page));
   const std::uint32_t version = cluster_ ? directory_.version(r.page) : 0;
   return buffers_[node].fix(r.page, r.page_partition, r.update, reads, current, remote, version);
+}
+
+void TransactionEngine::note_modified(std::size_t node, const Reference& r,
+                                      std::vector<std::uint64_t>& modified) const {
+  if (r.update && force_ && !buffers_[node].resident(r.page_partition) &&
+      std::find(modified.begin(), modified.end(), r.page) == modified.end())
+    modified.push_back(r.page);
+}
+
+TransactionEngine::PageWrite TransactionEngine::victim_write(const PageFix& f) const {
+  const std::uint32_t owner = page_partition(f.victim_page);
+  const int pool = partition_pool_[owner];
+  // A migrated victim moves into the EH buffer (synchronous EH write); a modified one is also
+  // written through to disk asynchronously (rule 6, L2372).
+  if (f.victim_migrated) return {pool, static_cast<int>(owner), WriteBuffer::none, false, true};
+  // NOFORCE "synchronous write-back": the dirty victim is written before the read (rule 9).
+  return {pool, static_cast<int>(owner), model_.partitions[owner].allocation.write_buffer,
+          model_.policies.victim_write_synchronous, false};
+}
+
+TransactionEngine::PageWrite TransactionEngine::force_write(std::size_t node,
+                                                            std::uint32_t owner) const {
+  const int pool = partition_pool_[owner];
+  // Into the NV EH buffer (replicated, L2374), written through to disk asynchronously.
+  if (buffers_[node].uses_extended_buffer(owner) && model_.policies.force_writes_to_extended_buffer)
+    return {pool, static_cast<int>(owner), WriteBuffer::none, false, true};
+  return {pool, static_cast<int>(owner), model_.partitions[owner].allocation.write_buffer, true,
+          false};
 }
 
 bool TransactionEngine::victim_write_due(std::size_t node, const PageFix& f) {
@@ -555,17 +567,13 @@ void TransactionEngine::commit(std::uint32_t tx) {
     // FORCE: every modified page is written at commit (L2513); it stays in HS, unmodified.
     for (const std::uint64_t page : t.modified) {
       const std::uint32_t owner = page_partition(page);
-      const Allocation& a = model_.partitions[owner].allocation;
       t.c[tc_force_writes] += 1;
-      if (force_to_extended_buffer(t.node, owner)) {
-        // Into the NV EH buffer (replicated, L2374), written through to disk asynchronously.
+      const PageWrite w = force_write(t.node, owner);
+      if (w.extended_buffer) {
         t.c[tc_synchronous_writes] += 1;
         plan_eh(t);
-        plan_write(t, partition_pool_[owner], WriteBuffer::none, page, static_cast<int>(owner),
-                   false);
-      } else {
-        plan_write(t, partition_pool_[owner], a.write_buffer, page, static_cast<int>(owner), true);
       }
+      plan_write(t, w.pool, w.buffer, page, w.owner, w.waited);
       buffers_[t.node].force_written(page, owner);
     }
     if (model_.policies.force_writes_parallel) issue_in_parallel(t);

@@ -127,11 +127,22 @@ class TransactionEngine final : public solver::des::EventHandler,
   bool reads_page(const Reference& r) const;
   /// The buffers' fix of reference `r` on `node` (`shipped`: the page came with the lock grant).
   PageFix fix_in_buffers(std::size_t node, const Reference& r, bool shipped);
-  /// FORCE at commit: the modified page goes to the NV EH buffer (else along its device path).
-  bool force_to_extended_buffer(std::size_t node, std::uint32_t owner) const {
-    return buffers_[node].uses_extended_buffer(owner) &&
-           model_.policies.force_writes_to_extended_buffer;
-  }
+  /// Where a page write goes: its pool, owner partition, write buffer and whether it is waited
+  /// for (plan_write's arguments), and whether the EH buffer takes a copy first.
+  struct PageWrite {
+    int pool = 0;
+    int owner = 0;
+    WriteBuffer buffer = WriteBuffer::none;
+    bool waited = false;
+    bool extended_buffer = false;
+  };
+  /// An LRU victim's write-back (when victim_write_due).
+  PageWrite victim_write(const PageFix& f) const;
+  /// FORCE at commit: the modified page goes to the NV EH buffer, else along its device path.
+  PageWrite force_write(std::size_t node, std::uint32_t owner) const;
+  /// FORCE: the pages a transaction must write at commit, each once (resident ones never).
+  void note_modified(std::size_t node, const Reference& r,
+                     std::vector<std::uint64_t>& modified) const;
   bool victim_write_due(std::size_t node, const PageFix& f);
   void note_reference(std::size_t node, const Reference& r);
   /// The write path of `page` (plan_write), its disk-cache copy updated when the path passes it.

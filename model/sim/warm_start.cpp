@@ -10,14 +10,14 @@
 //
 // What: before the first arrival, transactions drawn by the mix (and routed as arrivals are) make
 // their references without time: each reference goes through the buffers by the same rules as a
-// timed one (fix_in_buffers, victim_write_due, disk_cache_write, note_reference; FORCE writes
-// its updated pages at the end), but no station is visited and nothing is counted. The pass
-// stops when every buffer level is full or took no new page during a chunk of references
-// (buffers_turned_over, the warm-up rule itself), or at a budget of references. A full LRU buffer
-// holds the most recently used distinct pages of the reference string, so its state is then a
-// steady-state one, up to the modified bits of pages whose timed write-back was still pending.
-// The pass uses its own random stream ("warm-start"), so the timed run's streams are the same as
-// without it.
+// timed one (fix_in_buffers, note_modified, victim_write_due, victim_write, force_write,
+// disk_cache_write, note_reference; FORCE writes its updated pages at the end), but no station is
+// visited and nothing is counted. The pass stops when every buffer level is full or took no new
+// page during a chunk of references (buffers_turned_over, the warm-up rule itself), or at a budget
+// of references. A full LRU buffer holds the most recently used distinct pages of the reference
+// string, so its state is then a steady-state one, up to the modified bits of pages whose timed
+// write-back was still pending. The pass uses its own random stream ("warm-start"), so the timed
+// run's streams are the same as without it.
 #include <algorithm>
 
 #include "model/sim/transaction_engine.hpp"
@@ -59,28 +59,18 @@ void TransactionEngine::warm_buffers(std::uint64_t seed, int replication) {
         if (refs[i].append_pending) references_.place_appends(refs, i, node);
         const Reference& r = refs[i];
         const PageFix f = fix_in_buffers(node, r, false);
-        if (r.update && force_ && !buffers_[node].resident(r.page_partition) &&
-            std::find(updated.begin(), updated.end(), r.page) == updated.end())
-          updated.push_back(r.page);
+        note_modified(node, r, updated);
         if (!f.hs_hit && f.victim && victim_write_due(node, f)) {
           // The victim's write-back (fix_page): only its disk-cache copy is state.
-          const std::uint32_t owner = page_partition(f.victim_page);
-          const auto pool = partition_pool_[owner];
-          if (f.victim_migrated)
-            disk_cache_write(node, pool, WriteBuffer::none, f.victim_page, int(owner), false);
-          else
-            disk_cache_write(node, pool, model_.partitions[owner].allocation.write_buffer,
-                             f.victim_page, int(owner), model_.policies.victim_write_synchronous);
+          const PageWrite w = victim_write(f);
+          disk_cache_write(node, w.pool, w.buffer, f.victim_page, w.owner, w.waited);
         }
         note_reference(node, r);
       }
       for (const std::uint64_t page : updated) {  // FORCE at commit (commit())
         const std::uint32_t owner = page_partition(page);
-        const bool to_eh = force_to_extended_buffer(node, owner);
-        disk_cache_write(
-            node, partition_pool_[owner],
-            to_eh ? WriteBuffer::none : model_.partitions[owner].allocation.write_buffer, page,
-            int(owner), !to_eh);
+        const PageWrite w = force_write(node, owner);
+        disk_cache_write(node, w.pool, w.buffer, page, w.owner, w.waited);
         buffers_[node].force_written(page, owner);
       }
       made += std::max<std::size_t>(1, refs.size());
