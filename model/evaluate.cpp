@@ -164,6 +164,8 @@ struct Point {
   /// Thomasian's alpha at the lock model's operating point, when it reached one (also when alpha
   /// makes it thrash): the maximum-throughput search interpolates it (RateSearch).
   std::optional<double> lock_alpha;
+  /// The lock model's iterations that computed this point (its solves' sum; cost accounting).
+  std::size_t lock_iterations = 0;
   /// Per demand class and model partition, at [c * partitions + p]: the share of the class's
   /// deadlocks whose victim holds (`held`) or requests (`requested`) its lock of the cycle on
   /// p's lock partition (solver/locking LockContention::deadlock_held_on; model/restarts.hpp);
@@ -1783,6 +1785,7 @@ void lock_contention(const Prepared& pr, Point& pt,
   lo.results_when_thrashing = false;  // a thrashing point is only named (saturated)
   lo.sequence_stall_horizon_s = kSequenceStallHorizonS;
   auto lc = solver::locking::analyze_lock_contention(lw, lo);
+  pt.lock_iterations += lc.iterations;
   if (lc.converged && !lc.lock_queue_saturated) pt.lock_alpha = lc.thomasian_alpha;
   if (lc.thrashing) {
     pt.saturated = true;
@@ -2211,6 +2214,7 @@ Point solve_once(const Prepared& pr, double total_rate,
   if (mpl_saturated(pr, nodes, pt)) return pt;
   const MplCut cut{mpl_wait_factors(pr, nodes), mpl_lock_rate_factors(nodes)};
   Point inside = solve_open(pr, total_rate, lock_start, sequence_utilization, aborted, cut);
+  inside.lock_iterations += pt.lock_iterations;
   if (!inside.saturated) mpl_input_queue(pr, inside, total_rate);
   return inside;
 }
@@ -2227,7 +2231,9 @@ Point solve_with_sequence(const Prepared& pr, double total_rate,
   const std::vector<double> utilization = pt.sequence_utilization;
   // From the caller's start, not this solve's state: the second solve's waits are lower, and
   // the iteration is to find the lowest operating point.
-  return solve_once(pr, total_rate, lock_start, utilization, aborted);
+  Point second = solve_once(pr, total_rate, lock_start, utilization, aborted);
+  second.lock_iterations += pt.lock_iterations;
+  return second;
 }
 
 /// Per demand class, the aborted attempts of point `pt`'s deadlock restarts (model/restarts.hpp):
@@ -2894,6 +2900,13 @@ Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
   return pt;
 }
 
+/// A verdict of the lock model that lost its operating point (diverged, or a full lock queue),
+/// as against the loads' saturation or Thomasian's alpha past its threshold.
+bool lock_divergence(const Point& p) {
+  return p.saturated && !p.lock_alpha &&
+         (p.bottleneck.rfind("lock thrashing", 0) == 0 || p.bottleneck.rfind("lock queue", 0) == 0);
+}
+
 /// The maximum-throughput bisection (bisect_rate on "not saturated" with solve_at) replayed:
 /// the same rates in the same order, the same answer and the same point beyond it, in fewer full
 /// solves (issue #16: with 10^4 types each solve is a lock-model solve over 10^4 classes). The
@@ -2905,65 +2918,95 @@ Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
 /// Debit-Credit default thrashes 1-6 TPS below the log disk's 200 TPS), the bisection spends
 /// about 12 of its 18 solves closing in on the rate where Thomasian's alpha reaches its
 /// threshold; that rate is interpolated instead (jump_to_limit) and bracketed by two solves
-/// closer than the bisection resolves, so its remaining steps need no solve. Each solve starts
-/// from the lock state of the highest acceptable rate solved, as the bisection's do.
+/// closer than the bisection resolves, so its remaining steps need no solve. Where the lock model
+/// loses its operating point at a fold instead (a hot granule's queue), the fold is estimated and
+/// approached from below, and the bisection's last bracket is solved (jump_to_fold). Each solve
+/// starts from the lock state of the highest acceptable rate solved, as the bisection's do.
 class RateSearch {
  public:
-  RateSearch(const Prepared& pr, int& solves) : pr_(pr), solves_(solves) {}
+  RateSearch(const Prepared& pr, MaxThroughputSearchCost& cost) : pr_(pr), cost_(cost) {}
 
   /// The bisection's answer; `beyond`: the point at its final upper rate, `below` the one at the
   /// answer (when the answer is not 0).
   double run(Point& beyond, Point& below) {
-    double hi = capacity_bound(pr_);
-    if (!std::isfinite(hi)) hi = 1e9;
-    double lo = 0.0;
-    if (acceptable(hi)) {
-      lo = hi;
+    hi_ = capacity_bound(pr_);
+    if (!std::isfinite(hi_)) hi_ = 1e9;
+    lo_ = 0.0;
+    if (acceptable(hi_)) {
+      lo_ = hi_;
     } else {
-      for (int i = 0; i < 60 && (hi - lo) > 1e-5 * hi; ++i) {
-        const double mid = 0.5 * (lo + hi);
-        (acceptable(mid) ? lo : hi) = mid;
+      for (step_ = 0; step_ < kSteps && !closed(lo_, hi_); ++step_) {
+        const double mid = 0.5 * (lo_ + hi_);
+        (acceptable(mid) ? lo_ : hi_) = mid;
       }
     }
-    beyond = point_at(hi);
-    if (lo > 0) below = point_at(lo);
-    return lo;
+    beyond = point_at(hi_);
+    if (lo_ > 0) below = point_at(lo_);
+    return lo_;
   }
 
  private:
+  /// The bisection's step limit and stopping rule (as bisect_rate).
+  static constexpr int kSteps = 60;
+  static bool closed(double lo, double hi) { return !((hi - lo) > 1e-5 * hi); }
+
   struct Solved {
     double rate = 0.0;
     Point point;
+    /// Acceptable points: the mean lock wait per transaction, the fold's coordinate
+    /// (fold_estimate); kept when the point itself is released.
+    double lock_wait_s = std::numeric_limits<double>::quiet_NaN();
   };
 
-  bool acceptable(double rate) {
+  /// The verdict at `rate` that the solved points imply (the bisection's premise), if any.
+  std::optional<bool> known_verdict(double rate) const {
     if (!ok_.empty() && rate <= ok_.back().rate) return true;
     if (bad_ && rate >= bad_->rate) return false;
+    return std::nullopt;
+  }
+
+  bool acceptable(double rate) {
+    if (const auto known = known_verdict(rate)) return *known;
     Point loads = loads_at(pr_, rate);
     if (loads.saturated) {
       bad_ = Solved{rate, std::move(loads)};
       return false;
     }
     jump_to_limit();
-    if (!ok_.empty() && rate <= ok_.back().rate) return true;
-    if (bad_ && rate >= bad_->rate) return false;
+    jump_to_fold();
+    if (const auto known = known_verdict(rate)) return *known;
     return solve(rate);
   }
 
   /// A full solve at `rate` from the highest acceptable state.
   Point solve_point(double rate) {
-    ++solves_;
-    return solve_probe(pr_, rate, ok_.empty() ? nullptr : ok_.back().point.lock_state.get());
+    return counted(
+        solve_probe(pr_, rate, ok_.empty() ? nullptr : ok_.back().point.lock_state.get()));
+  }
+
+  Point counted(Point p) {
+    ++cost_.solves;
+    cost_.lock_iterations += p.lock_iterations;
+    return p;
   }
 
   /// Records a solved point; true if acceptable.
   bool record(double rate, Point p) {
     const bool fine = !p.saturated;
-    if (fine)
-      ok_.push_back({rate, std::move(p)});
-    else
+    if (fine) {
+      const double lock_wait_s = mean_lock_wait_s(p);
+      ok_.push_back({rate, std::move(p), lock_wait_s});
+    } else {
       bad_ = Solved{rate, std::move(p)};
+    }
     return fine;
+  }
+
+  double mean_lock_wait_s(const Point& p) const {
+    double wait_s = 0.0;
+    for (std::size_t c = 0; c < p.types.size(); ++c)
+      wait_s += pr_.class_share[c] * p.types[c].breakdown.lock_wait_s;
+    return wait_s;
   }
 
   bool solve(double rate) {
@@ -3044,6 +3087,110 @@ class RateSearch {
     return std::isfinite(rate) ? std::optional<double>(rate) : std::nullopt;
   }
 
+  /// Where the lock model loses its operating point at a fold rather than by Thomasian's alpha
+  /// (a hot granule's queue: the 10^4-partition real load, issue #16), the bisection spends most
+  /// of its solves beyond the fold, each a divergence that passes slowly by the vanished point
+  /// (40-100 lock iterations against 15 below it). Once a solve has diverged, the fold is
+  /// estimated from the highest acceptable points (fold_estimate), the bisection's remaining
+  /// steps are replayed as if the fold were there, and the two rates that would end it are solved:
+  /// first the last acceptable one (cheap; it also improves the estimate), then the first
+  /// saturated one. When both verdicts are as predicted, every remaining step is decided by them.
+  /// A wrong prediction costs the probe's solve and is a verdict like any other; after a
+  /// saturated probe where acceptance was predicted (the estimate was high) no probe follows
+  /// until a new acceptable point exists. An acceptable probe counts only if its lock wait lies
+  /// on the estimated branch (within kFoldAgreement of the waits' span): a model with several
+  /// lock operating points (page-locked HISTORY, issue #13) finds another one from a start below,
+  /// and then the bisection decides alone, as in jump_to_limit.
+  void jump_to_fold() {
+    constexpr int kFoldProbes = 12;
+    while (fold_probes_ < kFoldProbes && bad_ && lock_divergence(bad_->point) && !ok_.empty() &&
+           ok_.back().rate != fold_stalled_at_) {
+      const auto fold = fold_estimate();
+      if (!fold) return;
+      const auto [lo, hi] = bracket_if_fold_at(fold->rate);
+      double probe = 0.0;
+      if (!known_verdict(lo))
+        probe = lo;
+      else if (!known_verdict(hi))
+        probe = hi;
+      else
+        return;  // the prediction holds already: the bisection's remaining steps need no solve
+      ++fold_probes_;
+      Point loads = loads_at(pr_, probe);
+      Point p = loads.saturated ? std::move(loads) : solve_point(probe);
+      if (!p.saturated && !fold->on_branch(probe, mean_lock_wait_s(p))) {
+        fold_stalled_at_ = ok_.back().rate;  // another operating point: leave it to the bisection
+        return;
+      }
+      if (!p.saturated) release_passed_points();
+      // Saturated where acceptance was predicted: the estimate was high. Saturated at `hi`: the
+      // bracket is closed (the next round returns). Acceptable: a new point to estimate from.
+      if (!record(probe, std::move(p)) && probe == lo) fold_stalled_at_ = ok_.back().rate;
+    }
+  }
+
+  /// The parabola rate(w) = r0 + d01 (w - w0) + c (w - w0)(w - w1) through the three highest
+  /// acceptable points (w: mean lock wait) and its vertex, the estimated fold.
+  struct Fold {
+    double r0, w0, w1, d01, c;
+    double rate;    ///< at the vertex
+    double wait_s;  ///< at the vertex
+    double span_s;  ///< the waits' span: vertex minus lowest of the three points
+    double rate_at(double w) const { return r0 + d01 * (w - w0) + c * (w - w0) * (w - w1); }
+    /// The lower branch's wait at `rate` < the vertex's rate.
+    double wait_at(double rate_below) const {
+      return wait_s - std::sqrt(std::max(0.0, (rate - rate_below) / -c));
+    }
+    bool on_branch(double rate_probe, double w) const {
+      return std::abs(w - wait_at(rate_probe)) <= kFoldAgreement * span_s;
+    }
+  };
+  static constexpr double kFoldAgreement = 0.25;
+
+  /// Near a fold (saddle-node) of the lock model's fixed-point equation, every quantity of the
+  /// operating point follows x_f - x ~ sqrt(rate_f - rate) (the normal form x' = mu - x^2:
+  /// Strogatz, Nonlinear Dynamics and Chaos, 2nd ed., §3.1; Kuznetsov, Elements of Applied
+  /// Bifurcation Theory, 3rd ed., §3.2). So the rate is a parabola in the mean lock wait, with
+  /// its maximum at the fold: the vertex of the parabola through the three highest acceptable
+  /// points, when their waits rise with the rate and it opens downwards.
+  std::optional<Fold> fold_estimate() const {
+    if (ok_.size() < 3) return std::nullopt;
+    const Solved& p0 = ok_[ok_.size() - 1];
+    const Solved& p1 = ok_[ok_.size() - 2];
+    const Solved& p2 = ok_[ok_.size() - 3];
+    if (!(p0.lock_wait_s > p1.lock_wait_s && p1.lock_wait_s > p2.lock_wait_s))
+      return std::nullopt;  // NaN (not recorded) or not rising
+    Fold f{};
+    f.r0 = p0.rate;
+    f.w0 = p0.lock_wait_s;
+    f.w1 = p1.lock_wait_s;
+    f.d01 = (p0.rate - p1.rate) / (p0.lock_wait_s - p1.lock_wait_s);
+    const double d12 = (p1.rate - p2.rate) / (p1.lock_wait_s - p2.lock_wait_s);
+    f.c = (f.d01 - d12) / (p0.lock_wait_s - p2.lock_wait_s);
+    if (!(f.c < 0)) return std::nullopt;
+    // d rate / dw = d01 + c (2 w - w0 - w1) = 0
+    f.wait_s = 0.5 * (p0.lock_wait_s + p1.lock_wait_s) - 0.5 * f.d01 / f.c;
+    f.rate = f.rate_at(f.wait_s);
+    f.span_s = f.wait_s - p2.lock_wait_s;
+    if (!std::isfinite(f.rate) || !(f.wait_s > p0.lock_wait_s) || !(f.rate > p0.rate) ||
+        !(f.rate < bad_->rate))
+      return std::nullopt;
+    return f;
+  }
+
+  /// The bracket the bisection ends with from its current state if every rate it has not
+  /// decided is acceptable below `fold` and saturated from it on: the same midpoints, computed
+  /// the same way.
+  std::pair<double, double> bracket_if_fold_at(double fold) const {
+    double lo = lo_, hi = hi_;
+    for (int i = step_; i < kSteps && !closed(lo, hi); ++i) {
+      const double mid = 0.5 * (lo + hi);
+      const auto known = known_verdict(mid);
+      ((known ? *known : mid < fold) ? lo : hi) = mid;
+    }
+    return {lo, hi};
+  }
+
   /// The point at a rate the bisection ended on: the solved one, or a solve (the loads' when
   /// they saturate), starting from the highest acceptable state below it.
   Point point_at(double rate) {
@@ -3055,8 +3202,7 @@ class RateSearch {
     const solver::locking::LockIterationState* start = nullptr;
     for (const auto& q : ok_)
       if (q.rate < rate) start = q.point.lock_state.get();
-    ++solves_;
-    Point p = solve_probe(pr_, rate, start);
+    Point p = counted(solve_probe(pr_, rate, start));
     // Saturated by the premise (a lower rate was); were it not, the lower rate's verdict names
     // the limit rather than "none".
     if (!p.saturated && bad_ && bad_->rate < rate) return std::move(bad_->point);
@@ -3064,29 +3210,35 @@ class RateSearch {
   }
 
   const Prepared& pr_;
-  int& solves_;
+  MaxThroughputSearchCost& cost_;
   std::vector<Solved> ok_;     ///< acceptable rates solved, ascending
   std::optional<Solved> bad_;  ///< the lowest saturated rate seen
   int jumps_ = 0;
   double jumped_lo_ = -1.0, jumped_hi_ = -1.0;
+  int fold_probes_ = 0;
+  double fold_stalled_at_ = -1.0;  ///< ok_.back().rate when a fold probe failed
+  double lo_ = 0.0, hi_ = 0.0;     ///< the bisection's bracket
+  int step_ = 0;                   ///< and its step
 };
 
 double max_sustainable_rate(const Prepared& pr, const EvaluateOptions& options, Point& beyond,
                             Point& below) {
-  int solves = 0;
+  MaxThroughputSearchCost cost;
   double rate = 0.0;
   if (options.plain_max_throughput_search) {
-    const auto solve = [&solves](const Prepared& p, double r,
-                                 const solver::locking::LockIterationState* start) {
-      ++solves;
-      return solve_probe(p, r, start);
+    const auto solve = [&cost](const Prepared& p, double r,
+                               const solver::locking::LockIterationState* start) {
+      Point pt = solve_probe(p, r, start);
+      ++cost.solves;
+      cost.lock_iterations += pt.lock_iterations;
+      return pt;
     };
     rate = bisect_rate(
         pr, [](const Point& p) { return !p.saturated; }, &beyond, solve, &below);
   } else {
-    rate = RateSearch(pr, solves).run(beyond, below);
+    rate = RateSearch(pr, cost).run(beyond, below);
   }
-  if (options.max_throughput_solves) *options.max_throughput_solves = solves;
+  if (options.max_throughput_cost) *options.max_throughput_cost = cost;
   return rate;
 }
 

@@ -15,20 +15,21 @@ namespace {
 
 struct Searched {
   Evaluation evaluation;
-  int solves = 0;
+  MaxThroughputSearchCost cost;
 };
 
 Searched search(const nlohmann::json& doc, bool plain) {
   Searched s;
   EvaluateOptions o;
   o.plain_max_throughput_search = plain;
-  o.max_throughput_solves = &s.solves;
+  o.max_throughput_cost = &s.cost;
   s.evaluation = evaluate(parse_model(doc), o);
   return s;
 }
 
-/// Both searches on one model; returns {plain solves, new solves}.
-std::pair<int, int> compare_searches(const nlohmann::json& doc) {
+/// Both searches on one model; returns {plain cost, new cost}.
+std::pair<MaxThroughputSearchCost, MaxThroughputSearchCost> compare_searches(
+    const nlohmann::json& doc) {
   const Searched plain = search(doc, true);
   const Searched fast = search(doc, false);
   REQUIRE(plain.evaluation.max_throughput_per_s);
@@ -40,10 +41,13 @@ std::pair<int, int> compare_searches(const nlohmann::json& doc) {
   CHECK(*fast.evaluation.max_throughput_per_s == limit);
   CHECK(fast.evaluation.max_throughput_limited_by == plain.evaluation.max_throughput_limited_by);
   CHECK(to_json(fast.evaluation) == to_json(plain.evaluation));
-  CHECK(fast.solves <= plain.solves + 6);  // at most 3 probes of 2 solves dropped
-  MESSAGE(plain.evaluation.max_throughput_limited_by << ": " << plain.solves << " -> "
-                                                     << fast.solves << " solves");
-  return {plain.solves, fast.solves};
+  // Probes that are dropped or do not end the bisection cost solves: at most 6 on these models.
+  CHECK(fast.cost.solves <= plain.cost.solves + 6);
+  MESSAGE(plain.evaluation.max_throughput_limited_by
+          << ": " << plain.cost.solves << " -> " << fast.cost.solves << " solves, "
+          << plain.cost.lock_iterations << " -> " << fast.cost.lock_iterations
+          << " lock iterations");
+  return {plain.cost, fast.cost};
 }
 
 }  // namespace
@@ -52,8 +56,8 @@ TEST_CASE("max throughput search: thrashing near the log disk's capacity takes f
   // The default and its type repeated: Thomasian's alpha crosses 0.226 a few TPS below the log
   // disk's 200 TPS; the bisection needs 18 solves.
   for (const auto& doc : {default_model(), repeated_types(50)}) {
-    const auto solves = compare_searches(doc);
-    CHECK(solves.second <= solves.first - 5);
+    const auto cost = compare_searches(doc);
+    CHECK(cost.second.solves <= cost.first.solves - 5);
   }
 }
 
@@ -70,7 +74,26 @@ TEST_CASE("max throughput search: several lock operating points, the probes are 
   // Page-locked HISTORY (issue #13): from a start on the lower branch a probe beyond its fold
   // finds another operating point (alpha 0.12, or 0.22 at 195 TPS where the bisection's own
   // steps thrash); the dropped probes cost solves, never the answer.
-  const auto solves = compare_searches(
+  const auto cost = compare_searches(
       with(default_model(), {{"database.partitions[HISTORY].lock_granularity", "page"}}));
-  CHECK(solves.second <= solves.first + 6);
+  CHECK(cost.second.solves <= cost.first.solves + 6);
+}
+
+TEST_CASE("max throughput search: a hot granule's lock queue, the fold probed from below") {
+  // The real load split into many partitions (bench/scaling_models.py's parts-N, issue #16): a
+  // hot granule's lock queue makes the lock model lose its operating point at a fold, and the
+  // bisection's solves beyond it diverge slowly (40-100 lock iterations against about 15 below
+  // it). The fold, estimated from the acceptable points, is approached from below and the
+  // bisection's last bracket solved. Measured: 536 -> 395 and 555 -> 263 lock iterations.
+  for (const int partitions : {13, 200}) {
+    MESSAGE(partitions << " partitions");
+    const auto cost = compare_searches(split_partitions(partitions, 2));
+    CHECK(static_cast<double>(cost.second.lock_iterations) <=
+          0.8 * static_cast<double>(cost.first.lock_iterations));
+  }
+  // The real load itself (12 types, 13 partitions): its lock thrashing on P5 near the log disk,
+  // 2,388 -> 938 lock iterations.
+  const auto cost = compare_searches(example("real_load.json"));
+  CHECK(static_cast<double>(cost.second.lock_iterations) <=
+        0.5 * static_cast<double>(cost.first.lock_iterations));
 }

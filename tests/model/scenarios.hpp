@@ -59,6 +59,35 @@ inline nlohmann::json repeated_types(int n) {
   return doc;
 }
 
+/// The real load (Tab. 6-5) with its 13 partitions split into `n` copies that share the
+/// records, its first `types` types referencing every copy with shares 1 + k % 5: the model of
+/// bench/scaling_models.py's parts-N (a hot granule's lock queue limits it).
+inline nlohmann::json split_partitions(int n, int types) {
+  nlohmann::json doc = example("real_load.json");
+  const nlohmann::json parts = doc["database"]["partitions"];
+  nlohmann::json split = nlohmann::json::array();
+  for (int k = 0; k < n; ++k) {
+    nlohmann::json p = parts[static_cast<std::size_t>(k) % parts.size()];
+    p["name"] = "Q" + std::to_string(k);
+    p.erase("clustered_with");
+    const double records = p.at("records").get<double>() * static_cast<double>(parts.size()) / n;
+    p["records"] = records < 1.0 ? 1.0 : records;
+    split.push_back(p);
+  }
+  doc["database"]["partitions"] = split;
+  nlohmann::json kept = nlohmann::json::array();
+  for (int t = 0; t < types; ++t) {
+    nlohmann::json type = doc["workload"]["transaction_types"][static_cast<std::size_t>(t)];
+    nlohmann::json shares = nlohmann::json::object();
+    for (int k = 0; k < n; ++k) shares["Q" + std::to_string(k)] = 1.0 + k % 5;
+    type["reference_shares"] = shares;
+    type.erase("update_shares");
+    kept.push_back(type);
+  }
+  doc["workload"]["transaction_types"] = kept;
+  return doc;
+}
+
 /// Sets a value for every Debit-Credit partition (BRANCH, TELLER, ACCOUNT, HISTORY).
 inline Sets all_partitions(const std::string& sub_path, const nlohmann::json& value) {
   Sets s;
