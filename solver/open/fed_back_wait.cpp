@@ -11,9 +11,17 @@
 namespace tpeval::solver::open {
 namespace {
 
-/// log of the standard normal upper tail, accurate far out (asymptotic series beyond 20).
-double log_normal_tail(double z) {
-  if (z < 20.0) return std::log(0.5 * std::erfc(z / std::numbers::sqrt2));
+/// Below this the standard normal upper tail is taken from erfc directly; beyond it (where it is
+/// below 3e-89 and its product with e^{2x} needs logarithms) from the asymptotic series.
+constexpr double kTailSeriesFrom = 20.0;
+
+/// The standard normal upper tail Phi^c(z), for z < kTailSeriesFrom.
+double normal_tail(double z) {
+  return 0.5 * std::erfc(z / std::numbers::sqrt2);
+}
+
+/// log Phi^c(z) for z >= kTailSeriesFrom (the asymptotic series, Abramowitz & Stegun 26.2.12).
+double log_normal_tail_far(double z) {
   const double z2 = z * z;
   return -0.5 * z2 - std::log(z * std::sqrt(2.0 * std::numbers::pi)) +
          std::log1p(-1.0 / z2 + 3.0 / (z2 * z2));
@@ -21,15 +29,22 @@ double log_normal_tail(double z) {
 
 /// E[Z(t) | Z(0) = x] for canonical RBM: the integral over y of P(Z(t) > y) = Phi^c((y - x +
 /// t) / sqrt t) + e^{-2y} Phi((t - x - y) / sqrt t) (Harrison 1985 §1.8), done in closed form.
+/// The fed-back waits evaluate it 16 times per visit and step (issue #16: a third of a 2,000-
+/// class cluster's evaluation), so the tails are taken without a logarithm where they cannot
+/// underflow: b = (t + x) / sqrt t >= 2 sqrt x, so b < kTailSeriesFrom means x < 100 and e^{2x}
+/// Phi^c(b) is a product of two finite numbers.
 double rbm_mean_from(double t, double x) {
   if (t <= 0.0) return x;
   const double rt = std::sqrt(t);
   const double a = (t - x) / rt;
-  const double upper = std::exp(log_normal_tail(a));  // Phi^c(a)
+  const double upper =
+      a < kTailSeriesFrom ? normal_tail(a) : std::exp(log_normal_tail_far(a));  // Phi^c(a)
   const double density = std::exp(-0.5 * a * a) / std::sqrt(2.0 * std::numbers::pi);
   const double first = rt * (density - a * upper);
-  const double second =
-      0.5 * (1.0 - upper) - 0.5 * std::exp(2.0 * x + log_normal_tail((t + x) / rt));
+  const double b = (t + x) / rt;
+  const double reflected = b < kTailSeriesFrom ? std::exp(2.0 * x) * normal_tail(b)
+                                               : std::exp(2.0 * x + log_normal_tail_far(b));
+  const double second = 0.5 * (1.0 - upper) - 0.5 * reflected;
   return std::max(0.0, first + second);
 }
 
