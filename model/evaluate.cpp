@@ -2917,8 +2917,9 @@ bool lock_divergence(const Point& p) {
 /// Where locks thrash before a server saturates (lock holding grows with its queueing: the
 /// Debit-Credit default thrashes 1-6 TPS below the log disk's 200 TPS), the bisection spends
 /// about 12 of its 18 solves closing in on the rate where Thomasian's alpha reaches its
-/// threshold; that rate is interpolated instead (jump_to_limit) and bracketed by two solves
-/// closer than the bisection resolves, so its remaining steps need no solve. Where the lock model
+/// threshold; that rate is interpolated instead (jump_to_limit), and the two rates the bisection
+/// would end with, were the limit there, are solved, so its remaining steps - and the points at
+/// its answer and beyond it - need no solve. Where the lock model
 /// loses its operating point at a fold instead (a hot granule's queue), the fold is estimated and
 /// approached from below, and the bisection's last bracket is solved (jump_to_fold). Each solve
 /// starts from the lock state of the highest acceptable rate solved, as the bisection's do.
@@ -3027,16 +3028,18 @@ class RateSearch {
     }
   }
 
-  /// Probes just below and just above the rate at which Thomasian's alpha reaches its
-  /// thrashing threshold, estimated from the solved points nearest to it, once per new bracket,
-  /// at most kJumps times, once a solve has thrashed. A probe counts only if its alpha is that
-  /// threshold (within kAgreement): then alpha is continuous up to it, and the probe lies where the
-  /// bisection would find the same verdict. A model with several lock operating points (a
-  /// page-locked append partition, issue #13) can give another alpha there, from a start below
-  /// (another branch); such a probe is dropped, so the bisection's own steps decide, as without it.
+  /// Probes the rate at which Thomasian's alpha reaches its thrashing threshold, estimated from
+  /// the solved points nearest to it, once per new bracket, at most kJumps times, once a solve has
+  /// thrashed: the bisection's remaining steps are replayed as if the limit were there, and the
+  /// two rates that would end it are solved (the acceptable one first), so that when both verdicts
+  /// come as predicted no further step, nor the points at the answer and beyond it, needs a solve.
+  /// A probe counts only if its alpha is that threshold (within kAgreement): then alpha is
+  /// continuous up to it, and the probe lies where the bisection would find the same verdict. A
+  /// model with several lock operating points (a page-locked append partition, issue #13) can
+  /// give another alpha there, from a start below (another branch); such a probe is dropped, so
+  /// the bisection's own steps decide, as without it.
   void jump_to_limit() {
     constexpr int kJumps = 3;
-    constexpr double kMargin = 1e-6;     // of the rate: well inside the bisection's 1e-5
     constexpr double kAgreement = 5e-3;  // of the threshold
     // Only across the crossing (a solved rate whose alpha thrashed): extrapolated from below
     // alone, the estimate is far off and the probes are wasted.
@@ -3052,8 +3055,9 @@ class RateSearch {
     const auto agrees = [threshold](const Point& p) {
       return p.lock_alpha && std::abs(*p.lock_alpha / threshold - 1.0) <= kAgreement;
     };
-    for (const double rate : {*limit * (1.0 - kMargin), *limit * (1.0 + kMargin)}) {
-      if (rate <= ok_.back().rate || rate >= bad_->rate) continue;
+    const auto [lo, hi] = bracket_if_limit_at(*limit);
+    for (const double rate : {lo, hi}) {
+      if (known_verdict(rate)) continue;
       Point p = solve_point(rate);
       if (!agrees(p) || !record(rate, std::move(p))) return;
     }
@@ -3107,7 +3111,7 @@ class RateSearch {
            ok_.back().rate != fold_stalled_at_) {
       const auto fold = fold_estimate();
       if (!fold) return;
-      const auto [lo, hi] = bracket_if_fold_at(fold->rate);
+      const auto [lo, hi] = bracket_if_limit_at(fold->rate);
       double probe = 0.0;
       if (!known_verdict(lo))
         probe = lo;
@@ -3179,14 +3183,14 @@ class RateSearch {
   }
 
   /// The bracket the bisection ends with from its current state if every rate it has not
-  /// decided is acceptable below `fold` and saturated from it on: the same midpoints, computed
+  /// decided is acceptable below `limit` and saturated from it on: the same midpoints, computed
   /// the same way.
-  std::pair<double, double> bracket_if_fold_at(double fold) const {
+  std::pair<double, double> bracket_if_limit_at(double limit) const {
     double lo = lo_, hi = hi_;
     for (int i = step_; i < kSteps && !closed(lo, hi); ++i) {
       const double mid = 0.5 * (lo + hi);
       const auto known = known_verdict(mid);
-      ((known ? *known : mid < fold) ? lo : hi) = mid;
+      ((known ? *known : mid < limit) ? lo : hi) = mid;
     }
     return {lo, hi};
   }

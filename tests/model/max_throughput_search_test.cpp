@@ -54,10 +54,11 @@ std::pair<MaxThroughputSearchCost, MaxThroughputSearchCost> compare_searches(
 
 TEST_CASE("max throughput search: thrashing near the log disk's capacity takes fewer solves") {
   // The default and its type repeated: Thomasian's alpha crosses 0.226 a few TPS below the log
-  // disk's 200 TPS; the bisection needs 18 solves.
+  // disk's 200 TPS; the bisection needs 18 solves, the search 10 and 9: its probes are the
+  // bisection's last bracket, so the points at its answer and beyond it need no solve of their own.
   for (const auto& doc : {default_model(), repeated_types(50)}) {
     const auto cost = compare_searches(doc);
-    CHECK(cost.second.solves <= cost.first.solves - 5);
+    CHECK(cost.second.solves <= cost.first.solves - 8);
   }
 }
 
