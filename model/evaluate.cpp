@@ -2782,6 +2782,68 @@ Point loads_at(const Prepared& pr, double total_rate,
   return loads_with(pr, total_rate, {});
 }
 
+/// The rate searches' bisection (bisect_rate, and the searches that replay it: RateSearch,
+/// ClosedSearch): at most kBisectionSteps halvings, until the bracket is within 1e-5 of its
+/// upper end.
+constexpr int kBisectionSteps = 60;
+bool bisection_closed(double lo, double hi) {
+  return !((hi - lo) > 1e-5 * hi);
+}
+
+/// The bracket the bisection ends with from [lo, hi] at step `step` if every rate `known` does
+/// not decide is acceptable below `limit` and not from it on: the same midpoints, computed the
+/// same way (the searches' probes solve its two ends, so that their verdicts decide every
+/// remaining step when the limit is right).
+template <class Known>
+std::pair<double, double> bisection_end(double lo, double hi, int step, const Known& known,
+                                        double limit) {
+  for (int i = step; i < kBisectionSteps && !bisection_closed(lo, hi); ++i) {
+    const double mid = 0.5 * (lo + hi);
+    const std::optional<bool> verdict = known(mid);
+    ((verdict ? *verdict : mid < limit) ? lo : hi) = mid;
+  }
+  return {lo, hi};
+}
+
+/// x at y = target by Lagrange interpolation of x over y through `points` (y, x): inverse
+/// interpolation, a secant through two points, inverse quadratic through three (the searches'
+/// estimates of where alpha reaches its threshold or the terminals' load is met); nullopt when
+/// two y coincide or the result is not finite.
+std::optional<double> inverse_interpolation(const std::vector<std::pair<double, double>>& points,
+                                            double target) {
+  if (points.size() < 2) return std::nullopt;
+  double x = 0.0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    double weight = 1.0;
+    for (std::size_t j = 0; j < points.size(); ++j) {
+      if (j == i) continue;
+      if (points[i].first == points[j].first) return std::nullopt;
+      weight *= (target - points[j].first) / (points[i].first - points[j].first);
+    }
+    x += weight * points[i].second;
+  }
+  return std::isfinite(x) ? std::optional<double>(x) : std::nullopt;
+}
+
+/// The rate at which Thomasian's alpha reaches its thrashing threshold: inverse quadratic
+/// interpolation of the rate over 1 / alpha (nearly linear in the rate when a server's queueing
+/// drives the holding times: 1 / alpha shrinks with the server's idle share) through the lowest
+/// saturated rate solved, when its alpha is known (`saturated`: rate, alpha), and the highest
+/// acceptable ones (`acceptable`: rate and alpha, highest first; up to the first without an
+/// alpha, whose iteration did not converge), three points at most.
+std::optional<double> alpha_threshold_rate(
+    const std::optional<std::pair<double, double>>& saturated,
+    const std::vector<std::pair<double, std::optional<double>>>& acceptable) {
+  std::vector<std::pair<double, double>> pts;  // (1 / alpha, rate)
+  if (saturated && saturated->second > 0)
+    pts.emplace_back(1.0 / saturated->second, saturated->first);
+  for (const auto& [rate, alpha] : acceptable) {
+    if (pts.size() >= 3 || !alpha || !(*alpha > 0)) break;
+    pts.emplace_back(1.0 / *alpha, rate);
+  }
+  return inverse_interpolation(pts, 1.0 / solver::locking::thomasian_alpha_threshold());
+}
+
 /// The largest total arrival rate (same mix) at which `acceptable` holds for the point `at`
 /// computes, by bisection below the linear capacity bound; also the point just beyond it and
 /// (`below`, when it was computed) the point at the rate returned. Each point's lock model starts
@@ -2803,7 +2865,7 @@ double bisect_rate(const Prepared& pr, Acceptable acceptable, Point* beyond, At 
     // a finite CPU, kept for safety).
     lo = hi;
   } else {
-    for (int i = 0; i < 60 && (hi - lo) > 1e-5 * hi; ++i) {
+    for (int i = 0; i < kBisectionSteps && !bisection_closed(lo, hi); ++i) {
       const double mid = 0.5 * (lo + hi);
       Point p = at(pr, mid, have_lo ? at_lo.lock_state.get() : nullptr);
       if (!acceptable(p)) {
@@ -2882,22 +2944,200 @@ void add_closed_excess(const Point& beyond, double excess_s, Point& pt) {
   pt.bottleneck = beyond.bottleneck;
 }
 
+/// solve_closed's bisection (bisect_rate on "fits" with closed_point) replayed: the same rates in
+/// the same order and the same answer, in fewer solves (issue #16: 10^4 types with 1,000
+/// terminals took twice the open evaluation). Where the terminals' load is reached below
+/// saturation, the answer is the root of g(X) = X (R(X) + Z) - N, a smooth increasing function;
+/// from the solved points it is interpolated (secant, or inverse quadratic through three), the
+/// bisection's remaining steps are replayed as if the root were there, and the two rates that
+/// would end it are solved (the fitting one first) - as RateSearch does with its limits. When
+/// both verdicts come as predicted, every remaining step is decided by them (a rate at or below
+/// a solved fitting one fits, one at or above a solved misfit does not: the bisection's premise).
+/// A wrong prediction is a solve like any other; at most kProbes. Each solve starts from the lock
+/// state of the highest fitting rate solved, as the bisection's do.
+template <class At>
+class ClosedSearch {
+ public:
+  /// `at`: the point at a throughput (closed_point for the N terminals), from a lock state.
+  ClosedSearch(const Prepared& pr, long n, double think_s, const At& at)
+      : pr_(pr), n_(static_cast<double>(n)), think_s_(think_s), at_(at) {}
+
+  /// The bisection's answer; `beyond`: the point at its final upper rate.
+  double run(Point& beyond) {
+    hi_ = capacity_bound(pr_);
+    if (!std::isfinite(hi_)) hi_ = 1e9;
+    lo_ = 0.0;
+    // bisect_rate solves its upper end first, from zero waits; `beyond` is the point at its
+    // final upper end (this one when it fits).
+    Point top = solve(hi_, nullptr);
+    if (fits(hi_, top)) {
+      lo_ = hi_;
+      beyond = std::move(top);
+      return lo_;
+    }
+    for (step_ = 0; step_ < kBisectionSteps && !bisection_closed(lo_, hi_); ++step_) {
+      const double mid = 0.5 * (lo_ + hi_);
+      (decide(mid) ? lo_ : hi_) = mid;
+    }
+    // The final upper end is the lowest misfit solved, unless a probe below it decided it.
+    beyond = hi_ == bad_rate_ ? std::move(bad_point_) : solve(hi_, ok_state_.get());
+    return lo_;
+  }
+
+ private:
+  static constexpr int kProbes = 6;
+
+  Point solve(double x, const solver::locking::LockIterationState* start) {
+    return at_(pr_, x, start);
+  }
+
+  /// Records the verdict of a point solved at `x`; true if it fits (else `p` is moved from).
+  bool fits(double x, Point& p) {
+    const bool saturated = p.saturated;
+    const double g = saturated ? 0.0 : point_rate(p) * (point_response_s(pr_, p) + think_s_) - n_;
+    if (!saturated) solved_.push_back({x, g, p.lock_alpha});
+    if (!saturated && g <= 0) {
+      if (x > ok_rate_) {
+        ok_rate_ = x;
+        ok_state_ = p.lock_state;
+      }
+      return true;
+    }
+    if (x < bad_rate_) {
+      bad_rate_ = x;
+      bad_point_ = std::move(p);
+    }
+    return false;
+  }
+
+  std::optional<bool> known_verdict(double x) const {
+    if (x <= ok_rate_) return true;
+    if (x >= bad_rate_) return false;
+    return std::nullopt;
+  }
+
+  bool decide(double x) {
+    if (const auto known = known_verdict(x)) return *known;
+    jump_to_root();
+    if (const auto known = known_verdict(x)) return *known;
+    Point p = solve(x, ok_state_.get());
+    return fits(x, p);
+  }
+
+  /// The probes: the bisection's last bracket under the interpolated bound, the fitting end
+  /// first.
+  void jump_to_root() {
+    while (probes_ < kProbes && solved_.size() != stalled_at_) {
+      // The first bound the load meets: the terminals' load, or saturation by alpha.
+      auto root = root_estimate();
+      if (const auto saturation = saturation_estimate())
+        root = root ? std::min(*root, *saturation) : *saturation;
+      if (!root) return;
+      const auto [lo, hi] = bisection_end(
+          lo_, hi_, step_, [this](double x) { return known_verdict(x); }, *root);
+      double probe = 0.0;
+      if (!known_verdict(lo))
+        probe = lo;
+      else if (!known_verdict(hi))
+        probe = hi;
+      else
+        return;  // the prediction holds: the remaining steps need no solve
+      ++probes_;
+      const std::size_t seen = solved_.size();
+      Point p = solve(probe, ok_state_.get());
+      const bool fit = fits(probe, p);
+      // A misfit where a fit was predicted, and nothing new to interpolate from (saturated):
+      // leave the rest to the bisection until a new point is solved.
+      if ((!fit && probe == lo) || solved_.size() == seen) stalled_at_ = solved_.size();
+    }
+  }
+
+  /// The root of g by inverse interpolation through the (up to) three solved points nearest to
+  /// the bracket: the highest with g <= 0 and the lowest with g > 0 first. Only inside the
+  /// bracket of the solved verdicts.
+  std::optional<double> root_estimate() const {
+    std::vector<std::pair<double, double>> pts;  // (g, x)
+    const Solved* below = nullptr;
+    const Solved* above = nullptr;
+    for (const auto& q : solved_) {
+      if (q.g <= 0 && (!below || q.x > below->x)) below = &q;
+      if (q.g > 0 && (!above || q.x < above->x)) above = &q;
+    }
+    if (below) pts.emplace_back(below->g, below->x);
+    if (above) pts.emplace_back(above->g, above->x);
+    // A third: the next fitting point below (or, without a misfit, the two highest fitting).
+    const Solved* third = nullptr;
+    for (const auto& q : solved_)
+      if (q.g <= 0 && below && q.x < below->x && (!third || q.x > third->x)) third = &q;
+    if (third) pts.emplace_back(third->g, third->x);
+    const auto root = inverse_interpolation(pts, 0.0);
+    if (!root || !(*root > ok_rate_) || !(*root < bad_rate_)) return std::nullopt;
+    return root;
+  }
+
+  struct Solved {
+    double x = 0.0;
+    double g = 0.0;  ///< X (R + Z) - N, of an unsaturated point
+    std::optional<double> alpha;
+  };
+
+  /// Where the terminals' load saturates the system by Thomasian's alpha before it is met (the
+  /// lowest misfit solved thrashed by alpha): where alpha reaches its threshold, as RateSearch
+  /// estimates it (alpha_threshold_rate).
+  std::optional<double> saturation_estimate() const {
+    if (!bad_point_.saturated || !bad_point_.lock_alpha) return std::nullopt;
+    std::vector<std::pair<double, std::optional<double>>> fitting;
+    for (const auto& q : solved_)
+      if (q.g <= 0) fitting.emplace_back(q.x, q.alpha);
+    std::sort(fitting.begin(), fitting.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    const auto limit =
+        alpha_threshold_rate(std::make_pair(bad_rate_, *bad_point_.lock_alpha), fitting);
+    if (!limit || !(*limit > ok_rate_) || !(*limit < bad_rate_)) return std::nullopt;
+    return limit;
+  }
+
+  const Prepared& pr_;
+  const double n_;
+  const double think_s_;
+  const At& at_;
+  double lo_ = 0.0, hi_ = 0.0;  ///< the bisection's bracket
+  int step_ = 0;                ///< and its step
+  double ok_rate_ = 0.0;        ///< the highest fitting rate solved (0 fits: the bracket's end)
+  double bad_rate_ = std::numeric_limits<double>::infinity();  ///< the lowest misfit solved
+  std::shared_ptr<const solver::locking::LockIterationState> ok_state_;
+  Point bad_point_;
+  std::vector<Solved> solved_;
+  int probes_ = 0;
+  std::size_t stalled_at_ = static_cast<std::size_t>(-1);
+};
+
 /// Terminals (closed workload): the throughput X with X = N / (R(X) + Z) (the interactive
 /// response-time law, QSP §3.3.3). X (R(X) + Z) grows with X, so X is found by bisection below
-/// the capacity bound. When locks thrash (or the MPL queue saturates) before the terminals' load
-/// is reached, the point is saturated with that bottleneck. `throughput` receives X.
-Point solve_closed(const Prepared& pr, const Terminals& t, double& throughput) {
+/// the capacity bound (ClosedSearch). When locks thrash (or the MPL queue saturates) before the
+/// terminals' load is reached, the point is saturated with that bottleneck. `throughput` receives
+/// X.
+Point solve_closed(const Prepared& pr, const Terminals& t, const EvaluateOptions& options,
+                   double& throughput) {
   const long n = t.count;
   const double z = t.think_time_ms / 1000.0;
-  const auto at = [n](const Prepared& p, double x,
-                      const solver::locking::LockIterationState* start) {
+  int solves = 0;
+  const auto at = [n, &solves](const Prepared& p, double x,
+                               const solver::locking::LockIterationState* start) {
+    ++solves;
     return closed_point(p, x, n, start);
   };
-  const auto fits = [&pr, n, z](const Point& p) {
-    return !p.saturated && point_rate(p) * (point_response_s(pr, p) + z) <= static_cast<double>(n);
-  };
   Point beyond;
-  throughput = bisect_rate(pr, fits, &beyond, at);
+  if (options.plain_rate_searches) {
+    const auto fits = [&pr, n, z](const Point& p) {
+      return !p.saturated &&
+             point_rate(p) * (point_response_s(pr, p) + z) <= static_cast<double>(n);
+    };
+    throughput = bisect_rate(pr, fits, &beyond, at);
+  } else {
+    throughput = ClosedSearch(pr, n, z, at).run(beyond);
+  }
+  if (options.search_cost) options.search_cost->closed_solves = solves;
   Point pt = closed_point(pr, throughput, n);
   const double cycle_s = point_response_s(pr, pt) + z;
   if (beyond.saturated && throughput > 0 && throughput * cycle_s < 0.999 * static_cast<double>(n))
@@ -2930,7 +3170,7 @@ bool lock_divergence(const Point& p) {
 /// starts from the lock state of the highest acceptable rate solved, as the bisection's do.
 class RateSearch {
  public:
-  RateSearch(const Prepared& pr, MaxThroughputSearchCost& cost) : pr_(pr), cost_(cost) {}
+  RateSearch(const Prepared& pr, RateSearchCost& cost) : pr_(pr), cost_(cost) {}
 
   /// The bisection's answer; `beyond`: the point at its final upper rate, `below` the one at the
   /// answer (when the answer is not 0).
@@ -2941,7 +3181,7 @@ class RateSearch {
     if (acceptable(hi_)) {
       lo_ = hi_;
     } else {
-      for (step_ = 0; step_ < kSteps && !closed(lo_, hi_); ++step_) {
+      for (step_ = 0; step_ < kBisectionSteps && !bisection_closed(lo_, hi_); ++step_) {
         const double mid = 0.5 * (lo_ + hi_);
         (acceptable(mid) ? lo_ : hi_) = mid;
       }
@@ -2952,10 +3192,6 @@ class RateSearch {
   }
 
  private:
-  /// The bisection's step limit and stopping rule (as bisect_rate).
-  static constexpr int kSteps = 60;
-  static bool closed(double lo, double hi) { return !((hi - lo) > 1e-5 * hi); }
-
   struct Solved {
     double rate = 0.0;
     Point point;
@@ -3068,32 +3304,14 @@ class RateSearch {
     }
   }
 
-  /// The rate at which alpha reaches the threshold: inverse quadratic interpolation of the rate
-  /// over 1 / alpha (nearly linear in the rate when a server's queueing drives the holding
-  /// times: 1 / alpha shrinks with the server's idle share) through the highest acceptable
-  /// points and the lowest saturated one, when their alphas are known (the iteration converged).
+  /// alpha_threshold_rate through the solved points nearest to the limit.
   std::optional<double> alpha_limit_estimate() const {
-    std::vector<std::pair<double, double>> pts;  // (1 / alpha, rate)
-    if (bad_ && bad_->point.lock_alpha && *bad_->point.lock_alpha > 0)
-      pts.emplace_back(1.0 / *bad_->point.lock_alpha, bad_->rate);
-    for (auto q = ok_.rbegin(); q != ok_.rend() && pts.size() < 3; ++q)
-      if (q->point.lock_alpha && *q->point.lock_alpha > 0)
-        pts.emplace_back(1.0 / *q->point.lock_alpha, q->rate);
-      else
-        break;
-    if (pts.size() < 2) return std::nullopt;
-    const double target = 1.0 / solver::locking::thomasian_alpha_threshold();
-    double rate = 0.0;
-    for (std::size_t i = 0; i < pts.size(); ++i) {
-      double weight = 1.0;
-      for (std::size_t j = 0; j < pts.size(); ++j) {
-        if (j == i) continue;
-        if (pts[i].first == pts[j].first) return std::nullopt;
-        weight *= (target - pts[j].first) / (pts[i].first - pts[j].first);
-      }
-      rate += weight * pts[i].second;
-    }
-    return std::isfinite(rate) ? std::optional<double>(rate) : std::nullopt;
+    std::optional<std::pair<double, double>> saturated;
+    if (bad_ && bad_->point.lock_alpha) saturated.emplace(bad_->rate, *bad_->point.lock_alpha);
+    std::vector<std::pair<double, std::optional<double>>> acceptable;
+    for (auto q = ok_.rbegin(); q != ok_.rend() && acceptable.size() < 3; ++q)
+      acceptable.emplace_back(q->rate, q->point.lock_alpha);
+    return alpha_threshold_rate(saturated, acceptable);
   }
 
   /// Where the lock model loses its operating point at a fold rather than by Thomasian's alpha
@@ -3187,17 +3405,10 @@ class RateSearch {
     return f;
   }
 
-  /// The bracket the bisection ends with from its current state if every rate it has not
-  /// decided is acceptable below `limit` and saturated from it on: the same midpoints, computed
-  /// the same way.
+  /// The bracket the bisection ends with from its current state were the limit at `limit`.
   std::pair<double, double> bracket_if_limit_at(double limit) const {
-    double lo = lo_, hi = hi_;
-    for (int i = step_; i < kSteps && !closed(lo, hi); ++i) {
-      const double mid = 0.5 * (lo + hi);
-      const auto known = known_verdict(mid);
-      ((known ? *known : mid < limit) ? lo : hi) = mid;
-    }
-    return {lo, hi};
+    return bisection_end(
+        lo_, hi_, step_, [this](double rate) { return known_verdict(rate); }, limit);
   }
 
   /// The point at a rate the bisection ended on: the solved one, or a solve (the loads' when
@@ -3219,7 +3430,7 @@ class RateSearch {
   }
 
   const Prepared& pr_;
-  MaxThroughputSearchCost& cost_;
+  RateSearchCost& cost_;
   std::vector<Solved> ok_;     ///< acceptable rates solved, ascending
   std::optional<Solved> bad_;  ///< the lowest saturated rate seen
   int jumps_ = 0;
@@ -3232,9 +3443,9 @@ class RateSearch {
 
 double max_sustainable_rate(const Prepared& pr, const EvaluateOptions& options, Point& beyond,
                             Point& below) {
-  MaxThroughputSearchCost cost;
+  RateSearchCost cost;
   double rate = 0.0;
-  if (options.plain_max_throughput_search) {
+  if (options.plain_rate_searches) {
     const auto solve = [&cost](const Prepared& p, double r,
                                const solver::locking::LockIterationState* start) {
       Point pt = solve_probe(p, r, start);
@@ -3247,7 +3458,10 @@ double max_sustainable_rate(const Prepared& pr, const EvaluateOptions& options, 
   } else {
     rate = RateSearch(pr, cost).run(beyond, below);
   }
-  if (options.max_throughput_cost) *options.max_throughput_cost = cost;
+  if (options.search_cost) {
+    options.search_cost->solves = cost.solves;
+    options.search_cost->lock_iterations = cost.lock_iterations;
+  }
   return rate;
 }
 
@@ -3311,7 +3525,8 @@ void report_cpu_cap_throughput(const Prepared& pr, double cap, Evaluation& ev) {
 Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options) {
   const Prepared pr = prepare(model);
   double rate = model.arrival_rate_per_s;
-  const Point pt = model.terminals ? solve_closed(pr, *model.terminals, rate) : solve_at(pr, rate);
+  const Point pt =
+      model.terminals ? solve_closed(pr, *model.terminals, options, rate) : solve_at(pr, rate);
 
   Evaluation ev;
   ev.warnings = ineffective_settings(model);  // settings that do nothing, said (issue #13)

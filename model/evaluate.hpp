@@ -178,22 +178,25 @@ struct Evaluation {
   std::optional<double> max_throughput_per_node_at_cpu_cap_per_s;
 };
 
-/// What the maximum-throughput search cost (issue #16): its full solves (station loads, lock
-/// model, MPL) and the lock model's iterations in them (a solve beyond a fold, where the lock
-/// model diverges slowly past its vanished operating point, takes several times one below it).
-struct MaxThroughputSearchCost {
+/// What the rate searches cost (issue #16): the maximum-throughput search's full solves
+/// (station loads, lock model, MPL) and the lock model's iterations in them (a solve beyond a
+/// fold, where the lock model diverges slowly past its vanished operating point, takes several
+/// times one below it), and the closed workload's throughput search's solves (terminals).
+struct RateSearchCost {
   int solves = 0;
   std::size_t lock_iterations = 0;
+  int closed_solves = 0;
 };
 
 struct EvaluateOptions {
   bool find_max_throughput = true;
   double cpu_utilization_cap = 0.8;  ///< for max_throughput_per_node_at_cpu_cap_per_s
-  /// The maximum-throughput search as the plain bisection, one full solve per step (tests: the
-  /// reference the search is checked against; the answer is the same).
-  bool plain_max_throughput_search = false;
-  /// When set, receives what the maximum-throughput search cost (tests and benchmarks).
-  MaxThroughputSearchCost* max_throughput_cost = nullptr;
+  /// The maximum-throughput search and the closed workload's throughput as plain bisections,
+  /// one full solve per step (tests: the reference the searches are checked against; the
+  /// answers are the same).
+  bool plain_rate_searches = false;
+  /// When set, receives what the rate searches cost (tests and benchmarks).
+  RateSearchCost* search_cost = nullptr;
 };
 
 Evaluation evaluate(const SystemModel& model, const EvaluateOptions& options = {});

@@ -1,6 +1,8 @@
-// The maximum-throughput search (model/evaluate.cpp RateSearch) takes the plain bisection's steps
-// and gives its limit, bottleneck and outputs, in fewer full solves where locks thrash near a
-// server's capacity (issue #16), and at most its probes' solves more where it cannot use them.
+// The maximum-throughput search (model/evaluate.cpp RateSearch) and the closed workload's
+// throughput search (ClosedSearch) take the plain bisection's steps and give its answer,
+// bottleneck and outputs, in fewer full solves where locks thrash near a server's capacity or
+// the terminals' load is met (issue #16), and at most their probes' solves more where they
+// cannot use them.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -15,21 +17,20 @@ namespace {
 
 struct Searched {
   Evaluation evaluation;
-  MaxThroughputSearchCost cost;
+  RateSearchCost cost;
 };
 
 Searched search(const nlohmann::json& doc, bool plain) {
   Searched s;
   EvaluateOptions o;
-  o.plain_max_throughput_search = plain;
-  o.max_throughput_cost = &s.cost;
+  o.plain_rate_searches = plain;
+  o.search_cost = &s.cost;
   s.evaluation = evaluate(parse_model(doc), o);
   return s;
 }
 
 /// Both searches on one model; returns {plain cost, new cost}.
-std::pair<MaxThroughputSearchCost, MaxThroughputSearchCost> compare_searches(
-    const nlohmann::json& doc) {
+std::pair<RateSearchCost, RateSearchCost> compare_searches(const nlohmann::json& doc) {
   const Searched plain = search(doc, true);
   const Searched fast = search(doc, false);
   REQUIRE(plain.evaluation.max_throughput_per_s);
@@ -109,4 +110,51 @@ TEST_CASE("max throughput search: a hot granule's lock queue, the fold probed fr
       with(default_model(), all_partitions("allocation.write_buffer", "extended_memory") +
                                 Sets{{"nodes[0].devices[log_disk].count", "enough"},
                                      {"nodes[0].log.write_buffer", "extended_memory"}}));
+}
+
+namespace {
+
+nlohmann::json terminals(nlohmann::json doc, int count, double think_time_ms) {
+  return with(std::move(doc), {{"workload.arrival_rate_per_s", nullptr},
+                               {"workload.terminals", count},
+                               {"workload.think_time_ms", think_time_ms}});
+}
+
+/// The closed workload's throughput both ways on one model; returns {plain, new} solves.
+std::pair<int, int> compare_closed(const nlohmann::json& doc) {
+  const Searched plain = search(doc, true);
+  const Searched fast = search(doc, false);
+  // The same bisection steps, so the same throughput and every output the same.
+  CHECK(fast.evaluation.throughput_per_s == plain.evaluation.throughput_per_s);
+  CHECK(to_json(fast.evaluation) == to_json(plain.evaluation));
+  MESSAGE("terminals: " << plain.cost.closed_solves << " -> " << fast.cost.closed_solves
+                        << " solves, throughput " << plain.evaluation.throughput_per_s);
+  return {plain.cost.closed_solves, fast.cost.closed_solves};
+}
+
+}  // namespace
+
+TEST_CASE("closed workloads: the throughput search takes the bisection's steps in fewer solves") {
+  // The terminals' load met below saturation: the root of X (R(X) + Z) = N, interpolated; the
+  // bisection takes 19 solves, the search 5.
+  const auto load = compare_closed(terminals(default_model(), 1000, 10000));
+  CHECK(load.second <= load.first - 10);
+  // Saturation by Thomasian's alpha first: the alpha limit, interpolated as in the maximum-
+  // throughput search; 18 solves -> 11.
+  for (const auto& doc :
+       {terminals(default_model(), 5000, 10000), terminals(repeated_types(50), 2000, 10000)}) {
+    const auto solves = compare_closed(doc);
+    CHECK(solves.second <= solves.first - 6);
+  }
+  // Other limits: the lock experiment, the real load, a cluster, an MPL, no think time, and a
+  // few terminals far from any limit. Probes that miss cost solves: at most 6.
+  for (const auto& doc :
+       {terminals(example("lock_experiment.json"), 500, 1000),
+        terminals(example("real_load.json"), 2000, 10000),
+        terminals(example("debit_credit_cluster.json"), 2000, 10000),
+        with(terminals(default_model(), 300, 1000), {{"policies.mpl", 20}}),
+        terminals(default_model(), 50, 0), terminals(default_model(), 10, 10000)}) {
+    const auto solves = compare_closed(doc);
+    CHECK(solves.second <= solves.first + 6);
+  }
 }
