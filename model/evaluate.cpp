@@ -2805,6 +2805,16 @@ std::pair<double, double> bisection_end(double lo, double hi, int step, const Kn
   return {lo, hi};
 }
 
+/// The end of a predicted last bracket (bisection_end) to solve next: the acceptable end first
+/// (cheap, and a new point to estimate from), then the other; none when `known` decides both
+/// (the prediction holds: the remaining steps need no solve).
+template <class Known>
+std::optional<double> next_probe(const std::pair<double, double>& bracket, const Known& known) {
+  if (!known(bracket.first)) return bracket.first;
+  if (!known(bracket.second)) return bracket.second;
+  return std::nullopt;
+}
+
 /// x at y = target by Lagrange interpolation of x over y through `points` (y, x): inverse
 /// interpolation, a secant through two points, inverse quadratic through three (the searches'
 /// estimates of where alpha reaches its threshold or the terminals' load is met); nullopt when
@@ -3033,22 +3043,18 @@ class ClosedSearch {
       if (const auto saturation = saturation_estimate())
         root = root ? std::min(*root, *saturation) : *saturation;
       if (!root) return;
-      const auto [lo, hi] = bisection_end(
-          lo_, hi_, step_, [this](double x) { return known_verdict(x); }, *root);
-      double probe = 0.0;
-      if (!known_verdict(lo))
-        probe = lo;
-      else if (!known_verdict(hi))
-        probe = hi;
-      else
-        return;  // the prediction holds: the remaining steps need no solve
+      const auto known = [this](double x) { return known_verdict(x); };
+      const auto bracket = bisection_end(lo_, hi_, step_, known, *root);
+      const auto next = next_probe(bracket, known);
+      if (!next) return;
+      const double probe = *next;
       ++probes_;
       const std::size_t seen = solved_.size();
       Point p = solve(probe, ok_state_.get());
       const bool fit = fits(probe, p);
       // A misfit where a fit was predicted, and nothing new to interpolate from (saturated):
       // leave the rest to the bisection until a new point is solved.
-      if ((!fit && probe == lo) || solved_.size() == seen) stalled_at_ = solved_.size();
+      if ((!fit && probe == bracket.first) || solved_.size() == seen) stalled_at_ = solved_.size();
     }
   }
 
@@ -3334,14 +3340,11 @@ class RateSearch {
            ok_.back().rate != fold_stalled_at_) {
       const auto fold = fold_estimate();
       if (!fold) return;
-      const auto [lo, hi] = bracket_if_limit_at(fold->rate);
-      double probe = 0.0;
-      if (!known_verdict(lo))
-        probe = lo;
-      else if (!known_verdict(hi))
-        probe = hi;
-      else
-        return;  // the prediction holds already: the bisection's remaining steps need no solve
+      const auto bracket = bracket_if_limit_at(fold->rate);
+      const auto next = next_probe(bracket, [this](double x) { return known_verdict(x); });
+      if (!next) return;
+      const double probe = *next;
+      const double lo = bracket.first;
       ++fold_probes_;
       Point loads = loads_at(pr_, probe);
       Point p = loads.saturated ? std::move(loads) : solve_point(probe);
