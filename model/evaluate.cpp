@@ -2954,6 +2954,13 @@ void add_closed_excess(const Point& beyond, double excess_s, Point& pt) {
   pt.bottleneck = beyond.bottleneck;
 }
 
+/// A closed workload's excess at an unsaturated point: X (R + Z) - N, the terminals' load that
+/// the throughput X and response time R would need beyond the N there are (<= 0: it fits; the
+/// interactive response-time law, QSP §3.3.3). One rule for both of solve_closed's searches.
+double terminals_excess(const Prepared& pr, const Point& p, double n, double think_s) {
+  return point_rate(p) * (point_response_s(pr, p) + think_s) - n;
+}
+
 /// solve_closed's bisection (bisect_rate on "fits" with closed_point) replayed: the same rates in
 /// the same order and the same answer, in fewer solves (issue #16: 10^4 types with 1,000
 /// terminals took twice the open evaluation). Where the terminals' load is reached below
@@ -3004,7 +3011,7 @@ class ClosedSearch {
   /// Records the verdict of a point solved at `x`; true if it fits (else `p` is moved from).
   bool fits(double x, Point& p) {
     const bool saturated = p.saturated;
-    const double g = saturated ? 0.0 : point_rate(p) * (point_response_s(pr_, p) + think_s_) - n_;
+    const double g = saturated ? 0.0 : terminals_excess(pr_, p, n_, think_s_);
     if (!saturated) solved_.push_back({x, g, p.lock_alpha});
     if (!saturated && g <= 0) {
       if (x > ok_rate_) {
@@ -3136,8 +3143,7 @@ Point solve_closed(const Prepared& pr, const Terminals& t, const EvaluateOptions
   Point beyond;
   if (options.plain_rate_searches) {
     const auto fits = [&pr, n, z](const Point& p) {
-      return !p.saturated &&
-             point_rate(p) * (point_response_s(pr, p) + z) <= static_cast<double>(n);
+      return !p.saturated && terminals_excess(pr, p, static_cast<double>(n), z) <= 0;
     };
     throughput = bisect_rate(pr, fits, &beyond, at);
   } else {
