@@ -230,7 +230,7 @@ void geh_lock_table(const SystemModel& m, Work& w, TypeDemand& d) {
   w.geh_entries(locks * geh_acquire_entries(g), reference_phase);
   w.geh_entries(locks * geh_release_entries(g), commit_phase);
   // With group commit only the member that writes the log queues for this visit; the others
-  // wait for it in their commit I/O (they complete with that member; model/evaluate.cpp
+  // wait for it in their commit I/O (they complete with that member; model/point_solve.cpp
   // class_times, issue #13).
   if (locks > 0 && geh_release_entries(g) > 0)
     w.own_cpu_visits(update_probability(m, d.type) *
@@ -268,7 +268,7 @@ void add_cluster_work(const SystemModel& m, const std::vector<BufferLevels>& buf
     // Broadcast invalidation: every update commit notifies all other nodes and waits for their
     // acknowledgements before releasing its locks (L2971-2973). The n - 1 round trips run in
     // parallel and the transaction waits for the last one: a fork-join the evaluator times
-    // (model/evaluate.cpp broadcast_wait_s); here only their load (per update transaction, so
+    // (model/point_solve.cpp broadcast_wait_s); here only their load (per update transaction, so
     // weighted by its probability).
     const double others = invalidation_messages(m);
     const double u = update_probability(m, d.type);

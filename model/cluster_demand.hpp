@@ -8,7 +8,7 @@
 // transactions' own bursts (ch7.md §1.9 "mostly CPU time including waiting"); the network is a
 // station with the configured bandwidth. What the transaction waits for (lock requests and
 // grants, page requests) is waited time - the invalidation acknowledgements of a broadcast are
-// timed by the evaluator as a fork-join (model/evaluate.cpp broadcast_wait_s); releases are sent
+// timed by the evaluator as a fork-join (model/point_solve.cpp broadcast_wait_s); releases are sent
 // after commit and only load the CPUs and the network. Work for another node goes to that node's
 // CPU: the GLM node (node 0) for central locking, otherwise spread evenly over the other nodes (the
 // partner of a random reference is any other node). With one node it does nothing.

@@ -88,7 +88,7 @@ struct TypeDemand {
   /// Per model partition (empty without a cluster): the page requests made at the references of
   /// that partition that are round trips of their own (not under primary copy, whose grant
   /// brings the page), per transaction. Each is a step that a reference takes with a probability
-  /// after its lock (issue #13): the evaluator times it as one (model/evaluate.cpp
+  /// after its lock (issue #13): the evaluator times it as one (model/point_solve.cpp
   /// remote_trip_moments), not spread over all references.
   std::vector<double> page_request_steps;
   double lock_requests = 0.0;        ///< lock requests (for the local-lock share)

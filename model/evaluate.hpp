@@ -86,17 +86,17 @@ struct TypeResult {
   /// when unknown (then the percentiles count Binomial(lock requests, conflict P) waits).
   double lock_wait_variance_s2 = -1.0;
   /// Sum over pairs of its CPU visits of the covariance of their waits, s^2 (correlated waits
-  /// near CPU saturation; model/evaluate.cpp cpu_wait_covariances); 0 when independent.
+  /// near CPU saturation; model/point_solve.cpp cpu_wait_covariances); 0 when independent.
   double cpu_wait_covariance_s2 = 0.0;
   /// With an MPL: the probability that a transaction waits for a slot at all (every slot taken
-  /// as it arrives); its wait, given that, is about exponential (model/evaluate.cpp
+  /// as it arrives); its wait, given that, is about exponential (model/point_solve.cpp
   /// mpl_input_queue). 1 without an MPL.
   double input_queue_wait_probability = 1.0;
   /// Variance of breakdown.commit_io_s, s^2 (each station's operations of their own length, the
   /// group-commit wait); < 0 when unknown (then the commit's writes count as equal stages).
   double commit_io_variance_s2 = -1.0;
   /// Cluster: the part of breakdown.remote_s that its page requests take, s, and its variance,
-  /// s^2: each a step that a reference takes with a probability (model/evaluate.cpp
+  /// s^2: each a step that a reference takes with a probability (model/point_solve.cpp
   /// remote_trip_moments; issue #13).
   double remote_trips_s = 0.0;
   double remote_trips_variance_s2 = 0.0;

@@ -36,7 +36,7 @@
 // requests of the repeated references plus the refused one, which the simulator counts as a
 // request (transaction_engine.cpp next_reference). These are the work counts a transaction
 // reports (cpu_instructions_per_tx, lock_requests_per_tx), and the analytic evaluation loads
-// them (model/evaluate.cpp solve_at, docs/model.md "Deadlock restarts"): the aborted attempts'
+// them (model/point_solve.cpp solve_at, docs/model.md "Deadlock restarts"): the aborted attempts'
 // CPU work on the CPU, their held lock requests as a lock class of their own, their time in the
 // response time.
 #pragma once

@@ -1701,7 +1701,7 @@ void LockModel::evaluate_partitions() {
       sequence_hold[p] = {rate, mean, second};
       sequence_wait[p] = sequence_partition_queue(p, sequence_hold[p]);
       // Pages held at once without the stalls (the serialized commits' granules,
-      // model/evaluate.cpp).
+      // model/point_solve.cpp).
       granule_rho[p] = rate * mean;
       same_queue[p] = share_hot[p];
     } else {

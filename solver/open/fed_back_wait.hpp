@@ -18,7 +18,7 @@
 //    (Harrison 1985 §1.8 for the transition function; the exponential is RBM's stationary shape).
 // Against simulated FCFS queues (core_test.cpp) it is within 10 % at one server and at four at
 // 81 % load over absences of 0-30 ms, where Lee & Longton is up to 45 % off; at four servers and
-// 70 % load with 10 ms absences it is 12-15 % high. The cluster model (model/evaluate.cpp
+// 70 % load with 10 ms absences it is 12-15 % high. The cluster model (model/point_solve.cpp
 // visit_waits) multiplies its CPU waits by these ratios and by the arrival-theorem factor
 // (N - 1) / N for the transactions blocked on locks; alone, the ratios moved the GEH and
 // affinity configurations 8-22 % high (docs/cluster.md, "The CPU-wait gap").

@@ -134,7 +134,7 @@ TEST_CASE("hot spots: page-locked HISTORY is a lock queue, not thrashing") {
 }
 
 // Issue #13: the limit names the server, and mentions locks only when lock waits are a material
-// share (>= 25 %) of the response time at the limit (model/evaluate.cpp report_max_throughput,
+// share (>= 25 %) of the response time at the limit (model/rate_search.cpp report_max_throughput,
 // docs/locking.md "Naming the limit").
 TEST_CASE("the throughput limit names locks only when their waits matter") {
   const auto e = eval_default({});

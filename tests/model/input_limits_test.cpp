@@ -135,7 +135,7 @@ TEST_CASE("model limits: --set values that break JSON limits are errors naming t
 TEST_CASE("model limits: huge CPU counts evaluate, idle or near saturation") {
   // The correlated-CPU-wait term builds a queue-length chain past the server count: 429,497,297
   // CPUs (fuzz_set) and 10^5 busy CPUs in the maximum-throughput search overflowed it as an
-  // internal error; such queues have no wait correlation worth the chain (model/evaluate.cpp
+  // internal error; such queues have no wait correlation worth the chain (model/point_solve.cpp
   // cpu_wait_covariances).
   for (const double mips : {50.0, 0.001, 0.0001}) {
     for (const double cpus : {429'497'297.0, 100'000.0, 10'001.0}) {

@@ -1,4 +1,4 @@
-// The maximum-throughput search (model/evaluate.cpp RateSearch) and the closed workload's
+// The maximum-throughput search (model/rate_search.cpp RateSearch) and the closed workload's
 // throughput search (ClosedSearch) take the plain bisection's steps and give its answer,
 // bottleneck and outputs, in fewer full solves where locks thrash near a server's capacity or
 // the terminals' load is met (issue #16), and at most their probes' solves more where they

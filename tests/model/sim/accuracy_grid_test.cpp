@@ -167,7 +167,7 @@ TEST_CASE("hot spots: page-locked HISTORY and one hot page, response times analy
   // the transactions queued behind it (solver/locking/lock_contention.cpp, issue #13): now
   // -5 / -6 %; since the simulator takes an insert's record when it inserts (not when its
   // transaction arrives; issue #13) +6 / +11 %, and since a page's inserters commit serialized
-  // (model/evaluate.cpp serialized_commit_stretch) -7 / -5 % (30 TPS: +7.8 -> +3.1 %), since the
+  // (model/point_solve.cpp serialized_commit_stretch) -7 / -5 % (30 TPS: +7.8 -> +3.1 %), since the
   // page queue takes the holder stalls and the other pages' commits are closed chains
   // (docs/locking.md "The waits at the lower state") +1.1 / +1.6 %. One hot page
   // locked by every transaction at 30 TPS (82 % of its simulated limit): +8 % here (seed 13, 1000
@@ -278,7 +278,7 @@ TEST_CASE("hot spots: one hot page at 90 % of its simulated limit") {
 //
 // One hot page locked by every transaction: analytic 36.0 TPS (30.1 while the hot holder
 // waited for locks of transactions queued behind it, 34.7 while its commit queued at the log
-// behind the commits serialized with it, model/evaluate.cpp serialized_commit_stretch);
+// behind the commits serialized with it, model/point_solve.cpp serialized_commit_stretch);
 // simulated between 36 and 38 TPS (measured 2026-11-30): within 10 % of either end.
 //
 // Page-locked HISTORY: the simulator's limit is a metastable collapse, not a mean-value fold:
@@ -526,7 +526,7 @@ TEST_CASE("hot spots: response-time p99 of page-locked HISTORY") {
 // 1500 s at least: a deadlock is rare (0.35 % of the transactions at 100 TPS, 140 in 400 s, a
 // +-17 % spread by itself). Page-locked HISTORY at 30 TPS, lock wait: 53.2 ms analytic against
 // 47.9 simulated (+11 %) once the simulator took an insert's record when it inserts (issue #13),
-// 49.7 since the inserters of one page commit serialized (model/evaluate.cpp
+// 49.7 since the inserters of one page commit serialized (model/point_solve.cpp
 // serialized_commit_stretch). One hot page at 30 TPS (82 % of its simulated limit): p99 778
 // against 645 ms (+21 %; `tpeval validate`, seed 1, 3600 s; the mean +3.5 %) until a hot
 // granule's wait took the M/G/1 second moment (solver/open/mg1_wait_moments.hpp): 693 ms, and
@@ -642,7 +642,7 @@ TEST_CASE("FORCE with parallel page writes: validate's metrics agree, 60 - 170 T
 // Issue #13 (off-grid validate sweep, bench/RESULTS.md): group commit at high load. The last of
 // g update transactions writes the group's log page, so the log disk sees every g-th commit
 // (Erlang-g interarrival times), not a Poisson stream; its queue is E_g/M/1
-// (solver/open/erlang_arrivals.hpp, model/evaluate.cpp log_group_arrivals). With the M/M/1 queue
+// (solver/open/erlang_arrivals.hpp, model/point_solve.cpp log_group_arrivals). With the M/M/1 queue
 // the commit I/O was +21 % (g = 8, 661 TPS: 15.2 against 12.6 ms) and +31 % (g = 4, buffer 500,
 // 460 TPS: 16.4 against 12.6 ms; `tpeval validate`, seed 1), now 12.7 / 12.9 ms.
 TEST_CASE("group commit: the log disk's queue of every g-th commit, validate's metrics agree") {
@@ -667,7 +667,7 @@ TEST_CASE("group commit: the log disk's queue of every g-th commit, validate's m
 
 // Issue #13 (off-grid validate sweep, bench/RESULTS.md finding 3): a variable number of
 // references. A transaction drawn with k references writes about k / m times the mean's pages at
-// commit, one after the other, and holds its locks through them (model/evaluate.cpp
+// commit, one after the other, and holds its locks through them (model/point_solve.cpp
 // add_count_classes); the lock model's count classes are the simulator's count law
 // (model/reference_count.hpp), each with the lock requests of its own count. Until the count law
 // the classes were a two-point distribution of the same mean and variance and their requests

@@ -101,7 +101,7 @@ TEST_CASE("cluster simulator: validate agreement, Debit-Credit at 100 TPS per no
 // 0.0250 against 0.0303; primary copy: lock wait 2.14 against 3.12 ms), because the lock model
 // held BRANCH's lock from the middle of a step of half the reference phase, while the simulator
 // locks at the start of the reference and holds it through TELLER's reference, half of the
-// other references and the commit (model/evaluate.cpp lock_steps). Runs long enough for
+// other references and the commit (model/point_solve.cpp lock_steps). Runs long enough for
 // intervals of about +-5 % on the conflict probability, so an 18 % error fails.
 TEST_CASE("cluster simulator: lock conflicts and lock waits agree (#11)") {
   struct Combination {
@@ -356,12 +356,12 @@ TEST_CASE("cluster simulator: broadcast invalidation at 5 nodes, 100 TPS per nod
   // its other sends and receives in full, 61 ms, where the simulator's four round trips run in
   // parallel and the transaction waits for the last acknowledgement: 41.2 ms (sd 19.9; one leg
   // 25.4 ms, sd 19.1; measured in the simulator, 200 s). Issue #11: the analytic model times
-  // the broadcast as that fork-join (model/evaluate.cpp broadcast_wait_s: 41 ms), and the
+  // the broadcast as that fork-join (model/point_solve.cpp broadcast_wait_s: 41 ms), and the
   // response time (181 against 187 ms), conflicts and active transactions agree. What remains is
   // recorded: the lock wait (11.2 against 13.8 ms) and the response percentiles (p99 416
   // against 499 ms) were low: the lock holding and response times vary more at 89 % CPU, where
   // a transaction's CPU waits are correlated (issue #13; the old broadcast rule's longer commit
-  // phase hid that). With their covariance (model/evaluate.cpp cpu_wait_covariances) the lock
+  // phase hid that). With their covariance (model/point_solve.cpp cpu_wait_covariances) the lock
   // wait is 12.6 against 13.8 ms and p99 464 against 499 ms: every metric agrees.
   const SystemModel m = cluster_model(
       5, {{"workload.arrival_rate_per_s", 100.0}, {"cluster.coherence", "broadcast"}});
@@ -433,7 +433,7 @@ TEST_CASE("cluster simulator: group commit, one log per node, agrees on every me
 TEST_CASE("cluster simulator: every metric agrees at 88-94 % CPU without broadcast") {
   // Off the book's points: 2 nodes, GEH locking, 130 TPS per node (CPUs at 88 %), and 4 nodes,
   // primary copy, 120 TPS per node (94 %). A transaction's CPU waits are correlated there (0.72
-  // on 2 nodes, measured), which the model adds (model/evaluate.cpp cpu_wait_covariances); a
+  // on 2 nodes, measured), which the model adds (model/point_solve.cpp cpu_wait_covariances); a
   // blocked request also waits for those queued before it (solver/locking/queue_ahead.hpp); a
   // page request is a step of the reference that makes it (remote_trip_moments). The p99 was
   // still low (332 against 382 +- 30 ms on 2 nodes, -13.3 %; 619 against 769 +- 88 ms on 4,

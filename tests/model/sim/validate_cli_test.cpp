@@ -81,7 +81,7 @@ TEST_CASE("validate: the Debit-Credit cluster example, per node and in total (#1
   // examples/models/debit_credit_cluster.json: 2 nodes, GEH locking, random routing, NOFORCE.
   // Every metric agrees by validate's rule (seed 1): CPU waits and the page-request time, since
   // both engines queue the same CPU visits (model/cpu_visits.hpp) and the analytic wait takes
-  // the visits' feedback into account (model/evaluate.cpp visit_waits); the lock conflicts, since
+  // the visits' feedback into account (model/point_solve.cpp visit_waits); the lock conflicts, since
   // both hold a lock from the start of its reference's step (docs/locking.md); with the GEH lock
   // table, with central locking (GLM on node 1, write authorisations; CPUs at 72 %, where the
   // page request's remote CPU waits were 15 % high before the feedback rule) and with broadcast

@@ -461,7 +461,7 @@ TEST_CASE(
   // 4.36 ms and 1080 message bursts of 0.63 ms per second, each exponential; offered load 3.30
   // of 4 CPUs, visit-length SCV 2.7. With *Poisson* arrivals the FCFS wait is the same for both
   // kinds and within a few per cent of Lee & Longton's two-moment form (the analytic visit wait,
-  // model/evaluate.cpp visit_waits, before the arrival-theorem factor): W = C(m, a) / (m - a) *
+  // model/point_solve.cpp visit_waits, before the arrival-theorem factor): W = C(m, a) / (m - a) *
   // E[S^2] / (2 E[S]) = 3.27 ms here, against 1.79 ms for exponential visits of the mean length.
   // So the formula was not what made the analytic cluster CPU wait 14-19 % too high there; the
   // transaction simulator's visits, with the same moments, wait 2.75 ms: their arrivals are

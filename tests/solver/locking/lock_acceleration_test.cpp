@@ -198,7 +198,7 @@ TEST_CASE("lock model: warm starts on a sweep of loads around thrashing keep the
 }
 
 TEST_CASE("lock model: a bisection with warm starts finds the plain bisection's limit") {
-  // As model/evaluate.cpp bisect_rate: each solve starts from the highest sustainable one's state.
+  // As model/rate_search.cpp bisect_rate: each solve starts from the highest sustainable one's state.
   double lo = 0.01, hi = 10.0;
   LockContention at_lo;
   while (hi - lo > 1e-3) {
