@@ -14,36 +14,28 @@
 #include "model/cluster_demand.hpp"
 #include "model/cpu_visits.hpp"
 #include "model/device_demand.hpp"
+#include "model/mpl.hpp"
 #include "model/reference_count.hpp"
 #include "model/response_variability.hpp"
 #include "model/restarts.hpp"
 #include "model/routing.hpp"
 #include "model/update_shares.hpp"
 #include "solver/locking/lock_contention.hpp"
-#include "solver/mva/closed.hpp"
-#include "solver/mva/exact_single.hpp"
 #include "solver/mva/serialized_chains.hpp"
 #include "solver/network/network.hpp"
 #include "solver/open/count_moments.hpp"
 #include "solver/open/erlang_arrivals.hpp"
 #include "solver/open/expected_maximum.hpp"
 #include "solver/open/fed_back_wait.hpp"
-#include "solver/open/flow_equivalent.hpp"
 #include "solver/open/single_queue.hpp"
 #include "solver/open/wait_correlation.hpp"
 
 namespace tpeval::model::detail {
-namespace {
 
-/// Point::lock_rate_factor of `node` (1 without one).
 double lock_rate_factor(const Point& pt, std::size_t node) {
   return node < pt.lock_rate_factor.size() ? pt.lock_rate_factor[node] : 1.0;
 }
 
-}  // namespace
-
-/// Demand class c's slices of Point::deadlock_held_share and deadlock_requested_share (both
-/// left empty when the point has none).
 void class_deadlock_shares(const Prepared& pr, const Point& pt, std::size_t c,
                            std::vector<double>& held, std::vector<double>& requested) {
   const std::size_t np = pr.model.partitions.size();
@@ -140,12 +132,16 @@ BufferLevels system_average(const SystemModel& m, const std::vector<std::vector<
   return out;
 }
 
+}  // namespace
+
 /// Residence-time factor R/S of an M/M/m queue with offered load a (busy servers) < m; 1 for a
 /// pure delay (m = 0). Uses solver/open's Erlang C: R = S (1 + C(m, a) / (m - a)).
 double stretch_factor(int servers, double offered) {
   if (servers <= 0 || offered <= 0) return 1.0;
   return 1.0 + solver::open::erlang_c(servers, offered) / (servers - offered);
 }
+
+namespace {
 
 /// Applies Point::mpl_wait_factor to the stations' residence factors (station_loads).
 void cut_station_waits(Point& pt) {
@@ -163,9 +159,8 @@ std::string station_label(const Station& s) {
   return s.name;
 }
 
-/// Sum over the transaction's own CPU bursts of their mean length squared, ms^2: BOT, one per
-/// reference (the rest of the reference phase's CPU holding, I/O overhead and GEH accesses
-/// included, spread evenly), commit (model/cpu_visits.hpp).
+}  // namespace
+
 double own_burst_ms2(const Prepared& pr, std::size_t c, const std::array<double, 2>& held_ms) {
   const auto& d = pr.demand.types[c];
   const auto& type = pr.model.transaction_types[d.type];
@@ -174,6 +169,8 @@ double own_burst_ms2(const Prepared& pr, std::size_t c, const std::array<double,
   const double ref_ms = refs > 0 ? (held_ms[0] - bot_ms) / refs : 0.0;
   return bot_ms * bot_ms + refs * ref_ms * ref_ms + held_ms[1] * held_ms[1];
 }
+
+namespace {
 
 /// The visits to node CPU `k` as fed-back streams (solver/open/fed_back_wait.hpp, issue #11):
 /// a transaction queues at its node's CPU for its bursts (BOT, one per reference, commit:
@@ -559,6 +556,8 @@ void station_loads(const Prepared& pr, Point& pt, std::vector<std::array<double,
   if (pr.model.nodes.size() > 1 && !pt.saturated) visit_waits(pr, pt, cpu_held_ms, false);
 }
 
+}  // namespace
+
 /// Log writers per second: transactions that update something write a log page and wait for a
 /// group commit (a read-only transaction writes none).
 /// Update transactions per second at `node`'s log (each node has its own log and its own commit
@@ -571,6 +570,8 @@ std::vector<double> node_update_rates(const Prepared& pr, const Point& pt) {
         pt.types[c].rate * update_probability(pr.model, pr.demand.types[c].type);
   return rate;
 }
+
+namespace {
 
 /// Step 2: residence times per class and phase, without lock waits.
 /// Commits serialized by a hot lock (issue #13, docs/locking.md "Log wait of serialized
@@ -1673,247 +1674,6 @@ void lock_contention(const Prepared& pr, Point& pt,
   set_partition_conflicts(pr.model, pt, lc, parts.lock_part);
 }
 
-/// The single-class closed network behind one node's MPL: the node's classes, weighted by their
-/// arrival shares within the node, at every station they use. In a cluster the other nodes' work
-/// at a station is open load the node's transactions only queue behind: the station's demand is
-/// stretched by 1 / (1 - U_other), the mixed-network rule of Lazowska et al. QSP §7.4 (eq. 7.12).
-/// Lock waits and group-commit waits act as delays inside the MPL. `model_station`: per network
-/// station, the model station it stands for (-1 for the delay of lock and group-commit waits).
-solver::Network node_mpl_network(const Prepared& pr, const Point& pt, std::size_t node,
-                                 double node_share,
-                                 const std::vector<std::array<double, 2>>& cpu_held_ms,
-                                 std::vector<int>& model_station) {
-  const auto& m = pr.model;
-  const auto& dm = pr.demand;
-  const std::size_t ns = dm.stations.size();
-  const std::size_t nt = dm.types.size();
-  const int cpu = dm.layout.cpu[node];
-  const int eh = dm.extended_memory;
-  const bool cluster = m.nodes.size() > 1;
-  solver::Network net;
-  net.classes.push_back({"all", solver::ClassKind::closed, 0.0, *m.policies.mpl, 0.0});
-  std::vector<double> demand_s;
-  model_station.clear();
-  for (std::size_t k = 0; k < ns; ++k) {
-    const auto& s = dm.stations[k];
-    double dk = 0.0, own_offered = 0.0;
-    for (std::size_t t = 0; t < nt; ++t) {
-      const auto& d = dm.types[t];
-      if (d.node != node) continue;
-      const double w = pr.class_share[t] / node_share;
-      if (static_cast<int>(k) == cpu) {
-        dk += w * (cpu_held_ms[t][0] + cpu_held_ms[t][1]);
-        own_offered += pt.types[t].rate * (cpu_held_ms[t][0] + cpu_held_ms[t][1]) / 1000.0;
-      } else if (static_cast<int>(k) == eh && m.storage.extended_memory.synchronous) {
-        continue;
-      } else {
-        dk += w * (d.wait_ms[0][k] + d.wait_ms[1][k] +
-                   (d.overflow_ms[0][k] + d.overflow_ms[1][k]) * pt.overflow[k]);
-      }
-      if (static_cast<int>(k) != cpu) own_offered += pt.types[t].rate * d.load_ms[k] / 1000.0;
-    }
-    if (dk <= 0) continue;
-    if (cluster && s.servers > 0) {
-      const double other_utilization = std::max(0.0, pt.offered[k] - own_offered) / s.servers;
-      dk /= std::max(1e-9, 1.0 - other_utilization);
-    }
-    solver::Station st;
-    st.name = s.name;
-    st.kind = s.servers > 0 ? solver::StationKind::queue : solver::StationKind::delay;
-    st.servers = std::max(1, s.servers);
-    net.stations.push_back(st);
-    demand_s.push_back(dk / 1000.0);
-    model_station.push_back(static_cast<int>(k));
-  }
-  double delay_s = 0.0;
-  for (std::size_t t = 0; t < nt; ++t) {
-    if (dm.types[t].node != node) continue;
-    delay_s += pr.class_share[t] / node_share * pt.types[t].breakdown.lock_wait_s;
-  }
-  const double updates = node_update_rates(pr, pt)[node];
-  const int g = m.nodes[node].log.group_commit_size;
-  if (g > 1 && updates > 0) delay_s += (g - 1) / (2.0 * updates);
-  if (delay_s > 0) {
-    solver::Station st;
-    st.name = "lock_and_group_wait";
-    st.kind = solver::StationKind::delay;
-    net.stations.push_back(st);
-    demand_s.push_back(delay_s);
-    model_station.push_back(-1);
-  }
-  net.demand_s = Eigen::MatrixXd(1, static_cast<Eigen::Index>(demand_s.size()));
-  net.visits = Eigen::MatrixXd::Ones(1, static_cast<Eigen::Index>(demand_s.size()));
-  for (std::size_t k = 0; k < demand_s.size(); ++k)
-    net.demand_s(0, static_cast<Eigen::Index>(k)) = demand_s[k];
-  return net;
-}
-
-/// One node behind its MPL: the closed network of its transactions (node_mpl_network), its
-/// throughputs X(1..MPL) and the input queue in front of the flow-equivalent server
-/// (solver/open/flow_equivalent.hpp; Lazowska et al. QSP ch. 8); `fes` is empty when the node's
-/// arrival rate reaches X(MPL).
-struct NodeMpl {
-  solver::Network network;
-  std::vector<int> model_station;
-  double rate_per_s = 0.0;
-  std::vector<double> throughput;
-  std::optional<solver::open::FlowEquivalentMeasures> fes;
-};
-
-/// NodeMpl of every node with transactions (nullopt for a node without any).
-std::vector<std::optional<NodeMpl>> node_mpls(const Prepared& pr, const Point& pt,
-                                              double total_rate) {
-  const auto& dm = pr.demand;
-  std::vector<std::optional<NodeMpl>> out(pr.model.nodes.size());
-  for (std::size_t node = 0; node < out.size(); ++node) {
-    double node_share = 0.0;
-    for (std::size_t c = 0; c < dm.types.size(); ++c)
-      if (dm.types[c].node == node) node_share += pr.class_share[c];
-    if (node_share <= 0) continue;
-    NodeMpl& nm = out[node].emplace();
-    nm.rate_per_s = total_rate * node_share;
-    nm.network = node_mpl_network(pr, pt, node, node_share, pt.cpu_held_ms, nm.model_station);
-    nm.throughput = solver::throughput_curve(nm.network, *pr.model.policies.mpl);
-    nm.fes = solver::open::flow_equivalent_queue(nm.throughput, nm.rate_per_s);
-  }
-  return out;
-}
-
-/// Marks `pt` saturated when a node's arrival rate reaches its MPL-limited throughput; true then.
-bool mpl_saturated(const Prepared& pr, const std::vector<std::optional<NodeMpl>>& nodes,
-                   Point& pt) {
-  const auto& m = pr.model;
-  for (std::size_t node = 0; node < nodes.size(); ++node) {
-    if (!nodes[node] || nodes[node]->fes) continue;
-    pt.saturated = true;
-    pt.bottleneck = m.nodes.size() > 1 ? m.nodes[node].name + ".mpl" : "mpl";
-    pt.reason = fmt::format(
-        "arrival rate {}reaches the throughput {:.5g}/s of the MPL-limited system (MPL {})",
-        m.nodes.size() > 1 ? "at " + m.nodes[node].name + " " : "", nodes[node]->throughput.back(),
-        *m.policies.mpl);
-    return true;
-  }
-  return false;
-}
-
-/// Step 4a (issue #13): the MPL caps the population inside a node, so its stations' queues are
-/// those of the closed network at the flow-equivalent server's population distribution,
-/// sum_n P(n) Q_k(n) (solver::mean_jobs_over_population), not the open network's. Per model
-/// station, the factor by which that cuts the queueing wait: the closed wait over the open
-/// product-form wait of the same demand at the same rate, (L_k / lambda - D_k) / (D_k (R/S - 1)),
-/// weighted over the nodes by their load there. It scales the station's wait as the open solve
-/// models it (Erlang C, E_g/M/1 group commit, fed-back visits), service times untouched. Until
-/// now one factor scaled every part of the response time, CPU service included, and left the
-/// conflicts at their open values: the cluster example with MPL 10 per node at 100 TPS per
-/// node had a CPU wait of 7.4 against 3.3 ms simulated, the response +19 % (bench/RESULTS.md
-/// "Off-grid validate sweep 2"). 1 where the MPL changes nothing.
-std::vector<double> mpl_wait_factors(const Prepared& pr,
-                                     const std::vector<std::optional<NodeMpl>>& nodes) {
-  const std::size_t ns = pr.demand.stations.size();
-  std::vector<double> weighted(ns, 0.0), weight(ns, 0.0);
-  for (const auto& nm : nodes) {
-    if (!nm || !nm->fes) continue;
-    const double lambda = nm->rate_per_s;
-    const std::vector<double> jobs =
-        solver::mean_jobs_over_population(nm->network, 0, nm->fes->inside_probability);
-    for (std::size_t j = 0; j < nm->model_station.size(); ++j) {
-      const auto& st = nm->network.stations[j];
-      if (nm->model_station[j] < 0 || st.kind != solver::StationKind::queue) continue;
-      const double demand = nm->network.demand_s(0, static_cast<Eigen::Index>(j));
-      const double open_wait = demand * (stretch_factor(st.servers, lambda * demand) - 1.0);
-      if (!(open_wait > 0)) continue;
-      const double closed_wait = std::max(0.0, jobs[j] / lambda - demand);
-      const auto k = static_cast<std::size_t>(nm->model_station[j]);
-      weighted[k] += lambda * demand * std::min(1.0, closed_wait / open_wait);
-      weight[k] += lambda * demand;
-    }
-  }
-  std::vector<double> factor(ns, 1.0);
-  for (std::size_t k = 0; k < ns; ++k)
-    if (weight[k] > 0) factor[k] = weighted[k] / weight[k];
-  return factor;
-}
-
-/// The squared coefficient of variation of the time a node's transactions spend inside its MPL:
-/// each class's from its breakdown (response_time_scv), mixed by the classes' rates.
-double inside_time_scv(const Prepared& pr, const Point& pt, std::size_t node) {
-  solver::open::MomentMix inside;
-  for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
-    const auto& d = pr.demand.types[c];
-    const auto& tp = pt.types[c];
-    if (d.node != node || !(tp.rate > 0)) continue;
-    const TypeResult r = type_result(pr, pt, d.type, {c});
-    inside.add_scv(tp.rate, tp.response_s,
-                   response_time_scv(pr.model.transaction_types[d.type], pr.model.policies, r));
-  }
-  return inside.positive() ? inside.scv() : 1.0;
-}
-
-/// The squared coefficient of variation of the service a node's transaction takes at the most
-/// utilized station of its closed network (NodeMpl): at its own CPU the sum of its exponential
-/// bursts (own_burst_ms2), mixed over the node's classes; elsewhere one exponential operation.
-double bottleneck_service_scv(const Prepared& pr, const Point& pt, const NodeMpl& nm,
-                              std::size_t node) {
-  int bottleneck = -1;
-  double worst = 0.0;
-  for (std::size_t j = 0; j < nm.model_station.size(); ++j) {
-    const auto& st = nm.network.stations[j];
-    if (nm.model_station[j] < 0 || st.kind != solver::StationKind::queue) continue;
-    const double u = nm.network.demand_s(0, static_cast<Eigen::Index>(j)) / st.servers;
-    if (u > worst) worst = u, bottleneck = nm.model_station[j];
-  }
-  if (bottleneck != pr.demand.layout.cpu[node]) return 1.0;
-  solver::open::MomentMix service;
-  for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
-    if (pr.demand.types[c].node != node || !(pt.types[c].rate > 0)) continue;
-    const auto& held = pt.cpu_held_ms[c];
-    const double mean = held[0] + held[1];
-    service.add(pt.types[c].rate, mean, mean * mean + own_burst_ms2(pr, c, held));
-  }
-  return service.positive() ? service.scv() : 1.0;
-}
-
-/// Step 4b: the wait for an MPL slot, from the flow-equivalent server of each node's closed
-/// network with the waits inside already cut (mpl_wait_factors); every node has its own MPL and
-/// input queue (ch7.md §2.1). The flow-equivalent server is exponential; the simulated slots free
-/// up more regularly. The wait is scaled by (1 + C^2) / 2 with an effective SCV C^2 between two
-/// limits, weighted by the subsystem's efficiency e = X(N) / (N X(1)):
-///  * e = 1, a subsystem whose throughput grows with its population (mostly delay, or MPL 1):
-///    C^2 of the time inside (inside_time_scv) - exact for MPL 1, the M/G/1 queue's
-///    Pollaczek-Khinchine mean against M/M/1; Allen-Cunneen's approximation for M/G/m (Allen,
-///    Probability, Statistics and Queueing Theory, 2nd ed. 1990, §6.4);
-///  * e -> 0, one saturated station: C^2 of the transaction's service there
-///    (bottleneck_service_scv), the heavy-traffic limit of the M/G/1 queue it becomes (Kingman).
-/// Issue #13: the exponential server's wait was +60 % at MPL 10, 120 TPS (3.42 against 2.14 ms
-/// simulated) and +85 % in the cluster example at MPL 10 per node (37.2 against 20.1 ms); the
-/// time inside's C^2 alone (0.33) cut the log-disk-bound MPL 20 at 170 TPS to -23 %.
-/// Adds the input queue to each class's response time.
-void mpl_input_queue(const Prepared& pr, Point& pt, double total_rate) {
-  const auto nodes = node_mpls(pr, pt, total_rate);
-  if (mpl_saturated(pr, nodes, pt)) return;
-  std::vector<double> queue_s(nodes.size(), 0.0), waits(nodes.size(), 1.0);
-  const auto mpl = static_cast<double>(*pr.model.policies.mpl);
-  for (std::size_t node = 0; node < nodes.size(); ++node) {
-    const auto& nm = nodes[node];
-    if (!nm) continue;
-    const double exponential_s =
-        std::max(0.0, (nm->fes->mean_in_system - nm->fes->mean_inside) / nm->rate_per_s);
-    const double efficiency =
-        std::clamp(nm->throughput.back() / (mpl * nm->throughput.front()), 0.0, 1.0);
-    const double scv = efficiency * inside_time_scv(pr, pt, node) +
-                       (1.0 - efficiency) * bottleneck_service_scv(pr, pt, *nm, node);
-    queue_s[node] = exponential_s * (1.0 + scv) / 2.0;
-    // An arrival waits when it finds all slots taken (PASTA): P(min(n, N) = N).
-    waits[node] = nm->fes->inside_probability.back();
-  }
-  for (std::size_t c = 0; c < pr.demand.types.size(); ++c) {
-    const double q = queue_s[pr.demand.types[c].node];
-    pt.types[c].breakdown.input_queue_s = q;
-    pt.types[c].response_s += q;
-    pt.types[c].input_queue_wait_probability = waits[pr.demand.types[c].node];
-  }
-}
-
 /// Issue #13: a transaction's CPU visits see correlated waits. Near saturation a long CPU queue
 /// stays long for longer than a transaction lives (91 % CPU, one node: the simulator's waits of
 /// one transaction's visits correlate at 0.82, and the variance of their sum is 5 times that of
@@ -1976,13 +1736,6 @@ void cpu_wait_covariances(const Prepared& pr, Point& pt,
   }
 }
 
-/// What an MPL changes inside a node (solve_once): the stations' waits (Point::mpl_wait_factor)
-/// and the arrival rate the lock model sees (Point::lock_rate_factor); empty for nothing.
-struct MplCut {
-  std::vector<double> wait_factor;
-  std::vector<double> lock_rate_factor;
-};
-
 /// One solve of the open network; `sequence_utilization`: the page utilizations of locked append
 /// partitions from a previous solve (serialized_commit_stretch), empty for none; `aborted`: the
 /// aborted attempts to load (solve_at), empty for none; `cut`: an MPL's cut (solve_once).
@@ -2017,37 +1770,6 @@ Point solve_open(const Prepared& pr, double total_rate,
   if (pt.saturated) return pt;
   for (std::size_t c = 0; c < nc; ++c) pt.mean_active += pt.types[c].rate * pt.types[c].response_s;
   return pt;
-}
-
-/// Step 4c (issue #13): the others a transaction meets at its locks. The open lock model puts a
-/// Poisson number of others beside it, as many as the mean number active; behind an MPL a
-/// transaction inside a node with n inside meets n - 1 others of its node (the arrival theorem
-/// of the closed subsystem, QSP §6.4), so on average E[n (n - 1)] / E[n] over the
-/// flow-equivalent server's distribution, plus the other nodes' mean numbers inside. Per node,
-/// that over the open count (the sum of the means): the share of the arrival rate the lock
-/// model sees, as the closed workloads' arrival-theorem rate (closed_point). At MPL 5 and 100
-/// TPS, always full, a transaction meets 4 others, not 5: the conflicts were +25 % (0.00312
-/// against 0.00249 simulated).
-std::vector<double> mpl_lock_rate_factors(const std::vector<std::optional<NodeMpl>>& nodes) {
-  std::vector<double> inside(nodes.size(), 0.0), seen_own(nodes.size(), 0.0);
-  double all_inside = 0.0;
-  for (std::size_t node = 0; node < nodes.size(); ++node) {
-    if (!nodes[node] || !nodes[node]->fes) continue;
-    const auto& p = nodes[node]->fes->inside_probability;
-    double pairs = 0.0;
-    for (std::size_t n = 2; n < p.size(); ++n)
-      pairs += p[n] * static_cast<double>(n) * static_cast<double>(n - 1);
-    inside[node] = nodes[node]->fes->mean_inside;
-    seen_own[node] = inside[node] > 0 ? pairs / inside[node] : 0.0;
-    all_inside += inside[node];
-  }
-  std::vector<double> factor(nodes.size(), 1.0);
-  if (!(all_inside > 0)) return factor;
-  for (std::size_t node = 0; node < nodes.size(); ++node)
-    if (inside[node] > 0)
-      factor[node] =
-          std::clamp((seen_own[node] + all_inside - inside[node]) / all_inside, 0.0, 1.0);
-  return factor;
 }
 
 /// One solve (solve_open); with an MPL (step 4) a second one inside it: the open solve's times

@@ -199,6 +199,22 @@ Point loads_with(const Prepared& pr, double total_rate, const std::vector<Aborte
 Point loads_at(const Prepared& pr, double total_rate,
                const solver::locking::LockIterationState* lock_start = nullptr);
 
+/// Point::lock_rate_factor of `node` (1 without one).
+double lock_rate_factor(const Point& pt, std::size_t node);
+
+/// Residence-time factor R/S of an M/M/m queue with offered load a (busy servers) < m; 1 for a
+/// pure delay (m = 0).
+double stretch_factor(int servers, double offered);
+
+/// Update transactions per second at each node's log (each node has its own log and commit
+/// groups).
+std::vector<double> node_update_rates(const Prepared& pr, const Point& pt);
+
+/// Sum over the transaction's own CPU bursts of their mean length squared, ms^2: BOT, one per
+/// reference (the rest of the reference phase's CPU holding, I/O overhead and GEH accesses
+/// included, spread evenly), commit (model/cpu_visits.hpp).
+double own_burst_ms2(const Prepared& pr, std::size_t c, const std::array<double, 2>& held_ms);
+
 /// Demand class c's slices of Point::deadlock_held_share and deadlock_requested_share (both
 /// left empty when the point has none).
 void class_deadlock_shares(const Prepared& pr, const Point& pt, std::size_t c,

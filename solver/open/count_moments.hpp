@@ -1,5 +1,5 @@
 // Moments of counts, of random sums and of mixtures: the small probability rules the response-time
-// variability (model/response_variability.cpp) and the MPL's input queue (model/point_solve.cpp)
+// variability (model/response_variability.cpp) and the MPL's input queue (model/mpl.cpp)
 // share.
 //
 // Contract: all functions are pure.
