@@ -279,9 +279,14 @@ std::vector<solver::open::MomentComponent> merged(
 
 }  // namespace
 
+std::vector<solver::open::MomentComponent> response_time_components(const TypeResult& t) {
+  return response_components(t, 1.0);
+}
+
 std::optional<double> response_time_quantile_s(const TypeResult& t, double p) {
   if (!t.response_time_s) return std::nullopt;
-  const auto parts = response_components(t, 1.0);
+  const auto& parts =
+      t.response_time_components.empty() ? response_components(t, 1.0) : t.response_time_components;
   if (parts.size() > 1) return kept_mixture_quantile(parts, p);
   return kept_moment_quantile(*t.response_time_s, t.response_time_scv, p);
 }
@@ -291,8 +296,14 @@ std::optional<double> system_response_time_quantile_s(const Evaluation& e, doubl
   std::vector<solver::open::MomentComponent> parts;
   for (const auto& t : e.types) {
     if (!t.response_time_s) return std::nullopt;
-    if (t.arrival_rate_per_s > 0)
+    if (!(t.arrival_rate_per_s > 0)) continue;
+    if (t.response_time_components.empty()) {
       for (const auto& part : response_components(t, t.arrival_rate_per_s)) parts.push_back(part);
+      continue;
+    }
+    // The same weights as response_components(t, rate): rate x (1 x the term's probability).
+    for (const auto& part : t.response_time_components)
+      parts.push_back({t.arrival_rate_per_s * part.weight, part.mean, part.scv});
   }
   if (parts.empty()) return std::nullopt;
   return solver::open::mixture_quantile(merged(std::move(parts)), p);

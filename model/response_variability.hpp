@@ -25,6 +25,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "model/description.hpp"
 #include "model/evaluate.hpp"
@@ -53,7 +54,13 @@ double response_time_scv(const TransactionType& type, const Policies& policies,
 double force_commit_io_s(const Policies& policies, double commit_io_s, double log_writes,
                          double force_writes);
 
-/// The p-quantile of the type's response time in seconds (nullopt without a response time).
+/// The type's response time as a mixture of gamma components, weights summing to 1: over the
+/// counts of its slow device operations and rare lock waits, or one component of its mean and
+/// SCV (docs/model.md "Response-time percentiles"). Needs a response time.
+std::vector<solver::open::MomentComponent> response_time_components(const TypeResult& result);
+
+/// The p-quantile of the type's response time in seconds (nullopt without a response time); from
+/// TypeResult::response_time_components when set.
 std::optional<double> response_time_quantile_s(const TypeResult& result, double p);
 
 /// The p-quantile of the response time of all types (mixture by arrival rate), seconds.
