@@ -2,8 +2,8 @@
 // solve's times give each node's closed network behind its MPL (a single-class network of the
 // node's transactions, other nodes' work as open load) and its flow-equivalent server
 // (Lazowska et al. QSP ch. 8); its population distribution cuts the stations' waits and the rate
-// the lock model sees, and the open queue in front of it is the input queue. docs/model.md item 5
-// "MPL".
+// the lock model sees, and the open queue in front of it is the input queue. docs/model.md "How
+// the model is evaluated" item 5 (MPL).
 //
 // Contract: internal to the point solve (model/point_solve.cpp solve_once); not a public API.
 // Pure functions of a Prepared and a Point.

@@ -2,7 +2,8 @@
 // lock-model inputs (prepare) and solved at one total arrival rate (solve_at): step 1 the
 // stations' loads, step 2 the classes' times in the open network, step 3 lock contention (strict
 // 2PL), step 4 an MPL's flow-equivalent server; deadlock restarts by a fixed point over solves.
-// docs/model.md "How the analytic model works" describes the steps, docs/locking.md step 3.
+// docs/model.md "How the model is evaluated" describes the steps, docs/locking.md step 3; step 4
+// is model/mpl.hpp.
 //
 // Contract: internal to the analytic evaluation (model/evaluate.cpp reports a Point, model/
 // rate_search.cpp searches rates with it); not a public API. Every function is pure: a Prepared

@@ -1,8 +1,8 @@
 // The rate searches of the analytic evaluation: the maximum sustainable throughput (a bisection
 // on "not saturated" over the point solve, replayed with probes at the estimated limit), the
 // throughput a closed workload's terminals generate (the root of X (R + Z) = N), and, in a
-// cluster, the throughput at a CPU utilization cap. docs/model.md "Maximum sustainable
-// throughput" and "Closed workloads".
+// cluster, the throughput at a CPU utilization cap. docs/model.md "How the model is evaluated"
+// item 6 (maximum sustainable throughput) and "Closed workloads".
 //
 // Contract: internal to the analytic evaluation (model/evaluate.cpp); not a public API. The
 // searches return the plain bisection's answer (EvaluateOptions::plain_rate_searches runs it,
