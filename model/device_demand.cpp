@@ -170,6 +170,13 @@ class Builder {
 
 }  // namespace
 
+double station_demand_ms(const DemandModel& demands, const TypeDemand& d, std::size_t k) {
+  double ms = d.load_ms[k];
+  if (static_cast<int>(k) == demands.layout.cpu[d.node])
+    ms += (d.cpu_instructions[0] + d.cpu_instructions[1]) * d.ms_per_instruction;
+  return ms;
+}
+
 double page_access_time_ms(const DevicePool& pool) {
   return pool.transfer_ms + pool.controller_ms +
          (has_device_stage(pool) ? pool.access_time_ms : 0.0);

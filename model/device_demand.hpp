@@ -109,6 +109,11 @@ struct DemandModel {
   std::vector<TypeDemand> types;    ///< one per class (type x node), see TypeDemand
 };
 
+/// Demand class `d`'s service demand per transaction at station `k`, ms: everything placed on it
+/// and, at the class's own CPU, its instructions. One rule for the analytic capacity bound and
+/// the simulator's offered-load check.
+double station_demand_ms(const DemandModel& demands, const TypeDemand& d, std::size_t k);
+
 /// Page access time without queueing (V03, L2402): transfer + controller + disk occupancy.
 double page_access_time_ms(const DevicePool& pool);
 

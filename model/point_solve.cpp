@@ -2024,11 +2024,7 @@ double capacity_bound(const Prepared& pr) {
     if (servers <= 0) continue;
     double per_tx_s = 0.0;
     for (std::size_t c = 0; c < dm.types.size(); ++c) {
-      const auto& d = dm.types[c];
-      double ms = d.load_ms[k];
-      if (static_cast<int>(k) == dm.layout.cpu[d.node])
-        ms += (d.cpu_instructions[0] + d.cpu_instructions[1]) * d.ms_per_instruction;
-      per_tx_s += pr.class_share[c] * ms / 1000.0;
+      per_tx_s += pr.class_share[c] * station_demand_ms(dm, dm.types[c], k) / 1000.0;
     }
     if (per_tx_s > 0) bound = std::min(bound, servers / per_tx_s);
   }

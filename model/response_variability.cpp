@@ -285,8 +285,10 @@ std::vector<solver::open::MomentComponent> response_time_components(const TypeRe
 
 std::optional<double> response_time_quantile_s(const TypeResult& t, double p) {
   if (!t.response_time_s) return std::nullopt;
-  const auto& parts =
-      t.response_time_components.empty() ? response_components(t, 1.0) : t.response_time_components;
+  // The stored components when evaluate() set them, without a copy (4 x 10^4 calls at 10^4 types).
+  std::vector<solver::open::MomentComponent> computed;
+  if (t.response_time_components.empty()) computed = response_components(t, 1.0);
+  const auto& parts = t.response_time_components.empty() ? computed : t.response_time_components;
   if (parts.size() > 1) return kept_mixture_quantile(parts, p);
   return kept_moment_quantile(*t.response_time_s, t.response_time_scv, p);
 }

@@ -74,11 +74,7 @@ void check_capacity(const SystemModel& model) {
     if (st.servers <= 0) continue;
     double offered = 0.0;
     for (std::size_t c = 0; c < demands.types.size(); ++c) {
-      const TypeDemand& d = demands.types[c];
-      double load_ms = d.load_ms[k];
-      if (static_cast<int>(k) == demands.layout.cpu[d.node])
-        load_ms += (d.cpu_instructions[0] + d.cpu_instructions[1]) * d.ms_per_instruction;
-      offered += cd.rate_per_s[c] * load_ms / 1000.0;
+      offered += cd.rate_per_s[c] * station_demand_ms(demands, demands.types[c], k) / 1000.0;
     }
     if (offered >= st.servers) {
       // Never "inf" (issue #16): an overflowing load is named as such.
