@@ -267,9 +267,10 @@ void victim_write_demand(const SystemModel& model, const BufferLevels& buffers, 
   }
 }
 
-/// FORCE: the modified pages are written at commit. Distinct modified pages: one per update for
-/// random partitions; an append partition fills its current page (HISTORY: 1 page per
-/// transaction, L2513).
+/// FORCE: the modified pages are written at commit, each once (L2513). Distinct modified pages:
+/// of a random partition, those among the updated references' uniform pages (two updates of a
+/// transaction may hit one page: distinct_selected_items, model/routing.hpp); an append partition
+/// fills its current page (HISTORY: 1 page per transaction, L2513).
 void force_write_demand(const SystemModel& model, std::size_t t, Builder& b, TypeDemand& d) {
   const auto& type = model.transaction_types[t];
   const auto& pol = model.policies;
@@ -282,11 +283,15 @@ void force_write_demand(const SystemModel& model, std::size_t t, Builder& b, Typ
            pol.force_writes_to_extended_buffer;
   };
   // The pages a transaction of `count` drawn references (a count class) writes to partition p,
-  // as the simulator places them (model/sim/reference_generator.cpp): one per updated random
-  // reference, plus a host page of its own for a clustered reference made before the host's
-  // (leading_clustered_requests: TELLER before BRANCH); a run of appended or sequential records
-  // fills pages in turn: one page if any (probability 1 - (1 - s u)^n), and a page boundary
+  // as the simulator places them (model/sim/reference_generator.cpp): the distinct pages of its
+  // updated random references, plus a host page of its own for a clustered reference made before
+  // the host's (leading_clustered_requests: TELLER before BRANCH); a run of appended or sequential
+  // records fills pages in turn: one page if any (probability 1 - (1 - s u)^n), and a page boundary
   // crossed every B records.
+  const auto random_page_writes = [&](std::size_t p, double count) {
+    return distinct_selected_items(type, p, model.partitions[p].pages(), update_share_of(type, p),
+                                   count);
+  };
   const auto page_writes = [&](std::size_t p, double count) {
     const auto& part = model.partitions[p];
     const double share = p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
@@ -295,7 +300,7 @@ void force_write_demand(const SystemModel& model, std::size_t t, Builder& b, Typ
       const double any = -std::expm1(count * std::log1p(-std::min(1.0, u)));
       return any * (1.0 - 1.0 / part.blocking_factor) + u * count / part.blocking_factor;
     }
-    double pages = u * count;
+    double pages = random_page_writes(p, count);
     for (std::size_t q = 0; q < np; ++q)
       if (model.partitions[q].clustered_with &&
           static_cast<std::size_t>(*model.partitions[q].clustered_with) == p)
@@ -307,7 +312,7 @@ void force_write_demand(const SystemModel& model, std::size_t t, Builder& b, Typ
     const double updates = references_per_tx(model, t, p) * update_share_of(type, p);
     if (updates <= 0 || part.clustered_with || part.allocation.device == "main_memory") continue;
     writes[p] = part.access == AccessPattern::random
-                    ? updates
+                    ? random_page_writes(p, type.references)
                     : std::min(updates, 1.0 + updates / part.blocking_factor);
     if (to_extended_buffer(part)) continue;
     const IoPath path =

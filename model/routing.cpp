@@ -91,14 +91,23 @@ double distinct_lock_requests(const TransactionType& type, std::size_t p, double
 
 double distinct_lock_requests(const TransactionType& type, std::size_t p, double granules,
                               double references) {
+  return distinct_selected_items(type, p, granules, 1.0, references);
+}
+
+double distinct_selected_items(const TransactionType& type, std::size_t p, double items,
+                               double selected, double references) {
   const double share = p < type.reference_shares.size() ? type.reference_shares[p] : 0.0;
+  const double q = std::clamp(selected, 0.0, 1.0);
+  const bool fixed = fixed_reference_counts(type);
   const double k = share * references;
-  if (k <= 0 || granules <= 0) return 0.0;
-  const double d = std::max(1.0, granules);
-  // D (1 - (1 - x/D)^n) = -D expm1(n log1p(-x/D)): exact for large D too.
-  if (d == 1.0 && (share >= 1.0 || fixed_reference_counts(type))) return 1.0;
-  if (fixed_reference_counts(type)) return -d * std::expm1(k * std::log1p(-1.0 / d));
-  return -d * std::expm1(references * std::log1p(-share / d));
+  if (k <= 0 || q <= 0 || items <= 0) return 0.0;
+  const double d = std::max(1.0, items);
+  // Probability that one draw selects a given item; a certain draw (one item, every reference)
+  // selects it at the first reference.
+  const double x = fixed ? q / d : std::min(1.0, share * q) / d;
+  if (x >= 1.0) return 1.0;
+  // D (1 - (1 - x)^n) = -D expm1(n log1p(-x)): exact for large D too.
+  return -d * std::expm1((fixed ? k : references) * std::log1p(-x));
 }
 
 double leading_clustered_requests(const TransactionType& type, std::size_t q, std::size_t host) {

@@ -54,6 +54,14 @@ double distinct_lock_requests(const TransactionType& type, std::size_t p, double
 /// (issue #13: repeated granules; lock requests per transaction 2.47 against 2.34 simulated).
 double distinct_lock_requests(const TransactionType& type, std::size_t p, double granules,
                               double references);
+/// The rule under both: the mean number of distinct items among a transaction's references to
+/// partition p that are selected with probability `selected` each (1: every reference; the
+/// update share: the updated ones), each on one of `items` uniform items. Fixed counts k:
+/// D (1 - (1 - q/D)^k); drawn references (n, share s): D (1 - (1 - s q/D)^n). The FORCE commit
+/// writes use it for the distinct updated pages (model/device_demand.cpp), the simulator writing
+/// each modified page once (model/sim/transaction_engine.cpp note_modified).
+double distinct_selected_items(const TransactionType& type, std::size_t p, double items,
+                               double selected, double references);
 
 /// Lock requests on the host's granules made by references to a page-clustered partition q
 /// (TELLER in BRANCH's page, L2402) before the transaction touched its host: such a reference

@@ -343,6 +343,15 @@ TEST_CASE("hot spots: a transaction requests the distinct granules it locks (iss
   CHECK(fixed_reference_counts(four.transaction_types[0]));
   CHECK(distinct_lock_requests(four.transaction_types[0], 3, 1.0) == doctest::Approx(1.0));
   CHECK(leading_clustered_requests(four.transaction_types[0], 1, 0) == 0.0);
+  // Distinct updated pages (FORCE commit writes): of five draws with share 1/4 and update share
+  // 1/2 on 4 pages, each draw updates a given page with probability 1/32.
+  CHECK(distinct_selected_items(t, 2, 4.0, 0.5, 5.0) ==
+        doctest::Approx(4.0 * (1.0 - std::pow(1.0 - 1.0 / 32.0, 5))));
+  // Fixed counts: the one ACCOUNT reference updated with probability 0.3 on 2 pages.
+  CHECK(distinct_selected_items(four.transaction_types[0], 2, 2.0, 0.3, 4.0) ==
+        doctest::Approx(2.0 * (1.0 - (1.0 - 0.15))));
+  CHECK(distinct_selected_items(four.transaction_types[0], 2, 1.0, 1.0, 4.0) == 1.0);
+  CHECK(distinct_selected_items(four.transaction_types[0], 2, 1.0, 0.0, 4.0) == 0.0);
   // The analytic model counts requests as the simulator does (3.78 measured at 60 TPS).
   const Evaluation e = evaluate(parse_model(
       with(debit_credit_model(), {{"database.partitions[HISTORY].lock_granularity", "page"},
