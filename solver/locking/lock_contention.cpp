@@ -215,6 +215,7 @@ struct DeadlockInputs {
   const ClassRows& held_x;  // per transaction of class c on partition p
   const ClassRows& held_s;
   const std::vector<double>& population;
+  const std::vector<double>& throughput;  // X_c: the requesters' weights of VictimSums
   std::vector<double> own_seen;  // transactions of its own class a requester sees (others_seen)
   // End-of-file (sequence) partitions only, else 0 and 1: the transactions a waiting request
   // has ahead of it, and the chance that a later request lands on the page a holder holds
@@ -269,33 +270,47 @@ double back_term(const DeadlockInputs& in, std::size_t c, std::size_t o, std::si
          in.workload.partitions[q].granules;
 }
 
-/// Where class c's deadlock sum lies (issue #13, deadlock restarts): per partition, the part in
-/// which the victim - o, whose later request closes the cycle - holds its lock there (the
-/// partition c is blocked on: `held`) and the part in which it requests there (the partition of
-/// c's held lock: `requested`). Each sums to the deadlock sum. Null pointers: not wanted.
-struct DeadlockSplit {
-  double* held = nullptr;
-  double* requested = nullptr;
+/// The two-cycles by their victim (issue #13, deadlock restarts). A cycle starts when a request
+/// of c is blocked by o and closes when o later requests a lock c holds; the simulator aborts the
+/// transaction whose request closes it (model/sim/lock_manager.cpp), so the cycle is o's deadlock.
+/// Booked to c (the one blocked first), a short type beside a long one had 6-7 times its simulated
+/// deadlocks and the long type too few (docs/locking.md "Measured per type, long runs"), the
+/// totals agreeing. Per victim o, as rates (weighted by the requester's throughput X_c, divided
+/// by X_o at the end): `sums` its deadlocks, `held` the part in which o holds its lock of the
+/// cycle on p (the partition c is blocked on) and `requested` the part in which o's closing
+/// request is on p, at [o * partitions + p]; each row of a split sums to the victim's sum.
+struct VictimSums {
+  std::vector<double> sums, held, requested;
+  VictimSums(std::size_t nc, std::size_t np)
+      : sums(nc, 0.0), held(nc * np, 0.0), requested(nc * np, 0.0) {}
+
+  /// Rates to probabilities per transaction of the victim.
+  void per_victim_transaction(const std::vector<double>& throughput, std::size_t np) {
+    for (std::size_t o = 0; o < sums.size(); ++o) {
+      const double x = throughput[o];
+      const double scale = x > 0 ? 1.0 / x : 0.0;
+      sums[o] *= scale;
+      for (std::size_t p = 0; p < np; ++p) {
+        held[o * np + p] *= scale;
+        requested[o * np + p] *= scale;
+      }
+    }
+  }
 };
 
-/// The deadlock sum of class c, sum over p, o of k_p * P(blocked by o) * min(1, P(back)), with
-/// the sum over q inside P(back) taken once per class pair (prefix and suffix sums around q = p,
-/// then the q = p term without the blocked request): O(classes x partitions) per class instead
-/// of O(classes x partitions^2) (issue #16). `split`: its parts by partition (the requested
-/// part of (p, q) is its share back_term(q) / P(back) of the clamped term; O(partitions) more
-/// per class pair).
-double deadlock_sum_by_pairs(const DeadlockInputs& in, std::size_t c, std::vector<double>& before,
-                             std::vector<double>& after, std::vector<double>& by_partition,
-                             DeadlockSplit split = {}) {
+/// Adds the cycles requester c starts to their victims, sum over p, o of X_c k_p P(blocked by o)
+/// min(1, P(back)), with the sum over q inside P(back) taken once per class pair (prefix and
+/// suffix sums around q = p, then the q = p term without the blocked request): O(classes x
+/// partitions) per requester instead of O(classes x partitions^2) (issue #16). The requested part
+/// of (p, q) is its share back_term(q) / P(back) of the clamped term. `before`, `after` (np + 1)
+/// and `weight` (np) are scratch.
+void add_requester_cycles(const DeadlockInputs& in, std::size_t c, std::vector<double>& before,
+                          std::vector<double>& after, std::vector<double>& weight,
+                          VictimSums& victims) {
   const std::size_t np = in.workload.partitions.size();
   const std::size_t nc = in.totals.size();
-  std::fill(by_partition.begin(), by_partition.end(), 0.0);
-  std::vector<double> term, weight;  // per q: back_term(q, 0) and the clamped weight of p = q
-  if (split.requested) {
-    std::fill(split.requested, split.requested + np, 0.0);
-    term.resize(np);
-    weight.resize(np);
-  }
+  const double xc = in.throughput[c];
+  if (!(xc > 0)) return;
   for (std::size_t o = 0; o < nc; ++o) {
     if (in.totals[o].requests <= 0) continue;
     before[0] = 0;
@@ -303,89 +318,94 @@ double deadlock_sum_by_pairs(const DeadlockInputs& in, std::size_t c, std::vecto
     after[np] = 0;
     for (std::size_t q = np; q-- > 0;) after[q] = after[q + 1] + back_term(in, c, o, q, 0.0);
     double all_weight = 0;
-    if (split.requested) std::fill(weight.begin(), weight.end(), 0.0);
+    std::fill(weight.begin(), weight.end(), 0.0);
     for (std::size_t p = 0; p < np; ++p) {
       if (in.totals[c].requests_on[p] <= 0) continue;
       const double p_by_o = blocked_by(in, c, o, p);
       if (p_by_o <= 0) continue;
       const double p_back = before[p] + after[p + 1] + back_term(in, c, o, p, 1.0);
-      by_partition[p] += p_by_o * std::min(1.0, p_back);
-      if (split.requested && p_back > 0) {
-        weight[p] = in.totals[c].requests_on[p] * p_by_o * std::min(1.0, p_back) / p_back;
+      const double cycles = xc * in.totals[c].requests_on[p] * p_by_o * std::min(1.0, p_back);
+      victims.sums[o] += cycles;
+      victims.held[o * np + p] += cycles;
+      if (p_back > 0) {
+        weight[p] = cycles / p_back;
         all_weight += weight[p];
       }
     }
-    if (!split.requested || all_weight <= 0) continue;
+    if (all_weight <= 0) continue;
     for (std::size_t q = 0; q < np; ++q) {
-      split.requested[q] += (before[q + 1] - before[q]) * (all_weight - weight[q]) +
-                            back_term(in, c, o, q, 1.0) * weight[q];
+      victims.requested[o * np + q] += (before[q + 1] - before[q]) * (all_weight - weight[q]) +
+                                       back_term(in, c, o, q, 1.0) * weight[q];
     }
   }
-  double sum = 0;
-  for (std::size_t p = 0; p < np; ++p) {
-    sum += in.totals[c].requests_on[p] * by_partition[p];
-    if (split.held) split.held[p] = in.totals[c].requests_on[p] * by_partition[p];
-  }
-  return sum;
 }
 
-/// The unclamped deadlock sum regrouped by partition pair (p, q): the sums over the holding
-/// classes o are taken once for all requesters (O(classes x partitions^2) in all instead of
-/// O(classes^2 x partitions)). Exact where neither min(1, .) of deadlock_sum_by_pairs binds,
-/// which deadlock_sums checks class by class with upper bounds.
-class DeadlockByPartitionPairs {
+/// The unclamped cycles of a set of requesters regrouped by partition pair (p, q): the sums over
+/// the requesters c are taken once for all victims (O(classes x partitions^2) in all instead of
+/// O(classes^2 x partitions)). Exact where neither min(1, .) of add_requester_cycles binds, which
+/// two_cycle_deadlock_sums checks requester by requester with upper bounds. With a_c(p, q) =
+/// X_c k_cp (c's locks held on q) / (D_p D_q), victim o's term is
+/// sum over c, p, q of a_c n_o (hx_op + w_cp hs_op) left_oq (w_oq + (1 - w_oq) w_cq), so four
+/// tables of sums of a_c, a_c w_cp, a_c w_cq and a_c w_cp w_cq serve every victim.
+class CyclesByPartitionPairs {
  public:
-  explicit DeadlockByPartitionPairs(const DeadlockInputs& in)
-      : in_(in), np_(in.workload.partitions.size()) {
-    for (auto* g : {&g_x_, &g_s_, &g_xw_, &g_sw_}) g->assign(np_ * np_, 0.0);
-    for (std::size_t o = 0; o < in.totals.size(); ++o) {
+  CyclesByPartitionPairs(const DeadlockInputs& in, const std::vector<char>& requester)
+      : in_(in), np_(in.workload.partitions.size()), requester_(requester) {
+    for (auto* t : {&a_, &a_p_, &a_q_, &a_pq_}) t->assign(np_ * np_, 0.0);
+    for (std::size_t c = 0; c < in.totals.size(); ++c) {
+      if (!requester_[c]) continue;
+      const ClassTotals& tc = in.totals[c];
       for (std::size_t p = 0; p < np_; ++p) {
-        const double nx = in.population[o] * in.held_x[o][p];
-        const double ns = in.population[o] * in.held_s[o][p];
-        if (nx <= 0 && ns <= 0) continue;
-        for (std::size_t q = 0; q < np_; ++q) add_pair(o, p, q, nx, ns);
+        if (tc.requests_on[p] <= 0) continue;
+        const double wp = exclusive_share_of(tc, p);
+        for (std::size_t q = 0; q < np_; ++q) {
+          const double a =
+              in.throughput[c] * tc.requests_on[p] * held_on(c, q, q == p) /
+              (in.workload.partitions[p].granules * in.workload.partitions[q].granules);
+          if (!(a > 0)) continue;
+          const double wq = exclusive_share_of(tc, q);
+          const std::size_t i = p * np_ + q;
+          a_[i] += a;
+          a_p_[i] += a * wp;
+          a_q_[i] += a * wq;
+          a_pq_[i] += a * wp * wq;
+        }
       }
     }
   }
 
-  /// sum over p, o, q of k_p * others * locks(o, p) / D_p * back_term(c, o, q); `split`: its
-  /// terms by p (held) and by q (requested).
-  double sum(std::size_t c, DeadlockSplit split = {}) const {
-    if (split.requested) std::fill(split.requested, split.requested + np_, 0.0);
-    const ClassTotals& tc = in_.totals[c];
-    const double own_correction = in_.own_seen[c] - in_.population[c];
-    double total = 0;
+  /// Adds the cycles of the requesters whose victim is o.
+  void add_victim(std::size_t o, VictimSums& victims) const {
+    const ClassTotals& to = in_.totals[o];
+    const double own_correction = requester_[o] ? in_.own_seen[o] - in_.population[o] : 0.0;
     for (std::size_t p = 0; p < np_; ++p) {
-      const double kp = tc.requests_on[p];
-      if (split.held) split.held[p] = 0.0;
-      if (kp <= 0) continue;
-      const double w = exclusive_share_of(tc, p);
-      const double own_locks =
-          w * (in_.held_x[c][p] + in_.held_s[c][p]) + (1 - w) * in_.held_x[c][p];
-      double over_q = 0;
+      const double nx = in_.population[o] * in_.held_x[o][p];
+      const double ns = in_.population[o] * in_.held_s[o][p];
+      const bool own = own_correction != 0.0 && to.requests_on[p] > 0;
+      if (nx <= 0 && ns <= 0 && !own) continue;
       for (std::size_t q = 0; q < np_; ++q) {
-        const double drop = q == p ? 1.0 : 0.0;
-        const double c_on_q = tc.requests_on[q] - drop;
-        if (tc.requests - 1.0 <= 0 || c_on_q <= 0) continue;
-        const double c_held_on_q = in_.profile[c].locks_at_request * c_on_q / (tc.requests - 1.0);
-        const double wc = exclusive_share_of(tc, q);
+        const double left = requests_left(o, q, q == p ? 1.0 : 0.0);
+        if (left <= 0) continue;
+        const double wo = exclusive_share_of(to, q);
         const std::size_t i = p * np_ + q;
-        // sum over o of n_o * locks(o, p) * o's requests on q * (w_o + (1 - w_o) w_c)
-        double by_holders = (1 - wc) * (g_xw_[i] + w * g_sw_[i]) + wc * (g_x_[i] + w * g_s_[i]);
-        by_holders += own_correction * own_locks * requests_left(c, q, drop) *
-                      (exclusive_share_of(tc, q) + (1 - exclusive_share_of(tc, q)) * wc);
-        const double term_q = c_held_on_q * by_holders / in_.workload.partitions[q].granules;
-        over_q += term_q;
-        if (split.requested)
-          split.requested[q] += kp * term_q / in_.workload.partitions[p].granules;
+        double cycles =
+            left * (wo * (nx * a_[i] + ns * a_p_[i]) + (1 - wo) * (nx * a_q_[i] + ns * a_pq_[i]));
+        if (own) cycles += own_correction * own_cycles(o, p, q, left);
+        victims.sums[o] += cycles;
+        victims.held[o * np_ + p] += cycles;
+        victims.requested[o * np_ + q] += cycles;
       }
-      total += kp * over_q / in_.workload.partitions[p].granules;
-      if (split.held) split.held[p] = kp * over_q / in_.workload.partitions[p].granules;
     }
-    return total;
   }
 
  private:
+  // c's locks held on q when it requests (drop: the blocked request's partition is q).
+  double held_on(std::size_t c, std::size_t q, bool drop) const {
+    const ClassTotals& tc = in_.totals[c];
+    const double c_on_q = tc.requests_on[q] - (drop ? 1.0 : 0.0);
+    if (tc.requests - 1.0 <= 0 || c_on_q <= 0) return 0.0;
+    return in_.profile[c].locks_at_request * c_on_q / (tc.requests - 1.0);
+  }
   // o's remaining requests on q while it holds a lock (drop = 1: the one on p removed).
   double requests_left(std::size_t o, std::size_t q, double drop) const {
     const ClassTotals& to = in_.totals[o];
@@ -394,44 +414,38 @@ class DeadlockByPartitionPairs {
     if (o_other <= 0 || o_on_q <= 0) return 0.0;
     return in_.profile[o].remaining_requests * o_on_q / o_other;
   }
-  void add_pair(std::size_t o, std::size_t p, std::size_t q, double nx, double ns) {
-    const double left = requests_left(o, q, q == p ? 1.0 : 0.0);
-    if (left <= 0) return;
-    const double wo = exclusive_share_of(in_.totals[o], q);
-    const std::size_t i = p * np_ + q;
-    // locks(o, p) = held_x + w_c held_s: the requester's share w_c is applied in sum().
-    g_x_[i] += nx * left;
-    g_s_[i] += ns * left;
-    g_xw_[i] += nx * left * wo;
-    g_sw_[i] += ns * left * wo;
+  // The cycles of o with itself per transaction of o seen (others_seen(o, o) replaces n_o).
+  double own_cycles(std::size_t o, std::size_t p, std::size_t q, double left) const {
+    const ClassTotals& to = in_.totals[o];
+    const double w = exclusive_share_of(to, p);
+    const double locks = w * (in_.held_x[o][p] + in_.held_s[o][p]) + (1 - w) * in_.held_x[o][p];
+    const double wq = exclusive_share_of(to, q);
+    return in_.throughput[o] * to.requests_on[p] * held_on(o, q, q == p) * locks * left *
+           (wq + (1 - wq) * wq) /
+           (in_.workload.partitions[p].granules * in_.workload.partitions[q].granules);
   }
 
   const DeadlockInputs& in_;
   std::size_t np_;
-  std::vector<double> g_x_, g_s_, g_xw_, g_sw_;  // [p * np + q]
+  const std::vector<char>& requester_;
+  std::vector<double> a_, a_p_, a_q_, a_pq_;  // [p * np + q]
 };
 
-/// Per class, the two-cycle deadlock sum (before the final min(1, .)). Exactly
-/// deadlock_sum_by_pairs; with more classes than partitions (and partitions few enough for
-/// partition-pair tables) the classes whose clamps provably do not bind take the
-/// partition-pair form, so the cost is O(classes x partitions x min(classes, partitions)).
-/// `held`, `requested` (not null): the sums' parts by partition (DeadlockSplit), at
-/// [c * partitions + p].
-std::vector<double> two_cycle_deadlock_sums(const DeadlockInputs& in,
-                                            std::vector<double>* held = nullptr,
-                                            std::vector<double>* requested = nullptr) {
+/// The two-cycles by victim (VictimSums, per transaction of the victim, before the final
+/// min(1, .)). Exactly add_requester_cycles over all requesters; with more classes than
+/// partitions (and partitions few enough for partition-pair tables) the requesters whose clamps
+/// provably do not bind take the partition-pair form, so the cost is O(classes x partitions x
+/// min(classes, partitions)).
+VictimSums two_cycle_deadlock_sums(const DeadlockInputs& in) {
   const std::size_t np = in.workload.partitions.size();
   const std::size_t nc = in.totals.size();
-  std::vector<double> result(nc, 0.0);
-  if (held) held->assign(nc * np, 0.0);
-  if (requested) requested->assign(nc * np, 0.0);
+  VictimSums victims(nc, np);
   constexpr std::size_t kMaxPairTablePartitions = 512;  // 4 tables of 512^2 doubles: 8 MiB
-  std::optional<DeadlockByPartitionPairs> by_partition_pairs;
+  const bool pair_tables = nc > np && np <= kMaxPairTablePartitions;
   // Upper bounds: n_o * locks held by o on p (>= others * locks(o, p)), and o's remaining
   // requests on q (>= requests_left with the request on p removed).
   std::vector<double> most_held(np, 0.0), most_left(np, 0.0);
-  if (nc > np && np <= kMaxPairTablePartitions) {
-    by_partition_pairs.emplace(in);
+  if (pair_tables) {
     for (std::size_t o = 0; o < nc; ++o) {
       const ClassTotals& to = in.totals[o];
       for (std::size_t p = 0; p < np; ++p) {
@@ -444,29 +458,39 @@ std::vector<double> two_cycle_deadlock_sums(const DeadlockInputs& in,
       }
     }
   }
-  // by_partition first: else GCC 12 at -O3 reports a false -Walloc-size-larger-than for it.
-  std::vector<double> by_partition(np), before(np + 1), after(np + 1);
+  std::vector<char> unclamped(nc, 0);
+  // weight first: else GCC 12 at -O3 reports a false -Walloc-size-larger-than for it.
+  std::vector<double> weight(np), before(np + 1), after(np + 1);
+  bool any_unclamped = false;
   for (std::size_t c = 0; c < nc; ++c) {
     const ClassTotals& tc = in.totals[c];
     if (tc.requests <= 0) continue;
-    bool unclamped = by_partition_pairs.has_value();
+    bool fits = pair_tables;
     double back_bound = 0;
-    for (std::size_t p = 0; unclamped && p < np; ++p) {
+    for (std::size_t p = 0; fits && p < np; ++p) {
       if (tc.requests_on[p] <= 0) continue;
       const double d = in.workload.partitions[p].granules;
-      unclamped = most_held[p] <= d && in.blockers_ahead[p] <= 0;  // (the pair form has no queue)
+      fits = most_held[p] <= d && in.blockers_ahead[p] <= 0;  // (the pair form has no queue)
       if (tc.requests - 1.0 > 0) {
         back_bound += most_left[p] * in.profile[c].locks_at_request * tc.requests_on[p] /
                       (tc.requests - 1.0) / d;
       }
     }
-    unclamped = unclamped && back_bound <= 1.0;
-    const DeadlockSplit split{held ? held->data() + c * np : nullptr,
-                              requested ? requested->data() + c * np : nullptr};
-    result[c] = unclamped ? by_partition_pairs->sum(c, split)
-                          : deadlock_sum_by_pairs(in, c, before, after, by_partition, split);
+    if (fits && back_bound <= 1.0) {
+      unclamped[c] = 1;
+      any_unclamped = true;
+    } else {
+      add_requester_cycles(in, c, before, after, weight, victims);
+    }
   }
-  return result;
+  if (any_unclamped) {
+    const CyclesByPartitionPairs pairs(in, unclamped);
+    for (std::size_t o = 0; o < nc; ++o) {
+      if (in.totals[o].requests > 0) pairs.add_victim(o, victims);
+    }
+  }
+  victims.per_victim_transaction(in.throughput, np);
+  return victims;
 }
 
 /// Request rate and holding time (mean, second moment) of an end-of-file partition's page locks.
@@ -2417,7 +2441,10 @@ LockContention LockModel::results() {
   std::vector<double> p_deadlock(nc, 0.0);
   if (!diverged || options.results_when_thrashing) {
     const DeadlockInputs in = deadlock_inputs();
-    p_deadlock = two_cycle_deadlock_sums(in, &out.deadlock_held_on, &out.deadlock_requested_on);
+    VictimSums victims = two_cycle_deadlock_sums(in);
+    p_deadlock = std::move(victims.sums);
+    out.deadlock_held_on = std::move(victims.held);
+    out.deadlock_requested_on = std::move(victims.requested);
     add_longer_cycles(in, p_deadlock, out.deadlock_held_on, out.deadlock_requested_on);
   }
   double total_population = 0, blocked = 0, eta_weighted = 0, alpha_weighted = 0;
@@ -2481,9 +2508,9 @@ void LockModel::partition_results(LockContention& out) const {
 }
 
 DeadlockInputs LockModel::deadlock_inputs() const {
-  DeadlockInputs in{
-      workload, totals, profile, held_x, held_s, population, std::vector<double>(nc, 0.0),
-      {},       {},     {},      {}};
+  DeadlockInputs in{workload, totals,     profile,    held_x,
+                    held_s,   population, throughput, std::vector<double>(nc, 0.0),
+                    {},       {},         {},         {}};
   for (std::size_t c = 0; c < nc; ++c) in.own_seen[c] = others_seen(c, c);
   in.blockers_ahead.assign(np, 0.0);
   in.back_share.assign(np, 1.0);

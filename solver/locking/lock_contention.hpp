@@ -140,7 +140,8 @@ struct ClassContention {
   double response_time_s = 0;          ///< with lock waits
   double mean_locks_held = 0;          ///< time average over the transaction's life
   double lock_holding_time_s = 0;      ///< mean time from a request to the lock's release
-  /// Per transaction: the two-cycles (Thomasian & Ryu form), those blocked outside lock queues
+  /// Per transaction: the deadlocks it is the victim of - its request closes the cycle, as the
+  /// simulator aborts - the two-cycles (Thomasian & Ryu form), those blocked outside lock queues
   /// times deadlock_cycle_factor for the longer cycles.
   double deadlock_probability = 0;
   double blocked_share = 0;  ///< fraction of the life spent blocked
@@ -202,11 +203,11 @@ struct LockContention {
   /// The last iterate (for LockOptions::start of a nearby solve); empty when the waits diverged.
   LockIterationState state;
   /// Where each class's deadlock sum (with the longer cycles, deadlock_cycle_factor) lies, at [c *
-  /// partitions + p] (issue #13, deadlock restarts): the part whose victim - the transaction whose
-  /// request closes the cycle - holds its lock of the cycle on p (`held_on`), and the part whose
-  /// victim's closing request is on p
-  /// (`requested_on`). Each sums over p to the class's sum (deadlock_probability before its
-  /// clamp to 1); empty when the deadlock sums were not computed.
+  /// partitions + p] (issue #13, deadlock restarts): class c is the victim - the transaction whose
+  /// request closes the cycle - and the part in which it holds its lock of the cycle on p
+  /// (`held_on`), and the part in which its closing request is on p (`requested_on`). Each sums
+  /// over p to the class's sum (deadlock_probability before its clamp to 1); empty when the
+  /// deadlock sums were not computed.
   std::vector<double> deadlock_held_on, deadlock_requested_on;
 };
 

@@ -265,3 +265,38 @@ TEST_CASE("deadlock restarts: validate's metrics agree on 50 BRANCH pages at 55 
                 rate, failed, *a, s->mean);
   }
 }
+
+// Issue #13 (docs/locking.md "Measured per type, long runs"): a deadlock is the victim's, the
+// transaction whose request closes the cycle, as the simulator aborts it. The lock model booked
+// each two-cycle to the transaction blocked first; with a short type of 5 references beside a
+// long one of 40 (the lock experiment, mix 6 : 1, 20 TPS) the short type's deadlocks were 0.00099
+// per transaction against 0.00016 +- 0.00007 simulated (6.4 times), the totals agreeing. Booked
+// to the victim: 0.000143. The long type's stay high (0.085 against 0.066): its lock waits are
+// +90 % there (the long-tail waits of docs/locking.md), not the attribution.
+TEST_CASE("deadlock restarts: a cycle is its closer's, a short type beside a long one") {
+  nlohmann::json doc = with(lock_experiment_model(), {{"workload.arrival_rate_per_s", 20.0}});
+  nlohmann::json& types = doc["workload"]["transaction_types"];
+  nlohmann::json shorter = types[0], longer = types[0];
+  shorter["name"] = "short";
+  shorter["references"] = 5.0;
+  shorter["mix"] = 6.0;
+  longer["name"] = "long";
+  longer["references"] = 40.0;
+  longer["mix"] = 1.0;
+  types = nlohmann::json::array({shorter, longer});
+  const SystemModel m = parse_model(doc);
+  const Evaluation e = evaluate(m, EvaluateOptions{false});
+  const TxSimReport rep = simulate_transactions(m, fixed_length(16384.0, 1));
+  REQUIRE_FALSE(rep.saturated);
+  const auto a = analytic_metric(e, "deadlock_probability:short");
+  const auto s = simulated_metric(SimulationView{m, rep}, "deadlock_probability:short");
+  const auto a_long = analytic_metric(e, "deadlock_probability:long");
+  const auto s_long = simulated_metric(SimulationView{m, rep}, "deadlock_probability:long");
+  REQUIRE((a && s && a_long && s_long));
+  std::printf("  5 / 40 references, 20 TPS: deadlocks short %.6f / %.6f +- %.6f, long %.5f / "
+              "%.5f +- %.5f\n",
+              *a, s->mean, s->half_width, *a_long, s_long->mean, s_long->half_width);
+  CHECK(std::abs(*a - s->mean) <= s->half_width);
+  // The long type's excess, measured (a regression of the lock waits moves it).
+  CHECK(*a_long / s_long->mean == doctest::Approx(1.29).epsilon(0.1));
+}
