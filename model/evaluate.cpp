@@ -124,6 +124,7 @@ void report_types(const Prepared& pr, const Point& pt, Evaluation& ev) {
     TypeResult r = type_result(pr, pt, t, classes_of[t]);
     r.response_time_scv = response_time_scv(model.transaction_types[t], model.policies, r, queues);
     r.rare_lock_waits = !queues.has_value();
+    set_count_dependence(model.transaction_types[t], model.policies, r, queues);
     if (r.response_time_s) r.response_time_components = response_time_components(r);
     if (!pt.saturated && r.response_time_s) mean_response += pr.mix_share[t] * *r.response_time_s;
     ev.messages_per_tx += pr.mix_share[t] * r.messages;

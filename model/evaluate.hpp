@@ -61,6 +61,13 @@ struct TypeResult {
   /// The percentiles may mix over its lock waits' count when they are rare (an open workload
   /// with the lock model's variance; model/response_variability.cpp lock_episodes).
   bool rare_lock_waits = false;
+  /// A variable number of references (issue #13): the count law's classes - mean references and
+  /// probability (model/reference_count.hpp count_classes) - and the part of the response time
+  /// that grows with the count, s, at the mean count (response_variability.hpp
+  /// set_count_dependence); empty and 0 for a fixed count. The percentiles mix over the classes.
+  std::vector<double> reference_counts, reference_count_probabilities;
+  double count_dependent_s = 0.0;
+  double count_dependent_variance_s2 = 0.0;  ///< the variance of that part's stages, s^2
   /// Its response time as a mixture of gamma components (weights summing to 1; one component:
   /// the mean and response_time_scv), from the fields above (response_variability.hpp
   /// response_time_components), set once by evaluate() for the percentiles: 8 x 10^4 rebuilds

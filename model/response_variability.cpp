@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "model/device_demand.hpp"
+#include "model/reference_count.hpp"
 #include "solver/open/count_moments.hpp"
 #include "solver/open/response_quantile.hpp"
 
@@ -35,20 +36,51 @@ double random_stages(double total, double mean_count, double count_variance, dou
 /// episode's mean and variance (s, s^2).
 struct EpisodeGroup {
   std::vector<double> pmf;
+  /// The count of entry k of the pmf; empty: k itself.
+  std::vector<double> counts;
   double mean_s = 0.0;
   double variance_s2 = 0.0;
-  double mean_count() const { return solver::open::count_moments(pmf).mean; }
+  double count(std::size_t k) const { return counts.empty() ? static_cast<double>(k) : counts[k]; }
+  solver::open::CountMoments moments() const {
+    if (counts.empty()) return solver::open::count_moments(pmf);
+    double mean = 0.0, second = 0.0;
+    for (std::size_t k = 0; k < pmf.size(); ++k) {
+      mean += pmf[k] * counts[k];
+      second += pmf[k] * counts[k] * counts[k];
+    }
+    return {mean, std::max(0.0, second - mean * mean)};
+  }
+  double mean_count() const { return moments().mean; }
   /// E[K] Var(T) + Var(K) E[T]^2 (Wald).
   double total_variance_s2() const {
-    return solver::open::random_sum_variance(solver::open::count_moments(pmf), mean_s, variance_s2);
+    return solver::open::random_sum_variance(moments(), mean_s, variance_s2);
   }
 };
 
 /// The slow device operations as episodes (TypeResult::slow_operation_pmf).
 std::optional<EpisodeGroup> slow_episodes(const TypeResult& t) {
   if (t.slow_operation_pmf.empty()) return std::nullopt;
-  return EpisodeGroup{t.slow_operation_pmf, t.slow_operation_s,
+  return EpisodeGroup{t.slow_operation_pmf,
+                      {},
+                      t.slow_operation_s,
                       t.slow_operation_s * t.slow_operation_s * t.slow_operation_scv};
+}
+
+/// A variable number of references as episodes (TypeResult::reference_counts): a transaction of
+/// k references takes the count-dependent part D (at the mean count m) k / m times, so each
+/// reference is an episode of mean D / m and of 1 / m of the variance of D's stages
+/// (TypeResult::count_dependent_variance_s2; the rest stays with the other parts); the mixture
+/// keeps response_time_scv's variance, whose count term is Var(K) (D / m)^2.
+std::optional<EpisodeGroup> count_episodes(const TypeResult& t) {
+  if (t.reference_counts.size() < 2 || !(t.count_dependent_s > 0) || !t.response_time_s)
+    return std::nullopt;
+  EpisodeGroup g{t.reference_count_probabilities, t.reference_counts, 0.0, 0.0};
+  const auto count = g.moments();
+  const double mean = *t.response_time_s;
+  if (!(count.mean > 0) || !(mean > 0)) return std::nullopt;
+  g.mean_s = std::min(t.count_dependent_s, mean) / count.mean;
+  g.variance_s2 = std::max(0.0, t.count_dependent_variance_s2) / count.mean;
+  return g;
 }
 
 /// The lock waits as episodes when most transactions wait for no lock (P(no conflict) >= 1/2):
@@ -79,6 +111,15 @@ std::optional<EpisodeGroup> lock_episodes(const TypeResult& t) {
 /// (TypeResult::slow_operation_pmf) and rare lock waits (lock_episodes).
 std::vector<EpisodeGroup> episode_groups(const TypeResult& t) {
   std::vector<EpisodeGroup> groups;
+  // A variable count: the mixture over the counts alone (count_episodes), its components' spread
+  // the stages'. The slow operations' and rare lock waits' counts are the mean count's: in a
+  // product with the references' count a short transaction would take the mean's reads (p50
+  // +28 % at 10 references of SCV 2 without locks), and conditioned on the count, as binomials
+  // of n k / m trials, the tails fell short (p99 -31 % there).
+  if (auto counts = count_episodes(t)) {
+    groups.push_back(std::move(*counts));
+    return groups;
+  }
   if (auto slow = slow_episodes(t)) groups.push_back(std::move(*slow));
   // The lock waits only where they shape the distribution: a tenth of its variance or more (10^4
   // Debit-Credit types with their few short waits took 4.9 s instead of 0.9 s for quantiles of
@@ -112,7 +153,7 @@ std::vector<solver::open::MomentComponent> response_components(const TypeResult&
       for (std::size_t k = 0; k < g.pmf.size(); ++k) {
         const double p = term.p * g.pmf[k];
         if (!(p > 1e-12)) continue;
-        const auto kd = static_cast<double>(k);
+        const double kd = g.count(k);
         next.push_back(
             {p, term.mean + (kd - count) * g.mean_s, term.variance + kd * g.variance_s2});
       }
@@ -128,20 +169,36 @@ std::vector<solver::open::MomentComponent> response_components(const TypeResult&
 
 }  // namespace
 
-double response_time_scv(const TransactionType& type, const Policies& policies, const TypeResult& t,
-                         const std::optional<ClosedQueues>& closed) {
-  if (!t.response_time_s || !(*t.response_time_s > 0)) return 0.0;
+namespace {
+
+/// The response time's variance without the count's spread (`all`), and the part of it in the
+/// stages that grow with the number of references (`count_dependent`: the references' CPU
+/// bursts, the I/O, the lock waits and the FORCE page writes).
+struct StageVariance {
+  double all = 0.0, count_dependent = 0.0;
+};
+
+StageVariance stage_variance(const TransactionType& type, const Policies& policies,
+                             const TypeResult& t, const std::optional<ClosedQueues>& closed) {
   const auto& b = t.breakdown;
   double io_s = 0.0;
   for (const auto& part : b.io_s) io_s += part.second;
-  double var = fixed_stages(b.cpu_service_s + b.cpu_wait_s, type.references + 2.0);
+  const double m = type.references;
+  double var = fixed_stages(b.cpu_service_s + b.cpu_wait_s, m + 2.0);
+  double dependent = var * m / (m + 2.0);
   var += t.cpu_wait_covariance_s2;  // the visits' waits are correlated (issue #13)
   var += fixed_stages(b.extended_memory_s, t.eh_accesses);
   // The commit's writes by their own lengths (issue #13: FORCE with the log and ACCOUNT on NVMe
   // writes BRANCH, TELLER and HISTORY to disks, 16 ms each, and two pages in 0.1 ms: as five
   // equal stages the p99 was -16 %).
-  var += t.commit_io_variance_s2 >= 0 ? t.commit_io_variance_s2
-                                      : fixed_stages(b.commit_io_s, t.log_writes + t.force_writes);
+  const double commit_var = t.commit_io_variance_s2 >= 0
+                                ? t.commit_io_variance_s2
+                                : fixed_stages(b.commit_io_s, t.log_writes + t.force_writes);
+  var += commit_var;
+  if (b.commit_io_s > 0)
+    dependent += commit_var *
+                 force_commit_io_s(policies, b.commit_io_s, t.log_writes, t.force_writes) /
+                 b.commit_io_s;
   const double frac = t.page_misses - std::floor(t.page_misses);
   // An I/O episode (HS miss) is a synchronous victim write and/or a read: device operations.
   const double operations =
@@ -150,8 +207,10 @@ double response_time_scv(const TransactionType& type, const Policies& policies, 
   // rest of the I/O time as before.
   const auto slow = slow_episodes(t);
   const double rest_io_s = std::max(0.0, io_s - (slow ? slow->mean_count() * slow->mean_s : 0.0));
-  var += random_stages(rest_io_s, t.page_misses, frac * (1.0 - frac), operations) +
-         (slow ? slow->total_variance_s2() : 0.0);
+  const double io_var = random_stages(rest_io_s, t.page_misses, frac * (1.0 - frac), operations) +
+                        (slow ? slow->total_variance_s2() : 0.0);
+  var += io_var;
+  dependent += io_var;
   // With terminals the lock queues are bounded too: the number of blocked transactions is
   // binomial over the N terminals, about Poisson with mean q (q = throughput x lock wait,
   // Little), and a wait behind Poisson(q) holders of exponential length h has variance 2 q h^2
@@ -175,6 +234,7 @@ double response_time_scv(const TransactionType& type, const Policies& policies, 
           : random_stages(b.lock_wait_s, conflicts, conflicts * (1.0 - t.conflict_probability),
                           wait_stages);
   var += lock_var / std::max(1.0, blocked);
+  dependent += lock_var / std::max(1.0, blocked);
   // Remote waits: page requests are steps that references take with a probability (their
   // variance from the evaluator, issue #13); the rest is one exponential.
   const double trips_s = std::clamp(t.remote_trips_s, 0.0, b.remote_s);
@@ -186,16 +246,47 @@ double response_time_scv(const TransactionType& type, const Policies& policies, 
   var += (closed ? fixed_stages(b.input_queue_s, closed->input_queue)
                  : b.input_queue_s * b.input_queue_s * (2.0 / slot_wait - 1.0)) +
          (trips_s > 0 ? t.remote_trips_variance_s2 : 0.0) + other_remote_s * other_remote_s;
+  return {var, dependent};
+}
+
+}  // namespace
+
+double response_time_scv(const TransactionType& type, const Policies& policies, const TypeResult& t,
+                         const std::optional<ClosedQueues>& closed) {
+  if (!t.response_time_s || !(*t.response_time_s > 0)) return 0.0;
+  double var = stage_variance(type, policies, t, closed).all;
   // A variable number of references k scales the reference-dependent part with k: it adds
   // scv_k x (that part)^2 (law of total variance, the part being proportional to k).
   // Under FORCE the commit writes the pages the transaction updated: that part grows with k too.
-  const double m = type.references;
-  const double per_reference_s =
-      io_s + b.lock_wait_s + (b.cpu_service_s + b.cpu_wait_s) * m / (m + 2.0) +
-      force_commit_io_s(policies, b.commit_io_s, t.log_writes, t.force_writes);
+  const double per_reference_s = count_dependent_s(type, policies, t);
   var += type.reference_count.scv * per_reference_s * per_reference_s;
   const double mean = *t.response_time_s;
   return var / (mean * mean);
+}
+
+double count_dependent_s(const TransactionType& type, const Policies& policies,
+                         const TypeResult& t) {
+  const auto& b = t.breakdown;
+  double io_s = 0.0;
+  for (const auto& part : b.io_s) io_s += part.second;
+  const double m = type.references;
+  return io_s + b.lock_wait_s + (b.cpu_service_s + b.cpu_wait_s) * m / (m + 2.0) +
+         force_commit_io_s(policies, b.commit_io_s, t.log_writes, t.force_writes);
+}
+
+void set_count_dependence(const TransactionType& type, const Policies& policies, TypeResult& t,
+                          const std::optional<ClosedQueues>& closed) {
+  t.reference_counts.clear();
+  t.reference_count_probabilities.clear();
+  t.count_dependent_s = 0.0;
+  t.count_dependent_variance_s2 = 0.0;
+  if (!type.reference_count.variable() || !t.response_time_s) return;
+  for (const CountClass& cc : count_classes(type)) {
+    t.reference_counts.push_back(cc.references);
+    t.reference_count_probabilities.push_back(cc.probability);
+  }
+  t.count_dependent_s = count_dependent_s(type, policies, t);
+  t.count_dependent_variance_s2 = stage_variance(type, policies, t, closed).count_dependent;
 }
 
 double force_commit_io_s(const Policies& policies, double commit_io_s, double log_writes,

@@ -18,7 +18,8 @@
 // the lock waits. Remote waits (clusters) count as one exponential, except the page requests:
 // each a step that a reference takes with a probability (the evaluator's variance of their sum,
 // TypeResult::remote_trips_variance_s2; issue #13).
-// A variable number of references (SCV c) adds c x (reference-dependent part)^2.
+// A variable number of references (SCV c) adds c x (reference-dependent part)^2; the percentiles
+// then mix over the count's classes (set_count_dependence).
 // Correlations between the parts (a busy period lengthens all of them) are neglected, so the
 // SCV is an estimate; the percentiles follow by a two-moment gamma fit (solver/open/
 // response_quantile.hpp).
@@ -53,6 +54,20 @@ double response_time_scv(const TransactionType& type, const Policies& policies,
 /// (TypeDemand::class_force_waits; docs/model.md "Variable work per transaction").
 double force_commit_io_s(const Policies& policies, double commit_io_s, double log_writes,
                          double force_writes);
+
+/// The part of a type's response time that grows with its number of references, s: the I/O,
+/// lock waits, the references' CPU bursts and the FORCE writes (force_commit_io_s). A
+/// transaction of k references instead of the mean m takes about k / m times it.
+double count_dependent_s(const TransactionType& type, const Policies& policies,
+                         const TypeResult& result);
+
+/// Sets TypeResult::reference_counts, reference_count_probabilities, count_dependent_s and
+/// count_dependent_variance_s2 (as response_time_scv counts the stages, `closed` alike) of a
+/// type whose count varies (model/reference_count.hpp count_classes), for the percentiles: the
+/// response time is then a mixture over the counts, each with its own mean (issue #13: one gamma
+/// of the whole SCV at 10 references of SCV 2 put the p50 25 % low and the p90 26 % high).
+void set_count_dependence(const TransactionType& type, const Policies& policies, TypeResult& result,
+                          const std::optional<ClosedQueues>& closed = std::nullopt);
 
 /// The type's response time as a mixture of gamma components, weights summing to 1: over the
 /// counts of its slow device operations and rare lock waits, or one component of its mean and
