@@ -63,4 +63,13 @@ inline constexpr int kMaxNodes = 64;
 /// that scale"). One node keeps kMaxTypePartitionPairs only.
 inline constexpr double kMaxClusterTypeNodes = 2'000;
 
+/// The count classes of the transaction types whose count varies, together (model/
+/// reference_count.hpp count_classes: up to kMaxCountClasses per type; a fixed whole count is one
+/// lock class like any type, bounded by kMaxTypePartitionPairs). The
+/// lock model takes one class per count class, and its mean-value iteration takes more steps the
+/// more classes there are: Debit-Credit types of SCV 1.5 (43 count classes each) took 0.5 s at
+/// 50 and 70 types, 2.6 s at 100, over 300 s at 1,000 (off-grid sweep 3, issue #16). Beyond the
+/// limit the input is refused up front rather than run for minutes.
+inline constexpr double kMaxCountClassesInAll = 4'000;
+
 }  // namespace tpeval::model

@@ -10,6 +10,7 @@
 
 #include "model/input_limits.hpp"
 #include "model/parse_cluster.hpp"
+#include "model/reference_count.hpp"
 #include "solver/io/json_input.hpp"
 
 namespace tpeval::model {
@@ -441,8 +442,19 @@ void parse_workload(const JsonNode& wl, const PartitionNames& names, SystemModel
                std::to_string(static_cast<long long>(kMaxTypePartitionPairs)) +
                " types x partitions (the cost of an evaluation grows with their product)");
   std::unordered_set<std::string> type_names;
+  double count_classes_in_all = 0.0;
   for (const auto& tj : type_elements) {
     m.transaction_types.push_back(parse_transaction_type(tj, names, m, type_names));
+    const TransactionType& type = m.transaction_types.back();
+    if (count_varies(type)) count_classes_in_all += static_cast<double>(count_classes(type).size());
+    if (count_classes_in_all <= kMaxCountClassesInAll) continue;
+    types.fail("the first " + std::to_string(m.transaction_types.size()) + " of " +
+               std::to_string(type_elements.size()) + " transaction types make " +
+               std::to_string(static_cast<long long>(count_classes_in_all)) +
+               " classes of variable reference counts, beyond the limit of " +
+               std::to_string(static_cast<long long>(kMaxCountClassesInAll)) +
+               " (the lock model takes one class per count of a variable `references`: its cost "
+               "grows faster than their number); use fewer types or fixed counts");
   }
   double total_mix = 0.0;
   for (const auto& t : m.transaction_types) total_mix += t.mix;

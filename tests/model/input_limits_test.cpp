@@ -110,6 +110,24 @@ TEST_CASE("model limits: transaction types x partitions are bounded before the s
         "workload.transaction_types: 3 transaction types x 10000 partitions" + limit);
 }
 
+TEST_CASE("model limits: the count classes of variable reference counts are bounded") {
+  // Debit-Credit types of 4 references of SCV 1.5: 43 count classes each, one lock class per
+  // count (issue #16: 100 such types took 2.6 s, 1,000 over 300 s).
+  nlohmann::json doc = many_types(100, 4);
+  for (auto& t : doc["workload"]["transaction_types"])
+    t["references"] = {{"mean", 4.0}, {"scv", 1.5}};
+  CHECK(error_of([&] { parse_model(doc); }) ==
+        "workload.transaction_types: the first 94 of 100 transaction types make 4042 classes of "
+        "variable reference counts, beyond the limit of 4000 (the lock model takes one class per "
+        "count of "
+        "a variable `references`: its cost grows faster than their number); use fewer types or "
+        "fixed counts");
+  auto& types = doc["workload"]["transaction_types"];
+  types.erase(types.begin() + 90, types.end());
+  CHECK(parse_model(doc).transaction_types.size() == 90);
+  // Fixed whole counts are one class each: 10^4 types stay an ordinary input (the test above).
+}
+
 TEST_CASE("model limits: the simulator refuses partitions beyond its packed page and lock ids") {
   nlohmann::json doc = default_model();
   set_parameter(doc, "database.partitions[2].records", 1e15);
